@@ -1,0 +1,35 @@
+# `make run` and `make test` each set everything up on a fresh machine with only python3 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: the main job on the embedded defaults (creates .lighthouse/ here if needed)
+run: $(STAMP)
+	$(BIN)/lighthouse init
+	$(BIN)/lighthouse doctor
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lint: ruff and mypy
+lint: $(STAMP)
+	$(BIN)/ruff check lighthouse_mcp tests benchmarks
+	$(BIN)/ruff format --check lighthouse_mcp tests benchmarks
+	$(BIN)/mypy
+
+## bench: every benchmark in benchmarks/ (minutes; builds a million-event store)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_events.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

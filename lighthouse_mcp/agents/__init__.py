@@ -1,0 +1,1 @@
+"""Who is acting: agent identities and their sessions."""

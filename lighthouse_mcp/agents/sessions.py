@@ -1,0 +1,46 @@
+"""Recording an agent's session: `session.started` when its client first speaks, `session.ended` when it goes."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from lighthouse_mcp.config import AgentConfig
+from lighthouse_mcp.events.aio import AsyncEventStore
+from lighthouse_mcp.events.ids import new_id
+from lighthouse_mcp.events.model import Event, NewEvent
+
+
+class SessionRecorder:
+    """One MCP connection's session. The identity comes from configuration, never from the client."""
+
+    def __init__(self, store: AsyncEventStore, agent: AgentConfig, *, transport: str) -> None:
+        self._store = store
+        self.agent = agent
+        self.transport = transport
+        self.id = "ses_" + new_id(time.time_ns()).lower()
+        self.started: Event | None = None
+        self.ended: Event | None = None
+
+    async def start(self, client_name: str | None, client_version: str | None) -> None:
+        """Record `session.started` once, with what the client says about itself."""
+        if self.started is not None:
+            return
+        payload: dict[str, Any] = {
+            "role": self.agent.role,
+            "client": {"name": client_name, "version": client_version},
+            "transport": self.transport,
+            "pid": os.getpid(),
+        }
+        self.started = await self._store.append(self.event("session.started", payload, aggregate=self.id))
+
+    async def end(self, reason: str) -> None:
+        """Record `session.ended` once, if the session was started."""
+        if self.started is None or self.ended is not None:
+            return
+        self.ended = await self._store.append(self.event("session.ended", {"reason": reason}, aggregate=self.id))
+
+    def event(self, type_: str, payload: dict[str, Any], aggregate: str | None = None) -> NewEvent:
+        """An event attributed to this session's agent."""
+        return NewEvent(type_, payload, agent=self.agent.name, session=self.id, aggregate=aggregate)

@@ -1,0 +1,76 @@
+"""Reading the audit log: queries, state at a point, verification and health, shared by the CLI and tools."""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from lighthouse_mcp import __version__
+from lighthouse_mcp.config import Config
+from lighthouse_mcp.errors import UsageError
+from lighthouse_mcp.events.chain import ChainVerifier, VerifyReport
+from lighthouse_mcp.events.projections import Projector, State
+from lighthouse_mcp.events.query import parse_filter, parse_point
+from lighthouse_mcp.events.store import EventStore, Page
+
+
+def query_events(store: EventStore, config: Config, filters: Mapping[str, Any]) -> Page:
+    """One page of events matching `filters` (the keys of `events.query.FILTER_KEYS`)."""
+    flt = parse_filter(filters, default_limit=config.query.default_limit, max_limit=config.query.max_limit)
+    return store.query(flt)
+
+
+def state_at(projector: Projector, *, seq: int | None = None, time: str | None = None) -> State:
+    """The folded state after event `seq`, or as of `time`; the head when neither is given."""
+    if seq is not None and time is not None:
+        raise UsageError("give either seq or time, not both")
+    if time is not None:
+        point = parse_point(time, name="time")
+        if point.ts is None:
+            return projector.state_at(point.seq)
+        return projector.state_at_time(point.ts)
+    if seq is not None:
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            raise UsageError(f"seq must be a non-negative whole number, not {seq!r}")
+        return projector.state_at(seq)
+    return projector.state_at(None)
+
+
+class IncrementalVerifier:
+    """Verifies only the events appended since the last call: cheap enough for every `health` check."""
+
+    def __init__(self, store: EventStore, key: bytes) -> None:
+        self._store = store
+        self._verifier = ChainVerifier(key)
+
+    def check(self) -> VerifyReport:
+        head_seq, head_mac = self._store.chain_head()
+        self._verifier.feed(self._store.chain_rows(self._verifier.seq, head_seq))
+        return self._verifier.finish(head_seq, head_mac)
+
+
+def health(store: EventStore, config: Config, chain: VerifyReport) -> dict[str, Any]:
+    """Versions, where the store is, how many events it holds and whether the chain holds."""
+    return {
+        "status": "ok" if chain.ok else "chain_broken",
+        "versions": {
+            "lighthouse": __version__,
+            "python": platform.python_version(),
+            "mcp": _dist_version("mcp"),
+            "sqlite": sqlite3.sqlite_version,
+        },
+        "store": {"location": store.location, "events": store.count(), "last_seq": store.last_seq()},
+        "chain": chain.to_json(),
+        "agent": {"name": config.agent.name, "role": config.agent.role},
+    }
+
+
+def _dist_version(name: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None

@@ -1,0 +1,191 @@
+"""`lighthouse events query|tail|verify|export`: read the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from lighthouse_mcp.errors import ChainBroken, UsageError
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("events", help="query, follow, verify and export the audit log", description=__doc__)
+    sub = p.add_subparsers(dest="events_command", metavar="SUBCOMMAND", required=True, parser_class=type(p))
+
+    q = sub.add_parser("query", help="search events (newest first)", description="Search the audit log.")
+    _filters(q)
+    q.add_argument("--aggregate", help="what the event is about (a path, a policy, a task id)")
+    q.add_argument("--limit", type=int, help="events per page")
+    q.add_argument("--order", choices=("desc", "asc"), default="desc", help="desc: newest first (default)")
+    q.add_argument("--cursor", help="continue after a previous page (printed on stderr)")
+    q.add_argument("--json", action="store_true", help="print JSON Lines, one event per line")
+    q.set_defaults(run=run_query)
+
+    t = sub.add_parser(
+        "tail",
+        help="print the newest events; -f follows new ones",
+        description="Print the newest events, oldest first; with -f keep printing new ones.",
+    )
+    t.add_argument("-f", "--follow", action="store_true", help="keep waiting for new events (Ctrl-C stops)")
+    t.add_argument("-n", "--lines", type=int, default=10, help="how many recent events to print first")
+    t.add_argument("--type", help="event type or dotted prefix, comma-separated")
+    t.add_argument("--agent", help="only this agent's events")
+    t.add_argument("--json", action="store_true", help="print JSON Lines")
+    t.set_defaults(run=run_tail)
+
+    v = sub.add_parser(
+        "verify",
+        help="check the hash chain; exits 65 if broken",
+        description="Walk the whole hash chain and name the first event that does not check out.",
+    )
+    v.add_argument("--json", action="store_true", help="print the report as JSON")
+    v.set_defaults(run=run_verify)
+
+    e = sub.add_parser(
+        "export",
+        help="write events as JSON Lines to FILE or stdout",
+        description="Write events, oldest first, as JSON Lines.",
+    )
+    e.add_argument("file", nargs="?", help="output file (default: stdout); written atomically")
+    _filters(e)
+    e.set_defaults(run=run_export)
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--type", help="event type or dotted prefix, comma-separated (e.g. validation,session)")
+    p.add_argument("--agent", help="only this agent's events")
+    p.add_argument("--session", help="only this session's events")
+    p.add_argument("--since", help="from this sequence number or time (ISO-8601, or 15m, 2h, 7d ago)")
+    p.add_argument("--until", help="up to this sequence number or time")
+    p.add_argument("--text", help="words that must all appear in the event")
+
+
+def _filter_args(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    return {name: getattr(args, name, None) for name in names}
+
+
+def run_query(args: argparse.Namespace) -> int:
+    from lighthouse_mcp.audit import query_events
+    from lighthouse_mcp.cli.output import event_lines
+    from lighthouse_mcp.project import load_project
+
+    project = load_project()
+    store = project.open_store()
+    try:
+        filters = _filter_args(
+            args,
+            "type",
+            "agent",
+            "session",
+            "aggregate",
+            "since",
+            "until",
+            "text",
+            "limit",
+            "order",
+            "cursor",
+        )
+        page = query_events(store, project.config, filters)
+    finally:
+        store.close()
+    event_lines(page.events, as_json=args.json)
+    if page.next_cursor:
+        print(f"more: --cursor {page.next_cursor}", file=sys.stderr)
+    return 0
+
+
+def run_tail(args: argparse.Namespace) -> int:
+    from lighthouse_mcp.audit import query_events
+    from lighthouse_mcp.cli.output import event_lines
+    from lighthouse_mcp.project import load_project
+
+    if args.lines < 0:
+        raise UsageError("events tail: -n must not be negative")
+    project = load_project()
+    config = project.config
+    store = project.open_store()
+    base = {"type": args.type, "agent": args.agent}
+    try:
+        last = store.last_seq()
+        if args.lines:
+            page = query_events(store, config, {**base, "limit": min(args.lines, config.query.max_limit)})
+            event_lines(reversed(page.events), as_json=args.json)
+        while args.follow:
+            page = query_events(
+                store, config, {**base, "since": last + 1, "order": "asc", "limit": config.query.max_limit}
+            )
+            event_lines(page.events, as_json=args.json)
+            if page.events:
+                last = page.events[-1].seq
+            if page.next_cursor is None:
+                time.sleep(config.store.poll_interval_ms / 1000)
+    finally:
+        store.close()
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from lighthouse_mcp.cli.output import json_line
+    from lighthouse_mcp.project import load_project
+
+    project = load_project()
+    store = project.open_store()
+    try:
+        report = store.verify()
+    finally:
+        store.close()
+    if args.json:
+        json_line(report.to_json())
+    if not report.ok:
+        raise ChainBroken(f"audit log chain broken at event {report.first_bad_seq}: {report.reason}")
+    if not args.json:
+        print(f"ok: {report.checked} events verified, chain head at seq {report.last_seq}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from lighthouse_mcp.audit import query_events
+    from lighthouse_mcp.cli.output import event_lines
+    from lighthouse_mcp.project import load_project
+
+    project = load_project()
+    store = project.open_store()
+    filters = {
+        **_filter_args(args, "type", "agent", "session", "since", "until", "text"),
+        "order": "asc",
+        "limit": project.config.query.max_limit,
+    }
+    target = Path(args.file).absolute() if args.file else None
+    if target is not None and not target.parent.is_dir():
+        store.close()
+        raise UsageError(f"events export: directory {target.parent} does not exist")
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}") if target else None
+    count = 0
+    try:
+        out = tmp.open("w", encoding="utf-8") if tmp else sys.stdout
+        try:
+            cursor = None
+            while True:
+                page = query_events(store, project.config, {**filters, "cursor": cursor})
+                event_lines(page.events, as_json=True, out=out)
+                count += len(page.events)
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+        finally:
+            if tmp:
+                out.close()
+    except BaseException:
+        if tmp:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        store.close()
+    if target and tmp:
+        os.replace(tmp, target)
+        print(f"exported {count} events to {target}", file=sys.stderr)
+    return 0

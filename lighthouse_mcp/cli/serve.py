@@ -1,0 +1,54 @@
+"""`lighthouse serve [--http HOST:PORT]`: the MCP server, over stdio unless told otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+from typing import Any
+
+from lighthouse_mcp.errors import UsageError
+
+log = logging.getLogger("lighthouse.serve")
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("serve", help="run the MCP server (stdio by default)", description=__doc__)
+    p.add_argument("--http", metavar="HOST:PORT", help="serve streamable HTTP at http://HOST:PORT/mcp instead")
+    p.set_defaults(run=run)
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """`127.0.0.1:8765` or `[::1]:8765` → (host, port); only loopback hosts until token auth is configured."""
+    host, sep, port_text = value.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise UsageError(f"--http expects HOST:PORT such as 127.0.0.1:8765, not {value!r}")
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise UsageError(f"--http {value}: Lighthouse serves HTTP on loopback addresses only (127.0.0.1, ::1)")
+    return host, int(port_text)
+
+
+def run(args: argparse.Namespace) -> int:
+    import anyio
+
+    from lighthouse_mcp import logs
+    from lighthouse_mcp.project import load_project
+    from lighthouse_mcp.server import build_server
+
+    listen = parse_listen(args.http) if args.http else None
+    project = load_project()
+    logs.configure(project.config.logging.level, project.config.logging.format)
+    project.key()  # fail now, with a clear message, rather than inside the first connection
+    server = build_server(project, transport="http" if listen else "stdio")
+    log.info("serving", extra={"home": str(project.home.path), "transport": "http" if listen else "stdio"})
+    if listen is None:
+        anyio.run(server.run_stdio_async)
+    else:
+        host, port = listen
+        anyio.run(lambda: server.run_streamable_http_async(host=host, port=port))
+    return 0

@@ -1,0 +1,236 @@
+"""One typed configuration object: defaults, then the user file, the project file and `LIGHTHOUSE_*` variables.
+
+Each layer may set any subset of keys. Unknown keys and values of the wrong type are errors that name the key and
+where it came from. Secrets (API keys) never come from here: they stay in the environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from lighthouse_mcp.errors import ConfigError
+
+Role = Literal["builder", "expert", "reviewer", "admin"]
+LogLevel = Literal["debug", "info", "warning", "error"]
+LogFormat = Literal["plain", "json"]
+Synchronous = Literal["normal", "full"]
+
+# Variables that share the prefix but are not configuration keys.
+RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME", "LIGHTHOUSE_REQUIRE_FUSE"})
+ENV_PREFIX = "LIGHTHOUSE_"
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    name: str = "agent"
+    role: Role = "builder"
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: str = "lighthouse.db"
+    synchronous: Synchronous = "normal"
+    busy_timeout_ms: int = 10_000
+    snapshot_every: int = 10_000
+    max_payload_bytes: int = 1_048_576
+    poll_interval_ms: int = 200
+
+
+@dataclass(frozen=True)
+class QueryConfig:
+    default_limit: int = 50
+    max_limit: int = 1000
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: LogLevel = "info"
+    format: LogFormat = "plain"
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    name: str = "lighthouse"
+    recent_events: int = 50
+
+
+@dataclass(frozen=True)
+class Config:
+    agent: AgentConfig = field(default_factory=AgentConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    query: QueryConfig = field(default_factory=QueryConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
+
+
+# Bounds checked after all layers are applied: (section, key) -> (minimum, maximum).
+_BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
+    ("store", "busy_timeout_ms"): (0, 600_000),
+    ("store", "snapshot_every"): (100, 10_000_000),
+    ("store", "max_payload_bytes"): (1024, 256 * 1024 * 1024),
+    ("store", "poll_interval_ms"): (10, 60_000),
+    ("query", "default_limit"): (1, 100_000),
+    ("query", "max_limit"): (1, 100_000),
+    ("server", "recent_events"): (1, 10_000),
+}
+
+
+def user_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """`$XDG_CONFIG_HOME/lighthouse/config.yaml`, defaulting to `~/.config`."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", str(Path.home()))) / ".config")
+    return Path(base) / "lighthouse" / "config.yaml"
+
+
+def load_config(
+    project_file: Path | None = None,
+    *,
+    user_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Config:
+    """Build the config from every layer; missing files are skipped, broken ones are errors."""
+    env = os.environ if env is None else env
+    config = Config()
+    for path in (user_file if user_file is not None else user_config_path(env), project_file):
+        if path is not None and path.is_file():
+            config = apply_mapping(config, read_yaml_mapping(path), source=str(path))
+    return apply_mapping(config, env_mapping(env), source="environment")
+
+
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """The YAML file as a mapping; an empty file is an empty mapping."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections, not {type(data).__name__}")
+    return data
+
+
+def env_mapping(env: Mapping[str, str]) -> dict[str, Any]:
+    """`LIGHTHOUSE_SECTION__KEY=value` variables as a nested mapping; values are parsed as YAML scalars."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for name, raw in env.items():
+        if not name.startswith(ENV_PREFIX) or name in RESERVED_ENV:
+            continue
+        parts = name[len(ENV_PREFIX) :].lower().split("__")
+        if len(parts) != 2 or not all(parts):
+            raise ConfigError(
+                f"environment variable {name}: expected LIGHTHOUSE_<SECTION>__<KEY>, e.g. LIGHTHOUSE_AGENT__NAME"
+            )
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else raw
+        except yaml.YAMLError:
+            value = raw
+        if isinstance(value, (dict, list)):
+            value = raw
+        out.setdefault(parts[0], {})[parts[1]] = value
+    return out
+
+
+def apply_mapping(config: Config, data: Mapping[str, Any], *, source: str) -> Config:
+    """Return `config` with the values of `data` applied, checking every key, type and bound."""
+    result: Config = _apply_dataclass(config, data, source=source, prefix="")
+    check_bounds(result, source=source)
+    return result
+
+
+def _apply_dataclass(obj: Any, data: Mapping[str, Any], *, source: str, prefix: str) -> Any:
+    hints = typing.get_type_hints(type(obj))
+    fields = {f.name for f in dataclasses.fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if not isinstance(key, str) or key not in fields:
+            known = ", ".join(sorted(fields))
+            raise ConfigError(f"{source}: unknown key '{dotted}' (known here: {known})")
+        hint = hints[key]
+        if dataclasses.is_dataclass(hint):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{source}: '{dotted}' must be a mapping, not {_kind(value)}")
+            changes[key] = _apply_dataclass(getattr(obj, key), value, source=source, prefix=f"{dotted}.")
+        else:
+            changes[key] = _coerce(hint, value, source=source, key=dotted)
+    return dataclasses.replace(obj, **changes)
+
+
+def _coerce(hint: Any, value: Any, *, source: str, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        if value in allowed:
+            return value
+        raise ConfigError(f"{source}: '{key}' must be one of {', '.join(map(str, allowed))}, not {value!r}")
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(inner[0], value, source=source, key=key)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        if not isinstance(value, list):
+            raise ConfigError(f"{source}: '{key}' must be a list, not {_kind(value)}")
+        return [_coerce(item, v, source=source, key=f"{key}[{i}]") for i, v in enumerate(value)]
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif hint is str:
+        if isinstance(value, str):
+            return value
+    else:
+        raise ConfigError(f"{source}: '{key}' has an unsupported type {hint!r}")
+    raise ConfigError(f"{source}: '{key}' must be {hint.__name__}, not {_kind(value)} ({value!r})")
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def check_bounds(config: Config, *, source: str) -> None:
+    """Reject values that are well-typed but absurd (negative timeouts, zero page sizes)."""
+    for (section, key), (low, high) in _BOUNDS.items():
+        value = getattr(getattr(config, section), key)
+        if not low <= value <= high:
+            raise ConfigError(f"{source}: '{section}.{key}' must be between {low} and {high}, not {value}")
+    if config.query.default_limit > config.query.max_limit:
+        raise ConfigError(f"{source}: 'query.default_limit' must not exceed 'query.max_limit'")
+
+
+def config_keys(config: Config | None = None) -> set[str]:
+    """Every dotted key the config object has, e.g. `store.path`."""
+    config = Config() if config is None else config
+    keys: set[str] = set()
+    for section in dataclasses.fields(config):
+        for item in dataclasses.fields(getattr(config, section.name)):
+            keys.add(f"{section.name}.{item.name}")
+    return keys
+
+
+def example_config_text() -> str:
+    """The shipped, commented `config.example.yaml`."""
+    return (Path(__file__).parent / "config.example.yaml").read_text(encoding="utf-8")

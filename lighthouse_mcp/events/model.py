@@ -1,0 +1,103 @@
+"""What an event is, before and after it is appended."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from lighthouse_mcp.errors import DataError
+
+TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_-]*)+$")
+MAX_TYPE_LENGTH = 100
+MAX_FIELD_LENGTH = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event a caller wants appended; the store assigns seq, id, ts and mac."""
+
+    type: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    agent: str | None = None
+    session: str | None = None
+    aggregate: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An appended, chained event."""
+
+    seq: int
+    id: str
+    ts: int  # wall-clock UTC, nanoseconds since the epoch
+    type: str
+    agent: str | None
+    session: str | None
+    aggregate: str | None
+    payload: dict[str, Any]
+    mac: str  # hex HMAC-SHA256 linking this event to the one before
+
+    def to_json(self) -> dict[str, Any]:
+        """The event as JSON Lines print it: ISO time for people, `ts_ns` for exactness."""
+        return {
+            "seq": self.seq,
+            "id": self.id,
+            "ts": iso_time(self.ts),
+            "ts_ns": self.ts,
+            "type": self.type,
+            "agent": self.agent,
+            "session": self.session,
+            "aggregate": self.aggregate,
+            "payload": self.payload,
+            "mac": self.mac,
+        }
+
+
+def iso_time(ts_ns: int) -> str:
+    """`2026-11-27T16:09:30.123456Z` (microseconds; `ts_ns` carries the rest)."""
+    moment = datetime.fromtimestamp(ts_ns // 1000 / 1_000_000, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_payload(payload: Any, *, max_bytes: int) -> str:
+    """The payload as canonical JSON text (sorted keys, no spaces), checked for type, Unicode and size."""
+    if not isinstance(payload, Mapping):
+        raise DataError(f"event payload must be a JSON object, not {type(payload).__name__}")
+    try:
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"event payload is not JSON-serialisable: {exc}") from exc
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise DataError(f"event payload is not valid Unicode text: {exc.reason} at position {exc.start}") from exc
+    if size > max_bytes:
+        raise DataError(
+            f"event payload is {size} bytes, over the limit of {max_bytes} (store.max_payload_bytes); "
+            "put large content in a blob and refer to it by hash"
+        )
+    return text
+
+
+def check_event_fields(event: NewEvent) -> None:
+    """Reject a malformed type, agent, session or aggregate before anything is written."""
+    if not isinstance(event.type, str) or len(event.type) > MAX_TYPE_LENGTH or not TYPE_PATTERN.match(event.type):
+        raise DataError(f"event type {event.type!r} is not a dotted lowercase name such as 'validation.decided'")
+    for name in ("agent", "session", "aggregate"):
+        value = getattr(event, name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise DataError(f"event {name} must be a string, not {type(value).__name__}")
+        if len(value) > MAX_FIELD_LENGTH:
+            raise DataError(f"event {name} is {len(value)} characters, over the limit of {MAX_FIELD_LENGTH}")
+        if "\x00" in value:
+            raise DataError(f"event {name} contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DataError(f"event {name} is not valid Unicode text: {exc.reason}") from exc

@@ -1,0 +1,159 @@
+"""State as a fold of events, at the head or at any past sequence or time.
+
+The state is plain JSON: which sessions exist and what they did, which policies are in force, how many events of
+each type there were. Snapshots every `snapshot_every` events, authenticated with the chain key and tied to the
+MAC of the event they stop at, keep any point in the past a short fold away.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from lighthouse_mcp.events.model import Event, iso_time
+from lighthouse_mcp.events.store import EventStore, Snapshot
+
+NAME = "state"
+# Bump when a reducer changes meaning, so snapshots folded by older code are not reused.
+VERSION = "1"
+_READ_BATCH = 2000
+
+State = dict[str, Any]
+Reducer = Callable[[State, Event], None]
+
+
+def empty_state() -> State:
+    return {"seq": 0, "ts": None, "counts": {}, "sessions": {}, "policies": {}}
+
+
+def _session_started(state: State, event: Event) -> None:
+    p = event.payload
+    state["sessions"][event.session or ""] = {
+        "agent": event.agent,
+        "role": p.get("role"),
+        "client": p.get("client"),
+        "transport": p.get("transport"),
+        "pid": p.get("pid"),
+        "status": "active",
+        "started_seq": event.seq,
+        "started_at": iso_time(event.ts),
+        "last_seen": iso_time(event.ts),
+        "ended_at": None,
+        "end_reason": None,
+        "events": 0,
+    }
+
+
+def _session_ended(state: State, event: Event) -> None:
+    session = state["sessions"].get(event.session or "")
+    if session is not None:
+        session["status"] = "ended"
+        session["ended_at"] = iso_time(event.ts)
+        session["end_reason"] = event.payload.get("reason")
+
+
+def _policy_put(state: State, event: Event) -> None:
+    name = event.aggregate or str(event.payload.get("name", ""))
+    previous = state["policies"].get(name, {})
+    state["policies"][name] = {
+        "sha256": event.payload.get("sha256"),
+        "revision": previous.get("revision", 0) + 1,
+        "seq": event.seq,
+        "at": iso_time(event.ts),
+        "by": event.agent,
+    }
+
+
+def _policy_deleted(state: State, event: Event) -> None:
+    state["policies"].pop(event.aggregate or str(event.payload.get("name", "")), None)
+
+
+REDUCERS: dict[str, Reducer] = {
+    "session.started": _session_started,
+    "session.ended": _session_ended,
+    "policy.put": _policy_put,
+    "policy.deleted": _policy_deleted,
+}
+
+
+def apply_event(state: State, event: Event) -> None:
+    """Fold one event into `state` in place."""
+    reducer = REDUCERS.get(event.type)
+    if reducer is not None:
+        reducer(state, event)
+    if event.session:
+        session = state["sessions"].get(event.session)
+        if session is not None:
+            session["events"] += 1
+            session["last_seen"] = iso_time(event.ts)
+    counts = state["counts"]
+    counts[event.type] = counts.get(event.type, 0) + 1
+    state["seq"] = event.seq
+    state["ts"] = iso_time(event.ts)
+
+
+def fold(state: State, events: Iterable[Event]) -> State:
+    for event in events:
+        apply_event(state, event)
+    return state
+
+
+class Projector:
+    """Computes state at any sequence or time from a store, using and writing snapshots."""
+
+    def __init__(self, store: EventStore, key: bytes, *, snapshot_every: int) -> None:
+        self._store = store
+        self._key = key
+        self._every = snapshot_every
+        self._live: State = empty_state()
+
+    def current(self) -> State:
+        """State at the head; kept in memory and caught up incrementally. Returns a copy."""
+        self._live = self._fold_to(self._live, self._store.last_seq(), save=False)
+        return copy.deepcopy(self._live)
+
+    def state_at(self, seq: int | None = None) -> State:
+        """State after event `seq` (the head when None; clamped to the head)."""
+        head = self._store.last_seq()
+        target = head if seq is None else max(0, min(seq, head))
+        snapshot = self._store.load_snapshot(NAME, VERSION, target)
+        state = self._open(snapshot) if snapshot is not None else None
+        return self._fold_to(state or empty_state(), target, save=True)
+
+    def state_at_time(self, ts_ns: int) -> State:
+        return self.state_at(self._store.seq_at_time(ts_ns))
+
+    def _fold_to(self, state: State, target: int, *, save: bool) -> State:
+        while state["seq"] < target:
+            events = self._store.read_after(state["seq"], min(_READ_BATCH, target - state["seq"]))
+            if not events:
+                break
+            for event in events:
+                apply_event(state, event)
+                if save and event.seq % self._every == 0:
+                    self._save(state, event)
+        return state
+
+    def _save(self, state: State, event: Event) -> None:
+        text = json.dumps(state, sort_keys=True, separators=(",", ":"))
+        mac = self._mac(event.seq, bytes.fromhex(event.mac), text)
+        self._store.save_snapshot(NAME, VERSION, Snapshot(event.seq, text, mac))
+
+    def _open(self, snapshot: Snapshot) -> State | None:
+        """The snapshot's state if its MAC holds against the event it claims to follow; else None (refold)."""
+        event = self._store.get(snapshot.seq)
+        if event is None:
+            return None
+        expected = self._mac(snapshot.seq, bytes.fromhex(event.mac), snapshot.state)
+        if not hmac.compare_digest(expected, snapshot.mac):
+            return None
+        state: State = json.loads(snapshot.state)
+        return state
+
+    def _mac(self, seq: int, event_mac: bytes, text: str) -> bytes:
+        header = f"{NAME}\0{VERSION}\0{seq}\0".encode()
+        return hmac.new(self._key, header + event_mac + text.encode(), hashlib.sha256).digest()

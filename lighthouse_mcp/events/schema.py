@@ -1,0 +1,61 @@
+"""The SQLite schema of the event store."""
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS events(
+  seq       INTEGER PRIMARY KEY,  -- chain_head.seq + 1, assigned under the write lock; never reused
+  id        TEXT    NOT NULL UNIQUE,
+  ts        INTEGER NOT NULL,     -- UTC nanoseconds, non-decreasing with seq
+  type      TEXT    NOT NULL,
+  agent     TEXT,
+  session   TEXT,
+  aggregate TEXT,
+  payload   TEXT    NOT NULL,     -- canonical JSON
+  mac       BLOB    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_type      ON events(type, seq);
+CREATE INDEX IF NOT EXISTS events_agent     ON events(agent, seq);
+CREATE INDEX IF NOT EXISTS events_session   ON events(session, seq);
+CREATE INDEX IF NOT EXISTS events_aggregate ON events(aggregate, seq);
+CREATE INDEX IF NOT EXISTS events_ts        ON events(ts);
+
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;
+
+-- The newest event's seq, mac and ts, updated in the same transaction as every append.
+CREATE TABLE IF NOT EXISTS chain_head(
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  mac BLOB    NOT NULL,
+  ts  INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO chain_head(id, seq, mac, ts) VALUES (1, 0, zeroblob(32), 0);
+
+CREATE TABLE IF NOT EXISTS blobs(
+  sha256 TEXT PRIMARY KEY,
+  size   INTEGER NOT NULL,
+  data   BLOB    NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS blobs_no_update BEFORE UPDATE ON blobs
+  BEGIN SELECT RAISE(ABORT, 'blobs is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS blobs_no_delete BEFORE DELETE ON blobs
+  BEGIN SELECT RAISE(ABORT, 'blobs is append-only'); END;
+
+-- Derived projection states; a cache that can be dropped and rebuilt from events at any time.
+CREATE TABLE IF NOT EXISTS snapshots(
+  name    TEXT    NOT NULL,
+  version TEXT    NOT NULL,
+  seq     INTEGER NOT NULL,
+  state   TEXT    NOT NULL,
+  mac     BLOB    NOT NULL,
+  PRIMARY KEY (name, version, seq)
+) WITHOUT ROWID;
+"""

@@ -1,0 +1,195 @@
+"""The project home, `.lighthouse/`: where it is, what it holds, and how `lighthouse init` creates it."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import stat
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lighthouse_mcp.errors import DataError, HomeNotFoundError, StoreError
+
+HOME_DIR = ".lighthouse"
+KEY_FILE = "secret.key"
+CONFIG_FILE = "config.yaml"
+KEY_BYTES = 32
+
+_HOME_GITIGNORE = """\
+# The secret key and the database stay on this machine; config.yaml and policies/ may be committed.
+secret.key
+*.db
+*.db-wal
+*.db-shm
+cache/
+"""
+
+
+@dataclass(frozen=True)
+class ProjectHome:
+    """A project's `.lighthouse/` directory and the project root that contains it."""
+
+    path: Path
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    @property
+    def key_path(self) -> Path:
+        return self.path / KEY_FILE
+
+    @property
+    def config_path(self) -> Path:
+        return self.path / CONFIG_FILE
+
+    @property
+    def policies_dir(self) -> Path:
+        return self.path / "policies"
+
+    def db_path(self, configured: str) -> Path:
+        """The database file: `store.path` from the config, relative to the home unless absolute."""
+        path = Path(configured)
+        return path if path.is_absolute() else self.path / path
+
+
+def find_home(start: Path | None = None, env: Mapping[str, str] | None = None) -> ProjectHome | None:
+    """`LIGHTHOUSE_HOME` if set, else the nearest `.lighthouse/` walking up from `start` (default: cwd)."""
+    env = os.environ if env is None else env
+    override = env.get("LIGHTHOUSE_HOME")
+    if override:
+        return ProjectHome(Path(override).expanduser().absolute())
+    here = (start or Path.cwd()).absolute()
+    for directory in (here, *here.parents):
+        candidate = directory / HOME_DIR
+        if candidate.is_dir():
+            return ProjectHome(candidate)
+    return None
+
+
+def require_home(start: Path | None = None, env: Mapping[str, str] | None = None) -> ProjectHome:
+    """Like `find_home`, but a missing home is an error that says how to create one."""
+    home = find_home(start, env)
+    if home is None:
+        where = (start or Path.cwd()).absolute()
+        raise HomeNotFoundError(
+            f"no {HOME_DIR}/ found in {where} or any parent: run `lighthouse init` in the project root "
+            "or set LIGHTHOUSE_HOME"
+        )
+    if not home.path.is_dir():
+        raise HomeNotFoundError(f"LIGHTHOUSE_HOME={home.path} is not a directory: run `lighthouse init` there")
+    return home
+
+
+def create_home(home: ProjectHome) -> list[str]:
+    """Create the home with its key, gitignore and commented config; never overwrite anything.
+
+    Returns the paths created (empty when everything existed).
+    """
+    created: list[str] = []
+    if not home.path.exists():
+        home.path.mkdir(mode=0o700, parents=True)
+        created.append(f"{home.path}/")
+    elif not home.path.is_dir():
+        raise DataError(f"{home.path} exists and is not a directory")
+    if create_key(home.key_path):
+        created.append(str(home.key_path))
+    if _write_new(home.config_path, commented_config()):
+        created.append(str(home.config_path))
+    if _write_new(home.path / ".gitignore", _HOME_GITIGNORE):
+        created.append(str(home.path / ".gitignore"))
+    return created
+
+
+def create_key(path: Path) -> bool:
+    """Write a fresh random key with mode 0600 unless one exists; True when written."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_hex(KEY_BYTES) + "\n")
+    return True
+
+
+def read_key(path: Path) -> bytes:
+    """The chain key; refuses a key file that others can read or that is not 64 hex digits."""
+    try:
+        info = path.stat()
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError as exc:
+        raise StoreError(f"{path} is missing: run `lighthouse init` to create a key") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{path}: cannot read the secret key: {exc}") from exc
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise StoreError(f"{path} is accessible by other users (mode {stat.S_IMODE(info.st_mode):o}): chmod 600 it")
+    try:
+        key = bytes.fromhex(text)
+    except ValueError as exc:
+        raise DataError(f"{path}: expected {KEY_BYTES * 2} hexadecimal digits") from exc
+    if len(key) != KEY_BYTES:
+        raise DataError(f"{path}: expected {KEY_BYTES * 2} hexadecimal digits, found {len(text)} characters")
+    return key
+
+
+def commented_config() -> str:
+    """The example config with every setting commented out, as a starting point for a project."""
+    from lighthouse_mcp.config import example_config_text
+
+    lines = []
+    for line in example_config_text().splitlines():
+        indent = len(line) - len(line.lstrip())
+        setting = line.strip() and not line.lstrip().startswith("#")
+        lines.append(f"{line[:indent]}# {line[indent:]}" if setting else line)
+    return "\n".join(lines) + "\n"
+
+
+def mcp_server_entry(home: ProjectHome, python: str | None = None) -> dict[str, Any]:
+    """The `.mcp.json` entry that launches `lighthouse serve` over stdio for this project."""
+    return {
+        "type": "stdio",
+        "command": python or sys.executable,
+        "args": ["-m", "lighthouse_mcp", "serve"],
+        "env": {"LIGHTHOUSE_HOME": str(home.path)},
+    }
+
+
+def merge_mcp_json(path: Path, name: str, entry: dict[str, Any]) -> bool:
+    """Add or replace server `name` in `path` (a Claude Code `.mcp.json`), keeping every other server.
+
+    Returns True when the file changed. A file that is not a JSON object is left alone and reported.
+    """
+    document: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{path}: not valid JSON ({exc}); fix or move it, nothing was written") from exc
+        if not isinstance(loaded, dict):
+            raise DataError(f"{path}: expected a JSON object at the top level; nothing was written")
+        document = loaded
+    servers = document.setdefault("mcpServers", {})
+    if not isinstance(servers, dict):
+        raise DataError(f"{path}: 'mcpServers' must be an object; nothing was written")
+    if servers.get(name) == entry:
+        return False
+    servers[name] = entry
+    _atomic_write(path, json.dumps(document, indent=2) + "\n")
+    return True
+
+
+def _write_new(path: Path, text: str) -> bool:
+    if path.exists():
+        return False
+    _atomic_write(path, text)
+    return True
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

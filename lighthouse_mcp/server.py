@@ -1,0 +1,98 @@
+"""MCP wiring: `build_server`, the per-connection lifespan, session recording and change notifications."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.mcpserver import MCPServer
+from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
+
+from lighthouse_mcp import __version__, audit
+from lighthouse_mcp.agents.sessions import SessionRecorder
+from lighthouse_mcp.errors import LighthouseError
+from lighthouse_mcp.events.aio import AsyncEventStore
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.tools import audit as audit_tools
+from lighthouse_mcp.tools.audit import RECENT_URI, SESSIONS_URI
+from lighthouse_mcp.tools.context import AppState
+
+log = logging.getLogger("lighthouse.server")
+
+INSTRUCTIONS = (
+    "Lighthouse keeps a tamper-evident audit log of what agents on this project do. Query it with "
+    "query_events, see the state at any past point with state_at, and check integrity with verify_audit_log."
+)
+
+__all__ = ["RECENT_URI", "SESSIONS_URI", "build_server"]
+
+
+def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[AppState]:
+    """The Lighthouse MCP server for `project`. Each connection opens the store in its lifespan."""
+    bus = InMemorySubscriptionBus()
+    config = project.config
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
+        sync_store = project.open_store()
+        store = AsyncEventStore(sync_store)
+        state = AppState(
+            project=project,
+            store=store,
+            projector=project.projector(sync_store),
+            verifier=audit.IncrementalVerifier(sync_store, project.key()),
+            session=SessionRecorder(store, config.agent, transport=transport),
+        )
+        state.tasks.append(asyncio.get_running_loop().create_task(_watch(state, bus)))
+        try:
+            yield state
+        finally:
+            for task in state.tasks:
+                task.cancel()
+            with contextlib.suppress(LighthouseError):
+                await state.session.end("client disconnected")
+            await store.aclose()
+
+    async def record_session(ctx: ServerRequestContext[AppState, Any], call_next: CallNext) -> HandlerResult:
+        state = ctx.lifespan_context
+        if isinstance(state, AppState) and state.session.started is None and ctx.method != "initialize":
+            params = ctx.session.client_params if ctx.session is not None else None
+            info = params.client_info if params is not None else None
+            try:
+                await state.session.start(info.name if info else None, info.version if info else None)
+            except LighthouseError as exc:
+                log.error("could not record session start: %s", exc)
+        return await call_next(ctx)
+
+    server: MCPServer[AppState] = MCPServer(
+        config.server.name,
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        lifespan=lifespan,
+        subscriptions=bus,
+        middleware=[record_session],
+    )
+    audit_tools.register(server, project)
+    return server
+
+
+async def _watch(state: AppState, bus: InMemorySubscriptionBus) -> None:
+    """Tell `subscriptions/listen` subscribers when new events arrive, from this or any other process."""
+    store = state.store
+    interval = state.project.config.store.poll_interval_ms / 1000
+    last = await store.run(store.store.last_seq)
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            seq = await store.run(store.store.last_seq)
+        except LighthouseError as exc:
+            log.warning("cannot poll the event store: %s", exc)
+            continue
+        if seq != last:
+            last = seq
+            await bus.publish(ResourceUpdated(uri=RECENT_URI))
+            await bus.publish(ResourceUpdated(uri=SESSIONS_URI))

@@ -1,0 +1,1 @@
+"""MCP tool adapters, one module per area; each has `register(server, project)`."""

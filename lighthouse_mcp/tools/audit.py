@@ -1,0 +1,144 @@
+"""Audit-log tools and resources: query_events, state_at, verify_audit_log, health, recent events, sessions."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated, Any, cast
+
+from mcp.server.mcpserver import Context, MCPServer
+from pydantic import Field
+from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
+
+from lighthouse_mcp import audit
+from lighthouse_mcp.events.model import Event
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.tools.context import READ_ONLY, AppState, tool_errors
+
+RECENT_URI = "lighthouse://events/recent"
+SESSIONS_URI = "lighthouse://sessions"
+
+
+class EventOut(TypedDict):
+    seq: int
+    id: str
+    ts: str
+    ts_ns: int
+    type: str
+    agent: str | None
+    session: str | None
+    aggregate: str | None
+    payload: dict[str, Any]
+    mac: str
+
+
+class EventsPage(TypedDict):
+    events: list[EventOut]
+    next_cursor: str | None
+
+
+class VerifyOut(TypedDict):
+    ok: bool
+    checked: int
+    last_seq: int
+    first_bad_seq: int | None
+    reason: str | None
+
+
+class StateOut(TypedDict):
+    seq: int
+    ts: str | None
+    counts: dict[str, int]
+    sessions: dict[str, Any]
+    policies: dict[str, Any]
+
+
+class HealthOut(TypedDict):
+    status: str
+    versions: dict[str, str | None]
+    store: dict[str, Any]
+    chain: VerifyOut
+    agent: dict[str, str]
+    session: str
+
+
+def _event_out(event: Event) -> EventOut:
+    return cast(EventOut, event.to_json())
+
+
+def register(server: MCPServer[AppState], project: Project) -> None:
+    """Add the audit tools and resources to `server`."""
+    config = project.config
+
+    @server.tool(annotations=READ_ONLY)
+    async def query_events(
+        ctx: Context[AppState],
+        type: Annotated[str | None, Field(description="event type or dotted prefix, comma-separated")] = None,
+        agent: str | None = None,
+        session: str | None = None,
+        aggregate: Annotated[str | None, Field(description="what the event is about: path, policy, task id")] = None,
+        since: Annotated[int | str | None, Field(description="sequence, ISO time or relative (15m, 2h, 7d)")] = None,
+        until: Annotated[int | str | None, Field(description="sequence, ISO time or relative")] = None,
+        text: Annotated[str | None, Field(description="words that must all appear")] = None,
+        limit: int | None = None,
+        order: Annotated[str, Field(description="desc (newest first) or asc")] = "desc",
+        cursor: Annotated[str | None, Field(description="next_cursor of the previous page")] = None,
+    ) -> EventsPage:
+        """Search the audit log. Returns one page and a cursor for the next."""
+        app = ctx.request_context.lifespan_context
+        filters = {
+            "type": type,
+            "agent": agent,
+            "session": session,
+            "aggregate": aggregate,
+            "since": since,
+            "until": until,
+            "text": text,
+            "limit": limit,
+            "order": order,
+            "cursor": cursor,
+        }
+        with tool_errors():
+            page = await app.store.run(audit.query_events, app.store.store, config, filters)
+        return EventsPage(events=[_event_out(e) for e in page.events], next_cursor=page.next_cursor)
+
+    @server.tool(annotations=READ_ONLY)
+    async def state_at(
+        ctx: Context[AppState],
+        seq: Annotated[int | None, Field(description="state after this event")] = None,
+        time: Annotated[str | None, Field(description="state as of this ISO time or relative time")] = None,
+    ) -> StateOut:
+        """Sessions, policies and event counts as they were at a past event or time (now if neither)."""
+        app = ctx.request_context.lifespan_context
+        with tool_errors():
+            result = await app.store.run(lambda: audit.state_at(app.projector, seq=seq, time=time))
+        return cast(StateOut, result)
+
+    @server.tool(annotations=READ_ONLY)
+    async def verify_audit_log(ctx: Context[AppState]) -> VerifyOut:
+        """Walk the whole hash chain; names the first event that was edited, deleted, reordered or forged."""
+        app = ctx.request_context.lifespan_context
+        with tool_errors():
+            report = await app.store.run(app.store.store.verify)
+        return cast(VerifyOut, report.to_json())
+
+    @server.tool(annotations=READ_ONLY)
+    async def health(ctx: Context[AppState]) -> HealthOut:
+        """Versions, database, event count and chain status (new events verified since the last check)."""
+        app = ctx.request_context.lifespan_context
+        with tool_errors():
+            chain = await app.store.run(app.verifier.check)
+            result = await app.store.run(audit.health, app.store.store, config, chain)
+        return cast(HealthOut, {**result, "session": app.session.id})
+
+    # Static resources get no Context, so each read opens its own short-lived connection to the store.
+    @server.resource(RECENT_URI, mime_type="application/json", description="The newest events, newest first")
+    def recent_events() -> list[EventOut]:
+        with tool_errors(), contextlib.closing(project.open_store()) as store:
+            page = audit.query_events(store, config, {"limit": config.server.recent_events})
+        return [_event_out(e) for e in page.events]
+
+    @server.resource(SESSIONS_URI, mime_type="application/json", description="Agent sessions and their status")
+    def sessions() -> dict[str, Any]:
+        with tool_errors(), contextlib.closing(project.open_store()) as store:
+            current: dict[str, Any] = project.projector(store).state_at(None)["sessions"]
+        return current

@@ -1,0 +1,70 @@
+"""Real fixtures: a SQLite file in tmp_path, a real project home, an isolated environment."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from lighthouse_mcp.config import load_config
+from lighthouse_mcp.events.sqlite import SQLiteEventStore
+from lighthouse_mcp.events.store import EventStore
+from lighthouse_mcp.home import HOME_DIR, ProjectHome, create_home
+from lighthouse_mcp.project import Project
+
+KEY = bytes(range(32))
+BACKENDS = ["sqlite"]
+LIGHTHOUSE_BIN = [sys.executable, "-m", "lighthouse_mcp"]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's own config or project home."""
+    for name in list(os.environ):
+        if name.startswith("LIGHTHOUSE_") and name != "LIGHTHOUSE_REQUIRE_FUSE":
+            monkeypatch.delenv(name)
+    fake_home = tmp_path_factory.mktemp("userhome")
+    monkeypatch.setenv("HOME", str(fake_home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(fake_home / ".config"))
+
+
+StoreFactory = Callable[..., EventStore]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+    """Opens stores of the parametrised backend; every store opened is closed at the end."""
+    opened: list[EventStore] = []
+
+    def make(key: bytes = KEY, name: str = "events.db", **kwargs: object) -> EventStore:
+        store = SQLiteEventStore(tmp_path / name, key, **kwargs)  # type: ignore[arg-type]
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(store_factory: StoreFactory) -> EventStore:
+    return store_factory()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """A real project tree with an initialised home; the current directory is its root."""
+    root = tmp_path / "project"
+    root.mkdir()
+    home = ProjectHome(root / HOME_DIR)
+    create_home(home)
+    monkeypatch.chdir(root)
+    return Project(home, load_config(home.config_path))

@@ -1,0 +1,129 @@
+"""Tampering with the SQLite file behind the store's back is caught by `verify`, which names the first bad event."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lighthouse_mcp.events.chain import canonical, link
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.events.sqlite import SQLiteEventStore
+from tests.conftest import KEY
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "events.db"
+    store = SQLiteEventStore(path, KEY)
+    store.append_batch([NewEvent("test.event", {"i": i}, agent="a") for i in range(1, 11)])
+    store.close()
+    return path
+
+
+def _raw(path: Path) -> sqlite3.Connection:
+    """A plain connection with the append-only triggers dropped, as an attacker with the file would do."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("DROP TRIGGER events_no_delete")
+    return conn
+
+
+def _verify(path: Path) -> tuple[bool, int | None, str | None]:
+    store = SQLiteEventStore(path, KEY)
+    try:
+        report = store.verify()
+    finally:
+        store.close()
+    return report.ok, report.first_bad_seq, report.reason
+
+
+def test_triggers_reject_update_and_delete(db: Path) -> None:
+    """The schema itself refuses edits and deletions."""
+    conn = sqlite3.connect(db)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE events SET payload = '{}' WHERE seq = 3")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM events WHERE seq = 3")
+    conn.close()
+    assert _verify(db) == (True, None, None)
+
+
+def test_edited_payload_is_named(db: Path) -> None:
+    with _raw(db) as conn:
+        conn.execute("""UPDATE events SET payload = '{"i":999}' WHERE seq = 4""")
+    ok, seq, reason = _verify(db)
+    assert (ok, seq) == (False, 4)
+    assert "MAC" in (reason or "")
+
+
+def test_edited_agent_column_is_named(db: Path) -> None:
+    with _raw(db) as conn:
+        conn.execute("UPDATE events SET agent = 'mallory' WHERE seq = 7")
+    assert _verify(db)[:2] == (False, 7)
+
+
+def test_deleted_row_is_named(db: Path) -> None:
+    with _raw(db) as conn:
+        conn.execute("DELETE FROM events WHERE seq = 5")
+    ok, seq, reason = _verify(db)
+    assert (ok, seq) == (False, 5)
+    assert "missing" in (reason or "")
+
+
+def test_deleted_newest_rows_are_named(db: Path) -> None:
+    """Cutting off the end of the log shows against the chain head."""
+    with _raw(db) as conn:
+        conn.execute("DELETE FROM events WHERE seq >= 9")
+    ok, seq, reason = _verify(db)
+    assert (ok, seq) == (False, 9)
+    assert "missing" in (reason or "")
+
+
+def test_reordered_rows_are_named(db: Path) -> None:
+    """Swapping two events' contents (keeping their MACs in place) breaks at the first swapped one."""
+    with _raw(db) as conn:
+        rows = {r[0]: r[1:] for r in conn.execute("SELECT seq, id, payload FROM events WHERE seq IN (3, 6)")}
+        conn.execute("UPDATE events SET id = 'tmp' WHERE seq = 6")
+        conn.execute("UPDATE events SET id = ?, payload = ? WHERE seq = 3", rows[6])
+        conn.execute("UPDATE events SET id = ?, payload = ? WHERE seq = 6", rows[3])
+    assert _verify(db)[:2] == (False, 3)
+
+
+def test_renumbered_rows_are_named(db: Path) -> None:
+    """Moving whole rows (MACs and all) to other sequence numbers is caught."""
+    with _raw(db) as conn:
+        conn.execute("UPDATE events SET seq = 100 WHERE seq = 2")
+        conn.execute("UPDATE events SET seq = 2 WHERE seq = 3")
+        conn.execute("UPDATE events SET seq = 3 WHERE seq = 100")
+    assert _verify(db)[:2] == (False, 2)
+
+
+def test_row_forged_with_another_key_is_named(db: Path) -> None:
+    """A row appended with a correctly formed chain but a different key fails at that row."""
+    wrong_key = bytes(32)
+    with _raw(db) as conn:
+        (prev_mac,) = conn.execute("SELECT mac FROM events WHERE seq = 10").fetchone()
+        payload = '{"i":11}'
+        mac = link(
+            wrong_key,
+            prev_mac,
+            canonical(11, "01FORGED000000000000000000", 1, "test.event", "a", None, None, payload),
+        )
+        conn.execute(
+            "INSERT INTO events(seq, id, ts, type, agent, session, aggregate, payload, mac) "
+            "VALUES (11, '01FORGED000000000000000000', 1, 'test.event', 'a', NULL, NULL, ?, ?)",
+            (payload, mac),
+        )
+        conn.execute("UPDATE chain_head SET seq = 11, mac = ?", (mac,))
+    ok, seq, _ = _verify(db)
+    assert (ok, seq) == (False, 11)
+
+
+def test_store_refuses_a_different_key(db: Path) -> None:
+    """Opening with a key other than the one that chained the store is a clear error, not a broken chain."""
+    from lighthouse_mcp.errors import StoreError
+
+    with pytest.raises(StoreError, match="another secret key"):
+        SQLiteEventStore(db, bytes(32))

@@ -1,0 +1,212 @@
+"""The MCP server through the official in-process client: tools, resources, subscriptions, sessions, errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client
+
+from lighthouse_mcp.config import StoreConfig
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.server import RECENT_URI, SESSIONS_URI, build_server
+
+pytestmark = pytest.mark.anyio
+
+
+def _append(project: Project, *events: NewEvent) -> None:
+    """Append from a separate connection, as another Lighthouse process would."""
+    store = project.open_store()
+    store.append_batch(list(events))
+    store.close()
+
+
+async def _call(client: Client, tool: str, args: dict[str, Any] | None = None) -> Any:
+    result = await client.call_tool(tool, args or {})
+    assert not result.is_error, result.content
+    return result.structured_content
+
+
+async def test_tools_are_listed_read_only_with_schemas(project: Project) -> None:
+    async with Client(build_server(project)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert set(tools) == {"query_events", "state_at", "verify_audit_log", "health"}
+    for tool in tools.values():
+        assert tool.annotations is not None and tool.annotations.read_only_hint is True
+        assert tool.output_schema is not None and tool.description
+    assert set(tools["query_events"].input_schema["properties"]) == {
+        "type",
+        "agent",
+        "session",
+        "aggregate",
+        "since",
+        "until",
+        "text",
+        "limit",
+        "order",
+        "cursor",
+    }
+
+
+async def test_tools_list_stays_small(project: Project) -> None:
+    async with Client(build_server(project)) as client:
+        tools = await client.list_tools()
+    size = len(json.dumps(tools.model_dump(by_alias=True, exclude_none=True)))
+    assert size <= 24_000, size
+
+
+async def test_session_is_recorded_with_client_name_and_configured_identity(project: Project) -> None:
+    project = dataclasses.replace(
+        project,
+        config=dataclasses.replace(
+            project.config, agent=dataclasses.replace(project.config.agent, name="builder-1", role="reviewer")
+        ),
+    )
+    async with Client(build_server(project)) as client:
+        health = await _call(client, "health")
+        session_id = health["session"]
+        page = await _call(client, "query_events", {"type": "session", "order": "asc"})
+    started = page["events"][0]
+    assert started["type"] == "session.started" and started["session"] == session_id
+    assert started["agent"] == "builder-1"
+    assert started["payload"]["role"] == "reviewer"
+    assert started["payload"]["client"]["name"] == "mcp"
+    store = project.open_store()
+    ended = [e for e in store.read_after(0, 100) if e.type == "session.ended"]
+    store.close()
+    assert [e.session for e in ended] == [session_id]
+    assert ended[0].payload == {"reason": "client disconnected"}
+
+
+async def test_query_events_pages_with_cursor(project: Project) -> None:
+    _append(project, *[NewEvent("test.item", {"i": i}, agent="alice") for i in range(25)])
+    async with Client(build_server(project)) as client:
+        seen: list[int] = []
+        cursor = None
+        while True:
+            page = await _call(client, "query_events", {"type": "test", "limit": 10, "cursor": cursor})
+            seen += [e["payload"]["i"] for e in page["events"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+    assert seen == list(range(24, -1, -1))
+
+
+async def test_query_events_filters(project: Project) -> None:
+    _append(
+        project,
+        NewEvent("validation.decided", {"command": "rm -rf /"}, agent="alice"),
+        NewEvent("validation.decided", {"command": "ls"}, agent="bob"),
+        NewEvent("response.scanned", {"risk": "low"}, agent="alice"),
+    )
+    async with Client(build_server(project)) as client:
+        page = await _call(client, "query_events", {"type": "validation", "agent": "alice"})
+        assert [e["payload"]["command"] for e in page["events"]] == ["rm -rf /"]
+        page = await _call(client, "query_events", {"text": "rm", "order": "asc"})
+        assert [e["seq"] for e in page["events"]] == [1]
+        page = await _call(client, "query_events", {"text": "rm", "since": 2})
+        assert page["events"] == []
+        page = await _call(client, "query_events", {"since": "1h", "type": "response"})
+        assert len(page["events"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"limit": -1}, "limit must be between 1 and"),
+        ({"limit": 100000}, "limit must be between 1 and"),
+        ({"cursor": "not-a-cursor"}, "malformed cursor"),
+        ({"since": "whenever"}, "neither a sequence number"),
+        ({"order": "random"}, "'asc' or 'desc'"),
+        ({"type": "DROP TABLE"}, "not a dotted lowercase"),
+    ],
+)
+async def test_bad_query_arguments_are_tool_errors_with_a_message(
+    project: Project, args: dict[str, Any], message: str
+) -> None:
+    async with Client(build_server(project)) as client:
+        result = await client.call_tool("query_events", args)
+    assert result.is_error
+    assert message in result.content[0].text  # type: ignore[union-attr]
+
+
+async def test_wrong_argument_types_are_rejected(project: Project) -> None:
+    async with Client(build_server(project)) as client:
+        result = await client.call_tool("state_at", {"seq": "not a number"})
+    assert result.is_error
+
+
+async def test_state_at_sequence_and_time(project: Project) -> None:
+    _append(
+        project,
+        NewEvent("session.started", {"role": "builder"}, agent="a", session="s9", aggregate="s9"),
+        NewEvent("session.ended", {"reason": "done"}, agent="a", session="s9", aggregate="s9"),
+    )
+    async with Client(build_server(project)) as client:
+        at1 = await _call(client, "state_at", {"seq": 1})
+        at2 = await _call(client, "state_at", {"seq": 2})
+        by_time = await _call(client, "state_at", {"time": "2000-01-01T00:00:00Z"})
+        bad = await client.call_tool("state_at", {"seq": 1, "time": "1h"})
+    assert at1["sessions"]["s9"]["status"] == "active"
+    assert at2["sessions"]["s9"]["status"] == "ended"
+    assert by_time["seq"] == 0
+    assert bad.is_error and "either seq or time" in bad.content[0].text  # type: ignore[union-attr]
+
+
+async def test_verify_and_health(project: Project) -> None:
+    _append(project, *[NewEvent("test.item") for _ in range(5)])
+    async with Client(build_server(project)) as client:
+        report = await _call(client, "verify_audit_log")
+        health = await _call(client, "health")
+    assert report["ok"] and report["checked"] >= 5
+    assert health["status"] == "ok"
+    assert health["store"]["location"] == str(project.db_path)
+    assert health["store"]["events"] >= 6
+    assert health["chain"]["ok"]
+    assert health["versions"]["mcp"].startswith("2.")
+
+
+async def test_health_reports_a_broken_chain(project: Project) -> None:
+    import sqlite3
+
+    _append(project, *[NewEvent("test.item", {"i": i}) for i in range(3)])
+    conn = sqlite3.connect(project.db_path)
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("""UPDATE events SET payload = '{"i":7}' WHERE seq = 2""")
+    conn.commit()
+    conn.close()
+    async with Client(build_server(project)) as client:
+        health = await _call(client, "health")
+        report = await _call(client, "verify_audit_log")
+    assert health["status"] == "chain_broken" and health["chain"]["first_bad_seq"] == 2
+    assert report["ok"] is False and report["first_bad_seq"] == 2
+
+
+async def test_resources_list_recent_events_and_sessions(project: Project) -> None:
+    _append(project, NewEvent("test.item", {"i": 1}))
+    async with Client(build_server(project)) as client:
+        listed = {r.uri for r in (await client.list_resources()).resources}
+        health = await _call(client, "health")
+        recent = json.loads((await client.read_resource(RECENT_URI)).contents[0].text)  # type: ignore[union-attr]
+        sessions = json.loads((await client.read_resource(SESSIONS_URI)).contents[0].text)  # type: ignore[union-attr]
+    assert {RECENT_URI, SESSIONS_URI} <= listed
+    assert recent[0]["seq"] > recent[-1]["seq"]
+    assert any(e["type"] == "test.item" for e in recent)
+    assert sessions[health["session"]]["status"] == "active"
+
+
+async def test_subscribers_hear_about_events_from_other_processes(project: Project) -> None:
+    project = dataclasses.replace(
+        project, config=dataclasses.replace(project.config, store=StoreConfig(poll_interval_ms=20))
+    )
+    async with Client(build_server(project)) as client:
+        await _call(client, "health")
+        async with client.listen(resource_subscriptions=[RECENT_URI]) as sub:
+            _append(project, NewEvent("test.elsewhere"))
+            with anyio.fail_after(5):
+                event = await sub.__anext__()
+    assert event.uri == RECENT_URI  # type: ignore[union-attr]
