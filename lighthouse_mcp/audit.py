@@ -11,7 +11,7 @@ from lighthouse_mcp import __version__
 from lighthouse_mcp.config import Config
 from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.chain import ChainVerifier, VerifyReport
-from lighthouse_mcp.events.projections import Projector, State
+from lighthouse_mcp.events.projections import Projector, State, present
 from lighthouse_mcp.events.query import parse_filter, parse_point
 from lighthouse_mcp.events.store import EventStore, Page
 
@@ -23,7 +23,11 @@ def query_events(store: EventStore, config: Config, filters: Mapping[str, Any]) 
 
 
 def state_at(projector: Projector, *, seq: int | None = None, time: str | None = None) -> State:
-    """The folded state after event `seq`, or as of `time`; the head when neither is given."""
+    """The folded state after event `seq`, or as of `time` (the head when neither), times as ISO-8601."""
+    return present(_fold_at(projector, seq, time))
+
+
+def _fold_at(projector: Projector, seq: int | None, time: str | None) -> State:
     if seq is not None and time is not None:
         raise UsageError("give either seq or time, not both")
     if time is not None:

@@ -26,23 +26,18 @@ class ChainRow:
     mac: bytes
 
 
+_HEADER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def canonical(
-    seq: int,
-    id_: str,
-    ts: int,
-    type_: str,
-    agent: str | None,
-    session: str | None,
-    aggregate: str | None,
-    payload: str,
+    seq: int, id_: str, ts: int, type_: str, agent: str | None, session: str | None, aggregate: str | None, payload: str
 ) -> bytes:
     """Unambiguous bytes for one event: a JSON header line, then the stored payload text."""
-    header = json.dumps([seq, id_, ts, type_, agent, session, aggregate], ensure_ascii=False, separators=(",", ":"))
-    return f"{header}\n{payload}".encode()
+    return f"{_HEADER([seq, id_, ts, type_, agent, session, aggregate])}\n{payload}".encode()
 
 
 def link(key: bytes, prev_mac: bytes, row_canonical: bytes) -> bytes:
-    return hmac.new(key, prev_mac + row_canonical, hashlib.sha256).digest()
+    return hmac.digest(key, prev_mac + row_canonical, "sha256")
 
 
 def row_mac(key: bytes, prev_mac: bytes, row: ChainRow) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -27,19 +28,61 @@ class NewEvent:
     aggregate: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class Event:
-    """An appended, chained event."""
+    """An appended, chained event. The payload is parsed from its stored JSON text on first use."""
 
-    seq: int
-    id: str
-    ts: int  # wall-clock UTC, nanoseconds since the epoch
-    type: str
-    agent: str | None
-    session: str | None
-    aggregate: str | None
-    payload: dict[str, Any]
-    mac: str  # hex HMAC-SHA256 linking this event to the one before
+    __slots__ = ("_payload", "agent", "aggregate", "id", "mac", "payload_text", "seq", "session", "ts", "type")
+
+    def __init__(
+        self,
+        seq: int,
+        id: str,
+        ts: int,
+        type: str,
+        agent: str | None,
+        session: str | None,
+        aggregate: str | None,
+        payload_text: str,
+        mac: str,
+    ) -> None:
+        self.seq = seq
+        self.id = id
+        self.ts = ts  # wall-clock UTC, nanoseconds since the epoch
+        self.type = type
+        self.agent = agent
+        self.session = session
+        self.aggregate = aggregate
+        self.payload_text = payload_text  # canonical JSON, exactly as chained
+        self.mac = mac  # hex HMAC-SHA256 linking this event to the one before
+        self._payload: dict[str, Any] | None = None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self._payload is None:
+            self._payload = json.loads(self.payload_text)
+        return self._payload
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.seq,
+            self.id,
+            self.ts,
+            self.type,
+            self.agent,
+            self.session,
+            self.aggregate,
+            self.payload_text,
+            self.mac,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Event) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.seq, self.mac))
+
+    def __repr__(self) -> str:
+        return f"Event(seq={self.seq}, type={self.type!r}, agent={self.agent!r}, aggregate={self.aggregate!r})"
 
     def to_json(self) -> dict[str, Any]:
         """The event as JSON Lines print it: ISO time for people, `ts_ns` for exactness."""
@@ -63,12 +106,15 @@ def iso_time(ts_ns: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
 def canonical_payload(payload: Any, *, max_bytes: int) -> str:
     """The payload as canonical JSON text (sorted keys, no spaces), checked for type, Unicode and size."""
     if not isinstance(payload, Mapping):
         raise DataError(f"event payload must be a JSON object, not {type(payload).__name__}")
     try:
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        text = _CANONICAL(payload)
     except (TypeError, ValueError) as exc:
         raise DataError(f"event payload is not JSON-serialisable: {exc}") from exc
     try:
@@ -83,9 +129,14 @@ def canonical_payload(payload: Any, *, max_bytes: int) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1024)
+def _valid_type(type_: str) -> bool:
+    return len(type_) <= MAX_TYPE_LENGTH and TYPE_PATTERN.match(type_) is not None
+
+
 def check_event_fields(event: NewEvent) -> None:
     """Reject a malformed type, agent, session or aggregate before anything is written."""
-    if not isinstance(event.type, str) or len(event.type) > MAX_TYPE_LENGTH or not TYPE_PATTERN.match(event.type):
+    if not isinstance(event.type, str) or not _valid_type(event.type):
         raise DataError(f"event type {event.type!r} is not a dotted lowercase name such as 'validation.decided'")
     for name in ("agent", "session", "aggregate"):
         value = getattr(event, name)

@@ -1,8 +1,9 @@
 """State as a fold of events, at the head or at any past sequence or time.
 
 The state is plain JSON: which sessions exist and what they did, which policies are in force, how many events of
-each type there were. Snapshots every `snapshot_every` events, authenticated with the chain key and tied to the
-MAC of the event they stop at, keep any point in the past a short fold away.
+each type there were. Times are kept as integer nanoseconds while folding (formatting them is the costly part of a
+fold) and shown as ISO-8601 by `present`. Snapshots every `snapshot_every` events, authenticated with the chain
+key and tied to the MAC of the event they stop at, keep any point in the past a short fold away.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from lighthouse_mcp.events.store import EventStore, Snapshot
 
 NAME = "state"
 # Bump when a reducer changes meaning, so snapshots folded by older code are not reused.
-VERSION = "1"
+VERSION = "2"
 _READ_BATCH = 2000
 
 State = dict[str, Any]
@@ -40,8 +41,8 @@ def _session_started(state: State, event: Event) -> None:
         "pid": p.get("pid"),
         "status": "active",
         "started_seq": event.seq,
-        "started_at": iso_time(event.ts),
-        "last_seen": iso_time(event.ts),
+        "started_at": event.ts,
+        "last_seen": event.ts,
         "ended_at": None,
         "end_reason": None,
         "events": 0,
@@ -52,7 +53,7 @@ def _session_ended(state: State, event: Event) -> None:
     session = state["sessions"].get(event.session or "")
     if session is not None:
         session["status"] = "ended"
-        session["ended_at"] = iso_time(event.ts)
+        session["ended_at"] = event.ts
         session["end_reason"] = event.payload.get("reason")
 
 
@@ -63,7 +64,7 @@ def _policy_put(state: State, event: Event) -> None:
         "sha256": event.payload.get("sha256"),
         "revision": previous.get("revision", 0) + 1,
         "seq": event.seq,
-        "at": iso_time(event.ts),
+        "at": event.ts,
         "by": event.agent,
     }
 
@@ -89,11 +90,26 @@ def apply_event(state: State, event: Event) -> None:
         session = state["sessions"].get(event.session)
         if session is not None:
             session["events"] += 1
-            session["last_seen"] = iso_time(event.ts)
+            session["last_seen"] = event.ts
     counts = state["counts"]
     counts[event.type] = counts.get(event.type, 0) + 1
     state["seq"] = event.seq
-    state["ts"] = iso_time(event.ts)
+    state["ts"] = event.ts
+
+
+_TIMES = {"sessions": ("started_at", "last_seen", "ended_at"), "policies": ("at",)}
+
+
+def present(state: State) -> State:
+    """A copy of `state` with its nanosecond times as ISO-8601 strings, for people and tools."""
+    out = copy.deepcopy(state)
+    out["ts"] = None if state["ts"] is None else iso_time(state["ts"])
+    for section, fields in _TIMES.items():
+        for item in out[section].values():
+            for name in fields:
+                if item.get(name) is not None:
+                    item[name] = iso_time(item[name])
+    return out
 
 
 def fold(state: State, events: Iterable[Event]) -> State:

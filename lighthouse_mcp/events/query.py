@@ -132,12 +132,11 @@ def parse_filter(
     )
 
 
-def type_bounds(prefix: str) -> tuple[str, str] | None:
-    """For a dotted prefix such as `validation` or `validation.`, the half-open range of types under it."""
-    base = prefix.rstrip(".")
-    if not base:
-        return None
-    return base + ".", base + "/"  # '/' sorts right after '.'
+def type_family(spec: str) -> tuple[str, str]:
+    """Split a type filter into its family (the first dotted segment) and the rest, which keeps its dots:
+    `validation` → (`validation`, ``); `validation.` → (`validation`, ``); `a.b.` → (`a`, `.b.`)."""
+    family, dot, rest = spec.partition(".")
+    return family, (dot + rest if rest else "")
 
 
 def encode_cursor(order: Order, seq: int) -> str:

@@ -17,13 +17,15 @@ CREATE TABLE IF NOT EXISTS events(
   session   TEXT,
   aggregate TEXT,
   payload   TEXT    NOT NULL,     -- canonical JSON
-  mac       BLOB    NOT NULL
+  mac       BLOB    NOT NULL,
+  -- 'validation' for 'validation.decided': type filters are prefixes, and this keeps their pages index-ordered
+  family    TEXT GENERATED ALWAYS AS (substr(type, 1, instr(type || '.', '.') - 1)) VIRTUAL
 );
-CREATE INDEX IF NOT EXISTS events_type      ON events(type, seq);
+-- Time bounds need no index: ts never decreases along seq, so they are found by binary search on seq.
+CREATE INDEX IF NOT EXISTS events_family    ON events(family, seq);
 CREATE INDEX IF NOT EXISTS events_agent     ON events(agent, seq);
 CREATE INDEX IF NOT EXISTS events_session   ON events(session, seq);
 CREATE INDEX IF NOT EXISTS events_aggregate ON events(aggregate, seq);
-CREATE INDEX IF NOT EXISTS events_ts        ON events(ts);
 
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;

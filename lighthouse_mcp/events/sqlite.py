@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import sqlite3
 import threading
 import time
@@ -18,9 +17,9 @@ from typing import Any
 
 from lighthouse_mcp.errors import DataError, StoreError
 from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, canonical, key_id, link
-from lighthouse_mcp.events.ids import new_id
+from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent, canonical_payload, check_event_fields
-from lighthouse_mcp.events.query import EventFilter, encode_cursor, type_bounds
+from lighthouse_mcp.events.query import EventFilter, encode_cursor, type_family
 from lighthouse_mcp.events.schema import SCHEMA, SCHEMA_VERSION
 from lighthouse_mcp.events.store import Page, Snapshot
 
@@ -64,9 +63,11 @@ class SQLiteEventStore:
             raise StoreError(f"event store {self.path}: cannot open: {exc}") from exc
         try:
             with self._errors("open"):
+                self._db.execute("PRAGMA cache_size=-32768")  # 32 MiB: the secondary indexes take random inserts
                 if not readonly:
                     self._db.execute("PRAGMA journal_mode=WAL")
                     self._db.execute(f"PRAGMA synchronous={'FULL' if synchronous == 'full' else 'NORMAL'}")
+                    self._db.execute("PRAGMA wal_autocheckpoint=10000")  # fewer, larger checkpoints
                 self._init_schema(create=not readonly)
         except BaseException:
             self._db.close()
@@ -92,49 +93,13 @@ class SQLiteEventStore:
                 ts = max(time.time_ns(), last_ts)
                 rows = []
                 out = []
-                for event, payload_text, payload in prepared:
+                key = self._key
+                for (event, payload_text), id_ in zip(prepared, new_ids(ts, len(prepared)), strict=True):
                     seq += 1
-                    id_ = new_id(ts)
-                    mac = link(
-                        self._key,
-                        mac,
-                        canonical(
-                            seq,
-                            id_,
-                            ts,
-                            event.type,
-                            event.agent,
-                            event.session,
-                            event.aggregate,
-                            payload_text,
-                        ),
-                    )
-                    rows.append(
-                        (
-                            seq,
-                            id_,
-                            ts,
-                            event.type,
-                            event.agent,
-                            event.session,
-                            event.aggregate,
-                            payload_text,
-                            mac,
-                        )
-                    )
-                    out.append(
-                        Event(
-                            seq,
-                            id_,
-                            ts,
-                            event.type,
-                            event.agent,
-                            event.session,
-                            event.aggregate,
-                            payload,
-                            mac.hex(),
-                        )
-                    )
+                    fields = (seq, id_, ts, event.type, event.agent, event.session, event.aggregate, payload_text)
+                    mac = link(key, mac, canonical(*fields))
+                    rows.append((*fields, mac))
+                    out.append(Event(*fields, mac.hex()))
                 self._db.executemany(f"INSERT INTO events({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", rows)
                 self._db.execute("UPDATE chain_head SET seq = ?, mac = ?, ts = ? WHERE id = 1", (seq, mac, ts))
                 self._db.execute("COMMIT")
@@ -144,12 +109,11 @@ class SQLiteEventStore:
                 raise
         return out
 
-    def _prepare(self, event: NewEvent) -> tuple[NewEvent, str, dict[str, Any]]:
+    def _prepare(self, event: NewEvent) -> tuple[NewEvent, str]:
         if not isinstance(event, NewEvent):
             raise DataError(f"expected a NewEvent, not {type(event).__name__}")
         check_event_fields(event)
-        text = canonical_payload(event.payload, max_bytes=self._max_payload)
-        return event, text, json.loads(text)
+        return event, canonical_payload(event.payload, max_bytes=self._max_payload)
 
     def put_blob(self, data: bytes) -> str:
         if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -178,7 +142,13 @@ class SQLiteEventStore:
         return _event(rows[0]) if rows else None
 
     def query(self, flt: EventFilter) -> Page:
-        where, params = _where(flt)
+        # ts never decreases along seq, so time bounds become sequence bounds found by binary search.
+        since_seq, until_seq = flt.since_seq, flt.until_seq
+        if flt.since_ts is not None:
+            since_seq = max(since_seq or 0, self.seq_at_time(flt.since_ts - 1) + 1)
+        if flt.until_ts is not None:
+            until_seq = min(until_seq if until_seq is not None else 2**62, self.seq_at_time(flt.until_ts))
+        where, params = _where(flt, since_seq, until_seq)
         direction = "DESC" if flt.order == "desc" else "ASC"
         sql = f"SELECT {_COLUMNS} FROM events {where} ORDER BY seq {direction} LIMIT ?"
         rows = self._fetch(sql, (*params, flt.limit + 1))
@@ -197,8 +167,19 @@ class SQLiteEventStore:
         return int(self._fetch("SELECT count(*) FROM events", ())[0][0])
 
     def seq_at_time(self, ts_ns: int) -> int:
-        rows = self._fetch("SELECT max(seq) FROM events WHERE ts <= ?", (ts_ns,))
-        return int(rows[0][0] or 0)
+        # Binary search over the primary key: ts is non-decreasing with seq, and gaps (if any) are skipped.
+        with self._mu, self._errors("read"):
+            low, high = 0, int(self._db.execute("SELECT seq FROM chain_head").fetchone()[0])
+            while low < high:
+                mid = (low + high + 1) // 2
+                row = self._db.execute(
+                    "SELECT seq, ts FROM events WHERE seq >= ? ORDER BY seq LIMIT 1", (mid,)
+                ).fetchone()
+                if row is not None and row[1] <= ts_ns:
+                    low = row[0]
+                else:
+                    high = mid - 1
+            return low
 
     def get_blob(self, digest: str) -> bytes | None:
         rows = self._fetch("SELECT data FROM blobs WHERE sha256 = ?", (digest,))
@@ -324,22 +305,26 @@ class SQLiteEventStore:
 
 
 def _event(row: Sequence[Any]) -> Event:
-    return Event(row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]), bytes(row[8]).hex())
+    return Event(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], bytes(row[8]).hex())
 
 
-def _where(flt: EventFilter) -> tuple[str, list[Any]]:
+def _where(flt: EventFilter, since_seq: int | None, until_seq: int | None) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if flt.types:
+        # `family` (the type up to its first dot) is indexed with seq, so a page comes straight off the index.
         alternatives = []
         for t in flt.types:
-            bounds = type_bounds(t)
-            if t.endswith("."):
-                alternatives.append("(type >= ? AND type < ?)")
-                params.extend(bounds or ("", ""))
-            elif bounds is not None:
-                alternatives.append("(type = ? OR (type >= ? AND type < ?))")
-                params.extend((t, *bounds))
+            family, rest = type_family(t)
+            if not rest:
+                alternatives.append("family = ?")
+                params.append(family)
+            elif rest.endswith("."):
+                alternatives.append("(family = ? AND type >= ? AND type < ?)")
+                params.extend((family, t, t[:-1] + "/"))
+            else:
+                alternatives.append("(family = ? AND (type = ? OR (type >= ? AND type < ?)))")
+                params.extend((family, t, t + ".", t + "/"))
         clauses.append("(" + " OR ".join(alternatives) + ")")
     for column in ("agent", "session", "aggregate"):
         value = getattr(flt, column)

@@ -11,6 +11,7 @@ from typing_extensions import TypedDict  # pydantic needs it for output schemas 
 
 from lighthouse_mcp import audit
 from lighthouse_mcp.events.model import Event
+from lighthouse_mcp.events.projections import present
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import READ_ONLY, AppState, tool_errors
 
@@ -140,5 +141,5 @@ def register(server: MCPServer[AppState], project: Project) -> None:
     @server.resource(SESSIONS_URI, mime_type="application/json", description="Agent sessions and their status")
     def sessions() -> dict[str, Any]:
         with tool_errors(), contextlib.closing(project.open_store()) as store:
-            current: dict[str, Any] = project.projector(store).state_at(None)["sessions"]
+            current: dict[str, Any] = present(project.projector(store).state_at(None))["sessions"]
         return current
