@@ -30,6 +30,8 @@ lint: $(STAMP)
 ## bench: every benchmark in benchmarks/ (minutes; builds a million-event store)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_events.py
+	$(BIN)/python benchmarks/bench_server.py
+
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -49,6 +49,14 @@ def run(args: argparse.Namespace) -> int:
     if listen is None:
         anyio.run(server.run_stdio_async)
     else:
-        host, port = listen
-        anyio.run(lambda: server.run_streamable_http_async(host=host, port=port))
+        anyio.run(_serve_http, server, *listen)
     return 0
+
+
+async def _serve_http(server: Any, host: str, port: int) -> None:
+    import uvicorn
+
+    app = server.streamable_http_app(host=host)
+    # log_config=None: uvicorn's own loggers go through Lighthouse's stderr handler instead of to stdout.
+    config = uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on")
+    await uvicorn.Server(config).serve()

@@ -177,9 +177,18 @@ def _split_types(value: Any) -> list[str]:
     return types
 
 
+def _check_text(name: str, value: str) -> None:
+    """Strings reach the database as UTF-8: lone surrogates (undecodable bytes from argv) are refused here."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{name} is not valid UTF-8 text") from None
+
+
 def _split_words(value: Any) -> tuple[str, ...]:
     if not isinstance(value, str):
         raise UsageError(f"text must be a string of words, not {type(value).__name__}")
+    _check_text("text", value)
     if len(value) > MAX_FILTER_VALUE:
         raise UsageError(f"text filter is {len(value)} characters, over the limit of {MAX_FILTER_VALUE}")
     words = tuple(w.lower() for w in value.split())
@@ -195,4 +204,5 @@ def _plain(name: str, value: Any) -> str | None:
         raise UsageError(f"{name} must be a string, not {type(value).__name__}")
     if len(value) > MAX_FILTER_VALUE or "\x00" in value:
         raise UsageError(f"{name} filter is too long or contains a NUL character")
+    _check_text(name, value)
     return value

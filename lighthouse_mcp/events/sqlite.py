@@ -331,12 +331,7 @@ def _where(flt: EventFilter, since_seq: int | None, until_seq: int | None) -> tu
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
-    for column, op, value in (
-        ("seq", ">=", flt.since_seq),
-        ("seq", "<=", flt.until_seq),
-        ("ts", ">=", flt.since_ts),
-        ("ts", "<=", flt.until_ts),
-    ):
+    for column, op, value in (("seq", ">=", since_seq), ("seq", "<=", until_seq)):
         if value is not None:
             clauses.append(f"{column} {op} ?")
             params.append(value)

@@ -104,6 +104,22 @@ def test_bad_filters_exit_64_with_one_line(filled: Runner, args: list[str], mess
     assert message in one_line_error(result)
 
 
+def test_non_utf8_arguments_are_usage_errors(filled: Runner) -> None:
+    """Bytes that are not UTF-8 in argv arrive as lone surrogates and are refused, not crashed on."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable.encode(), b"-m", b"lighthouse_mcp", b"events", b"query", b"--agent", b"caf\xe9"],
+        cwd=filled.cwd,
+        env=filled.env,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 64
+    assert b"not valid UTF-8" in proc.stderr and b"Traceback" not in proc.stderr
+
+
 def test_tail_prints_the_newest_oldest_first(filled: Runner) -> None:
     result = filled("events", "tail", "-n", "3", "--json")
     assert [json.loads(line)["seq"] for line in result.out.splitlines()] == [22, 23, 24]

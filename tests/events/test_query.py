@@ -56,6 +56,8 @@ def test_none_values_mean_not_given() -> None:
         ({"text": "x " * 20}, "over the limit of 16"),
         ({"agent": 7}, "must be a string"),
         ({"agent": "a\x00"}, "NUL"),
+        ({"agent": "a\udcff"}, "not valid UTF-8"),
+        ({"text": "rm \udcff"}, "not valid UTF-8"),
         ({"cursor": "garbage"}, "malformed cursor"),
         ({"cursor": ""}, "malformed cursor"),
         ({"cursor": 12}, "malformed cursor"),

@@ -127,3 +127,18 @@ def test_store_refuses_a_different_key(db: Path) -> None:
 
     with pytest.raises(StoreError, match="another secret key"):
         SQLiteEventStore(db, bytes(32))
+
+
+def test_seq_at_time_skips_deleted_rows(db: Path) -> None:
+    """The binary search over seq still finds the right event when rows are missing."""
+    store = SQLiteEventStore(db, KEY)
+    last_ts = store.get(10).ts  # type: ignore[union-attr]
+    store.close()
+    with _raw(db) as conn:
+        conn.execute("DELETE FROM events WHERE seq IN (5, 6, 10)")
+    store = SQLiteEventStore(db, KEY)
+    try:
+        assert store.seq_at_time(last_ts) == 9
+        assert store.seq_at_time(0) == 0
+    finally:
+        store.close()
