@@ -35,6 +35,15 @@ def _start(db: Path, worker: str, seconds: float) -> subprocess.Popen[str]:
     return proc
 
 
+def _finish(proc: subprocess.Popen[str]) -> str:
+    """Everything the worker printed. Read through the same buffered file `_start` used for "ready":
+    `communicate(timeout=…)` would read the raw pipe and skip lines already buffered."""
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    proc.wait(timeout=60)
+    return output
+
+
 def _acked(output: str) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in (line.split() for line in output.splitlines() if line.strip())]
 
@@ -56,7 +65,7 @@ def test_four_processes_append_without_loss_duplication_or_reordering(tmp_path: 
     db = tmp_path / "events.db"
     SQLiteEventStore(db, KEY).close()
     procs = {f"w{i}": _start(db, f"w{i}", 3.0) for i in range(4)}
-    acked = {name: _acked(p.communicate(timeout=60)[0]) for name, p in procs.items()}
+    acked = {name: _acked(_finish(p)) for name, p in procs.items()}
     assert all(p.returncode == 0 for p in procs.values())
 
     rows = _rows(db)
@@ -81,10 +90,11 @@ def test_sigkill_mid_run_loses_no_acknowledged_event(tmp_path: Path) -> None:
     others = [_start(db, f"w{i}", 2.5) for i in range(3)]
     time.sleep(1.0)
     victim.send_signal(signal.SIGKILL)
-    victim_out, _ = victim.communicate(timeout=10)
+    victim_out = _finish(victim)
     assert victim.returncode == -signal.SIGKILL
     for p in others:
-        p.communicate(timeout=60)
+        _finish(p)
+
 
     acked = _acked(victim_out)
     assert acked, "the victim acknowledged some events before it was killed"
