@@ -95,7 +95,6 @@ def test_sigkill_mid_run_loses_no_acknowledged_event(tmp_path: Path) -> None:
     for p in others:
         _finish(p)
 
-
     acked = _acked(victim_out)
     assert acked, "the victim acknowledged some events before it was killed"
     stored = {(seq, n) for seq, w, n in _rows(db) if w == "victim"}
