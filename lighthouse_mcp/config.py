@@ -21,6 +21,7 @@ Role = Literal["builder", "expert", "reviewer", "admin"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 LogFormat = Literal["plain", "json"]
 Synchronous = Literal["normal", "full"]
+ErrorDecision = Literal["ask", "deny"]
 
 # Variables that share the prefix but are not configuration keys.
 RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME", "LIGHTHOUSE_REQUIRE_FUSE"})
@@ -41,6 +42,20 @@ class StoreConfig:
     snapshot_every: int = 10_000
     max_payload_bytes: int = 1_048_576
     poll_interval_ms: int = 200
+
+
+@dataclass(frozen=True)
+class ValidationConfig:
+    max_command_bytes: int = 65_536
+    cache_size: int = 4096
+    cache_ttl_s: int = 300
+    on_error: ErrorDecision = "ask"
+    record: bool = True
+
+
+@dataclass(frozen=True)
+class HookConfig:
+    on_allow: Literal["allow", "defer"] = "allow"
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,8 @@ class ServerConfig:
 class Config:
     agent: AgentConfig = field(default_factory=AgentConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
+    validation: ValidationConfig = field(default_factory=ValidationConfig)
+    hook: HookConfig = field(default_factory=HookConfig)
     query: QueryConfig = field(default_factory=QueryConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
@@ -76,6 +93,9 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("store", "snapshot_every"): (100, 10_000_000),
     ("store", "max_payload_bytes"): (1024, 256 * 1024 * 1024),
     ("store", "poll_interval_ms"): (10, 60_000),
+    ("validation", "max_command_bytes"): (256, 16 * 1024 * 1024),
+    ("validation", "cache_size"): (0, 1_000_000),
+    ("validation", "cache_ttl_s"): (0, 86_400),
     ("query", "default_limit"): (1, 100_000),
     ("query", "max_limit"): (1, 100_000),
     ("server", "recent_events"): (1, 10_000),
@@ -106,12 +126,14 @@ def load_config(
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
     """The YAML file as a mapping; an empty file is an empty mapping."""
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return {}  # only comments (as `lighthouse init` writes it): no need to load the YAML parser
+    import yaml
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

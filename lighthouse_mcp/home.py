@@ -193,3 +193,51 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+HOOK_MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|mcp__.*"
+
+
+def hook_command(home: ProjectHome, python: str | None = None) -> str:
+    """The shell command Claude Code runs for Lighthouse's hooks."""
+    import shlex
+
+    return f"{shlex.quote(python or sys.executable)} -m lighthouse_mcp --home {shlex.quote(str(home.path))} hook"
+
+
+def merge_claude_settings(path: Path, command: str, *, matcher: str = HOOK_MATCHER) -> bool:
+    """Add PreToolUse and PostToolUse command hooks running `command` to a Claude Code settings file, keeping every
+    other setting and hook. Returns True when the file changed."""
+    document: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{path}: not valid JSON ({exc}); fix or move it, nothing was written") from exc
+        if not isinstance(loaded, dict):
+            raise DataError(f"{path}: expected a JSON object at the top level; nothing was written")
+        document = loaded
+    hooks = document.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise DataError(f"{path}: 'hooks' must be an object; nothing was written")
+    changed = False
+    for event in ("PreToolUse", "PostToolUse"):
+        groups = hooks.setdefault(event, [])
+        if not isinstance(groups, list):
+            raise DataError(f"{path}: 'hooks.{event}' must be a list; nothing was written")
+        present = any(
+            isinstance(g, dict)
+            and any(
+                isinstance(h, dict) and h.get("command") == command
+                for h in g.get("hooks", [])
+                if isinstance(g.get("hooks"), list)
+            )
+            for g in groups
+        )
+        if not present:
+            groups.append({"matcher": matcher, "hooks": [{"type": "command", "command": command, "timeout": 30}]})
+            changed = True
+    if changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, json.dumps(document, indent=2) + "\n")
+    return changed

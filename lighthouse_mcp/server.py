@@ -16,16 +16,21 @@ from lighthouse_mcp import __version__, audit
 from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
+from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import audit as audit_tools
+from lighthouse_mcp.tools import validation as validation_tools
 from lighthouse_mcp.tools.audit import RECENT_URI, SESSIONS_URI
 from lighthouse_mcp.tools.context import AppState
+from lighthouse_mcp.validation.service import ValidationService, policy_failure_event
 
 log = logging.getLogger("lighthouse.server")
 
 INSTRUCTIONS = (
-    "Lighthouse keeps a tamper-evident audit log of what agents on this project do. Query it with "
-    "query_events, see the state at any past point with state_at, and check integrity with verify_audit_log."
+    "Lighthouse decides whether agents' actions are safe and keeps a tamper-evident audit log. Before running a "
+    "shell command or a risky tool call, ask validate_command or validate_tool_call: allow means go ahead, ask "
+    "means a person must confirm first, deny means do not run it. Query the log with query_events, see the state "
+    "at any past point with state_at, and check integrity with verify_audit_log."
 )
 
 __all__ = ["RECENT_URI", "SESSIONS_URI", "build_server"]
@@ -40,12 +45,20 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
         sync_store = project.open_store()
         store = AsyncEventStore(sync_store)
+        session = SessionRecorder(store, config.agent, transport=transport)
+        loop = asyncio.get_running_loop()
+
+        def policy_failed(error: str, fallback: str | None) -> None:
+            event = policy_failure_event(error, fallback, agent=config.agent.name, session=session.id)
+            state.tasks.append(loop.create_task(_append_quietly(store, event)))
+
         state = AppState(
             project=project,
             store=store,
             projector=project.projector(sync_store),
             verifier=audit.IncrementalVerifier(sync_store, project.key()),
-            session=SessionRecorder(store, config.agent, transport=transport),
+            session=session,
+            validation=ValidationService(project.home, config, on_policy_failure=policy_failed),
         )
         state.tasks.append(asyncio.get_running_loop().create_task(_watch(state, bus)))
         try:
@@ -77,7 +90,15 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
         middleware=[record_session],
     )
     audit_tools.register(server, project)
+    validation_tools.register(server, project)
     return server
+
+
+async def _append_quietly(store: AsyncEventStore, event: NewEvent) -> None:
+    try:
+        await store.append(event)
+    except LighthouseError as exc:
+        log.error("could not record %s: %s", event.type, exc)
 
 
 async def _watch(state: AppState, bus: InMemorySubscriptionBus) -> None:

@@ -14,7 +14,11 @@ from lighthouse_mcp.errors import UsageError
 def register(commands: Any) -> None:
     p = commands.add_parser("init", help="create .lighthouse/ in a project", description=__doc__)
     p.add_argument("directory", nargs="?", default=".", help="project root (default: the current directory)")
-    p.add_argument("--claude", action="store_true", help="also add Lighthouse to the project's .mcp.json")
+    p.add_argument(
+        "--claude",
+        action="store_true",
+        help="also add Lighthouse to the project's .mcp.json and its hooks to .claude/settings.json",
+    )
     p.set_defaults(run=run)
 
 
@@ -23,7 +27,15 @@ def run(args: argparse.Namespace) -> int:
     from lighthouse_mcp.config import load_config
     from lighthouse_mcp.events.model import NewEvent
     from lighthouse_mcp.events.store import open_store
-    from lighthouse_mcp.home import HOME_DIR, ProjectHome, create_home, mcp_server_entry, merge_mcp_json
+    from lighthouse_mcp.home import (
+        HOME_DIR,
+        ProjectHome,
+        create_home,
+        hook_command,
+        mcp_server_entry,
+        merge_claude_settings,
+        merge_mcp_json,
+    )
 
     root = Path(args.directory).absolute()
     if not root.is_dir():
@@ -57,5 +69,8 @@ def run(args: argparse.Namespace) -> int:
         target = home.root / ".mcp.json"
         changed = merge_mcp_json(target, "lighthouse", mcp_server_entry(home))
         print(f"{'updated' if changed else 'unchanged'} {target} (server 'lighthouse')")
+        settings = home.root / ".claude" / "settings.json"
+        changed = merge_claude_settings(settings, hook_command(home))
+        print(f"{'updated' if changed else 'unchanged'} {settings} (PreToolUse and PostToolUse hooks)")
     sys.stdout.flush()
     return 0

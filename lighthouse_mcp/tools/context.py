@@ -16,6 +16,7 @@ from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.projections import Projector
 from lighthouse_mcp.project import Project
+from lighthouse_mcp.validation.service import ValidationService
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
@@ -29,6 +30,7 @@ class AppState:
     projector: Projector
     verifier: audit.IncrementalVerifier
     session: SessionRecorder
+    validation: ValidationService
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 

@@ -1,0 +1,161 @@
+"""`lighthouse check [--json] [--cwd D] -- COMMAND…` and `lighthouse check --jsonl FILE|-`: validate commands.
+
+Works without a project home (shipped policies only) and writes nothing unless `--record` is given.
+Exit codes without --json/--jsonl: 0 allow, 1 ask, 2 deny.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from lighthouse_mcp.errors import DataError, UsageError
+
+EXIT_FOR = {"allow": 0, "ask": 1, "deny": 2}
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser(
+        "check",
+        help="validate a shell command (exit 0 allow, 1 ask, 2 deny)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("command", nargs=argparse.REMAINDER, help="the command, after --")
+    p.add_argument("--json", action="store_true", help="print the decision as JSON (exit 0)")
+    p.add_argument("--jsonl", metavar="FILE", help="batch: JSON Lines in ({'command', 'cwd'?, 'home'?}), out")
+    p.add_argument("--cwd", help="directory the command runs in (default: the current one)")
+    p.add_argument("--project", help="project root (default: the project home's root, else --cwd)")
+    p.add_argument("--user-home", dest="user_home", help="the user's home directory (default: $HOME)")
+    p.add_argument("--explain", action="store_true", help="also print the facts the decision was made from")
+    p.add_argument("--record", action="store_true", help="append each decision to the project's event store")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lighthouse_mcp.config import load_config
+    from lighthouse_mcp.home import find_home
+    from lighthouse_mcp.validation.service import ValidationService
+
+    words = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if args.jsonl and words:
+        raise UsageError("check: give either a command or --jsonl, not both")
+    if not args.jsonl and not words:
+        raise UsageError("check: no command given (lighthouse check -- COMMAND…)")
+    home = find_home()
+    if args.record and home is None:
+        raise UsageError("check --record needs a project home: run `lighthouse init`")
+    config = load_config(home.config_path if home else None)
+    store = _open_store(home, config) if args.record else None
+    recorder = _recorder(store, config) if store is not None else None
+    service = ValidationService(home, config, on_policy_failure=_policy_failure(store, config))
+    try:
+        if args.jsonl:
+            return _batch(service, args, recorder)
+        command = words[0] if len(words) == 1 else " ".join(words)
+        request = service.request("Bash", {"command": command}, cwd=args.cwd, home=args.user_home, project=args.project)
+        if args.explain:
+            decision, facts = service.validator.decide(request)
+        else:
+            decision, facts = service.validator.validate(request), None
+        if recorder:
+            recorder(decision)
+        if args.json:
+            out = decision.to_json()
+            if facts is not None:
+                out["facts"] = facts.to_json()
+            print(json.dumps(out, ensure_ascii=False))
+            return 0
+        _print_human(decision, facts)
+        return EXIT_FOR[decision.decision]
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _batch(service: Any, args: argparse.Namespace, recorder: Any) -> int:
+    source = sys.stdin if args.jsonl == "-" else _open_input(args.jsonl)
+    try:
+        for number, line in enumerate(source, start=1):
+            if not line.strip():
+                continue
+            print(json.dumps(_one(service, line, number, args, recorder), ensure_ascii=False), flush=True)
+    finally:
+        if source is not sys.stdin:
+            source.close()
+    return 0
+
+
+def _one(service: Any, line: str, number: int, args: argparse.Namespace, recorder: Any) -> dict[str, Any]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"line": number, "error": f"line {number} is not JSON: {exc.msg}"}
+    if not isinstance(item, dict) or not isinstance(item.get("command"), str):
+        return {"line": number, "error": f"line {number} needs an object with a string 'command'"}
+    unknown = set(item) - {"command", "cwd", "home", "project"}
+    if unknown:
+        return {"line": number, "error": f"line {number} has unknown key {sorted(unknown)[0]!r}"}
+    try:
+        request = service.request(
+            "Bash",
+            {"command": item["command"]},
+            cwd=item.get("cwd", args.cwd),
+            home=item.get("home", args.user_home),
+            project=item.get("project", args.project),
+        )
+        decision = service.validator.validate(request)
+    except DataError as exc:
+        return {"line": number, "error": f"line {number}: {exc}"}
+    if recorder:
+        recorder(decision)
+    result: dict[str, Any] = decision.to_json()
+    return result
+
+
+def _open_input(path: str) -> Any:
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"check --jsonl: cannot read {path}: {exc.strerror}") from exc
+
+
+def _print_human(decision: Any, facts: Any) -> None:
+    print(f"{decision.decision} (risk {decision.risk})")
+    for reason in decision.reasons:
+        print(f"  {reason['rule']}: {reason['message']}")
+    for exception in decision.exceptions:
+        print(f"  excepted {exception['rule']}: {exception['reason']}")
+    if not decision.reasons:
+        print("  no rule matched")
+    if facts is not None:
+        print(json.dumps(facts.to_json(), indent=2, ensure_ascii=False))
+
+
+def _open_store(home: Any, config: Any) -> Any:
+    from lighthouse_mcp.events.store import open_store
+
+    return open_store(home, config)
+
+
+def _recorder(store: Any, config: Any) -> Any:
+    from lighthouse_mcp.validation.decision import decision_event
+
+    def record(decision: Any) -> None:
+        store.append(decision_event(decision, agent=config.agent.name, session=None))
+
+    return record
+
+
+def _policy_failure(store: Any, config: Any) -> Any:
+    from lighthouse_mcp.validation.service import policy_failure_event
+
+    def report(error: str, fallback: str | None) -> None:
+        using = f"using the last good policy set {fallback}" if fallback else "no policy set to fall back on"
+        print(f"lighthouse: policy files do not load ({using}): {error}", file=sys.stderr)
+        if store is not None:
+            store.append(policy_failure_event(error, fallback, agent=config.agent.name))
+
+    return report

@@ -1,0 +1,154 @@
+"""`lighthouse hook`: the Claude Code hook. Reads the hook JSON on stdin and answers per Claude Code's spec.
+
+Whatever goes wrong in a PreToolUse hook, the answer is a block (exit 2 with the reason on stderr), never a
+silent allow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+BLOCK = 2
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("hook", help="Claude Code hook: hook JSON on stdin, answer on stdout", description=__doc__)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _refuse(f"hook input is not UTF-8 ({exc.reason} at byte {exc.start})")
+    from lighthouse_mcp.errors import DataError, LighthouseError
+    from lighthouse_mcp.hooks.claude import parse_hook_input
+
+    try:
+        hook = parse_hook_input(text)
+    except DataError as exc:
+        return _refuse(str(exc))
+    try:
+        if hook.event == "PreToolUse":
+            return _pre_tool_use(hook)
+        if hook.event == "PostToolUse":
+            return _post_tool_use(hook)
+    except LighthouseError as exc:
+        return _refuse(str(exc)) if hook.event == "PreToolUse" else _warn(str(exc))
+    except Exception as exc:
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        return _refuse(message) if hook.event == "PreToolUse" else _warn(message)
+    return 0
+
+
+def _refuse(message: str) -> int:
+    print(f"Lighthouse blocked this call: {message}", file=sys.stderr)
+    return BLOCK
+
+
+def _warn(message: str) -> int:
+    print(f"lighthouse hook: {message}", file=sys.stderr)
+    return 1
+
+
+def _setting(hook: Any) -> tuple[Any, Any]:
+    from lighthouse_mcp.config import load_config
+    from lighthouse_mcp.home import find_home
+
+    start = hook.cwd or os.environ.get("CLAUDE_PROJECT_DIR")
+    home = find_home(Path(start) if start else None)
+    if home is not None and not home.path.is_dir():
+        home = None
+    return home, load_config(home.config_path if home else None)
+
+
+def _pre_tool_use(hook: Any) -> int:
+    from lighthouse_mcp.errors import LighthouseError
+    from lighthouse_mcp.hooks.claude import pre_tool_use_output
+    from lighthouse_mcp.validation.decision import decision_event
+    from lighthouse_mcp.validation.service import ValidationService, policy_failure_event
+
+    home, config = _setting(hook)
+    failures: list[Any] = []
+    service = ValidationService(
+        home,
+        config,
+        on_policy_failure=lambda error, version: failures.append(
+            policy_failure_event(error, version, agent=config.agent.name, session=hook.session)
+        ),
+    )
+    project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
+    request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project)
+    decision = service.validator.validate(request)
+    if home is not None and config.validation.record:
+        try:
+            _append(
+                home,
+                config,
+                [
+                    *failures,
+                    decision_event(decision, agent=config.agent.name, session=hook.session, aggregate=hook.tool_use_id),
+                ],
+            )
+        except LighthouseError as exc:
+            if decision.decision == "allow":  # an action that cannot be audited is not let through unseen
+                from dataclasses import replace
+
+                decision = replace(
+                    decision,
+                    decision="ask",
+                    reasons=[{"rule": "audit.unavailable", "message": f"the audit log cannot record this call: {exc}"}],
+                )
+    output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
+    if output is not None:
+        print(json.dumps(output, ensure_ascii=False))
+    if decision.decision == "deny":
+        print(f"Lighthouse denied this call: {decision.summary}", file=sys.stderr)
+        return BLOCK
+    return 0
+
+
+def _post_tool_use(hook: Any) -> int:
+    from lighthouse_mcp.hooks.claude import bypassed_event, changed_file, file_event, ran_event
+
+    home, config = _setting(hook)
+    if home is None:
+        return 0
+    from lighthouse_mcp.events.query import EventFilter
+    from lighthouse_mcp.events.store import open_store
+
+    store = open_store(home, config)
+    try:
+        decided = None
+        if hook.tool_use_id:
+            page = store.query(EventFilter(types=("validation.decided",), aggregate=hook.tool_use_id, limit=1))
+            if page.events:
+                event = page.events[0]
+                decided = {**event.payload, "seq": event.seq}
+        agent = config.agent.name
+        events = [ran_event(hook, decided, agent=agent)]
+        if decided is not None and decided.get("decision") == "deny":
+            events.append(bypassed_event(hook, decided, agent=agent))
+        changed = changed_file(hook)
+        if changed is not None:
+            digest = store.put_blob(changed.content) if changed.content is not None else None
+            events.append(file_event(changed, digest, hook, agent=agent))
+        store.append_batch(events)
+    finally:
+        store.close()
+    return 0
+
+
+def _append(home: Any, config: Any, events: list[Any]) -> None:
+    from lighthouse_mcp.events.store import open_store
+
+    store = open_store(home, config)
+    try:
+        store.append_batch(events)
+    finally:
+        store.close()

@@ -1,0 +1,154 @@
+"""Claude Code hooks: read the hook JSON, decide or record, answer in Claude Code's format.
+
+PreToolUse answers `hookSpecificOutput.permissionDecision` (allow / ask / deny) with a reason; a deny also exits
+with code 2 and the reason on stderr, so the block holds even where the JSON is not read. PostToolUse records what
+ran: `file.changed` (with the file's new content as a blob) for file edits, `tool.ran` for everything, and
+`enforcement.bypassed` when something ran that Lighthouse had denied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lighthouse_mcp.errors import DataError
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.validation.decision import Decision
+
+MAX_HOOK_INPUT = 32 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024
+FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
+
+
+@dataclass(frozen=True)
+class HookInput:
+    event: str  # hook_event_name
+    session: str | None
+    cwd: str | None
+    tool: str | None
+    tool_input: Mapping[str, Any]
+    tool_use_id: str | None
+    tool_response: Any
+    raw: Mapping[str, Any]
+
+
+def parse_hook_input(text: str) -> HookInput:
+    """The hook's stdin; malformed input raises DataError naming the problem."""
+    if len(text) > MAX_HOOK_INPUT:
+        raise DataError(f"hook input is {len(text)} characters, over the limit of {MAX_HOOK_INPUT}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"hook input is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise DataError("hook input must be a JSON object")
+    event = data.get("hook_event_name")
+    if not isinstance(event, str):
+        raise DataError("hook input has no 'hook_event_name'")
+    tool_input = data.get("tool_input", {})
+    if event in ("PreToolUse", "PostToolUse"):
+        if not isinstance(data.get("tool_name"), str):
+            raise DataError(f"{event} hook input has no 'tool_name'")
+        if not isinstance(tool_input, dict):
+            raise DataError(f"{event} hook input's 'tool_input' must be an object")
+    return HookInput(
+        event=event,
+        session=_str(data.get("session_id")),
+        cwd=_str(data.get("cwd")),
+        tool=_str(data.get("tool_name")),
+        tool_input=tool_input if isinstance(tool_input, dict) else {},
+        tool_use_id=_str(data.get("tool_use_id")),
+        tool_response=data.get("tool_response"),
+        raw=data,
+    )
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def pre_tool_use_output(decision: Decision, *, on_allow: str) -> dict[str, Any] | None:
+    """Claude Code's answer to PreToolUse; None lets Claude Code's own permission rules decide an allow."""
+    if decision.decision == "allow" and on_allow == "defer":
+        return None
+    reason = f"Lighthouse: {decision.summary}"
+    return {
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": decision.decision,
+            "permissionDecisionReason": reason,
+        }
+    }
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    path: str
+    content: bytes | None  # None when gone, or too large to keep
+    size: int | None  # None when gone
+
+
+def changed_file(hook: HookInput) -> ChangedFile | None:
+    """For file-editing tools: the file as it is now on disk."""
+    key = FILE_TOOLS.get(hook.tool or "")
+    path_value = hook.tool_input.get(key) if key else None
+    if not isinstance(path_value, str) or not path_value:
+        return None
+    path = Path(path_value)
+    if not path.is_absolute() and hook.cwd:
+        path = Path(hook.cwd) / path
+    try:
+        size = path.stat().st_size
+        return ChangedFile(str(path), path.read_bytes() if size <= MAX_FILE_BYTES else None, size)
+    except OSError:
+        return ChangedFile(str(path), None, None)
+
+
+def ran_event(hook: HookInput, decision: Mapping[str, Any] | None, *, agent: str | None) -> NewEvent:
+    """`tool.ran`: what Claude Code ran, with the decision Lighthouse had made about it (if it was asked)."""
+    payload: dict[str, Any] = {"tool": hook.tool, "tool_use_id": hook.tool_use_id}
+    command = hook.tool_input.get("command")
+    if isinstance(command, str):
+        payload["command"] = command[:4096]
+    for key in ("file_path", "notebook_path", "url"):
+        if isinstance(hook.tool_input.get(key), str):
+            payload[key] = hook.tool_input[key]
+    payload["validated"] = decision is not None
+    if decision is not None:
+        payload["decision"] = decision.get("decision")
+        payload["decision_seq"] = decision.get("seq")
+    return NewEvent("tool.ran", payload, agent=agent, session=hook.session, aggregate=hook.tool_use_id)
+
+
+def bypassed_event(hook: HookInput, decision: Mapping[str, Any], *, agent: str | None) -> NewEvent:
+    """`enforcement.bypassed`: a tool call ran although Lighthouse had denied it."""
+    return NewEvent(
+        "enforcement.bypassed",
+        {
+            "tool": hook.tool,
+            "tool_use_id": hook.tool_use_id,
+            "decision_seq": decision.get("seq"),
+            "rules": decision.get("rules", []),
+            "command": hook.tool_input.get("command"),
+        },
+        agent=agent,
+        session=hook.session,
+        aggregate=hook.tool_use_id,
+    )
+
+
+def file_event(changed: ChangedFile, digest: str | None, hook: HookInput, *, agent: str | None) -> NewEvent:
+    """`file.changed`: a file's content after an edit (by blob digest), or that it is gone or too large."""
+    payload: dict[str, Any] = {"path": changed.path, "tool": hook.tool, "tool_use_id": hook.tool_use_id}
+    if changed.size is None:
+        payload["deleted"] = True
+    else:
+        payload["size"] = changed.size
+        if digest is None:
+            payload["too_large"] = True
+        else:
+            payload["sha256"] = digest
+    return NewEvent("file.changed", payload, agent=agent, session=hook.session, aggregate=changed.path)

@@ -1,0 +1,239 @@
+"""Rego policies in-process, through regopy (rego-cpp).
+
+Modules are compiled once into a bundle and queried many times. An interpreter must not be shared between threads
+(it gives wrong answers), so each thread builds its own from the same sources. Short-lived processes load the
+bundle compiled by an earlier process from a cache directory keyed by the modules' content hash.
+
+Every module in package `lighthouse` adds to two sets that the validation pipeline reads:
+
+    findings   contains {"rule", "decision", "risk", "message"}
+    exceptions contains {"rule", "reason"}     # lowers a pack finding with that rule id, recorded with the reason
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lighthouse_mcp.errors import ConfigError, LighthouseError
+
+ENTRYPOINT = "data.lighthouse.result"
+_RESULT_MODULE = """package lighthouse
+
+import rego.v1
+
+# What the validation pipeline reads. Other modules in this package add to both sets; the two rules below only
+# make sure both sets exist (as empty sets) when no module adds to one of them.
+result := {"findings": findings, "exceptions": exceptions}
+
+findings contains f if {
+    some f in data.lighthouse_config.findings
+}
+
+exceptions contains e if {
+    some e in data.lighthouse_config.exceptions
+}
+"""
+_ERROR = re.compile(
+    r"\(error \d+:(?P<file>[^|\s]*)\|(?P<offset>\d+)\|(?P<length>\d+)\s+\(errormsg \d+:(?P<msg>[^)]*)\)"
+)
+
+
+class PolicyError(LighthouseError):
+    """A policy module does not compile or a query fails; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class RegoResult:
+    findings: list[dict[str, Any]]
+    exceptions: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str  # a file name such as files.rego
+    source: str
+    path: str = ""  # where it was read from, for messages
+
+
+class RegoEngine:
+    """Compiled Rego modules plus their data, safe to query from any thread."""
+
+    def __init__(
+        self,
+        modules: list[Module],
+        data: Mapping[str, Any] | None = None,
+        *,
+        cache_dir: Path | None = None,
+        memo_size: int = 4096,
+    ) -> None:
+        from cachetools import LRUCache
+
+        # A query is a pure function of the input document, so equal documents share one evaluation. Many
+        # different commands give the same document (no paths, same agent), which makes this worth it.
+        self._memo: LRUCache[str, RegoResult] | None = LRUCache(maxsize=memo_size) if memo_size else None
+        self._memo_lock = threading.Lock()
+        self.modules = [Module("lighthouse_result.rego", _RESULT_MODULE), *modules]
+        self.data = {"lighthouse_config": {"findings": [], "exceptions": []}, **(data or {})}
+        self.version = self.version_of(modules, data)
+        self._cache_dir = cache_dir
+        self._local = threading.local()
+        # Input fields only referenced modules need: building a smaller input is most of a query's cost.
+        text = "\n".join(m.source for m in self.modules)
+        self.whole_input = bool(re.search(r"\binput\b(?!\s*\.)", text.replace("with input as", "")))
+        self.input_fields = frozenset(re.findall(r"\binput\.([A-Za-z_][A-Za-z0-9_]*)", text))
+        self._interpreter(cached=True)  # compile now, so a broken module fails at load, not at the first query
+
+    @staticmethod
+    def version_of(modules: list[Module], data: Mapping[str, Any] | None) -> str:
+        """The content hash that names a compiled bundle in the cache."""
+        digest = hashlib.sha256(_RESULT_MODULE.encode())
+        for module in modules:
+            digest.update(module.name.encode() + b"\0" + module.source.encode() + b"\0")
+        digest.update(json.dumps(data or {}, sort_keys=True, default=str).encode())
+        return digest.hexdigest()[:16]
+
+    def evaluate(self, document: Mapping[str, Any]) -> RegoResult:
+        """Query the pipeline's entrypoint with `document` as input."""
+        key = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str) if self._memo is not None else ""
+        if self._memo is not None:
+            with self._memo_lock:
+                hit = self._memo.get(key)
+            if hit is not None:
+                return hit
+        value = self.query_value(ENTRYPOINT, document, bundled=True)
+        if not isinstance(value, dict):
+            raise PolicyError(f"{ENTRYPOINT} is not an object (modules in package lighthouse must not redefine it)")
+        result = RegoResult(list(value.get("findings") or []), list(value.get("exceptions") or []))
+        if self._memo is not None:
+            with self._memo_lock:
+                self._memo[key] = result
+        return result
+
+    def query_value(self, query: str, document: Mapping[str, Any] | None, *, bundled: bool = False) -> Any:
+        """The value of `query` (e.g. `data.lighthouse.findings`) for `document`; None when undefined."""
+        interpreter, bundle = self._interpreter(cached=bundled)
+        interpreter.set_input(dict(document or {}))
+        output = interpreter.query_bundle(bundle) if bundled else interpreter.query(query)
+        if not output.ok():
+            raise PolicyError(f"evaluating {query} failed: {_output_errors(output)}")
+        if str(output) == "undefined":
+            return None
+        expressions = output[0].expressions
+        return expressions[0] if expressions else None
+
+    def _interpreter(self, *, cached: bool) -> tuple[Any, Any]:
+        """This thread's interpreter and bundle. `cached` may load the bundle from disk, which is enough for the
+        pipeline's entrypoint; other queries need the modules themselves."""
+        slot = "bundle" if cached else "full"
+        compiled = getattr(self._local, slot, None)
+        if compiled is None:
+            compiled = self._compile(use_cache=cached)
+            setattr(self._local, slot, compiled)
+        return compiled  # type: ignore[no-any-return,unused-ignore]
+
+    def _compile(self, *, use_cache: bool) -> tuple[Any, Any]:
+        from regopy import BundleFormat, Interpreter, LogLevel, RegoError
+
+        interpreter = Interpreter()
+        interpreter.log_level = LogLevel.NONE  # the default prints compile errors to stdout
+        bundle_file = bundle_path(self._cache_dir, self.version) if self._cache_dir else None
+        if use_cache and bundle_file is not None and bundle_file.exists():
+            try:
+                return interpreter, interpreter.load_bundle(str(bundle_file), BundleFormat.Binary)
+            except RegoError:
+                bundle_file.unlink(missing_ok=True)  # a stale or partial cache: compile instead
+                interpreter = Interpreter()
+                interpreter.log_level = LogLevel.NONE
+        for module in self.modules:
+            try:
+                interpreter.add_module(module.name, module.source)
+            except RegoError as exc:
+                raise PolicyError(describe_error(module, str(exc))) from None
+        try:
+            interpreter.add_data(self.data)
+        except RegoError as exc:
+            raise PolicyError(f"policy data could not be loaded: {exc}") from None
+        try:
+            bundle = interpreter.build(ENTRYPOINT)
+        except RegoError as exc:
+            raise PolicyError(_first_error(self.modules, str(exc))) from None
+        if bundle_file is not None:
+            _save_bundle(interpreter, bundle, bundle_file)
+        return interpreter, bundle
+
+
+def bundle_path(cache_dir: Path, version: str) -> Path:
+    """Where the compiled bundle of a module set is cached (rego-cpp's binary bundle format loads in well
+    under a millisecond; its JSON form takes ten or more)."""
+    return cache_dir / f"rego-{version}.rbb"
+
+
+def _save_bundle(interpreter: Any, bundle: Any, target: Path) -> None:
+    """Write the compiled bundle for later processes; a failure only costs them a compile."""
+    from regopy import BundleFormat, RegoError
+
+    partial = target.with_name(target.name + f".tmp-{threading.get_ident()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        interpreter.save_bundle(str(partial), bundle, BundleFormat.Binary)
+        partial.replace(target)
+    except (OSError, RegoError):
+        partial.unlink(missing_ok=True)
+
+
+def describe_error(module: Module, raw: str) -> str:
+    """`files.rego:12:8: Invalid boolean operator` from rego-cpp's S-expression error dump."""
+    match = _ERROR.search(raw)
+    where = module.path or module.name
+    if match is None:
+        return f"{where}: {raw.strip().splitlines()[0] if raw.strip() else 'does not compile'}"
+    offset = int(match.group("offset"))
+    line = module.source.count("\n", 0, offset) + 1
+    column = offset - (module.source.rfind("\n", 0, offset) + 1) + 1
+    source_line = module.source.splitlines()[line - 1].strip() if module.source.splitlines() else ""
+    return f"{where}:{line}:{column}: {match.group('msg')} (in: {source_line[:80]})"
+
+
+def _first_error(modules: list[Module], raw: str) -> str:
+    match = _ERROR.search(raw)
+    if match:
+        for module in modules:
+            if module.name == match.group("file"):
+                return describe_error(module, raw)
+    return f"policies do not compile: {raw.strip().splitlines()[0] if raw.strip() else 'unknown error'}"
+
+
+def _output_errors(output: Any) -> str:
+    try:
+        from regopy.rego_shared import rego_node_value
+
+        seq = output.node()
+        errors = [
+            f"{rego_node_value(seq.at(i).at(0)._impl)} ({rego_node_value(seq.at(i).at(2)._impl)})"
+            for i in range(len(seq))
+        ]
+        return "; ".join(errors) or "unknown error"
+    except Exception:
+        return "unknown error"
+
+
+def load_modules(paths: list[Path]) -> list[Module]:
+    """Read policy modules; names must be unique (later directories may not shadow earlier ones silently)."""
+    modules: list[Module] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read policy module: {exc}") from exc
+        name = path.name if path.name not in seen else f"{path.parent.name}-{path.name}"
+        seen[name] = str(path)
+        modules.append(Module(name, source, str(path)))
+    return modules

@@ -1,0 +1,82 @@
+"""Validation tools: validate_command and validate_tool_call."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, cast
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import ToolAnnotations
+from pydantic import Field
+from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
+
+from lighthouse_mcp.hooks.claude import pre_tool_use_output
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.tools.context import AppState, tool_errors
+from lighthouse_mcp.validation.decision import Decision, decision_event
+
+# Deciding records an event, so these tools are not read-only, but they change nothing outside Lighthouse.
+RECORDS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
+
+
+class Reason(TypedDict):
+    rule: str
+    message: str
+
+
+class DecisionOut(TypedDict):
+    decision: str
+    risk: str
+    reasons: list[Reason]
+    rules: list[str]
+    exceptions: list[dict[str, str]]
+    policy_version: str
+    facts_digest: str
+    cached: bool
+    latency_us: int
+    tool: str
+    hookSpecificOutput: dict[str, Any]
+
+
+def register(server: MCPServer[AppState], project: Project) -> None:
+    """Add the validation tools to `server`."""
+
+    async def decide(app: AppState, tool: str, tool_input: Any, cwd: str | None, session: str | None) -> DecisionOut:
+        with tool_errors():
+            request = app.validation.request(tool, tool_input, cwd=cwd)
+            decision = app.validation.validator.validate(request)
+            if app.project.config.validation.record:
+                await app.store.append(
+                    decision_event(decision, agent=app.session.agent.name, session=session or app.session.id)
+                )
+        return _out(decision)
+
+    @server.tool(annotations=RECORDS)
+    async def validate_command(
+        ctx: Context[AppState],
+        command: Annotated[str, Field(description="the shell command, as the agent would run it")],
+        cwd: Annotated[str | None, Field(description="directory it runs in (default: the project root)")] = None,
+    ) -> DecisionOut:
+        """Decide whether a shell command may run: allow, ask (a person should confirm) or deny, with the rules
+        that decided and why. Every decision is recorded in the audit log."""
+        app = ctx.request_context.lifespan_context
+        return await decide(app, "Bash", {"command": command}, cwd or str(project.home.root), None)
+
+    @server.tool(annotations=RECORDS)
+    async def validate_tool_call(
+        ctx: Context[AppState],
+        tool_name: Annotated[str, Field(description="e.g. Bash, Write, Edit, Read, WebFetch, mcp__server__tool")],
+        tool_input: Annotated[dict[str, Any], Field(description="the tool's arguments, as the agent would send")],
+        cwd: Annotated[str | None, Field(description="working directory (default: the project root)")] = None,
+    ) -> DecisionOut:
+        """Decide whether an agent's tool call may run (shell commands, file writes and reads, fetches, MCP
+        tools): allow, ask or deny, with reasons. Recorded in the audit log."""
+        app = ctx.request_context.lifespan_context
+        return await decide(app, tool_name, tool_input, cwd or str(project.home.root), None)
+
+
+def _out(decision: Decision) -> DecisionOut:
+    out = decision.to_json()
+    out.pop("command", None)
+    out.pop("path", None)
+    out["hookSpecificOutput"] = pre_tool_use_output(decision, on_allow="allow")["hookSpecificOutput"]  # type: ignore[index]
+    return cast(DecisionOut, out)

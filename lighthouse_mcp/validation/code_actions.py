@@ -1,0 +1,592 @@
+"""What a snippet of program code does: runs shell commands, deletes files, opens sockets, fetches and executes,
+reads secrets. Python is read with `ast` (aliases, `__import__`, `getattr` and string concatenation are folded);
+JavaScript, Perl, Ruby, PHP and PowerShell are read by the APIs they call.
+
+The result is a list of `Action`s; `facts.py` turns them into commands and data flows the rule packs judge.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import binascii
+import re
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+ActionKind = Literal[
+    "shell",  # value: a command line the code runs
+    "exec-dynamic",  # runs a command not known before it runs
+    "delete",  # value: a path (recursive for tree removal)
+    "read",  # value: a path read
+    "write",  # value: a path written
+    "connect",  # value: host the code opens a socket to
+    "spawn-shell",  # starts an interactive shell / wires a socket to stdin/stdout
+    "network",  # fetches from or sends to the network
+    "send",  # sends data out (POST, upload, socket send)
+    "eval-dynamic",  # evaluates code built at run time (decoded, decompressed, downloaded)
+    "deserialize",  # unpickles / unmarshals data
+]
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: ActionKind
+    value: str = ""
+    recursive: bool = False
+    detail: str = ""  # the API that did it, for messages
+
+
+# -- Python -----------------------------------------------------------------------------------------------------
+
+_SHELL_CALLS = {
+    "os.system",
+    "os.popen",
+    "os.popen2",
+    "os.popen3",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+    "commands.getoutput",
+    "commands.getstatusoutput",
+    "pty.spawn",
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.Popen",
+    "os.execv",
+    "os.execve",
+    "os.execl",
+    "os.execle",
+    "os.execlp",
+    "os.execlpe",
+    "os.execvp",
+    "os.execvpe",
+    "os.spawnl",
+    "os.spawnle",
+    "os.spawnlp",
+    "os.spawnv",
+    "os.spawnve",
+    "os.spawnvp",
+    "os.posix_spawn",
+    "os.posix_spawnp",
+    "asyncio.create_subprocess_shell",
+    "asyncio.create_subprocess_exec",
+}
+_DELETE_CALLS = {
+    "os.remove": False,
+    "os.unlink": False,
+    "os.rmdir": False,
+    "os.removedirs": True,
+    "shutil.rmtree": True,
+    "send2trash.send2trash": False,
+}
+_PATH_METHODS_DELETE = {"unlink": False, "rmdir": False}
+_DECODERS = {
+    "base64.b64decode",
+    "base64.b32decode",
+    "base64.b16decode",
+    "base64.a85decode",
+    "base64.b85decode",
+    "base64.decodebytes",
+    "base64.urlsafe_b64decode",
+    "zlib.decompress",
+    "gzip.decompress",
+    "bz2.decompress",
+    "lzma.decompress",
+    "codecs.decode",
+    "bytes.fromhex",
+    "binascii.unhexlify",
+    "binascii.a2b_base64",
+    "marshal.loads",
+}
+_NETWORK_CALLS = {
+    "urllib.request.urlopen",
+    "urllib.urlopen",
+    "urllib2.urlopen",
+    "urllib.request.urlretrieve",
+    "requests.get",
+    "requests.post",
+    "requests.put",
+    "requests.patch",
+    "requests.request",
+    "httpx.get",
+    "httpx.post",
+    "httpx.put",
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+    "ftplib.FTP",
+    "smtplib.SMTP",
+    "smtplib.SMTP_SSL",
+    "socket.create_connection",
+    "aiohttp.ClientSession",
+    "paramiko.SSHClient",
+}
+_SEND_CALLS = {
+    "requests.post",
+    "requests.put",
+    "requests.patch",
+    "httpx.post",
+    "httpx.put",
+    "smtplib.SMTP",
+    "smtplib.SMTP_SSL",
+    "ftplib.FTP",
+}
+_DESERIALIZERS = {
+    "pickle.loads",
+    "pickle.load",
+    "cPickle.loads",
+    "marshal.loads",
+    "dill.loads",
+    "yaml.load",
+    "yaml.unsafe_load",
+    "shelve.open",
+    "jsonpickle.decode",
+}
+_SHELL_PATHS = re.compile(r"^(/usr)?/bin/(ba|z|da|k|c|tc)?sh$|^(ba|z|da|k)?sh$|^cmd(\.exe)?$|^powershell")
+
+
+def python_actions(source: str) -> list[Action] | None:
+    """Actions of Python `source`; None when it is not valid Python."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    reader = _PythonReader()
+    try:
+        reader.visit(tree)
+    except RecursionError:
+        reader.actions.append(Action("eval-dynamic", detail="code nested too deeply to read"))
+    return reader.actions
+
+
+class _PythonReader(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}  # local name -> dotted module or function
+        self.values: dict[str, str] = {}  # variable -> folded string
+        self.actions: list[Action] = []
+        self.sockets: set[str] = set()
+
+    # imports and assignments ---------------------------------------------------------------------------------
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.aliases[alias.asname or alias.name.split(".")[0]] = (
+                alias.name if alias.asname else alias.name.split(".")[0]
+            )
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for alias in node.names:
+            self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}" if node.module else alias.name
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.generic_visit(node)
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self._remember(target.id, node.value)
+
+    def visit_For(self, node: ast.For) -> None:
+        listing = node.iter
+        if isinstance(node.target, ast.Name) and isinstance(listing, ast.Call) and listing.args:
+            name = self._callee(listing.func)
+            if name in ("glob.glob", "glob.iglob", "os.walk", "os.listdir", "os.scandir"):
+                base = self.fold(listing.args[0])
+                if base is not None:
+                    self.values[node.target.id] = base if "*" in base else base.rstrip("/") + "/*"
+        self.generic_visit(node)
+
+    def _remember(self, name: str, value: ast.expr) -> None:
+        folded = self.fold(value)
+        if folded is not None:
+            self.values[name] = folded
+            return
+        if isinstance(value, ast.Call):
+            callee = self._callee(value.func)
+            if callee and (callee.startswith("importlib.import_module") or callee == "__import__") and value.args:
+                module = self.fold(value.args[0])
+                if module:
+                    self.aliases[name] = module
+            elif callee in ("socket.socket", "socket.create_connection"):
+                self.sockets.add(name)
+
+    # calls ---------------------------------------------------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call) -> None:
+        callee = self._callee(node.func)
+        if callee in ("eval", "exec", "compile", "builtins.eval", "builtins.exec"):
+            self._judge_eval(callee, node)
+        elif callee:
+            self._judge(callee, node)
+        self.generic_visit(node)
+
+    def _judge_eval(self, callee: str, node: ast.Call) -> None:
+        source = self.fold(node.args[0]) if node.args else None
+        if source is not None:
+            self.actions.extend(python_actions(source) or [])
+            return
+        inner = {self._callee(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call) and sub is not node}
+        if inner & _DECODERS:
+            detail = f"{callee} of decoded data"
+        elif inner & _NETWORK_CALLS or any(name and name.endswith((".read", ".text", ".content")) for name in inner):
+            detail = f"{callee} of downloaded code"
+        else:
+            detail = f"{callee} of a value built at run time"
+        self.actions.append(Action("eval-dynamic", detail=detail))
+
+    def _judge(self, callee: str, node: ast.Call) -> None:
+        args = node.args
+        first = self.fold(args[0]) if args else None
+        if callee in _SHELL_CALLS:
+            command = self._command_from(callee, node)
+            if command is None:
+                self.actions.append(Action("exec-dynamic", detail=callee))
+            elif callee == "pty.spawn" or (_SHELL_PATHS.match(command.split(" ")[0]) and " -c " not in command):
+                self.actions.append(Action("spawn-shell", command, detail=callee))
+            else:
+                self.actions.append(Action("shell", command, detail=callee))
+        elif callee in _DELETE_CALLS:
+            recursive = _DELETE_CALLS[callee] or "**" in (first or "")  # a loop over a recursive glob
+            self.actions.append(Action("delete", first or "", recursive=recursive, detail=callee))
+        elif callee.rsplit(".", maxsplit=1)[-1] in _PATH_METHODS_DELETE and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Call) and self._callee(owner.func) in ("pathlib.Path", "pathlib.PosixPath"):
+                path = self.fold(owner.args[0]) if owner.args else None
+                self.actions.append(Action("delete", path or "", detail=f"Path.{callee.rsplit('.', maxsplit=1)[-1]}"))
+        elif callee in _DESERIALIZERS:
+            self.actions.append(Action("deserialize", detail=callee))
+        elif callee in ("open", "io.open", "builtins.open", "codecs.open"):
+            mode = self.fold(args[1]) if len(args) > 1 else self._keyword(node, "mode")
+            kind: ActionKind = "write" if mode and any(c in mode for c in "wax+") else "read"
+            self.actions.append(Action(kind, first or "", detail=callee))
+        elif callee in ("os.dup2",):
+            self.actions.append(Action("spawn-shell", detail="os.dup2"))
+        elif callee in ("socket.socket",):
+            self.actions.append(Action("network", detail=callee))
+        elif callee.endswith((".connect", ".connect_ex")):
+            socket_name = callee.rsplit(".", 1)[0]
+            if socket_name in self.sockets or socket_name.startswith("socket."):
+                host = ""
+                if args and isinstance(args[0], ast.Tuple) and args[0].elts:
+                    host = self.fold(args[0].elts[0]) or ""
+                self.actions.append(Action("connect", host, detail="socket.connect"))
+        if callee in _NETWORK_CALLS:
+            host = ""
+            if callee == "socket.create_connection" and args and isinstance(args[0], ast.Tuple) and args[0].elts:
+                host = self.fold(args[0].elts[0]) or ""
+                self.actions.append(Action("connect", host, detail=callee))
+            self.actions.append(Action("network", first or host, detail=callee))
+            if callee in _SEND_CALLS or any(k.arg in ("data", "files", "json") for k in node.keywords):
+                self.actions.append(Action("send", first or "", detail=callee))
+
+    def _command_from(self, callee: str, node: ast.Call) -> str | None:
+        if not node.args:
+            return None
+        first = node.args[0]
+        if callee.startswith(("os.exec", "os.spawn", "os.posix_spawn")):
+            # os.execv(path, [argv…]) / os.execl(path, arg0, arg1…) / os.spawnl(mode, path, …)
+            rest = node.args[1:] if not callee.startswith("os.spawn") else node.args[2:]
+            pieces = [self.fold(a) for a in rest]
+            if len(rest) == 1 and isinstance(rest[0], (ast.List, ast.Tuple)):
+                pieces = [self.fold(e) for e in rest[0].elts]
+            if pieces and all(p is not None for p in pieces):
+                return shlex.join([p for p in pieces if p is not None])
+            return self.fold(node.args[0 if not callee.startswith("os.spawn") else 1])
+        if isinstance(first, (ast.List, ast.Tuple)):
+            items = [self.fold(e) for e in first.elts]
+            if items and all(i is not None for i in items):
+                return shlex.join([i for i in items if i is not None])
+            return None
+        return self.fold(first)
+
+    def _keyword(self, node: ast.Call, name: str) -> str | None:
+        for keyword in node.keywords:
+            if keyword.arg == name:
+                return self.fold(keyword.value)
+        return None
+
+    # names and constants -------------------------------------------------------------------------------------
+
+    def _callee(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name):
+            return self.aliases.get(func.id, func.id)
+        if isinstance(func, ast.Attribute):
+            owner = self._callee(func.value) if not isinstance(func.value, ast.Call) else self._call_value(func.value)
+            if owner is None and isinstance(func.value, ast.Name):
+                owner = func.value.id
+            return f"{owner}.{func.attr}" if owner else func.attr
+        if isinstance(func, ast.Call):
+            return self._call_value(func)
+        return None
+
+    def _call_value(self, call: ast.Call) -> str | None:
+        """What a call expression evaluates to when it names a module or function (`__import__('os')`,
+        `getattr(os, 'system')`, `importlib.import_module('os')`)."""
+        callee = self._callee(call.func)
+        if callee in ("__import__", "importlib.import_module", "builtins.__import__") and call.args:
+            return self.fold(call.args[0])
+        if callee in ("getattr", "builtins.getattr") and len(call.args) >= 2:
+            owner = call.args[0]
+            owner_name = self._call_value(owner) if isinstance(owner, ast.Call) else self._callee(owner)
+            attr = self.fold(call.args[1])
+            if owner_name and attr:
+                return f"{owner_name}.{attr}"
+        if callee in ("pathlib.Path", "pathlib.PosixPath", "Path"):
+            return "pathlib.Path"
+        return callee
+
+    def fold(self, node: ast.expr) -> str | None:
+        """The string value of an expression built from constants, or None."""
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                return node.value
+            if isinstance(node.value, bytes):
+                return node.value.decode("latin-1")
+            return None
+        if isinstance(node, ast.Name):
+            return self.values.get(node.id)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.fold(node.left), self.fold(node.right)
+            return left + right if left is not None and right is not None else None
+        if isinstance(node, ast.JoinedStr):
+            pieces = [
+                self.fold(v) if not isinstance(v, ast.FormattedValue) else self.fold(v.value) for v in node.values
+            ]
+            return "".join(p for p in pieces if p is not None) if all(p is not None for p in pieces) else None
+        if isinstance(node, ast.Call):
+            callee = self._callee(node.func)
+            if (
+                callee
+                in (
+                    "os.path.expanduser",
+                    "os.path.expandvars",
+                    "os.path.abspath",
+                    "str",
+                    "os.path.normpath",
+                    "pathlib.Path",
+                    "Path",
+                )
+                and node.args
+            ):
+                return self.fold(node.args[0])
+            if callee in ("os.path.join", "posixpath.join") and node.args:
+                parts = [self.fold(a) for a in node.args]
+                return "/".join(p.rstrip("/") for p in parts if p is not None) if all(parts) else None
+            if callee == "chr" and node.args and isinstance(node.args[0], ast.Constant):
+                value = node.args[0].value
+                return chr(value) if isinstance(value, int) and 0 <= value < 0x110000 else None
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "join" and node.args:
+                sep = self.fold(node.func.value)
+                items = node.args[0]
+                if sep is not None and isinstance(items, (ast.List, ast.Tuple)):
+                    parts = [self.fold(e) for e in items.elts]
+                    return sep.join(p for p in parts if p is not None) if all(p is not None for p in parts) else None
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "decode":
+                inner = node.func.value
+                if isinstance(inner, ast.Call) and self._callee(inner.func) in _DECODERS and inner.args:
+                    encoded = self.fold(inner.args[0])
+                    return _decode(self._callee(inner.func) or "", encoded) if encoded else None
+        return None
+
+
+def _decode(decoder: str, text: str) -> str | None:
+    try:
+        if decoder in ("base64.b64decode", "base64.decodebytes", "binascii.a2b_base64"):
+            return base64.b64decode(text).decode("utf-8")
+        if decoder == "base64.urlsafe_b64decode":
+            return base64.urlsafe_b64decode(text).decode("utf-8")
+        if decoder in ("bytes.fromhex", "binascii.unhexlify"):
+            return bytes.fromhex(text).decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return None
+
+
+# -- other languages, by the APIs they call ---------------------------------------------------------------------
+
+_Q = r"""(?P<q>['"`])(?P<s>(?:\\.|(?!(?P=q)).){0,4000})(?P=q)"""  # a quoted string literal; its text is "s"
+
+
+def _strings(pattern: str, source: str) -> Iterable[re.Match[str]]:
+    return re.finditer(pattern, source, flags=re.IGNORECASE)
+
+
+def javascript_actions(source: str) -> list[Action]:
+    actions: list[Action] = []
+    for m in _strings(
+        r"\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*" + _Q + r"(?:\s*,\s*\[([^\]]{0,2000})\])?",
+        source,
+    ):
+        command = m.group("s")
+        extra = re.findall(r"""['"`]([^'"`]*)['"`]""", m.group(4) or "")
+        if _SHELL_PATHS.match(command) and extra[:1] != ["-c"]:
+            actions.append(Action("spawn-shell", command, detail=m.group(1)))
+        elif extra[:1] == ["-c"] and len(extra) > 1:
+            actions.append(Action("shell", extra[1], detail=m.group(1)))
+        else:
+            actions.append(Action("shell", shlex.join([command, *extra]) if extra else command, detail=m.group(1)))
+    if re.search(r"\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*(?![\s'\"`])[^)]", source):
+        actions.append(Action("exec-dynamic", detail="child_process with a variable"))
+    for m in _strings(
+        r"\b(rmSync|rmdirSync|rm|rmdir|unlinkSync|unlink|rimraf|removeSync|remove|emptyDirSync)"
+        r"\s*\(\s*" + _Q + r"([^)]{0,200})",
+        source,
+    ):
+        recursive = "recursive" in m.group(4) or m.group(1) in ("rimraf", "removeSync", "remove", "emptyDirSync")
+        actions.append(Action("delete", m.group("s"), recursive=recursive, detail=m.group(1)))
+    for m in _strings(r"homedir\(\)\s*,\s*" + _Q, source):
+        actions.append(Action("read", "~/" + m.group("s"), detail="os.homedir()"))
+    for m in _strings(r"\b(readFileSync|readFile|createReadStream)\s*\(\s*" + _Q, source):
+        actions.append(Action("read", m.group("s"), detail=m.group(1)))
+    if re.search(r"\bnet\.(connect|createConnection)\b|new\s+net\.Socket|\bdgram\.createSocket", source):
+        host = re.search(r"connect\s*\(\s*\d+\s*,\s*" + _Q, source)
+        actions.append(Action("connect", host.group("s") if host else "", detail="net.connect"))
+    if re.search(r"\b(https?\.(get|request)|fetch\s*\(|axios|XMLHttpRequest|request\s*\()", source):
+        actions.append(Action("network", detail="http request"))
+        if re.search(r"method\s*:\s*['\"](POST|PUT)|\.post\s*\(|\.write\s*\(", source, re.IGNORECASE):
+            actions.append(Action("send", detail="http request with a body"))
+    if re.search(r"\b(eval|Function|vm\.runIn\w+Context|vm\.Script)\s*\(", source):
+        if re.search(r"\bfetch\b|https?\.get|\.on\(\s*['\"]data|axios|request\(", source):
+            actions.append(Action("eval-dynamic", detail="eval of downloaded code"))
+        elif re.search(r"\batob\s*\(|Buffer\.from\([^)]*base64|fromCharCode|\\x[0-9a-f]{2}", source):
+            actions.append(Action("eval-dynamic", detail="eval of decoded code"))
+    return actions
+
+
+def perl_actions(source: str) -> list[Action]:
+    actions = [
+        Action("shell", m.group("s"), detail=m.group(1)) for m in _strings(r"\b(system|exec)\s*\(?\s*" + _Q, source)
+    ]
+    actions += [
+        Action("shell", m.group(1), detail="qx") for m in re.finditer(r"qx\s*[{(\[/](.{0,4000}?)[})\]/]", source)
+    ]
+    actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
+    actions += [
+        Action("shell", m.group(2), detail="open pipe")
+        for m in re.finditer(r"""open\s*\(?\s*\w+\s*,\s*(['"])\s*\|?\s*([^'"|]{1,2000})\|\s*\1""", source)
+    ]
+    actions += [
+        Action("delete", m.group("s"), recursive=m.group(1) != "unlink", detail=m.group(1))
+        for m in _strings(r"\b(unlink|rmtree|remove_tree)\s*\(?\s*" + _Q, source)
+    ]
+    if re.search(r"IO::Socket|socket\s*\(", source):
+        actions.append(Action("connect", detail="socket"))
+        if re.search(r"""exec\s*\(?\s*['"][^'"]*\bsh\b|open\s*\(\s*STD(IN|OUT)""", source):
+            actions.append(Action("spawn-shell", detail="exec shell on socket"))
+    if re.search(r"LWP::|HTTP::Tiny|Net::HTTP", source):
+        actions.append(Action("network", detail="http client"))
+    if re.search(r"\beval\s*\(?\s*(decode_base64|unpack|\$)", source):
+        actions.append(Action("eval-dynamic", detail="eval of decoded data"))
+    return actions
+
+
+def ruby_actions(source: str) -> list[Action]:
+    actions = [
+        Action("shell", m.group("s"), detail=m.group(1))
+        for m in _strings(r"\b(system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?\s*" + _Q, source)
+    ]
+    actions += [Action("shell", m.group(1), detail="%x") for m in re.finditer(r"%x\s*[{(\[](.{0,4000}?)[})\]]", source)]
+    actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
+    actions += [
+        Action("delete", m.group("s"), recursive="_r" in m.group(1) or "rm_rf" in m.group(1), detail=m.group(1))
+        for m in _strings(
+            r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.remove_dir|FileUtils\.rm|"
+            r"File\.delete|File\.unlink|Dir\.rmdir)\s*\(?\s*" + _Q,
+            source,
+        )
+    ]
+    if re.search(r"TCPSocket|UDPSocket|Socket\.new", source):
+        actions.append(Action("connect", detail="socket"))
+        if re.search(r"""(exec|spawn|system)\s*\(?\s*['"][^'"]*\bsh\b|\.reopen\(""", source):
+            actions.append(Action("spawn-shell", detail="shell on socket"))
+    if re.search(r"Net::HTTP|open-uri|URI\.open|HTTParty|Faraday", source):
+        actions.append(Action("network", detail="http client"))
+    if re.search(r"\beval\s*\(?\s*(Base64|\[)|instance_eval", source):
+        actions.append(Action("eval-dynamic", detail="eval of decoded data"))
+    return actions
+
+
+def php_actions(source: str) -> list[Action]:
+    actions = [
+        Action("shell", m.group("s"), detail=m.group(1))
+        for m in _strings(r"\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*" + _Q, source)
+    ]
+    actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
+    actions += [
+        Action("delete", m.group("s"), detail=m.group(1)) for m in _strings(r"\b(unlink|rmdir)\s*\(\s*" + _Q, source)
+    ]
+    if re.search(r"fsockopen|socket_create|stream_socket_client", source):
+        actions.append(Action("connect", detail="socket"))
+        if re.search(r"/bin/(ba)?sh|proc_open", source):
+            actions.append(Action("spawn-shell", detail="shell on socket"))
+    if re.search(r"\beval\s*\(\s*(base64_decode|gzinflate|str_rot13|\$)", source):
+        actions.append(Action("eval-dynamic", detail="eval of decoded data"))
+    return actions
+
+
+def powershell_actions(source: str) -> list[Action]:
+    actions: list[Action] = []
+    encoded = re.search(r"-e(nc(odedcommand)?)?\s+([A-Za-z0-9+/=]{8,})", source, re.IGNORECASE)
+    if encoded:
+        try:
+            decoded = base64.b64decode(encoded.group(3)).decode("utf-16-le")
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            actions.append(Action("eval-dynamic", detail="undecodable -EncodedCommand"))
+        else:
+            actions.extend(powershell_actions(decoded))
+            actions.append(Action("eval-dynamic", detail="-EncodedCommand"))
+    download = re.search(
+        r"\b(iwr|irm|curl|wget|Invoke-WebRequest|Invoke-RestMethod|DownloadString|DownloadFile|"
+        r"DownloadData|Net\.WebClient|Start-BitsTransfer)\b",
+        source,
+        re.IGNORECASE,
+    )
+    if download:
+        actions.append(Action("network", detail=download.group(1)))
+    if re.search(r"\b(iex|Invoke-Expression|Invoke-Command|ScriptBlock\]::Create)\b|\|\s*&", source, re.IGNORECASE):
+        actions.append(Action("eval-dynamic", detail="Invoke-Expression"))
+    for m in re.finditer(
+        r"\b(Remove-Item|rm|del|rd|rmdir|ri)\s+((?:-\w+\s+)*)(['\"]?)([^\s'\";|]+)\3([^;|]{0,200})",
+        source,
+        re.IGNORECASE,
+    ):
+        flags = (m.group(2) + m.group(5)).lower()
+        actions.append(Action("delete", m.group(4), recursive="-r" in flags, detail=m.group(1)))
+    if re.search(r"Net\.Sockets\.TCPClient", source, re.IGNORECASE):
+        actions.append(Action("connect", detail="TCPClient"))
+        if re.search(r"GetStream\(\)|iex|Invoke-Expression", source, re.IGNORECASE):
+            actions.append(Action("spawn-shell", detail="shell on TCPClient"))
+    return actions
+
+
+LANGUAGES = {
+    "python": python_actions,
+    "javascript": javascript_actions,
+    "perl": perl_actions,
+    "ruby": ruby_actions,
+    "php": php_actions,
+    "powershell": powershell_actions,
+}
+INTERPRETER_LANGUAGE = {
+    "python": "python",
+    "python2": "python",
+    "python3": "python",
+    "pypy": "python",
+    "pypy3": "python",
+    "node": "javascript",
+    "nodejs": "javascript",
+    "deno": "javascript",
+    "bun": "javascript",
+    "perl": "perl",
+    "ruby": "ruby",
+    "php": "php",
+    "powershell": "powershell",
+    "pwsh": "powershell",
+}
+
+
+def actions_for(language: str, source: str) -> list[Action] | None:
+    """Actions of `source` in `language`; None when Python cannot be parsed."""
+    reader = LANGUAGES.get(language)
+    return reader(source) if reader is not None else []

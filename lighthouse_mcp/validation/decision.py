@@ -1,0 +1,253 @@
+"""The validation pipeline: request → decision cache → facts → rule packs → Rego → combine → record → answer.
+
+Combination: deny > ask > allow, across packs and Rego. A Rego exception (`exceptions contains {"rule", "reason"}`)
+lowers the pack finding with that rule id; the exception and its reason are part of the decision and its event.
+When the policies cannot be loaded or evaluated, the decision is `validation.on_error` (ask or deny), never allow.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from lighthouse_mcp.config import ValidationConfig
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.policy.engine import PolicyError
+from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUnavailable
+from lighthouse_mcp.validation.facts import Facts
+from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding
+from lighthouse_mcp.validation.request import Request, facts_for
+
+_DECISION_RANK = {d: i for i, d in enumerate(DECISIONS)}
+_RISK_RANK = {r: i for i, r in enumerate(RISKS)}
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str  # allow | ask | deny
+    risk: str  # none | low | medium | high | critical
+    reasons: list[dict[str, str]]  # [{rule, message}], most severe first
+    request: Request
+    findings: list[Finding] = field(default_factory=list)
+    exceptions: list[dict[str, str]] = field(default_factory=list)  # [{rule, reason}] that lowered a finding
+    policy_version: str = ""
+    facts_digest: str = ""
+    cached: bool = False
+    latency_us: int = 0
+
+    @property
+    def summary(self) -> str:
+        """One line a person can read: the decision and its first reason."""
+        if not self.reasons:
+            return "allow: no rule matched"
+        first = self.reasons[0]
+        more = f" (and {len(self.reasons) - 1} more)" if len(self.reasons) > 1 else ""
+        return f"{self.decision}: {first['message']} [{first['rule']}]{more}"
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "decision": self.decision,
+            "risk": self.risk,
+            "reasons": self.reasons,
+            "rules": [r["rule"] for r in self.reasons],
+            "exceptions": self.exceptions,
+            "policy_version": self.policy_version,
+            "facts_digest": self.facts_digest,
+            "cached": self.cached,
+            "latency_us": self.latency_us,
+            "tool": self.request.tool,
+        }
+        if self.request.command is not None:
+            out["command"] = self.request.command
+        elif self.request.path is not None:
+            out["path"] = self.request.path
+        return out
+
+
+def decision_event(
+    decision: Decision, *, agent: str | None, session: str | None, aggregate: str | None = None
+) -> NewEvent:
+    """The `validation.decided` event for a decision: what was asked, what was decided and why."""
+    payload = {
+        **decision.request.summary(),
+        "decision": decision.decision,
+        "risk": decision.risk,
+        "rules": [r["rule"] for r in decision.reasons],
+        "reasons": decision.reasons,
+        "exceptions": decision.exceptions,
+        "policy_version": decision.policy_version,
+        "facts_digest": decision.facts_digest,
+        "cached": decision.cached,
+        "latency_us": decision.latency_us,
+    }
+    return NewEvent(
+        "validation.decided", payload, agent=agent, session=session, aggregate=aggregate or decision.request.path
+    )
+
+
+class Validator:
+    """Decides requests. Thread-safe; share one per process. Callers record decisions (see `decision_event`)."""
+
+    def __init__(self, policies: PolicyProvider, config: ValidationConfig) -> None:
+        from cachetools import TTLCache
+
+        self.policies = policies
+        self.config = config
+        self._cache: TTLCache[tuple[Any, ...], Decision] | None = (
+            TTLCache(maxsize=config.cache_size, ttl=config.cache_ttl_s) if config.cache_size else None
+        )
+        self._lock = threading.Lock()
+
+    def validate(self, request: Request) -> Decision:
+        try:
+            policy = self.policies.current()  # loading policies is not part of a decision's latency
+        except PolicyUnavailable as exc:
+            return self._failure(request, str(exc), time.perf_counter_ns())
+        started = time.perf_counter_ns()
+        key = (policy.version, *request.cache_key())
+        if self._cache is not None:
+            with self._lock:
+                hit = self._cache.get(key)
+            if hit is not None:
+                return replace(hit, request=request, cached=True, latency_us=_since(started))
+        decision = self._decide(request, policy, started)
+        if self._cache is not None:
+            with self._lock:
+                self._cache[key] = decision
+        return decision
+
+    def decide(self, request: Request) -> tuple[Decision, Facts]:
+        """An uncached decision together with the facts behind it (for explanations and `policy eval`)."""
+        policy = self.policies.current()
+        started = time.perf_counter_ns()
+        facts = facts_for(request, max_command_bytes=self.config.max_command_bytes)
+        return self._from_facts(request, policy, facts, started), facts
+
+    def _decide(self, request: Request, policy: PolicySet, started: int) -> Decision:
+        facts = facts_for(request, max_command_bytes=self.config.max_command_bytes)
+        return self._from_facts(request, policy, facts, started)
+
+    def _from_facts(self, request: Request, policy: PolicySet, facts: Facts, started: int) -> Decision:
+        findings = policy.packs.match(facts)
+        exceptions: list[dict[str, str]] = []
+        try:
+            result = policy.rego.evaluate(rego_input(request, facts, findings, policy))
+        except PolicyError as exc:
+            findings.append(
+                Finding(
+                    "policy.evaluation-failed",
+                    self.config.on_error,
+                    "high",
+                    f"the Rego policies failed on this request: {exc}",
+                    "policy",
+                )
+            )
+        else:
+            findings, exceptions = _apply_rego(findings, result.findings, result.exceptions)
+        return _combine(request, findings, exceptions, policy.version, facts.digest(), started)
+
+    def _failure(self, request: Request, message: str, started: int) -> Decision:
+        finding = Finding("policy.unavailable", self.config.on_error, "high", message, "policy")
+        return _combine(request, [finding], [], "unavailable", "", started)
+
+
+def rego_input(request: Request, facts: Facts, findings: list[Finding], policy: PolicySet) -> dict[str, Any]:
+    """The Rego input document, holding only the fields some loaded module reads (building it is the costly part
+    of a query)."""
+    wanted = None if policy.rego.whole_input else policy.rego.input_fields
+    document: dict[str, Any] = {}
+
+    def put(name: str, value: Callable[[], Any]) -> None:
+        if wanted is None or name in wanted:
+            document[name] = value()
+
+    put("tool", lambda: request.tool)
+    put(
+        "paths",
+        lambda: [
+            {
+                "path": a.path.path,
+                "raw": a.path.raw,
+                "classes": sorted(a.path.classes),
+                "access": a.access,
+                "command": a.command,
+            }
+            for a in facts.accesses
+        ],
+    )
+    put("agent", lambda: {"name": request.agent, "role": request.role})
+    put("claims", lambda: list(request.claims))
+    put("findings", lambda: [f.to_json() for f in findings])
+    put("flows", lambda: sorted(facts.flows))
+    put(
+        "commands",
+        lambda: [
+            {
+                "name": c.name,
+                "argv": c.argv,
+                "flags": sorted(c.flags),
+                "via": list(c.via),
+                "sudo": c.sudo,
+                "subcommand": c.subcommand,
+            }
+            for c in facts.commands
+        ],
+    )
+    put("command", lambda: request.command)
+    put("urls", lambda: list(facts.urls))
+    put("input", lambda: dict(request.input))
+    put("cwd", lambda: request.cwd)
+    put("project", lambda: request.project)
+    put("home", lambda: request.home)
+    return document
+
+
+def _apply_rego(
+    findings: list[Finding], added: list[dict[str, Any]], exceptions: list[dict[str, Any]]
+) -> tuple[list[Finding], list[dict[str, str]]]:
+    out = list(findings)
+    for item in added:
+        decision = item.get("decision")
+        risk = item.get("risk", "medium")
+        if decision not in _DECISION_RANK or risk not in _RISK_RANK or not isinstance(item.get("rule"), str):
+            out.append(
+                Finding(
+                    "policy.bad-finding",
+                    "ask",
+                    "medium",
+                    f"a Rego finding is malformed (needs rule, decision, risk, message): {item!r}"[:300],
+                    "policy",
+                )
+            )
+            continue
+        out.append(Finding(item["rule"], decision, risk, str(item.get("message") or item["rule"]), "rego"))
+    applied: list[dict[str, str]] = []
+    for exception in exceptions:
+        rule, reason = exception.get("rule"), exception.get("reason")
+        if not isinstance(rule, str) or not isinstance(reason, str) or not reason.strip():
+            continue  # an exception without a reason is not an exception
+        before = len(out)
+        out = [f for f in out if f.rule != rule]
+        if len(out) != before:
+            applied.append({"rule": rule, "reason": reason})
+    return out, applied
+
+
+def _combine(
+    request: Request, findings: list[Finding], exceptions: list[dict[str, str]], version: str, digest: str, started: int
+) -> Decision:
+    unique: dict[str, Finding] = {}
+    for finding in findings:
+        unique.setdefault(finding.rule, finding)
+    ordered = sorted(unique.values(), key=lambda f: (-_DECISION_RANK[f.decision], -_RISK_RANK[f.risk], f.rule))
+    decision = ordered[0].decision if ordered else "allow"
+    risk = max((f.risk for f in ordered), key=_RISK_RANK.__getitem__, default="none")
+    reasons = [{"rule": f.rule, "message": f.message} for f in ordered if f.decision != "allow"]
+    return Decision(decision, risk, reasons, request, ordered, exceptions, version, digest, latency_us=_since(started))
+
+
+def _since(started: int) -> int:
+    return (time.perf_counter_ns() - started) // 1000

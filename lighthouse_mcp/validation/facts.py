@@ -1,0 +1,914 @@
+"""From a command line to facts: every simple command it would run (through wrappers, nested shells, `eval`,
+substitutions and interpreter one-liners), its flags, the paths it touches and how, and the data flows between
+commands (downloaded code executed, a secret sent to the network…).
+
+Unreadable input is itself a fact (`unparsed`), never an exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import posixpath
+import re
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lighthouse_mcp.validation.commands import (
+    CASE_INSENSITIVE,
+    DATA_ONLY,
+    DECODERS,
+    DOWNLOADERS,
+    ENV_DUMPERS,
+    FILE_OPTIONS,
+    INTERPRETERS,
+    LITERAL_PRINTERS,
+    LOOKUP_OPTIONS,
+    NETWORK_SENDERS,
+    NO_PATH_ARGS,
+    NON_PATH_FIRST,
+    SEARCHERS,
+    SHELLS,
+    SOCKET_TOOLS,
+    STDIN_EXECUTORS,
+    SUBCOMMAND_TOOLS,
+    VALUE_OPTIONS,
+    WORD_OPTIONS,
+    WRAPPERS,
+    WRITE_OPTIONS,
+    path_access,
+)
+from lighthouse_mcp.validation.files import Context, PathFact, classify
+from lighthouse_mcp.validation.shell import Command, Compound, Pipeline, Script, ShellSyntaxError, Simple, Word, parse
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.validation.code_actions import Action
+
+MAX_COMMANDS = 500
+MAX_NESTING = 12
+_SECRETISH = re.compile(r"(?i)token|secret|passw|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session")
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_REMOTE_PATH = re.compile(r"^(?:[\w.-]+@)?[\w.-]+:(?!//)")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?[a-zA-Z%]{0,3}$")
+_OPTION_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Access:
+    """A path a command reads, writes, deletes or executes."""
+
+    path: PathFact
+    access: str  # read | write | delete | exec
+    command: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.path.to_json(), "access": self.access, "command": self.command}
+
+
+@dataclass
+class CommandFact:
+    """One simple command as it would run, after wrappers are unwrapped."""
+
+    name: str
+    argv: list[str]
+    flags: frozenset[str]
+    positionals: list[str]
+    options: dict[str, str]
+    targets: list[Access]
+    via: tuple[str, ...] = ()
+    dynamic: bool = False
+    sudo: bool = False
+    stdin: str | None = None  # literal text a heredoc or here-string feeds it
+
+    @property
+    def subcommand(self) -> str | None:
+        return self.positionals[0] if self.name in SUBCOMMAND_TOOLS and self.positionals else None
+
+    @property
+    def text(self) -> str:
+        return shlex.join(self.argv) if self.argv else self.name
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "argv": self.argv,
+            "flags": sorted(self.flags),
+            "options": self.options,
+            "via": list(self.via),
+            "sudo": self.sudo,
+            "dynamic": self.dynamic,
+            "targets": [t.to_json() for t in self.targets],
+        }
+
+
+@dataclass
+class Facts:
+    """Everything known about one request."""
+
+    tool: str
+    commands: list[CommandFact] = field(default_factory=list)
+    flows: dict[str, str] = field(default_factory=dict)  # kind -> what shows it
+    accesses: list[Access] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)  # unparsed / too-large / too-deep / too-many -> detail
+    content: str | None = None  # text a Write/Edit tool call would put in a file
+
+    def flow(self, kind: str, detail: str) -> None:
+        self.flows.setdefault(kind, detail)
+
+    def digest(self) -> str:
+        data = {
+            "tool": self.tool,
+            "commands": [c.to_json() for c in self.commands],
+            "flows": self.flows,
+            "accesses": [a.to_json() for a in self.accesses],
+            "problems": self.problems,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "commands": [c.to_json() for c in self.commands],
+            "flows": self.flows,
+            "accesses": [a.to_json() for a in self.accesses],
+            "urls": self.urls,
+            "problems": self.problems,
+        }
+
+
+def facts_from_command(command: str, ctx: Context, *, max_bytes: int = 65_536) -> Facts:
+    """Facts for a shell command line run in `ctx`."""
+    facts = Facts("Bash")
+    size = len(command.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        facts.problems["too-large"] = f"the command is {size} bytes, over the {max_bytes}-byte limit for analysis"
+        return facts
+    _Extractor(facts, ctx).run(command, via=(), depth=0)
+    return facts
+
+
+class _Extractor:
+    def __init__(self, facts: Facts, ctx: Context) -> None:
+        self.facts = facts
+        self.ctx: Context | None = ctx  # None once the working directory is unknown (`cd "$X"`)
+        self.base = ctx
+        self.env: dict[str, str | None] = {"HOME": ctx.home, "PWD": ctx.cwd, "USER": posixpath.basename(ctx.home)}
+        if ctx.tmpdir:
+            self.env["TMPDIR"] = ctx.tmpdir
+        self.remotes: dict[str, str] = {}  # git remotes added in this script
+        self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
+        self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
+        self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+
+    # -- entry points ----------------------------------------------------------------------------------------
+
+    def run(self, text: str, via: tuple[str, ...], depth: int) -> None:
+        """Parse `text` as shell and extract from it; a parse failure is recorded, not raised."""
+        if depth > MAX_NESTING:
+            self.facts.problems.setdefault("too-deep", "commands nested too deeply to analyse")
+            return
+        try:
+            script = parse(text)
+        except ShellSyntaxError as exc:
+            where = f" (inside {' → '.join(via)})" if via else ""
+            self.facts.problems.setdefault("unparsed", f"{exc}{where}")
+            return
+        except RecursionError:
+            self.facts.problems.setdefault("too-deep", "commands nested too deeply to analyse")
+            return
+        self.script(script, via, depth)
+
+    def script(self, script: Script, via: tuple[str, ...], depth: int) -> None:
+        for pipeline in script.pipelines:
+            self.pipeline(pipeline, via, depth)
+
+    def pipeline(self, pipeline: Pipeline, via: tuple[str, ...], depth: int) -> None:
+        stages = [self.command(command, via, depth) for command in pipeline.commands]
+        if len(stages) > 1:
+            self.pipeline_flows(stages, via, depth)
+
+    def command(self, command: Command, via: tuple[str, ...], depth: int) -> CommandFact | None:
+        if len(self.facts.commands) >= MAX_COMMANDS:
+            self.facts.problems.setdefault("too-many", f"more than {MAX_COMMANDS} commands to analyse")
+            return None
+        if isinstance(command, Compound):
+            self.compound(command, via, depth)
+            return None
+        return self.simple(command, via, depth)
+
+    def compound(self, command: Compound, via: tuple[str, ...], depth: int) -> None:
+        if command.kind == "function" and command.words:
+            name = command.words[0].text
+            if _calls(command.body, name):
+                self.facts.flow("fork-bomb", f"function {name} calls itself")
+            command = Compound(command.kind, command.body, command.redirects, [])
+        for word in command.words:
+            self.word_substitutions(word, via, depth)
+        if command.kind == "subshell":  # changes of directory and variables stay inside
+            saved = (self.ctx, dict(self.env))
+            self.script(command.body, via, depth)
+            self.ctx, self.env = saved[0], saved[1]
+        else:
+            self.script(command.body, via, depth)
+        for redirect in command.redirects:
+            self.redirect_access(redirect.op, redirect.target, "(" + command.kind + ")", shell_like=False)
+
+    # -- simple commands -------------------------------------------------------------------------------------
+
+    def simple(self, command: Simple, via: tuple[str, ...], depth: int) -> CommandFact | None:
+        for word in command.words:
+            self.word_substitutions(word, via, depth)
+        for _, value in command.assignments:
+            self.word_substitutions(value, via, depth)
+        for redirect in command.redirects:
+            self.word_substitutions(redirect.target, via, depth)
+            for body in redirect.body_scripts:
+                self.script(body, (*via, "heredoc"), depth + 1)
+
+        argv, dynamic = self.expand(command.words)
+        if not argv:
+            for name, value in command.assignments:
+                text, unknown = self.expand_word(value)
+                self.env[name] = None if unknown else text
+            return None
+
+        stdin = next((r.body for r in command.redirects if r.op in ("<<", "<<-", "<<<") and r.body is not None), None)
+        fact = self.unwrap(argv, dynamic, via, depth)
+        if fact is None:
+            return None
+        fact.stdin = stdin
+        shell_like = fact.name in SHELLS or fact.name in INTERPRETERS
+        for redirect in command.redirects:
+            access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
+            if access is not None:
+                fact.targets.append(access)
+        self.command_flows(fact)
+        if any(w in self.downloaded for w in command.words) and (
+            fact.name in SHELLS or fact.name in ("eval", "source", ".") or fact.name in INTERPRETERS
+        ):
+            self.facts.flow("remote-code", f"{fact.name} runs the output of a download")
+        if fact.name in NETWORK_SENDERS and any(w in self.secret_words for w in command.words):
+            self.facts.flow("secret-to-network", f"{fact.name} sends the output of a secret read")
+        self.builtin_state(fact)
+        if stdin is not None and fact.name in STDIN_EXECUTORS and not _has_program(fact):
+            self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
+        return fact
+
+    def builtin_state(self, fact: CommandFact) -> None:
+        """`cd` moves the working directory and `export X=…` sets variables for the commands after it."""
+        if fact.via and fact.via[-1] in WRAPPERS:
+            return  # `xargs cd x`, `sudo cd x`: another process, the shell stays where it is
+        if fact.name in ("cd", "pushd", "chdir"):
+            target = fact.positionals[0] if fact.positionals else "~"
+            if target == "-" or fact.dynamic:
+                self.ctx = None
+            elif self.ctx is not None or target.startswith(("/", "~")):
+                self.ctx = (self.ctx or self.base).with_cwd(classify(target, self.ctx or self.base).path)
+        elif fact.name in ("export", "declare", "local", "readonly", "typeset"):
+            for arg in fact.positionals:
+                match = _OPTION_ASSIGN.match(arg)
+                if match:
+                    self.env[match.group(1)] = None if fact.dynamic else match.group(2)
+
+    def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
+        """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
+        sudo = False
+        extra_dynamic = False
+        last_wrapper: str | None = None
+        while argv:
+            name = _command_name(argv[0])
+            if name in ("sudo", "doas", "su", "runuser", "pkexec"):
+                sudo = True
+            wrapper = WRAPPERS.get(name)
+            if wrapper is None or _looks_up_only(name, argv):
+                break
+            via = (*via, name)
+            last_wrapper = name
+            if name == "env":
+                argv, dynamic, split = _skip_env(argv, dynamic)
+                if split is not None:
+                    self.run(split, via, depth + 1)
+                    return self.emit(["env"], [False], via, sudo=sudo, any_dynamic=False)
+                continue
+            rest, rest_dynamic, nested = _skip_wrapper(wrapper, argv, dynamic)
+            if nested is not None:
+                self.run(nested, (*via[:-1], f"{name} -c"), depth + 1)
+                return self.emit([name], [False], via, sudo=sudo, any_dynamic=False)
+            if name == "xargs":
+                extra_dynamic = True  # the command gets more arguments from stdin
+            if not rest:
+                return self.emit([name], [False], via[:-1], sudo=sudo, any_dynamic=False)
+            argv, dynamic = rest, rest_dynamic
+        if not argv:  # a wrapper with nothing to run (`env` alone prints the environment)
+            return self.emit([last_wrapper], [False], via[:-1], sudo=sudo, any_dynamic=False) if last_wrapper else None
+        fact = self.emit(argv, dynamic, via, sudo=sudo, any_dynamic=any(dynamic) or extra_dynamic)
+        if "/" in argv[0]:  # ./run.sh, /tmp/x: runs a file
+            self.access(argv[0], "exec", fact.name, dynamic[0])
+        self.nested(fact, argv, via, depth)
+        return fact
+
+    def emit(
+        self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], *, sudo: bool, any_dynamic: bool
+    ) -> CommandFact:
+        name = _command_name(argv[0])
+        flags, positionals, options, pos_dynamic = _parse_args(name, argv[1:], dynamic[1:])
+        fact = CommandFact(
+            name, [name, *argv[1:]], flags, positionals, options, [], via, dynamic=any_dynamic, sudo=sudo
+        )
+        fact.targets = self.targets(fact, pos_dynamic)
+        self.facts.commands.append(fact)
+        return fact
+
+    def targets(self, fact: CommandFact, pos_dynamic: list[bool]) -> list[Access]:
+        """The paths among a command's arguments and option values, with how the command uses each."""
+        if fact.name in DATA_ONLY or fact.name in SHELLS or fact.name in INTERPRETERS:
+            return []  # shells' and interpreters' programs are followed by `nested`
+        values, dynamics = ([], []) if fact.name in NO_PATH_ARGS else (fact.positionals, pos_dynamic)
+        skip = int(fact.name in NON_PATH_FIRST) + int(fact.subcommand is not None)
+        values, dynamics = values[skip:], dynamics[skip:]  # patterns, scripts and subcommands are not paths
+        positional = [
+            (v, d)
+            for v, d in (_path_candidate(v, dy) for v, dy in zip(values, dynamics, strict=False))
+            if v is not None
+        ]
+        accesses: list[Access] = []
+        files = [(v, d) for v, d in positional if not _URL.match(v)]
+        self.facts.urls.extend(v for v, _ in positional if _URL.match(v))
+        for index, (value, is_dynamic) in enumerate(files):
+            access = path_access(fact.name, fact.flags, index, len(files))
+            if fact.name == "dd":
+                continue  # dd's operands are all key=value options
+            accesses.append(self.access(value, access, fact.name, is_dynamic))
+        for key, raw in fact.options.items():
+            option_path, option_dynamic = _path_candidate(raw, "$" in raw)
+            if option_path is None:
+                continue
+            attached = raw.startswith("@") or "=@" in raw  # curl -d @file, -F field=@file
+            pathlike = (
+                option_path.startswith(("/", "~", "./", "../"))
+                and "\n" not in option_path
+                and option_path.count(" ") < 3
+            )
+            if key not in FILE_OPTIONS and not attached and not pathlike:
+                continue
+            if _URL.match(option_path):
+                self.facts.urls.append(option_path)
+                continue
+            access = "write" if key in WRITE_OPTIONS else "read"
+            accesses.append(self.access(option_path, access, fact.name, option_dynamic))
+        return accesses
+
+    def access(self, raw: str, access: str, command: str, dynamic: bool) -> Access:
+        if self.ctx is None and not raw.startswith(("/", "~")):
+            dynamic = True
+        path = classify(raw, self.ctx or self.base, dynamic=dynamic)
+        item = Access(path, access, command)
+        self.facts.accesses.append(item)
+        if access == "write" and command in DOWNLOADERS:
+            self.downloaded_files.add(path.path)
+        elif access == "exec" and path.path in self.downloaded_files:
+            self.facts.flow("remote-code", f"{raw} is run after being downloaded")
+        return item
+
+    def redirect_access(self, op: str, target: Word, command: str, *, shell_like: bool) -> Access | None:
+        if op in ("<<", "<<-", "<<<"):
+            return None
+        text, dynamic = self.expand_word(target)
+        if op in (">&", "<&") and re.fullmatch(r"\d+-?|-", text):
+            return None  # fd duplication
+        if text.startswith(("<(", ">(")):
+            return None
+        access = "read" if op in ("<", "<&") else "write"
+        item = self.access(text, access, command, dynamic)
+        if "network-device" in item.path.classes:
+            if shell_like:
+                self.facts.flow("reverse-shell", f"{command} with its input/output on {text}")
+            else:
+                self.facts.flow("network-redirect", f"{command} redirected to {text}")
+        return item
+
+    # -- what runs inside a command --------------------------------------------------------------------------
+
+    def nested(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        name = fact.name
+        if name in SHELLS:
+            script, file_ = _shell_script(argv)
+            if script is not None:
+                self.run(script, (*via, f"{name} -c"), depth + 1)
+            elif file_ is not None:
+                self.access(file_, "exec", name, False)
+        elif name == "eval":
+            self.run(" ".join(argv[1:]), (*via, "eval"), depth + 1)
+        elif name in ("source", ".") and fact.positionals and not fact.positionals[0].startswith("<("):
+            self.access(fact.positionals[0], "exec", name, fact.dynamic)
+        elif name in INTERPRETERS:
+            code = _interpreter_code(name, argv)
+            if code is not None:
+                self.code(name, code, (*via, f"{name} {INTERPRETERS[name][0]}"), depth)
+            elif fact.positionals and fact.positionals[0] != "-" and "m" not in fact.flags:
+                self.access(fact.positionals[0], "exec", name, fact.dynamic)
+        elif name == "find":
+            self.find(fact, via, depth)
+        elif name == "rsync" and fact.flags & {
+            "delete",
+            "del",
+            "delete-before",
+            "delete-during",
+            "delete-after",
+            "delete-delay",
+            "delete-excluded",
+            "mirror",
+        }:
+            destination = fact.positionals[-1] if len(fact.positionals) > 1 else None
+            if destination and not _REMOTE_PATH.match(destination):
+                self.synthetic_delete(destination, recursive=True, via=(*via, "rsync --delete"), extra_flags={"mirror"})
+        elif name == "git":
+            self.git(fact)
+
+    def code(self, interpreter: str, source: str, via: tuple[str, ...], depth: int) -> None:
+        from lighthouse_mcp.validation import code_actions  # only commands with one-liners need it
+
+        language = code_actions.INTERPRETER_LANGUAGE.get(interpreter)
+        if language is None:
+            return
+        actions = code_actions.actions_for(language, source)
+        if actions is None:
+            self.facts.problems.setdefault("unparsed", f"{interpreter} code that is not valid {language}")
+            return
+        self.apply_actions(actions, via, depth)
+
+    def apply_actions(self, actions: Sequence[Action], via: tuple[str, ...], depth: int) -> None:
+        kinds = {a.kind for a in actions}
+        for action in actions:
+            if action.kind == "shell":
+                self.run(action.value, (*via, action.detail), depth + 1)
+            elif action.kind == "delete" and action.value:
+                self.synthetic_delete(action.value, recursive=action.recursive, via=(*via, action.detail))
+            elif action.kind in ("read", "write") and action.value:
+                item = self.access(action.value, action.kind, via[-1] if via else "code", False)
+                if action.kind == "read" and "secret" in item.path.classes and kinds & {"send", "network", "connect"}:
+                    self.facts.flow("secret-to-network", f"{action.detail} of {action.value} and a network call")
+        if "connect" in kinds and "spawn-shell" in kinds:
+            self.facts.flow("reverse-shell", "code that connects a socket and runs a shell on it")
+        if "eval-dynamic" in kinds:
+            detail = next(a.detail for a in actions if a.kind == "eval-dynamic")
+            if "network" in kinds or "downloaded" in detail:
+                self.facts.flow("remote-code", f"code that runs what it downloads ({detail})")
+            else:
+                self.facts.flow("obfuscated-exec", f"code that runs data it decodes at run time ({detail})")
+        if "exec-dynamic" in kinds:
+            self.facts.flow("dynamic-exec", "code that runs a command built at run time")
+        if "deserialize" in kinds and "network" in kinds:
+            self.facts.flow("remote-code", "code that deserialises data it downloads")
+
+    def synthetic_delete(
+        self, path: str, *, recursive: bool, via: tuple[str, ...], extra_flags: Iterable[str] = ()
+    ) -> None:
+        flags = frozenset({"f", *(("r",) if recursive else ()), *extra_flags})
+        fact = CommandFact("rm", ["rm", "-rf" if recursive else "-f", path], flags, [path], {}, [], via)
+        fact.targets = [self.access(path, "delete", "rm", "$" in path)]
+        self.facts.commands.append(fact)
+
+    def find(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
+        args = fact.argv[1:]
+        starts = []
+        for arg in args:
+            if arg.startswith(("-", "(", "!")):
+                break
+            starts.append(arg)
+        starts = starts or ["."]
+        filtered = any(
+            a
+            in (
+                "-name",
+                "-iname",
+                "-path",
+                "-ipath",
+                "-regex",
+                "-iregex",
+                "-wholename",
+                "-newer",
+                "-mtime",
+                "-mmin",
+                "-size",
+                "-user",
+                "-empty",
+                "-perm",
+                "-links",
+                "-inum",
+            )
+            for a in args
+        )
+        extra = {"matching"} if filtered else set()
+        if "-delete" in args:
+            for start in starts:
+                self.synthetic_delete(start, recursive=True, via=(*via, "find -delete"), extra_flags=extra)
+        pattern = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-name", "-iname")), None)
+        for index, arg in enumerate(args):
+            if arg in ("-exec", "-execdir", "-ok", "-okdir"):
+                end = next((j for j in range(index + 1, len(args)) if args[j] in (";", "+", "\\;")), len(args))
+                inner = args[index + 1 : end]
+                if not inner:
+                    continue
+                for start in starts:
+                    # {} stands for each file found: under the start, matching the -name pattern if there is one
+                    found = f"{start.rstrip('/')}/**/{pattern}" if pattern else start
+                    replaced = [found if a == "{}" else a.replace("{}", found) for a in inner]
+                    self.run(shlex.join(replaced), (*via, f"find {arg}"), depth + 1)
+
+    def git(self, fact: CommandFact) -> None:
+        positionals = fact.positionals
+        if positionals[:2] == ["remote", "add"] and len(positionals) >= 4:
+            self.remotes[positionals[2]] = positionals[3]
+        elif positionals[:1] == ["push"] and len(positionals) >= 2:
+            remote = positionals[1]
+            if remote in self.remotes:
+                self.facts.flow(
+                    "push-to-new-remote",
+                    f"git push to remote '{remote}' ({self.remotes[remote]}) added in the same command",
+                )
+            elif _URL.match(remote) or _REMOTE_PATH.match(remote):
+                self.facts.flow("push-to-url", f"git push straight to {remote}")
+
+    def executed_text(self, executor: str, text: str, via: tuple[str, ...], depth: int) -> None:
+        """`text` is run by `executor` (a shell or interpreter reading stdin)."""
+        if executor in SHELLS:
+            self.run(text, via, depth + 1)
+        elif executor in INTERPRETERS:
+            self.code(executor, text, via, depth)
+
+    # -- data flows ------------------------------------------------------------------------------------------
+
+    def command_flows(self, fact: CommandFact) -> None:
+        name = fact.name
+        to_network = name in NETWORK_SENDERS or any("network-device" in a.path.classes for a in fact.targets)
+        if to_network:
+            for access in fact.targets:
+                if "secret" in access.path.classes and access.access == "read":
+                    self.facts.flow("secret-to-network", f"{name} sends {access.path.raw}")
+        if name in ENV_DUMPERS and any(_SECRETISH.search(p) for p in fact.positionals):
+            self.facts.flow("secret-env-read", f"{fact.text} prints secret-looking variables")
+
+    def pipeline_flows(self, stages: list[CommandFact | None], via: tuple[str, ...], depth: int) -> None:
+        for j, sink in enumerate(stages):
+            if sink is None or j == 0:
+                continue
+            sources = [s for s in stages[:j] if s is not None]
+            if sink.name in STDIN_EXECUTORS and not _has_program(sink):
+                if any(s.name in DOWNLOADERS for s in sources):
+                    self.facts.flow("remote-code", f"output of {sources[0].name} piped into {sink.name}")
+                if any(_is_decoder(s) for s in sources):
+                    self.facts.flow("decoded-exec", f"decoded data piped into {sink.name}")
+                literal = _literal_output(sources)
+                if literal is not None:
+                    self.executed_text(sink.name, literal, (*via, f"piped into {sink.name}"), depth)
+            if sink.name in NETWORK_SENDERS and any(
+                a.access == "read" and "secret" in a.path.classes for s in sources for a in s.targets
+            ):
+                self.facts.flow("secret-to-network", f"a secret file piped into {sink.name}")
+            if sink.name in NETWORK_SENDERS and any(s.name in ENV_DUMPERS for s in sources):
+                self.facts.flow("secret-to-network", f"the environment piped into {sink.name}")
+            if sink.name in SOCKET_TOOLS and any(s.name in SHELLS and not _has_program(s) for s in sources):
+                self.facts.flow("reverse-shell", f"a shell's output piped into {sink.name}")
+            if sink.name in SHELLS and not _has_program(sink) and any(s.name in SOCKET_TOOLS for s in sources):
+                self.facts.flow("reverse-shell", f"{sink.name} runs what {sources[0].name} receives")
+            if (
+                sink.name in SEARCHERS
+                and any(s.name in ENV_DUMPERS for s in sources)
+                and any(_SECRETISH.search(p) for p in sink.argv[1:])
+            ):
+                self.facts.flow("secret-env-read", f"environment searched for secrets with {sink.name}")
+
+    # -- words -----------------------------------------------------------------------------------------------
+
+    def word_substitutions(self, word: Word, via: tuple[str, ...], depth: int) -> None:
+        for part in word.parts:
+            if part.kind != "cmd" or part.script is None:
+                continue
+            kind = "<(…)" if part.value.startswith(("<(", ">(")) else "$(…)"
+            before = len(self.facts.commands)
+            saved = (self.ctx, dict(self.env))
+            self.script(part.script, (*via, kind), depth + 1)
+            self.ctx, self.env = saved[0], saved[1]
+            inner = self.facts.commands[before:]
+            if any(c.name in DOWNLOADERS for c in inner):
+                self.downloaded.append(word)
+            if any(a.access == "read" and "secret" in a.path.classes for c in inner for a in c.targets):
+                self.secret_words.append(word)
+
+    def expand(self, words: list[Word]) -> tuple[list[str], list[bool]]:
+        argv: list[str] = []
+        dynamic: list[bool] = []
+        for word in words:
+            text, unknown = self.expand_word(word)
+            single_var = len(word.parts) == 1 and word.parts[0].kind == "var" and not word.parts[0].quoted
+            if single_var and not unknown and text.split() != [text]:
+                pieces = text.split()  # word splitting of an unquoted variable
+                argv.extend(pieces)
+                dynamic.extend([False] * len(pieces))
+                continue
+            argv.append(text)
+            dynamic.append(unknown)
+        return argv, dynamic
+
+    def expand_word(self, word: Word) -> tuple[str, bool]:
+        """The word's value with known variables substituted; `unknown` when some part is not known."""
+        out: list[str] = []
+        unknown = False
+        for part in word.parts:
+            if part.kind in ("lit", "glob"):
+                out.append(part.value)
+            elif part.kind == "tilde":
+                out.append("~" + part.value)
+            elif part.kind == "var":
+                value = self.env.get(part.value)
+                if value is None:
+                    out.append("$" + part.value)
+                    unknown = True
+                else:
+                    out.append(value)
+            elif part.kind == "param":
+                value = _parameter_default(part.value, self.env)
+                out.append(value if value is not None else part.value)
+                unknown = True
+            elif part.kind == "cmd" and part.script is not None:
+                printed = _printed_literal(part.script)
+                if printed is not None and not part.value.startswith(("<(", ">(")):
+                    out.append(printed)
+                else:
+                    out.append(part.value)
+                    unknown = True
+            else:
+                out.append(part.value)
+                unknown = True
+        return "".join(out), unknown
+
+
+# -- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _command_name(word: str) -> str:
+    """`/usr/bin/rm` → `rm`; Windows-style names (`PowerShell.exe`, `IEX`) are case-insensitive."""
+    name = (posixpath.basename(word.rstrip("/")) or word).lstrip("\\")
+    lowered = name.lower().removesuffix(".exe")
+    return lowered if lowered in CASE_INSENSITIVE else name
+
+
+def _looks_up_only(name: str, argv: list[str]) -> bool:
+    lookup = LOOKUP_OPTIONS.get(name)
+    return lookup is not None and len(argv) > 1 and argv[1].startswith("-") and bool(set(argv[1][1:]) & lookup)
+
+
+def _skip_env(argv: list[str], dynamic: list[bool]) -> tuple[list[str], list[bool], str | None]:
+    i = 1
+    value_options = WRAPPERS["env"].value_options
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-S", "--split-string") and i + 1 < len(argv):
+            return [], [], " ".join(argv[i + 1 :])
+        if arg.startswith("--split-string="):
+            return [], [], arg.split("=", 1)[1] + " " + " ".join(argv[i + 1 :])
+        if arg == "--":
+            i += 1
+            break
+        if arg.startswith("-"):
+            if arg.lstrip("-") in value_options:
+                i += 1
+            i += 1
+            continue
+        if _OPTION_ASSIGN.match(arg):
+            i += 1
+            continue
+        break
+    return argv[i:], dynamic[i:], None
+
+
+def _skip_wrapper(wrapper: Any, argv: list[str], dynamic: list[bool]) -> tuple[list[str], list[bool], str | None]:
+    """The wrapped command's argv, or a nested command line for `su -c "…"` / `watch a b`."""
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            i += 1
+            break
+        if not arg.startswith("-") or arg == "-":
+            break
+        option = arg.lstrip("-")
+        key, eq, value = option.partition("=")
+        if wrapper.string_option and (
+            key == wrapper.string_option or (not arg.startswith("--") and key.endswith(wrapper.string_option))
+        ):
+            if eq:
+                return [], [], value
+            if i + 1 < len(argv):
+                return [], [], argv[i + 1]
+        if not eq and (
+            key in wrapper.value_options
+            or (not arg.startswith("--") and len(key) > 1 and key[-1] in wrapper.value_options and key[0] != "-")
+        ):
+            i += 1  # the value is the next word
+        i += 1
+    i += wrapper.positional_before
+    rest, rest_dynamic = argv[i:], dynamic[i:]
+    if wrapper.joins and rest:
+        return [], [], " ".join(rest)
+    return rest, rest_dynamic, None
+
+
+def _parse_args(
+    name: str, args: list[str], dynamic: list[bool]
+) -> tuple[frozenset[str], list[str], dict[str, str], list[bool]]:
+    flags: set[str] = set()
+    positionals: list[str] = []
+    pos_dynamic: list[bool] = []
+    options: dict[str, str] = {}
+    value_options = VALUE_OPTIONS.get(name, frozenset())
+    word_options = name in WORD_OPTIONS
+    i = 0
+    end = False
+    while i < len(args):
+        arg, is_dynamic = args[i], dynamic[i] if i < len(dynamic) else False
+        i += 1
+        if end or arg == "-" or not arg.startswith("-") or len(arg) == 1:
+            positionals.append(arg)
+            pos_dynamic.append(is_dynamic)
+            match = _OPTION_ASSIGN.match(arg)
+            if match and not arg.startswith(("/", ".")):
+                options.setdefault(match.group(1), match.group(2))
+            continue
+        if arg == "--":
+            end = True
+            continue
+        if arg.startswith("--") or word_options:
+            key, eq, value = arg.lstrip("-").partition("=")
+            flags.add(key)
+            if eq:
+                options[key] = value
+            elif key in value_options and i < len(args):
+                options[key] = args[i]
+                i += 1
+            continue
+        if re.fullmatch(r"-\d+", arg):
+            flags.add(arg[1:])
+            continue
+        letters = arg[1:]
+        for position, letter in enumerate(letters):
+            flags.add(letter)
+            if letter in value_options:
+                rest = letters[position + 1 :]
+                if rest:
+                    options[letter] = rest
+                elif i < len(args):
+                    options[letter] = args[i]
+                    i += 1
+                break
+    return frozenset(flags), positionals, options, pos_dynamic
+
+
+def _path_candidate(value: str, is_dynamic: bool) -> tuple[str | None, bool]:
+    """The path inside an argument (`@file`, `f=@file`), or None for things that are not paths."""
+    if not value or value == "-" or _NUMBER.match(value) or value.startswith(("<(", ">(")):
+        return None, False
+    if _URL.match(value):
+        return value, False
+    for marker in ("=@", "@"):
+        if marker in value and (marker == "=@" or value.startswith("@")):
+            value = value.split(marker, 1)[1]
+            if value in ("-", ""):
+                return None, False
+            break
+    if _REMOTE_PATH.match(value) and "/" not in value.split(":", 1)[0]:
+        return None, False  # host:path on another machine
+    if value.startswith("-"):
+        return None, False
+    return value, is_dynamic
+
+
+def _shell_script(argv: list[str]) -> tuple[str | None, str | None]:
+    """For `bash -lc SCRIPT` the script; for `bash file.sh` the file; else (None, None) (reads stdin)."""
+    i = 1
+    takes_command = False
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            i += 1
+            break
+        if arg in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            i += 2
+            continue
+        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 1:
+            if "c" in arg[1:]:
+                takes_command = True
+            if "s" in arg[1:]:
+                return None, None
+            i += 1
+            continue
+        if arg.startswith("--"):
+            i += 1
+            continue
+        break
+    rest = argv[i:]
+    if takes_command:
+        return (rest[0] if rest else ""), None
+    return None, (rest[0] if rest else None)
+
+
+def _interpreter_code(name: str, argv: list[str]) -> str | None:
+    options = INTERPRETERS[name]
+    for index, arg in enumerate(argv[1:], start=1):
+        if arg in options and index + 1 < len(argv):
+            return argv[index + 1]
+        for option in options:
+            if (
+                option.startswith("-")
+                and len(option) == 2
+                and arg.startswith(option)
+                and len(arg) > 2
+                and not arg.startswith("--")
+                and name not in ("powershell", "pwsh")
+            ):
+                return arg[2:]
+        if name in ("powershell", "pwsh") and not arg.startswith("-"):
+            return " ".join(argv[index:])
+    return None
+
+
+def _has_program(fact: CommandFact) -> bool:
+    """Whether a shell or interpreter was given its program (so it is not reading one from stdin)."""
+    if fact.name in SHELLS:
+        script, file_ = _shell_script(fact.argv)
+        return script is not None or file_ is not None
+    if fact.name in INTERPRETERS:
+        if _interpreter_code(fact.name, fact.argv) is not None:
+            return True
+        return bool(fact.positionals) and fact.positionals[0] != "-"
+    return False
+
+
+def _is_decoder(fact: CommandFact) -> bool:
+    if fact.name not in DECODERS:
+        return False
+    if fact.name in ("base64", "base32", "basenc"):
+        return bool(fact.flags & {"d", "decode", "D"})
+    if fact.name == "xxd":
+        return "r" in fact.flags
+    if fact.name == "openssl":
+        return "d" in fact.flags or "base64" in fact.positionals
+    return True
+
+
+def _literal_output(sources: list[CommandFact]) -> str | None:
+    """What a chain of literal printers and decoders writes, when it can be known (`echo … | base64 -d`)."""
+    if not sources or sources[0].name not in LITERAL_PRINTERS or sources[0].dynamic:
+        return None
+    first = sources[0]
+    args = [a for a in first.argv[1:] if not (first.name == "echo" and a in ("-n", "-e", "-E"))]
+    if first.name == "printf" and args:
+        args = args[1:] if "%" in args[0] and len(args) > 1 else args
+    text = " ".join(args)
+    for stage in sources[1:]:
+        if not _is_decoder(stage):
+            return None
+        try:
+            text = base64.b64decode(text.strip()).decode("utf-8") if stage.name == "base64" else text
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return None
+    return text
+
+
+def _printed_literal(script: Script) -> str | None:
+    """The output of `$(echo /)`-style substitutions: a single echo/printf of literal words."""
+    if len(script.pipelines) != 1 or len(script.pipelines[0].commands) != 1:
+        return None
+    command = script.pipelines[0].commands[0]
+    if not isinstance(command, Simple) or not command.words:
+        return None
+    texts = [w.literal for w in command.words]
+    if any(t is None for t in texts) or texts[0] not in ("echo", "printf"):
+        return None
+    return " ".join(t for t in texts[1:] if t is not None and t not in ("-n", "-e"))
+
+
+def _calls(script: Script, name: str) -> bool:
+    """Whether `script` runs a simple command called `name` (anywhere in its pipelines)."""
+    for pipeline in script.pipelines:
+        for command in pipeline.commands:
+            if isinstance(command, Simple) and command.words and command.words[0].literal == name:
+                return True
+            if isinstance(command, Compound) and _calls(command.body, name):
+                return True
+    return False
+
+
+def _parameter_default(raw: str, env: dict[str, str | None]) -> str | None:
+    """`${NAME:-default}` → NAME's value if known, else the default."""
+    match = re.fullmatch(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=])([^}]*)\}", raw)
+    if not match:
+        return None
+    value = env.get(match.group(1))
+    return value if value else match.group(3)

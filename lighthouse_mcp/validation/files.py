@@ -1,0 +1,322 @@
+"""Where a path points: resolved against the working directory, the project and home, then classified.
+
+Resolution is lexical (`..` is folded, `~` expanded) so that paths that do not exist yet are judged the same way
+as paths that do; symlinks that exist are followed. Classes, as the rule packs and policies use them:
+
+- `root` — `/` itself; `top-level` — a directory directly under `/` (`/home`, `/opt`, `/srv`, …)
+- `home` — the home directory itself; `home-child` — a directory directly in it (`~/Documents`)
+- `in-home` — anywhere under home; `system` — operating-system paths (`/etc`, `/usr`, `/boot`, …)
+- `device` — a disk or similar block/character device; `null-device` — `/dev/null`, `/dev/stdout` and friends
+- `project` — inside the project; `project-root` — the project directory itself
+- `temp` — under `/tmp`, `/var/tmp` or `$TMPDIR`; `outside-project` — neither project nor temp
+- `secret` — keys, credentials and tokens (`~/.ssh`, `~/.aws`, `.env`, `*.pem`, keychains…)
+- `traversal` — written with `..` and resolved outside the project
+- `glob` — contains an unexpanded wildcard: `glob-all` when it names everything in a directory (`~/*`, `/**`), which
+  is judged like the directory itself, else `glob-some` (`build/*.o`, `/**/*.log`)
+- `dynamic` — depends on a value not known before it runs
+- `regenerable` — a build or cache directory that tools recreate (`build/`, `node_modules/`, `.pytest_cache/`…)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+from dataclasses import dataclass, field
+
+SYSTEM_PREFIXES = (
+    "/etc",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/boot",
+    "/sys",
+    "/proc",
+    "/root",
+    "/var/lib",
+    "/var/spool",
+    "/var/log",
+    "/var/db",
+    "/System",
+    "/Library",
+    "/private/etc",
+    "/private/var/db",
+    "/Applications",
+    "/snap",
+    "/efi",
+)
+NULL_DEVICES = frozenset(
+    {
+        "/dev/null",
+        "/dev/zero",
+        "/dev/random",
+        "/dev/urandom",
+        "/dev/stdin",
+        "/dev/stdout",
+        "/dev/stderr",
+        "/dev/tty",
+        "/dev/full",
+        "/dev/ptmx",
+    }
+)
+NULL_DEVICE_PREFIXES = ("/dev/fd/", "/dev/pts/", "/dev/shm/", "/proc/self/fd/")
+NETWORK_DEVICE_PREFIXES = ("/dev/tcp/", "/dev/udp/")
+TEMP_PREFIXES = ("/tmp", "/var/tmp", "/private/tmp", "/dev/shm")
+
+# Matched against the path relative to home (for `~/…` entries) or its basename / full path.
+SECRET_IN_HOME = (
+    ".ssh",
+    ".ssh/*",
+    ".aws",
+    ".aws/*",
+    ".gnupg",
+    ".gnupg/*",
+    ".netrc",
+    ".git-credentials",
+    ".pgpass",
+    ".config/gcloud",
+    ".config/gcloud/*",
+    ".kube/config",
+    ".kube/*",
+    ".docker/config.json",
+    ".npmrc",
+    ".pypirc",
+    ".gem/credentials",
+    ".config/gh/hosts.yml",
+    ".password-store",
+    ".password-store/*",
+    ".vault-token",
+    ".azure",
+    ".azure/*",
+    ".terraform.d/credentials.tfrc.json",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    "Library/Keychains",
+    "Library/Keychains/*",
+    ".local/share/keyrings",
+    ".local/share/keyrings/*",
+    ".mozilla/*/key4.db",
+    ".config/google-chrome/*/Login Data",
+    ".bash_history",
+    ".zsh_history",
+)
+SECRET_NAMES = (
+    ".env",
+    ".env.*",
+    "*.env",
+    ".envrc",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "*.ppk",
+    "credentials",
+    "credentials.json",
+    "service-account*.json",
+    "secrets.y*ml",
+    "secrets.json",
+    "*.tfstate",
+    "*.kdbx",
+    "htpasswd",
+    ".htpasswd",
+    "master.key",
+)
+SECRET_NAME_EXCEPTIONS = (".env.example", ".env.sample", ".env.template", ".env.dist", "*.pub")
+SECRET_ABSOLUTE = (
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/sudoers.d/*",
+    "/etc/ssh/ssh_host_*_key",
+    "/root/.ssh/*",
+    "/var/run/secrets/*",
+    "/run/secrets/*",
+    "/proc/*/environ",
+)
+HOME_REGENERABLE = frozenset(
+    {
+        ".cache",
+        ".npm",
+        ".yarn",
+        ".pnpm-store",
+        ".gradle",
+        ".m2",
+        ".ivy2",
+        ".cargo-cache",
+        ".bun",
+        ".deno",
+        ".node-gyp",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+    }
+)
+_MATCH_ALL = frozenset({"*", "**", ".*", "*.*", "?*", ".??*", "[!.]*"})
+REGENERABLE = frozenset(
+    {
+        "build",
+        "dist",
+        "target",
+        "out",
+        "node_modules",
+        "__pycache__",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".cache",
+        "coverage",
+        "htmlcov",
+        ".coverage",
+        ".next",
+        ".nuxt",
+        ".gradle",
+        ".parcel-cache",
+        ".turbo",
+        ".svelte-kit",
+        "bin",
+        "obj",
+        ".eggs",
+        ".hypothesis",
+        ".sass-cache",
+        "tmp",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a command runs: its working directory, the project root and the user's home."""
+
+    cwd: str
+    project: str
+    home: str
+    tmpdir: str | None = None
+
+    def with_cwd(self, cwd: str) -> Context:
+        return Context(cwd, self.project, self.home, self.tmpdir)
+
+
+@dataclass(frozen=True)
+class PathFact:
+    raw: str  # as written
+    path: str  # resolved, absolute
+    classes: frozenset[str] = field(default_factory=frozenset)
+
+    def to_json(self) -> dict[str, object]:
+        return {"raw": self.raw, "path": self.path, "classes": sorted(self.classes)}
+
+
+def resolve(raw: str, ctx: Context) -> str:
+    """`raw` as an absolute path: `~` and `$HOME` expanded, relative to cwd, `..` folded lexically."""
+    path = raw
+    if path == "~" or path.startswith("~/"):
+        path = ctx.home + path[1:]
+    elif path.startswith("~"):  # ~user: another user's home, next to ours
+        user, _, rest = path[1:].partition("/")
+        path = posixpath.join(posixpath.dirname(ctx.home.rstrip("/")) or "/", user, rest)
+    for name, value in (("$HOME", ctx.home), ("${HOME}", ctx.home), ("$PWD", ctx.cwd), ("${PWD}", ctx.cwd)):
+        if path == name or path.startswith(name + "/"):
+            path = value + path[len(name) :]
+    if not path.startswith("/"):
+        path = posixpath.join(ctx.cwd, path)
+    path = posixpath.normpath(path)
+    if path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    if os.path.lexists(path):
+        real = os.path.realpath(path)
+        if real != path and real.startswith("/"):
+            return real
+    return path
+
+
+def classify(raw: str, ctx: Context, *, dynamic: bool = False) -> PathFact:
+    """Resolve and classify one path argument."""
+    glob = any(c in raw for c in "*?[")
+    path = resolve(raw, ctx)
+    classes: set[str] = set()
+    if dynamic:
+        classes.add("dynamic")
+    if glob:
+        classes.add("glob")
+        segments = path.split("/")
+        first = next(i for i, seg in enumerate(segments) if any(c in seg for c in "*?["))
+        head = "/".join(segments[:first]) or "/"
+        wildcards = [seg for seg in segments[first:] if seg]
+        classes.add("glob-all" if all(seg in _MATCH_ALL for seg in wildcards) else "glob-some")
+        classes |= _location(head, ctx)  # the directory the wildcard ranges over
+    classes |= _location(path, ctx)
+    if _is_secret(path, ctx):
+        classes.add("secret")
+    if ".." in raw.split("/") and not _under(path, ctx.project):
+        classes.add("traversal")
+    return PathFact(raw, path, frozenset(classes))
+
+
+def _location(path: str, ctx: Context) -> set[str]:
+    classes: set[str] = set()
+    home = ctx.home.rstrip("/") or "/"
+    project = ctx.project.rstrip("/") or "/"
+    if path == "/":
+        return {"root", "outside-project"}
+    if path.startswith(NETWORK_DEVICE_PREFIXES):
+        return {"network-device", "outside-project"}
+    if path in NULL_DEVICES or path.startswith(NULL_DEVICE_PREFIXES):
+        return {"null-device"}
+    if path.startswith("/dev/"):
+        return {"device", "system", "outside-project"}
+    if posixpath.dirname(path) == "/":
+        classes.add("top-level")
+    if path == home:
+        classes.add("home")
+    elif posixpath.dirname(path) == home:
+        classes.add("home-child")
+        if posixpath.basename(path) in HOME_REGENERABLE:
+            classes.add("regenerable")
+    if _under(path, home):
+        classes.add("in-home")
+    if any(_under(path, p) for p in SYSTEM_PREFIXES):
+        classes.add("system")
+    temp = any(_under(path, p) for p in TEMP_PREFIXES) or (ctx.tmpdir is not None and _under(path, ctx.tmpdir))
+    if temp:
+        classes.add("temp")
+    if path == project:
+        classes.update({"project-root", "project"})
+    elif _under(path, project):
+        classes.add("project")
+        if posixpath.basename(path) in REGENERABLE or path.endswith(".egg-info"):
+            classes.add("regenerable")
+    elif not temp:
+        classes.add("outside-project")
+    return classes
+
+
+def _under(path: str, base: str) -> bool:
+    base = base.rstrip("/") or "/"
+    return path == base or path.startswith(base + "/") or base == "/"
+
+
+def _is_secret(path: str, ctx: Context) -> bool:
+    name = posixpath.basename(path)
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_NAME_EXCEPTIONS):
+        return False
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_NAMES):
+        return True
+    if any(fnmatch.fnmatchcase(path, pattern) for pattern in SECRET_ABSOLUTE):
+        return True
+    home = ctx.home.rstrip("/")
+    if path.startswith(home + "/"):
+        relative = path[len(home) + 1 :]
+        return any(fnmatch.fnmatchcase(relative, pattern) for pattern in SECRET_IN_HOME)
+    return False
