@@ -31,12 +31,15 @@ async def _call(client: Client, tool: str, args: dict[str, Any] | None = None) -
     return result.structured_content
 
 
-async def test_tools_are_listed_read_only_with_schemas(project: Project) -> None:
+async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -> None:
     async with Client(build_server(project)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert set(tools) == {"query_events", "state_at", "verify_audit_log", "health"}
-    for tool in tools.values():
-        assert tool.annotations is not None and tool.annotations.read_only_hint is True
+    read_only = {"query_events", "state_at", "verify_audit_log", "health"}
+    assert set(tools) == read_only | {"validate_command", "validate_tool_call"}
+    for name, tool in tools.items():
+        assert tool.annotations is not None
+        assert tool.annotations.read_only_hint is (name in read_only)
+        assert tool.annotations.destructive_hint is not True
         assert tool.output_schema is not None and tool.description
     assert set(tools["query_events"].input_schema["properties"]) == {
         "type",
@@ -210,3 +213,45 @@ async def test_subscribers_hear_about_events_from_other_processes(project: Proje
             with anyio.fail_after(5):
                 event = await sub.__anext__()
     assert event.uri == RECENT_URI  # type: ignore[union-attr]
+
+
+async def test_validate_command_decides_and_records(project: Project) -> None:
+    async with Client(build_server(project)) as client:
+        denied = await _call(client, "validate_command", {"command": "rm -rf ~"})
+        allowed = await _call(client, "validate_command", {"command": "ls", "cwd": str(project.home.root)})
+        health = await _call(client, "health")
+        page = await _call(client, "query_events", {"type": "validation", "order": "asc"})
+    assert denied["decision"] == "deny" and denied["reasons"][0]["rule"] == "fs.delete-home"
+    assert denied["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert allowed["decision"] == "allow" and allowed["reasons"] == []
+    recorded = page["events"]
+    assert [e["payload"]["decision"] for e in recorded] == ["deny", "allow"]
+    assert recorded[0]["session"] == health["session"]
+    assert recorded[0]["payload"]["policy_version"] == denied["policy_version"]
+
+
+async def test_validate_tool_call(project: Project) -> None:
+    async with Client(build_server(project)) as client:
+        write = await _call(
+            client,
+            "validate_tool_call",
+            {"tool_name": "Write", "tool_input": {"file_path": "/etc/passwd", "content": "x"}},
+        )
+        bad = await client.call_tool("validate_tool_call", {"tool_name": "Write", "tool_input": {"file_path": 3}})
+        missing = await client.call_tool("validate_tool_call", {"tool_name": "Bash"})
+    assert write["decision"] == "deny" and write["reasons"][0]["rule"] == "files.write-system"
+    assert bad.is_error and "Write tool_input.file_path must be a string" in bad.content[0].text  # type: ignore[union-attr]
+    assert missing.is_error
+
+
+async def test_broken_project_policy_is_recorded_and_validation_goes_on(project: Project) -> None:
+    policies = project.home.policies_dir
+    policies.mkdir()
+    (policies / "bad.rego").write_text("package lighthouse\nimport rego.v1\nfindings contains x if { x == }\n")
+    async with Client(build_server(project)) as client:
+        decision = await _call(client, "validate_command", {"command": "ls"})
+        await anyio.sleep(0.05)
+        page = await _call(client, "query_events", {"type": "policy"})
+    assert decision["decision"] == "ask"  # no good policy set yet: the conservative default
+    assert decision["reasons"][0]["rule"] == "policy.unavailable"
+    assert "bad.rego:3:" in page["events"][0]["payload"]["error"]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.errors import ConfigError, LighthouseError
+from lighthouse_mcp.errors import ConfigError
 
 ENTRYPOINT = "data.lighthouse.result"
 _RESULT_MODULE = """package lighthouse
@@ -45,7 +45,7 @@ _ERROR = re.compile(
 )
 
 
-class PolicyError(LighthouseError):
+class PolicyError(ConfigError):
     """A policy module does not compile or a query fails; the message names the file and line."""
 
 
@@ -144,11 +144,11 @@ class RegoEngine:
         interpreter = Interpreter()
         interpreter.log_level = LogLevel.NONE  # the default prints compile errors to stdout
         bundle_file = bundle_path(self._cache_dir, self.version) if self._cache_dir else None
-        if use_cache and bundle_file is not None and bundle_file.exists():
+        if use_cache and bundle_file is not None and bundle_is_cached(bundle_file):
             try:
                 return interpreter, interpreter.load_bundle(str(bundle_file), BundleFormat.Binary)
             except RegoError:
-                bundle_file.unlink(missing_ok=True)  # a stale or partial cache: compile instead
+                bundle_file.unlink(missing_ok=True)  # a stale cache: compile instead
                 interpreter = Interpreter()
                 interpreter.log_level = LogLevel.NONE
         for module in self.modules:
@@ -176,16 +176,29 @@ def bundle_path(cache_dir: Path, version: str) -> Path:
 
 
 def _save_bundle(interpreter: Any, bundle: Any, target: Path) -> None:
-    """Write the compiled bundle for later processes; a failure only costs them a compile."""
+    """Write the compiled bundle for later processes, with a checksum beside it; a failure only costs them a
+    compile."""
     from regopy import BundleFormat, RegoError
 
     partial = target.with_name(target.name + f".tmp-{threading.get_ident()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         interpreter.save_bundle(str(partial), bundle, BundleFormat.Binary)
+        digest = hashlib.sha256(partial.read_bytes()).hexdigest()
         partial.replace(target)
+        target.with_name(target.name + ".sha256").write_text(digest)
     except (OSError, RegoError):
         partial.unlink(missing_ok=True)
+
+
+def bundle_is_cached(bundle_file: Path) -> bool:
+    """Whether a cached bundle is the one that was written: rego-cpp does not reject every damaged bundle, and
+    querying a damaged one can crash the process."""
+    try:
+        expected = bundle_file.with_name(bundle_file.name + ".sha256").read_text().strip()
+        return hashlib.sha256(bundle_file.read_bytes()).hexdigest() == expected
+    except OSError:
+        return False
 
 
 def describe_error(module: Module, raw: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lighthouse_mcp.errors import ConfigError, LighthouseError
-from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine, bundle_path
+from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine, bundle_is_cached, bundle_path
 from lighthouse_mcp.policy.rego_tests import is_test_module
 from lighthouse_mcp.validation.packs import PackSet, packs_from_texts
 
@@ -83,7 +83,7 @@ def _unique(modules: list[Module]) -> list[Module]:
 
 
 def _bundle_cached(cache_dir: Path | None, modules: list[Module]) -> bool:
-    return cache_dir is not None and bundle_path(cache_dir, RegoEngine.version_of(modules, None)).exists()
+    return cache_dir is not None and bundle_is_cached(bundle_path(cache_dir, RegoEngine.version_of(modules, None)))
 
 
 def _compile_in_child(modules: list[Module]) -> str | None:

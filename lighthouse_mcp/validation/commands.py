@@ -395,9 +395,13 @@ SUBCOMMAND_TOOLS = frozenset(
 
 
 def path_access(name: str, flags: frozenset[str], position: int, count: int) -> str:
-    """How `name` uses its `position`-th of `count` path arguments: read, write, delete or arg (unknown)."""
+    """How `name` uses its `position`-th of `count` path arguments: read, write, delete or stat."""
     if name in DELETERS:
         return "delete"
+    if name == "touch":
+        return "write"
+    if name in STATTERS or name == "find":
+        return "stat"
     if name in WRITERS or name.startswith("mkfs"):
         return "write"
     if name in COPIERS:
@@ -1165,3 +1169,7 @@ NON_PATH_FIRST = frozenset(
 )
 # Tools that open raw sockets; a shell reading from one is remote control of the machine.
 SOCKET_TOOLS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "openssl", "nc.traditional", "nc.openbsd"})
+# Commands that only look at paths (names, sizes, types), never at what files contain.
+STATTERS = frozenset(
+    {"ls", "stat", "file", "du", "df", "test", "[", "realpath", "readlink", "tree", "exa", "eza", "lsd", "wc", "touch"}
+)

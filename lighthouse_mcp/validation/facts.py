@@ -254,6 +254,10 @@ class _Extractor:
             self.facts.flow("remote-code", f"{fact.name} runs the output of a download")
         if fact.name in NETWORK_SENDERS and any(w in self.secret_words for w in command.words):
             self.facts.flow("secret-to-network", f"{fact.name} sends the output of a secret read")
+        if fact.name in LITERAL_PRINTERS:
+            names = [p.value for w in command.words for p in w.parts if p.kind == "var" and _SECRETISH.search(p.value)]
+            if names:
+                self.facts.flow("secret-env-read", f"{fact.name} prints ${names[0]}")
         self.builtin_state(fact)
         if stdin is not None and fact.name in STDIN_EXECUTORS and not _has_program(fact):
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
@@ -583,6 +587,10 @@ class _Extractor:
                 and any(_SECRETISH.search(p) for p in sink.argv[1:])
             ):
                 self.facts.flow("secret-env-read", f"environment searched for secrets with {sink.name}")
+            if sink.via[-1:] == ("xargs",) and sources[-1:] and sources[-1].name in LITERAL_PRINTERS:
+                literal = _literal_output(sources[-1:])
+                if literal is not None:  # `echo / | xargs rm -rf` runs `rm -rf /`
+                    self.run(shlex.join([*sink.argv, *literal.split()]), (*via, "xargs"), depth + 1)
 
     # -- words -----------------------------------------------------------------------------------------------
 

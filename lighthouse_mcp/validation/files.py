@@ -223,9 +223,10 @@ def resolve(raw: str, ctx: Context) -> str:
     path = raw
     if path == "~" or path.startswith("~/"):
         path = ctx.home + path[1:]
-    elif path.startswith("~"):  # ~user: another user's home, next to ours
+    elif path.startswith("~"):  # ~user: another user's home, next to ours (root's is /root)
         user, _, rest = path[1:].partition("/")
-        path = posixpath.join(posixpath.dirname(ctx.home.rstrip("/")) or "/", user, rest)
+        base = "/root" if user == "root" else posixpath.join(posixpath.dirname(ctx.home.rstrip("/")) or "/", user)
+        path = posixpath.join(base, rest)
     for name, value in (("$HOME", ctx.home), ("${HOME}", ctx.home), ("$PWD", ctx.cwd), ("${PWD}", ctx.cwd)):
         if path == name or path.startswith(name + "/"):
             path = value + path[len(name) :]
@@ -234,7 +235,7 @@ def resolve(raw: str, ctx: Context) -> str:
     path = posixpath.normpath(path)
     if path.startswith("//"):
         path = "/" + path.lstrip("/")
-    if os.path.lexists(path):
+    if not path.startswith(("/dev/", "/proc/")) and os.path.lexists(path):  # device links point at pipes, ttys
         real = os.path.realpath(path)
         if real != path and real.startswith("/"):
             return real

@@ -1,0 +1,134 @@
+"""The policy set in force: project files load after shipped ones, reload on change, and a broken file keeps the
+last good set in force (recorded), never failing open."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from lighthouse_mcp.config import ValidationConfig
+from lighthouse_mcp.policy import policyset
+from lighthouse_mcp.policy.engine import PolicyError
+from lighthouse_mcp.policy.policyset import PolicyProvider, PolicyUnavailable, build_policy_set, policy_files
+from lighthouse_mcp.validation.decision import Validator
+from lighthouse_mcp.validation.request import make_request
+
+ASK_ALL = """package lighthouse
+import rego.v1
+
+findings contains {"rule": "team.review-everything", "decision": "ask", "risk": "low", "message": "team rule"} if {
+    input.tool == "Bash"
+}
+"""
+# rego-cpp aborts the whole process when it builds this (a `with` inside a comprehension in a function).
+CRASHES_ENGINE = """package lighthouse
+import rego.v1
+
+rules(doc) := {f.rule | some f in findings with input as doc}
+"""
+
+
+@pytest.fixture
+def dirs(tmp_path: Path) -> tuple[Path, Path]:
+    project = tmp_path / "policies"
+    project.mkdir()
+    cache = tmp_path / "cache"
+    return project, cache
+
+
+@pytest.fixture(autouse=True)
+def _no_reload_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(policyset, "RELOAD_CHECK_S", 0.0)
+
+
+def _touch_later(path: Path, text: str) -> None:
+    path.write_text(text)
+    stamp = time.time() + 5
+    os.utime(path, (stamp, stamp))
+
+
+def _bash(validator: Validator, command: str = "ls") -> str:
+    request = make_request("Bash", {"command": command}, cwd="/p", project="/p", home="/h")
+    return validator.validate(request).decision
+
+
+def test_project_files_load_after_shipped_ones(dirs: tuple[Path, Path]) -> None:
+    project, cache = dirs
+    (project / "team.rego").write_text(ASK_ALL)
+    files = policy_files(project)
+    assert files[-1] == project / "team.rego"
+    assert files.index(project / "team.rego") > max(i for i, f in enumerate(files) if "packs" in str(f))
+    validator = Validator(PolicyProvider(project, cache), ValidationConfig(cache_size=0))
+    assert _bash(validator) == "ask"
+
+
+def test_reload_when_a_file_changes(dirs: tuple[Path, Path]) -> None:
+    project, cache = dirs
+    provider = PolicyProvider(project, cache)
+    validator = Validator(provider, ValidationConfig(cache_size=0))
+    assert _bash(validator) == "allow"
+    _touch_later(project / "team.rego", ASK_ALL)
+    assert _bash(validator) == "ask"
+
+
+def test_broken_file_keeps_the_last_good_set_and_reports_it(dirs: tuple[Path, Path]) -> None:
+    project, cache = dirs
+    (project / "team.rego").write_text(ASK_ALL)
+    failures: list[tuple[str, str | None]] = []
+    provider = PolicyProvider(project, cache, on_failure=lambda e, v: failures.append((e, v)))
+    validator = Validator(provider, ValidationConfig(cache_size=0))
+    good = provider.current().version
+    _touch_later(project / "team.rego", "package lighthouse\nimport rego.v1\nfindings contains x if { x == }\n")
+    assert _bash(validator) == "ask"  # still the team rule: the last good set
+    assert provider.current().version == good
+    assert failures and "team.rego:3:" in failures[0][0] and failures[0][1] == good
+    assert "team.rego:3:" in (provider.last_error or "")
+
+
+def test_broken_pack_names_file_and_rule_and_keeps_last_good(dirs: tuple[Path, Path]) -> None:
+    project, cache = dirs
+    failures: list[str] = []
+    provider = PolicyProvider(project, cache, on_failure=lambda e, v: failures.append(e))
+    provider.current()
+    _touch_later(project / "team.yaml", "rules:\n  - id: team.x\n    decision: sometimes\n")
+    provider.current()
+    assert failures and "team.yaml" in failures[0] and "team.x" in failures[0]
+
+
+def test_a_new_process_falls_back_to_the_saved_last_good_set(dirs: tuple[Path, Path]) -> None:
+    """The hook is a fresh process each time: it finds the last good set on disk."""
+    project, cache = dirs
+    (project / "team.rego").write_text(ASK_ALL)
+    PolicyProvider(project, cache).current()
+    (project / "team.rego").write_text("package lighthouse\nfindings contains x if {")
+    fresh = PolicyProvider(project, cache, on_failure=lambda e, v: None)
+    assert _bash(Validator(fresh, ValidationConfig(cache_size=0))) == "ask"
+
+
+def test_nothing_good_means_the_configured_conservative_decision(dirs: tuple[Path, Path]) -> None:
+    project, cache = dirs
+    (project / "team.rego").write_text("package lighthouse\nfindings contains x if {")
+    provider = PolicyProvider(project, cache, on_failure=lambda e, v: None)
+    with pytest.raises(PolicyUnavailable, match=r"team\.rego"):
+        provider.current()
+    for on_error in ("ask", "deny"):
+        validator = Validator(
+            PolicyProvider(project, cache, on_failure=lambda e, v: None),
+            ValidationConfig(cache_size=0, on_error=on_error),
+        )  # type: ignore[arg-type]
+        request = make_request("Bash", {"command": "ls"}, cwd="/p", project="/p", home="/h")
+        decision = validator.validate(request)
+        assert decision.decision == on_error
+        assert decision.reasons[0]["rule"] == "policy.unavailable"
+        assert "team.rego" in decision.reasons[0]["message"]
+
+
+def test_a_module_that_crashes_the_engine_is_refused_not_fatal(dirs: tuple[Path, Path]) -> None:
+    project, cache = dirs
+    files = [(str(p), p.read_text()) for p in policy_files(None)]
+    files.append((str(project / "crash.rego"), CRASHES_ENGINE))
+    with pytest.raises(PolicyError, match="crash the policy engine"):
+        build_policy_set(files, cache_dir=cache, check_isolated=True)

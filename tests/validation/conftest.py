@@ -1,0 +1,29 @@
+"""Shared fixtures for validation tests: the corpus context (a project at /home/dev/app, HOME=/home/dev)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lighthouse_mcp.config import ValidationConfig
+from lighthouse_mcp.policy.policyset import PolicyProvider
+from lighthouse_mcp.validation.decision import Decision, Validator
+from lighthouse_mcp.validation.facts import Facts, facts_from_command
+from lighthouse_mcp.validation.files import Context
+from lighthouse_mcp.validation.request import make_request
+
+CTX = Context(cwd="/home/dev/app", project="/home/dev/app", home="/home/dev")
+
+
+@pytest.fixture(scope="session")
+def validator() -> Validator:
+    """The shipped policies, no project home, no decision cache (every call decides afresh)."""
+    return Validator(PolicyProvider(None, None), ValidationConfig(cache_size=0))
+
+
+def decide(validator: Validator, command: str, **kw: object) -> Decision:
+    request = make_request("Bash", {"command": command}, cwd=CTX.cwd, project=CTX.project, home=CTX.home, **kw)
+    return validator.validate(request)
+
+
+def facts(command: str) -> Facts:
+    return facts_from_command(command, CTX)

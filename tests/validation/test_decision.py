@@ -1,0 +1,226 @@
+"""The pipeline: combination (deny > ask > allow), Rego exceptions, the decision cache, tool calls, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lighthouse_mcp.config import ValidationConfig
+from lighthouse_mcp.errors import DataError
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.policy.policyset import PolicyProvider
+from lighthouse_mcp.validation.decision import Validator, decision_event
+from lighthouse_mcp.validation.request import make_request
+from tests.validation.conftest import CTX, decide
+
+
+def tool(validator: Validator, name: str, tool_input: dict[str, Any], **kw: Any) -> Any:
+    request = make_request(name, tool_input, cwd=CTX.cwd, project=CTX.project, home=CTX.home, **kw)
+    return validator.validate(request)
+
+
+def test_deny_wins_and_reasons_are_ordered(validator: Validator) -> None:
+    decision = decide(validator, "git reset --hard && rm -rf /")
+    assert decision.decision == "deny" and decision.risk == "critical"
+    assert decision.reasons[0]["rule"] == "fs.delete-root"
+    assert "git.reset-hard" in [r["rule"] for r in decision.reasons]
+
+
+def test_allow_has_no_reasons(validator: Validator) -> None:
+    decision = decide(validator, "ls -la")
+    assert (decision.decision, decision.risk, decision.reasons) == ("allow", "none", [])
+    assert decision.summary == "allow: no rule matched"
+
+
+@pytest.mark.parametrize(
+    ("name", "tool_input", "expected", "rule"),
+    [
+        ("Write", {"file_path": "/etc/passwd", "content": "x"}, "deny", "files.write-system"),
+        ("write", {"file_path": "/home/dev/.ssh/authorized_keys", "content": "k"}, "deny", "files.write-secret"),
+        (
+            "Edit",
+            {"file_path": "/home/dev/other/x.py", "old_string": "a", "new_string": "b"},
+            "ask",
+            "files.write-outside-project",
+        ),
+        ("MultiEdit", {"file_path": "src/x.py", "edits": [{"old_string": "a", "new_string": "b"}]}, "allow", None),
+        ("Write", {"file_path": "../../../etc/cron.d/x", "content": "x"}, "deny", "files.write-system"),
+        ("Write", {"file_path": "/dev/sda", "content": "x"}, "deny", "disk.write-device"),
+        ("Read", {"file_path": "/home/dev/.aws/credentials"}, "ask", "files.read-secret"),
+        ("Read", {"file_path": "src/app.py"}, "allow", None),
+        (
+            "WebFetch",
+            {"url": "http://169.254.169.254/latest/meta-data/", "prompt": "x"},
+            "deny",
+            "tool.fetch-metadata-service",
+        ),
+        ("WebFetch", {"url": "https://docs.python.org/3/", "prompt": "x"}, "allow", None),
+        ("mcp__github__delete_repository", {"repo": "x"}, "ask", "tool.mcp-destructive"),
+        ("mcp__github__list_issues", {"repo": "x"}, "allow", None),
+        ("Glob", {"pattern": "**/*.py"}, "allow", None),
+    ],
+)
+def test_tool_calls(
+    validator: Validator, name: str, tool_input: dict[str, Any], expected: str, rule: str | None
+) -> None:
+    decision = tool(validator, name, tool_input)
+    assert decision.decision == expected, decision.summary
+    if rule:
+        assert decision.reasons[0]["rule"] == rule
+
+
+@pytest.mark.parametrize(
+    ("name", "tool_input", "message"),
+    [
+        ("", {}, "tool_name must be a non-empty string"),
+        (5, {}, "tool_name must be"),
+        ("Bash", [], "tool_input must be an object"),
+        ("Bash", {"command": 5}, r"Bash tool_input\.command must be a string"),
+        ("Write", {"file_path": "x"}, r"Write tool_input\.content must be a string"),
+        ("MultiEdit", {"file_path": "x", "edits": "no"}, "edits must be a list of objects"),
+        ("Bash", {"command": "x", "blob": b"bytes"}, None),
+    ],
+)
+def test_malformed_tool_calls_name_the_field(name: Any, tool_input: Any, message: str | None) -> None:
+    if message is None:
+        make_request(name, tool_input, cwd="/p", project="/p", home="/h")  # default=str makes bytes JSON-able
+        return
+    with pytest.raises(DataError, match=message):
+        make_request(name, tool_input, cwd="/p", project="/p", home="/h")
+
+
+def test_relative_cwd_is_made_absolute() -> None:
+    assert make_request("Bash", {"command": "ls"}, cwd="sub", project="/p", home="/h").cwd.startswith("/")
+
+
+def test_rego_exception_lowers_a_pack_finding_and_is_recorded(tmp_path: Path) -> None:
+    project = tmp_path / "policies"
+    project.mkdir()
+    (project / "scratch.rego").write_text(
+        "package lighthouse\nimport rego.v1\n\n"
+        'exceptions contains {"rule": "fs.delete-in-project", "reason": "data/ is scratch here"} if {\n'
+        '    some p in input.paths\n    p.path == "/home/dev/app/data"\n}\n'
+    )
+    validator = Validator(PolicyProvider(project, tmp_path / "cache"), ValidationConfig(cache_size=0))
+    decision = decide(validator, "rm -rf data/")
+    assert decision.decision == "allow"
+    assert decision.exceptions == [{"rule": "fs.delete-in-project", "reason": "data/ is scratch here"}]
+    assert decide(validator, "rm -rf src/").decision == "ask"
+    event = decision_event(decision, agent="a", session="s")
+    assert event.payload["exceptions"] == decision.exceptions
+
+
+def test_malformed_rego_finding_becomes_an_ask(tmp_path: Path) -> None:
+    project = tmp_path / "policies"
+    project.mkdir()
+    (project / "odd.rego").write_text(
+        'package lighthouse\nimport rego.v1\nfindings contains {"rule": "odd", "decision": "maybe"} if true\n'
+    )
+    validator = Validator(PolicyProvider(project, None), ValidationConfig(cache_size=0))
+    decision = decide(validator, "ls")
+    assert decision.decision == "ask" and decision.reasons[0]["rule"] == "policy.bad-finding"
+
+
+def test_cache_answers_identical_requests() -> None:
+    validator = Validator(PolicyProvider(None, None), ValidationConfig(cache_size=16, cache_ttl_s=60))
+    first = decide(validator, "rm -rf data/")
+    second = decide(validator, "rm -rf data/")
+    assert not first.cached and second.cached
+    assert second.decision == first.decision and second.reasons == first.reasons
+    other_agent = decide(validator, "rm -rf data/", agent="other")
+    assert not other_agent.cached
+
+
+def test_cache_ttl_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    validator = Validator(PolicyProvider(None, None), ValidationConfig(cache_size=16, cache_ttl_s=0))
+    decide(validator, "ls")
+    assert not decide(validator, "ls").cached
+
+
+def test_claims_are_part_of_the_cache_key_and_the_decision() -> None:
+    validator = Validator(PolicyProvider(None, None), ValidationConfig(cache_size=16))
+    claim = ({"agent": "bob", "pattern": "/home/dev/app/src/*", "until": "later"},)
+    assert decide(validator, "touch src/a.py", agent="alice").decision == "allow"
+    decision = decide(validator, "touch src/a.py", agent="alice", claims=claim)
+    assert decision.decision == "deny" and decision.reasons[0]["rule"] == "claims.held-by-another-agent"
+
+
+def test_decision_event_holds_no_file_contents(validator: Validator) -> None:
+    secret = "AKIA" + "X" * 16
+    decision = tool(validator, "Write", {"file_path": "src/x.py", "content": f"key = '{secret}'"})
+    event = decision_event(decision, agent="a", session="s")
+    assert isinstance(event, NewEvent) and event.type == "validation.decided"
+    assert secret not in str(event.payload)
+    assert event.payload["content_bytes"] > 0 and len(event.payload["content_sha256"]) == 64
+
+
+def test_a_megabyte_command_is_asked_about_not_parsed(validator: Validator) -> None:
+    decision = decide(validator, "echo " + "a" * 1_000_000)
+    assert decision.decision == "ask"
+    assert decision.reasons[0]["rule"] == "input.too-large"
+
+
+def test_deeply_nested_bash_c(validator: Validator) -> None:
+    command = "rm -rf /"
+    for _ in range(40):
+        command = f'eval "{command}"' if len(command) < 1000 else command
+    assert decide(validator, command).decision in ("ask", "deny")
+
+
+PATHOLOGICAL = [
+    "$(" * 5000 + ")" * 5000,
+    "'" * 10001,
+    "\\" * 20001,
+    "{a,b}" * 2000,
+    "a|" * 5000 + "b",
+    "$((" * 3000,
+    ";" * 10000,
+    "<<EOF\n" * 2000,
+    "${" * 5000,
+    "`" * 9999,
+    "\x00" * 1000,
+    "\u202e\u200d\ufeff" * 1000,
+    "(" * 5000 + ")" * 5000,
+    "echo " + "$x" * 10000,
+    "{" * 10000 + "}" * 10000,
+]
+
+
+@pytest.mark.parametrize("command", PATHOLOGICAL, ids=range(len(PATHOLOGICAL)))
+def test_pathological_input_gets_a_decision(validator: Validator, command: str) -> None:
+    assert decide(validator, command).decision in ("allow", "ask", "deny")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_any_command_gets_a_decision(validator: Validator, command: str) -> None:
+    decision = decide(validator, command)
+    assert decision.decision in ("allow", "ask", "deny")
+    assert decision.risk in ("none", "low", "medium", "high", "critical")
+    assert all(set(r) == {"rule", "message"} for r in decision.reasons)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dictionaries(
+        st.text(max_size=10),
+        st.one_of(st.text(max_size=50), st.integers(), st.none(), st.lists(st.text(max_size=5), max_size=3)),
+        max_size=4,
+    ),
+    st.sampled_from(["Bash", "Write", "Edit", "MultiEdit", "Read", "WebFetch", "mcp__x__delete_all", "Other"]),
+)
+def test_any_tool_input_gets_a_decision_or_a_clear_error(
+    validator: Validator, tool_input: dict[str, Any], name: str
+) -> None:
+    try:
+        decision = tool(validator, name, tool_input)
+    except DataError as exc:
+        message = str(exc)
+    else:
+        assert decision.decision in ("allow", "ask", "deny")
+        return
+    assert name in message or "tool_input" in message

@@ -1,0 +1,94 @@
+"""Where paths point: lexical resolution and classes, for paths that exist and paths that do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from lighthouse_mcp.validation.files import Context, classify, resolve
+
+CTX = Context(cwd="/home/dev/app/src", project="/home/dev/app", home="/home/dev")
+
+
+@pytest.mark.parametrize(
+    ("raw", "path"),
+    [
+        ("x.py", "/home/dev/app/src/x.py"),
+        ("../README.md", "/home/dev/app/README.md"),
+        ("../../..", "/home"),
+        ("~", "/home/dev"),
+        ("~/", "/home/dev"),
+        ("~/.ssh/id_rsa", "/home/dev/.ssh/id_rsa"),
+        ("~alice/x", "/home/alice/x"),
+        ("~root", "/root"),
+        ("$HOME/x", "/home/dev/x"),
+        ("${HOME}", "/home/dev"),
+        ("$PWD/a", "/home/dev/app/src/a"),
+        ("//etc//passwd", "/etc/passwd"),
+        ("/usr/../etc/./hosts", "/etc/hosts"),
+    ],
+)
+def test_resolution(raw: str, path: str) -> None:
+    assert resolve(raw, CTX) == path
+
+
+@pytest.mark.parametrize(
+    ("raw", "present", "absent"),
+    [
+        ("/", {"root"}, {"project"}),
+        ("/home", {"top-level"}, {"home"}),
+        ("~", {"home", "in-home"}, {"project"}),
+        ("~/Documents", {"home-child", "outside-project"}, {"project"}),
+        ("~/.cache", {"home-child", "regenerable"}, set()),
+        ("/etc/passwd", {"system"}, {"project"}),
+        ("/usr/local/bin/x", {"system"}, set()),
+        ("/dev/sda", {"device", "system"}, set()),
+        ("/dev/nvme0n1p2", {"device"}, set()),
+        ("/dev/null", {"null-device"}, {"device"}),
+        ("/dev/stdout", {"null-device"}, {"device"}),
+        ("/dev/tcp/1.2.3.4/80", {"network-device"}, {"device"}),
+        ("/tmp/build", {"temp"}, {"outside-project"}),
+        ("/var/tmp/x", {"temp"}, {"system"}),
+        ("..", {"project-root", "project"}, set()),
+        ("x.py", {"project"}, {"outside-project"}),
+        ("build", {"project", "regenerable"}, set()),
+        ("node_modules", {"project", "regenerable"}, set()),
+        ("pkg.egg-info", {"project", "regenerable"}, set()),
+        ("data", {"project"}, {"regenerable"}),
+        ("../../other", {"outside-project", "traversal"}, {"project"}),
+        ("~/.ssh/id_ed25519", {"secret"}, set()),
+        ("~/.aws/credentials", {"secret"}, set()),
+        ("~/.netrc", {"secret"}, set()),
+        ("~/.kube/config", {"secret"}, set()),
+        ("../.env", {"secret", "project"}, set()),
+        (".env.production", {"secret"}, set()),
+        ("../.env.example", set(), {"secret"}),
+        ("key.pem", {"secret"}, set()),
+        ("~/.ssh/id_ed25519.pub", set(), {"secret"}),
+        ("/etc/shadow", {"secret", "system"}, set()),
+        ("~/*", {"glob", "glob-all", "home"}, {"glob-some"}),
+        ("/*", {"glob-all", "root"}, set()),
+        ("~/*.log", {"glob-some", "home"}, {"glob-all"}),
+        ("/**/*.pyc", {"glob-some", "root"}, set()),
+        ("build/*", {"glob-all", "regenerable"}, set()),
+    ],
+)
+def test_classes(raw: str, present: set[str], absent: set[str]) -> None:
+    classes = classify(raw, CTX).classes
+    assert present <= classes, f"{raw}: {sorted(classes)}"
+    assert not absent & classes, f"{raw}: {sorted(classes)}"
+
+
+def test_dynamic_paths_are_marked() -> None:
+    assert "dynamic" in classify("$OUT/x", CTX, dynamic=True).classes
+
+
+def test_existing_symlink_is_followed(tmp_path: object) -> None:
+    """A link inside the project that points at home is judged by where it points."""
+    from pathlib import Path
+
+    base = Path(str(tmp_path))
+    (base / "project").mkdir()
+    (base / "home").mkdir()
+    (base / "project" / "link").symlink_to(base / "home")
+    ctx = Context(cwd=str(base / "project"), project=str(base / "project"), home=str(base / "home"))
+    assert "home" in classify("link", ctx).classes
