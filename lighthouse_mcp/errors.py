@@ -38,6 +38,10 @@ class StoreError(LighthouseError):
     """The event store cannot do what was asked (locked, unreadable, wrong key)."""
 
 
+class StoreLocked(StoreError):
+    """Another process holds the store's write lock for longer than the caller would wait."""
+
+
 class ChainBroken(StoreError):
     """The hash chain does not verify; the message names the first bad event."""
 

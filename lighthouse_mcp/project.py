@@ -24,8 +24,8 @@ class Project:
     def key(self) -> bytes:
         return read_key(self.home.key_path)
 
-    def open_store(self) -> EventStore:
-        return open_store(self.home, self.config)
+    def open_store(self, *, busy_timeout_ms: int | None = None) -> EventStore:
+        return open_store(self.home, self.config, busy_timeout_ms=busy_timeout_ms)
 
     def projector(self, store: EventStore) -> Projector:
         return Projector(store, self.key(), snapshot_every=self.config.store.snapshot_every)

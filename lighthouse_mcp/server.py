@@ -44,7 +44,9 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     @contextlib.asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
         sync_store = project.open_store()
-        store = AsyncEventStore(sync_store)
+        # Commits without fsync are short enough to run on the event loop when the write lock is free.
+        inline = project.open_store(busy_timeout_ms=0) if config.store.synchronous == "normal" else None
+        store = AsyncEventStore(sync_store, inline=inline)
         session = SessionRecorder(store, config.agent, transport=transport)
         loop = asyncio.get_running_loop()
 

@@ -3,6 +3,10 @@
 One thread per store keeps each database connection on a single thread and costs one hop per operation. Appends
 that arrive while the thread is busy are committed together in one transaction (group commit); each caller is
 answered only after that transaction has committed.
+
+An `inline` store (a second connection that never waits for the write lock) lets an append that finds the lock
+free commit right on the event loop, which saves the hop when a commit does not wait for the disk; when another
+process holds the lock, the append goes to the thread and waits there.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from lighthouse_mcp.errors import StoreLocked
 from lighthouse_mcp.events.model import Event, NewEvent
 from lighthouse_mcp.events.store import EventStore
 
@@ -40,8 +45,9 @@ class _Call:
 class AsyncEventStore:
     """Runs a synchronous store on its own thread; `await` any of its methods through `run` or `append`."""
 
-    def __init__(self, store: EventStore, *, name: str = "lighthouse-store") -> None:
+    def __init__(self, store: EventStore, *, inline: EventStore | None = None, name: str = "lighthouse-store") -> None:
         self.store = store
+        self._inline = inline
         self._jobs: queue.SimpleQueue[_Append | _Call | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._work, name=name, daemon=True)
         self._thread.start()
@@ -49,6 +55,11 @@ class AsyncEventStore:
 
     async def append(self, event: NewEvent) -> Event:
         """Append durably; concurrent appends share a transaction."""
+        if self._inline is not None and not self._closed:
+            try:
+                return self._inline.append(event)
+            except StoreLocked:
+                pass  # another writer holds the lock: wait for it on the store's thread, not on the event loop
         future: Future[Event] = Future()
         self._submit(_Append(event, future))
         return await asyncio.wrap_future(future)
@@ -70,6 +81,8 @@ class AsyncEventStore:
         self._jobs.put(None)
         await asyncio.to_thread(self._thread.join)
         self.store.close()
+        if self._inline is not None:
+            self._inline.close()
 
     def _submit(self, job: _Append | _Call) -> None:
         if self._closed:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.errors import DataError, StoreError
+from lighthouse_mcp.errors import DataError, StoreError, StoreLocked
 from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, canonical, key_id, link
 from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent, canonical_payload, check_event_fields
@@ -293,7 +293,7 @@ class SQLiteEventStore:
             yield
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
+                raise StoreLocked(
                     f"event store {self.path} is locked by another process (waited "
                     f"{self._busy_timeout_ms} ms to {action}); nothing was written"
                 ) from exc

@@ -93,7 +93,7 @@ class EventStore(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(home: ProjectHome, config: Config) -> EventStore:
+def open_store(home: ProjectHome, config: Config, *, busy_timeout_ms: int | None = None) -> EventStore:
     """Open the project's configured store (SQLite in the home by default)."""
     from lighthouse_mcp.events.sqlite import SQLiteEventStore
 
@@ -101,7 +101,7 @@ def open_store(home: ProjectHome, config: Config) -> EventStore:
         home.db_path(config.store.path),
         read_key(home.key_path),
         synchronous=config.store.synchronous,
-        busy_timeout_ms=config.store.busy_timeout_ms,
+        busy_timeout_ms=config.store.busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms,
         max_payload_bytes=config.store.max_payload_bytes,
     )
 

@@ -3,10 +3,11 @@ package lighthouse
 
 import rego.v1
 
+changed := [p | some p in input.paths; p.access in {"write", "delete"}]
+
 findings contains f if {
-	some p in input.paths
-	p.access in {"write", "delete"}
 	some claim in input.claims
+	some p in changed
 	claim.agent != input.agent.name
 	glob.match(claim.pattern, ["/"], p.path)
 	f := {
@@ -21,8 +22,7 @@ read_only_roles := {"reviewer", "expert"}
 
 findings contains f if {
 	input.agent.role in read_only_roles
-	some p in input.paths
-	p.access in {"write", "delete"}
+	some p in changed
 	not "temp" in p.classes
 	f := {
 		"rule": "roles.read-only",

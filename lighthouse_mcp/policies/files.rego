@@ -4,11 +4,13 @@ package lighthouse
 
 import rego.v1
 
-writes := {"write"}
+# Each rule walks only the paths it can concern.
+written := [p | some p in input.paths; p.access == "write"]
+
+read := [p | some p in input.paths; p.access in {"read", "exec"}]
 
 findings contains f if {
-	some p in input.paths
-	p.access in writes
+	some p in written
 	"system" in p.classes
 	not "device" in p.classes
 	not "temp" in p.classes
@@ -21,8 +23,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some p in input.paths
-	p.access in writes
+	some p in written
 	"secret" in p.classes
 	not "project" in p.classes
 	f := {
@@ -34,8 +35,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some p in input.paths
-	p.access in writes
+	some p in written
 	"secret" in p.classes
 	"project" in p.classes
 	f := {
@@ -47,8 +47,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some p in input.paths
-	p.access in writes
+	some p in written
 	"outside-project" in p.classes
 	not "system" in p.classes
 	not "secret" in p.classes
@@ -61,8 +60,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some p in input.paths
-	p.access in writes
+	some p in written
 	"traversal" in p.classes
 	f := {
 		"rule": "files.path-traversal",
@@ -73,8 +71,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some p in input.paths
-	p.access in {"read", "exec"}
+	some p in read
 	"secret" in p.classes
 	f := {
 		"rule": "files.read-secret",

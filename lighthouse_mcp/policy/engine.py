@@ -88,6 +88,8 @@ class RegoEngine:
         text = "\n".join(m.source for m in self.modules)
         self.whole_input = bool(re.search(r"\binput\b(?!\s*\.)", text.replace("with input as", "")))
         self.input_fields = frozenset(re.findall(r"\binput\.([A-Za-z_][A-Za-z0-9_]*)", text))
+        # Fields of each path entry beyond path, classes and access, sent only when some module mentions them.
+        self.path_extras = frozenset(f for f in ("raw", "command") if re.search(rf"\.{f}\b", text))
         self._interpreter(cached=True)  # compile now, so a broken module fails at load, not at the first query
 
     @staticmethod

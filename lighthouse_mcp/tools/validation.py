@@ -18,17 +18,12 @@ from lighthouse_mcp.validation.decision import Decision, decision_event
 RECORDS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 
 
-class Reason(TypedDict):
-    rule: str
-    message: str
-
-
 class DecisionOut(TypedDict):
     decision: str
     risk: str
-    reasons: list[Reason]
+    reasons: list[dict[str, str]]  # {rule, message}
     rules: list[str]
-    exceptions: list[dict[str, str]]
+    exceptions: list[dict[str, str]]  # {rule, reason}
     policy_version: str
     facts_digest: str
     cached: bool

@@ -124,6 +124,7 @@ LITERAL_PRINTERS = frozenset({"echo", "printf"})
 DATA_ONLY = frozenset(
     {
         "echo",
+        "eval",
         "printf",
         "man",
         "info",

@@ -165,19 +165,7 @@ def rego_input(request: Request, facts: Facts, findings: list[Finding], policy: 
             document[name] = value()
 
     put("tool", lambda: request.tool)
-    put(
-        "paths",
-        lambda: [
-            {
-                "path": a.path.path,
-                "raw": a.path.raw,
-                "classes": sorted(a.path.classes),
-                "access": a.access,
-                "command": a.command,
-            }
-            for a in facts.accesses
-        ],
-    )
+    put("paths", lambda: _paths(facts, policy.rego.path_extras))
     put("agent", lambda: {"name": request.agent, "role": request.role})
     put("claims", lambda: list(request.claims))
     put("findings", lambda: [f.to_json() for f in findings])
@@ -203,6 +191,28 @@ def rego_input(request: Request, facts: Facts, findings: list[Finding], policy: 
     put("project", lambda: request.project)
     put("home", lambda: request.home)
     return document
+
+
+def _paths(facts: Facts, extras: frozenset[str]) -> list[dict[str, Any]]:
+    """Each distinct (path, access) once, with the fields modules read."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for access in facts.accesses:
+        key = (access.path.path, access.access, access.path.raw if "raw" in extras else "")
+        if key in seen:
+            continue
+        seen.add(key)
+        entry: dict[str, Any] = {
+            "path": access.path.path,
+            "classes": sorted(access.path.classes),
+            "access": access.access,
+        }
+        if "raw" in extras:
+            entry["raw"] = access.path.raw
+        if "command" in extras:
+            entry["command"] = access.command
+        out.append(entry)
+    return out
 
 
 def _apply_rego(

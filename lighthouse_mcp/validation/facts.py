@@ -43,7 +43,17 @@ from lighthouse_mcp.validation.commands import (
     path_access,
 )
 from lighthouse_mcp.validation.files import Context, PathFact, classify
-from lighthouse_mcp.validation.shell import Command, Compound, Pipeline, Script, ShellSyntaxError, Simple, Word, parse
+from lighthouse_mcp.validation.shell import (
+    Command,
+    Compound,
+    Pipeline,
+    Script,
+    ShellSyntaxError,
+    ShellTooComplex,
+    Simple,
+    Word,
+    parse,
+)
 
 if TYPE_CHECKING:
     from lighthouse_mcp.validation.code_actions import Action
@@ -174,6 +184,9 @@ class _Extractor:
             return
         try:
             script = parse(text)
+        except ShellTooComplex as exc:
+            self.facts.problems.setdefault("too-many", str(exc))
+            return
         except ShellSyntaxError as exc:
             where = f" (inside {' → '.join(via)})" if via else ""
             self.facts.problems.setdefault("unparsed", f"{exc}{where}")

@@ -20,8 +20,10 @@ as paths that do; symlinks that exist are followed. Classes, as the rule packs a
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 SYSTEM_PREFIXES = (
@@ -242,10 +244,32 @@ def resolve(raw: str, ctx: Context) -> str:
     return path
 
 
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+
+
+def _prefixes(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("^(?:" + "|".join(re.escape(p) for p in prefixes) + ")(?:/|$)")
+
+
+_SECRET_NAME = _any_of(SECRET_NAMES)
+_SECRET_EXCEPTION = _any_of(SECRET_NAME_EXCEPTIONS)
+_SECRET_ABSOLUTE = _any_of(SECRET_ABSOLUTE)
+_SECRET_IN_HOME = _any_of(SECRET_IN_HOME)
+_SYSTEM = _prefixes(SYSTEM_PREFIXES)
+_TEMP = _prefixes(TEMP_PREFIXES)
+
+
 def classify(raw: str, ctx: Context, *, dynamic: bool = False) -> PathFact:
-    """Resolve and classify one path argument."""
-    glob = any(c in raw for c in "*?[")
+    """Resolve and classify one path argument. Resolution looks at the filesystem (symlinks) every time; what a
+    resolved path is, is cached, since the same paths come up again and again."""
     path = resolve(raw, ctx)
+    return PathFact(raw, path, _classes(raw, path, ctx, dynamic))
+
+
+@functools.lru_cache(maxsize=4096)
+def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]:
+    glob = any(c in raw for c in "*?[")
     classes: set[str] = set()
     if dynamic:
         classes.add("dynamic")
@@ -262,7 +286,7 @@ def classify(raw: str, ctx: Context, *, dynamic: bool = False) -> PathFact:
         classes.add("secret")
     if ".." in raw.split("/") and not _under(path, ctx.project):
         classes.add("traversal")
-    return PathFact(raw, path, frozenset(classes))
+    return frozenset(classes)
 
 
 def _location(path: str, ctx: Context) -> set[str]:
@@ -287,9 +311,9 @@ def _location(path: str, ctx: Context) -> set[str]:
             classes.add("regenerable")
     if _under(path, home):
         classes.add("in-home")
-    if any(_under(path, p) for p in SYSTEM_PREFIXES):
+    if _SYSTEM.match(path):
         classes.add("system")
-    temp = any(_under(path, p) for p in TEMP_PREFIXES) or (ctx.tmpdir is not None and _under(path, ctx.tmpdir))
+    temp = bool(_TEMP.match(path)) or (ctx.tmpdir is not None and _under(path, ctx.tmpdir))
     if temp:
         classes.add("temp")
     if path == project:
@@ -310,14 +334,9 @@ def _under(path: str, base: str) -> bool:
 
 def _is_secret(path: str, ctx: Context) -> bool:
     name = posixpath.basename(path)
-    if any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_NAME_EXCEPTIONS):
+    if _SECRET_EXCEPTION.match(name):
         return False
-    if any(fnmatch.fnmatchcase(name, pattern) for pattern in SECRET_NAMES):
-        return True
-    if any(fnmatch.fnmatchcase(path, pattern) for pattern in SECRET_ABSOLUTE):
+    if _SECRET_NAME.match(name) or _SECRET_ABSOLUTE.match(path):
         return True
     home = ctx.home.rstrip("/")
-    if path.startswith(home + "/"):
-        relative = path[len(home) + 1 :]
-        return any(fnmatch.fnmatchcase(relative, pattern) for pattern in SECRET_IN_HOME)
-    return False
+    return path.startswith(home + "/") and bool(_SECRET_IN_HOME.match(path[len(home) + 1 :]))

@@ -31,7 +31,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -197,7 +197,8 @@ def _command_text(fact: CommandFact) -> str:
 
 @dataclass
 class PackSet:
-    """All rules, indexed by command name for speed."""
+    """All rules, indexed so that a command only meets the rules that can concern it: by command name, request
+    rules by the flow, problem or tool they are about. Names seen once are remembered with their rules."""
 
     rules: list[Rule]
     version: str
@@ -205,6 +206,12 @@ class PackSet:
     by_name: dict[str, list[Rule]] = field(default_factory=dict)
     by_glob: list[Rule] = field(default_factory=list)
     request_rules: list[Rule] = field(default_factory=list)
+    by_flow: dict[str, list[Rule]] = field(default_factory=dict)
+    by_problem: dict[str, list[Rule]] = field(default_factory=dict)
+    tool_rules: list[Rule] = field(default_factory=list)
+    always: list[Rule] = field(default_factory=list)  # request rules on targets alone
+    _for_name: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    _for_tool: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for rule in self.rules:
@@ -212,6 +219,16 @@ class PackSet:
                 continue
             if rule.request_level:
                 self.request_rules.append(rule)
+                if rule.tools:
+                    self.tool_rules.append(rule)
+                elif rule.flows:
+                    for flow in rule.flows:
+                        self.by_flow.setdefault(flow, []).append(rule)
+                elif rule.problems:
+                    for problem in rule.problems:
+                        self.by_problem.setdefault(problem, []).append(rule)
+                else:
+                    self.always.append(rule)
                 continue
             for name in rule.commands:
                 if any(c in name for c in "*?["):
@@ -232,7 +249,7 @@ class PackSet:
                 if rule.id not in seen and rule.matches_command(fact):
                     seen.add(rule.id)
                     findings.append(rule.finding(_short(fact.text)))
-        for rule in self.request_rules:
+        for rule in self._request_candidates(facts):
             if rule.id not in seen and rule.matches_request(facts):
                 seen.add(rule.id)
                 detail = next((facts.flows[f] for f in rule.flows if f in facts.flows), "")
@@ -240,11 +257,25 @@ class PackSet:
                 findings.append(rule.finding(facts.tool, detail))
         return findings
 
-    def _rules_for(self, name: str) -> Iterable[Rule]:
-        yield from self.by_name.get(name, ())
-        for rule in self.by_glob:
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in rule.commands):
-                yield rule
+    def _rules_for(self, name: str) -> tuple[Rule, ...]:
+        rules = self._for_name.get(name)
+        if rules is None:
+            globbed = [r for r in self.by_glob if any(fnmatch.fnmatchcase(name, p) for p in r.commands)]
+            rules = self._for_name[name] = (*self.by_name.get(name, ()), *globbed)
+        return rules
+
+    def _request_candidates(self, facts: Facts) -> list[Rule]:
+        rules = list(self.always)
+        for flow in facts.flows:
+            rules += self.by_flow.get(flow, ())
+        for problem in facts.problems:
+            rules += self.by_problem.get(problem, ())
+        tool_rules = self._for_tool.get(facts.tool)
+        if tool_rules is None:
+            tool_rules = self._for_tool[facts.tool] = tuple(
+                r for r in self.tool_rules if any(fnmatch.fnmatchcase(facts.tool, t) for t in r.tools)
+            )
+        return rules + list(tool_rules)
 
 
 def _short(text: str, limit: int = 120) -> str:

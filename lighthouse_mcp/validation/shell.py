@@ -16,6 +16,8 @@ from typing import Literal
 
 MAX_DEPTH = 24
 MAX_BRACE_WORDS = 256
+MAX_WORDS = 2500  # per parse, nested parts included: more is not a command anyone needs analysed word by word
+MAX_BRACE_GROUPS = 32  # in one word; bash itself would expand more into millions of words
 
 PartKind = Literal["lit", "var", "param", "cmd", "arith", "tilde", "glob"]
 
@@ -26,6 +28,10 @@ class ShellSyntaxError(ValueError):
     def __init__(self, message: str, position: int) -> None:
         super().__init__(f"{message} at offset {position}")
         self.position = position
+
+
+class ShellTooComplex(ShellSyntaxError):
+    """The text has more words than the parser will analyse."""
 
 
 @dataclass
@@ -143,7 +149,7 @@ _ANSI = {
 
 def parse(text: str) -> Script:
     """Parse a whole command line (or script)."""
-    parser = _Parser(text, 0)
+    parser = _Parser(text, 0, [0])
     script = parser.parse_list(closer=None)
     if parser.i < len(text):
         raise ShellSyntaxError(f"unexpected {text[parser.i]!r}", parser.i)
@@ -151,13 +157,14 @@ def parse(text: str) -> Script:
 
 
 class _Parser:
-    def __init__(self, text: str, depth: int) -> None:
+    def __init__(self, text: str, depth: int, words: list[int]) -> None:
         if depth > MAX_DEPTH:
             raise ShellSyntaxError("commands nested too deeply", 0)
         self.s = text
         self.n = len(text)
         self.i = 0
         self.depth = depth
+        self.words = words  # shared with nested parsers: one count for the whole text
         self.pending_heredocs: list[tuple[Redirect, str, bool]] = []
 
     # -- lists and pipelines ---------------------------------------------------------------------------------
@@ -445,25 +452,41 @@ class _Parser:
             if c == "(":
                 raise ShellSyntaxError("unexpected '('", self.i)
             if not words and (match := _ASSIGN.match(self.s, self.i)):
-                self.i = match.end()
-                if self.s.startswith("(", self.i):  # array assignment: a=(x y)
-                    end = self.matching_parens(self.i + 1, 1)
-                    raw = self.s[self.i : end]
-                    self.i = end
-                    assignments.append((match.group(1), Word([Part("lit", raw)], raw)))
-                    continue
-                assignments.append((match.group(1), self.read_word(allow_empty=True)))
+                assignments.append(self.assignment(match))
                 continue
-            match = _SIMPLE_WORD.match(self.s, self.i)
-            if match:  # the common case, one plain literal: skip the general word reader
-                self.i = match.end()
-                text = match.group()
-                words.append(Word([Part("lit", text)], text))
-                continue
-            words.extend(brace_expand(self.read_word()))
+            words.extend(self.next_words())
         if not words and not assignments and not redirects:
             raise ShellSyntaxError("missing command", self.i)
+        self.count_word()
         return Simple(assignments, words, redirects, process_subs)
+
+    def assignment(self, match: re.Match[str]) -> tuple[str, Word]:
+        """`NAME=value` (or an array, `NAME=(a b)`) at the start of a command."""
+        self.i = match.end()
+        if self.s.startswith("(", self.i):
+            end = self.matching_parens(self.i + 1, 1)
+            raw = self.s[self.i : end]
+            self.i = end
+            return match.group(1), Word([Part("lit", raw)], raw)
+        return match.group(1), self.read_word(allow_empty=True)
+
+    def next_words(self) -> list[Word]:
+        """The next word (several after brace expansion), counted against the budget."""
+        match = _SIMPLE_WORD.match(self.s, self.i)
+        if match:  # the common case, one plain literal: skip the general word reader
+            self.i = match.end()
+            text = match.group()
+            found = [Word([Part("lit", text)], text)]
+        else:
+            found = brace_expand(self.read_word())
+        self.count_word()
+        return found
+
+    def count_word(self) -> None:
+        """Count one more word (or command) against the budget of the whole parse."""
+        self.words[0] += 1
+        if self.words[0] > MAX_WORDS:
+            raise ShellTooComplex(f"more than {MAX_WORDS} words", self.i)
 
     def trailing_redirects(self) -> list[Redirect]:
         redirects: list[Redirect] = []
@@ -513,7 +536,7 @@ class _Parser:
             redirect.body = body
             redirect.body_literal = quoted
             if not quoted and ("$(" in body or "`" in body):
-                expanding = _Parser(body, self.depth + 1)
+                expanding = _Parser(body, self.depth + 1, self.words)
                 parts = expanding.double_quoted(terminator=None)
                 redirect.body_scripts = [p.script for p in parts if p.kind == "cmd" and p.script is not None]
 
@@ -665,7 +688,7 @@ class _Parser:
             buf.append(c)
             j += 1
         self.i = j + 1
-        inner = _Parser("".join(buf), self.depth + 1)
+        inner = _Parser("".join(buf), self.depth + 1, self.words)
         script = inner.parse_list(closer=None)
         if inner.i < inner.n:
             raise ShellSyntaxError("unexpected text inside backquotes", start)
@@ -809,6 +832,8 @@ def brace_expand(word: Word) -> list[Word]:
         return [word]
     if any(p.quoted or p.kind not in ("lit", "glob", "tilde") for p in word.parts):
         return [word]
+    if word.text.count("{") > MAX_BRACE_GROUPS:
+        raise ShellTooComplex(f"a word with more than {MAX_BRACE_GROUPS} brace groups", 0)
     texts = _expand_text(word.text)
     if len(texts) <= 1 and (not texts or texts[0] == word.text):
         return [word]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,29 @@ async def test_run_returns_values_and_raises_errors(store: EventStore) -> None:
     await astore.aclose()
     with pytest.raises(RuntimeError, match="closed"):
         await astore.append(NewEvent("test.late"))
+
+
+@pytest.mark.anyio
+async def test_inline_appends_commit_on_the_loop_and_fall_back_when_locked(tmp_path: Path) -> None:
+    """With the write lock free an append commits inline; held by another process, it waits on the thread."""
+    import sqlite3
+
+    from lighthouse_mcp.events.sqlite import SQLiteEventStore
+    from tests.conftest import KEY
+
+    path = tmp_path / "events.db"
+    astore = AsyncEventStore(
+        SQLiteEventStore(path, KEY, busy_timeout_ms=5000), inline=SQLiteEventStore(path, KEY, busy_timeout_ms=0)
+    )
+    first = await astore.append(NewEvent("test.inline"))
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    pending = asyncio.ensure_future(astore.append(NewEvent("test.waited")))
+    await asyncio.sleep(0.2)
+    assert not pending.done()  # waiting for the lock on the store's thread, the loop still runs
+    blocker.execute("COMMIT")
+    blocker.close()
+    second = await asyncio.wait_for(pending, 10)
+    assert (first.seq, second.seq) == (1, 2)
+    assert (await astore.run(astore.store.verify)).ok
+    await astore.aclose()

@@ -1,0 +1,270 @@
+"""Validation figures against DESIGN §12: in-process latency (uncached, cached, pack tier, Rego tier), the MCP stdio
+round trip against a trivial tool on the same SDK, `lighthouse hook` process wall time, and pathological inputs.
+
+    .venv/bin/python benchmarks/bench_validation.py [--rounds 20] [--hook-runs 20] [--calls 300]
+
+Every figure is over the 92 commands of tests/corpus/commands.tsv unless it says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lighthouse_mcp.config import ValidationConfig  # noqa: E402
+from lighthouse_mcp.policy.policyset import PolicyProvider  # noqa: E402
+from lighthouse_mcp.validation.decision import Validator, rego_input  # noqa: E402
+from lighthouse_mcp.validation.request import facts_for, make_request  # noqa: E402
+
+CORPUS = ROOT / "tests" / "corpus" / "commands.tsv"
+QUIET = open(os.devnull, "w")  # noqa: SIM115 - servers' stderr, for the life of the script
+
+
+def report(name: str, value: str, budget: str = "", ok: bool | None = None) -> None:
+    verdict = "" if ok is None else ("  ok" if ok else "  OVER BUDGET")
+    print(f"{name:<56} {value:>28}   {budget}{verdict}", flush=True)
+
+
+def pct(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def us(samples: list[float]) -> str:
+    p50, p99 = pct(samples)
+    return f"p50 {p50 * 1e6:,.0f} / p99 {p99 * 1e6:,.0f} µs"
+
+
+def timed(fn: Callable[[], object], rounds: int, items: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        for _ in range(items):
+            t = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - t)
+    return samples
+
+
+def corpus() -> list[str]:
+    return [line.split("\t")[2] for line in CORPUS.read_text().splitlines() if line.strip() and line[0] != "#"]
+
+
+def requests() -> list[object]:
+    return [
+        make_request("Bash", {"command": c}, cwd="/home/dev/app", project="/home/dev/app", home="/home/dev")
+        for c in corpus()
+    ]
+
+
+def in_process(rounds: int) -> None:
+    reqs = requests()
+
+    def over(validator: Validator, fresh: bool = False) -> list[float]:
+        samples = []
+        for _ in range(rounds):
+            for request in reqs:
+                if fresh:
+                    validator.policies.current().rego._memo.clear()  # type: ignore[union-attr]
+                t = time.perf_counter()
+                validator.validate(request)  # type: ignore[arg-type]
+                samples.append(time.perf_counter() - t)
+        return samples
+
+    uncached = Validator(PolicyProvider(None, None), ValidationConfig(cache_size=0))
+    over(uncached)  # warm: policies loaded, regexes compiled
+    cold = over(uncached, fresh=True)
+    p50, p99 = pct(cold)
+    report(
+        "validate, uncached, Rego evaluated every time",
+        us(cold),
+        "p50 ≤ 300 / p99 ≤ 1,000 µs",
+        p50 <= 300e-6 and p99 <= 1e-3,
+    )
+    warm = over(uncached)
+    p50, p99 = pct(warm)
+    report(
+        "validate, uncached, equal Rego inputs memoised",
+        us(warm),
+        "p50 ≤ 300 / p99 ≤ 1,000 µs",
+        p50 <= 300e-6 and p99 <= 1e-3,
+    )
+
+    cached = Validator(PolicyProvider(None, None), ValidationConfig())
+    over(cached)
+    hits = over(cached)
+    report("validate, cached", us(hits), "p50 ≤ 10 µs", pct(hits)[0] <= 10e-6)
+
+    policy = uncached.policies.current()
+    facts_samples, pack_samples, rego_samples = [], [], []
+    for _ in range(rounds):
+        for request in reqs:
+            t0 = time.perf_counter()
+            facts = facts_for(request, max_command_bytes=65536)  # type: ignore[arg-type]
+            t1 = time.perf_counter()
+            findings = policy.packs.match(facts)
+            t2 = time.perf_counter()
+            document = rego_input(request, facts, findings, policy)  # type: ignore[arg-type]
+            policy.rego._memo.clear()  # type: ignore[union-attr]
+            t3 = time.perf_counter()
+            policy.rego.evaluate(document)
+            t4 = time.perf_counter()
+            facts_samples.append(t1 - t0)
+            pack_samples.append(t2 - t0)
+            rego_samples.append(t4 - t3 + (t3 - t2))
+    report("  of which: facts (parse, unwrap, classify)", us(facts_samples))
+    report(
+        "  of which: pack tier (facts + rule packs)", us(pack_samples), "p50 ≤ 100 µs", pct(pack_samples)[0] <= 100e-6
+    )
+    report("  of which: Rego tier (input + query)", us(rego_samples))
+
+
+def pathological() -> None:
+    validator = Validator(PolicyProvider(None, None), ValidationConfig(cache_size=0))
+    validator.validate(make_request("Bash", {"command": "ls"}, cwd="/p", project="/p", home="/h"))  # load
+    inputs = {
+        "1 MB command": "echo " + "a" * 1_000_000,
+        "64 KB of short words": "echo " + "a b " * 16_000,
+        "200 levels of $(": "$(" * 200 + ")" * 200,
+        "10,000 quotes": "'" * 10_001,
+        "2,000 brace groups": "{a,b}" * 2000,
+        "5,000-stage pipeline": "a|" * 5000 + "b",
+        "eval nested 40 deep": "eval " * 40 + "x",
+        "bash -c nested 8 deep": _nested_bash(8),
+        "Unicode controls": "\u202e\u200d\ufeff" * 5000,
+    }
+    worst = 0.0
+    for name, command in inputs.items():
+        request = make_request("Bash", {"command": command}, cwd="/p", project="/p", home="/h")
+        samples = timed(lambda r=request: validator.validate(r), 3, 1)  # type: ignore[misc]
+        worst = max(worst, *samples)
+        report(f"pathological: {name}", f"{max(samples) * 1e3:,.2f} ms")
+    report("pathological: worst case", f"{worst * 1e3:,.1f} ms")
+
+
+def _nested_bash(depth: int) -> str:
+    import shlex
+
+    command = "rm -rf /"
+    for _ in range(depth):
+        command = f"bash -c {shlex.quote(command)}"
+    return command
+
+
+TRIVIAL_SERVER = """
+from mcp.server.mcpserver import MCPServer
+server = MCPServer("trivial")
+
+@server.tool()
+def echo(text: str) -> str:
+    \"\"\"Return the text.\"\"\"
+    return text
+
+server.run()
+"""
+
+
+def stdio_round_trip(home: Path, calls: int) -> None:
+    import anyio
+    from mcp import ClientSession, StdioServerParameters, stdio_client
+
+    env = {"LIGHTHOUSE_HOME": str(home), "PATH": os.environ.get("PATH", ""), "HOME": os.environ["HOME"]}
+    lighthouse = StdioServerParameters(command=sys.executable, args=["-m", "lighthouse_mcp", "serve"], env=env)
+    trivial = StdioServerParameters(command=sys.executable, args=["-c", TRIVIAL_SERVER], env=env)
+    commands = corpus()
+
+    async def measure(params: StdioServerParameters, tool: str) -> list[float]:
+        async with stdio_client(params, errlog=QUIET) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            samples = []
+            for i in range(calls):
+                args = {"command": commands[i % len(commands)]} if tool != "echo" else {"text": "x"}
+                t = time.perf_counter()
+                await session.call_tool(tool, args)
+                samples.append(time.perf_counter() - t)
+        return samples[10:]
+
+    base = anyio.run(measure, trivial, "echo")
+    ours = anyio.run(measure, lighthouse, "validate_command")
+    report(
+        "stdio round trip: trivial echo tool (same SDK)",
+        f"p50 {pct(base)[0] * 1e3:.2f} / p99 {pct(base)[1] * 1e3:.2f} ms",
+    )
+    report(
+        "stdio round trip: validate_command (records)",
+        f"p50 {pct(ours)[0] * 1e3:.2f} / p99 {pct(ours)[1] * 1e3:.2f} ms",
+    )
+    gap = pct(ours)[0] - pct(base)[0]
+    report("stdio round trip: validate_command − trivial, p50", f"{gap * 1e3:+.2f} ms", "≤ +0.5 ms", gap <= 0.5e-3)
+
+
+def hook_wall(home: Path, runs: int) -> None:
+    command = [sys.executable, "-m", "lighthouse_mcp", "--home", str(home), "hook"]
+    inputs = [
+        json.dumps(
+            {
+                "session_id": "bench",
+                "cwd": str(home.parent),
+                "hook_event_name": "PreToolUse",
+                "tool_name": "Bash",
+                "tool_input": {"command": c},
+                "tool_use_id": f"t{i}",
+            }
+        )
+        for i, c in enumerate(corpus())
+    ]
+    subprocess.run(command, input=inputs[0], capture_output=True, text=True, check=False)  # fills the caches
+    samples = []
+    for i in range(runs):
+        t = time.perf_counter()
+        subprocess.run(command, input=inputs[i % len(inputs)], capture_output=True, text=True, check=False)
+        samples.append(time.perf_counter() - t)
+    p50, p99 = pct(samples)
+    report(
+        "lighthouse hook, PreToolUse, process wall time",
+        f"p50 {p50 * 1e3:.0f} / max {max(samples) * 1e3:.0f} ms",
+        "≤ 150 ms",
+        p50 <= 0.150,
+    )
+    bare = []
+    for _ in range(5):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=False)
+        bare.append(time.perf_counter() - t)
+    report("  for scale: bare interpreter start", f"{statistics.median(bare) * 1e3:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=20, help="passes over the corpus for in-process figures")
+    parser.add_argument("--hook-runs", type=int, default=20)
+    parser.add_argument("--calls", type=int, default=300)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="lh-bench-validation-"))
+    try:
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {len(corpus())} corpus commands")
+        in_process(args.rounds)
+        pathological()
+        subprocess.run(
+            [sys.executable, "-m", "lighthouse_mcp", "init", str(work)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT
+        )
+        home = work / ".lighthouse"
+        stdio_round_trip(home, args.calls)
+        hook_wall(home, args.hook_runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
