@@ -230,7 +230,7 @@ def hook_wall(home: Path, runs: int) -> None:
         t = time.perf_counter()
         subprocess.run(command, input=inputs[i % len(inputs)], capture_output=True, text=True, check=False)
         samples.append(time.perf_counter() - t)
-    p50, p99 = pct(samples)
+    p50 = pct(samples)[0]
     report(
         "lighthouse hook, PreToolUse, process wall time",
         f"p50 {p50 * 1e3:.0f} / max {max(samples) * 1e3:.0f} ms",
