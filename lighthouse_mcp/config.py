@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -146,9 +147,7 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
 
 
 def env_mapping(env: Mapping[str, str]) -> dict[str, Any]:
-    """`LIGHTHOUSE_SECTION__KEY=value` variables as a nested mapping; values are parsed as YAML scalars."""
-    import yaml
-
+    """`LIGHTHOUSE_SECTION__KEY=value` variables as a nested mapping; values are read as YAML scalars."""
     out: dict[str, Any] = {}
     for name, raw in env.items():
         if not name.startswith(ENV_PREFIX) or name in RESERVED_ENV:
@@ -158,14 +157,29 @@ def env_mapping(env: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError(
                 f"environment variable {name}: expected LIGHTHOUSE_<SECTION>__<KEY>, e.g. LIGHTHOUSE_AGENT__NAME"
             )
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else raw
-        except yaml.YAMLError:
-            value = raw
-        if isinstance(value, (dict, list)):
-            value = raw
-        out.setdefault(parts[0], {})[parts[1]] = value
+        out.setdefault(parts[0], {})[parts[1]] = scalar(raw)
     return out
+
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
+def scalar(raw: str) -> Any:
+    """A YAML plain scalar's value (bool, null, int, float, else the string), without loading a YAML parser."""
+    text = raw.strip()
+    lowered = text.lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    if lowered in ("null", "~"):
+        return None
+    if _INT.fullmatch(text):
+        return int(text.replace("_", ""))
+    if _FLOAT.fullmatch(text) and any(c.isdigit() for c in text):
+        return float(text.replace("_", ""))
+    return raw
 
 
 def apply_mapping(config: Config, data: Mapping[str, Any], *, source: str) -> Config:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
 
 from lighthouse_mcp.errors import EXIT_INTERNAL, EXIT_USAGE, LighthouseError, UsageError
-
-log = logging.getLogger("lighthouse.cli")
 
 
 class Parser(argparse.ArgumentParser):
@@ -18,6 +15,15 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _hook(argv: list[str]) -> int:
+    """`lighthouse [--home DIR] hook`, without building the whole parser: it runs on every tool call."""
+    from lighthouse_mcp.cli import hook
+
+    if len(argv) == 3:
+        os.environ["LIGHTHOUSE_HOME"] = argv[1]
+    return hook.run(argparse.Namespace())
 
 
 def build_parser() -> Parser:
@@ -36,6 +42,8 @@ def build_parser() -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[-1:] == ["hook"] and (len(argv) == 1 or (len(argv) == 3 and argv[0] == "--home")):
+        return _hook(argv)
     debug = "--debug" in argv
     try:
         args = build_parser().parse_args(argv)

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import logging
 from typing import Any
 
 from lighthouse_mcp.errors import UsageError
-
-log = logging.getLogger("lighthouse.serve")
 
 
 def register(commands: Any) -> None:
@@ -20,6 +16,8 @@ def register(commands: Any) -> None:
 
 def parse_listen(value: str) -> tuple[str, int]:
     """`127.0.0.1:8765` or `[::1]:8765` → (host, port); only loopback hosts until token auth is configured."""
+    import ipaddress
+
     host, sep, port_text = value.rpartition(":")
     host = host.strip("[]")
     if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
@@ -34,6 +32,8 @@ def parse_listen(value: str) -> tuple[str, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
     import anyio
 
     from lighthouse_mcp import logs
@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     logs.configure(project.config.logging.level, project.config.logging.format)
     project.key()  # fail now, with a clear message, rather than inside the first connection
     server = build_server(project, transport="http" if listen else "stdio")
-    log.info("serving", extra={"home": str(project.home.path), "transport": "http" if listen else "stdio"})
+    logging.getLogger("lighthouse.serve").info(
+        "serving", extra={"home": str(project.home.path), "transport": "http" if listen else "stdio"}
+    )
     if listen is None:
         anyio.run(server.run_stdio_async)
     else:

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lighthouse_mcp.errors import ConfigError, LighthouseError
 from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine, bundle_is_cached, bundle_path
 from lighthouse_mcp.policy.rego_tests import is_test_module
 from lighthouse_mcp.validation.packs import PackSet, packs_from_texts
 
-log = logging.getLogger("lighthouse.policy")
 SHIPPED = Path(__file__).parent.parent / "policies"
 RELOAD_CHECK_S = 1.0
 
@@ -87,6 +85,8 @@ def _bundle_cached(cache_dir: Path | None, modules: list[Module]) -> bool:
 
 
 def _compile_in_child(modules: list[Module]) -> str | None:
+    import subprocess
+
     payload = json.dumps([[m.name, m.source, m.path] for m in modules])
     try:
         proc = subprocess.run(
@@ -150,7 +150,7 @@ class PolicyProvider:
     def _fallback(self, error: str) -> PolicySet:
         self.last_error = error
         fallback = self._current or self._load_last_good()
-        log.error("policy files do not load: %s", error)
+        _log().error("policy files do not load: %s", error)
         if self._on_failure is not None:
             self._on_failure(error, fallback.version if fallback else None)
         if fallback is None:
@@ -162,15 +162,17 @@ class PolicyProvider:
         if self._cache_dir is None:
             return
         target = self._cache_dir / "last-good.json"
+        marker = self._cache_dir / "last-good.version"  # read on every start; the JSON only when it differs
         try:
-            if target.exists() and json.loads(target.read_text()).get("version") == policy.version:
+            if target.exists() and marker.exists() and marker.read_text() == policy.version:
                 return
             self._cache_dir.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".last-good.{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"version": policy.version, "files": policy.files}))
             tmp.replace(target)
+            marker.write_text(policy.version)
         except (OSError, ValueError) as exc:
-            log.warning("could not save the last good policy set: %s", exc)
+            _log().warning("could not save the last good policy set: %s", exc)
 
     def _load_last_good(self) -> PolicySet | None:
         if self._cache_dir is None:
@@ -181,6 +183,12 @@ class PolicyProvider:
             return build_policy_set(files, cache_dir=self._cache_dir, check_isolated=False)
         except (OSError, ValueError, KeyError, TypeError, ConfigError, PolicyError):
             return None
+
+
+def _log() -> Any:
+    import logging  # only on failure paths: the hook does not pay for importing it
+
+    return logging.getLogger("lighthouse.policy")
 
 
 def _stat(path: Path) -> tuple[str, int, int]:
