@@ -167,8 +167,21 @@ def test_any_mapping_gives_a_config_or_a_config_error(data: dict[str, Any]) -> N
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("true", True), ("No", False), ("null", None), ("42", 42), ("-3", -3), ("1_000", 1000), ("2.5", 2.5),
-     ("1e3", 1000.0), ("builder-7", "builder-7"), ("0x10", "0x10"), ("", ""), (" 7 ", 7), (".", ".")],
+    [
+        ("true", True),
+        ("No", False),
+        ("null", None),
+        ("42", 42),
+        ("-3", -3),
+        ("1_000", 1000),
+        ("2.5", 2.5),
+        ("1e3", 1000.0),
+        ("builder-7", "builder-7"),
+        ("0x10", "0x10"),
+        ("", ""),
+        (" 7 ", 7),
+        (".", "."),
+    ],
 )
 def test_environment_scalars_read_like_yaml(raw: str, value: object) -> None:
     from lighthouse_mcp.config import scalar
