@@ -55,6 +55,14 @@ class ValidationConfig:
 
 
 @dataclass(frozen=True)
+class ScanConfig:
+    max_bytes: int = 2_097_152
+    record: bool = True
+    hook: bool = True
+    hook_min_risk: Literal["low", "medium", "high", "critical"] = "medium"
+
+
+@dataclass(frozen=True)
 class HookConfig:
     on_allow: Literal["allow", "defer"] = "allow"
 
@@ -82,6 +90,7 @@ class Config:
     agent: AgentConfig = field(default_factory=AgentConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
+    scan: ScanConfig = field(default_factory=ScanConfig)
     hook: HookConfig = field(default_factory=HookConfig)
     query: QueryConfig = field(default_factory=QueryConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
@@ -97,6 +106,7 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("validation", "max_command_bytes"): (256, 16 * 1024 * 1024),
     ("validation", "cache_size"): (0, 1_000_000),
     ("validation", "cache_ttl_s"): (0, 86_400),
+    ("scan", "max_bytes"): (1024, 256 * 1024 * 1024),
     ("query", "default_limit"): (1, 100_000),
     ("query", "max_limit"): (1, 100_000),
     ("server", "recent_events"): (1, 10_000),

@@ -51,6 +51,10 @@ class ProjectHome:
     def policies_dir(self) -> Path:
         return self.path / "policies"
 
+    @property
+    def suppressions_path(self) -> Path:
+        return self.path / "suppressions.yaml"
+
     def db_path(self, configured: str) -> Path:
         """The database file: `store.path` from the config, relative to the home unless absolute."""
         path = Path(configured)

@@ -117,6 +117,11 @@ def _post_tool_use(hook: Any) -> int:
     from lighthouse_mcp.hooks.claude import bypassed_event, changed_file, file_event, ran_event
 
     home, config = _setting(hook)
+    scanned = _scan_output(hook, home, config) if config.scan.hook else None
+    if scanned is not None:
+        output, _ = scanned
+        if output is not None:
+            print(json.dumps(output, ensure_ascii=False))
     if home is None:
         return 0
     from lighthouse_mcp.events.query import EventFilter
@@ -138,10 +143,31 @@ def _post_tool_use(hook: Any) -> int:
         if changed is not None:
             digest = store.put_blob(changed.content) if changed.content is not None else None
             events.append(file_event(changed, digest, hook, agent=agent))
+        if scanned is not None and scanned[1] is not None and config.scan.record:
+            events.append(scanned[1])
         store.append_batch(events)
     finally:
         store.close()
     return 0
+
+
+def _scan_output(hook: Any, home: Any, config: Any) -> tuple[dict[str, Any] | None, Any] | None:
+    """Scan what the tool returned: Claude Code's answer (None when the risk is below scan.hook_min_risk) and the
+    response.scanned event; None when the tool's output is not scanned."""
+    from lighthouse_mcp.hooks.claude import post_tool_use_output, response_text, scan_source
+    from lighthouse_mcp.validation.responses import scan_event
+    from lighthouse_mcp.validation.service import ValidationService
+
+    found = response_text(hook, config.scan.max_bytes)
+    if found is None:
+        return None
+    text, truncated = found
+    result = ValidationService(home, config).scanner.scan(text, scan_source(hook))
+    output = post_tool_use_output(result, min_risk=config.scan.hook_min_risk, truncated=truncated)
+    event = scan_event(
+        result, agent=config.agent.name, session=hook.session, tool=hook.tool, aggregate=hook.tool_use_id
+    )
+    return output, event
 
 
 def _append(home: Any, config: Any, events: list[Any]) -> None:

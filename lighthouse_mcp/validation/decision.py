@@ -20,6 +20,7 @@ from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUna
 from lighthouse_mcp.validation.facts import Facts
 from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding
 from lighthouse_mcp.validation.request import Request, facts_for
+from lighthouse_mcp.validation.secrets import mask_secrets
 
 _DECISION_RANK = {d: i for i, d in enumerate(DECISIONS)}
 _RISK_RANK = {r: i for i, r in enumerate(RISKS)}
@@ -76,7 +77,7 @@ def decision_event(
         "decision": decision.decision,
         "risk": decision.risk,
         "rules": [r["rule"] for r in decision.reasons],
-        "reasons": decision.reasons,
+        "reasons": [{"rule": r["rule"], "message": mask_secrets(r["message"])} for r in decision.reasons],
         "exceptions": decision.exceptions,
         "policy_version": decision.policy_version,
         "facts_digest": decision.facts_digest,

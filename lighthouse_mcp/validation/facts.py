@@ -162,6 +162,26 @@ def facts_from_command(command: str, ctx: Context, *, max_bytes: int = 65_536) -
     return facts
 
 
+def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int = 65_536) -> Facts:
+    """Facts for a program in `language` (shell, python, javascript, perl, ruby, php, powershell) run in `ctx`, as
+    if its interpreter had been given it on the command line."""
+    if language == "shell":
+        return facts_from_command(source, ctx, max_bytes=max_bytes)
+    from lighthouse_mcp.validation import code_actions
+
+    facts = Facts("Bash")
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        facts.problems["too-large"] = f"the code is {size} bytes, over the {max_bytes}-byte limit for analysis"
+        return facts
+    actions = code_actions.actions_for(language, source)
+    if actions is None:
+        facts.problems["unparsed"] = f"code that is not valid {language}"
+    else:
+        _Extractor(facts, ctx).apply_actions(actions, (language,), 0)
+    return facts
+
+
 class _Extractor:
     def __init__(self, facts: Facts, ctx: Context) -> None:
         self.facts = facts

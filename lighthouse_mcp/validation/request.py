@@ -13,6 +13,7 @@ from typing import Any
 from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.validation.facts import Access, Facts, facts_from_command
 from lighthouse_mcp.validation.files import Context, classify
+from lighthouse_mcp.validation.secrets import mask_secrets
 
 # Claude Code's tool names, matched case-insensitively.
 KNOWN_TOOLS = {
@@ -91,11 +92,12 @@ class Request:
         """What an event records about the request: the command or path, never file contents."""
         out: dict[str, Any] = {"tool": self.tool, "cwd": self.cwd}
         if self.command is not None:
-            out["command"] = self.command if len(self.command) <= 4096 else self.command[:4096] + "…"
+            command = self.command if len(self.command) <= 4096 else self.command[:4096] + "…"
+            out["command"] = mask_secrets(command)  # the audit log never keeps a secret in clear
         elif self.path is not None:
             out["path"] = self.path
         if self.tool == "WebFetch":
-            out["url"] = str(self.input.get("url"))[:2048]
+            out["url"] = mask_secrets(str(self.input.get("url"))[:2048])
         content = self.input.get("content") if self.tool == "Write" else None
         if isinstance(content, str):
             out["content_sha256"] = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,16 +1,25 @@
-"""Setting validation up for a process: where the policies and their cache are, who is asking, which project."""
+"""Setting validation and scanning up for a process: where the policies and their cache are, who is asking, which
+project, which suppressions."""
 
 from __future__ import annotations
 
+import functools
+import hmac
+import logging
+import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.config import Config
 from lighthouse_mcp.events.model import NewEvent
-from lighthouse_mcp.home import ProjectHome
-from lighthouse_mcp.policy.policyset import PolicyProvider
+from lighthouse_mcp.home import ProjectHome, read_key
+from lighthouse_mcp.policy.policyset import PolicyProvider, PolicyUnavailable
 from lighthouse_mcp.validation.decision import Validator
 from lighthouse_mcp.validation.request import Request, make_request
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.validation.packs import PackSet
+    from lighthouse_mcp.validation.responses import Scanner
 
 
 class ValidationService:
@@ -52,6 +61,47 @@ class ValidationService:
             role=self.config.agent.role,
             claims=claims,
         )
+
+    @functools.cached_property
+    def scanner(self) -> Scanner:
+        """The response scanner for this project: its rule packs (for code), its suppressions, its key."""
+        from lighthouse_mcp.validation.files import Context
+        from lighthouse_mcp.validation.responses import DEFAULT_FINGERPRINT_KEY, Scanner
+        from lighthouse_mcp.validation.suppressions import SuppressionFile
+
+        root = str(self.home.root) if self.home else os.getcwd()
+        key = DEFAULT_FINGERPRINT_KEY
+        if self.home is not None and self.home.key_path.exists():
+            key = hmac.digest(read_key(self.home.key_path), DEFAULT_FINGERPRINT_KEY, "sha256")
+        suppressions = SuppressionFile(
+            self.home.suppressions_path if self.home else None,
+            on_error=logging.getLogger("lighthouse.scan").warning,
+        )
+        return Scanner(
+            self._packs,
+            Context(root, root, os.path.expanduser("~"), os.environ.get("TMPDIR")),
+            max_bytes=self.config.scan.max_bytes,
+            max_code_bytes=self.config.validation.max_command_bytes,
+            key=key,
+            suppressions=suppressions.current,
+        )
+
+    def _packs(self) -> PackSet:
+        """The project's rule packs; the shipped ones without a project, or when the project's cannot be loaded
+        (scanning goes on; the policy failure is reported by validation)."""
+        if self.home is None:
+            return _shipped_packs()
+        try:
+            return self.provider.current().packs
+        except PolicyUnavailable:
+            return _shipped_packs()
+
+
+@functools.cache
+def _shipped_packs() -> PackSet:
+    from lighthouse_mcp.validation.packs import load_packs, shipped_packs_dir
+
+    return load_packs(sorted(shipped_packs_dir().glob("*.yaml")))
 
 
 def policy_failure_event(

@@ -1,0 +1,181 @@
+"""Code in text: fenced blocks (by their language tag, or guessed), shell prompts (`$ cmd`), inline code spans and
+command-looking lines in prose. Each piece is judged by the same facts and rule packs that validate commands, as if
+the agent ran it; a rule that would deny (or ask at high risk) makes it a `malicious_code` threat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lighthouse_mcp.validation.facts import facts_from_code
+from lighthouse_mcp.validation.files import Context
+from lighthouse_mcp.validation.packs import PackSet
+from lighthouse_mcp.validation.threats import SEVERITY_RANK, Threat
+
+_LANGUAGES = {
+    **dict.fromkeys(("python", "py", "python3", "py3", "pycon", "ipython", "sage"), "python"),
+    **dict.fromkeys(
+        ("javascript", "js", "node", "nodejs", "mjs", "cjs", "jsx", "typescript", "ts", "tsx"), "javascript"
+    ),
+    **dict.fromkeys(("sh", "bash", "shell", "zsh", "ksh", "dash", "fish", "posix", "shellscript"), "shell"),
+    **dict.fromkeys(("console", "shell-session", "terminal", "sh-session", "bash-session"), "console"),
+    **dict.fromkeys(("powershell", "ps1", "pwsh", "ps", "posh"), "powershell"),
+    **dict.fromkeys(("perl", "pl"), "perl"),
+    **dict.fromkeys(("ruby", "rb"), "ruby"),
+    **dict.fromkeys(("php",), "php"),
+    **dict.fromkeys(("", "text", "txt", "plain", "plaintext", "code"), "unknown"),
+}
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([\w+#.-]*)")
+_PROMPT = re.compile(r"^[ \t]*(?:\$|#|%|>|PS[^>\n]{0,40}>)[ \t]+(?=\S)")
+_INLINE = re.compile(r"(?<!`)`([^`\n]{4,2000})`(?!`)")
+# A line of prose worth reading as a command: it pipes into a shell, decodes and runs, opens a reverse shell, wipes.
+_COMMAND_SIGNAL = re.compile(
+    r"\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\b(?:curl|wget|iwr|Invoke-WebRequest|Invoke-Expression|iex)\b|"
+    r"\brm\s+-[A-Za-z]*[rRf]|\bbase64\s+(?:-d|--decode)|/dev/tcp/|\bnc(?:at)?\s+-[a-z]*e|\bmkfs\b|\bdd\s+if=|"
+    r":\(\)\s*\{|\bchmod\s+(?:-R\s+)?[0-7]*7{2}|\bpython[0-9.]*\s+-c\b|\bnode\s+-e\b|\bperl\s+-e\b|"
+    r"\bpowershell\b|\beval\s|__import__|\bos\.system\b|\bsubprocess\b|\bexec\(",
+    re.I,
+)
+_COMMAND_START = re.compile(
+    r"(?:^|(?<=[\s:`'\"(]))(?:sudo\s+)?(?:curl|wget|rm|bash|sh|zsh|python[0-9.]*|node|perl|ruby|nc|ncat|powershell|"
+    r"pwsh|iex|eval|dd|mkfs(?:\.\w+)?|chmod|find|base64|echo|printf|cat|tar|git|ssh|scp|bash|exec|import|"
+    r"__import__|os\.system|subprocess)\b"
+)
+_PYTHON_HINT = re.compile(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\(|class\s+\w+[:(]|print\()", re.M)
+_JS_HINT = re.compile(r"\brequire\(|\bconst\s+\w|\blet\s+\w|=>|\bfunction\s*\w*\(|\bimport\s+.+\s+from\s+['\"]")
+# Where a sentence goes on after a command in it: "… | sh and you're done", "… | sh. Then …".
+_PROSE_END = re.compile(r"[.!?](?:\s|$)|\s(?:and|then|to|so|which|if|but|because|before|after|or\s+else)\s")
+_POWERSHELL_HINT = re.compile(r"\b(?:iex|Invoke-\w+|New-Object|DownloadString|Start-Process)\b", re.I)
+MAX_PIECES = 200  # pieces of code judged per text; the rest are skipped (and said so)
+
+
+@dataclass(frozen=True)
+class Piece:
+    language: str  # shell | python | javascript | perl | ruby | php | powershell | unknown
+    source: str
+    start: int  # span of the piece in the text
+    end: int
+    prose: bool = False  # taken from a line of prose, where the command may run into the sentence around it
+
+
+def code_pieces(text: str) -> Iterator[Piece]:
+    """Fenced blocks, then inline spans and command-looking lines in the prose between them."""
+    blocks = _fences(text)
+    for start, end, tag, body in blocks:
+        yield from _fenced(_LANGUAGES.get(tag, tag or "unknown"), body, start, end)
+    previous = 0
+    for start, end, _, _ in [*blocks, (len(text), len(text), "", "")]:
+        if start > previous:
+            yield from _prose(text, previous, start)
+        previous = end
+
+
+def _fences(text: str) -> list[tuple[int, int, str, str]]:
+    """Fenced code blocks: (start, end, language tag, body); an unclosed fence runs to the end of the text."""
+    blocks = []
+    lines = text.splitlines(keepends=True)
+    position = index = 0
+    while index < len(lines):
+        fence = _FENCE.match(lines[index])
+        if not fence:
+            position += len(lines[index])
+            index += 1
+            continue
+        marker, tag = fence.group(1), fence.group(2).lower()
+        start = position
+        position += len(lines[index])
+        index += 1
+        body_start = position
+        while index < len(lines):
+            stripped = lines[index].strip()
+            if stripped.startswith(marker) and not stripped.strip(marker[0]):
+                break
+            position += len(lines[index])
+            index += 1
+        body = text[body_start:position]
+        if index < len(lines):  # the closing fence
+            position += len(lines[index])
+            index += 1
+        blocks.append((start, position, tag, body))
+    return blocks
+
+
+def _fenced(language: str, body: str, start: int, end: int) -> Iterator[Piece]:
+    if language == "console" or (language in ("shell", "unknown") and _PROMPT.match(body)):
+        commands = [_PROMPT.sub("", line, count=1) for line in body.splitlines() if _PROMPT.match(line)]
+        yield Piece("shell", "\n".join(commands), start, end)
+    elif language == "unknown":
+        if _PYTHON_HINT.search(body):
+            yield Piece("python", body, start, end)
+        elif _JS_HINT.search(body):
+            yield Piece("javascript", body, start, end)
+        yield Piece("shell", body, start, end)
+    elif language in ("shell", "python", "javascript", "perl", "ruby", "php", "powershell"):
+        yield Piece(language, body, start, end)
+
+
+def _prose(text: str, start: int, end: int) -> Iterator[Piece]:
+    """Inline code spans and lines that carry a command signal, in prose between fences."""
+    chunk = text[start:end]
+    if not _COMMAND_SIGNAL.search(chunk):
+        return
+    for match in _INLINE.finditer(chunk):
+        if _COMMAND_SIGNAL.search(match.group(1)):
+            yield from _guess(match.group(1), start + match.start(), start + match.end())
+    offset = start
+    for line in chunk.splitlines(keepends=True):
+        if len(line) <= 4000 and _COMMAND_SIGNAL.search(line):
+            body = _PROMPT.sub("", line, count=1).strip()
+            yield from _guess(body, offset, offset + len(line.rstrip("\r\n")))
+            # prose around a command: also try from each place a command could start
+            for begin in list(_COMMAND_START.finditer(body))[:3]:
+                if begin.start() > 0:
+                    yield from _guess(body[begin.start() :].rstrip(".;,`'\" "), offset, offset + len(line.rstrip()))
+        offset += len(line)
+
+
+def _guess(source: str, start: int, end: int) -> Iterator[Piece]:
+    if "__import__" in source or "os.system" in source or "subprocess" in source or "exec(" in source:
+        yield Piece("python", source, start, end, prose=True)
+    if "require(" in source or "child_process" in source:
+        yield Piece("javascript", source, start, end, prose=True)
+    if _POWERSHELL_HINT.search(source):
+        yield Piece("powershell", source, start, end, prose=True)
+    yield Piece("shell", source, start, end, prose=True)
+
+
+def code_threats(text: str, packs: PackSet, ctx: Context, *, max_bytes: int) -> list[Threat]:
+    """Code in `text` that the rule packs would deny, or ask about at high risk, if an agent ran it."""
+    threats: list[Threat] = []
+    judged: set[tuple[str, str]] = set()
+    for count, piece in enumerate(code_pieces(text)):
+        if count >= MAX_PIECES:
+            break
+        key = (piece.language, piece.source)
+        if key in judged or not piece.source.strip():
+            continue
+        judged.add(key)
+        facts = facts_from_code(piece.language, piece.source, ctx, max_bytes=max_bytes)
+        if piece.prose and "unparsed" in facts.problems:  # the sentence goes on after the command
+            command = _PROSE_END.split(piece.source, maxsplit=1)[0]
+            facts = facts_from_code(piece.language, command, ctx, max_bytes=max_bytes)
+        facts.problems.clear()  # code in prose is often a fragment; only what it plainly does counts
+        for finding in packs.match(facts):
+            severity = _severity(finding.decision, finding.risk)
+            if severity is None:
+                continue
+            if any(t.rule == finding.rule and t.start < piece.end and piece.start < t.end for t in threats):
+                continue  # the same command seen as an inline span and as part of its line
+            threats.append(Threat("malicious_code", finding.rule, severity, piece.start, piece.end, finding.message))
+    return threats
+
+
+def _severity(decision: str, risk: str) -> str | None:
+    """A denied action keeps its risk; an action asked about at high risk counts; lesser ones are low."""
+    if decision == "allow":
+        return None
+    if decision == "deny" or SEVERITY_RANK[risk] >= SEVERITY_RANK["high"]:
+        return risk if SEVERITY_RANK[risk] >= SEVERITY_RANK["high"] else "high"
+    return "low"

@@ -1,0 +1,203 @@
+"""Prompt injection in text an agent reads: instruction overrides, fake role and system markers, chat-template
+tokens, instructions addressed to the AI, requests for the hidden prompt, and jailbreak personas.
+
+Patterns run on the revealed text (hidden characters out, look-alikes mapped; see `hidden.py`), so a word split by
+zero-width characters, or spelled with Cyrillic look-alikes, reads as what it is. A phrase inside quotes or a code
+span, in a sentence that talks about attacks, is a quotation (security writing), not an instruction: it is reported
+at low severity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lighthouse_mcp.validation.hidden import Revealed
+from lighthouse_mcp.validation.threats import Threat, higher
+
+_STRONG_QUALIFIER = (
+    r"previous|prior|above|earlier|preceding|foregoing|former|original|initial|old|your|the\s+user'?s|user'?s|"
+    r"system|safety|developer'?s?|operator'?s?"
+)
+_WEAK_QUALIFIER = r"all|any|every|each|existing|current|other|given|these|those|the|of|and|or|my|its|their|,"
+_STRONG_NOUN = (
+    r"instructions?|prompts?|directives?|guardrails?|guidelines?|system\s+(?:prompt|message)|programming|"
+    r"safety\s+(?:rules|guidelines|measures)|content\s+polic(?:y|ies)"
+)
+_WEAK_NOUN = r"rules?|commands?|context|constraints?|restrictions?|polic(?:y|ies)|messages?|requests?|orders?|tasks?"
+_VERB = (
+    r"ignore|ignoring|disregard|disregarding|forget|forgetting|override|overrule|bypass|skip|discard|abandon|drop|"
+    r"neglect|set\s+aside|put\s+aside|pay\s+no\s+attention\s+to|do\s+not\s+(?:follow|obey)|don'?t\s+(?:follow|obey)|"
+    r"stop\s+following|no\s+longer\s+follow|throw\s+out|erase|clear|reset"
+)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    rule: str
+    regex: re.Pattern[str]
+    severity: str
+    what: str
+    strong_group: str | None = None  # a named group that, when it matched, raises the severity one step
+
+
+_PATTERNS = (
+    _Pattern(
+        "injection.override",
+        re.compile(
+            rf"\b(?:{_VERB})\s+(?:(?P<strong>{_STRONG_QUALIFIER})\s+|(?:{_WEAK_QUALIFIER})\s+){{0,4}}"
+            rf"(?:(?P<noun>{_STRONG_NOUN})|{_WEAK_NOUN})\b",
+            re.I,
+        ),
+        "medium",
+        "asks to ignore earlier instructions",
+        strong_group="strong|noun",
+    ),
+    _Pattern(
+        "injection.override",
+        re.compile(
+            r"\b(?:ignore|disregard|forget)\s+(?:everything|anything|all(?:\s+of\s+that)?|what)\s+"
+            r"(?:above|before|prior|previously|(?:you\s+(?:were|have\s+been)\s+)?(?:told|said|instructed))\b|"
+            r"\b(?:you\s+are|you'?re)\s+no\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|"
+            r"\b(?:new|updated|revised|real|actual|true)\s+instructions\s*(?::|follow\b|are\b)|"
+            r"\binstead,?\s+(?:you\s+(?:must|will|should)\s+)?(?:only\s+)?follow\s+(?:only\s+)?(?:the|these|my)\s+"
+            r"instructions\b|"
+            r"\b(?:must|will)\s+now\s+(?:only\s+)?follow\s+(?:only\s+)?(?:the\s+)?instructions\s+(?:in|from|below)\b",
+            re.I,
+        ),
+        "high",
+        "tells the reader to drop its instructions",
+    ),
+    _Pattern(
+        "injection.jailbreak",
+        re.compile(
+            r"\byou\s+are\s+now\s+(?:in\s+)?(?:DAN|an?\s+unrestricted|unrestricted|unfiltered|jailbroken|"
+            r"developer\s+mode|free\s+(?:of|from))\b|\bdo\s+anything\s+now\b|\bdeveloper\s+mode\s+(?:enabled|on)\b|"
+            r"\bjailbreak(?:ed)?\s+mode\b|\bwithout\s+any\s+(?:ethical|moral|safety)\s+(?:guidelines|restrictions)\b",
+            re.I,
+        ),
+        "high",
+        "a jailbreak persona",
+    ),
+    _Pattern(
+        "injection.role-marker",
+        re.compile(
+            r"^[ \t>*#=\[<(-]*(?:system|developer|admin(?:istrator)?|root|assistant|human|user)"
+            r"(?:[ \t]+(?P<strong>override|message|prompt|instructions?|note|update|notice|command|directive|alert))?"
+            r"[ \t]*(?:#+|\]|>|\)|\*\*|:|=+)",
+            re.I | re.M,
+        ),
+        "low",
+        "a fake role or system marker",
+        strong_group="strong|bracket",
+    ),
+    _Pattern(
+        "injection.chat-template",
+        re.compile(
+            r"<\|(?:im_start|im_end|im_sep|endoftext|system|user|assistant|eot_id|start_header_id|end_header_id|"
+            r"begin_of_text|end_of_text|end_of_turn|start_of_turn|tool_call|tool_response)\|>|\[/?INST\]|<</?SYS>>|"
+            r"</?(?:tool_result|tool_use|function_results|function_calls|system-reminder|system_prompt|"
+            r"antml:[a-z_]+|start_of_turn|end_of_turn)>",
+        ),
+        "high",
+        "a chat-template token that could end or start a message",
+    ),
+    _Pattern(
+        "injection.addressed-to-ai",
+        re.compile(
+            r"\b(?:note|message|instructions?|attention|notice|reminder|important|hey|dear|directive)\s*(?:to|for|,)?"
+            r"\s+(?:any\s+|all\s+|the\s+)?(?:AI|A\.I\.|LLMs?|large\s+language\s+models?|language\s+models?|"
+            r"assistants?|agents?|chatbots?|copilots?|claude|chatgpt|gpt|gemini|models?)\b(?!\s+(?:developers?|"
+            r"engineers?|researchers?|teams?|companies|products?|vendors?))|"
+            r"\bif\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant|agent|bot)\b(?!\s+(?:developer|"
+            r"engineer|researcher|company|startup|team|product|enthusiast))|"
+            r"\b(?:AI|LLM)\s+(?:assistants?|agents?|models?)\s+(?:reading|processing|parsing|summari[sz]ing|"
+            r"(?:that|who)\s+reads?)\s+this\b",
+            re.I,
+        ),
+        "medium",
+        "instructions addressed to the AI reading the text",
+    ),
+    _Pattern(
+        "injection.prompt-extraction",
+        re.compile(
+            r"\b(?:print|reveal|show|output|repeat|leak|display|dump|tell\s+me|give\s+me|write\s+out|disclose|"
+            r"share|return|echo|send)\s+(?:me\s+|us\s+)?(?:your|the|all|any|its)\s+(?:\w+\s+){0,2}?"
+            r"(?:system\s+prompt|initial\s+prompt|hidden\s+prompt|original\s+prompt|system\s+message|"
+            r"hidden\s+instructions|secret\s+instructions|pre-?prompt|developer\s+message|instructions\s+you\s+"
+            r"(?:were|have\s+been)\s+given)\b",
+            re.I,
+        ),
+        "medium",
+        "asks for the hidden system prompt",
+    ),
+    _Pattern(
+        "injection.command-order",
+        re.compile(
+            r"\b(?:execute|run|obey|follow)\s+(?:any|every|all|whatever)\s+(?:commands?|instructions?)\s+"
+            r"(?:the|this|that)\s+(?:page|document|file|text|site|website|message|comment)\b",
+            re.I,
+        ),
+        "medium",
+        "tells the reader to obey the text it is reading",
+    ),
+)
+# A cheap first look: text without any of these words holds no injection phrasing.
+_TRIGGER = re.compile(
+    r"ignor|disregard|forget|overrid|overrul|bypass|skip|discard|abandon|drop|neglect|aside|attention|follow|obey|"
+    r"throw|erase|clear|reset|bound|restrict|instruction|system|developer|admin|root|assistant|<\||\[/?INST|<</?SYS|"
+    r"</?[a-z_:-]+>|human|user|\bAI\b|LLM|agent|model|claude|gpt|gemini|chatbot|copilot|DAN|anything now|jailbr|prompt|"
+    r"execute|run\s",
+    re.I,
+)
+# Words that mark a sentence as writing about attacks rather than carrying one.
+_META = re.compile(
+    r"\b(?:attack(?:s|er|ers)?|injection|jailbreak|adversar\w*|malicious|example|e\.g\.|such\s+as|phrase|payload|"
+    r"classic|known\s+as|called|technique|red[- ]team\w*|defen[cs]e|detect\w*|mitigat\w*|smuggl\w*)\b",
+    re.I,
+)
+_QUOTES = "\"'`“”‘’«»„"
+
+
+def injection_threats(revealed: Revealed) -> list[Threat]:
+    """Injection phrasing in the revealed text, with spans in the original text."""
+    text = revealed.text
+    if not _TRIGGER.search(text):
+        return []
+    threats: list[Threat] = []
+    for pattern in _PATTERNS:
+        for match in pattern.regex.finditer(text):
+            severity = pattern.severity
+            if pattern.strong_group and _strong(match, pattern.strong_group):
+                severity = higher(severity)
+            if _quoted_discussion(text, match.start(), match.end()):
+                severity = "low"
+            start, end = revealed.span(match.start(), match.end())
+            threats.append(
+                Threat("prompt_injection", pattern.rule, severity, start, end, f"{pattern.what}: {match.group()!r}")
+            )
+    return threats
+
+
+def _strong(match: re.Match[str], groups: str) -> bool:
+    for name in groups.split("|"):
+        if name == "bracket":
+            if match.group().lstrip(" \t>*-").startswith(("[", "<", "#", "=")):
+                return True
+        elif match.groupdict().get(name):
+            return True
+    return False
+
+
+def _quoted_discussion(text: str, start: int, end: int) -> bool:
+    """The match is quoted (quotes or a code span around it) in a sentence that talks about attacks."""
+    before = text[max(0, start - 3) : start]
+    after = text[end : end + 40]
+    quoted = any(q in before for q in _QUOTES) and any(q in after for q in _QUOTES)
+    if not quoted:
+        return False
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 300)
+    sentence_end = min(
+        (i for i in (text.find(". ", end), text.find("\n", end), end + 300) if i != -1), default=end + 300
+    )
+    return bool(_META.search(text, max(0, sentence_start), sentence_end))

@@ -1,0 +1,143 @@
+"""Exfiltration through links: markdown images (fetched the moment they render), links and HTML images whose URL
+carries data to an external host — secrets, encoded blobs, long tokens, or template slots for the agent to fill.
+
+In sanitized text such a link is defanged: `hxxps://evil[.]example/r?[data removed]`, and an image no longer renders.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from lighthouse_mcp.validation.secrets import entropy, secret_threats
+from lighthouse_mcp.validation.threats import Threat, higher
+
+_MARKDOWN = re.compile(
+    r"(?P<image>!?)\[(?P<label>[^\]\n]{0,500})\]\(\s*<?(?P<url>[a-zA-Z][a-zA-Z0-9+.-]{0,15}:[^\s)>]{1,8000})"
+)
+_REFERENCE = re.compile(r"^[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>https?:[^\s>]{1,8000})", re.M)
+_HTML_IMAGE = re.compile(r"<img\b[^>]{0,1000}?\bsrc\s*=\s*[\"']?(?P<url>https?:[^\"'\s>]{1,8000})", re.I)
+_LOCAL_HOSTS = re.compile(
+    r"^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0|[\w-]+\.(?:local|localhost|internal))$"
+)
+_SENSITIVE_NAME = re.compile(
+    r"token|key|secret|pass|pwd|auth|session|cookie|cred|data|payload|content|env|leak|exfil|^[dcqx]$|^q?s$|^p$",
+    re.I,
+)
+# A slot the reader is meant to fill in: {data}, [SECRET], <conversation>, $TOKEN, %s.
+_TEMPLATE = re.compile(r"^(?:\{\{?[^}]{1,60}\}\}?|\[[A-Z_ ]{2,60}\]|<[^>]{2,60}>|\$\{?[A-Za-z_]{2,60}\}?|%s)$")
+_DATA_CHARS = re.compile(r"^[A-Za-z0-9+/=_.~-]+$")
+
+
+def link_threats(text: str) -> list[Threat]:
+    """Images and links in `text` that send data out."""
+    if "](" not in text and "<img" not in text.lower() and "]:" not in text:
+        return []
+    threats = []
+    for match in _MARKDOWN.finditer(text):
+        kind = "image" if match.group("image") else "link"
+        threat = _judge(kind, match.group("url"), match.start(), match.end() + _closing(text, match.end()))
+        if threat:
+            label = match.group("label")
+            threat.replacement = f"[{'image: ' if kind == 'image' else ''}{label}]({_defang(match.group('url'))})"
+            threats.append(threat)
+    for match in _REFERENCE.finditer(text):
+        threat = _judge("link", match.group("url"), match.start("url"), match.end("url"))
+        if threat:
+            threat.replacement = _defang(match.group("url"))
+            threats.append(threat)
+    for match in _HTML_IMAGE.finditer(text):
+        threat = _judge("image", match.group("url"), match.start("url"), match.end("url"))
+        if threat:
+            threat.replacement = _defang(match.group("url"))
+            threats.append(threat)
+    return threats
+
+
+def _closing(text: str, end: int) -> int:
+    """Include the `>)` that closes a markdown URL in the span."""
+    extra = 0
+    for char in ">)":
+        if text.startswith(char, end + extra):
+            extra += 1
+    return extra
+
+
+def _judge(kind: str, url: str, start: int, end: int) -> Threat | None:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host or _LOCAL_HOSTS.match(host):
+        return None
+    carried = _carried_data(parts.query, parts.path, parts.fragment)
+    if carried is None:
+        return None
+    how, secret = carried
+    severity = "high" if kind == "image" else "medium"
+    if secret:
+        severity = higher(severity)
+    rule = f"exfil.{'secret-in-url' if secret else kind}"
+    what = "an image, fetched as soon as it renders," if kind == "image" else "a link"
+    return Threat("exfiltration", rule, severity, start, end, f"{what} sends {how} to {host}")
+
+
+def _carried_data(query: str, path: str, fragment: str) -> tuple[str, bool] | None:
+    """What the URL carries, and whether it is a secret; None when it carries nothing worth sending."""
+    decoded = unquote(f"{path}?{query}#{fragment}")
+    if secret_threats(decoded):
+        return "a secret", True
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if _TEMPLATE.match(value.strip()):
+            return f"a slot to fill in ({name}={value})", False
+        if _looks_like_data(value, sensitive=bool(_SENSITIVE_NAME.search(name))):
+            return f"encoded data in the query parameter {name!r}", False
+    for segment in path.split("/"):
+        if len(segment) >= 32 and _looks_like_data(segment.rsplit(".", 1)[0], sensitive=False):
+            return "encoded data in the path", False
+    return None
+
+
+def _looks_like_data(value: str, *, sensitive: bool) -> bool:
+    """A value that is a blob rather than a word: long, encoded, or random-looking."""
+    value = value.strip()
+    if len(value) >= 200:
+        return True
+    if " " in value or not _DATA_CHARS.match(value):
+        return False
+    minimum = 8 if sensitive else 20
+    if len(value) < minimum:
+        return False
+    if _decodes_to_text(value):
+        return True
+    mixed = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]")) >= 2
+    return mixed and entropy(value) >= (2.8 if sensitive else 3.5)
+
+
+def _decodes_to_text(value: str) -> bool:
+    if len(value) < 16 or len(value) % 4 == 1:
+        return False
+    padded = value + "=" * (-len(value) % 4)
+    try:
+        raw = base64.b64decode(padded, altchars=b"-_" if "-" in value or "_" in value else None, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if len(raw) < 12:
+        return False
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in raw)
+    return printable / len(raw) > 0.9
+
+
+def _defang(url: str) -> str:
+    """A URL nobody will fetch by accident, without the data it carried."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "[link removed]"
+    scheme = parts.scheme.lower().replace("http", "hxxp")
+    host = (parts.netloc.rsplit("@", 1)[-1]).replace(".", "[.]")
+    path = parts.path if len(parts.path) < 32 or "/" not in parts.path[1:] else parts.path.rsplit("/", 1)[0] + "/…"
+    return f"{scheme}://{host}{path}" + ("?[data removed]" if parts.query or parts.fragment else "")

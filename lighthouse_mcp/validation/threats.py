@@ -1,0 +1,37 @@
+"""A threat found in scanned text: which category and rule, how severe, where, and what to show a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lighthouse_mcp.validation.packs import RISKS
+
+CATEGORIES = ("prompt_injection", "malicious_code", "secret", "exfiltration")
+SEVERITY_RANK = {r: i for i, r in enumerate(RISKS)}  # none < low < medium < high < critical
+
+
+@dataclass
+class Threat:
+    category: str
+    rule: str
+    severity: str  # low | medium | high | critical
+    start: int  # span in the scanned text, in code points, end exclusive
+    end: int
+    detail: str = ""  # what a person needs to see that the span does not show (decoded hidden text, the rule hit)
+    replacement: str | None = None  # what the span becomes in sanitized text; default [REDACTED:category]
+    excerpt: str = ""  # filled in by the scanner, with secrets masked
+    fingerprint: str = ""  # filled in by the scanner: keyed hash of rule and matched text
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK[self.severity]
+
+
+def higher(severity: str, steps: int = 1) -> str:
+    """`severity` raised by `steps`, at most critical."""
+    return RISKS[min(SEVERITY_RANK[severity] + steps, len(RISKS) - 1)]
+
+
+def lower(severity: str, steps: int = 1) -> str:
+    """`severity` lowered by `steps`, at least low."""
+    return RISKS[max(SEVERITY_RANK[severity] - steps, 1)]
