@@ -30,6 +30,7 @@ class ScanOut(TypedDict):
     risk: str
     categories: list[str]
     threats: list[ThreatOut]
+    threat_count: int
     suppressed: list[dict[str, str]]
     sanitized: str
     source: str | None

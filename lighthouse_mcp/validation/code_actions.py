@@ -148,6 +148,19 @@ _DESERIALIZERS = {
 _SHELL_PATHS = re.compile(r"^(/usr)?/bin/(ba|z|da|k|c|tc)?sh$|^(ba|z|da|k)?sh$|^cmd(\.exe)?$|^powershell")
 
 
+# Every name the reader acts on starts with one of these words; code with none of them does nothing it reports.
+_PYTHON_WORDS = frozenset(
+    name.split(".")[0]
+    for name in (*_SHELL_CALLS, *_DELETE_CALLS, *_DECODERS, *_NETWORK_CALLS, *_SEND_CALLS, *_DESERIALIZERS)
+) | {"eval", "exec", "compile", "__import__", "getattr", "importlib", "builtins", "open", "io", "unlink", "rmdir",
+     "Path", "PosixPath", "pathlib", "glob", "connect", "spawn", "fromhex"}  # fmt: skip
+
+
+def python_may_act(source: str) -> bool:
+    """Whether `source` mentions anything `python_actions` could report (a cheap test before parsing)."""
+    return any(word in source for word in _PYTHON_WORDS)
+
+
 def python_actions(source: str) -> list[Action] | None:
     """Actions of Python `source`; None when it is not valid Python."""
     try:

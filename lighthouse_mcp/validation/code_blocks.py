@@ -9,8 +9,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lighthouse_mcp.validation.code_actions import python_may_act
 from lighthouse_mcp.validation.facts import facts_from_code
 from lighthouse_mcp.validation.files import Context
+from lighthouse_mcp.validation.keywords import lowered, positions
 from lighthouse_mcp.validation.packs import PackSet
 from lighthouse_mcp.validation.threats import SEVERITY_RANK, Threat
 
@@ -25,7 +27,8 @@ _LANGUAGES = {
     **dict.fromkeys(("perl", "pl"), "perl"),
     **dict.fromkeys(("ruby", "rb"), "ruby"),
     **dict.fromkeys(("php",), "php"),
-    **dict.fromkeys(("", "text", "txt", "plain", "plaintext", "code"), "unknown"),
+    **dict.fromkeys(("", "code"), "unknown"),
+    **dict.fromkeys(("text", "txt", "plain", "plaintext", "output", "log", "json", "yaml", "toml", "diff"), "data"),
 }
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([\w+#.-]*)")
 _PROMPT = re.compile(r"^[ \t]*(?:\$|#|%|>|PS[^>\n]{0,40}>)[ \t]+(?=\S)")
@@ -38,6 +41,12 @@ _COMMAND_SIGNAL = re.compile(
     r"\bpowershell\b|\beval\s|__import__|\bos\.system\b|\bsubprocess\b|\bexec\(",
     re.I,
 )
+# Literals one of which every command signal contains (found fast, then the line is checked with the pattern).
+_SIGNAL_KEYS = (
+    "|", "curl", "wget", "iwr", "invoke-", "iex", "rm -", "base64", "/dev/tcp/", "nc -", "ncat", "mkfs", "dd if=",
+    ":()", "chmod", "python -c", "python3 -c", "python2 -c", "node -e", "perl -e", "powershell", "eval ",
+    "__import__", "os.system", "subprocess", "exec(",
+)  # fmt: skip
 _COMMAND_START = re.compile(
     r"(?:^|(?<=[\s:`'\"(]))(?:sudo\s+)?(?:curl|wget|rm|bash|sh|zsh|python[0-9.]*|node|perl|ruby|nc|ncat|powershell|"
     r"pwsh|iex|eval|dd|mkfs(?:\.\w+)?|chmod|find|base64|echo|printf|cat|tar|git|ssh|scp|bash|exec|import|"
@@ -48,6 +57,12 @@ _JS_HINT = re.compile(r"\brequire\(|\bconst\s+\w|\blet\s+\w|=>|\bfunction\s*\w*\
 # Where a sentence goes on after a command in it: "… | sh and you're done", "… | sh. Then …".
 _PROSE_END = re.compile(r"[.!?](?:\s|$)|\s(?:and|then|to|so|which|if|but|because|before|after|or\s+else)\s")
 _POWERSHELL_HINT = re.compile(r"\b(?:iex|Invoke-\w+|New-Object|DownloadString|Start-Process)\b", re.I)
+# Words before a command in a sentence that cite it as what not to do.
+_WARNED = re.compile(
+    r"\b(?:never|don'?t|do\s+not|avoid|shouldn'?t|should\s+not|must\s+not|mustn'?t|dangerous|destructive|"
+    r"careful|warning|beware|not\s+to)\b",
+    re.I,
+)
 MAX_PIECES = 200  # pieces of code judged per text; the rest are skipped (and said so)
 
 
@@ -119,21 +134,25 @@ def _fenced(language: str, body: str, start: int, end: int) -> Iterator[Piece]:
 def _prose(text: str, start: int, end: int) -> Iterator[Piece]:
     """Inline code spans and lines that carry a command signal, in prose between fences."""
     chunk = text[start:end]
-    if not _COMMAND_SIGNAL.search(chunk):
+    hits = positions(lowered(chunk), _SIGNAL_KEYS)
+    if not hits:
         return
     for match in _INLINE.finditer(chunk):
         if _COMMAND_SIGNAL.search(match.group(1)):
             yield from _guess(match.group(1), start + match.start(), start + match.end())
-    offset = start
-    for line in chunk.splitlines(keepends=True):
-        if len(line) <= 4000 and _COMMAND_SIGNAL.search(line):
-            body = _PROMPT.sub("", line, count=1).strip()
-            yield from _guess(body, offset, offset + len(line.rstrip("\r\n")))
-            # prose around a command: also try from each place a command could start
-            for begin in list(_COMMAND_START.finditer(body))[:3]:
-                if begin.start() > 0:
-                    yield from _guess(body[begin.start() :].rstrip(".;,`'\" "), offset, offset + len(line.rstrip()))
-        offset += len(line)
+    line_starts = sorted({chunk.rfind("\n", 0, hit) + 1 for hit in hits})
+    for line_start in line_starts:
+        line_end = chunk.find("\n", line_start)
+        line = chunk[line_start : line_end if line_end != -1 else len(chunk)].rstrip("\r")
+        if len(line) > 4000 or not _COMMAND_SIGNAL.search(line):
+            continue
+        offset = start + line_start
+        body = _PROMPT.sub("", line, count=1).strip()
+        yield from _guess(body, offset, offset + len(line))
+        # prose around a command: also try from each place a command could start
+        for begin in list(_COMMAND_START.finditer(body))[:3]:
+            if begin.start() > 0:
+                yield from _guess(body[begin.start() :].rstrip(".;,`'\" "), offset, offset + len(line))
 
 
 def _guess(source: str, start: int, end: int) -> Iterator[Piece]:
@@ -157,6 +176,8 @@ def code_threats(text: str, packs: PackSet, ctx: Context, *, max_bytes: int) -> 
         if key in judged or not piece.source.strip():
             continue
         judged.add(key)
+        if piece.language == "python" and not python_may_act(piece.source):
+            continue
         facts = facts_from_code(piece.language, piece.source, ctx, max_bytes=max_bytes)
         if piece.prose and "unparsed" in facts.problems:  # the sentence goes on after the command
             command = _PROSE_END.split(piece.source, maxsplit=1)[0]
@@ -166,10 +187,16 @@ def code_threats(text: str, packs: PackSet, ctx: Context, *, max_bytes: int) -> 
             severity = _severity(finding.decision, finding.risk)
             if severity is None:
                 continue
+            if piece.prose and _WARNED.search(text, _sentence_start(text, piece.start), piece.start + 1):
+                severity = "low"  # "never run `rm -rf /`": cited as what not to do
             if any(t.rule == finding.rule and t.start < piece.end and piece.start < t.end for t in threats):
                 continue  # the same command seen as an inline span and as part of its line
             threats.append(Threat("malicious_code", finding.rule, severity, piece.start, piece.end, finding.message))
     return threats
+
+
+def _sentence_start(text: str, position: int) -> int:
+    return max(text.rfind(". ", 0, position), text.rfind("\n", 0, position), position - 200, 0)
 
 
 def _severity(decision: str, risk: str) -> str | None:

@@ -10,9 +10,11 @@ at low severity.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lighthouse_mcp.validation.hidden import Revealed
+from lighthouse_mcp.validation.keywords import anchored, contains_any, lowered, positions
 from lighthouse_mcp.validation.threats import Threat, higher
 
 _STRONG_QUALIFIER = (
@@ -38,46 +40,103 @@ class _Pattern:
     regex: re.Pattern[str]
     severity: str
     what: str
+    keys: tuple[str, ...] | None  # lower-case words the pattern starts with (tried only there); None: whole text
+    gate: tuple[str, ...] = ()  # lower-case words of which one must occur for the pattern to be tried at all
     strong_group: str | None = None  # a named group that, when it matched, raises the severity one step
 
 
+_I = re.I
+_OVERRIDE = "asks to ignore earlier instructions"
+_DROP = "tells the reader to drop its instructions"
+_JAILBREAK = "a jailbreak persona"
+_ADDRESSED = "instructions addressed to the AI reading the text"
 _PATTERNS = (
     _Pattern(
         "injection.override",
         re.compile(
-            rf"\b(?:{_VERB})\s+(?:(?P<strong>{_STRONG_QUALIFIER})\s+|(?:{_WEAK_QUALIFIER})\s+){{0,4}}"
+            rf"(?:{_VERB})\s+(?:(?P<strong>{_STRONG_QUALIFIER})\s+|(?:{_WEAK_QUALIFIER})\s+){{0,4}}"
             rf"(?:(?P<noun>{_STRONG_NOUN})|{_WEAK_NOUN})\b",
-            re.I,
+            _I,
         ),
         "medium",
-        "asks to ignore earlier instructions",
+        _OVERRIDE,
+        keys=(
+            "ignor", "disregard", "forget", "overrid", "overrul", "bypass", "skip", "discard", "abandon", "drop",
+            "neglect", "set", "put", "pay", "do", "don", "stop", "no", "throw", "erase", "clear", "reset",
+        ),
         strong_group="strong|noun",
     ),
     _Pattern(
         "injection.override",
         re.compile(
-            r"\b(?:ignore|disregard|forget)\s+(?:everything|anything|all(?:\s+of\s+that)?|what)\s+"
-            r"(?:above|before|prior|previously|(?:you\s+(?:were|have\s+been)\s+)?(?:told|said|instructed))\b|"
-            r"\b(?:you\s+are|you'?re)\s+no\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|"
-            r"\b(?:new|updated|revised|real|actual|true)\s+instructions\s*(?::|follow\b|are\b)|"
-            r"\binstead,?\s+(?:you\s+(?:must|will|should)\s+)?(?:only\s+)?follow\s+(?:only\s+)?(?:the|these|my)\s+"
-            r"instructions\b|"
-            r"\b(?:must|will)\s+now\s+(?:only\s+)?follow\s+(?:only\s+)?(?:the\s+)?instructions\s+(?:in|from|below)\b",
-            re.I,
+            r"(?:ignore|disregard|forget)\s+(?:everything|anything|all(?:\s+of\s+that)?|what)\s+"
+            r"(?:above|before|prior|previously|(?:you\s+(?:were|have\s+been)\s+)?(?:told|said|instructed))\b",
+            _I,
         ),
         "high",
-        "tells the reader to drop its instructions",
+        _DROP,
+        keys=("ignore", "disregard", "forget"),
+    ),
+    _Pattern(
+        "injection.override",
+        re.compile(r"(?:you\s+are|you'?re)\s+no\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b", _I),
+        "high",
+        _DROP,
+        keys=("you",),
+        gate=("longer",),
+    ),
+    _Pattern(
+        "injection.override",
+        re.compile(r"(?:new|updated|revised|real|actual|true)\s+instructions\s*(?::|follow\b|are\b)", _I),
+        "high",
+        _DROP,
+        keys=("new", "updated", "revised", "real", "actual", "true"),
+        gate=("instructions",),
+    ),
+    _Pattern(
+        "injection.override",
+        re.compile(
+            r"instead,?\s+(?:you\s+(?:must|will|should)\s+)?(?:only\s+)?follow\s+(?:only\s+)?(?:the|these|my)\s+"
+            r"instructions\b",
+            _I,
+        ),
+        "high",
+        _DROP,
+        keys=("instead",),
+    ),
+    _Pattern(
+        "injection.override",
+        re.compile(
+            r"(?:must|will)\s+now\s+(?:only\s+)?follow\s+(?:only\s+)?(?:the\s+)?instructions\s+(?:in|from|below)\b",
+            _I,
+        ),
+        "high",
+        _DROP,
+        keys=("must", "will"),
+        gate=("instructions",),
     ),
     _Pattern(
         "injection.jailbreak",
         re.compile(
-            r"\byou\s+are\s+now\s+(?:in\s+)?(?:DAN|an?\s+unrestricted|unrestricted|unfiltered|jailbroken|"
-            r"developer\s+mode|free\s+(?:of|from))\b|\bdo\s+anything\s+now\b|\bdeveloper\s+mode\s+(?:enabled|on)\b|"
-            r"\bjailbreak(?:ed)?\s+mode\b|\bwithout\s+any\s+(?:ethical|moral|safety)\s+(?:guidelines|restrictions)\b",
-            re.I,
+            r"you\s+are\s+now\s+(?:in\s+)?(?:DAN|an?\s+unrestricted|unrestricted|unfiltered|jailbroken|"
+            r"developer\s+mode|free\s+(?:of|from))\b",
+            _I,
         ),
         "high",
-        "a jailbreak persona",
+        _JAILBREAK,
+        keys=("you",),
+        gate=("now",),
+    ),
+    _Pattern(
+        "injection.jailbreak",
+        re.compile(
+            r"(?:do\s+anything\s+now|developer\s+mode\s+(?:enabled|on)|jailbreak(?:ed)?\s+mode|"
+            r"without\s+any\s+(?:ethical|moral|safety)\s+(?:guidelines|restrictions))\b",
+            _I,
+        ),
+        "high",
+        _JAILBREAK,
+        keys=("do", "developer", "jailbreak", "without"),
     ),
     _Pattern(
         "injection.role-marker",
@@ -85,10 +144,12 @@ _PATTERNS = (
             r"^[ \t>*#=\[<(-]*(?:system|developer|admin(?:istrator)?|root|assistant|human|user)"
             r"(?:[ \t]+(?P<strong>override|message|prompt|instructions?|note|update|notice|command|directive|alert))?"
             r"[ \t]*(?:#+|\]|>|\)|\*\*|:|=+)",
-            re.I | re.M,
+            _I | re.M,
         ),
         "low",
         "a fake role or system marker",
+        keys=None,
+        gate=("system", "developer", "admin", "root", "assistant", "human", "user"),
         strong_group="strong|bracket",
     ),
     _Pattern(
@@ -101,75 +162,103 @@ _PATTERNS = (
         ),
         "high",
         "a chat-template token that could end or start a message",
+        keys=None,
+        gate=("<", "[inst]", "[/inst]"),
     ),
     _Pattern(
         "injection.addressed-to-ai",
         re.compile(
-            r"\b(?:note|message|instructions?|attention|notice|reminder|important|hey|dear|directive)\s*(?:to|for|,)?"
+            r"(?:note|message|instructions?|attention|notice|reminder|important|hey|dear|directive)\s*(?:to|for|,)?"
             r"\s+(?:any\s+|all\s+|the\s+)?(?:AI|A\.I\.|LLMs?|large\s+language\s+models?|language\s+models?|"
             r"assistants?|agents?|chatbots?|copilots?|claude|chatgpt|gpt|gemini|models?)\b(?!\s+(?:developers?|"
-            r"engineers?|researchers?|teams?|companies|products?|vendors?))|"
-            r"\bif\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant|agent|bot)\b(?!\s+(?:developer|"
-            r"engineer|researcher|company|startup|team|product|enthusiast))|"
-            r"\b(?:AI|LLM)\s+(?:assistants?|agents?|models?)\s+(?:reading|processing|parsing|summari[sz]ing|"
-            r"(?:that|who)\s+reads?)\s+this\b",
-            re.I,
+            r"engineers?|researchers?|teams?|companies|products?|vendors?))",
+            _I,
         ),
         "medium",
-        "instructions addressed to the AI reading the text",
+        _ADDRESSED,
+        keys=("note", "message", "instruction", "attention", "notice", "reminder", "important", "hey", "dear",
+              "directive"),
+    ),
+    _Pattern(
+        "injection.addressed-to-ai",
+        re.compile(
+            r"if\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant|agent|bot)\b(?!\s+(?:developer|"
+            r"engineer|researcher|company|startup|team|product|enthusiast))",
+            _I,
+        ),
+        "medium",
+        _ADDRESSED,
+        keys=("if",),
+    ),
+    _Pattern(
+        "injection.addressed-to-ai",
+        re.compile(
+            r"(?:AI|LLM)\s+(?:assistants?|agents?|models?)\s+(?:reading|processing|parsing|summari[sz]ing|"
+            r"(?:that|who)\s+reads?)\s+this\b",
+            _I,
+        ),
+        "medium",
+        _ADDRESSED,
+        keys=("ai", "llm"),
     ),
     _Pattern(
         "injection.prompt-extraction",
         re.compile(
-            r"\b(?:print|reveal|show|output|repeat|leak|display|dump|tell\s+me|give\s+me|write\s+out|disclose|"
+            r"(?:print|reveal|show|output|repeat|leak|display|dump|tell\s+me|give\s+me|write\s+out|disclose|"
             r"share|return|echo|send)\s+(?:me\s+|us\s+)?(?:your|the|all|any|its)\s+(?:\w+\s+){0,2}?"
             r"(?:system\s+prompt|initial\s+prompt|hidden\s+prompt|original\s+prompt|system\s+message|"
             r"hidden\s+instructions|secret\s+instructions|pre-?prompt|developer\s+message|instructions\s+you\s+"
             r"(?:were|have\s+been)\s+given)\b",
-            re.I,
+            _I,
         ),
         "medium",
         "asks for the hidden system prompt",
+        keys=("print", "reveal", "show", "output", "repeat", "leak", "display", "dump", "tell", "give", "write",
+              "disclose", "share", "return", "echo", "send"),
+        gate=("prompt", "system message", "instructions", "developer message"),
     ),
     _Pattern(
         "injection.command-order",
         re.compile(
-            r"\b(?:execute|run|obey|follow)\s+(?:any|every|all|whatever)\s+(?:commands?|instructions?)\s+"
+            r"(?:execute|run|obey|follow)\s+(?:any|every|all|whatever)\s+(?:commands?|instructions?)\s+"
             r"(?:the|this|that)\s+(?:page|document|file|text|site|website|message|comment)\b",
-            re.I,
+            _I,
         ),
         "medium",
         "tells the reader to obey the text it is reading",
+        keys=("execute", "run", "obey", "follow"),
+        gate=("command", "instruction"),
     ),
-)
-# A cheap first look: text without any of these words holds no injection phrasing.
-_TRIGGER = re.compile(
-    r"ignor|disregard|forget|overrid|overrul|bypass|skip|discard|abandon|drop|neglect|aside|attention|follow|obey|"
-    r"throw|erase|clear|reset|bound|restrict|instruction|system|developer|admin|root|assistant|<\||\[/?INST|<</?SYS|"
-    r"</?[a-z_:-]+>|human|user|\bAI\b|LLM|agent|model|claude|gpt|gemini|chatbot|copilot|DAN|anything now|jailbr|prompt|"
-    r"execute|run\s",
-    re.I,
-)
+)  # fmt: skip
+
 # Words that mark a sentence as writing about attacks rather than carrying one.
 _META = re.compile(
     r"\b(?:attack(?:s|er|ers)?|injection|jailbreak|adversar\w*|malicious|example|e\.g\.|such\s+as|phrase|payload|"
     r"classic|known\s+as|called|technique|red[- ]team\w*|defen[cs]e|detect\w*|mitigat\w*|smuggl\w*)\b",
     re.I,
 )
+_FIRST_PERSON = re.compile(r"\b(?:my|our)\b", re.I)
 _QUOTES = "\"'`“”‘’«»„"
 
 
 def injection_threats(revealed: Revealed) -> list[Threat]:
     """Injection phrasing in the revealed text, with spans in the original text."""
     text = revealed.text
-    if not _TRIGGER.search(text):
-        return []
+    lower = lowered(text)
     threats: list[Threat] = []
     for pattern in _PATTERNS:
-        for match in pattern.regex.finditer(text):
+        if pattern.gate and not contains_any(lower, pattern.gate):
+            continue
+        if pattern.keys is None:
+            matches: Iterable[re.Match[str]] = pattern.regex.finditer(text)
+        else:
+            matches = anchored(pattern.regex, text, positions(lower, pattern.keys, word_start=True))
+        for match in matches:
             severity = pattern.severity
             if pattern.strong_group and _strong(match, pattern.strong_group):
                 severity = higher(severity)
+            if "noun" in pattern.regex.groupindex and not match["noun"] and _FIRST_PERSON.search(match.group()):
+                severity = "low"  # "ignore my previous message": a person correcting themselves
             if _quoted_discussion(text, match.start(), match.end()):
                 severity = "low"
             start, end = revealed.span(match.start(), match.end())

@@ -14,11 +14,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from lighthouse_mcp.validation.secrets import entropy, secret_threats
 from lighthouse_mcp.validation.threats import Threat, higher
 
-_MARKDOWN = re.compile(
-    r"(?P<image>!?)\[(?P<label>[^\]\n]{0,500})\]\(\s*<?(?P<url>[a-zA-Z][a-zA-Z0-9+.-]{0,15}:[^\s)>]{1,8000})"
-)
+_LABEL = re.compile(r"[^\[\]\n]{0,500}")
+_URL = re.compile(r"\s*<?(?P<url>[a-zA-Z][a-zA-Z0-9+.-]{0,15}:[^\s)>]{1,8000})")
 _REFERENCE = re.compile(r"^[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>https?:[^\s>]{1,8000})", re.M)
-_HTML_IMAGE = re.compile(r"<img\b[^>]{0,1000}?\bsrc\s*=\s*[\"']?(?P<url>https?:[^\"'\s>]{1,8000})", re.I)
+_HTML_IMAGE = re.compile(r"<img\b[^<>]{0,1000}?\bsrc\s*=\s*[\"']?(?P<url>https?:[^\"'\s>]{1,8000})", re.I)
 _LOCAL_HOSTS = re.compile(
     r"^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0|[\w-]+\.(?:local|localhost|internal))$"
 )
@@ -33,21 +32,44 @@ _DATA_CHARS = re.compile(r"^[A-Za-z0-9+/=_.~-]+$")
 
 def link_threats(text: str) -> list[Threat]:
     """Images and links in `text` that send data out."""
-    if "](" not in text and "<img" not in text.lower() and "]:" not in text:
+    has_image = "<img" in text.lower()
+    if "](" not in text and "]:" not in text and not has_image:
         return []
     threats = []
-    for match in _MARKDOWN.finditer(text):
-        kind = "image" if match.group("image") else "link"
-        threat = _judge(kind, match.group("url"), match.start(), match.end() + _closing(text, match.end()))
+    for label_start, label_end, url, end in _markdown_links(text):
+        kind = "image" if label_start and text[label_start - 1] == "!" else "link"
+        start = label_start - 1 if kind == "image" else label_start
+        threat = _judge(kind, url, start, end + _closing(text, end))
         if threat:
-            label = match.group("label")
-            threat.replacement = f"[{'image: ' if kind == 'image' else ''}{label}]({_defang(match.group('url'))})"
+            label = text[label_start + 1 : label_end]
+            threat.replacement = f"[{'image: ' if kind == 'image' else ''}{label}]({_defang(url)})"
             threats.append(threat)
+    if "]:" not in text:
+        return threats + (_html_images(text) if has_image else [])
     for match in _REFERENCE.finditer(text):
         threat = _judge("link", match.group("url"), match.start("url"), match.end("url"))
         if threat:
             threat.replacement = _defang(match.group("url"))
             threats.append(threat)
+    return threats + (_html_images(text) if has_image else [])
+
+
+def _markdown_links(text: str) -> list[tuple[int, int, str, int]]:
+    """`[label](url)`: (position of `[`, position of `]`, url, end of url), found from each `](`."""
+    found = []
+    position = text.find("](")
+    while position != -1:
+        label_start = text.rfind("[", max(0, position - 501), position)
+        if label_start != -1 and _LABEL.fullmatch(text, label_start + 1, position):
+            url = _URL.match(text, position + 2)
+            if url:
+                found.append((label_start, position, url.group("url"), url.end()))
+        position = text.find("](", position + 2)
+    return found
+
+
+def _html_images(text: str) -> list[Threat]:
+    threats = []
     for match in _HTML_IMAGE.finditer(text):
         threat = _judge("image", match.group("url"), match.start("url"), match.end("url"))
         if threat:
@@ -87,6 +109,8 @@ def _judge(kind: str, url: str, start: int, end: int) -> Threat | None:
 
 def _carried_data(query: str, path: str, fragment: str) -> tuple[str, bool] | None:
     """What the URL carries, and whether it is a secret; None when it carries nothing worth sending."""
+    if not query and not fragment and all(len(segment) < 16 for segment in path.split("/")):
+        return None  # a plain address: nothing in it is long enough to be data
     decoded = unquote(f"{path}?{query}#{fragment}")
     if secret_threats(decoded):
         return "a secret", True
@@ -139,5 +163,5 @@ def _defang(url: str) -> str:
         return "[link removed]"
     scheme = parts.scheme.lower().replace("http", "hxxp")
     host = (parts.netloc.rsplit("@", 1)[-1]).replace(".", "[.]")
-    path = parts.path if len(parts.path) < 32 or "/" not in parts.path[1:] else parts.path.rsplit("/", 1)[0] + "/…"
+    path = parts.path if _carried_data("", parts.path, "") is None else "/…"
     return f"{scheme}://{host}{path}" + ("?[data removed]" if parts.query or parts.fragment else "")

@@ -9,6 +9,7 @@ the secret values.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import time
@@ -30,6 +31,7 @@ from lighthouse_mcp.validation.threats import SEVERITY_RANK, Threat
 
 DEFAULT_FINGERPRINT_KEY = b"lighthouse-finding"
 EXCERPT_CHARS = 160
+EVENT_THREATS = 100  # threats kept in a response.scanned event (the most severe); the count is kept too
 MAX_SOURCE = 200
 
 
@@ -48,11 +50,13 @@ class ScanResult:
     def categories(self) -> list[str]:
         return sorted({t.category for t in self.threats if t.rank >= SEVERITY_RANK["medium"]})
 
-    def to_json(self, *, sanitized: bool = True) -> dict[str, Any]:
+    def to_json(self, *, sanitized: bool = True, max_threats: int = 1000) -> dict[str, Any]:
+        """The result as JSON; at most `max_threats` threats (the most severe), with the total in threat_count."""
         out: dict[str, Any] = {
             "risk": self.risk,
             "categories": self.categories,
-            "threats": [threat_json(t) for t in self.threats],
+            "threats": [threat_json(t) for t in self.threats[:max_threats]],
+            "threat_count": len(self.threats),
             "suppressed": [
                 {"rule": t.rule, "fingerprint": t.fingerprint, "reason": s.reason} for t, s in self.suppressed
             ],
@@ -122,7 +126,7 @@ class Scanner:
                 "scan it in parts or raise the limit"
             )
         threats = find_threats(text, packs, self.ctx, max_code_bytes=self.max_code_bytes)
-        secrets = [(t.start, t.end) for t in threats if t.category == "secret"]
+        secrets = sorted((t.start, t.end) for t in threats if t.category == "secret")
         for threat in threats:
             threat.fingerprint = self.fingerprint(threat.rule, text[threat.start : threat.end])
             threat.excerpt = _excerpt(text, threat, secrets)
@@ -172,11 +176,18 @@ def find_threats(text: str, packs: PackSet, ctx: Context, *, max_code_bytes: int
 
 
 def _distinct(threats: list[Threat]) -> list[Threat]:
-    """One threat per rule and place: where two patterns of a rule overlap, the more severe (then longer) one."""
+    """One threat per rule and place: where findings of a rule overlap, the more severe (then longer) one."""
     kept: list[Threat] = []
-    for threat in sorted(threats, key=lambda t: (-t.rank, t.start - t.end)):
-        if not any(k.rule == threat.rule and k.start < threat.end and threat.start < k.end for k in kept):
-            kept.append(threat)
+    cluster_end = -1
+    for threat in sorted(threats, key=lambda t: (t.rule, t.start)):
+        last = kept[-1] if kept else None
+        if last is not None and last.rule == threat.rule and threat.start < cluster_end:
+            cluster_end = max(cluster_end, threat.end)
+            if (threat.rank, threat.end - threat.start) > (last.rank, last.end - last.start):
+                kept[-1] = threat
+            continue
+        kept.append(threat)
+        cluster_end = threat.end
     return sorted(kept, key=lambda t: t.start)
 
 
@@ -195,9 +206,10 @@ def sanitize(text: str, threats: list[Threat]) -> str:
     def flush() -> None:
         if not current:
             return
-        if len(current) == 1:
-            only = current[0]
-            out.append(only.replacement if only.replacement is not None else f"[REDACTED:{only.category}]")
+        outer = current[0]
+        if len(current) == 1 or (outer.category == "exfiltration" and outer.end == current_end):
+            # a defanged link already drops the data (and any secret) it carried
+            out.append(outer.replacement if outer.replacement is not None else f"[REDACTED:{outer.category}]")
         else:
             worst = max(current, key=lambda t: t.rank)
             out.append(f"[REDACTED:{worst.category}]")
@@ -234,8 +246,11 @@ def _excerpt(text: str, threat: Threat, secrets: list[tuple[int, int]]) -> str:
         end = min(line_end if line_end != -1 else len(text), end + 20)
     pieces = []
     position = start
-    for s_start, s_end in secrets:
-        if s_end <= start or s_start >= end:
+    first = max(bisect.bisect_left(secrets, (start, start)) - 1, 0)  # secrets are sorted and do not overlap
+    for s_start, s_end in secrets[first:]:
+        if s_start >= end:
+            break
+        if s_end <= start:
             continue
         pieces.append(text[position : max(position, s_start)])
         pieces.append("[REDACTED:secret]")
@@ -251,7 +266,7 @@ def scan_event(
     result: ScanResult, *, agent: str | None, session: str | None, tool: str | None = None, aggregate: str | None = None
 ) -> NewEvent:
     """`response.scanned`: what was scanned (size and hash), the risk and each threat with its masked excerpt."""
-    payload = result.to_json(sanitized=False)
+    payload = result.to_json(sanitized=False, max_threats=EVENT_THREATS)
     if tool:
         payload["tool"] = tool
     return NewEvent("response.scanned", payload, agent=agent, session=session, aggregate=aggregate)

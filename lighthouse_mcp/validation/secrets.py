@@ -7,138 +7,155 @@ Placeholders and documented example values (`<your-key-here>`, `xxxx`, `changeme
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
+from lighthouse_mcp.validation.keywords import anchored, lowered, positions
 from lighthouse_mcp.validation.threats import Threat
 
 
 @dataclass(frozen=True)
 class _Format:
     rule: str
-    regex: re.Pattern[str]
+    regex: re.Pattern[str]  # matched where a key occurs (after walking back over `back` characters)
     severity: str
     what: str
+    keys: tuple[str, ...]  # literals the secret starts with (or contains, with `back`)
+    lower: bool = False  # keys are looked for in the lower-cased text
+    back: str = ""  # characters to walk back over from a key to where the match starts
+    boundary: str = "\\w-"  # a match may not start right after one of these characters
     group: int = 0  # the group holding the secret value
 
 
+_SCHEME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-"
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+_ASSIGNMENT_KEYS = (
+    "secret",
+    "token",
+    "api_key",
+    "api-key",
+    "apikey",
+    "passw",
+    "pwd",
+    "access_key",
+    "access-key",
+    "private_key",
+    "private-key",
+    "auth_key",
+    "auth-key",
+    "credential",
+    "signing_key",
+    "signing-key",
+)
 _FORMATS = (
     _Format(
         "secret.private-key",
         re.compile(
-            r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,20000}?"
-            r"(?:-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|$(?![\s\S]))"
+            r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.]|-(?!----)){0,20000}"
+            r"(?:-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----)?"
         ),
-        "critical",
-        "a private key",
+        "critical", "a private key", keys=("-----BEGIN ",), boundary="",
     ),
     _Format(
-        "secret.anthropic-key",
-        re.compile(r"\bsk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{20,}"),
-        "critical",
-        "an Anthropic API key",
+        "secret.anthropic-key", re.compile(r"sk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{20,}"),
+        "critical", "an Anthropic API key", keys=("sk-ant-",),
     ),
     _Format(
         "secret.openai-key",
-        re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?(?!ant-)[A-Za-z0-9_-]{20,}(?:T3BlbkFJ[A-Za-z0-9_-]{20,})?"),
-        "critical",
-        "an OpenAI API key",
+        re.compile(r"sk-(?:proj-|svcacct-|admin-)?(?!ant-)[A-Za-z0-9_-]{20,}"),
+        "critical", "an OpenAI API key", keys=("sk-",),
     ),
     _Format(
-        "secret.aws-access-key",
-        re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[0-9A-Z]{16}\b"),
-        "high",
-        "an AWS access key id",
+        "secret.aws-access-key", re.compile(r"(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[0-9A-Z]{16}\b"),
+        "high", "an AWS access key id", keys=("AKIA", "ASIA", "ABIA", "ACCA", "AROA", "AIDA"), boundary="\\w",
     ),
     _Format(
         "secret.aws-secret-key",
         re.compile(
-            r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*(?::|=|:=|=>)\s*[\"']?"
-            r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
+            r"(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?[ \t]{0,8}(?::|=|:=|=>)[ \t]{0,8}[\"']?"
+            r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])",
+            re.I,
         ),
-        "critical",
-        "an AWS secret access key",
-        group=1,
+        "critical", "an AWS secret access key", keys=("aws", "secret"), lower=True, boundary="a-zA-Z0-9", group=1,
     ),
     _Format(
-        "secret.github-token",
-        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
-        "high",
-        "a GitHub token",
+        "secret.github-token", re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
+        "high", "a GitHub token", keys=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
     _Format(
-        "secret.gitlab-token",
-        re.compile(r"\bgl(?:pat|ptt|dt|rt|cbt|oas)-[A-Za-z0-9_-]{20,}"),
-        "high",
-        "a GitLab token",
+        "secret.gitlab-token", re.compile(r"gl(?:pat|ptt|dt|rt|cbt|oas)-[A-Za-z0-9_-]{20,}"),
+        "high", "a GitLab token", keys=("glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "gloas-"),
     ),
     _Format(
-        "secret.slack-webhook",
-        re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,}"),
-        "high",
-        "a Slack webhook URL",
+        "secret.slack-webhook", re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[\w/-]{20,}"),
+        "high", "a Slack webhook URL", keys=("https://hooks.slack.com/",), boundary="",
     ),
-    _Format("secret.slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), "high", "a Slack token"),
     _Format(
-        "secret.stripe-key", re.compile(r"\b(?:sk|rk)_live_[A-Za-z0-9]{16,}"), "critical", "a Stripe live secret key"
+        "secret.slack-token", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}"),
+        "high", "a Slack token", keys=("xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"),
     ),
-    _Format("secret.stripe-key", re.compile(r"\b(?:sk|rk)_test_[A-Za-z0-9]{16,}"), "medium", "a Stripe test key"),
-    _Format("secret.google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "high", "a Google API key"),
     _Format(
-        "secret.google-oauth-token", re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}"), "high", "a Google OAuth access token"
+        "secret.stripe-key", re.compile(r"(?:sk|rk)_live_[A-Za-z0-9]{16,}"),
+        "critical", "a Stripe live secret key", keys=("sk_live_", "rk_live_"),
     ),
-    _Format("secret.npm-token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), "high", "an npm access token"),
     _Format(
-        "secret.jwt",
-        re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        "high",
-        "a JSON Web Token",
+        "secret.stripe-key", re.compile(r"(?:sk|rk)_test_[A-Za-z0-9]{16,}"),
+        "medium", "a Stripe test key", keys=("sk_test_", "rk_test_"),
+    ),
+    _Format(
+        "secret.google-api-key", re.compile(r"AIza[0-9A-Za-z_-]{35}(?![\w-])"),
+        "high", "a Google API key", keys=("AIza",),
+    ),
+    _Format(
+        "secret.google-oauth-token", re.compile(r"ya29\.[0-9A-Za-z_-]{20,}"),
+        "high", "a Google OAuth access token", keys=("ya29.",),
+    ),
+    _Format(
+        "secret.npm-token", re.compile(r"npm_[A-Za-z0-9]{36}\b"), "high", "an npm access token", keys=("npm_",),
+    ),
+    _Format(
+        "secret.jwt", re.compile(r"eyJ[A-Za-z0-9_-]{8,}+\.eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}"),
+        "high", "a JSON Web Token", keys=("eyJ",),
     ),
     _Format(
         "secret.connection-string",
         re.compile(
-            r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|"
-            r"ftps?|sftp|smtps?|ldaps?|https?)://[^\s:/@'\"]{1,256}:([^\s@/'\"]{1,256})@[A-Za-z0-9.-]+"
+            r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|"
+            r"ftps?|sftp|smtps?|ldaps?|https?)://[^\s:/@'\"]{1,256}:([^\s@/'\"]{1,256})@[A-Za-z0-9.-]+",
+            re.I,
         ),
-        "high",
-        "a password in a connection string",
+        "high", "a password in a connection string", keys=("://",), back=_SCHEME_CHARS, boundary="a-zA-Z0-9",
         group=1,
     ),
     _Format(
         "secret.password-hash",
         re.compile(
-            r"(?<![\w$])(?:\$(?:1|5|6)\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86}|"
-            r"\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|\$y\$[./A-Za-z0-9]{1,32}\$[./A-Za-z0-9]{1,64}\$[./A-Za-z0-9]{43})"
+            r"\$(?:(?:1|5|6)\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86}|"
+            r"2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|y\$[./A-Za-z0-9]{1,32}\$[./A-Za-z0-9]{1,64}\$[./A-Za-z0-9]{43})"
         ),
-        "high",
-        "a password hash (crackable offline)",
+        "high", "a password hash (crackable offline)",
+        keys=("$1$", "$5$", "$6$", "$2$", "$2a$", "$2b$", "$2x$", "$2y$", "$y$"), boundary="\\w$",
     ),
     _Format(
-        "secret.bearer-token",
-        re.compile(r"\b[Bb]earer\s+([A-Za-z0-9._~+/-]{20,}=*)"),
-        "high",
-        "a bearer token",
-        group=1,
+        "secret.bearer-token", re.compile(r"bearer\s+([A-Za-z0-9._~+/-]{20,}=*)", re.I),
+        "high", "a bearer token", keys=("bearer",), lower=True, boundary="\\w", group=1,
     ),
     _Format(
         "secret.assignment",
         re.compile(
-            r"(?i:\b[\w.-]{0,40}?(?:secret|token|api[_-]?key|apikey|passw(?:or)?d|passwd|pwd|access[_-]?key|"
-            r"private[_-]?key|auth[_-]?key|credentials?|client[_-]?secret|signing[_-]?key)[\w.-]{0,20})"
-            r"[\"']?[ \t]*(?::|=|:=|=>)[ \t]*[\"']?([^\s\"',;`)}\]]{8,256})"
+            r"[\w.-]{0,40}?(?:secret|token|api[_-]?key|apikey|passw(?:or)?d|passwd|pwd|access[_-]?key|"
+            r"private[_-]?key|auth[_-]?key|credentials?|client[_-]?secret|signing[_-]?key)[\w.-]{0,20}"
+            r"[\"']?[ \t]{0,8}(?::|=|:=|=>)[ \t]{0,8}[\"']?([^\s\"',;`)}\]]{8,256})",
+            re.I,
         ),
-        "high",
-        "a secret assigned to a name that says so",
-        group=1,
+        "high", "a secret assigned to a name that says so", keys=_ASSIGNMENT_KEYS, lower=True, back=_NAME_CHARS,
+        boundary="", group=1,
     ),
-)
-_TRIGGER = re.compile(
-    r"PRIVATE KEY|sk-|AKIA|ASIA|ABIA|ACCA|AROA|AIDA|secret|gh[pousr]_|github_pat_|gl(?:pat|ptt|dt|rt|cbt|oas)-|"
-    r"hooks\.slack|xox|_live_|_test_|AIza|ya29\.|npm_|eyJ|://|\$[1256y]|bearer|token|key|passw|pwd|credential",
-    re.I,
-)
+)  # fmt: skip
+_BOUNDARY = {f.boundary: re.compile(f"[{f.boundary}]") for f in _FORMATS if f.boundary}
 _PLACEHOLDER = re.compile(
     r"^(?:<[^>]*>|\[[^\]]*\]|\{\{?[^}]*\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_(][^%]*%?s?|:[a-z_]+)$|"
     r"example|xxxx|\*\*\*\*|\.\.\.|…|placeholder|changeme|change[_-]?me|dummy|redacted|your[_-]|my[_-]?(?:secret|"
@@ -155,21 +172,41 @@ _REFERENCE = re.compile(
 
 def secret_threats(text: str) -> list[Threat]:
     """Every secret in `text`, each once: a provider format wins over the generic rules for the same span."""
-    if not _TRIGGER.search(text):
-        return []
+    lower: str | None = None
     threats: list[Threat] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # spans found so far, sorted and not overlapping
     for fmt in _FORMATS:
-        for match in fmt.regex.finditer(text):
+        if fmt.lower:
+            lower = lowered(text) if lower is None else lower
+        hits = positions(lower if fmt.lower and lower is not None else text, fmt.keys)
+        if not hits:
+            continue
+        for match in anchored(fmt.regex, text, _starts(text, fmt, hits)):
             start, end = match.span(fmt.group)
-            value = match.group(fmt.group)
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            index = bisect.bisect_left(taken, (start, end))
+            if (index and taken[index - 1][1] > start) or (index < len(taken) and taken[index][0] < end):
                 continue
-            if not _is_secret(fmt.rule, value):
+            if not _is_secret(fmt.rule, match.group(fmt.group)):
                 continue
-            taken.append((start, end))
+            taken.insert(index, (start, end))
             threats.append(Threat("secret", fmt.rule, fmt.severity, start, end, fmt.what, "[REDACTED:secret]"))
     return threats
+
+
+def _starts(text: str, fmt: _Format, hits: list[int]) -> list[int]:
+    """Where matches may begin: at each key (or walked back from it), not right after a boundary character."""
+    starts: list[int] = []
+    for hit in hits:
+        start = hit
+        if fmt.back:
+            floor = max(0, hit - 40)
+            while start > floor and text[start - 1] in fmt.back:
+                start -= 1
+        if fmt.boundary and start > 0 and _BOUNDARY[fmt.boundary].match(text, start - 1):
+            continue
+        if not starts or starts[-1] != start:
+            starts.append(start)
+    return sorted(set(starts))
 
 
 def _is_secret(rule: str, value: str) -> bool:
@@ -191,10 +228,19 @@ def _random_looking(value: str) -> bool:
         return False
     if re.fullmatch(r"[\w.-]+\.(?:py|js|ts|json|yaml|yml|toml|txt|md|pem|key|crt|env|cfg|ini|sh)", value):
         return False  # a file name
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I) or _path_like(value):
+        return False  # a URL or a path names where something is
     if re.fullmatch(r"[a-z]+(?:[_.-][a-z]+)+", value) or re.fullmatch(r"[A-Z]+(?:_[A-Z0-9]+)+", value):
         return False  # snake_case, dotted.names, CONSTANT_NAMES
     classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
     return classes >= 2 and entropy(value) >= 3.0
+
+
+def _path_like(value: str) -> bool:
+    segments = value.strip("/").split("/")
+    return len(segments) >= 2 and all(
+        re.fullmatch(r"[A-Za-z_.~-]{1,40}|[\w-]{1,40}\.\w{1,5}", segment) for segment in segments
+    )
 
 
 def entropy(value: str) -> float:
