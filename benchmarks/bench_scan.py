@@ -12,9 +12,11 @@ exfiltration image and a malicious code block. Every code block is parsed and ju
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -115,7 +117,7 @@ def measure(scanner: Scanner, text: str, rounds: int) -> tuple[float, float, str
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))], result.risk
 
 
-ADVERSARIAL = {
+ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "repeated override verbs": lambda n: "ignore previous the all any " * (n // 28),
     "unclosed private-key headers": lambda n: "-----BEGIN PRIVATE KEY-----" * (n // 27),
     "open brackets": lambda n: "[" * n,
@@ -129,7 +131,7 @@ ADVERSARIAL = {
     "look-alike words": lambda n: "\u0430a " * (n // 3),
     "one huge URL": lambda n: "![x](https://e.example/?" + "a=b&" * (n // 4) + ")",
     "many access keys": lambda n: "AKIAZ3MPLQ7RT5VW2XYB " * (n // 21),
-    "random bytes as Latin-1": lambda n: __import__("random").Random(1).randbytes(n).decode("latin-1"),
+    "random bytes as Latin-1": lambda n: random.Random(1).randbytes(n).decode("latin-1"),
 }
 
 

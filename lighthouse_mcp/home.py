@@ -200,6 +200,8 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 HOOK_MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|mcp__.*"
+# After a tool ran: the same, plus the tools whose output is scanned.
+POST_HOOK_MATCHER = "Bash|BashOutput|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|WebSearch|Grep|Task|mcp__.*"
 
 
 def hook_command(home: ProjectHome, python: str | None = None) -> str:
@@ -209,7 +211,9 @@ def hook_command(home: ProjectHome, python: str | None = None) -> str:
     return f"{shlex.quote(python or sys.executable)} -m lighthouse_mcp --home {shlex.quote(str(home.path))} hook"
 
 
-def merge_claude_settings(path: Path, command: str, *, matcher: str = HOOK_MATCHER) -> bool:
+def merge_claude_settings(
+    path: Path, command: str, *, matcher: str = HOOK_MATCHER, post_matcher: str = POST_HOOK_MATCHER
+) -> bool:
     """Add PreToolUse and PostToolUse command hooks running `command` to a Claude Code settings file, keeping every
     other setting and hook. Returns True when the file changed."""
     document: dict[str, Any] = {}
@@ -239,7 +243,8 @@ def merge_claude_settings(path: Path, command: str, *, matcher: str = HOOK_MATCH
             for g in groups
         )
         if not present:
-            groups.append({"matcher": matcher, "hooks": [{"type": "command", "command": command, "timeout": 30}]})
+            event_matcher = matcher if event == "PreToolUse" else post_matcher
+            groups.append({"matcher": event_matcher, "hooks": [{"type": "command", "command": command, "timeout": 30}]})
             changed = True
     if changed:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ _COMMAND_START = re.compile(
 _PYTHON_HINT = re.compile(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w+\(|class\s+\w+[:(]|print\()", re.M)
 _JS_HINT = re.compile(r"\brequire\(|\bconst\s+\w|\blet\s+\w|=>|\bfunction\s*\w*\(|\bimport\s+.+\s+from\s+['\"]")
 # Where a sentence goes on after a command in it: "… | sh and you're done", "… | sh. Then …".
-_PROSE_END = re.compile(r"[.!?](?:\s|$)|\s(?:and|then|to|so|which|if|but|because|before|after|or\s+else)\s")
+_PROSE_END = re.compile(r"\s*-->|[.!?](?:\s|$)|\s(?:and|then|to|so|which|if|but|because|before|after|or\s+else)\s")
 _POWERSHELL_HINT = re.compile(r"\b(?:iex|Invoke-\w+|New-Object|DownloadString|Start-Process)\b", re.I)
 # Words before a command in a sentence that cite it as what not to do.
 _WARNED = re.compile(

@@ -31,6 +31,7 @@ from lighthouse_mcp.validation.threats import SEVERITY_RANK, Threat
 
 DEFAULT_FINGERPRINT_KEY = b"lighthouse-finding"
 EXCERPT_CHARS = 160
+MAX_PER_RULE = 100  # threats of one rule reported (the most severe first); all are counted and sanitized
 EVENT_THREATS = 100  # threats kept in a response.scanned event (the most severe); the count is kept too
 MAX_SOURCE = 200
 
@@ -45,6 +46,7 @@ class ScanResult:
     size: int = 0  # bytes of UTF-8
     sha256: str = ""
     latency_us: int = 0
+    threat_count: int = 0  # threats found (not suppressed); `threats` holds at most MAX_PER_RULE of each rule
 
     @property
     def categories(self) -> list[str]:
@@ -56,7 +58,7 @@ class ScanResult:
             "risk": self.risk,
             "categories": self.categories,
             "threats": [threat_json(t) for t in self.threats[:max_threats]],
-            "threat_count": len(self.threats),
+            "threat_count": max(self.threat_count, len(self.threats)),
             "suppressed": [
                 {"rule": t.rule, "fingerprint": t.fingerprint, "reason": s.reason} for t, s in self.suppressed
             ],
@@ -126,30 +128,32 @@ class Scanner:
                 "scan it in parts or raise the limit"
             )
         threats = find_threats(text, packs, self.ctx, max_code_bytes=self.max_code_bytes)
-        secrets = sorted((t.start, t.end) for t in threats if t.category == "secret")
-        for threat in threats:
-            threat.fingerprint = self.fingerprint(threat.rule, text[threat.start : threat.end])
-            threat.excerpt = _excerpt(text, threat, secrets)
-            threat.detail = mask_secrets(threat.detail)
         kept, suppressed = [], []
         in_force = self.suppressions()
         for threat in threats:
-            entry = in_force.get(threat.rule, threat.fingerprint)
+            threat.fingerprint = self.fingerprint(threat.rule, text[threat.start : threat.end])
+            entry = in_force.get(threat.rule, threat.fingerprint) if in_force else None
             if entry is None:
                 kept.append(threat)
             else:
                 suppressed.append((threat, entry))
         kept.sort(key=lambda t: (-t.rank, t.start, t.rule))
-        risk = RISKS[max((t.rank for t in kept), default=0)]
+        reported = _per_rule(kept, MAX_PER_RULE)
+        secrets = sorted((t.start, t.end) for t in threats if t.category == "secret")
+        for threat in [*reported, *(t for t, _ in suppressed)]:
+            threat.excerpt = _excerpt(text, threat, secrets)
+            if threat.category in ("prompt_injection", "malicious_code"):  # details that quote the text
+                threat.detail = mask_secrets(threat.detail)
         return ScanResult(
-            risk,
-            kept,
+            RISKS[max((t.rank for t in kept), default=0)],
+            reported,
             sanitize(text, kept),
             suppressed,
             source,
             len(encoded),
             hashlib.sha256(encoded).hexdigest(),
             (time.perf_counter_ns() - started) // 1000,
+            threat_count=len(kept),
         )
 
     def fingerprint(self, rule: str, matched: str) -> str:
@@ -173,6 +177,16 @@ def find_threats(text: str, packs: PackSet, ctx: Context, *, max_code_bytes: int
         *link_threats(text),
         *code_threats(text, packs, ctx, max_bytes=max_code_bytes),
     ]
+
+
+def _per_rule(threats: list[Threat], limit: int) -> list[Threat]:
+    counts: dict[str, int] = {}
+    out = []
+    for threat in threats:
+        counts[threat.rule] = counts.get(threat.rule, 0) + 1
+        if counts[threat.rule] <= limit:
+            out.append(threat)
+    return out
 
 
 def _distinct(threats: list[Threat]) -> list[Threat]:
@@ -259,7 +273,7 @@ def _excerpt(text: str, threat: Threat, secrets: list[tuple[int, int]]) -> str:
     excerpt = INVISIBLE.sub(lambda m: f"[hidden ×{len(m.group())}]", "".join(pieces))
     if len(excerpt) > EXCERPT_CHARS:
         excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
-    return mask_secrets(excerpt)
+    return excerpt
 
 
 def scan_event(
