@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lighthouse_mcp.validation.code_actions import python_may_act
 from lighthouse_mcp.validation.facts import facts_from_code
 from lighthouse_mcp.validation.files import Context
-from lighthouse_mcp.validation.keywords import lowered, positions
+from lighthouse_mcp.validation.keywords import Keywords, lowered
 from lighthouse_mcp.validation.packs import PackSet
 from lighthouse_mcp.validation.threats import SEVERITY_RANK, Threat
 
@@ -47,6 +47,7 @@ _SIGNAL_KEYS = (
     ":()", "chmod", "python -c", "python3 -c", "python2 -c", "node -e", "perl -e", "powershell", "eval ",
     "__import__", "os.system", "subprocess", "exec(",
 )  # fmt: skip
+_SIGNALS = Keywords(_SIGNAL_KEYS)
 _COMMAND_START = re.compile(
     r"(?:^|(?<=[\s:`'\"(]))(?:sudo\s+)?(?:curl|wget|rm|bash|sh|zsh|python[0-9.]*|node|perl|ruby|nc|ncat|powershell|"
     r"pwsh|iex|eval|dd|mkfs(?:\.\w+)?|chmod|find|base64|echo|printf|cat|tar|git|ssh|scp|bash|exec|import|"
@@ -134,7 +135,7 @@ def _fenced(language: str, body: str, start: int, end: int) -> Iterator[Piece]:
 def _prose(text: str, start: int, end: int) -> Iterator[Piece]:
     """Inline code spans and lines that carry a command signal, in prose between fences."""
     chunk = text[start:end]
-    hits = positions(lowered(chunk), _SIGNAL_KEYS)
+    hits = _SIGNALS.find(lowered(chunk)).positions(_SIGNALS.keywords)
     if not hits:
         return
     for match in _INLINE.finditer(chunk):

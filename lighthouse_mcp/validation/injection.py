@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lighthouse_mcp.validation.hidden import Revealed
-from lighthouse_mcp.validation.keywords import anchored, contains_any, lowered, positions
+from lighthouse_mcp.validation.keywords import Keywords, anchored, lowered
 from lighthouse_mcp.validation.threats import Threat, higher
 
 _STRONG_QUALIFIER = (
@@ -231,6 +231,7 @@ _PATTERNS = (
     ),
 )  # fmt: skip
 
+_KEYWORDS = Keywords(k for p in _PATTERNS for k in (*(p.keys or ()), *p.gate))
 # Words that mark a sentence as writing about attacks rather than carrying one.
 _META = re.compile(
     r"\b(?:attack(?:s|er|ers)?|injection|jailbreak|adversar\w*|malicious|example|e\.g\.|such\s+as|phrase|payload|"
@@ -244,15 +245,17 @@ _QUOTES = "\"'`“”‘’«»„"
 def injection_threats(revealed: Revealed) -> list[Threat]:
     """Injection phrasing in the revealed text, with spans in the original text."""
     text = revealed.text
-    lower = lowered(text)
+    hits = _KEYWORDS.find(lowered(text))
+    if not hits:
+        return []
     threats: list[Threat] = []
     for pattern in _PATTERNS:
-        if pattern.gate and not contains_any(lower, pattern.gate):
+        if pattern.gate and not hits.any(pattern.gate):
             continue
         if pattern.keys is None:
             matches: Iterable[re.Match[str]] = pattern.regex.finditer(text)
         else:
-            matches = anchored(pattern.regex, text, positions(lower, pattern.keys, word_start=True))
+            matches = anchored(pattern.regex, text, hits.positions(pattern.keys, word_start=True))
         for match in matches:
             severity = pattern.severity
             if pattern.strong_group and _strong(match, pattern.strong_group):

@@ -1,11 +1,14 @@
-"""Where a pattern can start, found by literal keywords. `str.find` runs at memory speed; a regular expression that
-has to be tried at every position of a long text (an alternation, a `\\b`, a lookbehind) does not. Scanners find
-their keywords first and try their patterns only there, which keeps scanning linear and fast."""
+"""Where a pattern can start, found by literal keywords. A regular expression that has to be tried at every
+position of a long text (an alternation, a `\\b`, a lookbehind) is slow in Python's engine; one Aho–Corasick pass
+finds every keyword of a detector at once, and each pattern is then tried only where one of its keywords is. This
+keeps scanning fast and linear in the length of the text."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+
+import ahocorasick
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
@@ -18,21 +21,46 @@ def lowered(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def contains_any(haystack: str, keywords: Iterable[str]) -> bool:
-    return any(k in haystack for k in keywords)
+class Hits:
+    """Where each keyword occurs in one text."""
+
+    def __init__(self, haystack: str, found: dict[str, list[int]]) -> None:
+        self.haystack = haystack
+        self.found = found
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def any(self, keywords: Iterable[str]) -> bool:
+        return any(k in self.found for k in keywords)
+
+    def positions(self, keywords: Iterable[str], *, word_start: bool = False) -> list[int]:
+        """Sorted positions of the given keywords; with `word_start`, only where no letter, digit or `_` is just
+        before."""
+        merged: set[int] = set()
+        for key in keywords:
+            merged.update(self.found.get(key, ()))
+        if word_start:
+            text = self.haystack
+            merged = {p for p in merged if p == 0 or text[p - 1] not in _WORD_CHARS}
+        return sorted(merged)
 
 
-def positions(haystack: str, keywords: Iterable[str], *, word_start: bool = False) -> list[int]:
-    """Sorted positions where one of `keywords` occurs; with `word_start`, only where no letter, digit or `_` is
-    just before."""
-    found: set[int] = set()
-    for key in keywords:
-        index = haystack.find(key)
-        while index != -1:
-            if not word_start or index == 0 or haystack[index - 1] not in _WORD_CHARS:
-                found.add(index)
-            index = haystack.find(key, index + 1)
-    return sorted(found)
+class Keywords:
+    """A fixed set of literal keywords, all found in one pass over a text."""
+
+    def __init__(self, keywords: Iterable[str]) -> None:
+        self.keywords = frozenset(keywords)
+        self._automaton = ahocorasick.Automaton()
+        for key in self.keywords:
+            self._automaton.add_word(key, key)
+        self._automaton.make_automaton()
+
+    def find(self, haystack: str) -> Hits:
+        found: dict[str, list[int]] = {}
+        for end, key in self._automaton.iter(haystack):
+            found.setdefault(key, []).append(end - len(key) + 1)
+        return Hits(haystack, found)
 
 
 def anchored(regex: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from lighthouse_mcp.validation.keywords import anchored, lowered, positions
+from lighthouse_mcp.validation.keywords import Keywords, anchored, lowered
 from lighthouse_mcp.validation.threats import Threat
 
 
@@ -155,6 +155,8 @@ _FORMATS = (
         boundary="", group=1,
     ),
 )  # fmt: skip
+_RAW_KEYWORDS = Keywords(k for f in _FORMATS if not f.lower for k in f.keys)
+_LOWER_KEYWORDS = Keywords(k for f in _FORMATS if f.lower for k in f.keys)
 _BOUNDARY = {f.boundary: re.compile(f"[{f.boundary}]") for f in _FORMATS if f.boundary}
 _PLACEHOLDER = re.compile(
     r"^(?:<[^>]*>|\[[^\]]*\]|\{\{?[^}]*\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_(][^%]*%?s?|:[a-z_]+)$|"
@@ -172,13 +174,14 @@ _REFERENCE = re.compile(
 
 def secret_threats(text: str) -> list[Threat]:
     """Every secret in `text`, each once: a provider format wins over the generic rules for the same span."""
-    lower: str | None = None
+    raw_hits = _RAW_KEYWORDS.find(text)
+    lower_hits = _LOWER_KEYWORDS.find(lowered(text))
+    if not raw_hits and not lower_hits:
+        return []
     threats: list[Threat] = []
     taken: list[tuple[int, int]] = []  # spans found so far, sorted and not overlapping
     for fmt in _FORMATS:
-        if fmt.lower:
-            lower = lowered(text) if lower is None else lower
-        hits = positions(lower if fmt.lower and lower is not None else text, fmt.keys)
+        hits = (lower_hits if fmt.lower else raw_hits).positions(fmt.keys)
         if not hits:
             continue
         for match in anchored(fmt.regex, text, _starts(text, fmt, hits)):
