@@ -19,6 +19,7 @@ from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import audit as audit_tools
+from lighthouse_mcp.tools import claims as claims_tools
 from lighthouse_mcp.tools import scanning as scanning_tools
 from lighthouse_mcp.tools import validation as validation_tools
 from lighthouse_mcp.tools.audit import RECENT_URI, SESSIONS_URI
@@ -96,6 +97,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     audit_tools.register(server, project)
     validation_tools.register(server, project)
     scanning_tools.register(server)
+    claims_tools.register(server, project)
     return server
 
 

@@ -35,7 +35,13 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
     async with Client(build_server(project)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     read_only = {"query_events", "state_at", "verify_audit_log", "health"}
-    assert set(tools) == read_only | {"validate_command", "validate_tool_call", "scan_response"}
+    assert set(tools) == read_only | {
+        "validate_command",
+        "validate_tool_call",
+        "scan_response",
+        "claim_files",
+        "release_files",
+    }
     for name, tool in tools.items():
         assert tool.annotations is not None
         assert tool.annotations.read_only_hint is (name in read_only)

@@ -83,7 +83,8 @@ def _pre_tool_use(hook: Any) -> int:
         ),
     )
     project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
-    request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project)
+    held = _claims(home, config) if home is not None else ()
+    request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project, claims=held)
     decision = service.validator.validate(request)
     if home is not None and config.validation.record:
         try:
@@ -111,6 +112,26 @@ def _pre_tool_use(hook: Any) -> int:
         print(f"Lighthouse denied this call: {decision.summary}", file=sys.stderr)
         return BLOCK
     return 0
+
+
+def _claims(home: Any, config: Any) -> tuple[dict[str, str], ...]:
+    """The file claims in force, from the claim events of the last day (no claim lives longer)."""
+    import time
+
+    from lighthouse_mcp.agents import claims
+    from lighthouse_mcp.events.projections import empty_state, fold
+    from lighthouse_mcp.events.query import EventFilter
+    from lighthouse_mcp.events.store import open_store
+
+    now = time.time_ns()
+    since = now - (claims.MAX_TTL_S + 60) * 1_000_000_000
+    store = open_store(home, config)
+    try:
+        page = store.query(EventFilter(types=("files",), since_ts=since, order="asc", limit=100_000))
+    finally:
+        store.close()
+    state = fold(empty_state(), page.events)
+    return claims.rego_claims(claims.active(state["claims"], now))
 
 
 def _post_tool_use(hook: Any) -> int:

@@ -20,7 +20,7 @@ from lighthouse_mcp.events.store import EventStore, Snapshot
 
 NAME = "state"
 # Bump when a reducer changes meaning, so snapshots folded by older code are not reused.
-VERSION = "2"
+VERSION = "3"
 _READ_BATCH = 2000
 
 State = dict[str, Any]
@@ -28,7 +28,7 @@ Reducer = Callable[[State, Event], None]
 
 
 def empty_state() -> State:
-    return {"seq": 0, "ts": None, "counts": {}, "sessions": {}, "policies": {}}
+    return {"seq": 0, "ts": None, "counts": {}, "sessions": {}, "policies": {}, "claims": {}}
 
 
 def _session_started(state: State, event: Event) -> None:
@@ -73,7 +73,26 @@ def _policy_deleted(state: State, event: Event) -> None:
     state["policies"].pop(event.aggregate or str(event.payload.get("name", "")), None)
 
 
+def _files_claimed(state: State, event: Event) -> None:
+    p = event.payload
+    state["claims"][event.aggregate or ""] = {
+        "agent": event.agent,
+        "session": event.session,
+        "patterns": list(p.get("patterns", [])),
+        "until": p.get("until_ns"),
+        "reason": p.get("reason"),
+        "seq": event.seq,
+        "at": event.ts,
+    }
+
+
+def _files_released(state: State, event: Event) -> None:
+    state["claims"].pop(event.aggregate or "", None)
+
+
 REDUCERS: dict[str, Reducer] = {
+    "files.claimed": _files_claimed,
+    "files.released": _files_released,
     "session.started": _session_started,
     "session.ended": _session_ended,
     "policy.put": _policy_put,
@@ -97,7 +116,7 @@ def apply_event(state: State, event: Event) -> None:
     state["ts"] = event.ts
 
 
-_TIMES = {"sessions": ("started_at", "last_seen", "ended_at"), "policies": ("at",)}
+_TIMES = {"sessions": ("started_at", "last_seen", "ended_at"), "policies": ("at",), "claims": ("until", "at")}
 
 
 def present(state: State) -> State:
@@ -131,6 +150,11 @@ class Projector:
         """State at the head; kept in memory and caught up incrementally. Returns a copy."""
         self._live = self._fold_to(self._live, self._store.last_seq(), save=False)
         return copy.deepcopy(self._live)
+
+    def live(self) -> State:
+        """State at the head without a copy, for readers that do not change it (the validator's claims)."""
+        self._live = self._fold_to(self._live, self._store.last_seq(), save=False)
+        return self._live
 
     def state_at(self, seq: int | None = None) -> State:
         """State after event `seq` (the head when None; clamped to the head)."""

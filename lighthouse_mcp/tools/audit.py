@@ -51,6 +51,7 @@ class StateOut(TypedDict):
     counts: dict[str, int]
     sessions: dict[str, Any]
     policies: dict[str, Any]
+    claims: dict[str, Any]  # claim id -> {agent, session, patterns, until, reason, seq, at}
 
 
 class HealthOut(TypedDict):

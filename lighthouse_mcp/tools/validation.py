@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any, cast
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -9,6 +10,7 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
 
+from lighthouse_mcp.agents import claims
 from lighthouse_mcp.hooks.claude import pre_tool_use_output
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
@@ -37,7 +39,8 @@ def register(server: MCPServer[AppState], project: Project) -> None:
 
     async def decide(app: AppState, tool: str, tool_input: Any, cwd: str | None, session: str | None) -> DecisionOut:
         with tool_errors():
-            request = app.validation.request(tool, tool_input, cwd=cwd)
+            held = claims.active(app.projector.live()["claims"], time.time_ns())
+            request = app.validation.request(tool, tool_input, cwd=cwd, claims=claims.rego_claims(held))
             decision = app.validation.validator.validate(request)
             if app.project.config.validation.record:
                 await app.store.append(

@@ -218,3 +218,28 @@ def test_init_claude_wires_the_hook_without_clobbering_settings(cli: Runner) -> 
     ours = [h["command"] for g in pre for h in g["hooks"] if "lighthouse_mcp" in h["command"]]
     assert len(ours) == 1 and ours[0].endswith(" hook")
     assert len(document["hooks"]["PostToolUse"]) == 1
+
+
+def test_a_file_claimed_by_another_agent_is_denied_to_the_hook(initialised: Runner) -> None:
+    from lighthouse_mcp.agents import claims
+
+    home = ProjectHome(initialised.cwd / ".lighthouse")
+    claim = claims.new_claim("alice", ["src/**"], 600, "auth refactor", root=str(initialised.cwd))
+    store = Project(home, load_config(home.config_path, env={})).open_store()
+    store.append(claims.claimed_event(claim, session="ses_alice"))
+    store.close()
+    target = str(initialised.cwd / "src" / "app.py")
+    result = run_hook(
+        initialised, hook_input("PreToolUse", "Write", {"file_path": target, "content": "x"}, initialised.cwd)
+    )
+    assert result.code == 2
+    answer = json.loads(result.out)["hookSpecificOutput"]
+    assert answer["permissionDecision"] == "deny"
+    assert "claimed by alice" in answer["permissionDecisionReason"]
+    elsewhere = run_hook(
+        initialised,
+        hook_input(
+            "PreToolUse", "Write", {"file_path": str(initialised.cwd / "b.py"), "content": "x"}, initialised.cwd
+        ),
+    )
+    assert elsewhere.code == 0
