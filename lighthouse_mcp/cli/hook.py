@@ -83,28 +83,28 @@ def _pre_tool_use(hook: Any) -> int:
         ),
     )
     project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
-    held = _claims(home, config) if home is not None else ()
-    request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project, claims=held)
-    decision = service.validator.validate(request)
-    if home is not None and config.validation.record:
-        try:
-            _append(
-                home,
-                config,
-                [
-                    *failures,
-                    decision_event(decision, agent=config.agent.name, session=hook.session, aggregate=hook.tool_use_id),
-                ],
-            )
-        except LighthouseError as exc:
-            if decision.decision == "allow":  # an action that cannot be audited is not let through unseen
-                from dataclasses import replace
+    store, store_error = _open_store(home, config) if home is not None else (None, None)
+    try:
+        held = _claims(store) if store is not None else ()
+        request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project, claims=held)
+        decision = service.validator.validate(request)
+        if home is not None and config.validation.record:
+            event = decision_event(decision, agent=config.agent.name, session=hook.session, aggregate=hook.tool_use_id)
+            try:
+                if store is None:
+                    raise store_error or LighthouseError("the event store is not open")
+                store.append_batch([*failures, event])
+            except LighthouseError as exc:
+                if decision.decision == "allow":  # an action that cannot be audited is not let through unseen
+                    from dataclasses import replace
 
-                decision = replace(
-                    decision,
-                    decision="ask",
-                    reasons=[{"rule": "audit.unavailable", "message": f"the audit log cannot record this call: {exc}"}],
-                )
+                    reason = f"the audit log cannot record this call: {exc}"
+                    decision = replace(
+                        decision, decision="ask", reasons=[{"rule": "audit.unavailable", "message": reason}]
+                    )
+    finally:
+        if store is not None:
+            store.close()
     output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
     if output is not None:
         print(json.dumps(output, ensure_ascii=False))
@@ -114,22 +114,28 @@ def _pre_tool_use(hook: Any) -> int:
     return 0
 
 
-def _claims(home: Any, config: Any) -> tuple[dict[str, str], ...]:
+def _open_store(home: Any, config: Any) -> tuple[Any, Any]:
+    """The project's store, or None and the error that kept it closed (the caller decides what that means)."""
+    from lighthouse_mcp.errors import LighthouseError
+    from lighthouse_mcp.events.store import open_store
+
+    try:
+        return open_store(home, config), None
+    except LighthouseError as exc:
+        return None, exc
+
+
+def _claims(store: Any) -> tuple[dict[str, str], ...]:
     """The file claims in force, from the claim events of the last day (no claim lives longer)."""
     import time
 
     from lighthouse_mcp.agents import claims
     from lighthouse_mcp.events.projections import empty_state, fold
     from lighthouse_mcp.events.query import EventFilter
-    from lighthouse_mcp.events.store import open_store
 
     now = time.time_ns()
     since = now - (claims.MAX_TTL_S + 60) * 1_000_000_000
-    store = open_store(home, config)
-    try:
-        page = store.query(EventFilter(types=("files",), since_ts=since, order="asc", limit=100_000))
-    finally:
-        store.close()
+    page = store.query(EventFilter(types=("files",), since_ts=since, order="asc", limit=100_000))
     state = fold(empty_state(), page.events)
     return claims.rego_claims(claims.active(state["claims"], now))
 
@@ -189,13 +195,3 @@ def _scan_output(hook: Any, home: Any, config: Any) -> tuple[dict[str, Any] | No
         result, agent=config.agent.name, session=hook.session, tool=hook.tool, aggregate=hook.tool_use_id
     )
     return output, event
-
-
-def _append(home: Any, config: Any, events: list[Any]) -> None:
-    from lighthouse_mcp.events.store import open_store
-
-    store = open_store(home, config)
-    try:
-        store.append_batch(events)
-    finally:
-        store.close()

@@ -243,3 +243,14 @@ def test_a_file_claimed_by_another_agent_is_denied_to_the_hook(initialised: Runn
         ),
     )
     assert elsewhere.code == 0
+
+
+def test_an_unusable_store_turns_an_allow_into_ask(initialised: Runner) -> None:
+    (initialised.cwd / ".lighthouse" / "lighthouse.db").write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (initialised.cwd / ".lighthouse" / f"lighthouse.db{suffix}").unlink(missing_ok=True)
+    result = run_hook(initialised, hook_input("PreToolUse", "Bash", {"command": "ls"}, initialised.cwd))
+    assert result.code == 0, result.err
+    answer = json.loads(result.out)["hookSpecificOutput"]
+    assert answer["permissionDecision"] == "ask"
+    assert "audit log cannot record" in answer["permissionDecisionReason"]
