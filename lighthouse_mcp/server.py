@@ -20,6 +20,7 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import audit as audit_tools
 from lighthouse_mcp.tools import claims as claims_tools
+from lighthouse_mcp.tools import policies as policy_tools
 from lighthouse_mcp.tools import scanning as scanning_tools
 from lighthouse_mcp.tools import validation as validation_tools
 from lighthouse_mcp.tools.audit import RECENT_URI, SESSIONS_URI
@@ -98,6 +99,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     validation_tools.register(server, project)
     scanning_tools.register(server)
     claims_tools.register(server, project)
+    policy_tools.register(server, project)
     return server
 
 

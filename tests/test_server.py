@@ -34,13 +34,23 @@ async def _call(client: Client, tool: str, args: dict[str, Any] | None = None) -
 async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -> None:
     async with Client(build_server(project)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-    read_only = {"query_events", "state_at", "verify_audit_log", "health"}
+    read_only = {
+        "query_events",
+        "state_at",
+        "verify_audit_log",
+        "health",
+        "list_policies",
+        "get_policy",
+        "evaluate_policy",
+    }
     assert set(tools) == read_only | {
         "validate_command",
         "validate_tool_call",
         "scan_response",
         "claim_files",
         "release_files",
+        "put_policy",
+        "delete_policy",
     }
     for name, tool in tools.items():
         assert tool.annotations is not None

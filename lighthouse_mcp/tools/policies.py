@@ -1,0 +1,152 @@
+"""Policy tools: list, read, put and delete the project's policies (admin only), and evaluate any rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from lighthouse_mcp.policy import manage
+from lighthouse_mcp.policy.engine import PolicyError
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.tools.context import READ_ONLY, AppState, tool_errors
+from lighthouse_mcp.tools.validation import RECORDS
+
+
+class PolicyListOut(TypedDict):
+    version: str
+    project: list[dict[str, Any]]  # {name, bytes}
+    shipped: list[str]
+
+
+class PolicyOut(TypedDict):
+    name: str
+    content: str
+
+
+class PolicyChangedOut(TypedDict):
+    name: str
+    sha256: str | None
+    seq: int
+    version: str
+
+
+class EvaluateOut(TypedDict):
+    entrypoint: str
+    value: Any
+
+
+def require_role(app: AppState, tool: str, role: str = "admin") -> None:
+    """Roles gate tools: refuse, naming the role needed and the caller's."""
+    agent = app.session.agent
+    if agent.role != role:
+        raise ToolError(f"{tool} needs the {role} role; this agent ({agent.name}) is a {agent.role}")
+
+
+def register(server: MCPServer[AppState], project: Project) -> None:
+    """Add the policy tools to `server`."""
+    _register_reading(server, project.home.policies_dir)
+    _register_changing(server, project.home.policies_dir)
+    _register_evaluate(server)
+
+
+def _register_reading(server: MCPServer[AppState], directory: Path) -> None:
+
+    @server.tool(annotations=READ_ONLY)
+    async def list_policies(ctx: Context[AppState]) -> PolicyListOut:
+        """The policy set in force (its version), the project's own policy files and the shipped ones. Admin only."""
+        app = ctx.request_context.lifespan_context
+        require_role(app, "list_policies")
+        with tool_errors():
+            policy = app.validation.provider.current()
+        own = manage.project_policies(directory)
+        return {
+            "version": policy.version,
+            "project": [{"name": p.name, "bytes": p.stat().st_size} for p in own],
+            "shipped": [p.rsplit("/", 1)[-1] for p, _ in policy.files if not p.startswith(str(directory))],
+        }
+
+    @server.tool(annotations=READ_ONLY)
+    async def get_policy(
+        ctx: Context[AppState], name: Annotated[str, Field(description="a project policy file, e.g. team.rego")]
+    ) -> PolicyOut:
+        """The text of one of the project's policy files. Admin only."""
+        app = ctx.request_context.lifespan_context
+        require_role(app, "get_policy")
+        with tool_errors():
+            path = directory / manage.check_name(name)
+            if not path.is_file():
+                raise ToolError(f"no project policy {name}; list_policies shows them")
+            return {"name": name, "content": path.read_text(encoding="utf-8")}
+
+
+def _register_changing(server: MCPServer[AppState], directory: Path) -> None:
+    @server.tool(annotations=RECORDS)
+    async def put_policy(
+        ctx: Context[AppState],
+        name: Annotated[str, Field(description="file name ending in .rego (Rego v1) or .yaml (a rule pack)")],
+        content: Annotated[str, Field(description="the policy's full text")],
+    ) -> PolicyChangedOut:
+        """Add or replace a project policy. The whole set is compiled first: a broken module is refused with the
+        parser's message and nothing changes. Recorded as policy.put; every Lighthouse process reloads it.
+        Admin only."""
+        app = ctx.request_context.lifespan_context
+        require_role(app, "put_policy")
+        with tool_errors():
+            manage.check_content(content)
+            manage.check_set(directory, put=(manage.check_name(name), content))
+            sha = manage.write_policy(directory, name, content)
+            blob = await app.store.run(app.store.store.put_blob, content.encode("utf-8"))
+            event = await app.store.append(
+                manage.put_event(
+                    name, sha, len(content.encode()), blob, agent=app.session.agent.name, session=app.session.id
+                )
+            )
+            version = app.validation.provider.current().version
+        return {"name": name, "sha256": sha, "seq": event.seq, "version": version}
+
+    @server.tool(annotations=RECORDS)
+    async def delete_policy(
+        ctx: Context[AppState], name: Annotated[str, Field(description="the project policy file to remove")]
+    ) -> PolicyChangedOut:
+        """Remove a project policy (the shipped ones stay). Recorded as policy.deleted. Admin only."""
+        app = ctx.request_context.lifespan_context
+        require_role(app, "delete_policy")
+        with tool_errors():
+            path = directory / manage.check_name(name)
+            if not path.is_file():
+                raise ToolError(f"no project policy {name}; list_policies shows them")
+            manage.check_set(directory, delete=name)
+            path.unlink()
+            event = await app.store.append(
+                manage.deleted_event(name, agent=app.session.agent.name, session=app.session.id)
+            )
+            version = app.validation.provider.current().version
+        return {"name": name, "sha256": None, "seq": event.seq, "version": version}
+
+
+def _register_evaluate(server: MCPServer[AppState]) -> None:
+    @server.tool(annotations=READ_ONLY)
+    async def evaluate_policy(
+        ctx: Context[AppState],
+        entrypoint: Annotated[str, Field(description="a Rego reference, e.g. data.lighthouse.findings")],
+        input: Annotated[dict[str, Any], Field(description="the input document")],
+    ) -> EvaluateOut:
+        """Evaluate any loaded Rego rule against an input document, for debugging policies. `value` is null when
+        the rule is undefined for that input."""
+        app = ctx.request_context.lifespan_context
+        if not entrypoint.startswith("data.") or len(entrypoint) > 256:
+            raise ToolError(
+                f"entrypoint must be a reference under data., such as data.lighthouse.result, not {entrypoint!r}"
+            )
+        with tool_errors():
+            policy = app.validation.provider.current()
+            try:
+                value = policy.rego.query_value(entrypoint, input)
+            except PolicyError as exc:
+                raise ToolError(str(exc)) from exc
+        return {"entrypoint": entrypoint, "value": value}
