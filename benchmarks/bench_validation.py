@@ -180,6 +180,7 @@ def stdio_round_trip(home: Path, calls: int) -> None:
     from mcp import ClientSession, StdioServerParameters, stdio_client
 
     env = {"LIGHTHOUSE_HOME": str(home), "PATH": os.environ.get("PATH", ""), "HOME": os.environ["HOME"]}
+    env["PYTHONPATH"] = str(ROOT)  # the server runs the same code as this script
     lighthouse = StdioServerParameters(command=sys.executable, args=["-m", "lighthouse_mcp", "serve"], env=env)
     trivial = StdioServerParameters(command=sys.executable, args=["-c", TRIVIAL_SERVER], env=env)
     commands = corpus()

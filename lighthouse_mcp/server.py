@@ -13,6 +13,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
 
 from lighthouse_mcp import __version__, audit
+from lighthouse_mcp.agents.claims import ClaimsView
 from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
@@ -65,6 +66,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
             verifier=audit.IncrementalVerifier(sync_store, project.key()),
             session=session,
             validation=ValidationService(project.home, config, on_policy_failure=policy_failed),
+            claims=ClaimsView(sync_store),
         )
         state.tasks.append(asyncio.get_running_loop().create_task(_watch(state, bus)))
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,15 +97,6 @@ def overlaps(a: str, b: str) -> bool:
     return pa.startswith(pb if glob_b else b) or pb.startswith(pa if glob_a else a)
 
 
-def active(claims: Mapping[str, Mapping[str, Any]], now_ns: int) -> list[Claim]:
-    """The claims of a projected state that hold at `now_ns`."""
-    return [
-        Claim(claim_id, str(c["agent"]), tuple(c["patterns"]), int(c["until"]), str(c.get("reason", "")))
-        for claim_id, c in claims.items()
-        if int(c["until"]) > now_ns
-    ]
-
-
 def conflicts(claim: Claim, held: Iterable[Claim]) -> list[tuple[Claim, str]]:
     """Other agents' claims that overlap `claim`, with the pattern that does."""
     return [
@@ -135,3 +126,48 @@ def released_event(claim: Claim, *, agent: str, session: str | None) -> NewEvent
     return NewEvent(
         "files.released", {"patterns": list(claim.patterns)}, agent=agent, session=session, aggregate=claim.id
     )
+
+
+class ClaimsView:
+    """The claims of one process, kept by folding claim events as they arrive. The store is asked at most every
+    `refresh_s` seconds (so a claim made by another process applies within that time) or when the caller needs
+    it fresh (claiming and releasing)."""
+
+    def __init__(self, store: Any, *, refresh_s: float = 0.1) -> None:
+        self._store = store
+        self._refresh_s = refresh_s
+        self._seq = 0
+        self._claims: dict[str, Claim] = {}
+        self._checked = float("-inf")
+
+    def held(self, now_ns: int | None = None, *, fresh: bool = False) -> list[Claim]:
+        """The claims in force now."""
+        clock = time.monotonic()
+        if fresh or clock - self._checked >= self._refresh_s:
+            self._checked = clock
+            self._catch_up()
+        now_ns = time.time_ns() if now_ns is None else now_ns
+        return [c for c in self._claims.values() if c.until_ns > now_ns]
+
+    def _catch_up(self) -> None:
+        from lighthouse_mcp.events.query import EventFilter
+
+        while True:
+            flt = EventFilter(types=("files",), since_seq=self._seq + 1, order="asc", limit=_CATCH_UP_BATCH)
+            events = self._store.query(flt).events
+            for event in events:
+                self._seq = event.seq
+                if event.type == "files.claimed":
+                    p = event.payload
+                    patterns = tuple(str(x) for x in p.get("patterns", []))
+                    until = int(p.get("until_ns", 0))
+                    self._claims[event.aggregate or ""] = Claim(
+                        event.aggregate or "", event.agent or "", patterns, until, str(p.get("reason", ""))
+                    )
+                elif event.type == "files.released":
+                    self._claims.pop(event.aggregate or "", None)
+            if len(events) < _CATCH_UP_BATCH:
+                return
+
+
+_CATCH_UP_BATCH = 1000

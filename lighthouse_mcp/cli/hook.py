@@ -126,18 +126,10 @@ def _open_store(home: Any, config: Any) -> tuple[Any, Any]:
 
 
 def _claims(store: Any) -> tuple[dict[str, str], ...]:
-    """The file claims in force, from the claim events of the last day (no claim lives longer)."""
-    import time
-
+    """The file claims in force, for the validator."""
     from lighthouse_mcp.agents import claims
-    from lighthouse_mcp.events.projections import empty_state, fold
-    from lighthouse_mcp.events.query import EventFilter
 
-    now = time.time_ns()
-    since = now - (claims.MAX_TTL_S + 60) * 1_000_000_000
-    page = store.query(EventFilter(types=("files",), since_ts=since, order="asc", limit=100_000))
-    state = fold(empty_state(), page.events)
-    return claims.rego_claims(claims.active(state["claims"], now))
+    return claims.rego_claims(claims.ClaimsView(store).held())
 
 
 def _post_tool_use(hook: Any) -> int:

@@ -151,11 +151,6 @@ class Projector:
         self._live = self._fold_to(self._live, self._store.last_seq(), save=False)
         return copy.deepcopy(self._live)
 
-    def live(self) -> State:
-        """State at the head without a copy, for readers that do not change it (the validator's claims)."""
-        self._live = self._fold_to(self._live, self._store.last_seq(), save=False)
-        return self._live
-
     def state_at(self, seq: int | None = None) -> State:
         """State after event `seq` (the head when None; clamped to the head)."""
         head = self._store.last_seq()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, cast
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -43,7 +42,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         app = ctx.request_context.lifespan_context
         with tool_errors():
             claim = claims.new_claim(app.session.agent.name, paths, ttl_s, reason, root=str(project.home.root))
-            held = claims.active(app.projector.live()["claims"], time.time_ns())
+            held = app.claims.held(fresh=True)
             clash = claims.conflicts(claim, held)
             if clash:
                 other, pattern = clash[0]
@@ -63,7 +62,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         app = ctx.request_context.lifespan_context
         agent = app.session.agent.name
         with tool_errors():
-            held = claims.active(app.projector.live()["claims"], time.time_ns())
+            held = app.claims.held(fresh=True)
             mine = [c for c in held if c.agent == agent and (claim_id is None or c.id == claim_id)]
             if claim_id is not None and not mine:
                 owner = next((c.agent for c in held if c.id == claim_id), None)

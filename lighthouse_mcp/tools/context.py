@@ -11,6 +11,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
 from lighthouse_mcp import audit
+from lighthouse_mcp.agents.claims import ClaimsView
 from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
@@ -31,6 +32,7 @@ class AppState:
     verifier: audit.IncrementalVerifier
     session: SessionRecorder
     validation: ValidationService
+    claims: ClaimsView
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Any, cast
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -39,8 +38,8 @@ def register(server: MCPServer[AppState], project: Project) -> None:
 
     async def decide(app: AppState, tool: str, tool_input: Any, cwd: str | None, session: str | None) -> DecisionOut:
         with tool_errors():
-            held = claims.active(app.projector.live()["claims"], time.time_ns())
-            request = app.validation.request(tool, tool_input, cwd=cwd, claims=claims.rego_claims(held))
+            held = claims.rego_claims(app.claims.held())
+            request = app.validation.request(tool, tool_input, cwd=cwd, claims=held)
             decision = app.validation.validator.validate(request)
             if app.project.config.validation.record:
                 await app.store.append(

@@ -89,6 +89,7 @@ async def test_a_claim_denies_other_agents_writes_until_released(project: Projec
     async with Client(build_server(_as(project, "alice"))) as alice, Client(build_server(_as(project, "bob"))) as bob:
         claim = await _call(alice, "claim_files", {"paths": ["src/auth/**"], "ttl_s": 600, "reason": "auth refactor"})
         assert claim["agent"] == "alice" and claim["patterns"] == [str(root / "src" / "auth" / "**")]
+        await anyio.sleep(0.15)  # another process sees a claim within its refresh interval (0.1 s)
         denied = await _call(bob, "validate_tool_call", write)
         assert denied["decision"] == "deny"
         assert denied["rules"] == ["claims.held-by-another-agent"]
@@ -104,7 +105,9 @@ async def test_a_claim_denies_other_agents_writes_until_released(project: Projec
         assert state["claims"][claim["claim_id"]]["agent"] == "alice"
         released = await _call(alice, "release_files", {})
         assert released == {"released": [claim["claim_id"]]}
-        assert (await _call(bob, "validate_tool_call", write))["decision"] == "allow"
+        with anyio.fail_after(2):  # another process sees a release within its refresh interval (0.1 s)
+            while (await _call(bob, "validate_tool_call", write))["decision"] != "allow":
+                await anyio.sleep(0.05)
 
 
 @pytest.mark.anyio
@@ -113,6 +116,7 @@ async def test_claims_expire(project: Project) -> None:
     write = {"tool_name": "Edit", "tool_input": {"file_path": target, "old_string": "a", "new_string": "b"}}
     async with Client(build_server(_as(project, "alice"))) as alice, Client(build_server(_as(project, "bob"))) as bob:
         await _call(alice, "claim_files", {"paths": ["a.py"], "ttl_s": 1, "reason": "quick fix"})
+        await anyio.sleep(0.15)
         assert (await _call(bob, "validate_tool_call", write))["decision"] == "deny"
         await anyio.sleep(1.2)
         assert (await _call(bob, "validate_tool_call", write))["decision"] == "allow"
