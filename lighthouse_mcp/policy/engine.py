@@ -122,7 +122,15 @@ class RegoEngine:
         """The value of `query` (e.g. `data.lighthouse.findings`) for `document`; None when undefined."""
         interpreter, bundle = self._interpreter(cached=bundled)
         interpreter.set_input(dict(document or {}))
-        output = interpreter.query_bundle(bundle) if bundled else interpreter.query(query)
+        try:
+            output = interpreter.query_bundle(bundle) if bundled else interpreter.query(query)
+        except ValueError as exc:
+            # rego-cpp writes control characters inside strings unescaped, so its output is not JSON; the same
+            # document with them replaced gives the same decision on everything else.
+            cleaned = _without_controls(document)
+            if cleaned == document:
+                raise PolicyError(f"evaluating {query} failed: unreadable engine output ({exc})") from exc
+            return self.query_value(query, cleaned, bundled=bundled)
         if not output.ok():
             raise PolicyError(f"evaluating {query} failed: {_output_errors(output)}")
         if str(output) == "undefined":
@@ -252,3 +260,17 @@ def load_modules(paths: list[Path]) -> list[Module]:
         seen[name] = str(path)
         modules.append(Module(name, source, str(path)))
     return modules
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f]")
+
+
+def _without_controls(value: Any) -> Any:
+    """`value` with every control character in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _CONTROLS.sub("\ufffd", value)
+    if isinstance(value, Mapping):
+        return {_without_controls(k): _without_controls(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_controls(v) for v in value]
+    return value

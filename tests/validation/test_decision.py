@@ -224,3 +224,11 @@ def test_any_tool_input_gets_a_decision_or_a_clear_error(
         assert decision.decision in ("allow", "ask", "deny")
         return
     assert name in message or "tool_input" in message
+
+
+@pytest.mark.parametrize("command", ["=>/\x1f", "cat > '/etc/x\x01y'", "touch '/tmp/a\nb' /etc/\x7fz"])
+def test_control_characters_in_paths_still_get_a_decision(validator: Validator, command: str) -> None:
+    # rego-cpp writes control characters unescaped in its output; the engine retries with them replaced
+    decision = decide(validator, command)
+    assert decision.decision in ("ask", "deny")
+    assert not any(r["rule"].startswith("policy.") for r in decision.reasons), decision.reasons
