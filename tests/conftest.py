@@ -8,12 +8,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from lighthouse_mcp.config import load_config
 from lighthouse_mcp.events.sqlite import SQLiteEventStore
 from lighthouse_mcp.events.store import EventStore
 from lighthouse_mcp.home import HOME_DIR, ProjectHome, create_home
 from lighthouse_mcp.project import Project
+
+# Under CI the property tests draw the same examples every run (a landing is not decided by the luck of a seed);
+# locally they explore new ones each time and keep the failures they find in .hypothesis/.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 KEY = bytes(range(32))
 BACKENDS = ["sqlite"]
