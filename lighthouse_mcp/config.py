@@ -83,6 +83,8 @@ class LoggingConfig:
 class ServerConfig:
     name: str = "lighthouse"
     recent_events: int = 50
+    heartbeat_s: int = 30
+    stale_after_s: int = 120
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("query", "default_limit"): (1, 100_000),
     ("query", "max_limit"): (1, 100_000),
     ("server", "recent_events"): (1, 10_000),
+    ("server", "heartbeat_s"): (1, 3600),
+    ("server", "stale_after_s"): (2, 86_400),
 }
 
 

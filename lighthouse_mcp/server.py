@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,7 +15,7 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
 
 from lighthouse_mcp import __version__, audit
 from lighthouse_mcp.agents.claims import ClaimsView
-from lighthouse_mcp.agents.sessions import SessionRecorder
+from lighthouse_mcp.agents.sessions import SessionRecorder, stale_event, stale_sessions
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
@@ -69,6 +70,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
             claims=ClaimsView(sync_store),
         )
         state.tasks.append(asyncio.get_running_loop().create_task(_watch(state, bus)))
+        state.tasks.append(asyncio.get_running_loop().create_task(_heartbeat(state)))
         try:
             yield state
         finally:
@@ -110,6 +112,21 @@ async def _append_quietly(store: AsyncEventStore, event: NewEvent) -> None:
         await store.append(event)
     except LighthouseError as exc:
         log.error("could not record %s: %s", event.type, exc)
+
+
+async def _heartbeat(state: AppState) -> None:
+    """Say this session is alive, and end sessions that went silent (their process died without saying so)."""
+    config = state.project.config.server
+    while True:
+        await asyncio.sleep(config.heartbeat_s)
+        try:
+            await state.session.heartbeat()
+            now = time.time_ns()
+            for session_id, session in stale_sessions(state.projector.current()["sessions"], now, config.stale_after_s):
+                age = (now - int(session["last_seen"])) // 1_000_000_000
+                await state.store.append(stale_event(session_id, session, age_s=age, ended_by=state.session.id))
+        except LighthouseError as exc:
+            log.warning("heartbeat: %s", exc)
 
 
 async def _watch(state: AppState, bus: InMemorySubscriptionBus) -> None:

@@ -41,6 +41,23 @@ class SessionRecorder:
             return
         self.ended = await self._store.append(self.event("session.ended", {"reason": reason}, aggregate=self.id))
 
+    async def heartbeat(self) -> None:
+        """Record that this session is alive (while it is started and not ended)."""
+        if self.started is not None and self.ended is None:
+            await self._store.append(self.event("session.heartbeat", {}, aggregate=self.id))
+
     def event(self, type_: str, payload: dict[str, Any], aggregate: str | None = None) -> NewEvent:
         """An event attributed to this session's agent."""
         return NewEvent(type_, payload, agent=self.agent.name, session=self.id, aggregate=aggregate)
+
+
+def stale_sessions(sessions: dict[str, Any], now_ns: int, stale_after_s: int) -> list[tuple[str, dict[str, Any]]]:
+    """Active sessions of a projected state that nothing has been heard from for `stale_after_s` seconds."""
+    limit = now_ns - stale_after_s * 1_000_000_000
+    return [(sid, s) for sid, s in sessions.items() if s.get("status") == "active" and int(s["last_seen"]) < limit]
+
+
+def stale_event(session_id: str, session: dict[str, Any], *, age_s: int, ended_by: str) -> NewEvent:
+    """`session.ended` for a session that went silent, recorded by another session's server."""
+    payload = {"reason": f"stale: nothing heard for {age_s} s", "ended_by": ended_by}
+    return NewEvent("session.ended", payload, agent=session.get("agent"), session=session_id, aggregate=session_id)
