@@ -63,6 +63,14 @@ class ScanConfig:
 
 
 @dataclass(frozen=True)
+class ApprovalsConfig:
+    enabled: bool = False
+    rules: str = "*"
+    timeout_s: int = 20
+    on_timeout: ErrorDecision = "deny"
+
+
+@dataclass(frozen=True)
 class HookConfig:
     on_allow: Literal["allow", "defer"] = "allow"
 
@@ -93,6 +101,7 @@ class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     scan: ScanConfig = field(default_factory=ScanConfig)
+    approvals: ApprovalsConfig = field(default_factory=ApprovalsConfig)
     hook: HookConfig = field(default_factory=HookConfig)
     query: QueryConfig = field(default_factory=QueryConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
@@ -109,6 +118,7 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("validation", "cache_size"): (0, 1_000_000),
     ("validation", "cache_ttl_s"): (0, 86_400),
     ("scan", "max_bytes"): (1024, 256 * 1024 * 1024),
+    ("approvals", "timeout_s"): (1, 3600),
     ("query", "default_limit"): (1, 100_000),
     ("query", "max_limit"): (1, 100_000),
     ("server", "recent_events"): (1, 10_000),

@@ -102,6 +102,8 @@ def _pre_tool_use(hook: Any) -> int:
                     decision = replace(
                         decision, decision="ask", reasons=[{"rule": "audit.unavailable", "message": reason}]
                     )
+        if store is not None and config.approvals.enabled and decision.decision == "ask":
+            decision = _ask_a_person(store, decision, config, hook)
     finally:
         if store is not None:
             store.close()
@@ -112,6 +114,28 @@ def _pre_tool_use(hook: Any) -> int:
         print(f"Lighthouse denied this call: {decision.summary}", file=sys.stderr)
         return BLOCK
     return 0
+
+
+def _ask_a_person(store: Any, decision: Any, config: Any, hook: Any) -> Any:
+    """Route an ask to a person when the configuration says so: record the request, wait for the answer."""
+    from lighthouse_mcp.agents import approvals
+    from lighthouse_mcp.validation.decision import decision_event
+
+    if not approvals.needs_approval(decision, config.approvals):
+        return decision
+    approval_id = approvals.new_approval_id()
+    asked = decision_event(decision, agent=config.agent.name, session=hook.session).payload
+    timeout = config.approvals.timeout_s
+    store.append(
+        approvals.requested_event(
+            approval_id, decision, asked, timeout_s=timeout, agent=config.agent.name, session=hook.session
+        )
+    )
+    print(f"Lighthouse: waiting {timeout} s for `lighthouse approvals approve|deny {approval_id}`", file=sys.stderr)
+    resolution = approvals.wait(store, approval_id, timeout)
+    if resolution is None:
+        store.append(approvals.resolution_event(approval_id, "approval.expired", by=config.agent.name))
+    return approvals.outcome(decision, resolution, config.approvals, approval_id)
 
 
 def _open_store(home: Any, config: Any) -> tuple[Any, Any]:

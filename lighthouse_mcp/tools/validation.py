@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, cast
 
+import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import ToolAnnotations
 from pydantic import Field
 from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
 
-from lighthouse_mcp.agents import claims
+from lighthouse_mcp.agents import approvals, claims
 from lighthouse_mcp.hooks.claude import pre_tool_use_output
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
@@ -45,7 +46,30 @@ def register(server: MCPServer[AppState], project: Project) -> None:
                 await app.store.append(
                     decision_event(decision, agent=app.session.agent.name, session=session or app.session.id)
                 )
+            if approvals.needs_approval(decision, app.project.config.approvals):
+                decision = await _ask_a_person(app, decision)
         return _out(decision)
+
+    async def _ask_a_person(app: AppState, decision: Decision) -> Decision:
+        """Record the request and wait (without blocking the server) for an operator's answer."""
+        config = app.project.config.approvals
+        approval_id = approvals.new_approval_id()
+        asked = decision_event(decision, agent=app.session.agent.name, session=app.session.id).payload
+        await app.store.append(
+            approvals.requested_event(
+                approval_id, decision, asked, timeout_s=config.timeout_s, agent=app.session.agent.name,
+                session=app.session.id,
+            )
+        )  # fmt: skip
+        deadline = anyio.current_time() + config.timeout_s
+        while (resolution := approvals.find_resolution(app.store.store, approval_id)) is None:
+            if anyio.current_time() >= deadline:
+                await app.store.append(
+                    approvals.resolution_event(approval_id, "approval.expired", by=app.session.agent.name)
+                )
+                break
+            await anyio.sleep(approvals.POLL_S)
+        return approvals.outcome(decision, resolution, config, approval_id)
 
     @server.tool(annotations=RECORDS)
     async def validate_command(
