@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -15,10 +14,11 @@ from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.ids import new_id
 from lighthouse_mcp.events.model import Event, NewEvent
 from lighthouse_mcp.events.query import EventFilter
-from lighthouse_mcp.validation.decision import Decision
+from lighthouse_mcp.validation.decision import Decision, decision_event
 
 RESOLUTIONS = ("approval.granted", "approval.denied", "approval.expired")
 POLL_S = 0.2
+_MAX_TIMEOUT_S = 3600  # approvals.timeout_s's upper bound: no asker waits longer
 
 
 def needs_approval(decision: Decision, config: ApprovalsConfig) -> bool:
@@ -29,27 +29,21 @@ def needs_approval(decision: Decision, config: ApprovalsConfig) -> bool:
     return any(fnmatch.fnmatchcase(r["rule"], p) for r in decision.reasons for p in patterns)
 
 
-def new_approval_id() -> str:
-    return "apr_" + new_id(time.time_ns()).lower()
-
-
-def requested_event(
-    approval_id: str,
-    decision: Decision,
-    event_payload: Mapping[str, Any],
-    *,
-    timeout_s: int,
-    agent: str | None,
-    session: str | None,
-) -> NewEvent:
-    """`approval.requested`: what is asked (as recorded for the decision) and until when the asker waits."""
-    payload: dict[str, Any] = {
-        k: event_payload[k] for k in ("tool", "command", "path", "url", "cwd") if k in event_payload
-    }
-    payload["rules"] = [r["rule"] for r in decision.reasons]
-    payload["reasons"] = event_payload.get("reasons", [])
+def request(decision: Decision, *, timeout_s: int, agent: str | None, session: str | None) -> tuple[str, NewEvent]:
+    """A new approval id and its `approval.requested` event: what is asked (as the decision records it) and how
+    long the asker waits."""
+    approval_id = "apr_" + new_id(time.time_ns()).lower()
+    asked = decision_event(decision, agent=agent, session=session).payload
+    payload: dict[str, Any] = {k: asked[k] for k in ("tool", "command", "path", "url", "cwd") if k in asked}
+    payload["rules"] = asked["rules"]
+    payload["reasons"] = asked["reasons"]
     payload["timeout_s"] = timeout_s
-    return NewEvent("approval.requested", payload, agent=agent, session=session, aggregate=approval_id)
+    return approval_id, NewEvent("approval.requested", payload, agent=agent, session=session, aggregate=approval_id)
+
+
+def expired_event(approval_id: str, *, by: str | None) -> NewEvent:
+    """`approval.expired`: the asker stopped waiting; the default applied."""
+    return resolution_event(approval_id, "approval.expired", by=by)
 
 
 def resolution_event(approval_id: str, kind: str, *, by: str | None, reason: str = "") -> NewEvent:
@@ -87,15 +81,15 @@ def outcome(decision: Decision, resolution: Event | None, config: ApprovalsConfi
 def pending(store: Any, now_ns: int | None = None) -> list[Event]:
     """Requested approvals with no answer whose asker may still be waiting."""
     now_ns = time.time_ns() if now_ns is None else now_ns
-    since = now_ns - 3600 * 1_000_000_000 - 60 * 1_000_000_000
+    since = now_ns - (_MAX_TIMEOUT_S + 60) * 1_000_000_000
     requested = store.query(EventFilter(types=("approval.requested",), since_ts=since, limit=1000)).events
-    out = []
-    for event in requested:
-        if event.ts + int(event.payload.get("timeout_s", 0)) * 1_000_000_000 < now_ns:
-            continue
-        if find_resolution(store, event.aggregate or "") is None:
-            out.append(event)
-    return out
+    answered = {e.aggregate for e in store.query(EventFilter(types=RESOLUTIONS, since_ts=since, limit=100_000)).events}
+    return [
+        event
+        for event in requested
+        if event.aggregate not in answered
+        and event.ts + int(event.payload.get("timeout_s", 0)) * 1_000_000_000 >= now_ns
+    ]
 
 
 def resolve(store: Any, approval_id: str, kind: str, *, by: str, reason: str) -> Event:

@@ -119,22 +119,16 @@ def _pre_tool_use(hook: Any) -> int:
 def _ask_a_person(store: Any, decision: Any, config: Any, hook: Any) -> Any:
     """Route an ask to a person when the configuration says so: record the request, wait for the answer."""
     from lighthouse_mcp.agents import approvals
-    from lighthouse_mcp.validation.decision import decision_event
 
     if not approvals.needs_approval(decision, config.approvals):
         return decision
-    approval_id = approvals.new_approval_id()
-    asked = decision_event(decision, agent=config.agent.name, session=hook.session).payload
     timeout = config.approvals.timeout_s
-    store.append(
-        approvals.requested_event(
-            approval_id, decision, asked, timeout_s=timeout, agent=config.agent.name, session=hook.session
-        )
-    )
+    approval_id, asked = approvals.request(decision, timeout_s=timeout, agent=config.agent.name, session=hook.session)
+    store.append(asked)
     print(f"Lighthouse: waiting {timeout} s for `lighthouse approvals approve|deny {approval_id}`", file=sys.stderr)
     resolution = approvals.wait(store, approval_id, timeout)
     if resolution is None:
-        store.append(approvals.resolution_event(approval_id, "approval.expired", by=config.agent.name))
+        store.append(approvals.expired_event(approval_id, by=config.agent.name))
     return approvals.outcome(decision, resolution, config.approvals, approval_id)
 
 

@@ -28,6 +28,14 @@ def check_name(name: object) -> str:
     return name
 
 
+def existing_policy(directory: Path, name: object) -> Path:
+    """The project's policy file `name`; a bad or unknown name is a UsageError."""
+    path = directory / check_name(name)
+    if not path.is_file():
+        raise UsageError(f"no project policy {name}; list_policies shows them")
+    return path
+
+
 def project_policies(directory: Path) -> list[Path]:
     """The project's own policy files (not the shipped ones)."""
     return [p for p in policy_files(directory) if p.parent == directory]

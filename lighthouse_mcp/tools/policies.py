@@ -78,9 +78,7 @@ def _register_reading(server: MCPServer[AppState], directory: Path) -> None:
         app = ctx.request_context.lifespan_context
         require_role(app, "get_policy")
         with tool_errors():
-            path = directory / manage.check_name(name)
-            if not path.is_file():
-                raise ToolError(f"no project policy {name}; list_policies shows them")
+            path = manage.existing_policy(directory, name)
             return {"name": name, "content": path.read_text(encoding="utf-8")}
 
 
@@ -117,9 +115,7 @@ def _register_changing(server: MCPServer[AppState], directory: Path) -> None:
         app = ctx.request_context.lifespan_context
         require_role(app, "delete_policy")
         with tool_errors():
-            path = directory / manage.check_name(name)
-            if not path.is_file():
-                raise ToolError(f"no project policy {name}; list_policies shows them")
+            path = manage.existing_policy(directory, name)
             manage.check_set(directory, delete=name)
             path.unlink()
             event = await app.store.append(

@@ -53,20 +53,14 @@ def register(server: MCPServer[AppState], project: Project) -> None:
     async def _ask_a_person(app: AppState, decision: Decision) -> Decision:
         """Record the request and wait (without blocking the server) for an operator's answer."""
         config = app.project.config.approvals
-        approval_id = approvals.new_approval_id()
-        asked = decision_event(decision, agent=app.session.agent.name, session=app.session.id).payload
-        await app.store.append(
-            approvals.requested_event(
-                approval_id, decision, asked, timeout_s=config.timeout_s, agent=app.session.agent.name,
-                session=app.session.id,
-            )
-        )  # fmt: skip
+        approval_id, asked = approvals.request(
+            decision, timeout_s=config.timeout_s, agent=app.session.agent.name, session=app.session.id
+        )
+        await app.store.append(asked)
         deadline = anyio.current_time() + config.timeout_s
         while (resolution := approvals.find_resolution(app.store.store, approval_id)) is None:
             if anyio.current_time() >= deadline:
-                await app.store.append(
-                    approvals.resolution_event(approval_id, "approval.expired", by=app.session.agent.name)
-                )
+                await app.store.append(approvals.expired_event(approval_id, by=app.session.agent.name))
                 break
             await anyio.sleep(approvals.POLL_S)
         return approvals.outcome(decision, resolution, config, approval_id)

@@ -30,8 +30,3 @@ class Threat:
 def higher(severity: str, steps: int = 1) -> str:
     """`severity` raised by `steps`, at most critical."""
     return RISKS[min(SEVERITY_RANK[severity] + steps, len(RISKS) - 1)]
-
-
-def lower(severity: str, steps: int = 1) -> str:
-    """`severity` lowered by `steps`, at least low."""
-    return RISKS[max(SEVERITY_RANK[severity] - steps, 1)]
