@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,7 +16,7 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
 
 from lighthouse_mcp import __version__, audit
 from lighthouse_mcp.agents.claims import ClaimsView
-from lighthouse_mcp.agents.sessions import SessionRecorder, stale_event, stale_sessions
+from lighthouse_mcp.agents.sessions import stale_event, stale_sessions
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
@@ -53,11 +54,10 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
         # Commits without fsync are short enough to run on the event loop when the write lock is free.
         inline = project.open_store(busy_timeout_ms=0) if config.store.synchronous == "normal" else None
         store = AsyncEventStore(sync_store, inline=inline)
-        session = SessionRecorder(store, config.agent, transport=transport)
         loop = asyncio.get_running_loop()
 
         def policy_failed(error: str, fallback: str | None) -> None:
-            event = policy_failure_event(error, fallback, agent=config.agent.name, session=session.id)
+            event = policy_failure_event(error, fallback, agent=config.agent.name)
             state.tasks.append(loop.create_task(_append_quietly(store, event)))
 
         state = AppState(
@@ -65,30 +65,34 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
             store=store,
             projector=project.projector(sync_store),
             verifier=audit.IncrementalVerifier(sync_store, project.key()),
-            session=session,
             validation=ValidationService(project.home, config, on_policy_failure=policy_failed),
             claims=ClaimsView(sync_store),
+            transport=transport,
         )
-        state.tasks.append(asyncio.get_running_loop().create_task(_watch(state, bus)))
-        state.tasks.append(asyncio.get_running_loop().create_task(_heartbeat(state)))
+        state.tasks.append(loop.create_task(_watch(state, bus)))
+        state.tasks.append(loop.create_task(_heartbeat(state)))
         try:
             yield state
         finally:
             for task in state.tasks:
                 task.cancel()
-            with contextlib.suppress(LighthouseError):
-                await state.session.end("client disconnected")
+            reason = "client disconnected" if transport == "stdio" else "server stopped"
+            for session in state.sessions.values():
+                with contextlib.suppress(LighthouseError):
+                    await session.end(reason)
             await store.aclose()
 
     async def record_session(ctx: ServerRequestContext[AppState, Any], call_next: CallNext) -> HandlerResult:
         state = ctx.lifespan_context
-        if isinstance(state, AppState) and state.session.started is None and ctx.method != "initialize":
-            params = ctx.session.client_params if ctx.session is not None else None
-            info = params.client_info if params is not None else None
-            try:
-                await state.session.start(info.name if info else None, info.version if info else None)
-            except LighthouseError as exc:
-                log.error("could not record session start: %s", exc)
+        if isinstance(state, AppState) and ctx.method != "initialize":
+            session = state.caller(ctx)
+            if session.started is None:
+                params = ctx.session.client_params if ctx.session is not None else None
+                info = params.client_info if params is not None else None
+                try:
+                    await session.start(info.name if info else None, info.version if info else None)
+                except LighthouseError as exc:
+                    log.error("could not record session start: %s", exc)
         return await call_next(ctx)
 
     server: MCPServer[AppState] = MCPServer(
@@ -115,16 +119,27 @@ async def _append_quietly(store: AsyncEventStore, event: NewEvent) -> None:
 
 
 async def _heartbeat(state: AppState) -> None:
-    """Say this session is alive, and end sessions that went silent (their process died without saying so)."""
+    """Say this server's sessions are alive, end the HTTP ones that went idle, and end other processes' sessions
+    that went silent (their process died without saying so)."""
     config = state.project.config.server
     while True:
         await asyncio.sleep(config.heartbeat_s)
         try:
-            await state.session.heartbeat()
+            for key, session in list(state.sessions.items()):
+                idle = time.monotonic() - session.last_active
+                if session.transport != "stdio" and idle > config.stale_after_s:
+                    await session.end(f"idle: no request for {int(idle)} s")
+                    del state.sessions[key]
+                else:
+                    await session.heartbeat()
+            mine = [s.id for s in state.sessions.values()]
+            by = mine[0] if mine else f"pid {os.getpid()}"
             now = time.time_ns()
-            for session_id, session in stale_sessions(state.projector.current()["sessions"], now, config.stale_after_s):
-                age = (now - int(session["last_seen"])) // 1_000_000_000
-                await state.store.append(stale_event(session_id, session, age_s=age, ended_by=state.session.id))
+            current = state.projector.current()["sessions"]
+            for session_id, silent in stale_sessions(current, now, config.stale_after_s):
+                if session_id not in mine:
+                    age = (now - int(silent["last_seen"])) // 1_000_000_000
+                    await state.store.append(stale_event(session_id, silent, age_s=age, ended_by=by))
         except LighthouseError as exc:
             log.warning("heartbeat: %s", exc)
 

@@ -51,47 +51,17 @@ async def test_stdio_round_trip_records_the_session(project: Project) -> None:
     assert ended, "the server recorded session.ended when the client went away"
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_http_round_trip(project: Project) -> None:
-    """`lighthouse serve --http` answers the official client over streamable HTTP and logs only to stderr."""
-    import subprocess
+    """`lighthouse serve --http` answers the official client over streamable HTTP, as the agent its token names."""
+    from lighthouse_mcp.agents import tokens
+    from tests.helpers.http_serve import http_client, http_server
 
-    import anyio
-
-    port = _free_port()
-    env = {**os.environ, "LIGHTHOUSE_HOME": str(project.home.path), "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lighthouse_mcp", "serve", "--http", f"127.0.0.1:{port}"],
-        cwd=project.home.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        with anyio.fail_after(20):
-            while True:
-                try:
-                    async with Client(f"http://127.0.0.1:{port}/mcp") as client:
-                        health = await client.call_tool("health", {})
-                        page = await client.call_tool("query_events", {"type": "session"})
-                    break
-                except Exception:  # the server is still starting: connection refused
-                    if proc.poll() is not None:
-                        raise
-                    await anyio.sleep(0.2)
-    finally:
-        proc.terminate()
-        out, err = proc.communicate(timeout=20)
+    token, claims = tokens.issue(project.key(), "web-agent", "builder", 600)
+    with http_server(project.home.root, project.home.path) as url:
+        async with http_client(url, token) as client:
+            health = await client.call_tool("health", {})
+            page = await client.call_tool("query_events", {"type": "session"})
     assert not health.is_error and health.structured_content["status"] == "ok"  # type: ignore[index]
     events = page.structured_content["events"]  # type: ignore[index]
-    assert events[0]["payload"]["transport"] == "http"
-    assert out == ""
-    assert "serving" in err
+    assert events[0]["payload"]["transport"] == "http" and events[0]["agent"] == "web-agent"
+    assert events[0]["payload"]["token"] == claims.jti

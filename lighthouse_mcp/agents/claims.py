@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from lighthouse_mcp.errors import DataError
+from lighthouse_mcp.events.follow import Follower
 from lighthouse_mcp.events.ids import new_id
-from lighthouse_mcp.events.model import NewEvent, iso_time
+from lighthouse_mcp.events.model import Event, NewEvent, iso_time
 
 MAX_PATTERNS = 100
 MAX_PATTERN_CHARS = 1024
@@ -129,45 +130,25 @@ def released_event(claim: Claim, *, agent: str, session: str | None) -> NewEvent
 
 
 class ClaimsView:
-    """The claims of one process, kept by folding claim events as they arrive. The store is asked at most every
-    `refresh_s` seconds (so a claim made by another process applies within that time) or when the caller needs
-    it fresh (claiming and releasing)."""
+    """The claims of one process, kept by folding claim events as they arrive (see `Follower`)."""
 
     def __init__(self, store: Any, *, refresh_s: float = 0.1) -> None:
-        self._store = store
-        self._refresh_s = refresh_s
-        self._seq = 0
         self._claims: dict[str, Claim] = {}
-        self._checked = float("-inf")
+        self._follower = Follower(store, ("files",), self._fold, refresh_s=refresh_s)
 
     def held(self, now_ns: int | None = None, *, fresh: bool = False) -> list[Claim]:
         """The claims in force now."""
-        clock = time.monotonic()
-        if fresh or clock - self._checked >= self._refresh_s:
-            self._checked = clock
-            self._catch_up()
+        self._follower.refresh(fresh=fresh)
         now_ns = time.time_ns() if now_ns is None else now_ns
         return [c for c in self._claims.values() if c.until_ns > now_ns]
 
-    def _catch_up(self) -> None:
-        from lighthouse_mcp.events.query import EventFilter
-
-        while True:
-            flt = EventFilter(types=("files",), since_seq=self._seq + 1, order="asc", limit=_CATCH_UP_BATCH)
-            events = self._store.query(flt).events
-            for event in events:
-                self._seq = event.seq
-                if event.type == "files.claimed":
-                    p = event.payload
-                    patterns = tuple(str(x) for x in p.get("patterns", []))
-                    until = int(p.get("until_ns", 0))
-                    self._claims[event.aggregate or ""] = Claim(
-                        event.aggregate or "", event.agent or "", patterns, until, str(p.get("reason", ""))
-                    )
-                elif event.type == "files.released":
-                    self._claims.pop(event.aggregate or "", None)
-            if len(events) < _CATCH_UP_BATCH:
-                return
-
-
-_CATCH_UP_BATCH = 1000
+    def _fold(self, event: Event) -> None:
+        if event.type == "files.claimed":
+            p = event.payload
+            patterns = tuple(str(x) for x in p.get("patterns", []))
+            until = int(p.get("until_ns", 0))
+            self._claims[event.aggregate or ""] = Claim(
+                event.aggregate or "", event.agent or "", patterns, until, str(p.get("reason", ""))
+            )
+        elif event.type == "files.released":
+            self._claims.pop(event.aggregate or "", None)

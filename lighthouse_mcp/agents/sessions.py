@@ -6,22 +6,24 @@ import os
 import time
 from typing import Any
 
-from lighthouse_mcp.config import AgentConfig
+from lighthouse_mcp.agents.identity import Identity
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.ids import new_id
 from lighthouse_mcp.events.model import Event, NewEvent
 
 
 class SessionRecorder:
-    """One MCP connection's session. The identity comes from configuration, never from the client."""
+    """One agent's session: a stdio connection, or the requests made with one bearer token over HTTP. The identity
+    comes from configuration or the token, never from the client's arguments."""
 
-    def __init__(self, store: AsyncEventStore, agent: AgentConfig, *, transport: str) -> None:
+    def __init__(self, store: AsyncEventStore, agent: Identity, *, transport: str) -> None:
         self._store = store
         self.agent = agent
         self.transport = transport
         self.id = "ses_" + new_id(time.time_ns()).lower()
         self.started: Event | None = None
         self.ended: Event | None = None
+        self.last_active = time.monotonic()
 
     async def start(self, client_name: str | None, client_version: str | None) -> None:
         """Record `session.started` once, with what the client says about itself."""
@@ -29,6 +31,7 @@ class SessionRecorder:
             return
         payload: dict[str, Any] = {
             "role": self.agent.role,
+            **({"token": self.agent.token} if self.agent.token else {}),
             "client": {"name": client_name, "version": client_version},
             "transport": self.transport,
             "pid": os.getpid(),

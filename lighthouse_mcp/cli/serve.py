@@ -1,4 +1,7 @@
-"""`lighthouse serve [--http HOST:PORT]`: the MCP server, over stdio unless told otherwise."""
+"""`lighthouse serve [--http HOST:PORT]`: the MCP server, over stdio unless told otherwise.
+
+Over HTTP every request must carry a bearer token from `lighthouse token issue`; the agent and role come from it.
+"""
 
 from __future__ import annotations
 
@@ -15,20 +18,21 @@ def register(commands: Any) -> None:
 
 
 def parse_listen(value: str) -> tuple[str, int]:
-    """`127.0.0.1:8765` or `[::1]:8765` → (host, port); only loopback hosts until token auth is configured."""
-    import ipaddress
-
+    """`127.0.0.1:8765`, `[::1]:8765` or `0.0.0.0:8765` → (host, port)."""
     host, sep, port_text = value.rpartition(":")
     host = host.strip("[]")
     if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise UsageError(f"--http expects HOST:PORT such as 127.0.0.1:8765, not {value!r}")
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise UsageError(f"--http {value}: Lighthouse serves HTTP on loopback addresses only (127.0.0.1, ::1)")
     return host, int(port_text)
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,15 +54,25 @@ def run(args: argparse.Namespace) -> int:
     )
     if listen is None:
         anyio.run(server.run_stdio_async)
-    else:
-        anyio.run(_serve_http, server, *listen)
+        return 0
+    if not is_loopback(listen[0]):
+        logging.getLogger("lighthouse.serve").warning(
+            "serving plain HTTP beyond this machine: tokens travel in clear text; put a TLS proxy in front"
+        )
+    anyio.run(_serve_http, server, project, *listen)
     return 0
 
 
-async def _serve_http(server: Any, host: str, port: int) -> None:
+async def _serve_http(server: Any, project: Any, host: str, port: int) -> None:
+    import contextlib
+
     import uvicorn
 
-    app = server.streamable_http_app(host=host)
+    from lighthouse_mcp.http_auth import gate
+
+    store = project.open_store()
+    app = gate(server.streamable_http_app(host=host), project.key(), store)
     # log_config=None: uvicorn's own loggers go through Lighthouse's stderr handler instead of to stdout.
     config = uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on")
-    await uvicorn.Server(config).serve()
+    with contextlib.closing(store):
+        await uvicorn.Server(config).serve()

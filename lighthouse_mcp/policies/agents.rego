@@ -23,11 +23,17 @@ read_only_roles := {"reviewer", "expert"}
 findings contains f if {
 	input.agent.role in read_only_roles
 	some p in changed
-	not "temp" in p.classes
+	not scratch(p)
 	f := {
 		"rule": "roles.read-only",
 		"decision": "ask",
 		"risk": "medium",
 		"message": sprintf("agents with the %s role only read; this changes %s", [input.agent.role, p.path]),
 	}
+}
+
+# Scratch files outside the project (under a temporary directory) stay writable for every role.
+scratch(p) if {
+	"temp" in p.classes
+	not "project" in p.classes
 }

@@ -44,3 +44,21 @@ test_reviewer_writing_asks if {
 test_builder_writing_is_fine if {
 	count(lighthouse.findings) == 0 with input as builder_writes
 }
+
+reviewer_scratch := {
+	"paths": [{"path": "/tmp/notes.txt", "classes": ["temp"], "access": "write"}],
+	"agent": {"name": "rita", "role": "reviewer"}, "claims": [],
+}
+
+reviewer_project_in_tmp := {
+	"paths": [{"path": "/tmp/p/src/a.py", "classes": ["temp", "project"], "access": "write"}],
+	"agent": {"name": "rita", "role": "reviewer"}, "claims": [],
+}
+
+test_reviewer_scratch_file_is_fine if {
+	count(lighthouse.findings) == 0 with input as reviewer_scratch
+}
+
+test_reviewer_writing_a_project_under_tmp_asks if {
+	"roles.read-only" in {f.rule | some f in lighthouse.findings} with input as reviewer_project_in_tmp
+}

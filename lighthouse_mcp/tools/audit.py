@@ -130,7 +130,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         with tool_errors():
             chain = await app.store.run(app.verifier.check)
             result = await app.store.run(audit.health, app.store.store, config, chain)
-        return cast(HealthOut, {**result, "session": app.session.id})
+        return cast(HealthOut, {**result, "session": app.caller(ctx.request_context).id})
 
     # Static resources get no Context, so each read opens its own short-lived connection to the store.
     @server.resource(RECENT_URI, mime_type="application/json", description="The newest events, newest first")

@@ -40,8 +40,9 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         """Reserve files for a while: until the claim ends, other agents' writes and edits there (tool calls and
         shell commands) are denied, naming you. Fails if another agent holds a claim on any of them."""
         app = ctx.request_context.lifespan_context
+        me = app.caller(ctx.request_context)
         with tool_errors():
-            claim = claims.new_claim(app.session.agent.name, paths, ttl_s, reason, root=str(project.home.root))
+            claim = claims.new_claim(me.agent.name, paths, ttl_s, reason, root=str(project.home.root))
             held = app.claims.held(fresh=True)
             clash = claims.conflicts(claim, held)
             if clash:
@@ -50,7 +51,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
                     f"{pattern} is claimed by {other.agent} until {other.to_json()['until']} ({other.reason}); "
                     "claim other files or wait"
                 )
-            await app.store.append(claims.claimed_event(claim, session=app.session.id))
+            await app.store.append(claims.claimed_event(claim, session=me.id))
         return cast(ClaimOut, claim.to_json())
 
     @server.tool(annotations=RECORDS)
@@ -60,7 +61,8 @@ def register(server: MCPServer[AppState], project: Project) -> None:
     ) -> ReleasedOut:
         """End your file claims (one, or all of yours), so other agents may write there again."""
         app = ctx.request_context.lifespan_context
-        agent = app.session.agent.name
+        me = app.caller(ctx.request_context)
+        agent = me.agent.name
         with tool_errors():
             held = app.claims.held(fresh=True)
             mine = [c for c in held if c.agent == agent and (claim_id is None or c.id == claim_id)]
@@ -70,5 +72,5 @@ def register(server: MCPServer[AppState], project: Project) -> None:
                     raise ToolError(f"claim {claim_id} belongs to {owner}; only its holder can release it")
                 raise ToolError(f"no active claim {claim_id}")
             for claim in mine:
-                await app.store.append(claims.released_event(claim, agent=agent, session=app.session.id))
+                await app.store.append(claims.released_event(claim, agent=agent, session=me.id))
         return {"released": [c.id for c in mine]}

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
 from lighthouse_mcp import audit
+from lighthouse_mcp.agents import identity
 from lighthouse_mcp.agents.claims import ClaimsView
+from lighthouse_mcp.agents.identity import Identity
 from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
@@ -21,19 +25,44 @@ from lighthouse_mcp.validation.service import ValidationService
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
+# Where the HTTP token gate leaves the caller's identity in the ASGI scope.
+IDENTITY_SCOPE_KEY = "lighthouse.identity"
+
 
 @dataclass
 class AppState:
-    """What one connection's lifespan holds."""
+    """What the server's lifespan holds: one stdio connection's, or the HTTP server's for all its callers."""
 
     project: Project
     store: AsyncEventStore
     projector: Projector
     verifier: audit.IncrementalVerifier
-    session: SessionRecorder
     validation: ValidationService
     claims: ClaimsView
+    transport: str
+    sessions: dict[str | None, SessionRecorder] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def caller(self, request_context: Any) -> SessionRecorder:
+        """The session of whoever made this request: over HTTP the agent its token names (one session per token),
+        otherwise the agent of the configuration."""
+        request = getattr(request_context, "request", None)
+        scope = getattr(request, "scope", None) or {}
+        who = scope.get(IDENTITY_SCOPE_KEY) or Identity.from_config(self.project.config.agent)
+        session = self.sessions.get(who.token)
+        if session is None or session.ended is not None:
+            session = self.sessions[who.token] = SessionRecorder(self.store, who, transport=self.transport)
+        session.last_active = time.monotonic()
+        return session
+
+    def allowed(self, request_context: Any, tool: str) -> SessionRecorder:
+        """The caller's session, after checking its role may call `tool` (a tool error naming the role if not)."""
+        session = self.caller(request_context)
+        try:
+            identity.require(session.agent, tool)
+        except identity.RoleRefused as exc:
+            raise ToolError(str(exc)) from exc
+        return session
 
 
 @contextlib.contextmanager

@@ -40,13 +40,6 @@ class EvaluateOut(TypedDict):
     value: Any
 
 
-def require_role(app: AppState, tool: str, role: str = "admin") -> None:
-    """Roles gate tools: refuse, naming the role needed and the caller's."""
-    agent = app.session.agent
-    if agent.role != role:
-        raise ToolError(f"{tool} needs the {role} role; this agent ({agent.name}) is a {agent.role}")
-
-
 def register(server: MCPServer[AppState], project: Project) -> None:
     """Add the policy tools to `server`."""
     _register_reading(server, project.home.policies_dir)
@@ -60,7 +53,7 @@ def _register_reading(server: MCPServer[AppState], directory: Path) -> None:
     async def list_policies(ctx: Context[AppState]) -> PolicyListOut:
         """The policy set in force (its version), the project's own policy files and the shipped ones. Admin only."""
         app = ctx.request_context.lifespan_context
-        require_role(app, "list_policies")
+        app.allowed(ctx.request_context, "list_policies")
         with tool_errors():
             policy = app.validation.provider.current()
         own = manage.project_policies(directory)
@@ -76,7 +69,7 @@ def _register_reading(server: MCPServer[AppState], directory: Path) -> None:
     ) -> PolicyOut:
         """The text of one of the project's policy files. Admin only."""
         app = ctx.request_context.lifespan_context
-        require_role(app, "get_policy")
+        app.allowed(ctx.request_context, "get_policy")
         with tool_errors():
             path = manage.existing_policy(directory, name)
             return {"name": name, "content": path.read_text(encoding="utf-8")}
@@ -93,16 +86,14 @@ def _register_changing(server: MCPServer[AppState], directory: Path) -> None:
         parser's message and nothing changes. Recorded as policy.put; every Lighthouse process reloads it.
         Admin only."""
         app = ctx.request_context.lifespan_context
-        require_role(app, "put_policy")
+        me = app.allowed(ctx.request_context, "put_policy")
         with tool_errors():
             manage.check_content(content)
             manage.check_set(directory, put=(manage.check_name(name), content))
             sha = manage.write_policy(directory, name, content)
             blob = await app.store.run(app.store.store.put_blob, content.encode("utf-8"))
             event = await app.store.append(
-                manage.put_event(
-                    name, sha, len(content.encode()), blob, agent=app.session.agent.name, session=app.session.id
-                )
+                manage.put_event(name, sha, len(content.encode()), blob, agent=me.agent.name, session=me.id)
             )
             version = app.validation.provider.current().version
         return {"name": name, "sha256": sha, "seq": event.seq, "version": version}
@@ -113,14 +104,12 @@ def _register_changing(server: MCPServer[AppState], directory: Path) -> None:
     ) -> PolicyChangedOut:
         """Remove a project policy (the shipped ones stay). Recorded as policy.deleted. Admin only."""
         app = ctx.request_context.lifespan_context
-        require_role(app, "delete_policy")
+        me = app.allowed(ctx.request_context, "delete_policy")
         with tool_errors():
             path = manage.existing_policy(directory, name)
             manage.check_set(directory, delete=name)
             path.unlink()
-            event = await app.store.append(
-                manage.deleted_event(name, agent=app.session.agent.name, session=app.session.id)
-            )
+            event = await app.store.append(manage.deleted_event(name, agent=me.agent.name, session=me.id))
             version = app.validation.provider.current().version
         return {"name": name, "sha256": None, "seq": event.seq, "version": version}
 

@@ -11,6 +11,7 @@ from pydantic import Field
 from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
 
 from lighthouse_mcp.agents import approvals, claims
+from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.hooks.claude import pre_tool_use_output
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
@@ -37,30 +38,28 @@ class DecisionOut(TypedDict):
 def register(server: MCPServer[AppState], project: Project) -> None:
     """Add the validation tools to `server`."""
 
-    async def decide(app: AppState, tool: str, tool_input: Any, cwd: str | None, session: str | None) -> DecisionOut:
+    async def decide(app: AppState, me: SessionRecorder, tool: str, tool_input: Any, cwd: str) -> DecisionOut:
         with tool_errors():
             held = claims.rego_claims(app.claims.held())
-            request = app.validation.request(tool, tool_input, cwd=cwd, claims=held)
+            request = app.validation.request(
+                tool, tool_input, cwd=cwd, claims=held, agent=(me.agent.name, me.agent.role)
+            )
             decision = app.validation.validator.validate(request)
             if app.project.config.validation.record:
-                await app.store.append(
-                    decision_event(decision, agent=app.session.agent.name, session=session or app.session.id)
-                )
+                await app.store.append(decision_event(decision, agent=me.agent.name, session=me.id))
             if approvals.needs_approval(decision, app.project.config.approvals):
-                decision = await _ask_a_person(app, decision)
+                decision = await _ask_a_person(app, me, decision)
         return _out(decision)
 
-    async def _ask_a_person(app: AppState, decision: Decision) -> Decision:
+    async def _ask_a_person(app: AppState, me: SessionRecorder, decision: Decision) -> Decision:
         """Record the request and wait (without blocking the server) for an operator's answer."""
         config = app.project.config.approvals
-        approval_id, asked = approvals.request(
-            decision, timeout_s=config.timeout_s, agent=app.session.agent.name, session=app.session.id
-        )
+        approval_id, asked = approvals.request(decision, timeout_s=config.timeout_s, agent=me.agent.name, session=me.id)
         await app.store.append(asked)
         deadline = anyio.current_time() + config.timeout_s
         while (resolution := approvals.find_resolution(app.store.store, approval_id)) is None:
             if anyio.current_time() >= deadline:
-                await app.store.append(approvals.expired_event(approval_id, by=app.session.agent.name))
+                await app.store.append(approvals.expired_event(approval_id, by=me.agent.name))
                 break
             await anyio.sleep(approvals.POLL_S)
         return approvals.outcome(decision, resolution, config, approval_id)
@@ -74,7 +73,8 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         """Decide whether a shell command may run: allow, ask (a person should confirm) or deny, with the rules
         that decided and why. Every decision is recorded in the audit log."""
         app = ctx.request_context.lifespan_context
-        return await decide(app, "Bash", {"command": command}, cwd or str(project.home.root), None)
+        me = app.caller(ctx.request_context)
+        return await decide(app, me, "Bash", {"command": command}, cwd or str(project.home.root))
 
     @server.tool(annotations=RECORDS)
     async def validate_tool_call(
@@ -86,7 +86,8 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         """Decide whether an agent's tool call may run (shell commands, file writes and reads, fetches, MCP
         tools): allow, ask or deny, with reasons. Recorded in the audit log."""
         app = ctx.request_context.lifespan_context
-        return await decide(app, tool_name, tool_input, cwd or str(project.home.root), None)
+        me = app.caller(ctx.request_context)
+        return await decide(app, me, tool_name, tool_input, cwd or str(project.home.root))
 
 
 def _out(decision: Decision) -> DecisionOut:

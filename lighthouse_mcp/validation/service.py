@@ -48,17 +48,20 @@ class ValidationService:
         home: str | None = None,
         project: str | None = None,
         claims: tuple[Mapping[str, Any], ...] = (),
+        agent: tuple[str, str] | None = None,
     ) -> Request:
-        """A request on behalf of the configured agent, in the project this home belongs to."""
+        """A request on behalf of `agent` (name, role; default: the configured agent), in the project this home
+        belongs to."""
         root = project or (str(self.home.root) if self.home else None)
+        name, role = agent or (self.config.agent.name, self.config.agent.role)
         return make_request(
             tool,
             tool_input,
             cwd=cwd,
             project=root,
             home=home,
-            agent=self.config.agent.name,
-            role=self.config.agent.role,
+            agent=name,
+            role=role,
             claims=claims,
         )
 

@@ -21,6 +21,10 @@ COMMANDS = [
     ["events", "tail"],
     ["events", "verify"],
     ["events", "export"],
+    ["token"],
+    ["token", "issue"],
+    ["token", "revoke"],
+    ["token", "list"],
 ]
 
 
@@ -49,8 +53,19 @@ def test_no_command_prints_usage_and_exits_64(cli: Runner) -> None:
         ["events", "query", "--order", "up"],
         ["events"],
         ["init", "--bogus"],
-        ["serve", "--http", "0.0.0.0:8080"],
         ["serve", "--http", "nonsense"],
+        ["serve", "--http", "127.0.0.1:0"],
+        ["serve", "--http", "127.0.0.1:70000"],
+        ["serve", "--http", ":8080"],
+        ["token"],
+        ["token", "issue", "--agent", "a", "--role", "king"],
+        ["token", "issue", "--agent", "a", "--role", "admin", "--ttl=0"],
+        ["token", "issue", "--agent", "a", "--role", "admin", "--ttl=-5m"],
+        ["token", "issue", "--agent", "a", "--role", "admin", "--ttl=400d"],
+        ["token", "issue", "--agent", "a", "--role", "admin", "--ttl=soon"],
+        ["token", "issue", "--agent", "../etc", "--role", "admin"],
+        ["token", "issue", "--agent", "", "--role", "admin"],
+        ["token", "revoke", "tok_nothing"],
     ],
 )
 def test_usage_errors_exit_64_with_one_line(initialised: Runner, args: list[str]) -> None:
