@@ -55,6 +55,23 @@ class ValidationConfig:
 
 
 @dataclass(frozen=True)
+class PolicyConfig:
+    engine: Literal["local", "opa"] = "local"
+    url: str = ""
+    timeout_ms: int = 250
+    retry_after_s: int = 10
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    window_s: int = 60
+    builder: int = 600
+    reviewer: int = 600
+    expert: int = 600
+    admin: int = 0
+
+
+@dataclass(frozen=True)
 class ScanConfig:
     max_bytes: int = 2_097_152
     record: bool = True
@@ -100,6 +117,8 @@ class Config:
     agent: AgentConfig = field(default_factory=AgentConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     scan: ScanConfig = field(default_factory=ScanConfig)
     approvals: ApprovalsConfig = field(default_factory=ApprovalsConfig)
     hook: HookConfig = field(default_factory=HookConfig)
@@ -117,6 +136,13 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("validation", "max_command_bytes"): (256, 16 * 1024 * 1024),
     ("validation", "cache_size"): (0, 1_000_000),
     ("validation", "cache_ttl_s"): (0, 86_400),
+    ("policy", "timeout_ms"): (10, 60_000),
+    ("policy", "retry_after_s"): (1, 3600),
+    ("limits", "window_s"): (1, 86_400),
+    ("limits", "builder"): (0, 10_000_000),
+    ("limits", "reviewer"): (0, 10_000_000),
+    ("limits", "expert"): (0, 10_000_000),
+    ("limits", "admin"): (0, 10_000_000),
     ("scan", "max_bytes"): (1024, 256 * 1024 * 1024),
     ("approvals", "timeout_s"): (1, 3600),
     ("query", "default_limit"): (1, 100_000),
@@ -146,7 +172,9 @@ def load_config(
     for path in (user_file if user_file is not None else user_config_path(env), project_file):
         if path is not None and path.is_file():
             config = apply_mapping(config, read_yaml_mapping(path), source=str(path))
-    return apply_mapping(config, env_mapping(env), source="environment")
+    config = apply_mapping(config, env_mapping(env), source="environment")
+    check_complete(config)
+    return config
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
@@ -279,6 +307,17 @@ def check_bounds(config: Config, *, source: str) -> None:
             raise ConfigError(f"{source}: '{section}.{key}' must be between {low} and {high}, not {value}")
     if config.query.default_limit > config.query.max_limit:
         raise ConfigError(f"{source}: 'query.default_limit' must not exceed 'query.max_limit'")
+
+
+def check_complete(config: Config) -> None:
+    """Checks across keys, once every layer is applied."""
+    policy = config.policy
+    if policy.engine == "opa" and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", policy.url):
+        shown = repr(policy.url) if policy.url else "empty"
+        raise ConfigError(
+            f"'policy.engine' is opa, so 'policy.url' must be the OPA server's http(s) URL "
+            f"(e.g. http://127.0.0.1:8181), not {shown}"
+        )
 
 
 def config_keys(config: Config | None = None) -> set[str]:

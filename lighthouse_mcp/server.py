@@ -28,7 +28,7 @@ from lighthouse_mcp.tools import scanning as scanning_tools
 from lighthouse_mcp.tools import validation as validation_tools
 from lighthouse_mcp.tools.audit import RECENT_URI, SESSIONS_URI
 from lighthouse_mcp.tools.context import AppState
-from lighthouse_mcp.validation.service import ValidationService, policy_failure_event
+from lighthouse_mcp.validation.service import ValidationService
 
 log = logging.getLogger("lighthouse.server")
 
@@ -56,16 +56,15 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
         store = AsyncEventStore(sync_store, inline=inline)
         loop = asyncio.get_running_loop()
 
-        def policy_failed(error: str, fallback: str | None) -> None:
-            event = policy_failure_event(error, fallback, agent=config.agent.name)
-            state.tasks.append(loop.create_task(_append_quietly(store, event)))
+        def record(event: NewEvent) -> None:  # from the event loop or a worker thread (remote OPA calls)
+            loop.call_soon_threadsafe(lambda: state.tasks.append(loop.create_task(_append_quietly(store, event))))
 
         state = AppState(
             project=project,
             store=store,
             projector=project.projector(sync_store),
             verifier=audit.IncrementalVerifier(sync_store, project.key()),
-            validation=ValidationService(project.home, config, on_policy_failure=policy_failed),
+            validation=ValidationService(project.home, config, record=record),
             claims=ClaimsView(sync_store),
             transport=transport,
         )

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(home.config_path if home else None)
     store = _open_store(home, config) if args.record else None
     recorder = _recorder(store, config) if store is not None else None
-    service = ValidationService(home, config, on_policy_failure=_policy_failure(store, config))
+    service = ValidationService(home, config, record=_policy_events(store))
     try:
         if args.jsonl:
             return _batch(service, args, recorder)
@@ -149,13 +149,15 @@ def _recorder(store: Any, config: Any) -> Any:
     return record
 
 
-def _policy_failure(store: Any, config: Any) -> Any:
-    from lighthouse_mcp.validation.service import policy_failure_event
-
-    def report(error: str, fallback: str | None) -> None:
-        using = f"using the last good policy set {fallback}" if fallback else "no policy set to fall back on"
-        print(f"lighthouse: policy files do not load ({using}): {error}", file=sys.stderr)
+def _policy_events(store: Any) -> Any:
+    def report(event: Any) -> None:
+        if event.type == "policy.load_failed":
+            fallback = event.payload["using_version"]
+            using = f"using the last good policy set {fallback}" if fallback else "no policy set to fall back on"
+            print(f"lighthouse: policy files do not load ({using}): {event.payload['error']}", file=sys.stderr)
+        elif event.type == "policy.fallback":
+            print(f"lighthouse: {event.payload['error']}; deciding with the local engine", file=sys.stderr)
         if store is not None:
-            store.append(policy_failure_event(error, fallback, agent=config.agent.name))
+            store.append(event)
 
     return report

@@ -71,17 +71,11 @@ def _pre_tool_use(hook: Any) -> int:
     from lighthouse_mcp.errors import LighthouseError
     from lighthouse_mcp.hooks.claude import pre_tool_use_output
     from lighthouse_mcp.validation.decision import decision_event
-    from lighthouse_mcp.validation.service import ValidationService, policy_failure_event
+    from lighthouse_mcp.validation.service import ValidationService
 
     home, config = _setting(hook)
     failures: list[Any] = []
-    service = ValidationService(
-        home,
-        config,
-        on_policy_failure=lambda error, version: failures.append(
-            policy_failure_event(error, version, agent=config.agent.name, session=hook.session)
-        ),
-    )
+    service = ValidationService(home, config, record=failures.append, session=hook.session)
     project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
     store, store_error = _open_store(home, config) if home is not None else (None, None)
     try:

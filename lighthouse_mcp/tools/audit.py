@@ -61,6 +61,7 @@ class HealthOut(TypedDict):
     chain: VerifyOut
     agent: dict[str, str]
     session: str
+    policy: dict[str, Any]  # {engine: local|opa, url?, deciding?: opa|local, last_error?, fallback_since?}
 
 
 def _event_out(event: Event) -> EventOut:
@@ -130,7 +131,9 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         with tool_errors():
             chain = await app.store.run(app.verifier.check)
             result = await app.store.run(audit.health, app.store.store, config, chain)
-        return cast(HealthOut, {**result, "session": app.caller(ctx.request_context).id})
+        me = app.caller(ctx.request_context)
+        caller = {"agent": {"name": me.agent.name, "role": me.agent.role}, "session": me.id}
+        return cast(HealthOut, {**result, **caller, "policy": app.validation.engine_status()})
 
     # Static resources get no Context, so each read opens its own short-lived connection to the store.
     @server.resource(RECENT_URI, mime_type="application/json", description="The newest events, newest first")

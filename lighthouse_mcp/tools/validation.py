@@ -44,7 +44,9 @@ def register(server: MCPServer[AppState], project: Project) -> None:
             request = app.validation.request(
                 tool, tool_input, cwd=cwd, claims=held, agent=(me.agent.name, me.agent.role)
             )
-            decision = app.validation.validator.validate(request)
+            validate = app.validation.validator.validate
+            # A remote OPA answers over the network: wait for it off the event loop.
+            decision = await anyio.to_thread.run_sync(validate, request) if app.validation.opa else validate(request)
             if app.project.config.validation.record:
                 await app.store.append(decision_event(decision, agent=me.agent.name, session=me.id))
             if approvals.needs_approval(decision, app.project.config.approvals):

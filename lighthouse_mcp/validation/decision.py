@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lighthouse_mcp.config import ValidationConfig
 from lighthouse_mcp.events.model import NewEvent
-from lighthouse_mcp.policy.engine import PolicyError
+from lighthouse_mcp.policy.engine import PolicyError, RegoResult
 from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUnavailable
 from lighthouse_mcp.validation.facts import Facts
 from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding
@@ -92,11 +92,19 @@ def decision_event(
 class Validator:
     """Decides requests. Thread-safe; share one per process. Callers record decisions (see `decision_event`)."""
 
-    def __init__(self, policies: PolicyProvider, config: ValidationConfig) -> None:
+    def __init__(
+        self,
+        policies: PolicyProvider,
+        config: ValidationConfig,
+        *,
+        evaluate: Callable[[PolicySet, Mapping[str, Any]], RegoResult] | None = None,
+    ) -> None:
+        """`evaluate` answers the Rego query elsewhere (a remote OPA); by default each policy set's own engine."""
         from cachetools import TTLCache
 
         self.policies = policies
         self.config = config
+        self._evaluate = evaluate or _evaluate_locally
         self._cache: TTLCache[tuple[Any, ...], Decision] | None = (
             TTLCache(maxsize=config.cache_size, ttl=config.cache_ttl_s) if config.cache_size else None
         )
@@ -135,7 +143,7 @@ class Validator:
         findings = policy.packs.match(facts)
         exceptions: list[dict[str, str]] = []
         try:
-            result = policy.rego.evaluate(rego_input(request, facts, findings, policy))
+            result = self._evaluate(policy, rego_input(request, facts, findings, policy))
         except PolicyError as exc:
             findings.append(
                 Finding(
@@ -153,6 +161,10 @@ class Validator:
     def _failure(self, request: Request, message: str, started: int) -> Decision:
         finding = Finding("policy.unavailable", self.config.on_error, "high", message, "policy")
         return _combine(request, [finding], [], "unavailable", "", started)
+
+
+def _evaluate_locally(policy: PolicySet, document: Mapping[str, Any]) -> RegoResult:
+    return policy.rego.evaluate(document)
 
 
 def rego_input(request: Request, facts: Facts, findings: list[Finding], policy: PolicySet) -> dict[str, Any]:

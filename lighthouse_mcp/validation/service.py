@@ -18,6 +18,7 @@ from lighthouse_mcp.validation.decision import Validator
 from lighthouse_mcp.validation.request import Request, make_request
 
 if TYPE_CHECKING:
+    from lighthouse_mcp.policy.opa import OpaEvaluator
     from lighthouse_mcp.validation.packs import PackSet
     from lighthouse_mcp.validation.responses import Scanner
 
@@ -30,14 +31,33 @@ class ValidationService:
         home: ProjectHome | None,
         config: Config,
         *,
-        on_policy_failure: Callable[[str, str | None], None] | None = None,
+        record: Callable[[NewEvent], None] | None = None,
+        session: str | None = None,
     ) -> None:
+        """`record` receives the events about the policies themselves (`policy.load_failed`, `policy.fallback`,
+        `policy.recovered`) as they happen, possibly on another thread."""
         self.home = home
         self.config = config
+
+        def emit(type_: str, payload: dict[str, Any]) -> None:
+            if record is not None:
+                record(NewEvent(type_, payload, agent=config.agent.name, session=session))
+
         self.provider = PolicyProvider(
-            home.policies_dir if home else None, home.path / "cache" if home else None, on_failure=on_policy_failure
+            home.policies_dir if home else None,
+            home.path / "cache" if home else None,
+            on_failure=lambda error, version: emit("policy.load_failed", failure_payload(error, version)),
         )
-        self.validator = Validator(self.provider, config.validation)
+        self.opa: OpaEvaluator | None = None
+        if config.policy.engine == "opa":
+            from lighthouse_mcp.policy.opa import opa_evaluator
+
+            self.opa = opa_evaluator(config.policy, emit)
+        self.validator = Validator(self.provider, config.validation, evaluate=self.opa.evaluate if self.opa else None)
+
+    def engine_status(self) -> dict[str, Any]:
+        """Where Rego decisions come from: the local engine, or OPA (and whether it is answering)."""
+        return self.opa.status() if self.opa is not None else {"engine": "local"}
 
     def request(
         self,
@@ -107,10 +127,6 @@ def _shipped_packs() -> PackSet:
     return load_packs(sorted(shipped_packs_dir().glob("*.yaml")))
 
 
-def policy_failure_event(
-    error: str, fallback_version: str | None, *, agent: str | None, session: str | None = None
-) -> NewEvent:
+def failure_payload(error: str, fallback_version: str | None) -> dict[str, Any]:
     """`policy.load_failed`: the policy files did not load, and which set is in force instead (if any)."""
-    return NewEvent(
-        "policy.load_failed", {"error": error[:4000], "using_version": fallback_version}, agent=agent, session=session
-    )
+    return {"error": error[:4000], "using_version": fallback_version}
