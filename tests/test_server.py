@@ -125,9 +125,10 @@ async def test_query_events_filters(project: Project) -> None:
     async with Client(build_server(project)) as client:
         page = await _call(client, "query_events", {"type": "validation", "agent": "alice"})
         assert [e["payload"]["command"] for e in page["events"]] == ["rm -rf /"]
-        page = await _call(client, "query_events", {"text": "rm", "order": "asc"})
-        assert [e["seq"] for e in page["events"]] == [1]
-        page = await _call(client, "query_events", {"text": "rm", "since": 2})
+        # "-rf": a word no random id (session ids are in every session event) can contain.
+        page = await _call(client, "query_events", {"text": "rm -rf", "order": "asc"})
+        assert [e["seq"] for e in page["events"]] == [1], page["events"]
+        page = await _call(client, "query_events", {"text": "rm -rf", "since": 2})
         assert page["events"] == []
         page = await _call(client, "query_events", {"since": "1h", "type": "response"})
         assert len(page["events"]) == 1

@@ -70,7 +70,7 @@ def _setting(hook: Any) -> tuple[Any, Any]:
 def _pre_tool_use(hook: Any) -> int:
     from lighthouse_mcp.errors import LighthouseError
     from lighthouse_mcp.hooks.claude import pre_tool_use_output
-    from lighthouse_mcp.validation.decision import decision_event
+    from lighthouse_mcp.validation.decision import decision_event, with_findings
     from lighthouse_mcp.validation.service import ValidationService
 
     home, config = _setting(hook)
@@ -82,6 +82,8 @@ def _pre_tool_use(hook: Any) -> int:
         held = _claims(store) if store is not None else ()
         request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project, claims=held)
         decision = service.validator.validate(request)
+        if store is not None:
+            decision = with_findings(decision, service.over_limit(store, config.agent.name, config.agent.role))
         if home is not None and config.validation.record:
             event = decision_event(decision, agent=config.agent.name, session=hook.session, aggregate=hook.tool_use_id)
             try:

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -142,13 +143,7 @@ class SQLiteEventStore:
         return _event(rows[0]) if rows else None
 
     def query(self, flt: EventFilter) -> Page:
-        # ts never decreases along seq, so time bounds become sequence bounds found by binary search.
-        since_seq, until_seq = flt.since_seq, flt.until_seq
-        if flt.since_ts is not None:
-            since_seq = max(since_seq or 0, self.seq_at_time(flt.since_ts - 1) + 1)
-        if flt.until_ts is not None:
-            until_seq = min(until_seq if until_seq is not None else 2**62, self.seq_at_time(flt.until_ts))
-        where, params = _where(flt, since_seq, until_seq)
+        where, params = self._where(flt)
         direction = "DESC" if flt.order == "desc" else "ASC"
         sql = f"SELECT {_COLUMNS} FROM events {where} ORDER BY seq {direction} LIMIT ?"
         rows = self._fetch(sql, (*params, flt.limit + 1))
@@ -163,8 +158,20 @@ class SQLiteEventStore:
     def last_seq(self) -> int:
         return int(self._fetch("SELECT seq FROM chain_head", ())[0][0])
 
-    def count(self) -> int:
-        return int(self._fetch("SELECT count(*) FROM events", ())[0][0])
+    def count(self, flt: EventFilter | None = None) -> int:
+        if flt is None:
+            return int(self._fetch("SELECT count(*) FROM events", ())[0][0])
+        where, params = self._where(replace(flt, after=None))
+        return int(self._fetch(f"SELECT count(*) FROM events {where}", tuple(params))[0][0])
+
+    def _where(self, flt: EventFilter) -> tuple[str, list[Any]]:
+        # ts never decreases along seq, so time bounds become sequence bounds found by binary search.
+        since_seq, until_seq = flt.since_seq, flt.until_seq
+        if flt.since_ts is not None:
+            since_seq = max(since_seq or 0, self.seq_at_time(flt.since_ts - 1) + 1)
+        if flt.until_ts is not None:
+            until_seq = min(until_seq if until_seq is not None else 2**62, self.seq_at_time(flt.until_ts))
+        return _where(flt, since_seq, until_seq)
 
     def seq_at_time(self, ts_ns: int) -> int:
         # Binary search over the primary key: ts is non-decreasing with seq, and gaps (if any) are skipped.

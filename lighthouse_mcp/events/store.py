@@ -60,7 +60,9 @@ class EventStore(Protocol):
 
     def last_seq(self) -> int: ...
 
-    def count(self) -> int: ...
+    def count(self, flt: EventFilter | None = None) -> int:
+        """How many events there are, or how many match `flt` (its order, limit and cursor aside)."""
+        ...
 
     def seq_at_time(self, ts_ns: int) -> int:
         """The last sequence appended at or before `ts_ns` (0 when none)."""

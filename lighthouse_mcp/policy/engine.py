@@ -119,8 +119,9 @@ class RegoEngine:
         return result
 
     def query_value(self, query: str, document: Mapping[str, Any] | None, *, bundled: bool = False) -> Any:
-        """The value of `query` (e.g. `data.lighthouse.findings`) for `document`; None when undefined."""
-        interpreter, bundle = self._interpreter(cached=bundled)
+        """The value of `query` (e.g. `data.lighthouse.findings`) for `document`; None when undefined. `bundled`
+        compiles the query into a bundle of its own once (and caches it on disk): for queries asked often."""
+        interpreter, bundle = self._interpreter(cached=bundled, entrypoint=query)
         interpreter.set_input(dict(document or {}))
         try:
             output = interpreter.query_bundle(bundle) if bundled else interpreter.query(query)
@@ -138,22 +139,23 @@ class RegoEngine:
         expressions = output[0].expressions
         return expressions[0] if expressions else None
 
-    def _interpreter(self, *, cached: bool) -> tuple[Any, Any]:
-        """This thread's interpreter and bundle. `cached` may load the bundle from disk, which is enough for the
-        pipeline's entrypoint; other queries need the modules themselves."""
-        slot = "bundle" if cached else "full"
-        compiled = getattr(self._local, slot, None)
+    def _interpreter(self, *, cached: bool, entrypoint: str = ENTRYPOINT) -> tuple[Any, Any]:
+        """This thread's interpreter and bundle. `cached` gives the bundle compiled for `entrypoint` alone (maybe
+        loaded from disk); other queries need the modules themselves."""
+        slots: dict[str | None, tuple[Any, Any]] = self._local.__dict__.setdefault("slots", {})
+        slot = entrypoint if cached else None
+        compiled = slots.get(slot)
         if compiled is None:
-            compiled = self._compile(use_cache=cached)
-            setattr(self._local, slot, compiled)
-        return compiled  # type: ignore[no-any-return,unused-ignore]
+            compiled = slots[slot] = self._compile(use_cache=cached, entrypoint=entrypoint if cached else ENTRYPOINT)
+        return compiled
 
-    def _compile(self, *, use_cache: bool) -> tuple[Any, Any]:
+    def _compile(self, *, use_cache: bool, entrypoint: str) -> tuple[Any, Any]:
         from regopy import BundleFormat, Interpreter, LogLevel, RegoError
 
         interpreter = Interpreter()
         interpreter.log_level = LogLevel.NONE  # the default prints compile errors to stdout
-        bundle_file = bundle_path(self._cache_dir, self.version) if self._cache_dir else None
+        name = self.version if entrypoint == ENTRYPOINT else f"{self.version}-{_digest(entrypoint)}"
+        bundle_file = bundle_path(self._cache_dir, name) if self._cache_dir else None
         if use_cache and bundle_file is not None and bundle_is_cached(bundle_file):
             try:
                 return interpreter, interpreter.load_bundle(str(bundle_file), BundleFormat.Binary)
@@ -171,12 +173,16 @@ class RegoEngine:
         except RegoError as exc:
             raise PolicyError(f"policy data could not be loaded: {exc}") from None
         try:
-            bundle = interpreter.build(ENTRYPOINT)
+            bundle = interpreter.build(entrypoint)
         except RegoError as exc:
             raise PolicyError(_first_error(self.modules, str(exc))) from None
         if bundle_file is not None:
             _save_bundle(interpreter, bundle, bundle_file)
         return interpreter, bundle
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def bundle_path(cache_dir: Path, version: str) -> Path:

@@ -15,7 +15,7 @@ from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.hooks.claude import pre_tool_use_output
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
-from lighthouse_mcp.validation.decision import Decision, decision_event
+from lighthouse_mcp.validation.decision import Decision, decision_event, with_findings
 
 # Deciding records an event, so these tools are not read-only, but they change nothing outside Lighthouse.
 RECORDS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
@@ -47,6 +47,9 @@ def register(server: MCPServer[AppState], project: Project) -> None:
             validate = app.validation.validator.validate
             # A remote OPA answers over the network: wait for it off the event loop.
             decision = await anyio.to_thread.run_sync(validate, request) if app.validation.opa else validate(request)
+            store = app.store.store
+            limited = await app.store.run(app.validation.over_limit, store, me.agent.name, me.agent.role)
+            decision = with_findings(decision, limited)
             if app.project.config.validation.record:
                 await app.store.append(decision_event(decision, agent=me.agent.name, session=me.id))
             if approvals.needs_approval(decision, app.project.config.approvals):

@@ -163,6 +163,22 @@ class Validator:
         return _combine(request, [finding], [], "unavailable", "", started)
 
 
+def with_findings(decision: Decision, extra: list[Finding]) -> Decision:
+    """`decision` with more findings (rate limits, checked beside the cached decision) combined in."""
+    if not extra:
+        return decision
+    started = time.perf_counter_ns() - decision.latency_us * 1000
+    combined = _combine(
+        decision.request,
+        [*decision.findings, *extra],
+        decision.exceptions,
+        decision.policy_version,
+        decision.facts_digest,
+        started,
+    )
+    return replace(combined, cached=decision.cached)
+
+
 def _evaluate_locally(policy: PolicySet, document: Mapping[str, Any]) -> RegoResult:
     return policy.rego.evaluate(document)
 

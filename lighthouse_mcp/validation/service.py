@@ -15,6 +15,7 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.home import ProjectHome, read_key
 from lighthouse_mcp.policy.policyset import PolicyProvider, PolicyUnavailable
 from lighthouse_mcp.validation.decision import Validator
+from lighthouse_mcp.validation.packs import Finding
 from lighthouse_mcp.validation.request import Request, make_request
 
 if TYPE_CHECKING:
@@ -54,6 +55,16 @@ class ValidationService:
 
             self.opa = opa_evaluator(config.policy, emit)
         self.validator = Validator(self.provider, config.validation, evaluate=self.opa.evaluate if self.opa else None)
+
+    def over_limit(self, store: Any, agent: str, role: str) -> list[Finding]:
+        """Rate-limit findings for `agent`'s next request; when they cannot be checked, `validation.on_error`."""
+        from lighthouse_mcp.agents.rates import over_limit
+
+        try:
+            return over_limit(store, self.provider.current(), agent, role, self.config.limits)
+        except Exception as exc:  # a broken store or policy must not lift the limits
+            message = f"rate limits could not be checked: {exc}"[:500]
+            return [Finding("rate.unavailable", self.config.validation.on_error, "medium", message, "problem")]
 
     def engine_status(self) -> dict[str, Any]:
         """Where Rego decisions come from: the local engine, or OPA (and whether it is answering)."""

@@ -162,6 +162,19 @@ def test_count_and_last_seq(store: EventStore) -> None:
     assert (store.count(), store.last_seq()) == (7, 7)
 
 
+def test_count_of_matching_events(store: EventStore) -> None:
+    _fill(store, 3, agent="ann")
+    _fill(store, 2, agent="ben")
+    store.append(NewEvent("other.event", agent="ann"))
+    events = store.read_after(0, 10)
+    assert store.count(EventFilter(types=("test",), agent="ann")) == 3
+    assert store.count(EventFilter(agent="ann")) == 4
+    assert store.count(EventFilter(types=("test.event",), since_ts=events[0].ts)) == 5
+    assert store.count(EventFilter(since_ts=events[-1].ts + 1)) == 0
+    assert store.count(EventFilter(since_seq=5, limit=1, order="asc", after=1)) == 2  # page settings do not count
+    assert store.count(EventFilter(agent="nobody")) == 0
+
+
 def test_blobs_are_content_addressed_and_stored_once(store: EventStore) -> None:
     data = b"print('hello')\n" * 100
     digest = store.put_blob(data)

@@ -1,0 +1,150 @@
+"""Rate limits per agent and role: counted from recorded decisions, judged by Rego, denied with when to retry."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from lighthouse_mcp.agents.rates import over_limit
+from lighthouse_mcp.config import AgentConfig, LimitsConfig
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.server import build_server
+from lighthouse_mcp.validation.service import ValidationService
+
+LIMITS = LimitsConfig(window_s=60, builder=3, reviewer=5, expert=5, admin=0)
+
+
+def _decided(project: Project, agent: str, n: int) -> None:
+    store = project.open_store()
+    try:
+        store.append_batch([NewEvent("validation.decided", {"decision": "allow"}, agent=agent) for _ in range(n)])
+    finally:
+        store.close()
+
+
+def _over(project: Project, agent: str, role: str, limits: LimitsConfig = LIMITS, **kw: Any) -> list[Any]:
+    store = project.open_store()
+    try:
+        policy = ValidationService(project.home, project.config).provider.current()
+        return over_limit(store, policy, agent, role, limits, **kw)
+    finally:
+        store.close()
+
+
+def test_under_the_limit_nothing_is_found(project: Project) -> None:
+    _decided(project, "ben", 2)
+    assert _over(project, "ben", "builder") == []
+
+
+def test_at_the_limit_the_next_request_is_denied_with_when_to_retry(project: Project) -> None:
+    _decided(project, "ben", 3)
+    _decided(project, "ann", 10)  # other agents' requests do not count against ben
+    (finding,) = _over(project, "ben", "builder")
+    assert finding.rule == "rate.limit-exceeded" and finding.decision == "deny"
+    match = re.fullmatch(
+        r"ben made 3 requests in the last 60 s; builder agents may make 3; retry in (\d+) s", finding.message
+    )
+    assert match is not None, finding.message
+    assert 50 <= int(match.group(1)) <= 60
+
+
+def test_the_window_slides(project: Project) -> None:
+    _decided(project, "ben", 3)
+    assert _over(project, "ben", "builder", now_ns=time.time_ns() + 61 * 10**9) == []
+
+
+def test_retry_waits_for_enough_requests_to_leave_the_window(project: Project) -> None:
+    _decided(project, "ben", 2)
+    time.sleep(1.2)
+    _decided(project, "ben", 3)
+    # 5 requests, limit 3: the 3rd oldest must leave the window; it is one of the later ones.
+    (finding,) = _over(project, "ben", "builder")
+    retry = int(finding.message.rsplit("retry in ", 1)[1].split()[0])
+    assert retry >= 58
+    limits = dataclasses.replace(LIMITS, builder=4)
+    (finding,) = _over(project, "ben", "builder", limits)  # 2nd oldest: one of the early ones
+    assert int(finding.message.rsplit("retry in ", 1)[1].split()[0]) <= 59
+
+
+@pytest.mark.parametrize(("role", "limited"), [("builder", True), ("reviewer", False), ("admin", False)])
+def test_limits_are_per_role(project: Project, role: str, limited: bool) -> None:
+    _decided(project, "someone", 4)
+    assert bool(_over(project, "someone", role)) is limited
+
+
+def test_a_project_module_sets_a_limit_for_one_agent(project: Project) -> None:
+    project.home.policies_dir.mkdir(exist_ok=True)
+    (project.home.policies_dir / "ci_limits.rego").write_text(
+        "package lighthouse.rate\n\nimport rego.v1\n\n"
+        'exceeded contains over(1) if {\n\tinput.agent.name == "ci-bot"\n\tinput.count >= 1\n}\n'
+    )
+    _decided(project, "ci-bot", 1)
+    _decided(project, "ben", 1)
+    (finding,) = _over(project, "ci-bot", "builder")
+    assert "ci-bot made 1 requests" in finding.message and "may make 1; retry in" in finding.message
+    assert _over(project, "ben", "builder") == []
+
+
+def test_when_counts_cannot_be_read_the_answer_is_conservative(project: Project) -> None:
+    service = ValidationService(project.home, project.config)
+    store = project.open_store()
+    store.close()
+    (finding,) = service.over_limit(store, "ben", "builder")
+    assert finding.rule == "rate.unavailable" and finding.decision == project.config.validation.on_error
+    assert finding.message.startswith("rate limits could not be checked")
+
+
+@pytest.mark.anyio
+async def test_through_mcp_the_fourth_request_is_denied(project: Project) -> None:
+    limited = dataclasses.replace(project.config, limits=LIMITS, agent=AgentConfig("ben", "builder"))
+    other = dataclasses.replace(limited, agent=AgentConfig("ann", "builder"))
+    async with (
+        Client(build_server(dataclasses.replace(project, config=limited))) as ben,
+        Client(build_server(dataclasses.replace(project, config=other))) as ann,
+    ):
+        for i in range(3):
+            allowed = (await ben.call_tool("validate_command", {"command": f"ls {i}"})).structured_content
+            assert allowed["decision"] == "allow"  # type: ignore[index]
+        denied = (await ben.call_tool("validate_command", {"command": "ls 0"})).structured_content
+        assert denied["decision"] == "deny" and denied["rules"] == ["rate.limit-exceeded"]  # type: ignore[index]
+        assert "retry in" in denied["reasons"][0]["message"]  # type: ignore[index]
+        assert denied["hookSpecificOutput"]["permissionDecision"] == "deny"  # type: ignore[index]
+        fine = (await ann.call_tool("validate_command", {"command": "ls"})).structured_content
+        assert fine["decision"] == "allow"  # type: ignore[index]
+
+
+def test_the_hook_counts_across_processes(project: Project) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIGHTHOUSE_")}
+    env |= {"PYTHONPATH": os.pathsep.join(sys.path), "LIGHTHOUSE_LIMITS__BUILDER": "2"}
+    _decided(project, "agent", 1)  # one request already made elsewhere (a server, another hook)
+    codes = []
+    for i in range(2):
+        hook = {
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "tool_input": {"command": f"ls {i}"},
+            "cwd": str(project.home.root),
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "lighthouse_mcp", "hook"],
+            input=json.dumps(hook),
+            capture_output=True,
+            text=True,
+            cwd=project.home.root,
+            env=env,
+            check=False,
+        )
+        codes.append(result.returncode)
+    assert codes == [0, 2]
+    assert "rate.limit-exceeded" in result.stdout and "retry in" in result.stdout
