@@ -7,7 +7,7 @@
 # A finding here denies the request; its "limit" says which count was too many, so the answer can say when to
 # retry. Project modules add rules in this package, e.g. a tighter limit for one agent:
 #
-#   exceeded contains lighthouse.rate.over(30) if { input.agent.name == "ci-bot"; input.count >= 30 }
+#   exceeded contains over(30) if { input.agent.name == "ci-bot"; input.count >= 30 }
 package lighthouse.rate
 
 import rego.v1
