@@ -181,6 +181,7 @@ def stdio_round_trip(home: Path, calls: int) -> None:
 
     env = {"LIGHTHOUSE_HOME": str(home), "PATH": os.environ.get("PATH", ""), "HOME": os.environ["HOME"]}
     env["PYTHONPATH"] = str(ROOT)  # the server runs the same code as this script
+    env["LIGHTHOUSE_LIMITS__BUILDER"] = str(10**7)  # the rate check runs on every call but never denies
     lighthouse = StdioServerParameters(command=sys.executable, args=["-m", "lighthouse_mcp", "serve"], env=env)
     trivial = StdioServerParameters(command=sys.executable, args=["-c", TRIVIAL_SERVER], env=env)
     commands = corpus()
@@ -210,8 +211,53 @@ def stdio_round_trip(home: Path, calls: int) -> None:
     report("stdio round trip: validate_command − trivial, p50", f"{gap * 1e3:+.2f} ms", "≤ +0.5 ms", gap <= 0.5e-3)
 
 
+def rate_check(home: Path, calls: int) -> None:
+    """The rate check beside each decision: count the agent's decisions in the window (at its limit, among many
+    other agents' events) and query the rate Rego bundle."""
+    from lighthouse_mcp.agents.rates import DecisionWindow, over_limit
+    from lighthouse_mcp.config import LimitsConfig
+    from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.project import load_project
+
+    project = load_project(home.parent)
+    store = project.open_store()
+    try:
+        others = [NewEvent("validation.decided", {"decision": "allow"}, agent=f"other-{i % 20}") for i in range(50_000)]
+        store.append_batch(others)
+        store.append_batch([NewEvent("validation.decided", {"decision": "allow"}, agent="bench")] * 599)
+        policy = PolicyProvider(project.home.policies_dir, project.home.path / "cache").current()
+        limits = LimitsConfig(builder=600)
+        t = time.perf_counter()
+        window = DecisionWindow(store, limits.window_s)  # a server's: every agent's decisions in the window
+        opened = time.perf_counter() - t
+        t = time.perf_counter()
+        DecisionWindow(store, limits.window_s, agent="bench")  # a hook's: its own agent's
+        opened_one = time.perf_counter() - t
+        over_limit(window, policy, "bench", "builder", limits)  # compiles the rate bundle
+        samples = []
+        for _ in range(calls):
+            t = time.perf_counter()
+            found = over_limit(window, policy, "bench", "builder", limits)
+            samples.append(time.perf_counter() - t)
+        assert not found
+        store.append(NewEvent("validation.decided", {"decision": "allow"}, agent="bench"))
+        over = []
+        for _ in range(calls // 10):
+            t = time.perf_counter()
+            found = over_limit(window, policy, "bench", "builder", limits)
+            over.append(time.perf_counter() - t)
+        assert found
+    finally:
+        store.close()
+    report("rate window opened, all agents (50,599 decisions)", f"{opened * 1e3:.0f} ms")
+    report("rate window opened, one agent (599 decisions)", f"{opened_one * 1e3:.1f} ms")
+    report("rate check, 599 of 600 requests used", us(samples))
+    report("rate check, over the limit (finds when to retry)", us(over))
+
+
 def hook_wall(home: Path, runs: int) -> None:
     command = [sys.executable, "-m", "lighthouse_mcp", "--home", str(home), "hook"]
+    os.environ["LIGHTHOUSE_LIMITS__BUILDER"] = str(10**7)
     inputs = [
         json.dumps(
             {
@@ -263,6 +309,7 @@ def main() -> None:
         home = work / ".lighthouse"
         stdio_round_trip(home, args.calls)
         hook_wall(home, args.hook_runs)
+        rate_check(home, args.calls)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

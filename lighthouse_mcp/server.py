@@ -16,10 +16,12 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
 
 from lighthouse_mcp import __version__, audit
 from lighthouse_mcp.agents.claims import ClaimsView
+from lighthouse_mcp.agents.rates import DecisionWindow
 from lighthouse_mcp.agents.sessions import stale_event, stale_sessions
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.events.store import EventStore
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import audit as audit_tools
 from lighthouse_mcp.tools import claims as claims_tools
@@ -54,6 +56,9 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
         # Commits without fsync are short enough to run on the event loop when the write lock is free.
         inline = project.open_store(busy_timeout_ms=0) if config.store.synchronous == "normal" else None
         store = AsyncEventStore(sync_store, inline=inline)
+        # Small indexed reads (claims, recent decisions) are answered faster on the event loop than by a hop to
+        # the store's thread: on the connection the loop appends with, whose page cache its own writes keep warm.
+        reader = inline or project.open_store()
         loop = asyncio.get_running_loop()
 
         def record(event: NewEvent) -> None:  # from the event loop or a worker thread (remote OPA calls)
@@ -65,7 +70,8 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
             projector=project.projector(sync_store),
             verifier=audit.IncrementalVerifier(sync_store, project.key()),
             validation=ValidationService(project.home, config, record=record),
-            claims=ClaimsView(sync_store),
+            claims=ClaimsView(reader),
+            rates=_decision_window(reader, config.limits.window_s),
             transport=transport,
         )
         state.tasks.append(loop.create_task(_watch(state, bus)))
@@ -80,6 +86,8 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
                 with contextlib.suppress(LighthouseError):
                     await session.end(reason)
             await store.aclose()
+            if reader is not inline:
+                reader.close()
 
     async def record_session(ctx: ServerRequestContext[AppState, Any], call_next: CallNext) -> HandlerResult:
         state = ctx.lifespan_context
@@ -108,6 +116,15 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     claims_tools.register(server, project)
     policy_tools.register(server, project)
     return server
+
+
+def _decision_window(store: EventStore, window_s: int) -> DecisionWindow | None:
+    """Every agent's recent decisions, for rate limits; None (limits answer conservatively) if unreadable."""
+    try:
+        return DecisionWindow(store, window_s)
+    except LighthouseError as exc:
+        log.error("cannot read recent decisions for rate limits: %s", exc)
+        return None
 
 
 async def _append_quietly(store: AsyncEventStore, event: NewEvent) -> None:

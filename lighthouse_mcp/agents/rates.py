@@ -1,5 +1,5 @@
-"""Rate limits: how many validation requests an agent made in the last `limits.window_s` seconds (counted from
-its recorded decisions, so every process sees the same count), judged by the Rego rules of package
+"""Rate limits: how many validation requests an agent made in the last `limits.window_s` seconds (its recorded
+decisions, so a server and the hooks of one agent share the count), judged by the Rego rules of package
 `lighthouse.rate` (shipped: `policies/rate_limits.rego`). Over a limit the request is denied, saying when to retry.
 
 The check runs beside the decision, not inside it: the counts change with every request, and putting them in the
@@ -8,11 +8,13 @@ decision's input would defeat the decision cache.
 
 from __future__ import annotations
 
+import collections
 import time
 from typing import Any
 
 from lighthouse_mcp.config import LimitsConfig
-from lighthouse_mcp.events.query import EventFilter
+from lighthouse_mcp.events.follow import Follower
+from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.policy.policyset import PolicySet
 from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding
 
@@ -20,16 +22,43 @@ ENTRYPOINT = "data.lighthouse.rate.exceeded"
 COUNTED = ("validation.decided",)
 
 
+class DecisionWindow:
+    """When each agent's decisions in the last `window_s` seconds were recorded, kept by following the store
+    from the start of the window (one agent's, or every agent's for a server). Each read catches up first, so a
+    decision recorded by any process counts at once."""
+
+    def __init__(self, store: Any, window_s: int, *, agent: str | None = None) -> None:
+        self.window_ns = window_s * 1_000_000_000
+        self._times: dict[str, collections.deque[int]] = collections.defaultdict(collections.deque)
+        start = store.seq_at_time(time.time_ns() - self.window_ns)
+        self._follower = Follower(store, COUNTED, self._fold, refresh_s=0, after_seq=start, agent=agent)
+
+    def times(self, agent: str, now_ns: int) -> list[int]:
+        """The times (ns) of `agent`'s decisions in the window ending at `now_ns`, oldest first."""
+        self._follower.refresh(fresh=True)
+        times = self._times.get(agent)
+        if not times:
+            return []
+        while times and times[0] < now_ns - self.window_ns:
+            times.popleft()
+        return list(times)
+
+    def _fold(self, event: Event) -> None:
+        times = self._times[event.agent or ""]
+        times.append(event.ts)
+        while times[0] < event.ts - self.window_ns:
+            times.popleft()
+
+
 def over_limit(
-    store: Any, policy: PolicySet, agent: str, role: str, limits: LimitsConfig, *, now_ns: int | None = None
+    window: DecisionWindow, policy: PolicySet, agent: str, role: str, limits: LimitsConfig, *, now_ns: int | None = None
 ) -> list[Finding]:
     """The rate-limit findings for `agent`'s next request (none when it is within its limits)."""
     now_ns = time.time_ns() if now_ns is None else now_ns
-    since = now_ns - limits.window_s * 1_000_000_000
-    count = store.count(EventFilter(types=COUNTED, agent=agent, since_ts=since))
+    times = window.times(agent, now_ns)
     document = {
         "agent": {"name": agent, "role": role},
-        "count": count,
+        "count": len(times),
         "limit": int(getattr(limits, role, 0)),
         "window_s": limits.window_s,
     }
@@ -42,19 +71,10 @@ def over_limit(
             )
             continue
         limit = item.get("limit")
-        limit = limit if isinstance(limit, int) and 0 < limit <= count else count
-        retry = _retry_after_s(store, agent, since, count - limit + 1, limits.window_s, now_ns)
+        limit = limit if isinstance(limit, int) and 0 < limit <= len(times) else len(times)
+        # Allowed again when enough requests have left the window for the count to be under the limit.
+        leaves_ns = times[len(times) - limit] + window.window_ns - now_ns if times else 0
+        retry = max(1, -(-leaves_ns // 1_000_000_000))
         message = f"{item.get('message') or item.get('rule')}; retry in {retry} s"
         findings.append(Finding(str(item.get("rule")), item["decision"], item["risk"], message, "rate"))
     return findings
-
-
-def _retry_after_s(store: Any, agent: str, since: int, nth: int, window_s: int, now_ns: int) -> int:
-    """Seconds until the `nth` oldest request in the window leaves it (then the count is under the limit)."""
-    if nth < 1:
-        return 1
-    events = store.query(EventFilter(types=COUNTED, agent=agent, since_ts=since, order="asc", limit=nth)).events
-    if not events:
-        return 1
-    remaining_ns: int = events[-1].ts + window_s * 1_000_000_000 - now_ns
-    return max(1, -(-remaining_ns // 1_000_000_000))

@@ -83,7 +83,8 @@ def _pre_tool_use(hook: Any) -> int:
         request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project, claims=held)
         decision = service.validator.validate(request)
         if store is not None:
-            decision = with_findings(decision, service.over_limit(store, config.agent.name, config.agent.role))
+            window = _decision_window(store, config)
+            decision = with_findings(decision, service.over_limit(window, config.agent.name, config.agent.role))
         if home is not None and config.validation.record:
             event = decision_event(decision, agent=config.agent.name, session=hook.session, aggregate=hook.tool_use_id)
             try:
@@ -126,6 +127,17 @@ def _ask_a_person(store: Any, decision: Any, config: Any, hook: Any) -> Any:
     if resolution is None:
         store.append(approvals.expired_event(approval_id, by=config.agent.name))
     return approvals.outcome(decision, resolution, config.approvals, approval_id)
+
+
+def _decision_window(store: Any, config: Any) -> Any:
+    """This agent's recorded decisions in the rate-limit window, or None when they cannot be read."""
+    from lighthouse_mcp.agents.rates import DecisionWindow
+    from lighthouse_mcp.errors import LighthouseError
+
+    try:
+        return DecisionWindow(store, config.limits.window_s, agent=config.agent.name)
+    except LighthouseError:
+        return None
 
 
 def _open_store(home: Any, config: Any) -> tuple[Any, Any]:

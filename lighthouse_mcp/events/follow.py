@@ -16,13 +16,22 @@ class Follower:
     seconds, so what another process recorded applies within that time, or at once when the caller needs it."""
 
     def __init__(
-        self, store: Any, types: tuple[str, ...], fold: Callable[[Event], None], *, refresh_s: float = 0.1
+        self,
+        store: Any,
+        types: tuple[str, ...],
+        fold: Callable[[Event], None],
+        *,
+        refresh_s: float = 0.1,
+        after_seq: int = 0,
+        agent: str | None = None,
     ) -> None:
+        """Follows from the event after `after_seq`; only `agent`'s events when it is given."""
         self._store = store
         self._types = types
         self._fold = fold
         self._refresh_s = refresh_s
-        self._seq = 0
+        self._seq = after_seq
+        self._agent = agent
         self._checked = float("-inf")
 
     def refresh(self, *, fresh: bool = False) -> None:
@@ -32,7 +41,7 @@ class Follower:
         from lighthouse_mcp.events.query import EventFilter
 
         while True:
-            flt = EventFilter(types=self._types, since_seq=self._seq + 1, order="asc", limit=_BATCH)
+            flt = EventFilter(types=self._types, agent=self._agent, since_seq=self._seq + 1, order="asc", limit=_BATCH)
             events = self._store.query(flt).events
             for event in events:
                 self._seq = event.seq

@@ -45,6 +45,9 @@ _ERROR = re.compile(
 )
 
 
+_MISSING = object()
+
+
 class PolicyError(ConfigError):
     """A policy module does not compile or a query fails; the message names the file and line."""
 
@@ -77,7 +80,7 @@ class RegoEngine:
 
         # A query is a pure function of the input document, so equal documents share one evaluation. Many
         # different commands give the same document (no paths, same agent), which makes this worth it.
-        self._memo: LRUCache[str, RegoResult] | None = LRUCache(maxsize=memo_size) if memo_size else None
+        self._memo: LRUCache[str, Any] | None = LRUCache(maxsize=memo_size) if memo_size else None
         self._memo_lock = threading.Lock()
         self.modules = [Module("lighthouse_result.rego", _RESULT_MODULE), *modules]
         self.data = {"lighthouse_config": {"findings": [], "exceptions": []}, **(data or {})}
@@ -103,24 +106,28 @@ class RegoEngine:
 
     def evaluate(self, document: Mapping[str, Any]) -> RegoResult:
         """Query the pipeline's entrypoint with `document` as input."""
-        key = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str) if self._memo is not None else ""
-        if self._memo is not None:
-            with self._memo_lock:
-                hit = self._memo.get(key)
-            if hit is not None:
-                return hit
         value = self.query_value(ENTRYPOINT, document, bundled=True)
         if not isinstance(value, dict):
             raise PolicyError(f"{ENTRYPOINT} is not an object (modules in package lighthouse must not redefine it)")
-        result = RegoResult(list(value.get("findings") or []), list(value.get("exceptions") or []))
-        if self._memo is not None:
-            with self._memo_lock:
-                self._memo[key] = result
-        return result
+        return RegoResult(list(value.get("findings") or []), list(value.get("exceptions") or []))
 
     def query_value(self, query: str, document: Mapping[str, Any] | None, *, bundled: bool = False) -> Any:
         """The value of `query` (e.g. `data.lighthouse.findings`) for `document`; None when undefined. `bundled`
-        compiles the query into a bundle of its own once (and caches it on disk): for queries asked often."""
+        compiles the query into a bundle of its own once (and caches it on disk), and remembers answers: for
+        queries asked often. Callers must not change the value they get."""
+        if not bundled or self._memo is None:
+            return self._query(query, document, bundled=bundled)
+        key = query + "\0" + json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
+        with self._memo_lock:
+            hit = self._memo.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit
+        value = self._query(query, document, bundled=True)
+        with self._memo_lock:
+            self._memo[key] = value
+        return value
+
+    def _query(self, query: str, document: Mapping[str, Any] | None, *, bundled: bool) -> Any:
         interpreter, bundle = self._interpreter(cached=bundled, entrypoint=query)
         interpreter.set_input(dict(document or {}))
         try:
@@ -131,7 +138,7 @@ class RegoEngine:
             cleaned = _without_controls(document)
             if cleaned == document:
                 raise PolicyError(f"evaluating {query} failed: unreadable engine output ({exc})") from exc
-            return self.query_value(query, cleaned, bundled=bundled)
+            return self._query(query, cleaned, bundled=bundled)
         if not output.ok():
             raise PolicyError(f"evaluating {query} failed: {_output_errors(output)}")
         if str(output) == "undefined":

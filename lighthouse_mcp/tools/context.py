@@ -16,6 +16,7 @@ from lighthouse_mcp import audit
 from lighthouse_mcp.agents import identity
 from lighthouse_mcp.agents.claims import ClaimsView
 from lighthouse_mcp.agents.identity import Identity
+from lighthouse_mcp.agents.rates import DecisionWindow
 from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
@@ -39,6 +40,7 @@ class AppState:
     verifier: audit.IncrementalVerifier
     validation: ValidationService
     claims: ClaimsView
+    rates: DecisionWindow | None
     transport: str
     sessions: dict[str | None, SessionRecorder] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)

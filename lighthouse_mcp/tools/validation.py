@@ -47,9 +47,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
             validate = app.validation.validator.validate
             # A remote OPA answers over the network: wait for it off the event loop.
             decision = await anyio.to_thread.run_sync(validate, request) if app.validation.opa else validate(request)
-            store = app.store.store
-            limited = await app.store.run(app.validation.over_limit, store, me.agent.name, me.agent.role)
-            decision = with_findings(decision, limited)
+            decision = with_findings(decision, app.validation.over_limit(app.rates, me.agent.name, me.agent.role))
             if app.project.config.validation.record:
                 await app.store.append(decision_event(decision, agent=me.agent.name, session=me.id))
             if approvals.needs_approval(decision, app.project.config.approvals):

@@ -19,6 +19,7 @@ from lighthouse_mcp.validation.packs import Finding
 from lighthouse_mcp.validation.request import Request, make_request
 
 if TYPE_CHECKING:
+    from lighthouse_mcp.agents.rates import DecisionWindow
     from lighthouse_mcp.policy.opa import OpaEvaluator
     from lighthouse_mcp.validation.packs import PackSet
     from lighthouse_mcp.validation.responses import Scanner
@@ -56,12 +57,15 @@ class ValidationService:
             self.opa = opa_evaluator(config.policy, emit)
         self.validator = Validator(self.provider, config.validation, evaluate=self.opa.evaluate if self.opa else None)
 
-    def over_limit(self, store: Any, agent: str, role: str) -> list[Finding]:
-        """Rate-limit findings for `agent`'s next request; when they cannot be checked, `validation.on_error`."""
+    def over_limit(self, window: DecisionWindow | None, agent: str, role: str) -> list[Finding]:
+        """Rate-limit findings for `agent`'s next request, its recorded decisions read from `window` (None: the
+        store could not be opened). When they cannot be checked, `validation.on_error`."""
         from lighthouse_mcp.agents.rates import over_limit
 
         try:
-            return over_limit(store, self.provider.current(), agent, role, self.config.limits)
+            if window is None:
+                raise RuntimeError("the event store is not open")
+            return over_limit(window, self.provider.current(), agent, role, self.config.limits)
         except Exception as exc:  # a broken store or policy must not lift the limits
             message = f"rate limits could not be checked: {exc}"[:500]
             return [Finding("rate.unavailable", self.config.validation.on_error, "medium", message, "problem")]

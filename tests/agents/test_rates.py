@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from lighthouse_mcp.agents.rates import over_limit
+from lighthouse_mcp.agents.rates import DecisionWindow, over_limit
 from lighthouse_mcp.config import AgentConfig, LimitsConfig
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
@@ -35,7 +35,7 @@ def _over(project: Project, agent: str, role: str, limits: LimitsConfig = LIMITS
     store = project.open_store()
     try:
         policy = ValidationService(project.home, project.config).provider.current()
-        return over_limit(store, policy, agent, role, limits, **kw)
+        return over_limit(DecisionWindow(store, limits.window_s), policy, agent, role, limits, **kw)
     finally:
         store.close()
 
@@ -97,10 +97,26 @@ def test_a_project_module_sets_a_limit_for_one_agent(project: Project) -> None:
 def test_when_counts_cannot_be_read_the_answer_is_conservative(project: Project) -> None:
     service = ValidationService(project.home, project.config)
     store = project.open_store()
+    window = DecisionWindow(store, 60)
     store.close()
-    (finding,) = service.over_limit(store, "ben", "builder")
-    assert finding.rule == "rate.unavailable" and finding.decision == project.config.validation.on_error
-    assert finding.message.startswith("rate limits could not be checked")
+    for broken in (window, None):
+        (finding,) = service.over_limit(broken, "ben", "builder")
+        assert finding.rule == "rate.unavailable" and finding.decision == project.config.validation.on_error
+        assert finding.message.startswith("rate limits could not be checked")
+
+
+def test_a_window_counts_decisions_recorded_after_it_was_opened(project: Project) -> None:
+    store = project.open_store()
+    try:
+        window = DecisionWindow(store, 60)
+        assert window.times("ben", time.time_ns()) == []
+        _decided(project, "ben", 2)  # another process records
+        assert len(window.times("ben", time.time_ns())) == 2
+        one_agent = DecisionWindow(store, 60, agent="ann")
+        _decided(project, "ann", 1)
+        assert len(one_agent.times("ann", time.time_ns())) == 1 and one_agent.times("ben", time.time_ns()) == []
+    finally:
+        store.close()
 
 
 @pytest.mark.anyio

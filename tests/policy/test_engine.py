@@ -86,7 +86,11 @@ def test_query_value_for_any_rule() -> None:
 def test_equal_inputs_share_one_evaluation() -> None:
     engine = RegoEngine(shipped())
     first = engine.evaluate(SYSTEM_WRITE)
-    assert engine.evaluate(dict(SYSTEM_WRITE)) is first
+    again = engine.evaluate(dict(SYSTEM_WRITE))
+    assert again == first and again.findings[0] is first.findings[0]  # one evaluation's answer, remembered
+    rate = {"agent": {"name": "ben", "role": "builder"}, "count": 5, "limit": 5, "window_s": 60}
+    exceeded = engine.query_value("data.lighthouse.rate.exceeded", rate, bundled=True)
+    assert engine.query_value("data.lighthouse.rate.exceeded", dict(rate), bundled=True) is exceeded
 
 
 def test_compiled_bundle_is_cached_on_disk(tmp_path: Path) -> None:
