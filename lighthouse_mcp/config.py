@@ -72,6 +72,17 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True)
+class ExpertsConfig:
+    anthropic_base_url: str = ""
+    openai_base_url: str = ""
+    max_retries: int = 2
+    cache_ttl_s: int = 3600
+    cache_size: int = 256
+    breaker_failures: int = 3
+    breaker_reset_s: int = 30
+
+
+@dataclass(frozen=True)
 class ScanConfig:
     max_bytes: int = 2_097_152
     record: bool = True
@@ -119,6 +130,7 @@ class Config:
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    experts: ExpertsConfig = field(default_factory=ExpertsConfig)
     scan: ScanConfig = field(default_factory=ScanConfig)
     approvals: ApprovalsConfig = field(default_factory=ApprovalsConfig)
     hook: HookConfig = field(default_factory=HookConfig)
@@ -143,6 +155,11 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("limits", "reviewer"): (0, 10_000_000),
     ("limits", "expert"): (0, 10_000_000),
     ("limits", "admin"): (0, 10_000_000),
+    ("experts", "max_retries"): (0, 10),
+    ("experts", "cache_ttl_s"): (0, 7 * 86_400),
+    ("experts", "cache_size"): (0, 100_000),
+    ("experts", "breaker_failures"): (1, 1000),
+    ("experts", "breaker_reset_s"): (1, 3600),
     ("scan", "max_bytes"): (1024, 256 * 1024 * 1024),
     ("approvals", "timeout_s"): (1, 3600),
     ("query", "default_limit"): (1, 100_000),
@@ -318,6 +335,14 @@ def check_complete(config: Config) -> None:
             f"'policy.engine' is opa, so 'policy.url' must be the OPA server's http(s) URL "
             f"(e.g. http://127.0.0.1:8181), not {shown}"
         )
+    _check_url(config)
+
+
+def _check_url(config: Config) -> None:
+    for key in ("anthropic_base_url", "openai_base_url"):
+        value = getattr(config.experts, key)
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ConfigError(f"'experts.{key}' must be an http(s) URL or empty, not {value!r}")
 
 
 def config_keys(config: Config | None = None) -> set[str]:
