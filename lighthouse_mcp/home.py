@@ -52,6 +52,10 @@ class ProjectHome:
         return self.path / "policies"
 
     @property
+    def experts_dir(self) -> Path:
+        return self.path / "experts"
+
+    @property
     def suppressions_path(self) -> Path:
         return self.path / "suppressions.yaml"
 

@@ -25,6 +25,7 @@ from lighthouse_mcp.events.store import EventStore
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import audit as audit_tools
 from lighthouse_mcp.tools import claims as claims_tools
+from lighthouse_mcp.tools import experts as expert_tools
 from lighthouse_mcp.tools import policies as policy_tools
 from lighthouse_mcp.tools import scanning as scanning_tools
 from lighthouse_mcp.tools import validation as validation_tools
@@ -85,6 +86,8 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
             for session in state.sessions.values():
                 with contextlib.suppress(LighthouseError):
                     await session.end(reason)
+            if state._experts is not None:
+                await state._experts.aclose()
             await store.aclose()
             if reader is not inline:
                 reader.close()
@@ -115,6 +118,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     scanning_tools.register(server)
     claims_tools.register(server, project)
     policy_tools.register(server, project)
+    expert_tools.register(server, project)
     return server
 
 

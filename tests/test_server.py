@@ -42,8 +42,10 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
         "list_policies",
         "get_policy",
         "evaluate_policy",
+        "list_experts",
     }
     assert set(tools) == read_only | {
+        "consult_expert",
         "validate_command",
         "validate_tool_call",
         "scan_response",

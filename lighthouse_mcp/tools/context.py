@@ -7,7 +7,7 @@ import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
@@ -23,6 +23,9 @@ from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.projections import Projector
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.validation.service import ValidationService
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.experts.consult import ExpertService
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
@@ -44,6 +47,17 @@ class AppState:
     transport: str
     sessions: dict[str | None, SessionRecorder] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _experts: ExpertService | None = None
+
+    def experts(self) -> ExpertService:
+        """The LLM experts, set up on first use (profiles read then; the SDKs imported at the first call)."""
+        if self._experts is None:
+            from lighthouse_mcp.experts.consult import ExpertService
+            from lighthouse_mcp.experts.profiles import load_profiles
+
+            profiles = load_profiles(self.project.home.experts_dir)
+            self._experts = ExpertService(self.project.config.experts, profiles)
+        return self._experts
 
     def caller(self, request_context: Any) -> SessionRecorder:
         """The session of whoever made this request: over HTTP the agent its token names (one session per token),
