@@ -13,6 +13,7 @@ from typing import Any
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
+from pydantic import BaseModel
 
 from lighthouse_mcp import __version__, audit
 from lighthouse_mcp.agents.claims import ClaimsView
@@ -22,9 +23,11 @@ from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.store import EventStore
+from lighthouse_mcp.experts.delegation import DelegationView
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import audit as audit_tools
 from lighthouse_mcp.tools import claims as claims_tools
+from lighthouse_mcp.tools import delegation as delegation_tools
 from lighthouse_mcp.tools import experts as expert_tools
 from lighthouse_mcp.tools import policies as policy_tools
 from lighthouse_mcp.tools import scanning as scanning_tools
@@ -73,10 +76,12 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
             validation=ValidationService(project.home, config, record=record),
             claims=ClaimsView(reader),
             rates=_decision_window(reader, config.limits.window_s),
+            delegation=DelegationView(reader),
             transport=transport,
         )
         state.tasks.append(loop.create_task(_watch(state, bus)))
         state.tasks.append(loop.create_task(_heartbeat(state)))
+        state.tasks.append(loop.create_task(_supervise(state)))
         try:
             yield state
         finally:
@@ -93,6 +98,8 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
                 reader.close()
 
     async def record_session(ctx: ServerRequestContext[AppState, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method == "tools/list":
+            return compact_tool_list(await call_next(ctx))
         state = ctx.lifespan_context
         if isinstance(state, AppState) and ctx.method != "initialize":
             session = state.caller(ctx)
@@ -119,7 +126,50 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     claims_tools.register(server, project)
     policy_tools.register(server, project)
     expert_tools.register(server, project)
+    delegation_tools.register(server, project)
     return server
+
+
+def compact_tool_list(result: HandlerResult) -> HandlerResult:
+    """The tool list without what costs an agent's context and tells it nothing: the `title` pydantic gives every
+    schema and property (the names say it), the indentation docstrings bring into descriptions, and `anyOf` lists
+    of plain types (`{"anyOf": [{"type": "string"}, {"type": "null"}]}` is `{"type": ["string", "null"]}`)."""
+    listed = (
+        result.model_dump(by_alias=True, exclude_none=True, mode="json") if isinstance(result, BaseModel) else result
+    )
+    if not isinstance(listed, dict):
+        return result
+    for tool in listed.get("tools", []):
+        if isinstance(tool.get("description"), str):
+            tool["description"] = " ".join(tool["description"].split())
+        for key in ("inputSchema", "outputSchema"):
+            if isinstance(tool.get(key), dict):
+                tool[key] = _untitled(tool[key])
+    return listed
+
+
+def _untitled(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_untitled(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+            out[key] = {name: _untitled(sub) for name, sub in value.items()}  # property names stay, even "title"
+        elif key == "description" and isinstance(value, str):
+            out[key] = " ".join(value.split())
+        elif key == "anyOf" and isinstance(value, list) and all(_bare_type(v) for v in value) and "type" not in schema:
+            out["type"] = [v["type"] for v in value]  # the same schema, said shorter
+        else:
+            out[key] = _untitled(value)
+    return out
+
+
+def _bare_type(schema: Any) -> bool:
+    return isinstance(schema, dict) and set(schema) == {"type"} and isinstance(schema["type"], str)
 
 
 def _decision_window(store: EventStore, window_s: int) -> DecisionWindow | None:
@@ -162,6 +212,27 @@ async def _heartbeat(state: AppState) -> None:
                     await state.store.append(stale_event(session_id, silent, age_s=age, ended_by=by))
         except LighthouseError as exc:
             log.warning("heartbeat: %s", exc)
+
+
+async def _supervise(state: AppState) -> None:
+    """Move on the tasks this server's agents delegated that nobody is waiting for (after a restart, say): late
+    ones to the next expert, unassigned ones to an expert that became available."""
+    while True:
+        await asyncio.sleep(1.0)
+        try:
+            mine = {s.agent.name for s in state.sessions.values()}
+            now = time.time_ns()
+            tasks = state.delegation.refresh()["tasks"]
+            due = [
+                task_id
+                for task_id, task in tasks.items()
+                if task["delegator"] in mine
+                and (task["status"] == "pending" or (task["status"] == "assigned" and (task["deadline"] or 0) <= now))
+            ]
+            for task_id in due:
+                await delegation_tools.advance(state, task_id)
+        except LighthouseError as exc:
+            log.warning("task supervision: %s", exc)
 
 
 async def _watch(state: AppState, bus: InMemorySubscriptionBus) -> None:

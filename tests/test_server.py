@@ -46,6 +46,11 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
     }
     assert set(tools) == read_only | {
         "consult_expert",
+        "register_expert",
+        "delegate_task",
+        "get_task",
+        "next_task",
+        "complete_task",
         "validate_command",
         "validate_tool_call",
         "scan_response",
@@ -274,3 +279,35 @@ async def test_broken_project_policy_is_recorded_and_validation_goes_on(project:
     assert decision["decision"] == "ask"  # no good policy set yet: the conservative default
     assert decision["reasons"][0]["rule"] == "policy.unavailable"
     assert "bad.rego:3:" in page["events"][0]["payload"]["error"]
+
+
+def test_the_tool_list_is_compacted_without_changing_meaning() -> None:
+    from lighthouse_mcp.server import compact_tool_list
+
+    listed = {
+        "tools": [
+            {
+                "name": "t",
+                "description": "Line one\n        line two.",
+                "inputSchema": {
+                    "title": "tArguments",
+                    "type": "object",
+                    "properties": {
+                        "title": {"title": "Title", "type": "string", "description": "a  property\n named title"},
+                        "maybe": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Maybe"},
+                        "either": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                    },
+                },
+            }
+        ]
+    }
+    (tool,) = compact_tool_list(listed)["tools"]  # type: ignore[index]
+    assert tool["description"] == "Line one line two."
+    assert tool["inputSchema"] == {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "description": "a property named title"},
+            "maybe": {"type": ["string", "null"]},
+            "either": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        },
+    }

@@ -20,7 +20,7 @@ from lighthouse_mcp.events.store import EventStore, Snapshot
 
 NAME = "state"
 # Bump when a reducer changes meaning, so snapshots folded by older code are not reused.
-VERSION = "3"
+VERSION = "4"
 _READ_BATCH = 2000
 
 State = dict[str, Any]
@@ -28,7 +28,16 @@ Reducer = Callable[[State, Event], None]
 
 
 def empty_state() -> State:
-    return {"seq": 0, "ts": None, "counts": {}, "sessions": {}, "policies": {}, "claims": {}}
+    return {
+        "seq": 0,
+        "ts": None,
+        "counts": {},
+        "sessions": {},
+        "policies": {},
+        "claims": {},
+        "experts": {},
+        "tasks": {},
+    }
 
 
 def _session_started(state: State, event: Event) -> None:
@@ -90,7 +99,96 @@ def _files_released(state: State, event: Event) -> None:
     state["claims"].pop(event.aggregate or "", None)
 
 
+def _expert_registered(state: State, event: Event) -> None:
+    previous = state["experts"].get(event.agent or "", {})
+    state["experts"][event.agent or ""] = {
+        "capabilities": sorted(str(c) for c in event.payload.get("capabilities", [])),
+        "description": event.payload.get("description"),
+        "session": event.session,
+        "registered_at": event.ts,
+        "completed": previous.get("completed", 0),
+        "timed_out": previous.get("timed_out", 0),
+        "latency_ms_total": previous.get("latency_ms_total", 0),
+        "open": previous.get("open", 0),
+    }
+
+
+def _expert_stat(state: State, name: str | None, key: str, change: int) -> None:
+    expert = state["experts"].get(name or "")
+    if expert is not None:
+        expert[key] = max(0, expert.get(key, 0) + change)
+
+
+def _task_delegated(state: State, event: Event) -> None:
+    p = event.payload
+    state["tasks"][event.aggregate or ""] = {
+        "task": p.get("task"),
+        "capabilities": list(p.get("capabilities", [])),
+        "timeout_s": p.get("timeout_s"),
+        "fallback_profile": p.get("fallback_profile"),
+        "delegator": event.agent,
+        "collaboration": p.get("collaboration"),
+        "status": "pending",
+        "expert": None,
+        "tried": [],
+        "deadline": None,
+        "assigned_at": None,
+        "created_at": event.ts,
+        "completed_at": None,
+        "result": None,
+        "reason": None,
+    }
+
+
+def _task_assigned(state: State, event: Event) -> None:
+    task = state["tasks"].get(event.aggregate or "")
+    if task is None or task["status"] in ("completed", "failed"):
+        return
+    expert = event.payload.get("expert")
+    task.update(status="assigned", expert=expert, deadline=event.payload.get("deadline_ns"), assigned_at=event.ts)
+    task["tried"].append(expert)
+    _expert_stat(state, expert, "open", 1)
+
+
+def _task_timed_out(state: State, event: Event) -> None:
+    task = state["tasks"].get(event.aggregate or "")
+    if task is None or task["status"] != "assigned" or task["expert"] != event.payload.get("expert"):
+        return
+    task.update(status="pending", expert=None, deadline=None)
+    _expert_stat(state, event.payload.get("expert"), "open", -1)
+    _expert_stat(state, event.payload.get("expert"), "timed_out", 1)
+
+
+def _task_completed(state: State, event: Event) -> None:
+    """Counts only when the task was still assigned to whoever completes it; a late answer changes nothing."""
+    task = state["tasks"].get(event.aggregate or "")
+    if task is None or task["status"] not in ("assigned", "pending"):
+        return
+    by = event.payload.get("expert")
+    if task["status"] == "assigned" and task["expert"] != by:
+        return
+    if task["status"] == "assigned":
+        _expert_stat(state, by, "open", -1)
+        _expert_stat(state, by, "completed", 1)
+        _expert_stat(state, by, "latency_ms_total", (event.ts - (task["assigned_at"] or event.ts)) // 1_000_000)
+    task.update(status="completed", expert=by, result=event.payload.get("result"), completed_at=event.ts)
+
+
+def _task_failed(state: State, event: Event) -> None:
+    task = state["tasks"].get(event.aggregate or "")
+    if task is not None and task["status"] != "completed":
+        if task["status"] == "assigned":
+            _expert_stat(state, task["expert"], "open", -1)
+        task.update(status="failed", reason=event.payload.get("reason"), completed_at=event.ts)
+
+
 REDUCERS: dict[str, Reducer] = {
+    "expert.registered": _expert_registered,
+    "task.delegated": _task_delegated,
+    "task.assigned": _task_assigned,
+    "task.timed_out": _task_timed_out,
+    "task.completed": _task_completed,
+    "task.failed": _task_failed,
     "files.claimed": _files_claimed,
     "files.released": _files_released,
     "session.started": _session_started,
@@ -116,7 +214,13 @@ def apply_event(state: State, event: Event) -> None:
     state["ts"] = event.ts
 
 
-_TIMES = {"sessions": ("started_at", "last_seen", "ended_at"), "policies": ("at",), "claims": ("until", "at")}
+_TIMES = {
+    "sessions": ("started_at", "last_seen", "ended_at"),
+    "policies": ("at",),
+    "claims": ("until", "at"),
+    "experts": ("registered_at",),
+    "tasks": ("deadline", "assigned_at", "created_at", "completed_at"),
+}
 
 
 def present(state: State) -> State:

@@ -52,6 +52,8 @@ class StateOut(TypedDict):
     sessions: dict[str, Any]
     policies: dict[str, Any]
     claims: dict[str, Any]  # claim id -> {agent, session, patterns, until, reason, seq, at}
+    experts: dict[str, Any]  # agent -> {capabilities, session, completed, timed_out, latency_ms_total, open}
+    tasks: dict[str, Any]  # task id -> {task, capabilities, delegator, status, expert, tried, deadline, result}
 
 
 class HealthOut(TypedDict):

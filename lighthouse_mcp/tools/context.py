@@ -21,6 +21,7 @@ from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.projections import Projector
+from lighthouse_mcp.experts.delegation import DelegationView
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.validation.service import ValidationService
 
@@ -44,9 +45,11 @@ class AppState:
     validation: ValidationService
     claims: ClaimsView
     rates: DecisionWindow | None
+    delegation: DelegationView
     transport: str
     sessions: dict[str | None, SessionRecorder] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    delegation_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _experts: ExpertService | None = None
 
     def experts(self) -> ExpertService:

@@ -1,0 +1,231 @@
+"""Delegation tools: register_expert, delegate_task, get_task, next_task, complete_task."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any, cast
+
+import anyio
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from lighthouse_mcp.agents.sessions import SessionRecorder
+from lighthouse_mcp.experts import delegation
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.tools.context import AppState, tool_errors
+from lighthouse_mcp.tools.validation import RECORDS
+
+POLL_S = 0.1
+MAX_WAIT_S = 600
+
+
+class TaskOut(TypedDict):
+    task_id: str | None
+    status: str  # pending | assigned | completed | failed | none (next_task found nothing)
+    task: str | None
+    capabilities: list[str]
+    delegator: str | None
+    expert: str | None  # the assigned expert, or who completed it (llm:<profile> for an LLM expert)
+    tried: list[str]
+    deadline: str | None
+    result: str | None
+    reason: str | None
+
+
+class CompletedOut(TypedDict):
+    task_id: str
+    status: str
+
+
+class RegisteredOut(TypedDict):
+    expert: str
+    capabilities: list[str]
+    session: str
+
+
+NOTHING: dict[str, Any] = {
+    "task_id": None,
+    "status": "none",
+    "task": None,
+    "capabilities": [],
+    "delegator": None,
+    "expert": None,
+    "tried": [],
+    "deadline": None,
+    "result": None,
+    "reason": None,
+}
+
+
+def register(server: MCPServer[AppState], project: Project) -> None:
+    """Add the delegation tools to `server`."""
+    _register_delegating(server)
+    _register_answering(server)
+
+
+def _register_delegating(server: MCPServer[AppState]) -> None:
+    @server.tool(annotations=RECORDS)
+    async def delegate_task(
+        ctx: Context[AppState],
+        task: Annotated[str, Field(description="what the expert should do, with everything it needs")],
+        capabilities: Annotated[list[str], Field(description="capabilities the expert must have")],
+        timeout_s: Annotated[int, Field(description="how long one expert has before it goes to the next")] = 300,
+        wait_s: Annotated[int, Field(description="how long to wait here for the result (0: return at once)")] = 60,
+        fallback_profile: Annotated[
+            str | None, Field(description="an LLM expert profile to ask when no agent expert answers")
+        ] = None,
+    ) -> TaskOut:
+        """Give a task to the best available agent expert with these capabilities. If it does not answer in
+        timeout_s the task goes to the next one, then to the fallback LLM profile. Returns the result when it
+        comes within wait_s, else the task's status: ask get_task later with its task_id."""
+        app = ctx.request_context.lifespan_context
+        me = app.caller(ctx.request_context)
+        with tool_errors():
+            text = delegation.check_text(task, "task", delegation.MAX_TASK_CHARS)
+            caps = delegation.check_capabilities(capabilities)
+            timeout = delegation.check_timeout(timeout_s)
+            wait = _wait(wait_s)
+            if fallback_profile is not None:
+                app.experts().profile(fallback_profile)
+            event = delegation.delegated_event(
+                text, caps, timeout, agent=me.agent.name, session=me.id, fallback=fallback_profile
+            )
+            await app.store.append(event)
+            return cast(TaskOut, await _follow(app, ctx, event.aggregate or "", wait))
+
+    @server.tool(annotations=RECORDS)
+    async def get_task(
+        ctx: Context[AppState],
+        task_id: Annotated[str, Field(description="from delegate_task")],
+        wait_s: Annotated[int, Field(description="how long to wait for it to finish (0: now)")] = 0,
+    ) -> TaskOut:
+        """A delegated task's status and result, waiting up to wait_s for it to finish (moving it on to the next
+        expert if its current one is late)."""
+        app = ctx.request_context.lifespan_context
+        with tool_errors():
+            wait = _wait(wait_s)
+            if task_id not in app.delegation.refresh(fresh=True)["tasks"]:
+                raise ToolError(f"no task {task_id[:60]!r}")
+            return cast(TaskOut, await _follow(app, ctx, task_id, wait))
+
+
+def _register_answering(server: MCPServer[AppState]) -> None:
+    @server.tool(annotations=RECORDS)
+    async def register_expert(
+        ctx: Context[AppState],
+        capabilities: Annotated[list[str], Field(description="what you can do, e.g. ['python', 'security']")],
+        description: Annotated[str | None, Field(description="one line about you, for delegators")] = None,
+    ) -> RegisteredOut:
+        """Offer yourself as an expert: tasks needing these capabilities may be assigned to you while this
+        session lasts. Then call next_task to receive them and complete_task to answer."""
+        app = ctx.request_context.lifespan_context
+        me = app.allowed(ctx.request_context, "register_expert")
+        with tool_errors():
+            caps = delegation.check_capabilities(capabilities)
+            payload = {"capabilities": caps, "description": (description or "")[:300] or None}
+            await _started(me)
+            await app.store.append(me.event("expert.registered", payload, aggregate=me.agent.name))
+        return {"expert": me.agent.name, "capabilities": caps, "session": me.id}
+
+    @server.tool(annotations=RECORDS)
+    async def next_task(
+        ctx: Context[AppState],
+        wait_s: Annotated[int, Field(description="how long to wait for a task (long poll)")] = 30,
+    ) -> TaskOut:
+        """The oldest task assigned to you that you have not completed, waiting up to wait_s for one. After a
+        restart it gives you the same task again. status is 'none' when nothing came."""
+        app = ctx.request_context.lifespan_context
+        me = app.allowed(ctx.request_context, "next_task")
+        with tool_errors():
+            deadline = anyio.current_time() + _wait(wait_s)
+            while True:
+                state = app.delegation.refresh(fresh=True)
+                now = time.time_ns()
+                mine = [
+                    (t["assigned_at"] or 0, tid)
+                    for tid, t in state["tasks"].items()
+                    if t["status"] == "assigned" and t["expert"] == me.agent.name and (t["deadline"] or 0) > now
+                ]
+                if mine:
+                    task_id = min(mine)[1]
+                    return cast(TaskOut, delegation.task_out(task_id, state["tasks"][task_id]))
+                if anyio.current_time() >= deadline:
+                    return cast(TaskOut, dict(NOTHING))
+                await anyio.sleep(POLL_S)
+
+    @server.tool(annotations=RECORDS)
+    async def complete_task(
+        ctx: Context[AppState],
+        task_id: Annotated[str, Field(description="from next_task")],
+        result: Annotated[str, Field(description="your answer, complete: the delegator gets exactly this")],
+    ) -> CompletedOut:
+        """Answer a task assigned to you. Refused when it is not yours, already completed, or timed out."""
+        app = ctx.request_context.lifespan_context
+        me = app.allowed(ctx.request_context, "complete_task")
+        with tool_errors():
+            text = delegation.check_text(result, "result", delegation.MAX_RESULT_CHARS)
+            async with app.delegation_lock:
+                state = app.delegation.refresh(fresh=True)
+                delegation.check_completion(state, task_id, me.agent.name, now_ns=time.time_ns())
+                await app.store.append(delegation.completed_event(task_id, me.agent.name, text, session=me.id))
+            return {"task_id": task_id, "status": "completed"}
+
+
+def _wait(wait_s: int) -> int:
+    if isinstance(wait_s, bool) or not isinstance(wait_s, int) or not 0 <= wait_s <= MAX_WAIT_S:
+        raise ToolError(f"wait_s must be a whole number of seconds from 0 to {MAX_WAIT_S}, not {wait_s!r}")
+    return wait_s
+
+
+async def _started(me: SessionRecorder) -> None:
+    if me.started is None:
+        await me.start(None, None)
+
+
+async def _follow(app: AppState, ctx: Context[AppState], task_id: str, wait_s: int) -> dict[str, Any]:
+    """Move the task along (assign, time out, ask the fallback LLM) until it finishes or `wait_s` passes."""
+    deadline = anyio.current_time() + wait_s
+    reported = ""
+    while True:
+        await advance(app, task_id)
+        task = app.delegation.refresh(fresh=True)["tasks"][task_id]
+        if task["status"] in ("completed", "failed") or anyio.current_time() >= deadline:
+            return delegation.task_out(task_id, task)
+        status = f"{task['status']}: {task['expert'] or 'waiting for an expert'}"
+        if status != reported:
+            reported = status
+            try:
+                await ctx.report_progress(len(task["tried"]), None, message=status)
+            except Exception:  # a client that cannot take progress still gets the result
+                reported = status
+        await anyio.sleep(POLL_S)
+
+
+async def advance(app: AppState, task_id: str) -> None:
+    """One step for a task that needs one: assign it, time it out and reassign, or ask its LLM fallback."""
+    from lighthouse_mcp.experts.consult import ExpertUnavailable, consulted_event
+
+    async with app.delegation_lock:
+        state = app.delegation.refresh(fresh=True)
+        steps = delegation.next_steps(state, task_id, agent=None, now_ns=time.time_ns())
+        if isinstance(steps, list):
+            for event in steps:
+                await app.store.append(event)
+            return
+        task = state["tasks"][task_id]
+        experts = app.experts()
+        profile = experts.profile(steps)
+        try:
+            outcome: Any = await experts.consult(profile, task["task"])
+        except ExpertUnavailable as exc:
+            outcome = exc
+        await app.store.append(consulted_event(profile, task["task"], "", outcome, agent=None, session=None))
+        if isinstance(outcome, ExpertUnavailable):
+            await app.store.append(delegation.failed_event(task_id, f"fallback {profile.name}: {outcome}", agent=None))
+        else:
+            result = outcome.answer.analysis
+            if outcome.answer.recommendations:
+                result += "\n\nRecommendations:\n" + "\n".join(f"- {r}" for r in outcome.answer.recommendations)
+            await app.store.append(delegation.completed_event(task_id, f"llm:{profile.name}", result, session=None))
