@@ -46,6 +46,7 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
     }
     assert set(tools) == read_only | {
         "consult_expert",
+        "request_consensus",
         "register_expert",
         "delegate_task",
         "get_task",

@@ -41,6 +41,16 @@ class ConsultOut(TypedDict):
     cached: bool
 
 
+class ConsensusOut(TypedDict):
+    verdict: str | None  # null when fewer experts answered than the quorum
+    quorum: int
+    quorum_met: bool
+    agreement: float
+    votes: list[dict[str, Any]]  # {expert, verdict, confidence, analysis, provider}
+    dissent: list[dict[str, Any]]  # the votes that differ from the verdict
+    missing: list[dict[str, str]]  # {expert, error}: no answer
+
+
 class ExpertsOut(TypedDict):
     profiles: list[dict[str, Any]]  # {name, description, answer, providers}
     providers: dict[str, Any]  # name -> {key_set, circuit: {state, failures, retry_in_s}}
@@ -48,8 +58,11 @@ class ExpertsOut(TypedDict):
 
 def register(server: MCPServer[AppState], project: Project) -> None:
     """Add the expert tools to `server`."""
-    root = project.home.root
+    _register_consult(server, project.home.root)
+    _register_consensus(server)
 
+
+def _register_consult(server: MCPServer[AppState], root: Path) -> None:
     @server.tool(annotations=ASKS_OUTSIDE)
     async def consult_expert(
         ctx: Context[AppState],
@@ -109,6 +122,67 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         app = ctx.request_context.lifespan_context
         with tool_errors():
             return cast(ExpertsOut, app.experts().status())
+
+
+def _register_consensus(server: MCPServer[AppState]) -> None:
+    @server.tool(annotations=ASKS_OUTSIDE)
+    async def request_consensus(
+        ctx: Context[AppState],
+        question: Annotated[str, Field(description="the decision to take, e.g. is this migration safe to run")],
+        profiles: Annotated[list[str], Field(description="2 to 8 verdict profiles, e.g. security, code_review")],
+        quorum: Annotated[int | None, Field(description="answers needed for a verdict (default: a majority)")] = None,
+        context: Annotated[str | None, Field(description="material to review")] = None,
+    ) -> ConsensusOut:
+        """Ask several expert profiles at once and combine their verdicts: the most common wins, a tie goes to
+        the more careful one; dissenting votes are kept with their reasoning. No verdict below the quorum."""
+        from lighthouse_mcp.experts.consensus import Vote, combine
+        from lighthouse_mcp.experts.consult import ExpertUnavailable, consulted_event
+
+        app = ctx.request_context.lifespan_context
+        me = app.caller(ctx.request_context)
+        with tool_errors():
+            experts = app.experts()
+            chosen = [experts.profile(p) for p in dict.fromkeys(profiles)]
+            if not 2 <= len(chosen) <= 8:
+                raise UsageError(f"consensus needs 2 to 8 different profiles, not {len(chosen)}")
+            free = [p.name for p in chosen if p.answer != "verdict"]
+            if free:
+                raise UsageError(f"{', '.join(free)} answer without a verdict and cannot vote")
+            needed = len(chosen) // 2 + 1 if quorum is None else quorum
+            if not 1 <= needed <= len(chosen):
+                raise UsageError(f"quorum must be between 1 and {len(chosen)}, not {needed}")
+        outcomes: dict[str, Any] = {}
+
+        async def ask(profile: Any) -> None:
+            try:
+                outcomes[profile.name] = await experts.consult(profile, question, context or "")
+            except (ExpertUnavailable, UsageError) as exc:
+                outcomes[profile.name] = exc
+
+        async with anyio.create_task_group() as tasks:
+            for profile in chosen:
+                tasks.start_soon(ask, profile)
+        votes, missing = [], []
+        with tool_errors():
+            for profile in chosen:
+                outcome = outcomes[profile.name]
+                if isinstance(outcome, UsageError):
+                    raise outcome
+                event = consulted_event(profile, question, context or "", outcome, agent=me.agent.name, session=me.id)
+                await app.store.append(event)
+                if isinstance(outcome, ExpertUnavailable):
+                    missing.append({"expert": profile.name, "error": str(outcome)})
+                else:
+                    answer = outcome.answer
+                    votes.append(
+                        Vote(
+                            profile.name, answer.verdict or "ask", answer.confidence, answer.analysis, outcome.provider
+                        )
+                    )
+            result = combine(votes, missing, needed).to_json()
+            payload = {"question": event.payload["question"], **result}
+            await app.store.append(me.event("consensus.reached", payload))
+        return cast(ConsensusOut, result)
 
 
 def read_files(root: Path, files: list[str]) -> str:

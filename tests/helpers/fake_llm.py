@@ -6,6 +6,8 @@ through `base_url`. Each request takes the next scripted behaviour (or the defau
     ("slow", seconds, text)            answers after a delay
     ("garbage",)                       200 with a body that is not JSON
     ("drop",)                          closes the connection without answering
+
+`by_model` gives a fixed behaviour to every request for one model (for requests made in parallel).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 class FakeLLM:
     def __init__(self, default_text: str = "") -> None:
         self.script: deque[tuple[Any, ...]] = deque()
+        self.by_model: dict[str, tuple[Any, ...]] = {}
         self.default_text = default_text
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -34,8 +37,10 @@ class FakeLLM:
         self.script.extend(behaviours)
         return self
 
-    def next(self) -> tuple[Any, ...]:
+    def next(self, model: str) -> tuple[Any, ...]:
         with self._lock:
+            if model in self.by_model:
+                return self.by_model[model]
             return self.script.popleft() if self.script else ("ok", self.default_text)
 
     def stop(self) -> None:
@@ -95,9 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         self.llm.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-        behaviour = self.llm.next()
-        kind = behaviour[0]
         model = str(body.get("model", "fake"))
+        behaviour = self.llm.next(model)
+        kind = behaviour[0]
         make = anthropic_body if self.path.endswith("/messages") else openai_body
         if kind == "ok":
             self._send(200, make(model, behaviour[1]))
