@@ -51,6 +51,7 @@ class ValidationConfig:
     cache_size: int = 4096
     cache_ttl_s: int = 300
     on_error: ErrorDecision = "ask"
+    escalation_timeout_s: int = 20
     record: bool = True
 
 
@@ -148,6 +149,7 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("validation", "max_command_bytes"): (256, 16 * 1024 * 1024),
     ("validation", "cache_size"): (0, 1_000_000),
     ("validation", "cache_ttl_s"): (0, 86_400),
+    ("validation", "escalation_timeout_s"): (1, 600),
     ("policy", "timeout_ms"): (10, 60_000),
     ("policy", "retry_after_s"): (1, 3600),
     ("limits", "window_s"): (1, 86_400),

@@ -85,6 +85,8 @@ def _pre_tool_use(hook: Any) -> int:
         if store is not None:
             window = _decision_window(store, config)
             decision = with_findings(decision, service.over_limit(window, config.agent.name, config.agent.role))
+        if any(f.escalate for f in decision.findings):
+            decision = _escalate(decision, home, config, hook, failures)
         if home is not None and config.validation.record:
             event = decision_event(decision, agent=config.agent.name, session=hook.session, aggregate=hook.tool_use_id)
             try:
@@ -111,6 +113,27 @@ def _pre_tool_use(hook: Any) -> int:
         print(f"Lighthouse denied this call: {decision.summary}", file=sys.stderr)
         return BLOCK
     return 0
+
+
+def _escalate(decision: Any, home: Any, config: Any, hook: Any, events: list[Any]) -> Any:
+    """Findings marked for an expert are judged by it (this imports the LLM SDKs: only on this path)."""
+    import anyio
+
+    from lighthouse_mcp.experts.consult import ExpertService
+    from lighthouse_mcp.experts.escalation import escalate
+    from lighthouse_mcp.experts.profiles import load_profiles
+
+    async def judged() -> Any:
+        experts = ExpertService(config.experts, load_profiles(home.experts_dir if home else None))
+        try:
+            timeout = config.validation.escalation_timeout_s
+            return await escalate(decision, experts, timeout, agent=config.agent.name, session=hook.session)
+        finally:
+            await experts.aclose()
+
+    decided, consulted = anyio.run(judged)
+    events.extend(consulted)
+    return decided
 
 
 def _ask_a_person(store: Any, decision: Any, config: Any, hook: Any) -> Any:

@@ -12,6 +12,7 @@ from typing_extensions import TypedDict  # pydantic needs it for output schemas 
 
 from lighthouse_mcp.agents import approvals, claims
 from lighthouse_mcp.agents.sessions import SessionRecorder
+from lighthouse_mcp.experts.escalation import escalate
 from lighthouse_mcp.hooks.claude import pre_tool_use_output
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
@@ -48,6 +49,13 @@ def register(server: MCPServer[AppState], project: Project) -> None:
             # A remote OPA answers over the network: wait for it off the event loop.
             decision = await anyio.to_thread.run_sync(validate, request) if app.validation.opa else validate(request)
             decision = with_findings(decision, app.validation.over_limit(app.rates, me.agent.name, me.agent.role))
+            if any(f.escalate for f in decision.findings):
+                timeout = app.project.config.validation.escalation_timeout_s
+                decision, consulted = await escalate(
+                    decision, app.experts(), timeout, agent=me.agent.name, session=me.id
+                )
+                for event in consulted:
+                    await app.store.append(event)
             if app.project.config.validation.record:
                 await app.store.append(decision_event(decision, agent=me.agent.name, session=me.id))
             if approvals.needs_approval(decision, app.project.config.approvals):

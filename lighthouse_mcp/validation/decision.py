@@ -179,6 +179,28 @@ def with_findings(decision: Decision, extra: list[Finding]) -> Decision:
     return replace(combined, cached=decision.cached)
 
 
+def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str] | str]) -> Decision:
+    """`decision` after the experts its escalated findings name have judged them. `verdicts` maps a profile to
+    (verdict, reasoning), or to why it could not answer. An expert's allow lowers the finding (kept as an
+    exception with the reasoning); ask or deny become the finding's decision; no answer leaves it as it was."""
+    findings, exceptions = [], list(decision.exceptions)
+    for finding in decision.findings:
+        outcome = verdicts.get(finding.escalate or "") if finding.escalate else None
+        if outcome is None:
+            findings.append(finding)
+        elif isinstance(outcome, str):
+            note = f"{finding.message} (the {finding.escalate} expert could not judge it: {outcome})"
+            findings.append(replace(finding, message=note[:1000]))
+        elif outcome[0] == "allow":
+            exceptions.append({"rule": finding.rule, "reason": f"{finding.escalate} expert: {outcome[1]}"[:1000]})
+        else:
+            note = f"{finding.message}; {finding.escalate} expert says {outcome[0]}: {outcome[1]}"
+            findings.append(replace(finding, decision=outcome[0], message=note[:1000]))
+    started = time.perf_counter_ns() - decision.latency_us * 1000
+    combined = _combine(decision.request, findings, exceptions, decision.policy_version, decision.facts_digest, started)
+    return replace(combined, cached=decision.cached)
+
+
 def _evaluate_locally(policy: PolicySet, document: Mapping[str, Any]) -> RegoResult:
     return policy.rego.evaluate(document)
 
@@ -262,7 +284,8 @@ def _apply_rego(
                 )
             )
             continue
-        out.append(Finding(item["rule"], decision, risk, str(item.get("message") or item["rule"]), "rego"))
+        escalate = item.get("escalate") if isinstance(item.get("escalate"), str) else None
+        out.append(Finding(item["rule"], decision, risk, str(item.get("message") or item["rule"]), "rego", escalate))
     applied: list[dict[str, str]] = []
     for exception in exceptions:
         rule, reason = exception.get("rule"), exception.get("reason")

@@ -78,6 +78,7 @@ class Finding:
     risk: str
     message: str
     source: str = "pack"  # pack | rego | problem
+    escalate: str | None = None  # an expert profile asked to judge this finding (set by Rego findings)
 
     def to_json(self) -> dict[str, str]:
         return {"rule": self.rule, "decision": self.decision, "risk": self.risk, "message": self.message}

@@ -226,3 +226,13 @@ async def test_the_event_keeps_no_key_and_no_secret(fake: FakeLLM) -> None:
     assert ANTHROPIC_KEY not in text and OPENAI_KEY not in text and "AKIAIOSFODNN7EXAMPLF" not in text
     assert event.payload["context_sha256"] and "context" not in event.payload
     assert event.payload["tokens"] == {"input": 120, "output": 40} and event.payload["verdict"] == "deny"
+
+
+async def test_no_key_reaches_the_logs_even_at_debug(fake: FakeLLM, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    fake.then(("status", 500, {"retry-after": "0"}), ("ok", "not json"), ("ok", DENY))
+    with caplog.at_level(logging.DEBUG):
+        await _service(fake.url).consult(PROFILE, "Is it safe?")
+    assert caplog.records, "the SDKs log at debug level"
+    assert ANTHROPIC_KEY not in caplog.text and OPENAI_KEY not in caplog.text
