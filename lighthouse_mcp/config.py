@@ -122,6 +122,7 @@ class ServerConfig:
     recent_events: int = 50
     heartbeat_s: int = 30
     stale_after_s: int = 120
+    collaboration_idle_s: int = 3600
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("server", "recent_events"): (1, 10_000),
     ("server", "heartbeat_s"): (1, 3600),
     ("server", "stale_after_s"): (2, 86_400),
+    ("server", "collaboration_idle_s"): (1, 30 * 86_400),
 }
 
 

@@ -132,8 +132,10 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
 
 def compact_tool_list(result: HandlerResult) -> HandlerResult:
     """The tool list without what costs an agent's context and tells it nothing: the `title` pydantic gives every
-    schema and property (the names say it), the indentation docstrings bring into descriptions, and `anyOf` lists
-    of plain types (`{"anyOf": [{"type": "string"}, {"type": "null"}]}` is `{"type": ["string", "null"]}`)."""
+    schema and property (the names say it), the indentation docstrings bring into descriptions, `anyOf` lists of
+    plain types (`{"anyOf": [{"type": "string"}, {"type": "null"}]}` is `{"type": ["string", "null"]}`),
+    `additionalProperties: true` (JSON Schema's default), null defaults of optional arguments, and annotation
+    hints that repeat the spec's defaults."""
     listed = (
         result.model_dump(by_alias=True, exclude_none=True, mode="json") if isinstance(result, BaseModel) else result
     )
@@ -145,7 +147,17 @@ def compact_tool_list(result: HandlerResult) -> HandlerResult:
         for key in ("inputSchema", "outputSchema"):
             if isinstance(tool.get(key), dict):
                 tool[key] = _untitled(tool[key])
+        hints = tool.get("annotations")
+        if isinstance(hints, dict):
+            tool["annotations"] = {k: v for k, v in hints.items() if _HINT_DEFAULTS.get(k, not v) != v}
+        for spec in (tool.get("inputSchema") or {}).get("properties", {}).values():
+            if isinstance(spec, dict) and "default" in spec and spec["default"] is None:
+                del spec["default"]  # an optional argument left out is null anyway
     return listed
+
+
+# What MCP assumes of a tool that says nothing (the spec's defaults): saying it again tells a client nothing.
+_HINT_DEFAULTS = {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": False, "openWorldHint": True}
 
 
 def _untitled(schema: Any) -> Any:
@@ -155,8 +167,8 @@ def _untitled(schema: Any) -> Any:
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key == "title" and isinstance(value, str):
-            continue
+        if (key == "title" and isinstance(value, str)) or (key == "additionalProperties" and value is True):
+            continue  # a title the name already says; any extra property allowed, as JSON Schema has it anyway
         if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
             out[key] = {name: _untitled(sub) for name, sub in value.items()}  # property names stay, even "title"
         elif key == "description" and isinstance(value, str):
@@ -231,8 +243,31 @@ async def _supervise(state: AppState) -> None:
             ]
             for task_id in due:
                 await delegation_tools.advance(state, task_id)
+            await _end_idle_collaborations(state, now)
         except LighthouseError as exc:
             log.warning("task supervision: %s", exc)
+
+
+# What counts as activity in a collaboration: work, not heartbeats.
+_WORK = ("validation", "task", "expert", "consensus", "files", "file", "tool", "response", "approval", "policy")
+
+
+async def _end_idle_collaborations(state: AppState, now: int) -> None:
+    from lighthouse_mcp.events.query import EventFilter
+    from lighthouse_mcp.experts.delegation import idle_collaborations
+
+    current = state.delegation.refresh()
+    idle_s = state.project.config.server.collaboration_idle_s
+    activity: dict[str, int] = {}
+    for cid, c in current["collaborations"].items():
+        if c["status"] == "active":
+            agents = tuple(dict.fromkeys([c["started_by"], *c["participants"]]))
+            flt = EventFilter(types=_WORK, agents=agents, since_seq=c["started_seq"], order="desc", limit=1)
+            latest = await state.store.run(state.store.store.query, flt)
+            activity[cid] = latest.events[0].ts if latest.events else c["started_at"]
+    for cid in idle_collaborations(current, activity, now, idle_s):
+        payload = {"reason": f"idle: nothing from its participants for {idle_s} s"}
+        await state.store.append(NewEvent("collaboration.ended", payload, aggregate=cid))
 
 
 async def _watch(state: AppState, bus: InMemorySubscriptionBus) -> None:

@@ -52,6 +52,8 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
         "get_task",
         "next_task",
         "complete_task",
+        "start_collaboration",
+        "end_collaboration",
         "validate_command",
         "validate_tool_call",
         "scan_response",
@@ -62,7 +64,7 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
     }
     for name, tool in tools.items():
         assert tool.annotations is not None
-        assert tool.annotations.read_only_hint is (name in read_only)
+        assert bool(tool.annotations.read_only_hint) is (name in read_only)
         assert tool.annotations.destructive_hint is not True
         assert tool.output_schema is not None and tool.description
     assert set(tools["query_events"].input_schema["properties"]) == {
@@ -76,6 +78,7 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
         "limit",
         "order",
         "cursor",
+        "collaboration",
     }
 
 
@@ -297,6 +300,8 @@ def test_the_tool_list_is_compacted_without_changing_meaning() -> None:
                         "title": {"title": "Title", "type": "string", "description": "a  property\n named title"},
                         "maybe": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Maybe"},
                         "either": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                        "extra": {"type": "object", "additionalProperties": True},
+                        "closed": {"type": "object", "additionalProperties": False},
                     },
                 },
             }
@@ -310,5 +315,7 @@ def test_the_tool_list_is_compacted_without_changing_meaning() -> None:
             "title": {"type": "string", "description": "a property named title"},
             "maybe": {"type": ["string", "null"]},
             "either": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+            "extra": {"type": "object"},
+            "closed": {"type": "object", "additionalProperties": False},
         },
     }

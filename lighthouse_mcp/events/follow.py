@@ -41,7 +41,13 @@ class Follower:
         from lighthouse_mcp.events.query import EventFilter
 
         while True:
-            flt = EventFilter(types=self._types, agent=self._agent, since_seq=self._seq + 1, order="asc", limit=_BATCH)
+            flt = EventFilter(
+                types=self._types,
+                agents=(self._agent,) if self._agent else (),
+                since_seq=self._seq + 1,
+                order="asc",
+                limit=_BATCH,
+            )
             events = self._store.query(flt).events
             for event in events:
                 self._seq = event.seq

@@ -37,6 +37,7 @@ def empty_state() -> State:
         "claims": {},
         "experts": {},
         "tasks": {},
+        "collaborations": {},
     }
 
 
@@ -182,7 +183,32 @@ def _task_failed(state: State, event: Event) -> None:
         task.update(status="failed", reason=event.payload.get("reason"), completed_at=event.ts)
 
 
+def _collaboration_started(state: State, event: Event) -> None:
+    p = event.payload
+    state["collaborations"][event.aggregate or ""] = {
+        "objective": p.get("objective"),
+        "participants": list(p.get("participants", [])),
+        "started_by": event.agent,
+        "status": "active",
+        "started_seq": event.seq,
+        "started_at": event.ts,
+        "ended_seq": None,
+        "ended_at": None,
+        "end_reason": None,
+    }
+
+
+def _collaboration_ended(state: State, event: Event) -> None:
+    collaboration = state["collaborations"].get(event.aggregate or "")
+    if collaboration is not None and collaboration["status"] == "active":
+        collaboration.update(
+            status="ended", ended_seq=event.seq, ended_at=event.ts, end_reason=event.payload.get("reason")
+        )
+
+
 REDUCERS: dict[str, Reducer] = {
+    "collaboration.started": _collaboration_started,
+    "collaboration.ended": _collaboration_ended,
     "expert.registered": _expert_registered,
     "task.delegated": _task_delegated,
     "task.assigned": _task_assigned,
@@ -220,6 +246,7 @@ _TIMES = {
     "claims": ("until", "at"),
     "experts": ("registered_at",),
     "tasks": ("deadline", "assigned_at", "created_at", "completed_at"),
+    "collaborations": ("started_at", "ended_at"),
 }
 
 

@@ -18,6 +18,7 @@ from lighthouse_mcp.errors import UsageError
 
 Order = Literal["asc", "desc"]
 
+MAX_AGENTS = 50
 FILTER_KEYS = ("type", "agent", "session", "aggregate", "since", "until", "text", "limit", "order", "cursor")
 MAX_TEXT_WORDS = 16
 MAX_FILTER_VALUE = 4096
@@ -31,7 +32,7 @@ class EventFilter:
     """A validated query. Sequence and time bounds are inclusive; `after` is the cursor position (exclusive)."""
 
     types: tuple[str, ...] = ()
-    agent: str | None = None
+    agents: tuple[str, ...] = ()  # any of them
     session: str | None = None
     aggregate: str | None = None
     since_seq: int | None = None
@@ -118,7 +119,7 @@ def parse_filter(
 
     return EventFilter(
         types=types,
-        agent=_plain("agent", given.get("agent")),
+        agents=_split_agents(_plain("agent", given.get("agent"))),
         session=_plain("session", given.get("session")),
         aggregate=_plain("aggregate", given.get("aggregate")),
         since_seq=since.seq,
@@ -195,6 +196,14 @@ def _split_words(value: Any) -> tuple[str, ...]:
     if len(words) > MAX_TEXT_WORDS:
         raise UsageError(f"text filter has {len(words)} words, over the limit of {MAX_TEXT_WORDS}")
     return words
+
+
+def _split_agents(value: str | None) -> tuple[str, ...]:
+    """`alice` or `alice,bob` (any of them)."""
+    names = tuple(dict.fromkeys(a.strip() for a in (value or "").split(",") if a.strip()))
+    if len(names) > MAX_AGENTS:
+        raise UsageError(f"at most {MAX_AGENTS} agents in one filter, not {len(names)}")
+    return names
 
 
 def _plain(name: str, value: Any) -> str | None:

@@ -333,7 +333,10 @@ def _where(flt: EventFilter, since_seq: int | None, until_seq: int | None) -> tu
                 alternatives.append("(family = ? AND (type = ? OR (type >= ? AND type < ?)))")
                 params.extend((family, t, t + ".", t + "/"))
         clauses.append("(" + " OR ".join(alternatives) + ")")
-    for column in ("agent", "session", "aggregate"):
+    if flt.agents:
+        clauses.append(f"agent IN ({', '.join('?' * len(flt.agents))})")
+        params.extend(flt.agents)
+    for column in ("session", "aggregate"):
         value = getattr(flt, column)
         if value is not None:
             clauses.append(f"{column} = ?")

@@ -24,7 +24,7 @@ MAX_TASK_CHARS = 50_000
 MAX_RESULT_CHARS = 100_000
 MAX_TIMEOUT_S = 24 * 3600
 _CAPABILITY = re.compile(r"[a-z0-9][a-z0-9._+-]{0,47}")
-_FOLLOWED = ("session", "expert", "task")
+_FOLLOWED = ("session", "expert", "task", "collaboration")
 
 
 def check_capabilities(capabilities: Any, *, allow_empty: bool = False) -> list[str]:
@@ -60,7 +60,7 @@ class DelegationView:
     """Sessions, registered experts and tasks of one process, folded from the store as events arrive."""
 
     def __init__(self, store: Any, *, refresh_s: float = 0.05) -> None:
-        self.state: State = {"sessions": {}, "experts": {}, "tasks": {}}
+        self.state: State = {"sessions": {}, "experts": {}, "tasks": {}, "collaborations": {}}
         self._follower = Follower(store, _FOLLOWED, self._fold, refresh_s=refresh_s)
 
     def refresh(self, *, fresh: bool = False) -> State:
@@ -94,6 +94,30 @@ def route(state: State, capabilities: list[str], *, exclude: set[str]) -> str | 
         latency = expert.get("latency_ms_total", 0) / done if done else 0.0
         candidates.append((-success, latency, expert.get("open", 0), name))
     return min(candidates)[3] if candidates else None
+
+
+def check_participants(participants: Any, me: str) -> list[str]:
+    from lighthouse_mcp.agents.tokens import check_agent_name
+
+    if not isinstance(participants, list) or not participants or len(participants) > 50:
+        raise UsageError("participants must be a list of 1 to 50 agent names")
+    return list(dict.fromkeys([me, *(check_agent_name(str(p)) for p in participants)]))
+
+
+def collaboration_event(objective: str, participants: list[str], *, agent: str, session: str | None) -> NewEvent:
+    collaboration_id = "col_" + new_id(time.time_ns()).lower()
+    payload = {"objective": objective, "participants": participants}
+    return NewEvent("collaboration.started", payload, agent=agent, session=session, aggregate=collaboration_id)
+
+
+def idle_collaborations(state: State, last_activity: dict[str, int], now_ns: int, idle_s: int) -> list[str]:
+    """Active collaborations none of whose agents did anything for `idle_s` (`last_activity`: id -> ns)."""
+    limit = now_ns - idle_s * 1_000_000_000
+    return [
+        cid
+        for cid, c in state["collaborations"].items()
+        if c["status"] == "active" and last_activity.get(cid, c["started_at"]) < limit
+    ]
 
 
 def delegated_event(

@@ -10,6 +10,7 @@ from pydantic import Field
 from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
 
 from lighthouse_mcp import audit
+from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.events.projections import present
 from lighthouse_mcp.project import Project
@@ -54,6 +55,7 @@ class StateOut(TypedDict):
     claims: dict[str, Any]  # claim id -> {agent, session, patterns, until, reason, seq, at}
     experts: dict[str, Any]  # agent -> {capabilities, session, completed, timed_out, latency_ms_total, open}
     tasks: dict[str, Any]  # task id -> {task, capabilities, delegator, status, expert, tried, deadline, result}
+    collaborations: dict[str, Any]  # id -> {objective, participants, started_by, status, started_at, ended_at}
 
 
 class HealthOut(TypedDict):
@@ -70,6 +72,19 @@ def _event_out(event: Event) -> EventOut:
     return cast(EventOut, event.to_json())
 
 
+def collaboration_scope(
+    app: AppState, collaboration: str, agent: str | None, since: Any, until: Any
+) -> tuple[str, Any, Any]:
+    """The filters a collaboration's timeline stands for: its agents, from its start to its end."""
+    found = app.delegation.refresh(fresh=True)["collaborations"].get(collaboration)
+    if found is None:
+        raise UsageError(f"no collaboration {collaboration[:60]!r}")
+    if agent is not None or since is not None or until is not None:
+        raise UsageError("collaboration sets agent, since and until; give it alone or give those")
+    agents = ",".join(dict.fromkeys([found["started_by"], *found["participants"]]))
+    return agents, found["started_seq"], found["ended_seq"]
+
+
 def register(server: MCPServer[AppState], project: Project) -> None:
     """Add the audit tools and resources to `server`."""
     config = project.config
@@ -78,7 +93,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
     async def query_events(
         ctx: Context[AppState],
         type: Annotated[str | None, Field(description="event type or dotted prefix, comma-separated")] = None,
-        agent: str | None = None,
+        agent: Annotated[str | None, Field(description="agent name, comma-separated")] = None,
         session: str | None = None,
         aggregate: Annotated[str | None, Field(description="what the event is about: path, policy, task id")] = None,
         since: Annotated[int | str | None, Field(description="sequence, ISO time or relative (15m, 2h, 7d)")] = None,
@@ -87,9 +102,15 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         limit: int | None = None,
         order: Annotated[str, Field(description="desc (newest first) or asc")] = "desc",
         cursor: Annotated[str | None, Field(description="next_cursor of the previous page")] = None,
+        collaboration: Annotated[
+            str | None, Field(description="a collaboration's timeline (its agents, while it ran)")
+        ] = None,
     ) -> EventsPage:
         """Search the audit log. Returns one page and a cursor for the next."""
         app = ctx.request_context.lifespan_context
+        if collaboration is not None:
+            with tool_errors():
+                agent, since, until = collaboration_scope(app, collaboration, agent, since, until)
         filters = {
             "type": type,
             "agent": agent,

@@ -37,8 +37,8 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         ttl_s: Annotated[int, Field(description="how long the claim holds, in seconds (1 to 86400)")],
         reason: Annotated[str, Field(description="what you are changing there, for the other agents")],
     ) -> ClaimOut:
-        """Reserve files for a while: until the claim ends, other agents' writes and edits there (tool calls and
-        shell commands) are denied, naming you. Fails if another agent holds a claim on any of them."""
+        """Reserve files for a while: until the claim ends, other agents' writes there (tools and shell) are
+        denied, naming you. Fails if another agent holds any of them."""
         app = ctx.request_context.lifespan_context
         me = app.caller(ctx.request_context)
         with tool_errors():

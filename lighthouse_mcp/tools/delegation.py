@@ -59,10 +59,57 @@ NOTHING: dict[str, Any] = {
 }
 
 
+class CollaborationOut(TypedDict):
+    collaboration_id: str
+    participants: list[str]
+    status: str  # active | ended
+
+
 def register(server: MCPServer[AppState], project: Project) -> None:
-    """Add the delegation tools to `server`."""
+    """Add the delegation and collaboration tools to `server`."""
     _register_delegating(server)
     _register_answering(server)
+    _register_collaboration(server)
+
+
+def _register_collaboration(server: MCPServer[AppState]) -> None:
+    @server.tool(annotations=RECORDS)
+    async def start_collaboration(
+        ctx: Context[AppState],
+        objective: Annotated[str, Field(description="what the agents are working on together")],
+        participants: Annotated[list[str], Field(description="the agents taking part (you are included)")],
+    ) -> CollaborationOut:
+        """Group several agents' work under one id: their events until it ends (end_collaboration, or idle)
+        are its timeline (query_events collaboration=ID)."""
+        app = ctx.request_context.lifespan_context
+        me = app.caller(ctx.request_context)
+        with tool_errors():
+            text = delegation.check_text(objective, "objective", 2000)
+            names = delegation.check_participants(participants, me.agent.name)
+            event = delegation.collaboration_event(text, names, agent=me.agent.name, session=me.id)
+            await app.store.append(event)
+        return {"collaboration_id": event.aggregate or "", "participants": names, "status": "active"}
+
+    @server.tool(annotations=RECORDS)
+    async def end_collaboration(
+        ctx: Context[AppState],
+        collaboration_id: Annotated[str, Field(description="from start_collaboration")],
+        reason: Annotated[str | None, Field(description="why it ends (default: done)")] = None,
+    ) -> CollaborationOut:
+        """End a collaboration you take part in."""
+        app = ctx.request_context.lifespan_context
+        me = app.caller(ctx.request_context)
+        with tool_errors():
+            found = app.delegation.refresh(fresh=True)["collaborations"].get(collaboration_id)
+            if found is None:
+                raise ToolError(f"no collaboration {collaboration_id[:60]!r}")
+            if me.agent.name not in (found["started_by"], *found["participants"]):
+                raise ToolError(f"only its participants can end {collaboration_id}; you ({me.agent.name}) are not one")
+            if found["status"] != "active":
+                raise ToolError(f"{collaboration_id} already ended ({found['end_reason']})")
+            payload = {"reason": (reason or "done")[:500]}
+            await app.store.append(me.event("collaboration.ended", payload, aggregate=collaboration_id))
+        return {"collaboration_id": collaboration_id, "participants": found["participants"], "status": "ended"}
 
 
 def _register_delegating(server: MCPServer[AppState]) -> None:
@@ -77,9 +124,9 @@ def _register_delegating(server: MCPServer[AppState]) -> None:
             str | None, Field(description="an LLM expert profile to ask when no agent expert answers")
         ] = None,
     ) -> TaskOut:
-        """Give a task to the best available agent expert with these capabilities. If it does not answer in
-        timeout_s the task goes to the next one, then to the fallback LLM profile. Returns the result when it
-        comes within wait_s, else the task's status: ask get_task later with its task_id."""
+        """Give a task to the best available agent expert with these capabilities; if late (timeout_s) it goes
+        to the next, then to the fallback LLM profile. Returns the result if it comes within wait_s, else the
+        status (then use get_task)."""
         app = ctx.request_context.lifespan_context
         me = app.caller(ctx.request_context)
         with tool_errors():
@@ -118,8 +165,8 @@ def _register_answering(server: MCPServer[AppState]) -> None:
         capabilities: Annotated[list[str], Field(description="what you can do, e.g. ['python', 'security']")],
         description: Annotated[str | None, Field(description="one line about you, for delegators")] = None,
     ) -> RegisteredOut:
-        """Offer yourself as an expert: tasks needing these capabilities may be assigned to you while this
-        session lasts. Then call next_task to receive them and complete_task to answer."""
+        """Offer yourself as an expert for these capabilities while this session lasts; then take tasks with
+        next_task and answer with complete_task."""
         app = ctx.request_context.lifespan_context
         me = app.allowed(ctx.request_context, "register_expert")
         with tool_errors():
@@ -134,8 +181,8 @@ def _register_answering(server: MCPServer[AppState]) -> None:
         ctx: Context[AppState],
         wait_s: Annotated[int, Field(description="how long to wait for a task (long poll)")] = 30,
     ) -> TaskOut:
-        """The oldest task assigned to you that you have not completed, waiting up to wait_s for one. After a
-        restart it gives you the same task again. status is 'none' when nothing came."""
+        """The oldest task assigned to you and not completed (again after a restart), waiting up to wait_s;
+        status 'none' if nothing came."""
         app = ctx.request_context.lifespan_context
         me = app.allowed(ctx.request_context, "next_task")
         with tool_errors():

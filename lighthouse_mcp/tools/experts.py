@@ -71,9 +71,8 @@ def _register_consult(server: MCPServer[AppState], root: Path) -> None:
         context: Annotated[str | None, Field(description="material to review: a diff, a command, logs")] = None,
         files: Annotated[list[str] | None, Field(description="project files to include, relative to the root")] = None,
     ) -> ConsultOut:
-        """Ask an LLM expert with a specialised profile (list_experts shows them). Verdict profiles answer allow,
-        ask or deny with a confidence; all give an analysis and recommendations. Providers are tried in the
-        profile's order; progress is reported while waiting. Recorded as expert.consulted (tokens and cost)."""
+        """Ask an LLM expert with a specialised profile (see list_experts): a verdict (allow, ask, deny) with
+        confidence for verdict profiles, an analysis and recommendations for all. Recorded with tokens and cost."""
         from lighthouse_mcp.experts.consult import ExpertUnavailable, consulted_event
 
         app = ctx.request_context.lifespan_context

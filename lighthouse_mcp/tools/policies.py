@@ -82,9 +82,8 @@ def _register_changing(server: MCPServer[AppState], directory: Path) -> None:
         name: Annotated[str, Field(description="file name ending in .rego (Rego v1) or .yaml (a rule pack)")],
         content: Annotated[str, Field(description="the policy's full text")],
     ) -> PolicyChangedOut:
-        """Add or replace a project policy. The whole set is compiled first: a broken module is refused with the
-        parser's message and nothing changes. Recorded as policy.put; every Lighthouse process reloads it.
-        Admin only."""
+        """Add or replace a project policy, compiled with the whole set first (a broken module is refused with
+        the parser's message). Every Lighthouse process reloads it. Admin only."""
         app = ctx.request_context.lifespan_context
         me = app.allowed(ctx.request_context, "put_policy")
         with tool_errors():

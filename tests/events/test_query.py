@@ -185,3 +185,12 @@ def test_unusual_digits_and_extreme_times(value: str) -> None:
 def test_limit_with_unicode_digits_is_refused() -> None:
     with pytest.raises(UsageError, match="whole number"):
         parse(limit="²")
+
+
+def test_agents_split_on_commas() -> None:
+    assert parse_filter({"agent": "alice"}, default_limit=10, max_limit=100).agents == ("alice",)
+    assert parse_filter({"agent": " alice, bob,alice ,"}, default_limit=10, max_limit=100).agents == ("alice", "bob")
+    with pytest.raises(UsageError, match="agent must be a string"):
+        parse_filter({"agent": 5}, default_limit=10, max_limit=100)
+    with pytest.raises(UsageError, match="at most 50 agents"):
+        parse_filter({"agent": ",".join(f"a{i}" for i in range(51))}, default_limit=10, max_limit=100)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import Any
 
 import pytest
 
@@ -114,12 +115,13 @@ def test_agent_session_and_aggregate_filters(store: EventStore) -> None:
     store.append(NewEvent("test.b", agent="bob", session="s2", aggregate="b.py"))
     store.append(NewEvent("test.c", agent="alice", session="s2", aggregate="b.py"))
 
-    def seqs(**f: str) -> list[int]:
-        return [e.seq for e in store.query(EventFilter(order="asc", **f)).events]  # type: ignore[arg-type]
+    def seqs(**f: Any) -> list[int]:
+        return [e.seq for e in store.query(EventFilter(order="asc", **f)).events]
 
-    assert seqs(agent="alice") == [1, 3]
+    assert seqs(agents=("alice",)) == [1, 3]
+    assert seqs(agents=("alice", "bob")) == [1, 2, 3]
     assert seqs(session="s2") == [2, 3]
-    assert seqs(aggregate="b.py", agent="alice") == [3]
+    assert seqs(aggregate="b.py", agents=("alice",)) == [3]
 
 
 def test_sequence_and_time_bounds_are_inclusive(store: EventStore) -> None:
@@ -167,12 +169,12 @@ def test_count_of_matching_events(store: EventStore) -> None:
     _fill(store, 2, agent="ben")
     store.append(NewEvent("other.event", agent="ann"))
     events = store.read_after(0, 10)
-    assert store.count(EventFilter(types=("test",), agent="ann")) == 3
-    assert store.count(EventFilter(agent="ann")) == 4
+    assert store.count(EventFilter(types=("test",), agents=("ann",))) == 3
+    assert store.count(EventFilter(agents=("ann",))) == 4
     assert store.count(EventFilter(types=("test.event",), since_ts=events[0].ts)) == 5
     assert store.count(EventFilter(since_ts=events[-1].ts + 1)) == 0
     assert store.count(EventFilter(since_seq=5, limit=1, order="asc", after=1)) == 2  # page settings do not count
-    assert store.count(EventFilter(agent="nobody")) == 0
+    assert store.count(EventFilter(agents=("nobody",))) == 0
 
 
 def test_blobs_are_content_addressed_and_stored_once(store: EventStore) -> None:
