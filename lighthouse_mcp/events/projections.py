@@ -127,6 +127,7 @@ def _task_delegated(state: State, event: Event) -> None:
         "capabilities": list(p.get("capabilities", [])),
         "timeout_s": p.get("timeout_s"),
         "fallback_profile": p.get("fallback_profile"),
+        "direct": p.get("direct"),
         "delegator": event.agent,
         "collaboration": p.get("collaboration"),
         "status": "pending",

@@ -121,10 +121,19 @@ def idle_collaborations(state: State, last_activity: dict[str, int], now_ns: int
 
 
 def delegated_event(
-    task: str, capabilities: list[str], timeout_s: int, *, agent: str, session: str | None, fallback: str | None
+    task: str,
+    capabilities: list[str],
+    timeout_s: int,
+    *,
+    agent: str,
+    session: str | None,
+    fallback: str | None,
+    direct: str | None = None,
 ) -> NewEvent:
+    """`task.delegated`; `direct` names the one expert it is for (it is not routed or passed on)."""
     task_id = "task_" + new_id(time.time_ns()).lower()
-    payload = {"task": task, "capabilities": capabilities, "timeout_s": timeout_s, "fallback_profile": fallback}
+    payload: dict[str, Any] = {"task": task, "capabilities": capabilities, "timeout_s": timeout_s}
+    payload |= {"fallback_profile": fallback, "direct": direct}
     return NewEvent("task.delegated", payload, agent=agent, session=session, aggregate=task_id)
 
 
@@ -152,6 +161,9 @@ def next_steps(state: State, task_id: str, *, agent: str | None, now_ns: int) ->
         events.append(NewEvent("task.timed_out", {"expert": expert}, agent=agent, aggregate=task_id))
     elif task["status"] != "pending":
         return events
+    if task.get("direct"):  # asked of one expert by name (a consensus vote): nobody else answers for it
+        reason = f"{task['direct']} did not answer within {task['timeout_s']} s"
+        return [*events, failed_event(task_id, reason, agent=agent)]
     chosen = route(state, task["capabilities"], exclude={*task["tried"], task["delegator"] or ""})
     if chosen is not None:
         events.append(assigned_event(task_id, chosen, int(task["timeout_s"] or 60), agent=agent))

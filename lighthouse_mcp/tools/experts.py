@@ -14,6 +14,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from lighthouse_mcp.errors import UsageError
+from lighthouse_mcp.experts import delegation
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import READ_ONLY, AppState, tool_errors
 
@@ -128,60 +129,99 @@ def _register_consensus(server: MCPServer[AppState]) -> None:
     async def request_consensus(
         ctx: Context[AppState],
         question: Annotated[str, Field(description="the decision to take, e.g. is this migration safe to run")],
-        profiles: Annotated[list[str], Field(description="2 to 8 verdict profiles, e.g. security, code_review")],
+        profiles: Annotated[list[str] | None, Field(description="verdict profiles, e.g. security")] = None,
+        experts: Annotated[list[str] | None, Field(description="registered agent experts, by name")] = None,
         quorum: Annotated[int | None, Field(description="answers needed for a verdict (default: a majority)")] = None,
         context: Annotated[str | None, Field(description="material to review")] = None,
+        timeout_s: Annotated[int, Field(description="how long agent experts have to vote")] = 120,
     ) -> ConsensusOut:
-        """Ask several expert profiles at once and combine their verdicts: the most common wins, a tie goes to
-        the more careful one; dissenting votes are kept with their reasoning. No verdict below the quorum."""
-        from lighthouse_mcp.experts.consensus import Vote, combine
-        from lighthouse_mcp.experts.consult import ExpertUnavailable, consulted_event
+        """Ask 2 to 8 experts (profiles and agents) at once and combine their verdicts: the most common wins, a
+        tie goes to the more careful; dissent is kept with its reasoning. No verdict below the quorum."""
+        from lighthouse_mcp.experts.consensus import combine
 
         app = ctx.request_context.lifespan_context
         me = app.caller(ctx.request_context)
         with tool_errors():
-            experts = app.experts()
-            chosen = [experts.profile(p) for p in dict.fromkeys(profiles)]
-            if not 2 <= len(chosen) <= 8:
-                raise UsageError(f"consensus needs 2 to 8 different profiles, not {len(chosen)}")
+            chosen = [app.experts().profile(p) for p in dict.fromkeys(profiles or [])]
+            agents = list(dict.fromkeys(experts or []))
+            voters = len(chosen) + len(agents)
+            if not 2 <= voters <= 8:
+                raise UsageError(f"consensus needs 2 to 8 different experts and profiles, not {voters}")
             free = [p.name for p in chosen if p.answer != "verdict"]
             if free:
                 raise UsageError(f"{', '.join(free)} answer without a verdict and cannot vote")
-            needed = len(chosen) // 2 + 1 if quorum is None else quorum
-            if not 1 <= needed <= len(chosen):
-                raise UsageError(f"quorum must be between 1 and {len(chosen)}, not {needed}")
-        outcomes: dict[str, Any] = {}
+            needed = voters // 2 + 1 if quorum is None else quorum
+            if not 1 <= needed <= voters:
+                raise UsageError(f"quorum must be between 1 and {voters}, not {needed}")
+            wait = delegation.check_timeout(timeout_s)
+            delegation.check_text(question, "question", 20_000)
+        material = context or ""
+        ballots: dict[str, Any] = {}
 
-        async def ask(profile: Any) -> None:
-            try:
-                outcomes[profile.name] = await experts.consult(profile, question, context or "")
-            except (ExpertUnavailable, UsageError) as exc:
-                outcomes[profile.name] = exc
+        async def profile_vote(profile: Any) -> None:
+            ballots[profile.name] = await _profile_vote(app, me, profile, question, material)
 
-        async with anyio.create_task_group() as tasks:
-            for profile in chosen:
-                tasks.start_soon(ask, profile)
-        votes, missing = [], []
+        async def agent_vote(name: str) -> None:
+            ballots[name] = await _agent_vote(app, me, name, question, material, wait)
+
         with tool_errors():
-            for profile in chosen:
-                outcome = outcomes[profile.name]
-                if isinstance(outcome, UsageError):
-                    raise outcome
-                event = consulted_event(profile, question, context or "", outcome, agent=me.agent.name, session=me.id)
-                await app.store.append(event)
-                if isinstance(outcome, ExpertUnavailable):
-                    missing.append({"expert": profile.name, "error": str(outcome)})
-                else:
-                    answer = outcome.answer
-                    votes.append(
-                        Vote(
-                            profile.name, answer.verdict or "ask", answer.confidence, answer.analysis, outcome.provider
-                        )
-                    )
+            async with anyio.create_task_group() as tasks:
+                for profile in chosen:
+                    tasks.start_soon(profile_vote, profile)
+                for name in agents:
+                    tasks.start_soon(agent_vote, name)
+            order = [p.name for p in chosen] + agents
+            votes = [ballots[n] for n in order if not isinstance(ballots[n], dict)]
+            missing = [ballots[n] for n in order if isinstance(ballots[n], dict)]
             result = combine(votes, missing, needed).to_json()
-            payload = {"question": event.payload["question"], **result}
+            from lighthouse_mcp.validation.secrets import mask_secrets
+
+            payload = {"question": mask_secrets(question[:2000]), **result}
             await app.store.append(me.event("consensus.reached", payload))
         return cast(ConsensusOut, result)
+
+
+async def _profile_vote(app: AppState, me: Any, profile: Any, question: str, material: str) -> Any:
+    """A profile's vote, or {expert, error} when it gave none; the consultation is recorded either way."""
+    from lighthouse_mcp.experts.consensus import Vote
+    from lighthouse_mcp.experts.consult import ExpertUnavailable, consulted_event
+
+    try:
+        outcome: Any = await app.experts().consult(profile, question, material)
+    except ExpertUnavailable as exc:
+        outcome = exc
+    await app.store.append(consulted_event(profile, question, material, outcome, agent=me.agent.name, session=me.id))
+    if isinstance(outcome, ExpertUnavailable):
+        return {"expert": profile.name, "error": str(outcome)}
+    answer = outcome.answer
+    return Vote(profile.name, answer.verdict or "ask", answer.confidence, answer.analysis, outcome.provider)
+
+
+async def _agent_vote(app: AppState, me: Any, name: str, question: str, material: str, timeout_s: int) -> Any:
+    """An agent expert's vote: a task for it alone, answered within `timeout_s` as the verdict JSON."""
+    from lighthouse_mcp.experts.answers import MalformedAnswer, instructions, parse_answer
+    from lighthouse_mcp.experts.consensus import Vote
+    from lighthouse_mcp.tools.delegation import advance
+
+    if not delegation.available(app.delegation.refresh(fresh=True), name):
+        return {"expert": name, "error": f"{name} is not a registered expert with an active session"}
+    text = f"{question}\n\n{material}\n\n{instructions('verdict')}".replace("\n\n\n\n", "\n\n")
+    event = delegation.delegated_event(
+        text, [], timeout_s, agent=me.agent.name, session=me.id, fallback=None, direct=name
+    )
+    await app.store.append(event)
+    task_id = event.aggregate or ""
+    await app.store.append(delegation.assigned_event(task_id, name, timeout_s, agent=me.agent.name))
+    while (task := app.delegation.refresh(fresh=True)["tasks"][task_id])["status"] == "assigned":
+        await anyio.sleep(0.1)
+        await advance(app, task_id)  # fails it once its deadline has passed
+    if task["status"] != "completed":
+        return {"expert": name, "error": str(task["reason"])}
+    try:
+        answer = parse_answer(str(task["result"]), "verdict")
+    except MalformedAnswer as exc:
+        return {"expert": name, "error": f"its answer is not a verdict: {exc}"}
+    return Vote(name, answer.verdict or "ask", answer.confidence, answer.analysis, None)
 
 
 def read_files(root: Path, files: list[str]) -> str:

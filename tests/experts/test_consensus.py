@@ -63,8 +63,8 @@ async def test_one_dissents_and_one_times_out(project: Project, fake: FakeLLM) -
 async def test_bad_consensus_requests(project: Project, fake: FakeLLM) -> None:
     async with Client(build_server(project)) as client:
         cases = [
-            ({"question": "q", "profiles": ["security"]}, "2 to 8 different profiles"),
-            ({"question": "q", "profiles": ["security", "security"]}, "2 to 8 different profiles"),
+            ({"question": "q", "profiles": ["security"]}, "2 to 8 different experts and profiles"),
+            ({"question": "q", "profiles": ["security", "security"]}, "2 to 8 different experts and profiles"),
             ({"question": "q", "profiles": ["security", "performance"]}, "performance answer without a verdict"),
             ({"question": "q", "profiles": ["security", "code_review"], "quorum": 3}, "quorum must be between 1 and 2"),
             ({"question": "q", "profiles": ["security", "nope"]}, "no expert profile 'nope'"),
@@ -83,3 +83,37 @@ def test_majority_then_care() -> None:
     tied = combine([v("a", "allow"), v("b", "deny"), v("c", "ask"), v("d", "allow"), v("e", "deny")], [], 3)
     assert tied.verdict == "deny" and [d.expert for d in tied.dissent] == ["a", "c", "d"]
     assert combine([v("a", "allow")], [{"expert": "b", "error": "timeout"}], 2).verdict is None
+
+
+async def test_agent_experts_vote_too(project: Project, fake: FakeLLM) -> None:
+    import anyio
+
+    from tests.experts.test_delegation import _as, _call
+
+    project.home.experts_dir.mkdir()
+    (project.home.experts_dir / "alpha.yaml").write_text(_profile("alpha", "m-alpha"))
+    fake.by_model = {"m-alpha": ("ok", ASK)}
+    project = Project(project.home, load_config(project.home.config_path))
+    async with _as(project, "ben", "builder") as ben, _as(project, "rex") as rex, _as(project, "sly") as sly:
+        await _call(rex, "register_expert", {"capabilities": ["review"]})
+        await _call(sly, "register_expert", {"capabilities": ["review"]})
+
+        async def rex_answers() -> None:
+            task = await _call(rex, "next_task", {"wait_s": 10})
+            assert "Answer with exactly one JSON object" in task["task"]
+            await _call(rex, "complete_task", {"task_id": task["task_id"], "result": ASK})
+
+        args = {
+            "question": "Merge this?",
+            "profiles": ["alpha"],
+            "experts": ["rex", "sly", "nobody"],
+            "timeout_s": 2,
+            "quorum": 2,
+        }
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(rex_answers)
+            out = await _call(ben, "request_consensus", args)
+    assert (out["verdict"], out["quorum_met"], out["agreement"]) == ("ask", True, 1.0)
+    assert [v["expert"] for v in out["votes"]] == ["alpha", "rex"]
+    missing = {m["expert"]: m["error"] for m in out["missing"]}
+    assert "did not answer within 2 s" in missing["sly"] and "not a registered expert" in missing["nobody"]
