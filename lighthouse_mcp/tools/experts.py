@@ -55,6 +55,7 @@ class ConsensusOut(TypedDict):
 class ExpertsOut(TypedDict):
     profiles: list[dict[str, Any]]  # {name, description, answer, providers}
     providers: dict[str, Any]  # name -> {key_set, circuit: {state, failures, retry_in_s}}
+    agents: dict[str, Any]  # registered agent experts: name -> {capabilities, available, completed, timed_out, open}
 
 
 def register(server: MCPServer[AppState], project: Project) -> None:
@@ -118,10 +119,19 @@ def _register_consult(server: MCPServer[AppState], root: Path) -> None:
 
     @server.tool(annotations=READ_ONLY)
     async def list_experts(ctx: Context[AppState]) -> ExpertsOut:
-        """The LLM expert profiles, and for each provider whether its API key is set and its circuit state."""
+        """LLM expert profiles, each provider's key and circuit state, and the registered agent experts."""
         app = ctx.request_context.lifespan_context
         with tool_errors():
-            return cast(ExpertsOut, app.experts().status())
+            state = app.delegation.refresh(fresh=True)
+            agents = {
+                name: {
+                    "capabilities": e["capabilities"],
+                    "available": delegation.available(state, name),
+                    **{k: e.get(k, 0) for k in ("completed", "timed_out", "open")},
+                }
+                for name, e in state["experts"].items()
+            }
+            return cast(ExpertsOut, {**app.experts().status(), "agents": agents})
 
 
 def _register_consensus(server: MCPServer[AppState]) -> None:

@@ -55,6 +55,9 @@ async def test_a_task_goes_to_the_expert_and_its_answer_comes_back(project: Proj
         assert "already completed" in again
         result = await _call(ben, "get_task", {"task_id": task["task_id"], "wait_s": 5})
         assert (result["status"], result["expert"], result["result"]) == ("completed", "rex", "LGTM, one nit")
+        listed = (await _call(ben, "list_experts", {}))["agents"]
+        assert listed["rex"] == {"capabilities": ["python", "security"], "available": True, "completed": 1,
+                                 "timed_out": 0, "open": 0}  # fmt: skip
         state = await _call(ben, "state_at", {})
     assert state["experts"]["rex"]["completed"] == 1 and state["tasks"][task["task_id"]]["status"] == "completed"
 
