@@ -93,6 +93,7 @@ def openai_body(model: str, text: str) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     llm: FakeLLM
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as two writes; do not wait 40 ms between them
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
