@@ -28,14 +28,28 @@ def _hook(argv: list[str]) -> int:
 
 def build_parser() -> Parser:
     from lighthouse_mcp import __version__
-    from lighthouse_mcp.cli import approvals, backup, check, doctor, events, hook, init, policy, scan, serve, token
+    from lighthouse_mcp.cli import (
+        approvals,
+        backup,
+        check,
+        doctor,
+        events,
+        hook,
+        init,
+        mount,
+        policy,
+        scan,
+        serve,
+        snapshot,
+        token,
+    )
 
     parser = Parser(prog="lighthouse", description="Safety and coordination layer for LLM coding agents.")
     parser.add_argument("--version", action="version", version=f"lighthouse {__version__}")
     parser.add_argument("--home", metavar="DIR", help="project home (.lighthouse/) to use instead of searching")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (init, serve, hook, check, scan, policy, events, approvals, token, backup, doctor):
+    for module in (init, serve, hook, check, scan, policy, events, approvals, token, snapshot, mount, backup, doctor):
         module.register(commands)
     return parser
 

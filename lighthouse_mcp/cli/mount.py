@@ -1,0 +1,151 @@
+"""`lighthouse mount MOUNTPOINT` / `lighthouse unmount MOUNTPOINT`: the project as files, for agents with only
+Unix tools — /current, /history/<seq> and /history/@<time>, /events/all.jsonl, /approvals/pending, /stats.json.
+
+`mount` stays in the foreground until unmounted (Ctrl-C or SIGTERM unmount cleanly); `--background` returns once
+the mount is up. A mount left behind by a crash is cleaned up by the next `mount`. Both are recorded
+(`mount.started`, `mount.stopped`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from lighthouse_mcp.errors import LighthouseError, UsageError
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser(
+        "mount", help="show the project, its history and the log as files (FUSE)", description=__doc__
+    )
+    p.add_argument("mountpoint", help="an empty directory")
+    p.add_argument("--background", action="store_true", help="return once mounted; unmount with `lighthouse unmount`")
+    p.set_defaults(run=run_mount)
+    u = commands.add_parser("unmount", help="unmount a Lighthouse mount", description=__doc__)
+    u.add_argument("mountpoint")
+    u.set_defaults(run=run_unmount)
+
+
+def _fusermount() -> str:
+    for name in ("fusermount3", "fusermount"):
+        for directory in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep):
+            if os.access(os.path.join(directory, name), os.X_OK):
+                return os.path.join(directory, name)
+    raise LighthouseError("FUSE is not installed: install fuse3 (apt-get install fuse3)")
+
+
+def _stale(mountpoint: Path) -> bool:
+    try:
+        os.stat(mountpoint)
+    except OSError as exc:
+        return exc.errno in (107, 103)  # ENOTCONN, ECONNABORTED: a FUSE mount whose process died
+    return False
+
+
+def _prepare(mountpoint: Path) -> None:
+    if _stale(mountpoint):
+        subprocess.run([_fusermount(), "-uz", str(mountpoint)], capture_output=True, check=False)
+        print(f"lighthouse: cleaned up a stale mount at {mountpoint}", file=sys.stderr)
+    if not mountpoint.is_dir():
+        raise UsageError(f"mount: {mountpoint} is not a directory")
+    if os.path.ismount(mountpoint):
+        raise UsageError(f"mount: something is already mounted at {mountpoint}")
+    if any(mountpoint.iterdir()):
+        raise UsageError(f"mount: {mountpoint} is not empty")
+
+
+def run_mount(args: argparse.Namespace) -> int:
+    mountpoint = Path(args.mountpoint).absolute()
+    from lighthouse_mcp.project import load_project
+
+    project = load_project()
+    _fusermount()
+    _prepare(mountpoint)
+    if args.background:
+        return _background(mountpoint, project)
+    return _foreground(mountpoint, project)
+
+
+def _background(mountpoint: Path, project: Any) -> int:
+    log_path = project.home.path / "mount.log"
+    with open(log_path, "ab") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "lighthouse_mcp", "--home", str(project.home.path), "mount", str(mountpoint)],
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=log_file,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 30
+    while not os.path.ismount(mountpoint):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = log_path.read_text(errors="replace")[-500:]
+            raise LighthouseError(f"mount did not come up (see {log_path}): {tail.strip()}")
+        time.sleep(0.05)
+    print(f"mounted at {mountpoint} (pid {proc.pid}); `lighthouse unmount {mountpoint}` to stop")
+    return 0
+
+
+def _foreground(mountpoint: Path, project: Any) -> int:
+    import signal
+    import threading
+
+    import mfusepy as fuse
+
+    from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.fs.ops import LighthouseOps
+    from lighthouse_mcp.fs.paths import View
+
+    store = project.open_store()
+    agent = project.config.agent.name
+    view = View(store, str(project.home.root), by=agent)
+    payload = {"mountpoint": str(mountpoint), "pid": os.getpid()}
+    store.append(NewEvent("mount.started", payload, agent=agent, aggregate=str(mountpoint)))
+
+    def unmount(*_: Any) -> None:
+        threading.Thread(target=subprocess.run, args=([_fusermount(), "-u", str(mountpoint)],), daemon=True).start()
+
+    signal.signal(signal.SIGTERM, unmount)
+    try:
+        fuse.FUSE(
+            LighthouseOps(view),
+            str(mountpoint),
+            foreground=True,
+            nothreads=False,
+            fsname="lighthouse",
+            attr_timeout=0,
+            entry_timeout=0,
+            negative_timeout=0,
+            direct_io=True,
+        )
+    except RuntimeError as exc:
+        raise LighthouseError(f"mount failed at {mountpoint}: {exc}") from exc
+    finally:
+        stats = view.stats.to_json()
+        stopped = {**payload, "ops": sum(stats["ops"].values()), "errors": stats["errors"]}
+        try:
+            store.append(NewEvent("mount.stopped", stopped, agent=agent, aggregate=str(mountpoint)))
+        finally:
+            store.close()
+    return 0
+
+
+def run_unmount(args: argparse.Namespace) -> int:
+    mountpoint = Path(args.mountpoint).absolute()
+    if not os.path.ismount(mountpoint) and not _stale(mountpoint):
+        raise UsageError(f"unmount: nothing is mounted at {mountpoint}")
+    proc = subprocess.run([_fusermount(), "-u", str(mountpoint)], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        lazy = subprocess.run([_fusermount(), "-uz", str(mountpoint)], capture_output=True, text=True, check=False)
+        if lazy.returncode != 0:
+            raise LighthouseError(f"unmount {mountpoint}: {proc.stderr.strip() or lazy.stderr.strip()}")
+    deadline = time.monotonic() + 10
+    while os.path.ismount(mountpoint) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    print(f"unmounted {mountpoint}")
+    return 0

@@ -1,0 +1,45 @@
+"""`lighthouse snapshot`: record the working tree in the event store, so the FUSE view and history show it.
+
+Only files that changed since the store last knew them are recorded (`file.changed` with their content stored once
+by digest, `file.changed` with `deleted` for files gone, `file.renamed` when a gone file's content turns up under a
+new name). Files git ignores (or `.gitignore` lists, outside a repository), `.git` and `.lighthouse` are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser(
+        "snapshot", help="record the working tree's changes in the event store", description=__doc__
+    )
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lighthouse_mcp.fs.snapshot import plan
+    from lighthouse_mcp.fs.tree import Trees
+    from lighthouse_mcp.project import load_project
+
+    project = load_project()
+    store = project.open_store()
+    try:
+        root = project.home.root
+        known = Trees(store, str(root)).at(store.last_seq())
+        events, result = plan(root, known, agent=project.config.agent.name, session=None, put_blob=store.put_blob)
+        if events:
+            store.append_batch(events)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        r = result
+        print(
+            f"{r.added} added, {r.changed} changed, {r.deleted} deleted, {r.renamed} renamed, {r.unchanged} unchanged"
+        )
+    return 0

@@ -1,0 +1,145 @@
+"""The FUSE adapter: mfusepy calls translated to `fs.paths.View`, each timed and counted for /stats.json.
+
+Attribute names matter here: mfusepy registers any attribute named like a FUSE operation as a callback, so the
+view and the statistics are kept under names no operation has."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import mfusepy as fuse
+
+from lighthouse_mcp.fs.paths import FsError, View
+
+T = TypeVar("T")
+log = logging.getLogger("lighthouse.fs")
+
+
+class LighthouseOps(fuse.Operations):  # type: ignore[misc]
+    use_ns = True
+
+    def __init__(self, view: View) -> None:
+        self.lh_view = view
+        self.lh_uid = os.getuid()
+        self.lh_gid = os.getgid()
+        # Bytes written to an approval file, answered at release (echo writes in one go; this keeps partial writes).
+        self.lh_pending_writes: dict[str, bytearray] = {}
+
+    def _timed(self, op: str, call: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        failed: int | None = None
+        try:
+            return call()
+        except FsError as exc:
+            failed = exc.errno
+            raise fuse.FuseOSError(exc.errno) from None
+        except Exception:
+            log.exception("%s failed", op)
+            failed = errno.EIO
+            raise fuse.FuseOSError(errno.EIO) from None
+        finally:
+            self.lh_view.stats.record(op, time.perf_counter() - started, failed)
+
+    def getattr(self, path: str, fh: int | None = None) -> dict[str, Any]:
+        def attributes() -> dict[str, Any]:
+            a = self.lh_view.getattr(path)
+            return {
+                "st_mode": a.mode,
+                "st_nlink": 2 if a.is_dir else 1,
+                "st_size": a.size,
+                "st_mtime": a.mtime_ns,
+                "st_atime": a.mtime_ns,
+                "st_ctime": a.mtime_ns,
+                "st_uid": self.lh_uid,
+                "st_gid": self.lh_gid,
+            }
+
+        return self._timed("getattr", attributes)
+
+    def readdir(self, path: str, fh: int) -> list[str]:
+        return self._timed("readdir", lambda: [".", "..", *self.lh_view.readdir(path)])
+
+    def open(self, path: str, flags: int) -> int:
+        def opening() -> int:
+            attr = self.lh_view.getattr(path)
+            if attr.is_dir:
+                raise FsError(errno.EISDIR)
+            if flags & (os.O_WRONLY | os.O_RDWR) and not self.lh_view.writable(path):
+                raise FsError(errno.EROFS)
+            return 0
+
+        return self._timed("open", opening)
+
+    def read(self, path: str, size: int, offset: int, fh: int) -> bytes:
+        return self._timed("read", lambda: self.lh_view.read(path, size, offset))
+
+    def write(self, path: str, data: bytes, offset: int, fh: int) -> int:
+        def writing() -> int:
+            if not self.lh_view.writable(path):
+                self.lh_view.write(path, data)  # raises EROFS or ENOENT
+            self.lh_pending_writes.setdefault(path, bytearray()).extend(data)
+            return len(data)
+
+        return self._timed("write", writing)
+
+    def truncate(self, path: str, length: int, fh: int | None = None) -> int:
+        def truncating() -> int:
+            if not self.lh_view.writable(path):
+                self.lh_view.write(path, b"")  # raises EROFS or ENOENT
+            return 0
+
+        return self._timed("truncate", truncating)
+
+    def release(self, path: str, fh: int) -> int:
+        def releasing() -> int:
+            data = self.lh_pending_writes.pop(path, None)
+            if data:
+                self.lh_view.write(path, bytes(data))
+            return 0
+
+        return self._timed("release", releasing)
+
+    def flush(self, path: str, fh: int) -> int:
+        return 0
+
+    def create(self, path: str, mode: int, fi: Any = None) -> int:
+        return self._timed("create", lambda: _refuse(self.lh_view, path))
+
+    def mkdir(self, path: str, mode: int) -> int:
+        return self._timed("mkdir", lambda: _refuse(self.lh_view, path))
+
+    def unlink(self, path: str) -> int:
+        return self._timed("unlink", lambda: _refuse(self.lh_view, path, exists=True))
+
+    def rmdir(self, path: str) -> int:
+        return self._timed("rmdir", lambda: _refuse(self.lh_view, path, exists=True))
+
+    def rename(self, old: str, new: str) -> int:
+        return self._timed("rename", lambda: _refuse(self.lh_view, old, exists=True))
+
+    def chmod(self, path: str, mode: int) -> int:
+        return self._timed("chmod", lambda: _refuse(self.lh_view, path, exists=True))
+
+    def chown(self, path: str, uid: int, gid: int) -> int:
+        return self._timed("chown", lambda: _refuse(self.lh_view, path, exists=True))
+
+    def symlink(self, target: str, source: str) -> int:
+        return self._timed("symlink", lambda: _refuse(self.lh_view, target))
+
+    def link(self, target: str, source: str) -> int:
+        return self._timed("link", lambda: _refuse(self.lh_view, target))
+
+    def utimens(self, path: str, times: Any = None) -> int:
+        return self._timed("utimens", lambda: _refuse(self.lh_view, path, exists=True))
+
+
+def _refuse(view: View, path: str, *, exists: bool = False) -> int:
+    """The view is read-only apart from approvals: EROFS (ENOENT first for what does not exist, when it must)."""
+    if exists:
+        view.getattr(path)
+    raise FsError(errno.EROFS)

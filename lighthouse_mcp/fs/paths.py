@@ -1,0 +1,347 @@
+"""What every path of the FUSE view is: its directory entries, attributes and bytes, from the event store. Pure of
+FUSE: `fs/ops.py` only translates calls. Errors are `FsError(errno)`.
+
+    /current/…              the project tree now
+    /history/<seq>/…        the tree after event <seq>;  /history/@<ISO time>/… as of that time
+    /events/all.jsonl       the log, one event per line; it grows as events arrive (tail -f works)
+    /approvals/pending/<id> a pending approval; write "approve" or "deny" (a reason may follow) to answer it
+    /stats.json             operations, latency percentiles and errors of this mount
+
+Anything else is ENOENT; writing anywhere but an approval is EROFS. Names are never resolved against the disk, so
+`..`, symlinks and encoded names cannot reach outside the view.
+"""
+
+from __future__ import annotations
+
+import bisect
+import errno
+import json
+import stat
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from lighthouse_mcp.events.model import Event
+from lighthouse_mcp.fs.tree import Entry, Tree, Trees, directories
+
+ROOT_ENTRIES = ("current", "history", "events", "approvals", "stats.json")
+HISTORY_LISTED = 100
+DIR_MODE = stat.S_IFDIR | 0o555
+FILE_MODE = stat.S_IFREG | 0o444
+ANSWER_MODE = stat.S_IFREG | 0o644
+MAX_ANSWER = 4096
+
+
+class FsError(Exception):
+    def __init__(self, code: int, message: str = "") -> None:
+        super().__init__(message or errno.errorcode.get(code, str(code)))
+        self.errno = code
+
+
+@dataclass(frozen=True)
+class Attr:
+    mode: int
+    size: int
+    mtime_ns: int
+
+    @property
+    def is_dir(self) -> bool:
+        return stat.S_ISDIR(self.mode)
+
+
+class Stats:
+    """Operations, errors and latencies of one mount, for /stats.json."""
+
+    def __init__(self) -> None:
+        self._mu = threading.Lock()
+        self.ops: dict[str, int] = defaultdict(int)
+        self.errors: dict[str, int] = defaultdict(int)
+        self._latency: dict[str, list[float]] = defaultdict(list)
+        self.started = time.time()
+
+    def record(self, op: str, seconds: float, error: int | None) -> None:
+        with self._mu:
+            self.ops[op] += 1
+            if error is not None:
+                self.errors[errno.errorcode.get(error, str(error))] += 1
+            samples = self._latency[op]
+            samples.append(seconds)
+            if len(samples) > 10_000:
+                del samples[: len(samples) // 2]
+
+    def to_json(self) -> dict[str, Any]:
+        with self._mu:
+            latency = {}
+            for op, samples in self._latency.items():
+                ordered = sorted(samples)
+                latency[op] = {
+                    "p50_us": round(ordered[len(ordered) // 2] * 1e6, 1),
+                    "p99_us": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1e6, 1),
+                }
+            return {
+                "uptime_s": round(time.time() - self.started, 1),
+                "ops": dict(self.ops),
+                "errors": dict(self.errors),
+                "latency": latency,
+            }
+
+
+class EventLog:
+    """/events/all.jsonl: every event as a JSON line, readable at any offset without rendering the whole log.
+    Line lengths are indexed as events arrive (each event is rendered once to learn its length)."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self._mu = threading.Lock()
+        self._seqs: list[int] = []
+        self._ends: list[int] = []  # byte offset just after each line
+
+    def size(self) -> int:
+        self._catch_up()
+        return self._ends[-1] if self._ends else 0
+
+    def read(self, offset: int, size: int) -> bytes:
+        self._catch_up()
+        with self._mu:
+            first = bisect.bisect_right(self._ends, offset)
+            if first >= len(self._seqs):
+                return b""
+            start = self._ends[first - 1] if first else 0
+            last = bisect.bisect_left(self._ends, offset + size, lo=first)
+            seqs = self._seqs[first : min(last + 1, len(self._seqs))]
+        events = self._store.read_after(seqs[0] - 1, seqs[-1] - seqs[0] + 1)
+        data = b"".join(line(e) for e in events if e.seq <= seqs[-1])
+        return data[offset - start : offset - start + size]
+
+    def _catch_up(self) -> None:
+        with self._mu:
+            after = self._seqs[-1] if self._seqs else 0
+            while True:
+                events = self._store.read_after(after, 2000)
+                for event in events:
+                    self._seqs.append(event.seq)
+                    self._ends.append((self._ends[-1] if self._ends else 0) + len(line(event)))
+                    after = event.seq
+                if len(events) < 2000:
+                    return
+
+
+def line(event: Event) -> bytes:
+    return (json.dumps(event.to_json(), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+class View:
+    """The view of one project's store. Thread-safe: FUSE calls it from several threads."""
+
+    def __init__(self, store: Any, root: str, *, by: str, stats: Stats | None = None) -> None:
+        self._store = store
+        self._mu = threading.RLock()
+        self.trees = Trees(store, root)
+        self.log = EventLog(store)
+        self.stats = stats or Stats()
+        self._by = by
+        self._blobs: dict[str, bytes] = {}
+
+    # ---- what FUSE asks -------------------------------------------------------------------------------------
+
+    def getattr(self, path: str) -> Attr:
+        parts = split(path)
+        now = time.time_ns()
+        if not parts:
+            return Attr(DIR_MODE, 0, now)
+        area, rest = parts[0], parts[1:]
+        if area == "current":
+            return self._tree_attr(self._current(), rest, now)
+        if area == "history":
+            if not rest:
+                return Attr(DIR_MODE, 0, now)
+            return self._tree_attr(self._history(rest[0]), rest[1:], now)
+        if area == "events":
+            if not rest:
+                return Attr(DIR_MODE, 0, now)
+            if rest == ["all.jsonl"]:
+                return Attr(FILE_MODE, self.log.size(), now)
+        if area == "approvals":
+            if len(rest) <= 1 and rest[:1] in ([], ["pending"]):
+                return Attr(DIR_MODE, 0, now)
+            if len(rest) == 2 and rest[0] == "pending":
+                request = self._pending().get(rest[1])
+                if request is not None:
+                    return Attr(ANSWER_MODE, len(_approval_text(request)), request.ts)
+        if parts == ["stats.json"]:
+            return Attr(FILE_MODE, len(self._stats_text()), now)
+        raise FsError(errno.ENOENT)
+
+    def readdir(self, path: str) -> list[str]:
+        parts = split(path)
+        if not parts:
+            return list(ROOT_ENTRIES)
+        area, rest = parts[0], parts[1:]
+        if area == "current":
+            return self._tree_dir(self._current(), rest)
+        if area == "history":
+            if not rest:
+                return self._history_listing()
+            return self._tree_dir(self._history(rest[0]), rest[1:])
+        if parts == ["events"]:
+            return ["all.jsonl"]
+        if parts == ["approvals"]:
+            return ["pending"]
+        if parts == ["approvals", "pending"]:
+            return sorted(self._pending())
+        if self.getattr(path).is_dir:  # pragma: no cover - every directory is listed above
+            return []
+        raise FsError(errno.ENOTDIR)
+
+    def read(self, path: str, size: int, offset: int) -> bytes:
+        parts = split(path)
+        if not parts:
+            raise FsError(errno.EISDIR)
+        area, rest = parts[0], parts[1:]
+        if area in ("current", "history"):
+            tree = self._current() if area == "current" else self._history(rest[0] if rest else "")
+            entry = _file(tree, rest if area == "current" else rest[1:])
+            return self._content(entry)[offset : offset + size]
+        if parts == ["events", "all.jsonl"]:
+            return self.log.read(offset, size)
+        if parts == ["stats.json"]:
+            return self._stats_text()[offset : offset + size]
+        if len(parts) == 3 and parts[:2] == ["approvals", "pending"]:
+            request = self._pending().get(parts[2])
+            if request is not None:
+                return _approval_text(request)[offset : offset + size]
+        attr = self.getattr(path)
+        raise FsError(errno.EISDIR if attr.is_dir else errno.ENOENT)
+
+    def write(self, path: str, data: bytes) -> int:
+        """Only an approval takes writes: its first word answers it (`approve` or `deny`), the rest is the reason."""
+        parts = split(path)
+        if len(parts) == 3 and parts[:2] == ["approvals", "pending"]:
+            from lighthouse_mcp.agents import approvals
+            from lighthouse_mcp.errors import LighthouseError
+
+            if parts[2] not in self._pending():
+                raise FsError(errno.ENOENT)
+            words = data[:MAX_ANSWER].decode("utf-8", "replace").split(None, 1)
+            kinds = {"approve": "approval.granted", "deny": "approval.denied"}
+            if not words or words[0].lower() not in kinds:
+                raise FsError(errno.EINVAL, "write approve or deny")
+            reason = words[1].strip() if len(words) > 1 else "answered through the mount"
+            try:
+                with self._mu:
+                    approvals.resolve(self._store, parts[2], kinds[words[0].lower()], by=self._by, reason=reason)
+            except LighthouseError as exc:
+                raise FsError(errno.EINVAL, str(exc)) from exc
+            return len(data)
+        self.getattr(path)  # ENOENT for what does not exist
+        raise FsError(errno.EROFS)
+
+    def writable(self, path: str) -> bool:
+        parts = split(path)
+        return len(parts) == 3 and parts[:2] == ["approvals", "pending"] and parts[2] in self._pending()
+
+    # ---- helpers --------------------------------------------------------------------------------------------
+
+    def _current(self) -> Tree:
+        with self._mu:
+            return dict(self.trees.current())
+
+    def _history(self, name: str) -> Tree:
+        from lighthouse_mcp.events.query import parse_point
+
+        head = self._store.last_seq()
+        if name.isdigit() and len(name) < 19:
+            seq = int(name)
+        elif name.startswith("@"):
+            try:
+                point = parse_point(name[1:], name="time")
+            except Exception:
+                raise FsError(errno.ENOENT) from None
+            if point.ts is None:
+                raise FsError(errno.ENOENT)
+            seq = self._store.seq_at_time(point.ts)
+        else:
+            raise FsError(errno.ENOENT)
+        if seq > head:
+            raise FsError(errno.ENOENT)
+        with self._mu:
+            return self.trees.at(seq)
+
+    def _history_listing(self) -> list[str]:
+        from lighthouse_mcp.events.query import EventFilter
+
+        events = self._store.query(EventFilter(types=("file",), order="desc", limit=HISTORY_LISTED)).events
+        return [str(s) for s in sorted({e.seq for e in events})]
+
+    def _tree_attr(self, tree: Tree, rest: list[str], now: int) -> Attr:
+        rel = "/".join(rest)
+        if not rest or rel in directories(tree):
+            latest = max((e.mtime_ns for p, e in tree.items() if not rel or p.startswith(rel + "/")), default=now)
+            return Attr(DIR_MODE, 0, latest)
+        entry = tree.get(rel)
+        if entry is None:
+            raise FsError(errno.ENOENT)
+        return Attr(FILE_MODE, entry.size, entry.mtime_ns)
+
+    def _tree_dir(self, tree: Tree, rest: list[str]) -> list[str]:
+        rel = "/".join(rest)
+        children = directories(tree).get(rel)
+        if children is None:
+            raise FsError(errno.ENOTDIR if rel in tree else errno.ENOENT)
+        return sorted(children)
+
+    def _content(self, entry: Entry) -> bytes:
+        if entry.sha256 is None:
+            raise FsError(errno.EFBIG, "the content was too large to keep")
+        with self._mu:
+            data = self._blobs.get(entry.sha256)
+        if data is None:
+            data = self._store.get_blob(entry.sha256)
+            if data is None:
+                raise FsError(errno.EIO, f"blob {entry.sha256} is missing from the store")
+            with self._mu:
+                if len(self._blobs) > 4096:
+                    self._blobs.clear()
+                self._blobs[entry.sha256] = data
+        return data
+
+    def _pending(self) -> dict[str, Event]:
+        from lighthouse_mcp.agents import approvals
+
+        return {e.aggregate or "": e for e in approvals.pending(self._store)}
+
+    def _stats_text(self) -> bytes:
+        return (json.dumps(self.stats.to_json(), indent=2, sort_keys=True) + "\n").encode()
+
+
+def split(path: str) -> list[str]:
+    """The names of a view path; anything that is not a plain name (`..`, `.`, empty, NUL) is ENOENT."""
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise FsError(errno.ENOENT)
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") or "\x00" in p or len(p) > 255 for p in parts):
+        raise FsError(errno.ENOENT)
+    return parts
+
+
+def _file(tree: Tree, rest: list[str]) -> Entry:
+    entry = tree.get("/".join(rest))
+    if entry is None:
+        raise FsError(errno.EISDIR if "/".join(rest) in directories(tree) else errno.ENOENT)
+    return entry
+
+
+def _approval_text(request: Event) -> bytes:
+    p = request.payload
+    body = {
+        "id": request.aggregate,
+        "agent": request.agent,
+        "what": p.get("command") or p.get("path") or p.get("url"),
+        "rules": p.get("rules", []),
+        "reasons": p.get("reasons", []),
+        "timeout_s": p.get("timeout_s"),
+        "answer": "write 'approve' or 'deny' (optionally followed by a reason) to this file",
+    }
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode()

@@ -1,0 +1,110 @@
+"""Project trees from file events: `file.changed` (content by blob digest, or deleted), `file.renamed`. A tree
+maps a path relative to the project root to what the file was after the last event that touched it."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from lighthouse_mcp.events.model import Event
+
+FILE_EVENTS = ("file.changed", "file.renamed")
+
+
+@dataclass(frozen=True)
+class Entry:
+    sha256: str | None  # None when the content was too large to keep
+    size: int
+    mtime_ns: int  # when the event that last changed it was recorded
+    seq: int
+
+
+Tree = dict[str, Entry]
+
+
+def relative(path: str, root: str) -> str | None:
+    """`path` relative to `root` in normal form, or None when it is outside the project."""
+    if not isinstance(path, str) or not path:
+        return None
+    full = posixpath.normpath(path if path.startswith("/") else posixpath.join(root, path))
+    root = posixpath.normpath(root)
+    if full == root or not full.startswith(root.rstrip("/") + "/"):
+        return None
+    return full[len(root.rstrip("/")) + 1 :]
+
+
+def apply(tree: Tree, event: Event, root: str) -> None:
+    """Fold one file event into `tree` in place; other events and paths outside the project are ignored."""
+    p: dict[str, Any] = event.payload
+    if event.type == "file.renamed":
+        source, target = relative(str(p.get("from", "")), root), relative(str(p.get("to", "")), root)
+        entry = tree.pop(source, None) if source else None
+        if entry is not None and target:
+            tree[target] = Entry(entry.sha256, entry.size, event.ts, event.seq)
+        return
+    if event.type != "file.changed":
+        return
+    rel = relative(str(p.get("path", "")), root)
+    if rel is None:
+        return
+    if p.get("deleted"):
+        tree.pop(rel, None)
+        return
+    size = p.get("size")
+    tree[rel] = Entry(
+        p.get("sha256") if isinstance(p.get("sha256"), str) else None, int(size or 0), event.ts, event.seq
+    )
+
+
+def directories(tree: Tree) -> dict[str, set[str]]:
+    """Each directory ("" for the root) and the names directly in it."""
+    children: dict[str, set[str]] = {"": set()}
+    for path in tree:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            parent = "/".join(parts[:depth])
+            children.setdefault(parent, set()).add(parts[depth])
+            if depth < len(parts) - 1:
+                children.setdefault("/".join(parts[: depth + 1]), set())
+    return children
+
+
+class Trees:
+    """The project tree now (followed as file events arrive) and at any past sequence (folded on demand from the
+    file events alone, remembered for the most recent ones)."""
+
+    def __init__(self, store: Any, root: str, *, refresh_s: float = 0.2, remembered: int = 32) -> None:
+        from cachetools import LRUCache
+
+        from lighthouse_mcp.events.follow import Follower
+
+        self._store = store
+        self.root = root
+        self._now: Tree = {}
+        self._follower = Follower(store, ("file",), lambda e: apply(self._now, e, root), refresh_s=refresh_s)
+        self._past: LRUCache[int, Tree] = LRUCache(maxsize=remembered)
+
+    def current(self, *, fresh: bool = False) -> Tree:
+        self._follower.refresh(fresh=fresh)
+        return self._now
+
+    def at(self, seq: int) -> Tree:
+        """The tree after event `seq`."""
+        from lighthouse_mcp.events.query import EventFilter
+
+        cached = self._past.get(seq)
+        if cached is not None:
+            return cached
+        tree: Tree = {}
+        after = 0
+        while True:
+            flt = EventFilter(types=("file",), since_seq=after + 1, until_seq=seq, order="asc", limit=2000)
+            events = self._store.query(flt).events
+            for event in events:
+                apply(tree, event, self.root)
+                after = event.seq
+            if len(events) < 2000:
+                break
+        self._past[seq] = tree
+        return tree

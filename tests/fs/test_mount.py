@@ -1,0 +1,212 @@
+"""A real FUSE mount in tmp_path, used with plain `os` calls and grep/cat/diff/find/tail subprocesses. Skipped
+with the reason when FUSE is missing, unless LIGHTHOUSE_REQUIRE_FUSE=1 (CI sets it)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.project import Project
+
+
+def _fuse_missing() -> str | None:
+    if not os.path.exists("/dev/fuse"):
+        return "no /dev/fuse on this machine"
+    if shutil.which("fusermount3") is None:
+        return "fusermount3 is not installed (apt-get install fuse3)"
+    return None
+
+
+@pytest.fixture
+def env(project: Project) -> dict[str, str]:
+    reason = _fuse_missing()
+    if reason:
+        if os.environ.get("LIGHTHOUSE_REQUIRE_FUSE") == "1":
+            pytest.fail(f"FUSE is required (LIGHTHOUSE_REQUIRE_FUSE=1) but {reason}")
+        pytest.skip(reason)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LIGHTHOUSE_")}
+    return clean | {"LIGHTHOUSE_HOME": str(project.home.path), "PYTHONPATH": os.pathsep.join(sys.path)}
+
+
+def _lighthouse(project: Project, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lighthouse_mcp", *args],
+        cwd=project.home.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def mounted(project: Project, env: dict[str, str], tmp_path: Path) -> Iterator[Path]:
+    root = project.home.root
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text("def main():\n    return 'v1'\n")
+    (root / "docs").mkdir()
+    (root / "docs" / "guide.md").write_text("# Guide\nuse main()\n")
+    assert _lighthouse(project, env, "snapshot").returncode == 0
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    started = _lighthouse(project, env, "mount", str(mnt), "--background")
+    assert started.returncode == 0, started.stderr
+    try:
+        yield mnt
+    finally:
+        stopped = _lighthouse(project, env, "unmount", str(mnt))
+        assert stopped.returncode == 0, stopped.stderr
+        assert not os.path.ismount(mnt)
+
+
+def _record_edit(project: Project, rel: str, content: bytes) -> int:
+    """What the PostToolUse hook records after an agent's Write."""
+    store = project.open_store()
+    try:
+        digest = store.put_blob(content)
+        path = str(project.home.root / rel)
+        payload = {"path": path, "size": len(content), "sha256": digest, "tool": "Write"}
+        return store.append(NewEvent("file.changed", payload, agent="builder", aggregate=path)).seq
+    finally:
+        store.close()
+
+
+def test_unix_tools_see_now_and_then(project: Project, env: dict[str, str], mounted: Path) -> None:
+    root = project.home.root
+    before = project.open_store()
+    first = before.last_seq()
+    before.close()
+    saved = root.parent / "saved"
+    shutil.copytree(root, saved, ignore=shutil.ignore_patterns(".lighthouse"))
+    _record_edit(project, "src/app.py", b"def main():\n    return 'v2'\n")
+    _record_edit(project, "src/new.py", b"NEW = True\n")
+    deadline = time.monotonic() + 5
+    while (mounted / "current" / "src" / "app.py").read_bytes() != b"def main():\n    return 'v2'\n":
+        assert time.monotonic() < deadline, "/current did not follow the edit"
+        time.sleep(0.05)
+    diff = subprocess.run(
+        ["diff", "-r", str(saved), str(mounted / "history" / str(first))], capture_output=True, text=True, check=False
+    )
+    assert diff.returncode == 0, diff.stdout
+    grep = subprocess.run(
+        ["grep", "-rn", "main", str(mounted / "current")], capture_output=True, text=True, check=False
+    )
+    assert grep.returncode == 0 and "src/app.py:1:def main():" in grep.stdout and "docs/guide.md:2" in grep.stdout
+    found = subprocess.run(
+        ["find", str(mounted / "current"), "-name", "*.py"], capture_output=True, text=True, check=True
+    )
+    assert sorted(Path(p).name for p in found.stdout.split()) == ["app.py", "new.py"]
+    cat = subprocess.run(
+        ["cat", str(mounted / "history" / str(first) / "src" / "app.py")], capture_output=True, check=True
+    )
+    assert cat.stdout == b"def main():\n    return 'v1'\n"
+    assert json.loads((mounted / "stats.json").read_text())["ops"]["read"] > 0
+
+
+def test_tail_follows_the_log(project: Project, mounted: Path) -> None:
+    tail = subprocess.Popen(
+        ["tail", "-n", "0", "-f", str(mounted / "events" / "all.jsonl")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        time.sleep(0.5)
+        store = project.open_store()
+        event = store.append(NewEvent("test.tailed", {"n": 1}))
+        store.close()
+        assert tail.stdout is not None
+        got = json.loads(tail.stdout.readline())
+        assert (got["seq"], got["type"]) == (event.seq, "test.tailed")
+    finally:
+        tail.kill()
+        tail.wait()
+
+
+def test_writes_elsewhere_are_refused_and_nothing_escapes(project: Project, mounted: Path) -> None:
+    for attempt in (
+        lambda: (mounted / "current" / "src" / "app.py").write_text("x"),
+        lambda: (mounted / "current" / "evil.py").write_text("x"),
+        (mounted / "current" / "newdir").mkdir,
+        (mounted / "current" / "src" / "app.py").unlink,
+        lambda: os.symlink("/etc/passwd", mounted / "current" / "link"),
+        lambda: os.rename(mounted / "current" / "src" / "app.py", mounted / "current" / "moved.py"),
+    ):
+        with pytest.raises(OSError, match="Read-only file system") as caught:
+            attempt()
+        assert caught.value.errno == errno.EROFS
+    for sneaky in ("current/%2e%2e/%2e%2e/etc/passwd", "current/..%2f..%2fsecret.key", "history/1/../../../etc"):
+        assert not (mounted / sneaky).exists()
+    assert sorted(os.listdir(mounted)) == ["approvals", "current", "events", "history", "stats.json"]
+    assert not any(".lighthouse" in p for p in os.listdir(mounted / "current"))
+
+
+def test_writing_approve_releases_a_waiting_hook(project: Project, env: dict[str, str], mounted: Path) -> None:
+    waiting = subprocess.Popen(
+        [sys.executable, "-m", "lighthouse_mcp", "hook"],
+        cwd=project.home.root,
+        env=env | {"LIGHTHOUSE_APPROVALS__ENABLED": "true", "LIGHTHOUSE_APPROVALS__TIMEOUT_S": "30"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    hook = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "npm publish"}}
+    assert waiting.stdin is not None and waiting.stdout is not None
+    waiting.stdin.write(json.dumps({**hook, "cwd": str(project.home.root)}))
+    waiting.stdin.close()
+    pending = mounted / "approvals" / "pending"
+    deadline = time.monotonic() + 30
+    while not os.listdir(pending):
+        assert time.monotonic() < deadline, "no approval appeared"
+        time.sleep(0.1)
+    (approval,) = os.listdir(pending)
+    assert json.loads((pending / approval).read_text())["what"] == "npm publish"
+    subprocess.run(["sh", "-c", f"echo 'approve release day' > '{pending / approval}'"], check=True)
+    waiting.wait(timeout=60)
+    assert waiting.returncode == 0
+    assert json.loads(waiting.stdout.read())["hookSpecificOutput"]["permissionDecision"] == "allow"
+    assert approval not in os.listdir(pending)
+
+
+def test_eight_readers_while_events_arrive(project: Project, mounted: Path) -> None:
+    errors: list[BaseException] = []
+    stop = time.monotonic() + 3
+
+    def reader(n: int) -> None:
+        try:
+            while time.monotonic() < stop:
+                assert sorted(os.listdir(mounted / "current" / "src"))[0] == "app.py"
+                assert (mounted / "current" / "docs" / "guide.md").read_text().startswith("# Guide")
+                os.listdir(mounted / "history")
+                with open(mounted / "events" / "all.jsonl", "rb") as log:
+                    log.seek(max(0, os.fstat(log.fileno()).st_size - 4096))
+                    log.read()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    store = project.open_store()
+    try:
+        n = 0
+        while time.monotonic() < stop:
+            store.append(NewEvent("test.load", {"n": n}))
+            n += 1
+            time.sleep(0.005)
+    finally:
+        store.close()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors, errors[:3]
+    assert not any(t.is_alive() for t in threads)

@@ -1,0 +1,150 @@
+"""The view's path logic without a mount: trees from file events, history at any sequence, the log as a file,
+approvals, and what is refused."""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+
+import pytest
+
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.fs.paths import FsError, View, split
+from lighthouse_mcp.fs.snapshot import plan
+from lighthouse_mcp.fs.tree import Trees, relative
+from lighthouse_mcp.project import Project
+
+
+def _snapshot(project: Project, store: object) -> dict[str, int]:
+    root = project.home.root
+    known = Trees(store, str(root)).at(store.last_seq())  # type: ignore[attr-defined]
+    events, result = plan(root, known, agent="t", session=None, put_blob=store.put_blob)  # type: ignore[attr-defined]
+    if events:
+        store.append_batch(events)  # type: ignore[attr-defined]
+    return result.to_json()
+
+
+@pytest.fixture
+def tree(project: Project) -> Path:
+    root = project.home.root
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text("print('v1')\n")
+    (root / "README.md").write_text("# demo\n")
+    (root / ".gitignore").write_text("*.log\nbuild/\n")
+    (root / "debug.log").write_text("noise\n")
+    (root / "build").mkdir()
+    (root / "build" / "out.bin").write_bytes(b"\0")
+    return root
+
+
+def test_snapshot_records_only_changes_and_skips_ignored(project: Project, tree: Path) -> None:
+    store = project.open_store()
+    try:
+        assert _snapshot(project, store) == {
+            "added": 3,
+            "changed": 0,
+            "deleted": 0,
+            "renamed": 0,
+            "unchanged": 0,
+            "events": 3,
+        }
+        assert _snapshot(project, store)["events"] == 0
+        (tree / "src" / "app.py").write_text("print('v2')\n")
+        (tree / "README.md").rename(tree / "README.txt")
+        (tree / ".gitignore").unlink()
+        counts = _snapshot(project, store)
+        assert (counts["changed"], counts["renamed"]) == (1, 1)
+        assert counts["added"] == 2  # the ignored files are no longer ignored
+        assert counts["deleted"] == 1
+        now = Trees(store, str(tree)).current(fresh=True)
+        assert set(now) == {"src/app.py", "README.txt", "debug.log", "build/out.bin"}
+    finally:
+        store.close()
+
+
+def test_history_and_current(project: Project, tree: Path) -> None:
+    store = project.open_store()
+    try:
+        _snapshot(project, store)
+        first = store.last_seq()
+        (tree / "src" / "app.py").write_text("print('v2')\n")
+        _snapshot(project, store)
+        view = View(store, str(tree), by="t")
+        assert view.readdir("/") == ["current", "history", "events", "approvals", "stats.json"]
+        assert view.readdir("/current") == [".gitignore", "README.md", "src"]
+        assert view.read("/current/src/app.py", 100, 0) == b"print('v2')\n"
+        assert view.read(f"/history/{first}/src/app.py", 100, 0) == b"print('v1')\n"
+        assert view.read("/current/src/app.py", 3, 2) == b"int"
+        assert view.getattr("/current/src").is_dir and view.getattr("/current/src/app.py").size == 12
+        assert str(first) in view.readdir("/history")
+        assert view.readdir(f"/history/{first}/src") == ["app.py"]
+        events = store.read_after(0, 100)
+        at_time = events[first - 1].ts
+        from lighthouse_mcp.events.model import iso_time
+
+        # ISO times carry microseconds; the event was recorded within the microsecond before this one
+        assert view.read(f"/history/@{iso_time(at_time + 1000)}/src/app.py", 100, 0) == b"print('v1')\n"
+    finally:
+        store.close()
+
+
+def test_the_log_reads_at_any_offset_and_grows(project: Project) -> None:
+    store = project.open_store()
+    try:
+        view = View(store, str(project.home.root), by="t")
+        whole = view.read("/events/all.jsonl", 10**9, 0)
+        assert whole.count(b"\n") == store.count() and view.getattr("/events/all.jsonl").size == len(whole)
+        for offset in (0, 5, len(whole) // 2, len(whole) - 1, len(whole), len(whole) + 10):
+            assert view.read("/events/all.jsonl", 37, offset) == whole[offset : offset + 37]
+        store.append(NewEvent("test.more", {"x": 1}))
+        grown = view.read("/events/all.jsonl", 10**9, 0)
+        assert grown.startswith(whole) and json.loads(grown.splitlines()[-1])["type"] == "test.more"
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/nothing", errno.ENOENT),
+        ("/current/../../etc/passwd", errno.ENOENT),
+        ("/current/%2e%2e/secret.key", errno.ENOENT),
+        ("/current/src/../../x", errno.ENOENT),
+        ("/history/abc", errno.ENOENT),
+        ("/history/99999999", errno.ENOENT),
+        ("/history/@not-a-time", errno.ENOENT),
+        ("/approvals/pending/apr_nope", errno.ENOENT),
+        ("relative", errno.ENOENT),
+        ("/current/a\x00b", errno.ENOENT),
+    ],
+)
+def test_what_is_not_there(project: Project, path: str, code: int) -> None:
+    store = project.open_store()
+    try:
+        with pytest.raises(FsError) as caught:
+            View(store, str(project.home.root), by="t").getattr(path)
+        assert caught.value.errno == code
+    finally:
+        store.close()
+
+
+def test_writes_are_refused_except_approvals(project: Project, tree: Path) -> None:
+    store = project.open_store()
+    try:
+        _snapshot(project, store)
+        view = View(store, str(tree), by="t")
+        for path in ("/current/README.md", "/stats.json", "/events/all.jsonl"):
+            with pytest.raises(FsError) as caught:
+                view.write(path, b"x")
+            assert caught.value.errno == errno.EROFS
+        assert not view.writable("/current/README.md")
+    finally:
+        store.close()
+
+
+def test_split_and_relative() -> None:
+    assert split("/") == [] and split("/a//b/") == ["a", "b"]
+    assert relative("/p/src/a.py", "/p") == "src/a.py" and relative("/p", "/p") is None
+    assert relative("/other/a.py", "/p") is None and relative("/p/../etc", "/p") is None
+    assert relative("src/./a.py", "/p") == "src/a.py" and relative("/pp/a", "/p") is None
