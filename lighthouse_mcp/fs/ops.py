@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import mfusepy as fuse
 
-from lighthouse_mcp.fs.paths import FsError, View
+from lighthouse_mcp.fs.paths import ANSWER_MODE, Attr, FsError, View
 
 T = TypeVar("T")
 log = logging.getLogger("lighthouse.fs")
@@ -47,7 +47,13 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
 
     def getattr(self, path: str, fh: int | None = None) -> dict[str, Any]:
         def attributes() -> dict[str, Any]:
-            a = self.lh_view.getattr(path)
+            try:
+                a = self.lh_view.getattr(path)
+            except FsError:
+                written = self.lh_pending_writes.get(path)
+                if written is None:
+                    raise
+                a = Attr(ANSWER_MODE, len(written), time.time_ns())  # being written: recorded at release
             return {
                 "st_mode": a.mode,
                 "st_nlink": 2 if a.is_dir else 1,
@@ -82,7 +88,10 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         def writing() -> int:
             if not self.lh_view.writable(path):
                 self.lh_view.write(path, data)  # raises EROFS or ENOENT
-            self.lh_pending_writes.setdefault(path, bytearray()).extend(data)
+            buffer = self.lh_pending_writes.setdefault(path, bytearray())
+            if offset > len(buffer):
+                buffer.extend(b"\0" * (offset - len(buffer)))
+            buffer[offset : offset + len(data)] = data
             return len(data)
 
         return self._timed("write", writing)
@@ -91,6 +100,8 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         def truncating() -> int:
             if not self.lh_view.writable(path):
                 self.lh_view.write(path, b"")  # raises EROFS or ENOENT
+            buffer = self.lh_pending_writes.setdefault(path, bytearray())
+            del buffer[length:]
             return 0
 
         return self._timed("truncate", truncating)
@@ -98,8 +109,8 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
     def release(self, path: str, fh: int) -> int:
         def releasing() -> int:
             data = self.lh_pending_writes.pop(path, None)
-            if data:
-                self.lh_view.write(path, bytes(data))
+            if data is not None and (data or path.startswith("/context/")):
+                self.lh_view.write(path, bytes(data))  # an empty context file is a file too; an empty answer is not
             return 0
 
         return self._timed("release", releasing)
@@ -108,10 +119,20 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         return 0
 
     def create(self, path: str, mode: int, fi: Any = None) -> int:
-        return self._timed("create", lambda: _refuse(self.lh_view, path))
+        def creating() -> int:
+            if not self.lh_view.writable(path):
+                raise FsError(errno.EROFS)
+            self.lh_pending_writes[path] = bytearray()
+            return 0
+
+        return self._timed("create", creating)
 
     def mkdir(self, path: str, mode: int) -> int:
-        return self._timed("mkdir", lambda: _refuse(self.lh_view, path))
+        def making() -> int:
+            self.lh_view.mkdir(path)
+            return 0
+
+        return self._timed("mkdir", making)
 
     def unlink(self, path: str) -> int:
         return self._timed("unlink", lambda: _refuse(self.lh_view, path, exists=True))

@@ -5,6 +5,8 @@ FUSE: `fs/ops.py` only translates calls. Errors are `FsError(errno)`.
     /history/<seq>/…        the tree after event <seq>;  /history/@<ISO time>/… as of that time
     /events/all.jsonl       the log, one event per line; it grows as events arrive (tail -f works)
     /approvals/pending/<id> a pending approval; write "approve" or "deny" (a reason may follow) to answer it
+    /context/<package>/…    context packages: `mkdir` creates one, files copied in are added (recorded as events);
+                            `manifest.json` lists them
     /stats.json             operations, latency percentiles and errors of this mount
 
 Anything else is ENOENT; writing anywhere but an approval is EROFS. Names are never resolved against the disk, so
@@ -16,6 +18,7 @@ from __future__ import annotations
 import bisect
 import errno
 import json
+import re
 import stat
 import threading
 import time
@@ -26,7 +29,11 @@ from typing import Any
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.fs.tree import Entry, Tree, Trees, directories
 
-ROOT_ENTRIES = ("current", "history", "events", "approvals", "stats.json")
+ROOT_ENTRIES = ("current", "history", "events", "context", "approvals", "stats.json")
+MAX_CONTEXT_FILE = 16 * 1024 * 1024
+MAX_CONTEXT_FILES = 1000
+MANIFEST = "manifest.json"
+_PACKAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 HISTORY_LISTED = 100
 DIR_MODE = stat.S_IFDIR | 0o555
 FILE_MODE = stat.S_IFREG | 0o444
@@ -143,6 +150,10 @@ class View:
         self.stats = stats or Stats()
         self._by = by
         self._blobs: dict[str, bytes] = {}
+        self._packages: dict[str, dict[str, Any]] = {}
+        from lighthouse_mcp.events.follow import Follower
+
+        self._context = Follower(store, ("context",), self._fold_context, refresh_s=0.2)
 
     # ---- what FUSE asks -------------------------------------------------------------------------------------
 
@@ -163,6 +174,8 @@ class View:
                 return Attr(DIR_MODE, 0, now)
             if rest == ["all.jsonl"]:
                 return Attr(FILE_MODE, self.log.size(), now)
+        if area == "context":
+            return self._context_attr(rest, now)
         if area == "approvals":
             if len(rest) <= 1 and rest[:1] in ([], ["pending"]):
                 return Attr(DIR_MODE, 0, now)
@@ -187,6 +200,12 @@ class View:
             return self._tree_dir(self._history(rest[0]), rest[1:])
         if parts == ["events"]:
             return ["all.jsonl"]
+        if area == "context":
+            packages = self._context_packages()
+            if not rest:
+                return sorted(packages)
+            if len(rest) == 1 and rest[0] in packages:
+                return [MANIFEST, *sorted(packages[rest[0]]["files"])]
         if parts == ["approvals"]:
             return ["pending"]
         if parts == ["approvals", "pending"]:
@@ -208,6 +227,12 @@ class View:
             return self.log.read(offset, size)
         if parts == ["stats.json"]:
             return self._stats_text()[offset : offset + size]
+        if area == "context" and len(rest) == 2:
+            package = self._context_packages().get(rest[0])
+            if package is not None and rest[1] == MANIFEST:
+                return _manifest(rest[0], package)[offset : offset + size]
+            if package is not None and rest[1] in package["files"]:
+                return self._content(package["files"][rest[1]])[offset : offset + size]
         if len(parts) == 3 and parts[:2] == ["approvals", "pending"]:
             request = self._pending().get(parts[2])
             if request is not None:
@@ -235,12 +260,88 @@ class View:
             except LighthouseError as exc:
                 raise FsError(errno.EINVAL, str(exc)) from exc
             return len(data)
+        if self._context_file(parts) is not None:
+            return self._add_context_file(parts[1], parts[2], data)
         self.getattr(path)  # ENOENT for what does not exist
         raise FsError(errno.EROFS)
 
     def writable(self, path: str) -> bool:
         parts = split(path)
+        if self._context_file(parts) is not None:
+            return True
         return len(parts) == 3 and parts[:2] == ["approvals", "pending"] and parts[2] in self._pending()
+
+    def mkdir(self, path: str) -> None:
+        """Only a new context package may be made: /context/<name>."""
+        from lighthouse_mcp.events.model import NewEvent
+
+        parts = split(path)
+        if len(parts) != 2 or parts[0] != "context":
+            if parts and parts[0] == "context" and len(parts) > 2:
+                raise FsError(errno.EPERM, "context packages are flat: no folders inside")
+            raise FsError(errno.EROFS)
+        if not _PACKAGE.fullmatch(parts[1]):
+            raise FsError(errno.EINVAL, "package names: letters, digits, . _ -, up to 64")
+        if parts[1] in self._context_packages():
+            raise FsError(errno.EEXIST)
+        with self._mu:
+            payload = {"package": parts[1]}
+            self._store.append(NewEvent("context.created", payload, agent=self._by, aggregate=f"context/{parts[1]}"))
+            self._context.refresh(fresh=True)
+
+    # ---- context packages -----------------------------------------------------------------------------------
+
+    def _fold_context(self, event: Event) -> None:
+        name = str(event.payload.get("package", ""))
+        if event.type == "context.created":
+            self._packages.setdefault(name, {"created_at": event.ts, "by": event.agent, "files": {}, "seq": event.seq})
+        elif event.type == "context.file_added" and name in self._packages:
+            p = event.payload
+            entry = Entry(p.get("sha256"), int(p.get("size") or 0), event.ts, event.seq)
+            self._packages[name]["files"][str(p.get("name"))] = entry
+
+    def _context_packages(self) -> dict[str, dict[str, Any]]:
+        with self._mu:
+            self._context.refresh()
+            return {k: {**v, "files": dict(v["files"])} for k, v in self._packages.items()}
+
+    def _context_attr(self, rest: list[str], now: int) -> Attr:
+        packages = self._context_packages()
+        if not rest:
+            return Attr(DIR_MODE | 0o200, 0, now)
+        package = packages.get(rest[0])
+        if package is None or len(rest) > 2:
+            raise FsError(errno.ENOENT)
+        if len(rest) == 1:
+            return Attr(DIR_MODE | 0o200, 0, package["created_at"])
+        if rest[1] == MANIFEST:
+            return Attr(FILE_MODE, len(_manifest(rest[0], package)), now)
+        entry = package["files"].get(rest[1])
+        if entry is None:
+            raise FsError(errno.ENOENT)
+        return Attr(ANSWER_MODE, entry.size, entry.mtime_ns)
+
+    def _context_file(self, parts: list[str]) -> str | None:
+        """The package a writable context file path is in (an existing package, any name but the manifest)."""
+        in_package = len(parts) == 3 and parts[0] == "context" and parts[2] != MANIFEST
+        return parts[1] if in_package and parts[1] in self._context_packages() else None
+
+    def _add_context_file(self, package: str, name: str, data: bytes) -> int:
+        from lighthouse_mcp.events.model import NewEvent
+
+        if len(data) > MAX_CONTEXT_FILE:
+            raise FsError(errno.EFBIG)
+        if (
+            len(self._context_packages()[package]["files"]) >= MAX_CONTEXT_FILES
+            and name not in self._packages[package]["files"]
+        ):
+            raise FsError(errno.ENOSPC)
+        with self._mu:
+            digest = self._store.put_blob(data)
+            payload = {"package": package, "name": name, "sha256": digest, "size": len(data)}
+            self._store.append(NewEvent("context.file_added", payload, agent=self._by, aggregate=f"context/{package}"))
+            self._context.refresh(fresh=True)
+        return len(data)
 
     # ---- helpers --------------------------------------------------------------------------------------------
 
@@ -331,6 +432,17 @@ def _file(tree: Tree, rest: list[str]) -> Entry:
     if entry is None:
         raise FsError(errno.EISDIR if "/".join(rest) in directories(tree) else errno.ENOENT)
     return entry
+
+
+def _manifest(name: str, package: dict[str, Any]) -> bytes:
+    from lighthouse_mcp.events.model import iso_time
+
+    files = [
+        {"name": n, "size": e.size, "sha256": e.sha256, "added_at": iso_time(e.mtime_ns), "seq": e.seq}
+        for n, e in sorted(package["files"].items())
+    ]
+    body = {"package": name, "created_at": iso_time(package["created_at"]), "created_by": package["by"], "files": files}
+    return (json.dumps(body, indent=2) + "\n").encode()
 
 
 def _approval_text(request: Event) -> bytes:

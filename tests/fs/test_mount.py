@@ -146,7 +146,7 @@ def test_writes_elsewhere_are_refused_and_nothing_escapes(project: Project, moun
         assert caught.value.errno == errno.EROFS
     for sneaky in ("current/%2e%2e/%2e%2e/etc/passwd", "current/..%2f..%2fsecret.key", "history/1/../../../etc"):
         assert not (mounted / sneaky).exists()
-    assert sorted(os.listdir(mounted)) == ["approvals", "current", "events", "history", "stats.json"]
+    assert sorted(os.listdir(mounted)) == ["approvals", "context", "current", "events", "history", "stats.json"]
     assert not any(".lighthouse" in p for p in os.listdir(mounted / "current"))
 
 
@@ -210,3 +210,35 @@ def test_eight_readers_while_events_arrive(project: Project, mounted: Path) -> N
         t.join(timeout=30)
     assert not errors, errors[:3]
     assert not any(t.is_alive() for t in threads)
+
+
+def test_a_context_package_is_made_with_mkdir_and_cp(project: Project, mounted: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# What changed\nthe login flow\n")
+    package = mounted / "context" / "login-review"
+    package.mkdir()
+    subprocess.run(["cp", str(notes), str(mounted / "current" / "src" / "app.py"), str(package)], check=True)
+    (package / "empty.txt").touch()
+    assert sorted(os.listdir(package)) == ["app.py", "empty.txt", "manifest.json", "notes.md"]
+    assert (package / "notes.md").read_text() == "# What changed\nthe login flow\n"
+    manifest = json.loads((package / "manifest.json").read_text())
+    assert [f["name"] for f in manifest["files"]] == ["app.py", "empty.txt", "notes.md"]
+    assert manifest["files"][1]["size"] == 0 and manifest["package"] == "login-review"
+    (package / "notes.md").write_text("replaced\n")
+    assert (package / "notes.md").read_text() == "replaced\n"
+    with pytest.raises(OSError, match="File exists"):
+        package.mkdir()
+    with pytest.raises(OSError, match="Operation not permitted"):
+        (package / "sub").mkdir()
+    with pytest.raises(OSError, match="Read-only file system"):
+        (package / "manifest.json").write_text("{}")
+    with pytest.raises(OSError, match="Invalid argument"):
+        (mounted / "context" / ".hidden").mkdir()
+    with pytest.raises(OSError, match=r"No such file or directory|Read-only file system"):
+        (mounted / "context" / "missing" / "x.txt").write_text("x")
+    store = project.open_store()
+    try:
+        types = [e.type for e in store.read_after(0, 1000) if e.type.startswith("context.")]
+    finally:
+        store.close()
+    assert types[0] == "context.created" and types.count("context.file_added") == 4

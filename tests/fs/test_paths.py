@@ -71,7 +71,7 @@ def test_history_and_current(project: Project, tree: Path) -> None:
         (tree / "src" / "app.py").write_text("print('v2')\n")
         _snapshot(project, store)
         view = View(store, str(tree), by="t")
-        assert view.readdir("/") == ["current", "history", "events", "approvals", "stats.json"]
+        assert view.readdir("/") == ["current", "history", "events", "context", "approvals", "stats.json"]
         assert view.readdir("/current") == [".gitignore", "README.md", "src"]
         assert view.read("/current/src/app.py", 100, 0) == b"print('v2')\n"
         assert view.read(f"/history/{first}/src/app.py", 100, 0) == b"print('v1')\n"
