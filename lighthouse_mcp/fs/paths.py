@@ -4,6 +4,7 @@ FUSE: `fs/ops.py` only translates calls. Errors are `FsError(errno)`.
     /current/…              the project tree now
     /history/<seq>/…        the tree after event <seq>;  /history/@<ISO time>/… as of that time
     /events/all.jsonl       the log, one event per line; it grows as events arrive (tail -f works)
+    /events/by-type/<type>.jsonl, /events/by-agent/<agent>.jsonl   the same, for one type or agent
     /approvals/pending/<id> a pending approval; write "approve" or "deny" (a reason may follow) to answer it
     /context/<package>/…    context packages: `mkdir` creates one, files copied in are added (recorded as events);
                             `manifest.json` lists them
@@ -96,14 +97,20 @@ class Stats:
 
 
 class EventLog:
-    """/events/all.jsonl: every event as a JSON line, readable at any offset without rendering the whole log.
-    Line lengths are indexed as events arrive (each event is rendered once to learn its length)."""
+    """A log file: the events (all, or those of some types or agents) as JSON lines, readable at any offset without
+    rendering the whole log. Line lengths are indexed as events arrive (each event is rendered once to learn its
+    length); `seen` collects the types and agents met, for the by-type and by-agent listings."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, *, types: tuple[str, ...] = (), agents: tuple[str, ...] = ()) -> None:
         self._store = store
+        self._types = types
+        self._agents = agents
         self._mu = threading.Lock()
         self._seqs: list[int] = []
         self._ends: list[int] = []  # byte offset just after each line
+        self._after = 0
+        self.seen_types: set[str] = set()
+        self.seen_agents: set[str] = set()
 
     def size(self) -> int:
         self._catch_up()
@@ -118,19 +125,32 @@ class EventLog:
             start = self._ends[first - 1] if first else 0
             last = bisect.bisect_left(self._ends, offset + size, lo=first)
             seqs = self._seqs[first : min(last + 1, len(self._seqs))]
-        events = self._store.read_after(seqs[0] - 1, seqs[-1] - seqs[0] + 1)
-        data = b"".join(line(e) for e in events if e.seq <= seqs[-1])
+        events = self._events(seqs[0] - 1, seqs[-1], len(seqs))
+        data = b"".join(line(e) for e in events)
         return data[offset - start : offset - start + size]
+
+    def _events(self, after: int, until: int | None, limit: int) -> list[Event]:
+        from lighthouse_mcp.events.query import EventFilter
+
+        if not self._types and not self._agents:
+            events: list[Event] = self._store.read_after(after, limit if until is None else until - after)
+            return [e for e in events if until is None or e.seq <= until]
+        flt = EventFilter(
+            types=self._types, agents=self._agents, since_seq=after + 1, until_seq=until, order="asc", limit=limit
+        )
+        return list(self._store.query(flt).events)
 
     def _catch_up(self) -> None:
         with self._mu:
-            after = self._seqs[-1] if self._seqs else 0
             while True:
-                events = self._store.read_after(after, 2000)
+                events = self._events(self._after, None, 2000)
                 for event in events:
                     self._seqs.append(event.seq)
                     self._ends.append((self._ends[-1] if self._ends else 0) + len(line(event)))
-                    after = event.seq
+                    self._after = event.seq
+                    self.seen_types.add(event.type)
+                    if event.agent:
+                        self.seen_agents.add(event.agent)
                 if len(events) < 2000:
                     return
 
@@ -147,6 +167,7 @@ class View:
         self._mu = threading.RLock()
         self.trees = Trees(store, root)
         self.log = EventLog(store)
+        self._logs: dict[tuple[str, str], EventLog] = {}
         self.stats = stats or Stats()
         self._by = by
         self._blobs: dict[str, bytes] = {}
@@ -170,10 +191,13 @@ class View:
                 return Attr(DIR_MODE, 0, now)
             return self._tree_attr(self._history(rest[0]), rest[1:], now)
         if area == "events":
-            if not rest:
+            if not rest or rest in (["by-type"], ["by-agent"]):
                 return Attr(DIR_MODE, 0, now)
             if rest == ["all.jsonl"]:
                 return Attr(FILE_MODE, self.log.size(), now)
+            sub = self._sub_log(rest)
+            if sub is not None:
+                return Attr(FILE_MODE, sub.size(), now)
         if area == "context":
             return self._context_attr(rest, now)
         if area == "approvals":
@@ -199,7 +223,13 @@ class View:
                 return self._history_listing()
             return self._tree_dir(self._history(rest[0]), rest[1:])
         if parts == ["events"]:
-            return ["all.jsonl"]
+            return ["all.jsonl", "by-agent", "by-type"]
+        if parts == ["events", "by-type"]:
+            self.log.size()
+            return sorted(f"{t}.jsonl" for t in self.log.seen_types)
+        if parts == ["events", "by-agent"]:
+            self.log.size()
+            return sorted(f"{a}.jsonl" for a in self.log.seen_agents if "/" not in a and a not in (".", ".."))
         if area == "context":
             packages = self._context_packages()
             if not rest:
@@ -225,6 +255,9 @@ class View:
             return self._content(entry)[offset : offset + size]
         if parts == ["events", "all.jsonl"]:
             return self.log.read(offset, size)
+        sub = self._sub_log(rest) if area == "events" else None
+        if sub is not None:
+            return sub.read(offset, size)
         if parts == ["stats.json"]:
             return self._stats_text()[offset : offset + size]
         if area == "context" and len(rest) == 2:
@@ -288,6 +321,24 @@ class View:
             payload = {"package": parts[1]}
             self._store.append(NewEvent("context.created", payload, agent=self._by, aggregate=f"context/{parts[1]}"))
             self._context.refresh(fresh=True)
+
+    def _sub_log(self, rest: list[str]) -> EventLog | None:
+        """/events/by-type/<type>.jsonl and /events/by-agent/<agent>.jsonl, for types and agents that occur."""
+        if len(rest) != 2 or rest[0] not in ("by-type", "by-agent") or not rest[1].endswith(".jsonl"):
+            return None
+        name = rest[1][: -len(".jsonl")]
+        self.log.size()
+        known = self.log.seen_types if rest[0] == "by-type" else self.log.seen_agents
+        if name not in known:
+            return None
+        with self._mu:
+            key = (rest[0], name)
+            if key not in self._logs:
+                if len(self._logs) > 256:
+                    self._logs.clear()
+                kind = {"types": (name,)} if rest[0] == "by-type" else {"agents": (name,)}
+                self._logs[key] = EventLog(self._store, **kind)
+            return self._logs[key]
 
     # ---- context packages -----------------------------------------------------------------------------------
 

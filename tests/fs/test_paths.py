@@ -148,3 +148,25 @@ def test_split_and_relative() -> None:
     assert relative("/p/src/a.py", "/p") == "src/a.py" and relative("/p", "/p") is None
     assert relative("/other/a.py", "/p") is None and relative("/p/../etc", "/p") is None
     assert relative("src/./a.py", "/p") == "src/a.py" and relative("/pp/a", "/p") is None
+
+
+def test_logs_by_type_and_by_agent(project: Project) -> None:
+    store = project.open_store()
+    try:
+        store.append_batch([NewEvent("test.a", {"i": i}, agent="ann" if i % 2 else "ben") for i in range(6)])
+        view = View(store, str(project.home.root), by="t")
+        assert view.readdir("/events") == ["all.jsonl", "by-agent", "by-type"]
+        assert "test.a.jsonl" in view.readdir("/events/by-type")
+        assert {"ann.jsonl", "ben.jsonl"} <= set(view.readdir("/events/by-agent"))
+        ann = view.read("/events/by-agent/ann.jsonl", 10**6, 0).splitlines()
+        assert [json.loads(x)["payload"]["i"] for x in ann] == [1, 3, 5]
+        typed = view.read("/events/by-type/test.a.jsonl", 10**6, 0)
+        assert typed.count(b"\n") == 6 and view.getattr("/events/by-type/test.a.jsonl").size == len(typed)
+        assert view.read("/events/by-type/test.a.jsonl", 20, 30) == typed[30:50]
+        store.append(NewEvent("test.a", {"i": 6}, agent="ann"))
+        assert view.read("/events/by-agent/ann.jsonl", 10**6, 0).count(b"\n") == 4
+        for missing in ("/events/by-type/nope.jsonl", "/events/by-agent/nobody.jsonl", "/events/by-type/test.a"):
+            with pytest.raises(FsError):
+                view.getattr(missing)
+    finally:
+        store.close()
