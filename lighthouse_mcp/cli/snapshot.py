@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     store = project.open_store()
     try:
         root = project.home.root
-        known = Trees(store, str(root)).at(store.last_seq())
+        known, _ = Trees(store, str(root)).at(store.last_seq())
         events, result = plan(root, known, agent=project.config.agent.name, session=None, put_blob=store.put_blob)
         if events:
             store.append_batch(events)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lighthouse_mcp.events.model import Event
-from lighthouse_mcp.fs.tree import Entry, Tree, Trees, directories
+from lighthouse_mcp.fs.tree import Entry, Index, Tree, Trees
 
 ROOT_ENTRIES = ("current", "history", "events", "context", "approvals", "stats.json")
 MAX_CONTEXT_FILE = 16 * 1024 * 1024
@@ -396,11 +396,10 @@ class View:
 
     # ---- helpers --------------------------------------------------------------------------------------------
 
-    def _current(self) -> Tree:
-        with self._mu:
-            return dict(self.trees.current())
+    def _current(self) -> tuple[Tree, Index]:
+        return self.trees.current()
 
-    def _history(self, name: str) -> Tree:
+    def _history(self, name: str) -> tuple[Tree, Index]:
         from lighthouse_mcp.events.query import parse_point
 
         head = self._store.last_seq()
@@ -418,8 +417,7 @@ class View:
             raise FsError(errno.ENOENT)
         if seq > head:
             raise FsError(errno.ENOENT)
-        with self._mu:
-            return self.trees.at(seq)
+        return self.trees.at(seq)
 
     def _history_listing(self) -> list[str]:
         from lighthouse_mcp.events.query import EventFilter
@@ -427,22 +425,23 @@ class View:
         events = self._store.query(EventFilter(types=("file",), order="desc", limit=HISTORY_LISTED)).events
         return [str(s) for s in sorted({e.seq for e in events})]
 
-    def _tree_attr(self, tree: Tree, rest: list[str], now: int) -> Attr:
+    def _tree_attr(self, indexed: tuple[Tree, Index], rest: list[str], now: int) -> Attr:
+        tree, idx = indexed
         rel = "/".join(rest)
-        if not rest or rel in directories(tree):
-            latest = max((e.mtime_ns for p, e in tree.items() if not rel or p.startswith(rel + "/")), default=now)
-            return Attr(DIR_MODE, 0, latest)
+        if rel in idx.children:
+            return Attr(DIR_MODE, 0, idx.mtimes.get(rel) or now)
         entry = tree.get(rel)
         if entry is None:
             raise FsError(errno.ENOENT)
         return Attr(FILE_MODE, entry.size, entry.mtime_ns)
 
-    def _tree_dir(self, tree: Tree, rest: list[str]) -> list[str]:
+    def _tree_dir(self, indexed: tuple[Tree, Index], rest: list[str]) -> list[str]:
+        tree, idx = indexed
         rel = "/".join(rest)
-        children = directories(tree).get(rel)
+        children = idx.children.get(rel)
         if children is None:
             raise FsError(errno.ENOTDIR if rel in tree else errno.ENOENT)
-        return sorted(children)
+        return list(children)
 
     def _content(self, entry: Entry) -> bytes:
         if entry.sha256 is None:
@@ -478,10 +477,11 @@ def split(path: str) -> list[str]:
     return parts
 
 
-def _file(tree: Tree, rest: list[str]) -> Entry:
+def _file(indexed: tuple[Tree, Index], rest: list[str]) -> Entry:
+    tree, idx = indexed
     entry = tree.get("/".join(rest))
     if entry is None:
-        raise FsError(errno.EISDIR if "/".join(rest) in directories(tree) else errno.ENOENT)
+        raise FsError(errno.EISDIR if "/".join(rest) in idx.children else errno.ENOENT)
     return entry
 
 

@@ -4,6 +4,7 @@ maps a path relative to the project root to what the file was after the last eve
 from __future__ import annotations
 
 import posixpath
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,17 +58,24 @@ def apply(tree: Tree, event: Event, root: str) -> None:
     )
 
 
-def directories(tree: Tree) -> dict[str, set[str]]:
-    """Each directory ("" for the root) and the names directly in it."""
+@dataclass(frozen=True)
+class Index:
+    """A tree's directories: the names directly in each ("" is the root) and the newest change under each."""
+
+    children: dict[str, list[str]]
+    mtimes: dict[str, int]
+
+
+def index(tree: Tree) -> Index:
     children: dict[str, set[str]] = {"": set()}
-    for path in tree:
+    mtimes: dict[str, int] = {"": 0}
+    for path, entry in tree.items():
         parts = path.split("/")
         for depth in range(len(parts)):
             parent = "/".join(parts[:depth])
             children.setdefault(parent, set()).add(parts[depth])
-            if depth < len(parts) - 1:
-                children.setdefault("/".join(parts[: depth + 1]), set())
-    return children
+            mtimes[parent] = max(mtimes.get(parent, 0), entry.mtime_ns)
+    return Index({d: sorted(names) for d, names in children.items()}, mtimes)
 
 
 class Trees:
@@ -81,19 +89,34 @@ class Trees:
 
         self._store = store
         self.root = root
+        self._mu = threading.Lock()
         self._now: Tree = {}
-        self._follower = Follower(store, ("file",), lambda e: apply(self._now, e, root), refresh_s=refresh_s)
-        self._past: LRUCache[int, Tree] = LRUCache(maxsize=remembered)
+        self._changed = False
+        self._published: tuple[Tree, Index] = ({}, index({}))
+        self._follower = Follower(store, ("file",), self._fold, refresh_s=refresh_s)
+        self._past: LRUCache[int, tuple[Tree, Index]] = LRUCache(maxsize=remembered)
 
-    def current(self, *, fresh: bool = False) -> Tree:
-        self._follower.refresh(fresh=fresh)
-        return self._now
+    def _fold(self, event: Event) -> None:
+        apply(self._now, event, self.root)
+        self._changed = True
 
-    def at(self, seq: int) -> Tree:
-        """The tree after event `seq`."""
+    def current(self, *, fresh: bool = False) -> tuple[Tree, Index]:
+        """The tree now and its index. What is returned is never changed afterwards: new events make a new one,
+        so a reader sees one consistent tree."""
+        with self._mu:
+            self._follower.refresh(fresh=fresh)
+            if self._changed:
+                self._changed = False
+                tree = dict(self._now)
+                self._published = (tree, index(tree))
+            return self._published
+
+    def at(self, seq: int) -> tuple[Tree, Index]:
+        """The tree after event `seq`, and its index."""
         from lighthouse_mcp.events.query import EventFilter
 
-        cached = self._past.get(seq)
+        with self._mu:
+            cached = self._past.get(seq)
         if cached is not None:
             return cached
         tree: Tree = {}
@@ -106,5 +129,7 @@ class Trees:
                 after = event.seq
             if len(events) < 2000:
                 break
-        self._past[seq] = tree
-        return tree
+        built = (tree, index(tree))
+        with self._mu:
+            self._past[seq] = built
+        return built

@@ -18,7 +18,7 @@ from lighthouse_mcp.project import Project
 
 def _snapshot(project: Project, store: object) -> dict[str, int]:
     root = project.home.root
-    known = Trees(store, str(root)).at(store.last_seq())  # type: ignore[attr-defined]
+    known, _ = Trees(store, str(root)).at(store.last_seq())  # type: ignore[attr-defined]
     events, result = plan(root, known, agent="t", session=None, put_blob=store.put_blob)  # type: ignore[attr-defined]
     if events:
         store.append_batch(events)  # type: ignore[attr-defined]
@@ -57,7 +57,7 @@ def test_snapshot_records_only_changes_and_skips_ignored(project: Project, tree:
         assert (counts["changed"], counts["renamed"]) == (1, 1)
         assert counts["added"] == 2  # the ignored files are no longer ignored
         assert counts["deleted"] == 1
-        now = Trees(store, str(tree)).current(fresh=True)
+        now, _ = Trees(store, str(tree)).current(fresh=True)
         assert set(now) == {"src/app.py", "README.txt", "debug.log", "build/out.bin"}
     finally:
         store.close()
