@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validation.py
 	$(BIN)/python benchmarks/bench_scan.py
 	$(BIN)/python benchmarks/bench_experts.py
+	$(BIN)/python benchmarks/bench_fuse.py
 
 
 clean:

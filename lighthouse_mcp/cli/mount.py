@@ -118,10 +118,12 @@ def _foreground(mountpoint: Path, project: Any) -> int:
             foreground=True,
             nothreads=False,
             fsname="lighthouse",
-            attr_timeout=0,
-            entry_timeout=0,
+            # The kernel may keep names and attributes for a second (what "follows edits within a second" allows)
+            # and file pages until a file's size or mtime changes (auto_cache checks at every open).
+            attr_timeout=1,
+            entry_timeout=1,
             negative_timeout=0,
-            direct_io=True,
+            auto_cache=True,
         )
     except RuntimeError as exc:
         raise LighthouseError(f"mount failed at {mountpoint}: {exc}") from exc
