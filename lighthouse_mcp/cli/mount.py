@@ -40,10 +40,11 @@ def _fusermount() -> str:
 
 
 def _stale(mountpoint: Path) -> bool:
+    """A FUSE mount whose process died: asking it anything fails with ENOTCONN (statfs is never cached)."""
     try:
-        os.stat(mountpoint)
+        os.statvfs(mountpoint)
     except OSError as exc:
-        return exc.errno in (107, 103)  # ENOTCONN, ECONNABORTED: a FUSE mount whose process died
+        return exc.errno in (107, 103)  # ENOTCONN, ECONNABORTED
     return False
 
 
@@ -92,9 +93,6 @@ def _background(mountpoint: Path, project: Any) -> int:
 
 
 def _foreground(mountpoint: Path, project: Any) -> int:
-    import signal
-    import threading
-
     import mfusepy as fuse
 
     from lighthouse_mcp.events.model import NewEvent
@@ -107,13 +105,12 @@ def _foreground(mountpoint: Path, project: Any) -> int:
     payload = {"mountpoint": str(mountpoint), "pid": os.getpid()}
     store.append(NewEvent("mount.started", payload, agent=agent, aggregate=str(mountpoint)))
 
-    def unmount(*_: Any) -> None:
-        threading.Thread(target=subprocess.run, args=([_fusermount(), "-u", str(mountpoint)],), daemon=True).start()
-
-    signal.signal(signal.SIGTERM, unmount)
+    # SIGINT and SIGTERM are left to libfuse, which ends its loop and unmounts (a Python handler would only run
+    # once the loop had returned).
+    ops = LighthouseOps(view)
     try:
         fuse.FUSE(
-            LighthouseOps(view),
+            ops,
             str(mountpoint),
             foreground=True,
             nothreads=False,
@@ -126,7 +123,9 @@ def _foreground(mountpoint: Path, project: Any) -> int:
             auto_cache=True,
         )
     except RuntimeError as exc:
-        raise LighthouseError(f"mount failed at {mountpoint}: {exc}") from exc
+        # libfuse reports a loop ended by SIGINT or SIGTERM as an error; it has unmounted by then.
+        if not ops.lh_mounted or os.path.ismount(mountpoint):
+            raise LighthouseError(f"mount failed at {mountpoint}: libfuse error {exc}") from exc
     finally:
         stats = view.stats.to_json()
         stopped = {**payload, "ops": sum(stats["ops"].values()), "errors": stats["errors"]}

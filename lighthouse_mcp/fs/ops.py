@@ -29,6 +29,11 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         self.lh_gid = os.getgid()
         # Bytes written to an approval file, answered at release (echo writes in one go; this keeps partial writes).
         self.lh_pending_writes: dict[str, bytearray] = {}
+        self.lh_mounted = False
+
+    def init(self, path: str) -> None:
+        """Called by libfuse once the mount is up."""
+        self.lh_mounted = True
 
     def _timed(self, op: str, call: Callable[[], T]) -> T:
         started = time.perf_counter()
