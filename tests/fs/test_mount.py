@@ -249,37 +249,40 @@ def test_sigterm_unmounts_cleanly_and_a_stale_mount_is_cleaned(
 ) -> None:
     mnt = tmp_path / "mnt"
     mnt.mkdir()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lighthouse_mcp", "mount", str(mnt)], cwd=project.home.root, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while not os.path.ismount(mnt):
-        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
-        time.sleep(0.05)
-    proc.terminate()
-    assert proc.wait(timeout=30) == 0
-    assert not os.path.ismount(mnt)
-    # A mount whose process was killed stays behind as a dead endpoint; the next mount clears it.
-    killed = subprocess.Popen(
-        [sys.executable, "-m", "lighthouse_mcp", "mount", str(mnt)], cwd=project.home.root, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    while not os.path.ismount(mnt):
-        assert time.monotonic() < deadline + 30
-        time.sleep(0.05)
-    killed.kill()
-    killed.wait()
-    again = _lighthouse(project, env, "mount", str(mnt), "--background")
-    assert again.returncode == 0, again.stderr
-    assert "cleaned up a stale mount" in again.stderr and os.listdir(mnt)
-    assert _lighthouse(project, env, "unmount", str(mnt)).returncode == 0
-    store = project.open_store()
     try:
-        kinds = [e.type for e in store.read_after(0, 1000) if e.type.startswith("mount.")]
-    finally:
-        store.close()
-    assert kinds.count("mount.started") == 3 and kinds.count("mount.stopped") == 2  # the killed one could not say
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "lighthouse_mcp", "mount", str(mnt)], cwd=project.home.root, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not os.path.ismount(mnt):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
+            time.sleep(0.05)
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0
+        assert not os.path.ismount(mnt)
+        # A mount whose process was killed stays behind as a dead endpoint; the next mount clears it.
+        killed = subprocess.Popen(
+            [sys.executable, "-m", "lighthouse_mcp", "mount", str(mnt)], cwd=project.home.root, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        while not os.path.ismount(mnt):
+            assert time.monotonic() < deadline + 30
+            time.sleep(0.05)
+        killed.kill()
+        killed.wait()
+        again = _lighthouse(project, env, "mount", str(mnt), "--background")
+        assert again.returncode == 0, again.stderr
+        assert "cleaned up a stale mount" in again.stderr and os.listdir(mnt)
+        assert _lighthouse(project, env, "unmount", str(mnt)).returncode == 0
+        store = project.open_store()
+        try:
+            kinds = [e.type for e in store.read_after(0, 1000) if e.type.startswith("mount.")]
+        finally:
+            store.close()
+        assert kinds.count("mount.started") == 3 and kinds.count("mount.stopped") == 2  # the killed one could not say
+    finally:  # whatever happened, leave no mount behind
+        subprocess.run(["fusermount3", "-uz", str(mnt)], capture_output=True, check=False)
 
 
 def test_mount_refuses_bad_mountpoints(project: Project, env: dict[str, str], tmp_path: Path) -> None:
