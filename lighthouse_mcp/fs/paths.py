@@ -6,6 +6,7 @@ FUSE: `fs/ops.py` only translates calls. Errors are `FsError(errno)`.
     /events/all.jsonl       the log, one event per line; it grows as events arrive (tail -f works)
     /events/by-type/<type>.jsonl, /events/by-agent/<agent>.jsonl   the same, for one type or agent
     /approvals/pending/<id> a pending approval; write "approve" or "deny" (a reason may follow) to answer it
+    /sessions/<agent>/      sessions.json (that agent's sessions) and decisions.jsonl (its validation decisions)
     /context/<package>/…    context packages: `mkdir` creates one, files copied in are added (recorded as events);
                             `manifest.json` lists them
     /stats.json             operations, latency percentiles and errors of this mount
@@ -30,7 +31,8 @@ from typing import Any
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.fs.tree import Entry, Index, Tree, Trees
 
-ROOT_ENTRIES = ("current", "history", "events", "context", "approvals", "stats.json")
+ROOT_ENTRIES = ("current", "history", "events", "sessions", "context", "approvals", "stats.json")
+SESSION_FILES = ("sessions.json", "decisions.jsonl")
 MAX_CONTEXT_FILE = 16 * 1024 * 1024
 MAX_CONTEXT_FILES = 1000
 MANIFEST = "manifest.json"
@@ -200,6 +202,8 @@ class View:
                 return Attr(FILE_MODE, sub.size(), now)
         if area == "context":
             return self._context_attr(rest, now)
+        if area == "sessions":
+            return self._sessions_attr(rest, now)
         if area == "approvals":
             if len(rest) <= 1 and rest[:1] in ([], ["pending"]):
                 return Attr(DIR_MODE, 0, now)
@@ -230,6 +234,12 @@ class View:
         if parts == ["events", "by-agent"]:
             self.log.size()
             return sorted(f"{a}.jsonl" for a in self.log.seen_agents if "/" not in a and a not in (".", ".."))
+        if area == "sessions":
+            agents = self._agents()
+            if not rest:
+                return agents
+            if len(rest) == 1 and rest[0] in agents:
+                return list(SESSION_FILES)
         if area == "context":
             packages = self._context_packages()
             if not rest:
@@ -260,6 +270,11 @@ class View:
             return sub.read(offset, size)
         if parts == ["stats.json"]:
             return self._stats_text()[offset : offset + size]
+        if area == "sessions" and len(rest) == 2 and rest[0] in self._agents():
+            if rest[1] == "sessions.json":
+                return self._sessions_text(rest[0])[offset : offset + size]
+            if rest[1] == "decisions.jsonl":
+                return self._decisions(rest[0]).read(offset, size)
         if area == "context" and len(rest) == 2:
             package = self._context_packages().get(rest[0])
             if package is not None and rest[1] == MANIFEST:
@@ -338,6 +353,44 @@ class View:
                     self._logs.clear()
                 kind = {"types": (name,)} if rest[0] == "by-type" else {"agents": (name,)}
                 self._logs[key] = EventLog(self._store, **kind)
+            return self._logs[key]
+
+    # ---- sessions -------------------------------------------------------------------------------------------
+
+    def _agents(self) -> list[str]:
+        self.log.size()
+        return sorted(a for a in self.log.seen_agents if "/" not in a and a not in (".", ".."))
+
+    def _sessions_attr(self, rest: list[str], now: int) -> Attr:
+        if not rest:
+            return Attr(DIR_MODE, 0, now)
+        if rest[0] not in self._agents() or len(rest) > 2 or (len(rest) == 2 and rest[1] not in SESSION_FILES):
+            raise FsError(errno.ENOENT)
+        if len(rest) == 1:
+            return Attr(DIR_MODE, 0, now)
+        if rest[1] == "sessions.json":
+            return Attr(FILE_MODE, len(self._sessions_text(rest[0])), now)
+        return Attr(FILE_MODE, self._decisions(rest[0]).size(), now)
+
+    def _sessions_text(self, agent: str) -> bytes:
+        from lighthouse_mcp.events.query import EventFilter
+
+        events = self._store.query(EventFilter(types=("session",), agents=(agent,), order="asc", limit=1000)).events
+        sessions: dict[str, dict[str, Any]] = {}
+        for event in events:
+            entry = sessions.setdefault(event.session or "", {"session": event.session, "status": "active"})
+            if event.type == "session.started":
+                entry |= {"started": event.to_json()["ts"], "role": event.payload.get("role")}
+                entry |= {"client": event.payload.get("client"), "transport": event.payload.get("transport")}
+            elif event.type == "session.ended":
+                entry |= {"status": "ended", "ended": event.to_json()["ts"], "reason": event.payload.get("reason")}
+        return (json.dumps(list(sessions.values()), indent=2, ensure_ascii=False) + "\n").encode()
+
+    def _decisions(self, agent: str) -> EventLog:
+        with self._mu:
+            key = ("decisions", agent)
+            if key not in self._logs:
+                self._logs[key] = EventLog(self._store, types=("validation.decided",), agents=(agent,))
             return self._logs[key]
 
     # ---- context packages -----------------------------------------------------------------------------------

@@ -146,7 +146,15 @@ def test_writes_elsewhere_are_refused_and_nothing_escapes(project: Project, moun
         assert caught.value.errno == errno.EROFS
     for sneaky in ("current/%2e%2e/%2e%2e/etc/passwd", "current/..%2f..%2fsecret.key", "history/1/../../../etc"):
         assert not (mounted / sneaky).exists()
-    assert sorted(os.listdir(mounted)) == ["approvals", "context", "current", "events", "history", "stats.json"]
+    assert sorted(os.listdir(mounted)) == [
+        "approvals",
+        "context",
+        "current",
+        "events",
+        "history",
+        "sessions",
+        "stats.json",
+    ]
     assert not any(".lighthouse" in p for p in os.listdir(mounted / "current"))
 
 

@@ -71,7 +71,7 @@ def test_history_and_current(project: Project, tree: Path) -> None:
         (tree / "src" / "app.py").write_text("print('v2')\n")
         _snapshot(project, store)
         view = View(store, str(tree), by="t")
-        assert view.readdir("/") == ["current", "history", "events", "context", "approvals", "stats.json"]
+        assert view.readdir("/") == ["current", "history", "events", "sessions", "context", "approvals", "stats.json"]
         assert view.readdir("/current") == [".gitignore", "README.md", "src"]
         assert view.read("/current/src/app.py", 100, 0) == b"print('v2')\n"
         assert view.read(f"/history/{first}/src/app.py", 100, 0) == b"print('v1')\n"
@@ -168,5 +168,32 @@ def test_logs_by_type_and_by_agent(project: Project) -> None:
         for missing in ("/events/by-type/nope.jsonl", "/events/by-agent/nobody.jsonl", "/events/by-type/test.a"):
             with pytest.raises(FsError):
                 view.getattr(missing)
+    finally:
+        store.close()
+
+
+def test_sessions_by_agent(project: Project) -> None:
+    store = project.open_store()
+    try:
+        store.append(NewEvent("session.started", {"role": "builder", "transport": "stdio"}, agent="ben", session="s1"))
+        store.append(NewEvent("validation.decided", {"command": "ls", "decision": "allow"}, agent="ben", session="s1"))
+        store.append(NewEvent("validation.decided", {"command": "pwd", "decision": "allow"}, agent="ann"))
+        store.append(NewEvent("session.ended", {"reason": "client disconnected"}, agent="ben", session="s1"))
+        view = View(store, str(project.home.root), by="t")
+        assert "ben" in view.readdir("/sessions") and view.readdir("/sessions/ben") == [
+            "sessions.json",
+            "decisions.jsonl",
+        ]
+        sessions = json.loads(view.read("/sessions/ben/sessions.json", 10**6, 0))
+        assert sessions == [
+            {"session": "s1", "status": "ended", "started": sessions[0]["started"], "role": "builder", "client": None,
+             "transport": "stdio", "ended": sessions[0]["ended"], "reason": "client disconnected"}
+        ]  # fmt: skip
+        decided = view.read("/sessions/ben/decisions.jsonl", 10**6, 0).splitlines()
+        assert [json.loads(d)["payload"]["command"] for d in decided] == ["ls"]
+        with pytest.raises(FsError):
+            view.getattr("/sessions/nobody")
+        with pytest.raises(FsError):
+            view.getattr("/sessions/ben/other.txt")
     finally:
         store.close()
