@@ -25,6 +25,7 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.store import EventStore
 from lighthouse_mcp.experts.delegation import DelegationView
 from lighthouse_mcp.project import Project
+from lighthouse_mcp.tools import annotations as annotation_tools
 from lighthouse_mcp.tools import audit as audit_tools
 from lighthouse_mcp.tools import claims as claims_tools
 from lighthouse_mcp.tools import delegation as delegation_tools
@@ -127,6 +128,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     policy_tools.register(server, project)
     expert_tools.register(server, project)
     delegation_tools.register(server, project)
+    annotation_tools.register(server, project)
     return server
 
 

@@ -54,6 +54,7 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
         "complete_task",
         "start_collaboration",
         "end_collaboration",
+        "annotate",
         "validate_command",
         "validate_tool_call",
         "scan_response",

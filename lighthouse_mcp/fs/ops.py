@@ -29,6 +29,7 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         self.lh_gid = os.getgid()
         # Bytes written to an approval file, answered at release (echo writes in one go; this keeps partial writes).
         self.lh_pending_writes: dict[str, bytearray] = {}
+        self.lh_dirty: set[str] = set()  # written since the last commit
         self.lh_mounted = False
 
     def init(self, path: str) -> None:
@@ -80,8 +81,12 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
             attr = self.lh_view.getattr(path)
             if attr.is_dir:
                 raise FsError(errno.EISDIR)
-            if flags & (os.O_WRONLY | os.O_RDWR) and not self.lh_view.writable(path):
-                raise FsError(errno.EROFS)
+            if flags & (os.O_WRONLY | os.O_RDWR):
+                if not self.lh_view.writable(path):
+                    raise FsError(errno.EROFS)
+                # Writing into what is there (>>, or an editor's partial write) starts from its current bytes.
+                current = b"" if flags & os.O_TRUNC else self.lh_view.read(path, attr.size, 0)
+                self.lh_pending_writes[path] = bytearray(current)
             return 0
 
         return self._timed("open", opening)
@@ -97,6 +102,7 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
             if offset > len(buffer):
                 buffer.extend(b"\0" * (offset - len(buffer)))
             buffer[offset : offset + len(data)] = data
+            self.lh_dirty.add(path)
             return len(data)
 
         return self._timed("write", writing)
@@ -107,20 +113,29 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
                 self.lh_view.write(path, b"")  # raises EROFS or ENOENT
             buffer = self.lh_pending_writes.setdefault(path, bytearray())
             del buffer[length:]
+            self.lh_dirty.add(path)
             return 0
 
         return self._timed("truncate", truncating)
 
-    def release(self, path: str, fh: int) -> int:
-        def releasing() -> int:
-            data = self.lh_pending_writes.pop(path, None)
-            if data is not None and (data or path.startswith("/context/")):
+    def flush(self, path: str, fh: int) -> int:
+        """What was written is committed when a descriptor is closed (close() gets the error, unlike release).
+        Closing a duplicate before writing (as a shell's `>>` does) commits nothing."""
+
+        def flushing() -> int:
+            if path not in self.lh_dirty:
+                return 0
+            self.lh_dirty.discard(path)
+            data = self.lh_pending_writes.get(path, bytearray())
+            if data or path.startswith("/context/"):
                 self.lh_view.write(path, bytes(data))  # an empty context file is a file too; an empty answer is not
             return 0
 
-        return self._timed("release", releasing)
+        return self._timed("flush", flushing)
 
-    def flush(self, path: str, fh: int) -> int:
+    def release(self, path: str, fh: int) -> int:
+        self.lh_pending_writes.pop(path, None)
+        self.lh_dirty.discard(path)
         return 0
 
     def create(self, path: str, mode: int, fi: Any = None) -> int:
@@ -128,6 +143,7 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
             if not self.lh_view.writable(path):
                 raise FsError(errno.EROFS)
             self.lh_pending_writes[path] = bytearray()
+            self.lh_dirty.add(path)
             return 0
 
         return self._timed("create", creating)

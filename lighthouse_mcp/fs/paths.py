@@ -2,6 +2,8 @@
 FUSE: `fs/ops.py` only translates calls. Errors are `FsError(errno)`.
 
     /current/…              the project tree now
+    /shadows/…              the same files, with <file>.annotations.md beside each annotated one (writable: a new
+                            `## anchor` section with a note adds an annotation)
     /history/<seq>/…        the tree after event <seq>;  /history/@<ISO time>/… as of that time
     /events/all.jsonl       the log, one event per line; it grows as events arrive (tail -f works)
     /events/by-type/<type>.jsonl, /events/by-agent/<agent>.jsonl   the same, for one type or agent
@@ -31,7 +33,8 @@ from typing import Any
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.fs.tree import Entry, Index, Tree, Trees
 
-ROOT_ENTRIES = ("current", "history", "events", "sessions", "context", "approvals", "stats.json")
+ROOT_ENTRIES = ("current", "shadows", "history", "events", "sessions", "context", "approvals", "stats.json")
+NOTES_SUFFIX = ".annotations.md"
 SESSION_FILES = ("sessions.json", "decisions.jsonl")
 MAX_CONTEXT_FILE = 16 * 1024 * 1024
 MAX_CONTEXT_FILES = 1000
@@ -177,6 +180,8 @@ class View:
         from lighthouse_mcp.events.follow import Follower
 
         self._context = Follower(store, ("context",), self._fold_context, refresh_s=0.2)
+        self._notes: dict[str, list[Event]] = {}
+        self._annotations = Follower(store, ("annotation",), self._fold_note, refresh_s=0.2)
 
     # ---- what FUSE asks -------------------------------------------------------------------------------------
 
@@ -187,6 +192,11 @@ class View:
             return Attr(DIR_MODE, 0, now)
         area, rest = parts[0], parts[1:]
         if area == "current":
+            return self._tree_attr(self._current(), rest, now)
+        if area == "shadows":
+            notes = self._notes_file(rest)
+            if notes is not None:
+                return Attr(ANSWER_MODE, len(self._render_notes(notes)), now)
             return self._tree_attr(self._current(), rest, now)
         if area == "history":
             if not rest:
@@ -222,6 +232,11 @@ class View:
         area, rest = parts[0], parts[1:]
         if area == "current":
             return self._tree_dir(self._current(), rest)
+        if area == "shadows":
+            names = self._tree_dir(self._current(), rest)
+            prefix = "/".join(rest) + "/" if rest else ""
+            annotated = self._annotated()
+            return sorted([*names, *(n + NOTES_SUFFIX for n in names if prefix + n in annotated)])
         if area == "history":
             if not rest:
                 return self._history_listing()
@@ -259,9 +274,11 @@ class View:
         if not parts:
             raise FsError(errno.EISDIR)
         area, rest = parts[0], parts[1:]
-        if area in ("current", "history"):
-            tree = self._current() if area == "current" else self._history(rest[0] if rest else "")
-            entry = _file(tree, rest if area == "current" else rest[1:])
+        if area == "shadows" and (notes := self._notes_file(rest)) is not None:
+            return self._render_notes(notes)[offset : offset + size]
+        if area in ("current", "shadows", "history"):
+            tree = self._history(rest[0] if rest else "") if area == "history" else self._current()
+            entry = _file(tree, rest[1:] if area == "history" else rest)
             return self._content(entry)[offset : offset + size]
         if parts == ["events", "all.jsonl"]:
             return self.log.read(offset, size)
@@ -310,12 +327,14 @@ class View:
             return len(data)
         if self._context_file(parts) is not None:
             return self._add_context_file(parts[1], parts[2], data)
+        if parts[:1] == ["shadows"] and (notes := self._notes_file(parts[1:])) is not None:
+            return self._add_notes(notes, data)
         self.getattr(path)  # ENOENT for what does not exist
         raise FsError(errno.EROFS)
 
     def writable(self, path: str) -> bool:
         parts = split(path)
-        if self._context_file(parts) is not None:
+        if self._context_file(parts) is not None or (parts[:1] == ["shadows"] and self._notes_file(parts[1:])):
             return True
         return len(parts) == 3 and parts[:2] == ["approvals", "pending"] and parts[2] in self._pending()
 
@@ -354,6 +373,61 @@ class View:
                 kind = {"types": (name,)} if rest[0] == "by-type" else {"agents": (name,)}
                 self._logs[key] = EventLog(self._store, **kind)
             return self._logs[key]
+
+    # ---- annotations ----------------------------------------------------------------------------------------
+
+    def _fold_note(self, event: Event) -> None:
+        if event.type == "annotation.added":
+            self._notes.setdefault(str(event.payload.get("path", "")), []).append(event)
+
+    def _annotated(self) -> dict[str, list[Event]]:
+        with self._mu:
+            self._annotations.refresh()
+            return {k: list(v) for k, v in self._notes.items()}
+
+    def annotate(self, rel: str, anchor: str, note: str, *, session: str | None = None) -> Event:
+        """Add a note to a project file as Lighthouse knows it now."""
+        from lighthouse_mcp.fs import annotations
+
+        tree, _ = self._current()
+        entry = tree.get(rel)
+        if entry is None:
+            raise FsError(errno.ENOENT, f"{rel} is not in the project as Lighthouse knows it (run lighthouse snapshot)")
+        content = self._content(entry).decode("utf-8", "replace")
+        made = annotations.make_anchor(rel, content, anchor)
+        with self._mu:
+            event: Event = self._store.append(annotations.added_event(rel, made, note, agent=self._by, session=session))
+            self._annotations.refresh(fresh=True)
+        return event
+
+    def _notes_file(self, rest: list[str]) -> str | None:
+        """The project file a `<file>.annotations.md` path in /shadows is about, when that file exists."""
+        if not rest or not rest[-1].endswith(NOTES_SUFFIX):
+            return None
+        rel = "/".join([*rest[:-1], rest[-1][: -len(NOTES_SUFFIX)]])
+        return rel if rel in self._current()[0] else None
+
+    def _render_notes(self, rel: str) -> bytes:
+        from lighthouse_mcp.fs import annotations
+
+        tree, _ = self._current()
+        content = self._content(tree[rel]).decode("utf-8", "replace") if tree[rel].sha256 else ""
+        return annotations.render(rel, content, self._annotated().get(rel, []))
+
+    def _add_notes(self, rel: str, data: bytes) -> int:
+        """Sections of a written annotations file that are not notes already become annotations."""
+        from lighthouse_mcp.errors import LighthouseError
+        from lighthouse_mcp.fs import annotations
+
+        known = {(annotations.anchor_of(e).value, str(e.payload.get("note"))) for e in self._annotated().get(rel, [])}
+        for anchor, note in annotations.parse_sections(data.decode("utf-8", "replace")):
+            if (anchor, note) in known:
+                continue
+            try:
+                self.annotate(rel, anchor, note)
+            except LighthouseError as exc:
+                raise FsError(errno.EINVAL, str(exc)) from exc
+        return len(data)
 
     # ---- sessions -------------------------------------------------------------------------------------------
 

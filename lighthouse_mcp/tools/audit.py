@@ -102,9 +102,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         limit: int | None = None,
         order: Annotated[str, Field(description="desc (newest first) or asc")] = "desc",
         cursor: Annotated[str | None, Field(description="next_cursor of the previous page")] = None,
-        collaboration: Annotated[
-            str | None, Field(description="a collaboration's timeline (its agents, while it ran)")
-        ] = None,
+        collaboration: Annotated[str | None, Field(description="a collaboration's timeline")] = None,
     ) -> EventsPage:
         """Search the audit log. Returns one page and a cursor for the next."""
         app = ctx.request_context.lifespan_context

@@ -35,7 +35,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         ctx: Context[AppState],
         paths: Annotated[list[str], Field(description="files, folders or globs in the project (src/auth/**, a.py)")],
         ttl_s: Annotated[int, Field(description="how long the claim holds, in seconds (1 to 86400)")],
-        reason: Annotated[str, Field(description="what you are changing there, for the other agents")],
+        reason: Annotated[str, Field(description="what you are changing there")],
     ) -> ClaimOut:
         """Reserve files for a while: until the claim ends, other agents' writes there (tools and shell) are
         denied, naming you. Fails if another agent holds any of them."""

@@ -116,13 +116,11 @@ def _register_delegating(server: MCPServer[AppState]) -> None:
     @server.tool(annotations=RECORDS)
     async def delegate_task(
         ctx: Context[AppState],
-        task: Annotated[str, Field(description="what the expert should do, with everything it needs")],
+        task: Annotated[str, Field(description="what to do, with all it needs")],
         capabilities: Annotated[list[str], Field(description="capabilities the expert must have")],
-        timeout_s: Annotated[int, Field(description="how long one expert has before it goes to the next")] = 300,
-        wait_s: Annotated[int, Field(description="how long to wait here for the result (0: return at once)")] = 60,
-        fallback_profile: Annotated[
-            str | None, Field(description="an LLM expert profile to ask when no agent expert answers")
-        ] = None,
+        timeout_s: Annotated[int, Field(description="how long one expert has")] = 300,
+        wait_s: Annotated[int, Field(description="how long to wait for the result")] = 60,
+        fallback_profile: Annotated[str | None, Field(description="LLM profile if no agent answers")] = None,
     ) -> TaskOut:
         """Give a task to the best available agent expert with these capabilities; if late (timeout_s) it goes
         to the next, then to the fallback LLM profile. Returns the result if it comes within wait_s, else the
@@ -206,7 +204,7 @@ def _register_answering(server: MCPServer[AppState]) -> None:
     async def complete_task(
         ctx: Context[AppState],
         task_id: Annotated[str, Field(description="from next_task")],
-        result: Annotated[str, Field(description="your answer, complete: the delegator gets exactly this")],
+        result: Annotated[str, Field(description="your full answer")],
     ) -> CompletedOut:
         """Answer a task assigned to you. Refused when it is not yours, already completed, or timed out."""
         app = ctx.request_context.lifespan_context

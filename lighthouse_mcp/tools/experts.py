@@ -69,9 +69,9 @@ def _register_consult(server: MCPServer[AppState], root: Path) -> None:
     async def consult_expert(
         ctx: Context[AppState],
         question: Annotated[str, Field(description="what you want a second opinion on")],
-        profile: Annotated[str, Field(description="security, performance, architecture, code_review, …")] = "security",
-        context: Annotated[str | None, Field(description="material to review: a diff, a command, logs")] = None,
-        files: Annotated[list[str] | None, Field(description="project files to include, relative to the root")] = None,
+        profile: Annotated[str, Field(description="see list_experts")] = "security",
+        context: Annotated[str | None, Field(description="material to review")] = None,
+        files: Annotated[list[str] | None, Field(description="project files to include")] = None,
     ) -> ConsultOut:
         """Ask an LLM expert with a specialised profile (see list_experts): a verdict (allow, ask, deny) with
         confidence for verdict profiles, an analysis and recommendations for all. Recorded with tokens and cost."""
@@ -138,10 +138,10 @@ def _register_consensus(server: MCPServer[AppState]) -> None:
     @server.tool(annotations=ASKS_OUTSIDE)
     async def request_consensus(
         ctx: Context[AppState],
-        question: Annotated[str, Field(description="the decision to take, e.g. is this migration safe to run")],
+        question: Annotated[str, Field(description="the decision to take")],
         profiles: Annotated[list[str] | None, Field(description="verdict profiles, e.g. security")] = None,
         experts: Annotated[list[str] | None, Field(description="registered agent experts, by name")] = None,
-        quorum: Annotated[int | None, Field(description="answers needed for a verdict (default: a majority)")] = None,
+        quorum: Annotated[int | None, Field(description="answers needed (default: a majority)")] = None,
         context: Annotated[str | None, Field(description="material to review")] = None,
         timeout_s: Annotated[int, Field(description="how long agent experts have to vote")] = 120,
     ) -> ConsensusOut:

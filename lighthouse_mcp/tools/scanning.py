@@ -45,10 +45,8 @@ def register(server: MCPServer[AppState]) -> None:
     @server.tool(annotations=RECORDS)
     async def scan_response(
         ctx: Context[AppState],
-        text: Annotated[str, Field(description="the text to scan: tool output, a web page, a file, a model's answer")],
-        source: Annotated[
-            str | None, Field(description="where it came from, for the audit log (e.g. WebFetch https://…)")
-        ] = None,
+        text: Annotated[str, Field(description="untrusted text: tool output, a page, a file")],
+        source: Annotated[str | None, Field(description="where it came from, for the log")] = None,
     ) -> ScanOut:
         """Scan untrusted text before acting on it for prompt injection (hidden Unicode too), malicious code,
         secrets and exfiltration links: the risk, each threat (rule, span, masked excerpt) and a sanitized copy.

@@ -81,8 +81,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         command: Annotated[str, Field(description="the shell command, as the agent would run it")],
         cwd: Annotated[str | None, Field(description="directory it runs in (default: the project root)")] = None,
     ) -> DecisionOut:
-        """Decide whether a shell command may run: allow, ask (a person should confirm) or deny, with the rules
-        that decided and why. Every decision is recorded in the audit log."""
+        """May this shell command run? allow, ask (a person confirms) or deny, with the rules and why. Recorded."""
         app = ctx.request_context.lifespan_context
         me = app.caller(ctx.request_context)
         return await decide(app, me, "Bash", {"command": command}, cwd or str(project.home.root))
@@ -94,8 +93,8 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         tool_input: Annotated[dict[str, Any], Field(description="the tool's arguments, as the agent would send")],
         cwd: Annotated[str | None, Field(description="working directory (default: the project root)")] = None,
     ) -> DecisionOut:
-        """Decide whether an agent's tool call may run (shell commands, file writes and reads, fetches, MCP
-        tools): allow, ask or deny, with reasons. Recorded in the audit log."""
+        """May this tool call run (shell, file writes and reads, fetches, MCP tools)? allow, ask or deny, with
+        reasons. Recorded."""
         app = ctx.request_context.lifespan_context
         me = app.caller(ctx.request_context)
         return await decide(app, me, tool_name, tool_input, cwd or str(project.home.root))

@@ -146,15 +146,8 @@ def test_writes_elsewhere_are_refused_and_nothing_escapes(project: Project, moun
         assert caught.value.errno == errno.EROFS
     for sneaky in ("current/%2e%2e/%2e%2e/etc/passwd", "current/..%2f..%2fsecret.key", "history/1/../../../etc"):
         assert not (mounted / sneaky).exists()
-    assert sorted(os.listdir(mounted)) == [
-        "approvals",
-        "context",
-        "current",
-        "events",
-        "history",
-        "sessions",
-        "stats.json",
-    ]
+    expected = ["approvals", "context", "current", "events", "history", "sessions", "shadows", "stats.json"]
+    assert sorted(os.listdir(mounted)) == expected
     assert not any(".lighthouse" in p for p in os.listdir(mounted / "current"))
 
 
@@ -305,3 +298,19 @@ def test_mount_refuses_bad_mountpoints(project: Project, env: dict[str, str], tm
         assert result.returncode == 64 and message in result.stderr
     result = _lighthouse(project, env, "unmount", str(busy))
     assert result.returncode == 64 and "nothing is mounted" in result.stderr
+
+
+def test_appending_to_an_annotations_file_adds_a_note(project: Project, mounted: Path) -> None:
+    notes_file = mounted / "shadows" / "src" / "app.py.annotations.md"
+    subprocess.run(["sh", "-c", f"printf '## main\\nreturns a constant\\n' >> '{notes_file}'"], check=True)
+    assert "app.py.annotations.md" in os.listdir(mounted / "shadows" / "src")
+    text = notes_file.read_text()
+    assert "## main (lines 1-2)" in text and "returns a constant" in text
+    with pytest.raises(OSError, match="Invalid argument"):
+        notes_file.write_text("## no_such_function\nnote\n")
+    store = project.open_store()
+    try:
+        added = [e for e in store.read_after(0, 1000) if e.type == "annotation.added"]
+    finally:
+        store.close()
+    assert len(added) == 1 and added[0].payload["anchor"]["kind"] == "python"

@@ -71,7 +71,9 @@ def test_history_and_current(project: Project, tree: Path) -> None:
         (tree / "src" / "app.py").write_text("print('v2')\n")
         _snapshot(project, store)
         view = View(store, str(tree), by="t")
-        assert view.readdir("/") == ["current", "history", "events", "sessions", "context", "approvals", "stats.json"]
+        assert view.readdir("/") == [
+            "current", "shadows", "history", "events", "sessions", "context", "approvals", "stats.json"
+        ]  # fmt: skip
         assert view.readdir("/current") == [".gitignore", "README.md", "src"]
         assert view.read("/current/src/app.py", 100, 0) == b"print('v2')\n"
         assert view.read(f"/history/{first}/src/app.py", 100, 0) == b"print('v1')\n"
