@@ -1,7 +1,8 @@
 """Annotations: notes agents attach to code, anchored to its structure so they stay on the right lines when the
-code around them moves. A Python anchor is the qualified name of a definition (`Session.refresh`), found again
-with `ast` in whatever the file holds now; any other anchor is a piece of text in the file (or `line:N`, which
-keeps that line's text), found again by content, nearest the line it was on."""
+code around them moves. A definition anchor is a qualified name (`Session.refresh`), found again in whatever the
+file holds now: with `ast` for Python, with tree-sitter grammars for JavaScript, TypeScript, Go and Rust. Any
+other anchor is a piece of text in the file (or `line:N`, which keeps that line's text), found again by content,
+nearest the line it was on."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ _SECTION = re.compile(r"^## (?P<anchor>.+?)(?: \((?:lines? [^)]*|anchor not foun
 
 @dataclass(frozen=True)
 class Anchor:
-    kind: str  # python | text
+    kind: str  # definition | text
     value: str  # a qualified name, or the text
     line: int  # where it was when the note was made (1-based)
 
@@ -29,8 +30,83 @@ class Anchor:
         return {"kind": self.kind, "value": self.value, "line": self.line}
 
 
-def definitions(source: str) -> dict[str, tuple[int, int]]:
-    """Qualified names of the classes and functions in Python `source`, with their first and last lines."""
+# Grammars by file suffix: (module, function giving the language).
+GRAMMARS = {
+    ".js": ("tree_sitter_javascript", "language"),
+    ".mjs": ("tree_sitter_javascript", "language"),
+    ".cjs": ("tree_sitter_javascript", "language"),
+    ".jsx": ("tree_sitter_javascript", "language"),
+    ".ts": ("tree_sitter_typescript", "language_typescript"),
+    ".tsx": ("tree_sitter_typescript", "language_tsx"),
+    ".go": ("tree_sitter_go", "language"),
+    ".rs": ("tree_sitter_rust", "language"),
+}
+# Nodes that define something named (by their `name` field), and containers that name what is inside them.
+_DEFINES = {
+    "class_declaration", "abstract_class_declaration", "function_declaration", "generator_function_declaration",
+    "method_definition", "interface_declaration", "type_alias_declaration", "enum_declaration", "method_declaration",
+    "type_spec", "function_item", "struct_item", "enum_item", "trait_item", "mod_item", "function_signature_item",
+}  # fmt: skip
+
+
+def definitions(source: str, path: str = "a.py") -> dict[str, tuple[int, int]]:
+    """Qualified names of the definitions in `source` (classes, functions, methods…), with first and last lines."""
+    suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
+    if suffix == ".py":
+        return _python_definitions(source)
+    if suffix in GRAMMARS:
+        return _syntax_definitions(source, suffix)
+    return {}
+
+
+def _syntax_definitions(source: str, suffix: str) -> dict[str, tuple[int, int]]:
+    try:
+        import importlib
+
+        from tree_sitter import Language, Parser
+
+        module, function = GRAMMARS[suffix]
+        parser = Parser(Language(getattr(importlib.import_module(module), function)()))
+    except (ImportError, AttributeError, ValueError):
+        return {}  # no grammar here: text anchors still work
+    found: dict[str, tuple[int, int]] = {}
+
+    def name_of(node: Any) -> str | None:
+        if node.type == "impl_item":  # Rust: `impl Type` names the functions inside
+            kind = node.child_by_field_name("type")
+            return str(kind.text.decode("utf-8", "replace")) if kind is not None else None
+        if node.type == "variable_declarator":  # JavaScript: const f = () => …
+            value = node.child_by_field_name("value")
+            if value is None or value.type not in ("arrow_function", "function_expression", "function", "class"):
+                return None
+        elif node.type not in _DEFINES:
+            return None
+        name = node.child_by_field_name("name")
+        if name is None:
+            return None
+        text = str(name.text.decode("utf-8", "replace"))
+        receiver = node.child_by_field_name("receiver") if node.type == "method_declaration" else None
+        if receiver is not None:  # Go: func (p *Point) Move() is Point.Move
+            kind = receiver.text.decode("utf-8", "replace").strip("()").split()[-1].lstrip("*")
+            text = f"{kind}.{text}"
+        return text
+
+    def visit(node: Any, prefix: str) -> None:
+        for child in node.children:
+            name = name_of(child)
+            if name is not None:
+                full = f"{prefix}{name}"
+                if child.type != "impl_item":
+                    found.setdefault(full, (child.start_point[0] + 1, child.end_point[0] + 1))
+                visit(child, full + ".")
+            else:
+                visit(child, prefix)
+
+    visit(parser.parse(source.encode("utf-8", "replace")).root_node, "")
+    return found
+
+
+def _python_definitions(source: str) -> dict[str, tuple[int, int]]:
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -56,10 +132,9 @@ def make_anchor(path: str, content: str, anchor: str) -> Anchor:
     if not anchor or len(anchor) > MAX_ANCHOR:
         raise UsageError(f"the anchor must be 1 to {MAX_ANCHOR} characters")
     lines = content.splitlines()
-    if path.endswith(".py"):
-        spans = definitions(content)
-        if anchor in spans:
-            return Anchor("python", anchor, spans[anchor][0])
+    spans = definitions(content, path)
+    if anchor in spans:
+        return Anchor("definition", anchor, spans[anchor][0])
     if re.fullmatch(r"line:\d+", anchor):
         number = int(anchor[5:])
         if not 1 <= number <= len(lines) or not lines[number - 1].strip():
@@ -68,14 +143,14 @@ def make_anchor(path: str, content: str, anchor: str) -> Anchor:
     for number, line in enumerate(lines, 1):
         if anchor in line:
             return Anchor("text", anchor, number)
-    hint = " (or a definition name such as Class.method)" if path.endswith(".py") else ""
+    hint = " (or a definition name such as Class.method)" if path.endswith((".py", *GRAMMARS)) else ""
     raise UsageError(f"{anchor[:80]!r} is not in {path}: give text from the file, line:N{hint}")
 
 
 def locate(anchor: Anchor, path: str, content: str) -> tuple[int, int] | None:
     """Where the anchor is in `content` now (first and last line), or None when it is gone."""
-    if anchor.kind == "python" and path.endswith(".py"):
-        return definitions(content).get(anchor.value)
+    if anchor.kind in ("definition", "python"):
+        return definitions(content, path).get(anchor.value)
     hits = [n for n, line in enumerate(content.splitlines(), 1) if anchor.value in line]
     if not hits:
         return None

@@ -51,7 +51,7 @@ def helper():
 def test_python_anchors_follow_the_definition() -> None:
     assert notes.definitions(V1) == {"Session": (4, 6), "Session.refresh": (5, 6), "helper": (9, 10)}
     anchor = notes.make_anchor("a.py", V1, "Session.refresh")
-    assert (anchor.kind, anchor.line) == ("python", 5)
+    assert (anchor.kind, anchor.line) == ("definition", 5)
     assert notes.locate(anchor, "a.py", V2) == (16, 17)
     text = notes.make_anchor("a.py", V1, "return 1")
     assert (text.kind, text.line, notes.locate(text, "a.py", V2)) == ("text", 10, (21, 21))
@@ -134,3 +134,51 @@ async def test_the_annotate_tool(project: Project) -> None:
         ):
             result = await client.call_tool("annotate", args)
             assert result.is_error and message in str(result.content), (args, result.content)
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after", "anchor", "where"),
+    [
+        (
+            "web/app.js",
+            "class Cart {\n  total() {\n    return 0\n  }\n}\n",
+            "import x from 'y'\n\nclass Cart {\n  add(item) {}\n\n  total() {\n    return 1\n  }\n}\n",
+            "Cart.total",
+            (6, 8),
+        ),
+        (
+            "web/api.ts",
+            "export function fetchAll(): void {}\n",
+            "type Id = string\n\nexport function fetchAll(): void {\n}\n",
+            "fetchAll",
+            (3, 4),
+        ),
+        (
+            "cmd/main.go",
+            "package main\nfunc (s *Server) Run() {}\n",
+            'package main\n\nimport "os"\n\nfunc (s *Server) Run() {\n}\n',
+            "Server.Run",
+            (5, 6),
+        ),
+        (
+            "src/lib.rs",
+            "struct S;\nimpl S {\n    fn go(&self) {}\n}\n",
+            "use std::io;\n\nstruct S;\nimpl S {\n    fn new() {}\n    fn go(&self) {}\n}\n",
+            "S.go",
+            (6, 6),
+        ),
+    ],
+)
+def test_definition_anchors_in_other_languages(
+    path: str, before: str, after: str, anchor: str, where: tuple[int, int]
+) -> None:
+    made = notes.make_anchor(path, before, anchor)
+    assert made.kind == "definition"
+    assert notes.locate(made, path, after) == where
+
+
+def test_files_without_a_grammar_use_text_anchors() -> None:
+    made = notes.make_anchor("notes.txt", "alpha\nbeta\n", "beta")
+    assert (made.kind, notes.locate(made, "notes.txt", "new\nalpha\nbeta\n")) == ("text", (3, 3))
+    with pytest.raises(UsageError, match="give text from the file, line:N"):
+        notes.make_anchor("notes.txt", "alpha\n", "Cart.total")

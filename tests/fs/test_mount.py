@@ -313,4 +313,4 @@ def test_appending_to_an_annotations_file_adds_a_note(project: Project, mounted:
         added = [e for e in store.read_after(0, 1000) if e.type == "annotation.added"]
     finally:
         store.close()
-    assert len(added) == 1 and added[0].payload["anchor"]["kind"] == "python"
+    assert len(added) == 1 and added[0].payload["anchor"]["kind"] == "definition"
