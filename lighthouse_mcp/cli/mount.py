@@ -115,10 +115,11 @@ def _foreground(mountpoint: Path, project: Any) -> int:
             foreground=True,
             nothreads=False,
             fsname="lighthouse",
-            # The kernel may keep names and attributes for a second (what "follows edits within a second" allows)
-            # and file pages until a file's size or mtime changes (auto_cache checks at every open).
-            attr_timeout=1,
-            entry_timeout=1,
+            # The kernel may keep names and attributes for half a second (with the tree refreshed every 0.2 s an
+            # edit shows within a second) and file pages until a file's size or mtime changes (auto_cache checks
+            # at every open).
+            attr_timeout=0.5,
+            entry_timeout=0.5,
             negative_timeout=0,
             auto_cache=True,
         )
