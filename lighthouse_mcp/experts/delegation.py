@@ -24,7 +24,8 @@ MAX_TASK_CHARS = 50_000
 MAX_RESULT_CHARS = 100_000
 MAX_TIMEOUT_S = 24 * 3600
 _CAPABILITY = re.compile(r"[a-z0-9][a-z0-9._+-]{0,47}")
-_FOLLOWED = ("session", "expert", "task", "collaboration")
+# Sessions only for who is available: not their heartbeats, which are most of the log on a long-lived project.
+_FOLLOWED = ("session.started", "session.ended", "expert.registered", "task", "collaboration")
 
 
 def check_capabilities(capabilities: Any, *, allow_empty: bool = False) -> list[str]:
