@@ -84,6 +84,16 @@ class ExpertsConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    window_s: int = 900
+    check_s: int = 60
+    min_samples: int = 20
+    validation_p99_us: int = 5000
+    scan_p99_us: int = 20000
+    expert_p99_ms: int = 120000
+
+
+@dataclass(frozen=True)
 class ScanConfig:
     max_bytes: int = 2_097_152
     record: bool = True
@@ -133,6 +143,7 @@ class Config:
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     experts: ExpertsConfig = field(default_factory=ExpertsConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     scan: ScanConfig = field(default_factory=ScanConfig)
     approvals: ApprovalsConfig = field(default_factory=ApprovalsConfig)
     hook: HookConfig = field(default_factory=HookConfig)
@@ -163,6 +174,12 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("experts", "cache_size"): (0, 100_000),
     ("experts", "breaker_failures"): (1, 1000),
     ("experts", "breaker_reset_s"): (1, 3600),
+    ("metrics", "window_s"): (10, 7 * 86_400),
+    ("metrics", "check_s"): (1, 86_400),
+    ("metrics", "min_samples"): (1, 1_000_000),
+    ("metrics", "validation_p99_us"): (0, 60_000_000),
+    ("metrics", "scan_p99_us"): (0, 60_000_000),
+    ("metrics", "expert_p99_ms"): (0, 3_600_000),
     ("scan", "max_bytes"): (1024, 256 * 1024 * 1024),
     ("approvals", "timeout_s"): (1, 3600),
     ("query", "default_limit"): (1, 100_000),

@@ -83,6 +83,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
         state.tasks.append(loop.create_task(_watch(state, bus)))
         state.tasks.append(loop.create_task(_heartbeat(state)))
         state.tasks.append(loop.create_task(_supervise(state)))
+        state.tasks.append(loop.create_task(_watch_performance(state)))
         try:
             yield state
         finally:
@@ -226,6 +227,22 @@ async def _heartbeat(state: AppState) -> None:
                     await state.store.append(stale_event(session_id, silent, age_s=age, ended_by=by))
         except LighthouseError as exc:
             log.warning("heartbeat: %s", exc)
+
+
+async def _watch_performance(state: AppState) -> None:
+    """Record `performance.regressed` when a component's p99 goes over its threshold, `performance.recovered`
+    when it is back under."""
+    from lighthouse_mcp import metrics
+
+    config = state.project.config.metrics
+    while True:
+        await asyncio.sleep(config.check_s)
+        try:
+            figures = await state.store.run(metrics.latencies, state.store.store, config.window_s)
+            for event in metrics.check(figures, config, state.regressed, agent=state.project.config.agent.name):
+                await state.store.append(event)
+        except LighthouseError as exc:
+            log.warning("performance check: %s", exc)
 
 
 async def _supervise(state: AppState) -> None:

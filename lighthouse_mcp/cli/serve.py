@@ -63,6 +63,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_metrics(app: Any, store: Any, project: Any) -> Any:
+    """GET /metrics answers in Prometheus' text format; everything else goes to the MCP app."""
+    from lighthouse_mcp import metrics
+
+    async def route(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path") == "/metrics":
+            figures = metrics.latencies(store, project.config.metrics.window_s)
+            body = metrics.prometheus(figures, store.count()).encode()
+            headers = [(b"content-type", b"text/plain; version=0.0.4"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return route
+
+
 async def _serve_http(server: Any, project: Any, host: str, port: int) -> None:
     import contextlib
 
@@ -71,7 +88,7 @@ async def _serve_http(server: Any, project: Any, host: str, port: int) -> None:
     from lighthouse_mcp.http_auth import gate
 
     store = project.open_store()
-    app = gate(server.streamable_http_app(host=host), project.key(), store)
+    app = gate(_with_metrics(server.streamable_http_app(host=host), store, project), project.key(), store)
     # log_config=None: uvicorn's own loggers go through Lighthouse's stderr handler instead of to stdout.
     config = uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on")
     with contextlib.closing(store):

@@ -9,7 +9,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from pydantic import Field
 from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
 
-from lighthouse_mcp import audit
+from lighthouse_mcp import audit, metrics
 from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.events.projections import present
@@ -66,6 +66,7 @@ class HealthOut(TypedDict):
     agent: dict[str, str]
     session: str
     policy: dict[str, Any]  # {engine: local|opa, url?, deciding?: opa|local, last_error?, fallback_since?}
+    metrics: dict[str, Any]  # component -> {count, p50_us, p95_us, p99_us} over metrics.window_s
 
 
 def _event_out(event: Event) -> EventOut:
@@ -154,7 +155,9 @@ def register(server: MCPServer[AppState], project: Project) -> None:
             result = await app.store.run(audit.health, app.store.store, config, chain)
         me = app.caller(ctx.request_context)
         caller = {"agent": {"name": me.agent.name, "role": me.agent.role}, "session": me.id}
-        return cast(HealthOut, {**result, **caller, "policy": app.validation.engine_status()})
+        with tool_errors():
+            figures = await app.store.run(metrics.latencies, app.store.store, config.metrics.window_s)
+        return cast(HealthOut, {**result, **caller, "policy": app.validation.engine_status(), "metrics": figures})
 
     # Static resources get no Context, so each read opens its own short-lived connection to the store.
     @server.resource(RECENT_URI, mime_type="application/json", description="The newest events, newest first")

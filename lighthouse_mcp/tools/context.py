@@ -50,6 +50,7 @@ class AppState:
     sessions: dict[str | None, SessionRecorder] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     delegation_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    regressed: set[str] = field(default_factory=set)  # components whose p99 is over its threshold
     _experts: ExpertService | None = None
 
     def experts(self) -> ExpertService:
