@@ -24,8 +24,8 @@ test: $(STAMP)
 
 ## lint: ruff and mypy
 lint: $(STAMP)
-	$(BIN)/ruff check lighthouse_mcp tests benchmarks
-	$(BIN)/ruff format --check lighthouse_mcp tests benchmarks
+	$(BIN)/ruff check lighthouse_mcp tui tests benchmarks
+	$(BIN)/ruff format --check lighthouse_mcp tui tests benchmarks
 	$(BIN)/mypy
 
 ## bench: every benchmark in benchmarks/ (minutes; builds a million-event store)

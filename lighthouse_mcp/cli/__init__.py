@@ -42,6 +42,7 @@ def build_parser() -> Parser:
         serve,
         snapshot,
         token,
+        tui,
     )
 
     parser = Parser(prog="lighthouse", description="Safety and coordination layer for LLM coding agents.")
@@ -49,7 +50,22 @@ def build_parser() -> Parser:
     parser.add_argument("--home", metavar="DIR", help="project home (.lighthouse/) to use instead of searching")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (init, serve, hook, check, scan, policy, events, approvals, token, snapshot, mount, backup, doctor):
+    for module in (
+        init,
+        serve,
+        hook,
+        check,
+        scan,
+        policy,
+        events,
+        approvals,
+        token,
+        snapshot,
+        mount,
+        tui,
+        backup,
+        doctor,
+    ):
         module.register(commands)
     return parser
 
