@@ -4,6 +4,7 @@ it never loads the whole log."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any, ClassVar
 
@@ -48,6 +49,7 @@ class LighthouseTUI(App[None]):
         self.projector = project.projector(self.store)
         self.data: Snapshot | None = None
         self.text_filter = ""
+        self.closing = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,7 +88,12 @@ class LighthouseTUI(App[None]):
         if self.poll:
             self.set_interval(self.poll, self.action_refresh)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        self.closing = True
+        for worker in list(self.workers):
+            worker.cancel()
+        with contextlib.suppress(Exception):  # a worker cut short while reading: nothing to keep from it
+            await self.workers.wait_for_complete()
         self.store.close()
 
     # ---- actions -------------------------------------------------------------------------------------------
@@ -107,9 +114,11 @@ class LighthouseTUI(App[None]):
             data = snapshot(self.project, self.store, self.projector.current())
             events = timeline(self.store, text=self.text_filter)
         except Exception as exc:  # a busy or broken store: keep showing what we have, say why
-            self.call_from_thread(self.notify, f"cannot read the store: {exc}", severity="warning")
+            if not self.closing:
+                self.call_from_thread(self.notify, f"cannot read the store: {exc}", severity="warning")
             return
-        self.call_from_thread(self._show, data, events)
+        if not self.closing:
+            self.call_from_thread(self._show, data, events)
 
     @work(thread=True, group="answer")
     def action_answer(self, verdict: str) -> None:
@@ -139,6 +148,8 @@ class LighthouseTUI(App[None]):
 
     @on(DataTable.RowHighlighted, "#timeline-table")
     def show_event(self, event: DataTable.RowHighlighted) -> None:
+        if self.closing:
+            return
         seq = int(str(event.row_key.value)) if event.row_key is not None else 0
         found = self.store.get(seq) if seq else None
         detail = json.dumps(found.to_json(), indent=2, ensure_ascii=False) if found is not None else ""

@@ -279,8 +279,12 @@ class Projector:
         self._live: State = empty_state()
 
     def current(self) -> State:
-        """State at the head; kept in memory and caught up incrementally. Returns a copy."""
-        self._live = self._fold_to(self._live, self._store.last_seq(), save=False)
+        """State at the head; kept in memory and caught up incrementally. Returns a copy. The first call starts
+        from the newest snapshot (writing them as it folds when there are none yet), not from the first event."""
+        head = self._store.last_seq()
+        if self._live["seq"] == 0 and head > 0:
+            self._live = self.state_at(head)
+        self._live = self._fold_to(self._live, head, save=False)
         return copy.deepcopy(self._live)
 
     def state_at(self, seq: int | None = None) -> State:
