@@ -109,10 +109,14 @@ def mount_state(store: Any) -> str:
     return "not mounted"
 
 
-def timeline(store: Any, *, text: str = "", limit: int = 200, before: int | None = None) -> list[Event]:
-    """The newest events (before sequence `before`), optionally only those with all the words of `text`."""
+def timeline(
+    store: Any, *, text: str = "", agent: str | None = None, limit: int = 200, before: int | None = None
+) -> list[Event]:
+    """The newest events (before sequence `before`), optionally only one agent's and those with all the words of
+    `text`."""
     words = tuple(w.lower() for w in text.split())
-    flt = EventFilter(text=words, order="desc", limit=limit, until_seq=before - 1 if before else None)
+    agents = (agent,) if agent else ()
+    flt = EventFilter(text=words, agents=agents, order="desc", limit=limit, until_seq=before - 1 if before else None)
     return list(store.query(flt).events)
 
 

@@ -19,8 +19,8 @@ from lighthouse_mcp.project import Project
 
 TABS = ("overview", "sessions", "timeline", "approvals", "policies", "experts", "mount")
 HELP = (
-    "1-7 switch views · r refresh · / filter the timeline · enter shows an event · "
-    "a approve · d deny (in Approvals) · q quit"
+    "1-7 switch views · r refresh · / filter the timeline · enter on a session shows its agent's events "
+    "(escape: everyone's) · a approve · d deny (in Approvals) · q quit"
 )
 
 
@@ -38,6 +38,7 @@ class LighthouseTUI(App[None]):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("a", "answer('approve')", "Approve"),
         Binding("d", "answer('deny')", "Deny"),
+        Binding("escape", "everyone", "All agents", show=False),
         *(Binding(str(i + 1), f"show('{tab}')", tab.title(), show=False) for i, tab in enumerate(TABS)),
     ]
 
@@ -49,6 +50,7 @@ class LighthouseTUI(App[None]):
         self.projector = project.projector(self.store)
         self.data: Snapshot | None = None
         self.text_filter = ""
+        self.agent_filter: str | None = None  # set by choosing a session
         self.closing = False
 
     def compose(self) -> ComposeResult:
@@ -112,7 +114,7 @@ class LighthouseTUI(App[None]):
     def action_refresh(self) -> None:
         try:
             data = snapshot(self.project, self.store, self.projector.current())
-            events = timeline(self.store, text=self.text_filter)
+            events = timeline(self.store, text=self.text_filter, agent=self.agent_filter)
         except Exception as exc:  # a busy or broken store: keep showing what we have, say why
             if not self.closing:
                 self.call_from_thread(self.notify, f"cannot read the store: {exc}", severity="warning")
@@ -146,6 +148,18 @@ class LighthouseTUI(App[None]):
         self.text_filter = event.value
         self.action_refresh()
 
+    @on(DataTable.RowSelected, "#sessions-table")
+    def follow_agent(self, event: DataTable.RowSelected) -> None:
+        """Choosing a session shows its agent's events in the timeline (escape there shows everyone's again)."""
+        row = self.query_one("#sessions-table", DataTable).get_row(event.row_key)
+        self.agent_filter = str(row[0]) or None
+        self.action_show("timeline")
+        self.action_refresh()
+
+    def action_everyone(self) -> None:
+        self.agent_filter = None
+        self.action_refresh()
+
     @on(DataTable.RowHighlighted, "#timeline-table")
     def show_event(self, event: DataTable.RowHighlighted) -> None:
         if self.closing:
@@ -159,7 +173,8 @@ class LighthouseTUI(App[None]):
 
     def _show(self, data: Snapshot, events: list[Any]) -> None:
         self.data = data
-        self.sub_title = f"{data.project} · {data.events:,} events · {data.mount}"
+        who = f" · timeline: {self.agent_filter}" if self.agent_filter else ""
+        self.sub_title = f"{data.project} · {data.events:,} events · {data.mount}{who}"
         self._overview(data)
         self._fill("sessions-table", [
             (s["session"], (s["agent"], s["role"], s["client"], s["status"], s["started"], s["last_seen"],

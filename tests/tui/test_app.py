@@ -138,3 +138,20 @@ def test_the_command_needs_a_terminal(project: Project) -> None:
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, check=False, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     assert result.returncode == 64 and "needs a terminal" in result.stderr
+
+
+async def test_choosing_a_session_filters_the_timeline(project: Project) -> None:
+    _fill(project)
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("2")
+        app.query_one("#sessions-table", DataTable).focus()
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert app.query_one(TabbedContent).active == "timeline" and "timeline: ben" in app.sub_title
+        table = app.query_one("#timeline-table", DataTable)
+        assert {table.get_row_at(i)[3] for i in range(table.row_count)} == {"ben"}
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        assert "ops" in {table.get_row_at(i)[3] for i in range(table.row_count)}
