@@ -122,3 +122,21 @@ def timeline(
 
 def _time(ns: Any) -> str:
     return iso_time(int(ns))[11:19] if isinstance(ns, int) else ""
+
+
+def state_summary(projector: Any, seq: int) -> str:
+    """What was true just after event `seq`: active sessions, claims in force, policies — for time travel."""
+    from lighthouse_mcp.events.projections import present
+
+    state = present(projector.state_at(seq))
+    lines = [f"State after event {state['seq']:,} ({state['ts']})", "", "Active sessions:"]
+    active = [(sid, s) for sid, s in state["sessions"].items() if s.get("status") == "active"]
+    lines += [f"  {s.get('agent')} ({s.get('role')}) {sid}" for sid, s in active] or ["  none"]
+    lines += ["", "Claims:"]
+    lines += [f"  {c.get('agent')}: {', '.join(c.get('patterns', []))} until {c.get('until')}"
+              for c in state["claims"].values()] or ["  none"]  # fmt: skip
+    lines += ["", "Project policies:"]
+    lines += [
+        f"  {name} (revision {p.get('revision')}, by {p.get('by')})" for name, p in state["policies"].items()
+    ] or ["  none"]
+    return "\n".join(lines)

@@ -20,7 +20,8 @@ from lighthouse_mcp.project import Project
 TABS = ("overview", "sessions", "timeline", "approvals", "policies", "experts", "mount")
 HELP = (
     "1-7 switch views · r refresh · / filter the timeline · enter on a session shows its agent's events "
-    "(escape: everyone's) · a approve · d deny (in Approvals) · q quit"
+    "(escape: everyone's) · t shows the state as of the highlighted event · a approve · d deny (in Approvals) · "
+    "q quit"
 )
 
 
@@ -39,6 +40,7 @@ class LighthouseTUI(App[None]):
         Binding("a", "answer('approve')", "Approve"),
         Binding("d", "answer('deny')", "Deny"),
         Binding("escape", "everyone", "All agents", show=False),
+        Binding("t", "travel", "State then"),
         *(Binding(str(i + 1), f"show('{tab}')", tab.title(), show=False) for i, tab in enumerate(TABS)),
     ]
 
@@ -155,6 +157,22 @@ class LighthouseTUI(App[None]):
         self.agent_filter = str(row[0]) or None
         self.action_show("timeline")
         self.action_refresh()
+
+    @work(thread=True, exclusive=True, group="travel")
+    def action_travel(self) -> None:
+        """Time travel: the state (sessions, claims, policies) just after the highlighted event."""
+        from lighthouse_mcp.console import state_summary
+
+        table = self.query_one("#timeline-table", DataTable)
+        if self.query_one(TabbedContent).active != "timeline" or table.row_count == 0:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        try:
+            summary = state_summary(self.projector, int(str(row_key.value)))
+        except Exception as exc:
+            summary = f"cannot rebuild the state there: {exc}"
+        if not self.closing:
+            self.call_from_thread(self.query_one("#timeline-detail", Static).update, summary)
 
     def action_everyone(self) -> None:
         self.agent_filter = None

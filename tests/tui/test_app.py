@@ -3,11 +3,13 @@ releasing a waiting hook process."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
@@ -37,8 +39,18 @@ def _fill(project: Project) -> None:
 
 
 async def _settle(app: LighthouseTUI, pilot: object) -> None:
-    await app.workers.wait_for_complete()
+    from textual.worker import WorkerCancelled
+
+    with contextlib.suppress(WorkerCancelled):  # a newer refresh (the poll timer's) replaced one being waited on
+        await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def _until(pilot: object, condition: Any, what: str) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, what
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
 
 
 async def test_views_show_the_store(project: Project) -> None:
@@ -72,8 +84,8 @@ async def test_the_timeline_filters_shows_details_and_follows_new_events(project
         await pilot.press("slash")
         assert app.focused is app.query_one("#timeline-filter", Input)
         await pilot.press(*"cmd-3", "enter")
-        await _settle(app, pilot)
-        assert table.row_count == 1 and table.get_row_at(0)[4] == "deny: cmd-3"
+        await _until(pilot, lambda: table.row_count == 1, "the filter was not applied")
+        assert table.get_row_at(0)[4] == "deny: cmd-3"
         table.focus()
         await pilot.press("down", "up")
         detail = str(app.query_one("#timeline-detail", Static).render())
@@ -155,3 +167,27 @@ async def test_choosing_a_session_filters_the_timeline(project: Project) -> None
         await pilot.press("escape")
         await _settle(app, pilot)
         assert "ops" in {table.get_row_at(i)[3] for i in range(table.row_count)}
+
+
+async def test_time_travel_shows_the_state_then(project: Project) -> None:
+    _fill(project)
+    store = project.open_store()
+    store.append(NewEvent("session.ended", {"reason": "done"}, agent="ben", session="s1"))
+    store.close()
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("3")
+        table = app.query_one("#timeline-table", DataTable)
+        table.focus()
+        row = next(i for i in range(table.row_count) if table.get_row_at(i)[2] == "policy.put")
+        table.move_cursor(row=row)
+        await pilot.press("t")
+        await _settle(app, pilot)
+        then = str(app.query_one("#timeline-detail", Static).render())
+        assert "ben (builder) s1" in then and "team.rego (revision 1, by ops)" in then
+        table.move_cursor(row=0)  # the newest: ben's session has ended
+        await pilot.press("t")
+        await _settle(app, pilot)
+        now = str(app.query_one("#timeline-detail", Static).render())
+        assert "Active sessions:\n  none" in now
