@@ -9,6 +9,7 @@ first call: they cost a second to import.
 
 from __future__ import annotations
 
+import abc
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ class ProviderError(Exception):
         self.kind = kind
 
 
-class Provider:
+class Provider(abc.ABC):
     """One provider's client. `complete` sends a system prompt and a conversation and returns the text."""
 
     name = ""
@@ -74,6 +75,22 @@ class Provider:
             await self._client.close()
             self._client = None
 
+    def _sdk_client(self) -> Any:
+        """The SDK's client, made on first use with the key, base URL, retries and HTTP client."""
+        if self._client is None:
+            self._client = self._sdk_class()(
+                api_key=self._api_key,
+                base_url=self._base_url,
+                max_retries=self._max_retries,
+                http_client=self._http_client,
+            )
+        return self._client
+
+    @abc.abstractmethod
+    def _sdk_class(self) -> Any:
+        """The SDK's async client class, imported only now (the SDKs take a second to import)."""
+
+    @abc.abstractmethod
     async def _complete(
         self,
         system: str,
@@ -83,7 +100,7 @@ class Provider:
         max_tokens: int,
         t: float,
     ) -> Completion:
-        raise NotImplementedError
+        """One call of the provider's API."""
 
     def _error(self, exc: Exception) -> ProviderError:
         """The SDKs' exceptions share their names and shapes."""
@@ -105,6 +122,11 @@ class Provider:
 class AnthropicProvider(Provider):
     name = "anthropic"
 
+    def _sdk_class(self) -> Any:
+        from anthropic import AsyncAnthropic
+
+        return AsyncAnthropic
+
     async def _complete(
         self,
         system: str,
@@ -114,17 +136,8 @@ class AnthropicProvider(Provider):
         max_tokens: int,
         t: float,
     ) -> Completion:
-        if self._client is None:
-            from anthropic import AsyncAnthropic
-
-            self._client = AsyncAnthropic(
-                api_key=self._api_key,
-                base_url=self._base_url,
-                max_retries=self._max_retries,
-                http_client=self._http_client,
-            )
         # The Messages API of this SDK takes no sampling parameters: the profile's temperature is not sent.
-        message = await self._client.messages.create(
+        message = await self._sdk_client().messages.create(
             model=model, system=system, messages=messages, max_tokens=max_tokens, timeout=t
         )
         text = "".join(getattr(block, "text", "") for block in message.content if block.type == "text")
@@ -135,6 +148,11 @@ class AnthropicProvider(Provider):
 class OpenAIProvider(Provider):
     name = "openai"
 
+    def _sdk_class(self) -> Any:
+        from openai import AsyncOpenAI
+
+        return AsyncOpenAI
+
     async def _complete(
         self,
         system: str,
@@ -144,17 +162,8 @@ class OpenAIProvider(Provider):
         max_tokens: int,
         t: float,
     ) -> Completion:
-        if self._client is None:
-            from openai import AsyncOpenAI
-
-            self._client = AsyncOpenAI(
-                api_key=self._api_key,
-                base_url=self._base_url,
-                max_retries=self._max_retries,
-                http_client=self._http_client,
-            )
         extra = {"temperature": temperature} if temperature is not None else {}
-        response = await self._client.responses.create(
+        response = await self._sdk_client().responses.create(
             model=model, instructions=system, input=messages, max_output_tokens=max_tokens, timeout=t, **extra
         )
         usage = response.usage
