@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from lighthouse_mcp.project import Project
+from tests.helpers.env import lighthouse_env
 
 pytestmark = pytest.mark.anyio
 
@@ -34,8 +34,7 @@ findings contains f if {
 
 
 def _env(project: Project, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIGHTHOUSE_")}
-    return env | {"LIGHTHOUSE_HOME": str(project.home.path), "PYTHONPATH": os.pathsep.join(sys.path), **extra}
+    return lighthouse_env(LIGHTHOUSE_HOME=str(project.home.path), **extra)
 
 
 @contextlib.asynccontextmanager

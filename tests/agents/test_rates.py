@@ -19,6 +19,7 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
 from lighthouse_mcp.validation.service import ValidationService
+from tests.helpers.env import lighthouse_env
 
 LIMITS = LimitsConfig(window_s=60, builder=3, reviewer=5, expert=5, admin=0)
 
@@ -139,10 +140,7 @@ async def test_through_mcp_the_fourth_request_is_denied(project: Project) -> Non
 
 
 def test_the_hook_counts_across_processes(project: Project) -> None:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIGHTHOUSE_")}
-    env |= {"PYTHONPATH": os.pathsep.join(sys.path), "LIGHTHOUSE_LIMITS__BUILDER": "2"}
+    env = lighthouse_env(LIGHTHOUSE_LIMITS__BUILDER="2")
     _decided(project, "agent", 1)  # one request already made elsewhere (a server, another hook)
     codes = []
     for i in range(2):

@@ -18,6 +18,7 @@ import pytest
 
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
+from tests.helpers.env import lighthouse_env
 
 
 def _fuse_missing() -> str | None:
@@ -35,8 +36,7 @@ def env(project: Project) -> dict[str, str]:
         if os.environ.get("LIGHTHOUSE_REQUIRE_FUSE") == "1":
             pytest.fail(f"FUSE is required (LIGHTHOUSE_REQUIRE_FUSE=1) but {reason}")
         pytest.skip(reason)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LIGHTHOUSE_")}
-    return clean | {"LIGHTHOUSE_HOME": str(project.home.path), "PYTHONPATH": os.pathsep.join(sys.path)}
+    return lighthouse_env(LIGHTHOUSE_HOME=str(project.home.path))
 
 
 def _lighthouse(project: Project, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

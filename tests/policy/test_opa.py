@@ -22,6 +22,7 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
 from lighthouse_mcp.validation.service import ValidationService
+from tests.helpers.env import lighthouse_env
 from tests.helpers.fake_opa import FakeOpa
 
 FROM_OPA = {
@@ -150,27 +151,23 @@ async def test_health_shows_the_fallback_and_the_log_has_it(project: Project, op
 def test_the_hook_asks_opa_too(project: Project, opa: FakeOpa) -> None:
     opa.override = FROM_OPA
     hook_input = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"}}
-    env = {"LIGHTHOUSE_POLICY__ENGINE": "opa", "LIGHTHOUSE_POLICY__URL": opa.url}
-    result = subprocess.run(
-        [sys.executable, "-m", "lighthouse_mcp", "hook"],
-        input=json.dumps({**hook_input, "cwd": str(project.home.root)}),
-        capture_output=True,
-        text=True,
-        cwd=project.home.root,
-        env={**_env(), **env},
-        check=False,
-    )
+    env = lighthouse_env(LIGHTHOUSE_POLICY__ENGINE="opa", LIGHTHOUSE_POLICY__URL=opa.url)
+
+    def hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "lighthouse_mcp", "hook"],
+            input=json.dumps({**hook_input, "cwd": str(project.home.root)}),
+            capture_output=True,
+            text=True,
+            cwd=project.home.root,
+            env=env,
+            check=False,
+        )
+
+    result = hook()
     assert result.returncode == 2 and "org.from-opa" in result.stdout
     opa.stop()
-    down = subprocess.run(
-        [sys.executable, "-m", "lighthouse_mcp", "hook"],
-        input=json.dumps({**hook_input, "cwd": str(project.home.root)}),
-        capture_output=True,
-        text=True,
-        cwd=project.home.root,
-        env={**_env(), **env},
-        check=False,
-    )
+    down = hook()
     assert down.returncode == 0, down.stdout + down.stderr
     store = project.open_store()
     try:
@@ -178,14 +175,6 @@ def test_the_hook_asks_opa_too(project: Project, opa: FakeOpa) -> None:
     finally:
         store.close()
     assert "policy.fallback" in types
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return {k: v for k, v in os.environ.items() if not k.startswith("LIGHTHOUSE_")} | {
-        "PYTHONPATH": os.pathsep.join(sys.path)
-    }
 
 
 @pytest.mark.parametrize(

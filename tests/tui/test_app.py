@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
+from tests.helpers.env import lighthouse_env
 from tui.app import TABS, LighthouseTUI
 
 pytestmark = pytest.mark.anyio
@@ -113,12 +114,7 @@ async def test_help_and_quit(project: Project) -> None:
 
 
 async def test_an_approval_given_in_the_tui_releases_a_waiting_hook(project: Project) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIGHTHOUSE_")}
-    env |= {
-        "PYTHONPATH": os.pathsep.join(sys.path),
-        "LIGHTHOUSE_APPROVALS__ENABLED": "true",
-        "LIGHTHOUSE_APPROVALS__TIMEOUT_S": "30",
-    }
+    env = lighthouse_env(LIGHTHOUSE_APPROVALS__ENABLED="true", LIGHTHOUSE_APPROVALS__TIMEOUT_S="30")
     waiting = subprocess.Popen(
         [sys.executable, "-m", "lighthouse_mcp", "hook"], cwd=project.home.root, env=env,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
