@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
 from lighthouse_mcp.console import Snapshot, snapshot, timeline
@@ -185,11 +186,17 @@ class LighthouseTUI(App[None]):
         seq = int(str(event.row_key.value)) if event.row_key is not None else 0
         found = self.store.get(seq) if seq else None
         detail = json.dumps(found.to_json(), indent=2, ensure_ascii=False) if found is not None else ""
-        self.query_one("#timeline-detail", Static).update(detail)
+        with contextlib.suppress(NoMatches):  # quitting: the screen is already gone
+            self.query_one("#timeline-detail", Static).update(detail)
 
     # ---- drawing -------------------------------------------------------------------------------------------
 
     def _show(self, data: Snapshot, events: list[Any]) -> None:
+        """Draw a refresh; one that lands while quitting, after the screen is gone, draws nothing."""
+        with contextlib.suppress(NoMatches):
+            self._draw(data, events)
+
+    def _draw(self, data: Snapshot, events: list[Any]) -> None:
         self.data = data
         who = f" · timeline: {self.agent_filter}" if self.agent_filter else ""
         self.sub_title = f"{data.project} · {data.events:,} events · {data.mount}{who}"
