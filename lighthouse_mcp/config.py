@@ -89,8 +89,11 @@ class MetricsConfig:
     check_s: int = 60
     min_samples: int = 20
     validation_p99_us: int = 5000
+    policy_p99_us: int = 3000
     scan_p99_us: int = 20000
     expert_p99_ms: int = 120000
+    store_p99_us: int = 50000
+    fuse_p99_us: int = 50000
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,9 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("metrics", "validation_p99_us"): (0, 60_000_000),
     ("metrics", "scan_p99_us"): (0, 60_000_000),
     ("metrics", "expert_p99_ms"): (0, 3_600_000),
+    ("metrics", "policy_p99_us"): (0, 60_000_000),
+    ("metrics", "store_p99_us"): (0, 60_000_000),
+    ("metrics", "fuse_p99_us"): (0, 60_000_000),
     ("scan", "max_bytes"): (1024, 256 * 1024 * 1024),
     ("approvals", "timeout_s"): (1, 3600),
     ("query", "default_limit"): (1, 100_000),

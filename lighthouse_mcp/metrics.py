@@ -1,8 +1,11 @@
 """Latency figures per component, computed from the events (so every process's work counts), checked against
 configured thresholds, and written out for Prometheus.
 
-Components and where their latencies come from: validation (`validation.decided` latency_us), scan
-(`response.scanned` latency_us), expert (`expert.consulted` latency_ms).
+Components and where their latencies come from: validation (`validation.decided` latency_us), policy (the Rego
+query's share of an uncached decision, `validation.decided` policy_us), scan (`response.scanned` latency_us),
+expert (`expert.consulted` latency_ms), and store and fuse from `metrics.sampled` events: a server records the
+append latencies its callers waited for, a mount the latencies of the file operations it served, every
+`metrics.check_s` seconds (at most SAMPLED_MAX values each, spread over their distribution).
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from lighthouse_mcp.events.query import EventFilter
 # component -> (event type, payload field, microseconds per unit)
 SOURCES = {
     "validation": ("validation.decided", "latency_us", 1),
+    "policy": ("validation.decided", "policy_us", 1),
     "scan": ("response.scanned", "latency_us", 1),
     "expert": ("expert.consulted", "latency_ms", 1000),
 }
+SAMPLED = ("store", "fuse")  # components whose processes record `metrics.sampled` events
 SAMPLE = 5000  # the newest events of a component looked at
+SAMPLED_MAX = 200
 
 
 def latencies(store: Any, window_s: int, *, now_ns: int | None = None) -> dict[str, dict[str, float | int]]:
@@ -29,15 +35,39 @@ def latencies(store: Any, window_s: int, *, now_ns: int | None = None) -> dict[s
     now_ns = time.time_ns() if now_ns is None else now_ns
     since = now_ns - window_s * 1_000_000_000
     out: dict[str, dict[str, float | int]] = {}
+    read: dict[str, list[Any]] = {}
     for component, (event_type, field, unit) in SOURCES.items():
-        events = store.query(EventFilter(types=(event_type,), since_ts=since, order="desc", limit=SAMPLE)).events
-        values = sorted(
-            float(e.payload[field]) * unit
-            for e in events
-            if isinstance(e.payload.get(field), (int, float)) and not isinstance(e.payload.get(field), bool)
-        )
-        out[component] = {"count": len(values), **{f"p{q}_us": _quantile(values, q / 100) for q in (50, 95, 99)}}
+        if event_type not in read:
+            flt = EventFilter(types=(event_type,), since_ts=since, order="desc", limit=SAMPLE)
+            read[event_type] = store.query(flt).events
+        values = sorted(float(e.payload[field]) * unit for e in read[event_type] if _number(e.payload.get(field)))
+        out[component] = _figures(values, len(values))
+    sampled = store.query(EventFilter(types=("metrics.sampled",), since_ts=since, order="desc", limit=SAMPLE)).events
+    for component in SAMPLED:
+        mine = [e.payload for e in sampled if e.payload.get("component") == component]
+        values = sorted(float(v) for p in mine for v in p.get("samples_us", ()) if _number(v))
+        out[component] = _figures(values, sum(int(p["count"]) for p in mine if _number(p.get("count"))))
     return out
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _figures(values: list[float], count: int) -> dict[str, float | int]:
+    return {"count": count, **{f"p{q}_us": _quantile(values, q / 100) for q in (50, 95, 99)}}
+
+
+def sampled_event(component: str, latencies_us: list[float], *, agent: str | None) -> NewEvent | None:
+    """A `metrics.sampled` event for what a process measured itself (None when it measured nothing): how many,
+    and at most SAMPLED_MAX of the values, evenly spaced over their sorted order so the percentiles survive."""
+    if not latencies_us:
+        return None
+    ordered = sorted(latencies_us)
+    step = max(1.0, len(ordered) / SAMPLED_MAX)
+    kept = [round(ordered[int(i * step)], 1) for i in range(min(SAMPLED_MAX, len(ordered)))]
+    payload = {"component": component, "count": len(ordered), "samples_us": kept}
+    return NewEvent("metrics.sampled", payload, agent=agent)
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -50,8 +80,11 @@ def thresholds(config: MetricsConfig) -> dict[str, float]:
     """p99 limits in microseconds, per component (0 turns a check off)."""
     return {
         "validation": float(config.validation_p99_us),
+        "policy": float(config.policy_p99_us),
         "scan": float(config.scan_p99_us),
         "expert": float(config.expert_p99_ms) * 1000,
+        "store": float(config.store_p99_us),
+        "fuse": float(config.fuse_p99_us),
     }
 
 

@@ -231,7 +231,7 @@ async def _heartbeat(state: AppState) -> None:
 
 async def _watch_performance(state: AppState) -> None:
     """Record `performance.regressed` when a component's p99 goes over its threshold, `performance.recovered`
-    when it is back under."""
+    when it is back under, and the store append latencies this process measured (`metrics.sampled`)."""
     from lighthouse_mcp import metrics
 
     config = state.project.config.metrics
@@ -239,8 +239,12 @@ async def _watch_performance(state: AppState) -> None:
         await asyncio.sleep(config.check_s)
         try:
             figures = await state.store.run(metrics.latencies, state.store.store, config.window_s)
-            for event in metrics.check(figures, config, state.regressed, agent=state.project.config.agent.name):
+            agent = state.project.config.agent.name
+            for event in metrics.check(figures, config, state.regressed, agent=agent):
                 await state.store.append(event)
+            sampled = metrics.sampled_event("store", list(state.store.take_append_latencies()), agent=agent)
+            if sampled is not None:
+                await state.store.append(sampled)
         except LighthouseError as exc:
             log.warning("performance check: %s", exc)
 

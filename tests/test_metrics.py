@@ -97,3 +97,55 @@ async def test_a_running_server_records_the_regression(project: Project) -> None
         (event,) = (await client.call_tool("query_events", {"type": "performance"})).structured_content["events"]  # type: ignore[index]
     assert event["type"] == "performance.regressed" and event["payload"]["component"] == "validation"
     assert event["payload"]["p99_us"] == 100.0 and event["payload"]["threshold_us"] == 50.0
+
+
+def test_policy_store_and_fuse_figures(project: Project) -> None:
+    store = project.open_store()
+    try:
+        store.append_batch(
+            [NewEvent("validation.decided", {"latency_us": 90, "policy_us": us}) for us in (10, 20, 30)]
+            + [NewEvent("validation.decided", {"latency_us": 5, "cached": True})]  # cached: no policy figure
+        )
+        for component, values in (("store", [100.0, 200.0]), ("store", [300.0]), ("fuse", [7.0] * 500)):
+            event = metrics.sampled_event(component, values, agent="srv")
+            assert event is not None
+            store.append(event)
+        store.append(NewEvent("metrics.sampled", {"component": "store", "count": "x", "samples_us": ["y", True]}))
+        figures = metrics.latencies(store, 900)
+    finally:
+        store.close()
+    assert figures["policy"] == {"count": 3, "p50_us": 20.0, "p95_us": 30.0, "p99_us": 30.0}
+    assert figures["store"] == {"count": 3, "p50_us": 200.0, "p95_us": 300.0, "p99_us": 300.0}
+    assert figures["fuse"]["count"] == 500 and figures["fuse"]["p99_us"] == 7.0
+    assert metrics.sampled_event("fuse", [], agent=None) is None
+
+
+def test_a_sample_keeps_the_shape_of_many_latencies() -> None:
+    event = metrics.sampled_event("store", [float(v) for v in range(10_000, 0, -1)], agent=None)
+    assert event is not None
+    kept = event.payload["samples_us"]
+    assert event.payload["count"] == 10_000 and len(kept) == metrics.SAMPLED_MAX
+    assert kept == sorted(kept) and kept[0] == 1.0 and kept[len(kept) // 2] == 5001.0
+
+
+def test_every_component_has_a_threshold() -> None:
+    assert set(metrics.thresholds(MetricsConfig())) == {*metrics.SOURCES, *metrics.SAMPLED}
+
+
+@pytest.mark.anyio
+async def test_a_running_server_records_its_append_latencies(project: Project) -> None:
+    import anyio
+
+    watched = dataclasses.replace(MetricsConfig(), check_s=1)
+    project = dataclasses.replace(project, config=dataclasses.replace(project.config, metrics=watched))
+    async with Client(build_server(project)) as client:
+        await client.call_tool("validate_command", {"command": "ls"})
+        with anyio.fail_after(10):
+            while not (
+                found := (await client.call_tool("query_events", {"type": "metrics"})).structured_content["events"]
+            ):  # type: ignore[index]
+                await anyio.sleep(0.2)
+        health = (await client.call_tool("health", {})).structured_content
+    assert found[0]["payload"]["component"] == "store" and found[0]["payload"]["count"] >= 1
+    assert health is not None and health["metrics"]["store"]["count"] >= 1
+    assert health["metrics"]["policy"]["count"] == 1

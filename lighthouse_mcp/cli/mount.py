@@ -12,6 +12,7 @@ import argparse
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,11 @@ def _foreground(mountpoint: Path, project: Any) -> int:
     # SIGINT and SIGTERM are left to libfuse, which ends its loop and unmounts (a Python handler would only run
     # once the loop had returned).
     ops = LighthouseOps(view)
+    done = threading.Event()
+    sampler = threading.Thread(
+        target=_sample, args=(view, store, agent, project.config.metrics.check_s, done), daemon=True
+    )
+    sampler.start()
     try:
         fuse.FUSE(
             ops,
@@ -128,6 +134,8 @@ def _foreground(mountpoint: Path, project: Any) -> int:
         if not ops.lh_mounted or os.path.ismount(mountpoint):
             raise LighthouseError(f"mount failed at {mountpoint}: libfuse error {exc}") from exc
     finally:
+        done.set()
+        sampler.join()
         stats = view.stats.to_json()
         stopped = {**payload, "ops": sum(stats["ops"].values()), "errors": stats["errors"]}
         try:
@@ -135,6 +143,23 @@ def _foreground(mountpoint: Path, project: Any) -> int:
         finally:
             store.close()
     return 0
+
+
+def _sample(view: Any, store: Any, agent: str, every_s: float, done: threading.Event) -> None:
+    """Every `every_s` seconds (and once at the end), record the latencies of the operations served since the last
+    time as a `metrics.sampled` event."""
+    from lighthouse_mcp import metrics
+
+    while True:
+        stopping = done.wait(every_s)
+        event = metrics.sampled_event("fuse", view.stats.take_latencies(), agent=agent)
+        if event is not None:
+            try:
+                store.append(event)
+            except LighthouseError as exc:
+                print(f"lighthouse mount: cannot record metrics: {exc}", file=sys.stderr)
+        if stopping:
+            return
 
 
 def run_unmount(args: argparse.Namespace) -> int:

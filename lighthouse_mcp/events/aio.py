@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -52,17 +54,30 @@ class AsyncEventStore:
         self._thread = threading.Thread(target=self._work, name=name, daemon=True)
         self._thread.start()
         self._closed = False
+        self._append_us: deque[int] = deque(maxlen=2000)  # how long appends took, as their callers waited
 
     async def append(self, event: NewEvent) -> Event:
         """Append durably; concurrent appends share a transaction."""
+        started = time.perf_counter_ns()
         if self._inline is not None and not self._closed:
             try:
-                return self._inline.append(event)
+                appended = self._inline.append(event)
             except StoreLocked:
                 pass  # another writer holds the lock: wait for it on the store's thread, not on the event loop
+            else:
+                self._append_us.append((time.perf_counter_ns() - started) // 1000)
+                return appended
         future: Future[Event] = Future()
         self._submit(_Append(event, future))
-        return await asyncio.wrap_future(future)
+        appended = await asyncio.wrap_future(future)
+        self._append_us.append((time.perf_counter_ns() - started) // 1000)
+        return appended
+
+    def take_append_latencies(self) -> list[int]:
+        """The append latencies (µs) measured since the last call, at most the newest 2,000."""
+        taken = list(self._append_us)
+        self._append_us.clear()
+        return taken
 
     async def append_batch(self, events: Sequence[NewEvent]) -> list[Event]:
         return await self.run(self.store.append_batch, list(events))

@@ -72,6 +72,7 @@ class Stats:
         self.ops: dict[str, int] = defaultdict(int)
         self.errors: dict[str, int] = defaultdict(int)
         self._latency: dict[str, list[float]] = defaultdict(list)
+        self._fresh: list[float] = []  # every operation's latency (s) since `take_latencies`, at most 10,000
         self.started = time.time()
 
     def record(self, op: str, seconds: float, error: int | None) -> None:
@@ -83,6 +84,14 @@ class Stats:
             samples.append(seconds)
             if len(samples) > 10_000:
                 del samples[: len(samples) // 2]
+            if len(self._fresh) < 10_000:
+                self._fresh.append(seconds)
+
+    def take_latencies(self) -> list[float]:
+        """Operation latencies in microseconds since the last call (the first 10,000), for `metrics.sampled`."""
+        with self._mu:
+            taken, self._fresh = self._fresh, []
+        return [round(s * 1e6, 1) for s in taken]
 
     def to_json(self) -> dict[str, Any]:
         with self._mu:

@@ -38,6 +38,7 @@ class Decision:
     facts_digest: str = ""
     cached: bool = False
     latency_us: int = 0
+    policy_us: int = 0  # of latency_us, the time the Rego query took
 
     @property
     def summary(self) -> str:
@@ -84,6 +85,8 @@ def decision_event(
         "cached": decision.cached,
         "latency_us": decision.latency_us,
     }
+    if not decision.cached:
+        payload["policy_us"] = decision.policy_us
     return NewEvent(
         "validation.decided", payload, agent=agent, session=session, aggregate=aggregate or decision.request.path
     )
@@ -142,9 +145,11 @@ class Validator:
     def _from_facts(self, request: Request, policy: PolicySet, facts: Facts, started: int) -> Decision:
         findings = policy.packs.match(facts)
         exceptions: list[dict[str, str]] = []
+        asked = time.perf_counter_ns()
         try:
             result = self._evaluate(policy, rego_input(request, facts, findings, policy))
         except PolicyError as exc:
+            policy_us = _since(asked)
             findings.append(
                 Finding(
                     "policy.evaluation-failed",
@@ -155,8 +160,10 @@ class Validator:
                 )
             )
         else:
+            policy_us = _since(asked)
             findings, exceptions = _apply_rego(findings, result.findings, result.exceptions)
-        return _combine(request, findings, exceptions, policy.version, facts.digest(), started)
+        decision = _combine(request, findings, exceptions, policy.version, facts.digest(), started)
+        return replace(decision, policy_us=policy_us)
 
     def _failure(self, request: Request, message: str, started: int) -> Decision:
         finding = Finding("policy.unavailable", self.config.on_error, "high", message, "policy")
@@ -176,7 +183,7 @@ def with_findings(decision: Decision, extra: list[Finding]) -> Decision:
         decision.facts_digest,
         started,
     )
-    return replace(combined, cached=decision.cached)
+    return replace(combined, cached=decision.cached, policy_us=decision.policy_us)
 
 
 def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str] | str]) -> Decision:
@@ -198,7 +205,7 @@ def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str]
             findings.append(replace(finding, decision=outcome[0], message=note[:1000]))
     started = time.perf_counter_ns() - decision.latency_us * 1000
     combined = _combine(decision.request, findings, exceptions, decision.policy_version, decision.facts_digest, started)
-    return replace(combined, cached=decision.cached)
+    return replace(combined, cached=decision.cached, policy_us=decision.policy_us)
 
 
 def _evaluate_locally(policy: PolicySet, document: Mapping[str, Any]) -> RegoResult:

@@ -314,3 +314,29 @@ def test_appending_to_an_annotations_file_adds_a_note(project: Project, mounted:
     finally:
         store.close()
     assert len(added) == 1 and added[0].payload["anchor"]["kind"] == "definition"
+
+
+def test_a_mount_records_its_operation_latencies(project: Project, env: dict[str, str], tmp_path: Path) -> None:
+    from lighthouse_mcp import metrics
+
+    env = {**env, "LIGHTHOUSE_METRICS__CHECK_S": "1"}
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    assert _lighthouse(project, env, "mount", str(mnt), "--background").returncode == 0
+    try:
+        for _ in range(20):
+            os.listdir(mnt / "current")
+            (mnt / "stats.json").read_bytes()
+        deadline = time.monotonic() + 15
+        while True:
+            store = project.open_store()
+            try:
+                figures = metrics.latencies(store, 900)
+            finally:
+                store.close()
+            if figures["fuse"]["count"] >= 40 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        assert _lighthouse(project, env, "unmount", str(mnt)).returncode == 0
+    assert figures["fuse"]["count"] >= 40 and figures["fuse"]["p99_us"] > 0
