@@ -1,19 +1,30 @@
-"""What the operator's console shows, as plain data read from the store: the overview, sessions, a page of the
-timeline, pending approvals, policies, experts and the mount. The TUI draws these; it computes nothing itself."""
+"""What the operator's console shows, as plain data read from the store: the overview (with per-minute rates),
+sessions, a page of the timeline, pending approvals, policies, experts and the mount. The TUI draws these; it
+computes nothing itself. `Console` keeps what never changes once computed (finished minutes, the verified part of
+the chain), so a refresh reads only what is new."""
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from lighthouse_mcp import metrics
+from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.model import Event, iso_time
-from lighthouse_mcp.events.query import EventFilter
+from lighthouse_mcp.events.query import EventFilter, parse_point
 from lighthouse_mcp.project import Project
 
 RECENT_DECISIONS = 2000
+MINUTES = 30  # the sparklines' span
+PAGE = 200  # timeline rows per page
+FILTER_KEYS = ("type", "agent", "decision", "at")
+DECISIONS = ("allow", "ask", "deny")
+MINUTE_NS = 60 * 1_000_000_000
 
 
 @dataclass
@@ -32,96 +43,262 @@ class Snapshot:
     policies: list[dict[str, Any]]
     experts: list[dict[str, Any]]
     tasks: list[dict[str, Any]]
+    rates: dict[str, list[int]] = field(default_factory=dict)  # per minute, oldest first: decisions, findings
+    llm: list[dict[str, Any]] = field(default_factory=list)  # LLM profiles with what the log says of them
+    policy_changes: list[dict[str, Any]] = field(default_factory=list)
+    mountpoint: str | None = None
+    mount_stats: dict[str, Any] | None = None
 
 
-def snapshot(project: Project, store: Any, state: dict[str, Any]) -> Snapshot:
-    """The console's data; `state` is the folded state at the head (sessions, policies, experts, tasks)."""
-    from lighthouse_mcp.agents import approvals
+@dataclass(frozen=True)
+class TimelineQuery:
+    """A timeline filter as typed: `type:` `agent:` `decision:` `at:` terms, and free words that must all appear."""
 
-    recent = store.query(EventFilter(types=("validation.decided",), order="desc", limit=RECENT_DECISIONS)).events
-    decided = Counter(str(e.payload.get("decision")) for e in recent)
-    by_agent: dict[str, Counter[str]] = {}
-    for event in recent:
-        by_agent.setdefault(event.agent or "", Counter())[str(event.payload.get("decision"))] += 1
-    sessions = [
-        {
-            "session": sid,
-            "agent": s.get("agent"),
-            "role": s.get("role"),
-            "client": (s.get("client") or {}).get("name") if isinstance(s.get("client"), dict) else None,
-            "status": s.get("status"),
-            "started": _time(s.get("started_at")),
-            "last_seen": _time(s.get("last_seen")),
-            "decisions": dict(by_agent.get(s.get("agent") or "", Counter())),
-        }
-        for sid, s in sorted(state.get("sessions", {}).items(), key=lambda kv: -(kv[1].get("last_seen") or 0))
-    ]
-    now = time.time_ns()
-    waiting = [
-        {
-            "id": e.aggregate,
-            "agent": e.agent,
-            "what": e.payload.get("command") or e.payload.get("path") or e.payload.get("url"),
-            "rules": ", ".join(e.payload.get("rules", [])),
-            "waiting_s": (now - e.ts) // 1_000_000_000,
-        }
-        for e in approvals.pending(store, now)
-    ]
-    policies = [
-        {"name": name, "revision": p.get("revision"), "by": p.get("by"), "at": _time(p.get("at"))}
-        for name, p in sorted(state.get("policies", {}).items())
-    ]
-    experts = [
-        {"name": name, "capabilities": ", ".join(e.get("capabilities", [])), "completed": e.get("completed", 0),
-         "timed_out": e.get("timed_out", 0), "open": e.get("open", 0)}
-        for name, e in sorted(state.get("experts", {}).items())
-    ]  # fmt: skip
-    tasks = [
-        {"id": tid, "status": t.get("status"), "expert": t.get("expert"), "delegator": t.get("delegator"),
-         "task": str(t.get("task") or "")[:80]}
-        for tid, t in state.get("tasks", {}).items() if t.get("status") in ("pending", "assigned")
-    ]  # fmt: skip
-    return Snapshot(
-        project=str(project.home.root),
-        database=store.location,
-        events=store.count(),
-        last_seq=store.last_seq(),
-        mount=mount_state(store),
-        decisions={d: decided.get(d, 0) for d in ("allow", "ask", "deny")},
-        latency=metrics.latencies(store, project.config.metrics.window_s),
-        sessions=sessions,
-        approvals=waiting,
-        policies=policies,
-        experts=experts,
-        tasks=tasks,
-    )
+    types: tuple[str, ...] = ()
+    agents: tuple[str, ...] = ()
+    decision: str | None = None
+    at: str | None = None  # a sequence number or a time to jump to
+    words: tuple[str, ...] = ()
 
 
-def mount_state(store: Any) -> str:
-    """`not mounted`, or where the newest mount that has not stopped is."""
+def parse_timeline_query(text: str) -> TimelineQuery:
+    """`type:validation agent:ben,ann decision:deny at:1200 rm -rf` → its parts. Terms may repeat (types and
+    agents add up); an unknown `key:` is an ordinary word (a URL, say); a bad value raises `UsageError`."""
+    types: list[str] = []
+    agents: list[str] = []
+    decision = at = None
+    words: list[str] = []
+    for term in text.split():
+        key, sep, value = term.partition(":")
+        if not sep or key.lower() not in FILTER_KEYS:
+            words.append(term.lower())
+            continue
+        key = key.lower()
+        if not value:
+            raise UsageError(f"filter: {key}: needs a value, e.g. {key}:{_EXAMPLES[key]}")
+        if key == "type":
+            types += [v for v in value.split(",") if v]
+        elif key == "agent":
+            agents += [v for v in value.split(",") if v]
+        elif key == "decision":
+            if value.lower() not in DECISIONS:
+                raise UsageError(f"filter: decision: must be allow, ask or deny, not {value!r}")
+            decision = value.lower()
+        else:
+            at = value
+    return TimelineQuery(tuple(types), tuple(agents), decision, at, tuple(words))
+
+
+_EXAMPLES = {"type": "validation", "agent": "claude", "decision": "deny", "at": "1200"}
+
+
+class Console:
+    """The console's reads for one project and store; `clock` gives now in nanoseconds."""
+
+    def __init__(self, project: Project, store: Any, *, clock: Callable[[], int] = time.time_ns) -> None:
+        from lighthouse_mcp.audit import IncrementalVerifier
+
+        self.project = project
+        self.store = store
+        self.clock = clock
+        self._minutes: dict[tuple[str, int], int] = {}  # (series, minute) -> count, for minutes that are over
+        self._verifier = IncrementalVerifier(store, project.key())
+        self.chain = "not checked yet"
+
+    # ---- the snapshot ----------------------------------------------------------------------------------------
+
+    def snapshot(self, state: dict[str, Any]) -> Snapshot:
+        """The console's data; `state` is the folded state at the head (sessions, policies, experts, tasks)."""
+        from lighthouse_mcp.agents import approvals
+
+        store, now = self.store, self.clock()
+        recent = store.query(EventFilter(types=("validation.decided",), order="desc", limit=RECENT_DECISIONS)).events
+        decided = Counter(str(e.payload.get("decision")) for e in recent)
+        by_agent: dict[str, Counter[str]] = {}
+        for event in recent:
+            by_agent.setdefault(event.agent or "", Counter())[str(event.payload.get("decision"))] += 1
+        waiting = [
+            {
+                "id": e.aggregate,
+                "agent": e.agent,
+                "what": e.payload.get("command") or e.payload.get("path") or e.payload.get("url"),
+                "rules": ", ".join(e.payload.get("rules", [])),
+                "waiting_s": max(0, (now - e.ts) // 1_000_000_000),
+            }
+            for e in approvals.pending(store, now)
+        ]
+        mountpoint = mounted_at(store)
+        return Snapshot(
+            project=self.project.home.root.name,
+            database=_relative(store.location, self.project.home.root),
+            events=store.count(),
+            last_seq=store.last_seq(),
+            mount=f"mounted at {mountpoint}" if mountpoint else "not mounted",
+            decisions={d: decided.get(d, 0) for d in DECISIONS},
+            latency=metrics.latencies(store, self.project.config.metrics.window_s, now_ns=now),
+            sessions=_sessions(state, by_agent, now),
+            approvals=waiting,
+            policies=[
+                {"name": name, "revision": p.get("revision"), "by": p.get("by"), "at": _time(p.get("at"))}
+                for name, p in sorted(state.get("policies", {}).items())
+            ],
+            experts=[
+                {
+                    "name": name,
+                    "capabilities": ", ".join(e.get("capabilities", [])),
+                    "completed": e.get("completed", 0),
+                    "timed_out": e.get("timed_out", 0),
+                    "open": e.get("open", 0),
+                }
+                for name, e in sorted(state.get("experts", {}).items())
+            ],
+            tasks=[
+                {
+                    "id": tid,
+                    "status": t.get("status"),
+                    "expert": t.get("expert"),
+                    "delegator": t.get("delegator"),
+                    "task": str(t.get("task") or "")[:80],
+                }
+                for tid, t in state.get("tasks", {}).items()
+                if t.get("status") in ("pending", "assigned")
+            ],
+            rates={"decisions": self._per_minute("decisions", now), "findings": self._per_minute("findings", now)},
+            llm=self._llm(now),
+            policy_changes=[
+                {
+                    "seq": e.seq,
+                    "at": _time(e.ts),
+                    "change": e.type.removeprefix("policy."),
+                    "name": e.aggregate,
+                    "by": e.agent,
+                }
+                for e in store.query(EventFilter(types=("policy.put", "policy.deleted"), limit=20)).events
+            ],
+            mountpoint=mountpoint,
+            mount_stats=read_mount_stats(mountpoint) if mountpoint else None,
+        )
+
+    def check_chain(self) -> str:
+        """Verify the events appended since the last check (the whole chain the first time); a line to show."""
+        report = self._verifier.check()
+        if report.ok:
+            self.chain = f"intact ({report.checked:,} events verified)"
+        else:
+            self.chain = f"BROKEN at event {report.first_bad_seq}: {report.reason}"
+        return self.chain
+
+    def _per_minute(self, series: str, now: int) -> list[int]:
+        """Decisions (or scan findings) in each of the last MINUTES minutes, oldest first; finished minutes are
+        counted once and remembered."""
+        current = now // MINUTE_NS
+        out = []
+        for minute in range(current - MINUTES + 1, current + 1):
+            known = self._minutes.get((series, minute))
+            if known is None:
+                known = self._count(series, minute * MINUTE_NS, (minute + 1) * MINUTE_NS - 1)
+                if minute < current:
+                    self._minutes[(series, minute)] = known
+            out.append(known)
+        for key in [k for k in self._minutes if k[1] <= current - MINUTES]:
+            del self._minutes[key]
+        return out
+
+    def _count(self, series: str, since: int, until: int) -> int:
+        if series == "decisions":
+            return int(self.store.count(EventFilter(types=("validation.decided",), since_ts=since, until_ts=until)))
+        flt = EventFilter(types=("response.scanned",), since_ts=since, until_ts=until, limit=5000)
+        return sum(int(e.payload.get("threat_count") or 0) for e in self.store.query(flt).events)
+
+    def _llm(self, now: int) -> list[dict[str, Any]]:
+        """Each LLM profile: its routes, whether a key is set for them, and from the consultations in the metrics
+        window: count, failures, p50 latency, tokens, cost, and the circuit as the log shows it (open when the
+        last `breaker_failures` calls failed within `breaker_reset_s`)."""
+        from lighthouse_mcp.experts.profiles import load_profiles
+        from lighthouse_mcp.experts.providers import KEY_ENV
+
+        config = self.project.config
+        try:
+            profiles = load_profiles(self.project.home.experts_dir)
+        except Exception as exc:  # a broken profile file: say so in the table instead of failing the refresh
+            return [{"name": "(profiles)", "routes": str(exc)[:120]}]
+        since = now - config.metrics.window_s * 1_000_000_000
+        flt = EventFilter(types=("expert.consulted",), since_ts=since, order="desc", limit=5000)
+        by_profile: dict[str, list[Event]] = {}
+        for event in self.store.query(flt).events:
+            by_profile.setdefault(event.aggregate or "", []).append(event)
+        out = []
+        for name, profile in sorted(profiles.items()):
+            calls = by_profile.get(name, [])
+            ok = [e.payload for e in calls if e.payload.get("ok")]
+            latency = sorted(float(p["latency_ms"]) for p in ok if isinstance(p.get("latency_ms"), (int, float)))
+            tokens = sum(int(p.get("tokens", {}).get("input") or 0) + int(p.get("tokens", {}).get("output") or 0)
+                         for p in ok)  # fmt: skip
+            costs = [float(p["cost_usd"]) for p in ok if isinstance(p.get("cost_usd"), (int, float))]
+            newest = calls[: config.experts.breaker_failures]
+            circuit = "closed"
+            if len(newest) == config.experts.breaker_failures and not any(e.payload.get("ok") for e in newest):
+                recent = now - newest[0].ts < config.experts.breaker_reset_s * 1_000_000_000
+                circuit = "open" if recent else "half-open"
+            out.append(
+                {
+                    "name": name,
+                    "routes": ", ".join(f"{r.provider}:{r.model}" for r in profile.providers),
+                    "key": "yes" if any(os.environ.get(KEY_ENV.get(r.provider, "")) for r in profile.providers)
+                    else "no",
+                    "calls": len(calls),
+                    "failed": len(calls) - len(ok),
+                    "p50_ms": latency[len(latency) // 2] if latency else None,
+                    "tokens": tokens,
+                    "cost_usd": round(sum(costs), 4) if costs else None,
+                    "circuit": circuit,
+                }
+            )  # fmt: skip
+        return out
+
+    # ---- the timeline ----------------------------------------------------------------------------------------
+
+    def locate(self, point: str) -> int:
+        """The sequence a jump lands on: `1200`, an ISO time, or `15m` (ago); the newest event at or before it."""
+        where = parse_point(point, name="at", now_ns=self.clock())
+        if where.seq is not None:
+            return min(where.seq, int(self.store.last_seq()))
+        return int(self.store.seq_at_time(int(where.ts or 0)))
+
+
+def timeline(
+    store: Any, query: TimelineQuery | None = None, *, agent: str | None = None, before: int | None = None
+) -> list[Event]:
+    """A page of the newest events (those before sequence `before` when given) that match `query`; `agent` (a
+    chosen session's) narrows it further."""
+    query = query or TimelineQuery()
+    agents = tuple(dict.fromkeys((*query.agents, *((agent,) if agent else ()))))
+    words = query.words + ((f'"decision":"{query.decision}"',) if query.decision else ())
+    types = query.types or (("validation.decided",) if query.decision else ())
+    flt = EventFilter(types=types, agents=agents, text=words, order="desc", limit=PAGE, after=before)
+    return list(store.query(flt).events)
+
+
+def mounted_at(store: Any) -> str | None:
+    """Where the newest mount that has not stopped is, or None."""
     events = store.query(EventFilter(types=("mount",), order="desc", limit=50)).events
     stopped: set[str] = set()
     for event in events:
         if event.type == "mount.stopped":
             stopped.add(event.aggregate or "")
         elif event.type == "mount.started" and (event.aggregate or "") not in stopped:
-            return f"mounted at {event.aggregate}"
-    return "not mounted"
+            return str(event.aggregate)
+    return None
 
 
-def timeline(
-    store: Any, *, text: str = "", agent: str | None = None, limit: int = 200, before: int | None = None
-) -> list[Event]:
-    """The newest events (before sequence `before`), optionally only one agent's and those with all the words of
-    `text`."""
-    words = tuple(w.lower() for w in text.split())
-    agents = (agent,) if agent else ()
-    flt = EventFilter(text=words, agents=agents, order="desc", limit=limit, until_seq=before - 1 if before else None)
-    return list(store.query(flt).events)
-
-
-def _time(ns: Any) -> str:
-    return iso_time(int(ns))[11:19] if isinstance(ns, int) else ""
+def read_mount_stats(mountpoint: str) -> dict[str, Any]:
+    """The mount's /stats.json, or {"error": why} when it cannot be read (not mounted any more, say)."""
+    try:
+        with open(os.path.join(mountpoint, "stats.json"), "rb") as f:
+            data = json.loads(f.read(1_000_000))
+    except (OSError, ValueError) as exc:
+        return {"error": f"cannot read {mountpoint}/stats.json: {exc}"}
+    return data if isinstance(data, dict) else {"error": "stats.json is not an object"}
 
 
 def state_summary(projector: Any, seq: int) -> str:
@@ -140,3 +317,57 @@ def state_summary(projector: Any, seq: int) -> str:
         f"  {name} (revision {p.get('revision')}, by {p.get('by')})" for name, p in state["policies"].items()
     ] or ["  none"]
     return "\n".join(lines)
+
+
+def event_detail(event: Event) -> str:
+    """The detail pane: what was decided and why (for decisions), then the whole event as JSON."""
+    p = event.payload
+    head = [f"#{event.seq}  {iso_time(event.ts)}  {event.type}  agent {event.agent or '-'}"]
+    if event.type == "validation.decided":
+        head.append(f"{str(p.get('decision')).upper()} (risk {p.get('risk')}): {p.get('command') or p.get('path')}")
+        head += [f"  {r.get('rule')}: {r.get('message')}" for r in p.get("reasons", []) if isinstance(r, dict)]
+    return "\n".join([*head, "", json.dumps(event.to_json(), indent=2, ensure_ascii=False)])
+
+
+def _sessions(state: dict[str, Any], by_agent: dict[str, Counter[str]], now: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "session": sid,
+            "agent": s.get("agent"),
+            "role": s.get("role"),
+            "client": (s.get("client") or {}).get("name") if isinstance(s.get("client"), dict) else None,
+            "status": s.get("status"),
+            "started": _time(s.get("started_at")),
+            "last_seen": _time(s.get("last_seen")),
+            "decisions": dict(by_agent.get(s.get("agent") or "", Counter())),
+            "claims": sum(
+                1 for c in state.get("claims", {}).values() if c.get("session") == sid and (c.get("until") or 0) > now
+            ),
+        }
+        for sid, s in sorted(state.get("sessions", {}).items(), key=lambda kv: -(kv[1].get("last_seen") or 0))
+    ]
+
+
+def _relative(location: str, root: Any) -> str:
+    try:
+        return os.path.relpath(location, root) if os.path.isabs(location) else location
+    except ValueError:
+        return location
+
+
+def _time(ns: Any) -> str:
+    return iso_time(int(ns))[11:19] if isinstance(ns, int) else ""
+
+
+def loaded_policies(policy: Any) -> list[dict[str, Any]]:
+    """Every file a `PolicySet` was built from: name, kind (pack, module, test), origin (shipped, project), lines."""
+    from pathlib import Path
+
+    from lighthouse_mcp.policy.policyset import SHIPPED
+
+    out = []
+    for path, text in policy.files:
+        kind = "pack" if path.endswith((".yaml", ".yml")) else "test" if path.endswith("_test.rego") else "module"
+        origin = "shipped" if Path(path).is_relative_to(SHIPPED) else "project"
+        out.append({"name": Path(path).name, "kind": kind, "origin": origin, "lines": text.count("\n") + 1})
+    return out

@@ -1,97 +1,164 @@
 """`lighthouse tui`: watch sessions and the audit log live, answer approvals with one key, see policies, experts
-and the mount. It reads the store through `lighthouse_mcp.console` on a worker thread and polls for new events;
-it never loads the whole log."""
+and the mount. It reads the store through `lighthouse_mcp.console` on worker threads and polls for new events; it
+never loads the whole log."""
 
 from __future__ import annotations
 
 import contextlib
-import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static, TabbedContent, TabPane
 
-from lighthouse_mcp.console import Snapshot, snapshot, timeline
+from lighthouse_mcp.console import (
+    PAGE,
+    Console,
+    Snapshot,
+    TimelineQuery,
+    event_detail,
+    loaded_policies,
+    parse_timeline_query,
+    timeline,
+)
+from lighthouse_mcp.errors import LighthouseError
+from lighthouse_mcp.policy.policyset import PolicyProvider
 from lighthouse_mcp.project import Project
 
 TABS = ("overview", "sessions", "timeline", "approvals", "policies", "experts", "mount")
-HELP = (
-    "1-7 switch views · r refresh · / filter the timeline · enter on a session shows its agent's events "
-    "(escape: everyone's) · t shows the state as of the highlighted event · a approve · d deny (in Approvals) · "
-    "q quit"
-)
+HELP = """\
+1-7 or click: switch views · ctrl+p: command palette · r: refresh · q: quit
+Timeline: / filter (type:… agent:… decision:… at:… and words) · g jump to a sequence or time · [ ] older / newer \
+page · l back to live · t the state as of the highlighted event · enter on a session shows its agent's events \
+(escape: everyone's)
+Approvals: type an optional note, then a approve / d deny the highlighted request
+Policies: p runs the policy tests · Mount: m mounts at the path typed (default .lighthouse/mnt), u unmounts"""
+
+COLUMNS = {
+    "sessions-table": ("agent", "role", "client", "status", "started", "last seen", "allow", "ask", "deny", "claims"),
+    "timeline-table": ("seq", "time", "type", "agent", "about"),
+    "approvals-table": ("id", "agent", "what", "rules", "waiting"),
+    "policies-table": ("project policy", "revision", "by", "at"),
+    "policy-files-table": ("loaded file", "kind", "origin", "lines"),
+    "policy-changes-table": ("seq", "at", "change", "policy", "by"),
+    "experts-table": ("expert", "capabilities", "done", "late", "open"),
+    "tasks-table": ("task", "status", "expert", "delegator", "what"),
+    "llm-table": ("profile", "routes", "key", "calls", "failed", "p50 ms", "tokens", "cost $", "circuit"),
+}
 
 
 class LighthouseTUI(App[None]):
     TITLE = "Lighthouse"
     CSS = """
     #timeline-detail { height: 12; border-top: solid $accent; overflow-y: auto; }
-    #timeline-filter { margin: 0 0 1 0; }
-    .summary { padding: 1 2; }
+    .summary { padding: 0 1; height: auto; }
+    .caption { padding: 1 1 0 1; color: $text-muted; }
+    Sparkline { height: 2; margin: 0 1; }
+    Input { margin: 0 0 1 0; }
+    #experts-top { height: 1fr; }
+    #llm-table { height: 1fr; }
+    #policy-tables { height: 1fr; }
     """
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("q", "quit", "Quit"),
         Binding("r", "refresh", "Refresh"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("g", "jump", "Jump"),
+        Binding("left_square_bracket", "page('older')", "Older", key_display="["),
+        Binding("right_square_bracket", "page('newer')", "Newer", key_display="]"),
+        Binding("l", "live", "Live"),
+        Binding("t", "travel", "State then"),
         Binding("a", "answer('approve')", "Approve"),
         Binding("d", "answer('deny')", "Deny"),
+        Binding("p", "policy_test", "Test policies"),
+        Binding("m", "mount", "Mount"),
+        Binding("u", "unmount", "Unmount"),
         Binding("escape", "everyone", "All agents", show=False),
-        Binding("t", "travel", "State then"),
         *(Binding(str(i + 1), f"show('{tab}')", tab.title(), show=False) for i, tab in enumerate(TABS)),
     ]
+    # Which keys make sense in which view; the footer shows those and the app-wide ones.
+    VIEW_ACTIONS: ClassVar[dict[str, set[str]]] = {
+        "timeline": {"filter", "jump", "page", "live", "travel"},
+        "approvals": {"answer"},
+        "policies": {"policy_test"},
+        "mount": {"mount", "unmount"},
+    }
 
-    def __init__(self, project: Project, *, poll: float | None = 1.0) -> None:
+    def __init__(self, project: Project, *, poll: float | None = 1.0, clock: Callable[[], int] = time.time_ns) -> None:
         super().__init__()
         self.project = project
         self.poll = poll
         self.store = project.open_store()
         self.projector = project.projector(self.store)
+        self.reader = Console(project, self.store, clock=clock)
         self.data: Snapshot | None = None
-        self.text_filter = ""
+        self.query_text = ""
+        self.timeline_query = TimelineQuery()
         self.agent_filter: str | None = None  # set by choosing a session
+        self.before: int | None = None  # the timeline's page: events before this sequence; None follows the head
+        self.policy_tests = "p: run the policy tests"
+        self.policy_header, self.policy_files = "Policies: loading…", list[dict[str, Any]]()
+        self.policies = PolicyProvider(project.home.policies_dir, project.home.path / "cache")
+        self.store_failed = False  # the last refresh could not read: the next one reconnects first
         self.closing = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="overview"):
-            with TabPane("Overview", id="overview"):
+            with TabPane("Overview", id="overview"), VerticalScroll():
                 yield Static("loading…", id="overview-text", classes="summary")
+                yield Label("Decisions per minute (last 30 minutes)", classes="caption", id="decisions-caption")
+                yield Sparkline([], id="decisions-spark")
+                yield Label("Scan findings per minute (last 30 minutes)", classes="caption", id="findings-caption")
+                yield Sparkline([], id="findings-spark")
             with TabPane("Sessions", id="sessions"):
                 yield DataTable(id="sessions-table", cursor_type="row")
             with TabPane("Timeline", id="timeline"), Vertical():
-                yield Input(placeholder="filter: words that must all appear", id="timeline-filter")
+                yield Input(
+                    placeholder="filter: type:validation agent:ben decision:deny at:1200 words…",
+                    id="timeline-filter",
+                    select_on_focus=False,
+                )
                 yield DataTable(id="timeline-table", cursor_type="row")
                 yield Static("", id="timeline-detail")
-            with TabPane("Approvals", id="approvals"):
+            with TabPane("Approvals", id="approvals"), Vertical():
+                yield Input(placeholder="note for the next answer (optional), then a or d", id="approval-note")
                 yield DataTable(id="approvals-table", cursor_type="row")
-            with TabPane("Policies", id="policies"):
-                yield DataTable(id="policies-table", cursor_type="row")
-            with TabPane("Experts", id="experts"), Horizontal():
-                yield DataTable(id="experts-table", cursor_type="row")
-                yield DataTable(id="tasks-table", cursor_type="row")
-            with TabPane("Mount", id="mount"):
+            with TabPane("Policies", id="policies"), Vertical():
+                yield Static("", id="policy-summary", classes="summary")
+                with Horizontal(id="policy-tables"):
+                    yield DataTable(id="policy-files-table", cursor_type="row")
+                    with Vertical():
+                        yield DataTable(id="policies-table", cursor_type="row")
+                        yield DataTable(id="policy-changes-table", cursor_type="row")
+            with TabPane("Experts", id="experts"), Vertical():
+                with Horizontal(id="experts-top"):
+                    yield DataTable(id="experts-table", cursor_type="row")
+                    yield DataTable(id="tasks-table", cursor_type="row")
+                yield DataTable(id="llm-table", cursor_type="row")
+            with TabPane("Mount", id="mount"), Vertical():
+                yield Input(placeholder="mountpoint (default .lighthouse/mnt)", id="mount-path")
                 yield Static("", id="mount-text", classes="summary")
         yield Footer()
 
     def on_mount(self) -> None:
-        columns = {
-            "sessions-table": ("agent", "role", "client", "status", "started", "last seen", "allow", "ask", "deny"),
-            "timeline-table": ("seq", "time", "type", "agent", "about"),
-            "approvals-table": ("id", "agent", "what", "rules", "waiting"),
-            "policies-table": ("policy", "revision", "by", "at"),
-            "experts-table": ("expert", "capabilities", "done", "late", "open"),
-            "tasks-table": ("task", "status", "expert", "delegator", "what"),
-        }
-        for table_id, names in columns.items():
+        for table_id, names in COLUMNS.items():
             self.query_one(f"#{table_id}", DataTable).add_columns(*names)
         self.action_refresh()
+        self.check_chain()
         if self.poll:
             self.set_interval(self.poll, self.action_refresh)
+            self.set_interval(max(self.poll, 5.0), self.check_chain)
 
     async def on_unmount(self) -> None:
         self.closing = True
@@ -101,55 +168,216 @@ class LighthouseTUI(App[None]):
             await self.workers.wait_for_complete()
         self.store.close()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that belong to one view are live, and shown in the footer, only there."""
+        for view, actions in self.VIEW_ACTIONS.items():
+            if action in actions:
+                return self._active() == view
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for i, tab in enumerate(TABS):
+            yield SystemCommand(f"Show {tab}", f"switch to the {tab} view (key {i + 1})", self._shower(tab))
+        yield SystemCommand("Refresh", "read the store now (key r)", self.action_refresh)
+        yield SystemCommand("Jump in the timeline", "to a sequence number or a time (key g)", self.action_jump)
+        yield SystemCommand("Back to live", "the timeline follows new events again (key l)", self.action_live)
+        yield SystemCommand("Everyone's events", "drop the chosen session's filter (escape)", self.action_everyone)
+        yield SystemCommand("Run the policy tests", "rule examples and Rego tests (key p)", self._run_policy_tests)
+        yield SystemCommand("Mount the project", "FUSE view at the mount path (key m)", self._start_mount)
+        yield SystemCommand("Unmount", "stop the project's FUSE mount (key u)", self._stop_mount)
+        yield SystemCommand("Check the chain", "verify the events appended since the last check", self.check_chain)
+
     # ---- actions -------------------------------------------------------------------------------------------
+
+    def _shower(self, tab: str) -> Callable[[], None]:
+        return lambda: self.action_show(tab)
 
     def action_show(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
     def action_help(self) -> None:
-        self.notify(HELP, title="Keys", timeout=8)
+        self.notify(HELP, title="Keys", timeout=15)
 
     def action_filter(self) -> None:
         self.action_show("timeline")
         self.query_one("#timeline-filter", Input).focus()
 
+    def action_jump(self) -> None:
+        self.action_show("timeline")
+        box = self.query_one("#timeline-filter", Input)
+        kept = " ".join(t for t in box.value.split() if not t.lower().startswith("at:"))
+        box.value = f"{kept} at:".lstrip()
+        box.focus()
+        box.cursor_position = len(box.value)
+
+    def action_page(self, direction: str) -> None:
+        table = self.query_one("#timeline-table", DataTable)
+        if table.row_count == 0:
+            return
+        seqs = [int(str(key.value)) for key in table.rows]
+        if direction == "older":
+            if len(seqs) < PAGE:
+                self.notify("this is the oldest page")
+                return
+            self.before = min(seqs)
+        else:
+            newer = max(seqs) + PAGE + 1
+            self.before = None if self.data is None or newer > self.data.last_seq else newer
+        self.action_refresh()
+
+    def action_live(self) -> None:
+        self.before = None
+        self._set_query(" ".join(t for t in self.query_text.split() if not t.lower().startswith("at:")))
+        self.query_one("#timeline-filter", Input).value = self.query_text
+        self.action_refresh()
+
     @work(thread=True, exclusive=True, group="refresh")
     def action_refresh(self) -> None:
         try:
-            data = snapshot(self.project, self.store, self.projector.current())
-            events = timeline(self.store, text=self.text_filter, agent=self.agent_filter)
+            if self.store_failed:
+                self._reopen()
+            data = self.reader.snapshot(self.projector.current())
+            events = timeline(self.store, self.timeline_query, agent=self.agent_filter, before=self.before)
         except Exception as exc:  # a busy or broken store: keep showing what we have, say why
-            if not self.closing:
-                self.call_from_thread(self.notify, f"cannot read the store: {exc}", severity="warning")
+            self.store_failed = True
+            self._later(self.notify, f"cannot read the store: {exc}", severity="warning", timeout=3)
             return
-        if not self.closing:
-            self.call_from_thread(self._show, data, events)
+        self.store_failed = False
+        try:
+            policy = self.policies.current()
+            self.policy_header, self.policy_files = f"Policy version {policy.version}", loaded_policies(policy)
+        except Exception as exc:
+            self.policy_header, self.policy_files = f"Policies cannot be loaded: {exc}", []
+        self._later(self._show, data, events)
+
+    def _reopen(self) -> None:
+        """A fresh connection after a failed read: a connection that met a damaged or replaced file may keep
+        failing after the file is whole again."""
+        fresh = self.project.open_store()
+        old, self.store = self.store, fresh
+        self.projector = self.project.projector(fresh)
+        self.reader = Console(self.project, fresh, clock=self.reader.clock)
+        with contextlib.suppress(Exception):
+            old.close()
+
+    @work(thread=True, exclusive=True, group="chain")
+    def check_chain(self) -> None:
+        try:
+            self.reader.check_chain()
+        except Exception as exc:
+            self.reader.chain = f"cannot check: {exc}"
 
     @work(thread=True, group="answer")
     def action_answer(self, verdict: str) -> None:
         from lighthouse_mcp.agents import approvals
-        from lighthouse_mcp.errors import LighthouseError
 
         table = self.query_one("#approvals-table", DataTable)
-        if self.query_one(TabbedContent).active != "approvals" or table.row_count == 0:
+        if table.row_count == 0:
             return
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         approval_id = str(row_key.value)
+        note_box = self.query_one("#approval-note", Input)
+        note = note_box.value.strip()
         kind = "approval.granted" if verdict == "approve" else "approval.denied"
+        done = "approved" if verdict == "approve" else "denied"
+        reason = f"{done} in the TUI" + (f": {note}" if note else "")
         try:
-            approvals.resolve(
-                self.store, approval_id, kind, by=self.project.config.agent.name, reason=f"{verdict}d in the TUI"
-            )
+            approvals.resolve(self.store, approval_id, kind, by=self.project.config.agent.name, reason=reason)
         except LighthouseError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error")
+            self._later(self.notify, str(exc), severity="error")
             return
-        self.call_from_thread(self.notify, f"{approval_id} {verdict}d")
-        self.call_from_thread(self.action_refresh)
+        self._later(setattr, note_box, "value", "")
+        self._later(self.notify, f"{approval_id} {done}" + (f" ({note})" if note else ""))
+        self._later(self.action_refresh)
+
+    def action_policy_test(self) -> None:
+        self._run_policy_tests()
+
+    @work(thread=True, exclusive=True, group="policy")
+    def _run_policy_tests(self) -> None:
+        from lighthouse_mcp.policy.rego_tests import check_policy_set
+
+        self._later(self._policy_line, "running the policy tests…")
+        try:
+            report = check_policy_set(self.policies.current())
+        except Exception as exc:
+            self._later(self._policy_line, f"policy tests could not run: {exc}")
+            return
+        lines = [("FAILED " if report.failed else "passed ") + report.summary()]
+        lines += [f"  FAIL {f}" for f in report.example_failures[:10]]
+        lines += [f"  {r.outcome.upper()} {r.module}: {r.name} {r.detail}" for r in report.results if not r.passed][:10]
+        self._later(self._policy_line, "\n".join(lines))
+
+    def action_mount(self) -> None:
+        self._start_mount()
+
+    def action_unmount(self) -> None:
+        self._stop_mount()
+
+    @work(thread=True, exclusive=True, group="mount")
+    def _start_mount(self) -> None:
+        target = self.query_one("#mount-path", Input).value.strip() or self._default_mountpoint()
+        if not target.startswith("/"):
+            target = str(self.project.home.root / target)
+        with contextlib.suppress(OSError):  # mount explains a missing or unusable directory better
+            os.makedirs(target, exist_ok=True)
+        self._lighthouse("mount", target, "--background")
+
+    @work(thread=True, exclusive=True, group="mount")
+    def _stop_mount(self) -> None:
+        where = self.data.mountpoint if self.data else None
+        if not where:
+            self._later(self.notify, "nothing is mounted", severity="warning")
+            return
+        self._lighthouse("unmount", where)
+
+    def _lighthouse(self, *args: str) -> None:
+        """Run a lighthouse command for this project; say how it went."""
+        command = [sys.executable, "-m", "lighthouse_mcp", "--home", str(self.project.home.path), *args]
+        self._later(self.notify, f"{args[0]}ing…")
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        except subprocess.TimeoutExpired:
+            self._later(self.notify, f"{args[0]} did not finish within 60 s", severity="error")
+            return
+        message = (done.stdout or done.stderr).strip()[-400:] or f"{args[0]} finished"
+        self._later(self.notify, message, severity="information" if done.returncode == 0 else "error")
+        self._later(self.action_refresh)
 
     @on(Input.Submitted, "#timeline-filter")
     def filter_timeline(self, event: Input.Submitted) -> None:
-        self.text_filter = event.value
-        self.action_refresh()
+        try:
+            self._set_query(event.value)
+        except LighthouseError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._jump_and_refresh()
+
+    @work(thread=True, exclusive=True, group="jump")
+    def _jump_and_refresh(self) -> None:
+        if self.timeline_query.at:
+            try:
+                self.before = self.reader.locate(self.timeline_query.at) + 1
+            except LighthouseError as exc:
+                self._later(self.notify, str(exc), severity="error")
+                return
+        self._later(self.action_refresh)
+        self._later(self._focus_timeline)
+
+    def _focus_timeline(self) -> None:
+        with contextlib.suppress(NoMatches):
+            self.query_one("#timeline-table", DataTable).focus()
+
+    def _set_query(self, text: str) -> None:
+        self.timeline_query = parse_timeline_query(text)
+        self.query_text = text
+        if not self.timeline_query.at:
+            self.before = None
 
     @on(DataTable.RowSelected, "#sessions-table")
     def follow_agent(self, event: DataTable.RowSelected) -> None:
@@ -165,15 +393,14 @@ class LighthouseTUI(App[None]):
         from lighthouse_mcp.console import state_summary
 
         table = self.query_one("#timeline-table", DataTable)
-        if self.query_one(TabbedContent).active != "timeline" or table.row_count == 0:
+        if table.row_count == 0:
             return
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         try:
             summary = state_summary(self.projector, int(str(row_key.value)))
         except Exception as exc:
             summary = f"cannot rebuild the state there: {exc}"
-        if not self.closing:
-            self.call_from_thread(self.query_one("#timeline-detail", Static).update, summary)
+        self._later(self._detail, summary)
 
     def action_everyone(self) -> None:
         self.agent_filter = None
@@ -181,15 +408,31 @@ class LighthouseTUI(App[None]):
 
     @on(DataTable.RowHighlighted, "#timeline-table")
     def show_event(self, event: DataTable.RowHighlighted) -> None:
-        if self.closing:
+        if self.closing or event.row_key is None:
             return
-        seq = int(str(event.row_key.value)) if event.row_key is not None else 0
-        found = self.store.get(seq) if seq else None
-        detail = json.dumps(found.to_json(), indent=2, ensure_ascii=False) if found is not None else ""
-        with contextlib.suppress(NoMatches):  # quitting: the screen is already gone
-            self.query_one("#timeline-detail", Static).update(detail)
+        try:
+            found = self.store.get(int(str(event.row_key.value)))
+        except Exception as exc:  # the store is failing (or being reconnected): say so where the event would be
+            self._detail(f"cannot read this event: {exc}")
+            return
+        self._detail(event_detail(found) if found is not None else "")
 
     # ---- drawing -------------------------------------------------------------------------------------------
+
+    def _later(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run `fn` on the UI thread, unless the app is closing (the screen may be gone)."""
+        if not self.closing:
+            with contextlib.suppress(RuntimeError):  # the app stopped between the check and the call
+                self.call_from_thread(fn, *args, **kwargs)
+
+    def _detail(self, text: str) -> None:
+        with contextlib.suppress(NoMatches):  # quitting: the screen is already gone
+            self.query_one("#timeline-detail", Static).update(text)
+
+    def _policy_line(self, text: str) -> None:
+        self.policy_tests = text
+        with contextlib.suppress(NoMatches):
+            self._draw_policy_summary()
 
     def _show(self, data: Snapshot, events: list[Any]) -> None:
         """Draw a refresh; one that lands while quitting, after the screen is gone, draws nothing."""
@@ -198,12 +441,16 @@ class LighthouseTUI(App[None]):
 
     def _draw(self, data: Snapshot, events: list[Any]) -> None:
         self.data = data
-        who = f" · timeline: {self.agent_filter}" if self.agent_filter else ""
-        self.sub_title = f"{data.project} · {data.events:,} events · {data.mount}{who}"
+        where = []
+        if self.agent_filter:
+            where.append(f"timeline: {self.agent_filter}")
+        if self.before is not None:
+            where.append(f"paused before #{self.before}")
+        self.sub_title = " · ".join([data.project, data.database, f"{data.events:,} events", data.mount, *where])
         self._overview(data)
         self._fill("sessions-table", [
             (s["session"], (s["agent"], s["role"], s["client"], s["status"], s["started"], s["last_seen"],
-                            *(s["decisions"].get(d, 0) for d in ("allow", "ask", "deny"))))
+                            *(s["decisions"].get(d, 0) for d in ("allow", "ask", "deny")), s["claims"]))
             for s in data.sessions
         ])  # fmt: skip
         self._fill("timeline-table", [
@@ -213,15 +460,22 @@ class LighthouseTUI(App[None]):
             (a["id"], (a["id"], a["agent"], a["what"], a["rules"], f"{a['waiting_s']} s")) for a in data.approvals
         ])  # fmt: skip
         self._fill("policies-table", [(p["name"], (p["name"], p["revision"], p["by"], p["at"])) for p in data.policies])
+        self._fill("policy-changes-table", [
+            (str(c["seq"]), (c["seq"], c["at"], c["change"], c["name"], c["by"])) for c in data.policy_changes
+        ])  # fmt: skip
+        self._draw_policy_summary()
         self._fill("experts-table", [
             (e["name"], (e["name"], e["capabilities"], e["completed"], e["timed_out"], e["open"])) for e in data.experts
         ])  # fmt: skip
         self._fill("tasks-table", [
             (t["id"], (t["id"], t["status"], t["expert"], t["delegator"], t["task"])) for t in data.tasks
         ])  # fmt: skip
-        self.query_one("#mount-text", Static).update(
-            f"FUSE view: {data.mount}\n\nlighthouse mount MOUNTPOINT --background"
-        )
+        self._fill("llm-table", [
+            (p["name"], (p["name"], p.get("routes"), p.get("key"), p.get("calls"), p.get("failed"), p.get("p50_ms"),
+                         p.get("tokens"), p.get("cost_usd"), p.get("circuit")))
+            for p in data.llm
+        ])  # fmt: skip
+        self.query_one("#mount-text", Static).update(_mount_text(data))
 
     def _overview(self, data: Snapshot) -> None:
         active = [s for s in data.sessions if s["status"] == "active"]
@@ -229,26 +483,76 @@ class LighthouseTUI(App[None]):
         lines = [
             f"Decisions (last {sum(d.values()):,}):  allow {d['allow']:,}   ask {d['ask']:,}   deny {d['deny']:,}",
             "",
-            "Latency (p50 / p99):",
+            "Latency (p50 / p99) over the metrics window:",
             *(
-                f"  {name:<11} {f['p50_us']:>9,.0f} µs / {f['p99_us']:>9,.0f} µs   ({f['count']:,} in the window)"
+                f"  {name:<11}{_duration(f['p50_us']):>9} /{_duration(f['p99_us']):>9}   n={f['count']:,}"
                 for name, f in data.latency.items()
             ),
             "",
             f"Active agents: {', '.join(sorted({str(s['agent']) for s in active})) or 'none'}",
             f"Pending approvals: {len(data.approvals)}",
+            f"Chain: {self.reader.chain}",
             f"Events: {data.events:,} (last seq {data.last_seq:,}) in {data.database}",
         ]
         self.query_one("#overview-text", Static).update("\n".join(lines))
+        for series, values in data.rates.items():
+            self.query_one(f"#{series}-spark", Sparkline).data = [float(v) for v in values]
+            caption = f"{series.title()} per minute (last 30 minutes): now {values[-1]:,}, peak {max(values):,}"
+            self.query_one(f"#{series}-caption", Label).update(caption)
+
+    def _draw_policy_summary(self) -> None:
+        self.query_one("#policy-summary", Static).update(f"{self.policy_header}\n{self.policy_tests}")
+        self._fill("policy-files-table", [
+            (f["name"], (f["name"], f["kind"], f["origin"], f["lines"])) for f in self.policy_files
+        ])  # fmt: skip
 
     def _fill(self, table_id: str, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Replace a table's rows; the cursor stays on the same row (by key) when it is still there."""
         table = self.query_one(f"#{table_id}", DataTable)
+        kept_key = None
+        if table.row_count:
+            with contextlib.suppress(Exception):
+                kept_key = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
         keep = table.cursor_row
         table.clear()
         for key, values in rows:
             table.add_row(*(("" if v is None else str(v)) for v in values), key=key)
         if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+            keys = [k for k, _ in rows]
+            table.move_cursor(row=keys.index(kept_key) if kept_key in keys else min(keep, len(rows) - 1))
+
+    def _active(self) -> str:
+        try:
+            return str(self.query_one(TabbedContent).active)
+        except NoMatches:
+            return ""
+
+    def _default_mountpoint(self) -> str:
+        return str(self.project.home.path / "mnt")
+
+
+def _mount_text(data: Snapshot) -> str:
+    lines = [f"FUSE view: {data.mount}", ""]
+    stats = data.mount_stats
+    if stats is None:
+        lines.append("m mounts the project at the path above (or the default), u unmounts it.")
+    elif "error" in stats:
+        lines.append(str(stats["error"]))
+    else:
+        ops = stats.get("ops", {})
+        lines.append(f"up {stats.get('uptime_s', 0)} s · {sum(ops.values()):,} operations · errors: "
+                     f"{', '.join(f'{k} {v}' for k, v in stats.get('errors', {}).items()) or 'none'}")  # fmt: skip
+        lines += ["", f"{'operation':<12}{'count':>9}{'p50 µs':>11}{'p99 µs':>11}"]
+        for op, count in sorted(ops.items(), key=lambda kv: -kv[1]):
+            latency = stats.get("latency", {}).get(op, {})
+            lines.append(f"{op:<12}{count:>9,}{latency.get('p50_us', 0):>11,.1f}{latency.get('p99_us', 0):>11,.1f}")
+    return "\n".join(lines)
+
+
+def _duration(us: float) -> str:
+    if us < 1000:
+        return f"{us:.0f} µs"
+    return f"{us / 1000:.1f} ms" if us < 1_000_000 else f"{us / 1_000_000:.1f} s"
 
 
 def _about(event: Any) -> str:

@@ -105,14 +105,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from lighthouse_mcp.policy.rego_tests import run_tests
-    from lighthouse_mcp.validation.packs import check_examples
+    from lighthouse_mcp.policy.rego_tests import check_policy_set
 
-    policy = _load()
-    count, failures = check_examples(policy.packs)
-    modules = [m for m in policy.rego.modules if m.path]
-    results = run_tests(modules, policy.tests)
-    failed = len(failures) + sum(1 for r in results if not r.passed)
+    report = check_policy_set(_load())
+    failures, results = report.example_failures, report.results
     if args.json:
         for failure in failures:
             print(
@@ -146,9 +142,8 @@ def run_test(args: argparse.Namespace) -> int:
             if not result.passed or args.verbose:
                 detail = f": {result.detail}" if result.detail else ""
                 print(f"{result.outcome.upper():5} {result.module}: {result.name}{detail}")
-        passed_rego = sum(1 for r in results if r.passed)
-        print(f"rule examples: {count - len(failures)}/{count} passed; rego tests: {passed_rego}/{len(results)} passed")
-    return EXIT_TESTS_FAILED if failed else 0
+        print(report.summary())
+    return EXIT_TESTS_FAILED if report.failed else 0
 
 
 def run_eval(args: argparse.Namespace) -> int:

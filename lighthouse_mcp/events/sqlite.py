@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,14 @@ class SQLiteEventStore:
         busy_timeout_ms: int = 10_000,
         max_payload_bytes: int = 1_048_576,
         readonly: bool = False,
+        clock: Callable[[], int] = time.time_ns,
+        randbits: Callable[[int], int] = secrets.randbits,
     ) -> None:
+        """`clock` (ns) and `randbits` (for event ids) are the store's only sources of time and chance; fixed ones
+        give a reproducible store (for screenshots and examples)."""
         self.path = Path(path)
+        self._clock = clock
+        self._randbits = randbits
         self._key = key
         self._max_payload = max_payload_bytes
         self._busy_timeout_ms = busy_timeout_ms
@@ -91,11 +98,13 @@ class SQLiteEventStore:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 seq, mac, last_ts = self._db.execute("SELECT seq, mac, ts FROM chain_head").fetchone()
-                ts = max(time.time_ns(), last_ts)
+                ts = max(self._clock(), last_ts)
                 rows = []
                 out = []
                 key = self._key
-                for (event, payload_text), id_ in zip(prepared, new_ids(ts, len(prepared)), strict=True):
+                for (event, payload_text), id_ in zip(
+                    prepared, new_ids(ts, len(prepared), self._randbits), strict=True
+                ):
                     seq += 1
                     fields = (seq, id_, ts, event.type, event.agent, event.session, event.aggregate, payload_text)
                     mac = link(key, mac, canonical(*fields))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine
 
@@ -28,6 +29,35 @@ class TestResult:
     @property
     def passed(self) -> bool:
         return self.outcome == "pass"
+
+
+@dataclass(frozen=True)
+class PolicyTests:
+    """What `policy test` reports: every pack rule's examples, then every Rego test."""
+
+    examples: int
+    example_failures: list[Any]  # validation.packs.ExampleFailure
+    results: list[TestResult]
+
+    @property
+    def failed(self) -> int:
+        return len(self.example_failures) + sum(1 for r in self.results if not r.passed)
+
+    def summary(self) -> str:
+        passed = sum(1 for r in self.results if r.passed)
+        return (
+            f"rule examples: {self.examples - len(self.example_failures)}/{self.examples} passed; "
+            f"rego tests: {passed}/{len(self.results)} passed"
+        )
+
+
+def check_policy_set(policy: Any) -> PolicyTests:
+    """Run the examples of every rule of a `PolicySet`'s packs and the Rego tests beside its modules."""
+    from lighthouse_mcp.validation.packs import check_examples
+
+    count, failures = check_examples(policy.packs)
+    modules = [m for m in policy.rego.modules if m.path]
+    return PolicyTests(count, failures, run_tests(modules, policy.tests))
 
 
 def is_test_module(module: Module) -> bool:

@@ -68,8 +68,14 @@ async def test_views_show_the_store(project: Project) -> None:
             assert app.query_one(TabbedContent).active == tab
         sessions = app.query_one("#sessions-table", DataTable)
         assert sessions.get_row("s1")[:4] == ["ben", "builder", "claude-code", "active"]
-        assert sessions.get_row("s1")[6:] == ["2", "1", "1"]
+        assert sessions.get_row("s1")[6:] == ["2", "1", "1", "0"]
         assert app.query_one("#policies-table", DataTable).get_row("team.rego")[:3] == ["team.rego", "1", "ops"]
+        changes = app.query_one("#policy-changes-table", DataTable)
+        assert changes.get_row_at(0)[2:4] == ["put", "team.rego"]
+        files = app.query_one("#policy-files-table", DataTable)
+        assert files.get_row("git.yaml")[1:3] == ["pack", "shipped"] and files.get_row("agents.rego")[1] == "module"
+        llm = app.query_one("#llm-table", DataTable)
+        assert {"security", "code_review"} <= {str(k.value) for k in llm.rows}
         assert app.query_one("#experts-table", DataTable).get_row("rex")[:2] == ["rex", "python"]
 
 
@@ -187,3 +193,182 @@ async def test_time_travel_shows_the_state_then(project: Project) -> None:
         await _settle(app, pilot)
         now = str(app.query_one("#timeline-detail", Static).render())
         assert "Active sessions:\n  none" in now
+
+
+async def _fresh(app: LighthouseTUI, pilot: Any) -> None:
+    """Read the store again and wait until that refresh has been drawn."""
+    drawn = app.data
+    app.action_refresh()
+    await _until(pilot, lambda: app.data is not drawn, "the refresh was not drawn")
+
+
+async def test_timeline_terms_jumps_pages_and_live(project: Project) -> None:
+    _fill(project)
+    store = project.open_store()
+    store.append_batch([NewEvent("test.bulk", {"n": i}, agent="bot") for i in range(450)])
+    store.close()
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("3")
+        table = app.query_one("#timeline-table", DataTable)
+        assert table.row_count == 200 and table.get_row_at(0)[0] == "457"
+        await pilot.press("slash", *"decision:deny agent:ben", "enter")
+        await _until(pilot, lambda: table.row_count == 1, "decision and agent terms were not applied")
+        assert table.get_row_at(0)[4] == "deny: cmd-3"
+        box = app.query_one("#timeline-filter", Input)
+        box.value = ""
+        await pilot.press("g")
+        assert box.value == "at:" and app.focused is box
+        await pilot.press(*"100", "enter")
+        await _until(pilot, lambda: table.row_count and table.get_row_at(0)[0] == "100", "the jump did not land")
+        assert "paused before #101" in app.sub_title and table.row_count == 100
+        await pilot.press("right_square_bracket")  # newer: the page after
+        await _until(pilot, lambda: table.get_row_at(0)[0] == "300", "] did not page to newer events")
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await _until(pilot, lambda: table.get_row_at(0)[0] == "100", "[ did not page to older events")
+        await pilot.press("l")
+        await _until(pilot, lambda: table.get_row_at(0)[0] == "457", "l did not go back to live")
+        assert box.value == "" and "paused" not in app.sub_title
+        await pilot.press("slash", *"decision:maybe", "enter")
+        await pilot.pause()
+        assert any("decision: must be allow, ask or deny" in str(n.message) for n in app._notifications)
+        box.value = "at:2999-01-01T00:00:00Z"
+        await pilot.press("enter")
+        await _until(pilot, lambda: table.row_count and table.get_row_at(0)[0] == "457", "a future time is the head")
+
+
+async def test_time_travel_and_sessions(project: Project) -> None:
+    _fill(project)
+    store = project.open_store()
+    ended = store.append(NewEvent("session.ended", {"reason": "done"}, agent="ben", session="s1"))
+    store.close()
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("2")
+        sessions = app.query_one("#sessions-table", DataTable)
+        sessions.focus()
+        assert sessions.get_row("s1")[3] == "ended"
+        await pilot.press("enter")
+        assert app.query_one(TabbedContent).active == "timeline" and app.agent_filter == "ben"
+        table = app.query_one("#timeline-table", DataTable)
+        await _until(pilot, lambda: table.row_count == 6, "choosing a session did not filter the timeline")
+        await pilot.press("escape")
+        await _until(pilot, lambda: table.row_count == ended.seq, "escape did not show everyone's events")
+        table.focus()
+        table.move_cursor(row=table.get_row_index(str(ended.seq - 1)))
+        await pilot.press("t")
+        detail = app.query_one("#timeline-detail", Static)
+        await _until(pilot, lambda: "State after event" in str(detail.render()), "t showed no state")
+        assert "ben (builder) s1" in str(detail.render())
+        table.move_cursor(row=0)
+        await pilot.press("t")
+        await _until(pilot, lambda: f"event {ended.seq}" in str(detail.render()), "t did not follow the cursor")
+        assert "ben (builder)" not in str(detail.render())
+
+
+async def test_an_approval_note_and_a_denial(project: Project) -> None:
+    from lighthouse_mcp.agents import approvals
+
+    store = project.open_store()
+    requested = {"tool": "Bash", "command": "npm publish", "rules": ["publish.package"], "timeout_s": 600}
+    store.append(NewEvent("approval.requested", requested, agent="ben", aggregate="apr_one"))
+    store.close()
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("4")
+        app.query_one("#approval-note", Input).focus()
+        await pilot.press(*"not on friday")
+        assert app.query_one("#approval-note", Input).value == "not on friday"  # typing a and d is not answering
+        app.query_one("#approvals-table", DataTable).focus()
+        await pilot.press("d")
+        await _settle(app, pilot)
+        await _until(pilot, lambda: app.query_one("#approvals-table", DataTable).row_count == 0, "still pending")
+    store = project.open_store()
+    try:
+        answer = approvals.find_resolution(store, "apr_one")
+    finally:
+        store.close()
+    assert answer is not None and answer.type == "approval.denied"
+    assert answer.payload["reason"] == "denied in the TUI: not on friday"
+
+
+async def test_policy_tests_run_from_the_view_and_the_palette(project: Project) -> None:
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        summary = app.query_one("#policy-summary", Static)
+        await pilot.press("p")  # only in the Policies view
+        await _settle(app, pilot)
+        assert "run the policy tests" in str(summary.render())
+        await pilot.press("5", "p")
+        await _until(pilot, lambda: "passed rule examples" in str(summary.render()), "p did not run the tests")
+        assert "Policy version" in str(summary.render())
+        await pilot.press("1", "ctrl+p")
+        await pilot.press(*"policy tests")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await _until(pilot, lambda: app.query_one(TabbedContent).active == "overview", "palette closed badly")
+        await _until(pilot, lambda: "passed rule examples" in str(summary.render()), "the palette ran nothing")
+
+
+async def test_the_palette_switches_views(project: Project) -> None:
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("ctrl+p", *"show experts")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await _until(pilot, lambda: app.query_one(TabbedContent).active == "experts", "no switch to experts")
+
+
+async def test_a_broken_database_keeps_the_last_picture(project: Project) -> None:
+    """The database file is damaged under the running console (a disk error, a bad copy): each refresh says it
+    cannot read the store and keeps showing the last state; when the file is whole again, it catches up."""
+    _fill(project)
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        shown = app.data
+        assert shown is not None
+        db = project.db_path
+        store = project.open_store()
+        store.append(NewEvent("test.after", {}))
+        store.close()
+        whole = db.read_bytes()
+        with open(db, "r+b") as f:
+            f.write(b"\0" * 200)  # the header and the first page's start
+        try:
+            app.action_refresh()
+            await _until(
+                pilot, lambda: any("cannot read the store" in str(n.message) for n in app._notifications), "no warning"
+            )
+            assert app.data is shown and "Active agents: ben" in str(app.query_one("#overview-text", Static).render())
+        finally:
+            db.write_bytes(whole)
+        await _fresh(app, pilot)
+        assert app.data is not None and app.data.events == shown.events + 1
+
+
+async def test_a_narrow_terminal_still_works(project: Project) -> None:
+    _fill(project)
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(50, 14)) as pilot:
+        await _settle(app, pilot)
+        for number in range(1, len(TABS) + 1):
+            await pilot.press(str(number))
+            await pilot.pause()
+        await pilot.resize_terminal(30, 10)
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "timeline"
+
+
+async def test_mouse_clicks_switch_views(project: Project) -> None:
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.click("#--content-tab-approvals")
+        assert app.query_one(TabbedContent).active == "approvals"
