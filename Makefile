@@ -13,10 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q lighthouse_mcp > /dev/null
 	touch $(STAMP)
 
-## run: the main job on the embedded defaults (creates .lighthouse/ here if needed)
+## run: the main job on the embedded defaults (creates .lighthouse/ here if needed), then the console when there
+## is a terminal to show it in
 run: $(STAMP)
 	$(BIN)/lighthouse init
 	$(BIN)/lighthouse doctor
+	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/lighthouse tui; \
+	else echo "no terminal here: run '$(BIN)/lighthouse tui' in one to watch the console"; fi
 
 ## test: the whole test suite
 test: $(STAMP)

@@ -45,9 +45,10 @@ def _fold_at(projector: Projector, seq: int | None, time: str | None) -> State:
 class IncrementalVerifier:
     """Verifies only the events appended since the last call: cheap enough for every `health` check."""
 
-    def __init__(self, store: EventStore, key: bytes) -> None:
+    def __init__(self, store: EventStore, key: bytes, *, start: tuple[int, bytes] | None = None) -> None:
+        """`start`: a (seq, mac) already verified (by another process, say) to continue from."""
         self._store = store
-        self._verifier = ChainVerifier(key)
+        self._verifier = ChainVerifier(key) if start is None else ChainVerifier(key, seq=start[0], mac=start[1])
 
     def check(self) -> VerifyReport:
         head_seq, head_mac = self._store.chain_head()

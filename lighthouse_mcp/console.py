@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lighthouse_mcp import metrics
+from lighthouse_mcp.audit import IncrementalVerifier
 from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.model import Event, iso_time
 from lighthouse_mcp.events.query import EventFilter, parse_point
@@ -96,13 +99,14 @@ class Console:
     """The console's reads for one project and store; `clock` gives now in nanoseconds."""
 
     def __init__(self, project: Project, store: Any, *, clock: Callable[[], int] = time.time_ns) -> None:
-        from lighthouse_mcp.audit import IncrementalVerifier
-
         self.project = project
         self.store = store
         self.clock = clock
         self._minutes: dict[tuple[str, int], int] = {}  # (series, minute) -> count, for minutes that are over
-        self._verifier = IncrementalVerifier(store, project.key())
+        self._open: dict[tuple[str, int], tuple[int, int]] = {}  # (series, current minute) -> (up to seq, count)
+        self._verifier: IncrementalVerifier | None = None  # until the whole chain has been verified once
+        self._verified = 0
+        self._profiles: tuple[list[tuple[str, int]] | None, dict[str, Any]] = (None, {})  # read again on change
         self.chain = "not checked yet"
 
     # ---- the snapshot ----------------------------------------------------------------------------------------
@@ -180,35 +184,65 @@ class Console:
         )
 
     def check_chain(self) -> str:
-        """Verify the events appended since the last check (the whole chain the first time); a line to show."""
-        report = self._verifier.check()
-        if report.ok:
-            self.chain = f"intact ({report.checked:,} events verified)"
+        """A line to show about the chain. The first call verifies the whole chain in a child process (`lighthouse
+        events verify`: another core, and this process's interpreter stays free for the screen); later calls
+        verify here only the events appended since."""
+        if self._verifier is None:
+            self.chain = "verifying the whole chain…"
+            report = self._verify_in_child()
+            if not report.get("ok"):
+                self.chain = f"BROKEN at event {report.get('first_bad_seq')}: {report.get('reason')}"
+                return self.chain
+            seq = int(report["last_seq"])
+            found = self.store.get(seq) if seq else None
+            start = (seq, bytes.fromhex(found.mac)) if found is not None else None
+            self._verifier = IncrementalVerifier(self.store, self.project.key(), start=start)
+            self._verified = int(report["checked"]) if start is not None else 0
+        result = self._verifier.check()
+        if result.ok:
+            self.chain = f"intact ({self._verified + result.checked:,} events verified)"
         else:
-            self.chain = f"BROKEN at event {report.first_bad_seq}: {report.reason}"
+            self.chain = f"BROKEN at event {result.first_bad_seq}: {result.reason}"
         return self.chain
 
+    def _verify_in_child(self) -> dict[str, Any]:
+        command = [sys.executable, "-m", "lighthouse_mcp", "--home", str(self.project.home.path), "events", "verify",
+                   "--json"]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+        try:
+            report = json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            return {"ok": False, "reason": f"the verifier failed: {done.stderr.strip()[-300:] or done.returncode}"}
+        return report if isinstance(report, dict) else {"ok": False, "reason": "the verifier said nothing usable"}
+
     def _per_minute(self, series: str, now: int) -> list[int]:
-        """Decisions (or scan findings) in each of the last MINUTES minutes, oldest first; finished minutes are
-        counted once and remembered."""
+        """Decisions (or scan findings) in each of the last MINUTES minutes, oldest first. Finished minutes are
+        counted once and remembered; the current one is counted on from the last sequence seen."""
         current = now // MINUTE_NS
+        head = int(self.store.last_seq())
         out = []
         for minute in range(current - MINUTES + 1, current + 1):
             known = self._minutes.get((series, minute))
             if known is None:
-                known = self._count(series, minute * MINUTE_NS, (minute + 1) * MINUTE_NS - 1)
+                upto, counted = self._open.get((series, minute), (0, 0))
+                known = counted + self._count(series, minute * MINUTE_NS, (minute + 1) * MINUTE_NS - 1, upto, head)
                 if minute < current:
                     self._minutes[(series, minute)] = known
+                else:
+                    self._open = {(series, minute): (head, known), **{k: v for k, v in self._open.items()
+                                                                      if k[0] != series}}  # fmt: skip
             out.append(known)
         for key in [k for k in self._minutes if k[1] <= current - MINUTES]:
             del self._minutes[key]
         return out
 
-    def _count(self, series: str, since: int, until: int) -> int:
+    def _count(self, series: str, since: int, until: int, after_seq: int, head: int) -> int:
+        """Events of the series between two times with sequence in (after_seq, head]."""
+        types = ("validation.decided",) if series == "decisions" else ("response.scanned",)
+        flt = EventFilter(types=types, since_ts=since, until_ts=until, since_seq=after_seq + 1, until_seq=head)
         if series == "decisions":
-            return int(self.store.count(EventFilter(types=("validation.decided",), since_ts=since, until_ts=until)))
-        flt = EventFilter(types=("response.scanned",), since_ts=since, until_ts=until, limit=5000)
-        return sum(int(e.payload.get("threat_count") or 0) for e in self.store.query(flt).events)
+            return int(self.store.count(flt))
+        return sum(int(e.payload.get("threat_count") or 0) for e in self.store.query(replace(flt, limit=5000)).events)
 
     def _llm(self, now: int) -> list[dict[str, Any]]:
         """Each LLM profile: its routes, whether a key is set for them, and from the consultations in the metrics
@@ -218,10 +252,18 @@ class Console:
         from lighthouse_mcp.experts.providers import KEY_ENV
 
         config = self.project.config
+        project_dir = self.project.home.experts_dir
         try:
-            profiles = load_profiles(self.project.home.experts_dir)
-        except Exception as exc:  # a broken profile file: say so in the table instead of failing the refresh
-            return [{"name": "(profiles)", "routes": str(exc)[:120]}]
+            found = sorted(project_dir.glob("*.y*ml")) if project_dir.is_dir() else []
+            signature = [(p.name, p.stat().st_mtime_ns) for p in found]
+        except OSError:
+            signature = None  # changing under us: read them all again
+        if signature is None or signature != self._profiles[0]:
+            try:
+                self._profiles = (signature, load_profiles(project_dir))
+            except Exception as exc:  # a broken profile file: say so in the table instead of failing the refresh
+                return [{"name": "(profiles)", "routes": str(exc)[:120]}]
+        profiles = self._profiles[1]
         since = now - config.metrics.window_s * 1_000_000_000
         flt = EventFilter(types=("expert.consulted",), since_ts=since, order="desc", limit=5000)
         by_profile: dict[str, list[Event]] = {}

@@ -372,3 +372,32 @@ async def test_mouse_clicks_switch_views(project: Project) -> None:
         await _settle(app, pilot)
         await pilot.click("#--content-tab-approvals")
         assert app.query_one(TabbedContent).active == "approvals"
+
+
+async def test_mount_and_unmount_from_the_tui(project: Project, tmp_path: Any) -> None:
+    from tests.fs.test_mount import _fuse_missing
+
+    reason = _fuse_missing()
+    if reason:
+        if os.environ.get("LIGHTHOUSE_REQUIRE_FUSE") == "1":
+            pytest.fail(f"FUSE is required (LIGHTHOUSE_REQUIRE_FUSE=1) but {reason}")
+        pytest.skip(reason)
+    target = tmp_path / "view"
+    app = LighthouseTUI(project, poll=0.2)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("7")
+        app.query_one("#mount-path", Input).value = str(target)
+        await pilot.press("m")
+        text = app.query_one("#mount-text", Static)
+        try:
+            await _until(pilot, lambda: f"mounted at {target}" in str(text.render()), "m did not mount")
+            assert os.path.ismount(target) and f"mounted at {target}" in app.sub_title
+            os.listdir(target / "current")
+            await _until(pilot, lambda: "readdir" in str(text.render()), "no operations from /stats.json")
+            await pilot.press("u")
+            await _until(pilot, lambda: "not mounted" in str(text.render()), "u did not unmount")
+            assert not os.path.ismount(target)
+        finally:
+            if os.path.ismount(target):
+                subprocess.run(["fusermount3", "-uz", str(target)], check=False)
