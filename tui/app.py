@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -59,6 +60,7 @@ COLUMNS = {
 class LighthouseTUI(App[None]):
     TITLE = "Lighthouse"
     CSS = """
+    #timeline-table { height: 1fr; }
     #timeline-detail { height: 12; border-top: solid $accent; overflow-y: auto; }
     .summary { padding: 0 1; height: auto; }
     .caption { padding: 1 1 0 1; color: $text-muted; }
@@ -516,7 +518,7 @@ class LighthouseTUI(App[None]):
         keep = table.cursor_row
         table.clear()
         for key, values in rows:
-            table.add_row(*(("" if v is None else str(v)) for v in values), key=key)
+            table.add_row(*(v if isinstance(v, Text) else "" if v is None else str(v) for v in values), key=key)
         if rows:
             keys = [k for k, _ in rows]
             table.move_cursor(row=keys.index(kept_key) if kept_key in keys else min(keep, len(rows) - 1))
@@ -555,9 +557,14 @@ def _duration(us: float) -> str:
     return f"{us / 1000:.1f} ms" if us < 1_000_000 else f"{us / 1_000_000:.1f} s"
 
 
-def _about(event: Any) -> str:
+DECISION_STYLES = {"allow": "green", "ask": "bold yellow", "deny": "bold red"}
+
+
+def _about(event: Any) -> Text:
+    """What the event is about; a decision starts with its outcome, coloured."""
     p = event.payload
-    text = p.get("command") or p.get("path") or p.get("decision") or event.aggregate or ""
     if event.type == "validation.decided":
-        text = f"{p.get('decision')}: {p.get('command') or p.get('path') or ''}"
-    return str(text)[:100]
+        decision = str(p.get("decision"))
+        about = Text(decision, style=DECISION_STYLES.get(decision, ""))
+        return about.append(f": {p.get('command') or p.get('path') or ''}"[:100])
+    return Text(str(p.get("command") or p.get("path") or p.get("decision") or event.aggregate or "")[:100])

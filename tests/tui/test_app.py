@@ -92,7 +92,7 @@ async def test_the_timeline_filters_shows_details_and_follows_new_events(project
         assert app.focused is app.query_one("#timeline-filter", Input)
         await pilot.press(*"cmd-3", "enter")
         await _until(pilot, lambda: table.row_count == 1, "the filter was not applied")
-        assert table.get_row_at(0)[4] == "deny: cmd-3"
+        assert str(table.get_row_at(0)[4]) == "deny: cmd-3"
         table.focus()
         await pilot.press("down", "up")
         detail = str(app.query_one("#timeline-detail", Static).render())
@@ -109,9 +109,18 @@ async def test_the_timeline_filters_shows_details_and_follows_new_events(project
         assert table.get_row_at(0)[2] == "test.live"
 
 
-async def test_help_and_quit(project: Project) -> None:
+async def test_refresh_help_and_quit(project: Project) -> None:
     app = LighthouseTUI(project, poll=None)
     async with app.run_test() as pilot:
+        await _settle(app, pilot)
+        before = app.data
+        assert before is not None
+        store = project.open_store()
+        store.append(NewEvent("test.more", {}))
+        store.close()
+        await pilot.press("r")
+        await _until(pilot, lambda: app.data is not before, "r did not refresh")
+        assert app.data is not None and app.data.events == before.events + 1
         await pilot.press("question_mark")
         await pilot.pause()
         assert any("a approve" in str(n.message) for n in app._notifications)
@@ -215,7 +224,7 @@ async def test_timeline_terms_jumps_pages_and_live(project: Project) -> None:
         assert table.row_count == 200 and table.get_row_at(0)[0] == "457"
         await pilot.press("slash", *"decision:deny agent:ben", "enter")
         await _until(pilot, lambda: table.row_count == 1, "decision and agent terms were not applied")
-        assert table.get_row_at(0)[4] == "deny: cmd-3"
+        assert str(table.get_row_at(0)[4]) == "deny: cmd-3"
         box = app.query_one("#timeline-filter", Input)
         box.value = ""
         await pilot.press("g")

@@ -59,3 +59,8 @@ def test_the_timeline_filtered_to_denials(snap_compare: Any, demo_app: Lighthous
 
 def test_a_narrow_terminal(snap_compare: Any, demo_app: LighthouseTUI) -> None:
     assert snap_compare(demo_app, terminal_size=(60, 20), run_before=_view(1))
+
+
+def test_the_light_theme(snap_compare: Any, demo_app: LighthouseTUI) -> None:
+    demo_app.theme = "textual-light"
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=_view(3))
