@@ -24,8 +24,10 @@ LogFormat = Literal["plain", "json"]
 Synchronous = Literal["normal", "full"]
 ErrorDecision = Literal["ask", "deny"]
 
-# Variables that share the prefix but are not configuration keys.
-RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME", "LIGHTHOUSE_REQUIRE_FUSE"})
+# Variables that share the prefix but are not configuration keys: the home, and the test suite's switches
+# (LIGHTHOUSE_REQUIRE_FUSE, _TMUX, _POSTGRES) that turn a skipped test into a failure.
+RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME"})
+RESERVED_ENV_PREFIX = "LIGHTHOUSE_REQUIRE_"
 ENV_PREFIX = "LIGHTHOUSE_"
 
 
@@ -43,6 +45,9 @@ class StoreConfig:
     snapshot_every: int = 10_000
     max_payload_bytes: int = 1_048_576
     poll_interval_ms: int = 200
+    url: str = ""  # postgresql://user@host:port/db; empty: the SQLite file at `path`
+    pool_size: int = 4
+    connect_timeout_s: int = 10
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,8 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("store", "snapshot_every"): (100, 10_000_000),
     ("store", "max_payload_bytes"): (1024, 256 * 1024 * 1024),
     ("store", "poll_interval_ms"): (10, 60_000),
+    ("store", "pool_size"): (1, 100),
+    ("store", "connect_timeout_s"): (1, 300),
     ("validation", "max_command_bytes"): (256, 16 * 1024 * 1024),
     ("validation", "cache_size"): (0, 1_000_000),
     ("validation", "cache_ttl_s"): (0, 86_400),
@@ -246,7 +253,7 @@ def env_mapping(env: Mapping[str, str]) -> dict[str, Any]:
     """`LIGHTHOUSE_SECTION__KEY=value` variables as a nested mapping; values are read as YAML scalars."""
     out: dict[str, Any] = {}
     for name, raw in env.items():
-        if not name.startswith(ENV_PREFIX) or name in RESERVED_ENV:
+        if not name.startswith(ENV_PREFIX) or name in RESERVED_ENV or name.startswith(RESERVED_ENV_PREFIX):
             continue
         parts = name[len(ENV_PREFIX) :].lower().split("__")
         if len(parts) != 2 or not all(parts):
@@ -363,6 +370,29 @@ def check_complete(config: Config) -> None:
             f"(e.g. http://127.0.0.1:8181), not {shown}"
         )
     _check_url(config)
+    check_store_url(config.store.url)
+
+
+def check_store_url(url: str) -> None:
+    """Empty, or a PostgreSQL URL without a password (that belongs in PGPASSWORD or a .pgpass file)."""
+    if not url:
+        return
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (parsing the port is what checks it)
+    except ValueError as exc:
+        raise ConfigError(f"'store.url' is not a valid URL: {exc}") from exc
+    if parts.scheme not in ("postgresql", "postgres") or (not parts.hostname and "host=" not in parts.query):
+        raise ConfigError(
+            f"'store.url' must be a PostgreSQL URL such as postgresql://lighthouse@db.example:5432/lighthouse, "
+            f"not {url[:80]!r}"
+        )
+    if parts.password is not None:
+        raise ConfigError(
+            "'store.url' must not contain a password: put it in PGPASSWORD or a .pgpass file (PGPASSFILE) instead"
+        )
 
 
 def _check_url(config: Config) -> None:

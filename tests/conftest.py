@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -23,7 +24,7 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 KEY = bytes(range(32))
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 LIGHTHOUSE_BIN = [sys.executable, "-m", "lighthouse_mcp"]
 
 
@@ -36,7 +37,7 @@ def anyio_backend() -> str:
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's own config or project home."""
     for name in list(os.environ):
-        if name.startswith("LIGHTHOUSE_") and name != "LIGHTHOUSE_REQUIRE_FUSE":
+        if name.startswith("LIGHTHOUSE_") and not name.startswith("LIGHTHOUSE_REQUIRE_"):
             monkeypatch.delenv(name)
     fake_home = tmp_path_factory.mktemp("userhome")
     monkeypatch.setenv("HOME", str(fake_home))
@@ -46,19 +47,63 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 StoreFactory = Callable[..., EventStore]
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster for the whole run (tests/helpers/postgres.py). Skipped with the reason
+    where none can be started, unless LIGHTHOUSE_REQUIRE_POSTGRES=1 (CI sets it)."""
+    from tests.helpers.postgres import Cluster
+
+    try:
+        import psycopg  # noqa: F401
+
+        cluster = Cluster()
+    except (ImportError, RuntimeError, OSError) as exc:
+        if os.environ.get("LIGHTHOUSE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required (LIGHTHOUSE_REQUIRE_POSTGRES=1) but cannot be started: {exc}")
+        pytest.skip(f"no PostgreSQL server can be started here: {exc}")
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh, empty database on the test cluster; its password is in PGPASSWORD, as in a deployment."""
+    from tests.helpers.postgres import PASSWORD
+
+    cluster = request.getfixturevalue("postgres_cluster")
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    return str(cluster.new_database())
+
+
 @pytest.fixture(params=BACKENDS)
 def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
-    """Opens stores of the parametrised backend; every store opened is closed at the end."""
+    """Opens stores of the parametrised backend (one SQLite file or PostgreSQL database per `name`); every store
+    opened is closed at the end."""
     opened: list[EventStore] = []
+    databases: dict[str, str] = {}
 
-    def make(key: bytes = KEY, name: str = "events.db", **kwargs: object) -> EventStore:
-        store = SQLiteEventStore(tmp_path / name, key, **kwargs)  # type: ignore[arg-type]
+    def make(key: bytes = KEY, name: str = "events.db", **kwargs: Any) -> EventStore:
+        store: EventStore
+        if request.param == "sqlite":
+            store = SQLiteEventStore(tmp_path / name, key, **kwargs)
+        else:
+            from lighthouse_mcp.events.postgres import PostgresEventStore
+
+            if name not in databases:
+                databases[name] = request.getfixturevalue("postgres_url") if not databases else _another(request)
+            store = PostgresEventStore(databases[name], key, **kwargs)
         opened.append(store)
         return store
 
     yield make
     for store in opened:
         store.close()
+
+
+def _another(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue("postgres_cluster").new_database())
 
 
 @pytest.fixture

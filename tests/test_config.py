@@ -187,3 +187,25 @@ def test_environment_scalars_read_like_yaml(raw: str, value: object) -> None:
     from lighthouse_mcp.config import scalar
 
     assert scalar(raw) == value
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql://lh:hunter2@db.example/lh", "must not contain a password: put it in PGPASSWORD"),
+        ("mysql://lh@db.example/lh", "must be a PostgreSQL URL"),
+        ("postgresql:///nohost", "must be a PostgreSQL URL"),
+        ("postgresql://lh@db.example:99999/lh", "not a valid URL"),
+    ],
+)
+def test_a_store_url_is_a_postgresql_url_without_a_password(tmp_path: Path, url: str, message: str) -> None:
+    path = _write(tmp_path / "project.yaml", f"store: {{url: '{url}'}}\n")
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(path, user_file=tmp_path / "none.yaml", env={})
+    assert "hunter2" not in str(info.value)
+
+
+def test_a_store_url_from_the_environment(tmp_path: Path) -> None:
+    env = {"LIGHTHOUSE_STORE__URL": "postgresql://lh@db.example:5432/lh?sslmode=require"}
+    config = load_config(tmp_path / "none.yaml", user_file=tmp_path / "none.yaml", env=env)
+    assert config.store.url.endswith("sslmode=require")

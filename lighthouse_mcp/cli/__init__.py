@@ -41,6 +41,7 @@ def build_parser() -> Parser:
         scan,
         serve,
         snapshot,
+        store,
         token,
         tui,
     )
@@ -64,6 +65,7 @@ def build_parser() -> Parser:
         mount,
         tui,
         backup,
+        store,
         doctor,
     ):
         module.register(commands)

@@ -7,7 +7,6 @@ the head in the same transaction, so the chain is one line however many processe
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import secrets
 import sqlite3
 import threading
@@ -17,17 +16,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.errors import DataError, StoreError, StoreLocked
-from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, canonical, key_id, link
+from lighthouse_mcp.errors import StoreError, StoreLocked
+from lighthouse_mcp.events import sql
+from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, key_id
 from lighthouse_mcp.events.ids import new_ids
-from lighthouse_mcp.events.model import Event, NewEvent, canonical_payload, check_event_fields
-from lighthouse_mcp.events.query import EventFilter, encode_cursor, type_family
+from lighthouse_mcp.events.model import Event, NewEvent
+from lighthouse_mcp.events.query import EventFilter, encode_cursor
 from lighthouse_mcp.events.schema import SCHEMA, SCHEMA_VERSION
 from lighthouse_mcp.events.store import Page, Snapshot
 
-_COLUMNS = "seq, id, ts, type, agent, session, aggregate, payload, mac"
-_CHAIN_BATCH = 5000
-MAX_BLOB_BYTES = 64 * 1024 * 1024
+_COLUMNS = sql.COLUMNS
 
 
 class SQLiteEventStore:
@@ -44,12 +42,14 @@ class SQLiteEventStore:
         readonly: bool = False,
         clock: Callable[[], int] = time.time_ns,
         randbits: Callable[[int], int] = secrets.randbits,
+        poll_interval_ms: int = 200,
     ) -> None:
         """`clock` (ns) and `randbits` (for event ids) are the store's only sources of time and chance; fixed ones
         give a reproducible store (for screenshots and examples)."""
         self.path = Path(path)
         self._clock = clock
         self._randbits = randbits
+        self._poll_s = poll_interval_ms / 1000
         self._key = key
         self._max_payload = max_payload_bytes
         self._busy_timeout_ms = busy_timeout_ms
@@ -91,7 +91,7 @@ class SQLiteEventStore:
         return self.append_batch([event])[0]
 
     def append_batch(self, events: Sequence[NewEvent]) -> list[Event]:
-        prepared = [self._prepare(e) for e in events]  # validate everything before touching the database
+        prepared = sql.prepare(events, self._max_payload)  # everything checked before touching the database
         if not prepared:
             return []
         with self._mu, self._errors("append"):
@@ -99,19 +99,10 @@ class SQLiteEventStore:
             try:
                 seq, mac, last_ts = self._db.execute("SELECT seq, mac, ts FROM chain_head").fetchone()
                 ts = max(self._clock(), last_ts)
-                rows = []
-                out = []
-                key = self._key
-                for (event, payload_text), id_ in zip(
-                    prepared, new_ids(ts, len(prepared), self._randbits), strict=True
-                ):
-                    seq += 1
-                    fields = (seq, id_, ts, event.type, event.agent, event.session, event.aggregate, payload_text)
-                    mac = link(key, mac, canonical(*fields))
-                    rows.append((*fields, mac))
-                    out.append(Event(*fields, mac.hex()))
+                ids = new_ids(ts, len(prepared), self._randbits)
+                rows, out, mac = sql.chain(prepared, self._key, seq, mac, ts, ids)
                 self._db.executemany(f"INSERT INTO events({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", rows)
-                self._db.execute("UPDATE chain_head SET seq = ?, mac = ?, ts = ? WHERE id = 1", (seq, mac, ts))
+                self._db.execute("UPDATE chain_head SET seq = ?, mac = ?, ts = ? WHERE id = 1", (rows[-1][0], mac, ts))
                 self._db.execute("COMMIT")
             except BaseException:
                 if self._db.in_transaction:
@@ -119,19 +110,44 @@ class SQLiteEventStore:
                 raise
         return out
 
-    def _prepare(self, event: NewEvent) -> tuple[NewEvent, str]:
-        if not isinstance(event, NewEvent):
-            raise DataError(f"expected a NewEvent, not {type(event).__name__}")
-        check_event_fields(event)
-        return event, canonical_payload(event.payload, max_bytes=self._max_payload)
+    def copy_in(self, rows: Sequence[ChainRow]) -> None:
+        if not rows:
+            return
+        with self._mu, self._errors("copy events in"):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                seq = int(self._db.execute("SELECT seq FROM chain_head").fetchone()[0])
+                if rows[0].seq != seq + 1:
+                    raise StoreError(f"copy: event {rows[0].seq} does not follow this store's head ({seq})")
+                values = [(r.seq, r.id, r.ts, r.type, r.agent, r.session, r.aggregate, r.payload, r.mac) for r in rows]
+                self._db.executemany(f"INSERT INTO events({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", values)
+                last = rows[-1]
+                self._db.execute(
+                    "UPDATE chain_head SET seq = ?, mac = ?, ts = ? WHERE id = 1", (last.seq, last.mac, last.ts)
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def blob_digests(self) -> Iterator[str]:
+        after = ""
+        while True:
+            rows = self._fetch("SELECT sha256 FROM blobs WHERE sha256 > ? ORDER BY sha256 LIMIT 1000", (after,))
+            yield from (str(r[0]) for r in rows)
+            if len(rows) < 1000:
+                return
+            after = rows[-1][0]
+
+    def wait_for_events(self, after_seq: int, timeout_s: float) -> int:
+        deadline = time.monotonic() + timeout_s
+        while (seq := self.last_seq()) <= after_seq and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(self._poll_s, left))
+        return seq
 
     def put_blob(self, data: bytes) -> str:
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise DataError(f"blob content must be bytes, not {type(data).__name__}")
-        data = bytes(data)
-        if len(data) > MAX_BLOB_BYTES:
-            raise DataError(f"blob is {len(data)} bytes, over the limit of {MAX_BLOB_BYTES}")
-        digest = hashlib.sha256(data).hexdigest()
+        data, digest = sql.checked_blob(data)
         with self._mu, self._errors("store a blob"):
             self._db.execute(
                 "INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)", (digest, len(data), data)
@@ -149,20 +165,20 @@ class SQLiteEventStore:
 
     def get(self, seq: int) -> Event | None:
         rows = self._fetch(f"SELECT {_COLUMNS} FROM events WHERE seq = ?", (seq,))
-        return _event(rows[0]) if rows else None
+        return sql.to_event(rows[0]) if rows else None
 
     def query(self, flt: EventFilter) -> Page:
         where, params = self._where(flt)
         direction = "DESC" if flt.order == "desc" else "ASC"
-        sql = f"SELECT {_COLUMNS} FROM events {where} ORDER BY seq {direction} LIMIT ?"
-        rows = self._fetch(sql, (*params, flt.limit + 1))
-        events = [_event(r) for r in rows[: flt.limit]]
+        text = f"SELECT {_COLUMNS} FROM events {where} ORDER BY seq {direction} LIMIT ?"
+        rows = self._fetch(text, (*params, flt.limit + 1))
+        events = [sql.to_event(r) for r in rows[: flt.limit]]
         cursor = encode_cursor(flt.order, events[-1].seq) if len(rows) > flt.limit else None
         return Page(events, cursor)
 
     def read_after(self, seq: int, limit: int) -> list[Event]:
         rows = self._fetch(f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
-        return [_event(r) for r in rows]
+        return [sql.to_event(r) for r in rows]
 
     def last_seq(self) -> int:
         return int(self._fetch("SELECT seq FROM chain_head", ())[0][0])
@@ -180,7 +196,7 @@ class SQLiteEventStore:
             since_seq = max(since_seq or 0, self.seq_at_time(flt.since_ts - 1) + 1)
         if flt.until_ts is not None:
             until_seq = min(until_seq if until_seq is not None else 2**62, self.seq_at_time(flt.until_ts))
-        return _where(flt, since_seq, until_seq)
+        return sql.where(flt, since_seq, until_seq, sql.SQLITE)
 
     def seq_at_time(self, ts_ns: int) -> int:
         # Binary search over the primary key: ts is non-decreasing with seq, and gaps (if any) are skipped.
@@ -214,18 +230,11 @@ class SQLiteEventStore:
         return int(seq), bytes(mac)
 
     def chain_rows(self, after_seq: int = 0, until_seq: int | None = None) -> Iterator[ChainRow]:
-        last = after_seq
-        limit = until_seq if until_seq is not None else 2**62
-        while True:
-            rows = self._fetch(
-                f"SELECT {_COLUMNS} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-                (last, limit, _CHAIN_BATCH),
-            )
-            for r in rows:
-                yield ChainRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bytes(r[8]))
-            if len(rows) < _CHAIN_BATCH:
-                return
-            last = rows[-1][0]
+        def fetch(after: int, until: int, limit: int) -> list[Any]:
+            sql_text = f"SELECT {_COLUMNS} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
+            return self._fetch(sql_text, (after, until, limit))
+
+        return sql.chain_pages(fetch, after_seq, until_seq)  # type: ignore[no-any-return]
 
     def verify(self) -> VerifyReport:
         head_seq, head_mac = self.chain_head()
@@ -318,48 +327,3 @@ class SQLiteEventStore:
             raise StoreError(f"event store {self.path}: cannot {action}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"event store {self.path}: cannot {action}: {exc} (is it a Lighthouse database?)") from exc
-
-
-def _event(row: Sequence[Any]) -> Event:
-    return Event(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], bytes(row[8]).hex())
-
-
-def _where(flt: EventFilter, since_seq: int | None, until_seq: int | None) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if flt.types:
-        # `family` (the type up to its first dot) is indexed with seq, so a page comes straight off the index.
-        alternatives = []
-        for t in flt.types:
-            family, rest = type_family(t)
-            if not rest:
-                alternatives.append("family = ?")
-                params.append(family)
-            elif rest.endswith("."):
-                alternatives.append("(family = ? AND type >= ? AND type < ?)")
-                params.extend((family, t, t[:-1] + "/"))
-            else:
-                alternatives.append("(family = ? AND (type = ? OR (type >= ? AND type < ?)))")
-                params.extend((family, t, t + ".", t + "/"))
-        clauses.append("(" + " OR ".join(alternatives) + ")")
-    if flt.agents:
-        clauses.append(f"agent IN ({', '.join('?' * len(flt.agents))})")
-        params.extend(flt.agents)
-    for column in ("session", "aggregate"):
-        value = getattr(flt, column)
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    for column, op, value in (("seq", ">=", since_seq), ("seq", "<=", until_seq)):
-        if value is not None:
-            clauses.append(f"{column} {op} ?")
-            params.append(value)
-    if flt.after is not None:
-        clauses.append("seq < ?" if flt.order == "desc" else "seq > ?")
-        params.append(flt.after)
-    for word in flt.text:
-        clauses.append(
-            "instr(lower(type || ' ' || coalesce(agent, '') || ' ' || coalesce(aggregate, '') || ' ' || payload), ?)"
-        )
-        params.append(word)
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lighthouse_mcp.config import Config
+from lighthouse_mcp.errors import StoreError
 from lighthouse_mcp.events.chain import ChainRow, VerifyReport
 from lighthouse_mcp.events.model import Event, NewEvent
 from lighthouse_mcp.events.query import EventFilter
@@ -86,6 +87,19 @@ class EventStore(Protocol):
         """Walk the whole chain; the report names the first event that does not check out."""
         ...
 
+    def wait_for_events(self, after_seq: int, timeout_s: float) -> int:
+        """Block until an event after `after_seq` exists or `timeout_s` passes; returns the last sequence. A backend
+        with notifications wakes at once; others poll."""
+        ...
+
+    def copy_in(self, rows: Sequence[ChainRow]) -> None:
+        """Store rows from another store as they are (seq, id, ts, mac kept); they must continue this chain."""
+        ...
+
+    def blob_digests(self) -> Iterator[str]:
+        """Every stored blob's digest, in order."""
+        ...
+
     def save_snapshot(self, name: str, version: str, snapshot: Snapshot) -> None: ...
 
     def load_snapshot(self, name: str, version: str, max_seq: int) -> Snapshot | None:
@@ -96,7 +110,9 @@ class EventStore(Protocol):
 
 
 def open_store(home: ProjectHome, config: Config, *, busy_timeout_ms: int | None = None) -> EventStore:
-    """Open the project's configured store (SQLite in the home by default)."""
+    """Open the project's configured store: PostgreSQL when `store.url` is set, else SQLite in the home."""
+    if config.store.url:
+        return open_url(config.store.url, read_key(home.key_path), config)
     from lighthouse_mcp.events.sqlite import SQLiteEventStore
 
     return SQLiteEventStore(
@@ -105,7 +121,36 @@ def open_store(home: ProjectHome, config: Config, *, busy_timeout_ms: int | None
         synchronous=config.store.synchronous,
         busy_timeout_ms=config.store.busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms,
         max_payload_bytes=config.store.max_payload_bytes,
+        poll_interval_ms=config.store.poll_interval_ms,
     )
+
+
+def open_url(url: str, key: bytes, config: Config, *, create: bool = True) -> EventStore:
+    """A store by URL: `postgresql://…`, or a SQLite file (`sqlite:///path` or a plain path)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from lighthouse_mcp.config import check_store_url
+
+        check_store_url(url)
+        try:
+            from lighthouse_mcp.events.postgres import PostgresEventStore
+        except ImportError as exc:
+            raise StoreError(
+                f"the PostgreSQL store needs psycopg: pip install 'lighthouse-mcp[postgres]' ({exc})"
+            ) from exc
+        return PostgresEventStore(
+            url,
+            key,
+            pool_size=config.store.pool_size,
+            connect_timeout_s=config.store.connect_timeout_s,
+            max_payload_bytes=config.store.max_payload_bytes,
+            create=create,
+        )
+    from lighthouse_mcp.events.sqlite import SQLiteEventStore
+
+    path = Path(url.removeprefix("sqlite://")) if url.startswith("sqlite://") else Path(url)
+    if not create and not path.is_file():
+        raise StoreError(f"event store {path} does not exist")
+    return SQLiteEventStore(path, key, max_payload_bytes=config.store.max_payload_bytes)
 
 
 def db_location(home: ProjectHome, config: Config) -> Path:

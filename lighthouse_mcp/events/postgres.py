@@ -1,0 +1,401 @@
+"""`EventStore` on PostgreSQL (psycopg 3 with a connection pool), for agents on several machines sharing one log.
+
+The same ideas as the SQLite store: events are append-only (triggers refuse UPDATE, DELETE and TRUNCATE), each
+append locks the single-row chain head (`SELECT … FOR UPDATE`), so appenders on every machine are serialised and the
+chain is extended in the same transaction, blobs are content-addressed, and snapshots are a cache. Every append
+also sends `NOTIFY lighthouse_events`, so `wait_for_events` wakes at once instead of polling.
+
+The password never comes from the URL in the config: libpq reads PGPASSWORD or a .pgpass file (PGPASSFILE).
+When a commit's outcome is unknown (the connection broke while committing) the store asks again on a new
+connection whether the batch's first id is there, so an acknowledged event is never lost and a retried one never
+doubled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from lighthouse_mcp.errors import DataError, StoreError, StoreLocked
+from lighthouse_mcp.events import sql
+from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, key_id
+from lighthouse_mcp.events.ids import new_ids
+from lighthouse_mcp.events.model import Event, NewEvent
+from lighthouse_mcp.events.query import EventFilter, encode_cursor
+from lighthouse_mcp.events.schema import SCHEMA_VERSION
+from lighthouse_mcp.events.store import Page, Snapshot
+
+CHANNEL = "lighthouse_events"
+# The pool logs every failed connection attempt; this store reports failures itself, once, with the reason.
+logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
+_C = sql.COLUMNS
+_SCHEMA_LOCK = 0x4C48_5343  # an advisory lock id: one process creates the schema at a time
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events(
+  seq       BIGINT PRIMARY KEY,
+  id        TEXT   NOT NULL UNIQUE,
+  ts        BIGINT NOT NULL,
+  type      TEXT COLLATE "C" NOT NULL,
+  agent     TEXT,
+  session   TEXT,
+  aggregate TEXT,
+  payload   TEXT   NOT NULL,
+  mac       BYTEA  NOT NULL,
+  family    TEXT COLLATE "C" GENERATED ALWAYS AS (split_part(type, '.', 1)) STORED
+);
+CREATE INDEX IF NOT EXISTS events_family    ON events(family, seq);
+CREATE INDEX IF NOT EXISTS events_agent     ON events(agent, seq);
+CREATE INDEX IF NOT EXISTS events_session   ON events(session, seq);
+CREATE INDEX IF NOT EXISTS events_aggregate ON events(aggregate, seq);
+CREATE INDEX IF NOT EXISTS events_ts        ON events(ts, seq);
+CREATE OR REPLACE FUNCTION lighthouse_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
+DROP TRIGGER IF EXISTS events_append_only ON events;
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+  FOR EACH ROW EXECUTE FUNCTION lighthouse_append_only();
+DROP TRIGGER IF EXISTS events_no_truncate ON events;
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION lighthouse_append_only();
+CREATE TABLE IF NOT EXISTS chain_head(
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL,
+  mac BYTEA  NOT NULL,
+  ts  BIGINT NOT NULL
+);
+INSERT INTO chain_head(id, seq, mac, ts) VALUES (1, 0, decode(repeat('00', 32), 'hex'), 0) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS blobs(sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BYTEA NOT NULL);
+DROP TRIGGER IF EXISTS blobs_append_only ON blobs;
+CREATE TRIGGER blobs_append_only BEFORE UPDATE OR DELETE ON blobs
+  FOR EACH ROW EXECUTE FUNCTION lighthouse_append_only();
+CREATE TABLE IF NOT EXISTS snapshots(
+  name TEXT NOT NULL, version TEXT NOT NULL, seq BIGINT NOT NULL, state TEXT NOT NULL, mac BYTEA NOT NULL,
+  PRIMARY KEY (name, version, seq)
+);
+"""
+
+
+def redact(url: str) -> str:
+    """The URL without a password, for messages and `location`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class PostgresEventStore:
+    """`EventStore` on one PostgreSQL database. Safe to share between threads; open one per process."""
+
+    def __init__(
+        self,
+        url: str,
+        key: bytes,
+        *,
+        pool_size: int = 4,
+        connect_timeout_s: float = 10.0,
+        max_payload_bytes: int = 1_048_576,
+        clock: Callable[[], int] = time.time_ns,
+        randbits: Callable[[int], int] = secrets.randbits,
+        create: bool = True,
+    ) -> None:
+        import psycopg_pool
+
+        self.url = url
+        self._where_name = redact(url)
+        self._key = key
+        self._max_payload = max_payload_bytes
+        self._clock = clock
+        self._randbits = randbits
+        self._timeout = connect_timeout_s
+        self._listener: Any = None
+        self._listen_mu = threading.Lock()
+        self._pool = psycopg_pool.ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"autocommit": True, "connect_timeout": max(1, int(connect_timeout_s))},
+            reconnect_timeout=connect_timeout_s,
+            timeout=connect_timeout_s,
+            open=False,
+            name="lighthouse",
+        )
+        try:
+            self._init_schema(create=create)  # on a connection of its own: its failure names the reason
+            with self._errors("open"):
+                self._pool.open(wait=True, timeout=connect_timeout_s)
+        except BaseException:
+            self._pool.close()
+            raise
+
+    @property
+    def location(self) -> str:
+        return self._where_name
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def append(self, event: NewEvent) -> Event:
+        return self.append_batch([event])[0]
+
+    def append_batch(self, events: Sequence[NewEvent]) -> list[Event]:
+        import psycopg
+
+        prepared = sql.prepare(events, self._max_payload)
+        if not prepared:
+            return []
+        first_id: str | None = None
+        try:
+            with self._errors("append"), self._pool.connection() as conn, conn.transaction():
+                seq, mac, last_ts = conn.execute(
+                    "SELECT seq, mac, ts FROM chain_head WHERE id = 1 FOR UPDATE"
+                ).fetchone()  # type: ignore[misc]
+                ts = max(self._clock(), int(last_ts))
+                ids = new_ids(ts, len(prepared), self._randbits)
+                first_id = ids[0]
+                rows, out, mac = sql.chain(prepared, self._key, int(seq), bytes(mac), ts, ids)
+                with conn.cursor() as cur:
+                    cur.executemany(f"INSERT INTO events({_C}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
+                conn.execute("UPDATE chain_head SET seq = %s, mac = %s, ts = %s WHERE id = 1", (rows[-1][0], mac, ts))
+                conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(rows[-1][0])))
+        except StoreError as exc:
+            if first_id is not None and isinstance(exc.__cause__, psycopg.OperationalError):
+                committed = self._committed(first_id, len(prepared))
+                if committed is not None:
+                    return committed
+            raise
+        return out
+
+    def _committed(self, first_id: str, count: int) -> list[Event] | None:
+        """After a connection broke mid-append: the batch as stored if it did commit, else None."""
+        with contextlib.suppress(StoreError):
+            found = self._fetch(f"SELECT {_C} FROM events WHERE id = %s", (first_id,))
+            if found:
+                seq = int(found[0][0])
+                text = f"SELECT {_C} FROM events WHERE seq >= %s AND seq < %s ORDER BY seq"
+                return [sql.to_event(r) for r in self._fetch(text, (seq, seq + count))]
+        return None
+
+    def put_blob(self, data: bytes) -> str:
+        data, digest = sql.checked_blob(data)
+        with self._errors("store a blob"), self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO blobs(sha256, size, data) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                (digest, len(data), data),
+            )
+        return digest
+
+    def save_snapshot(self, name: str, version: str, snapshot: Snapshot) -> None:
+        with self._errors("save a snapshot"), self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO snapshots(name, version, seq, state, mac) VALUES (%s, %s, %s, %s, %s) "
+                "ON CONFLICT (name, version, seq) DO UPDATE SET state = excluded.state, mac = excluded.mac",
+                (name, version, snapshot.seq, snapshot.state, snapshot.mac),
+            )
+
+    def copy_in(self, rows: Sequence[ChainRow]) -> None:
+        """Rows taken from another store, stored as they are (seq, id, ts and mac kept); they must continue
+        this store's chain. For `lighthouse store migrate`."""
+        if not rows:
+            return
+        with self._errors("copy events in"), self._pool.connection() as conn, conn.transaction():
+            head = conn.execute("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE").fetchone()
+            seq = head[0]  # type: ignore[index]
+            if rows[0].seq != int(seq) + 1:
+                raise StoreError(f"copy: event {rows[0].seq} does not follow this store's head ({seq})")
+            values = [(r.seq, r.id, r.ts, r.type, r.agent, r.session, r.aggregate, r.payload, r.mac) for r in rows]
+            with conn.cursor() as cur:
+                cur.executemany(f"INSERT INTO events({_C}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", values)
+            last = rows[-1]
+            conn.execute(
+                "UPDATE chain_head SET seq = %s, mac = %s, ts = %s WHERE id = 1", (last.seq, last.mac, last.ts)
+            )
+
+    def blob_digests(self) -> Iterator[str]:
+        after = ""
+        while True:
+            rows = self._fetch("SELECT sha256 FROM blobs WHERE sha256 > %s ORDER BY sha256 LIMIT 1000", (after,))
+            yield from (r[0] for r in rows)
+            if len(rows) < 1000:
+                return
+            after = rows[-1][0]
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def get(self, seq: int) -> Event | None:
+        rows = self._fetch(f"SELECT {_C} FROM events WHERE seq = %s", (seq,))
+        return sql.to_event(rows[0]) if rows else None
+
+    def query(self, flt: EventFilter) -> Page:
+        where, params = self._where(flt)
+        direction = "DESC" if flt.order == "desc" else "ASC"
+        rows = self._fetch(
+            f"SELECT {_C} FROM events {where} ORDER BY seq {direction} LIMIT %s", (*params, flt.limit + 1)
+        )
+        events = [sql.to_event(r) for r in rows[: flt.limit]]
+        cursor = encode_cursor(flt.order, events[-1].seq) if len(rows) > flt.limit else None
+        return Page(events, cursor)
+
+    def read_after(self, seq: int, limit: int) -> list[Event]:
+        rows = self._fetch(f"SELECT {_C} FROM events WHERE seq > %s ORDER BY seq LIMIT %s", (seq, limit))
+        return [sql.to_event(r) for r in rows]
+
+    def last_seq(self) -> int:
+        return int(self._fetch("SELECT seq FROM chain_head WHERE id = 1", ())[0][0])
+
+    def count(self, flt: EventFilter | None = None) -> int:
+        if flt is None:
+            return self.last_seq()  # sequences start at 1 and have no gaps: appends are serialised transactions
+        where, params = self._where(replace(flt, after=None))
+        return int(self._fetch(f"SELECT count(*) FROM events {where}", params)[0][0])
+
+    def _where(self, flt: EventFilter) -> tuple[str, list[Any]]:
+        since_seq, until_seq = flt.since_seq, flt.until_seq
+        if flt.since_ts is not None:
+            since_seq = max(since_seq or 0, self.seq_at_time(flt.since_ts - 1) + 1)
+        if flt.until_ts is not None:
+            until_seq = min(until_seq if until_seq is not None else 2**62, self.seq_at_time(flt.until_ts))
+        return sql.where(flt, since_seq, until_seq, sql.POSTGRES)
+
+    def seq_at_time(self, ts_ns: int) -> int:
+        rows = self._fetch("SELECT seq FROM events WHERE ts <= %s ORDER BY ts DESC, seq DESC LIMIT 1", (ts_ns,))
+        return int(rows[0][0]) if rows else 0
+
+    def get_blob(self, digest: str) -> bytes | None:
+        rows = self._fetch("SELECT data FROM blobs WHERE sha256 = %s", (digest,))
+        return bytes(rows[0][0]) if rows else None
+
+    def load_snapshot(self, name: str, version: str, max_seq: int) -> Snapshot | None:
+        rows = self._fetch(
+            "SELECT seq, state, mac FROM snapshots WHERE name = %s AND version = %s AND seq <= %s "
+            "ORDER BY seq DESC LIMIT 1",
+            (name, version, max_seq),
+        )
+        return Snapshot(int(rows[0][0]), rows[0][1], bytes(rows[0][2])) if rows else None
+
+    def chain_head(self) -> tuple[int, bytes]:
+        seq, mac = self._fetch("SELECT seq, mac FROM chain_head WHERE id = 1", ())[0]
+        return int(seq), bytes(mac)
+
+    def chain_rows(self, after_seq: int = 0, until_seq: int | None = None) -> Iterator[ChainRow]:
+        def fetch(after: int, until: int, limit: int) -> list[Any]:
+            text = f"SELECT {_C} FROM events WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s"
+            return self._fetch(text, (after, until, limit))
+
+        return sql.chain_pages(fetch, after_seq, until_seq)  # type: ignore[no-any-return]
+
+    def verify(self) -> VerifyReport:
+        head_seq, head_mac = self.chain_head()
+        verifier = ChainVerifier(self._key)
+        verifier.feed(self.chain_rows(0, None))
+        return verifier.finish(head_seq, head_mac)
+
+    def wait_for_events(self, after_seq: int, timeout_s: float) -> int:
+        """Block until there is an event after `after_seq` (woken by NOTIFY) or `timeout_s` passes; the last seq."""
+        import psycopg
+
+        deadline = time.monotonic() + timeout_s
+        with self._listen_mu:
+            try:
+                if self._listener is None or self._listener.closed:
+                    self._listener = psycopg.connect(self.url, **self._connect_args())
+                    self._listener.execute(f"LISTEN {CHANNEL}")
+                seq = self.last_seq()
+                while seq <= after_seq and (left := deadline - time.monotonic()) > 0:
+                    for _ in self._listener.notifies(timeout=left, stop_after=1):
+                        break
+                    seq = self.last_seq()
+                return seq
+            except psycopg.Error:
+                # No listening connection: fall back to one poll after a short sleep.
+                if self._listener is not None:
+                    self._listener.close()
+                    self._listener = None
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+                return self.last_seq()
+
+    def close(self) -> None:
+        with self._listen_mu:
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
+        self._pool.close()
+
+    # -- internals -------------------------------------------------------------------------------------------
+
+    def _init_schema(self, *, create: bool) -> None:
+        import psycopg
+
+        with self._errors("open"), psycopg.connect(self.url, **self._connect_args()) as conn:
+            exists = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]  # type: ignore[index]
+            if not exists and create:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+                    conn.execute(SCHEMA)
+                    for name, value in (("schema_version", SCHEMA_VERSION), ("key_id", key_id(self._key))):
+                        conn.execute(
+                            "INSERT INTO meta(key, value) VALUES (%s, %s) ON CONFLICT DO NOTHING", (name, value)
+                        )
+            elif not exists:
+                raise StoreError(f"{self.location} holds no Lighthouse event store")
+            meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            raise StoreError(
+                f"event store {self.location}: schema version {meta.get('schema_version')} is not supported by this "
+                f"Lighthouse (expects {SCHEMA_VERSION})"
+            )
+        if meta.get("key_id") != key_id(self._key):
+            raise StoreError(
+                f"event store {self.location} was chained with another secret key (key id {meta.get('key_id')}, this "
+                f"key is {key_id(self._key)}): use the secret.key that created it"
+            )
+
+    def _connect_args(self) -> dict[str, Any]:
+        return {"autocommit": True, "connect_timeout": max(1, int(self._timeout))}
+
+    def _fetch(self, text: str, params: Sequence[Any]) -> list[Any]:
+        with self._errors("read"), self._pool.connection() as conn:
+            return conn.execute(text, params).fetchall()
+
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        import psycopg
+        import psycopg_pool
+
+        try:
+            yield
+        except psycopg_pool.PoolTimeout as exc:
+            raise StoreError(
+                f"event store {self.location}: cannot {action}: no database connection within {self._timeout:g} s "
+                f"(is the server up and reachable?)"
+            ) from exc
+        except psycopg.errors.LockNotAvailable as exc:
+            raise StoreLocked(f"event store {self.location} is locked; nothing was written ({action})") from exc
+        except psycopg.errors.RaiseException as exc:
+            raise StoreError(f"event store {self.location}: cannot {action}: {_one_line(exc)}") from exc
+        except psycopg.errors.UniqueViolation as exc:
+            raise StoreError(f"event store {self.location}: cannot {action}: {_one_line(exc)}") from exc
+        except psycopg.OperationalError as exc:
+            raise StoreError(
+                f"event store {self.location}: cannot {action}: the database is unreachable or went away: "
+                f"{_one_line(exc)}"
+            ) from exc
+        except psycopg.Error as exc:
+            raise StoreError(f"event store {self.location}: cannot {action}: {_one_line(exc)}") from exc
+        except (ValueError, TypeError) as exc:
+            raise DataError(f"event store {self.location}: cannot {action}: {exc}") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    """libpq's messages span lines (a hint on the second); one line reads better in an error."""
+    return " ".join(str(exc).split())
