@@ -70,7 +70,7 @@ def _setting(hook: Any) -> tuple[Any, Any]:
 def _pre_tool_use(hook: Any) -> int:
     from lighthouse_mcp.errors import LighthouseError
     from lighthouse_mcp.hooks.claude import pre_tool_use_output
-    from lighthouse_mcp.validation.decision import decision_event, with_findings
+    from lighthouse_mcp.validation.decision import decision_event, unaudited, with_findings
     from lighthouse_mcp.validation.service import ValidationService
 
     home, config = _setting(hook)
@@ -94,13 +94,7 @@ def _pre_tool_use(hook: Any) -> int:
                     raise store_error or LighthouseError("the event store is not open")
                 store.append_batch([*failures, event])
             except LighthouseError as exc:
-                if decision.decision == "allow":  # an action that cannot be audited is not let through unseen
-                    from dataclasses import replace
-
-                    reason = f"the audit log cannot record this call: {exc}"
-                    decision = replace(
-                        decision, decision="ask", reasons=[{"rule": "audit.unavailable", "message": reason}]
-                    )
+                decision = unaudited(decision, str(exc))
         if store is not None and config.approvals.enabled and decision.decision == "ask":
             decision = _ask_a_person(store, decision, config, hook)
     finally:

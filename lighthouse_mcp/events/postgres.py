@@ -127,6 +127,7 @@ class PostgresEventStore:
             max_size=pool_size,
             kwargs={"autocommit": True, "connect_timeout": max(1, int(connect_timeout_s))},
             reconnect_timeout=connect_timeout_s,
+            check=psycopg_pool.ConnectionPool.check_connection,  # a connection broken by a restart is replaced
             timeout=connect_timeout_s,
             open=False,
             name="lighthouse",

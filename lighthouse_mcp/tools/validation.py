@@ -12,11 +12,12 @@ from typing_extensions import TypedDict  # pydantic needs it for output schemas 
 
 from lighthouse_mcp.agents import approvals, claims
 from lighthouse_mcp.agents.sessions import SessionRecorder
+from lighthouse_mcp.errors import LighthouseError, StoreError
 from lighthouse_mcp.experts.escalation import escalate
 from lighthouse_mcp.hooks.claude import pre_tool_use_output
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
-from lighthouse_mcp.validation.decision import Decision, decision_event, with_findings
+from lighthouse_mcp.validation.decision import Decision, decision_event, unaudited, with_findings
 
 # Deciding records an event, so these tools are not read-only, but they change nothing outside Lighthouse.
 RECORDS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
@@ -41,7 +42,11 @@ def register(server: MCPServer[AppState], project: Project) -> None:
 
     async def decide(app: AppState, me: SessionRecorder, tool: str, tool_input: Any, cwd: str) -> DecisionOut:
         with tool_errors():
-            held = claims.rego_claims(app.claims.held())
+            unreadable = None  # the store could not be read: decide without it, conservatively
+            try:
+                held = claims.rego_claims(app.claims.held())
+            except StoreError as exc:
+                held, unreadable = (), str(exc)
             request = app.validation.request(
                 tool, tool_input, cwd=cwd, claims=held, agent=(me.agent.name, me.agent.role)
             )
@@ -56,8 +61,13 @@ def register(server: MCPServer[AppState], project: Project) -> None:
                 )
                 for event in consulted:
                     await app.store.append(event)
+            if unreadable is not None:
+                return _out(unaudited(decision, unreadable))
             if app.project.config.validation.record:
-                await app.store.append(decision_event(decision, agent=me.agent.name, session=me.id))
+                try:
+                    await app.store.append(decision_event(decision, agent=me.agent.name, session=me.id))
+                except LighthouseError as exc:
+                    return _out(unaudited(decision, str(exc)))
             if approvals.needs_approval(decision, app.project.config.approvals):
                 decision = await _ask_a_person(app, me, decision)
         return _out(decision)
