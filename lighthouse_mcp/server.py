@@ -24,6 +24,7 @@ from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.store import EventStore
 from lighthouse_mcp.experts.delegation import DelegationView
+from lighthouse_mcp.policy.sync import PolicySync
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import annotations as annotation_tools
 from lighthouse_mcp.tools import audit as audit_tools
@@ -59,7 +60,9 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
         sync_store = project.open_store()
         # Commits without fsync are short enough to run on the event loop when the write lock is free.
-        inline = project.open_store(busy_timeout_ms=0) if config.store.synchronous == "normal" else None
+        # (Not for a database server: there every call is a network round trip, which must not hold the loop.)
+        local = config.store.synchronous == "normal" and not config.store.url
+        inline = project.open_store(busy_timeout_ms=0) if local else None
         store = AsyncEventStore(sync_store, inline=inline)
         # Small indexed reads (claims, recent decisions) are answered faster on the event loop than by a hop to
         # the store's thread: on the connection the loop appends with, whose page cache its own writes keep warm.
@@ -75,15 +78,12 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
             projector=project.projector(sync_store),
             verifier=audit.IncrementalVerifier(sync_store, project.key()),
             validation=ValidationService(project.home, config, record=record),
-            claims=ClaimsView(reader),
+            claims=ClaimsView(reader, root=str(project.home.root)),
             rates=_decision_window(reader, config.limits.window_s),
             delegation=DelegationView(reader),
             transport=transport,
         )
-        state.tasks.append(loop.create_task(_watch(state, bus)))
-        state.tasks.append(loop.create_task(_heartbeat(state)))
-        state.tasks.append(loop.create_task(_supervise(state)))
-        state.tasks.append(loop.create_task(_watch_performance(state)))
+        await _start_tasks(state, bus, reader)
         try:
             yield state
         finally:
@@ -227,6 +227,34 @@ async def _heartbeat(state: AppState) -> None:
                     await state.store.append(stale_event(session_id, silent, age_s=age, ended_by=by))
         except LighthouseError as exc:
             log.warning("heartbeat: %s", exc)
+
+
+async def _start_tasks(state: AppState, bus: InMemorySubscriptionBus, reader: EventStore) -> None:
+    """The server's background work: watching the log, heartbeats, task supervision, performance checks, and
+    on a shared store, the policy files."""
+    loop = asyncio.get_running_loop()
+    state.tasks.append(loop.create_task(_watch(state, bus)))
+    state.tasks.append(loop.create_task(_heartbeat(state)))
+    state.tasks.append(loop.create_task(_supervise(state)))
+    state.tasks.append(loop.create_task(_watch_performance(state)))
+    if state.project.config.store.url:  # a shared store: this machine's policy files follow it
+        sync = PolicySync(reader, state.project.home.policies_dir)
+        await state.store.run(sync.sync)
+        state.tasks.append(loop.create_task(_follow_policies(state, sync)))
+
+
+async def _follow_policies(state: AppState, sync: PolicySync) -> None:
+    """On a shared store: write the policies other machines put (or deleted) into this machine's policy files,
+    which the validator re-reads within a second."""
+    while True:
+        await asyncio.sleep(1.0)
+        try:
+            changed = await state.store.run(sync.sync)
+        except LighthouseError as exc:
+            log.warning("policy sync: %s", exc)
+            continue
+        if changed:
+            log.info("policies brought in line with the store: %s", ", ".join(changed))
 
 
 async def _watch_performance(state: AppState) -> None:

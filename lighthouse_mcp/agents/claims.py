@@ -118,8 +118,12 @@ def rego_claims(held: Iterable[Claim]) -> tuple[dict[str, str], ...]:
     )
 
 
-def claimed_event(claim: Claim, *, session: str | None) -> NewEvent:
-    payload = {"patterns": list(claim.patterns), "until_ns": claim.until_ns, "reason": claim.reason}
+def claimed_event(claim: Claim, *, session: str | None, root: str | None = None) -> NewEvent:
+    """`root`: the claimer's project root, so that another checkout of the project (another machine sharing the
+    store) can read the patterns against its own root."""
+    payload: dict[str, Any] = {"patterns": list(claim.patterns), "until_ns": claim.until_ns, "reason": claim.reason}
+    if root is not None:
+        payload["root"] = posixpath.normpath(root)
     return NewEvent("files.claimed", payload, agent=claim.agent, session=session, aggregate=claim.id)
 
 
@@ -129,11 +133,22 @@ def released_event(claim: Claim, *, agent: str, session: str | None) -> NewEvent
     )
 
 
+def rebase(pattern: str, claimed_root: Any, root: str | None) -> str:
+    """A pattern claimed in a checkout at `claimed_root`, as it reads in the checkout at `root`."""
+    if not isinstance(claimed_root, str) or root is None or claimed_root == root:
+        return pattern
+    if pattern == claimed_root or pattern.startswith(claimed_root.rstrip("/") + "/"):
+        return root.rstrip("/") + pattern[len(claimed_root.rstrip("/")) :]
+    return pattern
+
+
 class ClaimsView:
     """The claims of one process, kept by folding claim events as they arrive (see `Follower`)."""
 
-    def __init__(self, store: Any, *, refresh_s: float = 0.1) -> None:
+    def __init__(self, store: Any, *, refresh_s: float = 0.1, root: str | None = None) -> None:
+        """`root`: this checkout's project root; claims made in another checkout are moved onto it."""
         self._claims: dict[str, Claim] = {}
+        self._root = posixpath.normpath(root) if root else None
         self._follower = Follower(store, ("files",), self._fold, refresh_s=refresh_s)
 
     def held(self, now_ns: int | None = None, *, fresh: bool = False) -> list[Claim]:
@@ -145,7 +160,7 @@ class ClaimsView:
     def _fold(self, event: Event) -> None:
         if event.type == "files.claimed":
             p = event.payload
-            patterns = tuple(str(x) for x in p.get("patterns", []))
+            patterns = tuple(rebase(str(x), p.get("root"), self._root) for x in p.get("patterns", []))
             until = int(p.get("until_ns", 0))
             self._claims[event.aggregate or ""] = Claim(
                 event.aggregate or "", event.agent or "", patterns, until, str(p.get("reason", ""))

@@ -79,7 +79,11 @@ def _pre_tool_use(hook: Any) -> int:
     project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
     store, store_error = _open_store(home, config) if home is not None else (None, None)
     try:
-        held = _claims(store) if store is not None else ()
+        if store is not None and config.store.url:  # a shared store: this machine's policy files follow it
+            from lighthouse_mcp.policy.sync import PolicySync
+
+            PolicySync(store, home.policies_dir).sync(fresh=True)
+        held = _claims(store, str(home.root)) if store is not None else ()
         request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project, claims=held)
         decision = service.validator.validate(request)
         if store is not None:
@@ -168,11 +172,11 @@ def _open_store(home: Any, config: Any) -> tuple[Any, Any]:
         return None, exc
 
 
-def _claims(store: Any) -> tuple[dict[str, str], ...]:
-    """The file claims in force, for the validator."""
+def _claims(store: Any, root: str) -> tuple[dict[str, str], ...]:
+    """The file claims in force, for the validator, read against this checkout's project root."""
     from lighthouse_mcp.agents import claims
 
-    return claims.rego_claims(claims.ClaimsView(store).held())
+    return claims.rego_claims(claims.ClaimsView(store, root=root).held())
 
 
 def _post_tool_use(hook: Any) -> int:

@@ -51,7 +51,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
                     f"{pattern} is claimed by {other.agent} until {other.to_json()['until']} ({other.reason}); "
                     "claim other files or wait"
                 )
-            await app.store.append(claims.claimed_event(claim, session=me.id))
+            await app.store.append(claims.claimed_event(claim, session=me.id, root=str(project.home.root)))
         return cast(ClaimOut, claim.to_json())
 
     @server.tool(annotations=RECORDS)

@@ -120,3 +120,20 @@ async def test_claims_expire(project: Project) -> None:
         assert (await _call(bob, "validate_tool_call", write))["decision"] == "deny"
         await anyio.sleep(1.2)
         assert (await _call(bob, "validate_tool_call", write))["decision"] == "allow"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "claimed_root", "root", "expected"),
+    [
+        ("/home/ann/app/src/**", "/home/ann/app", "/ci/work/app", "/ci/work/app/src/**"),
+        ("/home/ann/app", "/home/ann/app", "/ci/work/app", "/ci/work/app"),
+        ("/home/ann/app-other/x", "/home/ann/app", "/ci/work/app", "/home/ann/app-other/x"),  # not under the root
+        ("/home/ann/app/a.py", None, "/ci/work/app", "/home/ann/app/a.py"),  # recorded before roots were
+        ("/home/ann/app/a.py", "/home/ann/app", None, "/home/ann/app/a.py"),
+        ("/srv/app/a.py", "/srv/app", "/srv/app", "/srv/app/a.py"),
+    ],
+)
+def test_a_claim_made_in_another_checkout_reads_against_this_one(
+    pattern: str, claimed_root: str | None, root: str | None, expected: str
+) -> None:
+    assert claims.rebase(pattern, claimed_root, root) == expected
