@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 from mcp.server.subscriptions import InMemorySubscriptionBus, ResourceUpdated
@@ -233,7 +234,7 @@ async def _start_tasks(state: AppState, bus: InMemorySubscriptionBus, reader: Ev
     """The server's background work: watching the log, heartbeats, task supervision, performance checks, and
     on a shared store, the policy files."""
     loop = asyncio.get_running_loop()
-    state.tasks.append(loop.create_task(_watch(state, bus)))
+    state.tasks.append(loop.create_task(_watch(state, bus, reader)))
     state.tasks.append(loop.create_task(_heartbeat(state)))
     state.tasks.append(loop.create_task(_supervise(state)))
     state.tasks.append(loop.create_task(_watch_performance(state)))
@@ -321,17 +322,18 @@ async def _end_idle_collaborations(state: AppState, now: int) -> None:
         await state.store.append(NewEvent("collaboration.ended", payload, aggregate=cid))
 
 
-async def _watch(state: AppState, bus: InMemorySubscriptionBus) -> None:
+async def _watch(state: AppState, bus: InMemorySubscriptionBus, reader: EventStore) -> None:
     """Tell `subscriptions/listen` subscribers when new events arrive, from this or any other process."""
     store = state.store
     interval = state.project.config.store.poll_interval_ms / 1000
     last = await store.run(store.store.last_seq)
     while True:
-        await asyncio.sleep(interval)
         try:
-            seq = await store.run(store.store.last_seq)
+            # On a thread of its own: waiting (for a NOTIFY, or polling) must not hold the store's thread.
+            seq = await anyio.to_thread.run_sync(reader.wait_for_events, last, 5.0, abandon_on_cancel=True)
         except LighthouseError as exc:
             log.warning("cannot poll the event store: %s", exc)
+            await asyncio.sleep(interval)
             continue
         if seq != last:
             last = seq

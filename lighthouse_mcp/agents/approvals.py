@@ -58,11 +58,13 @@ def find_resolution(store: Any, approval_id: str) -> Event | None:
 def wait(store: Any, approval_id: str, timeout_s: int) -> Event | None:
     """Block until the approval is resolved or `timeout_s` passes (then None)."""
     deadline = time.monotonic() + timeout_s
+    seen = store.last_seq()
     while True:
         found = find_resolution(store, approval_id)
         if found is not None or time.monotonic() >= deadline:
             return found
-        time.sleep(min(POLL_S, max(0.0, deadline - time.monotonic())))
+        # Woken by the store's notification where it has one (PostgreSQL), else after a poll interval.
+        seen = store.wait_for_events(seen, min(POLL_S * 10, max(0.0, deadline - time.monotonic())))
 
 
 def outcome(decision: Decision, resolution: Event | None, config: ApprovalsConfig, approval_id: str) -> Decision:

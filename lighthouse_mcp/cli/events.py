@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +109,7 @@ def run_tail(args: argparse.Namespace) -> int:
     store = project.open_store()
     base = {"type": args.type, "agent": args.agent}
     try:
-        last = store.last_seq()
+        last = head = store.last_seq()
         if args.lines:
             page = query_events(store, config, {**base, "limit": min(args.lines, config.query.max_limit)})
             event_lines(reversed(page.events), as_json=args.json)
@@ -122,7 +121,7 @@ def run_tail(args: argparse.Namespace) -> int:
             if page.events:
                 last = page.events[-1].seq
             if page.next_cursor is None:
-                time.sleep(config.store.poll_interval_ms / 1000)
+                head = store.wait_for_events(max(head, last), 5.0)  # NOTIFY on PostgreSQL, polling on SQLite
     finally:
         store.close()
     return 0

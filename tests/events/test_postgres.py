@@ -164,3 +164,31 @@ async def test_validation_fails_closed_while_the_database_is_away(
             postgres_cluster.start()
         back = (await client.call_tool("validate_command", {"command": "ls -la"})).structured_content
         assert back is not None and back["decision"] == "allow"
+
+
+def test_tail_follows_a_shared_store(project: Project, postgres_url: str) -> None:
+    from tests.helpers.env import lighthouse_env
+
+    env = lighthouse_env(
+        LIGHTHOUSE_HOME=str(project.home.path), LIGHTHOUSE_STORE__URL=postgres_url, PGPASSWORD=PASSWORD
+    )
+    tail = subprocess.Popen(
+        [sys.executable, "-m", "lighthouse_mcp", "events", "tail", "-f", "-n", "0", "--json"],
+        cwd=project.home.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.0)  # connected and listening
+        store = PostgresEventStore(postgres_url, project.key())
+        try:
+            store.append(NewEvent("test.from.elsewhere", {"n": 1}, agent="runner-7"))
+        finally:
+            store.close()
+        assert tail.stdout is not None
+        line = tail.stdout.readline()
+    finally:
+        tail.kill()
+        tail.wait()
+    assert '"type": "test.from.elsewhere"' in line or '"type":"test.from.elsewhere"' in line
