@@ -1,9 +1,12 @@
 """Event store figures against DESIGN §12: append throughput, concurrent appenders, query pages and state_at
-on a million-event store.
+on a million-event store, on SQLite (the default) or PostgreSQL.
 
     .venv/bin/python benchmarks/bench_events.py [--events 1000000] [--keep DIR]
+    PGPASSWORD=… .venv/bin/python benchmarks/bench_events.py --store postgresql://user@host:5432/postgres
 
-Prints one line per figure with its budget. Numbers vary with the machine and its load: run it twice.
+With --store, each figure gets its own database on that server (lh_bench_<figure>, dropped and created again;
+the user needs CREATEDB); the million-event one is kept for the next run. Prints one line per figure with its
+budget. Numbers vary with the machine and its load: run it twice.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.projections import Projector
 from lighthouse_mcp.events.query import parse_filter
 from lighthouse_mcp.events.sqlite import SQLiteEventStore
+from lighthouse_mcp.events.store import EventStore
 
 KEY = bytes(range(32))
 TYPES = [
@@ -53,11 +57,63 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def fresh(dir_: Path, name: str, **kw: object) -> SQLiteEventStore:
-    path = dir_ / name
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return SQLiteEventStore(path, KEY, **kw)  # type: ignore[arg-type]
+class Target:
+    """Where the benchmark's stores live: SQLite files in a directory, or databases on a PostgreSQL server."""
+
+    def __init__(self, work: Path, url: str | None) -> None:
+        self.work = work
+        self.url = url
+
+    @property
+    def postgres(self) -> bool:
+        return self.url is not None
+
+    def locate(self, name: str) -> str:
+        if self.url is None:
+            return str(self.work / name)
+        from urllib.parse import urlsplit, urlunsplit
+
+        database = "lh_bench_" + "".join(c if c.isalnum() else "_" for c in name.removesuffix(".db"))
+        return urlunsplit(urlsplit(self.url)._replace(path="/" + database))
+
+    def open(self, name: str, **kw: object) -> EventStore:
+        return open_at(self.locate(name), **kw)
+
+    def fresh(self, name: str, **kw: object) -> EventStore:
+        where = self.locate(name)
+        if self.url is None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{where}{suffix}").unlink(missing_ok=True)
+        else:
+            import psycopg
+
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                database = where.rsplit("/", 1)[1]
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{database}"')
+        return open_at(where, **kw)
+
+    def has(self, name: str, events: int) -> bool:
+        try:
+            store = open_at(self.locate(name), create=False)
+        except Exception:
+            return False
+        try:
+            return store.last_seq() >= events
+        finally:
+            store.close()
+
+
+def open_at(where: str, *, create: bool = True, **kw: object) -> EventStore:
+    if where.startswith("postgresql://"):
+        from lighthouse_mcp.events.postgres import PostgresEventStore
+
+        kw.pop("synchronous", None)
+        kw.pop("busy_timeout_ms", None)
+        return PostgresEventStore(where, KEY, create=create, **kw)  # type: ignore[arg-type]
+    if not create and not Path(where).exists():
+        raise FileNotFoundError(where)
+    return SQLiteEventStore(Path(where), KEY, **kw)  # type: ignore[arg-type]
 
 
 def event(i: int, aggregate: bool = True) -> NewEvent:
@@ -71,19 +127,20 @@ def event(i: int, aggregate: bool = True) -> NewEvent:
     )
 
 
-def bench_single(dir_: Path, synchronous: str, n: int) -> None:
-    store = fresh(dir_, f"single-{synchronous}.db", synchronous=synchronous)
+def bench_single(target: Target, synchronous: str, n: int) -> None:
+    store = target.fresh(f"single-{synchronous}.db", synchronous=synchronous)
     t = time.perf_counter()
     for i in range(n):
         store.append(event(i))
     rate = n / (time.perf_counter() - t)
     store.close()
     budget_ok = rate >= 5000 if synchronous == "normal" else None
-    report(f"append single, durable (synchronous={synchronous})", f"{rate:,.0f} /s", "≥ 5,000 /s", budget_ok)
+    how = "synchronous_commit=on" if target.postgres else f"synchronous={synchronous}"
+    report(f"append single, durable ({how})", f"{rate:,.0f} /s", "≥ 5,000 /s", budget_ok)
 
 
-def bench_batched(dir_: Path, n: int, batch: int, aggregate: bool) -> None:
-    store = fresh(dir_, f"batched-{aggregate}.db")
+def bench_batched(target: Target, n: int, batch: int, aggregate: bool) -> None:
+    store = target.fresh(f"batched-{aggregate}.db")
     events = [event(i, aggregate) for i in range(n)]
     t = time.perf_counter()
     for start in range(0, n, batch):
@@ -94,9 +151,9 @@ def bench_batched(dir_: Path, n: int, batch: int, aggregate: bool) -> None:
     report(f"append batched ({batch}/txn, {what})", f"{rate:,.0f} /s", "≥ 100,000 /s", rate >= 100_000)
 
 
-def bench_async(dir_: Path, n: int) -> None:
+def bench_async(target: Target, n: int) -> None:
     async def run() -> tuple[float, float]:
-        astore = AsyncEventStore(fresh(dir_, "async.db"))
+        astore = AsyncEventStore(target.fresh("async.db"))
         t = time.perf_counter()
         for i in range(n // 4):
             await astore.append(event(i))
@@ -117,7 +174,7 @@ def bench_hop(dir_: Path, n: int) -> None:
     import aiosqlite
 
     async def run() -> tuple[float, float]:
-        astore = AsyncEventStore(fresh(dir_, "hop.db"))
+        astore = AsyncEventStore(SQLiteEventStore(dir_ / "hop.db", KEY))
         samples = []
         for _ in range(n):
             t = time.perf_counter()
@@ -140,8 +197,8 @@ def bench_hop(dir_: Path, n: int) -> None:
     report("await one store call: aiosqlite execute+fetch (p50)", f"{theirs * 1e6:,.0f} µs")
 
 
-def _writer(path: str, worker: int, seconds: float, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    store = SQLiteEventStore(Path(path), KEY, busy_timeout_ms=30_000)
+def _writer(where: str, worker: int, seconds: float, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    store = open_at(where, busy_timeout_ms=30_000)
     acked = []
     deadline = time.monotonic() + seconds
     n = 0
@@ -152,18 +209,18 @@ def _writer(path: str, worker: int, seconds: float, out: multiprocessing.Queue) 
     out.put((worker, acked))
 
 
-def bench_processes(dir_: Path, seconds: float) -> None:
-    store = fresh(dir_, "procs.db")
+def bench_processes(target: Target, seconds: float) -> None:
+    store = target.fresh("procs.db")
     store.close()
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(str(dir_ / "procs.db"), w, seconds, out)) for w in range(4)]
+    procs = [ctx.Process(target=_writer, args=(target.locate("procs.db"), w, seconds, out)) for w in range(4)]
     for p in procs:
         p.start()
     results = dict(out.get() for _ in procs)
     for p in procs:
         p.join()
-    store = SQLiteEventStore(dir_ / "procs.db", KEY)
+    store = target.open("procs.db")
     rows = store.read_after(0, 10**7)
     seqs = [e.seq for e in rows]
     acked = sum(len(v) for v in results.values())
@@ -175,8 +232,8 @@ def bench_processes(dir_: Path, seconds: float) -> None:
     )
 
 
-def build_million(path: Path, n: int) -> None:
-    store = SQLiteEventStore(path, KEY)
+def build_million(target: Target, name: str, n: int) -> None:
+    store = target.fresh(name) if target.postgres else target.open(name)
     t = time.perf_counter()
     batch = 2000
     for start in range(store.last_seq(), n, batch):
@@ -194,8 +251,8 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
     return percentiles(samples)
 
 
-def bench_big(path: Path, n: int) -> None:
-    store = SQLiteEventStore(path, KEY)
+def bench_big(target: Target, name: str, n: int) -> None:
+    store = target.open(name)
     rng = random.Random(7)
 
     def page(**raw: object) -> Callable[[], object]:
@@ -218,10 +275,10 @@ def bench_big(path: Path, n: int) -> None:
         "deep cursor page (middle of the log)": page(cursor=encode_cursor("desc", n // 2)),
         "session + type": page(session=f"ses_{n // 1000}", type="file"),
     }
-    for name, fn in cases.items():
+    for case, fn in cases.items():
         p50, p99 = timed(fn, 200)
         report(
-            f"query a 100-event page: {name}", f"p50 {p50 * 1e3:.2f} / p99 {p99 * 1e3:.2f} ms", "≤ 10 ms", p99 <= 0.010
+            f"query a 100-event page: {case}", f"p50 {p50 * 1e3:.2f} / p99 {p99 * 1e3:.2f} ms", "≤ 10 ms", p99 <= 0.010
         )
     p50, p99 = timed(page(text="file123.py"), 5)
     report("query with free text (scans until a page fills)", f"p50 {p50 * 1e3:.1f} / p99 {p99 * 1e3:.1f} ms")
@@ -252,26 +309,38 @@ def bench_big(path: Path, n: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000, help="size of the big store")
-    parser.add_argument("--keep", type=Path, help="directory to keep (and reuse) the big store in")
+    parser.add_argument("--keep", type=Path, help="directory to keep (and reuse) the big SQLite store in")
+    parser.add_argument("--store", metavar="URL", help="a PostgreSQL server to measure instead of SQLite")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lh-bench-"))
     try:
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, work dir {work}")
-        bench_single(work, "normal", 5000)
-        bench_single(work, "full", 2000)
-        bench_batched(work, 200_000, 1000, aggregate=True)
-        bench_batched(work, 200_000, 1000, aggregate=False)
-        bench_async(work, 4000)
-        bench_hop(work, 2000)
-        bench_processes(work, 3.0)
-        big_dir = args.keep or work
-        big_dir.mkdir(parents=True, exist_ok=True)
-        big = big_dir / f"million-{args.events}.db"
-        if not big.exists() or SQLiteEventStore(big, KEY).last_seq() < args.events:
-            build_million(big, args.events)
-        bench_big(big, args.events)
+        where = redact(args.store) if args.store else f"SQLite in {work}"
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {where}")
+        target = Target(work, args.store)
+        bench_single(target, "normal", 5000)
+        if not target.postgres:
+            bench_single(target, "full", 2000)
+        bench_batched(target, 200_000, 1000, aggregate=True)
+        bench_batched(target, 200_000, 1000, aggregate=False)
+        bench_async(target, 4000)
+        if not target.postgres:
+            bench_hop(work, 2000)
+        bench_processes(target, 3.0)
+        big_target = Target(args.keep, None) if args.keep and not target.postgres else target
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        big = f"million-{args.events}.db"
+        if not big_target.has(big, args.events):
+            build_million(big_target, big, args.events)
+        bench_big(big_target, big, args.events)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def redact(url: str) -> str:
+    from lighthouse_mcp.events.postgres import redact as without_password
+
+    return without_password(url)
 
 
 if __name__ == "__main__":

@@ -389,7 +389,9 @@ def check_store_url(url: str) -> None:
             f"'store.url' must be a PostgreSQL URL such as postgresql://lighthouse@db.example:5432/lighthouse, "
             f"not {url[:80]!r}"
         )
-    if parts.password is not None:
+    from urllib.parse import parse_qs
+
+    if parts.password is not None or "password" in parse_qs(parts.query):
         raise ConfigError(
             "'store.url' must not contain a password: put it in PGPASSWORD or a .pgpass file (PGPASSFILE) instead"
         )

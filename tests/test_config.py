@@ -193,6 +193,7 @@ def test_environment_scalars_read_like_yaml(raw: str, value: object) -> None:
     ("url", "message"),
     [
         ("postgresql://lh:hunter2@db.example/lh", "must not contain a password: put it in PGPASSWORD"),
+        ("postgresql://lh@db.example/lh?sslmode=require&password=hunter2", "must not contain a password"),
         ("mysql://lh@db.example/lh", "must be a PostgreSQL URL"),
         ("postgresql:///nohost", "must be a PostgreSQL URL"),
         ("postgresql://lh@db.example:99999/lh", "not a valid URL"),

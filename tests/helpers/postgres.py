@@ -28,7 +28,9 @@ def binaries() -> Path | None:
 
 
 class Cluster:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        """`durable`: fsync on, as a real deployment runs (for benchmarks); off for tests, which only need it up."""
+        self.durable = durable
         bindir = binaries()
         if bindir is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
@@ -62,8 +64,10 @@ class Cluster:
     def start(self) -> None:
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} "
-            "-c fsync=off -c synchronous_commit=on -c full_page_writes=off -c max_connections=200"
+            "-c synchronous_commit=on -c max_connections=200"
         )
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
