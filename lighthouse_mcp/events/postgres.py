@@ -35,6 +35,7 @@ from lighthouse_mcp.events.store import Page, Snapshot
 CHANNEL = "lighthouse_events"
 # The pool logs every failed connection attempt; this store reports failures itself, once, with the reason.
 logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
+log = logging.getLogger("lighthouse.store")
 _C = sql.COLUMNS
 _SCHEMA_LOCK = 0x4C48_5343  # an advisory lock id: one process creates the schema at a time
 
@@ -125,9 +126,8 @@ class PostgresEventStore:
             url,
             min_size=1,
             max_size=pool_size,
-            kwargs={"autocommit": True, "connect_timeout": max(1, int(connect_timeout_s))},
+            kwargs=self._connect_args(),
             reconnect_timeout=connect_timeout_s,
-            check=psycopg_pool.ConnectionPool.check_connection,  # a connection broken by a restart is replaced
             timeout=connect_timeout_s,
             open=False,
             name="lighthouse",
@@ -150,41 +150,74 @@ class PostgresEventStore:
         return self.append_batch([event])[0]
 
     def append_batch(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Two round trips: lock the head (BEGIN; SELECT … FOR UPDATE), then insert, move the head, notify and
+        COMMIT in one pipeline. A connection that fails before the commit is sent (one the database dropped while
+        idle, say) is replaced and the append tried once more; one that fails during the commit is resolved by
+        looking for the batch's first id."""
         import psycopg
 
         prepared = sql.prepare(events, self._max_payload)
         if not prepared:
             return []
-        first_id: str | None = None
-        try:
-            with self._errors("append"), self._pool.connection() as conn, conn.transaction():
-                seq, mac, last_ts = conn.execute(
-                    "SELECT seq, mac, ts FROM chain_head WHERE id = 1 FOR UPDATE"
-                ).fetchone()  # type: ignore[misc]
-                ts = max(self._clock(), int(last_ts))
-                ids = new_ids(ts, len(prepared), self._randbits)
-                first_id = ids[0]
-                rows, out, mac = sql.chain(prepared, self._key, int(seq), bytes(mac), ts, ids)
-                with conn.cursor() as cur:
-                    cur.executemany(f"INSERT INTO events({_C}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
-                conn.execute("UPDATE chain_head SET seq = %s, mac = %s, ts = %s WHERE id = 1", (rows[-1][0], mac, ts))
-                conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(rows[-1][0])))
-        except StoreError as exc:
-            if first_id is not None and isinstance(exc.__cause__, psycopg.OperationalError):
-                committed = self._committed(first_id, len(prepared))
-                if committed is not None:
-                    return committed
-            raise
-        return out
+        attempts = self._pool.max_size + 1  # every stale connection in the pool may fail once before a fresh one
+        for attempt in range(1, attempts + 1):
+            committing = False
+            first_id = ""
+            try:
+                with self._errors("append"), self._pool.connection() as conn:
+                    try:
+                        with conn.pipeline():
+                            conn.execute("BEGIN")
+                            head = conn.execute("SELECT seq, mac, ts FROM chain_head WHERE id = 1 FOR UPDATE")
+                        seq, mac, last_ts = head.fetchone()  # type: ignore[misc]
+                        ts = max(self._clock(), int(last_ts))
+                        ids = new_ids(ts, len(prepared), self._randbits)
+                        first_id = ids[0]
+                        rows, out, mac = sql.chain(prepared, self._key, int(seq), bytes(mac), ts, ids)
+                        committing = True
+                        with conn.pipeline(), conn.cursor() as cur:
+                            cur.executemany(f"INSERT INTO events({_C}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
+                            cur.execute(
+                                "UPDATE chain_head SET seq = %s, mac = %s, ts = %s WHERE id = 1", (rows[-1][0], mac, ts)
+                            )
+                            cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(rows[-1][0])))
+                            cur.execute("COMMIT")
+                    except BaseException:
+                        if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                            with contextlib.suppress(psycopg.Error):
+                                conn.execute("ROLLBACK")
+                        raise
+                return out
+            except StoreError as exc:
+                broken = _broken(exc)
+                if broken and committing:
+                    committed = self._committed(first_id, len(prepared))
+                    if committed is not None:
+                        return committed
+                if not broken or committing or attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
 
     def _committed(self, first_id: str, count: int) -> list[Event] | None:
-        """After a connection broke mid-append: the batch as stored if it did commit, else None."""
-        with contextlib.suppress(StoreError):
-            found = self._fetch(f"SELECT {_C} FROM events WHERE id = %s", (first_id,))
-            if found:
+        """After a connection broke while committing: the batch as stored if it committed, else None. The broken
+        transaction held the head's lock until it committed or aborted, so waiting for that lock first makes the
+        answer final."""
+        import psycopg
+
+        with contextlib.suppress(StoreError, psycopg.Error), self._errors("check an append"):
+            with psycopg.connect(self.url, **self._connect_args()) as conn, conn.transaction():
+                conn.execute(f"SET LOCAL lock_timeout = '{max(1, int(self._timeout))}s'")
+                conn.execute("SELECT seq FROM chain_head WHERE id = 1 FOR SHARE")
+                found = conn.execute(f"SELECT {_C} FROM events WHERE id = %s", (first_id,)).fetchall()
+                if not found:
+                    return None
                 seq = int(found[0][0])
                 text = f"SELECT {_C} FROM events WHERE seq >= %s AND seq < %s ORDER BY seq"
-                return [sql.to_event(r) for r in self._fetch(text, (seq, seq + count))]
+                rows = conn.execute(text, (seq, seq + count)).fetchall()
+            log.warning(
+                "the connection broke while committing events %d..%d; they were committed", seq, seq + count - 1
+            )
+            return [sql.to_event(r) for r in rows]
         return None
 
     def put_blob(self, data: bytes) -> str:
@@ -362,11 +395,32 @@ class PostgresEventStore:
             )
 
     def _connect_args(self) -> dict[str, Any]:
-        return {"autocommit": True, "connect_timeout": max(1, int(self._timeout))}
+        """Connections give up on a dead peer: `connect_timeout` while connecting; afterwards keepalives probe an
+        idle connection and `tcp_user_timeout` fails one whose sent data goes unacknowledged (a dropped network),
+        instead of waiting for the kernel's default of many minutes."""
+        seconds = max(1, int(self._timeout))
+        return {
+            "autocommit": True,
+            "connect_timeout": seconds,
+            "keepalives": 1,
+            "keepalives_idle": seconds,
+            "keepalives_interval": max(1, seconds // 3),
+            "keepalives_count": 3,
+            "tcp_user_timeout": seconds * 1000,
+        }
 
     def _fetch(self, text: str, params: Sequence[Any]) -> list[Any]:
-        with self._errors("read"), self._pool.connection() as conn:
-            return conn.execute(text, params).fetchall()
+        """Rows of a read; a connection the database dropped (a restart) is replaced and the read tried again."""
+
+        attempts = self._pool.max_size + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                with self._errors("read"), self._pool.connection() as conn:
+                    return conn.execute(text, params).fetchall()
+            except StoreError as exc:
+                if attempt == attempts or not _broken(exc):
+                    raise
+        raise AssertionError("unreachable")
 
     @contextlib.contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -395,6 +449,16 @@ class PostgresEventStore:
             raise StoreError(f"event store {self.location}: cannot {action}: {_one_line(exc)}") from exc
         except (ValueError, TypeError) as exc:
             raise DataError(f"event store {self.location}: cannot {action}: {exc}") from exc
+
+
+def _broken(exc: StoreError) -> bool:
+    """The error came from a connection that broke in use (worth one more try on another), not from having no
+    connection at all (the pool's wait already took its time)."""
+    import psycopg
+    import psycopg_pool
+
+    cause = exc.__cause__
+    return isinstance(cause, psycopg.OperationalError) and not isinstance(cause, psycopg_pool.PoolTimeout)
 
 
 def _one_line(exc: BaseException) -> str:
