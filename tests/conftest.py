@@ -53,18 +53,20 @@ def postgres_cluster() -> Iterator[Any]:
     where none can be started, unless LIGHTHOUSE_REQUIRE_POSTGRES=1 (CI sets it)."""
     from tests.helpers.postgres import Cluster
 
+    started = os.environ.get("LH_TEST_POSTGRES_STATE")  # one .ci/run started (and will stop)
     try:
         import psycopg  # noqa: F401
 
-        cluster = Cluster()
-    except (ImportError, RuntimeError, OSError) as exc:
+        cluster = Cluster(state=Path(started)) if started else Cluster()
+    except (ImportError, RuntimeError, OSError, ValueError, KeyError) as exc:
         if os.environ.get("LIGHTHOUSE_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required (LIGHTHOUSE_REQUIRE_POSTGRES=1) but cannot be started: {exc}")
         pytest.skip(f"no PostgreSQL server can be started here: {exc}")
     try:
         yield cluster
     finally:
-        cluster.close()
+        if cluster.owned:
+            cluster.close()
 
 
 @pytest.fixture

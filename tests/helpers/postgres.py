@@ -1,15 +1,25 @@
 """A throwaway PostgreSQL cluster on loopback for the tests: initdb in a temporary directory, a free port, password
 authentication over TCP (so the tests prove the password comes from the environment), stopped and deleted at the
-end. When running as root the server runs as the `postgres` user (PostgreSQL refuses root)."""
+end. When running as root the server runs as the `postgres` user (PostgreSQL refuses root).
+
+`.ci/run` starts one before the tests and stops it after them (standard library only, so the system python3 can):
+
+    python3 -m tests.helpers.postgres start STATE_FILE   # then LH_TEST_POSTGRES_STATE=STATE_FILE for the tests
+    python3 -m tests.helpers.postgres stop STATE_FILE
+
+Without LH_TEST_POSTGRES_STATE the test session starts its own and removes it at the end.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -28,14 +38,29 @@ def binaries() -> Path | None:
 
 
 class Cluster:
-    def __init__(self, *, durable: bool = False) -> None:
-        """`durable`: fsync on, as a real deployment runs (for benchmarks); off for tests, which only need it up."""
+    def __init__(self, *, durable: bool = False, state: Path | None = None) -> None:
+        """`durable`: fsync on, as a real deployment runs (for benchmarks); off for tests, which only need it up.
+        `state`: a cluster started earlier (`start` below) to attach to instead of making one."""
         self.durable = durable
+        if state is not None:
+            saved = json.loads(state.read_text())
+            self.bindir, self.root, self.port = Path(saved["bindir"]), Path(saved["root"]), int(saved["port"])
+            self.data, self.as_user, self.durable = self.root / "data", list(saved["as_user"]), bool(saved["durable"])
+            self.owned = False  # the one who started it stops it
+            return
+        self.owned = True
+        self.root = Path(tempfile.mkdtemp(prefix="lh-pg-"))
+        try:
+            self._create()
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
+
+    def _create(self) -> None:
         bindir = binaries()
         if bindir is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="lh-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
         self.as_user: list[str] = []
@@ -86,13 +111,38 @@ class Cluster:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def save(self, state: Path) -> None:
+        fields = {"bindir": str(self.bindir), "root": str(self.root), "port": self.port, "as_user": self.as_user,
+                  "durable": self.durable}  # fmt: skip
+        state.write_text(json.dumps(fields))
+
     def close(self) -> None:
         with contextlib.suppress(RuntimeError):
             self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] not in ("start", "stop"):
+        print("usage: python3 -m tests.helpers.postgres start|stop STATE_FILE", file=sys.stderr)
+        return 64
+    state = Path(argv[1])
+    if argv[0] == "start":
+        cluster = Cluster()
+        cluster.save(state)
+        print(f"PostgreSQL test cluster at {cluster.url()} (state in {state})")
+    else:
+        Cluster(state=state).close()
+        state.unlink(missing_ok=True)
+        print("PostgreSQL test cluster stopped and removed")
+    return 0
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
