@@ -397,9 +397,13 @@ class PostgresEventStore:
     def _connect_args(self) -> dict[str, Any]:
         """Connections give up on a dead peer: `connect_timeout` while connecting; afterwards keepalives probe an
         idle connection and `tcp_user_timeout` fails one whose sent data goes unacknowledged (a dropped network),
-        instead of waiting for the kernel's default of many minutes."""
+        instead of waiting for the kernel's default of many minutes. Lock waits are bounded the same way."""
         seconds = max(1, int(self._timeout))
         return {
+            # A lock wait (another appender holding the chain head) fails after the timeout rather than hanging,
+            # and a session left idle inside a transaction (its process stopped mid-append) is ended by the
+            # server, which releases the head for everyone else.
+            "options": f"-c lock_timeout={seconds * 1000} -c idle_in_transaction_session_timeout={seconds * 3000}",
             "autocommit": True,
             "connect_timeout": seconds,
             "keepalives": 1,
@@ -435,7 +439,10 @@ class PostgresEventStore:
                 f"(is the server up and reachable?)"
             ) from exc
         except psycopg.errors.LockNotAvailable as exc:
-            raise StoreLocked(f"event store {self.location} is locked; nothing was written ({action})") from exc
+            raise StoreLocked(
+                f"event store {self.location} is locked by another appender (waited {self._timeout:g} s to "
+                f"{action}); nothing was written"
+            ) from exc
         except psycopg.errors.RaiseException as exc:
             raise StoreError(f"event store {self.location}: cannot {action}: {_one_line(exc)}") from exc
         except psycopg.errors.UniqueViolation as exc:
@@ -458,7 +465,11 @@ def _broken(exc: StoreError) -> bool:
     import psycopg_pool
 
     cause = exc.__cause__
-    return isinstance(cause, psycopg.OperationalError) and not isinstance(cause, psycopg_pool.PoolTimeout)
+    if not isinstance(cause, psycopg.OperationalError) or isinstance(cause, psycopg_pool.PoolTimeout):
+        return False
+    # No SQLSTATE: the connection itself failed. 08…: connection exceptions; 57P0…: the server shutting down.
+    state = cause.sqlstate
+    return state is None or state.startswith(("08", "57P"))
 
 
 def _one_line(exc: BaseException) -> str:

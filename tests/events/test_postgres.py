@@ -226,3 +226,27 @@ def test_network_drops_during_appends_lose_and_double_nothing(postgres_cluster: 
         acked = {(int(a), int(b)) for a, b in lines if a != "failed"}
         assert acked <= {(s, n) for s, w, n in stored if w == name}, f"{name}: an acknowledged event was lost"
     assert proxy.cut >= 3, "the network was never cut"
+
+
+def test_a_stuck_appender_holds_the_log_only_for_a_while(postgres_url: str) -> None:
+    """A process stopped in the middle of an append (holding the chain head's lock): other appenders get a clear
+    'locked' error instead of hanging, and the server ends the stuck session so appends resume."""
+    from lighthouse_mcp.errors import StoreLocked
+
+    store = PostgresEventStore(postgres_url, KEY, connect_timeout_s=1)
+    stuck = psycopg.connect(postgres_url, password=PASSWORD, options="-c idle_in_transaction_session_timeout=3000")
+    try:
+        stuck.execute("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE")  # a transaction, left open
+        with pytest.raises(StoreLocked, match="locked by another appender"):
+            store.append(NewEvent("test.blocked"))
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                event = store.append(NewEvent("test.after"))
+                break
+            except StoreLocked:
+                assert time.monotonic() < deadline, "the stuck session was never ended"
+        assert event.seq == 1 and store.verify().ok
+    finally:
+        stuck.close()
+        store.close()
