@@ -146,16 +146,7 @@ class Console:
                 {"name": name, "revision": p.get("revision"), "by": p.get("by"), "at": _time(p.get("at"))}
                 for name, p in sorted(state.get("policies", {}).items())
             ],
-            experts=[
-                {
-                    "name": name,
-                    "capabilities": ", ".join(e.get("capabilities", [])),
-                    "completed": e.get("completed", 0),
-                    "timed_out": e.get("timed_out", 0),
-                    "open": e.get("open", 0),
-                }
-                for name, e in sorted(state.get("experts", {}).items())
-            ],
+            experts=_experts(state),
             tasks=[
                 {
                     "id": tid,
@@ -388,6 +379,27 @@ def _sessions(state: dict[str, Any], by_agent: dict[str, Counter[str]], now: int
         }
         for sid, s in sorted(state.get("sessions", {}).items(), key=lambda kv: -(kv[1].get("last_seen") or 0))
     ]
+
+
+def _experts(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Agent experts: capabilities, whether their session is active, tasks done, late and open, mean latency."""
+    from lighthouse_mcp.experts.delegation import available
+
+    out = []
+    for name, e in sorted(state.get("experts", {}).items()):
+        done = int(e.get("completed", 0))
+        out.append(
+            {
+                "name": name,
+                "capabilities": ", ".join(e.get("capabilities", [])),
+                "available": "yes" if "sessions" in state and available(state, name) else "no",
+                "completed": done,
+                "timed_out": e.get("timed_out", 0),
+                "open": e.get("open", 0),
+                "mean_ms": round(int(e.get("latency_ms_total", 0)) / done) if done else None,
+            }
+        )
+    return out
 
 
 def _relative(location: str, root: Any) -> str:

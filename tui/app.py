@@ -51,7 +51,7 @@ COLUMNS = {
     "policies-table": ("project policy", "revision", "by", "at"),
     "policy-files-table": ("loaded file", "kind", "origin", "lines"),
     "policy-changes-table": ("seq", "at", "change", "policy", "by"),
-    "experts-table": ("expert", "capabilities", "done", "late", "open"),
+    "experts-table": ("expert", "capabilities", "available", "done", "late", "open", "mean ms"),
     "tasks-table": ("task", "status", "expert", "delegator", "what"),
     "llm-table": ("profile", "routes", "key", "calls", "failed", "p50 ms", "tokens", "cost $", "circuit"),
 }
@@ -467,7 +467,9 @@ class LighthouseTUI(App[None]):
         ])  # fmt: skip
         self._draw_policy_summary()
         self._fill("experts-table", [
-            (e["name"], (e["name"], e["capabilities"], e["completed"], e["timed_out"], e["open"])) for e in data.experts
+            (e["name"], (e["name"], e["capabilities"], e["available"], e["completed"], e["timed_out"], e["open"],
+                         e["mean_ms"]))
+            for e in data.experts
         ])  # fmt: skip
         self._fill("tasks-table", [
             (t["id"], (t["id"], t["status"], t["expert"], t["delegator"], t["task"])) for t in data.tasks

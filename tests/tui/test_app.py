@@ -76,7 +76,7 @@ async def test_views_show_the_store(project: Project) -> None:
         assert files.get_row("git.yaml")[1:3] == ["pack", "shipped"] and files.get_row("agents.rego")[1] == "module"
         llm = app.query_one("#llm-table", DataTable)
         assert {"security", "code_review"} <= {str(k.value) for k in llm.rows}
-        assert app.query_one("#experts-table", DataTable).get_row("rex")[:2] == ["rex", "python"]
+        assert app.query_one("#experts-table", DataTable).get_row("rex")[:3] == ["rex", "python", "no"]  # no session
 
 
 async def test_the_timeline_filters_shows_details_and_follows_new_events(project: Project) -> None:
