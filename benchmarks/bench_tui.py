@@ -57,7 +57,11 @@ async def start(work: Path, label: str) -> None:
         while app.data is None:
             await pilot.pause(0.01)
         first = time.perf_counter() - started
+        while not app.shown_ready:
+            await pilot.pause(0.01)
+        sessions = time.perf_counter() - started
     report(f"start to first data on screen, {label}", f"{first * 1e3:,.0f} ms", "≤ 1.5 s", first <= 1.5)
+    report("  ... to the sessions (the folded log) on screen", f"{sessions * 1e3:,.0f} ms")
 
 
 async def measure(work: Path, seconds: float) -> None:

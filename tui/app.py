@@ -5,6 +5,7 @@ never loads the whole log."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import subprocess
 import sys
@@ -112,6 +113,10 @@ class LighthouseTUI(App[None]):
         self.policy_header, self.policy_files = "Policies: loading…", list[dict[str, Any]]()
         self.policies = PolicyProvider(project.home.policies_dir, project.home.path / "cache")
         self.store_failed = False  # the last refresh could not read: the next one reconnects first
+        self.folded = False  # the projector has caught up with the log once (see fold_state)
+        self.shown_ready = False  # what is on screen includes that state
+        self._generations = itertools.count(1)  # refreshes in the order they started reading
+        self._drawn = 0
         self.closing = False
 
     def compose(self) -> ComposeResult:
@@ -156,7 +161,10 @@ class LighthouseTUI(App[None]):
     def on_mount(self) -> None:
         for table_id, names in COLUMNS.items():
             self.query_one(f"#{table_id}", DataTable).add_columns(*names)
-        self.action_refresh()
+        # The fold of the log draws the first picture when it is done. When it takes longer (a big store that has
+        # no state snapshots yet), a picture without the sessions comes first.
+        self.fold_state()
+        self.set_timer(0.3, self._first_picture)
         self.check_chain()
         if self.poll:
             self.set_interval(self.poll, self.action_refresh)
@@ -243,7 +251,11 @@ class LighthouseTUI(App[None]):
         try:
             if self.store_failed:
                 self._reopen()
-            data = self.reader.snapshot(self.projector.current())
+            # Until the first fold of the log is done (seconds on a big store never read before), draw what does
+            # not need it: the timeline, the figures, approvals; sessions, claims and experts follow.
+            generation = next(self._generations)
+            ready = self.folded
+            data = self.reader.snapshot(self.projector.current() if ready else {})
             events = timeline(self.store, self.timeline_query, agent=self.agent_filter, before=self.before)
         except Exception as exc:  # a busy or broken store: keep showing what we have, say why
             self.store_failed = True
@@ -255,7 +267,22 @@ class LighthouseTUI(App[None]):
             self.policy_header, self.policy_files = f"Policy version {policy.version}", loaded_policies(policy)
         except Exception as exc:
             self.policy_header, self.policy_files = f"Policies cannot be loaded: {exc}", []
-        self._later(self._show, data, events)
+        self._later(self._show, data, events, ready, generation)
+
+    def _first_picture(self) -> None:
+        if self.data is None and not self.folded:
+            self.action_refresh()
+
+    @work(thread=True, exclusive=True, group="state")
+    def fold_state(self) -> None:
+        """The first fold of the log (from the newest state snapshot, or all of it on a store never read before)."""
+        try:
+            self.projector.current()
+        except Exception as exc:
+            self._later(self.notify, f"cannot read the sessions and claims yet: {exc}", severity="warning")
+            return
+        self.folded = True
+        self._later(self.action_refresh)
 
     def _reopen(self) -> None:
         """A fresh connection after a failed read: a connection that met a damaged or replaced file may keep
@@ -436,9 +463,15 @@ class LighthouseTUI(App[None]):
         with contextlib.suppress(NoMatches):
             self._draw_policy_summary()
 
-    def _show(self, data: Snapshot, events: list[Any]) -> None:
-        """Draw a refresh; one that lands while quitting, after the screen is gone, draws nothing."""
+    def _show(self, data: Snapshot, events: list[Any], ready: bool, generation: int) -> None:
+        """Draw a refresh; one that lands while quitting, after the screen is gone, draws nothing, and so does one
+        that started before the refresh already drawn (a slow read finishing late). `ready`: the data includes the
+        folded state (sessions, claims, experts)."""
+        if generation < self._drawn:
+            return
+        self._drawn = generation
         with contextlib.suppress(NoMatches):
+            self.shown_ready = ready
             self._draw(data, events)
 
     def _draw(self, data: Snapshot, events: list[Any]) -> None:
@@ -448,6 +481,8 @@ class LighthouseTUI(App[None]):
             where.append(f"timeline: {self.agent_filter}")
         if self.before is not None:
             where.append(f"paused before #{self.before}")
+        if not self.shown_ready:
+            where.append("reading sessions from the log…")
         self.sub_title = " · ".join([data.project, data.database, f"{data.events:,} events", data.mount, *where])
         self._overview(data)
         self._fill("sessions-table", [
@@ -493,7 +528,9 @@ class LighthouseTUI(App[None]):
                 for name, f in data.latency.items()
             ),
             "",
-            f"Active agents: {', '.join(sorted({str(s['agent']) for s in active})) or 'none'}",
+            f"Active agents: {', '.join(sorted({str(s['agent']) for s in active})) or 'none'}"
+            if self.shown_ready
+            else "Active agents: reading the log…",
             f"Pending approvals: {len(data.approvals)}",
             f"Chain: {self.reader.chain}",
             f"Events: {data.events:,} (last seq {data.last_seq:,}) in {data.database}",

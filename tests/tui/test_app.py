@@ -40,8 +40,10 @@ def _fill(project: Project) -> None:
 
 
 async def _settle(app: LighthouseTUI, pilot: object) -> None:
+    """Everything read and drawn, the sessions (folded from the log after the first picture) included."""
     from textual.worker import WorkerCancelled
 
+    await _until(pilot, lambda: app.shown_ready, "the sessions were never drawn")
     with contextlib.suppress(WorkerCancelled):  # a newer refresh (the poll timer's) replaced one being waited on
         await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]

@@ -31,6 +31,8 @@ def demo_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LighthouseTUI:
 async def _settled(pilot: Any) -> None:
     """Everything read once, the chain checked, then drawn again so the chain line shows."""
     app = pilot.app
+    while not app.shown_ready:
+        await pilot.pause(0.05)
     await app.workers.wait_for_complete()
     await pilot.press("r")
     await app.workers.wait_for_complete()
