@@ -19,18 +19,16 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from lighthouse_mcp.errors import DataError, StoreError, StoreLocked
 from lighthouse_mcp.events import sql
-from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, key_id
+from lighthouse_mcp.events.chain import ChainRow, key_id
 from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent
-from lighthouse_mcp.events.query import EventFilter, encode_cursor
 from lighthouse_mcp.events.schema import SCHEMA_VERSION
-from lighthouse_mcp.events.store import Page, Snapshot
+from lighthouse_mcp.events.store import Snapshot
 
 CHANNEL = "lighthouse_events"
 # The pool logs every failed connection attempt; this store reports failures itself, once, with the reason.
@@ -96,8 +94,10 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-class PostgresEventStore:
+class PostgresEventStore(sql.SQLStore):
     """`EventStore` on one PostgreSQL database. Safe to share between threads; open one per process."""
+
+    DIALECT = sql.POSTGRES
 
     def __init__(
         self,
@@ -146,9 +146,6 @@ class PostgresEventStore:
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    def append(self, event: NewEvent) -> Event:
-        return self.append_batch([event])[0]
-
     def append_batch(self, events: Sequence[NewEvent]) -> list[Event]:
         """Two round trips: lock the head (BEGIN; SELECT … FOR UPDATE), then insert, move the head, notify and
         COMMIT in one pipeline. A connection that fails before the commit is sent (one the database dropped while
@@ -176,7 +173,7 @@ class PostgresEventStore:
                         rows, out, mac = sql.chain(prepared, self._key, int(seq), bytes(mac), ts, ids)
                         committing = True
                         with conn.pipeline(), conn.cursor() as cur:
-                            cur.executemany(f"INSERT INTO events({_C}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
+                            cur.executemany(self.q(sql.INSERT_EVENT), rows)
                             cur.execute(
                                 "UPDATE chain_head SET seq = %s, mac = %s, ts = %s WHERE id = 1", (rows[-1][0], mac, ts)
                             )
@@ -244,95 +241,22 @@ class PostgresEventStore:
             return
         with self._errors("copy events in"), self._pool.connection() as conn, conn.transaction():
             head = conn.execute("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE").fetchone()
-            seq = head[0]  # type: ignore[index]
-            if rows[0].seq != int(seq) + 1:
-                raise StoreError(f"copy: event {rows[0].seq} does not follow this store's head ({seq})")
-            values = [(r.seq, r.id, r.ts, r.type, r.agent, r.session, r.aggregate, r.payload, r.mac) for r in rows]
+            values = sql.copy_values(rows, int(head[0]))  # type: ignore[index]
             with conn.cursor() as cur:
-                cur.executemany(f"INSERT INTO events({_C}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", values)
+                cur.executemany(self.q(sql.INSERT_EVENT), values)
             last = rows[-1]
             conn.execute(
                 "UPDATE chain_head SET seq = %s, mac = %s, ts = %s WHERE id = 1", (last.seq, last.mac, last.ts)
             )
 
-    def blob_digests(self) -> Iterator[str]:
-        after = ""
-        while True:
-            rows = self._fetch("SELECT sha256 FROM blobs WHERE sha256 > %s ORDER BY sha256 LIMIT 1000", (after,))
-            yield from (r[0] for r in rows)
-            if len(rows) < 1000:
-                return
-            after = rows[-1][0]
+    # -- reading (the rest is `sql.SQLStore`'s) ---------------------------------------------------------------
 
-    # -- reading ---------------------------------------------------------------------------------------------
-
-    def get(self, seq: int) -> Event | None:
-        rows = self._fetch(f"SELECT {_C} FROM events WHERE seq = %s", (seq,))
-        return sql.to_event(rows[0]) if rows else None
-
-    def query(self, flt: EventFilter) -> Page:
-        where, params = self._where(flt)
-        direction = "DESC" if flt.order == "desc" else "ASC"
-        rows = self._fetch(
-            f"SELECT {_C} FROM events {where} ORDER BY seq {direction} LIMIT %s", (*params, flt.limit + 1)
-        )
-        events = [sql.to_event(r) for r in rows[: flt.limit]]
-        cursor = encode_cursor(flt.order, events[-1].seq) if len(rows) > flt.limit else None
-        return Page(events, cursor)
-
-    def read_after(self, seq: int, limit: int) -> list[Event]:
-        rows = self._fetch(f"SELECT {_C} FROM events WHERE seq > %s ORDER BY seq LIMIT %s", (seq, limit))
-        return [sql.to_event(r) for r in rows]
-
-    def last_seq(self) -> int:
-        return int(self._fetch("SELECT seq FROM chain_head WHERE id = 1", ())[0][0])
-
-    def count(self, flt: EventFilter | None = None) -> int:
-        if flt is None:
-            return self.last_seq()  # sequences start at 1 and have no gaps: appends are serialised transactions
-        where, params = self._where(replace(flt, after=None))
-        return int(self._fetch(f"SELECT count(*) FROM events {where}", params)[0][0])
-
-    def _where(self, flt: EventFilter) -> tuple[str, list[Any]]:
-        since_seq, until_seq = flt.since_seq, flt.until_seq
-        if flt.since_ts is not None:
-            since_seq = max(since_seq or 0, self.seq_at_time(flt.since_ts - 1) + 1)
-        if flt.until_ts is not None:
-            until_seq = min(until_seq if until_seq is not None else 2**62, self.seq_at_time(flt.until_ts))
-        return sql.where(flt, since_seq, until_seq, sql.POSTGRES)
+    def _count_all(self) -> int:
+        return self.last_seq()  # sequences start at 1 and have no gaps: appends are serialised transactions
 
     def seq_at_time(self, ts_ns: int) -> int:
         rows = self._fetch("SELECT seq FROM events WHERE ts <= %s ORDER BY ts DESC, seq DESC LIMIT 1", (ts_ns,))
         return int(rows[0][0]) if rows else 0
-
-    def get_blob(self, digest: str) -> bytes | None:
-        rows = self._fetch("SELECT data FROM blobs WHERE sha256 = %s", (digest,))
-        return bytes(rows[0][0]) if rows else None
-
-    def load_snapshot(self, name: str, version: str, max_seq: int) -> Snapshot | None:
-        rows = self._fetch(
-            "SELECT seq, state, mac FROM snapshots WHERE name = %s AND version = %s AND seq <= %s "
-            "ORDER BY seq DESC LIMIT 1",
-            (name, version, max_seq),
-        )
-        return Snapshot(int(rows[0][0]), rows[0][1], bytes(rows[0][2])) if rows else None
-
-    def chain_head(self) -> tuple[int, bytes]:
-        seq, mac = self._fetch("SELECT seq, mac FROM chain_head WHERE id = 1", ())[0]
-        return int(seq), bytes(mac)
-
-    def chain_rows(self, after_seq: int = 0, until_seq: int | None = None) -> Iterator[ChainRow]:
-        def fetch(after: int, until: int, limit: int) -> list[Any]:
-            text = f"SELECT {_C} FROM events WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s"
-            return self._fetch(text, (after, until, limit))
-
-        return sql.chain_pages(fetch, after_seq, until_seq)  # type: ignore[no-any-return]
-
-    def verify(self) -> VerifyReport:
-        head_seq, head_mac = self.chain_head()
-        verifier = ChainVerifier(self._key)
-        verifier.feed(self.chain_rows(0, None))
-        return verifier.finish(head_seq, head_mac)
 
     def wait_for_events(self, after_seq: int, timeout_s: float) -> int:
         """Block until there is an event after `after_seq` (woken by NOTIFY) or `timeout_s` passes; the last seq."""

@@ -1,19 +1,23 @@
 """What the SQL backends share: the columns, how a filter becomes a WHERE clause, how new events are checked and
-chained, and how a blob is checked. Each backend supplies its placeholder and its text-search expression."""
+chained, how a blob is checked, and (`SQLStore`) every read. Each backend supplies its placeholder, its text-search
+expression and its connections."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from lighthouse_mcp.errors import DataError
-from lighthouse_mcp.events.chain import ChainRow, canonical, link
+from lighthouse_mcp.errors import DataError, StoreError
+from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, canonical, link
 from lighthouse_mcp.events.model import Event, NewEvent, canonical_payload, check_event_fields
-from lighthouse_mcp.events.query import EventFilter, type_family
+from lighthouse_mcp.events.query import EventFilter, encode_cursor, type_family
+from lighthouse_mcp.events.store import Page, Snapshot
 
 COLUMNS = "seq, id, ts, type, agent, session, aggregate, payload, mac"
+INSERT_EVENT = f"INSERT INTO events({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)"
 CHAIN_BATCH = 5000
 MAX_BLOB_BYTES = 64 * 1024 * 1024
 SEARCHED = "type || ' ' || coalesce(agent, '') || ' ' || coalesce(aggregate, '') || ' ' || payload"
@@ -125,3 +129,111 @@ def chain_pages(fetch: Callable[[int, int, int], list[Any]], after_seq: int, unt
         if len(rows) < CHAIN_BATCH:
             return
         last = rows[-1][0]
+
+
+def copy_values(rows: Sequence[ChainRow], head_seq: int) -> list[tuple[Any, ...]]:
+    """Rows taken from another store as values to insert (seq, id, ts and mac kept); they must continue the chain
+    whose head is at `head_seq`."""
+    if rows[0].seq != head_seq + 1:
+        raise StoreError(f"copy: event {rows[0].seq} does not follow this store's head ({head_seq})")
+    return [(r.seq, r.id, r.ts, r.type, r.agent, r.session, r.aggregate, r.payload, r.mac) for r in rows]
+
+
+class SQLStore(ABC):
+    """What the SQL backends share above their connections: every read, the chain walk and single appends,
+    written once with `?` placeholders (`q` puts in the backend's). A backend gives its `DIALECT`, `_key`, `_fetch`,
+    `seq_at_time`, `append_batch` and `_count_all`."""
+
+    DIALECT: Dialect
+    _key: bytes
+
+    @abstractmethod
+    def _fetch(self, text: str, params: Sequence[Any]) -> list[Any]: ...
+
+    @abstractmethod
+    def seq_at_time(self, ts_ns: int) -> int: ...
+
+    @abstractmethod
+    def append_batch(self, events: Sequence[NewEvent]) -> list[Event]: ...
+
+    @abstractmethod
+    def _count_all(self) -> int: ...
+
+    def q(self, text: str) -> str:
+        """`text` with this backend's placeholder for each `?` (statement text only; values are parameters)."""
+        return text if self.DIALECT.param == "?" else text.replace("?", self.DIALECT.param)
+
+    def append(self, event: NewEvent) -> Event:
+        return self.append_batch([event])[0]
+
+    def get(self, seq: int) -> Event | None:
+        rows = self._fetch(self.q(f"SELECT {COLUMNS} FROM events WHERE seq = ?"), (seq,))
+        return to_event(rows[0]) if rows else None
+
+    def query(self, flt: EventFilter) -> Page:
+        clause, params = self._where(flt)
+        direction = "DESC" if flt.order == "desc" else "ASC"
+        text = self.q(f"SELECT {COLUMNS} FROM events {clause} ORDER BY seq {direction} LIMIT ?")
+        rows = self._fetch(text, (*params, flt.limit + 1))
+        events = [to_event(r) for r in rows[: flt.limit]]
+        cursor = encode_cursor(flt.order, events[-1].seq) if len(rows) > flt.limit else None
+        return Page(events, cursor)
+
+    def read_after(self, seq: int, limit: int) -> list[Event]:
+        rows = self._fetch(self.q(f"SELECT {COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?"), (seq, limit))
+        return [to_event(r) for r in rows]
+
+    def last_seq(self) -> int:
+        return int(self._fetch("SELECT seq FROM chain_head WHERE id = 1", ())[0][0])
+
+    def count(self, flt: EventFilter | None = None) -> int:
+        if flt is None:
+            return self._count_all()
+        clause, params = self._where(replace(flt, after=None))
+        return int(self._fetch(f"SELECT count(*) FROM events {clause}", params)[0][0])
+
+    def _where(self, flt: EventFilter) -> tuple[str, list[Any]]:
+        # ts never decreases along seq, so time bounds become sequence bounds.
+        since_seq, until_seq = flt.since_seq, flt.until_seq
+        if flt.since_ts is not None:
+            since_seq = max(since_seq or 0, self.seq_at_time(flt.since_ts - 1) + 1)
+        if flt.until_ts is not None:
+            until_seq = min(until_seq if until_seq is not None else 2**62, self.seq_at_time(flt.until_ts))
+        return where(flt, since_seq, until_seq, self.DIALECT)
+
+    def get_blob(self, digest: str) -> bytes | None:
+        rows = self._fetch(self.q("SELECT data FROM blobs WHERE sha256 = ?"), (digest,))
+        return bytes(rows[0][0]) if rows else None
+
+    def blob_digests(self) -> Iterator[str]:
+        after = ""
+        while True:
+            text = self.q("SELECT sha256 FROM blobs WHERE sha256 > ? ORDER BY sha256 LIMIT 1000")
+            rows = self._fetch(text, (after,))
+            yield from (str(r[0]) for r in rows)
+            if len(rows) < 1000:
+                return
+            after = rows[-1][0]
+
+    def load_snapshot(self, name: str, version: str, max_seq: int) -> Snapshot | None:
+        text = "SELECT seq, state, mac FROM snapshots WHERE name = ? AND version = ? AND seq <= ? ORDER BY seq DESC"
+        rows = self._fetch(self.q(text + " LIMIT 1"), (name, version, max_seq))
+        return Snapshot(int(rows[0][0]), rows[0][1], bytes(rows[0][2])) if rows else None
+
+    def chain_head(self) -> tuple[int, bytes]:
+        seq, mac = self._fetch("SELECT seq, mac FROM chain_head WHERE id = 1", ())[0]
+        return int(seq), bytes(mac)
+
+    def chain_rows(self, after_seq: int = 0, until_seq: int | None = None) -> Iterator[ChainRow]:
+        text = self.q(f"SELECT {COLUMNS} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")
+
+        def fetch(after: int, until: int, limit: int) -> list[Any]:
+            return self._fetch(text, (after, until, limit))
+
+        return chain_pages(fetch, after_seq, until_seq)  # type: ignore[no-any-return]
+
+    def verify(self) -> VerifyReport:
+        head_seq, head_mac = self.chain_head()
+        verifier = ChainVerifier(self._key)
+        verifier.feed(self.chain_rows(0, None))
+        return verifier.finish(head_seq, head_mac)

@@ -12,24 +12,22 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from lighthouse_mcp.errors import StoreError, StoreLocked
 from lighthouse_mcp.events import sql
-from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, key_id
+from lighthouse_mcp.events.chain import ChainRow, key_id
 from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent
-from lighthouse_mcp.events.query import EventFilter, encode_cursor
 from lighthouse_mcp.events.schema import SCHEMA, SCHEMA_VERSION
-from lighthouse_mcp.events.store import Page, Snapshot
-
-_COLUMNS = sql.COLUMNS
+from lighthouse_mcp.events.store import Snapshot
 
 
-class SQLiteEventStore:
+class SQLiteEventStore(sql.SQLStore):
     """`EventStore` on one SQLite file. Safe to share between threads; open one per process."""
+
+    DIALECT = sql.SQLITE
 
     def __init__(
         self,
@@ -87,9 +85,6 @@ class SQLiteEventStore:
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    def append(self, event: NewEvent) -> Event:
-        return self.append_batch([event])[0]
-
     def append_batch(self, events: Sequence[NewEvent]) -> list[Event]:
         prepared = sql.prepare(events, self._max_payload)  # everything checked before touching the database
         if not prepared:
@@ -101,7 +96,7 @@ class SQLiteEventStore:
                 ts = max(self._clock(), last_ts)
                 ids = new_ids(ts, len(prepared), self._randbits)
                 rows, out, mac = sql.chain(prepared, self._key, seq, mac, ts, ids)
-                self._db.executemany(f"INSERT INTO events({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                self._db.executemany(sql.INSERT_EVENT, rows)
                 self._db.execute("UPDATE chain_head SET seq = ?, mac = ?, ts = ? WHERE id = 1", (rows[-1][0], mac, ts))
                 self._db.execute("COMMIT")
             except BaseException:
@@ -116,11 +111,8 @@ class SQLiteEventStore:
         with self._mu, self._errors("copy events in"):
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                seq = int(self._db.execute("SELECT seq FROM chain_head").fetchone()[0])
-                if rows[0].seq != seq + 1:
-                    raise StoreError(f"copy: event {rows[0].seq} does not follow this store's head ({seq})")
-                values = [(r.seq, r.id, r.ts, r.type, r.agent, r.session, r.aggregate, r.payload, r.mac) for r in rows]
-                self._db.executemany(f"INSERT INTO events({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", values)
+                head = int(self._db.execute("SELECT seq FROM chain_head").fetchone()[0])
+                self._db.executemany(sql.INSERT_EVENT, sql.copy_values(rows, head))
                 last = rows[-1]
                 self._db.execute(
                     "UPDATE chain_head SET seq = ?, mac = ?, ts = ? WHERE id = 1", (last.seq, last.mac, last.ts)
@@ -130,15 +122,6 @@ class SQLiteEventStore:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
-
-    def blob_digests(self) -> Iterator[str]:
-        after = ""
-        while True:
-            rows = self._fetch("SELECT sha256 FROM blobs WHERE sha256 > ? ORDER BY sha256 LIMIT 1000", (after,))
-            yield from (str(r[0]) for r in rows)
-            if len(rows) < 1000:
-                return
-            after = rows[-1][0]
 
     def wait_for_events(self, after_seq: int, timeout_s: float) -> int:
         deadline = time.monotonic() + timeout_s
@@ -161,42 +144,10 @@ class SQLiteEventStore:
                 (name, version, snapshot.seq, snapshot.state, snapshot.mac),
             )
 
-    # -- reading ---------------------------------------------------------------------------------------------
+    # -- reading (the rest is `sql.SQLStore`'s) ---------------------------------------------------------------
 
-    def get(self, seq: int) -> Event | None:
-        rows = self._fetch(f"SELECT {_COLUMNS} FROM events WHERE seq = ?", (seq,))
-        return sql.to_event(rows[0]) if rows else None
-
-    def query(self, flt: EventFilter) -> Page:
-        where, params = self._where(flt)
-        direction = "DESC" if flt.order == "desc" else "ASC"
-        text = f"SELECT {_COLUMNS} FROM events {where} ORDER BY seq {direction} LIMIT ?"
-        rows = self._fetch(text, (*params, flt.limit + 1))
-        events = [sql.to_event(r) for r in rows[: flt.limit]]
-        cursor = encode_cursor(flt.order, events[-1].seq) if len(rows) > flt.limit else None
-        return Page(events, cursor)
-
-    def read_after(self, seq: int, limit: int) -> list[Event]:
-        rows = self._fetch(f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
-        return [sql.to_event(r) for r in rows]
-
-    def last_seq(self) -> int:
-        return int(self._fetch("SELECT seq FROM chain_head", ())[0][0])
-
-    def count(self, flt: EventFilter | None = None) -> int:
-        if flt is None:
-            return int(self._fetch("SELECT count(*) FROM events", ())[0][0])
-        where, params = self._where(replace(flt, after=None))
-        return int(self._fetch(f"SELECT count(*) FROM events {where}", tuple(params))[0][0])
-
-    def _where(self, flt: EventFilter) -> tuple[str, list[Any]]:
-        # ts never decreases along seq, so time bounds become sequence bounds found by binary search.
-        since_seq, until_seq = flt.since_seq, flt.until_seq
-        if flt.since_ts is not None:
-            since_seq = max(since_seq or 0, self.seq_at_time(flt.since_ts - 1) + 1)
-        if flt.until_ts is not None:
-            until_seq = min(until_seq if until_seq is not None else 2**62, self.seq_at_time(flt.until_ts))
-        return sql.where(flt, since_seq, until_seq, sql.SQLITE)
+    def _count_all(self) -> int:
+        return int(self._fetch("SELECT count(*) FROM events", ())[0][0])
 
     def seq_at_time(self, ts_ns: int) -> int:
         # Binary search over the primary key: ts is non-decreasing with seq, and gaps (if any) are skipped.
@@ -212,35 +163,6 @@ class SQLiteEventStore:
                 else:
                     high = mid - 1
             return low
-
-    def get_blob(self, digest: str) -> bytes | None:
-        rows = self._fetch("SELECT data FROM blobs WHERE sha256 = ?", (digest,))
-        return bytes(rows[0][0]) if rows else None
-
-    def load_snapshot(self, name: str, version: str, max_seq: int) -> Snapshot | None:
-        rows = self._fetch(
-            "SELECT seq, state, mac FROM snapshots WHERE name = ? AND version = ? AND seq <= ? "
-            "ORDER BY seq DESC LIMIT 1",
-            (name, version, max_seq),
-        )
-        return Snapshot(int(rows[0][0]), rows[0][1], bytes(rows[0][2])) if rows else None
-
-    def chain_head(self) -> tuple[int, bytes]:
-        seq, mac = self._fetch("SELECT seq, mac FROM chain_head", ())[0]
-        return int(seq), bytes(mac)
-
-    def chain_rows(self, after_seq: int = 0, until_seq: int | None = None) -> Iterator[ChainRow]:
-        def fetch(after: int, until: int, limit: int) -> list[Any]:
-            sql_text = f"SELECT {_COLUMNS} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
-            return self._fetch(sql_text, (after, until, limit))
-
-        return sql.chain_pages(fetch, after_seq, until_seq)  # type: ignore[no-any-return]
-
-    def verify(self) -> VerifyReport:
-        head_seq, head_mac = self.chain_head()
-        verifier = ChainVerifier(self._key)
-        verifier.feed(self.chain_rows(0, None))
-        return verifier.finish(head_seq, head_mac)
 
     # -- maintenance -----------------------------------------------------------------------------------------
 
@@ -308,9 +230,9 @@ class SQLiteEventStore:
             raise
         return None if row is None else str(row[0])
 
-    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+    def _fetch(self, text: str, params: Sequence[Any]) -> list[Any]:
         with self._mu, self._errors("read"):
-            return self._db.execute(sql, params).fetchall()
+            return self._db.execute(text, params).fetchall()
 
     @contextlib.contextmanager
     def _errors(self, action: str) -> Iterator[None]:
