@@ -5,26 +5,18 @@ waiting on the other."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import shutil
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import anyio
 import pytest
-from mcp import Client, StdioServerParameters
 from textual.widgets import DataTable
 
 from lighthouse_mcp.config import load_config
 from lighthouse_mcp.home import HOME_DIR, ProjectHome, create_home
 from lighthouse_mcp.project import Project
-from tests.agents.test_processes import NO_WGET
-from tests.helpers.env import lighthouse_env
+from tests.agents.test_processes import NO_WGET, _answer, _call, _hook, _serve
 from tests.helpers.postgres import PASSWORD
 from tui.app import LighthouseTUI
 
@@ -45,50 +37,9 @@ def _machine(root: Path, key_from: Path | None, url: str, monkeypatch: pytest.Mo
     return project
 
 
-def _env(project: Project, url: str, **extra: str) -> dict[str, str]:
-    return lighthouse_env(
-        LIGHTHOUSE_HOME=str(project.home.path), LIGHTHOUSE_STORE__URL=url, PGPASSWORD=PASSWORD, **extra
-    )
-
-
-@contextlib.asynccontextmanager
-async def _serve(project: Project, url: str, agent: str, role: str) -> AsyncIterator[Client]:
-    env = _env(project, url, LIGHTHOUSE_AGENT__NAME=agent, LIGHTHOUSE_AGENT__ROLE=role)
-    params = StdioServerParameters(
-        command=sys.executable, args=["-m", "lighthouse_mcp", "serve"], cwd=str(project.home.root), env=env
-    )
-    async with Client(params) as client:
-        yield client
-
-
-async def _call(client: Client, tool: str, args: dict[str, Any]) -> Any:
-    result = await client.call_tool(tool, args)
-    assert not result.is_error, result.content
-    return result.structured_content
-
-
-def _hook(project: Project, url: str, tool: str, tool_input: dict[str, Any], **env: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lighthouse_mcp", "hook"],
-        cwd=project.home.root,
-        env=_env(project, url, **env),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdin is not None
-    hook = {"hook_event_name": "PreToolUse", "tool_name": tool, "tool_input": tool_input}
-    proc.stdin.write(json.dumps({**hook, "cwd": str(project.home.root)}))
-    proc.stdin.close()
-    return proc
-
-
-def _answer(proc: subprocess.Popen[str]) -> tuple[int, str]:
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.wait(timeout=60)
-    out, err = proc.stdout.read(), proc.stderr.read()
-    return (proc.returncode, json.loads(out)["hookSpecificOutput"]["permissionDecision"] if out else err)
+def _shared(url: str) -> dict[str, str]:
+    """What every process on either machine is given: the store's URL and its password."""
+    return {"LIGHTHOUSE_STORE__URL": url, "PGPASSWORD": PASSWORD}
 
 
 async def test_two_machines_share_rules_claims_and_approvals(
@@ -98,8 +49,8 @@ async def test_two_machines_share_rules_claims_and_approvals(
     runner = _machine(tmp_path / "ci-runner", laptop.home.key_path, postgres_url, monkeypatch)
     write = {"tool_name": "Write", "tool_input": {"file_path": "src/auth/login.py", "content": "x = 1\n"}}
     async with (
-        _serve(laptop, postgres_url, "ops", "admin") as ops,
-        _serve(runner, postgres_url, "ben", "builder") as ben,
+        _serve(laptop, "ops", "admin", **_shared(postgres_url)) as ops,
+        _serve(runner, "ben", "builder", **_shared(postgres_url)) as ben,
     ):
         with anyio.fail_after(90):
             assert (await _call(ben, "validate_command", {"command": "wget https://x.org"}))["decision"] == "allow"
@@ -107,12 +58,15 @@ async def test_two_machines_share_rules_claims_and_approvals(
             while (await _call(ben, "validate_command", {"command": "wget https://x.org"}))["decision"] != "deny":
                 await anyio.sleep(0.1)
             assert (runner.home.policies_dir / "team.rego").read_text() == NO_WGET  # the file followed the store
-            assert _answer(_hook(runner, postgres_url, "Bash", {"command": "wget https://x.org"})) == (2, "deny")
+            assert _answer(_hook(runner, "Bash", {"command": "wget https://x.org"}, **_shared(postgres_url))) == (
+                2,
+                "deny",
+            )
 
             await _call(ops, "claim_files", {"paths": ["src/auth/**"], "ttl_s": 300, "reason": "new login flow"})
             denied = await _call(ben, "validate_tool_call", write)
             assert denied["decision"] == "deny" and "claimed by ops" in denied["reasons"][0]["message"]
-            hooked = _hook(runner, postgres_url, "Write", write["tool_input"], LIGHTHOUSE_AGENT__NAME="ben")  # type: ignore[arg-type]
+            hooked = _hook(runner, "Write", write["tool_input"], LIGHTHOUSE_AGENT__NAME="ben", **_shared(postgres_url))  # type: ignore[arg-type]
             assert _answer(hooked) == (2, "deny")
 
             await _call(ops, "delete_policy", {"name": "team.rego"})
@@ -122,7 +76,7 @@ async def test_two_machines_share_rules_claims_and_approvals(
 
     # The operator's console on the laptop answers a hook waiting on the runner.
     approvals = {"LIGHTHOUSE_APPROVALS__ENABLED": "true", "LIGHTHOUSE_APPROVALS__TIMEOUT_S": "60"}
-    waiting = _hook(runner, postgres_url, "Bash", {"command": "npm publish"}, **approvals)
+    waiting = _hook(runner, "Bash", {"command": "npm publish"}, **approvals, **_shared(postgres_url))
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     monkeypatch.setenv("LIGHTHOUSE_STORE__URL", postgres_url)
     console = Project(laptop.home, load_config(laptop.home.config_path))

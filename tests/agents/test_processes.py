@@ -38,8 +38,8 @@ def _env(project: Project, **extra: str) -> dict[str, str]:
 
 
 @contextlib.asynccontextmanager
-async def _serve(project: Project, agent: str, role: str) -> AsyncIterator[Client]:
-    env = _env(project, LIGHTHOUSE_AGENT__NAME=agent, LIGHTHOUSE_AGENT__ROLE=role)
+async def _serve(project: Project, agent: str, role: str, **extra: str) -> AsyncIterator[Client]:
+    env = _env(project, LIGHTHOUSE_AGENT__NAME=agent, LIGHTHOUSE_AGENT__ROLE=role, **extra)
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "lighthouse_mcp", "serve"], cwd=str(project.home.root), env=env
     )

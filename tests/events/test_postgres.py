@@ -5,12 +5,10 @@ after reconnecting), NOTIFY waking a waiting reader, and validation failing clos
 from __future__ import annotations
 
 import dataclasses
-import os
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -23,10 +21,8 @@ from lighthouse_mcp.events.postgres import PostgresEventStore
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
 from tests.conftest import KEY
+from tests.events.test_concurrency import _acked, _finish, _rows, _start
 from tests.helpers.postgres import PASSWORD
-
-WORKER = Path(__file__).parent.parent / "helpers" / "append_worker.py"
-REPO = Path(__file__).parent.parent.parent
 
 
 def _raw(url: str) -> psycopg.Connection[Any]:
@@ -94,15 +90,25 @@ def test_a_waiting_reader_is_woken_by_notify(postgres_url: str) -> None:
         writer.close()
 
 
-def _start(url: str, worker: str, seconds: float) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, str(WORKER), url, KEY.hex(), worker, str(seconds)],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "PGPASSWORD": PASSWORD},
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-    return proc
+def _nothing_lost_or_doubled(url: str, workers: dict[str, subprocess.Popen[str]]) -> None:
+    """After the appenders finished: every acknowledged event is stored exactly once, in one gapless sequence, each
+    appender got events in, and the chain verifies."""
+    outputs = {name: _finish(proc) for name, proc in workers.items()}
+    assert all(proc.returncode == 0 for proc in workers.values())
+    stored = _rows(url)
+    store = PostgresEventStore(url, KEY)
+    try:
+        report = store.verify()
+    finally:
+        store.close()
+    assert report.ok, report.reason
+    assert [s for s, _, _ in stored] == list(range(1, len(stored) + 1))
+    keys = [(w, n) for _, w, n in stored]
+    assert len(keys) == len(set(keys)), "an append was stored twice"
+    for name, output in outputs.items():
+        acked = _acked(output)
+        assert set(acked) <= {(s, n) for s, w, n in stored if w == name}, f"{name}: an acknowledged event was lost"
+        assert any(n > 0 for _, n in acked), f"{name} never appended"
 
 
 @pytest.mark.slow
@@ -112,31 +118,7 @@ def test_a_database_restart_during_appends_loses_and_doubles_nothing(postgres_cl
     postgres_cluster.stop("immediate")  # a crash: no clean shutdown, connections cut mid-transaction
     time.sleep(1.0)
     postgres_cluster.start()
-    outputs = {}
-    for name, proc in workers.items():
-        assert proc.stdout is not None
-        outputs[name] = proc.stdout.read()
-        proc.wait(timeout=120)
-        assert proc.returncode == 0
-    store = PostgresEventStore(postgres_url, KEY)
-    try:
-        stored: list[tuple[int, str, int]] = []
-        after = 0
-        while batch := store.read_after(after, 5000):
-            stored += [(e.seq, e.payload["worker"], e.payload["n"]) for e in batch]
-            after = batch[-1].seq
-        report = store.verify()
-    finally:
-        store.close()
-    assert report.ok, report.reason
-    assert [s for s, _, _ in stored] == list(range(1, len(stored) + 1))
-    keys = [(w, n) for _, w, n in stored]
-    assert len(keys) == len(set(keys)), "an append was stored twice"
-    for name, output in outputs.items():
-        lines = [line.split() for line in output.splitlines() if line.strip()]
-        acked = {(int(a), int(b)) for a, b in lines if a != "failed"}
-        assert acked <= {(s, n) for s, w, n in stored if w == name}, f"{name}: an acknowledged event was lost"
-        assert any(int(b) > 0 for a, b in lines if a != "failed"), f"{name} never appended"
+    _nothing_lost_or_doubled(postgres_url, workers)
 
 
 @pytest.mark.anyio
@@ -204,49 +186,7 @@ def test_network_drops_during_appends_lose_and_double_nothing(postgres_cluster: 
         for _ in range(3):
             time.sleep(1.0)
             proxy.reset()
-        outputs = {}
-        for name, proc in workers.items():
-            assert proc.stdout is not None
-            outputs[name] = proc.stdout.read()
-            proc.wait(timeout=120)
-            assert proc.returncode == 0
+        _nothing_lost_or_doubled(postgres_url, workers)
     finally:
         proxy.close()
-    store = PostgresEventStore(postgres_url, KEY)
-    try:
-        stored = [(e.seq, e.payload["worker"], e.payload["n"]) for e in store.read_after(0, 10**6)]
-        report = store.verify()
-    finally:
-        store.close()
-    assert report.ok, report.reason
-    keys = [(w, n) for _, w, n in stored]
-    assert len(keys) == len(set(keys)), "an append was stored twice"
-    for name, output in outputs.items():
-        lines = [line.split() for line in output.splitlines() if line.strip()]
-        acked = {(int(a), int(b)) for a, b in lines if a != "failed"}
-        assert acked <= {(s, n) for s, w, n in stored if w == name}, f"{name}: an acknowledged event was lost"
     assert proxy.cut >= 3, "the network was never cut"
-
-
-def test_a_stuck_appender_holds_the_log_only_for_a_while(postgres_url: str) -> None:
-    """A process stopped in the middle of an append (holding the chain head's lock): other appenders get a clear
-    'locked' error instead of hanging, and the server ends the stuck session so appends resume."""
-    from lighthouse_mcp.errors import StoreLocked
-
-    store = PostgresEventStore(postgres_url, KEY, connect_timeout_s=1)
-    stuck = psycopg.connect(postgres_url, password=PASSWORD, options="-c idle_in_transaction_session_timeout=3000")
-    try:
-        stuck.execute("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE")  # a transaction, left open
-        with pytest.raises(StoreLocked, match="locked by another appender"):
-            store.append(NewEvent("test.blocked"))
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                event = store.append(NewEvent("test.after"))
-                break
-            except StoreLocked:
-                assert time.monotonic() < deadline, "the stuck session was never ended"
-        assert event.seq == 1 and store.verify().ok
-    finally:
-        stuck.close()
-        store.close()
