@@ -74,18 +74,13 @@ def run_migrate(args: argparse.Namespace) -> int:
                     f"do not use {target.location}"
                 )
             elapsed = time.monotonic() - started
+            appended_meanwhile = source.last_seq() != before.last_seq
     print(
         f"copied {after.checked:,} events and {blobs:,} blobs to {target.location} in {elapsed:.1f} s; "
         f"both chains verified (head at seq {after.last_seq})"
     )
-    if before.last_seq != source_last(project):
+    if appended_meanwhile:
         print("note: events were appended to the source while copying; stop the agents and migrate again to take them")
     key = "store.url" if args.to.startswith(("postgresql://", "postgres://")) else "store.path"
     print(f"to use it, set {key}: {target.location} in .lighthouse/config.yaml")
     return 0
-
-
-def source_last(project: Any) -> int:
-    store = project.open_store()
-    with contextlib.closing(store):
-        return int(store.last_seq())
