@@ -197,9 +197,9 @@ class LighthouseTUI(App[None]):
         yield SystemCommand("Jump in the timeline", "to a sequence number or a time (key g)", self.action_jump)
         yield SystemCommand("Back to live", "the timeline follows new events again (key l)", self.action_live)
         yield SystemCommand("Everyone's events", "drop the chosen session's filter (escape)", self.action_everyone)
-        yield SystemCommand("Run the policy tests", "rule examples and Rego tests (key p)", self._run_policy_tests)
-        yield SystemCommand("Mount the project", "FUSE view at the mount path (key m)", self._start_mount)
-        yield SystemCommand("Unmount", "stop the project's FUSE mount (key u)", self._stop_mount)
+        yield SystemCommand("Run the policy tests", "rule examples and Rego tests (key p)", self.action_policy_test)
+        yield SystemCommand("Mount the project", "FUSE view at the mount path (key m)", self.action_mount)
+        yield SystemCommand("Unmount", "stop the project's FUSE mount (key u)", self.action_unmount)
         yield SystemCommand("Check the chain", "verify the events appended since the last check", self.check_chain)
 
     # ---- actions -------------------------------------------------------------------------------------------
@@ -324,11 +324,8 @@ class LighthouseTUI(App[None]):
         self._later(self.notify, f"{approval_id} {done}" + (f" ({note})" if note else ""))
         self._later(self.action_refresh)
 
-    def action_policy_test(self) -> None:
-        self._run_policy_tests()
-
     @work(thread=True, exclusive=True, group="policy")
-    def _run_policy_tests(self) -> None:
+    def action_policy_test(self) -> None:
         from lighthouse_mcp.policy.rego_tests import check_policy_set
 
         self._later(self._policy_line, "running the policy tests…")
@@ -342,14 +339,8 @@ class LighthouseTUI(App[None]):
         lines += [f"  {r.outcome.upper()} {r.module}: {r.name} {r.detail}" for r in report.results if not r.passed][:10]
         self._later(self._policy_line, "\n".join(lines))
 
-    def action_mount(self) -> None:
-        self._start_mount()
-
-    def action_unmount(self) -> None:
-        self._stop_mount()
-
     @work(thread=True, exclusive=True, group="mount")
-    def _start_mount(self) -> None:
+    def action_mount(self) -> None:
         target = self.query_one("#mount-path", Input).value.strip() or self._default_mountpoint()
         if not target.startswith("/"):
             target = str(self.project.home.root / target)
@@ -358,7 +349,7 @@ class LighthouseTUI(App[None]):
         self._lighthouse("mount", target, "--background")
 
     @work(thread=True, exclusive=True, group="mount")
-    def _stop_mount(self) -> None:
+    def action_unmount(self) -> None:
         where = self.data.mountpoint if self.data else None
         if not where:
             self._later(self.notify, "nothing is mounted", severity="warning")
