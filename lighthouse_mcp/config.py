@@ -29,6 +29,9 @@ ErrorDecision = Literal["ask", "deny"]
 RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME"})
 RESERVED_ENV_PREFIX = "LIGHTHOUSE_REQUIRE_"
 ENV_PREFIX = "LIGHTHOUSE_"
+# Keys only the user's own file may set: a project's config and the environment a process was started with can be
+# written by the agent under guard, so they cannot unlock what guards against it.
+USER_ONLY = frozenset({("policy", "unlock")})
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class StoreConfig:
     url: str = ""  # postgresql://user@host:port/db; empty: the SQLite file at `path`
     pool_size: int = 4
     connect_timeout_s: int = 10
+    secret_file_contents: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class PolicyConfig:
     url: str = ""
     timeout_ms: int = 250
     retry_after_s: int = 10
+    deadline_ms: int = 500
+    unlock: list[str] = field(default_factory=list)  # only from the user's own file (USER_ONLY)
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,9 @@ class ApprovalsConfig:
 
 @dataclass(frozen=True)
 class HookConfig:
-    on_allow: Literal["allow", "defer"] = "allow"
+    on_allow: Literal["allow", "defer"] = "defer"
+    deadline_s: int = 10
+    timeout_s: int = 30
 
 
 @dataclass(frozen=True)
@@ -174,6 +182,9 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("validation", "escalation_timeout_s"): (1, 600),
     ("policy", "timeout_ms"): (10, 60_000),
     ("policy", "retry_after_s"): (1, 3600),
+    ("policy", "deadline_ms"): (10, 10_000),
+    ("hook", "deadline_s"): (1, 60),
+    ("hook", "timeout_s"): (5, 600),
     ("limits", "window_s"): (1, 86_400),
     ("limits", "builder"): (0, 10_000_000),
     ("limits", "reviewer"): (0, 10_000_000),
@@ -220,12 +231,29 @@ def load_config(
     """Build the config from every layer; missing files are skipped, broken ones are errors."""
     env = os.environ if env is None else env
     config = Config()
-    for path in (user_file if user_file is not None else user_config_path(env), project_file):
+    user = user_file if user_file is not None else user_config_path(env)
+    for path in (user, project_file):
         if path is not None and path.is_file():
-            config = apply_mapping(config, read_yaml_mapping(path), source=str(path))
-    config = apply_mapping(config, env_mapping(env), source="environment")
+            data = read_yaml_mapping(path)
+            if path is not user:
+                refuse_user_only(data, source=str(path), user=user)
+            config = apply_mapping(config, data, source=str(path))
+    data = env_mapping(env)
+    refuse_user_only(data, source="environment", user=user)
+    config = apply_mapping(config, data, source="environment")
     check_complete(config)
     return config
+
+
+def refuse_user_only(data: Mapping[str, Any], *, source: str, user: Path) -> None:
+    """A layer other than the user's own file may not set the keys that loosen the guard itself."""
+    for section, key in USER_ONLY:
+        value = data.get(section)
+        if isinstance(value, Mapping) and value.get(key):
+            raise ConfigError(
+                f"{source}: '{section}.{key}' can only be set by a person in their own config file ({user}), "
+                "not in a project's config or the environment"
+            )
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
@@ -371,6 +399,14 @@ def check_complete(config: Config) -> None:
         )
     _check_url(config)
     check_store_url(config.store.url)
+    for rule in config.policy.unlock:
+        if not re.fullmatch(r"[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+", rule):
+            raise ConfigError(f"'policy.unlock' lists rule ids such as fs.delete-home, not {rule[:80]!r}")
+    if config.hook.deadline_s + 3 > config.hook.timeout_s:
+        raise ConfigError(
+            f"'hook.deadline_s' ({config.hook.deadline_s}) must be at least 3 s under 'hook.timeout_s' "
+            f"({config.hook.timeout_s}), the timeout Claude Code is told: past it a hook's call runs unchecked"
+        )
 
 
 def check_store_url(url: str) -> None:

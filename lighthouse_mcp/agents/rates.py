@@ -15,6 +15,7 @@ from typing import Any
 from lighthouse_mcp.config import LimitsConfig
 from lighthouse_mcp.events.follow import Follower
 from lighthouse_mcp.events.model import Event
+from lighthouse_mcp.policy.engine import PolicyError
 from lighthouse_mcp.policy.policyset import PolicySet
 from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding
 
@@ -62,9 +63,17 @@ def over_limit(
         "limit": int(getattr(limits, role, 0)),
         "window_s": limits.window_s,
     }
-    value = policy.rego.query_value(ENTRYPOINT, document, bundled=True)
+    value = policy.shipped_rego.query_value(ENTRYPOINT, document, bundled=True)
+    items = list(value) if isinstance(value, list) else []
     findings = []
-    for item in value if isinstance(value, list) else []:
+    if policy.layered:  # the project's limits add to the shipped ones; when they fail, the shipped ones stand
+        try:
+            more = policy.rego.query_value(ENTRYPOINT, document, bundled=True)
+            items += [item for item in (more if isinstance(more, list) else []) if item not in items]
+        except PolicyError as exc:
+            message = f"the project's rate rules failed, so the shipped limits decided alone: {exc}"[:500]
+            findings.append(Finding("policy.project-failed", "ask", "medium", message, "policy"))
+    for item in items:
         if not isinstance(item, dict) or item.get("decision") not in DECISIONS or item.get("risk") not in RISKS:
             findings.append(
                 Finding("policy.bad-finding", "ask", "medium", f"a rate finding is malformed: {item!r}"[:300])

@@ -52,6 +52,54 @@ class PolicyError(ConfigError):
     """A policy module does not compile or a query fails; the message names the file and line."""
 
 
+class PolicyTimeout(PolicyError):
+    """A query ran past its deadline (it is left to finish on its own thread; the caller decides without it)."""
+
+
+class _Worker:
+    """One thread of its own that runs an engine's queries, so that a caller can stop waiting for a slow one.
+
+    rego-cpp cannot be interrupted, so a query past its deadline keeps the thread until it ends; meanwhile later
+    queries fail at once instead of queueing behind it. The thread keeps its interpreter between queries (an
+    interpreter belongs to one thread)."""
+
+    def __init__(self, name: str) -> None:
+        import queue
+
+        self._jobs: queue.SimpleQueue[tuple[Any, list[Any], threading.Event]] = queue.SimpleQueue()
+        self._lock = threading.Lock()  # one caller at a time
+        self._running: threading.Event | None = None  # set when the last job submitted has finished
+        threading.Thread(target=self._serve, name=f"rego-{name}", daemon=True).start()
+
+    def call(self, fn: Any, deadline_s: float | None) -> Any:
+        """`fn()` on the worker thread; PolicyTimeout when it takes longer than `deadline_s` (None: no limit)."""
+        if not self._lock.acquire(timeout=-1 if deadline_s is None else deadline_s):
+            raise PolicyTimeout(f"another query of these policies held them for over {deadline_s:g} s")
+        try:
+            if self._running is not None and not self._running.is_set():
+                raise PolicyTimeout("an earlier query of these policies is still running past its deadline")
+            box: list[Any] = []
+            done = self._running = threading.Event()
+            self._jobs.put((fn, box, done))
+            if not done.wait(deadline_s):
+                raise PolicyTimeout(f"the query took longer than its deadline of {deadline_s:g} s")
+        finally:
+            self._lock.release()
+        ok, value = box
+        if not ok:
+            raise value
+        return value
+
+    def _serve(self) -> None:
+        while True:
+            fn, box, done = self._jobs.get()
+            try:
+                box.extend((True, fn()))
+            except BaseException as exc:  # handed to the caller, who raises it
+                box.extend((False, exc))
+            done.set()
+
+
 @dataclass(frozen=True)
 class RegoResult:
     findings: list[dict[str, Any]]
@@ -75,7 +123,10 @@ class RegoEngine:
         *,
         cache_dir: Path | None = None,
         memo_size: int = 4096,
+        deadline_s: float | None = None,
     ) -> None:
+        """With `deadline_s`, every query runs on a thread of the engine's own and fails with PolicyTimeout past the
+        deadline (for modules the project wrote, which may be slow; the shipped ones are not run this way)."""
         from cachetools import LRUCache
 
         # A query is a pure function of the input document, so equal documents share one evaluation. Many
@@ -93,7 +144,10 @@ class RegoEngine:
         self.input_fields = frozenset(re.findall(r"\binput\.([A-Za-z_][A-Za-z0-9_]*)", text))
         # Fields of each path entry beyond path, classes and access, sent only when some module mentions them.
         self.path_extras = frozenset(f for f in ("raw", "command") if re.search(rf"\.{f}\b", text))
-        self._interpreter(cached=True)  # compile now, so a broken module fails at load, not at the first query
+        self._deadline_s = deadline_s
+        self._worker = _Worker(self.version) if deadline_s is not None else None
+        # Compile now (on the thread that will query), so a broken module fails at load, not at the first query.
+        self._on_thread(lambda: self._interpreter(cached=True), None)
 
     @staticmethod
     def version_of(modules: list[Module], data: Mapping[str, Any] | None) -> str:
@@ -127,7 +181,13 @@ class RegoEngine:
             self._memo[key] = value
         return value
 
+    def _on_thread(self, fn: Any, deadline_s: float | None) -> Any:
+        return fn() if self._worker is None else self._worker.call(fn, deadline_s)
+
     def _query(self, query: str, document: Mapping[str, Any] | None, *, bundled: bool) -> Any:
+        return self._on_thread(lambda: self._query_here(query, document, bundled=bundled), self._deadline_s)
+
+    def _query_here(self, query: str, document: Mapping[str, Any] | None, *, bundled: bool) -> Any:
         interpreter, bundle = self._interpreter(cached=bundled, entrypoint=query)
         interpreter.set_input(dict(document or {}))
         try:
@@ -138,7 +198,7 @@ class RegoEngine:
             cleaned = _without_controls(document)
             if cleaned == document:
                 raise PolicyError(f"evaluating {query} failed: unreadable engine output ({exc})") from exc
-            return self._query(query, cleaned, bundled=bundled)
+            return self._query_here(query, cleaned, bundled=bundled)
         if not output.ok():
             raise PolicyError(f"evaluating {query} failed: {_output_errors(output)}")
         if str(output) == "undefined":

@@ -1,9 +1,13 @@
 """The policy set in force: shipped and project rule packs plus Rego modules, with one version for both.
 
 Project files live in `.lighthouse/policies/` (`*.yaml` packs, `*.rego` modules, `*_test.rego` tests) and load
-after the shipped ones. Long-running processes reload when a file changes. When the project's files are broken,
-the last set that loaded is kept (and saved on disk for short-lived processes such as the hook), the failure is
-reported, and nothing fails open: with no good set at all, callers get `PolicyUnavailable`.
+after the shipped ones. Project policy can only add: the shipped modules are also compiled on their own
+(`shipped_rego`) and decide every request whatever the project's modules say; the project's are queried beside
+them, with a deadline. Long-running processes reload when a file changes. When the project's files are broken,
+the project files that last loaded are used with the current shipped ones (saved on disk for short-lived processes
+such as the hook), the failure is reported, and with no good project files at all the shipped set decides alone
+(`project_error` says why). Only when the shipped files themselves cannot be used do callers get
+`PolicyUnavailable`.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from typing import Any
 from lighthouse_mcp.errors import ConfigError, LighthouseError
 from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine, bundle_is_cached, bundle_path
 from lighthouse_mcp.policy.rego_tests import is_test_module
-from lighthouse_mcp.validation.packs import PackSet, packs_from_texts
+from lighthouse_mcp.validation.packs import PackSet, is_shipped, packs_from_texts, shipped_packs_dir
 
-SHIPPED = Path(__file__).parent.parent / "policies"
+SHIPPED = shipped_packs_dir().parent
 RELOAD_CHECK_S = 1.0
+COMPILE_CHECK_TIMEOUT_S = 5.0  # a project module set that takes longer to compile is refused
 
 
 class PolicyUnavailable(LighthouseError):
@@ -34,10 +39,17 @@ class PolicyUnavailable(LighthouseError):
 @dataclass
 class PolicySet:
     packs: PackSet
-    rego: RegoEngine
+    rego: RegoEngine  # every module, shipped and project: what `policy eval`, the Rego tests and OPA see
+    shipped_rego: RegoEngine  # the shipped modules alone, the floor of every decision (`rego` without project ones)
     version: str
     files: list[tuple[str, str]]  # (path, text) of every file it was built from
     tests: list[Module]
+    project_error: str | None = None  # the project's files did not load: the shipped files decide alone
+
+    @property
+    def layered(self) -> bool:
+        """Whether project modules are queried beside the shipped ones."""
+        return self.rego is not self.shipped_rego
 
 
 def policy_files(project_dir: Path | None) -> list[Path]:
@@ -49,9 +61,17 @@ def policy_files(project_dir: Path | None) -> list[Path]:
     return files
 
 
-def build_policy_set(files: Sequence[tuple[str, str]], *, cache_dir: Path | None, check_isolated: bool) -> PolicySet:
-    """Compile packs and modules from (path, text) pairs. `check_isolated` first compiles the Rego modules in a
-    child process, so that a module which crashes the native engine is an error here, not a crash."""
+def build_policy_set(
+    files: Sequence[tuple[str, str]],
+    *,
+    cache_dir: Path | None,
+    check_isolated: bool,
+    deadline_s: float | None = None,
+    project_error: str | None = None,
+) -> PolicySet:
+    """Compile packs and modules from (path, text) pairs. `check_isolated` first compiles the project's Rego modules
+    in a child process, so that a module which crashes the native engine (or never finishes compiling) is an error
+    here, not a crash or a hang. `deadline_s` bounds every query of the project's modules."""
     packs = packs_from_texts([(Path(p), t) for p, t in files if p.endswith((".yaml", ".yml"))], cache_dir=cache_dir)
     modules = [Module(Path(p).name, t, p) for p, t in files if p.endswith(".rego")]
     tests = [m for m in modules if is_test_module(m)]
@@ -60,12 +80,29 @@ def build_policy_set(files: Sequence[tuple[str, str]], *, cache_dir: Path | None
     for module in policies:
         digest.update(module.name.encode() + b"\0" + module.source.encode())
     version = digest.hexdigest()[:12]
+    shipped = [m for m in policies if is_shipped(m.path)]
+    shipped_rego = _shipped_engine(tuple(shipped), cache_dir)
+    if len(shipped) == len(policies):
+        return PolicySet(packs, shipped_rego, shipped_rego, version, list(files), tests, project_error)
     if check_isolated and not _bundle_cached(cache_dir, policies):
-        problem = _compile_in_child(policies)
+        problem = _failed_before(cache_dir, policies) or _compile_in_child(policies)
         if problem:
+            _remember_failure(cache_dir, policies, problem)
             raise PolicyError(problem)
-    rego = RegoEngine(policies, cache_dir=cache_dir)
-    return PolicySet(packs, rego, version, list(files), tests)
+    rego = RegoEngine(policies, cache_dir=cache_dir, deadline_s=deadline_s)
+    return PolicySet(packs, rego, shipped_rego, version, list(files), tests, project_error)
+
+
+_SHIPPED_ENGINES: dict[tuple[Any, ...], RegoEngine] = {}
+
+
+def _shipped_engine(modules: tuple[Module, ...], cache_dir: Path | None) -> RegoEngine:
+    """One engine per process for the shipped modules: they do not change while it runs."""
+    key = (RegoEngine.version_of(list(modules), None), cache_dir)
+    engine = _SHIPPED_ENGINES.get(key)
+    if engine is None:
+        engine = _SHIPPED_ENGINES[key] = RegoEngine(list(modules), cache_dir=cache_dir)
+    return engine
 
 
 def _unique(modules: list[Module]) -> list[Module]:
@@ -84,6 +121,30 @@ def _bundle_cached(cache_dir: Path | None, modules: list[Module]) -> bool:
     return cache_dir is not None and bundle_is_cached(bundle_path(cache_dir, RegoEngine.version_of(modules, None)))
 
 
+def _failure_path(cache_dir: Path, modules: list[Module]) -> Path:
+    return cache_dir / f"rego-{RegoEngine.version_of(modules, None)}.failed"
+
+
+def _failed_before(cache_dir: Path | None, modules: list[Module]) -> str | None:
+    """Why these very modules failed to compile in an earlier process (so a hook does not try again each call)."""
+    if cache_dir is None:
+        return None
+    try:
+        return _failure_path(cache_dir, modules).read_text(encoding="utf-8") or None
+    except OSError:
+        return None
+
+
+def _remember_failure(cache_dir: Path | None, modules: list[Module], problem: str) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        _failure_path(cache_dir, modules).write_text(problem, encoding="utf-8")
+    except OSError:
+        pass  # the next process checks again
+
+
 def _compile_in_child(modules: list[Module]) -> str | None:
     import subprocess
 
@@ -94,10 +155,12 @@ def _compile_in_child(modules: list[Module]) -> str | None:
             input=payload,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=COMPILE_CHECK_TIMEOUT_S,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except subprocess.TimeoutExpired:
+        return f"the Rego modules take longer than {COMPILE_CHECK_TIMEOUT_S:g} s to compile and answer one query"
+    except OSError as exc:
         return f"could not check the Rego modules in a separate process: {exc}"
     if proc.returncode == 0:
         return None
@@ -109,7 +172,7 @@ def _compile_in_child(modules: list[Module]) -> str | None:
 
 
 class PolicyProvider:
-    """The current policy set for a process; reloads on change and falls back to the last good set."""
+    """The current policy set for a process; reloads on change and falls back to the last good project files."""
 
     def __init__(
         self,
@@ -117,10 +180,14 @@ class PolicyProvider:
         cache_dir: Path | None,
         *,
         on_failure: Callable[[str, str | None], None] | None = None,
+        deadline_s: float | None = None,
     ) -> None:
+        """`on_failure(error, version in force instead)` hears of project files that do not load; `deadline_s`
+        bounds each query of the project's Rego modules."""
         self._project_dir = project_dir
         self._cache_dir = cache_dir
         self._on_failure = on_failure
+        self._deadline_s = deadline_s
         self._current: PolicySet | None = None
         self._signature: tuple[tuple[str, int, int], ...] | None = None
         self._checked = 0.0
@@ -138,19 +205,48 @@ class PolicyProvider:
         self._signature = signature
         try:
             files = [(str(p), p.read_text(encoding="utf-8")) for p in paths]
-            project_files = any(not p.is_relative_to(SHIPPED) for p in paths)
-            loaded = build_policy_set(files, cache_dir=self._cache_dir, check_isolated=project_files)
-        except (ConfigError, PolicyError, OSError, UnicodeDecodeError) as exc:
-            return self._fallback(str(exc))
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._fallback(f"cannot read a policy file: {exc}", [(str(p), "") for p in paths])
+        try:
+            loaded = self._build(files, check_isolated=any(not is_shipped(p) for p, _ in files))
+        except (ConfigError, PolicyError) as exc:
+            return self._fallback(str(exc), files)
         self._current = loaded
         self.last_error = None
         self._save_last_good(loaded)
         return loaded
 
-    def _fallback(self, error: str) -> PolicySet:
+    def _build(self, files: Sequence[tuple[str, str]], *, check_isolated: bool, error: str | None = None) -> PolicySet:
+        return build_policy_set(
+            files,
+            cache_dir=self._cache_dir,
+            check_isolated=check_isolated,
+            deadline_s=self._deadline_s,
+            project_error=error,
+        )
+
+    def _fallback(self, error: str, files: Sequence[tuple[str, str]]) -> PolicySet:
+        """The project files failed: the shipped ones with the last good project files, else the shipped ones
+        alone. Only when the shipped files fail too is there nothing to decide with."""
         self.last_error = error
-        fallback = self._current or self._load_last_good()
         _log().error("policy files do not load: %s", error)
+        shipped = [(p, t) for p, t in files if is_shipped(p)]
+        fallback: PolicySet | None = None
+        if self._current is not None and not self._current.project_error:
+            fallback = self._current
+        else:
+            saved = self._load_last_good()
+            if saved:
+                try:
+                    fallback = self._build([*_read(shipped), *saved], check_isolated=False)
+                except (ConfigError, PolicyError, OSError, UnicodeDecodeError):
+                    fallback = None
+            if fallback is None:
+                try:
+                    fallback = self._build(_read(shipped), check_isolated=False, error=error)
+                except (ConfigError, PolicyError, OSError, UnicodeDecodeError) as exc:
+                    fallback = None
+                    error = f"{error}; the shipped policies do not load either: {exc}"
         if self._on_failure is not None:
             self._on_failure(error, fallback.version if fallback else None)
         if fallback is None:
@@ -167,22 +263,28 @@ class PolicyProvider:
             if target.exists() and marker.exists() and marker.read_text() == policy.version:
                 return
             self._cache_dir.mkdir(parents=True, exist_ok=True)
+            project = [(p, t) for p, t in policy.files if not is_shipped(p)]
             tmp = target.with_name(f".last-good.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": policy.version, "files": policy.files}))
+            tmp.write_text(json.dumps({"version": policy.version, "project_files": project}))
             tmp.replace(target)
             marker.write_text(policy.version)
         except (OSError, ValueError) as exc:
             _log().warning("could not save the last good policy set: %s", exc)
 
-    def _load_last_good(self) -> PolicySet | None:
+    def _load_last_good(self) -> list[tuple[str, str]]:
+        """The project files of the last set that loaded, as an earlier process saved them."""
         if self._cache_dir is None:
-            return None
+            return []
         try:
             saved = json.loads((self._cache_dir / "last-good.json").read_text())
-            files = [(str(p), str(t)) for p, t in saved["files"]]
-            return build_policy_set(files, cache_dir=self._cache_dir, check_isolated=False)
-        except (OSError, ValueError, KeyError, TypeError, ConfigError, PolicyError):
-            return None
+            return [(str(p), str(t)) for p, t in saved["project_files"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+
+
+def _read(files: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The texts of files whose reading may have failed before (their text is then empty)."""
+    return [(p, t or Path(p).read_text(encoding="utf-8")) for p, t in files]
 
 
 def _log() -> Any:

@@ -153,7 +153,7 @@ _PYTHON_WORDS = frozenset(
     name.split(".")[0]
     for name in (*_SHELL_CALLS, *_DELETE_CALLS, *_DECODERS, *_NETWORK_CALLS, *_SEND_CALLS, *_DESERIALIZERS)
 ) | {"eval", "exec", "compile", "__import__", "getattr", "importlib", "builtins", "open", "io", "unlink", "rmdir",
-     "Path", "PosixPath", "pathlib", "glob", "connect", "spawn", "fromhex"}  # fmt: skip
+     "Path", "PosixPath", "pathlib", "glob", "connect", "spawn", "fromhex", "sqlite3", "dbm"}  # fmt: skip
 
 
 def python_may_act(source: str) -> bool:
@@ -269,6 +269,8 @@ class _PythonReader(ast.NodeVisitor):
                 self.actions.append(Action("delete", path or "", detail=f"Path.{callee.rsplit('.', maxsplit=1)[-1]}"))
         elif callee in _DESERIALIZERS:
             self.actions.append(Action("deserialize", detail=callee))
+        elif callee in ("sqlite3.connect", "dbm.open"):  # opened to change, as far as can be told
+            self.actions.append(Action("write", first or "", detail=callee))
         elif callee in ("open", "io.open", "builtins.open", "codecs.open"):
             mode = self.fold(args[1]) if len(args) > 1 else self._keyword(node, "mode")
             kind: ActionKind = "write" if mode and any(c in mode for c in "wax+") else "read"

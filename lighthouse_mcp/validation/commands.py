@@ -196,9 +196,10 @@ WRITERS = frozenset(
         "new-item",
     }
 )
-# Commands whose last path argument is the destination (written) and the others are read.
+# Commands whose last path argument is the destination (written) and the others are read, or for movers, taken away.
 COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "copy-item", "move-item", "ditto"})
-# Editors in place: `sed -i`, `perl -pi`.
+MOVERS = frozenset({"mv", "move-item"})
+# Editors in place: `sed -i`, `perl -pi` (interpreters among them write the files after their program).
 IN_PLACE = {"sed": ("i", "in-place"), "perl": ("i",), "ruby": ("i",)}
 
 
@@ -316,6 +317,25 @@ WRAPPERS: dict[str, Wrapper] = {
     "firejail": Wrapper(),
     "busybox": Wrapper(),
 }
+# Tools whose subcommand runs another command: `uv run pytest`, `poetry run lighthouse …` (the key is the tool and
+# its subcommand; the options listed take a value).
+SUBCOMMAND_WRAPPERS: dict[tuple[str, str], Wrapper] = {
+    ("uv", "run"): Wrapper(frozenset({"with", "python", "p", "directory", "project", "package", "env-file", "extra"})),
+    ("uvx", ""): Wrapper(frozenset({"with", "python", "p", "from"})),
+    ("poetry", "run"): Wrapper(frozenset({"directory", "C", "P", "project"})),
+    ("pipx", "run"): Wrapper(frozenset({"spec", "python", "index-url", "pip-args"})),
+    ("pipenv", "run"): Wrapper(),
+    ("pdm", "run"): Wrapper(frozenset({"p", "project"})),
+    ("hatch", "run"): Wrapper(),
+    ("rye", "run"): Wrapper(),
+    ("conda", "run"): Wrapper(frozenset({"n", "name", "p", "prefix", "cwd"})),
+    ("mamba", "run"): Wrapper(frozenset({"n", "name", "p", "prefix", "cwd"})),
+    ("micromamba", "run"): Wrapper(frozenset({"n", "name", "p", "prefix", "cwd"})),
+}
+# Python modules that are programs of their own: `python -m lighthouse_mcp …` is `lighthouse …`. Entry-point scripts
+# run by an interpreter (`python .venv/bin/lighthouse …`) are known by the same names.
+MODULE_COMMANDS = {"lighthouse_mcp": "lighthouse", "lighthouse": "lighthouse", "pip": "pip", "pip3": "pip"}
+
 # `command -v x` and `type x` only look a command up; they do not run it.
 LOOKUP_OPTIONS = {"command": frozenset({"v", "V"})}
 
@@ -391,6 +411,7 @@ SUBCOMMAND_TOOLS = frozenset(
         "swift",
         "deno",
         "bun",
+        "lighthouse",
     }
 )
 
@@ -406,7 +427,9 @@ def path_access(name: str, flags: frozenset[str], position: int, count: int) -> 
     if name in WRITERS or name.startswith("mkfs"):
         return "write"
     if name in COPIERS:
-        return "write" if position == count - 1 and count > 1 else "read"
+        if position == count - 1 and count > 1:
+            return "write"
+        return "delete" if name in MOVERS else "read"
     in_place = IN_PLACE.get(name)
     if in_place and flags & set(in_place):
         return "write"
@@ -864,6 +887,7 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "netcat": frozenset({"e", "c", "p", "s", "w", "i", "q"}),
     "dd": frozenset(),
     "find": frozenset(),
+    "lighthouse": frozenset({"home"}),
     "python": frozenset({"c", "m", "W", "X"}),
     "python3": frozenset({"c", "m", "W", "X"}),
     "perl": frozenset({"e", "E", "I", "M", "m", "x", "l", "0"}),
@@ -1163,11 +1187,12 @@ NON_PATH_FIRST = frozenset(
         "killall",
         "renice",
         "ionice",
-        "sqlite3",
         "xmllint",
         "pandoc",
     }
 )
+# Database shells whose first argument is the database file (opened to read and write) and the rest SQL.
+DATABASE_FILE_FIRST = frozenset({"sqlite3", "sqlite", "litecli", "duckdb"})
 # Tools that open raw sockets; a shell reading from one is remote control of the machine.
 SOCKET_TOOLS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "openssl", "nc.traditional", "nc.openbsd"})
 # Commands that only look at paths (names, sizes, types), never at what files contain.

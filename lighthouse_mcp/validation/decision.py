@@ -1,8 +1,14 @@
 """The validation pipeline: request → decision cache → facts → rule packs → Rego → combine → record → answer.
 
-Combination: deny > ask > allow, across packs and Rego. A Rego exception (`exceptions contains {"rule", "reason"}`)
-lowers the pack finding with that rule id; the exception and its reason are part of the decision and its event.
-When the policies cannot be loaded or evaluated, the decision is `validation.on_error` (ask or deny), never allow.
+Combination: deny > ask > allow, across packs and Rego. A project override (YAML) or Rego exception
+(`exceptions contains {"rule", "reason"}`) lowers the finding with that rule id; the exception, who made it and its
+reason are part of the decision and its event. Findings of locked shipped rules (critical risk) are never lowered by
+project policy: the attempt is refused and recorded (`refused`), unless a person unlocked the rule.
+
+Project policy can only add: the shipped Rego modules are queried on their own, and the project's beside them with
+a deadline. When the project's policy files do not load, or its modules fail or run past the deadline, the shipped
+decision stands, and an allow becomes ask (rules `policy.project-unavailable`, `policy.project-failed`). When the
+shipped policies cannot be loaded or evaluated, the decision is `validation.on_error` (ask or deny), never allow.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.policy.engine import PolicyError, RegoResult
 from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUnavailable
 from lighthouse_mcp.validation.facts import Facts
-from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding
+from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding, lowered, refused
 from lighthouse_mcp.validation.request import Request, facts_for
 from lighthouse_mcp.validation.secrets import mask_secrets
 
@@ -33,7 +39,8 @@ class Decision:
     reasons: list[dict[str, str]]  # [{rule, message}], most severe first
     request: Request
     findings: list[Finding] = field(default_factory=list)
-    exceptions: list[dict[str, str]] = field(default_factory=list)  # [{rule, reason}] that lowered a finding
+    exceptions: list[dict[str, Any]] = field(default_factory=list)  # [{rule, reason, by}] that lowered a finding
+    refused: list[dict[str, Any]] = field(default_factory=list)  # [{rule, reason, by, refused}] not allowed to
     policy_version: str = ""
     facts_digest: str = ""
     cached: bool = False
@@ -42,12 +49,18 @@ class Decision:
 
     @property
     def summary(self) -> str:
-        """One line a person can read: the decision and its first reason."""
+        """One line a person can read: the decision and its first reason, and what policy lowered, if anything."""
+        lowered = ""
+        if self.exceptions:
+            first_exception = self.exceptions[0]
+            more = f" and {len(self.exceptions) - 1} more" if len(self.exceptions) > 1 else ""
+            by = first_exception.get("by") or "policy"
+            lowered = f"{first_exception['rule']} lowered by {by}: {first_exception['reason']}{more}"
         if not self.reasons:
-            return "allow: no rule matched"
+            return f"allow: {lowered}" if lowered else "allow: no rule matched"
         first = self.reasons[0]
         more = f" (and {len(self.reasons) - 1} more)" if len(self.reasons) > 1 else ""
-        return f"{self.decision}: {first['message']} [{first['rule']}]{more}"
+        return f"{self.decision}: {first['message']} [{first['rule']}]{more}" + (f"; {lowered}" if lowered else "")
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -62,6 +75,8 @@ class Decision:
             "latency_us": self.latency_us,
             "tool": self.request.tool,
         }
+        if self.refused:
+            out["refused_exceptions"] = self.refused
         if self.request.command is not None:
             out["command"] = self.request.command
         elif self.request.path is not None:
@@ -85,6 +100,8 @@ def decision_event(
         "cached": decision.cached,
         "latency_us": decision.latency_us,
     }
+    if decision.refused:
+        payload["refused_exceptions"] = decision.refused
     if not decision.cached:
         payload["policy_us"] = decision.policy_us
     return NewEvent(
@@ -101,13 +118,20 @@ class Validator:
         config: ValidationConfig,
         *,
         evaluate: Callable[[PolicySet, Mapping[str, Any]], RegoResult] | None = None,
+        unlocked: frozenset[str] = frozenset(),
+        report: Callable[[str, dict[str, Any]], None] | None = None,
     ) -> None:
-        """`evaluate` answers the Rego query elsewhere (a remote OPA); by default each policy set's own engine."""
+        """`evaluate` answers the query of every module (shipped and project) elsewhere (a remote OPA); by default
+        each policy set's own engine. `unlocked`: locked rules a person allowed project policy to lower.
+        `report(type, payload)` hears of project modules that failed a query (`policy.evaluation_failed`)."""
         from cachetools import TTLCache
 
         self.policies = policies
         self.config = config
+        self.unlocked = unlocked
+        self._remote = evaluate is not None
         self._evaluate = evaluate or _evaluate_locally
+        self._report = report
         self._cache: TTLCache[tuple[Any, ...], Decision] | None = (
             TTLCache(maxsize=config.cache_size, ttl=config.cache_ttl_s) if config.cache_size else None
         )
@@ -144,26 +168,47 @@ class Validator:
 
     def _from_facts(self, request: Request, policy: PolicySet, facts: Facts, started: int) -> Decision:
         findings = policy.packs.match(facts)
-        exceptions: list[dict[str, str]] = []
+        findings, exceptions, refusals = policy.packs.apply_overrides(findings, self.unlocked)
+        document = rego_input(request, facts, findings, policy)
         asked = time.perf_counter_ns()
         try:
-            result = self._evaluate(policy, rego_input(request, facts, findings, policy))
+            shipped = policy.shipped_rego.evaluate(document)
         except PolicyError as exc:
-            policy_us = _since(asked)
+            shipped = RegoResult([], [])
+            message = f"the shipped Rego policies failed on this request: {exc}"
+            findings.append(Finding("policy.evaluation-failed", self.config.on_error, "high", message, "policy"))
+        project = None
+        if policy.layered or self._remote:
+            try:
+                project = self._evaluate(policy, document)
+            except PolicyError as exc:
+                findings.append(self._project_failed(request, str(exc)))
+        policy_us = _since(asked)
+        if policy.project_error:
+            message = "the project's policy files do not load, so the shipped policies decided alone: "
             findings.append(
-                Finding(
-                    "policy.evaluation-failed",
-                    self.config.on_error,
-                    "high",
-                    f"the Rego policies failed on this request: {exc}",
-                    "policy",
-                )
+                Finding("policy.project-unavailable", "ask", "medium", message + policy.project_error[:300], "policy")
             )
-        else:
-            policy_us = _since(asked)
-            findings, exceptions = _apply_rego(findings, result.findings, result.exceptions)
+        findings = [*findings, *_rego_findings(shipped.findings, shipped=True)]
+        if project is not None:
+            known = {f.rule for f in findings}
+            findings += [f for f in _rego_findings(project.findings, shipped=False) if f.rule not in known]
+        findings = _apply_exceptions(
+            findings,
+            [*shipped.exceptions, *(project.exceptions if project else [])],
+            self.unlocked,
+            exceptions,
+            refusals,
+        )
         decision = _combine(request, findings, exceptions, policy.version, facts.digest(), started)
-        return replace(decision, policy_us=policy_us)
+        return replace(decision, policy_us=policy_us, refused=refusals)
+
+    def _project_failed(self, request: Request, error: str) -> Finding:
+        """The project's modules failed or ran past their deadline: recorded, and the shipped decision stands."""
+        if self._report is not None:
+            self._report("policy.evaluation_failed", {"error": error[:2000], "tool": request.tool})
+        message = f"the project's Rego policies failed on this request, so the shipped policies decided alone: {error}"
+        return Finding("policy.project-failed", "ask", "medium", message[:1000], "policy")
 
     def _failure(self, request: Request, message: str, started: int) -> Decision:
         finding = Finding("policy.unavailable", self.config.on_error, "high", message, "policy")
@@ -192,7 +237,7 @@ def with_findings(decision: Decision, extra: list[Finding]) -> Decision:
         decision.facts_digest,
         started,
     )
-    return replace(combined, cached=decision.cached, policy_us=decision.policy_us)
+    return replace(combined, cached=decision.cached, policy_us=decision.policy_us, refused=decision.refused)
 
 
 def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str] | str]) -> Decision:
@@ -208,13 +253,14 @@ def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str]
             note = f"{finding.message} (the {finding.escalate} expert could not judge it: {outcome})"
             findings.append(replace(finding, message=note[:1000]))
         elif outcome[0] == "allow":
-            exceptions.append({"rule": finding.rule, "reason": f"{finding.escalate} expert: {outcome[1]}"[:1000]})
+            reason = f"{finding.escalate} expert: {outcome[1]}"[:1000]
+            exceptions.append({"rule": finding.rule, "reason": reason, "by": f"{finding.escalate} expert"})
         else:
             note = f"{finding.message}; {finding.escalate} expert says {outcome[0]}: {outcome[1]}"
             findings.append(replace(finding, decision=outcome[0], message=note[:1000]))
     started = time.perf_counter_ns() - decision.latency_us * 1000
     combined = _combine(decision.request, findings, exceptions, decision.policy_version, decision.facts_digest, started)
-    return replace(combined, cached=decision.cached, policy_us=decision.policy_us)
+    return replace(combined, cached=decision.cached, policy_us=decision.policy_us, refused=decision.refused)
 
 
 def _evaluate_locally(policy: PolicySet, document: Mapping[str, Any]) -> RegoResult:
@@ -282,10 +328,9 @@ def _paths(facts: Facts, extras: frozenset[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _apply_rego(
-    findings: list[Finding], added: list[dict[str, Any]], exceptions: list[dict[str, Any]]
-) -> tuple[list[Finding], list[dict[str, str]]]:
-    out = list(findings)
+def _rego_findings(added: list[dict[str, Any]], *, shipped: bool) -> list[Finding]:
+    """Findings from a Rego result; a shipped one is locked when it is critical or says `"locked": true`."""
+    out = []
     for item in added:
         decision = item.get("decision")
         risk = item.get("risk", "medium")
@@ -301,21 +346,43 @@ def _apply_rego(
             )
             continue
         escalate = item.get("escalate") if isinstance(item.get("escalate"), str) else None
-        out.append(Finding(item["rule"], decision, risk, str(item.get("message") or item["rule"]), "rego", escalate))
-    applied: list[dict[str, str]] = []
+        locked = shipped and (risk == "critical" or item.get("locked") is True)
+        message = str(item.get("message") or item["rule"])
+        out.append(Finding(item["rule"], decision, risk, message, "rego", escalate, locked))
+    return out
+
+
+def _apply_exceptions(
+    findings: list[Finding],
+    exceptions: list[dict[str, Any]],
+    unlocked: frozenset[str],
+    applied: list[dict[str, Any]],
+    refusals: list[dict[str, Any]],
+) -> list[Finding]:
+    """`findings` without those a Rego exception lowers; what was applied and refused is added to the lists."""
+    out = list(findings)
     for exception in exceptions:
         rule, reason = exception.get("rule"), exception.get("reason")
         if not isinstance(rule, str) or not isinstance(reason, str) or not reason.strip():
             continue  # an exception without a reason is not an exception
-        before = len(out)
-        out = [f for f in out if f.rule != rule]
-        if len(out) != before:
-            applied.append({"rule": rule, "reason": reason})
-    return out, applied
+        kept = []
+        for finding in out:
+            if finding.rule != rule:
+                kept.append(finding)
+                continue
+            record = lowered(finding, reason[:500], "rego", unlocked)
+            if record is None:
+                if not any(r["rule"] == rule and r["by"] == "rego" for r in refusals):
+                    refusals.append(refused(finding, reason[:500], "rego"))
+                kept.append(finding)
+            elif not any(a["rule"] == rule and a["by"] == "rego" for a in applied):
+                applied.append(record)
+        out = kept
+    return out
 
 
 def _combine(
-    request: Request, findings: list[Finding], exceptions: list[dict[str, str]], version: str, digest: str, started: int
+    request: Request, findings: list[Finding], exceptions: list[dict[str, Any]], version: str, digest: str, started: int
 ) -> Decision:
     unique: dict[str, Finding] = {}
     for finding in findings:
@@ -324,7 +391,17 @@ def _combine(
     decision = ordered[0].decision if ordered else "allow"
     risk = max((f.risk for f in ordered), key=_RISK_RANK.__getitem__, default="none")
     reasons = [{"rule": f.rule, "message": f.message} for f in ordered if f.decision != "allow"]
-    return Decision(decision, risk, reasons, request, ordered, exceptions, version, digest, latency_us=_since(started))
+    return Decision(
+        decision,
+        risk,
+        reasons,
+        request,
+        ordered,
+        exceptions,
+        policy_version=version,
+        facts_digest=digest,
+        latency_us=_since(started),
+    )
 
 
 def _since(started: int) -> int:

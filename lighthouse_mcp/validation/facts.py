@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fnmatch
 import hashlib
 import json
+import os
 import posixpath
 import re
 import shlex
@@ -21,13 +23,16 @@ from typing import TYPE_CHECKING, Any
 from lighthouse_mcp.validation.commands import (
     CASE_INSENSITIVE,
     DATA_ONLY,
+    DATABASE_FILE_FIRST,
     DECODERS,
     DOWNLOADERS,
     ENV_DUMPERS,
     FILE_OPTIONS,
+    IN_PLACE,
     INTERPRETERS,
     LITERAL_PRINTERS,
     LOOKUP_OPTIONS,
+    MODULE_COMMANDS,
     NETWORK_SENDERS,
     NO_PATH_ARGS,
     NON_PATH_FIRST,
@@ -36,6 +41,7 @@ from lighthouse_mcp.validation.commands import (
     SOCKET_TOOLS,
     STDIN_EXECUTORS,
     SUBCOMMAND_TOOLS,
+    SUBCOMMAND_WRAPPERS,
     VALUE_OPTIONS,
     WORD_OPTIONS,
     WRAPPERS,
@@ -322,6 +328,13 @@ class _Extractor:
             if name in ("sudo", "doas", "su", "runuser", "pkexec"):
                 sudo = True
             wrapper = WRAPPERS.get(name)
+            runner = SUBCOMMAND_WRAPPERS.get((name, argv[1] if len(argv) > 1 and name != "uvx" else ""))
+            if runner is not None:  # `uv run X`: drop the tool's name, and its subcommand is the wrapper's name
+                wrapper, argv, dynamic = (
+                    runner,
+                    argv[1:] if name != "uvx" else argv,
+                    dynamic[1:] if name != "uvx" else dynamic,
+                )
             if wrapper is None or _looks_up_only(name, argv):
                 break
             via = (*via, name)
@@ -363,6 +376,10 @@ class _Extractor:
 
     def targets(self, fact: CommandFact, pos_dynamic: list[bool]) -> list[Access]:
         """The paths among a command's arguments and option values, with how the command uses each."""
+        if fact.name in INTERPRETERS and fact.flags & set(IN_PLACE.get(fact.name, ())):
+            return [self.access(p, "write", fact.name, d) for p, d in zip(fact.positionals, pos_dynamic, strict=False)]
+        if fact.name in DATABASE_FILE_FIRST:
+            return [self.access(fact.positionals[0], "write", fact.name, pos_dynamic[0])] if fact.positionals else []
         if fact.name in DATA_ONLY or fact.name in SHELLS or fact.name in INTERPRETERS:
             return []  # shells' and interpreters' programs are followed by `nested`
         values, dynamics = ([], []) if fact.name in NO_PATH_ARGS else (fact.positionals, pos_dynamic)
@@ -445,8 +462,11 @@ class _Extractor:
             self.access(fact.positionals[0], "exec", name, fact.dynamic)
         elif name in INTERPRETERS:
             code = _interpreter_code(name, argv)
+            program = _program_run(name, argv)
             if code is not None:
                 self.code(name, code, (*via, f"{name} {INTERPRETERS[name][0]}"), depth)
+            elif program is not None:  # `python -m pip …` runs pip; `python …/lighthouse_mcp/__main__.py` Lighthouse
+                self.run(shlex.join(program), (*via, name), depth + 1)
             elif fact.positionals and fact.positionals[0] != "-" and "m" not in fact.flags:
                 self.access(fact.positionals[0], "exec", name, fact.dynamic)
         elif name == "find":
@@ -473,6 +493,8 @@ class _Extractor:
         language = code_actions.INTERPRETER_LANGUAGE.get(interpreter)
         if language is None:
             return
+        if "lighthouse_mcp" in source:  # Lighthouse's own library can write its store directly
+            self.facts.flow("lighthouse-library", f"{interpreter} code importing lighthouse_mcp")
         actions = code_actions.actions_for(language, source)
         if actions is None:
             self.facts.problems.setdefault("unparsed", f"{interpreter} code that is not valid {language}")
@@ -542,21 +564,46 @@ class _Extractor:
             for a in args
         )
         extra = {"matching"} if filtered else set()
+        pattern = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-name", "-iname")), None)
+        folded = "-iname" in args
+        # A filtered search still finds the guard's own files when it ranges over them and the filter can match.
+        guarded = [hit for start in starts for hit in self.guarded_files(start, pattern, folded)] if filtered else []
         if "-delete" in args:
             for start in starts:
                 self.synthetic_delete(start, recursive=True, via=(*via, "find -delete"), extra_flags=extra)
-        pattern = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-name", "-iname")), None)
+            for hit in guarded:
+                self.synthetic_delete(hit, recursive=False, via=(*via, "find -delete"))
         for index, arg in enumerate(args):
             if arg in ("-exec", "-execdir", "-ok", "-okdir"):
                 end = next((j for j in range(index + 1, len(args)) if args[j] in (";", "+", "\\;")), len(args))
                 inner = args[index + 1 : end]
                 if not inner:
                     continue
-                for start in starts:
-                    # {} stands for each file found: under the start, matching the -name pattern if there is one
-                    found = f"{start.rstrip('/')}/**/{pattern}" if pattern else start
-                    replaced = [found if a == "{}" else a.replace("{}", found) for a in inner]
+                # {} stands for each file found: under the start, matching the -name pattern if there is one
+                found = [f"{start.rstrip('/')}/**/{pattern}" if pattern else start for start in starts]
+                for path in [*found, *guarded]:
+                    replaced = [path if a == "{}" else a.replace("{}", path) for a in inner]
                     self.run(shlex.join(replaced), (*via, f"find {arg}"), depth + 1)
+
+    def guarded_files(self, start: str, pattern: str | None, folded: bool) -> list[str]:
+        """The files of the Lighthouse home a `find` from `start` would reach whose name `pattern` matches (any, with
+        no name pattern)."""
+        base = classify(start, self.ctx or self.base).path
+        hits = []
+        for guard in (self.ctx or self.base).guard:
+            if not (guard == base or guard.startswith(base.rstrip("/") + "/")):
+                continue
+            for directory, _, names in os.walk(guard):
+                for name in [posixpath.basename(directory), *names]:
+                    if pattern is None or fnmatch.fnmatchcase(
+                        name.lower() if folded else name, pattern.lower() if folded else pattern
+                    ):
+                        hits.append(
+                            directory if name == posixpath.basename(directory) else posixpath.join(directory, name)
+                        )
+                if len(hits) > 50:
+                    return hits
+        return hits
 
     def git(self, fact: CommandFact) -> None:
         positionals = fact.positionals
@@ -877,6 +924,28 @@ def _interpreter_code(name: str, argv: list[str]) -> str | None:
         if name in ("powershell", "pwsh") and not arg.startswith("-"):
             return " ".join(argv[index:])
     return None
+
+
+def _program_run(name: str, argv: list[str]) -> list[str] | None:
+    """The command a Python interpreter runs as a program: `python -m MODULE ARGS` runs MODULE (by its command
+    name, for modules that are one), and a script that is a known program's entry point runs that program."""
+    if not name.startswith(("python", "pypy")):
+        return None
+    for index, arg in enumerate(argv[1:], start=1):
+        if arg == "-m" and index + 1 < len(argv):
+            module, rest = argv[index + 1], argv[index + 2 :]
+            break
+        if arg.startswith("-m") and len(arg) > 2 and not arg.startswith("--"):
+            module, rest = arg[2:], argv[index + 1 :]
+            break
+        if not arg.startswith("-"):
+            parts = arg.split("/")
+            program = MODULE_COMMANDS.get(parts[-2] if parts[-1] == "__main__.py" and len(parts) > 1 else parts[-1])
+            return [program, *argv[index + 1 :]] if program else None
+    else:
+        return None
+    base = module.split(".")[0]
+    return [MODULE_COMMANDS.get(module, MODULE_COMMANDS.get(base, module)), *rest]
 
 
 def _has_program(fact: CommandFact) -> bool:

@@ -15,6 +15,16 @@ as paths that do; symlinks that exist are followed. Classes, as the rule packs a
   is judged like the directory itself, else `glob-some` (`build/*.o`, `/**/*.log`)
 - `dynamic` — depends on a value not known before it runs
 - `regenerable` — a build or cache directory that tools recreate (`build/`, `node_modules/`, `.pytest_cache/`…)
+
+And what guards the agent, which the agent must not change (the `guard` rule pack):
+
+- `lighthouse-home` — a Lighthouse project home (any `.lighthouse/` directory, or the configured home and store)
+- `lighthouse-key` — the key that chains its audit log (`secret.key` in such a home)
+- `lighthouse-ancestor` — a directory that contains the configured home (deleting or moving it takes the home along)
+- `lighthouse-approval` — an approval waiting in a Lighthouse mount (`…/approvals/pending/…`): writing it answers it
+- `agent-settings` — the agents' own settings that decide whether Lighthouse runs: `.claude/settings*.json`,
+  `~/.claude.json`, `.mcp.json`, `.codex/`, `.gemini/settings.json`, `.cursor/hooks.json`, `.cursor/mcp.json`,
+  `~/.config/lighthouse/` (and those directories themselves)
 """
 
 from __future__ import annotations
@@ -199,15 +209,17 @@ REGENERABLE = frozenset(
 
 @dataclass(frozen=True)
 class Context:
-    """Where a command runs: its working directory, the project root and the user's home."""
+    """Where a command runs: its working directory, the project root and the user's home, and the Lighthouse home
+    and store that guard it (`guard`, absolute paths)."""
 
     cwd: str
     project: str
     home: str
     tmpdir: str | None = None
+    guard: tuple[str, ...] = ()
 
     def with_cwd(self, cwd: str) -> Context:
-        return Context(cwd, self.project, self.home, self.tmpdir)
+        return Context(cwd, self.project, self.home, self.tmpdir, self.guard)
 
 
 @dataclass(frozen=True)
@@ -237,7 +249,9 @@ def resolve(raw: str, ctx: Context) -> str:
     path = posixpath.normpath(path)
     if path.startswith("//"):
         path = "/" + path.lstrip("/")
-    if not path.startswith(("/dev/", "/proc/")) and os.path.lexists(path):  # device links point at pipes, ttys
+    if not path.startswith(("/dev/", "/proc/")) and "\x00" not in path:  # device links point at pipes, ttys
+        # Symlinks are followed through the deepest part that exists, so a new file written through a linked
+        # directory is judged where it lands.
         real = os.path.realpath(path)
         if real != path and real.startswith("/"):
             return real
@@ -256,6 +270,12 @@ _SECRET_NAME = _any_of(SECRET_NAMES)
 _SECRET_EXCEPTION = _any_of(SECRET_NAME_EXCEPTIONS)
 _SECRET_ABSOLUTE = _any_of(SECRET_ABSOLUTE)
 _SECRET_IN_HOME = _any_of(SECRET_IN_HOME)
+_LIGHTHOUSE_HOME = re.compile(r"(?:^|/)\.lighthouse(?:/|$)")
+_APPROVAL = re.compile(r"/approvals/pending(?:/|$)")
+_AGENT_SETTINGS = re.compile(
+    r"/(?:\.claude(?:/settings(?:\.[\w-]+)?\.json)?|\.claude\.json|\.mcp\.json|\.codex(?:/.*)?"
+    r"|\.gemini(?:/settings\.json)?|\.cursor(?:/(?:hooks|mcp)\.json)?)$"
+)
 _SYSTEM = _prefixes(SYSTEM_PREFIXES)
 _TEMP = _prefixes(TEMP_PREFIXES)
 
@@ -286,7 +306,25 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
         classes.add("secret")
     if ".." in raw.split("/") and not _under(path, ctx.project):
         classes.add("traversal")
+    classes |= _guarded(path, ctx)
     return frozenset(classes)
+
+
+def _guarded(path: str, ctx: Context) -> set[str]:
+    """The classes of what guards the agent (see the module's docstring)."""
+    classes: set[str] = set()
+    if _LIGHTHOUSE_HOME.search(path) or any(path == g or path.startswith(g + "/") for g in ctx.guard):
+        classes.add("lighthouse-home")
+        if posixpath.basename(path) == "secret.key":
+            classes.add("lighthouse-key")
+    elif any(g.startswith(path.rstrip("/") + "/") for g in ctx.guard):
+        classes.add("lighthouse-ancestor")
+    if _APPROVAL.search(path):
+        classes.add("lighthouse-approval")
+    user_config = posixpath.join(ctx.home, ".config", "lighthouse")
+    if _AGENT_SETTINGS.search(path) or path == user_config or path.startswith(user_config + "/"):
+        classes.add("agent-settings")
+    return classes
 
 
 def _location(path: str, ctx: Context) -> set[str]:

@@ -17,11 +17,16 @@ A pack file looks like:
           match: ["rm -rf /"]
           no_match: ["rm -rf build"]
 
-Project packs may also change shipped rules by id:
+Project packs may also change rules by id:
 
     overrides:
       - {rule: fs.delete-in-project, decision: allow, reason: "scratch checkouts only"}
       - {rule: git.rebase-interactive, disabled: true, reason: "we rebase all day"}
+
+Overrides are applied to what matched, after matching, so every decision says which override changed it and why.
+A shipped rule that is *locked* (its risk is critical, or it says `locked: true`) cannot be lowered or disabled by
+a project: the override is refused, recorded with the decision, and the rule stands. A person may unlock named
+rules in their own configuration (`policy.unlock` in ~/.config/lighthouse/config.yaml).
 """
 
 from __future__ import annotations
@@ -34,10 +39,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import ConfigError
 from lighthouse_mcp.validation.facts import Access, CommandFact, Facts
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.validation.files import Context
 
 DECISIONS = ("allow", "ask", "deny")
 RISKS = ("none", "low", "medium", "high", "critical")
@@ -66,7 +74,10 @@ MATCH_KEYS = frozenset(
     }
 )
 TARGET_KEYS = frozenset({"any", "all", "none", "access", "path_regex"})
-RULE_KEYS = frozenset({"id", "decision", "risk", "message", "match", "examples", "description"})
+RULE_KEYS = frozenset({"id", "decision", "risk", "message", "match", "examples", "description", "locked"})
+OVERRIDE_KEYS = frozenset({"rule", "decision", "risk", "disabled", "reason", "message", "__line__"})
+_DECISION_RANK = {d: i for i, d in enumerate(DECISIONS)}
+_RISK_RANK = {r: i for i, r in enumerate(RISKS)}
 
 
 @dataclass(frozen=True)
@@ -79,9 +90,56 @@ class Finding:
     message: str
     source: str = "pack"  # pack | rego | problem
     escalate: str | None = None  # an expert profile asked to judge this finding (set by Rego findings)
+    locked: bool = False  # a shipped critical rule: project policy cannot lower it
 
     def to_json(self) -> dict[str, str]:
         return {"rule": self.rule, "decision": self.decision, "risk": self.risk, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Override:
+    """A project's change to a rule, by id: applied to the rule's finding after matching."""
+
+    rule: str
+    reason: str
+    source: str  # file:line
+    decision: str | None = None
+    risk: str | None = None
+    message: str | None = None
+    disabled: bool = False
+
+    def loosens(self, finding: Finding) -> bool:
+        """Whether applying it makes `finding` weigh less (a lower decision or risk, or no finding at all)."""
+        return (
+            self.disabled
+            or (self.decision is not None and _DECISION_RANK[self.decision] < _DECISION_RANK[finding.decision])
+            or (self.risk is not None and _RISK_RANK[self.risk] < _RISK_RANK[finding.risk])
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None and v is not False}
+
+
+def lowered(finding: Finding, reason: str, by: str, unlocked: frozenset[str]) -> dict[str, Any] | None:
+    """The record of an exception or override lowering `finding`, or None when it may not (a locked finding that no
+    person unlocked). The record says who lowered it and why, and whether a person's unlock let it."""
+    if finding.locked and finding.rule not in unlocked:
+        return None
+    record: dict[str, Any] = {"rule": finding.rule, "reason": reason, "by": by}
+    if finding.locked:
+        record["unlocked"] = True
+    return record
+
+
+def refused(finding: Finding, reason: str, by: str) -> dict[str, Any]:
+    """The record of an exception or override that tried to lower a locked finding."""
+    return {
+        "rule": finding.rule,
+        "reason": reason,
+        "by": by,
+        "refused": "a shipped critical rule: project policy cannot lower it (a person can, with policy.unlock in "
+        "~/.config/lighthouse/config.yaml)",
+    }
 
 
 @dataclass(frozen=True)
@@ -131,7 +189,7 @@ class Rule:
     positionals_max: int | None = None
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
-    disabled: bool = False
+    locked: bool = False
 
     @property
     def request_level(self) -> bool:
@@ -180,7 +238,7 @@ class Rule:
 
     def finding(self, subject: str, detail: str = "") -> Finding:
         message = self.message.replace("{command}", subject).replace("{detail}", detail)
-        return Finding(self.id, self.decision, self.risk, message)
+        return Finding(self.id, self.decision, self.risk, message, locked=self.locked)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -204,6 +262,7 @@ class PackSet:
     rules: list[Rule]
     version: str
     sources: list[str]
+    overrides: dict[str, Override] = field(default_factory=dict)
     by_name: dict[str, list[Rule]] = field(default_factory=dict)
     by_glob: list[Rule] = field(default_factory=list)
     request_rules: list[Rule] = field(default_factory=list)
@@ -216,8 +275,6 @@ class PackSet:
 
     def __post_init__(self) -> None:
         for rule in self.rules:
-            if rule.disabled:
-                continue
             if rule.request_level:
                 self.request_rules.append(rule)
                 if rule.tools:
@@ -253,10 +310,49 @@ class PackSet:
         for rule in self._request_candidates(facts):
             if rule.id not in seen and rule.matches_request(facts):
                 seen.add(rule.id)
+                subject = facts.tool
                 detail = next((facts.flows[f] for f in rule.flows if f in facts.flows), "")
                 detail = detail or next((facts.problems[p] for p in rule.problems if p in facts.problems), "")
-                findings.append(rule.finding(facts.tool, detail))
+                target = rule.target
+                if target is not None and not detail:  # name what was touched, and by what
+                    access = next(a for a in facts.accesses if target.matches(a))
+                    subject, detail = access.command, access.path.path
+                findings.append(rule.finding(subject, detail))
         return findings
+
+    def apply_overrides(
+        self, findings: list[Finding], unlocked: frozenset[str] = frozenset()
+    ) -> tuple[list[Finding], list[dict[str, Any]], list[dict[str, Any]]]:
+        """`findings` after the project's overrides, with the overrides that lowered a finding and those refused
+        because the finding is locked."""
+        if not self.overrides:
+            return findings, [], []
+        out: list[Finding] = []
+        applied: list[dict[str, Any]] = []
+        refusals: list[dict[str, Any]] = []
+        for finding in findings:
+            override = self.overrides.get(finding.rule)
+            if override is None:
+                out.append(finding)
+                continue
+            if override.loosens(finding):
+                record = lowered(finding, override.reason, override.source, unlocked)
+                if record is None:
+                    refusals.append(refused(finding, override.reason, override.source))
+                    out.append(finding)
+                    continue
+                applied.append(record)
+            if override.disabled:
+                continue
+            out.append(
+                replace(
+                    finding,
+                    decision=override.decision or finding.decision,
+                    risk=override.risk or finding.risk,
+                    message=override.message or finding.message,
+                )
+            )
+        return out, applied, refusals
 
     def _rules_for(self, name: str) -> tuple[Rule, ...]:
         rules = self._for_name.get(name)
@@ -311,39 +407,57 @@ def packs_from_texts(files: Sequence[tuple[Path, str]], *, cache_dir: Path | Non
     return packs
 
 
+def is_shipped(path: str | Path) -> bool:
+    """Whether a policy file is one Lighthouse ships (its rules may be locked), not a project's."""
+    return Path(path).is_relative_to(shipped_packs_dir().parent)
+
+
 def _parse_packs(files: Sequence[tuple[Path, str]], version: str) -> PackSet:
     rules: dict[str, Rule] = {}
-    overrides: list[tuple[str, Mapping[str, Any], str]] = []
+    raw_overrides: list[tuple[str, Mapping[str, Any], str]] = []
     sources = []
     for path, text in files:
         sources.append(str(path))
         document = _parse_yaml(path, text)
+        shipped = is_shipped(path)
         for raw in document.get("rules") or []:
-            rule = _rule(path, raw)
+            rule = _rule(path, raw, shipped=shipped)
             if rule.id in rules:
                 raise ConfigError(f"{path}: rule {rule.id} is defined twice (first in {rules[rule.id].source})")
             rules[rule.id] = rule
         for raw in document.get("overrides") or []:
-            overrides.append((str(path), raw, _line(raw)))
-    for source, raw, line in overrides:
-        rule_id = raw.get("rule")
-        if rule_id not in rules:
-            raise ConfigError(f"{source}{line}: override of unknown rule {rule_id!r}")
-        unknown = set(raw) - {"rule", "decision", "risk", "disabled", "reason", "message", "__line__"}
-        if unknown:
-            raise ConfigError(f"{source}{line}: override of {rule_id}: unknown key {sorted(unknown)[0]!r}")
-        if not isinstance(raw.get("reason"), str) or not raw["reason"].strip():
-            raise ConfigError(f"{source}{line}: override of {rule_id} needs a 'reason'")
-        changes: dict[str, Any] = {}
-        for key in ("decision", "risk", "message"):
-            if key in raw:
-                changes[key] = _choice(
-                    source, rule_id, key, raw[key], DECISIONS if key == "decision" else RISKS if key == "risk" else None
-                )
-        if raw.get("disabled") is True:
-            changes["disabled"] = True
-        rules[rule_id] = replace(rules[rule_id], **changes)
-    return PackSet(list(rules.values()), version, sources)
+            raw_overrides.append((str(path), raw, _line(raw)))
+    overrides: dict[str, Override] = {}
+    for source, raw, line in raw_overrides:
+        override = _override(source, line, raw, rules)
+        if override.rule in overrides:
+            raise ConfigError(
+                f"{source}{line}: {override.rule} is overridden twice (first at {overrides[override.rule].source})"
+            )
+        overrides[override.rule] = override
+    return PackSet(list(rules.values()), version, sources, overrides)
+
+
+def _override(source: str, line: str, raw: Any, rules: Mapping[str, Rule]) -> Override:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}{line}: each override must be a mapping with 'rule' and 'reason'")
+    rule_id = raw.get("rule")
+    if not isinstance(rule_id, str) or rule_id not in rules:
+        raise ConfigError(f"{source}{line}: override of unknown rule {rule_id!r}")
+    unknown = set(raw) - OVERRIDE_KEYS
+    if unknown:
+        raise ConfigError(f"{source}{line}: override of {rule_id}: unknown key {sorted(unknown)[0]!r}")
+    if not isinstance(raw.get("reason"), str) or not raw["reason"].strip():
+        raise ConfigError(f"{source}{line}: override of {rule_id} needs a 'reason'")
+    if "disabled" in raw and not isinstance(raw["disabled"], bool):
+        raise ConfigError(f"{source}{line}: override of {rule_id}: 'disabled' must be true or false")
+    values: dict[str, Any] = {}
+    for key, choices in (("decision", DECISIONS), ("risk", RISKS), ("message", None)):
+        if key in raw:
+            values[key] = _choice(source, rule_id, key, raw[key], choices)
+    return Override(
+        rule_id, raw["reason"].strip()[:500], f"{source}{line}", disabled=raw.get("disabled") is True, **values
+    )
 
 
 def _cache_path(cache_dir: Path, version: str) -> Path:
@@ -356,7 +470,8 @@ def _read_cache(cache_dir: Path | None, version: str) -> PackSet | None:
     try:
         saved = json.loads(_cache_path(cache_dir, version).read_text(encoding="utf-8"))
         rules = [_rule_from_json(r) for r in saved["rules"]]
-        return PackSet(rules, version, list(saved["sources"]))
+        overrides = {o["rule"]: Override(**o) for o in saved["overrides"]}
+        return PackSet(rules, version, list(saved["sources"]), overrides)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -368,7 +483,9 @@ def _write_cache(cache_dir: Path | None, packs: PackSet) -> None:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{id(packs)}.tmp")
-        tmp.write_text(json.dumps({"sources": packs.sources, "rules": [_rule_to_json(r) for r in packs.rules]}))
+        rules = [_rule_to_json(r) for r in packs.rules]
+        overrides = [o.to_json() for o in packs.overrides.values()]
+        tmp.write_text(json.dumps({"sources": packs.sources, "rules": rules, "overrides": overrides}))
         tmp.replace(target)
     except OSError:
         pass  # only a later process's start-up time depends on it
@@ -466,7 +583,7 @@ def _line(raw: Any) -> str:
     return f":{raw['__line__']}" if isinstance(raw, dict) and "__line__" in raw else ""
 
 
-def _rule(path: Path, raw: Any) -> Rule:
+def _rule(path: Path, raw: Any, *, shipped: bool) -> Rule:
     where = f"{path}{_line(raw)}"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: each rule must be a mapping")
@@ -486,6 +603,8 @@ def _rule(path: Path, raw: Any) -> Rule:
     if not isinstance(match, dict) or not (set(match) - {"__line__"}):
         raise ConfigError(f"{where}: needs a 'match' mapping")
     fields = _match_fields(where, match)
+    if "locked" in raw and (not shipped or not isinstance(raw["locked"], bool)):
+        raise ConfigError(f"{where}: 'locked' is for shipped rules only (true or false)")
     examples = raw.get("examples") or {}
     if not isinstance(examples, dict) or set(examples) - {"match", "no_match", "__line__"}:
         raise ConfigError(f"{where}: 'examples' must have 'match' and/or 'no_match' lists")
@@ -498,6 +617,7 @@ def _rule(path: Path, raw: Any) -> Rule:
         **fields,
         examples_match=tuple(_strings(where, "examples.match", examples.get("match"))),
         examples_no_match=tuple(_strings(where, "examples.no_match", examples.get("no_match"))),
+        locked=shipped and (risk == "critical" or raw.get("locked") is True),
     )
 
 
@@ -585,6 +705,14 @@ def _choice(source: str, rule_id: str, key: str, value: Any, choices: Sequence[s
 EXAMPLE_CONTEXT = ("/home/dev/app", "/home/dev/app", "/home/dev")  # cwd, project, home
 
 
+def example_context() -> Context:
+    """Where the rules' examples run: a project at /home/dev/app (its Lighthouse home in it), HOME=/home/dev."""
+    from lighthouse_mcp.validation.files import Context
+
+    cwd, project, home = EXAMPLE_CONTEXT
+    return Context(cwd, project, home, guard=(f"{project}/.lighthouse",))
+
+
 @dataclass(frozen=True)
 class ExampleFailure:
     rule: str
@@ -603,10 +731,8 @@ class ExampleFailure:
 def check_examples(packs: PackSet) -> tuple[int, list[ExampleFailure]]:
     """Run every rule's examples through fact extraction and the packs; returns (examples run, failures)."""
     from lighthouse_mcp.validation.facts import facts_from_command
-    from lighthouse_mcp.validation.files import Context
 
-    cwd, project, home = EXAMPLE_CONTEXT
-    ctx = Context(cwd, project, home)
+    ctx = example_context()
     failures = []
     count = 0
     for rule in packs.rules:

@@ -63,6 +63,7 @@ class Request:
     agent: str = "agent"
     role: str = "builder"
     claims: tuple[Mapping[str, Any], ...] = field(default=())
+    guard: tuple[str, ...] = ()  # the Lighthouse home and store that guard this project (absolute paths)
 
     @property
     def command(self) -> str | None:
@@ -76,7 +77,7 @@ class Request:
         return value if isinstance(value, str) else None
 
     def context(self) -> Context:
-        return Context(self.cwd, self.project, self.home, os.environ.get("TMPDIR"))
+        return Context(self.cwd, self.project, self.home, os.environ.get("TMPDIR"), self.guard)
 
     def cache_key(self) -> tuple[Any, ...]:
         command = self.command
@@ -86,7 +87,7 @@ class Request:
             else json.dumps(self.input, sort_keys=True, default=str)
         )
         claims = json.dumps(self.claims, sort_keys=True, default=str) if self.claims else ""
-        return (self.tool, body, self.cwd, self.project, self.home, self.agent, self.role, claims)
+        return (self.tool, body, self.cwd, self.project, self.home, self.agent, self.role, claims, self.guard)
 
     def summary(self) -> dict[str, Any]:
         """What an event records about the request: the command or path, never file contents."""
@@ -115,6 +116,7 @@ def make_request(
     agent: str = "agent",
     role: str = "builder",
     claims: tuple[Mapping[str, Any], ...] = (),
+    guard: tuple[str, ...] = (),
 ) -> Request:
     """Check and normalise a tool call; a malformed one raises DataError naming the field."""
     if not isinstance(tool, str) or not tool.strip() or len(tool) > 256:
@@ -138,7 +140,8 @@ def make_request(
     resolved_cwd = _directory("cwd", cwd if cwd is not None else os.getcwd())
     resolved_home = _directory("home", home if home is not None else os.path.expanduser("~"))
     resolved_project = _directory("project", project if project is not None else resolved_cwd)
-    return Request(name, dict(tool_input), resolved_cwd, resolved_project, resolved_home, agent, role, claims)
+    guarded = tuple(_directory("guard", g) for g in guard)
+    return Request(name, dict(tool_input), resolved_cwd, resolved_project, resolved_home, agent, role, claims, guarded)
 
 
 def _directory(name: str, value: Any) -> str:

@@ -49,13 +49,20 @@ class ValidationService:
             home.policies_dir if home else None,
             home.path / "cache" if home else None,
             on_failure=lambda error, version: emit("policy.load_failed", failure_payload(error, version)),
+            deadline_s=config.policy.deadline_ms / 1000,
         )
         self.opa: OpaEvaluator | None = None
         if config.policy.engine == "opa":
             from lighthouse_mcp.policy.opa import opa_evaluator
 
             self.opa = opa_evaluator(config.policy, emit)
-        self.validator = Validator(self.provider, config.validation, evaluate=self.opa.evaluate if self.opa else None)
+        self.validator = Validator(
+            self.provider,
+            config.validation,
+            evaluate=self.opa.evaluate if self.opa else None,
+            unlocked=frozenset(config.policy.unlock),
+            report=emit,
+        )
 
     def over_limit(self, window: DecisionWindow | None, agent: str, role: str) -> list[Finding]:
         """Rate-limit findings for `agent`'s next request, its recorded decisions read from `window` (None: the
@@ -98,7 +105,20 @@ class ValidationService:
             agent=name,
             role=role,
             claims=claims,
+            guard=self.guard,
         )
+
+    @functools.cached_property
+    def guard(self) -> tuple[str, ...]:
+        """What the agent must not touch: this project's Lighthouse home and, if it lives elsewhere, its store."""
+        if self.home is None:
+            return ()
+        paths = [os.path.realpath(self.home.path)]
+        if not self.config.store.url:
+            store = os.path.realpath(self.home.db_path(self.config.store.path))
+            if not store.startswith(paths[0] + "/"):
+                paths.append(store)
+        return tuple(paths)
 
     @functools.cached_property
     def scanner(self) -> Scanner:

@@ -108,22 +108,46 @@ def test_a_new_process_falls_back_to_the_saved_last_good_set(dirs: tuple[Path, P
     assert _bash(Validator(fresh, ValidationConfig(cache_size=0))) == "ask"
 
 
-def test_nothing_good_means_the_configured_conservative_decision(dirs: tuple[Path, Path]) -> None:
+def test_with_no_good_project_files_the_shipped_set_decides_alone(dirs: tuple[Path, Path]) -> None:
+    """A broken project module never weakens the shipped decision: deny stays deny, and an allow becomes ask."""
     project, cache = dirs
     (project / "team.rego").write_text("package lighthouse\nfindings contains x if {")
-    provider = PolicyProvider(project, cache, on_failure=lambda e, v: None)
-    with pytest.raises(PolicyUnavailable, match=r"team\.rego"):
-        provider.current()
+    failures: list[tuple[str, str | None]] = []
+    provider = PolicyProvider(project, cache, on_failure=lambda e, v: failures.append((e, v)))
+    policy = provider.current()
+    assert policy.project_error is not None and "team.rego" in policy.project_error
+    assert failures and "team.rego" in failures[0][0] and failures[0][1] == policy.version
+    validator = Validator(provider, ValidationConfig(cache_size=0))
+    assert _bash(validator, "rm -rf ~") == "deny"
+    request = make_request("Bash", {"command": "ls"}, cwd="/p", project="/p", home="/h")
+    decision = validator.validate(request)
+    assert decision.decision == "ask"
+    assert decision.reasons[0]["rule"] == "policy.project-unavailable"
+    assert "team.rego" in decision.reasons[0]["message"]
+
+
+def test_unusable_shipped_files_mean_the_configured_conservative_decision(
+    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lighthouse_mcp.policy import policyset
+
+    broken = dirs[1] / "shipped"
+    (broken / "packs").mkdir(parents=True)
+    (broken / "packs" / "bad.yaml").write_text("rules: [\n")
+    monkeypatch.setattr(policyset, "policy_files", lambda project_dir: [broken / "packs" / "bad.yaml"])
+    monkeypatch.setattr(policyset, "is_shipped", lambda path: True)
+    with pytest.raises(PolicyUnavailable, match=r"bad\.yaml"):
+        PolicyProvider(None, None, on_failure=lambda e, v: None).current()
     for on_error in ("ask", "deny"):
         validator = Validator(
-            PolicyProvider(project, cache, on_failure=lambda e, v: None),
-            ValidationConfig(cache_size=0, on_error=on_error),
-        )  # type: ignore[arg-type]
+            PolicyProvider(None, None, on_failure=lambda e, v: None),
+            ValidationConfig(cache_size=0, on_error=on_error),  # type: ignore[arg-type]
+        )
         request = make_request("Bash", {"command": "ls"}, cwd="/p", project="/p", home="/h")
         decision = validator.validate(request)
         assert decision.decision == on_error
         assert decision.reasons[0]["rule"] == "policy.unavailable"
-        assert "team.rego" in decision.reasons[0]["message"]
+        assert "bad.yaml" in decision.reasons[0]["message"]
 
 
 def test_a_module_that_crashes_the_engine_is_refused_not_fatal(dirs: tuple[Path, Path]) -> None:

@@ -8,10 +8,10 @@ from lighthouse_mcp.config import ValidationConfig
 from lighthouse_mcp.policy.policyset import PolicyProvider
 from lighthouse_mcp.validation.decision import Decision, Validator
 from lighthouse_mcp.validation.facts import Facts, facts_from_command
-from lighthouse_mcp.validation.files import Context
+from lighthouse_mcp.validation.packs import example_context
 from lighthouse_mcp.validation.request import make_request
 
-CTX = Context(cwd="/home/dev/app", project="/home/dev/app", home="/home/dev")
+CTX = example_context()
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,7 @@ def validator() -> Validator:
 
 
 def decide(validator: Validator, command: str, **kw: object) -> Decision:
+    kw.setdefault("guard", CTX.guard)
     request = make_request("Bash", {"command": command}, cwd=CTX.cwd, project=CTX.project, home=CTX.home, **kw)
     return validator.validate(request)
 

@@ -108,7 +108,7 @@ def test_rego_exception_lowers_a_pack_finding_and_is_recorded(tmp_path: Path) ->
     validator = Validator(PolicyProvider(project, tmp_path / "cache"), ValidationConfig(cache_size=0))
     decision = decide(validator, "rm -rf data/")
     assert decision.decision == "allow"
-    assert decision.exceptions == [{"rule": "fs.delete-in-project", "reason": "data/ is scratch here"}]
+    assert decision.exceptions == [{"rule": "fs.delete-in-project", "reason": "data/ is scratch here", "by": "rego"}]
     assert decide(validator, "rm -rf src/").decision == "ask"
     event = decision_event(decision, agent="a", session="s")
     assert event.payload["exceptions"] == decision.exceptions

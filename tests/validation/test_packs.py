@@ -131,9 +131,52 @@ def test_project_pack_overrides_a_shipped_rule_by_id(tmp_path: Path) -> None:
         "  - {rule: git.rebase-interactive, disabled: true, reason: we rebase all day}\n"
     )
     packs = load_packs([*SHIPPED, override])
-    rule = packs.get("fs.delete-in-project")
-    assert rule is not None and rule.decision == "allow"
-    assert "git.rebase-interactive" not in [f.rule for f in packs.match(facts("git rebase -i HEAD~3"))]
+    found, applied, refused = packs.apply_overrides(packs.match(facts("rm -rf data/")))
+    assert [f.decision for f in found if f.rule == "fs.delete-in-project"] == ["allow"]
+    assert applied == [{"rule": "fs.delete-in-project", "reason": "scratch data only", "by": f"{override}:2"}]
+    assert refused == []
+    found, applied, _ = packs.apply_overrides(packs.match(facts("git rebase -i HEAD~3")))
+    assert "git.rebase-interactive" not in [f.rule for f in found]
+    assert [a["rule"] for a in applied] == ["git.rebase-interactive"]
+
+
+def test_a_project_override_cannot_lower_a_locked_shipped_rule(tmp_path: Path) -> None:
+    """Critical shipped rules are locked: the override is refused and recorded; a person's unlock lets it."""
+    override = tmp_path / "project.yaml"
+    override.write_text(
+        "overrides:\n"
+        "  - {rule: fs.delete-home, decision: allow, reason: trust me}\n"
+        "  - {rule: guard.lighthouse-files, disabled: true, reason: cleanup}\n"
+    )
+    packs = load_packs([*SHIPPED, override])
+    for command, rule in (("rm -rf ~", "fs.delete-home"), ("rm .lighthouse/lighthouse.db", "guard.lighthouse-files")):
+        found, applied, refused = packs.apply_overrides(packs.match(facts(command)))
+        assert [(f.rule, f.decision) for f in found if f.rule == rule] == [(rule, "deny")]
+        assert applied == [] and [r["rule"] for r in refused] == [rule]
+        assert "cannot lower" in refused[0]["refused"]
+    found, applied, refused = packs.apply_overrides(packs.match(facts("rm -rf ~")), frozenset({"fs.delete-home"}))
+    assert [f.decision for f in found if f.rule == "fs.delete-home"] == ["allow"]
+    assert applied[0]["unlocked"] is True and refused == []
+
+
+def test_raising_a_locked_rule_is_not_refused(tmp_path: Path) -> None:
+    override = tmp_path / "project.yaml"
+    override.write_text("overrides:\n  - {rule: guard.agent-settings, decision: deny, reason: never here}\n")
+    packs = load_packs([*SHIPPED, override])
+    found, applied, refused = packs.apply_overrides(packs.match(facts("rm .mcp.json")))
+    assert [(f.rule, f.decision) for f in found if f.rule == "guard.agent-settings"] == [
+        ("guard.agent-settings", "deny")
+    ]
+    assert applied == [] and refused == []
+
+
+def test_only_shipped_rules_may_be_locked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="'locked' is for shipped rules only"):
+        _load(
+            tmp_path,
+            "rules:\n  - id: a.b\n    decision: deny\n    risk: high\n    message: m\n    locked: true\n"
+            "    match: {command: [rm]}\n",
+        )
 
 
 def test_override_needs_a_reason(tmp_path: Path) -> None:
