@@ -42,6 +42,12 @@ class StoreLocked(StoreError):
     """Another process holds the store's write lock for longer than the caller would wait."""
 
 
+class StoreMissing(StoreError):
+    """The event store is gone, or behind its anchor (cut back, an older copy, another store): the audit log is not
+    the one this project had. Nothing re-creates it silently; a person starts a new chain (`lighthouse store
+    reset`)."""
+
+
 class ChainBroken(StoreError):
     """The hash chain does not verify; the message names the first bad event."""
 

@@ -24,8 +24,9 @@ class Project:
     def key(self) -> bytes:
         return read_key(self.home.key_path)
 
-    def open_store(self, *, busy_timeout_ms: int | None = None) -> EventStore:
-        return open_store(self.home, self.config, busy_timeout_ms=busy_timeout_ms)
+    def open_store(self, *, busy_timeout_ms: int | None = None, create: bool = False) -> EventStore:
+        """The project's store; a missing one is an error unless `create` (see `events.store.open_store`)."""
+        return open_store(self.home, self.config, busy_timeout_ms=busy_timeout_ms, create=create)
 
     def projector(self, store: EventStore) -> Projector:
         return Projector(store, self.key(), snapshot_every=self.config.store.snapshot_every)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import time
@@ -37,6 +38,8 @@ from lighthouse_mcp.tools import scanning as scanning_tools
 from lighthouse_mcp.tools import validation as validation_tools
 from lighthouse_mcp.tools.audit import RECENT_URI, SESSIONS_URI
 from lighthouse_mcp.tools.context import AppState
+from lighthouse_mcp.validation.gate import Gate
+from lighthouse_mcp.validation.secrets import mask_value
 from lighthouse_mcp.validation.service import ValidationService
 
 log = logging.getLogger("lighthouse.server")
@@ -73,16 +76,21 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
         def record(event: NewEvent) -> None:  # from the event loop or a worker thread (remote OPA calls)
             loop.call_soon_threadsafe(lambda: state.tasks.append(loop.create_task(_append_quietly(store, event))))
 
+        validation = ValidationService(project.home, config, record=record)
         state = AppState(
             project=project,
             store=store,
             projector=project.projector(sync_store),
             verifier=audit.IncrementalVerifier(sync_store, project.key()),
-            validation=ValidationService(project.home, config, record=record),
-            claims=ClaimsView(reader, root=str(project.home.root)),
-            rates=_decision_window(reader, config.limits.window_s),
+            validation=validation,
             delegation=DelegationView(reader),
             transport=transport,
+            gate=Gate(
+                validation,
+                reader,
+                claims=ClaimsView(reader, root=str(project.home.root)),
+                window=_decision_window(reader, config.limits.window_s),
+            ),
         )
         await _start_tasks(state, bus, reader)
         try:
@@ -113,7 +121,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
                     await session.start(info.name if info else None, info.version if info else None)
                 except LighthouseError as exc:
                     log.error("could not record session start: %s", exc)
-        return await call_next(ctx)
+        return await call_next(masked_arguments(ctx))
 
     server: MCPServer[AppState] = MCPServer(
         config.server.name,
@@ -132,6 +140,35 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
     delegation_tools.register(server, project)
     annotation_tools.register(server, project)
     return server
+
+
+# Tools that need their arguments as given: they judge or search the text itself, and what they record of it is
+# masked where they record it. Every other tool gets its string arguments with secrets masked, so that free text
+# (notes, reasons, objectives, task text, questions) never brings a secret into the store or to an expert.
+RAW_ARGUMENT_TOOLS = frozenset(
+    {
+        "validate_command",
+        "validate_tool_call",
+        "scan_response",
+        "put_policy",
+        "get_policy",
+        "delete_policy",
+        "evaluate_policy",
+        "query_events",
+        "state_at",
+    }
+)
+
+
+def masked_arguments(ctx: ServerRequestContext[AppState, Any]) -> ServerRequestContext[AppState, Any]:
+    """`ctx` with the secrets in a tool call's string arguments masked (see RAW_ARGUMENT_TOOLS)."""
+    params = ctx.params
+    if ctx.method != "tools/call" or not isinstance(params, dict) or params.get("name") in RAW_ARGUMENT_TOOLS:
+        return ctx
+    arguments = params.get("arguments")
+    if not arguments:
+        return ctx
+    return dataclasses.replace(ctx, params={**params, "arguments": mask_value(arguments)})
 
 
 def compact_tool_list(result: HandlerResult) -> HandlerResult:

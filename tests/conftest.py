@@ -121,4 +121,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     home = ProjectHome(root / HOME_DIR)
     create_home(home)
     monkeypatch.chdir(root)
-    return Project(home, load_config(home.config_path))
+    project = Project(home, load_config(home.config_path))
+    project.open_store(create=True).close()  # as `lighthouse init` does
+    return project

@@ -281,8 +281,8 @@ async def test_broken_project_policy_is_recorded_and_validation_goes_on(project:
         decision = await _call(client, "validate_command", {"command": "ls"})
         await anyio.sleep(0.05)
         page = await _call(client, "query_events", {"type": "policy"})
-    assert decision["decision"] == "ask"  # no good policy set yet: the conservative default
-    assert decision["reasons"][0]["rule"] == "policy.unavailable"
+    assert decision["decision"] == "ask"  # no good project files yet: the shipped set decides, an allow asks
+    assert decision["reasons"][0]["rule"] == "policy.project-unavailable"
     assert "bad.rego:3:" in page["events"][0]["payload"]["error"]
 
 

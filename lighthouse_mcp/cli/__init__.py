@@ -18,12 +18,15 @@ class Parser(argparse.ArgumentParser):
 
 
 def _hook(argv: list[str]) -> int:
-    """`lighthouse [--home DIR] hook`, without building the whole parser: it runs on every tool call."""
+    """`lighthouse [--home DIR] hook`, without building the whole parser: it runs on every tool call. The process
+    ends as soon as the answer is out (a policy query left running past its deadline cannot hold it, and there is
+    no interpreter teardown to wait for)."""
     from lighthouse_mcp.cli import hook
 
     if len(argv) == 3:
         os.environ["LIGHTHOUSE_HOME"] = argv[1]
-    return hook.run(argparse.Namespace())
+    code = hook.run(argparse.Namespace())
+    os._exit(code)
 
 
 def build_parser() -> Parser:

@@ -72,6 +72,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from lighthouse_mcp.events.model import NewEvent
     from lighthouse_mcp.events.sqlite import SQLiteEventStore
+    from lighthouse_mcp.events.store import anchor_here
     from lighthouse_mcp.project import load_project
 
     source = Path(args.file).absolute()
@@ -102,13 +103,23 @@ def run_restore(args: argparse.Namespace) -> int:
             )
             raise UsageError(f"restoring {source} would {what}; pass --force to restore anyway")
         store.restore_from(source)
+    finally:
+        store.close()
+    store = _sqlite(project.open_store())  # the restored file, with its own store id
+    try:
+        before = anchor_here(store)  # a person put this copy in place: the anchor follows it
         after = store.verify()
         if not after.ok:
             raise ChainBroken(f"restored store does not verify at event {after.first_bad_seq}: {after.reason}")
         store.append(
             NewEvent(
                 "store.restored",
-                {"from": str(source), "head_seq": backup_head[0], "discarded": discarded},
+                {
+                    "from": str(source),
+                    "head_seq": backup_head[0],
+                    "discarded": discarded,
+                    "previous_anchor": before.to_json() if before else None,
+                },
                 agent=project.config.agent.name,
             )
         )

@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import DataError, UsageError
+from lighthouse_mcp.validation.gate import Caller, Gate
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.validation.decision import Decision
 
 EXIT_FOR = {"allow": 0, "ask": 1, "deny": 2}
 
@@ -48,20 +52,21 @@ def run(args: argparse.Namespace) -> int:
     if args.record and home is None:
         raise UsageError("check --record needs a project home: run `lighthouse init`")
     config = load_config(home.config_path if home else None)
-    store = _open_store(home, config) if args.record else None
-    recorder = _recorder(store, config) if store is not None else None
-    service = ValidationService(home, config, record=_policy_events(store))
+    policy_events: list[Any] = []
+    service = ValidationService(home, config, record=_policy_events(policy_events))
+    gate = Gate.open(service, expected=True) if args.record else Gate(service)
+    caller = Caller(config.agent.name, config.agent.role)
     try:
         if args.jsonl:
-            return _batch(service, args, recorder)
+            return _batch(gate, caller, args, policy_events)
         command = words[0] if len(words) == 1 else " ".join(words)
         request = service.request("Bash", {"command": command}, cwd=args.cwd, home=args.user_home, project=args.project)
         if args.explain:
             decision, facts = service.validator.decide(request)
         else:
-            decision, facts = service.validator.validate(request), None
-        if recorder:
-            recorder(decision)
+            decision, facts = _decide(gate, caller, command, args.cwd, args.user_home, args.project), None
+        if args.record:
+            decision = gate.settle(decision, caller, aggregate=None, before=_taken(policy_events))
         if args.json:
             out = decision.to_json()
             if facts is not None:
@@ -71,24 +76,41 @@ def run(args: argparse.Namespace) -> int:
         _print_human(decision, facts)
         return EXIT_FOR[decision.decision]
     finally:
-        if store is not None:
-            store.close()
+        gate.close()
 
 
-def _batch(service: Any, args: argparse.Namespace, recorder: Any) -> int:
+def _decide(gate: Gate, caller: Caller, command: str, cwd: Any, user_home: Any, project: Any) -> Decision:
+    """The gate's decision (claims, rate limits and the store's state count only where the gate has a store), for a
+    shell command in another working directory, home or project than the defaults."""
+    if user_home is None and (gate.store is not None or gate.problem is not None):
+        return gate.decide("Bash", {"command": command}, cwd=cwd, caller=caller, project=project)
+    request = gate.service.request("Bash", {"command": command}, cwd=cwd, home=user_home, project=project)
+    return gate.service.validator.validate(request)
+
+
+def _taken(events: list[Any]) -> list[Any]:
+    taken = list(events)
+    events.clear()
+    return taken
+
+
+def _batch(gate: Gate, caller: Caller, args: argparse.Namespace, policy_events: list[Any]) -> int:
     source = sys.stdin if args.jsonl == "-" else _open_input(args.jsonl)
     try:
         for number, line in enumerate(source, start=1):
             if not line.strip():
                 continue
-            print(json.dumps(_one(service, line, number, args, recorder), ensure_ascii=False), flush=True)
+            result = _one(gate, caller, line, number, args, policy_events)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
     finally:
         if source is not sys.stdin:
             source.close()
     return 0
 
 
-def _one(service: Any, line: str, number: int, args: argparse.Namespace, recorder: Any) -> dict[str, Any]:
+def _one(
+    gate: Gate, caller: Caller, line: str, number: int, args: argparse.Namespace, policy_events: list[Any]
+) -> dict[str, Any]:
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -99,18 +121,18 @@ def _one(service: Any, line: str, number: int, args: argparse.Namespace, recorde
     if unknown:
         return {"line": number, "error": f"line {number} has unknown key {sorted(unknown)[0]!r}"}
     try:
-        request = service.request(
-            "Bash",
-            {"command": item["command"]},
-            cwd=item.get("cwd", args.cwd),
-            home=item.get("home", args.user_home),
-            project=item.get("project", args.project),
+        decision = _decide(
+            gate,
+            caller,
+            item["command"],
+            item.get("cwd", args.cwd),
+            item.get("home", args.user_home),
+            item.get("project", args.project),
         )
-        decision = service.validator.validate(request)
     except DataError as exc:
         return {"line": number, "error": f"line {number}: {exc}"}
-    if recorder:
-        recorder(decision)
+    if args.record:
+        decision = gate.settle(decision, caller, aggregate=None, before=_taken(policy_events))
     result: dict[str, Any] = decision.to_json()
     return result
 
@@ -134,30 +156,18 @@ def _print_human(decision: Any, facts: Any) -> None:
         print(json.dumps(facts.to_json(), indent=2, ensure_ascii=False))
 
 
-def _open_store(home: Any, config: Any) -> Any:
-    from lighthouse_mcp.events.store import open_store
+def _policy_events(kept: list[Any]) -> Any:
+    """Say on stderr when the policies do not load, and keep the event to record it with the next decision."""
 
-    return open_store(home, config)
-
-
-def _recorder(store: Any, config: Any) -> Any:
-    from lighthouse_mcp.validation.decision import decision_event
-
-    def record(decision: Any) -> None:
-        store.append(decision_event(decision, agent=config.agent.name, session=None))
-
-    return record
-
-
-def _policy_events(store: Any) -> Any:
     def report(event: Any) -> None:
         if event.type == "policy.load_failed":
             fallback = event.payload["using_version"]
-            using = f"using the last good policy set {fallback}" if fallback else "no policy set to fall back on"
+            using = f"using {fallback}" if fallback else "no policy set to fall back on"
             print(f"lighthouse: policy files do not load ({using}): {event.payload['error']}", file=sys.stderr)
         elif event.type == "policy.fallback":
             print(f"lighthouse: {event.payload['error']}; deciding with the local engine", file=sys.stderr)
-        if store is not None:
-            store.append(event)
+        elif event.type == "policy.evaluation_failed":
+            print(f"lighthouse: the project's Rego policies failed: {event.payload['error']}", file=sys.stderr)
+        kept.append(event)
 
     return report

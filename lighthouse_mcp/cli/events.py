@@ -165,7 +165,12 @@ def run_export(args: argparse.Namespace) -> int:
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}") if target else None
     count = 0
     try:
-        out = tmp.open("w", encoding="utf-8") if tmp else sys.stdout
+        # The export holds the audit log: readable by its owner only, like the store.
+        out = (
+            os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8")
+            if tmp
+            else sys.stdout
+        )
         try:
             cursor = None
             while True:

@@ -1,7 +1,9 @@
 """`lighthouse hook`: the Claude Code hook. Reads the hook JSON on stdin and answers per Claude Code's spec.
 
-Whatever goes wrong in a PreToolUse hook, the answer is a block (exit 2 with the reason on stderr), never a
-silent allow.
+Claude Code runs a call anyway when a hook exits with anything but 0 or 2, or outlives its timeout. So whatever
+goes wrong here (input too deep or too large, an exception of any kind, a store or policy that hangs) ends in an
+answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept under the
+timeout `init` writes), `validation.on_error`. Never a silent allow.
 """
 
 from __future__ import annotations
@@ -10,10 +12,52 @@ import argparse
 import json
 import os
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.config import Config
+    from lighthouse_mcp.home import ProjectHome
+    from lighthouse_mcp.hooks.claude import HookInput
+    from lighthouse_mcp.validation.decision import Decision
+    from lighthouse_mcp.validation.gate import Caller, Gate
 
 BLOCK = 2
+DEFAULT_DEADLINE_S = 10.0  # until the configuration is read
+# Claude Code's other hook events: answered with nothing to say (exit 0), so that wiring the hook to one is harmless.
+QUIET_EVENTS = frozenset(
+    {
+        "SessionStart",
+        "SessionEnd",
+        "Setup",
+        "UserPromptSubmit",
+        "UserPromptExpansion",
+        "Stop",
+        "StopFailure",
+        "SubagentStart",
+        "SubagentStop",
+        "Notification",
+        "PreCompact",
+        "PostCompact",
+        "PermissionRequest",
+        "PermissionDenied",
+        "PostToolUseFailure",
+        "PostToolBatch",
+        "TeammateIdle",
+        "TaskCreated",
+        "TaskCompleted",
+        "InstructionsLoaded",
+        "ConfigChange",
+        "CwdChanged",
+        "FileChanged",
+        "WorktreeCreate",
+        "WorktreeRemove",
+        "Elicitation",
+        "ElicitationResult",
+    }
+)
 
 
 def register(commands: Any) -> None:
@@ -21,99 +65,220 @@ def register(commands: Any) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        text = sys.stdin.buffer.read().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _refuse(f"hook input is not UTF-8 ({exc.reason} at byte {exc.start})")
-    from lighthouse_mcp.errors import DataError, LighthouseError
-    from lighthouse_mcp.hooks.claude import parse_hook_input
+class Answer:
+    """The hook's one answer: whoever gives it first (the work or the deadline) writes it; the other stays quiet."""
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._given = False
+        self.event = "PreToolUse"  # which hook event is being answered
+        self.on_error = "ask"  # validation.on_error, once the configuration is read
+        self.stage = "reading the hook input"
+
+    def give(self, out: str | None, err: str | None, code: int) -> int:
+        with self._lock:
+            if self._given:
+                threading.Event().wait()  # the deadline answered: its process exit ends this thread too
+            self._given = True
+            if out:
+                os.write(1, (out + "\n").encode("utf-8", "replace"))
+            if err:
+                os.write(2, (err + "\n").encode("utf-8", "replace"))
+        return code
+
+    def refuse(self, message: str) -> int:
+        """Exit 2 with the reason: a block in every hook event that can block, a message to the agent elsewhere."""
+        what = "blocked this call" if self.event == "PreToolUse" else "could not handle this hook event"
+        return self.give(None, f"Lighthouse {what}: {message}"[:4000], BLOCK)
+
+    def on_deadline(self, deadline_s: float) -> int:
+        """Past the deadline: `validation.on_error` for a tool call, a block with the reason for anything else."""
+        reason = f"Lighthouse did not finish {self.stage} within its {deadline_s:g} s deadline (hook.deadline_s)"
+        if self.event == "PreToolUse" and self.on_error == "ask":
+            answer = {
+                "hookSpecificOutput": {
+                    "hookEventName": "PreToolUse",
+                    "permissionDecision": "ask",
+                    "permissionDecisionReason": f"Lighthouse: ask: {reason} [validation.deadline]",
+                }
+            }
+            return self.give(json.dumps(answer), None, 0)
+        return self.give(None, f"{reason} [validation.deadline]", BLOCK)
+
+
+class Deadline:
+    """Answers for the hook when its work runs too long, then ends the process (a thread stuck in native code, a
+    locked store or a slow policy cannot hold the call open past Claude Code's timeout)."""
+
+    def __init__(self, answer: Answer, seconds: float) -> None:
+        self._answer = answer
+        self._started = time.monotonic()
+        self._seconds = seconds
+        self._cancel = threading.Event()
+        self._moved = threading.Event()
+        self.record: Any = None  # called with the reason once the answer is out, if it can be recorded in time
+        threading.Thread(target=self._watch, name="hook-deadline", daemon=True).start()
+
+    def set(self, seconds: float) -> None:
+        """The deadline, counted from the start of the hook."""
+        self._seconds = seconds
+        self._moved.set()
+
+    def left(self) -> float:
+        return self._seconds - (time.monotonic() - self._started)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._moved.set()
+
+    def _watch(self) -> None:
+        while not self._cancel.is_set():
+            self._moved.clear()
+            if self._moved.wait(max(0.0, self.left())):
+                continue
+            if self._cancel.is_set():
+                return
+            code = self._answer.on_deadline(self._seconds)
+            if self.record is not None:  # one second more to leave a trace, no longer
+                recorder = threading.Thread(target=self.record, daemon=True)
+                recorder.start()
+                recorder.join(1.0)
+            os._exit(code)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The hook, answering whatever happens (see the module's docstring)."""
+    answer = Answer()
+    deadline = Deadline(answer, DEFAULT_DEADLINE_S)
+    try:
+        return _run(answer, deadline)
+    except BaseException as exc:  # RecursionError, MemoryError, KeyboardInterrupt…: all end in a block
+        return answer.refuse(f"internal error: {type(exc).__name__}: {str(exc)[:500]}")
+    finally:
+        deadline.cancel()
+
+
+def _run(answer: Answer, deadline: Deadline) -> int:
+    from lighthouse_mcp.errors import LighthouseError
+    from lighthouse_mcp.hooks.claude import MAX_HOOK_INPUT, parse_hook_input
+
+    data = sys.stdin.buffer.read(MAX_HOOK_INPUT + 1)
+    if len(data) > MAX_HOOK_INPUT:
+        return answer.refuse(f"hook input is over the limit of {MAX_HOOK_INPUT} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return answer.refuse(f"hook input is not UTF-8 ({exc.reason} at byte {exc.start})")
     try:
         hook = parse_hook_input(text)
-    except DataError as exc:
-        return _refuse(str(exc))
-    try:
-        if hook.event == "PreToolUse":
-            return _pre_tool_use(hook)
-        if hook.event == "PostToolUse":
-            return _post_tool_use(hook)
     except LighthouseError as exc:
-        return _refuse(str(exc)) if hook.event == "PreToolUse" else _warn(str(exc))
-    except Exception as exc:
-        message = f"internal error: {type(exc).__name__}: {exc}"
-        return _refuse(message) if hook.event == "PreToolUse" else _warn(message)
-    return 0
+        return answer.refuse(str(exc))
+    answer.event = hook.event
+    if hook.event in QUIET_EVENTS:
+        return answer.give("{}", None, 0)
+    if hook.event not in ("PreToolUse", "PostToolUse"):
+        return answer.refuse(
+            f"Lighthouse does not know the hook event {hook.event[:80]!r}: take it out of the hook's events in "
+            ".claude/settings.json, or upgrade Lighthouse"
+        )
+    try:
+        answer.stage = "reading its configuration"
+        home, expected = _home(hook)
+        config = _config(home)
+        answer.on_error = config.validation.on_error
+        deadline.set(min(config.hook.deadline_s, config.hook.timeout_s - 3))
+        if hook.event == "PreToolUse":
+            return _pre_tool_use(hook, home, expected, config, answer, deadline)
+        return _post_tool_use(hook, home, expected, config, answer)
+    except LighthouseError as exc:
+        return answer.refuse(str(exc))
 
 
-def _refuse(message: str) -> int:
-    print(f"Lighthouse blocked this call: {message}", file=sys.stderr)
-    return BLOCK
-
-
-def _warn(message: str) -> int:
-    print(f"lighthouse hook: {message}", file=sys.stderr)
-    return 1
-
-
-def _setting(hook: Any) -> tuple[Any, Any]:
-    from lighthouse_mcp.config import load_config
+def _home(hook: HookInput) -> tuple[ProjectHome | None, bool]:
+    """The project home, and whether the hook was told where it is (`--home` or LIGHTHOUSE_HOME): then a home that
+    is gone is the audit log gone, not a directory Lighthouse was never set up in."""
     from lighthouse_mcp.home import find_home
 
+    expected = bool(os.environ.get("LIGHTHOUSE_HOME"))
     start = hook.cwd or os.environ.get("CLAUDE_PROJECT_DIR")
     home = find_home(Path(start) if start else None)
     if home is not None and not home.path.is_dir():
         home = None
-    return home, load_config(home.config_path if home else None)
+    return home, expected
 
 
-def _pre_tool_use(hook: Any) -> int:
-    from lighthouse_mcp.errors import LighthouseError
+def _config(home: ProjectHome | None) -> Config:
+    from lighthouse_mcp.config import load_config
+
+    return load_config(home.config_path if home else None)
+
+
+def _pre_tool_use(
+    hook: HookInput, home: ProjectHome | None, expected: bool, config: Config, answer: Answer, deadline: Deadline
+) -> int:
+    from lighthouse_mcp.events.model import NewEvent
     from lighthouse_mcp.hooks.claude import pre_tool_use_output
-    from lighthouse_mcp.validation.decision import decision_event, unaudited, with_findings
+    from lighthouse_mcp.validation.gate import Caller, Gate
     from lighthouse_mcp.validation.service import ValidationService
 
-    home, config = _setting(hook)
-    failures: list[Any] = []
+    failures: list[NewEvent] = []
+    caller = Caller(config.agent.name, config.agent.role, hook.session)
+    answer.stage = "loading the policies"
     service = ValidationService(home, config, record=failures.append, session=hook.session)
-    project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
-    store, store_error = _open_store(home, config) if home is not None else (None, None)
+    answer.stage = "opening the event store"
+    gate = Gate.open(service, expected=expected)
+    deadline.record = lambda: _record_deadline(gate, caller, hook, answer.stage, config)
     try:
-        if store is not None and config.store.url:  # a shared store: this machine's policy files follow it
+        if gate.store is not None and config.store.url:  # a shared store: this machine's policy files follow it
             from lighthouse_mcp.policy.sync import PolicySync
 
-            PolicySync(store, home.policies_dir).sync(fresh=True)
-        held = _claims(store, str(home.root)) if store is not None else ()
-        request = service.request(hook.tool, hook.tool_input, cwd=hook.cwd, project=project, claims=held)
-        decision = service.validator.validate(request)
-        if store is not None:
-            window = _decision_window(store, config)
-            decision = with_findings(decision, service.over_limit(window, config.agent.name, config.agent.role))
+            PolicySync(gate.store, home.policies_dir).sync(fresh=True)  # type: ignore[union-attr]
+        answer.stage = "deciding"
+        project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
+        decision = gate.decide(hook.tool, hook.tool_input, cwd=hook.cwd, caller=caller, project=project)
         if any(f.escalate for f in decision.findings):
-            decision = _escalate(decision, home, config, hook, failures)
-        if home is not None and config.validation.record:
-            event = decision_event(decision, agent=config.agent.name, session=hook.session, aggregate=hook.tool_use_id)
-            try:
-                if store is None:
-                    raise store_error or LighthouseError("the event store is not open")
-                store.append_batch([*failures, event])
-            except LighthouseError as exc:
-                decision = unaudited(decision, str(exc))
-        if store is not None and config.approvals.enabled and decision.decision == "ask":
-            decision = _ask_a_person(store, decision, config, hook)
+            answer.stage = "asking an expert"
+            decision = _escalate(decision, home, config, caller, failures)
+        answer.stage = "recording the decision"
+        decision = gate.settle(decision, caller, aggregate=hook.tool_use_id, before=failures)
+        if gate.store is not None and config.approvals.enabled and decision.decision == "ask":
+            answer.stage = "waiting for a person's approval"
+            decision = _ask_a_person(gate, decision, config, caller, deadline)
     finally:
-        if store is not None:
-            store.close()
+        gate.close()
     output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
-    if output is not None:
-        print(json.dumps(output, ensure_ascii=False))
     if decision.decision == "deny":
-        print(f"Lighthouse denied this call: {decision.summary}", file=sys.stderr)
-        return BLOCK
-    return 0
+        message = f"Lighthouse denied this call: {decision.summary}"
+        return answer.give(json.dumps(output, ensure_ascii=False), message, BLOCK)
+    return answer.give(json.dumps(output, ensure_ascii=False) if output is not None else None, None, 0)
 
 
-def _escalate(decision: Any, home: Any, config: Any, hook: Any, events: list[Any]) -> Any:
+def _record_deadline(gate: Gate, caller: Caller, hook: HookInput, stage: str, config: Config) -> None:
+    """What the deadline answered, recorded on a connection of its own (the gate's may be what is stuck)."""
+    from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.events.store import open_store
+
+    home = gate.service.home
+    if home is None:
+        return
+    payload = {
+        "tool": hook.tool,
+        "stage": stage,
+        "deadline_s": config.hook.deadline_s,
+        "answer": config.validation.on_error,
+    }
+    store = open_store(home, config, busy_timeout_ms=500)
+    try:
+        store.append(
+            NewEvent("hook.deadline", payload, agent=caller.agent, session=caller.session, aggregate=hook.tool_use_id)
+        )
+    finally:
+        store.close()
+
+
+def _escalate(
+    decision: Decision, home: ProjectHome | None, config: Config, caller: Caller, events: list[Any]
+) -> Decision:
     """Findings marked for an expert are judged by it (this imports the LLM SDKs: only on this path)."""
     import anyio
 
@@ -121,11 +286,11 @@ def _escalate(decision: Any, home: Any, config: Any, hook: Any, events: list[Any
     from lighthouse_mcp.experts.escalation import escalate
     from lighthouse_mcp.experts.profiles import load_profiles
 
-    async def judged() -> Any:
+    async def judged() -> tuple[Decision, list[Any]]:
         experts = ExpertService(config.experts, load_profiles(home.experts_dir if home else None))
         try:
             timeout = config.validation.escalation_timeout_s
-            return await escalate(decision, experts, timeout, agent=config.agent.name, session=hook.session)
+            return await escalate(decision, experts, timeout, agent=caller.agent, session=caller.session)
         finally:
             await experts.aclose()
 
@@ -134,67 +299,48 @@ def _escalate(decision: Any, home: Any, config: Any, hook: Any, events: list[Any
     return decided
 
 
-def _ask_a_person(store: Any, decision: Any, config: Any, hook: Any) -> Any:
-    """Route an ask to a person when the configuration says so: record the request, wait for the answer."""
+def _ask_a_person(gate: Gate, decision: Decision, config: Config, caller: Caller, deadline: Deadline) -> Decision:
+    """Route an ask to a person when the configuration says so: record the request, wait for the answer (never
+    past the hook's timeout, after which Claude Code would run the call unchecked)."""
     from lighthouse_mcp.agents import approvals
 
-    if not approvals.needs_approval(decision, config.approvals):
+    store = gate.store
+    if store is None or not approvals.needs_approval(decision, config.approvals):
         return decision
-    timeout = config.approvals.timeout_s
-    approval_id, asked = approvals.request(decision, timeout_s=timeout, agent=config.agent.name, session=hook.session)
+    wait_s = max(
+        1, min(config.approvals.timeout_s, int(config.hook.timeout_s - 3 - (config.hook.deadline_s - deadline.left())))
+    )
+    deadline.set(config.hook.timeout_s - 2)  # the wait has its own bound; the deadline stays a backstop
+    approval_id, asked = approvals.request(decision, timeout_s=wait_s, agent=caller.agent, session=caller.session)
     store.append(asked)
-    print(f"Lighthouse: waiting {timeout} s for `lighthouse approvals approve|deny {approval_id}`", file=sys.stderr)
-    resolution = approvals.wait(store, approval_id, timeout)
+    os.write(2, f"Lighthouse: waiting {wait_s} s for `lighthouse approvals approve|deny {approval_id}`\n".encode())
+    resolution = approvals.wait(store, approval_id, wait_s)
     if resolution is None:
-        store.append(approvals.expired_event(approval_id, by=config.agent.name))
+        store.append(approvals.expired_event(approval_id, by=caller.agent))
     return approvals.outcome(decision, resolution, config.approvals, approval_id)
 
 
-def _decision_window(store: Any, config: Any) -> Any:
-    """This agent's recorded decisions in the rate-limit window, or None when they cannot be read."""
-    from lighthouse_mcp.agents.rates import DecisionWindow
-    from lighthouse_mcp.errors import LighthouseError
-
-    try:
-        return DecisionWindow(store, config.limits.window_s, agent=config.agent.name)
-    except LighthouseError:
-        return None
-
-
-def _open_store(home: Any, config: Any) -> tuple[Any, Any]:
-    """The project's store, or None and the error that kept it closed (the caller decides what that means)."""
-    from lighthouse_mcp.errors import LighthouseError
-    from lighthouse_mcp.events.store import open_store
-
-    try:
-        return open_store(home, config), None
-    except LighthouseError as exc:
-        return None, exc
-
-
-def _claims(store: Any, root: str) -> tuple[dict[str, str], ...]:
-    """The file claims in force, for the validator, read against this checkout's project root."""
-    from lighthouse_mcp.agents import claims
-
-    return claims.rego_claims(claims.ClaimsView(store, root=root).held())
-
-
-def _post_tool_use(hook: Any) -> int:
-    from lighthouse_mcp.hooks.claude import bypassed_event, changed_file, file_event, ran_event
-
-    home, config = _setting(hook)
-    scanned = _scan_output(hook, home, config) if config.scan.hook else None
-    if scanned is not None:
-        output, _ = scanned
-        if output is not None:
-            print(json.dumps(output, ensure_ascii=False))
-    if home is None:
-        return 0
+def _post_tool_use(hook: HookInput, home: ProjectHome | None, expected: bool, config: Config, answer: Answer) -> int:
+    """Record what ran (and the file it changed) and scan what it returned. The call has run already: when it cannot
+    be recorded the agent is told so (exit 2 shows the reason to it)."""
     from lighthouse_mcp.events.query import EventFilter
-    from lighthouse_mcp.events.store import open_store
+    from lighthouse_mcp.hooks.claude import bypassed_event, changed_file, file_event, ran_event
+    from lighthouse_mcp.validation.gate import Gate
+    from lighthouse_mcp.validation.service import ValidationService
 
-    store = open_store(home, config)
+    service = ValidationService(home, config)
+    answer.stage = "scanning the tool's output"
+    scanned = _scan_output(hook, service, config)
+    output = json.dumps(scanned[0], ensure_ascii=False) if scanned is not None and scanned[0] is not None else None
+    answer.stage = "opening the event store"
+    gate = Gate.open(service, expected=expected)
     try:
+        if gate.store is None:
+            if gate.problem is None:  # no project home here: nothing to record
+                return answer.give(output, None, 0)
+            return answer.give(output, f"Lighthouse could not record this call: {gate.problem.message}", BLOCK)
+        answer.stage = "recording what ran"
+        store = gate.store
         decided = None
         if hook.tool_use_id:
             page = store.query(EventFilter(types=("validation.decided",), aggregate=hook.tool_use_id, limit=1))
@@ -205,7 +351,7 @@ def _post_tool_use(hook: Any) -> int:
         events = [ran_event(hook, decided, agent=agent)]
         if decided is not None and decided.get("decision") == "deny":
             events.append(bypassed_event(hook, decided, agent=agent))
-        changed = changed_file(hook)
+        changed = changed_file(hook, keep_secrets=config.store.secret_file_contents)
         if changed is not None:
             digest = store.put_blob(changed.content) if changed.content is not None else None
             events.append(file_event(changed, digest, hook, agent=agent))
@@ -213,22 +359,23 @@ def _post_tool_use(hook: Any) -> int:
             events.append(scanned[1])
         store.append_batch(events)
     finally:
-        store.close()
-    return 0
+        gate.close()
+    return answer.give(output, None, 0)
 
 
-def _scan_output(hook: Any, home: Any, config: Any) -> tuple[dict[str, Any] | None, Any] | None:
+def _scan_output(hook: HookInput, service: Any, config: Config) -> tuple[dict[str, Any] | None, Any] | None:
     """Scan what the tool returned: Claude Code's answer (None when the risk is below scan.hook_min_risk) and the
     response.scanned event; None when the tool's output is not scanned."""
     from lighthouse_mcp.hooks.claude import post_tool_use_output, response_text, scan_source
     from lighthouse_mcp.validation.responses import scan_event
-    from lighthouse_mcp.validation.service import ValidationService
 
+    if not config.scan.hook:
+        return None
     found = response_text(hook, config.scan.max_bytes)
     if found is None:
         return None
     text, truncated = found
-    result = ValidationService(home, config).scanner.scan(text, scan_source(hook))
+    result = service.scanner.scan(text, scan_source(hook))
     output = post_tool_use_output(result, min_risk=config.scan.hook_min_risk, truncated=truncated)
     event = scan_event(
         result, agent=config.agent.name, session=hook.session, tool=hook.tool, aggregate=hook.tool_use_id

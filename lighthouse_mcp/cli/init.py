@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.errors import UsageError
+from lighthouse_mcp.errors import StoreMissing, UsageError
 
 
 def register(commands: Any) -> None:
@@ -25,6 +25,7 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from lighthouse_mcp import __version__
     from lighthouse_mcp.config import load_config
+    from lighthouse_mcp.events.anchor import ANCHOR_FILE
     from lighthouse_mcp.events.model import NewEvent
     from lighthouse_mcp.events.store import open_store
     from lighthouse_mcp.home import (
@@ -46,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(home.config_path)
     db_path = home.db_path(config.store.path)
     new_db = not db_path.exists()
-    store = open_store(home, config)
+    if new_db and not config.store.url and (home.path / ANCHOR_FILE).exists():
+        raise StoreMissing(
+            f"the event store {db_path} is missing, but this project's audit log was anchored: nothing was created. "
+            "If it was deleted on purpose, start a new audit log with `lighthouse store reset --reason …`"
+        )
+    store = open_store(home, config, create=True)
     try:
         if store.last_seq() == 0:
             store.append(

@@ -78,7 +78,14 @@ def run_list(args: argparse.Namespace) -> int:
                     "modules": [m.path for m in modules],
                     "tests": [t.path for t in policy.tests],
                     "rules": [
-                        {"id": r.id, "decision": r.decision, "risk": r.risk, "source": r.source, "disabled": r.disabled}
+                        {
+                            "id": r.id,
+                            "decision": r.decision,
+                            "risk": r.risk,
+                            "source": r.source,
+                            "locked": r.locked,
+                            "override": packs.overrides[r.id].to_json() if r.id in packs.overrides else None,
+                        }
                         for r in packs.rules
                     ]
                     if args.rules
@@ -99,7 +106,11 @@ def run_list(args: argparse.Namespace) -> int:
     if args.rules:
         print()
         for rule in packs.rules:
-            state = "  (disabled)" if rule.disabled else ""
+            override = packs.overrides.get(rule.id)
+            state = "  (locked)" if rule.locked else ""
+            if override is not None:
+                change = "disabled" if override.disabled else f"→ {override.decision or rule.decision}"
+                state += f"  (overridden: {change}, {override.reason})"
             print(f"{rule.id:<36} {rule.decision:<5} {rule.risk:<8} {Path(rule.source).name}{state}")
     return 0
 

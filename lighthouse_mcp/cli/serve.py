@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         "serving", extra={"home": str(project.home.path), "transport": "http" if listen else "stdio"}
     )
     if listen is None:
-        anyio.run(server.run_stdio_async)
+        from lighthouse_mcp.stdio import serve
+
+        anyio.run(serve, server)
         return 0
     if not is_loopback(listen[0]):
         logging.getLogger("lighthouse.serve").warning(

@@ -2,7 +2,8 @@
 
 Only files that changed since the store last knew them are recorded (`file.changed` with their content stored once
 by digest, `file.changed` with `deleted` for files gone, `file.renamed` when a gone file's content turns up under a
-new name). Files git ignores (or `.gitignore` lists, outside a repository), `.git` and `.lighthouse` are skipped.
+new name). Files git ignores (or `.gitignore` lists, outside a repository), `.git`, `.lighthouse` and symlinks that
+lead out of the project are skipped; secret-class files (`.env*`, keys) are recorded by digest and size only.
 """
 
 from __future__ import annotations
@@ -24,13 +25,17 @@ def run(args: argparse.Namespace) -> int:
     from lighthouse_mcp.fs.snapshot import plan
     from lighthouse_mcp.fs.tree import Trees
     from lighthouse_mcp.project import load_project
+    from lighthouse_mcp.validation.files import is_secret_file
 
     project = load_project()
     store = project.open_store()
     try:
         root = project.home.root
         known, _ = Trees(store, str(root)).at(store.last_seq())
-        events, result = plan(root, known, agent=project.config.agent.name, session=None, put_blob=store.put_blob)
+        secret = (lambda path: False) if project.config.store.secret_file_contents else is_secret_file
+        events, result = plan(
+            root, known, agent=project.config.agent.name, session=None, put_blob=store.put_blob, secret=secret
+        )
         if events:
             store.append_batch(events)
     finally:

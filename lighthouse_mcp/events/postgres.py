@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from lighthouse_mcp.errors import DataError, StoreError, StoreLocked
+from lighthouse_mcp.errors import DataError, StoreError, StoreLocked, StoreMissing
 from lighthouse_mcp.events import sql
 from lighthouse_mcp.events.chain import ChainRow, key_id
 from lighthouse_mcp.events.ids import new_ids
@@ -79,6 +79,20 @@ CREATE TABLE IF NOT EXISTS snapshots(
   name TEXT NOT NULL, version TEXT NOT NULL, seq BIGINT NOT NULL, state TEXT NOT NULL, mac BYTEA NOT NULL,
   PRIMARY KEY (name, version, seq)
 );
+"""
+# The chain head, like the events, only moves forward and only to an event that exists (added to older stores too).
+HEAD_GUARDS = """
+CREATE OR REPLACE FUNCTION lighthouse_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'chain_head is moved by appends only'; END IF;
+  IF NEW.seq < OLD.seq OR NOT EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq AND mac = NEW.mac) THEN
+    RAISE EXCEPTION 'chain_head only moves forward, to an event that exists';
+  END IF;
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS chain_head_forward ON chain_head;
+CREATE TRIGGER chain_head_forward BEFORE UPDATE OR DELETE ON chain_head
+  FOR EACH ROW EXECUTE FUNCTION lighthouse_head_forward();
 """
 
 
@@ -184,6 +198,7 @@ class PostgresEventStore(sql.SQLStore):
                             with contextlib.suppress(psycopg.Error):
                                 conn.execute("ROLLBACK")
                         raise
+                self._anchored(rows[-1][0], mac, ts)
                 return out
             except StoreError as exc:
                 broken = _broken(exc)
@@ -248,6 +263,15 @@ class PostgresEventStore(sql.SQLStore):
             conn.execute(
                 "UPDATE chain_head SET seq = %s, mac = %s, ts = %s WHERE id = 1", (last.seq, last.mac, last.ts)
             )
+        self._anchored(last.seq, last.mac, last.ts)
+
+    def adopt_identity(self, store_id: str) -> None:
+        with self._errors("take over a store id"), self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('store_id', %s) ON CONFLICT (key) DO UPDATE SET value = %s",
+                (store_id, store_id),
+            )
+        self.store_id = store_id
 
     # -- reading (the rest is `sql.SQLStore`'s) ---------------------------------------------------------------
 
@@ -305,8 +329,18 @@ class PostgresEventStore(sql.SQLStore):
                             "INSERT INTO meta(key, value) VALUES (%s, %s) ON CONFLICT DO NOTHING", (name, value)
                         )
             elif not exists:
-                raise StoreError(f"{self.location} holds no Lighthouse event store")
+                raise StoreMissing(f"{self.location} holds no Lighthouse event store")
             meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            if "store_id" not in meta and meta.get("schema_version") == SCHEMA_VERSION:
+                with conn.transaction():  # a new store, or one made before stores had ids and guarded heads
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+                    conn.execute(HEAD_GUARDS)
+                    conn.execute(
+                        "INSERT INTO meta(key, value) VALUES ('store_id', %s) ON CONFLICT DO NOTHING",
+                        (sql.new_store_id(),),
+                    )
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        self.store_id = meta.get("store_id")
         if meta.get("schema_version") != SCHEMA_VERSION:
             raise StoreError(
                 f"event store {self.location}: schema version {meta.get('schema_version')} is not supported by this "

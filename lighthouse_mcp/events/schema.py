@@ -2,6 +2,16 @@
 
 SCHEMA_VERSION = "1"
 
+# Added to stores of schema 1 when they are first opened (every new store has them): the chain head, like the
+# events, only moves forward and only to an event that exists.
+HEAD_GUARDS = """
+CREATE TRIGGER IF NOT EXISTS chain_head_no_delete BEFORE DELETE ON chain_head
+  BEGIN SELECT RAISE(ABORT, 'chain_head is moved by appends only'); END;
+CREATE TRIGGER IF NOT EXISTS chain_head_forward BEFORE UPDATE ON chain_head
+  WHEN NEW.seq < OLD.seq OR NOT EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq AND mac = NEW.mac)
+  BEGIN SELECT RAISE(ABORT, 'chain_head only moves forward, to an event that exists'); END;
+"""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(
   key   TEXT PRIMARY KEY,
@@ -41,6 +51,7 @@ CREATE TABLE IF NOT EXISTS chain_head(
 );
 INSERT OR IGNORE INTO chain_head(id, seq, mac, ts) VALUES (1, 0, zeroblob(32), 0);
 
+
 CREATE TABLE IF NOT EXISTS blobs(
   sha256 TEXT PRIMARY KEY,
   size   INTEGER NOT NULL,
@@ -50,6 +61,8 @@ CREATE TRIGGER IF NOT EXISTS blobs_no_update BEFORE UPDATE ON blobs
   BEGIN SELECT RAISE(ABORT, 'blobs is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS blobs_no_delete BEFORE DELETE ON blobs
   BEGIN SELECT RAISE(ABORT, 'blobs is append-only'); END;
+
+-- (chain_head's own guards: HEAD_GUARDS)
 
 -- Derived projection states; a cache that can be dropped and rebuilt from events at any time.
 CREATE TABLE IF NOT EXISTS snapshots(

@@ -5,12 +5,15 @@ expression and its connections."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from lighthouse_mcp.errors import DataError, StoreError
+from lighthouse_mcp.events.anchor import Anchor, AnchorError, AnchorFile, behind
 from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, canonical, link
 from lighthouse_mcp.events.model import Event, NewEvent, canonical_payload, check_event_fields
 from lighthouse_mcp.events.query import EventFilter, encode_cursor, type_family
@@ -110,6 +113,11 @@ def checked_blob(data: Any) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
+def new_store_id() -> str:
+    """A store's identity, chosen once when it is created (so that another store put in its place is seen)."""
+    return "st_" + secrets.token_hex(12)
+
+
 def to_event(row: Sequence[Any]) -> Event:
     return Event(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], bytes(row[8]).hex())
 
@@ -146,6 +154,8 @@ class SQLStore(ABC):
 
     DIALECT: Dialect
     _key: bytes
+    store_id: str | None = None  # read from the store's meta table when it is opened
+    anchor: AnchorFile | None = None  # where appends anchor the chain, outside the database (set by open_store)
 
     @abstractmethod
     def _fetch(self, text: str, params: Sequence[Any]) -> list[Any]: ...
@@ -158,6 +168,10 @@ class SQLStore(ABC):
 
     @abstractmethod
     def _count_all(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def location(self) -> str: ...
 
     def q(self, text: str) -> str:
         """`text` with this backend's placeholder for each `?` (statement text only; values are parameters)."""
@@ -202,8 +216,14 @@ class SQLStore(ABC):
         return where(flt, since_seq, until_seq, self.DIALECT)
 
     def get_blob(self, digest: str) -> bytes | None:
+        """The blob stored under `digest`; StoreError when its content no longer has that digest (edited)."""
         rows = self._fetch(self.q("SELECT data FROM blobs WHERE sha256 = ?"), (digest,))
-        return bytes(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        data = bytes(rows[0][0])
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise StoreError(f"event store {self.location}: blob {digest} does not match its digest (it was edited)")
+        return data
 
     def blob_digests(self) -> Iterator[str]:
         after = ""
@@ -233,7 +253,32 @@ class SQLStore(ABC):
         return chain_pages(fetch, after_seq, until_seq)  # type: ignore[no-any-return]
 
     def verify(self) -> VerifyReport:
-        head_seq, head_mac = self.chain_head()
-        verifier = ChainVerifier(self._key)
-        verifier.feed(self.chain_rows(0, None))
-        return verifier.finish(head_seq, head_mac)
+        """The whole chain, the blobs its file changes refer to, and the anchor outside the database."""
+        from lighthouse_mcp.events.integrity import walk
+
+        return walk(self, ChainVerifier(self._key))  # type: ignore[arg-type]  # a SQLStore is an EventStore
+
+    def _anchored(self, seq: int, mac: bytes, ts: int) -> None:
+        """Move the anchor to an event just committed; a failure to write it is logged (the event stands)."""
+        if self.anchor is None or self.store_id is None:
+            return
+        try:
+            self.anchor.advance(Anchor(self.store_id, seq, mac.hex(), ts))
+        except OSError as exc:
+            logging.getLogger("lighthouse.store").error("cannot move the audit log's anchor: %s", exc)
+
+    def anchor_problem(self) -> tuple[int, str] | None:
+        """(the anchored sequence, why) when this store is behind its anchor or the anchor is unusable; None when
+        all is well or there is no anchor yet."""
+        if self.anchor is None:
+            return None
+        try:
+            anchor = self.anchor.read()
+        except AnchorError as exc:
+            return self.last_seq() + 1, str(exc)
+        if anchor is None:
+            return None
+        found = self.get(anchor.seq) if anchor.seq else None
+        mac_at = found.mac if found is not None else (bytes(32).hex() if anchor.seq == 0 else None)
+        problem = behind(anchor, self.store_id, mac_at, self.last_seq())
+        return (anchor.seq, problem) if problem else None

@@ -7,6 +7,7 @@ the head in the same transaction, so the chain is one line however many processe
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
 import sqlite3
 import threading
@@ -15,12 +16,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.errors import StoreError, StoreLocked
+from lighthouse_mcp.errors import StoreError, StoreLocked, StoreMissing
 from lighthouse_mcp.events import sql
 from lighthouse_mcp.events.chain import ChainRow, key_id
 from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent
-from lighthouse_mcp.events.schema import SCHEMA, SCHEMA_VERSION
+from lighthouse_mcp.events.schema import HEAD_GUARDS, SCHEMA, SCHEMA_VERSION
 from lighthouse_mcp.events.store import Snapshot
 
 
@@ -41,9 +42,11 @@ class SQLiteEventStore(sql.SQLStore):
         clock: Callable[[], int] = time.time_ns,
         randbits: Callable[[int], int] = secrets.randbits,
         poll_interval_ms: int = 200,
+        create: bool = True,
     ) -> None:
         """`clock` (ns) and `randbits` (for event ids) are the store's only sources of time and chance; fixed ones
-        give a reproducible store (for screenshots and examples)."""
+        give a reproducible store (for screenshots and examples). Without `create` a missing file is an error
+        (StoreMissing) rather than a new, empty store. The file is only ever readable by its owner."""
         self.path = Path(path)
         self._clock = clock
         self._randbits = randbits
@@ -56,6 +59,8 @@ class SQLiteEventStore(sql.SQLStore):
             raise StoreError(f"event store {self.path}: directory {self.path.parent} does not exist")
         if readonly and not self.path.is_file():
             raise StoreError(f"event store {self.path} does not exist")
+        if not readonly:
+            _private(self.path, create=create)
         target = f"file:{self.path}?mode=ro" if readonly else str(self.path)
         try:
             self._db = sqlite3.connect(
@@ -67,6 +72,7 @@ class SQLiteEventStore(sql.SQLStore):
             )
         except sqlite3.Error as exc:
             raise StoreError(f"event store {self.path}: cannot open: {exc}") from exc
+        self._file = _identity(self.path)
         try:
             with self._errors("open"):
                 self._db.execute("PRAGMA cache_size=-32768")  # 32 MiB: the secondary indexes take random inserts
@@ -82,6 +88,15 @@ class SQLiteEventStore(sql.SQLStore):
     @property
     def location(self) -> str:
         return str(self.path)
+
+    def anchor_problem(self) -> tuple[int, str] | None:
+        """Also: whether the file this process opened is still the one at the store's path (a process keeps writing
+        to a file deleted or replaced under it, where no other process will see its events)."""
+        now = _identity(self.path)
+        if now != self._file:
+            what = "deleted" if now is None else "replaced"
+            return self.last_seq() + 1, f"the event store {self.path} was {what} while this process had it open"
+        return super().anchor_problem()
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -103,6 +118,7 @@ class SQLiteEventStore(sql.SQLStore):
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
+        self._anchored(rows[-1][0], mac, ts)
         return out
 
     def copy_in(self, rows: Sequence[ChainRow]) -> None:
@@ -122,6 +138,12 @@ class SQLiteEventStore(sql.SQLStore):
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
+        self._anchored(last.seq, last.mac, last.ts)
+
+    def adopt_identity(self, store_id: str) -> None:
+        with self._mu, self._errors("take over a store id"):
+            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('store_id', ?)", (store_id,))
+        self.store_id = store_id
 
     def wait_for_events(self, after_seq: int, timeout_s: float) -> int:
         deadline = time.monotonic() + timeout_s
@@ -167,8 +189,10 @@ class SQLiteEventStore(sql.SQLStore):
     # -- maintenance -----------------------------------------------------------------------------------------
 
     def backup_to(self, target: Path) -> None:
-        """A consistent, self-contained copy of the whole database, taken while other processes keep appending."""
+        """A consistent, self-contained copy of the whole database, taken while other processes keep appending
+        (readable by its owner only, like the store)."""
         with self._errors("back up"):
+            _private(target, create=True)
             dest = sqlite3.connect(target, isolation_level=None)
             try:
                 with self._mu:
@@ -207,6 +231,9 @@ class SQLiteEventStore(sql.SQLStore):
                 self._db.execute("ROLLBACK")
                 raise
             version = self._meta("schema_version")
+        self.store_id = self._meta("store_id")
+        if version == SCHEMA_VERSION and self.store_id is None and create:
+            self._upgrade()
         if version is None:
             raise StoreError(f"{self.path} is not a Lighthouse event store (no schema version)")
         if version != SCHEMA_VERSION:
@@ -220,6 +247,19 @@ class SQLiteEventStore(sql.SQLStore):
                 f"event store {self.path} was chained with another secret key (key id {stored}, this key is "
                 f"{key_id(self._key)}): use the secret.key that created it"
             )
+
+    def _upgrade(self) -> None:
+        """Give the store an id and its chain head's guards (every store made before them gets both once)."""
+        self._db.executescript(HEAD_GUARDS)
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            candidate = sql.new_store_id()
+            self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?)", (candidate,))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self.store_id = self._meta("store_id")
 
     def _meta(self, name: str) -> str | None:
         try:
@@ -249,3 +289,31 @@ class SQLiteEventStore(sql.SQLStore):
             raise StoreError(f"event store {self.path}: cannot {action}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"event store {self.path}: cannot {action}: {exc} (is it a Lighthouse database?)") from exc
+
+
+def _private(path: Path, *, create: bool) -> None:
+    """Make sure the database file exists (unless it must not be created) and only its owner can read it; SQLite
+    gives its -wal and -shm files the database's own mode."""
+    if not path.exists():
+        if not create:
+            raise StoreMissing(f"event store {path} is missing")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass  # another process made it first
+        except OSError as exc:
+            raise StoreError(f"event store {path}: cannot create: {exc}") from exc
+        return
+    try:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+    except OSError:
+        pass  # not ours to change; opening it says what is wrong
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Protocol
 
 from lighthouse_mcp.config import Config
-from lighthouse_mcp.errors import StoreError
+from lighthouse_mcp.errors import StoreError, StoreMissing
+from lighthouse_mcp.events.anchor import ANCHOR_FILE, Anchor, AnchorFile
 from lighthouse_mcp.events.chain import ChainRow, VerifyReport
 from lighthouse_mcp.events.model import Event, NewEvent
 from lighthouse_mcp.events.query import EventFilter
@@ -41,6 +42,13 @@ class EventStore(Protocol):
     @property
     def location(self) -> str:
         """Where the store lives (a file path or a URL without credentials), for messages and `health`."""
+        ...
+
+    store_id: str | None  # chosen when the store was created; another store in its place has another
+    anchor: AnchorFile | None  # moved forward by every append (see events.anchor)
+
+    def anchor_problem(self) -> tuple[int, str] | None:
+        """(anchored sequence, why) when the store is behind its anchor or the anchor is unusable, else None."""
         ...
 
     def append(self, event: NewEvent) -> Event:
@@ -84,7 +92,8 @@ class EventStore(Protocol):
         ...
 
     def verify(self) -> VerifyReport:
-        """Walk the whole chain; the report names the first event that does not check out."""
+        """Walk the whole chain, the blobs its file changes refer to and the anchor; the report names the first
+        event that does not check out."""
         ...
 
     def wait_for_events(self, after_seq: int, timeout_s: float) -> int:
@@ -94,6 +103,11 @@ class EventStore(Protocol):
 
     def copy_in(self, rows: Sequence[ChainRow]) -> None:
         """Store rows from another store as they are (seq, id, ts, mac kept); they must continue this chain."""
+        ...
+
+    def adopt_identity(self, store_id: str) -> None:
+        """Take over the id of the store this one is a verified copy of (`lighthouse store migrate`), so that the
+        project's anchor holds for the copy."""
         ...
 
     def blob_digests(self) -> Iterator[str]:
@@ -109,20 +123,46 @@ class EventStore(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(home: ProjectHome, config: Config, *, busy_timeout_ms: int | None = None) -> EventStore:
-    """Open the project's configured store: PostgreSQL when `store.url` is set, else SQLite in the home."""
+def open_store(
+    home: ProjectHome, config: Config, *, busy_timeout_ms: int | None = None, create: bool = False
+) -> EventStore:
+    """Open the project's configured store: PostgreSQL when `store.url` is set, else SQLite in the home. Appends
+    move the anchor in the home forward. A store that is missing is an error (StoreMissing) unless `create`: only
+    `lighthouse init` and `lighthouse store reset` make one."""
+    key = read_key(home.key_path)
+    store: EventStore
     if config.store.url:
-        return open_url(config.store.url, read_key(home.key_path), config)
-    from lighthouse_mcp.events.sqlite import SQLiteEventStore
+        store = open_url(config.store.url, key, config, create=create)
+    else:
+        from lighthouse_mcp.events.sqlite import SQLiteEventStore
 
-    return SQLiteEventStore(
-        home.db_path(config.store.path),
-        read_key(home.key_path),
-        synchronous=config.store.synchronous,
-        busy_timeout_ms=config.store.busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms,
-        max_payload_bytes=config.store.max_payload_bytes,
-        poll_interval_ms=config.store.poll_interval_ms,
-    )
+        path = home.db_path(config.store.path)
+        if not create and not path.exists():
+            raise StoreMissing(
+                f"the event store {path} is missing, although this project's key is here: the audit log was deleted "
+                "or moved. A person can start a new one with `lighthouse store reset` (recorded)"
+            )
+        store = SQLiteEventStore(
+            path,
+            key,
+            synchronous=config.store.synchronous,
+            busy_timeout_ms=config.store.busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms,
+            max_payload_bytes=config.store.max_payload_bytes,
+            poll_interval_ms=config.store.poll_interval_ms,
+            create=create,
+        )
+    store.anchor = AnchorFile(home.path / ANCHOR_FILE, key)
+    return store
+
+
+def anchor_here(store: EventStore) -> Anchor | None:
+    """Put the anchor at the store's head whatever it said before (a person started or replaced the chain);
+    returns what it said before."""
+    if store.anchor is None or store.store_id is None:
+        return None
+    seq, mac = store.chain_head()
+    head = store.get(seq) if seq else None
+    return store.anchor.reset(Anchor(store.store_id, seq, mac.hex(), head.ts if head else 0))
 
 
 def open_url(url: str, key: bytes, config: Config, *, create: bool = True) -> EventStore:

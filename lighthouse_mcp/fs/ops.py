@@ -8,16 +8,56 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import mfusepy as fuse
 
-from lighthouse_mcp.fs.paths import ANSWER_MODE, Attr, FsError, View
+from lighthouse_mcp.fs.paths import ANSWER_MODE, MAX_CONTEXT_FILE, Attr, FsError, View
 
 T = TypeVar("T")
 log = logging.getLogger("lighthouse.fs")
+MAX_NOTE_BYTES = 1024 * 1024  # an answer to an approval, a file's notes
+SPILL_BYTES = 1024 * 1024  # what a file being written may hold in memory before it goes to a temporary file
+
+
+class Pending:
+    """A file being written, bounded as the bytes arrive (EFBIG past `limit`), held in a temporary file once it is
+    larger than SPILL_BYTES: no write, however far it seeks, takes more memory or disk than the limit."""
+
+    def __init__(self, limit: int, initial: bytes = b"") -> None:
+        self.limit = limit
+        self._file = tempfile.SpooledTemporaryFile(max_size=SPILL_BYTES)  # noqa: SIM115 - closed by close()
+        self.size = 0
+        self.write(0, initial)
+
+    def write(self, offset: int, data: bytes) -> None:
+        end = offset + len(data)
+        if offset < 0 or end > self.limit:
+            raise FsError(errno.EFBIG, f"files here hold at most {self.limit} bytes")
+        if offset > self.size:
+            self._file.seek(self.size)
+            self._file.write(b"\0" * (offset - self.size))  # bounded by the limit
+        self._file.seek(offset)
+        self._file.write(data)
+        self.size = max(self.size, end)
+
+    def truncate(self, length: int) -> None:
+        if length < 0 or length > self.limit:
+            raise FsError(errno.EFBIG, f"files here hold at most {self.limit} bytes")
+        if length > self.size:
+            self.write(self.size, b"\0" * (length - self.size))
+        self._file.truncate(length)
+        self.size = length
+
+    def data(self) -> bytes:
+        self._file.seek(0)
+        return self._file.read(self.size)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class LighthouseOps(fuse.Operations):  # type: ignore[misc]
@@ -28,7 +68,7 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         self.lh_uid = os.getuid()
         self.lh_gid = os.getgid()
         # Bytes written to an approval file, answered at release (echo writes in one go; this keeps partial writes).
-        self.lh_pending_writes: dict[str, bytearray] = {}
+        self.lh_pending_writes: dict[str, Pending] = {}
         self.lh_dirty: set[str] = set()  # written since the last commit
         self.lh_mounted = False
 
@@ -59,7 +99,7 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
                 written = self.lh_pending_writes.get(path)
                 if written is None:
                     raise
-                a = Attr(ANSWER_MODE, len(written), time.time_ns())  # being written: recorded at release
+                a = Attr(ANSWER_MODE, written.size, time.time_ns())  # being written: recorded at release
             return {
                 "st_mode": a.mode,
                 "st_nlink": 2 if a.is_dir else 1,
@@ -86,7 +126,7 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
                     raise FsError(errno.EROFS)
                 # Writing into what is there (>>, or an editor's partial write) starts from its current bytes.
                 current = b"" if flags & os.O_TRUNC else self.lh_view.read(path, attr.size, 0)
-                self.lh_pending_writes[path] = bytearray(current)
+                self._pending(path, current)
             return 0
 
         return self._timed("open", opening)
@@ -98,10 +138,8 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         def writing() -> int:
             if not self.lh_view.writable(path):
                 self.lh_view.write(path, data)  # raises EROFS or ENOENT
-            buffer = self.lh_pending_writes.setdefault(path, bytearray())
-            if offset > len(buffer):
-                buffer.extend(b"\0" * (offset - len(buffer)))
-            buffer[offset : offset + len(data)] = data
+            pending = self.lh_pending_writes.get(path) or self._pending(path)
+            pending.write(offset, data)
             self.lh_dirty.add(path)
             return len(data)
 
@@ -111,8 +149,7 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         def truncating() -> int:
             if not self.lh_view.writable(path):
                 self.lh_view.write(path, b"")  # raises EROFS or ENOENT
-            buffer = self.lh_pending_writes.setdefault(path, bytearray())
-            del buffer[length:]
+            (self.lh_pending_writes.get(path) or self._pending(path)).truncate(length)
             self.lh_dirty.add(path)
             return 0
 
@@ -126,23 +163,35 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
             if path not in self.lh_dirty:
                 return 0
             self.lh_dirty.discard(path)
-            data = self.lh_pending_writes.get(path, bytearray())
+            pending = self.lh_pending_writes.get(path)
+            data = pending.data() if pending is not None else b""
             if data or path.startswith("/context/"):
-                self.lh_view.write(path, bytes(data))  # an empty context file is a file too; an empty answer is not
+                self.lh_view.write(path, data)  # an empty context file is a file too; an empty answer is not
             return 0
 
         return self._timed("flush", flushing)
 
     def release(self, path: str, fh: int) -> int:
-        self.lh_pending_writes.pop(path, None)
+        pending = self.lh_pending_writes.pop(path, None)
+        if pending is not None:
+            pending.close()
         self.lh_dirty.discard(path)
         return 0
+
+    def _pending(self, path: str, initial: bytes = b"") -> Pending:
+        """Start holding what is written to `path`, within its limit."""
+        limit = MAX_CONTEXT_FILE if path.startswith("/context/") else MAX_NOTE_BYTES
+        old = self.lh_pending_writes.pop(path, None)
+        if old is not None:
+            old.close()
+        pending = self.lh_pending_writes[path] = Pending(limit, initial)
+        return pending
 
     def create(self, path: str, mode: int, fi: Any = None) -> int:
         def creating() -> int:
             if not self.lh_view.writable(path):
                 raise FsError(errno.EROFS)
-            self.lh_pending_writes[path] = bytearray()
+            self._pending(path)
             self.lh_dirty.add(path)
             return 0
 

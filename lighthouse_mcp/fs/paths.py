@@ -580,6 +580,8 @@ class View:
         return list(children)
 
     def _content(self, entry: Entry) -> bytes:
+        if entry.secret:
+            raise FsError(errno.EACCES, "the content of secret-class files is not kept (store.secret_file_contents)")
         if entry.sha256 is None:
             raise FsError(errno.EFBIG, "the content was too large to keep")
         with self._mu:

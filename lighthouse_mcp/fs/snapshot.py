@@ -1,6 +1,8 @@
 """`lighthouse snapshot`: import the working tree into the event store — only what changed since the store last
 knew it, contents stored once in the blob table, deletions and renames as events. Ignored files (`.gitignore`,
-through git when the project is a repository) and `.git` / `.lighthouse` are left out."""
+through git when the project is a repository), `.git` / `.lighthouse`, and symlinks that lead out of the project are
+left out. Secret-class files (`.env*`, keys, credentials) are recorded with their size and digest only, unless
+`store.secret_file_contents` says to keep them."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import fnmatch
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,19 +36,36 @@ class SnapshotResult:
 
 
 def working_files(root: Path) -> list[str]:
-    """Relative paths of the project's files, ignored ones left out."""
+    """Relative paths of the project's files: ignored ones, and symlinks that lead out of the project, left out."""
     listed = _git_files(root)
     if listed is None:
         listed = list(_walk(root, _ignore_patterns(root)))
-    return sorted(p for p in listed if p.split("/", 1)[0] not in ALWAYS_SKIPPED and (root / p).is_file())
+    real_root = os.path.realpath(root)
+    return sorted(
+        p
+        for p in listed
+        if p.split("/", 1)[0] not in ALWAYS_SKIPPED and (root / p).is_file() and _inside(root / p, real_root)
+    )
+
+
+def _inside(path: Path, real_root: str) -> bool:
+    return os.path.realpath(path).startswith(real_root.rstrip("/") + "/")
 
 
 def plan(
-    root: Path, known: Tree, *, agent: str | None, session: str | None, put_blob: Any
+    root: Path,
+    known: Tree,
+    *,
+    agent: str | None,
+    session: str | None,
+    put_blob: Any,
+    secret: Callable[[str], bool] = lambda path: False,
 ) -> tuple[list[NewEvent], SnapshotResult]:
-    """The events that bring `known` (the tree the store holds) to the working tree; blobs are stored as found."""
+    """The events that bring `known` (the tree the store holds) to the working tree; blobs are stored as found,
+    except for the files `secret` names (their digest and size only)."""
     events: list[NewEvent] = []
     current: dict[str, tuple[str | None, int]] = {}
+    hidden: set[str] = set()
     for rel in working_files(root):
         path = root / rel
         try:
@@ -55,10 +74,12 @@ def plan(
         except OSError:
             continue
         current[rel] = (hashlib.sha256(data).hexdigest() if data is not None else None, size)
+        if secret(str(path)):
+            hidden.add(rel)
         entry = known.get(rel)
         if entry is not None and entry.sha256 == current[rel][0] and entry.size == size:
             continue
-        if data is not None:
+        if data is not None and rel not in hidden:
             put_blob(data)
     gone = {rel: e for rel, e in known.items() if rel not in current}
     new = {rel: v for rel, v in current.items() if rel not in known}
@@ -84,6 +105,8 @@ def plan(
         changed += rel not in new
         body: dict[str, Any] = {"path": str(root / rel), "size": size, "source": "snapshot"}
         body |= {"sha256": digest} if digest is not None else {"too_large": True}
+        if rel in hidden:
+            body["secret"] = True  # the digest tells a change; the content is not in the store
         events.append(NewEvent("file.changed", body, agent=agent, session=session, aggregate=str(root / rel)))
     unchanged = len(current) - len(new) - changed - renamed
     result = SnapshotResult(len(new), changed, len(gone) - renamed, renamed, unchanged, len(events))

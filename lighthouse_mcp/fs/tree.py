@@ -15,10 +15,11 @@ FILE_EVENTS = ("file.changed", "file.renamed")
 
 @dataclass(frozen=True)
 class Entry:
-    sha256: str | None  # None when the content was too large to keep
+    sha256: str | None  # None when the content was not kept (too large, or a secret-class file)
     size: int
     mtime_ns: int  # when the event that last changed it was recorded
     seq: int
+    secret: bool = False  # a secret-class file (.env, keys…), whose content the store does not keep
 
 
 Tree = dict[str, Entry]
@@ -42,7 +43,7 @@ def apply(tree: Tree, event: Event, root: str) -> None:
         source, target = relative(str(p.get("from", "")), root), relative(str(p.get("to", "")), root)
         entry = tree.pop(source, None) if source else None
         if entry is not None and target:
-            tree[target] = Entry(entry.sha256, entry.size, event.ts, event.seq)
+            tree[target] = Entry(entry.sha256, entry.size, event.ts, event.seq, entry.secret)
         return
     if event.type != "file.changed":
         return
@@ -53,9 +54,8 @@ def apply(tree: Tree, event: Event, root: str) -> None:
         tree.pop(rel, None)
         return
     size = p.get("size")
-    tree[rel] = Entry(
-        p.get("sha256") if isinstance(p.get("sha256"), str) else None, int(size or 0), event.ts, event.seq
-    )
+    digest = p.get("sha256") if isinstance(p.get("sha256"), str) else None
+    tree[rel] = Entry(digest, int(size or 0), event.ts, event.seq, p.get("secret") is True)
 
 
 @dataclass(frozen=True)

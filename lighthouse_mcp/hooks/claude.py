@@ -8,6 +8,7 @@ ran: `file.changed` (with the file's new content as a blob) for file edits, `too
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,9 +18,12 @@ from typing import Any
 from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.validation.decision import Decision
+from lighthouse_mcp.validation.files import is_secret_file
 from lighthouse_mcp.validation.secrets import mask_secrets
 
 MAX_HOOK_INPUT = 32 * 1024 * 1024
+MAX_DEPTH = 100  # JSON nesting; Claude Code's own inputs are a few levels deep
+MAX_NUMBER_DIGITS = 100
 MAX_FILE_BYTES = 16 * 1024 * 1024
 FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 
@@ -41,9 +45,12 @@ def parse_hook_input(text: str) -> HookInput:
     if len(text) > MAX_HOOK_INPUT:
         raise DataError(f"hook input is {len(text)} characters, over the limit of {MAX_HOOK_INPUT}")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_integer, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise DataError(f"hook input is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise DataError(f"hook input is nested deeper than {MAX_DEPTH} levels") from None
+    _check_shape(data)
     if not isinstance(data, dict):
         raise DataError("hook input must be a JSON object")
     event = data.get("hook_event_name")
@@ -67,12 +74,47 @@ def parse_hook_input(text: str) -> HookInput:
     )
 
 
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise DataError(f"hook input holds a number of {len(text)} digits, over the limit of {MAX_NUMBER_DIGITS}")
+    return int(text)
+
+
+def _no_constant(name: str) -> Any:
+    raise DataError(f"hook input holds {name}, which is not JSON")
+
+
+def _check_shape(value: Any) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and strings that are not Unicode text (lone surrogates), walking the
+    document without recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise DataError("hook input holds a string that is not valid Unicode (a lone surrogate)") from None
+            continue
+        if not isinstance(item, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            raise DataError(f"hook input is nested deeper than {MAX_DEPTH} levels")
+        children = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, child in children:
+            stack.append((child, depth + 1))
+            if isinstance(key, str):
+                stack.append((key, depth))
+
+
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
 def pre_tool_use_output(decision: Decision, *, on_allow: str) -> dict[str, Any] | None:
-    """Claude Code's answer to PreToolUse; None lets Claude Code's own permission rules decide an allow."""
+    """Claude Code's answer to PreToolUse; None (`defer`, the default) leaves an allow to Claude Code's own
+    permission rules, so installing Lighthouse never makes Claude Code less careful than it is alone."""
     if decision.decision == "allow" and on_allow == "defer":
         return None
     reason = f"Lighthouse: {decision.summary}"
@@ -88,24 +130,29 @@ def pre_tool_use_output(decision: Decision, *, on_allow: str) -> dict[str, Any] 
 @dataclass(frozen=True)
 class ChangedFile:
     path: str
-    content: bytes | None  # None when gone, or too large to keep
+    content: bytes | None  # None when gone, too large to keep, or a secret-class file
     size: int | None  # None when gone
+    secret_digest: str | None = None  # of a secret-class file, whose content is not kept
 
 
-def changed_file(hook: HookInput) -> ChangedFile | None:
-    """For file-editing tools: the file as it is now on disk."""
+def changed_file(hook: HookInput, *, keep_secrets: bool = False) -> ChangedFile | None:
+    """For file-editing tools: the file as it is now on disk. The content of a secret-class file (`.env*`, keys,
+    credentials) is not kept unless `keep_secrets`: its size is, and the store records only that it changed."""
     key = FILE_TOOLS.get(hook.tool or "")
     path_value = hook.tool_input.get(key) if key else None
-    if not isinstance(path_value, str) or not path_value:
+    if not isinstance(path_value, str) or not path_value or "\x00" in path_value:
         return None
     path = Path(path_value)
     if not path.is_absolute() and hook.cwd:
         path = Path(hook.cwd) / path
     try:
         size = path.stat().st_size
-        return ChangedFile(str(path), path.read_bytes() if size <= MAX_FILE_BYTES else None, size)
+        content = path.read_bytes() if size <= MAX_FILE_BYTES else None
     except OSError:
         return ChangedFile(str(path), None, None)
+    if content is not None and not keep_secrets and is_secret_file(str(path)):
+        return ChangedFile(str(path), None, size, hashlib.sha256(content).hexdigest())
+    return ChangedFile(str(path), content, size)
 
 
 def ran_event(hook: HookInput, decision: Mapping[str, Any] | None, *, agent: str | None) -> NewEvent:
@@ -116,7 +163,7 @@ def ran_event(hook: HookInput, decision: Mapping[str, Any] | None, *, agent: str
         payload["command"] = mask_secrets(command[:4096])
     for key in ("file_path", "notebook_path", "url"):
         if isinstance(hook.tool_input.get(key), str):
-            payload[key] = hook.tool_input[key]
+            payload[key] = mask_secrets(hook.tool_input[key][:4096])
     payload["validated"] = decision is not None
     if decision is not None:
         payload["decision"] = decision.get("decision")
@@ -152,7 +199,9 @@ def file_event(changed: ChangedFile, digest: str | None, hook: HookInput, *, age
         payload["deleted"] = True
     else:
         payload["size"] = changed.size
-        if digest is None:
+        if changed.secret_digest is not None:  # its content is not kept (store.secret_file_contents)
+            payload |= {"secret": True, "sha256": changed.secret_digest}
+        elif digest is None:
             payload["too_large"] = True
         else:
             payload["sha256"] = digest
@@ -203,7 +252,7 @@ def scan_source(hook: HookInput) -> str:
     for key in ("url", "file_path", "notebook_path", "command", "pattern", "query"):
         value = hook.tool_input.get(key)
         if isinstance(value, str):
-            return f"{hook.tool} {value}"[:200]
+            return mask_secrets(f"{hook.tool} {value[:4096]}")[:200]  # the log never keeps a secret in clear
     return (hook.tool or "tool")[:200]
 
 

@@ -16,13 +16,13 @@ from lighthouse_mcp import audit
 from lighthouse_mcp.agents import identity
 from lighthouse_mcp.agents.claims import ClaimsView
 from lighthouse_mcp.agents.identity import Identity
-from lighthouse_mcp.agents.rates import DecisionWindow
 from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.projections import Projector
 from lighthouse_mcp.experts.delegation import DelegationView
 from lighthouse_mcp.project import Project
+from lighthouse_mcp.validation.gate import Gate
 from lighthouse_mcp.validation.service import ValidationService
 
 if TYPE_CHECKING:
@@ -43,15 +43,19 @@ class AppState:
     projector: Projector
     verifier: audit.IncrementalVerifier
     validation: ValidationService
-    claims: ClaimsView
-    rates: DecisionWindow | None
     delegation: DelegationView
     transport: str
+    gate: Gate
     sessions: dict[str | None, SessionRecorder] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     delegation_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     regressed: set[str] = field(default_factory=set)  # components whose p99 is over its threshold
     _experts: ExpertService | None = None
+
+    @property
+    def claims(self) -> ClaimsView:
+        assert self.gate.claims is not None  # the server's gate always has the store's claims
+        return self.gate.claims
 
     def experts(self) -> ExpertService:
         """The LLM experts, set up on first use (profiles read then; the SDKs imported at the first call)."""

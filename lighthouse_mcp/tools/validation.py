@@ -10,14 +10,16 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
 
-from lighthouse_mcp.agents import approvals, claims
+from lighthouse_mcp.agents import approvals
 from lighthouse_mcp.agents.sessions import SessionRecorder
-from lighthouse_mcp.errors import LighthouseError, StoreError
+from lighthouse_mcp.errors import LighthouseError
+from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.experts.escalation import escalate
 from lighthouse_mcp.hooks.claude import pre_tool_use_output
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
-from lighthouse_mcp.validation.decision import Decision, decision_event, unaudited, with_findings
+from lighthouse_mcp.validation.decision import Decision
+from lighthouse_mcp.validation.gate import Caller
 
 # Deciding records an event, so these tools are not read-only, but they change nothing outside Lighthouse.
 RECORDS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
@@ -42,32 +44,29 @@ def register(server: MCPServer[AppState], project: Project) -> None:
 
     async def decide(app: AppState, me: SessionRecorder, tool: str, tool_input: Any, cwd: str) -> DecisionOut:
         with tool_errors():
-            unreadable = None  # the store could not be read: decide without it, conservatively
-            try:
-                held = claims.rego_claims(app.claims.held())
-            except StoreError as exc:
-                held, unreadable = (), str(exc)
-            request = app.validation.request(
-                tool, tool_input, cwd=cwd, claims=held, agent=(me.agent.name, me.agent.role)
-            )
-            validate = app.validation.validator.validate
+            gate = app.gate
+            caller = Caller(me.agent.name, me.agent.role, me.id)
+            gate.recheck()
             # A remote OPA answers over the network: wait for it off the event loop.
-            decision = await anyio.to_thread.run_sync(validate, request) if app.validation.opa else validate(request)
-            decision = with_findings(decision, app.validation.over_limit(app.rates, me.agent.name, me.agent.role))
+            if app.validation.opa:
+                decision = await anyio.to_thread.run_sync(lambda: gate.decide(tool, tool_input, cwd=cwd, caller=caller))
+            else:
+                decision = gate.decide(tool, tool_input, cwd=cwd, caller=caller)
+            consulted: list[NewEvent] = []
             if any(f.escalate for f in decision.findings):
                 timeout = app.project.config.validation.escalation_timeout_s
                 decision, consulted = await escalate(
                     decision, app.experts(), timeout, agent=me.agent.name, session=me.id
                 )
-                for event in consulted:
-                    await app.store.append(event)
-            if unreadable is not None:
-                return _out(unaudited(decision, unreadable))
-            if app.project.config.validation.record:
+            events = [*consulted, *gate.events(decision, caller, aggregate=None)]
+            if events:
                 try:
-                    await app.store.append(decision_event(decision, agent=me.agent.name, session=me.id))
+                    if len(events) == 1:
+                        await app.store.append(events[0])  # on the loop when the write lock is free
+                    else:
+                        await app.store.append_batch(events)
                 except LighthouseError as exc:
-                    return _out(unaudited(decision, str(exc)))
+                    return _out(gate.unrecorded(decision, str(exc)))
             if approvals.needs_approval(decision, app.project.config.approvals):
                 decision = await _ask_a_person(app, me, decision)
         return _out(decision)
@@ -78,7 +77,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         approval_id, asked = approvals.request(decision, timeout_s=config.timeout_s, agent=me.agent.name, session=me.id)
         await app.store.append(asked)
         deadline = anyio.current_time() + config.timeout_s
-        while (resolution := approvals.find_resolution(app.store.store, approval_id)) is None:
+        while (resolution := await app.store.run(approvals.find_resolution, app.store.store, approval_id)) is None:
             if anyio.current_time() >= deadline:
                 await app.store.append(approvals.expired_event(approval_id, by=me.agent.name))
                 break

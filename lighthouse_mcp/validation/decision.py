@@ -215,15 +215,6 @@ class Validator:
         return _combine(request, [finding], [], "unavailable", "", started)
 
 
-def unaudited(decision: Decision, problem: str) -> Decision:
-    """`decision` when it could not be recorded: an action that cannot be audited is not let through unseen, so an
-    allow becomes ask (rule `audit.unavailable`); ask and deny stand."""
-    if decision.decision != "allow":
-        return decision
-    reason = f"the audit log cannot record this call: {problem}"
-    return replace(decision, decision="ask", risk="high", reasons=[{"rule": "audit.unavailable", "message": reason}])
-
-
 def with_findings(decision: Decision, extra: list[Finding]) -> Decision:
     """`decision` with more findings (rate limits, checked beside the cached decision) combined in."""
     if not extra:

@@ -370,6 +370,13 @@ def _under(path: str, base: str) -> bool:
     return path == base or path.startswith(base + "/") or base == "/"
 
 
+def is_secret_file(path: str) -> bool:
+    """Whether the file at the absolute `path` holds keys or credentials (`.env*`, `*.pem`, `~/.aws/…`), whose
+    content the store does not keep."""
+    home = os.path.expanduser("~")
+    return _is_secret(posixpath.normpath(path), Context(home, home, home))
+
+
 def _is_secret(path: str, ctx: Context) -> bool:
     name = posixpath.basename(path)
     if _SECRET_EXCEPTION.match(name):

@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from lighthouse_mcp.validation.keywords import Keywords, anchored, lowered
 from lighthouse_mcp.validation.threats import Threat
@@ -259,3 +260,16 @@ def mask_secrets(text: str) -> str:
     for threat in sorted(threats, key=lambda t: t.start, reverse=True):
         text = text[: threat.start] + "[REDACTED:secret]" + text[threat.end :]
     return text
+
+
+def mask_value(value: Any, depth: int = 0) -> Any:
+    """A JSON value with every secret in its strings masked (keys are kept; nesting deeper than 32 is cut)."""
+    if isinstance(value, str):
+        return mask_secrets(value) if len(value) >= 8 else value
+    if depth > 32:
+        return None
+    if isinstance(value, dict):
+        return {k: mask_value(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_value(v, depth + 1) for v in value]
+    return value

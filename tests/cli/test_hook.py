@@ -60,14 +60,14 @@ def test_pre_tool_use_ask_and_allow(initialised: Runner) -> None:
     assert asked.code == 0
     assert json.loads(asked.out)["hookSpecificOutput"]["permissionDecision"] == "ask"
     allowed = run_hook(initialised, hook_input("PreToolUse", "Bash", {"command": "ls"}, initialised.cwd))
+    assert (allowed.code, allowed.out) == (0, "")  # defer: Claude Code's own permissions stay in charge
+
+
+def test_on_allow_allow_skips_claude_codes_prompt(initialised: Runner) -> None:
+    (initialised.cwd / ".lighthouse" / "config.yaml").write_text("hook:\n  on_allow: allow\n")
+    allowed = run_hook(initialised, hook_input("PreToolUse", "Bash", {"command": "ls"}, initialised.cwd))
     assert allowed.code == 0
     assert json.loads(allowed.out)["hookSpecificOutput"]["permissionDecision"] == "allow"
-
-
-def test_on_allow_defer_leaves_allows_to_claude_code(initialised: Runner) -> None:
-    (initialised.cwd / ".lighthouse" / "config.yaml").write_text("hook:\n  on_allow: defer\n")
-    allowed = run_hook(initialised, hook_input("PreToolUse", "Bash", {"command": "ls"}, initialised.cwd))
-    assert (allowed.code, allowed.out) == (0, "")
 
 
 def test_write_tool_to_a_system_path(initialised: Runner) -> None:
@@ -181,9 +181,11 @@ def test_without_a_project_home_the_hook_still_decides(cli: Runner) -> None:
     assert not (cli.cwd / ".lighthouse").exists()
 
 
-def test_other_events_are_ignored(initialised: Runner) -> None:
+def test_other_known_events_get_an_empty_answer_and_unknown_ones_a_block(initialised: Runner) -> None:
     result = run_hook(initialised, json.dumps({"hook_event_name": "SessionStart", "session_id": "s"}))
-    assert (result.code, result.out) == (0, "")
+    assert (result.code, result.out.strip()) == (0, "{}")
+    unknown = run_hook(initialised, json.dumps({"hook_event_name": "SomethingNew", "session_id": "s"}))
+    assert unknown.code == 2 and "does not know the hook event 'SomethingNew'" in unknown.err
 
 
 def test_broken_project_policy_keeps_the_last_good_set_and_records_it(initialised: Runner) -> None:

@@ -4,6 +4,7 @@ after reconnecting), NOTIFY waking a waiting reader, and validation failing clos
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from mcp import Client
 
 from lighthouse_mcp.errors import StoreError
 from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.events.store import anchor_here
 from lighthouse_mcp.events.postgres import PostgresEventStore
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
@@ -127,6 +129,8 @@ async def test_validation_fails_closed_while_the_database_is_away(
 ) -> None:
     store = dataclasses.replace(project.config.store, url=postgres_url, connect_timeout_s=2)
     project = dataclasses.replace(project, config=dataclasses.replace(project.config, store=store))
+    with contextlib.closing(project.open_store(create=True)) as shared:
+        anchor_here(shared)  # this project's log is now the shared one
     async with Client(build_server(project)) as client:
         first = (await client.call_tool("validate_command", {"command": "ls -la"})).structured_content
         assert first is not None and first["decision"] == "allow"
@@ -151,6 +155,7 @@ def test_tail_follows_a_shared_store(project: Project, postgres_url: str) -> Non
     env = lighthouse_env(
         LIGHTHOUSE_HOME=str(project.home.path), LIGHTHOUSE_STORE__URL=postgres_url, PGPASSWORD=PASSWORD
     )
+    PostgresEventStore(postgres_url, project.key()).close()  # the shared store exists (another machine made it)
     tail = subprocess.Popen(
         [sys.executable, "-m", "lighthouse_mcp", "events", "tail", "-f", "-n", "0", "--json"],
         cwd=project.home.root,

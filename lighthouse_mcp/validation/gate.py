@@ -1,0 +1,166 @@
+"""The decision pipeline, once, for every way a tool call is asked about: the hook, the MCP validation tools and
+`lighthouse check --record`.
+
+`Gate.decide` runs claims → validation → rate limits; `Gate.settle` records the decision with the events that go
+with it. Every failure of the event store becomes a finding here, in this one place, at `validation.on_error` (a
+deny stays a deny; an allow becomes ask, or deny when so configured):
+
+- `audit.missing` — the store this project had is gone, or behind its anchor (events cut from its end, an older
+  copy put back, another store in its place). Decisions are still recorded in what is there, if anything.
+- `audit.unavailable` — the store cannot be opened or read (claims, recent decisions), or the decision cannot be
+  recorded: an action that cannot be audited is not let through unseen.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lighthouse_mcp.errors import LighthouseError, StoreMissing
+from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.validation.decision import Decision, decision_event, with_findings
+from lighthouse_mcp.validation.packs import Finding
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.agents.claims import ClaimsView
+    from lighthouse_mcp.agents.rates import DecisionWindow
+    from lighthouse_mcp.events.store import EventStore
+    from lighthouse_mcp.validation.service import ValidationService
+
+_FIX_MISSING = "a person can start a new audit log with `lighthouse store reset --reason …`"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks: the agent and role the configuration (or its token) gives, and its session."""
+
+    agent: str
+    role: str
+    session: str | None = None
+
+
+@dataclass
+class Gate:
+    """One process's way to decide and record. `store` is None where there is no project home (nothing is
+    recorded) or where the store could not be opened (`problem` says why)."""
+
+    service: ValidationService
+    store: EventStore | None = None
+    problem: Finding | None = None
+    claims: ClaimsView | None = None
+    window: DecisionWindow | None = None
+    _owned: list[Any] = field(default_factory=list)
+    _checked: float = -1e9
+
+    @classmethod
+    def open(cls, service: ValidationService, *, expected: bool) -> Gate:
+        """A gate on the project's store, opened here (and closed by `close`). `expected`: the caller was told where
+        the project home is, so a missing one is `audit.missing` rather than "no project here"."""
+        from lighthouse_mcp.agents.claims import ClaimsView
+        from lighthouse_mcp.agents.rates import DecisionWindow
+        from lighthouse_mcp.events.store import open_store
+
+        on_error = service.config.validation.on_error
+        home = service.home
+        if home is None:
+            if not expected:
+                return cls(service)
+            message = f"the project home ({os.environ.get('LIGHTHOUSE_HOME') or 'given'}) is gone: {_FIX_MISSING}"
+            return cls(service, problem=Finding("audit.missing", on_error, "high", message, "problem"))
+        try:
+            store = open_store(home, service.config)
+        except StoreMissing as exc:
+            return cls(service, problem=Finding("audit.missing", on_error, "high", str(exc)[:1000], "problem"))
+        except LighthouseError as exc:
+            message = f"the audit log cannot record this call: {exc}"[:1000]
+            return cls(service, problem=Finding("audit.unavailable", on_error, "high", message, "problem"))
+        gate = cls(service, store, _owned=[store])
+        try:
+            behind = store.anchor_problem()
+            if behind is not None:
+                message = f"{behind[1]}; {_FIX_MISSING}"[:1000]
+                gate.problem = Finding("audit.missing", on_error, "high", message, "problem")
+            gate.claims = ClaimsView(store, root=str(home.root))
+            gate.window = DecisionWindow(store, service.config.limits.window_s, agent=service.config.agent.name)
+        except LighthouseError as exc:
+            message = f"the audit log cannot be read: {exc}"[:1000]
+            gate.problem = gate.problem or Finding("audit.unavailable", on_error, "high", message, "problem")
+        return gate
+
+    def recheck(self, every_s: float = 1.0) -> None:
+        """For a long-running process: look again (at most every `every_s`) whether its store is still the one
+        anchored, and still there."""
+        now = time.monotonic()
+        if self.store is None or now - self._checked < every_s:
+            return
+        self._checked = now
+        try:
+            behind = self.store.anchor_problem()
+        except LighthouseError as exc:
+            behind = (0, f"the audit log cannot be read: {exc}")
+        if behind is None:
+            self.problem = None
+        else:
+            message = f"{behind[1]}; {_FIX_MISSING}"[:1000]
+            self.problem = Finding("audit.missing", self.on_error, "high", message, "problem")
+
+    def decide(self, tool: Any, tool_input: Any, *, cwd: Any, caller: Caller, project: str | None = None) -> Decision:
+        """The decision for one tool call: claims, the validator, rate limits, and what is wrong with the store."""
+        extra: list[Finding] = [self.problem] if self.problem is not None else []
+        held: tuple[dict[str, str], ...] = ()
+        if self.claims is not None:
+            from lighthouse_mcp.agents.claims import rego_claims
+
+            try:
+                held = rego_claims(self.claims.held())
+            except LighthouseError as exc:
+                message = f"file claims cannot be read, so the decision could not consider them: {exc}"[:1000]
+                extra.append(Finding("audit.unavailable", self.on_error, "high", message, "problem"))
+        request = self.service.request(
+            tool, tool_input, cwd=cwd, claims=held, agent=(caller.agent, caller.role), project=project
+        )
+        decision = self.service.validator.validate(request)
+        if self.store is not None or self.problem is not None:  # a project's calls are rate-limited
+            extra += self.service.over_limit(self.window, caller.agent, caller.role)
+        return with_findings(decision, extra)
+
+    @property
+    def on_error(self) -> str:
+        return self.service.config.validation.on_error
+
+    def events(self, decision: Decision, caller: Caller, *, aggregate: str | None) -> list[NewEvent]:
+        """What recording `decision` appends (nothing when the configuration does not record decisions)."""
+        if not self.service.config.validation.record:
+            return []
+        return [decision_event(decision, agent=caller.agent, session=caller.session, aggregate=aggregate)]
+
+    def settle(
+        self, decision: Decision, caller: Caller, *, aggregate: str | None, before: Sequence[NewEvent] = ()
+    ) -> Decision:
+        """Record `decision` after `before` (events that belong with it), or say it could not be recorded."""
+        events = [*before, *self.events(decision, caller, aggregate=aggregate)]
+        if (self.service.home is None and self.problem is None) or not events:
+            return decision
+        try:
+            if self.store is None:
+                raise LighthouseError(self.problem.message if self.problem else "the event store is not open")
+            self.store.append_batch(events)
+        except LighthouseError as exc:
+            return self.unrecorded(decision, str(exc))
+        return decision
+
+    def unrecorded(self, decision: Decision, problem: str) -> Decision:
+        """`decision` when it could not be recorded: an allow becomes the on_error decision (rule
+        `audit.unavailable`); ask and deny stand."""
+        if decision.decision != "allow" or any(r["rule"].startswith("audit.") for r in decision.reasons):
+            return decision
+        message = f"the audit log cannot record this call: {problem}"[:1000]
+        return with_findings(decision, [Finding("audit.unavailable", self.on_error, "high", message, "problem")])
+
+    def close(self) -> None:
+        for owned in self._owned:
+            owned.close()
+        self._owned.clear()
