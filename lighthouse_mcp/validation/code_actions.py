@@ -76,6 +76,10 @@ _SHELL_CALLS = {
     "asyncio.create_subprocess_exec",
 }
 _DELETE_CALLS = {
+    "os.rename": False,
+    "os.replace": False,
+    "shutil.move": True,
+    "os.truncate": False,
     "os.remove": False,
     "os.unlink": False,
     "os.rmdir": False,
@@ -83,7 +87,22 @@ _DELETE_CALLS = {
     "shutil.rmtree": True,
     "send2trash.send2trash": False,
 }
-_PATH_METHODS_DELETE = {"unlink": False, "rmdir": False}
+# pathlib.Path methods that change the file they are called on.
+_PATH_METHODS: dict[str, ActionKind] = {
+    "unlink": "delete",
+    "rmdir": "delete",
+    "write_text": "write",
+    "write_bytes": "write",
+    "touch": "write",
+    "chmod": "write",
+    "rename": "delete",
+    "replace": "delete",
+    "symlink_to": "write",
+    "hardlink_to": "write",
+}
+_PATH_TYPES = ("pathlib.Path", "pathlib.PosixPath", "Path")
+# Environment variables that name places, as the shell would expand them.
+_ENV_PATHS = {"HOME": "~", "PWD": ".", "USERPROFILE": "~"}
 _DECODERS = {
     "base64.b64decode",
     "base64.b32decode",
@@ -153,7 +172,8 @@ _PYTHON_WORDS = frozenset(
     name.split(".")[0]
     for name in (*_SHELL_CALLS, *_DELETE_CALLS, *_DECODERS, *_NETWORK_CALLS, *_SEND_CALLS, *_DESERIALIZERS)
 ) | {"eval", "exec", "compile", "__import__", "getattr", "importlib", "builtins", "open", "io", "unlink", "rmdir",
-     "Path", "PosixPath", "pathlib", "glob", "connect", "spawn", "fromhex", "sqlite3", "dbm"}  # fmt: skip
+     "Path", "PosixPath", "pathlib", "glob", "connect", "spawn", "fromhex", "sqlite3", "dbm", "write_", "touch",
+     "chmod", "rename", "replace"}  # fmt: skip
 
 
 def python_may_act(source: str) -> bool:
@@ -262,11 +282,12 @@ class _PythonReader(ast.NodeVisitor):
         elif callee in _DELETE_CALLS:
             recursive = _DELETE_CALLS[callee] or "**" in (first or "")  # a loop over a recursive glob
             self.actions.append(Action("delete", first or "", recursive=recursive, detail=callee))
-        elif callee.rsplit(".", maxsplit=1)[-1] in _PATH_METHODS_DELETE and isinstance(node.func, ast.Attribute):
+        elif callee.rsplit(".", maxsplit=1)[-1] in _PATH_METHODS and isinstance(node.func, ast.Attribute):
+            method = callee.rsplit(".", maxsplit=1)[-1]
             owner = node.func.value
-            if isinstance(owner, ast.Call) and self._callee(owner.func) in ("pathlib.Path", "pathlib.PosixPath"):
-                path = self.fold(owner.args[0]) if owner.args else None
-                self.actions.append(Action("delete", path or "", detail=f"Path.{callee.rsplit('.', maxsplit=1)[-1]}"))
+            path = self.fold(owner)
+            if path is not None or (isinstance(owner, ast.Call) and self._callee(owner.func) in _PATH_TYPES):
+                self.actions.append(Action(_PATH_METHODS[method], path or "", detail=f"Path.{method}"))
         elif callee in _DESERIALIZERS:
             self.actions.append(Action("deserialize", detail=callee))
         elif callee in ("sqlite3.connect", "dbm.open"):  # opened to change, as far as can be told
@@ -364,6 +385,12 @@ class _PythonReader(ast.NodeVisitor):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = self.fold(node.left), self.fold(node.right)
             return left + right if left is not None and right is not None else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # pathlib: Path.home() / ".ssh"
+            left, right = self.fold(node.left), self.fold(node.right)
+            return f"{left.rstrip('/')}/{right}" if left is not None and right is not None else None
+        if isinstance(node, ast.Subscript) and self._callee(node.value) in ("os.environ",):  # os.environ["HOME"]
+            key = self.fold(node.slice)
+            return _ENV_PATHS.get(key or "")
         if isinstance(node, ast.JoinedStr):
             pieces = [
                 self.fold(v) if not isinstance(v, ast.FormattedValue) else self.fold(v.value) for v in node.values
@@ -385,6 +412,12 @@ class _PythonReader(ast.NodeVisitor):
                 and node.args
             ):
                 return self.fold(node.args[0])
+            if callee in ("pathlib.Path.home", "Path.home", "os.path.expanduser") and not node.args:
+                return "~"
+            if callee in ("os.getcwd", "pathlib.Path.cwd", "Path.cwd") and not node.args:
+                return "."
+            if callee in ("os.getenv", "os.environ.get") and node.args:
+                return _ENV_PATHS.get(self.fold(node.args[0]) or "")
             if callee in ("os.path.join", "posixpath.join") and node.args:
                 parts = [self.fold(a) for a in node.args]
                 return "/".join(p.rstrip("/") for p in parts if p is not None) if all(parts) else None
@@ -450,6 +483,13 @@ def javascript_actions(source: str) -> list[Action]:
     ):
         recursive = "recursive" in m.group(4) or m.group(1) in ("rimraf", "removeSync", "remove", "emptyDirSync")
         actions.append(Action("delete", m.group("s"), recursive=recursive, detail=m.group(1)))
+    for m in _strings(
+        r"\b(writeFileSync|writeFile|appendFileSync|appendFile|createWriteStream|truncateSync|truncate|copyFileSync"
+        r"|copyFile|symlinkSync|linkSync|chmodSync|renameSync|rename)\s*\(\s*" + _Q,
+        source,
+    ):
+        kind: ActionKind = "delete" if m.group(1).startswith("rename") else "write"
+        actions.append(Action(kind, m.group("s"), detail=m.group(1)))
     for m in _strings(r"homedir\(\)\s*,\s*" + _Q, source):
         actions.append(Action("read", "~/" + m.group("s"), detail="os.homedir()"))
     for m in _strings(r"\b(readFileSync|readFile|createReadStream)\s*\(\s*" + _Q, source):

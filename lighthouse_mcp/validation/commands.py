@@ -117,9 +117,12 @@ DECODERS = frozenset(
         "rev",
         "uudecode",
         "basenc",
+        "tr",
     }
 )
 LITERAL_PRINTERS = frozenset({"echo", "printf"})
+# awk and its relatives, which run shell commands from their programs (`system("…")`, pipes to and from "…").
+AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
 # Commands that print their arguments or only describe other commands: their arguments are data, not paths.
 DATA_ONLY = frozenset(
     {
@@ -197,10 +200,25 @@ WRITERS = frozenset(
     }
 )
 # Commands whose last path argument is the destination (written) and the others are read, or for movers, taken away.
-COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "copy-item", "move-item", "ditto"})
+COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "copy-item", "move-item", "ditto", "mount"})
 MOVERS = frozenset({"mv", "move-item"})
 # Editors in place: `sed -i`, `perl -pi` (interpreters among them write the files after their program).
-IN_PLACE = {"sed": ("i", "in-place"), "perl": ("i",), "ruby": ("i",)}
+IN_PLACE = {
+    "sed": ("i", "in-place"),
+    "perl": ("i",),
+    "ruby": ("i",),
+    "gawk": ("i", "include"),  # `gawk -i inplace`
+    "yq": ("i", "inplace"),
+    "sd": ("i",),
+}
+# Editors and in-place rewriters whose file arguments are written (`ex -sc '%d|x' f`, `… | sponge f`).
+EDITORS = frozenset({"ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "sponge", "rename", "perl-rename", "prename"})
+# Options that name a directory a command writes into (`tar -x -C dir`, `unzip -d dir`), per command.
+INTO_OPTIONS = {"tar": ("C", "directory"), "bsdtar": ("C",), "unzip": ("d",), "7z": ("o",), "cpio": ("D",)}
+# git subcommands that write (or remove) the paths they are given.
+GIT_PATH_WRITES = {"restore": "write", "checkout": "write", "rm": "delete", "mv": "delete", "clean": "delete"}
+# Options after which a pattern or script is given, so that the first positional is a file again (`sed -e s/a/b/ f`).
+SCRIPT_OPTIONS = frozenset({"e", "expression", "f", "file", "regexp", "script"})
 
 
 @dataclass(frozen=True)
@@ -424,7 +442,7 @@ def path_access(name: str, flags: frozenset[str], position: int, count: int) -> 
         return "write"
     if name in STATTERS or name == "find":
         return "stat"
-    if name in WRITERS or name.startswith("mkfs"):
+    if name in WRITERS or name in EDITORS or name.startswith("mkfs"):
         return "write"
     if name in COPIERS:
         if position == count - 1 and count > 1:
@@ -890,7 +908,7 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "lighthouse": frozenset({"home"}),
     "python": frozenset({"c", "m", "W", "X"}),
     "python3": frozenset({"c", "m", "W", "X"}),
-    "perl": frozenset({"e", "E", "I", "M", "m", "x", "l", "0"}),
+    "perl": frozenset({"e", "E", "I", "M", "m", "x", "l"}),
     "ruby": frozenset({"e", "I", "r"}),
     "node": frozenset({"e", "eval", "p", "print", "r", "require"}),
     "php": frozenset({"r", "d", "f", "c"}),

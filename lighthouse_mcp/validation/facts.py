@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.validation.commands import (
+    AWKS,
     CASE_INSENSITIVE,
     DATA_ONLY,
     DATABASE_FILE_FIRST,
@@ -28,14 +29,17 @@ from lighthouse_mcp.validation.commands import (
     DOWNLOADERS,
     ENV_DUMPERS,
     FILE_OPTIONS,
+    GIT_PATH_WRITES,
     IN_PLACE,
     INTERPRETERS,
+    INTO_OPTIONS,
     LITERAL_PRINTERS,
     LOOKUP_OPTIONS,
     MODULE_COMMANDS,
     NETWORK_SENDERS,
     NO_PATH_ARGS,
     NON_PATH_FIRST,
+    SCRIPT_OPTIONS,
     SEARCHERS,
     SHELLS,
     SOCKET_TOOLS,
@@ -48,7 +52,7 @@ from lighthouse_mcp.validation.commands import (
     WRITE_OPTIONS,
     path_access,
 )
-from lighthouse_mcp.validation.files import Context, PathFact, classify
+from lighthouse_mcp.validation.files import GUARDED_NAMES, Context, PathFact, classify
 from lighthouse_mcp.validation.shell import (
     Command,
     Compound,
@@ -66,10 +70,14 @@ if TYPE_CHECKING:
 
 MAX_COMMANDS = 500
 MAX_NESTING = 12
+MAX_LOOP_ITEMS = 4
 _SECRETISH = re.compile(r"(?i)token|secret|passw|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _REMOTE_PATH = re.compile(r"^(?:[\w.-]+@)?[\w.-]+:(?!//)")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?[a-zA-Z%]{0,3}$")
+_AWK_COMMAND = re.compile(
+    r'system\s*\(\s*"((?:[^"\\]|\\.){1,4000})"|\|\s*"((?:[^"\\]|\\.){1,4000})"|"((?:[^"\\]|\\.){1,4000})"\s*\|\s*getline'
+)
 _OPTION_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 
 
@@ -200,6 +208,8 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
+        self.links: dict[str, str] = {}  # symlinks made in this command (`ln -s target link`): link -> target
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -252,6 +262,12 @@ class _Extractor:
             saved = (self.ctx, dict(self.env))
             self.script(command.body, via, depth)
             self.ctx, self.env = saved[0], saved[1]
+        elif command.kind == "for" and command.variable:
+            # The body runs with the variable set to each item (a few of them): `for f in .x/*; do : > "$f"; done`
+            values = [self.expand_word(w) for w in command.words[:MAX_LOOP_ITEMS]] or [("", True)]
+            for value, unknown in values:
+                self.env[command.variable] = None if unknown else value
+                self.script(command.body, via, depth)
         else:
             self.script(command.body, via, depth)
         for redirect in command.redirects:
@@ -274,6 +290,8 @@ class _Extractor:
             for name, value in command.assignments:
                 text, unknown = self.expand_word(value)
                 self.env[name] = None if unknown else text
+            for redirect in command.redirects:  # `> file` alone truncates it; `$(<file)` reads it
+                self.redirect_access(redirect.op, redirect.target, "(redirect)", shell_like=False)
             return None
 
         stdin = next((r.body for r in command.redirects if r.op in ("<<", "<<-", "<<<") and r.body is not None), None)
@@ -286,6 +304,11 @@ class _Extractor:
             access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
             if access is not None:
                 fact.targets.append(access)
+                if access.access == "write":
+                    self.remember_written(access.path.path, redirect.op, fact, stdin)
+        if fact.name == "ln" and fact.flags & {"s", "symbolic"} and len(fact.positionals) == 2:
+            link = classify(fact.positionals[1], self.ctx or self.base).path
+            self.links[link] = classify(fact.positionals[0], self.ctx or self.base).path
         self.command_flows(fact)
         if any(w in self.downloaded for w in command.words) and (
             fact.name in SHELLS or fact.name in ("eval", "source", ".") or fact.name in INTERPRETERS
@@ -301,6 +324,15 @@ class _Extractor:
         if stdin is not None and fact.name in STDIN_EXECUTORS and not _has_program(fact):
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
         return fact
+
+    def remember_written(self, path: str, op: str, fact: CommandFact, stdin: str | None) -> None:
+        """Keep the text written to `path` when it is known (`echo …`, `printf …`, `cat <<EOF`), so that running the
+        file later in the same command is judged by what it holds."""
+        text = stdin if fact.name == "cat" and not fact.positionals else _literal_output([fact])
+        if text is None:
+            self.written.pop(path, None)
+            return
+        self.written[path] = (self.written.get(path, "") + "\n" + text) if op == ">>" else text
 
     def builtin_state(self, fact: CommandFact) -> None:
         """`cd` moves the working directory and `export X=…` sets variables for the commands after it."""
@@ -358,7 +390,7 @@ class _Extractor:
             return self.emit([last_wrapper], [False], via[:-1], sudo=sudo, any_dynamic=False) if last_wrapper else None
         fact = self.emit(argv, dynamic, via, sudo=sudo, any_dynamic=any(dynamic) or extra_dynamic)
         if "/" in argv[0]:  # ./run.sh, /tmp/x: runs a file
-            self.access(argv[0], "exec", fact.name, dynamic[0])
+            self.access(argv[0], "exec", fact.name, dynamic[0], depth=depth)
         self.nested(fact, argv, via, depth)
         return fact
 
@@ -383,7 +415,8 @@ class _Extractor:
         if fact.name in DATA_ONLY or fact.name in SHELLS or fact.name in INTERPRETERS:
             return []  # shells' and interpreters' programs are followed by `nested`
         values, dynamics = ([], []) if fact.name in NO_PATH_ARGS else (fact.positionals, pos_dynamic)
-        skip = int(fact.name in NON_PATH_FIRST) + int(fact.subcommand is not None)
+        script_given = fact.name in NON_PATH_FIRST and bool(fact.options.keys() & SCRIPT_OPTIONS)
+        skip = int(fact.name in NON_PATH_FIRST and not script_given) + int(fact.subcommand is not None)
         values, dynamics = values[skip:], dynamics[skip:]  # patterns, scripts and subcommands are not paths
         positional = [
             (v, d)
@@ -393,11 +426,15 @@ class _Extractor:
         accesses: list[Access] = []
         files = [(v, d) for v, d in positional if not _URL.match(v)]
         self.facts.urls.extend(v for v, _ in positional if _URL.match(v))
+        git_writes = GIT_PATH_WRITES.get(fact.subcommand or "") if fact.name == "git" else None
         for index, (value, is_dynamic) in enumerate(files):
-            access = path_access(fact.name, fact.flags, index, len(files))
+            access = git_writes or path_access(fact.name, fact.flags, index, len(files))
             if fact.name == "dd":
                 continue  # dd's operands are all key=value options
             accesses.append(self.access(value, access, fact.name, is_dynamic))
+        for option in INTO_OPTIONS.get(fact.name, ()):
+            if option in fact.options:
+                accesses.append(self.access(fact.options[option], "write", fact.name, "$" in fact.options[option]))
         for key, raw in fact.options.items():
             option_path, option_dynamic = _path_candidate(raw, "$" in raw)
             if option_path is None:
@@ -417,7 +454,7 @@ class _Extractor:
             accesses.append(self.access(option_path, access, fact.name, option_dynamic))
         return accesses
 
-    def access(self, raw: str, access: str, command: str, dynamic: bool) -> Access:
+    def access(self, raw: str, access: str, command: str, dynamic: bool, *, depth: int = 0) -> Access:
         if self.ctx is None and not raw.startswith(("/", "~")):
             dynamic = True
         path = classify(raw, self.ctx or self.base, dynamic=dynamic)
@@ -427,6 +464,11 @@ class _Extractor:
             self.downloaded_files.add(path.path)
         elif access == "exec" and path.path in self.downloaded_files:
             self.facts.flow("remote-code", f"{raw} is run after being downloaded")
+        target = self.links.get(path.path)
+        if target is not None and access != "delete":  # through a link made earlier in this command
+            self.access(target, access, command, dynamic)
+        if access == "exec" and path.path in self.written and depth <= MAX_NESTING:
+            self.run(self.written.pop(path.path), (f"{raw} written in this command",), depth + 1)
         return item
 
     def redirect_access(self, op: str, target: Word, command: str, *, shell_like: bool) -> Access | None:
@@ -455,11 +497,11 @@ class _Extractor:
             if script is not None:
                 self.run(script, (*via, f"{name} -c"), depth + 1)
             elif file_ is not None:
-                self.access(file_, "exec", name, False)
+                self.access(file_, "exec", name, False, depth=depth)
         elif name == "eval":
             self.run(" ".join(argv[1:]), (*via, "eval"), depth + 1)
         elif name in ("source", ".") and fact.positionals and not fact.positionals[0].startswith("<("):
-            self.access(fact.positionals[0], "exec", name, fact.dynamic)
+            self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
         elif name in INTERPRETERS:
             code = _interpreter_code(name, argv)
             program = _program_run(name, argv)
@@ -468,7 +510,12 @@ class _Extractor:
             elif program is not None:  # `python -m pip …` runs pip; `python …/lighthouse_mcp/__main__.py` Lighthouse
                 self.run(shlex.join(program), (*via, name), depth + 1)
             elif fact.positionals and fact.positionals[0] != "-" and "m" not in fact.flags:
-                self.access(fact.positionals[0], "exec", name, fact.dynamic)
+                self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
+        elif name in AWKS:
+            program = fact.positionals[0] if fact.positionals and "f" not in fact.options else ""
+            for match in _AWK_COMMAND.finditer(program):  # system("…"), print | "…", "…" | getline
+                command = next(g for g in match.groups() if g).replace('\\"', '"')
+                self.run(command, (*via, f"{name} system()"), depth + 1)
         elif name == "find":
             self.find(fact, via, depth)
         elif name == "rsync" and fact.flags & {
@@ -506,8 +553,9 @@ class _Extractor:
         for action in actions:
             if action.kind == "shell":
                 self.run(action.value, (*via, action.detail), depth + 1)
-            elif action.kind == "delete" and action.value:
-                self.synthetic_delete(action.value, recursive=action.recursive, via=(*via, action.detail))
+            elif action.kind == "delete":  # a target the code computes at run time is a dynamic one
+                target = action.value or "$PATH_COMPUTED_BY_CODE"
+                self.synthetic_delete(target, recursive=action.recursive, via=(*via, action.detail))
             elif action.kind in ("read", "write") and action.value:
                 item = self.access(action.value, action.kind, via[-1] if via else "code", False)
                 if action.kind == "read" and "secret" in item.path.classes and kinds & {"send", "network", "connect"}:
@@ -593,14 +641,13 @@ class _Extractor:
         for guard in (self.ctx or self.base).guard:
             if not (guard == base or guard.startswith(base.rstrip("/") + "/")):
                 continue
-            for directory, _, names in os.walk(guard):
-                for name in [posixpath.basename(directory), *names]:
-                    if pattern is None or fnmatch.fnmatchcase(
-                        name.lower() if folded else name, pattern.lower() if folded else pattern
-                    ):
-                        hits.append(
-                            directory if name == posixpath.basename(directory) else posixpath.join(directory, name)
-                        )
+            present = [(d, [posixpath.basename(d), *names]) for d, _, names in os.walk(guard)]
+            known = [(guard, [posixpath.basename(guard), *GUARDED_NAMES])]  # what a home holds, seen or not
+            for directory, names in [*present, *known]:
+                for name in names:
+                    subject, wanted = (name.lower(), pattern.lower()) if folded and pattern else (name, pattern)
+                    if wanted is None or fnmatch.fnmatchcase(subject, wanted):
+                        hits.append(directory if name == posixpath.basename(directory) else f"{directory}/{name}")
                 if len(hits) > 50:
                     return hits
         return hits
@@ -973,35 +1020,104 @@ def _is_decoder(fact: CommandFact) -> bool:
 
 
 def _literal_output(sources: list[CommandFact]) -> str | None:
-    """What a chain of literal printers and decoders writes, when it can be known (`echo … | base64 -d`)."""
+    """What a chain of literal printers and decoders writes, when it can be known (`echo … | base64 -d`,
+    `printf '\\x72\\x6d …'`, `echo … | rev`, `… | tr a-z n-za-m`, `… | xxd -r -p`)."""
     if not sources or sources[0].name not in LITERAL_PRINTERS or sources[0].dynamic:
         return None
     first = sources[0]
     args = [a for a in first.argv[1:] if not (first.name == "echo" and a in ("-n", "-e", "-E"))]
     if first.name == "printf" and args:
-        args = args[1:] if "%" in args[0] and len(args) > 1 else args
-    text = " ".join(args)
+        text: str | None = _printf(args[0], args[1:])
+    else:
+        text = " ".join(args)
+        if first.name == "echo" and "-e" in first.argv[1:3]:
+            text = _unescape(text)
     for stage in sources[1:]:
-        if not _is_decoder(stage):
+        if text is None:
             return None
-        try:
-            text = base64.b64decode(text.strip()).decode("utf-8") if stage.name == "base64" else text
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            return None
+        text = (
+            _decoded(stage, text)
+            if _is_decoder(stage)
+            else text
+            if stage.name == "cat" and not stage.positionals
+            else None
+        )
     return text
 
 
+def _printf(format_: str, args: list[str]) -> str:
+    """printf's output for a format of `%s`/`%b`/`%c`/`%d` and escapes (what such one-liners use)."""
+    values = iter(args)
+    out = re.sub(r"%[-0-9.]*([sbcdx%])", lambda m: "%" if m.group(1) == "%" else next(values, ""), format_)
+    return _unescape(out) + "".join(f" {v}" for v in values)
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(0)
+        if code[1] == "x":
+            return chr(int(code[2:], 16))
+        if code[1] in "01234567":
+            return chr(int(code[1:], 8))
+        return {"n": "\n", "t": "\t", "\\": "\\", "r": "\r", "a": "", "e": "\x1b", "0": "\0"}.get(code[1], code)
+
+    return re.sub(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", one, text)
+
+
+def _decoded(stage: CommandFact, text: str) -> str | None:
+    """`text` after one decoding stage, or None when it cannot be worked out here."""
+    try:
+        if stage.name in ("base64", "basenc") or (stage.name == "openssl" and "base64" in stage.positionals):
+            return base64.b64decode(text.strip() + "=" * (-len(text.strip()) % 4)).decode("utf-8")
+        if stage.name == "base32":
+            return base64.b32decode(text.strip()).decode("utf-8")
+        if stage.name == "xxd":
+            return bytes.fromhex("".join(text.split())).decode("utf-8")
+        if stage.name == "rev":
+            return "\n".join(line[::-1] for line in text.split("\n"))
+        if stage.name == "tr" and len(stage.positionals) == 2 and not stage.flags:
+            source, target = (_tr_set(p) for p in stage.positionals)
+            table = {ord(a): b for a, b in zip(source, target + target[-1:] * len(source), strict=False)}
+            return text.translate(table)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _tr_set(spec: str) -> str:
+    """A `tr` set with its ranges spelled out (`a-z` → every letter)."""
+    out: list[str] = []
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            out.extend(chr(c) for c in range(ord(spec[i]), ord(spec[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(spec[i])
+            i += 1
+    return "".join(out)[:4096]
+
+
 def _printed_literal(script: Script) -> str | None:
-    """The output of `$(echo /)`-style substitutions: a single echo/printf of literal words."""
-    if len(script.pipelines) != 1 or len(script.pipelines[0].commands) != 1:
+    """The output of a substitution whose whole pipeline is literal (`$(echo /)`, `$(echo … | base64 -d)`,
+    `$(printf '.%s' x)`), or the program a lookup names (`$(which rm)`, `$(command -v rm)`)."""
+    if len(script.pipelines) != 1:
         return None
-    command = script.pipelines[0].commands[0]
-    if not isinstance(command, Simple) or not command.words:
-        return None
-    texts = [w.literal for w in command.words]
-    if any(t is None for t in texts) or texts[0] not in ("echo", "printf"):
-        return None
-    return " ".join(t for t in texts[1:] if t is not None and t not in ("-n", "-e"))
+    stages: list[CommandFact] = []
+    for command in script.pipelines[0].commands:
+        if not isinstance(command, Simple) or not command.words:
+            return None
+        texts = [w.literal for w in command.words]
+        if any(t is None for t in texts):
+            return None
+        argv = [t for t in texts if t is not None]
+        name = _command_name(argv[0])
+        flags, positionals, options, _ = _parse_args(name, argv[1:], [False] * (len(argv) - 1))
+        stages.append(CommandFact(name, [name, *argv[1:]], flags, positionals, options, []))
+    if len(stages) == 1 and (stages[0].name in ("which", "type") or stages[0].argv[:2] == ["command", "-v"]):
+        looked_up = [p for p in stages[0].argv[1:] if not p.startswith("-")]
+        return looked_up[0] if len(looked_up) == 1 else None
+    return _literal_output(stages)
 
 
 def _calls(script: Script, name: str) -> bool:

@@ -20,6 +20,7 @@ And what guards the agent, which the agent must not change (the `guard` rule pac
 
 - `lighthouse-home` — a Lighthouse project home (any `.lighthouse/` directory, or the configured home and store)
 - `lighthouse-key` — the key that chains its audit log (`secret.key` in such a home)
+- `lighthouse-home-root` — such a home itself (read whole, it gives the key away too)
 - `lighthouse-ancestor` — a directory that contains the configured home (deleting or moving it takes the home along)
 - `lighthouse-approval` — an approval waiting in a Lighthouse mount (`…/approvals/pending/…`): writing it answers it
 - `agent-settings` — the agents' own settings that decide whether Lighthouse runs: `.claude/settings*.json`,
@@ -203,6 +204,7 @@ REGENERABLE = frozenset(
         ".hypothesis",
         ".sass-cache",
         "tmp",
+        "cache",
     }
 )
 
@@ -310,13 +312,49 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
     return frozenset(classes)
 
 
+# Names a wildcard is tried against, to tell whether it could reach what guards the agent (`rm -rf .light*`,
+# `cat .lighthouse/*.key`, `rm .claude/settings*.json`): the files a Lighthouse home and the agents' settings hold.
+GUARDED_NAMES = (
+    ".lighthouse",
+    "secret.key",
+    "lighthouse.db",
+    "lighthouse.db-wal",
+    "anchor.json",
+    "config.yaml",
+    "policies",
+    "team.rego",
+    "team.yaml",
+    ".claude",
+    "settings.json",
+    "settings.local.json",
+    ".mcp.json",
+    ".claude.json",
+    "pending",
+    "approvals",
+)
+
+
 def _guarded(path: str, ctx: Context) -> set[str]:
-    """The classes of what guards the agent (see the module's docstring)."""
-    classes: set[str] = set()
+    """The classes of what guards the agent (see the module's docstring). A path with wildcards has them when one
+    of the names they could stand for has them."""
+    if any(c in path for c in "*?["):
+        classes: set[str] = set()
+        for concrete in _instances(path):
+            classes |= _guarded(concrete, ctx)
+        segments = path.split("/")
+        head = "/".join(segments[: next(i for i, seg in enumerate(segments) if any(c in seg for c in "*?["))]) or "/"
+        inside = _guarded(head, ctx)  # whatever a wildcard picks in a guarded directory is guarded
+        classes |= inside & {"lighthouse-home"}
+        if head.endswith("/approvals/pending"):
+            classes.add("lighthouse-approval")
+        return classes
+    classes = set()
     if _LIGHTHOUSE_HOME.search(path) or any(path == g or path.startswith(g + "/") for g in ctx.guard):
         classes.add("lighthouse-home")
         if posixpath.basename(path) == "secret.key":
             classes.add("lighthouse-key")
+        if posixpath.basename(path) == ".lighthouse" or path in ctx.guard:
+            classes.add("lighthouse-home-root")  # the whole home: copying it copies the key
     elif any(g.startswith(path.rstrip("/") + "/") for g in ctx.guard):
         classes.add("lighthouse-ancestor")
     if _APPROVAL.search(path):
@@ -358,11 +396,30 @@ def _location(path: str, ctx: Context) -> set[str]:
         classes.update({"project-root", "project"})
     elif _under(path, project):
         classes.add("project")
-        if posixpath.basename(path) in REGENERABLE or path.endswith(".egg-info"):
-            classes.add("regenerable")
+        inside = path[len(project) + 1 :].split("/")
+        if any(part in REGENERABLE or part.endswith(".egg-info") for part in inside):
+            classes.add("regenerable")  # a build or cache directory, or anything in one
     elif not temp:
         classes.add("outside-project")
     return classes
+
+
+def _instances(path: str) -> list[str]:
+    """`path` with each wildcard segment replaced by the guarded names it matches (the path itself when none)."""
+    found = [""]
+    for segment in path.split("/")[1:]:
+        if any(c in segment for c in "*?["):
+            # As the shell expands them: a wildcard matches a leading dot only when the pattern starts with one.
+            explicit_dot = segment.startswith((".", "[."))
+            names = [
+                n for n in GUARDED_NAMES if fnmatch.fnmatchcase(n, segment) and (explicit_dot or not n.startswith("."))
+            ]
+            if not names:
+                return []
+            found = [f"{prefix}/{name}" for prefix in found for name in names][:64]
+        else:
+            found = [f"{prefix}/{segment}" for prefix in found]
+    return found
 
 
 def _under(path: str, base: str) -> bool:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,4 +167,40 @@ def facts_for(request: Request, *, max_command_bytes: int) -> Facts:
         facts.urls.append(str(request.input.get("url")))
     if request.tool == "Write" and isinstance(request.input.get("content"), str):
         facts.content = request.input["content"]
+    if request.tool.startswith("mcp__") and not request.tool.startswith("mcp__lighthouse__"):
+        access = "read" if _READ_ONLY_TOOL.search(request.tool.rsplit("__", 1)[-1]) else "write"
+        for key, value in _strings(request.input, ""):
+            if _URL.match(value):
+                facts.urls.append(value)
+            elif _PATH_KEY.search(key) or _GUARDED_WORDS.search(value):
+                facts.accesses.append(Access(classify(value, ctx), access, request.tool))
     return facts
+
+
+# Another MCP server's tool: its string arguments that name paths are judged like a file tool's, written unless the
+# tool's name says it only reads; and any argument naming Lighthouse's or the agents' own files, whatever its key.
+_READ_ONLY_TOOL = re.compile(
+    r"^(?:read|get|list|search|find|view|show|stat|cat|fetch|query|describe|info|head|tail|count|exists|glob|grep"
+    r"|lookup|inspect|browse|preview|download_info)(?:_|$)|_(?:info|list|search)$",
+    re.I,
+)
+_PATH_KEY = re.compile(r"(?:^|[._])(?:path|paths|file|files|filename|file_path|dir|directory|folder|source|src"
+                       r"|destination|dest|dst|target|location|cwd|root)(?:$|[._\[])", re.I)  # fmt: skip
+_GUARDED_WORDS = re.compile(r"\.lighthouse(?:/|$)|\.claude(?:/|\.json)|\.mcp\.json|approvals/pending|secret\.key")
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
+_MAX_ARGUMENTS = 200
+
+
+def _strings(value: Any, key: str, depth: int = 0) -> list[tuple[str, str]]:
+    """(dotted key, string) for the string values of an argument object, the first few hundred, not too deep."""
+    if isinstance(value, str):
+        return [(key, value)] if value and len(value) <= 4096 and "\x00" not in value else []
+    if depth > 16:
+        return []
+    items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list) else ()
+    found: list[tuple[str, str]] = []
+    for name, item in items:
+        found += _strings(item, f"{key}.{name}" if key else str(name), depth + 1)
+        if len(found) >= _MAX_ARGUMENTS:
+            break
+    return found[:_MAX_ARGUMENTS]

@@ -101,6 +101,7 @@ class Compound:
     body: Script
     redirects: list[Redirect] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)  # words a loop or test evaluates
+    variable: str | None = None  # a `for` loop's variable
 
 
 Command = Simple | Compound
@@ -315,10 +316,11 @@ class _Parser:
         self.i += 3 if self.word_is("for") else 6
         self.skip_blank(newlines=False)
         words: list[Word] = []
+        variable = None
         if self.s.startswith("((", self.i):
             self.arith_command()
         else:
-            self.read_word()  # the loop variable
+            variable = self.read_word().literal  # the loop variable
             self.skip_blank(newlines=True)
             if self.word_is("in"):
                 self.i += 2
@@ -335,12 +337,12 @@ class _Parser:
             if self.word_is("{"):
                 group = self.parse_command()
                 assert isinstance(group, Compound)
-                return Compound("for", group.body, group.redirects, words)
+                return Compound("for", group.body, group.redirects, words, variable)
             raise ShellSyntaxError("'for' without 'do'", self.i)
         self.i += 2
         body = self.parse_list(closer="done")
         self.expect_word("done")
-        return Compound("for", body, self.trailing_redirects(), words)
+        return Compound("for", body, self.trailing_redirects(), words, variable)
 
     def case_command(self) -> Compound:
         self.i += 4

@@ -1,0 +1,114 @@
+"""A project made by `lighthouse init --claude`, and the hook run exactly as that command wrote it into
+`.claude/settings.json`: the agent under guard meets Lighthouse only there."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lighthouse_mcp.config import load_config
+from lighthouse_mcp.events.model import Event
+from lighthouse_mcp.home import ProjectHome
+from lighthouse_mcp.project import Project
+from tests.helpers.env import lighthouse_env
+from tests.conftest import LIGHTHOUSE_BIN
+
+
+@dataclass
+class Answer:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def decision(self) -> str:
+        """What Claude Code does with the call: deny (exit 2), ask, allow, or defer (no answer: its own rules)."""
+        if self.code == 2:
+            return "deny"
+        assert self.code == 0, (self.code, self.err)
+        if not self.out.strip():
+            return "defer"
+        return str(json.loads(self.out)["hookSpecificOutput"]["permissionDecision"])
+
+    @property
+    def reason(self) -> str:
+        if self.out.strip():
+            return str(json.loads(self.out).get("hookSpecificOutput", {}).get("permissionDecisionReason", "")) + self.err
+        return self.err
+
+
+class Guarded:
+    """A project under guard: its root, the hook command `init --claude` wrote, and ways to drive both."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.home = ProjectHome(root / ".lighthouse")
+        settings = json.loads((root / ".claude" / "settings.json").read_text())
+        self.hook_command = settings["hooks"]["PreToolUse"][-1]["hooks"][0]["command"]
+        self.env = lighthouse_env()
+
+    def hook(self, event: str, tool: str, tool_input: dict[str, Any], **extra: Any) -> Answer:
+        data = {
+            "session_id": "ses-attacker",
+            "transcript_path": str(self.root / "t.jsonl"),
+            "cwd": str(self.root),
+            "permission_mode": "default",
+            "hook_event_name": event,
+            "tool_name": tool,
+            "tool_input": tool_input,
+            "tool_use_id": extra.pop("tool_use_id", "toolu_attack"),
+            **extra,
+        }
+        return self.raw(json.dumps(data))
+
+    def bash(self, command: str) -> Answer:
+        return self.hook("PreToolUse", "Bash", {"command": command})
+
+    def raw(self, stdin: str | bytes, timeout: float = 60) -> Answer:
+        proc = subprocess.run(
+            self.hook_command,
+            shell=True,
+            cwd=self.root,
+            input=stdin.encode() if isinstance(stdin, str) else stdin,
+            capture_output=True,
+            check=False,
+            timeout=timeout,
+            env=self.env,
+        )
+        return Answer(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
+
+    def cli(self, *args: str, timeout: float = 60) -> Answer:
+        proc = subprocess.run(
+            [*LIGHTHOUSE_BIN, *args], cwd=self.root, capture_output=True, text=True, check=False, timeout=timeout,
+            env=self.env,
+        )  # fmt: skip
+        return Answer(proc.returncode, proc.stdout, proc.stderr)
+
+    def project(self) -> Project:
+        return Project(self.home, load_config(self.home.config_path, env={}))
+
+    def events(self, type_prefix: str = "") -> list[Event]:
+        store = self.project().open_store()
+        try:
+            return [e for e in store.read_after(0, 100_000) if e.type.startswith(type_prefix)]
+        finally:
+            store.close()
+
+
+@pytest.fixture
+def guarded(tmp_path: Path) -> Guarded:
+    root = tmp_path / "app"
+    root.mkdir()
+    proc = subprocess.run(
+        [*LIGHTHOUSE_BIN, "init", "--claude"], cwd=root, capture_output=True, text=True, env=lighthouse_env(),
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text("print('hi')\n")
+    return Guarded(root)
