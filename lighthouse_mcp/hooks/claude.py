@@ -115,7 +115,8 @@ def _str(value: Any) -> str | None:
 def pre_tool_use_output(decision: Decision, *, on_allow: str) -> dict[str, Any] | None:
     """Claude Code's answer to PreToolUse; None (`defer`, the default) leaves an allow to Claude Code's own
     permission rules, so installing Lighthouse never makes Claude Code less careful than it is alone."""
-    if decision.decision == "allow" and on_allow == "defer":
+    granted = any(r["rule"] == "approvals.granted" for r in decision.reasons)  # a person already said yes
+    if decision.decision == "allow" and on_allow == "defer" and not granted:
         return None
     reason = f"Lighthouse: {decision.summary}"
     return {

@@ -54,7 +54,9 @@ async def _decide(project: Project, command: str) -> tuple[dict[str, Any], list[
 async def test_the_expert_allows_and_the_finding_is_lowered(project: Project, fake: FakeLLM) -> None:
     decision, events = await _decide(project, "make deploy")
     assert decision["decision"] == "allow"
-    assert decision["exceptions"] == [{"rule": "team.deploy", "reason": "security expert: harmless (confidence 0.7)"}]
+    assert decision["exceptions"] == [
+        {"rule": "team.deploy", "reason": "security expert: harmless (confidence 0.7)", "by": "security expert"}
+    ]
     asked = fake.requests[0]["body"]["messages"][0]["content"]
     assert "make deploy" in asked and "team.deploy: deploys need a second look" in asked
     assert events[0]["payload"]["verdict"] == "allow" and events[0]["payload"]["analysis"] == "harmless"
