@@ -65,3 +65,55 @@ async def test_http_round_trip(project: Project) -> None:
     events = page.structured_content["events"]  # type: ignore[index]
     assert events[0]["payload"]["transport"] == "http" and events[0]["agent"] == "web-agent"
     assert events[0]["payload"]["token"] == claims.jti
+
+
+def test_malformed_lines_get_json_rpc_errors_and_the_server_goes_on(project: Project) -> None:
+    """A truncated line, `params` that are not an object, arguments nested hundreds deep, a batch, a message with
+    no method: each is answered with a JSON-RPC error naming the problem, and the next request is served."""
+    import json
+    import select
+    import subprocess
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lighthouse_mcp", "serve"],
+        cwd=project.home.root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "LIGHTHOUSE_HOME": str(project.home.path), "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def send(line: str) -> dict[str, object]:
+        proc.stdin.write((line + "\n").encode())  # type: ignore[union-attr]
+        proc.stdin.flush()  # type: ignore[union-attr]
+        ready, _, _ = select.select([proc.stdout], [], [], 20)
+        assert ready, f"no answer to {line[:60]!r}"
+        answer: dict[str, object] = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+        return answer
+
+    try:
+        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+        assert "result" in send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}))
+        deep = '{"a":' * 200 + "1" + "}" * 200
+        cases = [
+            ('{"jsonrpc":"2.0","id":2,"method":"tools/li', None, -32700),
+            ('{"jsonrpc":"2.0","id":3,"method":"tools/call","params":"x"}', 3, -32602),
+            (
+                '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"health","arguments":' + deep + "}}",
+                4,
+                -32602,
+            ),
+            ("[1, 2]", None, -32600),
+            ('{"jsonrpc":"2.0","id":6}', 6, -32600),
+            ('{"jsonrpc":"1.0","id":7,"method":"tools/list"}', 7, -32600),
+            ('{"jsonrpc":"2.0","id":8,"method":"tools/list","params":{"n":' + "9" * 5000 + "}}", None, -32700),
+        ]
+        for line, request_id, code in cases:
+            answer = send(line)
+            assert answer["id"] == request_id and answer["error"]["code"] == code, (line[:60], answer)  # type: ignore[index]
+        listed = send(json.dumps({"jsonrpc": "2.0", "id": 9, "method": "tools/list"}))
+        assert listed["id"] == 9 and "result" in listed
+    finally:
+        proc.kill()
+        proc.wait()

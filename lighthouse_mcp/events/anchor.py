@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,17 +75,21 @@ class AnchorFile:
             raise AnchorError(f"the audit log's anchor {self.path} is not signed with this project's key")
         return anchor
 
-    def advance(self, anchor: Anchor) -> None:
-        """Move the anchor to `anchor` unless it already records as much or more of the same store."""
+    def advance(self, anchor: Anchor, mac_at: Callable[[int], str | None]) -> None:
+        """Move the anchor to `anchor` unless it already records as much or more of the same store, or the store no
+        longer holds the anchored event (`mac_at(seq)` is the MAC the store has at a sequence): a chain that was
+        cut back and then grew again must not carry the anchor along with it."""
         with self._locked():
             try:
                 current = self.read()
             except AnchorError:
                 return  # a damaged anchor is reported by verify and health; an append does not paper over it
-            if current is not None and current.store_id == anchor.store_id and current.seq >= anchor.seq:
-                return
-            if current is not None and current.store_id != anchor.store_id:
-                return  # another store: only a person's reset or restore moves the anchor across
+            if current is not None:
+                if current.store_id != anchor.store_id or current.seq >= anchor.seq:
+                    return  # another store (only a person's reset or restore moves it across), or nothing new
+                held = mac_at(current.seq) if current.seq else bytes(32).hex()
+                if held is None or not hmac.compare_digest(held, current.mac):
+                    return  # not the anchored chain any more: verify and health say so
             self._write(anchor)
 
     def reset(self, anchor: Anchor) -> Anchor | None:

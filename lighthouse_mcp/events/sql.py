@@ -262,9 +262,14 @@ class SQLStore(ABC):
         """Move the anchor to an event just committed; a failure to write it is logged (the event stands)."""
         if self.anchor is None or self.store_id is None:
             return
+
+        def mac_at(at: int) -> str | None:
+            found = self.get(at)
+            return found.mac if found is not None else None
+
         try:
-            self.anchor.advance(Anchor(self.store_id, seq, mac.hex(), ts))
-        except OSError as exc:
+            self.anchor.advance(Anchor(self.store_id, seq, mac.hex(), ts), mac_at)
+        except (OSError, StoreError) as exc:
             logging.getLogger("lighthouse.store").error("cannot move the audit log's anchor: %s", exc)
 
     def anchor_problem(self) -> tuple[int, str] | None:

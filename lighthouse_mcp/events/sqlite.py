@@ -80,7 +80,7 @@ class SQLiteEventStore(sql.SQLStore):
                     self._db.execute("PRAGMA journal_mode=WAL")
                     self._db.execute(f"PRAGMA synchronous={'FULL' if synchronous == 'full' else 'NORMAL'}")
                     self._db.execute("PRAGMA wal_autocheckpoint=10000")  # fewer, larger checkpoints
-                self._init_schema(create=not readonly)
+                self._init_schema(create=create and not readonly)
         except BaseException:
             self._db.close()
             raise
@@ -235,7 +235,7 @@ class SQLiteEventStore(sql.SQLStore):
         if version == SCHEMA_VERSION and self.store_id is None and create:
             self._upgrade()
         if version is None:
-            raise StoreError(f"{self.path} is not a Lighthouse event store (no schema version)")
+            raise StoreMissing(f"{self.path} is not a Lighthouse event store (no schema version)")
         if version != SCHEMA_VERSION:
             raise StoreError(
                 f"event store {self.path}: schema version {version} is not supported by this Lighthouse "

@@ -512,8 +512,8 @@ class _Extractor:
             elif fact.positionals and fact.positionals[0] != "-" and "m" not in fact.flags:
                 self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
         elif name in AWKS:
-            program = fact.positionals[0] if fact.positionals and "f" not in fact.options else ""
-            for match in _AWK_COMMAND.finditer(program):  # system("…"), print | "…", "…" | getline
+            awk_program = fact.positionals[0] if fact.positionals and "f" not in fact.options else ""
+            for match in _AWK_COMMAND.finditer(awk_program):  # system("…"), print | "…", "…" | getline
                 command = next(g for g in match.groups() if g).replace('\\"', '"')
                 self.run(command, (*via, f"{name} system()"), depth + 1)
         elif name == "find":

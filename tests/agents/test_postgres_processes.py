@@ -34,6 +34,7 @@ def _machine(root: Path, key_from: Path | None, url: str, monkeypatch: pytest.Mo
     monkeypatch.setenv("LIGHTHOUSE_STORE__URL", url)
     project = Project(home, load_config(home.config_path))
     monkeypatch.delenv("LIGHTHOUSE_STORE__URL")
+    project.open_store(create=True).close()  # as `lighthouse init` does on each machine: make or join the store
     return project
 
 

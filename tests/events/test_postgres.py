@@ -18,8 +18,8 @@ from mcp import Client
 
 from lighthouse_mcp.errors import StoreError
 from lighthouse_mcp.events.model import NewEvent
-from lighthouse_mcp.events.store import anchor_here
 from lighthouse_mcp.events.postgres import PostgresEventStore
+from lighthouse_mcp.events.store import anchor_here
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
 from tests.conftest import KEY

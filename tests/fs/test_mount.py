@@ -340,3 +340,42 @@ def test_a_mount_records_its_operation_latencies(project: Project, env: dict[str
     finally:
         assert _lighthouse(project, env, "unmount", str(mnt)).returncode == 0
     assert figures["fuse"]["count"] >= 40 and figures["fuse"]["p99_us"] > 0
+
+
+def test_a_context_write_is_bounded_as_it_arrives(project: Project, mounted: Path) -> None:
+    """A write far past the limit (`dd seek=1500M`) is refused with EFBIG at once; the mount does not hold it."""
+    os.mkdir(mounted / "context" / "big")
+    target = mounted / "context" / "big" / "huge.bin"
+    done = subprocess.run(
+        ["dd", "if=/dev/zero", f"of={target}", "bs=1M", "count=1", "seek=1500"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0 and "File too large" in done.stderr
+    with open(mounted / "context" / "big" / "ok.txt", "wb") as handle:
+        handle.write(b"x" * 4096)
+    assert (mounted / "context" / "big" / "ok.txt").read_bytes() == b"x" * 4096
+    store = project.open_store()
+    try:
+        started = [e for e in store.read_after(0, 1000) if e.type == "mount.started"][-1]
+    finally:
+        store.close()
+    status = Path(f"/proc/{started.payload['pid']}/status").read_text().splitlines()
+    rss_kb = int(next(line for line in status if line.startswith("VmRSS")).split()[1])
+    assert rss_kb < 512 * 1024  # far below the 1.5 GB the write asked for
+
+
+def test_a_file_whose_content_does_not_match_its_digest_is_not_served(project: Project, mounted: Path) -> None:
+    import sqlite3
+
+    _record_edit(project, "src/app.py", b"def main():\n    return 'v2'\n")
+    db = sqlite3.connect(project.db_path, isolation_level=None)
+    db.executescript("DROP TRIGGER blobs_no_update;")
+    db.execute("UPDATE blobs SET data = ?", (b"def main():\n    return 'edited'\n",))
+    db.close()
+    time.sleep(0.5)
+    with pytest.raises(OSError, match="Input/output error") as raised:
+        (mounted / "current" / "src" / "app.py").read_bytes()
+    assert raised.value.errno == errno.EIO

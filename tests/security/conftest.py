@@ -15,8 +15,8 @@ from lighthouse_mcp.config import load_config
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.home import ProjectHome
 from lighthouse_mcp.project import Project
-from tests.helpers.env import lighthouse_env
 from tests.conftest import LIGHTHOUSE_BIN
+from tests.helpers.env import lighthouse_env
 
 
 @dataclass
@@ -38,7 +38,9 @@ class Answer:
     @property
     def reason(self) -> str:
         if self.out.strip():
-            return str(json.loads(self.out).get("hookSpecificOutput", {}).get("permissionDecisionReason", "")) + self.err
+            return (
+                str(json.loads(self.out).get("hookSpecificOutput", {}).get("permissionDecisionReason", "")) + self.err
+            )
         return self.err
 
 

@@ -51,7 +51,10 @@ def test_commands_against_the_guard_are_denied(guarded: Guarded, command: str) -
         ("Write", {"file_path": ".lighthouse/policies/x.rego", "content": BLANKET_EXCEPTION}),
         ("Write", {"file_path": ".lighthouse/config.yaml", "content": "validation:\n  record: false\n"}),
         ("Edit", {"file_path": ".lighthouse/config.yaml", "old_string": "#", "new_string": ""}),
-        ("MultiEdit", {"file_path": ".lighthouse/policies/team.yaml", "edits": [{"old_string": "a", "new_string": "b"}]}),
+        (
+            "MultiEdit",
+            {"file_path": ".lighthouse/policies/team.yaml", "edits": [{"old_string": "a", "new_string": "b"}]},
+        ),
         ("Read", {"file_path": ".lighthouse/secret.key"}),
         ("mcp__fs__write_file", {"path": ".lighthouse/policies/x.rego", "content": BLANKET_EXCEPTION}),
         ("mcp__fs__move_file", {"source": ".lighthouse", "destination": "/tmp/elsewhere"}),

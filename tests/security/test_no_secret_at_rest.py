@@ -1,0 +1,92 @@
+"""No secret reaches the store in clear, and what the store writes only its owner can read."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from mcp import Client
+
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.server import build_server
+from tests.security.conftest import Guarded
+
+AWS = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzK3nA9x2Qp"
+GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+
+
+def _all_text(guarded: Guarded) -> str:
+    return "\n".join(e.payload_text for e in guarded.events())
+
+
+def test_hook_sources_and_commands_are_masked(guarded: Guarded) -> None:
+    commands = [f"AWS_SECRET_ACCESS_KEY={AWS} aws s3 ls", f"git clone https://{GITHUB}@github.com/o/r.git"]
+    for i, command in enumerate(commands):
+        tool_input = {"command": command}
+        guarded.hook("PreToolUse", "Bash", tool_input, tool_use_id=f"t{i}")
+        guarded.hook("PostToolUse", "Bash", tool_input, tool_use_id=f"t{i}", tool_response={"stdout": "done"})
+    fetched = {"url": f"https://api.example/x?token={GITHUB}", "prompt": "read"}
+    guarded.hook("PostToolUse", "WebFetch", fetched, tool_response="a page")
+    recorded = _all_text(guarded)
+    assert guarded.events("response.scanned") and guarded.events("tool.ran")
+    assert AWS not in recorded and GITHUB not in recorded
+    assert "[REDACTED:secret]" in recorded
+
+
+def test_secret_class_files_are_kept_by_digest_only(guarded: Guarded) -> None:
+    env = guarded.root / ".env"
+    env.write_text(f"AWS_SECRET_ACCESS_KEY={AWS}\n")
+    tool_input = {"file_path": str(env), "content": env.read_text()}
+    guarded.hook("PostToolUse", "Write", tool_input, tool_response={"success": True})
+    changed = guarded.events("file.changed")[-1]
+    assert changed.payload["secret"] is True and changed.payload["size"] == env.stat().st_size
+    store = guarded.project().open_store()
+    try:
+        assert store.get_blob(changed.payload["sha256"]) is None  # the digest tells a change; no content kept
+        assert list(store.blob_digests()) == []
+    finally:
+        store.close()
+    assert AWS not in _all_text(guarded)
+
+
+@pytest.mark.anyio
+async def test_free_text_arguments_of_the_tools_are_masked(project: Project) -> None:
+    (project.home.root / "a.py").write_text("def handler():\n    return 1\n")
+    calls = [
+        ("annotate", {"path": "a.py", "note": f"uses token {GITHUB} for now", "anchor": "handler"}),
+        ("claim_files", {"paths": ["src/**"], "ttl_s": 60, "reason": f"rotating AWS_SECRET_ACCESS_KEY={AWS}"}),
+        ("start_collaboration", {"objective": f"move {GITHUB} to the vault", "participants": ["bob"]}),
+    ]
+    async with Client(build_server(project)) as client:
+        for name, arguments in calls:
+            result = await client.call_tool(name, arguments)
+            assert not result.is_error, (name, result.content)
+    store = project.open_store()
+    try:
+        events = store.read_after(0, 1000)
+    finally:
+        store.close()
+    recorded = "\n".join(e.payload_text for e in events)
+    assert {"annotation.added", "files.claimed", "collaboration.started"} <= {e.type for e in events}
+    assert AWS not in recorded and GITHUB not in recorded and recorded.count("[REDACTED:secret]") >= 3
+
+
+def test_the_store_its_backups_and_exports_are_private(guarded: Guarded) -> None:
+    guarded.bash("ls")
+    for name in ("lighthouse.db", "lighthouse.db-wal", "anchor.json", "secret.key"):
+        path = guarded.home.path / name
+        if path.exists():
+            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, name
+    backup, export = guarded.root / "b.db", guarded.root / "e.jsonl"
+    assert guarded.cli("backup", str(backup)).code == 0
+    assert guarded.cli("events", "export", str(export)).code == 0
+    for path in (backup, export):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_a_store_made_readable_by_others_is_made_private_again(guarded: Guarded) -> None:
+    db = guarded.home.path / "lighthouse.db"
+    os.chmod(db, 0o644)
+    guarded.bash("ls")
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
