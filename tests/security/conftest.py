@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
-from lighthouse_mcp.config import load_config
+from lighthouse_mcp.config import ValidationConfig, load_config
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.home import ProjectHome
+from lighthouse_mcp.policy.policyset import PolicyProvider
 from lighthouse_mcp.project import Project
+from lighthouse_mcp.validation.decision import Validator
 from tests.conftest import LIGHTHOUSE_BIN
 from tests.helpers.env import lighthouse_env
 
@@ -114,3 +116,9 @@ def guarded(tmp_path: Path) -> Guarded:
     (root / "src").mkdir()
     (root / "src" / "app.py").write_text("print('hi')\n")
     return Guarded(root)
+
+
+@pytest.fixture(scope="session")
+def validator() -> Validator:
+    """The shipped policies, no project home, no decision cache."""
+    return Validator(PolicyProvider(None, None), ValidationConfig(cache_size=0))
