@@ -30,6 +30,7 @@ from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.projections import Projector
 from lighthouse_mcp.events.query import parse_filter
+from lighthouse_mcp.events.anchor import AnchorFile
 from lighthouse_mcp.events.sqlite import SQLiteEventStore
 from lighthouse_mcp.events.store import EventStore
 
@@ -77,7 +78,12 @@ class Target:
         return urlunsplit(urlsplit(self.url)._replace(path="/" + database))
 
     def open(self, name: str, **kw: object) -> EventStore:
-        return open_at(self.locate(name), **kw)
+        return self.anchored(name, open_at(self.locate(name), **kw))
+
+    def anchored(self, name: str, store: EventStore) -> EventStore:
+        """As a project's store is opened: every append also moves the anchor outside the database."""
+        store.anchor = AnchorFile(self.work / f"{name}.anchor", KEY)
+        return store
 
     def fresh(self, name: str, **kw: object) -> EventStore:
         where = self.locate(name)
@@ -91,7 +97,8 @@ class Target:
                 database = where.rsplit("/", 1)[1]
                 conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
                 conn.execute(f'CREATE DATABASE "{database}"')
-        return open_at(where, **kw)
+        (self.work / f"{name}.anchor").unlink(missing_ok=True)
+        return self.anchored(name, open_at(where, **kw))
 
     def has(self, name: str, events: int) -> bool:
         try:

@@ -216,7 +216,12 @@ def hook_command(home: ProjectHome, python: str | None = None) -> str:
 
 
 def merge_claude_settings(
-    path: Path, command: str, *, matcher: str = HOOK_MATCHER, post_matcher: str = POST_HOOK_MATCHER
+    path: Path,
+    command: str,
+    *,
+    matcher: str = HOOK_MATCHER,
+    post_matcher: str = POST_HOOK_MATCHER,
+    timeout_s: int = 30,
 ) -> bool:
     """Add PreToolUse and PostToolUse command hooks running `command` to a Claude Code settings file, keeping every
     other setting and hook. Returns True when the file changed."""
@@ -248,7 +253,8 @@ def merge_claude_settings(
         )
         if not present:
             event_matcher = matcher if event == "PreToolUse" else post_matcher
-            groups.append({"matcher": event_matcher, "hooks": [{"type": "command", "command": command, "timeout": 30}]})
+            hook = {"type": "command", "command": command, "timeout": timeout_s}
+            groups.append({"matcher": event_matcher, "hooks": [hook]})
             changed = True
     if changed:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -255,6 +255,7 @@ def _pre_tool_use(
 
 def _record_deadline(gate: Gate, caller: Caller, hook: HookInput, stage: str, config: Config) -> None:
     """What the deadline answered, recorded on a connection of its own (the gate's may be what is stuck)."""
+    from lighthouse_mcp.errors import LighthouseError
     from lighthouse_mcp.events.model import NewEvent
     from lighthouse_mcp.events.store import open_store
 
@@ -267,13 +268,15 @@ def _record_deadline(gate: Gate, caller: Caller, hook: HookInput, stage: str, co
         "deadline_s": config.hook.deadline_s,
         "answer": config.validation.on_error,
     }
-    store = open_store(home, config, busy_timeout_ms=500)
+    event = NewEvent("hook.deadline", payload, agent=caller.agent, session=caller.session, aggregate=hook.tool_use_id)
     try:
-        store.append(
-            NewEvent("hook.deadline", payload, agent=caller.agent, session=caller.session, aggregate=hook.tool_use_id)
-        )
-    finally:
-        store.close()
+        store = open_store(home, config, busy_timeout_ms=500)
+        try:
+            store.append(event)
+        finally:
+            store.close()
+    except LighthouseError:
+        pass  # the store may be what is stuck: the answer is out either way
 
 
 def _escalate(

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         changed = merge_mcp_json(target, "lighthouse", mcp_server_entry(home))
         print(f"{'updated' if changed else 'unchanged'} {target} (server 'lighthouse')")
         settings = home.root / ".claude" / "settings.json"
-        changed = merge_claude_settings(settings, hook_command(home))
+        changed = merge_claude_settings(settings, hook_command(home), timeout_s=config.hook.timeout_s)
         print(f"{'updated' if changed else 'unchanged'} {settings} (PreToolUse and PostToolUse hooks)")
     sys.stdout.flush()
     return 0

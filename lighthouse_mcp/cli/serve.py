@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     project = load_project()
     logs.configure(project.config.logging.level, project.config.logging.format)
     project.key()  # fail now, with a clear message, rather than inside the first connection
+    project.open_store().close()  # a missing store is not re-created here: that is a person's `store reset`
     server = build_server(project, transport="http" if listen else "stdio")
     logging.getLogger("lighthouse.serve").info(
         "serving", extra={"home": str(project.home.path), "transport": "http" if listen else "stdio"}

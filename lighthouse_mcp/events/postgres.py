@@ -181,6 +181,7 @@ class PostgresEventStore(sql.SQLStore):
                             conn.execute("BEGIN")
                             head = conn.execute("SELECT seq, mac, ts FROM chain_head WHERE id = 1 FOR UPDATE")
                         seq, mac, last_ts = head.fetchone()  # type: ignore[misc]
+                        after = (int(seq), bytes(mac).hex())
                         ts = max(self._clock(), int(last_ts))
                         ids = new_ids(ts, len(prepared), self._randbits)
                         first_id = ids[0]
@@ -198,7 +199,7 @@ class PostgresEventStore(sql.SQLStore):
                             with contextlib.suppress(psycopg.Error):
                                 conn.execute("ROLLBACK")
                         raise
-                self._anchored(rows[-1][0], mac, ts)
+                self._anchored(rows[-1][0], mac, ts, after)
                 return out
             except StoreError as exc:
                 broken = _broken(exc)
@@ -312,6 +313,8 @@ class PostgresEventStore(sql.SQLStore):
                 self._listener.close()
                 self._listener = None
         self._pool.close()
+        if self.anchor is not None:
+            self.anchor.close()
 
     # -- internals -------------------------------------------------------------------------------------------
 

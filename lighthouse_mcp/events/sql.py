@@ -258,8 +258,9 @@ class SQLStore(ABC):
 
         return walk(self, ChainVerifier(self._key))  # type: ignore[arg-type]  # a SQLStore is an EventStore
 
-    def _anchored(self, seq: int, mac: bytes, ts: int) -> None:
-        """Move the anchor to an event just committed; a failure to write it is logged (the event stands)."""
+    def _anchored(self, seq: int, mac: bytes, ts: int, after: tuple[int, str] | None = None) -> None:
+        """Move the anchor to an event just committed (chained onto the head `after`, when known); a failure to
+        write it is logged (the event stands)."""
         if self.anchor is None or self.store_id is None:
             return
 
@@ -268,7 +269,7 @@ class SQLStore(ABC):
             return found.mac if found is not None else None
 
         try:
-            self.anchor.advance(Anchor(self.store_id, seq, mac.hex(), ts), mac_at)
+            self.anchor.advance(Anchor(self.store_id, seq, mac.hex(), ts), mac_at, after)
         except (OSError, StoreError) as exc:
             logging.getLogger("lighthouse.store").error("cannot move the audit log's anchor: %s", exc)
 

@@ -108,6 +108,7 @@ class SQLiteEventStore(sql.SQLStore):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 seq, mac, last_ts = self._db.execute("SELECT seq, mac, ts FROM chain_head").fetchone()
+                after = (seq, bytes(mac).hex())
                 ts = max(self._clock(), last_ts)
                 ids = new_ids(ts, len(prepared), self._randbits)
                 rows, out, mac = sql.chain(prepared, self._key, seq, mac, ts, ids)
@@ -118,7 +119,7 @@ class SQLiteEventStore(sql.SQLStore):
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
-        self._anchored(rows[-1][0], mac, ts)
+        self._anchored(rows[-1][0], mac, ts, after)
         return out
 
     def copy_in(self, rows: Sequence[ChainRow]) -> None:
@@ -215,6 +216,8 @@ class SQLiteEventStore(sql.SQLStore):
     def close(self) -> None:
         with self._mu:
             self._db.close()
+        if self.anchor is not None:
+            self.anchor.close()
 
     # -- internals -------------------------------------------------------------------------------------------
 
