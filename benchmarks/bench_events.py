@@ -27,10 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from lighthouse_mcp.events.aio import AsyncEventStore
+from lighthouse_mcp.events.anchor import AnchorFile
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.projections import Projector
 from lighthouse_mcp.events.query import parse_filter
-from lighthouse_mcp.events.anchor import AnchorFile
 from lighthouse_mcp.events.sqlite import SQLiteEventStore
 from lighthouse_mcp.events.store import EventStore
 
