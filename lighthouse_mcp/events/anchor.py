@@ -136,10 +136,9 @@ class AnchorFile:
             older = 0 if (slots[0].seq if slots[0] else -1) < (slots[1].seq if slots[1] else -1) else 1
             line = self._line(anchor)
             os.pwrite(fd, line, older * self.SLOT)
-            written = bytearray(data.ljust(2 * self.SLOT, b" "))
-            written[older * self.SLOT : (older + 1) * self.SLOT] = line
-            both = (anchor, slots[1]) if older == 0 else (slots[0], anchor)
-            self._seen = (bytes(written), both, "")
+            padded = data.ljust(2 * self.SLOT, b" ")
+            written = line + padded[self.SLOT :] if older == 0 else padded[: self.SLOT] + line
+            self._seen = (written, (anchor, slots[1]) if older == 0 else (slots[0], anchor), "")
 
     def reset(self, anchor: Anchor) -> Anchor | None:
         """Put the anchor at `anchor` whatever it said (a person started or replaced the chain); returns what it
@@ -165,7 +164,11 @@ class AnchorFile:
         return hmac.new(self._signing, anchor.body(), "sha256").hexdigest()
 
     def _line(self, anchor: Anchor) -> bytes:
-        text = json.dumps({**anchor.to_json(), "sig": self._sign(anchor)}, separators=(",", ":"))
+        # The same JSON that json.dumps gives for these fields (ids and MACs are hex, the rest integers).
+        text = (
+            f'{{"store_id":"{anchor.store_id}","seq":{anchor.seq},"mac":"{anchor.mac}","ts":{anchor.ts},'
+            f'"sig":"{self._sign(anchor)}"}}'
+        )
         return text.encode().ljust(self.SLOT - 1) + b"\n"
 
     @contextlib.contextmanager
