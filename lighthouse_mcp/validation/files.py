@@ -22,6 +22,7 @@ And what guards the agent, which the agent must not change (the `guard` rule pac
 - `lighthouse-key` — the key that chains its audit log (`secret.key` in such a home)
 - `lighthouse-home-root` — such a home itself (read whole, it gives the key away too)
 - `lighthouse-ancestor` — a directory that contains the configured home (deleting or moving it takes the home along)
+- `lighthouse-code` — the code of the Lighthouse that guards (its installed package and the interpreter it runs on)
 - `lighthouse-approval` — an approval waiting in a Lighthouse mount (`…/approvals/pending/…`): writing it answers it
 - `agent-settings` — the agents' own settings that decide whether Lighthouse runs: `.claude/settings*.json`,
   `~/.claude.json`, `.mcp.json`, `.codex/`, `.gemini/settings.json`, `.cursor/hooks.json`, `.cursor/mcp.json`,
@@ -219,9 +220,10 @@ class Context:
     home: str
     tmpdir: str | None = None
     guard: tuple[str, ...] = ()
+    code: tuple[str, ...] = ()  # where the Lighthouse that guards runs from (its package, its interpreter)
 
     def with_cwd(self, cwd: str) -> Context:
-        return Context(cwd, self.project, self.home, self.tmpdir, self.guard)
+        return Context(cwd, self.project, self.home, self.tmpdir, self.guard, self.code)
 
 
 @dataclass(frozen=True)
@@ -355,8 +357,10 @@ def _guarded(path: str, ctx: Context) -> set[str]:
             classes.add("lighthouse-key")
         if posixpath.basename(path) == ".lighthouse" or path in ctx.guard:
             classes.add("lighthouse-home-root")  # the whole home: copying it copies the key
-    elif any(g.startswith(path.rstrip("/") + "/") for g in ctx.guard):
+    elif any(g.startswith(path.rstrip("/") + "/") for g in (*ctx.guard, *ctx.code)):
         classes.add("lighthouse-ancestor")
+    if any(path == c or path.startswith(c + "/") for c in ctx.code):
+        classes.add("lighthouse-code")
     if _APPROVAL.search(path):
         classes.add("lighthouse-approval")
     user_config = posixpath.join(ctx.home, ".config", "lighthouse")

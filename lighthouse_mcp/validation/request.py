@@ -65,6 +65,7 @@ class Request:
     role: str = "builder"
     claims: tuple[Mapping[str, Any], ...] = field(default=())
     guard: tuple[str, ...] = ()  # the Lighthouse home and store that guard this project (absolute paths)
+    code: tuple[str, ...] = ()  # where that Lighthouse's code runs from
 
     @property
     def command(self) -> str | None:
@@ -78,7 +79,7 @@ class Request:
         return value if isinstance(value, str) else None
 
     def context(self) -> Context:
-        return Context(self.cwd, self.project, self.home, os.environ.get("TMPDIR"), self.guard)
+        return Context(self.cwd, self.project, self.home, os.environ.get("TMPDIR"), self.guard, self.code)
 
     def cache_key(self) -> tuple[Any, ...]:
         command = self.command
@@ -88,7 +89,18 @@ class Request:
             else json.dumps(self.input, sort_keys=True, default=str)
         )
         claims = json.dumps(self.claims, sort_keys=True, default=str) if self.claims else ""
-        return (self.tool, body, self.cwd, self.project, self.home, self.agent, self.role, claims, self.guard)
+        return (
+            self.tool,
+            body,
+            self.cwd,
+            self.project,
+            self.home,
+            self.agent,
+            self.role,
+            claims,
+            self.guard,
+            self.code,
+        )
 
     def summary(self) -> dict[str, Any]:
         """What an event records about the request: the command or path, never file contents."""
@@ -118,6 +130,7 @@ def make_request(
     role: str = "builder",
     claims: tuple[Mapping[str, Any], ...] = (),
     guard: tuple[str, ...] = (),
+    code: tuple[str, ...] = (),
 ) -> Request:
     """Check and normalise a tool call; a malformed one raises DataError naming the field."""
     if not isinstance(tool, str) or not tool.strip() or len(tool) > 256:
@@ -142,7 +155,18 @@ def make_request(
     resolved_home = _directory("home", home if home is not None else os.path.expanduser("~"))
     resolved_project = _directory("project", project if project is not None else resolved_cwd)
     guarded = tuple(_directory("guard", g) for g in guard)
-    return Request(name, dict(tool_input), resolved_cwd, resolved_project, resolved_home, agent, role, claims, guarded)
+    return Request(
+        name,
+        dict(tool_input),
+        resolved_cwd,
+        resolved_project,
+        resolved_home,
+        agent,
+        role,
+        claims,
+        guarded,
+        tuple(_directory("code", c) for c in code),
+    )
 
 
 def _directory(name: str, value: Any) -> str:

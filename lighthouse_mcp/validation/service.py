@@ -7,6 +7,7 @@ import functools
 import hmac
 import logging
 import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +107,7 @@ class ValidationService:
             role=role,
             claims=claims,
             guard=self.guard,
+            code=LIGHTHOUSE_CODE,
         )
 
     @functools.cached_property
@@ -160,6 +162,16 @@ def _shipped_packs() -> PackSet:
     from lighthouse_mcp.validation.packs import load_packs, shipped_packs_dir
 
     return load_packs(sorted(shipped_packs_dir().glob("*.yaml")))
+
+
+def _lighthouse_code() -> tuple[str, ...]:
+    """Where the Lighthouse deciding now runs from: its package (code and shipped policies) and its interpreter.
+    An agent that could change either could change what the hook answers."""
+    package = os.path.realpath(os.path.dirname(os.path.dirname(__file__)))
+    return (package, os.path.realpath(sys.executable))
+
+
+LIGHTHOUSE_CODE = _lighthouse_code()
 
 
 def failure_payload(error: str, fallback_version: str | None) -> dict[str, Any]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from lighthouse_mcp.validation.service import LIGHTHOUSE_CODE
 from tests.security.conftest import Guarded
+
+CODE = LIGHTHOUSE_CODE[0]  # the package the hook runs from
 
 BLANKET_EXCEPTION = (
     "package lighthouse\nimport rego.v1\n\n"
@@ -58,6 +61,9 @@ def test_commands_against_the_guard_are_denied(guarded: Guarded, command: str) -
         ("Read", {"file_path": ".lighthouse/secret.key"}),
         ("mcp__fs__write_file", {"path": ".lighthouse/policies/x.rego", "content": BLANKET_EXCEPTION}),
         ("mcp__fs__move_file", {"source": ".lighthouse", "destination": "/tmp/elsewhere"}),
+        ("Edit", {"file_path": f"{CODE}/cli/hook.py", "old_string": "BLOCK = 2", "new_string": "BLOCK = 0"}),
+        ("Write", {"file_path": f"{CODE}/policies/packs/guard.yaml", "content": "rules: []\n"}),
+        ("Bash", {"command": "pip uninstall -y lighthouse-mcp"}),
     ],
 )
 def test_tool_calls_against_the_guard_are_denied(guarded: Guarded, tool: str, tool_input: dict[str, object]) -> None:
