@@ -1217,3 +1217,36 @@ SOCKET_TOOLS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "openssl", 
 STATTERS = frozenset(
     {"ls", "stat", "file", "du", "df", "test", "[", "realpath", "readlink", "tree", "exa", "eza", "lsd", "wc", "touch"}
 )
+
+# Every command name this module knows something about: what a wildcard in a command word is matched against.
+KNOWN_COMMANDS = frozenset(
+    {
+        *SHELLS,
+        *INTERPRETERS,
+        *STDIN_EXECUTORS,
+        *DOWNLOADERS,
+        *NETWORK_SENDERS,
+        *DECODERS,
+        *DELETERS,
+        *WRITERS,
+        *COPIERS,
+        *EDITORS,
+        *WRAPPERS,
+        *SUBCOMMAND_TOOLS,
+        *AWKS,
+        *SOCKET_TOOLS,
+        *DATABASE_FILE_FIRST,
+        "find",
+        "dd",
+        "chmod",
+        "chown",
+        "mkfs",
+        "shutdown",
+        "reboot",
+        "kill",
+        "killall",
+        "crontab",
+        "at",
+        "make",
+    }
+)

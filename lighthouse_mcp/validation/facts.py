@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
+import glob as globlib
 import hashlib
 import json
 import os
@@ -33,6 +34,7 @@ from lighthouse_mcp.validation.commands import (
     IN_PLACE,
     INTERPRETERS,
     INTO_OPTIONS,
+    KNOWN_COMMANDS,
     LITERAL_PRINTERS,
     LOOKUP_OPTIONS,
     MODULE_COMMANDS,
@@ -107,6 +109,7 @@ class CommandFact:
     dynamic: bool = False
     sudo: bool = False
     stdin: str | None = None  # literal text a heredoc or here-string feeds it
+    replace: str | None = None  # run by `xargs -I STR`: where each input line goes in its arguments
 
     @property
     def subcommand(self) -> str | None:
@@ -354,8 +357,10 @@ class _Extractor:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
         sudo = False
         extra_dynamic = False
+        replace: str | None = None
         last_wrapper: str | None = None
         while argv:
+            argv, dynamic = self.resolved(argv, dynamic)
             name = _command_name(argv[0])
             if name in ("sudo", "doas", "su", "runuser", "pkexec"):
                 sudo = True
@@ -383,16 +388,40 @@ class _Extractor:
                 return self.emit([name], [False], via, sudo=sudo, any_dynamic=False)
             if name == "xargs":
                 extra_dynamic = True  # the command gets more arguments from stdin
+                replace = _xargs_replace(argv)
             if not rest:
                 return self.emit([name], [False], via[:-1], sudo=sudo, any_dynamic=False)
             argv, dynamic = rest, rest_dynamic
         if not argv:  # a wrapper with nothing to run (`env` alone prints the environment)
             return self.emit([last_wrapper], [False], via[:-1], sudo=sudo, any_dynamic=False) if last_wrapper else None
         fact = self.emit(argv, dynamic, via, sudo=sudo, any_dynamic=any(dynamic) or extra_dynamic)
+        fact.replace = replace
         if "/" in argv[0]:  # ./run.sh, /tmp/x: runs a file
             self.access(argv[0], "exec", fact.name, dynamic[0], depth=depth)
         self.nested(fact, argv, via, depth)
         return fact
+
+    def resolved(self, argv: list[str], dynamic: list[bool]) -> tuple[list[str], list[bool]]:
+        """`argv` with its command word worked out as the shell would: a wildcard expanded against the files it
+        names (`/usr/bin/?m` is `/usr/bin/rm`), or matched against the commands Lighthouse knows; a word that stays
+        unknown (a variable from elsewhere, an array, a pattern nothing matches) is a problem, never a pass."""
+        word = argv[0]
+        if any(c in word for c in "*?[") and not dynamic[0]:
+            if "/" in word:
+                found = sorted(globlib.glob(word))[:64]
+                if found:
+                    return [*found, *argv[1:]], [False] * len(found) + dynamic[1:]
+            name = _command_name(word)
+            known = [n for n in KNOWN_COMMANDS if fnmatch.fnmatchcase(n, name)]
+            if len(known) == 1:
+                return [known[0], *argv[1:]], [False, *dynamic[1:]]
+            self.facts.problems.setdefault(
+                "unresolved",
+                f"the command name {word} is a pattern that could run {', '.join(known[:5]) or 'anything'}",
+            )
+        elif dynamic[0]:
+            self.facts.problems.setdefault("unresolved", f"the command name {word} is only known when it runs")
+        return argv, dynamic
 
     def emit(
         self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], *, sudo: bool, any_dynamic: bool
@@ -495,10 +524,18 @@ class _Extractor:
         if name in SHELLS:
             script, file_ = _shell_script(argv)
             if script is not None:
+                if fact.dynamic and any(c in script for c in "$`"):
+                    self.facts.problems.setdefault(
+                        "unresolved", f"{name} -c runs a script only known when it runs ({script[:80]})"
+                    )
                 self.run(script, (*via, f"{name} -c"), depth + 1)
             elif file_ is not None:
                 self.access(file_, "exec", name, False, depth=depth)
         elif name == "eval":
+            if fact.dynamic:
+                self.facts.problems.setdefault(
+                    "unresolved", f"eval runs text only known when it runs ({' '.join(argv[1:])[:80]})"
+                )
             self.run(" ".join(argv[1:]), (*via, "eval"), depth + 1)
         elif name in ("source", ".") and fact.positionals and not fact.positionals[0].startswith("<("):
             self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
@@ -716,7 +753,11 @@ class _Extractor:
                 self.facts.flow("secret-env-read", f"environment searched for secrets with {sink.name}")
             if sink.via[-1:] == ("xargs",) and sources[-1:] and sources[-1].name in LITERAL_PRINTERS:
                 literal = _literal_output(sources[-1:])
-                if literal is not None:  # `echo / | xargs rm -rf` runs `rm -rf /`
+                if literal is not None and sink.replace:  # `echo x | xargs -I{} sh -c '{}'` runs `sh -c 'x'`
+                    for line in dict.fromkeys([literal, *literal.splitlines()[:8]]):  # -0 takes it whole
+                        argv = [a.replace(sink.replace, line) for a in sink.argv]
+                        self.run(shlex.join(argv), (*via, "xargs"), depth + 1)
+                elif literal is not None:  # `echo / | xargs rm -rf` runs `rm -rf /`
                     self.run(shlex.join([*sink.argv, *literal.split()]), (*via, "xargs"), depth + 1)
 
     # -- words -----------------------------------------------------------------------------------------------
@@ -797,6 +838,22 @@ def _command_name(word: str) -> str:
 def _looks_up_only(name: str, argv: list[str]) -> bool:
     lookup = LOOKUP_OPTIONS.get(name)
     return lookup is not None and len(argv) > 1 and argv[1].startswith("-") and bool(set(argv[1][1:]) & lookup)
+
+
+def _xargs_replace(argv: list[str]) -> str | None:
+    """The replace string of `xargs -I STR` (or `-i`, `--replace[=STR]`, which default to `{}`)."""
+    for index, arg in enumerate(argv[1:], start=1):
+        if arg == "-I" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("-I") and len(arg) > 2:
+            return arg[2:]
+        if arg in ("-i", "--replace"):
+            return "{}"
+        if arg.startswith(("--replace=", "-i")):
+            return arg.split("=", 1)[1] if "=" in arg else arg[2:] or "{}"
+        if not arg.startswith("-"):
+            return None
+    return None
 
 
 def _skip_env(argv: list[str], dynamic: list[bool]) -> tuple[list[str], list[bool], str | None]:
@@ -1046,10 +1103,19 @@ def _literal_output(sources: list[CommandFact]) -> str | None:
 
 
 def _printf(format_: str, args: list[str]) -> str:
-    """printf's output for a format of `%s`/`%b`/`%c`/`%d` and escapes (what such one-liners use)."""
+    """printf's output for a format of `%s`/`%b`/`%c`/`%d` and escapes (what such one-liners use): escapes count
+    in the format and in `%b` arguments, not in `%s` ones."""
     values = iter(args)
-    out = re.sub(r"%[-0-9.]*([sbcdx%])", lambda m: "%" if m.group(1) == "%" else next(values, ""), format_)
-    return _unescape(out) + "".join(f" {v}" for v in values)
+    pieces: list[str] = []
+    position = 0
+    for match in re.finditer(r"%[-0-9.]*([sbcdx%])", format_):
+        pieces.append(_unescape(format_[position : match.start()]))
+        kind = match.group(1)
+        value = "%" if kind == "%" else next(values, "")
+        pieces.append(_unescape(value) if kind == "b" else value)
+        position = match.end()
+    pieces.append(_unescape(format_[position:]))
+    return "".join(pieces) + "".join(f" {v}" for v in values)
 
 
 def _unescape(text: str) -> str:

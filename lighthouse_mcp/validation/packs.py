@@ -358,7 +358,11 @@ class PackSet:
         rules = self._for_name.get(name)
         if rules is None:
             globbed = [r for r in self.by_glob if any(fnmatch.fnmatchcase(name, p) for p in r.commands)]
-            rules = self._for_name[name] = (*self.by_name.get(name, ()), *globbed)
+            named = list(self.by_name.get(name, ()))
+            if any(c in name for c in "*?["):  # a command word left as a pattern: the rules of every name it fits
+                named = [r for known, rs in self.by_name.items() if fnmatch.fnmatchcase(known, name) for r in rs]
+            unique = {id(r): r for r in (*named, *globbed)}  # rules are not hashable (they hold mappings)
+            rules = self._for_name[name] = tuple(unique.values())
         return rules
 
     def _request_candidates(self, facts: Facts) -> list[Rule]:
