@@ -28,22 +28,28 @@ INTERPRETERS = {
     "lua": ("-e",),
     "osascript": ("-e",),
 }
-STDIN_EXECUTORS = SHELLS | frozenset(
-    {
-        "python",
-        "python2",
-        "python3",
-        "perl",
-        "ruby",
-        "node",
-        "php",
-        "pwsh",
-        "powershell",
-        "iex",
-        "invoke-expression",
-        "lua",
-        "osascript",
-    }
+# Schedulers that run what they read later (`echo cmd | at now`): shells, for what they are given.
+SCHEDULERS = frozenset({"at", "batch"})
+STDIN_EXECUTORS = (
+    SHELLS
+    | SCHEDULERS
+    | frozenset(
+        {
+            "python",
+            "python2",
+            "python3",
+            "perl",
+            "ruby",
+            "node",
+            "php",
+            "pwsh",
+            "powershell",
+            "iex",
+            "invoke-expression",
+            "lua",
+            "osascript",
+        }
+    )
 )
 DOWNLOADERS = frozenset(
     {
@@ -211,6 +217,32 @@ IN_PLACE = {
     "yq": ("i", "inplace"),
     "sd": ("i",),
 }
+# Editors that run shell commands they are given (`vim -c '!cmd'`).
+EDITOR_COMMANDS = frozenset({"vi", "vim", "nvim", "ex", "view", "gvim", "rvim"})
+# git settings whose value git runs as a command (lower-cased, as git compares keys).
+GIT_RUNS = frozenset(
+    {
+        "core.pager",
+        "core.sshcommand",
+        "core.fsmonitor",
+        "core.editor",
+        "core.askpass",
+        "sequence.editor",
+        "diff.external",
+        "gpg.program",
+        "credential.helper",
+        "pager.log",
+        "pager.diff",
+        "pager.show",
+        "pager.branch",
+        "uploadpack.packobjectshook",
+    }
+)
+# Environment variables a program runs the value of (as a command, or as a pipe with a leading `|`).
+RUNNING_VARIABLES = frozenset(
+    {"LESSOPEN", "LESSCLOSE", "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SSH_COMMAND",
+     "GIT_EXTERNAL_DIFF", "BASH_ENV", "ENV", "PROMPT_COMMAND", "SUDO_ASKPASS", "SSH_ASKPASS"}
+)  # fmt: skip
 # Editors and in-place rewriters whose file arguments are written (`ex -sc '%d|x' f`, `… | sponge f`).
 EDITORS = frozenset({"ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "sponge", "rename", "perl-rename", "prename"})
 # Options that name a directory a command writes into (`tar -x -C dir`, `unzip -d dir`), per command.
@@ -334,6 +366,11 @@ WRAPPERS: dict[str, Wrapper] = {
     ),
     "firejail": Wrapper(),
     "busybox": Wrapper(),
+    "unshare": Wrapper(frozenset({"S", "G", "R", "w", "setuid", "setgid", "root", "wd", "map-user", "map-group"})),
+    "nsenter": Wrapper(frozenset({"t", "target", "S", "G", "setuid", "setgid"})),
+    "chroot": Wrapper(frozenset({"userspec", "groups"}), positional_before=1),
+    "parallel": Wrapper(frozenset({"j", "jobs", "S", "sshlogin"}), joins=True),
+    "sg": Wrapper(frozenset(), positional_before=1, joins=True),
 }
 # Tools whose subcommand runs another command: `uv run pytest`, `poetry run lighthouse …` (the key is the tool and
 # its subcommand; the options listed take a value).

@@ -28,9 +28,11 @@ from lighthouse_mcp.validation.commands import (
     DATABASE_FILE_FIRST,
     DECODERS,
     DOWNLOADERS,
+    EDITOR_COMMANDS,
     ENV_DUMPERS,
     FILE_OPTIONS,
     GIT_PATH_WRITES,
+    GIT_RUNS,
     IN_PLACE,
     INTERPRETERS,
     INTO_OPTIONS,
@@ -41,6 +43,8 @@ from lighthouse_mcp.validation.commands import (
     NETWORK_SENDERS,
     NO_PATH_ARGS,
     NON_PATH_FIRST,
+    RUNNING_VARIABLES,
+    SCHEDULERS,
     SCRIPT_OPTIONS,
     SEARCHERS,
     SHELLS,
@@ -76,9 +80,15 @@ MAX_LOOP_ITEMS = 4
 _SECRETISH = re.compile(r"(?i)token|secret|passw|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _REMOTE_PATH = re.compile(r"^(?:[\w.-]+@)?[\w.-]+:(?!//)")
+_SUBSTRING = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-?\d+(?::\d+)?\}")
+_ARRAY = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\[[@*]\]\}")
+_DOTFILE = re.compile(r"^\.[\w.-]+(/[\w.-]+)*$")  # .env, .aws/credentials
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?[a-zA-Z%]{0,3}$")
 _AWK_COMMAND = re.compile(
     r'system\s*\(\s*"((?:[^"\\]|\\.){1,4000})"|\|\s*"((?:[^"\\]|\\.){1,4000})"|"((?:[^"\\]|\\.){1,4000})"\s*\|\s*getline'
+)
+_AWK_PRINT_TO_SHELL = re.compile(
+    r'print(?:f)?\s*\(?\s*"((?:[^"\\]|\\.){1,4000})"\s*\)?\s*\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"'
 )
 _OPTION_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 
@@ -212,6 +222,7 @@ class _Extractor:
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
         self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
+        self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
         self.links: dict[str, str] = {}  # symlinks made in this command (`ln -s target link`): link -> target
 
     # -- entry points ----------------------------------------------------------------------------------------
@@ -288,11 +299,18 @@ class _Extractor:
             for body in redirect.body_scripts:
                 self.script(body, (*via, "heredoc"), depth + 1)
 
+        for name, value in command.assignments:  # LESSOPEN='|cmd' less, GIT_SSH_COMMAND=… git fetch
+            if name in RUNNING_VARIABLES:
+                text, _ = self.expand_word(value)
+                if text.strip("|"):
+                    self.run(text.strip().lstrip("|"), (*via, f"${name}"), depth + 1)
         argv, dynamic = self.expand(command.words)
         if not argv:
             for name, value in command.assignments:
                 text, unknown = self.expand_word(value)
                 self.env[name] = None if unknown else text
+                if text.startswith("(") and text.endswith(")"):  # a=(rm -rf ~): an array of words
+                    self.arrays[name] = None if unknown else self.array_items(text[1:-1], via, depth)
             for redirect in command.redirects:  # `> file` alone truncates it; `$(<file)` reads it
                 self.redirect_access(redirect.op, redirect.target, "(redirect)", shell_like=False)
             return None
@@ -409,6 +427,10 @@ class _Extractor:
         if any(c in word for c in "*?[") and not dynamic[0]:
             if "/" in word:
                 found = sorted(globlib.glob(word))[:64]
+                if len(found) > 1:  # the shell runs the first with the others as its arguments: not what it reads
+                    self.facts.problems.setdefault(
+                        "unresolved", f"the command name {word} is a pattern that matches {len(found)} programs"
+                    )
                 if found:
                     return [*found, *argv[1:]], [False] * len(found) + dynamic[1:]
             name = _command_name(word)
@@ -443,9 +465,14 @@ class _Extractor:
             return [self.access(fact.positionals[0], "write", fact.name, pos_dynamic[0])] if fact.positionals else []
         if fact.name in DATA_ONLY or fact.name in SHELLS or fact.name in INTERPRETERS:
             return []  # shells' and interpreters' programs are followed by `nested`
-        values, dynamics = ([], []) if fact.name in NO_PATH_ARGS else (fact.positionals, pos_dynamic)
+        values, dynamics = fact.positionals, pos_dynamic
+        if fact.name in NO_PATH_ARGS:  # resource names, not paths: except what is plainly a local file
+            kept = [(v, d) for v, d in zip(values, dynamics, strict=False) if _plainly_local(v)]
+            values, dynamics = [v for v, _ in kept], [d for _, d in kept]
         script_given = fact.name in NON_PATH_FIRST and bool(fact.options.keys() & SCRIPT_OPTIONS)
-        skip = int(fact.name in NON_PATH_FIRST and not script_given) + int(fact.subcommand is not None)
+        skip = int(fact.name in NON_PATH_FIRST and not script_given) + int(
+            fact.subcommand is not None and fact.name not in NO_PATH_ARGS
+        )
         values, dynamics = values[skip:], dynamics[skip:]  # patterns, scripts and subcommands are not paths
         positional = [
             (v, d)
@@ -479,7 +506,8 @@ class _Extractor:
             if _URL.match(option_path):
                 self.facts.urls.append(option_path)
                 continue
-            access = "write" if key in WRITE_OPTIONS else "read"
+            creates = fact.name in ("tar", "bsdtar", "zip") and bool(fact.flags & {"c", "create"})
+            access = "write" if key in WRITE_OPTIONS or (creates and key in ("f", "file")) else "read"
             accesses.append(self.access(option_path, access, fact.name, option_dynamic))
         return accesses
 
@@ -529,6 +557,8 @@ class _Extractor:
                         "unresolved", f"{name} -c runs a script only known when it runs ({script[:80]})"
                     )
                 self.run(script, (*via, f"{name} -c"), depth + 1)
+            elif file_ is not None and file_.startswith("<("):
+                self.substituted_program(name, file_, via, depth)
             elif file_ is not None:
                 self.access(file_, "exec", name, False, depth=depth)
         elif name == "eval":
@@ -537,7 +567,9 @@ class _Extractor:
                     "unresolved", f"eval runs text only known when it runs ({' '.join(argv[1:])[:80]})"
                 )
             self.run(" ".join(argv[1:]), (*via, "eval"), depth + 1)
-        elif name in ("source", ".") and fact.positionals and not fact.positionals[0].startswith("<("):
+        elif name in ("source", ".") and fact.positionals and fact.positionals[0].startswith("<("):
+            self.substituted_program(name, fact.positionals[0], via, depth)
+        elif name in ("source", ".") and fact.positionals:
             self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
         elif name in INTERPRETERS:
             code = _interpreter_code(name, argv)
@@ -553,6 +585,8 @@ class _Extractor:
             for match in _AWK_COMMAND.finditer(awk_program):  # system("…"), print | "…", "…" | getline
                 command = next(g for g in match.groups() if g).replace('\\"', '"')
                 self.run(command, (*via, f"{name} system()"), depth + 1)
+            for match in _AWK_PRINT_TO_SHELL.finditer(awk_program):  # print "rm -rf ~" | "sh"
+                self.run(match.group(1).replace('\\"', '"'), (*via, f"{name} print | sh"), depth + 1)
         elif name == "find":
             self.find(fact, via, depth)
         elif name == "rsync" and fact.flags & {
@@ -569,7 +603,56 @@ class _Extractor:
             if destination and not _REMOTE_PATH.match(destination):
                 self.synthetic_delete(destination, recursive=True, via=(*via, "rsync --delete"), extra_flags={"mirror"})
         elif name == "git":
-            self.git(fact)
+            self.git(fact, argv, via, depth)
+        else:
+            self.run_by_program(fact, argv, via, depth)
+
+    def substituted_program(self, name: str, text: str, via: tuple[str, ...], depth: int) -> None:
+        """`bash <(…)`, `source <(…)`: the shell runs what the inner commands print."""
+        try:
+            inner = parse(text[2:-1] if text.endswith(")") else text[2:])
+        except (ShellSyntaxError, ShellTooComplex, RecursionError):
+            inner = None
+        printed = _printed_literal(inner) if inner is not None else None
+        if printed is not None:
+            self.run(printed, (*via, f"{name} <(…)"), depth + 1)
+            return
+        stages = [c for p in (inner.pipelines if inner else []) for c in p.commands if isinstance(c, Simple)]
+        names = {_command_name(w.text) for c in stages for w in c.words[:1]}
+        if names & DOWNLOADERS:
+            self.facts.flow("remote-code", f"{name} runs the output of a download")
+        elif names & DECODERS:
+            self.facts.flow("decoded-exec", f"{name} runs decoded data")
+        else:
+            self.facts.problems.setdefault(
+                "unresolved", f"{name} runs what {text[:60]} prints, only known when it runs"
+            )
+
+    def run_by_program(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        """Commands other programs run for them: an editor's `!cmd`, man's pager, tar's programs, make's recipes,
+        ssh's remote command."""
+        name = fact.name
+        if name in EDITOR_COMMANDS:  # vim -c '!cmd', ex +':!cmd'
+            for command in _editor_commands(argv):
+                self.run(command, (*via, f"{name} -c !"), depth + 1)
+        elif name == "man":
+            for index, arg in enumerate(argv[1:-1], start=1):
+                if arg in ("-P", "--pager"):
+                    self.run(argv[index + 1], (*via, "man -P"), depth + 1)
+            for arg in argv[1:]:
+                if arg.startswith("--pager="):
+                    self.run(arg.split("=", 1)[1], (*via, "man -P"), depth + 1)
+        elif name in ("tar", "bsdtar"):
+            for command in _tar_programs(argv):
+                self.run(command, (*via, f"{name} runs"), depth + 1)
+        elif name in ("make", "gmake"):
+            for command in _make_recipes(argv):
+                self.run(command, (*via, "make --eval"), depth + 1)
+        elif name == "ssh":
+            remote = _ssh_command(fact)
+            if remote:
+                self.facts.flow("remote-exec", f"runs `{remote[:80]}` on {fact.positionals[0]}")
+                self.run(remote, (*via, f"ssh {fact.positionals[0]}"), depth + 1)
 
     def code(self, interpreter: str, source: str, via: tuple[str, ...], depth: int) -> None:
         from lighthouse_mcp.validation import code_actions  # only commands with one-liners need it
@@ -689,8 +772,23 @@ class _Extractor:
                     return hits
         return hits
 
-    def git(self, fact: CommandFact) -> None:
+    def git(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        """What git itself runs: `-c alias.x='!cmd' x`, `-c core.pager=cmd` and the like, and `git config` that makes
+        later git commands run something (persistence)."""
         positionals = fact.positionals
+        for key, value in _git_settings(argv):
+            if key.startswith("alias.") and value.startswith("!") and positionals[:1] == [key[len("alias.") :]]:
+                self.run(value[1:], (*via, f"git {key}"), depth + 1)
+            elif key in GIT_RUNS:
+                self.run(value.removeprefix("!"), (*via, f"git -c {key}"), depth + 1)
+            if key in GIT_RUNS or key == "core.hookspath" or (key.startswith("alias.") and value.startswith("!")):
+                self.facts.flow("git-runs", f"git -c {key}={value[:60]} makes git run it")
+        if positionals[:1] == ["config"]:
+            settings = [p for p in positionals[1:] if not p.startswith("-")]
+            key = settings[0].lower() if settings else ""
+            if len(settings) >= 2 and (key in GIT_RUNS or key == "core.hookspath" or settings[1].startswith("!")):
+                self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")
+                self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
         if positionals[:2] == ["remote", "add"] and len(positionals) >= 4:
             self.remotes[positionals[2]] = positionals[3]
         elif positionals[:1] == ["push"] and len(positionals) >= 2:
@@ -705,7 +803,7 @@ class _Extractor:
 
     def executed_text(self, executor: str, text: str, via: tuple[str, ...], depth: int) -> None:
         """`text` is run by `executor` (a shell or interpreter reading stdin)."""
-        if executor in SHELLS:
+        if executor in SHELLS or executor in SCHEDULERS:
             self.run(text, via, depth + 1)
         elif executor in INTERPRETERS:
             self.code(executor, text, via, depth)
@@ -714,7 +812,7 @@ class _Extractor:
 
     def command_flows(self, fact: CommandFact) -> None:
         name = fact.name
-        to_network = name in NETWORK_SENDERS or any("network-device" in a.path.classes for a in fact.targets)
+        to_network = _sends(fact) or any("network-device" in a.path.classes for a in fact.targets)
         if to_network:
             for access in fact.targets:
                 if "secret" in access.path.classes and access.access == "read":
@@ -727,15 +825,25 @@ class _Extractor:
             if sink is None or j == 0:
                 continue
             sources = [s for s in stages[:j] if s is not None]
+            literal = _literal_output(sources)
+            if literal is not None and sink.stdin is None:
+                sink.stdin = literal  # what it reads, for rules on its text (`echo 'DROP …' | psql`)
             if sink.name in STDIN_EXECUTORS and not _has_program(sink):
                 if any(s.name in DOWNLOADERS for s in sources):
                     self.facts.flow("remote-code", f"output of {sources[0].name} piped into {sink.name}")
                 if any(_is_decoder(s) for s in sources):
                     self.facts.flow("decoded-exec", f"decoded data piped into {sink.name}")
-                literal = _literal_output(sources)
                 if literal is not None:
                     self.executed_text(sink.name, literal, (*via, f"piped into {sink.name}"), depth)
-            if sink.name in NETWORK_SENDERS and any(
+                elif all(s.name == "cat" and s.positionals for s in sources):  # `cat x.sh | sh` runs the file
+                    for source in sources:
+                        for target in source.targets:
+                            self.access(target.path.raw, "exec", sink.name, False, depth=depth)
+                else:
+                    self.facts.problems.setdefault(
+                        "unresolved", f"{sink.name} runs what {sources[-1].name} prints, only known when it runs"
+                    )
+            if _sends(sink) and any(
                 a.access == "read" and "secret" in a.path.classes for s in sources for a in s.targets
             ):
                 self.facts.flow("secret-to-network", f"a secret file piped into {sink.name}")
@@ -777,14 +885,41 @@ class _Extractor:
             if any(a.access == "read" and "secret" in a.path.classes for c in inner for a in c.targets):
                 self.secret_words.append(word)
 
+    def array_items(self, text: str, via: tuple[str, ...], depth: int) -> list[str] | None:
+        """The items of `NAME=(…)` as the shell makes them; None when one is only known when it runs."""
+        if not text.strip():
+            return []
+        try:
+            script = parse(text)
+        except ShellSyntaxError:
+            return None
+        simple = script.pipelines[0].commands[0] if len(script.pipelines) == 1 else None
+        if not isinstance(simple, Simple) or len(script.pipelines[0].commands) > 1 or simple.assignments:
+            return None
+        for word in simple.words:  # `a=($(curl …))` runs the substitution now
+            self.word_substitutions(word, via, depth + 1)
+        argv, dynamic = self.expand(simple.words)
+        return None if any(dynamic) else argv
+
     def expand(self, words: list[Word]) -> tuple[list[str], list[bool]]:
         argv: list[str] = []
         dynamic: list[bool] = []
         for word in words:
+            array = (
+                _ARRAY.fullmatch(word.parts[0].value)
+                if len(word.parts) == 1 and word.parts[0].kind == "param"
+                else None
+            )
+            if array is not None and self.arrays.get(array.group(1)) is not None:  # "${a[@]}": its items
+                items = self.arrays[array.group(1)] or []
+                argv.extend(items)
+                dynamic.extend([False] * len(items))
+                continue
             text, unknown = self.expand_word(word)
             single_var = len(word.parts) == 1 and word.parts[0].kind == "var" and not word.parts[0].quoted
-            if single_var and not unknown and text.split() != [text]:
-                pieces = text.split()  # word splitting of an unquoted variable
+            separators = self.env.get("IFS") or " \t\n"
+            if single_var and not unknown and re.split(f"[{re.escape(separators)}]+", text) != [text]:
+                pieces = [p for p in re.split(f"[{re.escape(separators)}]+", text) if p]  # splitting on $IFS
                 argv.extend(pieces)
                 dynamic.extend([False] * len(pieces))
                 continue
@@ -811,7 +946,8 @@ class _Extractor:
             elif part.kind == "param":
                 value = _parameter_default(part.value, self.env)
                 out.append(value if value is not None else part.value)
-                unknown = True
+                # a part of a known value is known (`${HOME:0:1}`); a default may be overridden when it runs
+                unknown = unknown or value is None or not _SUBSTRING.fullmatch(part.value)
             elif part.kind == "cmd" and part.script is not None:
                 printed = _printed_literal(part.script)
                 if printed is not None and not part.value.startswith(("<(", ">(")):
@@ -838,6 +974,75 @@ def _command_name(word: str) -> str:
 def _looks_up_only(name: str, argv: list[str]) -> bool:
     lookup = LOOKUP_OPTIONS.get(name)
     return lookup is not None and len(argv) > 1 and argv[1].startswith("-") and bool(set(argv[1][1:]) & lookup)
+
+
+def _git_settings(argv: list[str]) -> list[tuple[str, str]]:
+    """The `-c key=value` settings a git command line gives (keys lower-cased, as git reads them)."""
+    found = []
+    for index, arg in enumerate(argv[:-1]):
+        if arg == "-c":
+            key, _, value = argv[index + 1].partition("=")
+            found.append((key.lower(), value))
+    return found
+
+
+def _editor_commands(argv: list[str]) -> list[str]:
+    """The shell commands an editor is told to run: `-c '!cmd'`, `+':!cmd'`, `--cmd '!cmd'`."""
+    found = []
+    for index, arg in enumerate(argv[1:], start=1):
+        value = None
+        if arg in ("-c", "--cmd", "-S") and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("+") and len(arg) > 1:
+            value = arg[1:]
+        if value is not None:
+            command = value.strip().lstrip(":").strip()
+            if command.startswith("!"):  # `:!cmd` takes the rest of the line, bars and all
+                found.append(command[1:])
+                continue
+            for part in value.split("|"):
+                command = part.strip().lstrip(":").strip()
+                if command.startswith("!"):
+                    found.append(command[1:])
+                elif command.startswith(("sh ", "shell", "terminal ")):
+                    found.append(command.split(" ", 1)[1] if " " in command else "sh")
+    return found
+
+
+def _tar_programs(argv: list[str]) -> list[str]:
+    """What tar runs: `--checkpoint-action=exec=…`, `--to-command=…`, `--use-compress-program=…` / `-I …`,
+    `--rsh-command=…`, `--info-script=…` / `-F …`."""
+    found = []
+    for index, arg in enumerate(argv[1:], start=1):
+        key, _, value = arg.partition("=")
+        following = argv[index + 1] if index + 1 < len(argv) else ""
+        if key == "--checkpoint-action" and value.startswith("exec="):
+            found.append(value[len("exec=") :])
+        elif key in ("--to-command", "--use-compress-program", "--rsh-command", "--info-script", "--new-volume-script"):
+            found.append(value or following)
+        elif arg in ("-I", "-F") and following:
+            found.append(following)
+    return [f for f in found if f]
+
+
+def _make_recipes(argv: list[str]) -> list[str]:
+    """The recipe lines of `make --eval='target: ; recipe'` (a makefile on disk is not read here)."""
+    found = []
+    for index, arg in enumerate(argv[1:], start=1):
+        text = arg.split("=", 1)[1] if arg.startswith("--eval=") else argv[index + 1] if arg == "--eval" else None
+        if text is None or index + 1 > len(argv):
+            continue
+        for line in text.split("\n"):
+            if ";" in line and ":" in line.split(";", 1)[0]:
+                found.append(line.split(";", 1)[1].strip())
+            elif line.startswith("\t"):
+                found.append(line.strip())
+    return [f for f in found if f]
+
+
+def _ssh_command(fact: CommandFact) -> str | None:
+    """The command `ssh host cmd…` runs on the remote host."""
+    return " ".join(fact.positionals[1:]) if len(fact.positionals) > 1 else None
 
 
 def _xargs_replace(argv: list[str]) -> str | None:
@@ -962,6 +1167,18 @@ def _parse_args(
     return frozenset(flags), positionals, options, pos_dynamic
 
 
+def _sends(fact: CommandFact) -> bool:
+    """Whether the command sends data off the machine (openssl only when it connects somewhere)."""
+    if fact.name == "openssl":
+        return fact.positionals[:1] in (["s_client"], ["s_server"], ["ocsp"], ["s_time"])
+    return fact.name in NETWORK_SENDERS
+
+
+def _plainly_local(value: str) -> bool:
+    """An argument that names a local file whatever the command (`~/.ssh`, `./x`, `/etc/y`, `.env`)."""
+    return value.startswith(("/", "~/", "./", "../")) or value == "~" or bool(_DOTFILE.match(value))
+
+
 def _path_candidate(value: str, is_dynamic: bool) -> tuple[str | None, bool]:
     """The path inside an argument (`@file`, `f=@file`), or None for things that are not paths."""
     if not value or value == "-" or _NUMBER.match(value) or value.startswith(("<(", ">(")):
@@ -1054,6 +1271,8 @@ def _program_run(name: str, argv: list[str]) -> list[str] | None:
 
 def _has_program(fact: CommandFact) -> bool:
     """Whether a shell or interpreter was given its program (so it is not reading one from stdin)."""
+    if fact.name in SCHEDULERS:
+        return "f" in fact.options or "f" in fact.flags
     if fact.name in SHELLS:
         script, file_ = _shell_script(fact.argv)
         return script is not None or file_ is not None
@@ -1079,12 +1298,19 @@ def _is_decoder(fact: CommandFact) -> bool:
 def _literal_output(sources: list[CommandFact]) -> str | None:
     """What a chain of literal printers and decoders writes, when it can be known (`echo … | base64 -d`,
     `printf '\\x72\\x6d …'`, `echo … | rev`, `… | tr a-z n-za-m`, `… | xxd -r -p`)."""
+    if sources and sources[0].stdin is not None and not sources[0].positionals and not sources[0].dynamic:
+        text: str | None = sources[0].stdin  # `xxd -r -p <<< 72…`: a here-string or heredoc into the first stage
+        for stage in sources:
+            if text is None:
+                return None
+            text = _decoded(stage, text) if _is_decoder(stage) else text if stage.name == "cat" else None
+        return text
     if not sources or sources[0].name not in LITERAL_PRINTERS or sources[0].dynamic:
         return None
     first = sources[0]
     args = [a for a in first.argv[1:] if not (first.name == "echo" and a in ("-n", "-e", "-E"))]
     if first.name == "printf" and args:
-        text: str | None = _printf(args[0], args[1:])
+        text = _printf(args[0], args[1:])
     else:
         text = " ".join(args)
         if first.name == "echo" and "-e" in first.argv[1:3]:
@@ -1198,7 +1424,14 @@ def _calls(script: Script, name: str) -> bool:
 
 
 def _parameter_default(raw: str, env: dict[str, str | None]) -> str | None:
-    """`${NAME:-default}` → NAME's value if known, else the default."""
+    """`${NAME:-default}` → NAME's value if known, else the default; `${NAME:offset:length}` → that part of it."""
+    part = re.fullmatch(r"\$\{([A-Za-z_][A-Za-z0-9_]*):(-?\d+)(?::(\d+))?\}", raw)  # as _SUBSTRING
+    if part:
+        value = env.get(part.group(1))
+        if value is None:
+            return None
+        start = int(part.group(2))
+        return value[start : start + int(part.group(3))] if part.group(3) is not None else value[start:]
     match = re.fullmatch(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=])([^}]*)\}", raw)
     if not match:
         return None

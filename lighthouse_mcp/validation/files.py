@@ -14,6 +14,8 @@ as paths that do; symlinks that exist are followed. Classes, as the rule packs a
 - `glob` — contains an unexpanded wildcard: `glob-all` when it names everything in a directory (`~/*`, `/**`), which
   is judged like the directory itself, else `glob-some` (`build/*.o`, `/**/*.log`)
 - `dynamic` — depends on a value not known before it runs
+- `persistence` — makes something run at every login, boot, schedule or git command: shell startup files, crontabs,
+  systemd and launchd units, autostart entries, `.git/hooks/`, `authorized_keys`
 - `regenerable` — a build or cache directory that tools recreate (`build/`, `node_modules/`, `.pytest_cache/`…)
 
 And what guards the agent, which the agent must not change (the `guard` rule pack):
@@ -275,6 +277,21 @@ _SECRET_EXCEPTION = _any_of(SECRET_NAME_EXCEPTIONS)
 _SECRET_ABSOLUTE = _any_of(SECRET_ABSOLUTE)
 _SECRET_IN_HOME = _any_of(SECRET_IN_HOME)
 _LIGHTHOUSE_HOME = re.compile(r"(?:^|/)\.lighthouse(?:/|$)")
+# Files that make something run at every login, boot, schedule or git command (relative to home, absolute, anywhere).
+PERSISTENCE_IN_HOME = (
+    ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zprofile", ".zshenv",
+    ".zlogin", ".zlogout", ".xprofile", ".xinitrc", ".pam_environment", ".config/fish/config.fish",
+    ".config/fish/conf.d/*", ".config/systemd/user", ".config/systemd/user/*", ".config/autostart",
+    ".config/autostart/*", "Library/LaunchAgents", "Library/LaunchAgents/*", ".ssh/rc", ".ssh/authorized_keys*",
+)  # fmt: skip
+PERSISTENCE_ABSOLUTE = (
+    "/etc/cron*", "/etc/cron*/*", "/var/spool/cron", "/var/spool/cron/*", "/etc/systemd/*", "/lib/systemd/*",
+    "/usr/lib/systemd/*", "/etc/init.d/*", "/etc/rc.local", "/etc/profile", "/etc/profile.d/*", "/etc/bash.bashrc",
+    "/etc/zsh/*", "/Library/LaunchAgents/*", "/Library/LaunchDaemons/*", "/etc/ld.so.preload", "/etc/xdg/autostart/*",
+)  # fmt: skip
+_PERSISTENCE_IN_HOME = _any_of(PERSISTENCE_IN_HOME)
+_PERSISTENCE_ABSOLUTE = _any_of(PERSISTENCE_ABSOLUTE)
+_GIT_HOOKS = re.compile(r"/\.git/hooks(?:/|$)|(?:^|/)authorized_keys2?$")
 _APPROVAL = re.compile(r"/approvals/pending(?:/|$)")
 _AGENT_SETTINGS = re.compile(
     r"/(?:\.claude(?:/settings(?:\.[\w-]+)?\.json)?|\.claude\.json|\.mcp\.json|\.codex(?:/.*)?"
@@ -308,6 +325,8 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
     classes |= _location(path, ctx)
     if _is_secret(path, ctx):
         classes.add("secret")
+    if _is_persistence(path, ctx):
+        classes.add("persistence")
     if ".." in raw.split("/") and not _under(path, ctx.project):
         classes.add("traversal")
     classes |= _guarded(path, ctx)
@@ -429,6 +448,13 @@ def _instances(path: str) -> list[str]:
 def _under(path: str, base: str) -> bool:
     base = base.rstrip("/") or "/"
     return path == base or path.startswith(base + "/") or base == "/"
+
+
+def _is_persistence(path: str, ctx: Context) -> bool:
+    home = ctx.home.rstrip("/")
+    if path.startswith(home + "/") and _PERSISTENCE_IN_HOME.match(path[len(home) + 1 :]):
+        return True
+    return bool(_PERSISTENCE_ABSOLUTE.match(path) or _GIT_HOOKS.search(path))
 
 
 def is_secret_file(path: str) -> bool:
