@@ -12,7 +12,7 @@ import base64
 import binascii
 import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +28,7 @@ ActionKind = Literal[
     "send",  # sends data out (POST, upload, socket send)
     "eval-dynamic",  # evaluates code built at run time (decoded, decompressed, downloaded)
     "deserialize",  # unpickles / unmarshals data
+    "read-env",  # takes the whole environment (to send, print or store)
 ]
 
 
@@ -164,6 +165,7 @@ _DESERIALIZERS = {
     "shelve.open",
     "jsonpickle.decode",
 }
+_ONE_VARIABLE = frozenset({"get", "setdefault", "pop", "__getitem__", "__contains__", "__setitem__", "update"})
 _SHELL_PATHS = re.compile(r"^(/usr)?/bin/(ba|z|da|k|c|tc)?sh$|^(ba|z|da|k)?sh$|^cmd(\.exe)?$|^powershell")
 
 
@@ -190,6 +192,7 @@ def python_actions(source: str) -> list[Action] | None:
     reader = _PythonReader()
     try:
         reader.visit(tree)
+        reader.whole_environment(tree)
     except RecursionError:
         reader.actions.append(Action("eval-dynamic", detail="code nested too deeply to read"))
     return reader.actions
@@ -243,6 +246,19 @@ class _PythonReader(ast.NodeVisitor):
                     self.aliases[name] = module
             elif callee in ("socket.socket", "socket.create_connection"):
                 self.sockets.add(name)
+
+    def whole_environment(self, tree: ast.AST) -> None:
+        """`os.environ` taken whole (`dict(os.environ)`, `os.environ.copy()`), not one variable of it."""
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                if self._callee(child) != "os.environ" if isinstance(child, (ast.Name, ast.Attribute)) else True:
+                    continue
+                one = (isinstance(node, ast.Subscript) and node.value is child) or (
+                    isinstance(node, ast.Attribute) and node.attr in _ONE_VARIABLE
+                )
+                if not one:
+                    self.actions.append(Action("read-env", detail="os.environ"))
+                    return
 
     # calls ---------------------------------------------------------------------------------------------------
 
@@ -509,10 +525,41 @@ def javascript_actions(source: str) -> list[Action]:
     return actions
 
 
+# A call's arguments when they are all literal strings: `system("rm", "-rf", "/x")`.
+_ARGS = r"""((?:\s*,\s*(?:['"](?:\\.|[^'"\\]){0,2000}['"]))*)"""
+
+
+def _argv(first: str, rest: str) -> str:
+    """A command line from a call's literal arguments: one string is a command line, several are its words."""
+    words = [m.group(2) for m in re.finditer(r"""(['"])((?:\\.|(?!\1).){0,2000})\1""", rest)]
+    return shlex.join([first, *words]) if words else first
+
+
+def _shell_calls(pattern: str, source: str) -> list[Action]:
+    """Calls that run a command, as shell actions; an interactive shell started alone is `spawn-shell`."""
+    actions = []
+    for m in _strings(pattern + _Q + _ARGS, source):
+        command = _argv(m.group("s"), m.group(m.lastindex or 0) or "")
+        kind: ActionKind = "spawn-shell" if _SHELL_PATHS.match(command) else "shell"
+        actions.append(Action(kind, command, detail=m.group(1)))
+    return actions
+
+
+def _reads(pattern: str, source: str) -> list[Action]:
+    return [Action("read", m.group("s"), detail=m.group(1)) for m in _strings(pattern + _Q, source)]
+
+
+def _eval_of_runtime_value(source: str, actions: list[Action]) -> None:
+    """`eval` of something not a literal: downloaded when the code fetches, else built at run time."""
+    if re.search(r"""\beval\s*\(?\s*(?!['"\s])""", source):
+        network = any(a.kind == "network" for a in actions)
+        detail = "eval of downloaded code" if network else "eval of a value built at run time"
+        actions.append(Action("eval-dynamic", detail=detail))
+
+
 def perl_actions(source: str) -> list[Action]:
-    actions = [
-        Action("shell", m.group("s"), detail=m.group(1)) for m in _strings(r"\b(system|exec)\s*\(?\s*" + _Q, source)
-    ]
+    actions = _shell_calls(r"\b(system|exec)\s*\(?\s*", source)
+    actions += _reads(r"""\b(open)\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"]<['"]\s*,\s*""", source)
     actions += [
         Action("shell", m.group(1), detail="qx") for m in re.finditer(r"qx\s*[{(\[/](.{0,4000}?)[})\]/]", source)
     ]
@@ -529,18 +576,18 @@ def perl_actions(source: str) -> list[Action]:
         actions.append(Action("connect", detail="socket"))
         if re.search(r"""exec\s*\(?\s*['"][^'"]*\bsh\b|open\s*\(\s*STD(IN|OUT)""", source):
             actions.append(Action("spawn-shell", detail="exec shell on socket"))
-    if re.search(r"LWP::|HTTP::Tiny|Net::HTTP", source):
+    if re.search(r"LWP::|HTTP::Tiny|Net::HTTP|IO::Socket", source):
         actions.append(Action("network", detail="http client"))
-    if re.search(r"\beval\s*\(?\s*(decode_base64|unpack|\$)", source):
+    if re.search(r"\beval\s*\(?\s*(decode_base64|unpack)", source):
         actions.append(Action("eval-dynamic", detail="eval of decoded data"))
+    else:
+        _eval_of_runtime_value(source, actions)
     return actions
 
 
 def ruby_actions(source: str) -> list[Action]:
-    actions = [
-        Action("shell", m.group("s"), detail=m.group(1))
-        for m in _strings(r"\b(system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?\s*" + _Q, source)
-    ]
+    actions = _shell_calls(r"\b(system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?\s*", source)
+    actions += _reads(r"\b(File\.(?:read|open|readlines|binread)|IO\.(?:read|readlines))\s*\(?\s*", source)
     actions += [Action("shell", m.group(1), detail="%x") for m in re.finditer(r"%x\s*[{(\[](.{0,4000}?)[})\]]", source)]
     actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
     actions += [
@@ -555,18 +602,27 @@ def ruby_actions(source: str) -> list[Action]:
         actions.append(Action("connect", detail="socket"))
         if re.search(r"""(exec|spawn|system)\s*\(?\s*['"][^'"]*\bsh\b|\.reopen\(""", source):
             actions.append(Action("spawn-shell", detail="shell on socket"))
-    if re.search(r"Net::HTTP|open-uri|URI\.open|HTTParty|Faraday", source):
+    if re.search(r"Net::HTTP|open-uri|URI\.open|HTTParty|Faraday|TCPSocket|RestClient", source):
         actions.append(Action("network", detail="http client"))
+        if re.search(r"post_form|\.post\b|Post\.new|\.put\b|\.write\b|\.puts\b", source):
+            actions.append(Action("send", detail="http request with a body"))
     if re.search(r"\beval\s*\(?\s*(Base64|\[)|instance_eval", source):
         actions.append(Action("eval-dynamic", detail="eval of decoded data"))
+    else:
+        _eval_of_runtime_value(source, actions)
     return actions
 
 
 def php_actions(source: str) -> list[Action]:
-    actions = [
-        Action("shell", m.group("s"), detail=m.group(1))
-        for m in _strings(r"\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*" + _Q, source)
-    ]
+    actions = _shell_calls(r"\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*", source)
+    for m in _strings(r"\b(file_get_contents|fopen|file|readfile|fsockopen|curl_init)\s*\(\s*" + _Q, source):
+        remote = re.match(r"(?i)(https?|ftp|tcp|udp|ssl|tls)://", m.group("s")) or m.group(1) == "fsockopen"
+        if remote or m.group(1) == "curl_init":
+            actions.append(Action("network", m.group("s"), detail=m.group(1)))
+            if "?" in m.group("s") or "POSTFIELDS" in source or "stream_context_create" in source:
+                actions.append(Action("send", m.group("s"), detail=m.group(1)))
+        else:
+            actions.append(Action("read", m.group("s"), detail=m.group(1)))
     actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
     actions += [
         Action("delete", m.group("s"), detail=m.group(1)) for m in _strings(r"\b(unlink|rmdir)\s*\(\s*" + _Q, source)
@@ -575,8 +631,10 @@ def php_actions(source: str) -> list[Action]:
         actions.append(Action("connect", detail="socket"))
         if re.search(r"/bin/(ba)?sh|proc_open", source):
             actions.append(Action("spawn-shell", detail="shell on socket"))
-    if re.search(r"\beval\s*\(\s*(base64_decode|gzinflate|str_rot13|\$)", source):
+    if re.search(r"\beval\s*\(\s*(base64_decode|gzinflate|str_rot13)", source):
         actions.append(Action("eval-dynamic", detail="eval of decoded data"))
+    else:
+        _eval_of_runtime_value(source, actions)
     return actions
 
 
@@ -644,4 +702,82 @@ INTERPRETER_LANGUAGE = {
 def actions_for(language: str, source: str) -> list[Action] | None:
     """Actions of `source` in `language`; None when Python cannot be parsed."""
     reader = LANGUAGES.get(language)
-    return reader(source) if reader is not None else []
+    if reader is None:
+        return []
+    if language == "python":
+        return reader(source)
+    source = normalised(language, source)
+    actions = reader(source) or []
+    whole_env = _WHOLE_ENVIRONMENT.get(language)
+    if whole_env is not None and whole_env.search(source):
+        actions.append(Action("read-env", detail="the whole environment"))
+    return actions
+
+
+# Where the home directory comes from, by language: each becomes the string "~" before the readers look.
+_HOME = {
+    "javascript": r"(?:require\(\s*['\"](?:node:)?os['\"]\s*\)|\b[A-Za-z_$][\w$]*)\.homedir\(\)|\bhomedir\(\)"
+    r"|\bprocess\.env(?:\.HOME\b|\[\s*['\"]HOME['\"]\s*\])",
+    "ruby": r"\bDir\.home\b(?:\(\))?|\bENV(?:\[\s*['\"]HOME['\"]\s*\]|\.fetch\(\s*['\"]HOME['\"]\s*\))"
+    r"|\bFile\.expand_path\(\s*['\"]~['\"]\s*\)|\bEtc\.getpwuid(?:\(\))?\.dir\b",
+    "perl": r"\$ENV\{\s*['\"]?HOME['\"]?\s*\}|File::HomeDir->my_home(?:\(\))?|\bglob\(\s*['\"]~['\"]\s*\)",
+    "php": r"\bgetenv\(\s*['\"]HOME['\"]\s*\)|\$_(?:SERVER|ENV)\[\s*['\"]HOME['\"]\s*\]",
+    "powershell": r"\$HOME\b|\$env:(?:HOME|USERPROFILE)\b"
+    r"|\[Environment\]::GetFolderPath\(\s*['\"]UserProfile['\"]\s*\)",
+}
+_HOME_RE = {
+    language: re.compile(pattern, re.IGNORECASE if language == "powershell" else 0)
+    for language, pattern in _HOME.items()
+}
+# The whole environment taken at once, by language.
+_WHOLE_ENVIRONMENT = {
+    "javascript": re.compile(r"\bprocess\.env\b(?!\s*(?:\.\s*\w|\[|\?\.))"),
+    "ruby": re.compile(r"\bENV\b(?:\.(?:to_h|to_a|to_hash|inspect|each|map|select|sort|keys|values)\b|(?!\s*[\[.]))"),
+    "perl": re.compile(r"%ENV\b"),
+    "php": re.compile(r"\bgetenv\(\s*\)|\$_(?:ENV|SERVER)\b(?!\s*\[)"),
+    "powershell": re.compile(r"(?:Get-ChildItem|gci|dir|ls)\s+env:(?!\w)|GetEnvironmentVariables\(", re.IGNORECASE),
+}
+_ALIAS = re.compile(r"(?:\b(?:const|let|var)\s+|,\s*)(\w+)\s*=\s*require\(\s*['\"](?:node:)?([\w/]+)['\"]\s*\)")
+_CONCAT = re.compile(r"""(["'])((?:\\.|(?!\1)[^\n])*)\1\s*[+.]\s*(["'])((?:\\.|(?!\3)[^\n])*)\3""")
+_JOIN = re.compile(r"""\b(?:path|File|Path)\.join\(\s*(["'])([^"'\n]*)\1\s*,\s*(["'])([^"'\n]*)\3\s*\)""")
+_UNWRAP = re.compile(
+    r"""\b(?:File\.expand_path|File\.absolute_path|realpath|path\.resolve|path\.normalize|Pathname\.new|glob)"""
+    r"""\(\s*((["'])[^"'\n]*\2)\s*\)"""
+)
+_TEMPLATE_HOLE = re.compile(r"\$\{\s*(['\"])([^'\"\n]*)\1\s*\}|#\{\s*(['\"])([^'\"\n]*)\3\s*\}")
+
+
+def normalised(language: str, source: str) -> str:
+    """`source` with what the regular-expression readers cannot follow made literal: the home directory from its
+    APIs (`os.homedir()`, `Dir.home`, `$ENV{HOME}`, `getenv("HOME")`) as `"~"`, module aliases
+    (`const n = require('net')`) by the module's name, and literal strings joined (`"rm -rf " . "~"`,
+    `path.join("~", ".ssh")`, `` `${"~"}/x` ``)."""
+    if language == "javascript":
+        for alias, module in _ALIAS.findall(source)[:32]:
+            if alias != module:
+                source = re.sub(rf"(?<![\w$.]){re.escape(alias)}\.", f"{module}.", source)
+    home = _HOME_RE.get(language)
+    if home is not None:
+        source = home.sub(_home_literal(source), source)
+    for _ in range(16):
+        folded = _TEMPLATE_HOLE.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(4), source)
+        folded = _JOIN.sub(lambda m: _quoted(f"{m.group(2).rstrip('/')}/{m.group(4)}"), folded)
+        folded = _CONCAT.sub(lambda m: _quoted(m.group(2) + m.group(4)), folded)
+        folded = _UNWRAP.sub(lambda m: m.group(1), folded)
+        if folded == source:
+            break
+        source = folded
+    return source
+
+
+def _home_literal(source: str) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        line_start = source.rfind("\n", 0, match.start()) + 1
+        before = re.sub(r"\\.", "", source[line_start : match.start()])
+        return "~" if before.count('"') % 2 else '"~"'  # inside a double-quoted string, or standing alone
+
+    return replace
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if '"' not in text else f"'{text}'"

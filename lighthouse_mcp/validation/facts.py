@@ -20,6 +20,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from lighthouse_mcp.validation.commands import (
     AWKS,
@@ -152,7 +153,7 @@ class Facts:
     accesses: list[Access] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # unparsed / too-large / too-deep / too-many -> detail
-    content: str | None = None  # text a Write/Edit tool call would put in a file
+    runs_later: list[tuple[str, Facts]] = field(default_factory=list)  # code a write puts where it will run
 
     def flow(self, kind: str, detail: str) -> None:
         self.flows.setdefault(kind, detail)
@@ -164,6 +165,7 @@ class Facts:
             "flows": self.flows,
             "accesses": [a.to_json() for a in self.accesses],
             "problems": self.problems,
+            "runs_later": [(where, inner.digest()) for where, inner in self.runs_later],
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -186,7 +188,21 @@ def facts_from_command(command: str, ctx: Context, *, max_bytes: int = 65_536) -
         facts.problems["too-large"] = f"the command is {size} bytes, over the {max_bytes}-byte limit for analysis"
         return facts
     _Extractor(facts, ctx).run(command, via=(), depth=0)
+    from lighthouse_mcp.validation.links import canonical_url, url_payload  # links → secrets → packs → facts
+
+    for url in list(facts.urls):  # a host as it would be reached, and a secret a URL would carry off
+        canonical = canonical_url(url)
+        if canonical not in facts.urls:
+            facts.urls.append(canonical)
+        carried = url_payload(canonical)
+        if carried is not None and carried[1]:
+            facts.flow("secret-in-command-url", f"{carried[0]} to {urlsplit(canonical).hostname}")
     return facts
+
+
+def sql_command(sql: str, tool: str) -> CommandFact:
+    """SQL another tool runs, as a command of its own (`sql`) that the database rules judge like `psql -c`."""
+    return CommandFact("sql", ["sql", sql], frozenset(), [sql], {}, [], via=(tool,))
 
 
 def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int = 65_536) -> Facts:
@@ -682,6 +698,11 @@ class _Extractor:
                     self.facts.flow("secret-to-network", f"{action.detail} of {action.value} and a network call")
         if "connect" in kinds and "spawn-shell" in kinds:
             self.facts.flow("reverse-shell", "code that connects a socket and runs a shell on it")
+        elif "spawn-shell" in kinds:
+            detail = next(a.detail for a in actions if a.kind == "spawn-shell")
+            self.facts.flow("code-shell", f"code that starts an interactive shell ({detail})")
+        if "read-env" in kinds and kinds & {"send", "network", "connect"}:
+            self.facts.flow("secret-to-network", "code that sends the whole environment over the network")
         if "eval-dynamic" in kinds:
             detail = next(a.detail for a in actions if a.kind == "eval-dynamic")
             if "network" in kinds or "downloaded" in detail:
@@ -781,13 +802,14 @@ class _Extractor:
                 self.run(value[1:], (*via, f"git {key}"), depth + 1)
             elif key in GIT_RUNS:
                 self.run(value.removeprefix("!"), (*via, f"git -c {key}"), depth + 1)
-            if key in GIT_RUNS or key == "core.hookspath" or (key.startswith("alias.") and value.startswith("!")):
+            if _git_runs(key, value):
                 self.facts.flow("git-runs", f"git -c {key}={value[:60]} makes git run it")
         if positionals[:1] == ["config"]:
             settings = [p for p in positionals[1:] if not p.startswith("-")]
             key = settings[0].lower() if settings else ""
             if len(settings) >= 2 and (key in GIT_RUNS or key == "core.hookspath" or settings[1].startswith("!")):
-                self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")
+                if _git_runs(key, settings[1]):
+                    self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")
                 self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
         if positionals[:2] == ["remote", "add"] and len(positionals) >= 4:
             self.remotes[positionals[2]] = positionals[3]
@@ -819,6 +841,10 @@ class _Extractor:
                     self.facts.flow("secret-to-network", f"{name} sends {access.path.raw}")
         if name in ENV_DUMPERS and any(_SECRETISH.search(p) for p in fact.positionals):
             self.facts.flow("secret-env-read", f"{fact.text} prints secret-looking variables")
+        if name in _DATA_OPTIONS:
+            sent = _secret_variables(_sent_data(fact))
+            if sent:
+                self.facts.flow("secret-variable-to-network", f"{name} sends ${sent[0]}")
 
     def pipeline_flows(self, stages: list[CommandFact | None], via: tuple[str, ...], depth: int) -> None:
         for j, sink in enumerate(stages):
@@ -849,6 +875,9 @@ class _Extractor:
                 self.facts.flow("secret-to-network", f"a secret file piped into {sink.name}")
             if sink.name in NETWORK_SENDERS and any(s.name in ENV_DUMPERS for s in sources):
                 self.facts.flow("secret-to-network", f"the environment piped into {sink.name}")
+            printed = [v for s in sources if s.name in LITERAL_PRINTERS for v in _secret_variables(s.argv[1:])]
+            if _sends(sink) and printed:
+                self.facts.flow("secret-variable-to-network", f"${printed[0]} piped into {sink.name}")
             if sink.name in SOCKET_TOOLS and any(s.name in SHELLS and not _has_program(s) for s in sources):
                 self.facts.flow("reverse-shell", f"a shell's output piped into {sink.name}")
             if sink.name in SHELLS and not _has_program(sink) and any(s.name in SOCKET_TOOLS for s in sources):
@@ -984,6 +1013,36 @@ def _git_settings(argv: list[str]) -> list[tuple[str, str]]:
             key, _, value = argv[index + 1].partition("=")
             found.append((key.lower(), value))
     return found
+
+
+# Programs a git setting commonly names that run nothing else: pagers, editors, diff viewers, credential stores.
+_PLAIN_PROGRAMS = frozenset(
+    {"less", "more", "most", "cat", "bat", "batcat", "delta", "diff-so-fancy", "diff-highlight", "vi", "vim", "nvim",
+     "nano", "emacs", "emacsclient", "code", "code-insiders", "cursor", "subl", "micro", "hx", "kak", "mate", "gedit",
+     "kate", "zed", "idea", "pico", "joe", "ne", "gpg", "gpg2", "ssh", "cache", "store", "osxkeychain", "manager",
+     "manager-core", "libsecret", "wincred", "meld", "vimdiff", "kdiff3", "opendiff", "difft", "icdiff"}
+)  # fmt: skip
+
+
+def _git_runs(key: str, value: str) -> bool:
+    """Whether a git setting makes git run something beyond a plain pager, editor or helper: a hooks directory, an
+    alias with `!`, or a value with shell syntax or an unfamiliar program (`core.pager=less -R` is plain)."""
+    if key == "core.hookspath" or (key.startswith("alias.") and value.startswith("!")):
+        return True
+    if key not in GIT_RUNS:
+        return False
+    if re.search(r"[|;&$`()<>\n!]", value):
+        return True
+    try:
+        words = shlex.split(value)
+    except ValueError:
+        return True
+    if not words:
+        return False
+    name = posixpath.basename(words[0])
+    if name == "ssh":
+        return any(re.search(r"(?i)proxycommand|localcommand|permitlocalcommand", w) for w in words)
+    return not (name in _PLAIN_PROGRAMS or name.startswith("git-credential-"))
 
 
 def _editor_commands(argv: list[str]) -> list[str]:
@@ -1165,6 +1224,42 @@ def _parse_args(
                     i += 1
                 break
     return frozenset(flags), positionals, options, pos_dynamic
+
+
+# Options that carry the data a network tool sends (not headers: `-H "Authorization: Bearer $TOKEN"` is how an API
+# is called, and goes to the host it is for).
+_DATA_OPTIONS = {
+    "curl": ("-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--data-ascii", "-F", "--form",
+             "--form-string", "--json", "-T", "--upload-file", "-G"),
+    "wget": ("--post-data", "--body-data"),
+    "http": (), "https": (), "xh": (),
+}  # fmt: skip
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _sent_data(fact: CommandFact) -> list[str]:
+    """The words a network tool sends as data: its data options' values and the queries of its URLs (httpie's
+    `key=value` items too)."""
+    options = _DATA_OPTIONS.get(fact.name, ())
+    sent = []
+    argv = fact.argv
+    for index, arg in enumerate(argv[1:], start=1):
+        if arg in options and index + 1 < len(argv):
+            sent.append(argv[index + 1])
+        elif arg.startswith("--") and arg.split("=", 1)[0] in options:
+            sent.append(arg.split("=", 1)[1] if "=" in arg else "")
+        elif len(arg) > 2 and arg[:2] in options and not arg.startswith("--"):
+            sent.append(arg[2:])  # -d"$X"
+        elif _URL.match(arg) and "?" in arg:
+            sent.append(arg.split("?", 1)[1])
+        elif fact.name in ("http", "https", "xh") and re.match(r"^[\w.-]+:?=", arg):
+            sent.append(arg)
+    return sent
+
+
+def _secret_variables(words: list[str]) -> list[str]:
+    """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
+    return [name for word in words for name in _VARIABLE.findall(word) if _SECRETISH.search(name)]
 
 
 def _sends(fact: CommandFact) -> bool:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import re
+import socket
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from lighthouse_mcp.validation.secrets import entropy, secret_threats
+from lighthouse_mcp.validation.secrets import entropy, holds_credentials, secret_threats
 from lighthouse_mcp.validation.threats import Threat, higher
 
 _LABEL = re.compile(r"[^\[\]\n]{0,500}")
@@ -123,6 +125,83 @@ def _carried_data(query: str, path: str, fragment: str) -> tuple[str, bool] | No
         if len(segment) >= 32 and _looks_like_data(segment.rsplit(".", 1)[0], sensitive=False):
             return "encoded data in the path", False
     return None
+
+
+# Query parameters that name a credential, and signed storage URLs, where a credential in the query is by design.
+_CREDENTIAL_NAME = re.compile(
+    r"token|secret|passw|pwd|api[_-]?key|apikey|access[_-]?key|private|auth|credential|session|cookie|bearer|jwt", re.I
+)
+_SIGNED_QUERY = re.compile(r"(?i)(?:^|&)(?:x-amz-signature|x-goog-signature|signature|sig)=")
+_HEX_OR_ID = re.compile(r"^(?:[0-9a-fA-F]{6,128}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[\w.-]{0,7})$")
+_STORAGE_HOSTS = (".amazonaws.com", ".googleapis.com", ".blob.core.windows.net", ".cloudfront.net", ".r2.dev")
+
+
+def url_payload(url: str) -> tuple[str, bool] | None:
+    """What a URL fetched from a remote host carries in its query, path or fragment, and whether it is a secret
+    (a known secret, a credential-named parameter with a credential-like value, data that decodes to one); None
+    when it carries nothing, or goes to this machine."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https", "ws", "wss", "ftp") or not host or _LOCAL_HOSTS.match(host):
+        return None
+    signed = bool(_SIGNED_QUERY.search(parts.query)) and host.endswith(_STORAGE_HOSTS)
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        text = _decoded_text(value)
+        if text is not None and holds_credentials(text):
+            return f"a secret, encoded, in the query parameter {name!r}", True
+        if not signed and _CREDENTIAL_NAME.search(name) and _looks_like_data(value, sensitive=True):
+            return f"a credential in the query parameter {name!r}", True
+    if secret_threats(unquote(f"{parts.path}?{parts.query}#{parts.fragment}")):
+        return "a secret", True
+    if signed:
+        return None
+    for name, value in [*parse_qsl(parts.query, keep_blank_values=True), ("#", parts.fragment)]:
+        if not _HEX_OR_ID.match(value) and _looks_like_data(value, sensitive=bool(_SENSITIVE_NAME.search(name))):
+            return f"encoded data in the query parameter {name!r}", False
+    if any(len(segment) >= 24 and _decodes_to_text(segment) for segment in parts.path.split("/")):
+        return "encoded data in the path", False
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """`url` with a host written as one number, in hex or octal, or as an IPv4-mapped IPv6 address, given as the
+    dotted address it reaches (`http://2852039166/` is `http://169.254.169.254/`); other URLs unchanged."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return url
+    address = None
+    if host and re.fullmatch(r"[0-9a-fA-Fx.]+", host) and not re.fullmatch(r"(?:\d{1,3}\.){3}\d{1,3}", host):
+        try:
+            address = socket.inet_ntoa(socket.inet_aton(host))  # 2852039166, 0xa9fea9fe, 0251.0376.0251.0376
+        except OSError:
+            address = None
+    elif ":" in host:
+        try:
+            mapped = ipaddress.IPv6Address(host).ipv4_mapped
+        except ValueError:
+            mapped = None
+        address = str(mapped) if mapped is not None else None
+    if address is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    userinfo = netloc[0] + "@" if len(netloc) == 2 else ""
+    port = f":{parts.port}" if parts.port is not None else ""
+    return parts._replace(netloc=f"{userinfo}{address}{port}").geturl()
+
+
+def _decoded_text(value: str) -> str | None:
+    """`value` decoded from base64 when it is text that way."""
+    value = value.strip()
+    if not _decodes_to_text(value):
+        return None
+    padded = value + "=" * (-len(value) % 4)
+    raw = base64.b64decode(padded, altchars=b"-_" if "-" in value or "_" in value else None)
+    return raw.decode("utf-8", "replace")
 
 
 def _looks_like_data(value: str, *, sensitive: bool) -> bool:

@@ -300,6 +300,11 @@ class PackSet:
     def match(self, facts: Facts) -> list[Finding]:
         findings: list[Finding] = []
         seen: set[str] = set()
+        for where, inner in facts.runs_later:  # code a write leaves to run later: what running it would meet
+            harmful = [f for f in self.match(inner) if f.decision == "deny" or f.risk in ("high", "critical")]
+            if harmful:
+                worst = max(harmful, key=lambda f: (f.decision == "deny", RISKS.index(f.risk)))
+                facts.flow("harmful-code-written", f"{where}: {worst.message} [{worst.rule}]")
         for fact in facts.commands:
             if "help" in fact.flags or ("version" in fact.flags and not fact.positionals):
                 continue  # `rm --help`, `git --version` only print

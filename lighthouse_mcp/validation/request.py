@@ -7,14 +7,19 @@ import json
 import os
 import posixpath
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from lighthouse_mcp.errors import DataError
-from lighthouse_mcp.validation.facts import Access, Facts, facts_from_command
+from lighthouse_mcp.validation.code_actions import python_may_act
+from lighthouse_mcp.validation.content import MAX_PIECES, notebook_cell, runnable_code
+from lighthouse_mcp.validation.facts import Access, Facts, facts_from_code, facts_from_command, sql_command
 from lighthouse_mcp.validation.files import Context, classify
-from lighthouse_mcp.validation.secrets import mask_secrets
+from lighthouse_mcp.validation.links import canonical_url, url_payload
+from lighthouse_mcp.validation.secrets import holds_credentials, mask_secrets
 
 # Claude Code's tool names, matched case-insensitively.
 KNOWN_TOOLS = {
@@ -52,6 +57,7 @@ _REQUIRED = {
 _WRITE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 _READ_TOOLS = {"Read": "file_path", "NotebookRead": "notebook_path", "Glob": "path", "Grep": "path", "LS": "path"}
 MAX_INPUT_BYTES = 16 * 1024 * 1024
+MAX_WRITTEN_BYTES = 256 * 1024  # code a write puts in a file, judged up to this size (larger asks)
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def _directory(name: str, value: Any) -> str:
 
 
 def facts_for(request: Request, *, max_command_bytes: int) -> Facts:
-    """Facts of a request: a shell command's, or the paths and URLs of another tool call."""
+    """Facts of a request: a shell command's, or what another tool call reads, writes, fetches and runs."""
     ctx = request.context()
     if request.tool == "Bash":
         return facts_from_command(request.command or "", ctx, max_bytes=max_command_bytes)
@@ -185,20 +191,134 @@ def facts_for(request: Request, *, max_command_bytes: int) -> Facts:
     path = request.path
     if path is not None:
         access = "write" if request.tool in _WRITE_TOOLS else "read"
-        item = Access(classify(path, ctx), access, request.tool)
-        facts.accesses.append(item)
+        facts.accesses.append(Access(classify(path, ctx), access, request.tool))
     if request.tool == "WebFetch":
-        facts.urls.append(str(request.input.get("url")))
-    if request.tool == "Write" and isinstance(request.input.get("content"), str):
-        facts.content = request.input["content"]
+        _judge_url(facts, str(request.input.get("url")), ctx)
+    if request.tool in _WRITE_TOOLS and path is not None:
+        _judge_written(facts, request, path, ctx)
     if request.tool.startswith("mcp__") and not request.tool.startswith("mcp__lighthouse__"):
-        access = "read" if _READ_ONLY_TOOL.search(request.tool.rsplit("__", 1)[-1]) else "write"
-        for key, value in _strings(request.input, ""):
-            if _URL.match(value):
-                facts.urls.append(value)
-            elif _PATH_KEY.search(key) or _GUARDED_WORDS.search(value):
-                facts.accesses.append(Access(classify(value, ctx), access, request.tool))
+        _judge_arguments(facts, request, ctx, max_command_bytes)
     return facts
+
+
+def _judge_url(facts: Facts, url: str, ctx: Context) -> None:
+    """A URL a tool fetches: its host as it would be reached, a `file:` URL as the file it reads, and what its
+    query carries (a secret, encoded data)."""
+    canonical = canonical_url(url)
+    if canonical not in facts.urls:
+        facts.urls.append(canonical)
+    if canonical.lower().startswith("file:"):
+        local = unquote(urlsplit(canonical).path) or "/"
+        facts.accesses.append(Access(classify(local, ctx), "read", facts.tool))
+        facts.flow("local-file-url", f"{facts.tool} reads {local} through a file: URL")
+        return
+    carried = url_payload(canonical)
+    if carried is None:
+        return
+    how, secret = carried
+    host = urlsplit(canonical).hostname
+    facts.flow("secret-in-url" if secret else "data-in-url", f"the URL sends {how} to {host}")
+
+
+def _written_text(request: Request) -> str | None:
+    """What a write tool call puts in its file: the whole content, or the new text of each edit."""
+    tool_input = request.input
+    if request.tool == "Write":
+        value = tool_input.get("content")
+    elif request.tool == "Edit":
+        value = tool_input.get("new_string")
+    elif request.tool == "MultiEdit":
+        edits = tool_input.get("edits")
+        value = "\n".join(
+            str(e.get("new_string")) for e in (edits if isinstance(edits, list) else []) if isinstance(e, Mapping)
+        )
+    else:
+        value = None
+    return value if isinstance(value, str) else None
+
+
+def _judge_written(facts: Facts, request: Request, path: str, ctx: Context) -> None:
+    """The code a write puts where something will run it, as the facts of running it there."""
+    if request.tool == "NotebookEdit":
+        source = request.input.get("new_source")
+        pieces = notebook_cell(request.input.get("cell_type"), source) if isinstance(source, str) else []
+    else:
+        text = _written_text(request)
+        pieces = runnable_code(path, text) if text is not None else []
+    if len(pieces) > MAX_PIECES:
+        facts.flow("code-too-large", f"{path} holds more than {MAX_PIECES} pieces of code that would run")
+    name = posixpath.basename(path)
+    resolved = classify(path, ctx).path
+    where = ctx.with_cwd(posixpath.dirname(resolved) or "/")
+    for piece in pieces[:MAX_PIECES]:
+        if piece.language == "python" and not python_may_act(piece.source):
+            continue
+        inner = facts_from_code(piece.language, piece.source, where, max_bytes=MAX_WRITTEN_BYTES)
+        if "too-large" in inner.problems:
+            facts.flow("code-too-large", f"{piece.where} of {name}: {inner.problems['too-large']}")
+        inner.problems.clear()  # a fragment of code need not parse; only what it plainly does counts
+        if piece.isolated:  # in a container or on a CI runner: judged by what flows (downloads run, secrets sent,
+            inner.accesses.clear()  # shells on sockets), not by the paths and system commands of that machine
+            inner.commands.clear()
+        facts.runs_later.append((f"{piece.where} of {name}", inner))
+
+
+# Another MCP server's tool: arguments that hold a shell command or SQL are judged as such.
+_SHELL_KEYS = re.compile(
+    r"(?:^|[._])(?:command|commands|cmd|cmdline|command_line|commandline|script|shell|bash|sh|shell_command)$", re.I
+)
+_SQL_KEYS = re.compile(r"(?:^|[._])(?:sql|query|queries|statement|statements|stmt)$", re.I)
+_SQL = re.compile(
+    r"(?is)(?:^|;)\s*(?:select|insert|update|delete|drop|truncate|alter|create|grant|revoke|with|merge|replace|copy"
+    r"|vacuum|attach|pragma|rename|comment|call|exec|execute|begin|commit)\b"
+)
+_DELETE_TOOL = re.compile(r"(?:^|_)(?:delete|remove|rm|rmdir|unlink|purge|wipe|destroy|erase|trash)(?:_|$)", re.I)
+_MOVE_TOOL = re.compile(r"(?:^|_)(?:move|mv|rename)(?:_|$)", re.I)
+_SOURCE_KEY = re.compile(r"(?:^|[._])(?:source|src|from|old_path|path|source_path)$", re.I)
+_DEST_KEY = re.compile(r"(?:^|[._])(?:destination|dest|dst|to|target|new_path|destination_path|target_path)$", re.I)
+_RECURSIVE = re.compile(r"(?:^|_)(?:dir|directory|folder|tree|recursive|rmdir)(?:_|$)", re.I)
+_NETWORK_TOOL = re.compile(r"(?:^|_)(?:post|put|send|upload|request|http|fetch|webhook|publish|notify)(?:_|$)", re.I)
+
+
+def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_bytes: int) -> None:
+    verb = request.tool.rsplit("__", 1)[-1]
+    access = "read" if _READ_ONLY_TOOL.search(verb) else "write"
+    strings = _strings(request.input, "")
+    sends = _NETWORK_TOOL.search(verb) is not None or any(_URL.match(v) for _, v in strings)
+    for key, value in strings:
+        if _URL.match(value):
+            _judge_url(facts, value, ctx)
+        elif _SHELL_KEYS.search(key):
+            _merge(facts, facts_from_command(value, ctx, max_bytes=max_command_bytes), request.tool)
+        elif _SQL_KEYS.search(key) and _SQL.search(value):
+            facts.commands.append(sql_command(value, request.tool))
+        elif _PATH_KEY.search(key) or _GUARDED_WORDS.search(value):
+            if _DELETE_TOOL.search(verb):  # judged as the command that would do the same
+                recursive = _RECURSIVE.search(verb) or request.input.get("recursive") is True
+                command = ["rm", *(["-r"] if recursive else []), "-f", "--", value]
+                _merge(facts, facts_from_command(shlex.join(command), ctx), request.tool)
+            elif not (_MOVE_TOOL.search(verb) and (_SOURCE_KEY.search(key) or _DEST_KEY.search(key))):
+                facts.accesses.append(Access(classify(value, ctx), access, request.tool))
+        if sends and holds_credentials(value):
+            facts.flow("secret-to-network", f"an argument of {request.tool} ({key}) holds a secret")
+    if _MOVE_TOOL.search(verb):
+        source = next((v for k, v in strings if _SOURCE_KEY.search(k) and not _URL.match(v)), None)
+        target = next((v for k, v in strings if _DEST_KEY.search(k) and not _URL.match(v)), None)
+        if source is not None and target is not None:
+            _merge(facts, facts_from_command(shlex.join(["mv", "--", source, target]), ctx), request.tool)
+
+
+def _merge(facts: Facts, inner: Facts, tool: str) -> None:
+    """A command another tool runs, as if it had been given to the shell."""
+    for command in inner.commands:
+        command.via = (tool, *command.via)
+        facts.commands.append(command)
+    for kind, detail in inner.flows.items():
+        facts.flow(kind, detail)
+    facts.accesses += inner.accesses
+    facts.urls += [u for u in inner.urls if u not in facts.urls]
+    for kind, detail in inner.problems.items():
+        facts.problems.setdefault(kind, detail)
 
 
 # Another MCP server's tool: its string arguments that name paths are judged like a file tool's, written unless the

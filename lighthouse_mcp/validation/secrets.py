@@ -197,6 +197,19 @@ def secret_threats(text: str) -> list[Threat]:
     return threats
 
 
+# A credential given by name (`AWS_SECRET_ACCESS_KEY=…`, `"password": "…"`), even when its value is a documented
+# example: what matters when text is being sent somewhere is that it says it is a credential.
+_NAMED_CREDENTIAL = re.compile(
+    r"""(?im)^[\s"'{,]*(?:export\s+)?[\w.-]*(?:secret|token|passw|api[_-]?key|access[_-]?key|private[_-]?key"""
+    r"""|credential|client[_-]?secret)[\w.-]*["']?\s*[=:]\s*["']?[^\s"'$<{]{8,}"""
+)
+
+
+def holds_credentials(text: str) -> bool:
+    """Whether `text` holds a secret, or a value given as a credential by its name (for text being sent out)."""
+    return bool(secret_threats(text)) or bool(_NAMED_CREDENTIAL.search(text))
+
+
 def _starts(text: str, fmt: _Format, hits: list[int]) -> list[int]:
     """Where matches may begin: at each key (or walked back from it), not right after a boundary character."""
     starts: list[int] = []

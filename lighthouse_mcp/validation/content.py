@@ -1,0 +1,321 @@
+"""Code that a file write puts where something will run it: a script, a git hook, a package manifest's scripts, CI
+steps, Dockerfile `RUN` lines, Makefile recipes, `.envrc`, git settings that run commands, notebooks and source code.
+
+`runnable_code(path, text)` finds those pieces by the file's name and kind (and a `#!` line); the validator judges
+each with the same facts and rule packs as a command. An Edit's new text is a fragment, so every reader here also
+accepts pieces of a file (a line of JSON, a few YAML lines).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_PIECES = 200  # pieces of one write that are judged; more make the write too complex to judge
+
+
+@dataclass(frozen=True)
+class Runnable:
+    where: str  # what in the file it is: "scripts.postinstall", "RUN on line 4", "the file"
+    language: str  # shell | python | javascript | perl | ruby | php | powershell
+    source: str
+    isolated: bool = False  # runs in a container or on a CI runner: its paths are not this machine's
+
+
+_EXTENSIONS = {
+    **dict.fromkeys((".sh", ".bash", ".zsh", ".ksh", ".command", ".bats"), "shell"),
+    **dict.fromkeys((".py", ".pyw", ".pyi"), "python"),
+    **dict.fromkeys((".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"), "javascript"),
+    **dict.fromkeys((".rb", ".rake", ".gemspec"), "ruby"),
+    **dict.fromkeys((".pl", ".pm", ".t"), "perl"),
+    **dict.fromkeys((".php",), "php"),
+    **dict.fromkeys((".ps1", ".psm1", ".psd1"), "powershell"),
+}
+# Files a shell reads at start, or a tool sources when you enter a directory.
+_SHELL_FILES = frozenset(
+    {
+        ".envrc", ".env.sh", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc",
+        ".zshenv", ".zprofile", ".zlogin", ".kshrc", ".mkshrc", "config.fish", "PKGBUILD", "configure",
+    }
+)  # fmt: skip
+_NAMED = {"Rakefile": "ruby", "Gemfile": "ruby", "Vagrantfile": "ruby", "Brewfile": "ruby"}
+_HOOK_DIRS = (".git/hooks/", ".husky/", ".githooks/", "git-hooks/")
+_INTERPRETERS = {
+    **dict.fromkeys(("sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "busybox"), "shell"),
+    **dict.fromkeys(("python", "python2", "python3", "pypy", "pypy3"), "python"),
+    **dict.fromkeys(("node", "nodejs", "deno", "bun", "ts-node", "tsx"), "javascript"),
+    "perl": "perl",
+    "ruby": "ruby",
+    "php": "php",
+    **dict.fromkeys(("pwsh", "powershell"), "powershell"),
+}
+_MANIFESTS = frozenset({"package.json", "composer.json", "deno.json", "deno.jsonc", "bunfig.json"})
+# YAML files whose steps run: CI pipelines, task runners, compose files and pre-commit hooks, and the keys that hold
+# commands in them.
+_RUN_KEYS = frozenset(
+    {
+        "run", "script", "scripts", "before_script", "after_script", "before_install", "install", "command",
+        "commands", "cmd", "cmds", "entrypoint", "entry",
+    }
+)  # fmt: skip
+_ARGV_KEYS = frozenset({"command", "cmd", "entrypoint"})  # a list under these is one command's words
+_CI_NAMES = frozenset(
+    {
+        ".gitlab-ci.yml", ".travis.yml", "bitbucket-pipelines.yml", "azure-pipelines.yml", ".drone.yml",
+        "cloudbuild.yaml", "cloudbuild.yml", "taskfile.yml", "taskfile.yaml", ".pre-commit-config.yaml",
+        "appveyor.yml", ".appveyor.yml", "codemagic.yaml", "buildspec.yml", ".woodpecker.yml", "lefthook.yml",
+        ".lefthook.yml",
+    }
+)  # fmt: skip
+_LOCAL_TASKS = frozenset({"taskfile.yml", "taskfile.yaml", ".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml"})
+_CI_DIRS = (".github/workflows/", ".github/actions/", ".circleci/", ".buildkite/", ".gitea/workflows/", ".woodpecker/")
+_JSON_PAIR = re.compile(r'"((?:[^"\\\n]|\\.){1,200})"\s*:\s*"((?:[^"\\\n]|\\.){1,20000})"')
+_YAML_RUN_LINE = re.compile(r"^\s*(?:-\s+)?(?:([\w-]+)\s*:\s*)?(.*)$")
+_RUN_INSTRUCTION = re.compile(r"^\s*(RUN|CMD|ENTRYPOINT|ONBUILD\s+RUN|HEALTHCHECK\s+.*?CMD)\s+(.*)$", re.I)
+_GIT_SECTION = re.compile(r'^\s*\[\s*([\w.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*$')
+_GIT_KEY = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.*)$")
+
+
+def runnable_code(path: str, text: str) -> list[Runnable]:
+    """The pieces of `text`, written to `path`, that something will run; [] for files nothing runs."""
+    if not text.strip():
+        return []
+    name = posixpath.basename(path)
+    lower = name.lower()
+    slashed = "/" + path.lstrip("/")
+    pieces: Iterator[Runnable]
+    if lower in _MANIFESTS:
+        pieces = _manifest(text)
+    elif lower.startswith(("dockerfile", "containerfile")) or lower.endswith((".dockerfile", ".containerfile")):
+        pieces = _elsewhere(_dockerfile(text))
+    elif lower in ("makefile", "gnumakefile") or lower.endswith(".mk"):
+        pieces = _makefile(text)
+    elif _compose(lower) or (lower in _CI_NAMES and lower not in _LOCAL_TASKS) or any(d in slashed for d in _CI_DIRS):
+        pieces = _elsewhere(_pipeline(text))
+    elif lower in _LOCAL_TASKS:
+        pieces = _pipeline(text)
+    elif (slashed.endswith("/.git/config") or lower in (".gitconfig", ".gitmodules")) or "/.git/modules/" in slashed:
+        pieces = _git_config(text)
+    elif lower.endswith(".ipynb"):
+        pieces = _notebook(text)
+    else:
+        language = _language(slashed, name, text)
+        pieces = iter([Runnable("the file", language, text)] if language else [])
+    return [p for _, p in zip(range(MAX_PIECES + 1), pieces, strict=False) if p.source.strip()]
+
+
+def notebook_cell(cell_type: Any, source: str) -> list[Runnable]:
+    """A notebook cell a NotebookEdit writes: code cells run as Python (`!cmd` lines as shell)."""
+    if cell_type not in (None, "code") or not source.strip():
+        return []
+    return list(_cell(source, "the cell"))
+
+
+def _language(slashed: str, name: str, text: str) -> str | None:
+    if text.startswith("#!"):
+        line = text.split("\n", 1)[0][2:].split()
+        words = line[1:] if line and posixpath.basename(line[0]) == "env" else line
+        words = [w for w in words if not w.startswith("-")]
+        interpreter = re.sub(r"[\d.]+$", "", posixpath.basename(words[0])) if words else ""
+        found = _INTERPRETERS.get(interpreter) or _INTERPRETERS.get(posixpath.basename(words[0]) if words else "")
+        if found:
+            return found
+    if any(d in slashed for d in _HOOK_DIRS) and "." not in name:
+        return "shell"
+    if name in _SHELL_FILES:
+        return "shell"
+    if name in _NAMED:
+        return _NAMED[name]
+    return _EXTENSIONS.get(posixpath.splitext(name)[1].lower())
+
+
+def _manifest(text: str) -> Iterator[Runnable]:
+    """A manifest's scripts (`npm install` runs `preinstall`/`postinstall`; `npm test` runs `test`…)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        for section in ("scripts", "tasks"):
+            scripts = data.get(section)
+            if isinstance(scripts, dict):
+                for key, value in scripts.items():
+                    for command in value if isinstance(value, list) else [value]:
+                        if isinstance(command, str):
+                            yield Runnable(f"{section}.{key}", "shell", command)
+        return
+    for match in _JSON_PAIR.finditer(text):  # a fragment: each "name": "value" pair could be a script
+        try:
+            value = json.loads(f'"{match.group(2)}"')
+        except ValueError:
+            value = match.group(2)
+        yield Runnable(f"the value of {match.group(1)!r}", "shell", value)
+
+
+# CI expressions that stand for secrets (`${{ secrets.NPM_TOKEN }}`, `${{ toJSON(secrets) }}`): read as a variable
+# whose name says it is one, so that sending it is judged as sending a secret.
+_CI_SECRET = re.compile(r"\$\{\{\s*(?:toJSON\(\s*)?secrets(?:\.([\w-]+))?\s*\)?\s*\}\}", re.I)
+
+
+def _elsewhere(pieces: Iterator[Runnable]) -> Iterator[Runnable]:
+    for piece in pieces:
+        source = _CI_SECRET.sub(lambda m: f"$SECRETS_{(m.group(1) or 'ALL').replace('-', '_')}", piece.source)
+        yield Runnable(piece.where, piece.language, source, isolated=True)
+
+
+def _dockerfile(text: str) -> Iterator[Runnable]:
+    """`RUN`, `CMD` and `ENTRYPOINT` lines, continuation lines joined, in shell or exec (JSON) form."""
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        number = index + 1
+        line = lines[index]
+        while line.rstrip().endswith("\\") and index + 1 < len(lines):
+            index += 1
+            line = line.rstrip()[:-1] + " " + lines[index]
+        index += 1
+        match = _RUN_INSTRUCTION.match(line)
+        if not match:
+            continue
+        body = re.sub(r"^(?:--[\w-]+(?:=\S+)?\s+)+", "", match.group(2).strip())  # RUN --mount=… cmd
+        if body.startswith("["):
+            try:
+                words = json.loads(body)
+            except ValueError:
+                words = None
+            if isinstance(words, list) and all(isinstance(w, str) for w in words):
+                body = shlex.join(words)
+        yield Runnable(f"{match.group(1).split()[0].upper()} on line {number}", "shell", body)
+
+
+def _makefile(text: str) -> Iterator[Runnable]:
+    """Recipe lines (a tab first) and `$(shell …)`, with make's own syntax taken off."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("\t"):
+            command = line[1:].lstrip("@-+ \t")
+            yield Runnable(f"the recipe on line {number}", "shell", command.replace("$$", "$"))
+        for match in re.finditer(r"\$\(shell\s+([^()]*(?:\([^()]*\)[^()]*)*)\)", line):
+            yield Runnable(f"$(shell …) on line {number}", "shell", match.group(1).replace("$$", "$"))
+
+
+def _compose(lower: str) -> bool:
+    return lower.endswith((".yml", ".yaml")) and (lower.startswith(("docker-compose", "compose")))
+
+
+def _pipeline(text: str) -> Iterator[Runnable]:
+    """Commands in a CI pipeline or task file: the values under `run:`, `script:`, `command:` and their kind."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, (dict, list)):
+        yield from _yaml_commands(data, "", 0)
+        return
+    yield from _yaml_lines(text)  # a fragment, or not YAML at all (Procfile, netlify.toml): read line by line
+
+
+def _yaml_commands(node: Any, key: str, depth: int) -> Iterator[Runnable]:
+    if depth > 32:
+        return
+    if isinstance(node, dict):
+        for raw, value in node.items():
+            name = str(raw)
+            if name.lower() in _RUN_KEYS and isinstance(value, str):
+                yield Runnable(f"{key}.{name}".lstrip("."), "shell", value)
+            elif name.lower() in _ARGV_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                yield Runnable(f"{key}.{name}".lstrip("."), "shell", shlex.join(value))
+            elif name.lower() in _RUN_KEYS and isinstance(value, list):
+                for item in value:
+                    if isinstance(item, str):
+                        yield Runnable(f"{key}.{name}".lstrip("."), "shell", item)
+                    else:
+                        yield from _yaml_commands(item, f"{key}.{name}", depth + 1)
+            else:
+                yield from _yaml_commands(value, f"{key}.{name}".lstrip("."), depth + 1)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _yaml_commands(item, key, depth + 1)
+
+
+def _yaml_lines(text: str) -> Iterator[Runnable]:
+    """`run: cmd`, `- cmd` under a run key, and block scalars (`run: |`) read without a YAML parser."""
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        number, line = index + 1, lines[index]
+        index += 1
+        match = _YAML_RUN_LINE.match(line)
+        if not match:
+            continue
+        key, value = (match.group(1) or "").lower(), match.group(2).strip()
+        if key and key not in _RUN_KEYS:
+            continue
+        if value in ("|", ">", "|-", ">-", "|+", ">+"):
+            indent = len(line) - len(line.lstrip())
+            block = []
+            while index < len(lines) and (not lines[index].strip() or _indent(lines[index]) > indent):
+                block.append(lines[index].strip())
+                index += 1
+            yield Runnable(f"{key or 'the block'} on line {number}", "shell", "\n".join(block))
+        elif value:
+            yield Runnable(f"{key or 'the line'} on line {number}", "shell", value.strip("'\""))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _git_config(text: str) -> Iterator[Runnable]:
+    """Each setting as the `git config key value` that would give it: git runs some of them (pagers, aliases with
+    `!`, `core.fsmonitor`, `core.sshCommand`, credential helpers, `core.hooksPath`)."""
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _GIT_SECTION.match(line)
+        if header:
+            section = header.group(1) + (f".{header.group(2)}" if header.group(2) is not None else "")
+            continue
+        setting = _GIT_KEY.match(line)
+        if setting is None:
+            continue
+        value = setting.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        key = f"{section}.{setting.group(1)}" if section else setting.group(1)
+        yield Runnable(f"{key} on line {number}", "shell", shlex.join(["git", "config", key, value]))
+
+
+def _notebook(text: str) -> Iterator[Runnable]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        yield Runnable("the file", "python", text)  # not JSON: judged as the code it holds
+        return
+    cells = data.get("cells") if isinstance(data, dict) else None
+    for index, cell in enumerate(cells if isinstance(cells, list) else []):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source")
+        source = "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) else source
+        if isinstance(source, str):
+            yield from _cell(source, f"cell {index + 1}")
+
+
+def _cell(source: str, where: str) -> Iterator[Runnable]:
+    """A code cell: IPython's `!cmd` and `%%bash` lines are shell, the rest Python."""
+    shell = [line.lstrip()[1:] for line in source.splitlines() if line.lstrip().startswith("!")]
+    if source.lstrip().startswith(("%%bash", "%%sh", "%%script")):
+        yield Runnable(where, "shell", source.split("\n", 1)[1] if "\n" in source else "")
+        return
+    if shell:
+        yield Runnable(f"{where} (! lines)", "shell", "\n".join(shell))
+    python = "\n".join(
+        "" if line.lstrip().startswith(("!", "%")) else line for line in source.splitlines()
+    )  # magics are not Python
+    yield Runnable(where, "python", python)
