@@ -366,6 +366,7 @@ WRAPPERS: dict[str, Wrapper] = {
     "flock": Wrapper(frozenset({"w", "E", "timeout", "conflict-exit-code"}), positional_before=1, string_option="c"),
     "watch": Wrapper(frozenset({"n", "d", "interval", "differences", "q", "g"}), joins=True),
     "su": Wrapper(frozenset({"s", "g", "G", "shell", "group", "supp-group", "w"}), string_option="c"),
+    "pkexec": Wrapper(frozenset({"user"})),
     "runuser": Wrapper(frozenset({"u", "g", "G", "user", "group", "s", "shell"}), string_option="c"),
     "script": Wrapper(frozenset({"t", "timing", "I", "O", "B", "T", "E", "echo"}), string_option="c"),
     "systemd-run": Wrapper(
@@ -1095,6 +1096,16 @@ WORD_OPTIONS = frozenset(
 ENV_DUMPERS = frozenset({"env", "printenv", "set", "export", "declare", "compgen"})
 SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "awk", "sed", "findstr", "select-string"})
 # Options whose value is a file, and among them those the command writes.
+# Options that name a file of commands the program runs (`make -f x.mk`, `just -f x`), per command.
+EXEC_OPTIONS = {
+    "make": ("f", "file", "makefile"),
+    "gmake": ("f", "file", "makefile"),
+    "bmake": ("f",),
+    "just": ("f", "justfile"),
+    "rake": ("f", "rakefile"),
+    "task": ("t", "taskfile"),
+    "bash": ("rcfile", "init-file"),
+}
 FILE_OPTIONS = frozenset(
     {
         "o",

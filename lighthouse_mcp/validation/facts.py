@@ -17,7 +17,7 @@ import os
 import posixpath
 import re
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -31,6 +31,7 @@ from lighthouse_mcp.validation.commands import (
     DOWNLOADERS,
     EDITOR_COMMANDS,
     ENV_DUMPERS,
+    EXEC_OPTIONS,
     FILE_OPTIONS,
     GIT_PATH_WRITES,
     GIT_RUNS,
@@ -381,6 +382,7 @@ class _Extractor:
                 self.ctx = None
             elif self.ctx is not None or target.startswith(("/", "~")):
                 self.ctx = (self.ctx or self.base).with_cwd(classify(target, self.ctx or self.base).path)
+            self.env["PWD"] = self.ctx.cwd if self.ctx is not None else None
         elif fact.name in ("export", "declare", "local", "readonly", "typeset"):
             for arg in fact.positionals:
                 match = _OPTION_ASSIGN.match(arg)
@@ -394,7 +396,7 @@ class _Extractor:
         replace: str | None = None
         last_wrapper: str | None = None
         while argv:
-            argv, dynamic = self.resolved(argv, dynamic)
+            argv, dynamic = self.resolved(argv, dynamic, via, depth)
             name = _command_name(argv[0])
             if name in ("sudo", "doas", "su", "runuser", "pkexec"):
                 sudo = True
@@ -410,6 +412,8 @@ class _Extractor:
                 break
             via = (*via, name)
             last_wrapper = name
+            if name == "nsenter" and re.search(r"(?:^| )(?:-t ?1|--target[= ]1)(?: |$)", " ".join(argv[1:])):
+                self.facts.flow("host-namespace", "nsenter into the namespaces of process 1, the host's init")
             if name == "env":
                 argv, dynamic, split = _skip_env(argv, dynamic)
                 if split is not None:
@@ -419,12 +423,14 @@ class _Extractor:
             rest, rest_dynamic, nested = _skip_wrapper(wrapper, argv, dynamic)
             if nested is not None:
                 self.run(nested, (*via[:-1], f"{name} -c"), depth + 1)
-                return self.emit([name], [False], via, sudo=sudo, any_dynamic=False)
+                return self.emit([name, "-c"], [False, False], via, sudo=sudo, any_dynamic=False)
+            if name == "su":  # `su [-] [user]`: a shell as that user (its words name the user, not a command)
+                return self.emit(argv, dynamic, via[:-1], sudo=sudo, any_dynamic=any(dynamic))
             if name == "xargs":
                 extra_dynamic = True  # the command gets more arguments from stdin
                 replace = _xargs_replace(argv)
-            if not rest:
-                return self.emit([name], [False], via[:-1], sudo=sudo, any_dynamic=False)
+            if not rest:  # `sudo -i`, `doas -s`: the wrapper's own options say what it does
+                return self.emit(argv, dynamic, via[:-1], sudo=sudo, any_dynamic=False)
             argv, dynamic = rest, rest_dynamic
         if not argv:  # a wrapper with nothing to run (`env` alone prints the environment)
             return self.emit([last_wrapper], [False], via[:-1], sudo=sudo, any_dynamic=False) if last_wrapper else None
@@ -435,7 +441,9 @@ class _Extractor:
         self.nested(fact, argv, via, depth)
         return fact
 
-    def resolved(self, argv: list[str], dynamic: list[bool]) -> tuple[list[str], list[bool]]:
+    def resolved(
+        self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int
+    ) -> tuple[list[str], list[bool]]:
         """`argv` with its command word worked out as the shell would: a wildcard expanded against the files it
         names (`/usr/bin/?m` is `/usr/bin/rm`), or matched against the commands Lighthouse knows; a word that stays
         unknown (a variable from elsewhere, an array, a pattern nothing matches) is a problem, never a pass."""
@@ -443,12 +451,14 @@ class _Extractor:
         if any(c in word for c in "*?[") and not dynamic[0]:
             if "/" in word:
                 found = sorted(globlib.glob(word))[:64]
-                if len(found) > 1:  # the shell runs the first with the others as its arguments: not what it reads
+                if len(found) == 1:
+                    return [found[0], *argv[1:]], [False, *dynamic[1:]]
+                if found:  # several: judged as each of them, and asked about
                     self.facts.problems.setdefault(
                         "unresolved", f"the command name {word} is a pattern that matches {len(found)} programs"
                     )
-                if found:
-                    return [*found, *argv[1:]], [False] * len(found) + dynamic[1:]
+                    self.as_each(found, argv, dynamic, via, depth)
+                    return argv, dynamic
             name = _command_name(word)
             known = [n for n in KNOWN_COMMANDS if fnmatch.fnmatchcase(n, name)]
             if len(known) == 1:
@@ -457,9 +467,19 @@ class _Extractor:
                 "unresolved",
                 f"the command name {word} is a pattern that could run {', '.join(known[:5]) or 'anything'}",
             )
+            self.as_each(known, argv, dynamic, via, depth)
         elif dynamic[0]:
             self.facts.problems.setdefault("unresolved", f"the command name {word} is only known when it runs")
         return argv, dynamic
+
+    def as_each(
+        self, candidates: list[str], argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int
+    ) -> None:
+        """A command word that could be any of `candidates`: the command as each of them would run it."""
+        if depth >= MAX_NESTING or any(dynamic[1:]):
+            return
+        for candidate in candidates[:8]:
+            self.run(shlex.join([candidate, *argv[1:]]), (*via, f"{argv[0]} as {candidate}"), depth + 1)
 
     def emit(
         self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], *, sudo: bool, any_dynamic: bool
@@ -519,11 +539,19 @@ class _Extractor:
             )
             if key not in FILE_OPTIONS and not attached and not pathlike:
                 continue
+            if (
+                fact.name == "openssl"
+                and fact.positionals[:1] in (["x509"], ["crl"], ["verify"])
+                and key in ("in", "CAfile", "untrusted")
+            ):  # certificates: parsed, never printed as keys (a key given here is refused)
+                continue
             if _URL.match(option_path):
                 self.facts.urls.append(option_path)
                 continue
             creates = fact.name in ("tar", "bsdtar", "zip") and bool(fact.flags & {"c", "create"})
             access = "write" if key in WRITE_OPTIONS or (creates and key in ("f", "file")) else "read"
+            if key in EXEC_OPTIONS.get(fact.name, ()):
+                access = "exec"
             accesses.append(self.access(option_path, access, fact.name, option_dynamic))
         return accesses
 
@@ -542,6 +570,8 @@ class _Extractor:
             self.access(target, access, command, dynamic)
         if access == "exec" and path.path in self.written and depth <= MAX_NESTING:
             self.run(self.written.pop(path.path), (f"{raw} written in this command",), depth + 1)
+        elif access == "exec" and "temp" in path.classes and path.path not in self.downloaded_files:
+            self.facts.flow("temp-exec", f"{command} runs {raw}, a file in a temporary directory")
         return item
 
     def redirect_access(self, op: str, target: Word, command: str, *, shell_like: bool) -> Access | None:
@@ -563,8 +593,38 @@ class _Extractor:
 
     # -- what runs inside a command --------------------------------------------------------------------------
 
+    def container(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        """`docker run -v HOST:DIR image cmd`: what the command does to the host through its mounts. It is judged
+        with paths under a mount given as the host paths they are, and every other path as the container's own
+        (harmless here); only what reaches the host through a mount is kept."""
+        run = _container_run(argv)
+        if run is None or depth >= MAX_NESTING:
+            return
+        mounts, workdir, command = run
+        if not mounts or not command:
+            return
+        host = self.ctx or self.base
+        mapped = [(classify(src, host).path, dst.rstrip("/")) for src, dst in mounts if dst.rstrip("/")]
+        if not mapped:
+            return
+        scratch = Facts("Bash")
+        cwd = _container_to_host(workdir, mapped) or _CONTAINER_SCRATCH  # relative paths outside mounts: harmless
+        text = shlex.join(command)
+        for source, target in sorted(mapped, key=lambda m: -len(m[1])):
+            text = re.sub(rf"(?<![\w.~/-]){re.escape(target)}(?=/|$|[\s'\";|&)])", source.replace("\\", "\\\\"), text)
+        _Extractor(scratch, host.with_cwd(cwd)).run(text, (), depth + 1)
+        reached = [source for source, _ in mapped]
+        for command_fact in scratch.commands:
+            command_fact.targets = [t for t in command_fact.targets if _under_any(t.path.path, reached)]
+            if command_fact.targets:
+                command_fact.via = (*via, f"{fact.name} run (through a mount)", *command_fact.via)
+                self.facts.commands.append(command_fact)
+        self.facts.accesses += [a for a in scratch.accesses if _under_any(a.path.path, reached)]
+
     def nested(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
         name = fact.name
+        if name in ("docker", "podman", "nerdctl") and fact.positionals[:1] == ["run"]:
+            self.container(fact, argv, via, depth)
         if name in SHELLS:
             script, file_ = _shell_script(argv)
             if script is not None:
@@ -978,7 +1038,8 @@ class _Extractor:
                 # a part of a known value is known (`${HOME:0:1}`); a default may be overridden when it runs
                 unknown = unknown or value is None or not _SUBSTRING.fullmatch(part.value)
             elif part.kind == "cmd" and part.script is not None:
-                printed = _printed_literal(part.script)
+                cwd = self.ctx.cwd if self.ctx is not None else None
+                printed = _printed_literal(part.script, self.expand_word, cwd)
                 if printed is not None and not part.value.startswith(("<(", ">(")):
                     out.append(printed)
                 else:
@@ -1485,16 +1546,72 @@ def _tr_set(spec: str) -> str:
     return "".join(out)[:4096]
 
 
-def _printed_literal(script: Script) -> str | None:
-    """The output of a substitution whose whole pipeline is literal (`$(echo /)`, `$(echo … | base64 -d)`,
-    `$(printf '.%s' x)`), or the program a lookup names (`$(which rm)`, `$(command -v rm)`)."""
+_CONTAINER_SCRATCH = "/tmp/.container"  # noqa: S108  (never used as a file: a path judged harmless)
+_CONTAINER_FLAGS = frozenset(
+    {"-d", "--detach", "-i", "--interactive", "-t", "--tty", "-it", "-ti", "--rm", "--privileged", "--init", "-P",
+     "--publish-all", "--read-only", "--sig-proxy", "--no-healthcheck", "--oom-kill-disable", "-q", "--quiet"}
+)  # fmt: skip
+
+
+def _container_run(argv: list[str]) -> tuple[list[tuple[str, str]], str, list[str]] | None:
+    """A `docker run` line's bind mounts (host, container), working directory and the command it runs."""
+    mounts: list[tuple[str, str]] = []
+    workdir = "/"
+    entrypoint: list[str] = []
+    words = argv[argv.index("run") + 1 :] if "run" in argv else []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if not word.startswith("-") or word == "-":
+            break
+        name, has_value, value = word.partition("=")
+        if not has_value and word not in _CONTAINER_FLAGS and not re.fullmatch(r"-[dit]+", word):
+            index += 1
+            value = words[index] if index < len(words) else ""
+        if name in ("-v", "--volume") and ":" in value and value.split(":", 1)[0].startswith(("/", "~", ".", "$")):
+            host, _, inside = value.partition(":")
+            mounts.append((host, inside.split(":", 1)[0]))
+        elif name == "--mount" and re.search(r"(?:^|,)type=bind(?:,|$)", value):
+            fields = dict(f.partition("=")[::2] for f in value.split(","))
+            source = fields.get("source") or fields.get("src")
+            target = fields.get("target") or fields.get("destination") or fields.get("dst")
+            if source and target:
+                mounts.append((source, target))
+        elif name in ("-w", "--workdir"):
+            workdir = value or "/"
+        elif name == "--entrypoint":
+            entrypoint = [value]
+        index += 1
+    rest = words[index + 1 :]  # after the image
+    return (mounts, workdir, [*entrypoint, *rest]) if index < len(words) else None
+
+
+def _container_to_host(path: str, mounts: list[tuple[str, str]]) -> str | None:
+    """The host path a container path is under one of `mounts` (host, container), or None."""
+    for source, target in sorted(mounts, key=lambda m: -len(m[1])):
+        if path == target or path.startswith(target + "/"):
+            return source + path[len(target) :]
+    return None
+
+
+def _under_any(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _printed_literal(
+    script: Script, expand: Callable[[Word], tuple[str, bool]] | None = None, cwd: str | None = None
+) -> str | None:
+    """The output of a substitution whose whole pipeline is known (`$(echo /)`, `$(echo … | base64 -d)`,
+    `$(printf '.%s' x)`), the program a lookup names (`$(which rm)`, `$(command -v rm)`), or a path worked out
+    from known ones (`$(dirname "$PWD")`, `$(basename …)`, `$(pwd)`). `expand` gives words' values where
+    variables are known; without it only literal words count."""
     if len(script.pipelines) != 1:
         return None
     stages: list[CommandFact] = []
     for command in script.pipelines[0].commands:
         if not isinstance(command, Simple) or not command.words:
             return None
-        texts = [w.literal for w in command.words]
+        texts = [_known_text(w, expand) for w in command.words]
         if any(t is None for t in texts):
             return None
         argv = [t for t in texts if t is not None]
@@ -1504,7 +1621,34 @@ def _printed_literal(script: Script) -> str | None:
     if len(stages) == 1 and (stages[0].name in ("which", "type") or stages[0].argv[:2] == ["command", "-v"]):
         looked_up = [p for p in stages[0].argv[1:] if not p.startswith("-")]
         return looked_up[0] if len(looked_up) == 1 else None
+    if len(stages) == 1 and stages[0].name in ("dirname", "basename", "pwd", "realpath"):
+        return _path_output(stages[0], cwd)
     return _literal_output(stages)
+
+
+def _known_text(word: Word, expand: Callable[[Word], tuple[str, bool]] | None) -> str | None:
+    if expand is None:
+        return word.literal
+    text, unknown = expand(word)
+    return None if unknown else text
+
+
+def _path_output(fact: CommandFact, cwd: str | None) -> str | None:
+    """What `dirname`, `basename`, `pwd` and `realpath` print for known arguments."""
+    args = [a for a in fact.argv[1:] if not a.startswith("-")]
+    if fact.name == "pwd":
+        return cwd if not args else None
+    if len(args) != 1 and fact.name != "basename":
+        return None
+    if fact.name == "dirname":
+        return posixpath.dirname(args[0].rstrip("/")) or "."
+    if fact.name == "basename":
+        if not 1 <= len(args) <= 2:
+            return None
+        return posixpath.basename(args[0].rstrip("/")).removesuffix(args[1] if len(args) == 2 else "")
+    if cwd is None or "~" in args[0]:
+        return None
+    return posixpath.normpath(posixpath.join(cwd, args[0]))  # realpath, without following links
 
 
 def _calls(script: Script, name: str) -> bool:

@@ -177,6 +177,7 @@ HOME_REGENERABLE = frozenset(
         ".ruff_cache",
     }
 )
+HOME_CACHES = frozenset({"cache", "caches", "_cacache", ".cache", "__pycache__"})
 _MATCH_ALL = frozenset({"*", "**", ".*", "*.*", "?*", ".??*", "[!.]*"})
 REGENERABLE = frozenset(
     {
@@ -408,13 +409,19 @@ def _location(path: str, ctx: Context) -> set[str]:
         classes.add("home-child")
         if posixpath.basename(path) in HOME_REGENERABLE:
             classes.add("regenerable")
-    if _under(path, home):
+    in_home = _under(path, home)
+    if in_home:
         classes.add("in-home")
-    if _SYSTEM.match(path):
+        inside_home = path[len(home) + 1 :].split("/")
+        if inside_home[0] in HOME_REGENERABLE or any(part.lower() in HOME_CACHES for part in inside_home):
+            classes.add("regenerable")  # ~/.cache/pip, ~/.npm/_cacache, ~/Library/Caches/x: tools fill them again
+    if _SYSTEM.match(path) and not in_home and path != home:  # a home at /root is the user's, not the system's
         classes.add("system")
     temp = bool(_TEMP.match(path)) or (ctx.tmpdir is not None and _under(path, ctx.tmpdir))
     if temp:
         classes.add("temp")
+    if path != project and project.startswith(path.rstrip("/") + "/"):
+        classes.add("project-ancestor")  # /home/dev for a project at /home/dev/app
     if path == project:
         classes.update({"project-root", "project"})
     elif _under(path, project):
