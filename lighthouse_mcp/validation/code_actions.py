@@ -472,6 +472,24 @@ def _decode(decoder: str, text: str) -> str | None:
 _Q = r"""(?P<q>['"`])(?P<s>(?:\\.|(?!(?P=q)).){0,4000})(?P=q)"""  # a quoted string literal; its text is "s"
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "e": "\x1b", "v": "\v", "f": "\f"}
+
+
+def _unescaped(quote: str, text: str) -> str:
+    """A string literal's value: escapes decoded in double quotes and backticks; in single quotes only `\\` and
+    `\'` (as Ruby, Perl and PHP read them; JavaScript's rarer escapes there stay as written)."""
+    if "\\" not in text:
+        return text
+    if quote == "'":
+        return re.sub(r"\\([\\'])", r"\1", text)
+    return re.sub(r"\\(.)", lambda e: _ESCAPES.get(e.group(1), e.group(1)), text, flags=re.DOTALL)
+
+
+def _value(m: re.Match[str]) -> str:
+    """The value of the string literal `_Q` matched."""
+    return _unescaped(m.group("q"), m.group("s"))
+
+
 def _strings(pattern: str, source: str) -> Iterable[re.Match[str]]:
     return re.finditer(pattern, source, flags=re.IGNORECASE)
 
@@ -482,7 +500,7 @@ def javascript_actions(source: str) -> list[Action]:
         r"\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*" + _Q + r"(?:\s*,\s*\[([^\]]{0,2000})\])?",
         source,
     ):
-        command = m.group("s")
+        command = _value(m)
         extra = re.findall(r"""['"`]([^'"`]*)['"`]""", m.group(4) or "")
         if _SHELL_PATHS.match(command) and extra[:1] != ["-c"]:
             actions.append(Action("spawn-shell", command, detail=m.group(1)))
@@ -498,18 +516,18 @@ def javascript_actions(source: str) -> list[Action]:
         source,
     ):
         recursive = "recursive" in m.group(4) or m.group(1) in ("rimraf", "removeSync", "remove", "emptyDirSync")
-        actions.append(Action("delete", m.group("s"), recursive=recursive, detail=m.group(1)))
+        actions.append(Action("delete", _value(m), recursive=recursive, detail=m.group(1)))
     for m in _strings(
         r"\b(writeFileSync|writeFile|appendFileSync|appendFile|createWriteStream|truncateSync|truncate|copyFileSync"
         r"|copyFile|symlinkSync|linkSync|chmodSync|renameSync|rename)\s*\(\s*" + _Q,
         source,
     ):
         kind: ActionKind = "delete" if m.group(1).startswith("rename") else "write"
-        actions.append(Action(kind, m.group("s"), detail=m.group(1)))
+        actions.append(Action(kind, _value(m), detail=m.group(1)))
     for m in _strings(r"homedir\(\)\s*,\s*" + _Q, source):
-        actions.append(Action("read", "~/" + m.group("s"), detail="os.homedir()"))
+        actions.append(Action("read", "~/" + _value(m), detail="os.homedir()"))
     for m in _strings(r"\b(readFileSync|readFile|createReadStream)\s*\(\s*" + _Q, source):
-        actions.append(Action("read", m.group("s"), detail=m.group(1)))
+        actions.append(Action("read", _value(m), detail=m.group(1)))
     if re.search(r"\bnet\.(connect|createConnection)\b|new\s+net\.Socket|\bdgram\.createSocket", source):
         host = re.search(r"connect\s*\(\s*\d+\s*,\s*" + _Q, source)
         actions.append(Action("connect", host.group("s") if host else "", detail="net.connect"))
@@ -531,7 +549,7 @@ _ARGS = r"""((?:\s*,\s*(?:['"](?:\\.|[^'"\\]){0,2000}['"]))*)"""
 
 def _argv(first: str, rest: str) -> str:
     """A command line from a call's literal arguments: one string is a command line, several are its words."""
-    words = [m.group(2) for m in re.finditer(r"""(['"])((?:\\.|(?!\1).){0,2000})\1""", rest)]
+    words = [_unescaped(m.group(1), m.group(2)) for m in re.finditer(r"""(['"])((?:\\.|(?!\1).){0,2000})\1""", rest)]
     return shlex.join([first, *words]) if words else first
 
 
@@ -539,14 +557,14 @@ def _shell_calls(pattern: str, source: str) -> list[Action]:
     """Calls that run a command, as shell actions; an interactive shell started alone is `spawn-shell`."""
     actions = []
     for m in _strings(pattern + _Q + _ARGS, source):
-        command = _argv(m.group("s"), m.group(m.lastindex or 0) or "")
+        command = _argv(_value(m), m.group(m.lastindex or 0) or "")
         kind: ActionKind = "spawn-shell" if _SHELL_PATHS.match(command) else "shell"
         actions.append(Action(kind, command, detail=m.group(1)))
     return actions
 
 
 def _reads(pattern: str, source: str) -> list[Action]:
-    return [Action("read", m.group("s"), detail=m.group(1)) for m in _strings(pattern + _Q, source)]
+    return [Action("read", _value(m), detail=m.group(1)) for m in _strings(pattern + _Q, source)]
 
 
 def _eval_of_runtime_value(source: str, actions: list[Action]) -> None:
@@ -569,7 +587,7 @@ def perl_actions(source: str) -> list[Action]:
         for m in re.finditer(r"""open\s*\(?\s*\w+\s*,\s*(['"])\s*\|?\s*([^'"|]{1,2000})\|\s*\1""", source)
     ]
     actions += [
-        Action("delete", m.group("s"), recursive=m.group(1) != "unlink", detail=m.group(1))
+        Action("delete", _value(m), recursive=m.group(1) != "unlink", detail=m.group(1))
         for m in _strings(r"\b(unlink|rmtree|remove_tree)\s*\(?\s*" + _Q, source)
     ]
     if re.search(r"IO::Socket|socket\s*\(", source):
@@ -591,7 +609,7 @@ def ruby_actions(source: str) -> list[Action]:
     actions += [Action("shell", m.group(1), detail="%x") for m in re.finditer(r"%x\s*[{(\[](.{0,4000}?)[})\]]", source)]
     actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
     actions += [
-        Action("delete", m.group("s"), recursive="_r" in m.group(1) or "rm_rf" in m.group(1), detail=m.group(1))
+        Action("delete", _value(m), recursive="_r" in m.group(1) or "rm_rf" in m.group(1), detail=m.group(1))
         for m in _strings(
             r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.remove_dir|FileUtils\.rm|"
             r"File\.delete|File\.unlink|Dir\.rmdir)\s*\(?\s*" + _Q,
@@ -616,16 +634,16 @@ def ruby_actions(source: str) -> list[Action]:
 def php_actions(source: str) -> list[Action]:
     actions = _shell_calls(r"\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*", source)
     for m in _strings(r"\b(file_get_contents|fopen|file|readfile|fsockopen|curl_init)\s*\(\s*" + _Q, source):
-        remote = re.match(r"(?i)(https?|ftp|tcp|udp|ssl|tls)://", m.group("s")) or m.group(1) == "fsockopen"
+        remote = re.match(r"(?i)(https?|ftp|tcp|udp|ssl|tls)://", _value(m)) or m.group(1) == "fsockopen"
         if remote or m.group(1) == "curl_init":
-            actions.append(Action("network", m.group("s"), detail=m.group(1)))
-            if "?" in m.group("s") or "POSTFIELDS" in source or "stream_context_create" in source:
-                actions.append(Action("send", m.group("s"), detail=m.group(1)))
+            actions.append(Action("network", _value(m), detail=m.group(1)))
+            if "?" in _value(m) or "POSTFIELDS" in source or "stream_context_create" in source:
+                actions.append(Action("send", _value(m), detail=m.group(1)))
         else:
-            actions.append(Action("read", m.group("s"), detail=m.group(1)))
+            actions.append(Action("read", _value(m), detail=m.group(1)))
     actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
     actions += [
-        Action("delete", m.group("s"), detail=m.group(1)) for m in _strings(r"\b(unlink|rmdir)\s*\(\s*" + _Q, source)
+        Action("delete", _value(m), detail=m.group(1)) for m in _strings(r"\b(unlink|rmdir)\s*\(\s*" + _Q, source)
     ]
     if re.search(r"fsockopen|socket_create|stream_socket_client", source):
         actions.append(Action("connect", detail="socket"))

@@ -122,6 +122,7 @@ class CommandFact:
     sudo: bool = False
     stdin: str | None = None  # literal text a heredoc or here-string feeds it
     replace: str | None = None  # run by `xargs -I STR`: where each input line goes in its arguments
+    shown: str | None = None  # the command as given, when this one stands for it (`find … -delete` as `rm`)
 
     @property
     def subcommand(self) -> str | None:
@@ -775,11 +776,24 @@ class _Extractor:
             self.facts.flow("remote-code", "code that deserialises data it downloads")
 
     def synthetic_delete(
-        self, path: str, *, recursive: bool, via: tuple[str, ...], extra_flags: Iterable[str] = ()
+        self,
+        path: str,
+        *,
+        recursive: bool,
+        via: tuple[str, ...],
+        extra_flags: Iterable[str] = (),
+        shown: str | None = None,
     ) -> None:
+        """A delete some other command does, as the `rm` that would do the same (`shown`: the command given). A
+        delete of only the files a filter matches (`find DIR -name X -delete`) does not delete DIR itself: it is a
+        target of the command, not a path the request deletes."""
         flags = frozenset({"f", *(("r",) if recursive else ()), *extra_flags})
-        fact = CommandFact("rm", ["rm", "-rf" if recursive else "-f", path], flags, [path], {}, [], via)
-        fact.targets = [self.access(path, "delete", "rm", "$" in path)]
+        fact = CommandFact("rm", ["rm", "-rf" if recursive else "-f", path], flags, [path], {}, [], via, shown=shown)
+        if "matching" in flags:
+            ctx = self.ctx or self.base
+            fact.targets = [Access(classify(path, ctx, dynamic="$" in path or self.ctx is None), "delete", "rm")]
+        else:
+            fact.targets = [self.access(path, "delete", "rm", "$" in path)]
         self.facts.commands.append(fact)
 
     def find(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
@@ -812,16 +826,21 @@ class _Extractor:
             )
             for a in args
         )
-        extra = {"matching"} if filtered else set()
         pattern = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-name", "-iname")), None)
+        named = any(a in ("-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename") for a in args)
+        extra = {"matching", *(("named",) if named else ())} if filtered else set()
         folded = "-iname" in args
         # A filtered search still finds the guard's own files when it ranges over them and the filter can match.
         guarded = [hit for start in starts for hit in self.guarded_files(start, pattern, folded)] if filtered else []
         if "-delete" in args:
+            shown = fact.text
             for start in starts:
-                self.synthetic_delete(start, recursive=True, via=(*via, "find -delete"), extra_flags=extra)
+                self.synthetic_delete(start, recursive=True, via=(*via, "find -delete"), extra_flags=extra, shown=shown)
             for hit in guarded:
-                self.synthetic_delete(hit, recursive=False, via=(*via, "find -delete"))
+                self.synthetic_delete(hit, recursive=False, via=(*via, "find -delete"), shown=shown)
+            if pattern is not None:  # what the request deletes: the matching files under each start
+                for start in starts:
+                    self.access(f"{start.rstrip('/')}/**/{pattern}", "delete", "find", False, depth=depth)
         for index, arg in enumerate(args):
             if arg in ("-exec", "-execdir", "-ok", "-okdir"):
                 end = next((j for j in range(index + 1, len(args)) if args[j] in (";", "+", "\\;")), len(args))
@@ -1190,6 +1209,11 @@ def _skip_env(argv: list[str], dynamic: list[bool]) -> tuple[list[str], list[boo
             return [], [], " ".join(argv[i + 1 :])
         if arg.startswith("--split-string="):
             return [], [], arg.split("=", 1)[1] + " " + " ".join(argv[i + 1 :])
+        if re.match(r"^-[a-zA-Z0]*S", arg) and not arg.startswith("--"):  # -S'cmd', -iS 'cmd': the rest is the value
+            attached = arg[arg.index("S") + 1 :]
+            rest = argv[i + 1 :] if attached else argv[i + 2 :]
+            value = attached or (argv[i + 1] if i + 1 < len(argv) else "")
+            return [], [], " ".join([value, *rest]).strip()
         if arg == "--":
             i += 1
             break

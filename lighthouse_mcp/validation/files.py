@@ -41,6 +41,10 @@ import re
 from dataclasses import dataclass, field
 
 SYSTEM_PREFIXES = (
+    "/Windows",  # a Windows drive's paths are judged from its root (see resolve)
+    "/Program Files",
+    "/Program Files (x86)",
+    "/ProgramData",
     "/etc",
     "/usr",
     "/bin",
@@ -239,9 +243,16 @@ class PathFact:
         return {"raw": self.raw, "path": self.path, "classes": sorted(self.classes)}
 
 
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?:[\\/]|$)")
+
+
 def resolve(raw: str, ctx: Context) -> str:
     """`raw` as an absolute path: `~` and `$HOME` expanded, relative to cwd, `..` folded lexically."""
     path = raw
+    if _WINDOWS_DRIVE.match(path):  # C:\Users\x, D:/data: judged from the drive's root, as / is
+        path = "/" + path[2:].replace("\\", "/").lstrip("/")
+    elif path.startswith((".\\", "..\\")):  # .\build
+        path = path.replace("\\", "/")
     if path == "~" or path.startswith("~/"):
         path = ctx.home + path[1:]
     elif path.startswith("~"):  # ~user: another user's home, next to ours (root's is /root)

@@ -311,7 +311,7 @@ class PackSet:
             for rule in self._rules_for(fact.name):
                 if rule.id not in seen and rule.matches_command(fact):
                     seen.add(rule.id)
-                    findings.append(rule.finding(_short(fact.text)))
+                    findings.append(rule.finding(_short(fact.shown or fact.text)))
         for rule in self._request_candidates(facts):
             if rule.id not in seen and rule.matches_request(facts):
                 seen.add(rule.id)

@@ -7,6 +7,7 @@ it does not apply (a transform on the command word needs a simple first word).""
 from __future__ import annotations
 
 import base64
+import json
 import re
 import shlex
 from collections.abc import Callable
@@ -96,6 +97,14 @@ EVASIONS: dict[str, Transform] = {
     # find puts the path it found wherever {} appears, inside a quoted script too: only commands without one
     "find -exec": lambda c: None if "{}" in c else f"find . -maxdepth 0 -exec sh -c {shlex.quote(c)} \\;",
     "xargs sh": lambda c: f"echo {shlex.quote(c)} | xargs -0 -I{{}} sh -c '{{}}'",
+    # env -S splits its string into words and runs them: no shell syntax, no variables
+    "env -S attached": lambda c: None if re.search(r"[;|&<>()$`\n]", c) else f"env -S{shlex.quote(c)}",
+    "python os.system": lambda c: f"python3 -c {shlex.quote(f'import os; os.system({c!r})')}",
+    "node execSync": lambda c: "node -e " + shlex.quote("require('child_process').execSync(" + json.dumps(c) + ")"),
+    "ruby system": lambda c: f"ruby -e {shlex.quote(f'system({json.dumps(c)})')}",
+    "git alias": lambda c: f"git -c alias.lh={shlex.quote('!' + c)} lh",
+    "vim -c": lambda c: None if "\n" in c else f"vim -es -c {shlex.quote('!' + c)} -c q",
+    "array": _on_word(lambda w, r: None if any(ch in r for ch in ";|&<>()$`\n") else f'lh=({w}{r}); "${{lh[@]}}"'),
 }
 
 # What an allowed command must survive: rewritings that add no danger of their own.
