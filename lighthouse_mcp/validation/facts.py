@@ -838,8 +838,9 @@ class _Extractor:
                 self.synthetic_delete(start, recursive=True, via=(*via, "find -delete"), extra_flags=extra, shown=shown)
             for hit in guarded:
                 self.synthetic_delete(hit, recursive=False, via=(*via, "find -delete"), shown=shown)
-            if pattern is not None:  # what the request deletes: the matching files under each start
+            if pattern is not None:  # what the request deletes: the matching files in and under each start
                 for start in starts:
+                    self.access(f"{start.rstrip('/')}/{pattern}", "delete", "find", False, depth=depth)
                     self.access(f"{start.rstrip('/')}/**/{pattern}", "delete", "find", False, depth=depth)
         for index, arg in enumerate(args):
             if arg in ("-exec", "-execdir", "-ok", "-okdir"):
