@@ -301,6 +301,39 @@ def hook_wall(home: Path, runs: int) -> None:
     report("  for scale: bare interpreter start", f"{statistics.median(bare) * 1e3:.0f} ms")
 
 
+def tool_calls(rounds: int) -> None:
+    """Tool calls judged by meaning: code a write leaves to run, fetched URLs, another server's command."""
+    module = "import os, subprocess\n" + "".join(
+        f"def f{i}(x):\n    subprocess.run(['git', 'log', '-n', str(x)])\n    return os.path.join('a', str(x))\n"
+        for i in range(60)
+    )  # about 6 KB of Python that calls things
+    manifest = json.dumps({"name": "app", "scripts": {f"s{i}": f"tsc -p . && jest --ci shard={i}" for i in range(20)}})
+    script = "#!/bin/sh\nset -e\n" + "echo building; make -C src all\n" * 200  # about 6 KB, 400 commands
+    dockerfile = "FROM debian\n" + "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n" * 20
+    calls = {
+        "Write a 6 KB Python module": ("Write", {"file_path": "/home/dev/app/src/m.py", "content": module}),
+        "Write package.json (20 scripts)": ("Write", {"file_path": "/home/dev/app/package.json", "content": manifest}),
+        "Write a 6 KB shell script (400 commands)": ("Write", {"file_path": "/home/dev/app/b.sh", "content": script}),
+        "Write a 270 KB shell script (over the limit)": (
+            "Write",
+            {"file_path": "/home/dev/app/c.sh", "content": script * 45},
+        ),
+        "Write a Dockerfile (20 RUN lines)": (
+            "Write",
+            {"file_path": "/home/dev/app/Dockerfile", "content": dockerfile},
+        ),
+        "Write a README (nothing runs)": ("Write", {"file_path": "/home/dev/app/README.md", "content": module}),
+        "WebFetch with a query": ("WebFetch", {"url": "https://api.example.com/v1/items?page=2&q=lighthouse"}),
+        "mcp__x__run with a command": ("mcp__term__run", {"command": "git status && npm test -- --ci"}),
+    }
+    validator = Validator(PolicyProvider(None, None), ValidationConfig(cache_size=0))
+    for name, (tool, tool_input) in calls.items():
+        request = make_request(tool, tool_input, cwd="/home/dev/app", project="/home/dev/app", home="/home/dev")
+        validator.validate(request)
+        samples = timed(lambda r=request: validator.validate(r), rounds, 5)  # type: ignore[misc]
+        report(f"  {name}", us(samples))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=20, help="passes over the corpus for in-process figures")
@@ -311,6 +344,7 @@ def main() -> None:
     try:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {len(corpus())} corpus commands")
         in_process(args.rounds)
+        tool_calls(args.rounds)
         pathological()
         subprocess.run(
             [sys.executable, "-m", "lighthouse_mcp", "init", str(work)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT

@@ -228,9 +228,10 @@ class Context:
     tmpdir: str | None = None
     guard: tuple[str, ...] = ()
     code: tuple[str, ...] = ()  # where the Lighthouse that guards runs from (its package, its interpreter)
+    lexical: bool = False  # paths resolved without following links (code that runs later, on a tree that changes)
 
     def with_cwd(self, cwd: str) -> Context:
-        return Context(cwd, self.project, self.home, self.tmpdir, self.guard, self.code)
+        return Context(cwd, self.project, self.home, self.tmpdir, self.guard, self.code, self.lexical)
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ def resolve(raw: str, ctx: Context) -> str:
     path = posixpath.normpath(path)
     if path.startswith("//"):
         path = "/" + path.lstrip("/")
-    if not path.startswith(("/dev/", "/proc/")) and "\x00" not in path:  # device links point at pipes, ttys
+    if not ctx.lexical and not path.startswith(("/dev/", "/proc/")) and "\x00" not in path:  # device links: pipes
         # Symlinks are followed through the deepest part that exists, so a new file written through a linked
         # directory is judged where it lands.
         real = os.path.realpath(path)

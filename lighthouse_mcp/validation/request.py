@@ -9,7 +9,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -58,6 +58,7 @@ _WRITE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_pa
 _READ_TOOLS = {"Read": "file_path", "NotebookRead": "notebook_path", "Glob": "path", "Grep": "path", "LS": "path"}
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 MAX_WRITTEN_BYTES = 256 * 1024  # code a write puts in a file, judged up to this size (larger asks)
+MAX_WRITTEN_COMMANDS = 1000  # commands judged in the code of one write (more ask): bounds the time it takes
 
 
 @dataclass(frozen=True)
@@ -249,18 +250,25 @@ def _judge_written(facts: Facts, request: Request, path: str, ctx: Context) -> N
         facts.flow("code-too-large", f"{path} holds more than {MAX_PIECES} pieces of code that would run")
     name = posixpath.basename(path)
     resolved = classify(path, ctx).path
-    where = ctx.with_cwd(posixpath.dirname(resolved) or "/")
+    # It runs later, on a tree that may have changed by then: paths are judged as written, links not followed.
+    where = replace(ctx.with_cwd(posixpath.dirname(resolved) or "/"), lexical=True)
+    judged = 0
     for piece in pieces[:MAX_PIECES]:
         if piece.language == "python" and not python_may_act(piece.source):
             continue
         inner = facts_from_code(piece.language, piece.source, where, max_bytes=MAX_WRITTEN_BYTES)
-        if "too-large" in inner.problems:
-            facts.flow("code-too-large", f"{piece.where} of {name}: {inner.problems['too-large']}")
+        judged += len(inner.commands)
+        too_much = [inner.problems[p] for p in ("too-large", "too-many", "too-deep") if p in inner.problems]
+        if too_much or judged > MAX_WRITTEN_COMMANDS:
+            reason = too_much[0] if too_much else f"more than {MAX_WRITTEN_COMMANDS} commands in all"
+            facts.flow("code-too-large", f"{piece.where} of {name}: {reason}")
         inner.problems.clear()  # a fragment of code need not parse; only what it plainly does counts
         if piece.isolated:  # in a container or on a CI runner: judged by what flows (downloads run, secrets sent,
             inner.accesses.clear()  # shells on sockets), not by the paths and system commands of that machine
             inner.commands.clear()
         facts.runs_later.append((f"{piece.where} of {name}", inner))
+        if judged > MAX_WRITTEN_COMMANDS:
+            break
 
 
 # Another MCP server's tool: arguments that hold a shell command or SQL are judged as such.
