@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 MAX_PIECES = 200  # pieces of one write that are judged; more make the write too complex to judge
 
 
@@ -211,6 +209,8 @@ def _compose(lower: str) -> bool:
 
 def _pipeline(text: str) -> Iterator[Runnable]:
     """Commands in a CI pipeline or task file: the values under `run:`, `script:`, `command:` and their kind."""
+    import yaml  # only pipelines need it (the hook does not import YAML otherwise)
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:

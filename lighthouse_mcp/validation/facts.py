@@ -190,6 +190,13 @@ def facts_from_command(command: str, ctx: Context, *, max_bytes: int = 65_536) -
         facts.problems["too-large"] = f"the command is {size} bytes, over the {max_bytes}-byte limit for analysis"
         return facts
     _Extractor(facts, ctx).run(command, via=(), depth=0)
+    if facts.urls:
+        _url_flows(facts)
+    return facts
+
+
+def _url_flows(facts: Facts) -> None:
+    """A URL's host as it would be reached, and a secret a URL would carry off."""
     from lighthouse_mcp.validation.links import canonical_url, url_payload  # links → secrets → packs → facts
 
     for url in list(facts.urls):  # a host as it would be reached, and a secret a URL would carry off
@@ -199,7 +206,6 @@ def facts_from_command(command: str, ctx: Context, *, max_bytes: int = 65_536) -
         carried = url_payload(canonical)
         if carried is not None and carried[1]:
             facts.flow("secret-in-command-url", f"{carried[0]} to {urlsplit(canonical).hostname}")
-    return facts
 
 
 def sql_command(sql: str, tool: str) -> CommandFact:

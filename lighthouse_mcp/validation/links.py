@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import re
-import socket
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lighthouse_mcp.validation.secrets import entropy, holds_credentials, secret_threats
@@ -174,6 +172,9 @@ def canonical_url(url: str) -> str:
         host = parts.hostname or ""
     except ValueError:
         return url
+    import ipaddress  # only for hosts that are addresses
+    import socket
+
     address = None
     if host and re.fullmatch(r"[0-9a-fA-Fx.]+", host) and not re.fullmatch(r"(?:\d{1,3}\.){3}\d{1,3}", host):
         try:

@@ -14,11 +14,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lighthouse_mcp.errors import DataError
-from lighthouse_mcp.validation.code_actions import python_may_act
-from lighthouse_mcp.validation.content import MAX_PIECES, notebook_cell, runnable_code
 from lighthouse_mcp.validation.facts import Access, Facts, facts_from_code, facts_from_command, sql_command
 from lighthouse_mcp.validation.files import Context, classify
-from lighthouse_mcp.validation.links import canonical_url, url_payload
 from lighthouse_mcp.validation.secrets import holds_credentials, mask_secrets
 
 # Claude Code's tool names, matched case-insensitively.
@@ -205,6 +202,8 @@ def facts_for(request: Request, *, max_command_bytes: int) -> Facts:
 def _judge_url(facts: Facts, url: str, ctx: Context) -> None:
     """A URL a tool fetches: its host as it would be reached, a `file:` URL as the file it reads, and what its
     query carries (a secret, encoded data)."""
+    from lighthouse_mcp.validation.links import canonical_url, url_payload  # not for the hook's Bash calls
+
     canonical = canonical_url(url)
     if canonical not in facts.urls:
         facts.urls.append(canonical)
@@ -240,6 +239,9 @@ def _written_text(request: Request) -> str | None:
 
 def _judge_written(facts: Facts, request: Request, path: str, ctx: Context) -> None:
     """The code a write puts where something will run it, as the facts of running it there."""
+    from lighthouse_mcp.validation.code_actions import python_may_act  # only writes need these
+    from lighthouse_mcp.validation.content import MAX_PIECES, notebook_cell, runnable_code
+
     if request.tool == "NotebookEdit":
         source = request.input.get("new_source")
         pieces = notebook_cell(request.input.get("cell_type"), source) if isinstance(source, str) else []
