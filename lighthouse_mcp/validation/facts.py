@@ -1137,7 +1137,7 @@ def _editor_commands(argv: list[str]) -> list[str]:
     found = []
     for index, arg in enumerate(argv[1:], start=1):
         value = None
-        if arg in ("-c", "--cmd", "-S") and index + 1 < len(argv):
+        if (arg in ("--cmd", "-S") or re.fullmatch(r"-[a-zA-Z]*c", arg)) and index + 1 < len(argv):  # -c, -sc
             value = argv[index + 1]
         elif arg.startswith("+") and len(arg) > 1:
             value = arg[1:]
