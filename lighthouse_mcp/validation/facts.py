@@ -670,6 +670,11 @@ class _Extractor:
                 self.run(command, (*via, f"{name} system()"), depth + 1)
             for match in _AWK_PRINT_TO_SHELL.finditer(awk_program):  # print "rm -rf ~" | "sh"
                 self.run(match.group(1).replace('\\"', '"'), (*via, f"{name} print | sh"), depth + 1)
+            if "/inet/" in awk_program:  # gawk's sockets: "/inet/tcp/0/host/port" |& getline
+                if "|&" in awk_program and re.search(r"\bsystem\s*\(|\|\s*getline|\|&\s*getline", awk_program):
+                    self.facts.flow("reverse-shell", f"{name} reads commands from a socket and runs them")
+                else:
+                    self.facts.flow("network-redirect", f"{name} opens a network socket")
         elif name == "find":
             self.find(fact, via, depth)
         elif name == "rsync" and fact.flags & {
@@ -718,6 +723,11 @@ class _Extractor:
         if name in EDITOR_COMMANDS:  # vim -c '!cmd', ex +':!cmd'
             for command in _editor_commands(argv):
                 self.run(command, (*via, f"{name} -c !"), depth + 1)
+        elif name in ("less", "more", "most"):  # less '+!cmd' runs cmd as it starts
+            for arg in argv[1:]:
+                command = arg[1:].lstrip(":") if arg.startswith("+") else ""
+                if command.startswith("!"):
+                    self.run(command[1:], (*via, f"{name} +!"), depth + 1)
         elif name == "man":
             for index, arg in enumerate(argv[1:-1], start=1):
                 if arg in ("-P", "--pager"):
@@ -964,9 +974,9 @@ class _Extractor:
             printed = [v for s in sources if s.name in LITERAL_PRINTERS for v in _secret_variables(s.argv[1:])]
             if _sends(sink) and printed:
                 self.facts.flow("secret-variable-to-network", f"${printed[0]} piped into {sink.name}")
-            if sink.name in SOCKET_TOOLS and any(s.name in SHELLS and not _has_program(s) for s in sources):
+            if _socket(sink) and any(s.name in SHELLS and not _has_program(s) for s in sources):
                 self.facts.flow("reverse-shell", f"a shell's output piped into {sink.name}")
-            if sink.name in SHELLS and not _has_program(sink) and any(s.name in SOCKET_TOOLS for s in sources):
+            if sink.name in SHELLS and not _has_program(sink) and any(_socket(s) for s in sources):
                 self.facts.flow("reverse-shell", f"{sink.name} runs what {sources[0].name} receives")
             if (
                 sink.name in SEARCHERS
@@ -1470,6 +1480,24 @@ def _has_program(fact: CommandFact) -> bool:
     return False
 
 
+def _socket(fact: CommandFact) -> bool:
+    """A tool that talks to the network through its input and output (openssl only as a client or server)."""
+    if fact.name == "openssl":
+        return fact.positionals[:1] in (["s_client"], ["s_server"])
+    return fact.name in SOCKET_TOOLS
+
+
+def _openssl_base64(fact: CommandFact) -> bool:
+    """`openssl base64 -d`, `openssl enc -d -base64` / `-a`: base64 alone, no cipher (which needs a key)."""
+    if fact.positionals[:1] == ["base64"]:
+        return True
+    return (
+        fact.positionals[:1] == ["enc"]
+        and bool(fact.flags & {"base64", "a"})
+        and fact.flags <= {"d", "base64", "a", "A", "in", "out", "n", "nopad"}
+    )
+
+
 def _is_decoder(fact: CommandFact) -> bool:
     if fact.name not in DECODERS:
         return False
@@ -1546,7 +1574,7 @@ def _unescape(text: str) -> str:
 def _decoded(stage: CommandFact, text: str) -> str | None:
     """`text` after one decoding stage, or None when it cannot be worked out here."""
     try:
-        if stage.name in ("base64", "basenc") or (stage.name == "openssl" and "base64" in stage.positionals):
+        if stage.name in ("base64", "basenc") or (stage.name == "openssl" and _openssl_base64(stage)):
             return base64.b64decode(text.strip() + "=" * (-len(text.strip()) % 4)).decode("utf-8")
         if stage.name == "base32":
             return base64.b32decode(text.strip()).decode("utf-8")

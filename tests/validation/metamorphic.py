@@ -105,6 +105,7 @@ EVASIONS: dict[str, Transform] = {
     "git alias": lambda c: f"git -c alias.lh={shlex.quote('!' + c)} lh",
     "vim -c": lambda c: None if "\n" in c else f"vim -es -c {shlex.quote('!' + c)} -c q",
     "ex -sc": lambda c: None if "\n" in c else f"ex -sc {shlex.quote('!' + c)} -c q",
+    "less +!": lambda c: None if "\n" in c else f"less +{shlex.quote('!' + c)} /dev/null",
     "array": _on_word(lambda w, r: None if any(ch in r for ch in ";|&<>()$`\n") else f'lh=({w}{r}); "${{lh[@]}}"'),
 }
 
