@@ -100,10 +100,12 @@ def test_the_hook_escalates_too(project: Project, fake: FakeLLM) -> None:
         capture_output=True,
         text=True,
         cwd=project.home.root,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        # a fresh process imports the provider's SDK inside the wait, which takes seconds on a loaded machine: the
+        # wait here is long enough for that, and within the hook's own deadline
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "LIGHTHOUSE_VALIDATION__ESCALATION_TIMEOUT_S": "8"},
         check=False,
     )
-    assert result.returncode == 2 and "security expert says deny" in result.stdout
+    assert result.returncode == 2 and "security expert says deny" in result.stdout, result.stdout
     assert ANTHROPIC_KEY not in result.stdout + result.stderr
     store = project.open_store()
     try:
