@@ -259,7 +259,7 @@ def resolve(raw: str, ctx: Context) -> str:
     elif path.startswith("~"):  # ~user: another user's home, next to ours (root's is /root)
         user, _, rest = path[1:].partition("/")
         base = "/root" if user == "root" else posixpath.join(posixpath.dirname(ctx.home.rstrip("/")) or "/", user)
-        path = posixpath.join(base, rest)
+        path = posixpath.join(base, rest.lstrip("/"))  # ~user//x is inside that home, not at the root
     for name, value in (("$HOME", ctx.home), ("${HOME}", ctx.home), ("$PWD", ctx.cwd), ("${PWD}", ctx.cwd)):
         if path == name or path.startswith(name + "/"):
             path = value + path[len(name) :]
@@ -330,7 +330,8 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
     if glob:
         classes.add("glob")
         segments = path.split("/")
-        first = next(i for i, seg in enumerate(segments) if any(c in seg for c in "*?["))
+        # the first wildcard segment (or none, when resolving folded it into a name): what the wildcard ranges over
+        first = next((i for i, seg in enumerate(segments) if any(c in seg for c in "*?[")), len(segments))
         head = "/".join(segments[:first]) or "/"
         wildcards = [seg for seg in segments[first:] if seg]
         classes.add("glob-all" if all(seg in _MATCH_ALL for seg in wildcards) else "glob-some")
