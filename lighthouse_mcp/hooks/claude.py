@@ -211,6 +211,7 @@ def file_event(changed: ChangedFile, digest: str | None, hook: HookInput, *, age
 
 # Tools whose output is text from outside the agent (a web page, a file, a command's output, another server).
 SCANNED_TOOLS = {"Bash", "BashOutput", "Read", "NotebookRead", "WebFetch", "WebSearch", "Grep", "Task"}
+OWN_TOOLS = ("mcp__lighthouse__",)  # the server `lighthouse init` registers
 
 
 def response_text(hook: HookInput, limit: int) -> tuple[str, bool] | None:
@@ -218,6 +219,8 @@ def response_text(hook: HookInput, limit: int) -> tuple[str, bool] | None:
     output is not scanned (the agent's own file edits) or that returned no text."""
     tool = hook.tool or ""
     if tool not in SCANNED_TOOLS and not tool.startswith("mcp__"):
+        return None
+    if tool.startswith(OWN_TOOLS):  # Lighthouse's own answers quote what they found; they are not outside text
         return None
     response = hook.tool_response
     if tool == "Read" and isinstance(response, Mapping) and isinstance(response.get("file"), Mapping):
