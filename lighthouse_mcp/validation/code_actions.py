@@ -192,7 +192,8 @@ def python_actions(source: str) -> list[Action] | None:
     reader = _PythonReader()
     try:
         reader.visit(tree)
-        reader.whole_environment(tree)
+        if "environ" in source:  # the second walk only where it can find something
+            reader.whole_environment(tree)
     except RecursionError:
         reader.actions.append(Action("eval-dynamic", detail="code nested too deeply to read"))
     return reader.actions

@@ -39,6 +39,7 @@ _CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
 _CONFUSABLE_CHARS = re.compile("[" + "".join(re.escape(c) for c in _CONFUSABLES) + "]")
 _LATIN = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD_OR_LETTER = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,36 @@ class Revealed:
 
 
 def reveal(text: str) -> Revealed:
-    """Remove invisible characters and map look-alikes; plain ASCII text comes back untouched, cheaply."""
+    """Remove invisible characters and map look-alikes; plain ASCII text comes back untouched, cheaply. A word is
+    mapped when it mixes Latin letters with look-alikes, or is made only of look-alikes on a line that is mostly
+    Latin (`іgnоrе`, `ѕуѕtеm`); words of a text written in Cyrillic or Greek are left as they are."""
     if text.isascii():
         return Revealed(text)
     removed = [m.start() + i for m in INVISIBLE.finditer(text) for i in range(m.end() - m.start())]
     stripped = INVISIBLE.sub("", text) if removed else text
-    return Revealed(stripped.translate(_CONFUSABLE_TABLE), removed)
+    if not _CONFUSABLE_CHARS.search(stripped):
+        return Revealed(stripped, removed)
+    return Revealed("\n".join(_mapped_line(line) for line in stripped.split("\n")), removed)
+
+
+def _mapped_line(line: str) -> str:
+    if not _CONFUSABLE_CHARS.search(line):
+        return line
+    latin = len(_LATIN.findall(line))
+    foreign = sum(1 for c in line if c.isalpha() and not c.isascii())
+    latin_line = latin > foreign
+
+    def one(match: re.Match[str]) -> str:
+        word = match.group()
+        if not _CONFUSABLE_CHARS.search(word):
+            return word
+        only_lookalikes = all(c in _CONFUSABLES or c.isascii() for c in word)
+        fullwidth = any("\uff01" <= c <= "\uff5e" for c in word)  # ASCII in another width, never a script
+        if _LATIN.search(word) or fullwidth or (only_lookalikes and latin_line):
+            return word.translate(_CONFUSABLE_TABLE)
+        return word
+
+    return _WORD_OR_LETTER.sub(one, line)
 
 
 def decode_tags(hidden: str) -> str:

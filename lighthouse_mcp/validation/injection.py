@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lighthouse_mcp.validation.hidden import Revealed
+from lighthouse_mcp.validation.instructions import QUOTES, about_attacks, inside_quotes, writes_about_attacks
 from lighthouse_mcp.validation.keywords import Keywords, anchored, lowered
 from lighthouse_mcp.validation.threats import Threat, higher
 
@@ -232,14 +233,7 @@ _PATTERNS = (
 )  # fmt: skip
 
 _KEYWORDS = Keywords(k for p in _PATTERNS for k in (*(p.keys or ()), *p.gate))
-# Words that mark a sentence as writing about attacks rather than carrying one.
-_META = re.compile(
-    r"\b(?:attack(?:s|er|ers)?|injection|jailbreak|adversar\w*|malicious|example|e\.g\.|such\s+as|phrase|payload|"
-    r"classic|known\s+as|called|technique|red[- ]team\w*|defen[cs]e|detect\w*|mitigat\w*|smuggl\w*)\b",
-    re.I,
-)
 _FIRST_PERSON = re.compile(r"\b(?:my|our)\b", re.I)
-_QUOTES = "\"'`“”‘’«»„"
 
 
 def injection_threats(revealed: Revealed) -> list[Threat]:
@@ -249,6 +243,7 @@ def injection_threats(revealed: Revealed) -> list[Threat]:
     if not hits:
         return []
     threats: list[Threat] = []
+    discussed: list[bool] = []  # whether the text is about attacks, worked out if a phrase is found
     for pattern in _PATTERNS:
         if pattern.gate and not hits.any(pattern.gate):
             continue
@@ -260,9 +255,14 @@ def injection_threats(revealed: Revealed) -> list[Threat]:
             severity = pattern.severity
             if pattern.strong_group and _strong(match, pattern.strong_group):
                 severity = higher(severity)
-            if "noun" in pattern.regex.groupindex and not match["noun"] and _FIRST_PERSON.search(match.group()):
-                severity = "low"  # "ignore my previous message": a person correcting themselves
-            if _quoted_discussion(text, match.start(), match.end()):
+            # "ignore these rules", "ignore my previous message": rules of something else, or a person correcting
+            # themselves; only the instructions of the reader count
+            weak_noun = "noun" in pattern.regex.groupindex and not match["noun"]
+            if weak_noun and (_FIRST_PERSON.search(match.group()) or not match["strong"]):
+                severity = "low"
+            if not discussed:
+                discussed.append(about_attacks(text))
+            if _mention(text, match.start(), match.end(), discussed[0]):
                 severity = "low"
             start, end = revealed.span(match.start(), match.end())
             threats.append(
@@ -281,15 +281,12 @@ def _strong(match: re.Match[str], groups: str) -> bool:
     return False
 
 
-def _quoted_discussion(text: str, start: int, end: int) -> bool:
-    """The match is quoted (quotes or a code span around it) in a sentence that talks about attacks."""
+def _mention(text: str, start: int, end: int, discussed: bool) -> bool:
+    """The phrase is mentioned, not used: quoted or reported in a sentence about attacks (see `instructions`)."""
     before = text[max(0, start - 3) : start]
     after = text[end : end + 40]
-    quoted = any(q in before for q in _QUOTES) and any(q in after for q in _QUOTES)
-    if not quoted:
-        return False
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 300)
-    sentence_end = min(
-        (i for i in (text.find(". ", end), text.find("\n", end), end + 300) if i != -1), default=end + 300
-    )
-    return bool(_META.search(text, max(0, sentence_start), sentence_end))
+    quoted = (any(q in before for q in QUOTES) and any(q in after for q in QUOTES)) or inside_quotes(text, start)
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 300, -1) + 1
+    ends = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    sentence_end = min([*ends, end + 300])
+    return writes_about_attacks(text[sentence_start:sentence_end], quoted=quoted, about_attacks=discussed)

@@ -23,6 +23,7 @@ from lighthouse_mcp.validation.code_blocks import code_threats
 from lighthouse_mcp.validation.files import Context
 from lighthouse_mcp.validation.hidden import INVISIBLE, hidden_threats, reveal
 from lighthouse_mcp.validation.injection import injection_threats
+from lighthouse_mcp.validation.instructions import instruction_threats
 from lighthouse_mcp.validation.links import link_threats
 from lighthouse_mcp.validation.packs import RISKS, PackSet
 from lighthouse_mcp.validation.secrets import mask_secrets, secret_threats
@@ -165,7 +166,7 @@ class Scanner:
 def find_threats(text: str, packs: PackSet, ctx: Context, *, max_code_bytes: int) -> list[Threat]:
     """Every threat in `text`, before suppressions, with injection signals that come together raised to high."""
     revealed = reveal(text)
-    injection = _distinct(hidden_threats(text) + injection_threats(revealed))
+    injection = _distinct(hidden_threats(text) + injection_threats(revealed) + instruction_threats(revealed))
     strong_rules = {t.rule for t in injection if t.rank >= SEVERITY_RANK["medium"]}
     if len(strong_rules) >= 2:  # several independent signs of injection are one clear attempt
         for threat in injection:

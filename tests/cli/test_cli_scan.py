@@ -47,13 +47,13 @@ def test_standard_input_and_json(cli: Runner) -> None:
     assert out["risk"] == "high"
     assert {t["category"] for t in out["threats"]} == {"prompt_injection", "secret"}
     assert all(set(t) >= {"category", "rule", "severity", "span", "excerpt"} for t in out["threats"])
-    assert out["sanitized"] == "[REDACTED:prompt_injection].\nexport GH_TOKEN=[REDACTED:secret]\n"
+    assert out["sanitized"] == "[REDACTED:prompt_injection]\nexport GH_TOKEN=[REDACTED:secret]\n"
 
 
 def test_sanitize_prints_the_sanitized_text(cli: Runner) -> None:
     result = cli("scan", "--sanitize", stdin=DIRTY)
     assert result.code == 2
-    assert result.out == "[REDACTED:prompt_injection].\nexport GH_TOKEN=[REDACTED:secret]\n"
+    assert result.out == "[REDACTED:prompt_injection]\nexport GH_TOKEN=[REDACTED:secret]\n"
 
 
 def test_jsonl_batch_keeps_order_and_reports_bad_lines(cli: Runner) -> None:

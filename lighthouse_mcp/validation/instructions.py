@@ -1,0 +1,961 @@
+"""Instructions addressed to the agent, inside data: found by their shape, in any wording and in many languages.
+
+Text an agent reads as data (a mail, a ticket, a page, a file, a log, a tool's result) is split into units (lines and
+sentences; HTML comments, text hidden by CSS, `alt`/`title` attributes and template comments are units of their
+own). Each unit is scored by what it holds:
+
+- **who is addressed**: the reader as an AI (`Assistant,`, `Note to the AI agent processing this`, `Lieber
+  Assistent`, `給AI編程助手`, `이 로그를 분석하는 AI 에이전트는`), or a fake role, system or tool marker;
+- **an override**: earlier instructions set aside, in any wording (`no longer applies`, `supersedes`, `from now on
+  your job is`, `Vergiss alle bisherigen Anweisungen`, `忽略之前的所有指令`);
+- **what is asked**: a request or an imperative, an action an agent could take (send, delete, transfer, run,
+  install, approve, call a tool — tool names included);
+- **what it is about and where it goes**: secrets, credentials, accounts, money, the system prompt; an outside
+  address, URL or account;
+- **pressure or secrecy**: `do not tell the user`, `the owner already agreed`, `urgent`;
+- **hiding**: the unit was in an HTML comment or text hidden by CSS.
+
+Writing *about* attacks (security articles, changelogs, scanner reports, quoted phrases in a sentence that talks
+about them) subtracts. A unit that is addressed to an agent (or overrides its instructions, or wears a fake marker,
+or hides) and asks something of it, with enough of the rest, is an instruction to the agent: the finding says which
+parts scored. A short label line (`Agent:`, `To the AI assistant:`) lends its addressee to the next unit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lighthouse_mcp.validation.hidden import Revealed
+from lighthouse_mcp.validation.keywords import Hits, Keywords, lowered
+from lighthouse_mcp.validation.threats import Threat
+
+_I = re.I | re.U
+
+
+class _Anchored:
+    """A pattern tried only where one of its words starts: every alternative of these patterns begins with a
+    literal word, so one Aho–Corasick pass over the unit finds every place a match can begin, and the pattern is
+    then matched there instead of searched for at every position (the difference is two orders of magnitude)."""
+
+    def __init__(self, pattern: str, flags: int = _I, extra: tuple[str, ...] = ()) -> None:
+        self.regex = re.compile(pattern, flags)
+        words = set(extra)
+        literal = re.sub(r"\\[A-Za-z]", " ", pattern)  # `\bproceed` is the word `proceed`
+        for run in re.finditer(r"[^\W\d_]{2,}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", literal):
+            # every literal word (and every CJK character); `instructions?` gives both spellings
+            word = run.group().lower()
+            words.add(word)
+            if literal.startswith("?", run.end()) or literal.startswith("*", run.end()):
+                words.add(word[:-1])
+        self.keys = frozenset(words)
+        self.words = Keywords(words)
+
+    def search(self, piece: str) -> re.Match[str] | None:
+        return self.search_at(piece, self.words.find(lowered(piece)))
+
+    def search_at(self, piece: str, hits: Hits) -> re.Match[str] | None:
+        """The first match that begins where one of this pattern's words is (`hits`: of any set of words)."""
+        if self.keys.isdisjoint(hits.found):
+            return None
+        tried: set[int] = set()
+        for position in hits.positions(self.keys & hits.found.keys(), word_start=True):
+            # also a sign before (`\.env`, `~/.aws`) and a short word before (`a partir de`, `i need you`)
+            word = position - 1
+            while word > 0 and piece[word - 1].isalpha() and position - word < 4:
+                word -= 1
+            for start in (position, position - 1, word):
+                if start < 0 or start in tried:
+                    continue
+                tried.add(start)
+                match = self.regex.match(piece, start)
+                if match is not None:
+                    return match
+        return None
+
+
+# -- lexicons ---------------------------------------------------------------------------------------------------
+# Names for an AI reader that are not also names for people (an "agent" or an "assistant" can be a person: those
+# count only when the text speaks to them as its reader, below).
+_AI_NAMES = (
+    r"(?:(?<![\w.])(?-i:A\.I\.|AI|KI|IA|ИИ|LLMs?)(?:[- ][\w-]+)?\b|\blarge\s+language\s+models?\b|"
+    r"\blanguage\s+models?\b|"
+    r"\bchat-?bots?\b|\bco-?pilots?\b|\bclaude\b|\bchat-?gpt\b|\bgpt(?:-?\d[\w.]*)?\b|\bgemini\b|\bcodex\b|"
+    r"\binteligencia\s+artificial\b|\bintelligence\s+artificielle\b|\bkünstliche[rn]?\s+Intelligenz\b|"
+    r"\bSprachmodell\w*|\bKI-\w+|\bIA-\w+|"
+    r"\binteligência\s+artificial\b|\bintelligenza\s+artificiale\b|\bkunstmatige\s+intelligentie\b|"
+    r"\bискусственн\w+\s+интеллект\w*|\bнейросет\w*|(?<![A-Za-z])(?-i:AI)[^\sA-Za-z,:：、。!?]{1,6}|人工智能|大模型|"
+    r"语言模型|智能体|"
+    r"言語モデル|生成AI|인공지능|언어\s?모델)"
+)
+# Words for an agent or assistant of any kind, people included.
+_AGENT_WORDS = (
+    r"(?:\b(?:assistants?|agents?|models?|bots?|programmers?|reviewers?|copilots?|automation|triager|helpers?|"
+    r"assistent[ei]|asistente|ayudante|aide|Helfer|helper|hulp|помощниц\w*|"
+    r"asistentes?|agentes?|modelos?|assistante?s?|modèles?|Assistent(?:in|en)?|Agent(?:en)?|Modells?|"
+    r"assistenti?|agenti?|modell[oi]|assistent(?:en)?|taalmodel|ассистент\w*|агент\w*|бот\w*|модел\w+|"
+    r"помощник\w*)\b|助手|助理|代理|机器人|アシスタント|エージェント|モデル|ボット|어시스턴트|에이전트|모델|봇|비서|"
+    r"도우미)"
+)
+_NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
+# Reading this very text: "processing this", "who reads this", "screening this application", "maintaining this file".
+_READER = (
+    r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
+    r"(?:\s+[\w'’-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
+)
+_CLAUSE = r"(?:^|[:\"'“«\[,;—–>*/#-]|\\n)\s*(?:\*\*|__)?"  # a unit's start, after a colon, a quote, a comment mark
+_GREETING = (
+    r"(?:(?:hey|hi|hello|dear|attention|note|notice|message|memo|reminder|instructions?|p\.?s\.?|remark|"
+    r"hola|querid[oa]|estimad[oa]|nota|mensaje|atención|aviso|cher|chère|remarque|message|à\s+l'attention\s+de|"
+    r"lieber?|liebe|hallo|hinweis|achtung|nachricht|caro|cara|messaggio|olá|prezad[oa]|mensagem|beste|hé|hoi|"
+    r"bericht|uwaga|уважаемый|дорогой|внимание|привет|сообщение|заметка|istruzioni|instrucciones|consignes|"
+    r"anweisungen|instruç(?:ão|ões)|instrucci(?:ón|ones)|istruzion[ei]|instructies|инструкци[ия]|btw|"
+    r"by\s+the\s+way|one\s+thing|also|and|to|for|an|für|"
+    r"à|pour|para|per|aan|voor|для)\s*(?:to|for|para|pour|für|per|an|aan|"
+    r"для|à|al|a\s+la|ao|à|all[ao]?|l'intention\s+de)?\s*[,:]?\s*)?"
+)
+_ARTICLE = (
+    r"(?:(?:the|any|all|our|your|whichever|every|el|la|los|las|le|les|l'|der|die|das|den|dem|o|os|a|as|il|lo|gli|"
+    r"de|het|this|el\s+agente|)\s+|l')?"
+)
+_VOCATIVE = re.compile(
+    # `Assistant,` `AI agent:` `Dear assistant,` `Note to the AI:` `"Agent, to continue you must …` `AI reviewers:`
+    rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
+    rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?:assistant|agent|bot|model)(?=\s*[,:]\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
+    rf"\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s)|"
+    # a label of a few words ending in a colon: `AI assistants upgrading projects to v5:` `Model maintaining this:`
+    rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,2}}?{_NAMES}(?:\s+[\w./'’-]+){{1,7}}?\s*(?:\*\*|__)?\s*"
+    rf"(?:[:：]|\s[—–]\s)|"
+    # a handle: `@ai-agent:` `@review-bot,`
+    r"@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b\s*[,:]|"
+    # in the middle of a sentence, between commas: `By the way, AI, when you draft …`
+    rf",\s*(?:{_AI_NAMES}|(?:dear\s+|hey\s+)?{_AGENT_WORDS})\s*(?:,|\s[—–-]\s)|"
+    # zh: "客服机器人请注意：", "AI助手：", "智能体，"
+    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|机器人|模型|代理)[^\s，。：:]{0,4}(?:请注意|注意|你好|您好)?[：:，,]|"
+    # ja / ko: the topic or the addressee marked by a particle: `アシスタントは、` `상담 봇에게:`
+    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット)[^\s、。]{0,4}(?:は|へ|さん|様|殿)[、,：:]|"
+    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)\s?(?:에게|께|님)\s*[,:：]?",
+    _I | re.M,
+)
+_RECIPIENT = re.compile(
+    rf"\b(?:to|for|attention|attn)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_NAMES}\s+{_READER}|"
+    rf"\b(?:if|when)\s+(?:you\s+are\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}\b|(?:an?|the|any)\s+(?:[\w-]+\s+)"
+    rf"{{0,2}}?{_NAMES}\s+(?:is|are)\s+{_READER})|"
+    rf"\bas\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}\s+{_READER}|"
+    rf"{_NAMES}\s+{_READER}|"
+    rf"\b(?:read|processed|handled|seen|parsed|analy[sz]ed|summari[sz]ed|opened|triaged|reviewed)\s+by\s+(?:an?|the|"
+    rf"any|some)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}|"
+    r"\bwhoever\s+(?:is\s+|are\s+)?(?:\w+\s+){0,2}?\w+(?:ing|s|e)\s+this\b|"
+    rf"\b(?:you\s+are|you're|you’re)\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}|"
+    rf"{_NAMES}\s+acting\s+(?:on\s+behalf\s+of|for)\s+|"
+    rf"\b(?:to|for|para|pour|für|an|per|aan|voor|для|à|al|ao|alla)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_NAMES}"
+    rf"(?:\s+[\w-]+){{0,2}}\s*[:：]|"
+    # es / pt / it / fr / de / nl / ru: "para el agente que gestiona", "à l'assistant qui traite", "Für den
+    # Assistenten, der … zusammenfasst", "voor de assistent die … verwerkt", "для нейросети, которая …"
+    rf"\b(?:para|al|a\s+la|pour|à|au|an|für|per|all[ao]?|ao|aan|voor|для|к)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?"
+    rf"{_NAMES}[\w-]*(?:\s+[\w-]+){{0,3}}?\s*,?\s*(?:que|qui|der|die|das|che|dat|который|которая|которое|"
+    rf"которые)\s|"
+    r"\b(?:l'intention\s+de|a\s+la\s+atención\s+de)\s+(?:l'|la\s+|le\s+)?(?:\w+\s+){0,2}?(?:assistant\w*|agent\w*|"
+    r"IA|modèle)|"
+    # zh / ja / ko: "给AI编程助手", "致正在处理此邮件的AI助手", "処理しているAIアシスタントへ", "분석하는 AI 에이전트는"
+    r"(?:给|致|告诉)\s*[^\s，。：:]{0,10}(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人)|"
+    r"(?:处理|阅读|分析|读取|总结|管理|审阅|整理)[^。，！\n]{0,14}的\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人)|"
+    r"(?:処理|読|分析|要約|管理|確認|整理)[^。、\n]{0,10}(?:ている|する)\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット)|"
+    r"(?:분석|처리|읽|요약|관리|정리|검토)[^.。\n]{0,8}(?:하는|는)\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)",
+    _I,
+)
+# An agent named as the one who must act, without speaking to it: "AI agents acting for users must click …",
+# "Travel assistants planning a trip should share …". Weaker: counts with more evidence only.
+_SUBJECT = re.compile(
+    rf"{_NAMES}(?:\s+[\w'’-]+){{0,8}}?\s+(?:must|should|shall|are\s+(?:required|instructed|expected|asked)\s+to|"
+    rf"is\s+(?:required|instructed|expected|asked)\s+to|need\s+to|needs\s+to|hereby|will\s+now|doit|doivent|"
+    rf"debe|deben|muss|müssen|soll|sollen|deve|devono|moet|moeten|должен|должна|должны|обязан\w*)\b|"
+    rf"{_AI_NAMES}",
+    _I,
+)
+_MARKER = re.compile(
+    r"^[ \t>*#=\[<(【\-]*(?:system|developer|admin(?:istrator)?|assistant|agent|ai|tool|function|bot|operator|"
+    r"sistema|système|systeme|систем\w*|系统|システム|시스템|助手|アシスタント|어시스턴트)"
+    r"(?:[ \t]+(?:override|message|prompt|instructions?|note|update|notice|command|directive|alert|提示|メッセージ))?"
+    r"[ \t]*(?:#+|\]|】|>|\)|\*\*|:|：|=+)|"
+    r"\[[A-Z0-9_ -]*(?:AGENT|AI|SYSTEM|ASSISTANT|LLM|MODEL)[A-Z0-9_ -]*(?:DIRECTIVE|INSTRUCTION|COMMAND|TASK|"
+    r"OVERRIDE|PROMPT|MESSAGE|NOTE)[A-Z0-9_ .-]*\]|"
+    r"【[^】]{0,10}(?:系统|システム|시스템|指令|提示)[^】]{0,10}】|"
+    r"\"role\"\s*:\s*\"(?:system|assistant|tool|developer)\"|\"function_call\"|\"tool_calls?\"|"
+    r"\b(?:BEGIN|END)\s+(?:SYSTEM|ASSISTANT|AGENT|AI)\s+(?:PROMPT|MESSAGE|INSTRUCTIONS?|DIRECTIVE)|"
+    r"^\s*\[\d{1,2}:\d{2}\]\s*\[(?:system|assistant|bot|admin)\]|"
+    r"^\s*\[(?:[\w-]*[-_])?(?:ai|bot|agent|assistant|copilot|gpt|claude|llm)(?:[-_][\w-]*)?\]|"
+    r"\[\[?\s*(?:assistant|ai|agent|system|llm|model)[_\s-]?\w*\s*[:\]]|"
+    r"\[[^\]\n]{0,20}(?:system|système|sistema|systeem|систем\w*|系统|システム|시스템)[^\]\n]{0,20}\]|"
+    r"\bname\s*=\s*[\"'][^\"']{0,20}(?:ai|llm|agent|assistant|gpt|model)[^\"']{0,20}[\"']\s+content\s*=|"
+    r"\bTODO\s*\((?:ai|llm|agent|bot|copilot|claude|gpt|assistant)\)|"
+    r"\b(?:additional|standing|special|new|updated|important|priority|hidden|secret)\s+(?:standing\s+)?"
+    r"(?:instructions?|directives?|orders?)\s*[:：]|\b[\w-]*(?:LLM|AI|agent|assistant)[\w-]*[-_](?:notice|note|"
+    r"instructions?|directive|command)\s*[:：]",
+    _I | re.M,
+)
+_OVERRIDE = _Anchored(
+    # en
+    r"\b(?:ignore|ignoring|disregard|forget|override|overrule|set\s+aside|put\s+aside|drop|discard|bypass|skip|"
+    r"abandon)\s+(?:\w+\s+){0,4}?(?:(?:instructions?|guidance|guidelines|directions|directives|prompt|orders|"
+    r"system\s+message)\b|(?:rules|constraints|restrictions|polic(?:y|ies)|tasks?|settings)\s+(?:you\s+(?:were|have"
+    r"\s+been)\s+given|above|before|from\s+(?:your|the)\s+(?:owner|operator|developer|user))|what\s+you\s+(?:were|"
+    r"have\s+been)\s+told|everything\s+(?:above|before|else))|"
+    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|"
+    r"earlier|above|preceding|original|initial|system|safety|developer'?s?|operator'?s?)\s+(?:\w+\s+){0,2}?(?:rules|"
+    r"constraints|restrictions|polic(?:y|ies)|settings|context)\b|"
+    r"\b(?:previous|prior|earlier|above|original|initial|existing|old|former|preceding|standing)\s+(?:\w+\s+){0,2}?"
+    r"(?:instructions?|guidance|guidelines|directions|directives|rules|prompts?|orders|tasks?|configuration)\b"
+    r"[^.\n]{0,40}?\b(?:no\s+longer|(?:is|are)\s+(?:now\s+)?(?:void|obsolete|cancel+ed|revoked|superseded|"
+    r"outdated|replaced|invalid)|(?:do|does)\s+not\s+apply|(?:don't|doesn't)\s+apply)|"
+    r"\bno\s+longer\s+appl(?:y|ies)\b|\bsupersed(?:e|es|ed|ing)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|"
+    r"prior|earlier|other|existing|original|current)|"
+    r"\bno\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|(?:assistant|AI|model|bot|you)\b[^.\n]{0,40}"
+    r"\b(?:has|have|with|without)\s+(?:no|any)\s+(?:restrictions|rules|limits|limitations|filters|guidelines|"
+    r"guardrails|boundaries|ethics|morals|censorship)\b|\bnew\s+(?:instructions?|orders|"
+    r"directives?)\s*[:：]|"
+    # es
+    r"\b(?:ignora|ignore|olvida|olvide|descarta|omite|desobedece)\s+(?:\w+\s+){0,4}?(?:instrucciones|"
+    r"indicaciones|órdenes|reglas|directrices|consignas)|"
+    r"\bya\s+no\s+(?:se\s+)?(?:aplica|aplican|son\s+válidas|es\s+válida|tienen\s+validez)|"
+    # fr
+    r"\b(?:ignore[zs]?|oublie[zs]?|néglige[zs]?|écarte[zs]?)\s+(?:\w+\s+){0,4}?(?:instructions|consignes|"
+    r"directives|règles|indications)|\bne\s+s'appliqu(?:e|ent)\s+plus\b|"
+    # de
+    r"\b(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte|übergehe)\s+(?:\w+\s+){0,4}?"
+    r"(?:Anweisungen|Anordnungen|Instruktionen|Regeln|Vorgaben|Befehle|Richtlinien)|"
+    r"\b(?:gilt|gelten)\s+(?:ab\s+sofort\s+)?nicht\s+mehr\b|"
+    # pt
+    r"\b(?:ignore|esqueça|esqueca|desconsidere|descarte)\s+(?:\w+\s+){0,4}?(?:instruções|instrucoes|"
+    r"orientações|regras|diretrizes)|\bnão\s+(?:se\s+)?aplica(?:m)?\s+mais\b|"
+    # it
+    r"\b(?:ignora|dimentica|trascura|tralascia)\s+(?:\w+\s+){0,4}?(?:istruzioni|indicazioni|regole|"
+    r"direttive)|\bnon\s+(?:si\s+applica|valgono|vale)\s+più\b|"
+    # nl
+    r"\b(?:negeer|vergeet|veronachtzaam)\s+(?:\w+\s+){0,4}?(?:instructies|aanwijzingen|regels|opdrachten|"
+    r"richtlijnen)|\b(?:geldt|gelden)\s+niet\s+meer\b|"
+    # ru
+    r"(?:игнорируй\w*|проигнорируй\w*|забудь\w*|не\s+обращай\w*\s+внимания\s+на|отмени\w*)\s+(?:\w+\s+){0,4}?"
+    r"(?:инструкци\w+|указани\w+|правил\w*|команд\w*|предписани\w+)|"
+    r"больше\s+не\s+(?:действу\w+|применя\w+|актуальн\w+)|"
+    # zh / ja / ko
+    r"(?:忽略|无视|忽视|忘记|忘掉|不要理会|不用理会|抛开)[^。\n]{0,6}(?:之前|以前|先前|上述|上面|所有|全部|原来|原有|"
+    r"此前|你的|您的)[^。\n]{0,8}(?:指令|指示|说明|规则|提示|要求|设定)|(?:忽略|无视|忘记|忘掉)[^。\n]{0,4}"
+    r"(?:指令|指示|提示词|系统提示)|"
+    r"(?:之前|以前|先前|原来)[^。\n]{0,10}(?:指令|指示|规则|设定)[^。\n]{0,6}(?:无效|作废|不再适用|失效)|"
+    r"(?:これまで|以前|前|上記|すべて|全て|最初)[^。\n]{0,8}(?:指示|命令|ルール|プロンプト)[^。\n]{0,8}(?:無視|忘れ|無効|破棄)|"
+    r"(?:指示|命令|プロンプト)(?:を|は)?(?:すべて|全て)?(?:無視|忘れ)|"
+    r"(?:이전|기존|앞선|모든|위의|처음)[^.\n]{0,10}(?:지시|명령|지침|규칙|프롬프트)[^.\n]{0,10}"
+    r"(?:무시|잊|무효|적용되지|취소)|(?:지시|명령|지침|프롬프트)(?:을|를|는|은)?\s?(?:모두\s?)?(?:무시|잊)|"
+    # any language: the instructions said to be void, outdated, superseded
+    r"(?:instructions?|guidance|directions|directives|orders|prompt|instrucciones|indicaciones|consignes|"
+    r"Anweisungen|Vorgaben|instruções|orientações|istruzioni|indicazioni|instructies|aanwijzingen|инструкци\w+|"
+    r"указани\w+)[^.\n]{0,50}?\b(?:(?:is|are)\s+(?:now\s+)?(?:outdated|obsolete|void|invalid|superseded|revoked|"
+    r"cancel+ed|replaced|withdrawn|expired)|no\s+longer\s+(?:valid|apply|applies|in\s+force)|quedan\s+(?:anuladas|"
+    r"sin\s+efecto)|ya\s+no\s+son\s+válidas|(?:son|sont)\s+(?:annulées|caduques|remplacées|obsolètes)|ne\s+sont\s+"
+    r"plus\s+valables|sind\s+(?:aufgehoben|ungültig|hinfällig|überholt|veraltet|nichtig)|(?:foram|estão)\s+"
+    r"(?:substituídas|anuladas|canceladas)|não\s+são\s+mais\s+válidas|sono\s+(?:superate|annullate|revocate|"
+    r"scadute)|non\s+sono\s+più\s+valide|zijn\s+(?:vervallen|ongeldig|vervangen|ingetrokken)|"
+    r"(?:отменен\w*|недействительн\w*|устарел\w*|аннулирован\w*))|"
+    r"(?:指令|指示|说明|规则|设定)[^。\n]{0,10}(?:作废|无效|失效|不再有效|已过期)|(?:指示|命令)[^。\n]{0,10}(?:無効|取り消|破棄)|"
+    r"(?:지시|지침|명령)[^.\n]{0,10}(?:무효|취소|폐기)",
+    _I,
+)
+# A new role or task for the reader, without setting its instructions aside in so many words: "from now on",
+# "your real task is", "you are now DevMode", "pretend to be". Weaker than an override: people say these to people.
+_RETASK = _Anchored(
+    r"\bfrom\s+now\s+on\b|\bhenceforth\b|\byou\s+are\s+now\s+(?:[A-Z][\w-]+|a|an|the|in|my|operating|acting|free)\b|"
+    r"\byour\s+(?:new|real|actual|true|updated|primary|only|sole|revised)\s+(?:task|job|goal|instructions?|role|"
+    r"mission|objective|purpose|priority|assignment|directive)s?\b|\bthe\s+(?:new|real|actual|true|updated|primary|"
+    r"only|sole|current|revised)\s+(?:task|job|goal|instructions?|role|mission|objective|purpose|priority|"
+    r"assignment|directive)s?\s+(?:is|are|will\s+be|now)\b|\bnew\s+task\s*[:：]|"
+    r"\b(?:act|behave|respond)\s+as\s+(?:if|though)\s+you\s+(?:were|are|had)\b|\bpretend\s+(?:to\s+be|you\s+are|"
+    r"that\s+you)\b|\b(?:switch|enter|activate|enable)\s+(?:to\s+)?(?:\w+\s+)?mode\b|\byou\s+have\s+been\s+"
+    r"(?:reassigned|updated|reconfigured|re-?programmed|granted)\b|"
+    r"\ba\s+partir\s+de\s+ahora\b|\bdesde\s+ahora\b|\btu\s+(?:nueva|verdadera|única|real)\s+(?:tarea|misión|"
+    r"función|instrucción)|\bà\s+partir\s+de\s+maintenant\b|\bdésormais\b|\b(?:ta|votre)\s+(?:nouvelle|véritable|"
+    r"vraie|seule)\s+(?:tâche|mission|consigne)|\bab\s+(?:jetzt|sofort)\b|\b(?:deine|ihre)\s+(?:neue|eigentliche|"
+    r"wahre|einzige)\s+Aufgabe|\ba\s+partir\s+de\s+agora\b|\b(?:sua|tua)\s+(?:nova|verdadeira|única|real)\s+"
+    r"(?:tarefa|missão|função)|\b(?:d'ora|da\s+ora)\s+in\s+poi\b|\bil\s+tuo\s+(?:nuovo|vero|unico)\s+compito|"
+    r"\bvanaf\s+nu\b|\bje\s+(?:nieuwe|echte|enige)\s+taak|\bс\s+этого\s+момента\b|\bотныне\b|(?:твоя|ваша)\s+"
+    r"(?:новая|настоящая|главная)\s+задача|(?:从现在开始|从现在起|从今以后)|(?:你的|您的)(?:新|真正的|真实的|唯一的)\s*"
+    r"(?:任务|使命|工作)|(?:今から|これから|今後は|以降は)[^。\n]{0,6}(?:あなた|君)|(?:本当の|新しい|真の)(?:任務|タスク|"
+    r"仕事|目的)|(?:지금부터|이제부터|앞으로는)|(?:새로운|진짜|실제)\s*(?:임무|작업|역할)",
+    _I,
+)
+_REQUEST = _Anchored(
+    r"\bplease\b|\bkindly\b|\byou\s+(?:must|should|shall|need\s+to|have\s+to|are\s+to|will\s+now|are\s+(?:required|"
+    r"instructed|expected|asked|authori[sz]ed)\s+to)\b|\bmake\s+sure\b|\bbe\s+sure\s+to\b|\bdon'?t\s+forget\s+to\b|"
+    r"\bi\s+need\s+you\s+to\b|\byour\s+(?:task|job)\s+is\b|\bproceed\s+(?:to|with)\b|\bgo\s+ahead\s+(?:and|with)\b|"
+    r"\bhereby\b|\b(?:must|should|shall)\s+(?:also\s+)?(?:now\s+)?\w+|\bnext,?\s+(?:call|run|send|open|use|"
+    r"execute)\b|\balso\s+(?:send|forward|delete|remove|add|include|run|execute|grant|create|change|upload|"
+    r"email|copy|export|disable|approve|push|commit|merge|install)\b|"
+    r"\bpor\s+favor\b|\b(?:debes|deberías|tienes\s+que|necesito\s+que|hay\s+que)\b|\bs'il\s+(?:te|vous)\s+pla[iî]t\b|"
+    r"\bveuillez\b|\b(?:tu\s+dois|vous\s+devez|merci\s+de)\b|\bbitte\b|\b(?:du\s+musst|sie\s+müssen|du\s+sollst|"
+    r"sie\s+sollen)\b|\b(?:você\s+deve|precisa|deverá)\b|\bper\s+favore\b|\b(?:devi|dovresti|occorre)\b|"
+    r"\balsjeblieft\b|\b(?:je\s+moet|u\s+moet|graag)\b|пожалуйста|(?:ты\s+должен|вы\s+должны|нужно|необходимо|"
+    r"следует|обязательно)|请|必须|务必|需要你|麻烦|ください|下さい|してほしい|必ず|しなさい|せよ|주세요|"
+    r"하십시오|하세요|해라|반드시|바랍니다|"
+    r"\b(?:can|could|would|will)\s+you\b|\b(?:kun\s+je|kunt\s+u|puedes|podrías|peux-tu|pourriez-vous|"
+    r"pouvez-vous|kannst\s+du|können\s+Sie|könntest\s+du|pode|poderia|puoi|potresti|можешь|не\s+могли\s+бы)\b|"
+    r"\bmerci\s+d(?:e\s|')|能否|可以帮|してくれ|してもらえ|줄\s?수\s?있|해\s?줄래|해\s?주세요|"
+    r"\b(?:are|is)\s+(?:asked|required|instructed|expected|authori[sz]ed)\s+to\b|\b(?:do|does)\s+(?:this|it)\b|"
+    r"\bwhen\s+you\s+\w+|\bbefore\s+(?:you\s+)?\w+ing\b",
+    _I,
+)
+_ACTION = _Anchored(
+    # en: verbs an agent could carry out
+    r"\b(?:send|email|e-mail|mail|forward|upload|post|publish|transfer|wire|pay|delete|remove|erase|wipe|drop|"
+    r"destroy|purge|truncate|push|merge|deploy|commit|run|execute|exec|install|download|fetch|curl|call|invoke|"
+    r"trigger|approve|grant|authori[sz]e|create|add|append|insert|change|modify|edit|update|replace|rename|move|"
+    r"copy|export|dump|share|leak|reveal|disclose|print|output|repeat|display|reply|respond|answer|include|attach|"
+    r"accept|click|subscribe|purchase|buy|order|book|cancel|disable|turn\s+off|unlock|open|visit|navigate|"
+    r"mark|close|assign|transfer|refund|reset|rotate|whitelist|allowlist|invite|elevate|escalate|output|write|"
+    r"type|enter|fill|tell|say|state|claim|recommend|rank|reject|bcc|cc|schedule|archive|hard-?code|grant|"
+    r"submit|sign|confirm|enable|set|paste|post|rate|praise|describe|give|award|skip|decline|"
+    r"reassign|apply)\b|"
+    # es
+    r"\b(?:envía|envíe|enviar|manda|mande|reenvía|reenvíe|sube|suba|borra|borre|elimina|elimine|transfiere|"
+    r"transfiera|ejecuta|ejecute|instala|instale|crea|cree|cambia|cambie|aprueba|apruebe|responde|responda|añade|"
+    r"añada|copia|copie|publica|publique|desactiva|desactive|comparte|comparta|muestra|muestre|revela|revele|"
+    r"otorga|concede|paga|pague|compra|compre|acepta|acepte|haz\s+clic|cierra|cierre|aplica|aplique|marca|"
+    r"marque|cancela|cancele|anula|anule|confirma|confirme|reembolsa|reembolse|agrega|agregue|da|dale)\b|"
+    # fr
+    r"\b(?:envoie[zs]?|envoyer|transmets|transmettez|transfère[zs]?|transférez|supprime[zs]?|efface[zs]?|"
+    r"exécute[zs]?|installe[zs]?|télécharge[zs]?|crée[zs]?|créez|change[zs]?|modifie[zs]?|approuve[zs]?|"
+    r"réponds|répondez|ajoute[zs]?|copie[zs]?|publie[zs]?|désactive[zs]?|partage[zs]?|affiche[zs]?|révèle[zs]?|"
+    r"accorde[zs]?|paie[zs]?|payez|achète[zs]?|accepte[zs]?|clique[zs]?|ferme[zs]?|valide[zs]?|envoyer|"
+    r"transférer|supprimer|effacer|exécuter|installer|télécharger|créer|modifier|approuver|répondre|ajouter|"
+    r"copier|publier|désactiver|partager|afficher|révéler|accorder|payer|accepter|cliquer|fermer|valider|écris|"
+    r"écrivez|écrire|dis|dites|indique[zs]?|recommande[zs]?)\b|"
+    # de
+    r"\b(?:sende|senden|schicke|schicken|leite|weiterleiten|lösche|löschen|entferne|entfernen|überweise|"
+    r"überweisen|führe|ausführen|installiere|installieren|lade|hochladen|herunterladen|erstelle|erstellen|"
+    r"ändere|ändern|genehmige|genehmigen|antworte|antworten|füge|hinzufügen|kopiere|kopieren|veröffentliche|"
+    r"deaktiviere|deaktivieren|teile|teilen|zeige|zeigen|gib|geben|erteile|erteilen|zahle|zahlen|kaufe|kaufen|"
+    r"akzeptiere|klicke|schließe|bestätige|bestätigen|vergib|vergeben|schreib|schreibe|schreiben|sag|sage|"
+    r"sagen|empfiehl|empfehlen|archiviere|archivieren|schließen|freigeben|gib\s+frei)\b|"
+    # pt
+    r"\b(?:envie|enviar|mande|encaminhe|apague|exclua|delete|remova|transfira|execute|instale|baixe|crie|mude|"
+    r"altere|aprove|responda|adicione|copie|publique|desative|compartilhe|mostre|revele|conceda|pague|compre|"
+    r"aceite|clique|feche|suba|carregue|reembolse|aplique|marque|cancele|dê|atribua)\b|"
+    # it
+    r"\b(?:invia|inviare|manda|inoltra|elimina|cancella|rimuovi|trasferisci|esegui|installa|scarica|crea|"
+    r"cambia|modifica|approva|rispondi|aggiungi|copia|pubblica|disattiva|condividi|mostra|rivela|concedi|paga|"
+    r"compra|accetta|clicca|chiudi|carica|rimborsa|applica|segna|dai|assegna|annulla)\b|"
+    # nl
+    r"\b(?:stuur|verstuur|verzend|stuur\s+door|verwijder|wis|maak\s+\w+\s+over|voer\s+\w+\s+uit|installeer|"
+    r"download|maak|wijzig|keur\s+\w+\s+goed|antwoord|voeg|kopieer|publiceer|schakel|deel|toon|geef|betaal|"
+    r"koop|accepteer|klik|sluit|upload|zet|plaats|sturen|versturen|verwijderen|sluiten|archiveren|"
+    r"goedkeuren|betalen|schrijf|zeg|wijzigen|delen|publiceren)\b|"
+    # ru
+    r"(?:отправ\w*|пришли\w*|перешли\w*|удали\w*|сотри\w*|переведи\w*|выполни\w*|запусти\w*|установи\w*|"
+    r"загрузи\w*|скачай\w*|создай\w*|измени\w*|одобри\w*|подтверди\w*|ответь\w*|добавь\w*|скопируй\w*|"
+    r"опубликуй\w*|отключи\w*|выдай\w*|предоставь\w*|покажи\w*|раскрой\w*|оплати\w*|купи\w*|нажми\w*|"
+    r"закрой\w*|выведи\w*)|"
+    # zh / ja / ko (no word boundaries)
+    r"发送|发到|发给|寄给|转发|删除|删掉|清空|转账|汇款|支付|执行|运行|安装|上传|下载|创建|新建|修改|更改|"
+    r"批准|同意|输出|打印|提交|推送|合并|关闭|禁用|添加|授予|开通|泄露|公开|分享|点击|购买|"
+    r"送信|送って|転送|削除|消去|振り込|送金|実行|インストール|アップロード|ダウンロード|作成|変更|承認|"
+    r"出力|表示|提出|コミット|プッシュ|無効化|追加|付与|入力させ|購入|クリック|"
+    r"보내|전송|전달|삭제|지우|송금|이체|실행|설치|업로드|다운로드|생성|만들|변경|승인|출력|커밋|푸시|"
+    r"비활성화|추가|부여|허용|공개|클릭|구매|환불|닫아|작성|하드코딩|써|적어|제거|없애|"
+    r"\b(?:escribe|escriba|di|diga|recomienda|escreva|recomende|scrivi|dì|raccomanda|напиши\w*|скажи\w*|"
+    r"посоветуй\w*|порекомендуй\w*|сообщи\w*)\b|写|说|告诉|推荐|評価|書い|書き|伝え|勧め",
+    _I,
+)
+# A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
+_TOOL_CALL = re.compile(
+    r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\(|\bmcp__\w+|\b(?:call|invoke|use|run|trigger)\s+(?:the\s+)?`?"
+    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+`?(?:\s+(?:tool|function|action))?|"
+    r"\b(?:send|delete|transfer|create|remove|export|grant|merge|push|approve|update|drop|wire|forward)_[a-z0-9_]+\b"
+)
+_TARGET = _Anchored(
+    r"\b(?:passwords?|passwd|passphrases?|credentials?|secrets?|tokens?|api[\s_-]?keys?|private\s+keys?|ssh\s+keys?|"
+    r"access\s+keys?|session\s+cookies?|cookies|\.env\b|id_rsa|id_ed25519|system\s+prompt|hidden\s+(?:prompt|"
+    r"instructions)|(?:initial|original)\s+(?:prompt|instructions)|conversation|chat\s+history|contacts?|"
+    r"address\s+book|inbox|mailbox|invoices?|payments?|credit\s+cards?|card\s+numbers?|bank|iban|swift|wallet|"
+    r"funds|money|passports?|social\s+security|ssn|admin(?:istrator)?|root|sudo|firewall|allow-?list|whitelist|"
+    r"permissions?|access\s+rights|roles?|owners?|codeowners|backdoor|all\s+(?:files|messages|emails|records|data|"
+    r"documents)|database|repositor(?:y|ies)|branch|main|production|prod|backups?|customers?\s+data|personal\s+data|"
+    r"account)\b|~/\.(?:aws|ssh|kube|gnupg|docker|netrc|npmrc|pypirc)|"
+    r"contraseñas?|claves?|credenciales|secretos?|tarjetas?|cuentas?|mot\s+de\s+passe|clés?|identifiants|"
+    r"jetons?|cartes?\s+bancaires?|comptes?|Passw(?:o|ö)rt\w*|Kennw(?:o|ö)rt\w*|Schlüssel\w*|Zugangsdaten|"
+    r"Geheimnis\w*|Konto\w*|Kreditkarte\w*|Ausweis\w*|senhas?|chaves?|credenciais|segredos?|cartão|conta|"
+    r"chiav[ei]|credenziali|segreti?|carta\s+di\s+credito|conto|wachtwoord\w*|sleutel\w*|inloggegevens|"
+    r"paspoort|BSN|rekening\w*|парол\w+|ключ\w*|учётн\w+|учетн\w+|секрет\w*|токен\w*|карт\w+|сч[её]т\w*|"
+    r"администратор\w*|прав\w+|密码|密钥|口令|凭证|令牌|信用卡|账户|账号|银行|管理员|权限|系统提示|"
+    r"パスワード|鍵|キー|認証情報|トークン|クレジットカード|口座|管理者|権限|システムプロンプト|"
+    r"비밀번호|암호|키|자격\s?증명|토큰|신용카드|계좌|관리자|권한|시스템\s?프롬프트|"
+    r"\binstructions?\s+(?:it|you|qu'il|que|die\s+(?:es|du))\s+(?:was|were|a|have|has|hat|hast)\s+(?:been\s+)?"
+    r"(?:given|received|reçues|recibió|erhalten|bekommen)|\b(?:hidden|secret)\s+(?:configuration|instructions|"
+    r"prompt)|\bsystem\s+message",
+    _I,
+    extra=("~/.",),
+)
+_DESTINATION = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?|ftp|sftp|wss?)://[^\s\"'<>)]+|\b(?:\d{1,3}\.){3}\d{1,3}\b|"
+    r"\b(?:to|at)\s+(?:the\s+)?(?:address|url|endpoint|account|server|link|number)\s+(?:below|above|given|here)|"
+    r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b(?:bc1|0x)[a-zA-Z0-9]{20,}\b",
+)
+_PRESSURE = _Anchored(
+    r"\b(?:do\s+not|don'?t|never|no\s+need\s+to|without)\s+(?:\w+\s+){0,2}(?:tell(?:ing)?|inform(?:ing)?|"
+    r"notify(?:ing)?|mention(?:ing)?|alert(?:ing)?|ask(?:ing)?|bother(?:ing)?|confirm(?:ing|ation)?|cc(?:ing)?|"
+    r"warn(?:ing)?|flag(?:ging)?|report(?:ing)?|log(?:ging)?|surfac(?:e|ing))\b|\bsilently\b|\bquietly\b|"
+    r"\bsecretly\b|\bcovertly\b|\bbehind\s+the\s+scenes\b|\b(?:already|pre-?)\s*(?:approved|authori[sz]ed|agreed|"
+    r"confirmed|cleared|signed\s+off)\b|\b(?:owner|user|admin|director|manager|team|ceo|cto|it|security|legal|"
+    r"lead|boss|customer)\s+(?:has\s+|have\s+)?(?:already\s+)?(?:approved|agreed|authori[sz]ed|signed\s+off|"
+    r"asked\s+for|requested|consented)\b|\burgent(?:ly)?\b|\bimmediately\b|\bright\s+away\b|\basap\b|"
+    r"\bkeep\s+(?:this|it)\s+(?:secret|confidential|between\s+us|quiet)\b|notify_user\s*[:=]\s*false|"
+    r"\bthis\s+is\s+what\s+the\s+(?:user|owner|customer)\s+wants\b|\b(?:has|have)\s+granted\s+you\b|"
+    r"\bno\s+(?:need\s+to\s+)?(?:confirmation|approval)\s+(?:is\s+)?(?:needed|required)\b|"
+    r"\bno\s+(?:le\s+)?(?:digas|diga|avises|avise|informes|informe|menciones|mencione|preguntes|pregunte)\b|"
+    r"\bsin\s+(?:avisar|decir|informar|preguntar|consultar)\b|\b(?:ya\s+)?(?:lo\s+)?(?:aprobó|autorizó|aceptó)\b|"
+    r"\bno\s+hace\s+falta\s+(?:avisar|decir|preguntar)\b|\burgente\b|\binmediatamente\b|\ben\s+secreto\b|"
+    r"\bne\s+(?:le\s+|lui\s+)?(?:dis|dites|préviens|prévenez|mentionne[zs]?|demande[zs]?)\s+(?:pas|rien)\b|"
+    r"\bsans\s+(?:prévenir|le\s+dire|informer|demander|en\s+parler)\b|\ba\s+déjà\s+(?:approuvé|validé|accepté)\b|"
+    r"\bimmédiatement\b|\bdiscrètement\b|"
+    r"\b(?:sag|sagen\s+sie|erwähne|erwähnen\s+sie|informiere|frag|fragen\s+sie)\s+(?:\w+\s+){0,2}(?:nichts|nicht)\b|"
+    r"\bohne\s+(?:\w+\s+){0,2}(?:zu\s+fragen|Rückfrage|Bescheid|zu\s+informieren|zu\s+erwähnen|Nachfrage)\b|"
+    r"\b(?:bereits|schon)\s+(?:genehmigt|freigegeben|zugestimmt|abgesprochen|erlaubt)\b|\babgesprochen\b|"
+    r"\bdringend\b|\bsofort\b|\bheimlich\b|"
+    r"\bnão\s+(?:diga|conte|avise|informe|mencione|pergunte)\b|\bsem\s+(?:avisar|dizer|informar|perguntar)\b|"
+    r"\bjá\s+(?:aprovou|autorizou|concordou)\b|\bimediatamente\b|\bem\s+segredo\b|"
+    r"\bnon\s+(?:dire|dirlo|dirglielo|avvisare|informare|menzionare|chiedere)\b|\bsenza\s+(?:avvisare|dire|"
+    r"informare|chiedere)\b|\bha\s+già\s+(?:approvato|autorizzato)\b|\bsubito\b|\bdi\s+nascosto\b|"
+    r"\b(?:zeg|vertel|meld|vraag)\s+(?:het\s+)?(?:\w+\s+)?(?:niet|niets)\b|\bzonder\s+(?:te\s+vragen|te\s+melden|"
+    r"het\s+te\s+zeggen|overleg)\b|\b(?:al|reeds)\s+goedgekeurd\b|\bonmiddellijk\b|"
+    r"не\s+(?:говори\w*|сообща\w*|упомина\w*|спрашива\w*|предупрежда\w*|уведомля\w*)|без\s+(?:подтвержден\w+|"
+    r"уведомлен\w+|ведома|согласования)|(?:уже\s+)?(?:разрешил\w*|одобрил\w*|согласовал\w*)|срочно|немедленно|"
+    r"тайно|不要告诉|不用告诉|无需告知|不需要(?:在[^。\n]{0,8})?(?:提到|说明|告诉|通知)|不必通知|已经同意|已同意|"
+    r"已批准|已授权|的要求|立即|马上|悄悄|"
+    r"(?:伝え|知らせ|言わ|報告し)なくて(?:結構|いい|よい|大丈夫)|伝えないで|言わないで|知らせないで|内緒|"
+    r"承認済み|了承済み|既に承認|すぐに|直ちに|こっそり|"
+    r"알리지\s?(?:마|말)|말하지\s?(?:마|말)|묻지\s?(?:마|말)|알릴\s?필요(?:가|는)?\s?없|이미\s?(?:승인|동의|허락)|"
+    r"승인(?:을)?\s?받았|즉시|바로|몰래",
+    _I,
+)
+# Writing about attacks and detection, not carrying one (security articles, changelogs, scanner reports, docs).
+_META = _Anchored(
+    r"(?<![.@\w-])examples?\b|\be\.g\.|\bi\.e\.|"
+    r"\b(?:attack(?:s|ed|ing)?|attackers?|injections?|jailbreak\w*|adversar\w*|malicious|exploit\w*|payloads?|"
+    r"red[- ]?team\w*|owasp|vulnerabilit\w+|researchers?|research|papers?|studies|study|"
+    r"for\s+instance|such\s+as|detect\w*|defen[cs]es?|defend\w*|mitigat\w*|classifier|scanner|filters?|"
+    r"rules?\s+(?:now\s+)?(?:match|flag|catch|detect)\w*|verdicts?|findings?|flagged|matches|tripwire|keyword|"
+    r"guardrails?|threats?|testers?|red-teaming|"
+    r"false\s+positives?|phrases?|paraphras\w*|regex\w*|patterns?|severity|quoted?|demo|samples?|"
+    r"test\s+cases?|fixtures?|threat\s+model|warning\s+signs?|red\s+flags?|be\s+wary|be\s+careful|beware|"
+    r"social\s+engineering|phishing|scam\w*|fraud\w*|awareness|training|course|lecture|slides?|"
+    r"ataques?|atacantes?|inyecci\w+|(?<![.@\w-])ejemplos?|por\s+ejemplo|attaques?|attaquants?|"
+    r"(?<![.@\w-])exemples?|par\s+exemple|"
+    r"Angriff\w*|Angreifer\w*|Injektion\w*|Beispiel\w*|zum\s+Beispiel|z\.\s?B\.|atacantes?|injeç\w+|exemplos?|"
+    r"attacc\w+|iniezion\w+|esempi\w*|aanval\w*|injectie\w*|voorbeeld\w*|атак\w*|злоумышленник\w*|инъекци\w+|"
+    r"пример\w*|например|фишинг\w*|мошенни\w+)\b|"
+    r"攻击|攻击者|注入|例如|示例|钓鱼|诈骗|攻撃|攻撃者|インジェクション|例えば|フィッシング|詐欺|공격|공격자|인젝션|"
+    r"예를\s?들어|예시|피싱|사기",
+    _I,
+    extra=("e.g.", "i.e.", "z.b.", "z. b."),
+)
+# Reported speech: the instruction is what someone else tells a model ("an attacker may tell a model to …").
+_REPORTED = _Anchored(
+    r"\b(?:tell|tells|told|instruct|instructs|ask|asks|asked|trick|tricks|convince|get|gets|make|makes|trying\s+to|"
+    r"try\s+to|tries\s+to|attempt\s+to|attempts\s+to)\s+(?:a|an|the|your|its|their)?\s*(?:\w+\s+)?(?:model|AI|"
+    r"assistant|agent|LLM|chatbot|bot)s?\s+(?:to|into)\b|\b(?:lines?|texts?|instructions?|strings?|comments?|"
+    r"phrases?|phrasing|notes?|requests?|messages?)\s+(?:like|such\s+as|saying|that\s+say)\b|"
+    r"\b(?:causes?|caus(?:ed|ing)|meant|designed|intended|used|crafted)\s+(?:the\s+\w+\s+)?to\b|"
+    r"\b(?:frases?\s+como|frasi\s+come|phrases?\s+comme|Sätze\s+wie|zinnen\s+als|фраз\w*\s+(?:вроде|типа|как))|"
+    r"像[“\"「]|のような|같은\s?(?:문구|문장)",
+    _I,
+)
+# Dialogue in a story or a script: "…", said the old sailor; the oracle (read aloud): "…".
+_SPEECH = re.compile(
+    r"[\"”»」』]\s*[,—–-]?\s*(?:\w+\s+){0,3}?(?:said|asked|whispered|replied|shouted|muttered|answered|dijo|"
+    r"susurró|respondió|dit|murmura|répondit|sagte|flüsterte|antwortete|disse|sussurrou|respondeu|sussurrò|rispose|"
+    r"zei|fluisterde|antwoordde|сказал\w*|прошептал\w*|ответил\w*)\b|[\"”»」』]\s*(?:\S+\s?){0,3}?(?:说道|低声说|"
+    r"言った|ささやいた|말했다|속삭였다)|\b(?:said|asked|whispered|replied|shouted|dijo|dit|sagte|disse|zei|"
+    r"сказал\w*)\s*[:,]\s*[\"“«„]|\((?:read\s+aloud|aloud|to\s+the\s+players)\)",
+    re.I | re.M,
+)
+QUOTES = "\"'`“”‘’«»„「」『』"
+
+# Words one of which a unit must hold for each kind of address pattern to be tried on it (most text holds none,
+# and is not read closely at all). Short ones count only as whole words.
+_NAME_WORDS = (
+    "ai", "a.i.", "llm", "ki", "ia", "ии", "language model", "chatbot", "chat-bot", "copilot", "co-pilot", "claude",
+    "chatgpt", "gpt", "gemini", "codex", "inteligencia artificial", "intelligence artificielle", "künstliche",
+    "inteligência", "intelligenza", "kunstmatige", "искусствен", "нейросет", "sprachmodell", "assistant", "agent",
+    "model", "bot", "programmer", "reviewer", "automation", "triager", "asistente", "ayudante",
+    "assistent", "modèle", "modell", "modelo", "ассистент", "агент", "бот", "модел", "помощни",
+    "助手", "助理", "代理", "机器人", "人工智能", "大模型", "语言模型", "智能体", "アシスタント", "エージェント",
+    "モデル", "ボット", "言語モデル", "어시스턴트", "에이전트", "모델", "봇", "비서", "도우미", "인공지능", "언어",
+    "whoever",
+)  # fmt: skip
+_OVERRIDE_WORDS = (
+    "ignor", "disregard", "forget", "overrid", "overrul", "set aside", "put aside", "discard", "bypass", "abandon",
+    "drop all", "drop your", "drop the previous", "skip all", "skip your", "skip the previous", "supersed",
+    "no longer appl", "no longer valid", "no longer bound", "no longer restrict", "no longer limit",
+    "no longer constrain", "no longer in force", "new instruction", "new order", "new directive", "outdated",
+    "obsolete", "void", "invalid", "revoked", "cancelled", "canceled", "withdrawn", "expired", "replaced",
+    "no restriction", "no rules", "no limit", "no filter", "no guideline", "no guardrail", "no boundar", "no ethic",
+    "no moral", "no censorship", "any restriction", "any rules", "any limit", "any filter", "any guideline",
+    "olvid", "descart", "omite", "desobedec", "ya no", "anulad", "sin efecto", "oubli", "néglig", "écart",
+    "ne s'appliqu", "annulé", "caduque", "remplacé", "ne sont plus", "ignorier", "vergiss", "vergessen", "missacht",
+    "übergeh", "nicht mehr", "aufgehoben", "ungültig", "hinfällig", "überholt", "veraltet", "nichtig", "esqueç",
+    "esqueca", "desconsider", "não se aplica", "não são mais", "substituíd", "cancelad", "dimentica", "trascur",
+    "tralasci", "non si applica", "non valgono", "non vale", "non sono più", "superat", "annullat", "revocat",
+    "scadut", "negeer", "vergeet", "veronachtza", "niet meer", "vervallen", "ongeldig", "vervangen", "ingetrokken",
+    "игнор", "проигнор", "забудь", "не обращай", "отмени", "больше не", "отменен", "недействител", "устарел",
+    "аннулирован", "忽略", "无视", "忽视", "忘记", "忘掉", "不要理会", "不用理会", "抛开", "无效", "作废", "失效",
+    "不再", "無視", "忘れ", "無効", "取り消", "破棄", "무시", "잊", "무효", "취소", "폐기", "적용되지",
+)  # fmt: skip
+_MARKER_WORDS = (
+    "system", "assistant", "agent", "developer", "admin", "operator", "【", "\"role\"", "function_call", "tool_call",
+    "todo", "notice", "directive", "instruction", "content=", "sistema", "système", "systeme", "систем", "系统",
+    "システム", "시스템", "助手", "アシスタント", "어시스턴트", "ai-", "-ai", "_ai", "ai_", "[ai", "ai]", "bot]",
+    "[bot", "-bot", "llm", "[[", "consigne", "anweisung", "istruzion", "instruç", "instrucci", "instructie",
+    "инструкци",
+)  # fmt: skip
+_RETASK_WORDS = (
+    "now on", "henceforth", "you are now", "your new", "your real", "your actual", "your true", "your updated",
+    "your primary", "your only", "your sole", "your revised", "the new", "the real", "the actual", "the true",
+    "the primary", "the only", "the sole", "the current", "the updated", "the revised", "new task", " as if",
+    " as though", "pretend", "mode", "you have been", "partir de", "desde ahora", "nueva", "verdadera", "única",
+    "désormais", "nouvelle", "véritable", "vraie", "seule", "ab jetzt", "ab sofort", "aufgabe", "nova",
+    "verdadeira", "d'ora", "da ora", "compito", "vanaf nu", "taak", "с этого момента", "отныне", "задача", "从现在",
+    "从今以后", "任务", "使命", "今から", "これから", "今後は", "以降は", "本当の", "新しい", "真の", "지금부터",
+    "이제부터", "앞으로는", "새로운", "진짜", "실제",
+)  # fmt: skip
+_CUE_KINDS: dict[str, set[str]] = {}
+for _kind, _words in (("name", _NAME_WORDS), ("override", _OVERRIDE_WORDS), ("marker", _MARKER_WORDS),
+                      ("retask", _RETASK_WORDS)):  # fmt: skip
+    for _word in _words:
+        _CUE_KINDS.setdefault(_word, set()).add(_kind)
+_ALL_KINDS = frozenset({"name", "override", "marker", "retask"})
+_ADDRESS_KINDS = frozenset({"name", "override", "marker"})
+_SHORT_WORDS = frozenset(w for w in _CUE_KINDS if len(w) <= 3 and w.isalpha() and w.isascii())
+_CUE_WORDS = Keywords(_CUE_KINDS)
+
+_HIDDEN_PART = re.compile(
+    r"<!--(?P<comment>.{1,4000}?)-->|\{#(?P<template>.{1,4000}?)#\}|"
+    r"<(?P<tag>\w+)\b[^>]{0,300}?(?:style\s*=\s*[\"'][^\"']{0,300}?(?:display\s*:\s*none|font-size\s*:\s*0(?:px|pt|em)?"
+    r"\s*[;\"']|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*[;\"']|color\s*:\s*(?:#fff(?:fff)?|white)\b|"
+    r"(?:left|top|text-indent)\s*:\s*-\d{3,}|(?:height|width)\s*:\s*0(?:px)?\s*[;\"'])[^\"']{0,300}[\"']|"
+    r"\baria-hidden\s*=\s*[\"']true[\"']|\shidden(?:\s|>|=))[^>]{0,300}>(?P<styled>.{1,4000}?)</(?P=tag)>|"
+    r"\b(?:alt|title|aria-label|data-[\w-]+)\s*=\s*\"(?P<attribute>[^\"]{12,2000})\"",
+    re.I | re.S,
+)
+_UNIT_SPLIT = re.compile(r"(?<=[.!?。！？])[\"')\]]*\s+|(?<=[。！？])|\n+|(?<=;)\s+(?=[A-Z])")
+MAX_UNITS = 4000  # units scored per text (the rest are not scored; such a text is huge and already bounded)
+MAX_UNIT_CHARS = 600  # a sentence longer than this is read in pieces
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    hidden: bool = False
+    paragraph: int = 0  # units of one paragraph share it; a hidden part is a paragraph of its own
+    block: int = 0  # … and of one block between blank lines (a paragraph may be one record of several)
+
+
+def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset()) -> list[Threat]:
+    """Passages of the revealed text that instruct the agent reading it; spans in the original text. `tools`: names
+    of the tools the agent has (from its MCP servers), which count as actions when named.
+
+    A unit that speaks to the agent opens a window over the units after it in the same paragraph (three for one
+    that speaks to it, one for one that only names it): what the window asks, of what, where and how urgently is
+    scored together, each kind of cue once. A unit that mentions an instruction rather than gives one (writing
+    about attacks) adds nothing. Only units whose words could address the agent are read closely; the rest of a
+    window's cues are looked for only once a unit has opened it."""
+    text = revealed.text
+    low = lowered(text)
+    hits = _CUE_WORDS.find(low)
+    anchors = sorted(
+        position
+        for key, positions in hits.found.items()
+        if _CUE_KINDS[key] & _ADDRESS_KINDS
+        for position in positions
+        if key not in _SHORT_WORDS or _whole_word(low, position, len(key))
+    )
+    if not anchors:  # nothing in the text could speak to an agent: the fast path
+        return []
+    units = [u for u in _units(text, anchors)[:MAX_UNITS] if text[u.start : u.end].strip()]
+    kinds = _kinds_by_unit(units, hits, low)
+    openers: dict[int, _Found] = {}
+    for position, unit in enumerate(units):
+        if kinds[position]:
+            found = _address(text[unit.start : unit.end], unit.hidden, kinds[position])
+            if found.address > 0:
+                openers[position] = found
+    if not openers:
+        return []
+    context = _Context(text, units, tools)
+    threats: list[Threat] = []
+    index = 0
+    while index < len(units):
+        opener = openers.get(index)
+        if opener is None or context.mention(index, opener):
+            index += 1
+            continue
+        reach = _WINDOW if opener.address >= _STRONG else 1
+        window = [index]
+        for later in range(index + 1, min(len(units), index + 1 + reach)):
+            apart = units[later].block != units[index].block or (
+                reach == 1 and units[later].paragraph != units[index].paragraph
+            )
+            if apart:
+                break
+            window.append(later)
+        cues: dict[str, tuple[float, str]] = {}
+        needed = _FLAG if opener.address >= _STRONG else _FLAG_WEAK
+        last = index
+        score = 0.0
+        for position in window:  # as far as it takes to be sure, and no further
+            scored = context.found(position, openers, kinds[position])
+            for kind, (weight, part) in scored.cues.items() if scored is not None else ():
+                if kind == "address" and position != index:
+                    continue  # the window is opened by one addressee
+                if kind not in cues or weight > cues[kind][0]:
+                    cues[kind] = (weight, part)
+            last = position
+            score = sum(weight for weight, _ in cues.values())
+            if cues.keys() & _DEMANDS and score >= needed:
+                break
+        if not (cues.keys() & _DEMANDS) or score < needed:
+            index += 1
+            continue
+        severity = "high" if score >= _HIGH else "medium"
+        start, end = revealed.span(units[index].start, units[last].end)
+        parts = [part for _, part in sorted(cues.values(), key=lambda c: -c[0])]
+        detail = "instructions to the agent reading the text: " + "; ".join(parts)
+        threats.append(Threat("prompt_injection", "injection.instruction", severity, start, end, detail[:500]))
+        index = last + 1
+    return threats
+
+
+_SPOKEN = "speaks to an AI"
+_STRONG = 3.0  # spoken to as an AI, a fake marker, or its instructions set aside
+_WEAK = 1.5  # named as the one who must act, or an AI named in passing
+_FLAG = 4.5  # the score a passage addressed to the agent needs
+_FLAG_WEAK = 5.0  # … and one that only names it
+_HIGH = 7.0
+_WINDOW = 3  # units after an address that it still governs, in the same paragraph
+_DEMANDS = frozenset({"override", "retask", "request", "tool", "action"})
+
+
+@dataclass
+class _Found:
+    """A unit's cues: kind → (weight, what matched, for the explanation)."""
+
+    cues: dict[str, tuple[float, str]]
+    address: float = 0.0
+
+
+def _seen(found: _Found, piece: str, kind: str, regex: re.Pattern[str] | _Anchored, weight: float, what: str) -> bool:
+    match = regex.search(piece)
+    if match is None:
+        return False
+    found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
+    return True
+
+
+_TERMINATOR = re.compile(r"[,:：、!—–-]")
+
+
+def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Found:
+    """Whether the unit speaks to an agent (or names one, wears a fake marker, or sets its instructions aside),
+    trying only the patterns whose words it holds."""
+    found = _Found({})
+    if "name" in kinds:
+        vocative = _TERMINATOR.search(piece) is not None  # a vocative ends in a comma, colon or dash
+        if (vocative and _seen(found, piece, "address", _VOCATIVE, _STRONG, _SPOKEN)) or _seen(
+            found, piece, "address", _RECIPIENT, _STRONG, _SPOKEN
+        ):
+            found.address = _STRONG
+        elif _seen(found, piece, "address", _SUBJECT, _WEAK, "names an agent as the one to act"):
+            found.address = _WEAK
+    if "override" in kinds and _seen(found, piece, "override", _OVERRIDE, _FLAG, "sets its instructions aside"):
+        found.address = max(found.address, _STRONG)
+    if "marker" in kinds and _seen(found, piece, "marker", _MARKER, 2.5, "a fake role or system marker"):
+        found.address = max(found.address, _STRONG)
+    if hidden and found.address:
+        found.cues["hidden"] = (1.5, "hidden from a person reading the page")
+    return found
+
+
+def _score(
+    piece: str, hidden: bool, tools: frozenset[str], kinds: set[str] | None = None, opened: _Found | None = None
+) -> _Found:
+    """Every cue of the unit: whom it speaks to, and what it asks of it, of what, where and how urgently. `opened`:
+    the unit's address cues, already worked out (a unit later in a window needs no addressee of its own)."""
+    if opened is not None:
+        found = _Found(dict(opened.cues), opened.address)
+    else:
+        found = _address(piece, hidden, (kinds if kinds is not None else _ALL_KINDS) - {"name"})
+    hits = _DETAIL_WORDS.find(lowered(piece))  # one pass for every anchored pattern below
+    for kind, pattern, weight, what in _DETAILS:
+        match = pattern.search_at(piece, hits)
+        if match is not None:
+            found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
+    if not _seen(found, piece, "tool", _TOOL_CALL, 2.0, "names a tool to call"):
+        name = next((t for t in tools if t and t in piece), None)
+        if name:
+            found.cues["tool"] = (2.0, f"names a tool to call ({name})")
+    _seen(found, piece, "destination", _DESTINATION, 1.0, "to")
+    return found
+
+
+_DETAILS = (
+    ("retask", _RETASK, 2.0, "gives it a new task or role"),
+    ("request", _REQUEST, 1.0, "asks"),
+    ("action", _ACTION, 1.5, "an action"),
+    ("target", _TARGET, 1.0, "about"),
+    ("pressure", _PRESSURE, 1.5, "pressure or secrecy"),
+)
+_DETAIL_WORDS = Keywords(frozenset().union(*(pattern.keys for _, pattern, _, _ in _DETAILS)))
+
+
+class _Context:
+    """What a window needs of the text, worked out when first asked: each unit's cues, whether it mentions an
+    instruction rather than gives one, and whether the whole text is about attacks."""
+
+    def __init__(self, text: str, units: list[_Unit], tools: frozenset[str]) -> None:
+        self.text = text
+        self.units = units
+        self.tools = tools
+        self._found: dict[int, _Found | None] = {}
+        self._discussed: bool | None = None
+        self._dialogue: set[int] | None = None
+
+    def found(self, position: int, openers: dict[int, _Found], kinds: set[str]) -> _Found | None:
+        if position not in self._found:
+            unit = self.units[position]
+            opener = openers.get(position)
+            found = _score(self.text[unit.start : unit.end], unit.hidden, self.tools, kinds, opener)
+            self._found[position] = None if self.mention(position, opener or found) else found
+        return self._found[position]
+
+    def mention(self, position: int, found: _Found) -> bool:
+        unit = self.units[position]
+        piece = self.text[unit.start : unit.end]
+        first = unit.start + len(piece) - len(piece.lstrip())
+        quoted = _is_quoted(piece) or inside_quotes(self.text, first + 1)
+        if quoted:
+            if self._dialogue is None:
+                self._dialogue = _dialogue(self.text, self.units)
+            if unit.paragraph in self._dialogue:
+                return True
+        spoken_to = bool(found.cues.keys() & {"address", "marker"}) and found.address >= _STRONG
+        return writes_about_attacks(piece, quoted=quoted, about_attacks=self.discussed, addressed=spoken_to)
+
+    def discussed(self) -> bool:
+        if self._discussed is None:
+            self._discussed = about_attacks(self.text)
+        return self._discussed
+
+
+def _kinds_by_unit(units: list[_Unit], hits: Hits, low: str) -> list[set[str]]:
+    """For each unit, the kinds of address pattern whose words it holds (`name`, `override`, `marker`, `retask`)."""
+    starts = [u.start for u in units]
+    kinds: list[set[str]] = [set() for _ in units]
+    for key, positions in hits.found.items():
+        for position in positions:
+            if key in _SHORT_WORDS and not _whole_word(low, position, len(key)):
+                continue
+            index = bisect.bisect_right(starts, position) - 1
+            if index >= 0 and position < units[index].end:
+                kinds[index] |= _CUE_KINDS[key]
+    return kinds
+
+
+def _whole_word(low: str, position: int, length: int) -> bool:
+    before = low[position - 1] if position else " "
+    after = low[position + length] if position + length < len(low) else " "
+    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
+
+
+def writes_about_attacks(
+    sentence: str, *, quoted: bool, about_attacks: bool | Callable[[], bool], addressed: bool = False
+) -> bool:
+    """A sentence that mentions an instruction rather than gives one. It talks about attacks or detection and
+    quotes or reports the instruction, or the whole text does; or it quotes one as what someone says. A sentence
+    that speaks to the agent itself, outside quotes, gives it, whatever words it uses."""
+    if addressed and not quoted:
+        return False
+    frame = _QUOTED.sub(" ", sentence) if quoted else sentence  # the words around what is quoted
+    meta = _META.search(frame) is not None
+    reported = _REPORTED.search(sentence) is not None
+    if meta and (quoted or reported or not addressed):
+        return True
+    if not (quoted or reported):
+        return False
+    discussed = about_attacks() if callable(about_attacks) else about_attacks
+    return discussed or (quoted and reported)
+
+
+_META_WORDS = Keywords(
+    ("attack", "inject", "jailbreak", "adversar", "malicious", "exploit", "payload", "red team", "red-team", "owasp",
+     "vulnerab", "research", "paper", "studies", "study", "for example", "e.g.,", "for instance", "such as",
+     "detect", "defen",
+     "mitigat", "classifier", "scanner", "false positive", "phrase", "paraphras", "regex", "pattern",
+     "severity", "demo", "test case", "fixture", "threat", "warning sign", "red flag", "wary",
+     "careful", "beware", "social engineering", "phishing", "scam", "fraud", "awareness",
+     "lecture", "slide", "verdict", "finding", "flagged", "matches", "tripwire", "keyword", "guardrail", "tester",
+     "ataque", "atacante", "inyecci", "ejemplo", "attaque", "attaquant", "exemple", "angriff", "angreifer",
+     "injektion", "beispiel", "z.b.", "z. b.", "injeç", "exemplo", "attacc", "iniezion", "esempi", "aanval",
+     "injectie", "voorbeeld", "атак", "злоумышленник", "инъекци", "пример", "фишинг", "мошенни", "攻击", "注入",
+     "例如", "示例", "钓鱼", "诈骗", "攻撃", "インジェクション", "例えば", "フィッシング", "詐欺", "공격", "인젝션",
+     "예를", "예시", "피싱", "사기")
+)  # fmt: skip
+_QUOTED = re.compile(r"[\"“«„「『][^\"”»“」』]{0,2000}[\"”»“」』]|(?<!\w)'[^'\n]{0,2000}'(?!\w)|`[^`]{0,2000}`")
+
+
+def _dialogue(text: str, units: list[_Unit]) -> set[int]:
+    """Paragraphs that hold dialogue (a story, a script): what is quoted there is said by a character."""
+    spans: dict[int, tuple[int, int]] = {}
+    for unit in units:
+        start, end = spans.get(unit.paragraph, (unit.start, unit.end))
+        spans[unit.paragraph] = (min(start, unit.start), max(end, unit.end))
+    return {number for number, (start, end) in spans.items() if _SPEECH.search(text, start, end)}
+
+
+def about_attacks(text: str) -> bool:
+    """The text talks about attacks, injection or their detection (a security article, a changelog, a report)."""
+    low = lowered(text[:20_000])
+    hits = _META_WORDS.find(low)
+    return len(hits.positions(hits.found, word_start=True)) >= 2
+
+
+def inside_quotes(text: str, start: int) -> bool:
+    """`start` is inside a quoted string of its line (a test's sample, a quoted message)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = _APOSTROPHE.sub("", text[line_start:start])
+    return sum(before.count(q) for q in QUOTES) % 2 == 1
+
+
+def _is_quoted(piece: str) -> bool:
+    piece = _APOSTROPHE.sub("", piece)
+    return sum(piece.count(q) for q in QUOTES) >= 2
+
+
+_APOSTROPHE = re.compile(r"\\.|(?<=\w)['’](?=\w)|(?<=\ws)'(?=\s)")  # escapes, "don't", "users' files"
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
+
+
+def _units(text: str, near: list[int] | None = None) -> list[_Unit]:
+    """Sentences and lines, numbered by paragraph, and hidden parts (comments, CSS-hidden text, attributes) as
+    paragraphs of their own; with `near`, only of the blocks (between blank lines) that hold one of those
+    positions, the rest of a long text being of no interest."""
+    units: list[_Unit] = []
+    taken: list[tuple[int, int]] = []
+    paragraph = block = 0
+    wanted = _blocks_near(text, near) if near is not None else [(0, len(text))]
+    hinted = any(_HIDDEN_HINT.search(text, max(0, a - 300), b + 300) for a, b in wanted)
+    around = (max(0, wanted[0][0] - 4_000), min(len(text), wanted[-1][1] + 4_000)) if wanted else (0, 0)
+    hidden_parts = _HIDDEN_PART.finditer(text, *around) if hinted else ()
+    for match in hidden_parts:
+        group = next(g for g in ("comment", "template", "styled", "attribute") if match.group(g) is not None)
+        start, end = match.span(group)
+        paragraph += 1
+        block += 1
+        units.extend(_sentences(text, start, end, hidden=True, paragraph=paragraph, block=block))
+        taken.append(match.span())
+    position = 0
+    for start, end in [*taken, (len(text), len(text))]:
+        if start > position:
+            for region_start, region_end in _overlap(wanted, position, start):
+                for part_start, part_end, new_block in _paragraphs(text, region_start, region_end):
+                    paragraph += 1
+                    block += new_block
+                    units.extend(_sentences(text, part_start, part_end, hidden=False, paragraph=paragraph, block=block))
+        position = max(position, end)
+    return sorted(units, key=lambda u: u.start)
+
+
+_HIDDEN_HINT = re.compile(r"<!--|\{#|style\s*=|hidden|\balt\s*=|\btitle\s*=|aria-|data-", re.I)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _blocks_near(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """The blocks between blank lines that hold one of `positions` (sorted), merged, in order."""
+    blocks: list[tuple[int, int]] = []
+    for position in positions:
+        if blocks and blocks[-1][0] <= position < blocks[-1][1]:
+            continue
+        before = text.rfind("\n\n", 0, position)
+        start = 0 if before == -1 else before + 2
+        after = _BLANK_LINE.search(text, position)
+        blocks.append((start, after.start() if after else len(text)))
+    return blocks
+
+
+def _overlap(blocks: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    return [(max(start, a), min(end, b)) for a, b in blocks if a < end and b > start]
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Paragraphs: blocks between blank lines, where a line that starts a record (a timestamp, a row, a list item,
+    a speaker's turn, a `key: value`) starts a paragraph of its own in the same block. (start, end, new block)."""
+    parts: list[tuple[int, int, bool]] = []
+    part_start = start
+    new_block = True
+    position = start
+    while position < end:
+        line_end = text.find("\n", position, end)
+        line_end = end if line_end == -1 else line_end
+        line = text[position:line_end]
+        blank = not line.strip()
+        if blank or (position > part_start and _RECORD.match(line)):
+            if position > part_start:
+                parts.append((part_start, position, new_block))
+                new_block = False
+            part_start = line_end + 1 if blank else position
+            new_block = new_block or blank
+        position = line_end + 1
+    if end > part_start:
+        parts.append((part_start, end, new_block))
+    return parts
+
+
+_RECORD = re.compile(
+    r"\s*(?:\[?\d{1,4}[-/:.]\d{1,2}|\{|\[|\d+,|[-*•]\s|\d{1,3}[.)]\s|\|?\s*[\w .'’-]{1,24}\s?[:：]\s|<\w)"
+)
+
+
+def _sentences(text: str, start: int, end: int, *, hidden: bool, paragraph: int, block: int) -> list[_Unit]:
+    out: list[_Unit] = []
+    position = start
+    for match in _UNIT_SPLIT.finditer(text, start, end):
+        if _ABBREVIATION.search(text, max(start, match.start() - 6), match.start()):
+            continue  # "Dr. Alvarez", "e.g. this": not the end of a sentence
+        if match.start() > position:
+            out.append(_Unit(position, match.start(), hidden, paragraph, block))
+        position = match.end()
+    if end > position:
+        out.append(_Unit(position, end, hidden, paragraph, block))
+    return [piece for unit in out for piece in _cut(text, unit)]
+
+
+def _cut(text: str, unit: _Unit) -> list[_Unit]:
+    """A unit longer than MAX_UNIT_CHARS in pieces, cut at spaces: every pattern then runs on bounded text."""
+    if unit.end - unit.start <= MAX_UNIT_CHARS:
+        return [unit]
+    pieces = []
+    position = unit.start
+    while position < unit.end:
+        end = min(unit.end, position + MAX_UNIT_CHARS)
+        if end < unit.end:
+            space = text.rfind(" ", position + MAX_UNIT_CHARS // 2, end)
+            end = space if space > position else end
+        pieces.append(_Unit(position, end, unit.hidden, unit.paragraph, unit.block))
+        position = end
+    return pieces
+
+
+_ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Sr|Jr|St|vs|etc|e\.g|i\.e|cf|No|Inc|Ltd|Co)\.$", re.I)
