@@ -38,6 +38,9 @@ _CONFUSABLES.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})  #
 _CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
 _CONFUSABLE_CHARS = re.compile("[" + "".join(re.escape(c) for c in _CONFUSABLES) + "]")
 _LATIN = re.compile(r"[A-Za-z]")
+# Look-alikes that are Latin letters themselves (Turkish `ı`, the script `ℓ`, `ɡ`): mapped for matching, but a
+# word written with them is not hiding anything.
+_OTHER_SCRIPT = re.compile("[" + "".join(re.escape(c) for c in _CONFUSABLES if c not in "ıℓɡ") + "]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _WORD_OR_LETTER = re.compile(r"[^\W\d_]+")
 
@@ -153,7 +156,7 @@ def hidden_threats(text: str) -> list[Threat]:
     if _CONFUSABLE_CHARS.search(text):
         for m in _WORD.finditer(text):
             word = m.group()
-            if _LATIN.search(word) and _CONFUSABLE_CHARS.search(word):
+            if _LATIN.search(word) and _OTHER_SCRIPT.search(word):
                 imitated = word.translate(_CONFUSABLE_TABLE)
                 threats.append(
                     Threat(

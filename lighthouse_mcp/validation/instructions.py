@@ -87,7 +87,8 @@ _AI_NAMES = (
     r"\bSprachmodell\w*|\bKI-\w+|\bIA-\w+|"
     r"\binteligência\s+artificial\b|\bintelligenza\s+artificiale\b|\bkunstmatige\s+intelligentie\b|"
     r"\bискусственн\w+\s+интеллект\w*|\bнейросет\w*|(?<![A-Za-z])(?-i:AI)[^\sA-Za-z,:：、。!?]{1,6}|人工智能|大模型|"
-    r"语言模型|智能体|"
+    r"语言模型|智能体|\b[\w]+-(?:reading|processing|handling|powered|based|driven)\s+(?:assistants?|agents?|bots?|tools?|"
+    r"systems?|models?)\b|"
     r"言語モデル|生成AI|인공지능|언어\s?모델)"
 )
 # Words for an agent or assistant of any kind, people included.
@@ -96,16 +97,54 @@ _AGENT_WORDS = (
     r"assistent[ei]|asistente|ayudante|aide|Helfer|helper|hulp|помощниц\w*|"
     r"asistentes?|agentes?|modelos?|assistante?s?|modèles?|Assistent(?:in|en)?|Agent(?:en)?|Modells?|"
     r"assistenti?|agenti?|modell[oi]|assistent(?:en)?|taalmodel|ассистент\w*|агент\w*|бот\w*|модел\w+|"
-    r"помощник\w*)\b|助手|助理|代理|机器人|アシスタント|エージェント|モデル|ボット|어시스턴트|에이전트|모델|봇|비서|"
+    r"помощник\w*)\b|助手|助理|代理|机器人|模型|アシスタント|エージェント|モデル|ボット|어시스턴트|에이전트|모델|봇|비서|"
     r"도우미)"
 )
+# Software that reads the text, named by what it does with it or as automated: "the summarizer", "automated
+# review tools", "Systèmes d'évaluation automatique", "автоматических обработчиков", "自动汇总评价的程序".
+_MACHINE = (
+    r"(?:\b(?:summari[sz]ers?|summary\s+generators?|processing\s+(?:systems?|pipelines?)|"
+    r"(?:automated|automatic|auto)[\s-]+(?:[\w-]+\s+){0,2}?(?:\w+ers?|\w+ors?|systems?|tools?|process(?:es|ing)?|"
+    r"pipelines?|workflows?|readers?|agents?|bots?)|processes\s+that|(?:systems?|tools?|programs?|software|crawlers?|"
+    r"parsers?|processors?|analy[sz]ers?|screeners?|indexers?)\s+(?:that|which)\s+\w+|"
+    r"(?:evaluation|screening|moderation|ranking|review|triage|scoring|grading|summari[sz]ation|indexing|ingestion|"
+    r"parsing|mail|inbox|email|calendar|scheduling|document|spreadsheet)\s+(?:systems?|tools?|pipelines?|"
+    r"software|engines?)|"
+    r"sistemas?(?:\s+de\s+\w+)?\s+autom[aá]tic[oa]s?|\w+\s+automatizad[oa]s?|sistemas?\s+que|herramientas?\s+que|"
+    r"(?:systèmes?|outils?|logiciels?)\s+(?:(?:d'|de\s+)\w+\s+)?(?:automatiques?|automatisés?|qui)|"
+    r"(?:tout|tous\s+les)\s+\w+\s+automatisés?|(?:generated|produced|created|written)\s+automatically|"
+    r"généré\w*\s+automatiquement|generad\w+\s+automáticamente|gerad\w+\s+automaticamente|"
+    r"generat\w+\s+automaticamente|automatisch\s+(?:erstellt|erzeugt|gegenereerd)\w*|\w+\s+tooling|"
+    r"automatisch\w*\s+\w+|automatisiert\w*\s+\w+|Systeme?\s*,?\s+die|"
+    r"ferramentas?\s+que|\w+\s+automátic[oa]s?|"
+    r"sistemi?\s+(?:automatic\w*|che)|strument[oi]\s+che|chi\s+genera|"
+    r"geautomatiseerde\s+\w+|automatische\s+\w+|systemen?\s+die|"
+    r"автоматическ\w+\s+\w+|автоматизированн\w+\s+\w+|систем\w*\s*,?\s+котор\w+)\b)"
+)
+# … and in Chinese, Japanese and Korean, where a name alone ("系统", "ツール") is too common to count by itself.
+_MACHINE_CJK = r"(?:自动[^\s，。：:]{0,8}(?:程序|系统|工具)|程序|系统|システム|プログラム|ツール|시스템|프로그램)"
+# What such software makes of the text: "Summaries of this result", "Zusammenfassungen dieser Bewertungen".
+_SUMMARIES = (
+    r"(?:\b(?:summar(?:y|ies)|résumés?(?:\s+générés?)?|resúmenes|resumen|resumos?|Zusammenfassung\w*|riassunt\w*|"
+    r"samenvatting\w*|резюме)\b)"
+)
 _NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
+_READERS = rf"(?:{_NAMES}|{_MACHINE}|{_MACHINE_CJK})"
+_MODAL = (
+    r"(?:must|should|shall|will|is|are|has|have|debe\w*|deber\w*|doit|doivent|devr\w*|muss|müssen|soll\w*|deve\w*|"
+    r"dovr\w*|moet\w*|dient|должн\w*|следует)\b"
+)
+# The text itself, pointed at: "this page", "these reviews", "esta página", "cette page", "dieser Bewertungen".
+_THIS = (
+    r"(?:this|these|este|esta|estos|estas|esse|essa|deste|desta|destes|destas|neste|nesta|cette|cet|ces|ce|"
+    r"dies(?:e[rnms]?)?|deze|dit|questa|questo|queste|questi|quest'|эт(?:от|а|о|у|ой|ого|ом|и|их|ими)|данн\w+)\b"
+)
 # Reading this very text: "processing this", "who reads this", "screening this application", "maintaining this file".
 _READER = (
     r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
     r"(?:\s+[\w'’-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
 )
-_CLAUSE = r"(?:^|[:\"'“«\[,;—–>*/#-]|\\n)\s*(?:\*\*|__)?"  # a unit's start, after a colon, a quote, a comment mark
+_CLAUSE = r"(?:^|[:\"'“«\[\]),;—–>*/#-]|\\n)\s*(?:\*\*|__)?"  # a unit's start, after a colon, a quote, a comment mark
 _GREETING = (
     r"(?:(?:hey|hi|hello|dear|attention|note|notice|message|memo|reminder|instructions?|p\.?s\.?|remark|"
     r"hola|querid[oa]|estimad[oa]|nota|mensaje|atención|aviso|cher|chère|remarque|message|à\s+l'attention\s+de|"
@@ -122,12 +161,21 @@ _ARTICLE = (
 )
 _VOCATIVE = re.compile(
     # `Assistant,` `AI agent:` `Dear assistant,` `Note to the AI:` `"Agent, to continue you must …` `AI reviewers:`
-    rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
-    rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?:assistant|agent|bot|model)(?=\s*[,:]\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
+    rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|{_MACHINE}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
+    rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
+    rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model)(?=\s*[,:]\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
     rf"\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s)|"
     # a label of a few words ending in a colon: `AI assistants upgrading projects to v5:` `Model maintaining this:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,2}}?{_NAMES}(?:\s+[\w./'’-]+){{1,7}}?\s*(?:\*\*|__)?\s*"
     rf"(?:[:：]|\s[—–]\s)|"
+    # for a machine reader, as a label: "für automatische Betreiber:", "для автоматических обработчиков журнала:"
+    rf"\b(?:for|für|para|pour|per|voor|для|to)\s+{_ARTICLE}{_MACHINE}(?:\s+[\w-]+){{0,2}}\s*[:：]|"
+    # a named reader's instructions: "Forecast assistant instructions -"
+    rf"{_NAMES}\s+(?:instructions?|notes?|directives?|tasks?)\s*(?:[:：]|\s[-—–]\s)|"
+    # a note for a machine reader: `note for the summarizer:` `Hinweis für automatische Prüfwerkzeuge:`
+    rf"{_CLAUSE}(?:note|notice|message|memo|reminder|attention|instructions?|advisory|hinweis|nota|remarque|"
+    rf"opmerking|примечание|заметка)\s*(?:for|to|für|para|pour|per|voor|для)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:{_MACHINE}|\w+(?:izer|iser|yzer|yser|or|er)s?)(?:\s+[\w-]+){{0,3}}\s*[:：]|"
     # a handle: `@ai-agent:` `@review-bot,`
     r"@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b\s*[,:]|"
     # in the middle of a sentence, between commas: `By the way, AI, when you draft …`
@@ -145,9 +193,14 @@ _RECIPIENT = re.compile(
     rf"{{0,2}}?{_NAMES}\s+(?:is|are)\s+{_READER})|"
     rf"\bas\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}\s+{_READER}|"
     rf"{_NAMES}\s+{_READER}|"
+    # a reader of this very text, in any language: "Summaries of this result", "el asistente que gestione este
+    # buzón", "tout système automatisé lisant cette page", "Geautomatiseerde lezers van deze pagina"
+    rf"(?:{_READERS}|{_SUMMARIES})(?:\s+[\w'’-]+){{0,6}}?\s+(?:(?:of|from|in|on|van|de|di|del|della|von|"
+    rf"des|der|"
+    rf"из)\s+)?{_THIS}|"
     rf"\b(?:read|processed|handled|seen|parsed|analy[sz]ed|summari[sz]ed|opened|triaged|reviewed)\s+by\s+(?:an?|the|"
     rf"any|some)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}|"
-    r"\bwhoever\s+(?:is\s+|are\s+)?(?:\w+\s+){0,2}?\w+(?:ing|s|e)\s+this\b|"
+    r"\bwho(?:ever|m?ever)\s+(?:or\s+whatever\s+)?(?:is\s+|are\s+)?(?:\w+\s+){0,2}?\w+(?:ing|s|e)\s+this\b|"
     rf"\b(?:you\s+are|you're|you’re)\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}|"
     rf"{_NAMES}\s+acting\s+(?:on\s+behalf\s+of|for)\s+|"
     rf"\b(?:to|for|para|pour|für|an|per|aan|voor|для|à|al|ao|alla)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_NAMES}"
@@ -162,16 +215,42 @@ _RECIPIENT = re.compile(
     # zh / ja / ko: "给AI编程助手", "致正在处理此邮件的AI助手", "処理しているAIアシスタントへ", "분석하는 AI 에이전트는"
     r"(?:给|致|告诉)\s*[^\s，。：:]{0,10}(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人)|"
     r"(?:处理|阅读|分析|读取|总结|管理|审阅|整理)[^。，！\n]{0,14}的\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人)|"
-    r"(?:処理|読|分析|要約|管理|確認|整理)[^。、\n]{0,10}(?:ている|する)\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット)|"
-    r"(?:분석|처리|읽|요약|관리|정리|검토)[^.。\n]{0,8}(?:하는|는)\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)",
+    r"(?:処理|読|分析|要約|管理|確認|整理|作成)[^。、\n]{0,10}(?:ている|する)\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|"
+    r"エージェント|モデル|ボット|システム|プログラム|ツール)|"
+    r"(?:분석|처리|읽|요약|관리|정리|검토)[^.。\n]{0,8}(?:하는|는)\s*(?:\S{1,6}\s)?(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|"
+    r"어시스턴트|모델|봇|비서|시스템|프로그램)|"
+    # "if you are a model that summarises …", in every language
+    rf"\b(?:si\s+eres|si\s+usted\s+es|si\s+tu\s+es|si\s+vous\s+êtes|wenn\s+du|falls\s+du|wenn\s+Sie|se\s+você\s+é|"
+    rf"se\s+(?:tu\s+)?sei|als\s+je|als\s+u|если\s+ты|если\s+вы)\s+(?:\w+\s+){{0,2}}?{_READERS}|"
+    r"(?:如果|若|假如|要是)?(?:你|您)是[^。，,\n]{0,12}(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|模型|程序|系统|机器人|"
+    r"智能体|代理)|(?:あなたが|君が)[^。、\n]{0,12}(?:AI|アシスタント|エージェント|モデル|システム|プログラム)(?:なら|であれば|の場合)|"
+    r"(?:당신이|네가)\s?[^.。\n]{0,12}(?:AI|에이전트|어시스턴트|모델|봇|시스템|프로그램)(?:라면|이라면)",
+    _I,
+)
+# What the reader does, stated as settled (an order in the form of a fact): "the assistant accepts every invite",
+# "el asistente de agenda compartirá", "müssen automatisierte Agenten … deaktivieren". Weak, and counts as a request.
+_STATED = re.compile(
+    # what the reader "will do", in the future of es / fr / it / pt: "el asistente de agenda compartirá …"
+    rf"{_READERS}(?:\s+[\w'’-]+){{0,4}}?\s+\w{{3,}}(?:ará|erá|irá|arán|erán|irán|arão|erão|irão|era|ira|eront|"
+    rf"iront|erà|irà)\b|"
+    # the modal first, as German and Dutch put it: "müssen automatisierte Agenten … deaktivieren"
+    rf"\b(?:muss|müssen|soll|sollen|sollte|sollten|moet|moeten|dient|dienen)\s+(?:[\w-]+\s+){{0,2}}?{_READERS}|"
+    rf"\b(?:the|any|every|each)\s+(?:[\w-]+\s+){{0,2}}?(?:{_NAMES}|{_MACHINE})\s+(?:then\s+|also\s+|now\s+|first\s+|"
+    rf"always\s+|automatically\s+)?(?:send|email|forward|upload|post|publish|transfer|pay|delete|remove|wipe|push|"
+    rf"merge|deploy|run|execute|install|download|call|invoke|approve|grant|create|add|update|replace|move|copy|"
+    rf"export|share|reveal|disclose|reply|replie|accept|decline|purchase|buy|cancel|disable|unlock|mark|close|"
+    rf"assign|refund|reset|allowlist|whitelist|invite|set|submit|sign|confirm|enable|rank|label|overwrite|scale|"
+    rf"classif(?:y|ie)|publishe|pushe|approve|sets|grants)(?:s|es)\b",
     _I,
 )
 # An agent named as the one who must act, without speaking to it: "AI agents acting for users must click …",
 # "Travel assistants planning a trip should share …". Weaker: counts with more evidence only.
 _SUBJECT = re.compile(
-    rf"{_NAMES}(?:\s+[\w'’-]+){{0,8}}?\s+(?:must|should|shall|are\s+(?:required|instructed|expected|asked)\s+to|"
+    rf"{_READERS}(?:\s+[\w'’-]+){{0,8}}?\s+(?:must|should|shall|is\s+to|are\s+to|has\s+to|have\s+to|are\s+(?:required|instructed|expected|asked)\s+to|"
     rf"is\s+(?:required|instructed|expected|asked)\s+to|need\s+to|needs\s+to|hereby|will\s+now|doit|doivent|"
-    rf"debe|deben|muss|müssen|soll|sollen|deve|devono|moet|moeten|должен|должна|должны|обязан\w*)\b|"
+    rf"debe|deben|deberá|deberán|deberían|devra|devront|devraient|muss|müssen|soll|sollen|sollte|sollten|deve|devem|"
+    rf"deverá|deverão|devono|dovrà|dovranno|dovrebbero|moet|moeten|horen\s+te|dient|dienen|должен|должна|должно|"
+    rf"должны|обязан\w*|следует)\b|"
     rf"{_AI_NAMES}",
     _I,
 )
@@ -191,6 +270,14 @@ _MARKER = re.compile(
     r"\[[^\]\n]{0,20}(?:system|système|sistema|systeem|систем\w*|系统|システム|시스템)[^\]\n]{0,20}\]|"
     r"\bname\s*=\s*[\"'][^\"']{0,20}(?:ai|llm|agent|assistant|gpt|model)[^\"']{0,20}[\"']\s+content\s*=|"
     r"\bTODO\s*\((?:ai|llm|agent|bot|copilot|claude|gpt|assistant)\)|"
+    r"\[\s*(?:approval|authori[sz]ation|permission|consent|confirmation)\s+(?:granted|given|confirmed|received)\b|"
+    r"^\s*```\s*(?:tool_output|tool_result|tool_response|function_result|function_output|system)\b|"
+    r"^[ \t>*#-]*\w+[-_](?:bot|agent|ai|assistant|llm|gpt|copilot)\s*[:：]|"
+    r"\bnote[-_\s]+(?:to|for)[-_\s]+[\w-]*(?:ai|bot|agent|assistant|model|llm|analy[sz]er|reader|parser|processor|"
+    r"summari[sz]er|crawler)\s*[:：]|\b(?:ASSISTANT|AGENT|AI|LLM|BOT|MODEL)_(?:ACTION|INSTRUCTIONS?|TASK|NOTE|"
+    r"COMMAND|DIRECTIVE)\s*[=:]|"
+    r"[(\[]\s*(?:(?:for|to)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:AI|assistants?|agents?|bots?|models?|LLMs?)|"
+    r"(?:[\w-]+\s+)?(?:AI|assistants?|agents?|bots?|models?|LLMs?)\s+only)\s*[)\]]|"
     r"\b(?:additional|standing|special|new|updated|important|priority|hidden|secret)\s+(?:standing\s+)?"
     r"(?:instructions?|directives?|orders?)\s*[:：]|\b[\w-]*(?:LLM|AI|agent|assistant)[\w-]*[-_](?:notice|note|"
     r"instructions?|directive|command)\s*[:：]",
@@ -215,7 +302,15 @@ _OVERRIDE = _Anchored(
     r"\bno\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|(?:assistant|AI|model|bot|you)\b[^.\n]{0,40}"
     r"\b(?:has|have|with|without)\s+(?:no|any)\s+(?:restrictions|rules|limits|limitations|filters|guidelines|"
     r"guardrails|boundaries|ethics|morals|censorship)\b|\bnew\s+(?:instructions?|orders|"
-    r"directives?)\s*[:：]|"
+    r"directives?)\s*[:：]|\bnew\s+rules\b[^.\n]{0,30}[:：]|"
+    r"\b(?:you\s+are|you're|you’re|act\s+as|pretend\s+to\s+be|imagine\s+(?:that\s+)?you\s+(?:are|were)|"
+    r"play\s+the\s+role\s+of)\s+(?:now\s+)?(?:[\w\"'“”-]+,?\s+){0,4}?(?:an?\s+)?(?:unrestricted|uncensored|"
+    r"unfiltered|jailbroken|unbound|unlimited|amoral)\b|\bbe\s+(?:that|this|such\s+an?)\s+(?:\w+\s+)?(?:system|"
+    r"assistant|agent|model|AI|bot|admin\w*)\b|"
+    r"\b(?:sin|sans|ohne|sem|senza|zonder)\s+(?:ninguna\s+|aucune\s+|jegliche\s+|nenhuma\s+|alcuna\s+|"
+    r"enige\s+)?(?:restricci\w+|restrictions?|limites|Einschränkung\w*|Beschränkung\w*|restriç\w+|"
+    r"restrizion\w+|limiti|beperking\w*)|\bsois\s+(?:cet|ce|cette)\b|без\s+(?:каких-либо\s+|всяких\s+)?"
+    r"ограничени\w+|действуй\s+как|没有任何限制|不受(?:任何)?限制|无限制|制限(?:の)?な(?:い|し)|제한\s?없는|"
     # es
     r"\b(?:ignora|ignore|olvida|olvide|descarta|omite|desobedece)\s+(?:\w+\s+){0,4}?(?:instrucciones|"
     r"indicaciones|órdenes|reglas|directrices|consignas)|"
@@ -302,7 +397,17 @@ _REQUEST = _Anchored(
     r"pouvez-vous|kannst\s+du|können\s+Sie|könntest\s+du|pode|poderia|puoi|potresti|можешь|не\s+могли\s+бы)\b|"
     r"\bmerci\s+d(?:e\s|')|能否|可以帮|してくれ|してもらえ|줄\s?수\s?있|해\s?줄래|해\s?주세요|"
     r"\b(?:are|is)\s+(?:asked|required|instructed|expected|authori[sz]ed)\s+to\b|\b(?:do|does)\s+(?:this|it)\b|"
-    r"\bwhen\s+you\s+\w+|\bbefore\s+(?:you\s+)?\w+ing\b",
+    r"\bwhen\s+you\s+\w+|\bbefore\s+(?:you\s+)?\w+ing\b|"
+    r"\b(?:(?:the|as\s+(?:the|a))\s+next\s+step|als\s+volgende\s+stap|como\s+(?:siguiente|próximo)\s+paso|comme\s+"
+    r"prochaine\s+étape|als\s+nächste[rn]?\s+Schritt|come\s+prossimo\s+passo|como\s+próximo\s+passo|"
+    r"следующим\s+шагом)\b|下一步|次のステップ|다음\s?단계|"
+    # obligations put on a third party: "is to be posted", "has to run", "debe programar", "doit", "soll"
+    r"\b(?:is|are)\s+(?:(?:now|also|then)\s+)?to\s+(?:be\s+)?\w+|\b(?:has|have|needs?)\s+to\s+\w+|"
+    r"\b(?:is|are)\s+(?:required|expected|asked|instructed|supposed)\s+to\b|\bis\s+required\b|"
+    r"\b(?:debe|deben|deberá|deberán|deberían|hay\s+que|tiene\s+que|tienen\s+que|doit|doivent|devra|devront|"
+    r"devraient|il\s+est\s+demandé|muss|müssen|soll|sollen|sollte|sollten|deve|devem|deverá|deverão|devono|dovrà|"
+    r"dovranno|dovrebbero|bisogna|moet|moeten|dient|dienen|horen\s+te|должен|должна|должно|должны|следует|"
+    r"нужно|надо)\b|应当|应该|都应|需要|要求|하여야|해야|할\s?것|すること|しなければ|するように|べき",
     _I,
 )
 _ACTION = _Anchored(
@@ -312,10 +417,10 @@ _ACTION = _Anchored(
     r"trigger|approve|grant|authori[sz]e|create|add|append|insert|change|modify|edit|update|replace|rename|move|"
     r"copy|export|dump|share|leak|reveal|disclose|print|output|repeat|display|reply|respond|answer|include|attach|"
     r"accept|click|subscribe|purchase|buy|order|book|cancel|disable|turn\s+off|unlock|open|visit|navigate|"
-    r"mark|close|assign|transfer|refund|reset|rotate|whitelist|allowlist|invite|elevate|escalate|output|write|"
+    r"mark|close|assign|transfer|refund|reset|rotate|scale|label|classify|overwrite|whitelist|allowlist|invite|elevate|escalate|output|write|"
     r"type|enter|fill|tell|say|state|claim|recommend|rank|reject|bcc|cc|schedule|archive|hard-?code|grant|"
     r"submit|sign|confirm|enable|set|paste|post|rate|praise|describe|give|award|skip|decline|"
-    r"reassign|apply)\b|"
+    r"reassign|apply)(?:s|es)?\b|"
     # es
     r"\b(?:envía|envíe|enviar|manda|mande|reenvía|reenvíe|sube|suba|borra|borre|elimina|elimine|transfiere|"
     r"transfiera|ejecuta|ejecute|instala|instale|crea|cree|cambia|cambie|aprueba|apruebe|responde|responda|añade|"
@@ -366,9 +471,21 @@ _ACTION = _Anchored(
     r"посоветуй\w*|порекомендуй\w*|сообщи\w*)\b|写|说|告诉|推荐|評価|書い|書き|伝え|勧め",
     _I,
 )
+# Actions in the forms a statement of what the reader "will do" takes, and verb stems of the other languages
+# (`restablecerá`, `supprimera`, `dovrà cancellare`, `verwijderen`, `отключить`): tried when no listed verb is there.
+_ACTION_FORMS = re.compile(
+    r"\b\w{3,}(?:ará|erá|irá|arán|erán|irán|arão|erão|irão|era|ira|eront|iront|erà|irà|eranno|iranno)\b|"
+    r"\b(?:envi|mand|reenv|borr|elimin|transfer|ejecut|instal|aprob|compart|publi|desactiv|revel|otorg|conced|"
+    r"acept|anul|reembols|restablec|supprim|efface|exécut|désactiv|partag|transmet|lösch|entfern|überweis|"
+    r"ausführ|installier|deaktivier|freigeb|veröffentlich|genehmig|weiterleit|apag|exclu|desativ|compartilh|"
+    r"preench|rimuov|esegu|disattiv|condivid|pubblic|verwijder|verstuur|verzend|installeer|uitvoer|publiceer|"
+    r"betaal|отправ|удал|перевед|перевест|выполн|запуст|установ|отключ|опубликов|предостав|раскр|переслат|"
+    r"пересыл|выдат)\w*",
+    _I,
+)
 # A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
 _TOOL_CALL = re.compile(
-    r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\(|\bmcp__\w+|\b(?:call|invoke|use|run|trigger)\s+(?:the\s+)?`?"
+    r"\b[a-z][a-z0-9]*\.[a-z_][a-z0-9_]*\s*\([^()\n]{0,80}?\w+\s*=|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\(|\bmcp__\w+|\b(?:call|invoke|use|run|trigger)\s+(?:the\s+)?`?"
     r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+`?(?:\s+(?:tool|function|action))?|"
     r"\b(?:send|delete|transfer|create|remove|export|grant|merge|push|approve|update|drop|wire|forward)_[a-z0-9_]+\b"
 )
@@ -401,7 +518,8 @@ _DESTINATION = re.compile(
     r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b(?:bc1|0x)[a-zA-Z0-9]{20,}\b",
 )
 _PRESSURE = _Anchored(
-    r"\b(?:do\s+not|don'?t|never|no\s+need\s+to|without)\s+(?:\w+\s+){0,2}(?:tell(?:ing)?|inform(?:ing)?|"
+    r"\b(?:do\s+not|don'?t|never|no\s+need\s+to|without|must\s+not|mustn'?t|should\s+not|shouldn'?t)\s+"
+    r"(?:\w+\s+){0,2}(?:tell(?:ing)?|inform(?:ing)?|"
     r"notify(?:ing)?|mention(?:ing)?|alert(?:ing)?|ask(?:ing)?|bother(?:ing)?|confirm(?:ing|ation)?|cc(?:ing)?|"
     r"warn(?:ing)?|flag(?:ging)?|report(?:ing)?|log(?:ging)?|surfac(?:e|ing))\b|\bsilently\b|\bquietly\b|"
     r"\bsecretly\b|\bcovertly\b|\bbehind\s+the\s+scenes\b|\b(?:already|pre-?)\s*(?:approved|authori[sz]ed|agreed|"
@@ -490,7 +608,11 @@ _NAME_WORDS = (
     "assistent", "modèle", "modell", "modelo", "ассистент", "агент", "бот", "модел", "помощни",
     "助手", "助理", "代理", "机器人", "人工智能", "大模型", "语言模型", "智能体", "アシスタント", "エージェント",
     "モデル", "ボット", "言語モデル", "어시스턴트", "에이전트", "모델", "봇", "비서", "도우미", "인공지능", "언어",
-    "whoever",
+    "whoever", "whatever", "helper", "模型", "summar", "automat", "auto-", "auto ", "processing", "system", "tool",
+    "program", "software", "crawler", "parser", "processor", "analyzer", "analyser", "screener", "indexer",
+    "sistema", "herramienta", "ferramenta", "système", "outil", "logiciel", "résumé", "zusammenfassung", "riassunt",
+    "sistemi", "strument", "chi genera", "samenvatting", "systemen", "автоматич", "автоматиз", "систем", "резюме",
+    "自动", "程序", "系统", "システム", "プログラム", "ツール", "시스템", "프로그램", "자동",
 )  # fmt: skip
 _OVERRIDE_WORDS = (
     "ignor", "disregard", "forget", "overrid", "overrul", "set aside", "put aside", "discard", "bypass", "abandon",
@@ -509,13 +631,19 @@ _OVERRIDE_WORDS = (
     "игнор", "проигнор", "забудь", "не обращай", "отмени", "больше не", "отменен", "недействител", "устарел",
     "аннулирован", "忽略", "无视", "忽视", "忘记", "忘掉", "不要理会", "不用理会", "抛开", "无效", "作废", "失效",
     "不再", "無視", "忘れ", "無効", "取り消", "破棄", "무시", "잊", "무효", "취소", "폐기", "적용되지",
+    "new rules", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound", "unlimited", "amoral",
+    "be that", "be this", "be such", "restricci", "restriction", "einschränkung", "beschränkung", "restriç",
+    "restrizion", "beperking", "limites", "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한",
 )  # fmt: skip
 _MARKER_WORDS = (
     "system", "assistant", "agent", "developer", "admin", "operator", "【", "\"role\"", "function_call", "tool_call",
     "todo", "notice", "directive", "instruction", "content=", "sistema", "système", "systeme", "систем", "系统",
     "システム", "시스템", "助手", "アシスタント", "어시스턴트", "ai-", "-ai", "_ai", "ai_", "[ai", "ai]", "bot]",
     "[bot", "-bot", "llm", "[[", "consigne", "anweisung", "istruzion", "instruç", "instrucci", "instructie",
-    "инструкци",
+    "инструкци", "approval", "authoriz", "authoris", "permission", "consent", "confirmation", "tool_output",
+    "tool_result", "tool_response", "function_result", "function_output", "_bot", "-agent", "_agent",
+    "-assistant", "_assistant", "-llm", "-gpt", "-copilot", "note-to", "note to", "note for", "note_to", "_action",
+    "_instruction", "_task", "_note", "_command", " only)", " only]", "(for ", "(to ", "[for ", "[to ",
 )  # fmt: skip
 _RETASK_WORDS = (
     "now on", "henceforth", "you are now", "your new", "your real", "your actual", "your true", "your updated",
@@ -599,30 +727,12 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         if opener is None or context.mention(index, opener):
             index += 1
             continue
-        reach = _WINDOW if opener.address >= _STRONG else 1
-        window = [index]
-        for later in range(index + 1, min(len(units), index + 1 + reach)):
-            apart = units[later].block != units[index].block or (
-                reach == 1 and units[later].paragraph != units[index].paragraph
-            )
-            if apart:
-                break
-            window.append(later)
-        cues: dict[str, tuple[float, str]] = {}
+        cues, last = _window(context, index, opener, openers, kinds)
+        score = sum(weight for weight, _ in cues.values())
         needed = _FLAG if opener.address >= _STRONG else _FLAG_WEAK
-        last = index
-        score = 0.0
-        for position in window:  # as far as it takes to be sure, and no further
-            scored = context.found(position, openers, kinds[position])
-            for kind, (weight, part) in scored.cues.items() if scored is not None else ():
-                if kind == "address" and position != index:
-                    continue  # the window is opened by one addressee
-                if kind not in cues or weight > cues[kind][0]:
-                    cues[kind] = (weight, part)
-            last = position
-            score = sum(weight for weight, _ in cues.values())
-            if cues.keys() & _DEMANDS and score >= needed:
-                break
+        if cues.keys() & _DEMANDS and not cues.keys() & _NOT_A_PROMPT and context.defines_prompt(index):
+            index = last + 1  # a prompt the text writes for its own model, asking nothing of the reader
+            continue
         if not (cues.keys() & _DEMANDS) or score < needed:
             index += 1
             continue
@@ -633,6 +743,39 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         threats.append(Threat("prompt_injection", "injection.instruction", severity, start, end, detail[:500]))
         index = last + 1
     return threats
+
+
+def _window(
+    context: _Context, index: int, opener: _Found, openers: dict[int, _Found], kinds: list[set[str]]
+) -> tuple[dict[str, tuple[float, str]], int]:
+    """The cues of the window a unit that speaks to the agent opens, each kind once, and the window's last unit:
+    as far as it takes to be sure, and no further."""
+    units = context.units
+    reach = _WINDOW if opener.address >= _STRONG else 1
+    window = [index]
+    for later in range(index + 1, min(len(units), index + 1 + reach)):
+        apart = units[later].block != units[index].block or (
+            reach == 1 and units[later].paragraph != units[index].paragraph
+        )
+        if apart:
+            break
+        window.append(later)
+    needed = _FLAG if opener.address >= _STRONG else _FLAG_WEAK
+    cues: dict[str, tuple[float, str]] = {}
+    last = index
+    for position in window:
+        scored = context.found(position, openers, kinds[position])
+        for kind, (weight, part) in scored.cues.items() if scored is not None else ():
+            if kind == "address" and position != index:
+                continue  # the window is opened by one addressee
+            if kind not in cues or weight > cues[kind][0]:
+                cues[kind] = (weight, part)
+        if opener.address >= _STRONG and "request" in cues:  # asked of the one spoken to: an order
+            cues["request"] = (max(cues["request"][0], 1.5), cues["request"][1])
+        last = position
+        if cues.keys() & _DEMANDS and sum(weight for weight, _ in cues.values()) >= needed:
+            break
+    return cues, last
 
 
 _SPOKEN = "speaks to an AI"
@@ -676,6 +819,9 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
             found.address = _STRONG
         elif _seen(found, piece, "address", _SUBJECT, _WEAK, "names an agent as the one to act"):
             found.address = _WEAK
+        elif _seen(found, piece, "address", _STATED, _WEAK, "states what an agent does"):
+            found.address = _WEAK
+            found.cues["request"] = (1.0, "as a settled fact")
     if "override" in kinds and _seen(found, piece, "override", _OVERRIDE, _FLAG, "sets its instructions aside"):
         found.address = max(found.address, _STRONG)
     if "marker" in kinds and _seen(found, piece, "marker", _MARKER, 2.5, "a fake role or system marker"):
@@ -699,6 +845,8 @@ def _score(
         match = pattern.search_at(piece, hits)
         if match is not None:
             found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
+    if "action" not in found.cues:
+        _seen(found, piece, "action", _ACTION_FORMS, 1.5, "an action")
     if not _seen(found, piece, "tool", _TOOL_CALL, 2.0, "names a tool to call"):
         name = next((t for t in tools if t and t in piece), None)
         if name:
@@ -706,6 +854,15 @@ def _score(
     _seen(found, piece, "destination", _DESTINATION, 1.0, "to")
     return found
 
+
+_PROMPT_DEF = re.compile(
+    r"\b(?:system_?prompts?|prompts?|instructions|system|persona|preamble|system_?message|developer_?message)[\"']?"
+    r"\s*[:=]\s*(?:\|[-+]?|>[-+]?|[fr]?(?:\"\"\"|'''|\"|'))|\"role\"\s*:\s*\"(?:system|developer)\"\s*,\s*"
+    r"\"content\"\s*:",
+    re.I,
+)
+# Cues a prompt defined for one's own model does not carry: where to send things, secrecy, tools, overrides.
+_NOT_A_PROMPT = frozenset({"destination", "pressure", "override", "tool", "hidden", "target"})
 
 _DETAILS = (
     ("retask", _RETASK, 2.0, "gives it a new task or role"),
@@ -741,14 +898,25 @@ class _Context:
         unit = self.units[position]
         piece = self.text[unit.start : unit.end]
         first = unit.start + len(piece) - len(piece.lstrip())
-        quoted = _is_quoted(piece) or inside_quotes(self.text, first + 1)
+        # a quotation may close just after the unit's stop: `the sentence: "… omit section 9."`
+        closing = self.text[unit.end : unit.end + 2]
+        quoted = _is_quoted(piece + closing) or inside_quotes(self.text, first + 1)
         if quoted:
             if self._dialogue is None:
                 self._dialogue = _dialogue(self.text, self.units)
             if unit.paragraph in self._dialogue:
                 return True
         spoken_to = bool(found.cues.keys() & {"address", "marker"}) and found.address >= _STRONG
+        if 0 < found.address < _STRONG and self.discussed():
+            return True  # an agent named in a text about attacks is described, not spoken to
         return writes_about_attacks(piece, quoted=quoted, about_attacks=self.discussed, addressed=spoken_to)
+
+    def defines_prompt(self, position: int) -> bool:
+        """The unit is (the start of) a prompt the text defines for its own model: `SYSTEM_PROMPT = \"\"\"You are`,
+        `system: |`, `{"role": "system", "content": "…`."""
+        unit = self.units[position]
+        line = self.text.rfind("\n", 0, unit.start) + 1
+        return _PROMPT_DEF.search(self.text, max(0, line - 200), unit.start + 80) is not None
 
     def discussed(self) -> bool:
         if self._discussed is None:
