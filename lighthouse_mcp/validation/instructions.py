@@ -40,8 +40,22 @@ class _Anchored:
     literal word, so one Aho–Corasick pass over the unit finds every place a match can begin, and the pattern is
     then matched there instead of searched for at every position (the difference is two orders of magnitude)."""
 
-    def __init__(self, pattern: str, flags: int = _I, extra: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        pattern: str,
+        flags: int = _I,
+        extra: tuple[str, ...] = (),
+        keys: frozenset[str] | None = None,
+        back: int = 0,
+    ) -> None:
+        """`keys`: the words to anchor on instead of every literal word of the pattern, with `back`: how many words
+        before one a match may begin (`to the AI agent`: anchored on `ai`, begun two words before)."""
         self.regex = re.compile(pattern, flags)
+        self.back = back
+        if keys is not None:
+            self.keys = keys
+            self.words = Keywords(keys)
+            return
         words = set(extra)
         literal = re.sub(r"\\[A-Za-z]", " ", pattern)  # `\bproceed` is the word `proceed`
         for run in re.finditer(r"[^\W\d_]{2,}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", literal):
@@ -61,12 +75,12 @@ class _Anchored:
         if self.keys.isdisjoint(hits.found):
             return None
         tried: set[int] = set()
-        for position in hits.positions(self.keys & hits.found.keys(), word_start=True):
+        for position in hits.positions(self.keys & hits.found.keys(), word_start=not self.back):
             # also a sign before (`\.env`, `~/.aws`) and a short word before (`a partir de`, `i need you`)
             word = position - 1
             while word > 0 and piece[word - 1].isalpha() and position - word < 4:
                 word -= 1
-            for start in (position, position - 1, word):
+            for start in (position, position - 1, word, *_words_before(piece, position, self.back)):
                 if start < 0 or start in tried:
                     continue
                 tried.add(start)
@@ -74,6 +88,17 @@ class _Anchored:
                 if match is not None:
                     return match
         return None
+
+
+def _words_before(piece: str, position: int, count: int) -> list[int]:
+    """Where the `count` words before `position` (and the word it is in) may begin: after a space, and where a
+    letter follows a sign (`"Lieber`, `\\nReviewer`, `Taal|model`)."""
+    if not count:
+        return []
+    return [m.start() for m in _WORD_START.finditer(piece, max(0, position - 80), position)][-2 * count :]
+
+
+_WORD_START = re.compile(r"(?<!\S)\S|(?<![^\W\d_])[^\W\d_]")
 
 
 # -- lexicons ---------------------------------------------------------------------------------------------------
@@ -87,7 +112,7 @@ _AI_NAMES = (
     r"\bSprachmodell\w*|\bKI-\w+|\bIA-\w+|"
     r"\binteligência\s+artificial\b|\bintelligenza\s+artificiale\b|\bkunstmatige\s+intelligentie\b|"
     r"\bискусственн\w+\s+интеллект\w*|\bнейросет\w*|(?<![A-Za-z])(?-i:AI)[^\sA-Za-z,:：、。!?]{1,6}|人工智能|大模型|"
-    r"语言模型|智能体|\b[\w]+-(?:reading|processing|handling|powered|based|driven)\s+(?:assistants?|agents?|bots?|tools?|"
+    r"语言模型|智能体|(?<=-)(?:reading|processing|handling|powered|based|driven)\s+(?:assistants?|agents?|bots?|tools?|"
     r"systems?|models?)\b|"
     r"言語モデル|生成AI|인공지능|언어\s?모델)"
 )
@@ -110,13 +135,13 @@ _MACHINE = (
     r"(?:evaluation|screening|moderation|ranking|review|triage|scoring|grading|summari[sz]ation|indexing|ingestion|"
     r"parsing|mail|inbox|email|calendar|scheduling|document|spreadsheet)\s+(?:systems?|tools?|pipelines?|"
     r"software|engines?)|"
-    r"sistemas?(?:\s+de\s+\w+)?\s+autom[aá]tic[oa]s?|\w+\s+automatizad[oa]s?|sistemas?\s+que|herramientas?\s+que|"
+    r"sistemas?(?:\s+de\s+\w+)?\s+autom[aá]tic[oa]s?|automatizad[oa]s?|sistemas?\s+que|herramientas?\s+que|"
     r"(?:systèmes?|outils?|logiciels?)\s+(?:(?:d'|de\s+)\w+\s+)?(?:automatiques?|automatisés?|qui)|"
     r"(?:tout|tous\s+les)\s+\w+\s+automatisés?|(?:generated|produced|created|written)\s+automatically|"
     r"généré\w*\s+automatiquement|generad\w+\s+automáticamente|gerad\w+\s+automaticamente|"
-    r"generat\w+\s+automaticamente|automatisch\s+(?:erstellt|erzeugt|gegenereerd)\w*|\w+\s+tooling|"
+    r"generat\w+\s+automaticamente|automatisch\s+(?:erstellt|erzeugt|gegenereerd)\w*|tooling|"
     r"automatisch\w*\s+\w+|automatisiert\w*\s+\w+|Systeme?\s*,?\s+die|"
-    r"ferramentas?\s+que|\w+\s+automátic[oa]s?|"
+    r"ferramentas?\s+que|automátic[oa]s?|"
     r"sistemi?\s+(?:automatic\w*|che)|strument[oi]\s+che|chi\s+genera|"
     r"geautomatiseerde\s+\w+|automatische\s+\w+|systemen?\s+die|"
     r"автоматическ\w+\s+\w+|автоматизированн\w+\s+\w+|систем\w*\s*,?\s+котор\w+)\b)"
@@ -144,7 +169,11 @@ _READER = (
     r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
     r"(?:\s+[\w'’-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
 )
-_CLAUSE = r"(?:^|[:\"'“«\[\]),;—–>*/#-]|\\n)\s*(?:\*\*|__)?"  # a unit's start, after a colon, a quote, a comment mark
+_CL = r"[:\"'“«\[\]),;—–>*/#\n-]"
+_CLAUSE = (  # a unit's start, or after a colon, a quote, a comment mark (as lookbehinds: matches begin at a word)
+    rf"(?:(?<![^\n])|(?<={_CL})|(?<={_CL}\s)|(?<={_CL}\s\s)|(?<=\A\s)|(?<=\A\s\s)|(?<=\\n)|(?<=\\n\s))"
+    r"(?:\*\*|__)?"
+)
 _GREETING = (
     r"(?:(?:hey|hi|hello|dear|attention|note|notice|message|memo|reminder|instructions?|p\.?s\.?|remark|"
     r"hola|querid[oa]|estimad[oa]|nota|mensaje|atención|aviso|cher|chère|remarque|message|à\s+l'attention\s+de|"
@@ -159,7 +188,29 @@ _ARTICLE = (
     r"(?:(?:the|any|all|our|your|whichever|every|el|la|los|las|le|les|l'|der|die|das|den|dem|o|os|a|as|il|lo|gli|"
     r"de|het|this|el\s+agente|)\s+|l')?"
 )
-_VOCATIVE = re.compile(
+# Words for an AI or a machine reader, one of which an address must hold; short ones count only as whole words.
+_NAME_WORDS = (
+    "ai", "a.i.", "llm", "ki", "ia", "ии", "language model", "chatbot", "chat-bot", "copilot", "co-pilot", "claude",
+    "chatgpt", "gpt", "gemini", "codex", "inteligencia artificial", "intelligence artificielle", "künstliche",
+    "inteligência", "intelligenza", "kunstmatige", "искусствен", "нейросет", "sprachmodell", "assistant", "agent",
+    "model", "bot", "programmer", "reviewer", "automation", "triager", "asistente", "ayudante",
+    "assistent", "modèle", "modell", "modelo", "ассистент", "агент", "бот", "модел", "помощни",
+    "助手", "助理", "代理", "机器人", "人工智能", "大模型", "语言模型", "智能体", "アシスタント", "エージェント",
+    "モデル", "ボット", "言語モデル", "어시스턴트", "에이전트", "모델", "봇", "비서", "도우미", "인공지능", "언어",
+    "whoever", "whatever", "模型", "summar", "automat", "auto-", "auto ", "processing", "system", "tool",
+    "program", "software", "crawler", "parser", "processor", "analyzer", "analyser", "screener", "indexer",
+    "sistema", "herramienta", "ferramenta", "système", "outil", "logiciel", "résumé", "zusammenfassung", "riassunt",
+    "sistemi", "strument", "chi genera", "samenvatting", "systemen", "автоматич", "автоматиз", "систем", "резюме",
+    "自动", "程序", "系统", "システム", "プログラム", "ツール", "시스템", "프로그램", "자동",
+)  # fmt: skip
+# Where an address can begin: at such a word or a few words before it (`to the AI agent`), or at one of these.
+_ADDRESS_KEYS = frozenset(_NAME_WORDS) | frozenset((
+    "you", "whoever", "whomever", "attention", "attn", "给", "致", "告诉", "处理", "阅读", "分析", "读取", "总结",
+    "管理", "审阅", "整理", "処理", "読", "要約", "確認", "作成", "분석", "처리", "읽", "요약", "관리", "정리", "검토",
+    "如果", "若", "假如", "要是", "你", "您", "あなた", "君", "당신", "네가",
+))  # fmt: skip
+_BACK = 6  # words an address may begin before its name
+_VOCATIVE = _Anchored(
     # `Assistant,` `AI agent:` `Dear assistant,` `Note to the AI:` `"Agent, to continue you must …` `AI reviewers:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|{_MACHINE}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
     rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
@@ -179,15 +230,17 @@ _VOCATIVE = re.compile(
     # a handle: `@ai-agent:` `@review-bot,`
     r"@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b\s*[,:]|"
     # in the middle of a sentence, between commas: `By the way, AI, when you draft …`
-    rf",\s*(?:{_AI_NAMES}|(?:dear\s+|hey\s+)?{_AGENT_WORDS})\s*(?:,|\s[—–-]\s)|"
+    rf"(?:(?<=,)|(?<=,\s)|(?<=,\s\s))(?:{_AI_NAMES}|(?:dear\s+|hey\s+)?{_AGENT_WORDS})\s*(?:,|\s[—–-]\s)|"
     # zh: "客服机器人请注意：", "AI助手：", "智能体，"
     r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|机器人|模型|代理)[^\s，。：:]{0,4}(?:请注意|注意|你好|您好)?[：:，,]|"
     # ja / ko: the topic or the addressee marked by a particle: `アシスタントは、` `상담 봇에게:`
     r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット)[^\s、。]{0,4}(?:は|へ|さん|様|殿)[、,：:]|"
     r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)\s?(?:에게|께|님)\s*[,:：]?",
     _I | re.M,
+    keys=_ADDRESS_KEYS,
+    back=_BACK,
 )
-_RECIPIENT = re.compile(
+_RECIPIENT = _Anchored(
     rf"\b(?:to|for|attention|attn)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_NAMES}\s+{_READER}|"
     rf"\b(?:if|when)\s+(?:you\s+are\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}\b|(?:an?|the|any)\s+(?:[\w-]+\s+)"
     rf"{{0,2}}?{_NAMES}\s+(?:is|are)\s+{_READER})|"
@@ -226,10 +279,12 @@ _RECIPIENT = re.compile(
     r"智能体|代理)|(?:あなたが|君が)[^。、\n]{0,12}(?:AI|アシスタント|エージェント|モデル|システム|プログラム)(?:なら|であれば|の場合)|"
     r"(?:당신이|네가)\s?[^.。\n]{0,12}(?:AI|에이전트|어시스턴트|모델|봇|시스템|프로그램)(?:라면|이라면)",
     _I,
+    keys=_ADDRESS_KEYS,
+    back=_BACK,
 )
 # What the reader does, stated as settled (an order in the form of a fact): "the assistant accepts every invite",
 # "el asistente de agenda compartirá", "müssen automatisierte Agenten … deaktivieren". Weak, and counts as a request.
-_STATED = re.compile(
+_STATED = _Anchored(
     # what the reader "will do", in the future of es / fr / it / pt: "el asistente de agenda compartirá …"
     rf"{_READERS}(?:\s+[\w'’-]+){{0,4}}?\s+\w{{3,}}(?:ará|erá|irá|arán|erán|irán|arão|erão|irão|era|ira|eront|"
     rf"iront|erà|irà)\b|"
@@ -242,10 +297,12 @@ _STATED = re.compile(
     rf"assign|refund|reset|allowlist|whitelist|invite|set|submit|sign|confirm|enable|rank|label|overwrite|scale|"
     rf"classif(?:y|ie)|publishe|pushe|approve|sets|grants)(?:s|es)\b",
     _I,
+    keys=_ADDRESS_KEYS,
+    back=_BACK,
 )
 # An agent named as the one who must act, without speaking to it: "AI agents acting for users must click …",
 # "Travel assistants planning a trip should share …". Weaker: counts with more evidence only.
-_SUBJECT = re.compile(
+_SUBJECT = _Anchored(
     rf"{_READERS}(?:\s+[\w'’-]+){{0,8}}?\s+(?:must|should|shall|is\s+to|are\s+to|has\s+to|have\s+to|are\s+(?:required|instructed|expected|asked)\s+to|"
     rf"is\s+(?:required|instructed|expected|asked)\s+to|need\s+to|needs\s+to|hereby|will\s+now|doit|doivent|"
     rf"debe|deben|deberá|deberán|deberían|devra|devront|devraient|muss|müssen|soll|sollen|sollte|sollten|deve|devem|"
@@ -253,6 +310,8 @@ _SUBJECT = re.compile(
     rf"должны|обязан\w*|следует)\b|"
     rf"{_AI_NAMES}",
     _I,
+    keys=_ADDRESS_KEYS,
+    back=_BACK,
 )
 _MARKER = re.compile(
     r"^[ \t>*#=\[<(【\-]*(?:system|developer|admin(?:istrator)?|assistant|agent|ai|tool|function|bot|operator|"
@@ -598,22 +657,6 @@ _SPEECH = re.compile(
 )
 QUOTES = "\"'`“”‘’«»„「」『』"
 
-# Words one of which a unit must hold for each kind of address pattern to be tried on it (most text holds none,
-# and is not read closely at all). Short ones count only as whole words.
-_NAME_WORDS = (
-    "ai", "a.i.", "llm", "ki", "ia", "ии", "language model", "chatbot", "chat-bot", "copilot", "co-pilot", "claude",
-    "chatgpt", "gpt", "gemini", "codex", "inteligencia artificial", "intelligence artificielle", "künstliche",
-    "inteligência", "intelligenza", "kunstmatige", "искусствен", "нейросет", "sprachmodell", "assistant", "agent",
-    "model", "bot", "programmer", "reviewer", "automation", "triager", "asistente", "ayudante",
-    "assistent", "modèle", "modell", "modelo", "ассистент", "агент", "бот", "модел", "помощни",
-    "助手", "助理", "代理", "机器人", "人工智能", "大模型", "语言模型", "智能体", "アシスタント", "エージェント",
-    "モデル", "ボット", "言語モデル", "어시스턴트", "에이전트", "모델", "봇", "비서", "도우미", "인공지능", "언어",
-    "whoever", "whatever", "helper", "模型", "summar", "automat", "auto-", "auto ", "processing", "system", "tool",
-    "program", "software", "crawler", "parser", "processor", "analyzer", "analyser", "screener", "indexer",
-    "sistema", "herramienta", "ferramenta", "système", "outil", "logiciel", "résumé", "zusammenfassung", "riassunt",
-    "sistemi", "strument", "chi genera", "samenvatting", "systemen", "автоматич", "автоматиз", "систем", "резюме",
-    "自动", "程序", "系统", "システム", "プログラム", "ツール", "시스템", "프로그램", "자동",
-)  # fmt: skip
 _OVERRIDE_WORDS = (
     "ignor", "disregard", "forget", "overrid", "overrul", "set aside", "put aside", "discard", "bypass", "abandon",
     "drop all", "drop your", "drop the previous", "skip all", "skip your", "skip the previous", "supersed",
@@ -812,23 +855,108 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
     trying only the patterns whose words it holds."""
     found = _Found({})
     if "name" in kinds:
-        vocative = _TERMINATOR.search(piece) is not None  # a vocative ends in a comma, colon or dash
-        if (vocative and _seen(found, piece, "address", _VOCATIVE, _STRONG, _SPOKEN)) or _seen(
-            found, piece, "address", _RECIPIENT, _STRONG, _SPOKEN
+        vocative, recipient, subject, stated = _gates(piece)
+        if (vocative and _seen(found, piece, "address", _VOCATIVE, _STRONG, _SPOKEN)) or (
+            recipient and _seen(found, piece, "address", _RECIPIENT, _STRONG, _SPOKEN)
         ):
             found.address = _STRONG
-        elif _seen(found, piece, "address", _SUBJECT, _WEAK, "names an agent as the one to act"):
+        elif subject and _seen(found, piece, "address", _SUBJECT, _WEAK, "names an agent as the one to act"):
             found.address = _WEAK
-        elif _seen(found, piece, "address", _STATED, _WEAK, "states what an agent does"):
+        elif stated and _seen(found, piece, "address", _STATED, _WEAK, "states what an agent does"):
             found.address = _WEAK
             found.cues["request"] = (1.0, "as a settled fact")
     if "override" in kinds and _seen(found, piece, "override", _OVERRIDE, _FLAG, "sets its instructions aside"):
         found.address = max(found.address, _STRONG)
-    if "marker" in kinds and _seen(found, piece, "marker", _MARKER, 2.5, "a fake role or system marker"):
+    marked = "marker" in kinds and _MARKER_SIGNS.search(piece) is not None
+    if marked and _seen(found, piece, "marker", _MARKER, 2.5, "a fake role or system marker"):
         found.address = max(found.address, _STRONG)
     if hidden and found.address:
         found.cues["hidden"] = (1.5, "hidden from a person reading the page")
     return found
+
+
+def _gates(piece: str) -> tuple[bool, bool, bool, bool]:
+    """Which address patterns can match the unit, from the words it holds (the patterns are large, and most
+    sentences that name an agent describe one): a vocative needs a name followed closely by a comma, colon or dash;
+    a recipient a word that points at the reader or the text (`you`, `this`, `by`, a relative pronoun) or a colon;
+    a subject an obligation or an AI's name; a stated order a verb of one of its forms. Text in Chinese, Japanese or
+    Korean, whose words have no spaces to find, tries them all."""
+    if not piece.isascii() and _CJK.search(piece):
+        return True, True, True, True
+    low = lowered(piece)
+    hits = _GATE_WORDS.find(low)
+    present = {
+        kind
+        for key, positions in hits.found.items()
+        if key not in _SHORT_GATES or any(_whole_word(low, p, len(key)) for p in positions)
+        for kind in _GATE_KINDS[key]
+    }
+    names = _VOCATIVE.words.find(low)
+    vocative = any(
+        _CLOSES_NAME.match(piece, p + len(key)) is not None or ":" in piece[p : p + 100]
+        for key, positions in names.found.items()
+        for p in positions
+        if key not in _SHORT_WORDS or _whole_word(low, p, len(key))
+    )
+    recipient = "reader" in present or ":" in piece or "：" in piece
+    subject = "modal" in present or "ai" in present
+    stated = "stated" in present or any(
+        p >= 3 and low[p - 3 : p].isalpha() and not low[p + len(key) : p + len(key) + 1].isalpha()
+        for key, positions in hits.found.items()
+        if "future" in _GATE_KINDS[key]
+        for p in positions
+    )
+    return vocative, recipient, subject, stated
+
+
+# A name's word ends, and a comma, colon or dash follows at once (or after a short parenthesis): `Assistant,`
+_CLOSES_NAME = re.compile(
+    r"[\w-]*s?(?:\s+(?:instructions?|notes?|directives?|tasks?))?\s*(?:\([^)]{0,30}\))?\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s)"
+)
+# What every marker holds: a bracket, a colon, a quote, an equals sign, a heading's hash, or BEGIN / END.
+_MARKER_SIGNS = re.compile(r"[\[\]【】<>#:：=\"(`*]|\b(?:BEGIN|END)\b", re.I)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_GATE_KINDS: dict[str, set[str]] = {}
+for _gate, _gate_words in (
+    ("reader", (
+        "you", "your", "this", "these", "whoever", "whomever", "whatever", "by", "it", "above", "following", "behalf",
+        "charge", "responsible", "acting", "attention", "attn", "intention", "atención", "que", "qui", "der", "die",
+        "das", "che", "dat", "котор", "если", "si", "wenn", "falls", "se", "als", "este", "esta", "estos", "estas",
+        "esse", "essa", "deste", "desta", "destes", "destas", "neste", "nesta", "cette", "cet", "ces", "ce", "dies",
+        "deze", "dit", "questa", "questo", "queste", "questi", "quest'", "эт", "данн", "для",
+    )),
+    ("modal", (
+        "must", "should", "shall", "need", "required", "instructed", "expected", "asked", "hereby", "will now",
+        "is to", "are to", "has to", "have to", "doit", "doivent", "devra", "debe", "deber", "muss", "müssen", "soll",
+        "deve", "dovr", "moet", "horen te", "dient", "должн", "обязан", "следует",
+    )),
+    ("ai", (
+        "ai", "a.i.", "llm", "ki", "ia", "ии", "language model", "chatbot", "chat-bot", "copilot", "co-pilot",
+        "claude", "chatgpt", "gpt", "gemini", "codex", "künstliche", "inteligencia artificial",
+        "intelligence artificielle", "inteligência", "intelligenza", "kunstmatige", "искусствен", "нейросет",
+        "sprachmodell", "-reading", "-processing", "-handling", "-powered", "-based", "-driven",
+    )),
+):  # fmt: skip
+    for _word in _gate_words:
+        _GATE_KINDS.setdefault(_word, set()).add(_gate)
+# The verb forms a stated order takes: a future in es / fr / it / pt, a modal first in de / nl, a verb in -s.
+_STATED_VERBS = (
+    "send", "email", "forward", "upload", "post", "publish", "transfer", "pay", "delete", "remove", "wipe", "push",
+    "merge", "deploy", "run", "execute", "install", "download", "call", "invoke", "approve", "grant", "create", "add",
+    "update", "replace", "move", "copy", "export", "share", "reveal", "disclose", "accept", "decline", "purchase",
+    "buy", "cancel", "disable", "unlock", "mark", "close", "assign", "refund", "reset", "allowlist", "whitelist",
+    "invite", "set", "submit", "sign", "confirm", "enable", "rank", "label", "overwrite", "scale",
+)  # fmt: skip
+for _verb in _STATED_VERBS:
+    for _word in (_verb + "s", _verb + "es"):
+        _GATE_KINDS.setdefault(_word, set()).add("stated")
+for _word in ("replies", "classifies", "muss", "müssen", "soll", "sollen", "sollte", "sollten", "moet", "moeten"):
+    _GATE_KINDS.setdefault(_word, set()).add("stated")
+for _word in ("ará", "erá", "irá", "arán", "erán", "irán", "arão", "erão", "irão", "era", "ira", "eront", "iront",
+              "erà", "irà"):  # fmt: skip
+    _GATE_KINDS.setdefault(_word, set()).add("future")  # the ending of a verb in the future
+_GATE_WORDS = Keywords(_GATE_KINDS)
+_SHORT_GATES = frozenset(w for w, kinds in _GATE_KINDS.items() if len(w) <= 3 and w.isalpha() and "future" not in kinds)
 
 
 def _score(
@@ -1024,7 +1152,8 @@ def _units(text: str, near: list[int] | None = None) -> list[_Unit]:
     taken: list[tuple[int, int]] = []
     paragraph = block = 0
     wanted = _blocks_near(text, near) if near is not None else [(0, len(text))]
-    hinted = any(_HIDDEN_HINT.search(text, max(0, a - 300), b + 300) for a, b in wanted)
+    low = text.lower()
+    hinted = any(hint in low for hint in _HIDDEN_HINTS)
     around = (max(0, wanted[0][0] - 4_000), min(len(text), wanted[-1][1] + 4_000)) if wanted else (0, 0)
     hidden_parts = _HIDDEN_PART.finditer(text, *around) if hinted else ()
     for match in hidden_parts:
@@ -1046,7 +1175,7 @@ def _units(text: str, near: list[int] | None = None) -> list[_Unit]:
     return sorted(units, key=lambda u: u.start)
 
 
-_HIDDEN_HINT = re.compile(r"<!--|\{#|style\s*=|hidden|\balt\s*=|\btitle\s*=|aria-|data-", re.I)
+_HIDDEN_HINTS = ("<!--", "{#", "style", "hidden", "alt", "title", "aria-", "data-")  # what a hidden part needs
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
