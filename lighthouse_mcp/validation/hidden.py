@@ -40,6 +40,7 @@ _CONFUSABLE_CHARS = re.compile("[" + "".join(re.escape(c) for c in _CONFUSABLES)
 _LATIN = re.compile(r"[A-Za-z]")
 # Look-alikes that are Latin letters themselves (Turkish `ı`, the script `ℓ`, `ɡ`): mapped for matching, but a
 # word written with them is not hiding anything.
+_NON_LATIN = re.compile("[\u0370-\u03ff\u0400-\u052f\u0530-\u058f]")  # Greek, Cyrillic, Armenian
 _OTHER_SCRIPT = re.compile("[" + "".join(re.escape(c) for c in _CONFUSABLES if c not in "ıℓɡ") + "]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _WORD_OR_LETTER = re.compile(r"[^\W\d_]+")
@@ -156,8 +157,9 @@ def hidden_threats(text: str) -> list[Threat]:
     if _CONFUSABLE_CHARS.search(text):
         for m in _WORD.finditer(text):
             word = m.group()
-            if _LATIN.search(word) and _OTHER_SCRIPT.search(word):
-                imitated = word.translate(_CONFUSABLE_TABLE)
+            imitated = word.translate(_CONFUSABLE_TABLE)
+            # a word that reads as Latin once mapped; `ПомощникHR` (Russian with a Latin suffix) imitates nothing
+            if _LATIN.search(word) and _OTHER_SCRIPT.search(word) and not _NON_LATIN.search(imitated):
                 threats.append(
                     Threat(
                         "prompt_injection",

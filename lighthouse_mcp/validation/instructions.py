@@ -105,7 +105,7 @@ _WORD_START = re.compile(r"(?<!\S)\S|(?<![^\W\d_])[^\W\d_]")
 # Names for an AI reader that are not also names for people (an "agent" or an "assistant" can be a person: those
 # count only when the text speaks to them as its reader, below).
 _AI_NAMES = (
-    r"(?:(?<![\w.])(?-i:A\.I\.|AI|KI|IA|ИИ|LLMs?)(?:[- ][\w-]+)?\b|\blarge\s+language\s+models?\b|"
+    r"(?:(?<![\w.])(?-i:A\.I\.|AI|KI|IA|ИИ|LLMs?)(?:[- ][A-Za-zА-Яа-я][\w-]*)?\b|\blarge\s+language\s+models?\b|"
     r"\blanguage\s+models?\b|"
     r"\bchat-?bots?\b|\bco-?pilots?\b|\bclaude\b|\bchat-?gpt\b|\bgpt(?:-?\d[\w.]*)?\b|\bgemini\b|\bcodex\b|"
     r"\binteligencia\s+artificial\b|\bintelligence\s+artificielle\b|\bkünstliche[rn]?\s+Intelligenz\b|"
@@ -210,15 +210,20 @@ _ADDRESS_KEYS = frozenset(_NAME_WORDS) | frozenset((
     "如果", "若", "假如", "要是", "你", "您", "あなた", "君", "당신", "네가",
 ))  # fmt: skip
 _BACK = 6  # words an address may begin before its name
+# Verbs that make a would-be label a sentence about the agent ("The assistant can use two tools:").
+_FINITE = (
+    r"(?:can|could|may|might|will|would|is|are|was|were|has|have|had|does|did|uses|provides|supports|puede|pueden|"
+    r"podrá|peut|peuvent|kann|können|wird|werden|pode|podem|può|possono|kan|kunnen|может|могут|будет)\b"
+)
 _VOCATIVE = _Anchored(
     # `Assistant,` `AI agent:` `Dear assistant,` `Note to the AI:` `"Agent, to continue you must …` `AI reviewers:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|{_MACHINE}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
     rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
     rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model)(?=\s*[,:]\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
-    rf"\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s)|"
+    rf"\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s(?![\d\s/.:-]*$))|"
     # a label of a few words ending in a colon: `AI assistants upgrading projects to v5:` `Model maintaining this:`
-    rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,2}}?{_NAMES}(?:\s+[\w./'’-]+){{1,7}}?\s*(?:\*\*|__)?\s*"
-    rf"(?:[:：]|\s[—–]\s)|"
+    rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,2}}?{_NAMES}(?:\s+(?!{_FINITE})[\w./'’-]+){{1,7}}?\s*(?:\*\*|__)?\s*"
+    rf"(?:[:：]|\s[—–]\s(?![\d\s/.:-]*$))|"
     # for a machine reader, as a label: "für automatische Betreiber:", "для автоматических обработчиков журнала:"
     rf"\b(?:for|für|para|pour|per|voor|для|to)\s+{_ARTICLE}{_MACHINE}(?:\s+[\w-]+){{0,2}}\s*[:：]|"
     # a named reader's instructions: "Forecast assistant instructions -"
@@ -983,6 +988,9 @@ def _score(
     return found
 
 
+# A line of a program (a call with a literal, an assignment, a return), not a message or a document.
+_CODE_LINE = re.compile(r"\w\(\s*[\[{]|\breturn\b|\w\s*=\s*[\[{(]|\bdef\s|^\s*[A-Za-z_][\w.]*\(")
+_CODE_BLOCK_LINE = re.compile(r"(?: {4}|\t|\s*```)")
 _PROMPT_DEF = re.compile(
     r"\b(?:system_?prompts?|prompts?|instructions|system|persona|preamble|system_?message|developer_?message)[\"']?"
     r"\s*[:=]\s*(?:\|[-+]?|>[-+]?|[fr]?(?:\"\"\"|'''|\"|'))|\"role\"\s*:\s*\"(?:system|developer)\"\s*,\s*"
@@ -990,7 +998,7 @@ _PROMPT_DEF = re.compile(
     re.I,
 )
 # Cues a prompt defined for one's own model does not carry: where to send things, secrecy, tools, overrides.
-_NOT_A_PROMPT = frozenset({"destination", "pressure", "override", "tool", "hidden", "target"})
+_NOT_A_PROMPT = frozenset({"destination", "pressure", "override", "tool", "hidden"})
 
 _DETAILS = (
     ("retask", _RETASK, 2.0, "gives it a new task or role"),
@@ -1037,6 +1045,12 @@ class _Context:
         spoken_to = bool(found.cues.keys() & {"address", "marker"}) and found.address >= _STRONG
         if 0 < found.address < _STRONG and self.discussed():
             return True  # an agent named in a text about attacks is described, not spoken to
+        line_start = self.text.rfind("\n", 0, unit.start) + 1
+        line = self.text[line_start : max(unit.end, self.text.find("\n", unit.start) % (len(self.text) + 1))]
+        if "address" not in found.cues and "marker" in found.cues and _CODE_LINE.search(line):
+            return True  # a role in a message a program builds: `messages.append({"role": "tool", …})`
+        if unit.hidden and _CODE_BLOCK_LINE.match(line) and self.discussed():
+            return True  # hidden markup shown in a code block of an article about it
         return writes_about_attacks(piece, quoted=quoted, about_attacks=self.discussed, addressed=spoken_to)
 
     def defines_prompt(self, position: int) -> bool:
@@ -1103,8 +1117,19 @@ _META_WORDS = Keywords(
      "injektion", "beispiel", "z.b.", "z. b.", "injeç", "exemplo", "attacc", "iniezion", "esempi", "aanval",
      "injectie", "voorbeeld", "атак", "злоумышленник", "инъекци", "пример", "фишинг", "мошенни", "攻击", "注入",
      "例如", "示例", "钓鱼", "诈骗", "攻撃", "インジェクション", "例えば", "フィッシング", "詐欺", "공격", "인젝션",
-     "예를", "예시", "피싱", "사기")
+     "예를", "예시", "피싱", "사기", "phrasing", "exfiltrat", "spoof", "smuggl", "taxonomy",
+     "incident", "ctf", "write-up", "writeup", "suspect", "quoted", "security", "untrusted", "countermeasure",
+     "vulnerab", "seguridad", "malicios", "recomendac", "mitigaci", "hallazgo", "vulnérab", "sécurité",
+     "malveillant", "recommandation", "atténuation", "schwachstelle", "sicherheit", "bösartig", "empfehlung",
+     "gegenmaßnahme", "befund", "segurança", "recomendaç", "mitigaç", "vulnerabil", "sicurezza", "malevol",
+     "raccomandaz", "mitigazion", "kwetsba", "beveiliging", "kwaadaardig", "aanbeveling", "maatregel", "уязвим",
+     "рекомендац", "безопасн", "вредонос", "недоверенн", "находк", "критичн", "对策", "防范", "安全", "风险",
+     "漏洞", "恶意", "対策", "といった", "脆弱性", "悪意", "セキュリティ", "대책", "취약", "악성", "보안")
 )  # fmt: skip
+# Words that name an attack outright: one of them is as good as two of the others.
+_ATTACK_WORDS = frozenset(("attack", "inject", "jailbreak", "malicious", "exploit", "phishing", "атак", "инъекци",
+                           "攻击", "注入", "攻撃", "インジェクション", "공격", "인젝션", "ataque", "attaque", "angriff",
+                           "attacc", "aanval", "inyecci", "injektion", "injeç", "iniezion", "injectie"))  # fmt: skip
 _QUOTED = re.compile(r"[\"“«„「『][^\"”»“」』]{0,2000}[\"”»“」』]|(?<!\w)'[^'\n]{0,2000}'(?!\w)|`[^`]{0,2000}`")
 
 
@@ -1121,7 +1146,9 @@ def about_attacks(text: str) -> bool:
     """The text talks about attacks, injection or their detection (a security article, a changelog, a report)."""
     low = lowered(text[:20_000])
     hits = _META_WORDS.find(low)
-    return len(hits.positions(hits.found, word_start=True)) >= 2
+    starts = hits.positions(hits.found, word_start=True)
+    strong = hits.positions(_ATTACK_WORDS & hits.found.keys(), word_start=True)
+    return len(starts) + len(strong) >= 2
 
 
 def inside_quotes(text: str, start: int) -> bool:
