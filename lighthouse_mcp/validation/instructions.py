@@ -1117,7 +1117,8 @@ _META_WORDS = Keywords(
      "injektion", "beispiel", "z.b.", "z. b.", "injeç", "exemplo", "attacc", "iniezion", "esempi", "aanval",
      "injectie", "voorbeeld", "атак", "злоумышленник", "инъекци", "пример", "фишинг", "мошенни", "攻击", "注入",
      "例如", "示例", "钓鱼", "诈骗", "攻撃", "インジェクション", "例えば", "フィッシング", "詐欺", "공격", "인젝션",
-     "예를", "예시", "피싱", "사기", "phrasing", "exfiltrat", "spoof", "smuggl", "taxonomy",
+     "예를", "예시", "피싱", "사기", "phrasing", "benign", "sample", "example of",
+     "examples of", "quiz", "vector", "exfiltrat", "spoof", "smuggl", "taxonomy",
      "incident", "ctf", "write-up", "writeup", "suspect", "quoted", "security", "untrusted", "countermeasure",
      "vulnerab", "seguridad", "malicios", "recomendac", "mitigaci", "hallazgo", "vulnérab", "sécurité",
      "malveillant", "recommandation", "atténuation", "schwachstelle", "sicherheit", "bösartig", "empfehlung",
@@ -1126,10 +1127,6 @@ _META_WORDS = Keywords(
      "рекомендац", "безопасн", "вредонос", "недоверенн", "находк", "критичн", "对策", "防范", "安全", "风险",
      "漏洞", "恶意", "対策", "といった", "脆弱性", "悪意", "セキュリティ", "대책", "취약", "악성", "보안")
 )  # fmt: skip
-# Words that name an attack outright: one of them is as good as two of the others.
-_ATTACK_WORDS = frozenset(("attack", "inject", "jailbreak", "malicious", "exploit", "phishing", "атак", "инъекци",
-                           "攻击", "注入", "攻撃", "インジェクション", "공격", "인젝션", "ataque", "attaque", "angriff",
-                           "attacc", "aanval", "inyecci", "injektion", "injeç", "iniezion", "injectie"))  # fmt: skip
 _QUOTED = re.compile(r"[\"“«„「『][^\"”»“」』]{0,2000}[\"”»“」』]|(?<!\w)'[^'\n]{0,2000}'(?!\w)|`[^`]{0,2000}`")
 
 
@@ -1146,9 +1143,7 @@ def about_attacks(text: str) -> bool:
     """The text talks about attacks, injection or their detection (a security article, a changelog, a report)."""
     low = lowered(text[:20_000])
     hits = _META_WORDS.find(low)
-    starts = hits.positions(hits.found, word_start=True)
-    strong = hits.positions(_ATTACK_WORDS & hits.found.keys(), word_start=True)
-    return len(starts) + len(strong) >= 2
+    return len(hits.positions(hits.found, word_start=True)) >= 2
 
 
 def inside_quotes(text: str, start: int) -> bool:
