@@ -98,7 +98,7 @@ def _words_before(piece: str, position: int, count: int) -> list[int]:
     return [m.start() for m in _WORD_START.finditer(piece, max(0, position - 80), position)][-2 * count :]
 
 
-_WORD_START = re.compile(r"(?<!\S)\S|(?<![^\W\d_])[^\W\d_]")
+_WORD_START = re.compile(r"(?<!\S)\S|(?<![^\W\d_])[^\W\d_]|(?<=\\n)\w")
 
 
 # -- lexicons ---------------------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ _AGENT_WORDS = (
 _MACHINE = (
     r"(?:\b(?:summari[sz]ers?|summary\s+generators?|processing\s+(?:systems?|pipelines?)|"
     r"(?:automated|automatic|auto)[\s-]+(?:[\w-]+\s+){0,2}?(?:\w+ers?|\w+ors?|systems?|tools?|process(?:es|ing)?|"
-    r"pipelines?|workflows?|readers?|agents?|bots?)|processes\s+that|(?:systems?|tools?|programs?|software|crawlers?|"
+    r"pipelines?|workflows?|readers?|agents?|bots?|assistants?|helpers?|models?|contributors?)|processes\s+that|(?:systems?|tools?|programs?|software|crawlers?|"
     r"parsers?|processors?|analy[sz]ers?|screeners?|indexers?)\s+(?:that|which)\s+\w+|"
     r"(?:evaluation|screening|moderation|ranking|review|triage|scoring|grading|summari[sz]ation|indexing|ingestion|"
     r"parsing|mail|inbox|email|calendar|scheduling|document|spreadsheet)\s+(?:systems?|tools?|pipelines?|"
@@ -169,10 +169,10 @@ _READER = (
     r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
     r"(?:\s+[\w'’-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
 )
-_CL = r"[:\"'“«\[\]),;—–>*/#\n-]"
+_CL = r"[:\"'“«\[\]()（,;—–>*/#\n-]"
 _CLAUSE = (  # a unit's start, or after a colon, a quote, a comment mark (as lookbehinds: matches begin at a word)
     rf"(?:(?<![^\n])|(?<={_CL})|(?<={_CL}\s)|(?<={_CL}\s\s)|(?<=\A\s)|(?<=\A\s\s)|(?<=\\n)|(?<=\\n\s))"
-    r"(?:\*\*|__)?"
+    r"(?:\*\*|__)?\s*"
 )
 _GREETING = (
     r"(?:(?:hey|hi|hello|dear|attention|note|notice|message|memo|reminder|instructions?|p\.?s\.?|remark|"
@@ -338,7 +338,17 @@ _MARKER = re.compile(
     r"^\s*```\s*(?:tool_output|tool_result|tool_response|function_result|function_output|system)\b|"
     r"^[ \t>*#-]*\w+[-_](?:bot|agent|ai|assistant|llm|gpt|copilot)\s*[:：]|"
     r"\bnote[-_\s]+(?:to|for)[-_\s]+[\w-]*(?:ai|bot|agent|assistant|model|llm|analy[sz]er|reader|parser|processor|"
-    r"summari[sz]er|crawler)\s*[:：]|\b(?:ASSISTANT|AGENT|AI|LLM|BOT|MODEL)_(?:ACTION|INSTRUCTIONS?|TASK|NOTE|"
+    r"summari[sz]er|crawler)[\w-]*\s*[:：]|"
+    r"<\s*/?\s*(?:tool_call|function_call|tool_use|tool_result|invoke|im_start|im_end|system|assistant|IMPORTANT|"
+    r"INSTRUCTIONS?|ADMIN|SECRET|HIDDEN)\b[^>\n]{0,40}>|"
+    r"\b(?:agent|bot|ai|llm|assistant|automation|copilot)[-_\s]+(?:task|step|action|instructions?|note|directive|"
+    r"job|todo)s?\s*(?:\([^)\n]{0,30}\))?\s*[:：]|"
+    r"(?:etapa|paso|étape|passo|stap|Schritt|fase)\s+(?:de\s+|d'|di\s+|van\s+)?(?:automa\w+|bot|agente?)\b|"
+    r"자동화\s?단계|自动化步骤|自動化ステップ|"
+    r"[(（\[][^()（）\[\]\n]{0,40}?(?:automated|automation|automatic|AI|LLM|agents?|bots?|assistants?|models?|"
+    r"copilots?|contributors?|자동화|에이전트|봇|助手|机器人|自动|エージェント|ボット|自動)[^()（）\[\]\n]{0,20}?"
+    r"(?:only|use|internal|exclusive|전용|专用|専用|のみ|uso|interno|uniquement|nur|solo|alleen|только)[)）\]]|"
+    r"[(（\[](?:uso|use|usage)\s+(?:\w+\s+){0,2}(?:do|del|du|des|of|the)?\s*(?:bot|agente?|IA|AI|assistente?)[)）\]]|\b(?:ASSISTANT|AGENT|AI|LLM|BOT|MODEL)_(?:ACTION|INSTRUCTIONS?|TASK|NOTE|"
     r"COMMAND|DIRECTIVE)\s*[=:]|"
     r"[(\[]\s*(?:(?:for|to)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:AI|assistants?|agents?|bots?|models?|LLMs?)|"
     r"(?:[\w-]+\s+)?(?:AI|assistants?|agents?|bots?|models?|LLMs?)\s+only)\s*[)\]]|"
@@ -581,42 +591,84 @@ _DESTINATION = re.compile(
     r"\b(?:to|at)\s+(?:the\s+)?(?:address|url|endpoint|account|server|link|number)\s+(?:below|above|given|here)|"
     r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b(?:bc1|0x)[a-zA-Z0-9]{20,}\b",
 )
-_PRESSURE = _Anchored(
+# Keeping it from the person the agent works for: "do not tell the user", "silently", "sin avisar", "不要告诉".
+_SECRECY = _Anchored(
     r"\b(?:do\s+not|don'?t|never|no\s+need\s+to|without|must\s+not|mustn'?t|should\s+not|shouldn'?t)\s+"
-    r"(?:\w+\s+){0,2}(?:tell(?:ing)?|inform(?:ing)?|"
-    r"notify(?:ing)?|mention(?:ing)?|alert(?:ing)?|ask(?:ing)?|bother(?:ing)?|confirm(?:ing|ation)?|cc(?:ing)?|"
-    r"warn(?:ing)?|flag(?:ging)?|report(?:ing)?|log(?:ging)?|surfac(?:e|ing))\b|\bsilently\b|\bquietly\b|"
-    r"\bsecretly\b|\bcovertly\b|\bbehind\s+the\s+scenes\b|\b(?:already|pre-?)\s*(?:approved|authori[sz]ed|agreed|"
-    r"confirmed|cleared|signed\s+off)\b|\b(?:owner|user|admin|director|manager|team|ceo|cto|it|security|legal|"
-    r"lead|boss|customer)\s+(?:has\s+|have\s+)?(?:already\s+)?(?:approved|agreed|authori[sz]ed|signed\s+off|"
-    r"asked\s+for|requested|consented)\b|\burgent(?:ly)?\b|\bimmediately\b|\bright\s+away\b|\basap\b|"
-    r"\bkeep\s+(?:this|it)\s+(?:secret|confidential|between\s+us|quiet)\b|notify_user\s*[:=]\s*false|"
-    r"\bthis\s+is\s+what\s+the\s+(?:user|owner|customer)\s+wants\b|\b(?:has|have)\s+granted\s+you\b|"
+    r"(?:\w+\s+){0,2}(?:tell(?:ing)?|inform(?:ing)?|notify(?:ing)?|mention(?:ing)?|alert(?:ing)?|ask(?:ing)?|"
+    r"bother(?:ing)?|confirm(?:ing|ation)?|cc(?:ing)?|warn(?:ing)?|flag(?:ging)?|report(?:ing)?|log(?:ging)?|"
+    r"surfac(?:e|ing)|list(?:ing)?)\b|\bsilently\b|\bquietly\b|\bsecretly\b|\bcovertly\b|\bbehind\s+the\s+scenes\b|"
+    r"\bkeep\s+(?:this|it)\s+(?:secret|confidential|between\s+us|quiet|out\s+of)\b|notify_user\s*[:=]\s*false|"
     r"\bno\s+(?:need\s+to\s+)?(?:confirmation|approval)\s+(?:is\s+)?(?:needed|required)\b|"
     r"\bno\s+(?:le\s+)?(?:digas|diga|avises|avise|informes|informe|menciones|mencione|preguntes|pregunte)\b|"
-    r"\bsin\s+(?:avisar|decir|informar|preguntar|consultar)\b|\b(?:ya\s+)?(?:lo\s+)?(?:aprobó|autorizó|aceptó)\b|"
-    r"\bno\s+hace\s+falta\s+(?:avisar|decir|preguntar)\b|\burgente\b|\binmediatamente\b|\ben\s+secreto\b|"
-    r"\bne\s+(?:le\s+|lui\s+)?(?:dis|dites|préviens|prévenez|mentionne[zs]?|demande[zs]?)\s+(?:pas|rien)\b|"
-    r"\bsans\s+(?:prévenir|le\s+dire|informer|demander|en\s+parler)\b|\ba\s+déjà\s+(?:approuvé|validé|accepté)\b|"
-    r"\bimmédiatement\b|\bdiscrètement\b|"
+    r"\bsin\s+(?:avisar|decir|informar|preguntar|consultar)\b|\bno\s+hace\s+falta\s+(?:avisar|decir|preguntar)\b|"
+    r"\ben\s+secreto\b|\bne\s+(?:le\s+|lui\s+|l'|en\s+)?(?:dis|dites|préviens|prévenez|mentionne[zs]?|demande[zs]?|"
+    r"parle[zs]?)\s+(?:pas|rien)\b|\bsans\s+(?:prévenir|le\s+dire|informer|demander|en\s+parler)\b|\bdiscrètement\b|"
     r"\b(?:sag|sagen\s+sie|erwähne|erwähnen\s+sie|informiere|frag|fragen\s+sie)\s+(?:\w+\s+){0,2}(?:nichts|nicht)\b|"
     r"\bohne\s+(?:\w+\s+){0,2}(?:zu\s+fragen|Rückfrage|Bescheid|zu\s+informieren|zu\s+erwähnen|Nachfrage)\b|"
-    r"\b(?:bereits|schon)\s+(?:genehmigt|freigegeben|zugestimmt|abgesprochen|erlaubt)\b|\babgesprochen\b|"
-    r"\bdringend\b|\bsofort\b|\bheimlich\b|"
-    r"\bnão\s+(?:diga|conte|avise|informe|mencione|pergunte)\b|\bsem\s+(?:avisar|dizer|informar|perguntar)\b|"
-    r"\bjá\s+(?:aprovou|autorizou|concordou)\b|\bimediatamente\b|\bem\s+segredo\b|"
-    r"\bnon\s+(?:dire|dirlo|dirglielo|avvisare|informare|menzionare|chiedere)\b|\bsenza\s+(?:avvisare|dire|"
-    r"informare|chiedere)\b|\bha\s+già\s+(?:approvato|autorizzato)\b|\bsubito\b|\bdi\s+nascosto\b|"
-    r"\b(?:zeg|vertel|meld|vraag)\s+(?:het\s+)?(?:\w+\s+)?(?:niet|niets)\b|\bzonder\s+(?:te\s+vragen|te\s+melden|"
-    r"het\s+te\s+zeggen|overleg)\b|\b(?:al|reeds)\s+goedgekeurd\b|\bonmiddellijk\b|"
+    r"\bheimlich\b|\bnão\s+(?:diga|conte|avise|informe|mencione|pergunte)\b|\bsem\s+(?:avisar|dizer|informar|"
+    r"perguntar)\b|\bem\s+segredo\b|\bnon\s+(?:dire|dirlo|dirglielo|avvisare|informare|menzionare|chiedere|"
+    r"citare)\b|\bsenza\s+(?:avvisare|dire|informare|chiedere)\b|\bdi\s+nascosto\b|"
+    r"\b(?:zeg|vertel|meld|vraag|vermeld)\s+(?:het\s+)?(?:\w+\s+)?(?:niet|niets)\b|\bzonder\s+(?:te\s+vragen|te\s+"
+    r"melden|het\s+te\s+zeggen|overleg)\b|"
     r"не\s+(?:говори\w*|сообща\w*|упомина\w*|спрашива\w*|предупрежда\w*|уведомля\w*)|без\s+(?:подтвержден\w+|"
-    r"уведомлен\w+|ведома|согласования)|(?:уже\s+)?(?:разрешил\w*|одобрил\w*|согласовал\w*)|срочно|немедленно|"
-    r"тайно|不要告诉|不用告诉|无需告知|不需要(?:在[^。\n]{0,8})?(?:提到|说明|告诉|通知)|不必通知|已经同意|已同意|"
-    r"已批准|已授权|的要求|立即|马上|悄悄|"
-    r"(?:伝え|知らせ|言わ|報告し)なくて(?:結構|いい|よい|大丈夫)|伝えないで|言わないで|知らせないで|内緒|"
-    r"承認済み|了承済み|既に承認|すぐに|直ちに|こっそり|"
-    r"알리지\s?(?:마|말)|말하지\s?(?:마|말)|묻지\s?(?:마|말)|알릴\s?필요(?:가|는)?\s?없|이미\s?(?:승인|동의|허락)|"
-    r"승인(?:을)?\s?받았|즉시|바로|몰래",
+    r"уведомлен\w+|ведома|согласования)|тайно|不要告诉|不用告诉|无需告知|不需要(?:在[^。\n]{0,8})?(?:提到|说明|告诉|通知)|"
+    r"不必通知|不要提到|悄悄|(?:伝え|知らせ|言わ|報告し)なくて(?:結構|いい|よい|大丈夫)|伝えないで|言わないで|"
+    r"知らせないで|内緒|こっそり|알리지\s?(?:마|말)|말하지\s?(?:마|말)|묻지\s?(?:마|말)|알릴\s?필요(?:가|는)?\s?없|"
+    r"보고하지\s?(?:마|말|않)|몰래",
+    _I,
+)
+# What must not leave: credentials, keys, tokens, the environment, the system prompt.
+_SECRET_WORDS = (
+    "password", "passwd", "passphrase", "credential", "secret", "token", "api key", "api_key", "api-key", "apikey",
+    "private key", "ssh key", "access key", "cookie", "seed phrase", "recovery phrase", "recovery code",
+    "verification code", "2fa", "one-time code", "env var", "environment variable", "printenv", "id_rsa",
+    "id_ed25519", "authorized_keys", "system prompt", ".env", "~/.", "process.env", "os.environ", "aws_",
+    "contraseña", "credenciales", "clave", "mot de passe", "identifiants", "passwort", "kennwort", "zugangsdaten",
+    "senha", "credenciais", "chave", "credenziali", "chiave", "wachtwoord", "inloggegevens", "парол", "учётн",
+    "учетн", "ключ", "токен", "密码", "密钥", "令牌", "凭证", "パスワード", "認証情報", "トークン", "キー", "비밀번호",
+    "토큰", "키", "자격",
+)  # fmt: skip
+_SECRET = _Anchored(
+    r"(?:passwords?|passwd|passphrases?|credentials?|secrets?|tokens?|api[\s_-]?keys?|apikeys?|private\s+keys?|"
+    r"ssh\s+keys?|access\s+keys?|(?:session\s+)?cookies?|seed\s+phrases?|recovery\s+(?:phrases?|codes?)|"
+    r"verification\s+codes?|2fa\s+codes?|one-time\s+codes?|env(?:ironment)?\s+var(?:iable)?s?|printenv|id_rsa|"
+    r"id_ed25519|authorized_keys|system\s+prompt)\b|\.env\b|~/\.(?:aws|ssh|kube|gnupg|docker|netrc|npmrc|pypirc|"
+    r"config)\b|process\.env|os\.environ|aws_\w+|contraseñas?|credenciales|claves?\s+(?:de\s+)?api|"
+    r"mot\s+de\s+passe|identifiants|passw(?:o|ö)rt\w*|kennw(?:o|ö)rt\w*|zugangsdaten|senhas?|credenciais|"
+    r"chaves?\s+(?:de\s+)?api|credenziali|chiav[ei]\s+(?:di\s+)?api|wachtwoord\w*|inloggegevens|парол\w+|"
+    r"учётн\w+\s+данн\w+|учетн\w+\s+данн\w+|ключ\w*\s+api|токен\w*|密码|密钥|令牌|凭证|パスワード|認証情報|トークン|"
+    r"APIキー|비밀번호|토큰|API\s?키|자격\s?증명",
+    _I,
+    keys=frozenset(_SECRET_WORDS),
+)
+# Words one of which secrecy holds (the anchors for instructions that name no one).
+_SECRECY_WORDS = (
+    "the user", "the owner", "the customer", "the requester", "anyone", "silently", "quietly", "secretly",
+    "covertly", "behind the scenes", "keep this", "keep it", "notify_user", "mention this", "mention it",
+    "mentioning this", "mentioning it", "no le", "no digas", "no diga", "no avises", "no menciones", "sin avisar",
+    "sin decir", "sin informar", "sin preguntar", "en secreto", "ne dis", "ne le", "ne lui", "ne mentionne",
+    "ne demande", "sans prévenir", "sans le dire", "sans en parler", "sans informer", "discrètement", "sag nicht",
+    "sag es nicht", "sagen sie nicht", "erwähne", "ohne zu", "ohne rück", "ohne nach", "heimlich", "não diga",
+    "não conte", "não avise", "não mencione", "sem avisar", "sem dizer", "sem informar", "em segredo", "non dire",
+    "non dirlo", "non menzionare", "non citare", "senza avvisare", "senza dire", "di nascosto", "zeg niet",
+    "zeg het niet", "vermeld dit niet", "vertel", "zonder te", "не говори", "не сообща", "не упомина",
+    "без подтвержд", "без уведомл", "тайно", "不要告诉", "不用告诉", "无需告知", "不需要", "不必通知", "不要提到",
+    "悄悄", "伝えな", "言わな", "知らせな", "報告しな", "内緒", "こっそり", "알리지", "말하지", "묻지", "알릴",
+    "보고하지", "몰래",
+)  # fmt: skip
+# Authority and urgency: "the owner already agreed", "pre-approved", "immediately", "ya lo aprobó", "已批准".
+_AUTHORITY = _Anchored(
+    r"\b(?:already|pre-?)\s*(?:approved|authori[sz]ed|agreed|confirmed|cleared|signed\s+off)\b|\b(?:owner|user|"
+    r"admin|director|manager|team|ceo|cto|it|security|legal|lead|boss|customer)\s+(?:has\s+|have\s+)?(?:already\s+)?"
+    r"(?:approved|agreed|authori[sz]ed|signed\s+off|asked\s+for|requested|consented)\b|\burgent(?:ly)?\b|"
+    r"\bimmediately\b|\bright\s+away\b|\basap\b|\bthis\s+is\s+what\s+the\s+(?:user|owner|customer)\s+wants\b|"
+    r"\b(?:has|have)\s+granted\s+you\b|\b(?:ya\s+)?(?:lo\s+)?(?:aprobó|autorizó|aceptó)\b|\burgente\b|"
+    r"\binmediatamente\b|\ba\s+déjà\s+(?:approuvé|validé|accepté)\b|\bimmédiatement\b|"
+    r"\b(?:bereits|schon)\s+(?:genehmigt|freigegeben|zugestimmt|abgesprochen|erlaubt)\b|\babgesprochen\b|"
+    r"\bdringend\b|\bsofort\b|\bjá\s+(?:aprovou|autorizou|concordou)\b|\bimediatamente\b|\bha\s+già\s+(?:approvato|"
+    r"autorizzato)\b|\bsubito\b|\b(?:al|reeds)\s+goedgekeurd\b|\bonmiddellijk\b|(?:уже\s+)?(?:разрешил\w*|"
+    r"одобрил\w*|согласовал\w*)|срочно|немедленно|已经同意|已同意|已批准|已授权|的要求|立即|马上|承認済み|了承済み|"
+    r"既に承認|すぐに|直ちに|이미\s?(?:승인|동의|허락)|승인(?:을)?\s?받았|즉시|바로",
     _I,
 )
 # Writing about attacks and detection, not carrying one (security articles, changelogs, scanner reports, docs).
@@ -691,7 +743,10 @@ _MARKER_WORDS = (
     "инструкци", "approval", "authoriz", "authoris", "permission", "consent", "confirmation", "tool_output",
     "tool_result", "tool_response", "function_result", "function_output", "_bot", "-agent", "_agent",
     "-assistant", "_assistant", "-llm", "-gpt", "-copilot", "note-to", "note to", "note for", "note_to", "_action",
-    "_instruction", "_task", "_note", "_command", " only)", " only]", "(for ", "(to ", "[for ", "[to ",
+    "_instruction", "_task", "_note", "_command", " only)", " only]", "(for ", "(to ", "[for ", "[to ", "<tool_use",
+    "<invoke", "im_start", "im_end", "<system", "<assistant", "<important", "<instruction", "<admin", "<secret",
+    "<hidden", "automa", "etapa", "paso", "étape", "passo", "stap", "schritt", "fase", "자동화", "自动化",
+    "自動化", "전용", "专用", "専用", "のみ", "uso", "interno", "uniquement", "nur)", "solo)", "alleen", "только",
 )  # fmt: skip
 _RETASK_WORDS = (
     "now on", "henceforth", "you are now", "your new", "your real", "your actual", "your true", "your updated",
@@ -705,11 +760,13 @@ _RETASK_WORDS = (
 )  # fmt: skip
 _CUE_KINDS: dict[str, set[str]] = {}
 for _kind, _words in (("name", _NAME_WORDS), ("override", _OVERRIDE_WORDS), ("marker", _MARKER_WORDS),
-                      ("retask", _RETASK_WORDS)):  # fmt: skip
+                      ("retask", _RETASK_WORDS), ("secret", _SECRET_WORDS),
+                      ("secrecy", _SECRECY_WORDS)):  # fmt: skip
     for _word in _words:
         _CUE_KINDS.setdefault(_word, set()).add(_kind)
 _ALL_KINDS = frozenset({"name", "override", "marker", "retask"})
 _ADDRESS_KINDS = frozenset({"name", "override", "marker"})
+_UNADDRESSED_KINDS = frozenset({"secret", "secrecy"})  # what an instruction that names no one must be about
 _SHORT_WORDS = frozenset(w for w in _CUE_KINDS if len(w) <= 3 and w.isalpha() and w.isascii())
 _CUE_WORDS = Keywords(_CUE_KINDS)
 
@@ -718,7 +775,7 @@ _HIDDEN_PART = re.compile(
     r"<(?P<tag>\w+)\b[^>]{0,300}?(?:style\s*=\s*[\"'][^\"']{0,300}?(?:display\s*:\s*none|font-size\s*:\s*0(?:px|pt|em)?"
     r"\s*[;\"']|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*[;\"']|color\s*:\s*(?:#fff(?:fff)?|white)\b|"
     r"(?:left|top|text-indent)\s*:\s*-\d{3,}|(?:height|width)\s*:\s*0(?:px)?\s*[;\"'])[^\"']{0,300}[\"']|"
-    r"\baria-hidden\s*=\s*[\"']true[\"']|\shidden(?:\s|>|=))[^>]{0,300}>(?P<styled>.{1,4000}?)</(?P=tag)>|"
+    r"\baria-hidden\s*=\s*[\"']true[\"']|\shidden(?=[\s>=]))[^>]{0,300}>(?P<styled>.{1,4000}?)</(?P=tag)>|"
     r"\b(?:alt|title|aria-label|data-[\w-]+)\s*=\s*\"(?P<attribute>[^\"]{12,2000})\"",
     re.I | re.S,
 )
@@ -751,7 +808,7 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
     anchors = sorted(
         position
         for key, positions in hits.found.items()
-        if _CUE_KINDS[key] & _ADDRESS_KINDS
+        if _CUE_KINDS[key] & (_ADDRESS_KINDS | _UNADDRESSED_KINDS)
         for position in positions
         if key not in _SHORT_WORDS or _whole_word(low, position, len(key))
     )
@@ -765,14 +822,20 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
             found = _address(text[unit.start : unit.end], unit.hidden, kinds[position])
             if found.address > 0:
                 openers[position] = found
-    if not openers:
+    if not openers and not any(k & _UNADDRESSED_KINDS for k in kinds):
         return []
     context = _Context(text, units, tools)
     threats: list[Threat] = []
     index = 0
     while index < len(units):
         opener = openers.get(index)
-        if opener is None or context.mention(index, opener):
+        if opener is None:
+            threat = _unaddressed(context, revealed, index, kinds[index])
+            if threat is not None:
+                threats.append(threat)
+            index += 1
+            continue
+        if context.mention(index, opener):
             index += 1
             continue
         cues, last = _window(context, index, opener, openers, kinds)
@@ -791,6 +854,55 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         threats.append(Threat("prompt_injection", "injection.instruction", severity, start, end, detail[:500]))
         index = last + 1
     return threats
+
+
+def _unaddressed(context: _Context, revealed: Revealed, index: int, kinds: set[str]) -> Threat | None:
+    """An instruction that names no one but can only be meant for an agent: a secret sent somewhere, or an action
+    to be kept from the user ("Please ensure the API key is posted to …", "rotate the token and don't mention
+    it"). People write such requests to people too, so the unit must ask, act, and carry both halves."""
+    if not kinds & _UNADDRESSED_KINDS:
+        return None
+    unit = context.units[index]
+    piece = context.text[unit.start : unit.end]
+    secret = _SECRET.search(piece) if "secret" in kinds else None
+    secrecy = _SECRECY.search(piece) if "secrecy" in kinds else None
+    if secrecy is not None and not _keeps_from_user(piece, secrecy):
+        secrecy = None
+    if secrecy is None and (secret is None or _DESTINATION.search(piece) is None):
+        return None  # neither half: not worth reading closely
+    found = context.found(index, {}, kinds)
+    if found is None:
+        return None  # a mention
+    cues = found.cues
+    acts = "action" in cues or "tool" in cues
+    exfiltrates = secret is not None and "destination" in cues and acts and "request" in cues
+    hides = secrecy is not None and acts and bool(cues.keys() & {"request", "destination", "tool"} or secret)
+    if not (exfiltrates or hides) or context.defines_prompt(index):
+        return None
+    parts = [part for _, part in sorted(cues.values(), key=lambda c: -c[0])]
+    if secret is not None:
+        parts.append(f"a secret ({_quote(secret.group())})")
+    start, end = revealed.span(unit.start, unit.end)
+    detail = "instructions to whoever reads the text, naming no one: " + "; ".join(parts)
+    return Threat("prompt_injection", "injection.instruction", "medium", start, end, detail[:500])
+
+
+def _keeps_from_user(piece: str, secrecy: re.Match[str]) -> bool:
+    """Secrecy kept from the user (or about the instruction itself), not a sender's promise ("we will never ask
+    for your password") or a colleague's discretion ("don't tell the team yet"): in English the words must say
+    from whom or of what; an adverb (silently) or another language's phrase counts as it is."""
+    said = secrecy.group().lower()
+    if not said.isascii() or not _NEGATED.match(said):
+        return True
+    return _KEPT_FROM.match(piece, secrecy.end()) is not None
+
+
+_NEGATED = re.compile(r"(?:do\s+not|don'?t|never|no\s+need|without|must|mustn|should|shouldn)\b")
+_KEPT_FROM = re.compile(
+    r"\s+(?:\w+\s+)?(?:the\s+|your\s+|their\s+|any\s+)?(?:users?|owners?|customers?|humans?|operators?|requesters?|"
+    r"person|people|anyone|anybody|this|it|these|that|them|confirmation|approval|permission)\b",
+    re.I,
+)
 
 
 def _window(
@@ -975,6 +1087,8 @@ def _score(
         found = _address(piece, hidden, (kinds if kinds is not None else _ALL_KINDS) - {"name"})
     hits = _DETAIL_WORDS.find(lowered(piece))  # one pass for every anchored pattern below
     for kind, pattern, weight, what in _DETAILS:
+        if kind in found.cues:
+            continue  # one cue of each kind (secrecy and authority are both pressure)
         match = pattern.search_at(piece, hits)
         if match is not None:
             found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
@@ -1005,7 +1119,8 @@ _DETAILS = (
     ("request", _REQUEST, 1.0, "asks"),
     ("action", _ACTION, 1.5, "an action"),
     ("target", _TARGET, 1.0, "about"),
-    ("pressure", _PRESSURE, 1.5, "pressure or secrecy"),
+    ("pressure", _SECRECY, 1.5, "keeps it from the user"),
+    ("pressure", _AUTHORITY, 1.5, "pressure"),
 )
 _DETAIL_WORDS = Keywords(frozenset().union(*(pattern.keys for _, pattern, _, _ in _DETAILS)))
 
