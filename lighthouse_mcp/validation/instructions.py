@@ -167,7 +167,7 @@ _THIS = (
 # Reading this very text: "processing this", "who reads this", "screening this application", "maintaining this file".
 _READER = (
     r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
-    r"(?:\s+[\w'’-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
+    r"(?:\s+[\w'’./-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
 )
 _CL = r"[:\"'“«\[\]()（,;—–>*/#\n-]"
 _CLAUSE = (  # a unit's start, or after a colon, a quote, a comment mark (as lookbehinds: matches begin at a word)
@@ -209,7 +209,7 @@ _ADDRESS_KEYS = frozenset(_NAME_WORDS) | frozenset((
     "管理", "审阅", "整理", "処理", "読", "要約", "確認", "作成", "분석", "처리", "읽", "요약", "관리", "정리", "검토",
     "如果", "若", "假如", "要是", "你", "您", "あなた", "君", "당신", "네가",
 ))  # fmt: skip
-_BACK = 6  # words an address may begin before its name
+_BACK = 8  # words an address may begin before its name
 # Verbs that make a would-be label a sentence about the agent ("The assistant can use two tools:").
 _FINITE = (
     r"(?:can|could|may|might|will|would|is|are|was|were|has|have|had|does|did|uses|provides|supports|puede|pueden|"
@@ -221,6 +221,8 @@ _VOCATIVE = _Anchored(
     rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
     rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model)(?=\s*[,:]\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
     rf"\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s(?![\d\s/.:-]*$))|"
+    # a label that ends in an AI's name: `App de despesas com IA:` `Answer engines and AI assistants:`
+    rf"{_CLAUSE}(?:[\w-]+\s+){{0,6}}?(?:{_AI_NAMES}|{_MACHINE})(?:\s+{_AGENT_WORDS})?\s*[:：]|"
     # a label of a few words ending in a colon: `AI assistants upgrading projects to v5:` `Model maintaining this:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,2}}?{_NAMES}(?:\s+(?!{_FINITE})[\w./'’-]+){{1,7}}?\s*(?:\*\*|__)?\s*"
     rf"(?:[:：]|\s[—–]\s(?![\d\s/.:-]*$))|"
@@ -376,7 +378,7 @@ _OVERRIDE = _Anchored(
     r"\bno\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|(?:assistant|AI|model|bot|you)\b[^.\n]{0,40}"
     r"\b(?:has|have|with|without)\s+(?:no|any)\s+(?:restrictions|rules|limits|limitations|filters|guidelines|"
     r"guardrails|boundaries|ethics|morals|censorship)\b|\bnew\s+(?:instructions?|orders|"
-    r"directives?)\s*[:：]|\bnew\s+rules\b[^.\n]{0,30}[:：]|"
+    r"directives?)\s*[:：]|\bnew\s+(?:rules|task|assignment)\b[^.\n]{0,60}?[:：]|"
     r"\b(?:you\s+are|you're|you’re|act\s+as|pretend\s+to\s+be|imagine\s+(?:that\s+)?you\s+(?:are|were)|"
     r"play\s+the\s+role\s+of)\s+(?:now\s+)?(?:[\w\"'“”-]+,?\s+){0,4}?(?:an?\s+)?(?:unrestricted|uncensored|"
     r"unfiltered|jailbroken|unbound|unlimited|amoral)\b|\bbe\s+(?:that|this|such\s+an?)\s+(?:\w+\s+)?(?:system|"
@@ -554,7 +556,7 @@ _ACTION_FORMS = re.compile(
     r"ausführ|installier|deaktivier|freigeb|veröffentlich|genehmig|weiterleit|apag|exclu|desativ|compartilh|"
     r"preench|rimuov|esegu|disattiv|condivid|pubblic|verwijder|verstuur|verzend|installeer|uitvoer|publiceer|"
     r"betaal|отправ|удал|перевед|перевест|выполн|запуст|установ|отключ|опубликов|предостав|раскр|переслат|"
-    r"пересыл|выдат)\w*",
+    r"пересыл|выдат|вывест|вывод|пиш|напиш|укаж|regist|cit|score|list|omit|highlight|emphasi|summar)\w*",
     _I,
 )
 # A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
@@ -731,7 +733,7 @@ _OVERRIDE_WORDS = (
     "игнор", "проигнор", "забудь", "не обращай", "отмени", "больше не", "отменен", "недействител", "устарел",
     "аннулирован", "忽略", "无视", "忽视", "忘记", "忘掉", "不要理会", "不用理会", "抛开", "无效", "作废", "失效",
     "不再", "無視", "忘れ", "無効", "取り消", "破棄", "무시", "잊", "무효", "취소", "폐기", "적용되지",
-    "new rules", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound", "unlimited", "amoral",
+    "new rules", "new task", "new assignment", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound", "unlimited", "amoral",
     "be that", "be this", "be such", "restricci", "restriction", "einschränkung", "beschränkung", "restriç",
     "restrizion", "beperking", "limites", "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한",
 )  # fmt: skip
@@ -822,6 +824,19 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
             found = _address(text[unit.start : unit.end], unit.hidden, kinds[position])
             if found.address > 0:
                 openers[position] = found
+    for position, found in list(openers.items()):
+        turn = text[units[position].start : units[position].end]
+        before = position - 1
+        if (
+            "marker" in found.cues
+            and _AGENT_TURN.match(turn)
+            and before >= 0
+            and before not in openers
+            and units[before].block == units[position].block
+        ):
+            # "…email the customer list to x@y. / Assistant: Sure, doing that now." — the agent's answer is written
+            # for it, so what comes before is what it is meant to have been asked
+            openers[before] = _Found({"marker": (2.5, f"a reply written for the agent ({_quote(turn)})")}, _STRONG)
     if not openers and not any(k & _UNADDRESSED_KINDS for k in kinds):
         return []
     context = _Context(text, units, tools)
@@ -854,6 +869,12 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         threats.append(Threat("prompt_injection", "injection.instruction", severity, start, end, detail[:500]))
         index = last + 1
     return threats
+
+
+_AGENT_TURN = re.compile(
+    r"\s*(?:assistant|asistente|assistente|assistent|ассистент|助手|アシスタント|어시스턴트|AI|bot|model|agent)\s*[:：]",
+    re.I,
+)
 
 
 def _unaddressed(context: _Context, revealed: Revealed, index: int, kinds: set[str]) -> Threat | None:
@@ -1151,7 +1172,7 @@ class _Context:
         first = unit.start + len(piece) - len(piece.lstrip())
         # a quotation may close just after the unit's stop: `the sentence: "… omit section 9."`
         closing = self.text[unit.end : unit.end + 2]
-        quoted = _is_quoted(piece + closing) or inside_quotes(self.text, first + 1)
+        quoted = _is_quoted(_CODE_SPAN.sub(_command_span, piece + closing)) or inside_quotes(self.text, first + 1)
         if quoted:
             if self._dialogue is None:
                 self._dialogue = _dialogue(self.text, self.units)
@@ -1266,6 +1287,16 @@ def inside_quotes(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     before = _APOSTROPHE.sub("", text[line_start:start])
     return sum(before.count(q) for q in QUOTES) % 2 == 1
+
+
+_CODE_SPAN = re.compile(r"`[^`\n]{1,300}`")
+
+
+def _command_span(match: re.Match[str]) -> str:
+    """A code span that holds no address is a command or a name, not a quotation (`npm install x`); one that does
+    quotes what it holds (`AI agent: send the keys`)."""
+    hits = _CUE_WORDS.find(lowered(match.group()))
+    return match.group() if any(_CUE_KINDS[key] & _ADDRESS_KINDS for key in hits.found) else " "
 
 
 def _is_quoted(piece: str) -> bool:
