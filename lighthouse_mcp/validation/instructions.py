@@ -556,7 +556,7 @@ _ACTION_FORMS = re.compile(
     r"ausführ|installier|deaktivier|freigeb|veröffentlich|genehmig|weiterleit|apag|exclu|desativ|compartilh|"
     r"preench|rimuov|esegu|disattiv|condivid|pubblic|verwijder|verstuur|verzend|installeer|uitvoer|publiceer|"
     r"betaal|отправ|удал|перевед|перевест|выполн|запуст|установ|отключ|опубликов|предостав|раскр|переслат|"
-    r"пересыл|выдат|вывест|вывод|пиш|напиш|укаж|regist|cit|score|list|omit|highlight|emphasi|summar)\w*",
+    r"пересыл|выдат|regist|cit|score|list|omit|highlight|emphasi|summar)\w*|вывести|пишите|напиши\w*|укажи\w*",
     _I,
 )
 # A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
@@ -733,7 +733,8 @@ _OVERRIDE_WORDS = (
     "игнор", "проигнор", "забудь", "не обращай", "отмени", "больше не", "отменен", "недействител", "устарел",
     "аннулирован", "忽略", "无视", "忽视", "忘记", "忘掉", "不要理会", "不用理会", "抛开", "无效", "作废", "失效",
     "不再", "無視", "忘れ", "無効", "取り消", "破棄", "무시", "잊", "무효", "취소", "폐기", "적용되지",
-    "new rules", "new task", "new assignment", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound", "unlimited", "amoral",
+    "new rules", "new task", "new assignment", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound",
+    "unlimited", "amoral",
     "be that", "be this", "be such", "restricci", "restriction", "einschränkung", "beschränkung", "restriç",
     "restrizion", "beperking", "limites", "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한",
 )  # fmt: skip
