@@ -378,7 +378,8 @@ _OVERRIDE = _Anchored(
     r"\bno\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|(?:assistant|AI|model|bot|you)\b[^.\n]{0,40}"
     r"\b(?:has|have|with|without)\s+(?:no|any)\s+(?:restrictions|rules|limits|limitations|filters|guidelines|"
     r"guardrails|boundaries|ethics|morals|censorship)\b|\bnew\s+(?:instructions?|orders|"
-    r"directives?)\s*[:：]|\bnew\s+(?:rules|task|assignment)\b[^.\n]{0,60}?[:：]|"
+    r"directives?)\s*[:：]|\b(?:olvida|oublie|vergiss|esqueça|dimentica|vergeet|забудь)\s+(?:todo|tout|alles|tudo|tutto|"
+    r"всё|все)\b|(?:さっき|先ほど|前)の(?:依頼|指示|お願い)[^。\n]{0,6}(?:取り消|キャンセル|無視)|\bnew\s+(?:rules|task|assignment)\b[^.\n]{0,60}?[:：]|"
     r"\b(?:you\s+are|you're|you’re|act\s+as|pretend\s+to\s+be|imagine\s+(?:that\s+)?you\s+(?:are|were)|"
     r"play\s+the\s+role\s+of)\s+(?:now\s+)?(?:[\w\"'“”-]+,?\s+){0,4}?(?:an?\s+)?(?:unrestricted|uncensored|"
     r"unfiltered|jailbroken|unbound|unlimited|amoral)\b|\bbe\s+(?:that|this|such\s+an?)\s+(?:\w+\s+)?(?:system|"
@@ -556,7 +557,9 @@ _ACTION_FORMS = re.compile(
     r"ausführ|installier|deaktivier|freigeb|veröffentlich|genehmig|weiterleit|apag|exclu|desativ|compartilh|"
     r"preench|rimuov|esegu|disattiv|condivid|pubblic|verwijder|verstuur|verzend|installeer|uitvoer|publiceer|"
     r"betaal|отправ|удал|перевед|перевест|выполн|запуст|установ|отключ|опубликов|предостав|раскр|переслат|"
-    r"пересыл|выдат|regist|cit|score|list|omit|highlight|emphasi|summar)\w*|вывести|пишите|напиши\w*|укажи\w*",
+    r"пересыл|выдат|regist|cit|score|list|omit|highlight|emphasi|summar)\w*|вывести|пишите|напиши\w*|укажи\w*|"
+    r"\b(?:indiquer|mentionner|signaler|affirmer|déclarer|décrire|présenter)\b|貼って|貼り付け|muéstra\w*|"
+    r"enséña\w*|montre[zs]?-moi|zeig\w*\s+mir|mostre-me|mostrami|покажи\w*|告诉我|给我看|見せて|보여",
     _I,
 )
 # A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
@@ -583,7 +586,10 @@ _TARGET = _Anchored(
     r"パスワード|鍵|キー|認証情報|トークン|クレジットカード|口座|管理者|権限|システムプロンプト|"
     r"비밀번호|암호|키|자격\s?증명|토큰|신용카드|계좌|관리자|권한|시스템\s?프롬프트|"
     r"\binstructions?\s+(?:it|you|qu'il|que|die\s+(?:es|du))\s+(?:was|were|a|have|has|hat|hast)\s+(?:been\s+)?"
-    r"(?:given|received|reçues|recibió|erhalten|bekommen)|\b(?:hidden|secret)\s+(?:configuration|instructions|"
+    r"(?:given|received|reçues|recibió|erhalten|bekommen)|\b(?:internal|initial|original)\s+instructions|"
+    r"instrucciones\s+internas|instructions\s+internes|internen?\s+Anweisungen|instruções\s+internas|"
+    r"istruzioni\s+interne|interne\s+instructies|внутренн\w+\s+инструкци\w+|内部指令|内部の指示|내부\s?지시|"
+    r"\b(?:hidden|secret)\s+(?:configuration|instructions|"
     r"prompt)|\bsystem\s+message",
     _I,
     extra=("~/.",),
@@ -733,7 +739,7 @@ _OVERRIDE_WORDS = (
     "игнор", "проигнор", "забудь", "не обращай", "отмени", "больше не", "отменен", "недействител", "устарел",
     "аннулирован", "忽略", "无视", "忽视", "忘记", "忘掉", "不要理会", "不用理会", "抛开", "无效", "作废", "失效",
     "不再", "無視", "忘れ", "無効", "取り消", "破棄", "무시", "잊", "무효", "취소", "폐기", "적용되지",
-    "new rules", "new task", "new assignment", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound",
+    "olvida", "oublie", "esqueça", "dimentica", "забудь", "さっき", "先ほど", "new rules", "new task", "new assignment", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound",
     "unlimited", "amoral",
     "be that", "be this", "be such", "restricci", "restriction", "einschränkung", "beschränkung", "restriç",
     "restrizion", "beperking", "limites", "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한",
@@ -828,9 +834,14 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
     for position, found in list(openers.items()):
         turn = text[units[position].start : units[position].end]
         before = position - 1
+        for back in range(position - 1, max(-1, position - 4), -1):  # from the start of the turn it answers
+            if units[back].block != units[position].block:
+                break
+            if _USER_TURN.match(text[units[back].start : units[back].end]):
+                before = back
+                break
         if (
-            "marker" in found.cues
-            and _AGENT_TURN.match(turn)
+            _AGENT_TURN.match(turn)
             and before >= 0
             and before not in openers
             and units[before].block == units[position].block
@@ -872,6 +883,11 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
     return threats
 
 
+_USER_TURN = re.compile(
+    r"\s*(?:user|human|usuario|utilisateur|benutzer|nutzer|utente|usuário|gebruiker|пользователь|用户|ユーザー|사용자)"
+    r"\s*[:：]",
+    re.I,
+)
 _AGENT_TURN = re.compile(
     r"\s*(?:assistant|asistente|assistente|assistent|ассистент|助手|アシスタント|어시스턴트|AI|bot|model|agent)\s*[:：]",
     re.I,
