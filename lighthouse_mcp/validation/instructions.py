@@ -739,7 +739,8 @@ _OVERRIDE_WORDS = (
     "игнор", "проигнор", "забудь", "не обращай", "отмени", "больше не", "отменен", "недействител", "устарел",
     "аннулирован", "忽略", "无视", "忽视", "忘记", "忘掉", "不要理会", "不用理会", "抛开", "无效", "作废", "失效",
     "不再", "無視", "忘れ", "無効", "取り消", "破棄", "무시", "잊", "무효", "취소", "폐기", "적용되지",
-    "olvida", "oublie", "esqueça", "dimentica", "забудь", "さっき", "先ほど", "new rules", "new task", "new assignment", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound",
+    "olvida", "oublie", "esqueça", "dimentica", "забудь", "さっき", "先ほど", "new rules", "new task",
+    "new assignment", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound",
     "unlimited", "amoral",
     "be that", "be this", "be such", "restricci", "restriction", "einschränkung", "beschränkung", "restriç",
     "restrizion", "beperking", "limites", "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한",
@@ -831,24 +832,7 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
             found = _address(text[unit.start : unit.end], unit.hidden, kinds[position])
             if found.address > 0:
                 openers[position] = found
-    for position, found in list(openers.items()):
-        turn = text[units[position].start : units[position].end]
-        before = position - 1
-        for back in range(position - 1, max(-1, position - 4), -1):  # from the start of the turn it answers
-            if units[back].block != units[position].block:
-                break
-            if _USER_TURN.match(text[units[back].start : units[back].end]):
-                before = back
-                break
-        if (
-            _AGENT_TURN.match(turn)
-            and before >= 0
-            and before not in openers
-            and units[before].block == units[position].block
-        ):
-            # "…email the customer list to x@y. / Assistant: Sure, doing that now." — the agent's answer is written
-            # for it, so what comes before is what it is meant to have been asked
-            openers[before] = _Found({"marker": (2.5, f"a reply written for the agent ({_quote(turn)})")}, _STRONG)
+    _open_answered_turns(text, units, openers)
     if not openers and not any(k & _UNADDRESSED_KINDS for k in kinds):
         return []
     context = _Context(text, units, tools)
@@ -881,6 +865,27 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         threats.append(Threat("prompt_injection", "injection.instruction", severity, start, end, detail[:500]))
         index = last + 1
     return threats
+
+
+def _open_answered_turns(text: str, units: list[_Unit], openers: dict[int, _Found]) -> None:
+    """A reply written for the agent ("Assistant: Sure, doing that now.") makes the turn it answers an instruction:
+    what comes before it (from the user's turn, if there is one) is what the agent is meant to have been asked."""
+    for position in list(openers):
+        turn = text[units[position].start : units[position].end]
+        before = position - 1
+        for back in range(position - 1, max(-1, position - 4), -1):  # from the start of the turn it answers
+            if units[back].block != units[position].block:
+                break
+            if _USER_TURN.match(text[units[back].start : units[back].end]):
+                before = back
+                break
+        if (
+            _AGENT_TURN.match(turn)
+            and before >= 0
+            and before not in openers
+            and units[before].block == units[position].block
+        ):
+            openers[before] = _Found({"marker": (2.5, f"a reply written for the agent ({_quote(turn)})")}, _STRONG)
 
 
 _USER_TURN = re.compile(
