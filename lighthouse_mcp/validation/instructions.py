@@ -118,7 +118,7 @@ _AI_NAMES = (
 )
 # Words for an agent or assistant of any kind, people included.
 _AGENT_WORDS = (
-    r"(?:\b(?:assistants?|agents?|models?|bots?|programmers?|reviewers?|copilots?|automation|triager|helpers?|"
+    r"(?:\b(?:assistants?|agents?|models?|bots?|copilots?|automation|triager|helpers?|"
     r"assistent[ei]|asistente|ayudante|aide|Helfer|helper|hulp|помощниц\w*|"
     r"asistentes?|agentes?|modelos?|assistante?s?|modèles?|Assistent(?:in|en)?|Agent(?:en)?|Modells?|"
     r"assistenti?|agenti?|modell[oi]|assistent(?:en)?|taalmodel|ассистент\w*|агент\w*|бот\w*|модел\w+|"
@@ -193,21 +193,32 @@ _NAME_WORDS = (
     "ai", "a.i.", "llm", "ki", "ia", "ии", "language model", "chatbot", "chat-bot", "copilot", "co-pilot", "claude",
     "chatgpt", "gpt", "gemini", "codex", "inteligencia artificial", "intelligence artificielle", "künstliche",
     "inteligência", "intelligenza", "kunstmatige", "искусствен", "нейросет", "sprachmodell", "assistant", "agent",
-    "model", "bot", "programmer", "reviewer", "automation", "triager", "asistente", "ayudante",
-    "assistent", "modèle", "modell", "modelo", "ассистент", "агент", "бот", "модел", "помощни",
-    "助手", "助理", "代理", "机器人", "人工智能", "大模型", "语言模型", "智能体", "アシスタント", "エージェント",
-    "モデル", "ボット", "言語モデル", "어시스턴트", "에이전트", "모델", "봇", "비서", "도우미", "인공지능", "언어",
-    "whoever", "whatever", "模型", "summar", "automat", "auto-", "auto ", "processing", "system", "tool",
-    "program", "software", "crawler", "parser", "processor", "analyzer", "analyser", "screener", "indexer",
-    "sistema", "herramienta", "ferramenta", "système", "outil", "logiciel", "résumé", "zusammenfassung", "riassunt",
-    "sistemi", "strument", "chi genera", "samenvatting", "systemen", "автоматич", "автоматиз", "систем", "резюме",
-    "自动", "程序", "系统", "システム", "プログラム", "ツール", "시스템", "프로그램", "자동",
+    "model", "bot", "programmer", "reviewer", "automation", "triager", "asistente", "ayudante", "assistent", "modèle",
+    "modell", "modelo", "ассистент", "агент", "бот", "модел", "помощни", "助手", "助理", "代理", "机器人", "人工智能",
+    "大模型", "语言模型", "智能体", "アシスタント", "エージェント", "モデル", "ボット", "言語モデル", "어시스턴트",
+    "에이전트", "모델", "봇", "비서", "도우미", "인공지능", "언어", "whoever", "whatever", "模型", "summar",
+    "automat", "auto-", "auto ", "processing", "system", "tool", "program", "software", "crawler", "parser",
+    "processor", "analyzer", "analyser", "screener", "indexer", "sistema", "herramienta", "ferramenta", "système",
+    "outil", "logiciel", "résumé", "zusammenfassung", "riassunt", "sistemi", "strument", "chi genera", "samenvatting",
+    "systemen", "автоматич", "автоматиз", "систем", "резюме", "自动", "程序", "系统", "システム", "プログラム",
+    "ツール", "시스템", "프로그램", "자동", "workflow", "pipeline", "triage", "screening", "nota ", "paso ", "étape",
+    "passo ", "stap ", "schritt", "hinweis", "instrucci", "istruzion", "instructie", "инструкци", "указани",
+    "remarque", "opmerking", "per chi", "para quien", "pour qui", "für wen", "voor wie", "для тех", "处理", "処理",
+    "처리", "要約", "分析", "工具", "assistenten", "werkzeug", "used as context", "is used as", "summarizing this",
+    "summarising this", "condensing this", "screening this", "evaluating this", "reviewing this", "processing this",
+    "parsing this", "indexing this", "ingesting this", "retelling this", "applying this", "this page is", "if summar",
+    "when summar", "while summar", "при пересказ", "при анализ", "при обработк", "при составлен", "al resumir",
+    "al procesar", "al analizar", "en résumant", "en traitant", "en analysant", "beim zusammenfassen",
+    "beim verarbeiten", "beim analysieren", "ao resumir", "ao processar", "ao analisar", "nel riassumere",
+    "nell'elaborare", "nel analizzare", "bij het samenvatten", "bij het verwerken", "总结", "を要約", "를 요약",
 )  # fmt: skip
 # Where an address can begin: at such a word or a few words before it (`to the AI agent`), or at one of these.
 _ADDRESS_KEYS = frozenset(_NAME_WORDS) | frozenset((
     "you", "whoever", "whomever", "attention", "attn", "给", "致", "告诉", "处理", "阅读", "分析", "读取", "总结",
-    "管理", "审阅", "整理", "処理", "読", "要約", "確認", "作成", "분석", "처리", "읽", "요약", "관리", "정리", "검토",
-    "如果", "若", "假如", "要是", "你", "您", "あなた", "君", "당신", "네가",
+    "管理", "审阅", "整理", "処理", "読", "要約", "確認", "作成", "분석", "처리", "읽", "요약", "관리", "정리",
+    "검토", "如果", "若", "假如", "要是", "你", "您", "あなた", "君", "당신", "네가", "when", "if", "while", "before",
+    "after", "upon", "при", "al", "en", "beim", "ao", "nel", "bij", "per", "para", "pour", "für", "voor", "для", "to",
+    "for",
 ))  # fmt: skip
 _BACK = 8  # words an address may begin before its name
 # Verbs that make a would-be label a sentence about the agent ("The assistant can use two tools:").
@@ -230,10 +241,29 @@ _VOCATIVE = _Anchored(
     rf"\b(?:for|für|para|pour|per|voor|для|to)\s+{_ARTICLE}{_MACHINE}(?:\s+[\w-]+){{0,2}}\s*[:：]|"
     # a named reader's instructions: "Forecast assistant instructions -"
     rf"{_NAMES}\s+(?:instructions?|notes?|directives?|tasks?)\s*(?:[:：]|\s[-—–]\s)|"
+    # a label for processing by software, in any language: `Processing note:` `Resolution (automated):`
+    # `Paso de procesamiento automático:` `Nota di elaborazione:` `Summary directive:` `Reviewer automation:`
+    rf"{_CLAUSE}(?:[\w-]+\s+){{0,2}}?(?:processing|automation|automated|automatic|workflow|pipeline|summary|"
+    rf"summari[sz]ation|triage|screening)\s+(?:note|step|instructions?|directive|rule|guidance|action|notice)s?"
+    rf"(?:\s*\([^)\n]{{0,30}}\))?\s*[:：]|"
+    rf"{_CLAUSE}(?:[\w-]+\s+){{0,3}}?(?:automation|automations)\s*[:：]|"
+    rf"\b(?:nota|paso|étape|passo|stap|schritt|hinweis|instrucci\w+|instructions?|istruzion\w+|instructies?|"
+    rf"инструкци\w*|указани\w*|note|remarque|opmerking)\s+(?:de\s+|di\s+|d'|van\s+|zur\s+|по\s+|du\s+|des\s+)?"
+    rf"(?:procesamiento|traitement|elaborazione|verwerking|verarbeitung|processamento|обработк\w*|automatizaci\w*|"
+    rf"automatis\w*|automatiz\w*)(?:\s+[\w-]+){{0,2}}\s*[:：]|"
+    rf"\b[\w-]+\s*\([^)\n]{{0,30}}(?:automa|autom[aá]tic)\w*[^)\n]{{0,30}}\)\s*[:：]|"
+    r"处理(?:说明|指示|须知)|処理(?:指示|メモ|ノート)|(?:자동\s?)?처리\s?(?:안내|지침|메모)|자동\s?리뷰|"
+    r"(?:要約|分析|処理)システムへ|自动化\S{0,8}(?:注意|须知)|(?:工具|程序|系统)(?:请注意|注意)[：:，,]|"
+    # compounds that end in an agent: `Winkelassistenten:` `Zusammenfassungssysteme:`
+    r"(?<![\w-])[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:assistent(?:en)?|agent(?:en)?|bots?|systeme?|werkzeuge?)\s*[:：]|"
+    # "for whoever …:": `Per chi aggiorna questa immagine in automatico:` `Whoever's assistant is editing:`
+    r"\b(?:per\s+chi|para\s+quien|pour\s+qui(?:conque)?|für\s+wen|voor\s+wie|для\s+тех,?\s+кто|for\s+whoever|to\s+"
+    r"whoever|whoever'?s?)\b[^.:\n]{0,60}[:：]|"
     # a note for a machine reader: `note for the summarizer:` `Hinweis für automatische Prüfwerkzeuge:`
     rf"{_CLAUSE}(?:note|notice|message|memo|reminder|attention|instructions?|advisory|hinweis|nota|remarque|"
     rf"opmerking|примечание|заметка)\s*(?:for|to|für|para|pour|per|voor|для)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?"
-    rf"(?:{_MACHINE}|\w+(?:izer|iser|yzer|yser|or|er)s?)(?:\s+[\w-]+){{0,3}}\s*[:：]|"
+    rf"(?:{_MACHINE}|\w+(?:izer|iser|yzer|yser|or|er)s?|\w*(?:systeme?|tools?|werkzeuge?|programme?))"
+    rf"(?:\s+[\w-]+){{0,3}}\s*[:：]|"
     # a handle: `@ai-agent:` `@review-bot,`
     r"@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b\s*[,:]|"
     # in the middle of a sentence, between commas: `By the way, AI, when you draft …`
@@ -255,7 +285,8 @@ _RECIPIENT = _Anchored(
     rf"{_NAMES}\s+{_READER}|"
     # a reader of this very text, in any language: "Summaries of this result", "el asistente que gestione este
     # buzón", "tout système automatisé lisant cette page", "Geautomatiseerde lezers van deze pagina"
-    rf"(?:{_READERS}|{_SUMMARIES})(?:\s+[\w'’-]+){{0,6}}?\s+(?:(?:of|from|in|on|van|de|di|del|della|von|"
+    rf"(?:{_READERS}|{_SUMMARIES})(?!\s+(?:to|om|zu|per|pour|para|à|a|de\s+\w+er|di\s+\w+re)\b)"
+    rf"(?:\s+[\w'’./-]+){{0,6}}?\s+(?:(?:of|from|in|on|van|de|di|del|della|von|"
     rf"des|der|"
     rf"из)\s+)?{_THIS}|"
     rf"\b(?:read|processed|handled|seen|parsed|analy[sz]ed|summari[sz]ed|opened|triaged|reviewed)\s+by\s+(?:an?|the|"
@@ -273,8 +304,20 @@ _RECIPIENT = _Anchored(
     r"\b(?:l'intention\s+de|a\s+la\s+atención\s+de)\s+(?:l'|la\s+|le\s+)?(?:\w+\s+){0,2}?(?:assistant\w*|agent\w*|"
     r"IA|modèle)|"
     # zh / ja / ko: "给AI编程助手", "致正在处理此邮件的AI助手", "処理しているAIアシスタントへ", "분석하는 AI 에이전트는"
+    r"\b(?:when|if|while|before|after|upon)\s+(?:this\s+(?:page|file|document|text|content|message|email|article|"
+    r"review|repo(?:sitory)?|thread|ticket)\s+is\s+(?:used|read|processed|summari[sz]ed|parsed|loaded|fetched|"
+    r"included|ingested|reviewed)|(?:summari[sz]ing|condensing|screening|evaluating|reviewing|processing|parsing|"
+    r"indexing|ingesting|retelling|applying)\s+(?:this|these|the\s+(?:above|following))\b)|"
+    r"\b(?:if|when)\s+(?:summari[sz]ing|reviewing|screening|evaluating|ranking|grading)\s*[:,]|"
+    r"при\s+(?:пересказе|анализе|обработке|составлении\s+\w+)\s+эт\w+|\bal\s+(?:resumir|procesar|analizar)\s+est\w*|"
+    r"\ben\s+(?:résumant|traitant|analysant)\s+(?:ce|cet|cette|ces)\b|\bbeim\s+(?:Zusammenfassen|Verarbeiten|"
+    r"Analysieren)\s+dies\w*|\bao\s+(?:resumir|processar|analisar)\s+est\w*|\bnel\s+(?:riassumere|elaborare|"
+    r"analizzare)\s+quest\w*|\bbij\s+het\s+(?:samenvatten|verwerken)\s+van\s+dez\w*|(?:总结|处理|分析)(?:本|此|这)|"
+    r"この(?:ページ|記事|文書|メール)を(?:要約|処理|分析)する(?:際|とき)|이\s?(?:페이지|글|문서|메일)를\s?(?:요약|처리|분석)할\s?때|"
     r"(?:给|致|告诉)\s*[^\s，。：:]{0,10}(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人)|"
     r"(?:处理|阅读|分析|读取|总结|管理|审阅|整理)[^。，！\n]{0,14}的\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人)|"
+    r"(?:する|している|した)\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット|システム|"
+    r"プログラム|ツール)(?:は|へ|に)|"
     r"(?:処理|読|分析|要約|管理|確認|整理|作成)[^。、\n]{0,10}(?:ている|する)\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|"
     r"エージェント|モデル|ボット|システム|プログラム|ツール)|"
     r"(?:분석|처리|읽|요약|관리|정리|검토)[^.。\n]{0,8}(?:하는|는)\s*(?:\S{1,6}\s)?(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|"
@@ -481,6 +524,7 @@ _REQUEST = _Anchored(
     # obligations put on a third party: "is to be posted", "has to run", "debe programar", "doit", "soll"
     r"\b(?:is|are)\s+(?:(?:now|also|then)\s+)?to\s+(?:be\s+)?\w+|\b(?:has|have|needs?)\s+to\s+\w+|"
     r"\b(?:is|are)\s+(?:required|expected|asked|instructed|supposed)\s+to\b|\bis\s+required\b|"
+    r"\b(?:required|mandatory|erforderlich|obligatorio|obligatoire|obbligatorio|obrigatório|verplicht)\s*[:：)]|"
     r"\b(?:debe|deben|deberá|deberán|deberían|hay\s+que|tiene\s+que|tienen\s+que|doit|doivent|devra|devront|"
     r"devraient|il\s+est\s+demandé|muss|müssen|soll|sollen|sollte|sollten|deve|devem|deverá|deverão|devono|dovrà|"
     r"dovranno|dovrebbero|bisogna|moet|moeten|dient|dienen|horen\s+te|должен|должна|должно|должны|следует|"
@@ -558,7 +602,9 @@ _ACTION_FORMS = re.compile(
     r"preench|rimuov|esegu|disattiv|condivid|pubblic|verwijder|verstuur|verzend|installeer|uitvoer|publiceer|"
     r"betaal|отправ|удал|перевед|перевест|выполн|запуст|установ|отключ|опубликов|предостав|раскр|переслат|"
     r"пересыл|выдат|regist|cit|score|list|omit|highlight|emphasi|summar)\w*|вывести|пишите|напиши\w*|укажи\w*|"
-    r"\b(?:indiquer|mentionner|signaler|affirmer|déclarer|décrire|présenter)\b|貼って|貼り付け|muéstra\w*|"
+    r"\b(?:indiquer|mentionner|signaler|affirmer|déclarer|décrire|présenter|pass|passes|colar|cole|pegar|pega|"
+    r"coller|collez|einfügen|incollare|plakken)\b|读取|放入|填入|附上|粘贴|読み取|読み込|添付|읽어|첨부|붙여|"
+    r"貼って|貼り付け|muéstra\w*|"
     r"enséña\w*|montre[zs]?-moi|zeig\w*\s+mir|mostre-me|mostrami|покажи\w*|告诉我|给我看|見せて|보여",
     _I,
 )
@@ -597,7 +643,11 @@ _TARGET = _Anchored(
 _DESTINATION = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?|ftp|sftp|wss?)://[^\s\"'<>)]+|\b(?:\d{1,3}\.){3}\d{1,3}\b|"
     r"\b(?:to|at)\s+(?:the\s+)?(?:address|url|endpoint|account|server|link|number)\s+(?:below|above|given|here)|"
-    r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b(?:bc1|0x)[a-zA-Z0-9]{20,}\b",
+    r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b(?:bc1|0x)[a-zA-Z0-9]{20,}\b|"
+    r"\b(?:as|in|into)\s+a\s+(?:public\s+)?(?:comment|reply|gist|paste)\b|\bcomo\s+coment[aá]rio|\ben\s+commentaire|"
+    r"\bals\s+Kommentar|\bcome\s+commento|\bals\s+opmerking|\bв\s+комментари\w+|コメントに|评论中|댓글로|"
+    r"\banyone\s+with\s+the\s+link\b|--visibility\s+public|\bmake\s+(?:it\s+|them\s+|this\s+)?public\b",
+    re.I,
 )
 # Keeping it from the person the agent works for: "do not tell the user", "silently", "sin avisar", "不要告诉".
 _SECRECY = _Anchored(
@@ -613,12 +663,13 @@ _SECRECY = _Anchored(
     r"parle[zs]?)\s+(?:pas|rien)\b|\bsans\s+(?:prévenir|le\s+dire|informer|demander|en\s+parler)\b|\bdiscrètement\b|"
     r"\b(?:sag|sagen\s+sie|erwähne|erwähnen\s+sie|informiere|frag|fragen\s+sie)\s+(?:\w+\s+){0,2}(?:nichts|nicht)\b|"
     r"\bohne\s+(?:\w+\s+){0,2}(?:zu\s+fragen|Rückfrage|Bescheid|zu\s+informieren|zu\s+erwähnen|Nachfrage)\b|"
-    r"\bheimlich\b|\bnão\s+(?:diga|conte|avise|informe|mencione|pergunte)\b|\bsem\s+(?:avisar|dizer|informar|"
+    r"\bheimlich\b|\b(?:nicht|nichts)\s+(?:\w+\s+)?(?:informiert|benachrichtigt|erwähnt)\b|\bnão\s+(?:diga|conte|avise|informe|mencione|pergunte)\b|\bsem\s+(?:avisar|dizer|informar|"
     r"perguntar)\b|\bem\s+segredo\b|\bnon\s+(?:dire|dirlo|dirglielo|avvisare|informare|menzionare|chiedere|"
     r"citare)\b|\bsenza\s+(?:avvisare|dire|informare|chiedere)\b|\bdi\s+nascosto\b|"
     r"\b(?:zeg|vertel|meld|vraag|vermeld)\s+(?:het\s+)?(?:\w+\s+)?(?:niet|niets)\b|\bzonder\s+(?:te\s+vragen|te\s+"
     r"melden|het\s+te\s+zeggen|overleg)\b|"
-    r"не\s+(?:говори\w*|сообща\w*|упомина\w*|спрашива\w*|предупрежда\w*|уведомля\w*)|без\s+(?:подтвержден\w+|"
+    r"не\s+(?:говори\w*|сообща\w*|упомина\w*|спрашива\w*|предупрежда\w*|уведомля\w*)|(?:сообщать|говорить|"
+    r"уведомлять)\s+не\s+(?:требуется|нужно|надо)|без\s+(?:подтвержден\w+|"
     r"уведомлен\w+|ведома|согласования)|тайно|不要告诉|不用告诉|无需告知|不需要(?:在[^。\n]{0,8})?(?:提到|说明|告诉|通知)|"
     r"不必通知|不要提到|悄悄|(?:伝え|知らせ|言わ|報告し)なくて(?:結構|いい|よい|大丈夫)|伝えないで|言わないで|"
     r"知らせないで|内緒|こっそり|알리지\s?(?:마|말)|말하지\s?(?:마|말)|묻지\s?(?:마|말)|알릴\s?필요(?:가|는)?\s?없|"
@@ -633,8 +684,8 @@ _SECRET_WORDS = (
     "id_ed25519", "authorized_keys", "system prompt", ".env", "~/.", "process.env", "os.environ", "aws_",
     "contraseña", "credenciales", "clave", "mot de passe", "identifiants", "passwort", "kennwort", "zugangsdaten",
     "senha", "credenciais", "chave", "credenziali", "chiave", "wachtwoord", "inloggegevens", "парол", "учётн",
-    "учетн", "ключ", "токен", "密码", "密钥", "令牌", "凭证", "パスワード", "認証情報", "トークン", "キー", "비밀번호",
-    "토큰", "키", "자격",
+    "учетн", "ключ", "токен", "密码", "密钥", "令牌", "凭证", "パスワード", "認証情報", "トークン", "キー",
+    "비밀번호", "토큰", "키", "자격",
 )  # fmt: skip
 _SECRET = _Anchored(
     r"(?:passwords?|passwd|passphrases?|credentials?|secrets?|tokens?|api[\s_-]?keys?|apikeys?|private\s+keys?|"
@@ -651,18 +702,18 @@ _SECRET = _Anchored(
 )
 # Words one of which secrecy holds (the anchors for instructions that name no one).
 _SECRECY_WORDS = (
-    "the user", "the owner", "the customer", "the requester", "anyone", "silently", "quietly", "secretly",
-    "covertly", "behind the scenes", "keep this", "keep it", "notify_user", "mention this", "mention it",
-    "mentioning this", "mentioning it", "no le", "no digas", "no diga", "no avises", "no menciones", "sin avisar",
-    "sin decir", "sin informar", "sin preguntar", "en secreto", "ne dis", "ne le", "ne lui", "ne mentionne",
-    "ne demande", "sans prévenir", "sans le dire", "sans en parler", "sans informer", "discrètement", "sag nicht",
-    "sag es nicht", "sagen sie nicht", "erwähne", "ohne zu", "ohne rück", "ohne nach", "heimlich", "não diga",
-    "não conte", "não avise", "não mencione", "sem avisar", "sem dizer", "sem informar", "em segredo", "non dire",
-    "non dirlo", "non menzionare", "non citare", "senza avvisare", "senza dire", "di nascosto", "zeg niet",
-    "zeg het niet", "vermeld dit niet", "vertel", "zonder te", "не говори", "не сообща", "не упомина",
-    "без подтвержд", "без уведомл", "тайно", "不要告诉", "不用告诉", "无需告知", "不需要", "不必通知", "不要提到",
-    "悄悄", "伝えな", "言わな", "知らせな", "報告しな", "内緒", "こっそり", "알리지", "말하지", "묻지", "알릴",
-    "보고하지", "몰래",
+    "the user", "the owner", "the customer", "the requester", "anyone", "silently", "quietly", "secretly", "covertly",
+    "behind the scenes", "keep this", "keep it", "notify_user", "mention this", "mention it", "mentioning this",
+    "mentioning it", "no le", "no digas", "no diga", "no avises", "no menciones", "sin avisar", "sin decir",
+    "sin informar", "sin preguntar", "en secreto", "ne dis", "ne le", "ne lui", "ne mentionne", "ne demande",
+    "sans prévenir", "sans le dire", "sans en parler", "sans informer", "discrètement", "sag nicht", "sag es nicht",
+    "sagen sie nicht", "erwähne", "ohne zu", "ohne rück", "ohne nach", "heimlich", "não diga", "não conte",
+    "não avise", "não mencione", "sem avisar", "sem dizer", "sem informar", "em segredo", "non dire", "non dirlo",
+    "non menzionare", "non citare", "senza avvisare", "senza dire", "di nascosto", "zeg niet", "zeg het niet",
+    "vermeld dit niet", "vertel", "zonder te", "не говори", "не сообща", "не упомина", "без подтвержд", "без уведомл",
+    "сообщать", "уведомлять", "informiert", "mention in", "mention it in", "тайно", "不要告诉", "不用告诉",
+    "无需告知", "不需要", "不必通知", "不要提到", "悄悄", "伝えな", "言わな", "知らせな", "報告しな", "内緒",
+    "こっそり", "알리지", "말하지", "묻지", "알릴", "보고하지", "몰래",
 )  # fmt: skip
 # Authority and urgency: "the owner already agreed", "pre-approved", "immediately", "ya lo aprobó", "已批准".
 _AUTHORITY = _Anchored(
@@ -729,21 +780,20 @@ _OVERRIDE_WORDS = (
     "no longer constrain", "no longer in force", "new instruction", "new order", "new directive", "outdated",
     "obsolete", "void", "invalid", "revoked", "cancelled", "canceled", "withdrawn", "expired", "replaced",
     "no restriction", "no rules", "no limit", "no filter", "no guideline", "no guardrail", "no boundar", "no ethic",
-    "no moral", "no censorship", "any restriction", "any rules", "any limit", "any filter", "any guideline",
-    "olvid", "descart", "omite", "desobedec", "ya no", "anulad", "sin efecto", "oubli", "néglig", "écart",
-    "ne s'appliqu", "annulé", "caduque", "remplacé", "ne sont plus", "ignorier", "vergiss", "vergessen", "missacht",
-    "übergeh", "nicht mehr", "aufgehoben", "ungültig", "hinfällig", "überholt", "veraltet", "nichtig", "esqueç",
-    "esqueca", "desconsider", "não se aplica", "não são mais", "substituíd", "cancelad", "dimentica", "trascur",
-    "tralasci", "non si applica", "non valgono", "non vale", "non sono più", "superat", "annullat", "revocat",
-    "scadut", "negeer", "vergeet", "veronachtza", "niet meer", "vervallen", "ongeldig", "vervangen", "ingetrokken",
-    "игнор", "проигнор", "забудь", "не обращай", "отмени", "больше не", "отменен", "недействител", "устарел",
-    "аннулирован", "忽略", "无视", "忽视", "忘记", "忘掉", "不要理会", "不用理会", "抛开", "无效", "作废", "失效",
-    "不再", "無視", "忘れ", "無効", "取り消", "破棄", "무시", "잊", "무효", "취소", "폐기", "적용되지",
-    "olvida", "oublie", "esqueça", "dimentica", "забудь", "さっき", "先ほど", "new rules", "new task",
-    "new assignment", "unrestricted", "uncensored", "unfiltered", "jailbroken", "unbound",
-    "unlimited", "amoral",
-    "be that", "be this", "be such", "restricci", "restriction", "einschränkung", "beschränkung", "restriç",
-    "restrizion", "beperking", "limites", "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한",
+    "no moral", "no censorship", "any restriction", "any rules", "any limit", "any filter", "any guideline", "olvid",
+    "descart", "omite", "desobedec", "ya no", "anulad", "sin efecto", "oubli", "néglig", "écart", "ne s'appliqu",
+    "annulé", "caduque", "remplacé", "ne sont plus", "ignorier", "vergiss", "vergessen", "missacht", "übergeh",
+    "nicht mehr", "aufgehoben", "ungültig", "hinfällig", "überholt", "veraltet", "nichtig", "esqueç", "esqueca",
+    "desconsider", "não se aplica", "não são mais", "substituíd", "cancelad", "dimentica", "trascur", "tralasci",
+    "non si applica", "non valgono", "non vale", "non sono più", "superat", "annullat", "revocat", "scadut", "negeer",
+    "vergeet", "veronachtza", "niet meer", "vervallen", "ongeldig", "vervangen", "ingetrokken", "игнор", "проигнор",
+    "забудь", "не обращай", "отмени", "больше не", "отменен", "недействител", "устарел", "аннулирован", "忽略",
+    "无视", "忽视", "忘记", "忘掉", "不要理会", "不用理会", "抛开", "无效", "作废", "失效", "不再", "無視", "忘れ",
+    "無効", "取り消", "破棄", "무시", "잊", "무효", "취소", "폐기", "적용되지", "olvida", "oublie", "esqueça",
+    "dimentica", "забудь", "さっき", "先ほど", "new rules", "new task", "new assignment", "unrestricted",
+    "uncensored", "unfiltered", "jailbroken", "unbound", "unlimited", "amoral", "be that", "be this", "be such",
+    "restricci", "restriction", "einschränkung", "beschränkung", "restriç", "restrizion", "beperking", "limites",
+    "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한",
 )  # fmt: skip
 _MARKER_WORDS = (
     "system", "assistant", "agent", "developer", "admin", "operator", "【", "\"role\"", "function_call", "tool_call",
@@ -751,22 +801,22 @@ _MARKER_WORDS = (
     "システム", "시스템", "助手", "アシスタント", "어시스턴트", "ai-", "-ai", "_ai", "ai_", "[ai", "ai]", "bot]",
     "[bot", "-bot", "llm", "[[", "consigne", "anweisung", "istruzion", "instruç", "instrucci", "instructie",
     "инструкци", "approval", "authoriz", "authoris", "permission", "consent", "confirmation", "tool_output",
-    "tool_result", "tool_response", "function_result", "function_output", "_bot", "-agent", "_agent",
-    "-assistant", "_assistant", "-llm", "-gpt", "-copilot", "note-to", "note to", "note for", "note_to", "_action",
-    "_instruction", "_task", "_note", "_command", " only)", " only]", "(for ", "(to ", "[for ", "[to ", "<tool_use",
-    "<invoke", "im_start", "im_end", "<system", "<assistant", "<important", "<instruction", "<admin", "<secret",
-    "<hidden", "automa", "etapa", "paso", "étape", "passo", "stap", "schritt", "fase", "자동화", "自动化",
-    "自動化", "전용", "专用", "専用", "のみ", "uso", "interno", "uniquement", "nur)", "solo)", "alleen", "только",
+    "tool_result", "tool_response", "function_result", "function_output", "_bot", "-agent", "_agent", "-assistant",
+    "_assistant", "-llm", "-gpt", "-copilot", "note-to", "note to", "note for", "note_to", "_action", "_instruction",
+    "_task", "_note", "_command", " only)", " only]", "(for ", "(to ", "[for ", "[to ", "<tool_use", "<invoke",
+    "im_start", "im_end", "<system", "<assistant", "<important", "<instruction", "<admin", "<secret", "<hidden",
+    "automa", "etapa", "paso", "étape", "passo", "stap", "schritt", "fase", "자동화", "自动化", "自動化", "전용",
+    "专用", "専用", "のみ", "uso", "interno", "uniquement", "nur)", "solo)", "alleen", "только",
 )  # fmt: skip
 _RETASK_WORDS = (
     "now on", "henceforth", "you are now", "your new", "your real", "your actual", "your true", "your updated",
     "your primary", "your only", "your sole", "your revised", "the new", "the real", "the actual", "the true",
     "the primary", "the only", "the sole", "the current", "the updated", "the revised", "new task", " as if",
     " as though", "pretend", "mode", "you have been", "partir de", "desde ahora", "nueva", "verdadera", "única",
-    "désormais", "nouvelle", "véritable", "vraie", "seule", "ab jetzt", "ab sofort", "aufgabe", "nova",
-    "verdadeira", "d'ora", "da ora", "compito", "vanaf nu", "taak", "с этого момента", "отныне", "задача", "从现在",
-    "从今以后", "任务", "使命", "今から", "これから", "今後は", "以降は", "本当の", "新しい", "真の", "지금부터",
-    "이제부터", "앞으로는", "새로운", "진짜", "실제",
+    "désormais", "nouvelle", "véritable", "vraie", "seule", "ab jetzt", "ab sofort", "aufgabe", "nova", "verdadeira",
+    "d'ora", "da ora", "compito", "vanaf nu", "taak", "с этого момента", "отныне", "задача", "从现在", "从今以后",
+    "任务", "使命", "今から", "これから", "今後は", "以降は", "本当の", "新しい", "真の", "지금부터", "이제부터",
+    "앞으로는", "새로운", "진짜", "실제",
 )  # fmt: skip
 _CUE_KINDS: dict[str, set[str]] = {}
 for _kind, _words in (("name", _NAME_WORDS), ("override", _OVERRIDE_WORDS), ("marker", _MARKER_WORDS),
@@ -935,15 +985,25 @@ def _keeps_from_user(piece: str, secrecy: re.Match[str]) -> bool:
     for your password") or a colleague's discretion ("don't tell the team yet"): in English the words must say
     from whom or of what; an adverb (silently) or another language's phrase counts as it is."""
     said = secrecy.group().lower()
-    if not said.isascii() or not _NEGATED.match(said):
+    if not said.isascii():
+        return _USER_WORDS.search(piece) is not None
+    if said.startswith("keep"):
+        return False  # "keep this between us": between people
+    if not _NEGATED.match(said):
         return True
     return _KEPT_FROM.match(piece, secrecy.end()) is not None
 
 
+_USER_WORDS = re.compile(
+    r"usuario|utilisateur|benutzer|nutzer|usuário|utente|gebruiker|пользовател|владел|用户|ユーザー|利用者|사용자|"
+    r"propietario|propriétaire|eigentümer|proprietário|proprietario|eigenaar|所有者|オーナー|소유자",
+    re.I,
+)
 _NEGATED = re.compile(r"(?:do\s+not|don'?t|never|no\s+need|without|must|mustn|should|shouldn)\b")
 _KEPT_FROM = re.compile(
     r"\s+(?:\w+\s+)?(?:the\s+|your\s+|their\s+|any\s+)?(?:users?|owners?|customers?|humans?|operators?|requesters?|"
-    r"person|people|anyone|anybody|this|it|these|that|them|confirmation|approval|permission)\b",
+    r"person|people|anyone|anybody|this|it|these|that|them|confirmation|approval|permission|in\s+(?:the\s+)?(?:PR|"
+    r"pull\s+request|commit|summary|changelog|description|report|review|log))\b",
     re.I,
 )
 
@@ -1133,10 +1193,15 @@ def _score(
         if kind in found.cues:
             continue  # one cue of each kind (secrecy and authority are both pressure)
         match = pattern.search_at(piece, hits)
+        if match is not None and kind in ("action", "request") and _forbidden(piece, match):
+            found.cues["forbids"] = (0.0, f"forbids ({_quote(match.group())})")
+            continue  # "must never print credentials": a rule kept for the user, not an order against them
         if match is not None:
             found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
     if "action" not in found.cues:
         _seen(found, piece, "action", _ACTION_FORMS, 1.5, "an action")
+    if "request" not in found.cues and _TODO_ITEM.match(piece):
+        found.cues["request"] = (1.0, "a to-do item")
     if not _seen(found, piece, "tool", _TOOL_CALL, 2.0, "names a tool to call"):
         name = next((t for t in tools if t and t in piece), None)
         if name:
@@ -1149,13 +1214,33 @@ def _score(
 _CODE_LINE = re.compile(r"\w\(\s*[\[{]|\breturn\b|\w\s*=\s*[\[{(]|\bdef\s|^\s*[A-Za-z_][\w.]*\(")
 _CODE_BLOCK_LINE = re.compile(r"(?: {4}|\t|\s*```)")
 _PROMPT_DEF = re.compile(
-    r"\b(?:system_?prompts?|prompts?|instructions|system|persona|preamble|system_?message|developer_?message)[\"']?"
-    r"\s*[:=]\s*(?:\|[-+]?|>[-+]?|[fr]?(?:\"\"\"|'''|\"|'))|\"role\"\s*:\s*\"(?:system|developer)\"\s*,\s*"
+    r"\b(?:system_?prompts?|prompts?|instructions|system|persona|preamble|system_?message|developer_?message)\w*"
+    r"[\"']?\s*(?::=|=>|[:=])\s*(?:<<[~-]?\w+|\|[-+]?|>[-+]?|[frb]?(?:\"\"\"|'''|\"|'|`))|\"role\"\s*:\s*\"(?:system|developer)\"\s*,\s*"
     r"\"content\"\s*:",
     re.I,
 )
 # Cues a prompt defined for one's own model does not carry: where to send things, secrecy, tools, overrides.
 _NOT_A_PROMPT = frozenset({"destination", "pressure", "override", "tool", "hidden"})
+
+# A negation just before an action: "must never", "do not", "no", "nunca", "jamais", "nicht", "не", "不要", "禁止".
+_FORBIDDEN = re.compile(
+    r"(?:\b(?:not|never|n't|no|nor|nunca|jamás|jamais|ne\s+\w+\s+pas|nicht|nie|niemals|nunca|mai|non|nooit|niet|"
+    r"не|никогда|запрещено)\b|不要|不得|禁止|しない|しないで|禁止|않|말고|금지)(?:\s+\w+){0,2}\s*$",
+    re.I,
+)
+
+
+def _forbidden(piece: str, match: re.Match[str]) -> bool:
+    """The action or request is negated: "must never print", "do not deploy", "nunca envíes"."""
+    return (
+        _FORBIDDEN.search(piece, max(0, match.start() - 30), match.start()) is not None
+        or _NEGATION.search(match.group()) is not None
+    )
+
+
+_NEGATION = re.compile(r"\b(?:not|never|n't)\b", re.I)
+
+_TODO_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s*\[\s?\]\s")  # "- [ ] Attach the output of …"
 
 _DETAILS = (
     ("retask", _RETASK, 2.0, "gives it a new task or role"),
@@ -1263,28 +1348,28 @@ def writes_about_attacks(
     return discussed or (quoted and reported)
 
 
-_META_WORDS = Keywords(
-    ("attack", "inject", "jailbreak", "adversar", "malicious", "exploit", "payload", "red team", "red-team", "owasp",
-     "vulnerab", "research", "paper", "studies", "study", "for example", "e.g.,", "for instance", "such as",
-     "detect", "defen",
-     "mitigat", "classifier", "scanner", "false positive", "phrase", "paraphras", "regex", "pattern",
-     "severity", "demo", "test case", "fixture", "threat", "warning sign", "red flag", "wary",
-     "careful", "beware", "social engineering", "phishing", "scam", "fraud", "awareness",
-     "lecture", "slide", "verdict", "finding", "flagged", "matches", "tripwire", "keyword", "guardrail", "tester",
-     "ataque", "atacante", "inyecci", "ejemplo", "attaque", "attaquant", "exemple", "angriff", "angreifer",
-     "injektion", "beispiel", "z.b.", "z. b.", "injeç", "exemplo", "attacc", "iniezion", "esempi", "aanval",
-     "injectie", "voorbeeld", "атак", "злоумышленник", "инъекци", "пример", "фишинг", "мошенни", "攻击", "注入",
-     "例如", "示例", "钓鱼", "诈骗", "攻撃", "インジェクション", "例えば", "フィッシング", "詐欺", "공격", "인젝션",
-     "예를", "예시", "피싱", "사기", "phrasing", "benign", "sample", "example of",
-     "examples of", "quiz", "vector", "exfiltrat", "spoof", "smuggl", "taxonomy",
-     "incident", "ctf", "write-up", "writeup", "suspect", "quoted", "security", "untrusted", "countermeasure",
-     "vulnerab", "seguridad", "malicios", "recomendac", "mitigaci", "hallazgo", "vulnérab", "sécurité",
-     "malveillant", "recommandation", "atténuation", "schwachstelle", "sicherheit", "bösartig", "empfehlung",
-     "gegenmaßnahme", "befund", "segurança", "recomendaç", "mitigaç", "vulnerabil", "sicurezza", "malevol",
-     "raccomandaz", "mitigazion", "kwetsba", "beveiliging", "kwaadaardig", "aanbeveling", "maatregel", "уязвим",
-     "рекомендац", "безопасн", "вредонос", "недоверенн", "находк", "критичн", "对策", "防范", "安全", "风险",
-     "漏洞", "恶意", "対策", "といった", "脆弱性", "悪意", "セキュリティ", "대책", "취약", "악성", "보안")
+_META_KEYS = (
+    "attack", "inject", "jailbreak", "adversar", "malicious", "exploit", "payload", "red team", "red-team", "owasp",
+    "vulnerab", "research", "paper", "studies", "study", "for example", "e.g.,", "for instance", "such as", "detect",
+    "defen", "mitigat", "classifier", "scanner", "false positive", "phrase", "paraphras", "regex", "pattern",
+    "severity", "demo", "test case", "fixture", "threat", "warning sign", "red flag", "wary", "careful", "beware",
+    "social engineering", "phishing", "scam", "fraud", "awareness", "lecture", "slide", "verdict", "finding",
+    "flagged", "matches", "tripwire", "keyword", "guardrail", "tester", "ataque", "atacante", "inyecci", "ejemplo",
+    "attaque", "attaquant", "exemple", "angriff", "angreifer", "injektion", "beispiel", "z.b.", "z. b.", "injeç",
+    "exemplo", "attacc", "iniezion", "esempi", "aanval", "injectie", "voorbeeld", "атак", "злоумышленник", "инъекци",
+    "пример", "фишинг", "мошенни", "攻击", "注入", "例如", "示例", "钓鱼", "诈骗", "攻撃", "インジェクション",
+    "例えば", "フィッシング", "詐欺", "공격", "인젝션", "예를", "예시", "피싱", "사기", "phrasing", "benign",
+    "sample", "example of", "examples of", "quiz", "vector", "def test", "assert", "expect(", "describe(", "it(",
+    "@pytest", "exfiltrat", "spoof", "smuggl", "taxonomy", "incident", "ctf", "write-up", "writeup", "suspect",
+    "quoted", "security", "untrusted", "countermeasure", "vulnerab", "seguridad", "malicios", "recomendac",
+    "mitigaci", "hallazgo", "vulnérab", "sécurité", "malveillant", "recommandation", "atténuation", "schwachstelle",
+    "sicherheit", "bösartig", "empfehlung", "gegenmaßnahme", "befund", "segurança", "recomendaç", "mitigaç",
+    "vulnerabil", "sicurezza", "malevol", "raccomandaz", "mitigazion", "kwetsba", "beveiliging", "kwaadaardig",
+    "aanbeveling", "maatregel", "уязвим", "рекомендац", "безопасн", "вредонос", "недоверенн", "находк", "критичн",
+    "对策", "防范", "安全", "风险", "漏洞", "恶意", "対策", "といった", "脆弱性", "悪意", "セキュリティ", "대책",
+    "취약", "악성", "보안",
 )  # fmt: skip
+_META_WORDS = Keywords(_META_KEYS)
 _QUOTED = re.compile(r"[\"“«„「『][^\"”»“」』]{0,2000}[\"”»“」』]|(?<!\w)'[^'\n]{0,2000}'(?!\w)|`[^`]{0,2000}`")
 
 
