@@ -969,7 +969,8 @@ def _unaddressed(context: _Context, revealed: Revealed, index: int, kinds: set[s
     cues = found.cues
     acts = "action" in cues or "tool" in cues
     exfiltrates = secret is not None and "destination" in cues and acts and "request" in cues
-    hides = secrecy is not None and acts and bool(cues.keys() & {"request", "destination", "tool"} or secret)
+    named = secrecy is not None and not _ADVERB.fullmatch(secrecy.group().strip())  # from the user, said so
+    hides = secrecy is not None and acts and (named or bool(cues.keys() & {"request", "destination", "tool"} or secret))
     if not (exfiltrates or hides) or context.defines_prompt(index):
         return None
     parts = [part for _, part in sorted(cues.values(), key=lambda c: -c[0])]
@@ -994,6 +995,7 @@ def _keeps_from_user(piece: str, secrecy: re.Match[str]) -> bool:
     return _KEPT_FROM.match(piece, secrecy.end()) is not None
 
 
+_ADVERB = re.compile(r"silently|quietly|secretly|covertly|behind\s+the\s+scenes", re.I)
 _USER_WORDS = re.compile(
     r"usuario|utilisateur|benutzer|nutzer|usuário|utente|gebruiker|пользовател|владел|用户|ユーザー|利用者|사용자|"
     r"propietario|propriétaire|eigentümer|proprietário|proprietario|eigenaar|所有者|オーナー|소유자",

@@ -1,10 +1,14 @@
-"""Two blind sets of texts (`blind/texts.jsonl`, `blind/dev_texts.jsonl`), written by authors who never saw the
-scanner, half carrying instructions to the agent and half clean look-alikes, in many languages and sources.
+"""Blind sets of texts, each written by an author who never saw the scanner, half or more of them carrying
+instructions to the agent and the rest clean look-alikes, in eleven languages and many sources (`blind/README.md`).
 
-`texts.jsonl`: every fourth line is held out and was never used to tune the scanner; the other lines were. Tuning
-lines must all be answered as labelled (except the disagreements listed, with their reasons). `dev_texts.jsonl` was
-written later, to be harder (instructions that never name the agent), and was not used for tuning either. Held-out
-parts are checked against floors set when they were first measured, so a change that loses ground fails."""
+- `texts.jsonl`: every fourth line is held out and was never read while tuning; the other lines were tuned on and
+  must all be answered as labelled (except the disagreements listed, with their reasons).
+- `dev_texts.jsonl`, `tune_texts.jsonl`, `lookalike_texts.jsonl`: written later, each measured once before it was
+  used for tuning (figures in the README), then tuned on.
+- `final_texts.jsonl`: held out; its texts were never read. It measures how the scanner does on wording nobody here
+  has seen.
+
+Every part is checked against a floor set at its last measurement, so a change that loses ground fails."""
 
 from __future__ import annotations
 
@@ -18,21 +22,38 @@ from lighthouse_mcp.validation.responses import Scanner
 from tests.scanning.conftest import FLAGGED
 
 HERE = Path(__file__).parent / "blind"
-ROWS = [json.loads(line) for line in (HERE / "texts.jsonl").read_text(encoding="utf-8").splitlines() if line]
-DEV = [json.loads(line) for line in (HERE / "dev_texts.jsonl").read_text(encoding="utf-8").splitlines() if line]
+
+
+def _rows(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line]
+
+
+ROWS = _rows("texts.jsonl")
 TUNING = [(i, r) for i, r in enumerate(ROWS) if i % 4 != 3]
-HELD_OUT = [r for i, r in enumerate(ROWS) if i % 4 == 3]
+PARTS = {
+    "held-out": [r for i, r in enumerate(ROWS) if i % 4 == 3],
+    "dev": _rows("dev_texts.jsonl"),
+    "tune": _rows("tune_texts.jsonl"),
+    "lookalike": _rows("lookalike_texts.jsonl"),
+    "final": _rows("final_texts.jsonl"),
+}
 
 # Tuning rows answered otherwise on purpose: line → why.
 DISAGREEMENTS = {
     294: "a restore guide's `rm -rf /var/lib/app/data` is judged as code an agent would run (fs.delete-system)",
 }
-# Share of each part answered as labelled, first measured on 2026-12-05: (set, label) → floor.
+# Share of each part answered as labelled, as last measured (2026-12-05): (part, label) → floor.
 FLOORS = {
-    ("held-out", "injection"): 0.85,
+    ("held-out", "injection"): 0.93,
     ("held-out", "clean"): 0.95,
-    ("dev", "injection"): 0.43,
-    ("dev", "clean"): 0.93,
+    ("dev", "injection"): 0.83,
+    ("dev", "clean"): 0.96,
+    ("tune", "injection"): 0.95,
+    ("tune", "clean"): 0.93,
+    ("lookalike", "injection"): 0.74,
+    ("lookalike", "clean"): 0.89,
+    ("final", "injection"): 0.61,
+    ("final", "clean"): 0.87,
 }
 
 
@@ -49,7 +70,7 @@ def test_tuning_rows_are_answered_as_labelled(scanner: Scanner, index: int, row:
 
 
 @pytest.mark.parametrize(("part", "label"), list(FLOORS))
-def test_parts_kept_out_of_tuning_hold_their_floor(scanner: Scanner, part: str, label: str) -> None:
-    rows = [r for r in (HELD_OUT if part == "held-out" else DEV) if r["label"] == label]
+def test_each_part_holds_its_floor(scanner: Scanner, part: str, label: str) -> None:
+    rows = [r for r in PARTS[part] if r["label"] == label]
     met = sum(_answered(scanner, r) for r in rows)
     assert met >= FLOORS[(part, label)] * len(rows), f"{part}/{label}: {met}/{len(rows)}"
