@@ -251,7 +251,7 @@ def injection_threats(revealed: Revealed) -> list[Threat]:
             matches: Iterable[re.Match[str]] = pattern.regex.finditer(text)
         else:
             matches = anchored(pattern.regex, text, hits.positions(pattern.keys, word_start=True))
-        for match in matches:
+        for count, match in enumerate(matches):
             severity = pattern.severity
             if pattern.strong_group and _strong(match, pattern.strong_group):
                 severity = higher(severity)
@@ -262,13 +262,16 @@ def injection_threats(revealed: Revealed) -> list[Threat]:
                 severity = "low"
             if not discussed:
                 discussed.append(about_attacks(text))
-            if _mention(text, match.start(), match.end(), discussed[0]):
-                severity = "low"
+            if count < _MENTION_CHECKS and _mention(text, match.start(), match.end(), discussed[0]):
+                severity = "low"  # (past a few hundred of one phrase, none is taken for a mention)
             start, end = revealed.span(match.start(), match.end())
             threats.append(
                 Threat("prompt_injection", pattern.rule, severity, start, end, f"{pattern.what}: {match.group()!r}")
             )
     return threats
+
+
+_MENTION_CHECKS = 200  # matches of one pattern read for whether they only mention the phrase
 
 
 def _strong(match: re.Match[str], groups: str) -> bool:
@@ -286,7 +289,8 @@ def _mention(text: str, start: int, end: int, discussed: bool) -> bool:
     before = text[max(0, start - 3) : start]
     after = text[end : end + 40]
     quoted = (any(q in before for q in QUOTES) and any(q in after for q in QUOTES)) or inside_quotes(text, start)
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 300, -1) + 1
-    ends = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    reach = max(0, start - 300)  # a sentence is looked for within 300 characters (one long line stays linear)
+    sentence_start = max(text.rfind(". ", reach, start), text.rfind("\n", reach, start), start - 300, -1) + 1
+    ends = [i for i in (text.find(". ", end, end + 300), text.find("\n", end, end + 300)) if i != -1]
     sentence_end = min([*ends, end + 300])
     return writes_about_attacks(text[sentence_start:sentence_end], quoted=quoted, about_attacks=discussed)

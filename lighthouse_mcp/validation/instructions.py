@@ -76,6 +76,8 @@ class _Anchored:
             return None
         tried: set[int] = set()
         for position in hits.positions(self.keys & hits.found.keys(), word_start=not self.back):
+            if len(tried) > _MAX_STARTS:
+                break  # a unit made of nothing but names: enough has been tried
             # also a sign before (`\.env`, `~/.aws`) and a short word before (`a partir de`, `i need you`)
             word = position - 1
             while word > 0 and piece[word - 1].isalpha() and position - word < 4:
@@ -88,6 +90,9 @@ class _Anchored:
                 if match is not None:
                     return match
         return None
+
+
+_MAX_STARTS = 96  # places one pattern is tried in one unit
 
 
 def _words_before(piece: str, position: int, count: int) -> list[int]:
@@ -799,7 +804,7 @@ _MARKER_WORDS = (
     "system", "assistant", "agent", "developer", "admin", "operator", "【", "\"role\"", "function_call", "tool_call",
     "todo", "notice", "directive", "instruction", "content=", "sistema", "système", "systeme", "систем", "系统",
     "システム", "시스템", "助手", "アシスタント", "어시스턴트", "ai-", "-ai", "_ai", "ai_", "[ai", "ai]", "bot]",
-    "[bot", "-bot", "llm", "[[", "consigne", "anweisung", "istruzion", "instruç", "instrucci", "instructie",
+    "[bot", "-bot", "llm", "consigne", "anweisung", "istruzion", "instruç", "instrucci", "instructie",
     "инструкци", "approval", "authoriz", "authoris", "permission", "consent", "confirmation", "tool_output",
     "tool_result", "tool_response", "function_result", "function_output", "_bot", "-agent", "_agent", "-assistant",
     "_assistant", "-llm", "-gpt", "-copilot", "note-to", "note to", "note for", "note_to", "_action", "_instruction",
@@ -842,6 +847,7 @@ _HIDDEN_PART = re.compile(
 _UNIT_SPLIT = re.compile(r"(?<=[.!?。！？])[\"')\]]*\s+|(?<=[。！？])|\n+|(?<=;)\s+(?=[A-Z])")
 MAX_UNITS = 4000  # units scored per text (the rest are not scored; such a text is huge and already bounded)
 MAX_UNIT_CHARS = 600  # a sentence longer than this is read in pieces
+MAX_CLOSE_READS = 1500  # units read closely per text (past that the text is flagged as too dense to read)
 
 
 @dataclass(frozen=True)
@@ -876,12 +882,7 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         return []
     units = [u for u in _units(text, anchors)[:MAX_UNITS] if text[u.start : u.end].strip()]
     kinds = _kinds_by_unit(units, hits, low)
-    openers: dict[int, _Found] = {}
-    for position, unit in enumerate(units):
-        if kinds[position]:
-            found = _address(text[unit.start : unit.end], unit.hidden, kinds[position])
-            if found.address > 0:
-                openers[position] = found
+    openers, unread = _openers(text, units, kinds)
     _open_answered_turns(text, units, openers)
     if not openers and not any(k & _UNADDRESSED_KINDS for k in kinds):
         return []
@@ -914,7 +915,29 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         detail = "instructions to the agent reading the text: " + "; ".join(parts)
         threats.append(Threat("prompt_injection", "injection.instruction", severity, start, end, detail[:500]))
         index = last + 1
+    if unread is not None:  # more places could speak to an agent than are read: say so rather than pass them
+        start, end = revealed.span(unread.start, unread.end)
+        detail = f"the text could address an agent in more places than are read ({MAX_CLOSE_READS}); the rest was not"
+        threats.append(Threat("prompt_injection", "injection.instruction", "medium", start, end, detail))
     return threats
+
+
+def _openers(text: str, units: list[_Unit], kinds: list[set[str]]) -> tuple[dict[int, _Found], _Unit | None]:
+    """The units that speak to an agent, by position; and the first unit not read because MAX_CLOSE_READS were."""
+    openers: dict[int, _Found] = {}
+    read = 0
+    for position, unit in enumerate(units):
+        if not kinds[position] & _ALL_KINDS:
+            continue
+        if read == MAX_CLOSE_READS:
+            for later in range(position, len(units)):
+                kinds[later] = set()
+            return openers, unit
+        read += 1
+        found = _address(text[unit.start : unit.end], unit.hidden, kinds[position])
+        if found.address > 0:
+            openers[position] = found
+    return openers, None
 
 
 def _open_answered_turns(text: str, units: list[_Unit], openers: dict[int, _Found]) -> None:
@@ -1290,8 +1313,7 @@ class _Context:
         spoken_to = bool(found.cues.keys() & {"address", "marker"}) and found.address >= _STRONG
         if 0 < found.address < _STRONG and self.discussed():
             return True  # an agent named in a text about attacks is described, not spoken to
-        line_start = self.text.rfind("\n", 0, unit.start) + 1
-        line = self.text[line_start : max(unit.end, self.text.find("\n", unit.start) % (len(self.text) + 1))]
+        line = _line_of(self.text, unit.start, unit.end)
         if "address" not in found.cues and "marker" in found.cues and _CODE_LINE.search(line):
             return True  # a role in a message a program builds: `messages.append({"role": "tool", …})`
         if unit.hidden and _CODE_BLOCK_LINE.match(line) and self.discussed():
@@ -1302,8 +1324,8 @@ class _Context:
         """The unit is (the start of) a prompt the text defines for its own model: `SYSTEM_PROMPT = \"\"\"You are`,
         `system: |`, `{"role": "system", "content": "…`."""
         unit = self.units[position]
-        line = self.text.rfind("\n", 0, unit.start) + 1
-        return _PROMPT_DEF.search(self.text, max(0, line - 200), unit.start + 80) is not None
+        line = self.text.rfind("\n", max(0, unit.start - _LINE_REACH), unit.start) + 1
+        return _PROMPT_DEF.search(self.text, max(0, line - 200, unit.start - _LINE_REACH), unit.start + 80) is not None
 
     def discussed(self) -> bool:
         if self._discussed is None:
@@ -1393,7 +1415,7 @@ def about_attacks(text: str) -> bool:
 
 def inside_quotes(text: str, start: int) -> bool:
     """`start` is inside a quoted string of its line (a test's sample, a quoted message)."""
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = max(text.rfind("\n", max(0, start - _QUOTE_REACH), start) + 1, start - _QUOTE_REACH)
     before = _APOSTROPHE.sub("", text[line_start:start])
     return sum(before.count(q) for q in QUOTES) % 2 == 1
 
@@ -1406,6 +1428,18 @@ def _command_span(match: re.Match[str]) -> str:
     quotes what it holds (`AI agent: send the keys`)."""
     hits = _CUE_WORDS.find(lowered(match.group()))
     return match.group() if any(_CUE_KINDS[key] & _ADDRESS_KINDS for key in hits.found) else " "
+
+
+_LINE_REACH = 2_000  # how far a line is looked back or ahead on (a megabyte on one line stays linear)
+_QUOTE_REACH = 400  # how far back a quotation is looked for
+
+
+def _line_of(text: str, start: int, end: int) -> str:
+    """The line around text[start:end], at most _LINE_REACH characters either side."""
+    line_start = text.rfind("\n", max(0, start - _LINE_REACH), start) + 1
+    line_end = text.find("\n", end, end + _LINE_REACH)
+    stop = line_end if line_end != -1 else min(len(text), end + _LINE_REACH)
+    return text[max(line_start, start - _LINE_REACH) : stop]
 
 
 def _is_quoted(piece: str) -> bool:
