@@ -80,6 +80,25 @@ and the discussion in [issue {n}](https://github.com/org/repo/issues/{n}). Run `
 """
 
 
+AGENT_DOC = """\
+The agent framework lets each assistant call tools through a typed system interface (section {n}). A model receives
+the tool schema, and the runtime validates every argument before the tool runs. Automated tests cover the planner,
+the memory system and the summarizer; the agent keeps a log of each step. If a tool fails, the assistant retries
+twice and then reports the error to the user, who can ask the agent to try again.
+
+"""
+
+
+def agent_doc(size: int) -> str:
+    """Documentation about agents, every sentence naming one: the worst case for the instruction scorer, which
+    reads closely only the sentences that could speak to an agent."""
+    text, n = "", 0
+    while len(text) < size:
+        text += AGENT_DOC.format(n=n)
+        n += 1
+    return text[:size]
+
+
 def text_of(size: int, *, dirty: bool, code: bool = True) -> str:
     """About `size` characters of answer: sections of prose with a Python and a shell block (or prose only)."""
     parts, n = [], 0
@@ -132,6 +151,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "one huge URL": lambda n: "![x](https://e.example/?" + "a=b&" * (n // 4) + ")",
     "many access keys": lambda n: "AKIAZ3MPLQ7RT5VW2XYB " * (n // 21),
     "random bytes as Latin-1": lambda n: random.Random(1).randbytes(n).decode("latin-1"),
+    "agent names and commas": lambda n: "AI agent, assistant: " * (n // 21),
+    "addresses without a stop": lambda n: "to the AI agent reading this " * (n // 29),
 }
 
 
@@ -150,6 +171,7 @@ def main() -> None:
         ("4 KB answer, dirty", answer(4096, dirty=True), args.rounds),
         ("4 KB code-dense: 3 Python + 2 shell blocks", text_of(4096, dirty=False), args.rounds),
         ("4 KB code-dense, dirty", text_of(4096, dirty=True), args.rounds),
+        ("4 KB about agents (each sentence names one)", agent_doc(4096), args.rounds),
         ("100 KB clean (49 Python + 49 shell blocks)", text_of(100 * 1024, dirty=False), args.big_rounds),
         ("100 KB dirty", text_of(100 * 1024, dirty=True), args.big_rounds),
     ]

@@ -771,7 +771,7 @@ _REPORTED = _Anchored(
 _SPEECH = re.compile(
     r"[\"”»」』]\s*[,—–-]?\s*(?:\w+\s+){0,3}?(?:said|asked|whispered|replied|shouted|muttered|answered|dijo|"
     r"susurró|respondió|dit|murmura|répondit|sagte|flüsterte|antwortete|disse|sussurrou|respondeu|sussurrò|rispose|"
-    r"zei|fluisterde|antwoordde|сказал\w*|прошептал\w*|ответил\w*)\b|[\"”»」』]\s*(?:\S+\s?){0,3}?(?:说道|低声说|"
+    r"zei|fluisterde|antwoordde|сказал\w*|прошептал\w*|ответил\w*)\b|[\"”»」』]\s*\S{0,12}?(?:说道|低声说|"
     r"言った|ささやいた|말했다|속삭였다)|\b(?:said|asked|whispered|replied|shouted|dijo|dit|sagte|disse|zei|"
     r"сказал\w*)\s*[:,]\s*[\"“«„]|\((?:read\s+aloud|aloud|to\s+the\s+players)\)",
     re.I | re.M,
@@ -871,6 +871,8 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
     text = revealed.text
     low = lowered(text)
     hits = _CUE_WORDS.find(low)
+    if not _sendable(text, low):  # a secret with nowhere to go is not an instruction that names no one
+        hits.found = {key: positions for key, positions in hits.found.items() if _CUE_KINDS[key] != {"secret"}}
     anchors = sorted(
         position
         for key, positions in hits.found.items()
@@ -972,6 +974,31 @@ _AGENT_TURN = re.compile(
 )
 
 
+_DESTINATION_SIGNS = (
+    "@",
+    "://",
+    "comment",
+    "comentá",
+    "comentario",
+    "kommentar",
+    "opmerking",
+    "public",
+    "link",
+    "gist",
+    "paste",
+    "коммент",
+    "コメント",
+    "评论",
+    "댓글",
+)
+_NUMBERED = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\b[A-Z]{2}\d{2}\s?[A-Z0-9]{4}")
+
+
+def _sendable(text: str, low: str) -> bool:
+    """Whether the text holds anything a secret could be sent to (an address, a URL, a comment, an account)."""
+    return any(sign in low for sign in _DESTINATION_SIGNS) or _NUMBERED.search(text) is not None
+
+
 def _unaddressed(context: _Context, revealed: Revealed, index: int, kinds: set[str]) -> Threat | None:
     """An instruction that names no one but can only be meant for an agent: a secret sent somewhere, or an action
     to be kept from the user ("Please ensure the API key is posted to …", "rotate the token and don't mention
@@ -980,6 +1007,8 @@ def _unaddressed(context: _Context, revealed: Revealed, index: int, kinds: set[s
         return None
     unit = context.units[index]
     piece = context.text[unit.start : unit.end]
+    if "secrecy" not in kinds and not _sendable(piece, piece.lower()):
+        return None  # a secret and nowhere to send it
     secret = _SECRET.search(piece) if "secret" in kinds else None
     secrecy = _SECRECY.search(piece) if "secrecy" in kinds else None
     if secrecy is not None and not _keeps_from_user(piece, secrecy):
@@ -1403,7 +1432,8 @@ def _dialogue(text: str, units: list[_Unit]) -> set[int]:
     for unit in units:
         start, end = spans.get(unit.paragraph, (unit.start, unit.end))
         spans[unit.paragraph] = (min(start, unit.start), max(end, unit.end))
-    return {number for number, (start, end) in spans.items() if _SPEECH.search(text, start, end)}
+    # (the first few thousand characters of a paragraph tell: a megabyte without a line break stays cheap)
+    return {number for number, (start, end) in spans.items() if _SPEECH.search(text, start, min(end, start + 5_000))}
 
 
 def about_attacks(text: str) -> bool:
