@@ -771,7 +771,7 @@ _REPORTED = _Anchored(
 _SPEECH = re.compile(
     r"[\"”»」』]\s*[,—–-]?\s*(?:\w+\s+){0,3}?(?:said|asked|whispered|replied|shouted|muttered|answered|dijo|"
     r"susurró|respondió|dit|murmura|répondit|sagte|flüsterte|antwortete|disse|sussurrou|respondeu|sussurrò|rispose|"
-    r"zei|fluisterde|antwoordde|сказал\w*|прошептал\w*|ответил\w*)\b|[\"”»」』]\s*\S{0,12}?(?:说道|低声说|"
+    r"zei|fluisterde|antwoordde|сказал\w*|прошептал\w*|ответил\w*)\b|[\"”»」』][^\n\"”»」』]{0,16}?(?:说道|低声说|"
     r"言った|ささやいた|말했다|속삭였다)|\b(?:said|asked|whispered|replied|shouted|dijo|dit|sagte|disse|zei|"
     r"сказал\w*)\s*[:,]\s*[\"“«„]|\((?:read\s+aloud|aloud|to\s+the\s+players)\)",
     re.I | re.M,
