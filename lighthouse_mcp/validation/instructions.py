@@ -1113,15 +1113,21 @@ class _Found:
     address: float = 0.0
 
 
-def _seen(found: _Found, piece: str, kind: str, regex: re.Pattern[str] | _Anchored, weight: float, what: str) -> bool:
-    match = regex.search(piece)
+def _seen(
+    found: _Found,
+    piece: str,
+    kind: str,
+    regex: re.Pattern[str] | _Anchored,
+    weight: float,
+    what: str,
+    hits: Hits | None = None,
+) -> bool:
+    """Record the pattern's first match in the unit as a cue; `hits`: its words, found already."""
+    match = regex.search_at(piece, hits) if hits is not None and isinstance(regex, _Anchored) else regex.search(piece)
     if match is None:
         return False
     found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
     return True
-
-
-_TERMINATOR = re.compile(r"[,:：、!—–-]")
 
 
 def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Found:
@@ -1129,14 +1135,15 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
     trying only the patterns whose words it holds."""
     found = _Found({})
     if "name" in kinds:
-        vocative, recipient, subject, stated = _gates(piece)
-        if (vocative and _seen(found, piece, "address", _VOCATIVE, _STRONG, _SPOKEN)) or (
-            recipient and _seen(found, piece, "address", _RECIPIENT, _STRONG, _SPOKEN)
+        names = _VOCATIVE.words.find(lowered(piece))  # the four address patterns share their words
+        vocative, recipient, subject, stated = _gates(piece, names)
+        if (vocative and _seen(found, piece, "address", _VOCATIVE, _STRONG, _SPOKEN, names)) or (
+            recipient and _seen(found, piece, "address", _RECIPIENT, _STRONG, _SPOKEN, names)
         ):
             found.address = _STRONG
-        elif subject and _seen(found, piece, "address", _SUBJECT, _WEAK, "names an agent as the one to act"):
+        elif subject and _seen(found, piece, "address", _SUBJECT, _WEAK, "names an agent as the one to act", names):
             found.address = _WEAK
-        elif stated and _seen(found, piece, "address", _STATED, _WEAK, "states what an agent does"):
+        elif stated and _seen(found, piece, "address", _STATED, _WEAK, "states what an agent does", names):
             found.address = _WEAK
             found.cues["request"] = (1.0, "as a settled fact")
     if "override" in kinds and _seen(found, piece, "override", _OVERRIDE, _FLAG, "sets its instructions aside"):
@@ -1149,7 +1156,7 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
     return found
 
 
-def _gates(piece: str) -> tuple[bool, bool, bool, bool]:
+def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:
     """Which address patterns can match the unit, from the words it holds (the patterns are large, and most
     sentences that name an agent describe one): a vocative needs a name followed closely by a comma, colon or dash;
     a recipient a word that points at the reader or the text (`you`, `this`, `by`, a relative pronoun) or a colon;
@@ -1165,7 +1172,6 @@ def _gates(piece: str) -> tuple[bool, bool, bool, bool]:
         if key not in _SHORT_GATES or any(_whole_word(low, p, len(key)) for p in positions)
         for kind in _GATE_KINDS[key]
     }
-    names = _VOCATIVE.words.find(low)
     vocative = any(
         _CLOSES_NAME.match(piece, p + len(key)) is not None or ":" in piece[p : p + 100]
         for key, positions in names.found.items()
