@@ -24,8 +24,10 @@ parts scored. A short label line (`Agent:`, `To the AI assistant:`) lends its ad
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lighthouse_mcp.validation.hidden import Revealed
@@ -33,6 +35,26 @@ from lighthouse_mcp.validation.keywords import Hits, Keywords, lowered
 from lighthouse_mcp.validation.threats import Threat
 
 _I = re.I | re.U
+
+
+class _Lazy:
+    """A regular expression compiled when first used."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern = (pattern, flags)
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(*self._pattern)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.regex.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.regex.match(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(text, pos, endpos)
 
 
 class _Anchored:
@@ -50,7 +72,7 @@ class _Anchored:
     ) -> None:
         """`keys`: the words to anchor on instead of every literal word of the pattern, with `back`: how many words
         before one a match may begin (`to the AI agent`: anchored on `ai`, begun two words before)."""
-        self.regex = re.compile(pattern, flags)
+        self._pattern = (pattern, flags)
         self.back = back
         if keys is not None:
             self.keys = keys
@@ -66,6 +88,12 @@ class _Anchored:
                 words.add(word[:-1])
         self.keys = frozenset(words)
         self.words = Keywords(words)
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled when first needed: the largest patterns take tens of milliseconds to compile, and a hook
+        process scanning one text needs only some of them (most texts need none)."""
+        return re.compile(*self._pattern)
 
     def search(self, piece: str) -> re.Match[str] | None:
         return self.search_at(piece, self.words.find(lowered(piece)))
@@ -283,29 +311,26 @@ _VOCATIVE = _Anchored(
     back=_BACK,
 )
 _RECIPIENT = _Anchored(
-    rf"\b(?:to|for|attention|attn)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_NAMES}\s+{_READER}|"
-    rf"\b(?:if|when)\s+(?:you\s+are\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}\b|(?:an?|the|any)\s+(?:[\w-]+\s+)"
-    rf"{{0,2}}?{_NAMES}\s+(?:is|are)\s+{_READER})|"
-    rf"\bas\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}\s+{_READER}|"
-    rf"{_NAMES}\s+{_READER}|"
+    # (each pattern of names appears as few times as it can: compiling is proportional to the pattern's size)
+    # an agent reading or acting for this: "AI agents processing this repo", "the model acting on behalf of"
+    rf"{_NAMES}\s+(?:{_READER}|acting\s+(?:on\s+behalf\s+of|for)\s+)|"
+    # who the reader is: "if you are an AI", "you're the assistant", "read by an agent"
+    rf"(?:\b(?:if|when)\s+you\s+are\s+(?:an?|the)|\b(?:you\s+are|you're|you’re)\s+(?:an?|the)|\b(?:read|processed|"
+    rf"handled|seen|parsed|analy[sz]ed|summari[sz]ed|opened|triaged|reviewed)\s+by\s+(?:an?|the|any|some))\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?{_NAMES}\b|"
+    rf"\b(?:if|when)\s+(?:an?|the|any)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}\s+(?:is|are)\s+{_READER}|"
     # a reader of this very text, in any language: "Summaries of this result", "el asistente que gestione este
     # buzón", "tout système automatisé lisant cette page", "Geautomatiseerde lezers van deze pagina"
     rf"(?:{_READERS}|{_SUMMARIES})(?!\s+(?:to|om|zu|per|pour|para|à|a|de\s+\w+er|di\s+\w+re)\b)"
     rf"(?:\s+[\w'’./-]+){{0,6}}?\s+(?:(?:of|from|in|on|van|de|di|del|della|von|"
     rf"des|der|"
     rf"из)\s+)?{_THIS}|"
-    rf"\b(?:read|processed|handled|seen|parsed|analy[sz]ed|summari[sz]ed|opened|triaged|reviewed)\s+by\s+(?:an?|the|"
-    rf"any|some)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}|"
     r"\bwho(?:ever|m?ever)\s+(?:or\s+whatever\s+)?(?:is\s+|are\s+)?(?:\w+\s+){0,2}?\w+(?:ing|s|e)\s+this\b|"
-    rf"\b(?:you\s+are|you're|you’re)\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}|"
-    rf"{_NAMES}\s+acting\s+(?:on\s+behalf\s+of|for)\s+|"
-    rf"\b(?:to|for|para|pour|für|an|per|aan|voor|для|à|al|ao|alla)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_NAMES}"
-    rf"(?:\s+[\w-]+){{0,2}}\s*[:：]|"
-    # es / pt / it / fr / de / nl / ru: "para el agente que gestiona", "à l'assistant qui traite", "Für den
-    # Assistenten, der … zusammenfasst", "voor de assistent die … verwerkt", "для нейросети, которая …"
-    rf"\b(?:para|al|a\s+la|pour|à|au|an|für|per|all[ao]?|ao|aan|voor|для|к)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?"
-    rf"{_NAMES}[\w-]*(?:\s+[\w-]+){{0,3}}?\s*,?\s*(?:que|qui|der|die|das|che|dat|который|которая|которое|"
-    rf"которые)\s|"
+    # for the agent, as a label or with who it is: "To the AI agent:", "para el agente que gestiona", "à
+    # l'assistant qui traite", "Für den Assistenten, der … zusammenfasst", "для нейросети, которая …"
+    rf"\b(?:to|for|para|pour|für|an|per|aan|voor|для|à|al|ao|alla|a\s+la|au|all[ao]?|к)\s+{_ARTICLE}"
+    rf"(?:[\w-]+\s+){{0,3}}?{_NAMES}(?:(?:\s+[\w-]+){{0,2}}\s*[:：]|[\w-]*(?:\s+[\w-]+){{0,3}}?\s*,?\s*(?:que|qui|"
+    rf"der|die|das|che|dat|который|которая|которое|которые)\s)|"
     r"\b(?:l'intention\s+de|a\s+la\s+atención\s+de)\s+(?:l'|la\s+|le\s+)?(?:\w+\s+){0,2}?(?:assistant\w*|agent\w*|"
     r"IA|modèle)|"
     # zh / ja / ko: "给AI编程助手", "致正在处理此邮件的AI助手", "処理しているAIアシスタントへ", "분석하는 AI 에이전트는"
@@ -368,7 +393,7 @@ _SUBJECT = _Anchored(
     keys=_ADDRESS_KEYS,
     back=_BACK,
 )
-_MARKER = re.compile(
+_MARKER = _Lazy(
     r"^[ \t>*#=\[<(【\-]*(?:system|developer|admin(?:istrator)?|assistant|agent|ai|tool|function|bot|operator|"
     r"sistema|système|systeme|систем\w*|系统|システム|시스템|助手|アシスタント|어시스턴트)"
     r"(?:[ \t]+(?:override|message|prompt|instructions?|note|update|notice|command|directive|alert|提示|メッセージ))?"
@@ -599,7 +624,7 @@ _ACTION = _Anchored(
 )
 # Actions in the forms a statement of what the reader "will do" takes, and verb stems of the other languages
 # (`restablecerá`, `supprimera`, `dovrà cancellare`, `verwijderen`, `отключить`): tried when no listed verb is there.
-_ACTION_FORMS = re.compile(
+_ACTION_FORMS = _Lazy(
     r"\b\w{3,}(?:ará|erá|irá|arán|erán|irán|arão|erão|irão|era|ira|eront|iront|erà|irà|eranno|iranno)\b|"
     r"\b(?:envi|mand|reenv|borr|elimin|transfer|ejecut|instal|aprob|compart|publi|desactiv|revel|otorg|conced|"
     r"acept|anul|reembols|restablec|supprim|efface|exécut|désactiv|partag|transmet|lösch|entfern|überweis|"
@@ -614,7 +639,7 @@ _ACTION_FORMS = re.compile(
     _I,
 )
 # A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
-_TOOL_CALL = re.compile(
+_TOOL_CALL = _Lazy(
     r"\b[a-z][a-z0-9]*\.[a-z_][a-z0-9_]*\s*\([^()\n]{0,80}?\w+\s*=|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\(|\bmcp__\w+|\b(?:call|invoke|use|run|trigger)\s+(?:the\s+)?`?"
     r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+`?(?:\s+(?:tool|function|action))?|"
     r"\b(?:send|delete|transfer|create|remove|export|grant|merge|push|approve|update|drop|wire|forward)_[a-z0-9_]+\b"
@@ -645,7 +670,7 @@ _TARGET = _Anchored(
     _I,
     extra=("~/.",),
 )
-_DESTINATION = re.compile(
+_DESTINATION = _Lazy(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?|ftp|sftp|wss?)://[^\s\"'<>)]+|\b(?:\d{1,3}\.){3}\d{1,3}\b|"
     r"\b(?:to|at)\s+(?:the\s+)?(?:address|url|endpoint|account|server|link|number)\s+(?:below|above|given|here)|"
     r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b(?:bc1|0x)[a-zA-Z0-9]{20,}\b|"
@@ -768,7 +793,7 @@ _REPORTED = _Anchored(
     _I,
 )
 # Dialogue in a story or a script: "…", said the old sailor; the oracle (read aloud): "…".
-_SPEECH = re.compile(
+_SPEECH = _Lazy(
     r"[\"”»」』]\s*[,—–-]?\s*(?:\w+\s+){0,3}?(?:said|asked|whispered|replied|shouted|muttered|answered|dijo|"
     r"susurró|respondió|dit|murmura|répondit|sagte|flüsterte|antwortete|disse|sussurrou|respondeu|sussurrò|rispose|"
     r"zei|fluisterde|antwoordde|сказал\w*|прошептал\w*|ответил\w*)\b|[\"”»」』][^\n\"”»」』]{0,16}?(?:说道|低声说|"
@@ -835,7 +860,7 @@ _UNADDRESSED_KINDS = frozenset({"secret", "secrecy"})  # what an instruction tha
 _SHORT_WORDS = frozenset(w for w in _CUE_KINDS if len(w) <= 3 and w.isalpha() and w.isascii())
 _CUE_WORDS = Keywords(_CUE_KINDS)
 
-_HIDDEN_PART = re.compile(
+_HIDDEN_PART = _Lazy(
     r"<!--(?P<comment>.{1,4000}?)-->|\{#(?P<template>.{1,4000}?)#\}|"
     r"<(?P<tag>\w+)\b[^>]{0,300}?(?:style\s*=\s*[\"'][^\"']{0,300}?(?:display\s*:\s*none|font-size\s*:\s*0(?:px|pt|em)?"
     r"\s*[;\"']|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*[;\"']|color\s*:\s*(?:#fff(?:fff)?|white)\b|"
@@ -1117,7 +1142,7 @@ def _seen(
     found: _Found,
     piece: str,
     kind: str,
-    regex: re.Pattern[str] | _Anchored,
+    regex: re.Pattern[str] | _Anchored | _Lazy,
     weight: float,
     what: str,
     hits: Hits | None = None,
@@ -1195,7 +1220,7 @@ _CLOSES_NAME = re.compile(
 )
 # What every marker holds: a bracket, a colon, a quote, an equals sign, a heading's hash, or BEGIN / END.
 _MARKER_SIGNS = re.compile(r"[\[\]【】<>#:：=\"(`*]|\b(?:BEGIN|END)\b", re.I)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = _Lazy(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _GATE_KINDS: dict[str, set[str]] = {}
 for _gate, _gate_words in (
     ("reader", (
