@@ -9,11 +9,13 @@ from mcp.server.mcpserver import Context, MCPServer
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.tools.context import AppState, tool_errors
 from lighthouse_mcp.tools.validation import RECORDS
 from lighthouse_mcp.validation.responses import scan_event
 
 INLINE_CHARS = 65_536  # larger texts are scanned on a worker thread so the server keeps answering
+MAX_TOOLS = 1_000  # tool names one scan looks for
 
 
 class ThreatOut(TypedDict):
@@ -47,6 +49,10 @@ def register(server: MCPServer[AppState]) -> None:
         ctx: Context[AppState],
         text: Annotated[str, Field(description="untrusted text: tool output, a page, a file")],
         source: Annotated[str | None, Field(description="where it came from, for the log")] = None,
+        tools: Annotated[
+            list[str] | None,
+            Field(description="names of the tools you can call (other servers' too): naming one counts as an action"),
+        ] = None,
     ) -> ScanOut:
         """Scan untrusted text before acting on it for prompt injection (hidden Unicode too), malicious code,
         secrets and exfiltration links: the risk, each threat (rule, span, masked excerpt) and a sanitized copy.
@@ -55,10 +61,12 @@ def register(server: MCPServer[AppState]) -> None:
         me = app.caller(ctx.request_context)
         scanner = app.validation.scanner
         with tool_errors():
+            if tools is not None and len(tools) > MAX_TOOLS:
+                raise DataError(f"tools holds {len(tools)} names; at most {MAX_TOOLS}")
             if len(text) > INLINE_CHARS:
-                result = await asyncio.to_thread(scanner.scan, text, source)
+                result = await asyncio.to_thread(scanner.scan, text, source, tools or ())
             else:
-                result = scanner.scan(text, source)
+                result = scanner.scan(text, source, tools or ())
             if app.project.config.scan.record:
                 await app.store.append(scan_event(result, agent=me.agent.name, session=me.id))
         out: dict[str, Any] = result.to_json()

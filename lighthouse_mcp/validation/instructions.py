@@ -27,7 +27,7 @@ import bisect
 import functools
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from lighthouse_mcp.validation.hidden import Revealed
@@ -1288,7 +1288,7 @@ def _score(
     if "request" not in found.cues and _TODO_ITEM.match(piece):
         found.cues["request"] = (1.0, "a to-do item")
     if not _seen(found, piece, "tool", _TOOL_CALL, 2.0, "names a tool to call"):
-        name = next((t for t in tools if t and t in piece), None)
+        name = next((t for t in tools if t in piece and _names_tool(piece, t)), None)
         if name:
             found.cues["tool"] = (2.0, f"names a tool to call ({name})")
     _seen(found, piece, "destination", _DESTINATION, 1.0, "to")
@@ -1326,6 +1326,30 @@ def _forbidden(piece: str, match: re.Match[str]) -> bool:
 _NEGATION = re.compile(r"\b(?:not|never|n't)\b", re.I)
 
 _TODO_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s*\[\s?\]\s")  # "- [ ] Attach the output of …"
+
+
+def _names_tool(piece: str, tool: str) -> bool:
+    """`tool` stands in the unit as a word of its own (`send_invoice`, not `resend_invoices`)."""
+    for match in re.finditer(re.escape(tool), piece):
+        before = piece[match.start() - 1 : match.start()]
+        after = piece[match.end() : match.end() + 1]
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            return True
+    return False
+
+
+def tool_names(tools: Iterable[str]) -> frozenset[str]:
+    """The names of an agent's tools worth looking for in text: `mcp__github__merge_pull_request` and its short name
+    `merge_pull_request`; names of one plain word (`Bash`, `search`) are too common to count."""
+    names: set[str] = set()
+    for tool in tools:
+        if not isinstance(tool, str) or not 4 <= len(tool) <= 128:
+            continue
+        for name in (tool, tool.rsplit("__", 1)[-1]):
+            if len(name) >= 5 and any(sign in name for sign in "_-."):
+                names.add(name)
+    return frozenset(names)
+
 
 _DETAILS = (
     ("retask", _RETASK, 2.0, "gives it a new task or role"),

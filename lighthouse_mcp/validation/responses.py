@@ -13,7 +13,7 @@ import bisect
 import hashlib
 import hmac
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from lighthouse_mcp.validation.code_blocks import code_threats
 from lighthouse_mcp.validation.files import Context
 from lighthouse_mcp.validation.hidden import INVISIBLE, hidden_threats, reveal
 from lighthouse_mcp.validation.injection import injection_threats
-from lighthouse_mcp.validation.instructions import instruction_threats
+from lighthouse_mcp.validation.instructions import instruction_threats, tool_names
 from lighthouse_mcp.validation.links import link_threats
 from lighthouse_mcp.validation.packs import RISKS, PackSet
 from lighthouse_mcp.validation.secrets import mask_secrets, secret_threats
@@ -114,8 +114,10 @@ class Scanner:
         self.key = key
         self.suppressions = suppressions
 
-    def scan(self, text: str, source: str | None = None) -> ScanResult:
-        """Scan `text`; text over `max_bytes` (scan.max_bytes) is a DataError, never a partial scan."""
+    def scan(self, text: str, source: str | None = None, tools: Iterable[str] = ()) -> ScanResult:
+        """Scan `text`; text over `max_bytes` (scan.max_bytes) is a DataError, never a partial scan. `tools`: names
+        of the tools the reading agent can call (its MCP servers' too), which count as actions when the text names
+        them."""
         if not isinstance(text, str):
             raise DataError(f"text must be a string, not {type(text).__name__}")
         if source is not None and (not isinstance(source, str) or len(source) > MAX_SOURCE):
@@ -128,7 +130,7 @@ class Scanner:
                 f"the text is {len(encoded)} bytes, over the scan limit of {self.max_bytes} (scan.max_bytes); "
                 "scan it in parts or raise the limit"
             )
-        threats = find_threats(text, packs, self.ctx, max_code_bytes=self.max_code_bytes)
+        threats = find_threats(text, packs, self.ctx, max_code_bytes=self.max_code_bytes, tools=tool_names(tools))
         kept, suppressed = [], []
         in_force = self.suppressions()
         for threat in threats:
@@ -163,10 +165,12 @@ class Scanner:
         return hmac.new(self.key, message, "sha256").hexdigest()[:16]
 
 
-def find_threats(text: str, packs: PackSet, ctx: Context, *, max_code_bytes: int) -> list[Threat]:
+def find_threats(
+    text: str, packs: PackSet, ctx: Context, *, max_code_bytes: int, tools: frozenset[str] = frozenset()
+) -> list[Threat]:
     """Every threat in `text`, before suppressions, with injection signals that come together raised to high."""
     revealed = reveal(text)
-    injection = _distinct(hidden_threats(text) + injection_threats(revealed) + instruction_threats(revealed))
+    injection = _distinct(hidden_threats(text) + injection_threats(revealed) + instruction_threats(revealed, tools))
     strong_rules = {t.rule for t in injection if t.rank >= SEVERITY_RANK["medium"]}
     if len(strong_rules) >= 2:  # several independent signs of injection are one clear attempt
         for threat in injection:
