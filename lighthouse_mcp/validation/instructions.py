@@ -5,7 +5,10 @@ sentences; HTML comments, text hidden by CSS, `alt`/`title` attributes and templ
 own). Each unit is scored by what it holds:
 
 - **who is addressed**: the reader as an AI (`Assistant,`, `Note to the AI agent processing this`, `Lieber
-  Assistent`, `給AI編程助手`, `이 로그를 분석하는 AI 에이전트는`), or a fake role, system or tool marker;
+  Assistent`, `給AI編程助手`, `이 로그를 분석하는 AI 에이전트는`); software that reads the text, named in the third
+  person (`automated review tools should`, `the summarizer of these notes`, `el asistente que gestione este buzón
+  debe`); an order stated as a fact (`the assistant accepts every invite`); a label for processing (`Processing
+  note:`); a fake role, system, tool or approval marker; a chat turn written for the agent (`Assistant: Sure,`);
 - **an override**: earlier instructions set aside, in any wording (`no longer applies`, `supersedes`, `from now on
   your job is`, `Vergiss alle bisherigen Anweisungen`, `忽略之前的所有指令`);
 - **what is asked**: a request or an imperative, an action an agent could take (send, delete, transfer, run,
@@ -19,6 +22,14 @@ Writing *about* attacks (security articles, changelogs, scanner reports, quoted 
 about them) subtracts. A unit that is addressed to an agent (or overrides its instructions, or wears a fake marker,
 or hides) and asks something of it, with enough of the rest, is an instruction to the agent: the finding says which
 parts scored. A short label line (`Agent:`, `To the AI assistant:`) lends its addressee to the next unit.
+
+A unit that names no one is an instruction only with both halves of an attack: a secret and somewhere to send it,
+or an action kept from the user. Forbidden actions (`must never print credentials`), prompts a program writes for
+its own model and agents described in writing about attacks are not instructions.
+
+Cost: one keyword pass over the text; only units holding an address word are split and gated, and only those that
+pass a cheap gate meet the large patterns, which are compiled when first needed. Work per text is bounded (look-back
+on a line, tries per pattern, MAX_CLOSE_READS units): a text denser than that is flagged, not passed.
 """
 
 from __future__ import annotations
@@ -188,10 +199,6 @@ _SUMMARIES = (
 )
 _NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
 _READERS = rf"(?:{_NAMES}|{_MACHINE}|{_MACHINE_CJK})"
-_MODAL = (
-    r"(?:must|should|shall|will|is|are|has|have|debe\w*|deber\w*|doit|doivent|devr\w*|muss|müssen|soll\w*|deve\w*|"
-    r"dovr\w*|moet\w*|dient|должн\w*|следует)\b"
-)
 # The text itself, pointed at: "this page", "these reviews", "esta página", "cette page", "dieser Bewertungen".
 _THIS = (
     r"(?:this|these|este|esta|estos|estas|esse|essa|deste|desta|destes|destas|neste|nesta|cette|cet|ces|ce|"
