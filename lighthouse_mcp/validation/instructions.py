@@ -277,8 +277,6 @@ _VOCATIVE = _Anchored(
     # a label of a few words ending in a colon: `AI assistants upgrading projects to v5:` `Model maintaining this:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,2}}?{_NAMES}(?:\s+(?!{_FINITE})[\w./'’-]+){{1,7}}?\s*(?:\*\*|__)?\s*"
     rf"(?:[:：]|\s[—–]\s(?![\d\s/.:-]*$))|"
-    # for a machine reader, as a label: "für automatische Betreiber:", "для автоматических обработчиков журнала:"
-    rf"\b(?:for|für|para|pour|per|voor|для|to)\s+{_ARTICLE}{_MACHINE}(?:\s+[\w-]+){{0,2}}\s*[:：]|"
     # a named reader's instructions: "Forecast assistant instructions -"
     rf"{_NAMES}\s+(?:instructions?|notes?|directives?|tasks?)\s*(?:[:：]|\s[-—–]\s)|"
     # a label for processing by software, in any language: `Processing note:` `Resolution (automated):`
@@ -302,7 +300,7 @@ _VOCATIVE = _Anchored(
     # a note for a machine reader: `note for the summarizer:` `Hinweis für automatische Prüfwerkzeuge:`
     rf"{_CLAUSE}(?:note|notice|message|memo|reminder|attention|instructions?|advisory|hinweis|nota|remarque|"
     rf"opmerking|примечание|заметка)\s*(?:for|to|für|para|pour|per|voor|для)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?"
-    rf"(?:{_MACHINE}|\w+(?:izer|iser|yzer|yser|or|er)s?|\w*(?:systeme?|tools?|werkzeuge?|programme?))"
+    rf"(?:\w+(?:izer|iser|yzer|yser|or|er)s?|\w*(?:systeme?|tools?|werkzeuge?|programme?|automat\w*))"
     rf"(?:\s+[\w-]+){{0,3}}\s*[:：]|"
     # a handle: `@ai-agent:` `@review-bot,`
     r"@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b\s*[,:]|"
@@ -372,17 +370,17 @@ _RECIPIENT = _Anchored(
 # What the reader does, stated as settled (an order in the form of a fact): "the assistant accepts every invite",
 # "el asistente de agenda compartirá", "müssen automatisierte Agenten … deaktivieren". Weak, and counts as a request.
 _STATED = _Anchored(
-    # what the reader "will do", in the future of es / fr / it / pt: "el asistente de agenda compartirá …"
-    rf"{_READERS}(?:\s+[\w'’-]+){{0,4}}?\s+\w{{3,}}(?:ará|erá|irá|arán|erán|irán|arão|erão|irão|era|ira|eront|"
-    rf"iront|erà|irà)\b|"
+    # what the reader "will do", in the future of es / fr / it / pt ("el asistente de agenda compartirá …"), or,
+    # after an article, does ("the assistant accepts every invite"): one copy of the names serves both
+    rf"(?P<article>\b(?:the|any|every|each)\s+(?:[\w-]+\s+){{0,2}}?)?{_READERS}(?:(?:\s+[\w'’-]+){{0,4}}?\s+\w{{3,}}"
+    rf"(?:ará|erá|irá|arán|erán|irán|arão|erão|irão|era|ira|eront|iront|erà|irà)\b|(?(article)\s+(?:then\s+|also\s+|"
+    rf"now\s+|first\s+|always\s+|automatically\s+)?(?:send|email|forward|upload|post|publish|transfer|pay|delete|"
+    rf"remove|wipe|push|merge|deploy|run|execute|install|download|call|invoke|approve|grant|create|add|update|"
+    rf"replace|move|copy|export|share|reveal|disclose|reply|replie|accept|decline|purchase|buy|cancel|disable|"
+    rf"unlock|mark|close|assign|refund|reset|allowlist|whitelist|invite|set|submit|sign|confirm|enable|rank|label|"
+    rf"overwrite|scale|classif(?:y|ie)|publishe|pushe|approve|sets|grants)(?:s|es)\b|(?!)))|"
     # the modal first, as German and Dutch put it: "müssen automatisierte Agenten … deaktivieren"
-    rf"\b(?:muss|müssen|soll|sollen|sollte|sollten|moet|moeten|dient|dienen)\s+(?:[\w-]+\s+){{0,2}}?{_READERS}|"
-    rf"\b(?:the|any|every|each)\s+(?:[\w-]+\s+){{0,2}}?(?:{_NAMES}|{_MACHINE})\s+(?:then\s+|also\s+|now\s+|first\s+|"
-    rf"always\s+|automatically\s+)?(?:send|email|forward|upload|post|publish|transfer|pay|delete|remove|wipe|push|"
-    rf"merge|deploy|run|execute|install|download|call|invoke|approve|grant|create|add|update|replace|move|copy|"
-    rf"export|share|reveal|disclose|reply|replie|accept|decline|purchase|buy|cancel|disable|unlock|mark|close|"
-    rf"assign|refund|reset|allowlist|whitelist|invite|set|submit|sign|confirm|enable|rank|label|overwrite|scale|"
-    rf"classif(?:y|ie)|publishe|pushe|approve|sets|grants)(?:s|es)\b",
+    rf"\b(?:muss|müssen|soll|sollen|sollte|sollten|moet|moeten|dient|dienen)\s+(?:[\w-]+\s+){{0,2}}?{_READERS}",
     _I,
     keys=_ADDRESS_KEYS,
     back=_BACK,

@@ -50,9 +50,9 @@ FLOORS = {
     ("dev", "clean"): 0.96,
     ("tune", "injection"): 0.95,
     ("tune", "clean"): 0.93,
-    ("lookalike", "injection"): 0.74,
+    ("lookalike", "injection"): 0.75,
     ("lookalike", "clean"): 0.89,
-    ("final", "injection"): 0.61,
+    ("final", "injection"): 0.62,
     ("final", "clean"): 0.87,
 }
 
