@@ -369,16 +369,23 @@ _RECIPIENT = _Anchored(
 )
 # What the reader does, stated as settled (an order in the form of a fact): "the assistant accepts every invite",
 # "el asistente de agenda compartirá", "müssen automatisierte Agenten … deaktivieren". Weak, and counts as a request.
+# Verbs of an order stated as a fact ("the assistant accepts every invite"), and the endings of a verb in the
+# future in es / fr / it / pt ("compartirá", "fermera", "dovrà"): the pattern below and its gate share them.
+_STATED_VERBS = (
+    "send", "email", "forward", "upload", "post", "publish", "transfer", "pay", "delete", "remove", "wipe", "push",
+    "merge", "deploy", "run", "execute", "install", "download", "call", "invoke", "approve", "grant", "create", "add",
+    "update", "replace", "move", "copy", "export", "share", "reveal", "disclose", "accept", "decline", "purchase",
+    "buy", "cancel", "disable", "unlock", "mark", "close", "assign", "refund", "reset", "allowlist", "whitelist",
+    "invite", "set", "submit", "sign", "confirm", "enable", "rank", "label", "overwrite", "scale",
+)  # fmt: skip
+_FUTURE_ENDINGS = ("ará", "erá", "irá", "arán", "erán", "irán", "arão", "erão", "irão", "era", "ira", "eront", "iront",
+                   "erà", "irà")  # fmt: skip
 _STATED = _Anchored(
     # what the reader "will do", in the future of es / fr / it / pt ("el asistente de agenda compartirá …"), or,
     # after an article, does ("the assistant accepts every invite"): one copy of the names serves both
     rf"(?P<article>\b(?:the|any|every|each)\s+(?:[\w-]+\s+){{0,2}}?)?{_READERS}(?:(?:\s+[\w'’-]+){{0,4}}?\s+\w{{3,}}"
-    rf"(?:ará|erá|irá|arán|erán|irán|arão|erão|irão|era|ira|eront|iront|erà|irà)\b|(?(article)\s+(?:then\s+|also\s+|"
-    rf"now\s+|first\s+|always\s+|automatically\s+)?(?:send|email|forward|upload|post|publish|transfer|pay|delete|"
-    rf"remove|wipe|push|merge|deploy|run|execute|install|download|call|invoke|approve|grant|create|add|update|"
-    rf"replace|move|copy|export|share|reveal|disclose|reply|replie|accept|decline|purchase|buy|cancel|disable|"
-    rf"unlock|mark|close|assign|refund|reset|allowlist|whitelist|invite|set|submit|sign|confirm|enable|rank|label|"
-    rf"overwrite|scale|classif(?:y|ie)|publishe|pushe|approve|sets|grants)(?:s|es)\b|(?!)))|"
+    rf"(?:{'|'.join(_FUTURE_ENDINGS)})\b|(?(article)\s+(?:then\s+|also\s+|now\s+|first\s+|always\s+|"
+    rf"automatically\s+)?(?:{'|'.join(_STATED_VERBS)}|repl(?:y|ie)|classif(?:y|ie))(?:s|es)\b|(?!)))|"
     # the modal first, as German and Dutch put it: "müssen automatisierte Agenten … deaktivieren"
     rf"\b(?:muss|müssen|soll|sollen|sollte|sollten|moet|moeten|dient|dienen)\s+(?:[\w-]+\s+){{0,2}}?{_READERS}",
     _I,
@@ -630,7 +637,7 @@ _ACTION = _Anchored(
 # Actions in the forms a statement of what the reader "will do" takes, and verb stems of the other languages
 # (`restablecerá`, `supprimera`, `dovrà cancellare`, `verwijderen`, `отключить`): tried when no listed verb is there.
 _ACTION_FORMS = _Lazy(
-    r"\b\w{3,}(?:ará|erá|irá|arán|erán|irán|arão|erão|irão|era|ira|eront|iront|erà|irà|eranno|iranno)\b|"
+    rf"\b\w{{3,}}(?:{'|'.join(_FUTURE_ENDINGS)}|eranno|iranno)\b|"
     r"\b(?:envi|mand|reenv|borr|elimin|transfer|ejecut|instal|aprob|compart|publi|desactiv|revel|otorg|conced|"
     r"acept|anul|reembols|restablec|supprim|efface|exécut|désactiv|partag|transmet|lösch|entfern|überweis|"
     r"ausführ|installier|deaktivier|freigeb|veröffentlich|genehmig|weiterleit|apag|exclu|desativ|compartilh|"
@@ -912,7 +919,7 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
     )
     if not anchors:  # nothing in the text could speak to an agent: the fast path
         return []
-    units = [u for u in _units(text, anchors)[:MAX_UNITS] if text[u.start : u.end].strip()]
+    units = [u for u in _units(text, anchors, low)[:MAX_UNITS] if text[u.start : u.end].strip()]
     kinds = _kinds_by_unit(units, hits, low)
     openers, unread = _openers(text, units, kinds)
     _open_answered_turns(text, units, openers)
@@ -977,6 +984,8 @@ def _open_answered_turns(text: str, units: list[_Unit], openers: dict[int, _Foun
     what comes before it (from the user's turn, if there is one) is what the agent is meant to have been asked."""
     for position in list(openers):
         turn = text[units[position].start : units[position].end]
+        if not _AGENT_TURN.match(turn):
+            continue
         before = position - 1
         for back in range(position - 1, max(-1, position - 4), -1):  # from the start of the turn it answers
             if units[back].block != units[position].block:
@@ -984,12 +993,7 @@ def _open_answered_turns(text: str, units: list[_Unit], openers: dict[int, _Foun
             if _USER_TURN.match(text[units[back].start : units[back].end]):
                 before = back
                 break
-        if (
-            _AGENT_TURN.match(turn)
-            and before >= 0
-            and before not in openers
-            and units[before].block == units[position].block
-        ):
+        if before >= 0 and before not in openers and units[before].block == units[position].block:
             openers[before] = _Found({"marker": (2.5, f"a reply written for the agent ({_quote(turn)})")}, _STRONG)
 
 
@@ -1194,7 +1198,7 @@ def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:
     Korean, whose words have no spaces to find, tries them all."""
     if not piece.isascii() and _CJK.search(piece):
         return True, True, True, True
-    low = lowered(piece)
+    low = names.haystack  # the unit in lower case, made for `names`
     hits = _GATE_WORDS.find(low)
     present = {
         kind
@@ -1250,20 +1254,12 @@ for _gate, _gate_words in (
     for _word in _gate_words:
         _GATE_KINDS.setdefault(_word, set()).add(_gate)
 # The verb forms a stated order takes: a future in es / fr / it / pt, a modal first in de / nl, a verb in -s.
-_STATED_VERBS = (
-    "send", "email", "forward", "upload", "post", "publish", "transfer", "pay", "delete", "remove", "wipe", "push",
-    "merge", "deploy", "run", "execute", "install", "download", "call", "invoke", "approve", "grant", "create", "add",
-    "update", "replace", "move", "copy", "export", "share", "reveal", "disclose", "accept", "decline", "purchase",
-    "buy", "cancel", "disable", "unlock", "mark", "close", "assign", "refund", "reset", "allowlist", "whitelist",
-    "invite", "set", "submit", "sign", "confirm", "enable", "rank", "label", "overwrite", "scale",
-)  # fmt: skip
 for _verb in _STATED_VERBS:
     for _word in (_verb + "s", _verb + "es"):
         _GATE_KINDS.setdefault(_word, set()).add("stated")
 for _word in ("replies", "classifies", "muss", "müssen", "soll", "sollen", "sollte", "sollten", "moet", "moeten"):
     _GATE_KINDS.setdefault(_word, set()).add("stated")
-for _word in ("ará", "erá", "irá", "arán", "erán", "irán", "arão", "erão", "irão", "era", "ira", "eront", "iront",
-              "erà", "irà"):  # fmt: skip
+for _word in _FUTURE_ENDINGS:
     _GATE_KINDS.setdefault(_word, set()).add("future")  # the ending of a verb in the future
 _GATE_WORDS = Keywords(_GATE_KINDS)
 _SHORT_GATES = frozenset(w for w, kinds in _GATE_KINDS.items() if len(w) <= 3 and w.isalpha() and "future" not in kinds)
@@ -1545,15 +1541,15 @@ def _quote(text: str) -> str:
     return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
 
 
-def _units(text: str, near: list[int] | None = None) -> list[_Unit]:
+def _units(text: str, near: list[int] | None = None, low: str | None = None) -> list[_Unit]:
     """Sentences and lines, numbered by paragraph, and hidden parts (comments, CSS-hidden text, attributes) as
     paragraphs of their own; with `near`, only of the blocks (between blank lines) that hold one of those
-    positions, the rest of a long text being of no interest."""
+    positions, the rest of a long text being of no interest. `low`: the text in lower case, if already made."""
     units: list[_Unit] = []
     taken: list[tuple[int, int]] = []
     paragraph = block = 0
     wanted = _blocks_near(text, near) if near is not None else [(0, len(text))]
-    low = text.lower()
+    low = lowered(text) if low is None else low
     hinted = any(hint in low for hint in _HIDDEN_HINTS)
     around = (max(0, wanted[0][0] - 4_000), min(len(text), wanted[-1][1] + 4_000)) if wanted else (0, 0)
     hidden_parts = _HIDDEN_PART.finditer(text, *around) if hinted else ()
