@@ -24,9 +24,10 @@ LogFormat = Literal["plain", "json"]
 Synchronous = Literal["normal", "full"]
 ErrorDecision = Literal["ask", "deny"]
 
-# Variables that share the prefix but are not configuration keys: the home, and the test suite's switches
-# (LIGHTHOUSE_REQUIRE_FUSE, _TMUX, _POSTGRES) that turn a skipped test into a failure.
-RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME"})
+# Variables that share the prefix but are not configuration keys: the home, where this machine's `lighthouse` is
+# (set for the hooks in .claude/settings.local.json), and the test suite's switches (LIGHTHOUSE_REQUIRE_FUSE,
+# _TMUX, _POSTGRES) that turn a skipped test into a failure.
+RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME", "LIGHTHOUSE_BIN"})
 RESERVED_ENV_PREFIX = "LIGHTHOUSE_REQUIRE_"
 ENV_PREFIX = "LIGHTHOUSE_"
 # Keys only the user's own file may set: a project's config and the environment a process was started with can be
@@ -320,8 +321,19 @@ def apply_mapping(config: Config, data: Mapping[str, Any], *, source: str) -> Co
     return result
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A config section's field types (worked out once: a hook process reads the configuration on every call)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
 def _apply_dataclass(obj: Any, data: Mapping[str, Any], *, source: str, prefix: str) -> Any:
-    hints = typing.get_type_hints(type(obj))
+    hints = _hints(type(obj))
     fields = {f.name for f in dataclasses.fields(obj)}
     changes: dict[str, Any] = {}
     for key, value in data.items():

@@ -118,9 +118,9 @@ class Console:
         store, now = self.store, self.clock()
         recent = store.query(EventFilter(types=("validation.decided",), order="desc", limit=RECENT_DECISIONS)).events
         decided = Counter(str(e.payload.get("decision")) for e in recent)
-        by_agent: dict[str, Counter[str]] = {}
+        by_session: dict[str, Counter[str]] = {}
         for event in recent:
-            by_agent.setdefault(event.agent or "", Counter())[str(event.payload.get("decision"))] += 1
+            by_session.setdefault(event.session or "", Counter())[str(event.payload.get("decision"))] += 1
         waiting = [
             {
                 "id": e.aggregate,
@@ -140,7 +140,7 @@ class Console:
             mount=f"mounted at {mountpoint}" if mountpoint else "not mounted",
             decisions={d: decided.get(d, 0) for d in DECISIONS},
             latency=metrics.latencies(store, self.project.config.metrics.window_s, now_ns=now),
-            sessions=_sessions(state, by_agent, now),
+            sessions=_sessions(state, by_session, now),
             approvals=waiting,
             policies=[
                 {"name": name, "revision": p.get("revision"), "by": p.get("by"), "at": _time(p.get("at"))}
@@ -362,7 +362,8 @@ def event_detail(event: Event) -> str:
     return "\n".join([*head, "", json.dumps(event.to_json(), indent=2, ensure_ascii=False)])
 
 
-def _sessions(state: dict[str, Any], by_agent: dict[str, Counter[str]], now: int) -> list[dict[str, Any]]:
+def _sessions(state: dict[str, Any], by_session: dict[str, Counter[str]], now: int) -> list[dict[str, Any]]:
+    """Every session, newest activity first, with its own decisions among the recent ones."""
     return [
         {
             "session": sid,
@@ -372,7 +373,7 @@ def _sessions(state: dict[str, Any], by_agent: dict[str, Counter[str]], now: int
             "status": s.get("status"),
             "started": _time(s.get("started_at")),
             "last_seen": _time(s.get("last_seen")),
-            "decisions": dict(by_agent.get(s.get("agent") or "", Counter())),
+            "decisions": dict(by_session.get(sid, Counter())),
             "claims": sum(
                 1 for c in state.get("claims", {}).values() if c.get("session") == sid and (c.get("until") or 0) > now
             ),

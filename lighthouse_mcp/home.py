@@ -6,7 +6,6 @@ import json
 import os
 import secrets
 import stat
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +18,8 @@ KEY_FILE = "secret.key"
 CONFIG_FILE = "config.yaml"
 KEY_BYTES = 32
 
-_HOME_GITIGNORE = """\
-# The secret key and the database stay on this machine; config.yaml and policies/ may be committed.
-secret.key
-*.db
-*.db-wal
-*.db-shm
-cache/
-"""
+_HOME_IGNORED_WHY = "what stays on this machine; config.yaml and policies/ may be committed"
+HOME_IGNORED = ["secret.key", "*.db", "*.db-wal", "*.db-shm", "cache/", "anchor.json", "hook.sock", "mnt/", "*.log"]
 
 
 @dataclass(frozen=True)
@@ -108,8 +101,13 @@ def create_home(home: ProjectHome) -> list[str]:
         created.append(str(home.key_path))
     if _write_new(home.config_path, commented_config()):
         created.append(str(home.config_path))
-    if _write_new(home.path / ".gitignore", _HOME_GITIGNORE):
-        created.append(str(home.path / ".gitignore"))
+    gitignore = home.path / ".gitignore"
+    existed = gitignore.exists()
+    added = ensure_ignored(
+        gitignore, HOME_IGNORED, "what stays on this machine; config.yaml and policies/ may be committed"
+    )
+    if added:
+        created.append(str(gitignore) if not existed else f"{gitignore} (now also ignoring {', '.join(added)})")
     return created
 
 
@@ -156,14 +154,31 @@ def commented_config() -> str:
     return "\n".join(lines) + "\n"
 
 
-def mcp_server_entry(home: ProjectHome, python: str | None = None) -> dict[str, Any]:
-    """The `.mcp.json` entry that launches `lighthouse serve` over stdio for this project."""
-    return {
-        "type": "stdio",
-        "command": python or sys.executable,
-        "args": ["-m", "lighthouse_mcp", "serve"],
-        "env": {"LIGHTHOUSE_HOME": str(home.path)},
-    }
+# What `init --claude` writes into files a team commits names no path of this machine: the `lighthouse` command is
+# found on PATH, or where this machine's `.claude/settings.local.json` (never committed) says with LIGHTHOUSE_BIN.
+BIN_ENV = "LIGHTHOUSE_BIN"
+COMMAND = "${LIGHTHOUSE_BIN:-lighthouse}"
+LOCAL_SETTINGS = ".claude/settings.local.json"
+
+
+def identity_env(agent: str | None = None, role: str | None = None) -> dict[str, str]:
+    """The configuration variables that name the agent of one launch (the MCP server's and the hook's alike)."""
+    env = {}
+    if agent:
+        env["LIGHTHOUSE_AGENT__NAME"] = agent
+    if role:
+        env["LIGHTHOUSE_AGENT__ROLE"] = role
+    return env
+
+
+def mcp_server_entry(agent: str | None = None, role: str | None = None) -> dict[str, Any]:
+    """The `.mcp.json` entry that launches `lighthouse serve` over stdio (it finds the project home from the
+    directory Claude Code starts it in)."""
+    entry: dict[str, Any] = {"type": "stdio", "command": COMMAND, "args": ["serve"]}
+    env = identity_env(agent, role)
+    if env:
+        entry["env"] = env
+    return entry
 
 
 def merge_mcp_json(path: Path, name: str, entry: dict[str, Any]) -> bool:
@@ -208,11 +223,26 @@ HOOK_MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|mcp__.*"
 POST_HOOK_MATCHER = "Bash|BashOutput|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|WebSearch|Grep|Task|mcp__.*"
 
 
-def hook_command(home: ProjectHome, python: str | None = None) -> str:
-    """The shell command Claude Code runs for Lighthouse's hooks."""
+def hook_command(agent: str | None = None, role: str | None = None) -> str:
+    """The shell command Claude Code runs for Lighthouse's hooks. When it cannot run at all (`lighthouse` not
+    installed, a broken install) it still blocks (exit 2) and says why: Claude Code lets a call through after any
+    other failure of a hook."""
     import shlex
 
-    return f"{shlex.quote(python or sys.executable)} -m lighthouse_mcp --home {shlex.quote(str(home.path))} hook"
+    prefix = "".join(f"{name}={shlex.quote(value)} " for name, value in identity_env(agent, role).items())
+    run = f'"{COMMAND}" --home "${{CLAUDE_PROJECT_DIR:-.}}/{HOME_DIR}" hook'
+    broken = (
+        '{ c=$?; [ "$c" -eq 2 ] || echo "Lighthouse could not run its hook (exit $c): install Lighthouse so that'
+        " 'lighthouse' is on PATH, or run 'lighthouse init --claude' again (README: Team setup)\" >&2; exit 2; }"
+    )
+    return f"{prefix}{run} || {broken}"
+
+
+def is_lighthouse_hook(command: Any) -> bool:
+    """Whether a hook command in a settings file runs Lighthouse's hook (this version's or an earlier one's)."""
+    import re
+
+    return isinstance(command, str) and re.search(r"lighthouse(_mcp)?\b.*\bhook\b", command) is not None
 
 
 def merge_claude_settings(
@@ -237,26 +267,62 @@ def merge_claude_settings(
     hooks = document.setdefault("hooks", {})
     if not isinstance(hooks, dict):
         raise DataError(f"{path}: 'hooks' must be an object; nothing was written")
-    changed = False
+    before = json.dumps(hooks, sort_keys=True)
     for event in ("PreToolUse", "PostToolUse"):
         groups = hooks.setdefault(event, [])
         if not isinstance(groups, list):
             raise DataError(f"{path}: 'hooks.{event}' must be a list; nothing was written")
-        present = any(
-            isinstance(g, dict)
-            and any(
-                isinstance(h, dict) and h.get("command") == command
-                for h in g.get("hooks", [])
-                if isinstance(g.get("hooks"), list)
-            )
-            for g in groups
-        )
-        if not present:
-            event_matcher = matcher if event == "PreToolUse" else post_matcher
-            hook = {"type": "command", "command": command, "timeout": timeout_s}
-            groups.append({"matcher": event_matcher, "hooks": [hook]})
-            changed = True
+        kept = []
+        for group in groups:  # Lighthouse's own hooks (as an earlier init wrote them) are replaced
+            if isinstance(group, dict) and isinstance(group.get("hooks"), list):
+                others = [h for h in group["hooks"] if not _ours(h)]
+                if others:
+                    kept.append({**group, "hooks": others})
+            else:
+                kept.append(group)
+        event_matcher = matcher if event == "PreToolUse" else post_matcher
+        hook = {"type": "command", "command": command, "timeout": timeout_s}
+        hooks[event] = [*kept, {"matcher": event_matcher, "hooks": [hook]}]
+    changed = json.dumps(hooks, sort_keys=True) != before
     if changed:
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, json.dumps(document, indent=2) + "\n")
     return changed
+
+
+def _ours(hook: Any) -> bool:
+    return isinstance(hook, dict) and is_lighthouse_hook(hook.get("command"))
+
+
+def merge_local_env(path: Path, env: Mapping[str, str]) -> bool:
+    """Set `env` in the `env` object of a Claude Code settings file (the machine's own, git-ignored
+    `.claude/settings.local.json`), keeping everything else. Returns True when the file changed."""
+    document: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{path}: not valid JSON ({exc}); fix or move it, nothing was written") from exc
+        if not isinstance(loaded, dict):
+            raise DataError(f"{path}: expected a JSON object at the top level; nothing was written")
+        document = loaded
+    current = document.setdefault("env", {})
+    if not isinstance(current, dict):
+        raise DataError(f"{path}: 'env' must be an object; nothing was written")
+    if all(current.get(k) == v for k, v in env.items()):
+        return False
+    current.update(env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, json.dumps(document, indent=2) + "\n")
+    return True
+
+
+def ensure_ignored(gitignore: Path, lines: list[str], comment: str) -> list[str]:
+    """Append to `gitignore` the entries of `lines` it lacks (under `comment`); returns those added."""
+    text = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+    present = {line.strip() for line in text.splitlines()}
+    missing = [line for line in lines if line not in present]
+    if missing:
+        head = text if not text or text.endswith("\n") else text + "\n"
+        _atomic_write(gitignore, head + f"# {comment}\n" + "".join(f"{line}\n" for line in missing))
+    return missing

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from lighthouse_mcp.cli import build_parser
+from lighthouse_mcp.cli.parser import build_parser
 from lighthouse_mcp.config import config_keys
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server

@@ -16,6 +16,8 @@ from lighthouse_mcp.home import (
     commented_config,
     create_home,
     find_home,
+    hook_command,
+    is_lighthouse_hook,
     mcp_server_entry,
     merge_mcp_json,
     read_key,
@@ -97,22 +99,36 @@ def test_missing_key(tmp_path: Path) -> None:
 def test_mcp_json_keeps_other_servers(tmp_path: Path) -> None:
     target = tmp_path / ".mcp.json"
     target.write_text(json.dumps({"mcpServers": {"github": {"command": "gh-mcp"}}, "other": 1}))
-    entry = mcp_server_entry(ProjectHome(tmp_path / HOME_DIR), python="/venv/bin/python")
+    entry = mcp_server_entry("ann", "reviewer")
     assert merge_mcp_json(target, "lighthouse", entry) is True
     document = json.loads(target.read_text())
     assert document["mcpServers"]["github"] == {"command": "gh-mcp"}
     assert document["other"] == 1
     assert document["mcpServers"]["lighthouse"] == {
         "type": "stdio",
-        "command": "/venv/bin/python",
-        "args": ["-m", "lighthouse_mcp", "serve"],
-        "env": {"LIGHTHOUSE_HOME": str(tmp_path / HOME_DIR)},
+        "command": "${LIGHTHOUSE_BIN:-lighthouse}",
+        "args": ["serve"],
+        "env": {"LIGHTHOUSE_AGENT__NAME": "ann", "LIGHTHOUSE_AGENT__ROLE": "reviewer"},
     }
     assert merge_mcp_json(target, "lighthouse", entry) is False
 
 
-def test_mcp_json_entry_uses_an_absolute_interpreter(tmp_path: Path) -> None:
-    assert Path(mcp_server_entry(ProjectHome(tmp_path / HOME_DIR))["command"]).is_absolute()
+def test_the_hook_command_names_the_agent_and_no_path() -> None:
+    command = hook_command("ann o'neil", "builder")
+    assert command.startswith("LIGHTHOUSE_AGENT__NAME='ann o'\"'\"'neil' LIGHTHOUSE_AGENT__ROLE=builder ")
+    assert '"${LIGHTHOUSE_BIN:-lighthouse}" --home "${CLAUDE_PROJECT_DIR:-.}/.lighthouse" hook' in command
+    assert is_lighthouse_hook(command) and not is_lighthouse_hook("prettier --write")
+
+
+def test_the_home_gitignore_gains_what_a_newer_version_keeps_local(tmp_path: Path) -> None:
+    home = ProjectHome(tmp_path / HOME_DIR)
+    home.path.mkdir()
+    (home.path / ".gitignore").write_text("secret.key\n*.db\n")
+    create_home(home)
+    lines = (home.path / ".gitignore").read_text().splitlines()
+    assert lines[:2] == ["secret.key", "*.db"]
+    assert {"anchor.json", "hook.sock", "mnt/", "*.log"} <= set(lines)
+    assert lines.count("secret.key") == 1
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"mcpServers": []}'])

@@ -1,12 +1,14 @@
-"""`lighthouse doctor`: check the project end to end through a real MCP client, then print the `.mcp.json` entry."""
+"""`lighthouse doctor`: check the project end to end through a real MCP client, run the Claude Code hook exactly as
+`.claude/settings.json` says (a probe that must be denied), then print the `.mcp.json` entry."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.errors import ChainBroken, LighthouseError
+from lighthouse_mcp.errors import ChainBroken, DataError, LighthouseError
 
 
 def register(commands: Any) -> None:
@@ -31,12 +33,114 @@ def run(args: argparse.Namespace) -> int:
     print(f"events    {report['health']['store']['events']} (last seq {report['health']['store']['last_seq']})")
     chain = report["chain"]
     print(f"chain     {'ok' if chain['ok'] else 'BROKEN'}: {chain['checked']} events verified")
+    hook_problem = _check_hook(project.home.root)
     print()
     print("Add Lighthouse to Claude Code with this .mcp.json (or run `lighthouse init --claude`):")
-    print(json.dumps({"mcpServers": {"lighthouse": mcp_server_entry(project.home)}}, indent=2))
+    print(json.dumps({"mcpServers": {"lighthouse": mcp_server_entry()}}, indent=2))
     if not chain["ok"]:
         raise ChainBroken(f"audit log chain broken at event {chain['first_bad_seq']}: {chain['reason']}")
+    if hook_problem:
+        raise LighthouseError(f"the Claude Code hook does not work: {hook_problem}")
     return 0
+
+
+def _check_hook(root: Path) -> str | None:
+    """Run the PreToolUse hook command of `.claude/settings.json` as Claude Code would (through a shell, from the
+    project, with the settings files' `env` and CLAUDE_PROJECT_DIR) on a call it must deny; print what happened.
+    Returns what is wrong, if anything. The probe's decision is recorded like any other (session lighthouse-doctor)."""
+    import os
+    import shutil
+    import subprocess
+    import time
+
+    from lighthouse_mcp.hooks.client import socket_path
+    from lighthouse_mcp.hooks.daemon import answering
+
+    on_path = shutil.which("lighthouse")
+    missing = "no `lighthouse` (the hooks need it, or LIGHTHOUSE_BIN in .claude/settings.local.json)"
+    print(f"on PATH   {on_path or missing}")
+    home_dir = str(root / ".lighthouse")
+    print(f"hook srv  {'running' if answering(socket_path(home_dir)) else 'not running (hooks decide in-process)'}")
+    settings = root / ".claude" / "settings.json"
+    commands, env = _hook_setup(root)
+    if not commands:
+        print(f"hook      none in {settings} (run `lighthouse init --claude` to enforce)")
+        return None
+    probe = {
+        "session_id": "lighthouse-doctor",
+        "cwd": str(root),
+        "hook_event_name": "PreToolUse",
+        "tool_name": "Bash",
+        "tool_input": {"command": "rm -rf /"},
+        "tool_use_id": "lighthouse-doctor-probe",
+    }
+    command = commands[0]
+    if not _as_init_writes(command):  # only a command of the shape Lighthouse writes is run here
+        return f"{command!r} is not the hook command `lighthouse init --claude` writes: run it again to replace it"
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(  # noqa: S602 — the command as Claude Code runs it, through a shell
+            command, shell=True, cwd=root, input=json.dumps(probe).encode(), capture_output=True, timeout=60,
+            env={**os.environ, **env, "CLAUDE_PROJECT_DIR": str(root)}, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"{command!r} did not answer within 60 s"
+    took = (time.perf_counter() - started) * 1000
+    err = proc.stderr.decode(errors="replace").strip()
+    if proc.returncode == 2 and "fs.delete-root" in err:
+        print(f"hook      ok: a probe (rm -rf /) was denied in {took:.0f} ms")
+        return None
+    shown = err[:300] or "(nothing on stderr)"
+    return f"{command!r} answered a probe that must be denied with exit {proc.returncode}: {shown}"
+
+
+def _as_init_writes(command: str) -> bool:
+    """Whether `command` is `hook_command(agent, role)` for some agent and role."""
+    import shlex
+
+    from lighthouse_mcp.home import hook_command, identity_env
+
+    tail = hook_command()
+    if not command.endswith(tail):
+        return False
+    try:
+        words = shlex.split(command[: -len(tail)])
+    except ValueError:
+        return False
+    names = list(identity_env("a", "r"))
+    identity: dict[str, str] = {}
+    for word in words:
+        name, sep, value = word.partition("=")
+        if not sep or name not in names or name in identity:
+            return False
+        identity[name] = value
+    return command == hook_command(identity.get(names[0]), identity.get(names[1]))
+
+
+def _hook_setup(root: Path) -> tuple[list[str], dict[str, str]]:
+    """Lighthouse's PreToolUse hook commands in `.claude/settings.json`, and the `env` the settings files give."""
+    from lighthouse_mcp.home import LOCAL_SETTINGS, is_lighthouse_hook
+
+    commands: list[str] = []
+    env: dict[str, str] = {}
+    for path in (root / ".claude" / "settings.json", root / LOCAL_SETTINGS):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{path}: cannot read it: {exc}") from exc
+        if not isinstance(document, dict):
+            raise DataError(f"{path}: expected a JSON object")
+        if isinstance(document.get("env"), dict):
+            env.update({str(k): str(v) for k, v in document["env"].items()})
+        hooks = document.get("hooks")
+        groups = hooks.get("PreToolUse") if isinstance(hooks, dict) else None
+        for group in groups if isinstance(groups, list) else []:
+            for hook in group.get("hooks", []) if isinstance(group, dict) else []:
+                if isinstance(hook, dict) and is_lighthouse_hook(hook.get("command")):
+                    commands.append(hook["command"])
+    return commands, env
 
 
 async def _self_check(project: Any) -> dict[str, Any]:

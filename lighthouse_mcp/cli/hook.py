@@ -14,8 +14,11 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from lighthouse_mcp.hooks.client import MAX_HOOK_INPUT
 
 if TYPE_CHECKING:
     from lighthouse_mcp.config import Config
@@ -65,10 +68,30 @@ def register(commands: Any) -> None:
     p.set_defaults(run=run)
 
 
+class Channel:
+    """Where the hook's answer goes: standard output and error, as Claude Code reads them. The hook server
+    (`hooks/daemon.py`) passes one that sends them to its client instead."""
+
+    def answer(self, out: str | None, err: str | None, code: int) -> None:
+        """JSON on stdout, the reason on stderr (the exit code is returned by the caller)."""
+        if out:
+            os.write(1, (out + "\n").encode("utf-8", "replace"))
+        if err:
+            os.write(2, (err + "\n").encode("utf-8", "replace"))
+
+    def note(self, text: str) -> None:
+        """A line for the person watching, while the hook waits (stderr)."""
+        os.write(2, (text + "\n").encode("utf-8", "replace"))
+
+    def limit(self, seconds: float) -> None:
+        """The hook will have answered within `seconds` from now (its deadline moved)."""
+
+
 class Answer:
     """The hook's one answer: whoever gives it first (the work or the deadline) writes it; the other stays quiet."""
 
-    def __init__(self) -> None:
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
         self._lock = threading.Lock()
         self._given = False
         self.event = "PreToolUse"  # which hook event is being answered
@@ -80,10 +103,7 @@ class Answer:
             if self._given:
                 threading.Event().wait()  # the deadline answered: its process exit ends this thread too
             self._given = True
-            if out:
-                os.write(1, (out + "\n").encode("utf-8", "replace"))
-            if err:
-                os.write(2, (err + "\n").encode("utf-8", "replace"))
+            self.channel.answer(out, err, code)
         return code
 
     def refuse(self, message: str) -> int:
@@ -110,8 +130,9 @@ class Deadline:
     """Answers for the hook when its work runs too long, then ends the process (a thread stuck in native code, a
     locked store or a slow policy cannot hold the call open past Claude Code's timeout)."""
 
-    def __init__(self, answer: Answer, seconds: float) -> None:
+    def __init__(self, answer: Answer, seconds: float, on_set: Callable[[float], None] | None = None) -> None:
         self._answer = answer
+        self._on_set = on_set  # told each new deadline (the hook server passes it on to its client)
         self._started = time.monotonic()
         self._seconds = seconds
         self._cancel = threading.Event()
@@ -123,6 +144,8 @@ class Deadline:
         """The deadline, counted from the start of the hook."""
         self._seconds = seconds
         self._moved.set()
+        if self._on_set is not None:
+            self._on_set(self.left())
 
     def left(self) -> float:
         return self._seconds - (time.monotonic() - self._started)
@@ -147,22 +170,27 @@ class Deadline:
 
 
 def run(args: argparse.Namespace) -> int:
-    """The hook, answering whatever happens (see the module's docstring)."""
-    answer = Answer()
-    deadline = Deadline(answer, DEFAULT_DEADLINE_S)
+    """The hook in this process, on standard input and output (see the module's docstring)."""
+    return respond(sys.stdin.buffer.read(MAX_HOOK_INPUT + 1), Channel())
+
+
+def respond(data: bytes, channel: Channel) -> int:
+    """Answer the hook input `data` (at most MAX_HOOK_INPUT + 1 bytes read) on `channel`, whatever happens;
+    returns the exit code. Past the deadline the process ends (after the deadline's answer is given)."""
+    answer = Answer(channel)
+    deadline = Deadline(answer, DEFAULT_DEADLINE_S, channel.limit)
     try:
-        return _run(answer, deadline)
+        return _run(answer, deadline, data)
     except BaseException as exc:  # RecursionError, MemoryError, KeyboardInterrupt…: all end in a block
         return answer.refuse(f"internal error: {type(exc).__name__}: {str(exc)[:500]}")
     finally:
         deadline.cancel()
 
 
-def _run(answer: Answer, deadline: Deadline) -> int:
+def _run(answer: Answer, deadline: Deadline, data: bytes) -> int:
     from lighthouse_mcp.errors import LighthouseError
-    from lighthouse_mcp.hooks.claude import MAX_HOOK_INPUT, parse_hook_input
+    from lighthouse_mcp.hooks.claude import parse_hook_input
 
-    data = sys.stdin.buffer.read(MAX_HOOK_INPUT + 1)
     if len(data) > MAX_HOOK_INPUT:
         return answer.refuse(f"hook input is over the limit of {MAX_HOOK_INPUT} bytes")
     try:
@@ -243,7 +271,7 @@ def _pre_tool_use(
         decision = gate.settle(decision, caller, aggregate=hook.tool_use_id, before=failures)
         if gate.store is not None and config.approvals.enabled and decision.decision == "ask":
             answer.stage = "waiting for a person's approval"
-            decision = _ask_a_person(gate, decision, config, caller, deadline)
+            decision = _ask_a_person(gate, decision, config, caller, deadline, answer.channel)
     finally:
         gate.close()
     output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
@@ -302,7 +330,9 @@ def _escalate(
     return decided
 
 
-def _ask_a_person(gate: Gate, decision: Decision, config: Config, caller: Caller, deadline: Deadline) -> Decision:
+def _ask_a_person(
+    gate: Gate, decision: Decision, config: Config, caller: Caller, deadline: Deadline, channel: Channel
+) -> Decision:
     """Route an ask to a person when the configuration says so: record the request, wait for the answer (never
     past the hook's timeout, after which Claude Code would run the call unchecked)."""
     from lighthouse_mcp.agents import approvals
@@ -316,7 +346,7 @@ def _ask_a_person(gate: Gate, decision: Decision, config: Config, caller: Caller
     deadline.set(config.hook.timeout_s - 2)  # the wait has its own bound; the deadline stays a backstop
     approval_id, asked = approvals.request(decision, timeout_s=wait_s, agent=caller.agent, session=caller.session)
     store.append(asked)
-    os.write(2, f"Lighthouse: waiting {wait_s} s for `lighthouse approvals approve|deny {approval_id}`\n".encode())
+    channel.note(f"Lighthouse: waiting {wait_s} s for `lighthouse approvals approve|deny {approval_id}`")
     resolution = approvals.wait(store, approval_id, wait_s)
     if resolution is None:
         store.append(approvals.expired_event(approval_id, by=caller.agent))

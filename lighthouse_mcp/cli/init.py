@@ -1,4 +1,6 @@
-"""`lighthouse init [--claude] [DIR]`: create the project home, its key, database and config."""
+"""`lighthouse init [--claude [--agent NAME] [--role ROLE]] [DIR]`: create the project home, its key, database and
+config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`, the hooks in
+`.claude/settings.json`), naming no path of this machine, and the agent's identity in both."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from typing import Any
 
 from lighthouse_mcp.errors import StoreMissing, UsageError
 
+ROLES = ("builder", "expert", "reviewer", "admin")
+
 
 def register(commands: Any) -> None:
     p = commands.add_parser("init", help="create .lighthouse/ in a project", description=__doc__)
@@ -19,6 +23,8 @@ def register(commands: Any) -> None:
         action="store_true",
         help="also add Lighthouse to the project's .mcp.json and its hooks to .claude/settings.json",
     )
+    p.add_argument("--agent", metavar="NAME", help="with --claude: the agent's name in the MCP server and the hook")
+    p.add_argument("--role", choices=ROLES, help="with --claude: the agent's role in both (default: the config's)")
     p.set_defaults(run=run)
 
 
@@ -28,15 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from lighthouse_mcp.events.anchor import ANCHOR_FILE
     from lighthouse_mcp.events.model import NewEvent
     from lighthouse_mcp.events.store import open_store
-    from lighthouse_mcp.home import (
-        HOME_DIR,
-        ProjectHome,
-        create_home,
-        hook_command,
-        mcp_server_entry,
-        merge_claude_settings,
-        merge_mcp_json,
-    )
+    from lighthouse_mcp.home import HOME_DIR, ProjectHome, create_home
 
     root = Path(args.directory).absolute()
     if not root.is_dir():
@@ -72,11 +70,54 @@ def run(args: argparse.Namespace) -> int:
     if not created:
         print(f"{home.path} already set up; nothing changed")
     if args.claude:
-        target = home.root / ".mcp.json"
-        changed = merge_mcp_json(target, "lighthouse", mcp_server_entry(home))
-        print(f"{'updated' if changed else 'unchanged'} {target} (server 'lighthouse')")
-        settings = home.root / ".claude" / "settings.json"
-        changed = merge_claude_settings(settings, hook_command(home), timeout_s=config.hook.timeout_s)
-        print(f"{'updated' if changed else 'unchanged'} {settings} (PreToolUse and PostToolUse hooks)")
+        _claude(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
+    elif args.agent or args.role:
+        raise UsageError("--agent and --role name the agent in the Claude Code setup: give them with --claude")
     sys.stdout.flush()
     return 0
+
+
+def _claude(root: Path, agent: str | None, role: str | None, *, timeout_s: int) -> None:
+    """`.mcp.json` and `.claude/settings.json` as a team commits them; this machine's own path to `lighthouse`, when
+    it is not the one on PATH, in `.claude/settings.local.json`."""
+    import shutil
+
+    from lighthouse_mcp.home import (
+        BIN_ENV,
+        LOCAL_SETTINGS,
+        ensure_ignored,
+        hook_command,
+        mcp_server_entry,
+        merge_claude_settings,
+        merge_local_env,
+        merge_mcp_json,
+    )
+
+    if agent is not None and (not agent.strip() or len(agent) > 200 or any(c in agent for c in "\0\n\r")):
+        raise UsageError(f"--agent: {agent!r} is not a usable name (1 to 200 characters on one line)")
+    target = root / ".mcp.json"
+    changed = merge_mcp_json(target, "lighthouse", mcp_server_entry(agent, role))
+    print(f"{'updated' if changed else 'unchanged'} {target} (server 'lighthouse')")
+    settings = root / ".claude" / "settings.json"
+    changed = merge_claude_settings(settings, hook_command(agent, role), timeout_s=timeout_s)
+    print(f"{'updated' if changed else 'unchanged'} {settings} (PreToolUse and PostToolUse hooks)")
+    here = Path(sys.executable).parent / "lighthouse"  # this install's command
+    on_path = shutil.which("lighthouse")
+    if here.exists() and (on_path is None or os.path.realpath(on_path) != os.path.realpath(here)):
+        local = root / LOCAL_SETTINGS
+        if merge_local_env(local, {BIN_ENV: str(here)}):
+            print(f"updated {local} ({BIN_ENV}={here}: this machine's hooks run this install)")
+        if (root / ".git").exists() and ensure_ignored(root / ".gitignore", [LOCAL_SETTINGS], "this machine's own"):
+            print(f"updated {root / '.gitignore'} ({LOCAL_SETTINGS})")
+        print(
+            "note: `lighthouse` on PATH is "
+            + (f"another install ({on_path})" if on_path else "missing")
+            + ". The committed files run `lighthouse` from PATH: each teammate installs Lighthouse (pipx install or "
+            "uv tool install), or their hooks block every call and say so. For the MCP server here, put "
+            f"{here.parent} on PATH, or run: claude mcp add --scope local lighthouse -- {here} serve"
+        )
+    elif not here.exists() and on_path is None:
+        print(
+            "warning: `lighthouse` is not on PATH: the hooks will block every call until it is "
+            "(pipx install or uv tool install Lighthouse)"
+        )

@@ -49,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     logs.configure(project.config.logging.level, project.config.logging.format)
     project.key()  # fail now, with a clear message, rather than inside the first connection
     project.open_store().close()  # a missing store is not re-created here: that is a person's `store reset`
+    from lighthouse_mcp.hooks import daemon
+
+    hook_server = daemon.start(project.home.path)  # answers `lighthouse hook` while this runs (hooks/daemon.py)
     server = build_server(project, transport="http" if listen else "stdio")
     logging.getLogger("lighthouse.serve").info(
         "serving", extra={"home": str(project.home.path), "transport": "http" if listen else "stdio"}
@@ -56,14 +59,31 @@ def run(args: argparse.Namespace) -> int:
     if listen is None:
         from lighthouse_mcp.stdio import serve
 
-        anyio.run(serve, server)
+        try:
+            anyio.run(serve, server)
+        finally:
+            _stop(hook_server)
         return 0
     if not is_loopback(listen[0]):
         logging.getLogger("lighthouse.serve").warning(
             "serving plain HTTP beyond this machine: tokens travel in clear text; put a TLS proxy in front"
         )
-    anyio.run(_serve_http, server, project, *listen)
+    try:
+        anyio.run(_serve_http, server, project, *listen)
+    finally:
+        _stop(hook_server)
     return 0
+
+
+def _stop(hook_server: Any) -> None:
+    """Close the hook server's input (it then removes its socket and ends) and give it a moment to."""
+    import subprocess
+
+    hook_server.stdin.close()
+    try:
+        hook_server.wait(2)
+    except subprocess.TimeoutExpired:
+        hook_server.kill()
 
 
 def _with_metrics(app: Any, store: Any, project: Any) -> Any:

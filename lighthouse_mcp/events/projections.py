@@ -20,7 +20,7 @@ from lighthouse_mcp.events.store import EventStore, Snapshot
 
 NAME = "state"
 # Bump when a reducer changes meaning, so snapshots folded by older code are not reused.
-VERSION = "4"
+VERSION = "5"
 _READ_BATCH = 2000
 
 State = dict[str, Any]
@@ -225,6 +225,30 @@ REDUCERS: dict[str, Reducer] = {
 }
 
 
+# What `lighthouse hook` records: an agent's session seen only through its hook (Claude Code's session_id) has no
+# `session.started`; its first such event starts it, and any later one after it was ended as stale resumes it.
+HOOK_EVENTS = frozenset(
+    {"validation.decided", "tool.ran", "file.changed", "response.scanned", "enforcement.bypassed", "hook.deadline"}
+)
+
+
+def _hook_session(event: Event) -> dict[str, Any]:
+    return {
+        "agent": event.agent,
+        "role": None,
+        "client": {"name": "hook"},
+        "transport": "hook",
+        "pid": None,
+        "status": "active",
+        "started_seq": event.seq,
+        "started_at": event.ts,
+        "last_seen": event.ts,
+        "ended_at": None,
+        "end_reason": None,
+        "events": 0,
+    }
+
+
 def apply_event(state: State, event: Event) -> None:
     """Fold one event into `state` in place."""
     reducer = REDUCERS.get(event.type)
@@ -232,6 +256,11 @@ def apply_event(state: State, event: Event) -> None:
         reducer(state, event)
     if event.session:
         session = state["sessions"].get(event.session)
+        if event.type in HOOK_EVENTS:
+            if session is None:
+                session = state["sessions"][event.session] = _hook_session(event)
+            elif session.get("transport") == "hook" and session["status"] != "active":
+                session.update(status="active", ended_at=None, end_reason=None)
         if session is not None:
             session["events"] += 1
             session["last_seen"] = event.ts

@@ -17,11 +17,11 @@ from typing import Any
 
 from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.hooks.client import MAX_HOOK_INPUT
 from lighthouse_mcp.validation.decision import Decision
 from lighthouse_mcp.validation.files import is_secret_file
 from lighthouse_mcp.validation.secrets import mask_secrets
 
-MAX_HOOK_INPUT = 32 * 1024 * 1024
 MAX_DEPTH = 100  # JSON nesting; Claude Code's own inputs are a few levels deep
 MAX_NUMBER_DIGITS = 100
 MAX_FILE_BYTES = 16 * 1024 * 1024

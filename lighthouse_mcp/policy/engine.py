@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,12 +66,18 @@ class _Worker:
     interpreter belongs to one thread)."""
 
     def __init__(self, name: str) -> None:
+        self._name = name
+        self._start()
+        _WORKERS.add(self)
+
+    def _start(self) -> None:
+        """A fresh queue, lock and thread: at creation, and in the child of a fork (which has no such thread)."""
         import queue
 
         self._jobs: queue.SimpleQueue[tuple[Any, list[Any], threading.Event]] = queue.SimpleQueue()
         self._lock = threading.Lock()  # one caller at a time
         self._running: threading.Event | None = None  # set when the last job submitted has finished
-        threading.Thread(target=self._serve, name=f"rego-{name}", daemon=True).start()
+        threading.Thread(target=self._serve, name=f"rego-{self._name}", daemon=True).start()
 
     def call(self, fn: Any, deadline_s: float | None) -> Any:
         """`fn()` on the worker thread; PolicyTimeout when it takes longer than `deadline_s` (None: no limit)."""
@@ -98,6 +106,18 @@ class _Worker:
             except BaseException as exc:  # handed to the caller, who raises it
                 box.extend((False, exc))
             done.set()
+
+
+_WORKERS: weakref.WeakSet[_Worker] = weakref.WeakSet()
+
+
+def _restart_workers() -> None:
+    for worker in list(_WORKERS):
+        worker._start()
+
+
+# A forked child (the hook server's) keeps the parent's compiled policies but not its threads.
+os.register_at_fork(after_in_child=_restart_workers)
 
 
 @dataclass(frozen=True)

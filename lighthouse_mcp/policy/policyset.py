@@ -193,6 +193,17 @@ class PolicyProvider:
         self._checked = 0.0
         self.last_error: str | None = None
 
+    def adopt(self, on_failure: Callable[[str, str | None], None] | None) -> bool:
+        """Serve a new owner (a forked hook server's request) if this provider is as a new one would be: its files
+        loaded cleanly and have not changed since. Then failures from now on go to `on_failure`; True if adopted."""
+        if self._current is None or self.last_error is not None:
+            return False
+        if tuple(_stat(p) for p in policy_files(self._project_dir)) != self._signature:
+            return False
+        self._on_failure = on_failure
+        self._checked = time.monotonic()
+        return True
+
     def current(self) -> PolicySet:
         now = time.monotonic()
         if self._current is not None and now - self._checked < RELOAD_CHECK_S:

@@ -1339,6 +1339,15 @@ def _names_tool(piece: str, tool: str) -> bool:
     return False
 
 
+def compile_all() -> int:
+    """Compile every pattern now rather than when first needed (a process that forks per request does it once);
+    returns how many there are."""
+    patterns = [v for v in globals().values() if isinstance(v, (_Anchored, _Lazy))]
+    for pattern in patterns:
+        pattern.regex  # noqa: B018 — compiling is the point
+    return len(patterns)
+
+
 def tool_names(tools: Iterable[str]) -> frozenset[str]:
     """The names of an agent's tools worth looking for in text: `mcp__github__merge_pull_request` and its short name
     `merge_pull_request`; names of one plain word (`Bash`, `search`) are too common to count."""

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from lighthouse_mcp.validation.responses import Scanner
 
 
+# Loaded policies a long-lived process keeps for later services (`ValidationService.keep_warm`).
+_WARM: dict[tuple[str | None, str | None, float], PolicyProvider] = {}
+
+
 class ValidationService:
     """A validator plus the identity and project every request is made for."""
 
@@ -46,12 +50,24 @@ class ValidationService:
             if record is not None:
                 record(NewEvent(type_, payload, agent=config.agent.name, session=session))
 
-        self.provider = PolicyProvider(
-            home.policies_dir if home else None,
-            home.path / "cache" if home else None,
-            on_failure=lambda error, version: emit("policy.load_failed", failure_payload(error, version)),
-            deadline_s=config.policy.deadline_ms / 1000,
+        def on_failure(error: str, version: str | None) -> None:
+            emit("policy.load_failed", failure_payload(error, version))
+
+        self._warm_key = (
+            str(home.policies_dir) if home else None,
+            str(home.path / "cache") if home else None,
+            config.policy.deadline_ms / 1000,
         )
+        warm = _WARM.get(self._warm_key)
+        if warm is not None and warm.adopt(on_failure):
+            self.provider = warm
+        else:
+            self.provider = PolicyProvider(
+                home.policies_dir if home else None,
+                home.path / "cache" if home else None,
+                on_failure=on_failure,
+                deadline_s=config.policy.deadline_ms / 1000,
+            )
         self.opa: OpaEvaluator | None = None
         if config.policy.engine == "opa":
             from lighthouse_mcp.policy.opa import opa_evaluator
@@ -64,6 +80,13 @@ class ValidationService:
             unlocked=frozenset(config.policy.unlock),
             report=emit,
         )
+
+    def keep_warm(self) -> None:
+        """Keep this service's loaded policies for the services this process (and the children it forks) builds
+        later for the same policy files: the hook server loads them once instead of once per hook call. A service
+        takes them only while the files are unchanged and loaded cleanly (else it loads them as if new)."""
+        self.provider.current()
+        _WARM[self._warm_key] = self.provider
 
     def over_limit(self, window: DecisionWindow | None, agent: str, role: str) -> list[Finding]:
         """Rate-limit findings for `agent`'s next request, its recorded decisions read from `window` (None: the

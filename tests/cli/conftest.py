@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.hook_server import hook_server
 
 REPO = Path(__file__).parent.parent.parent
 
@@ -64,6 +67,16 @@ def initialised(cli: Runner) -> Runner:
     result = cli("init")
     assert result.code == 0, result.err
     return cli
+
+
+def hook_paths(runner: Runner, path: str) -> Iterator[Runner]:
+    """For a fixture that runs each hook test twice: deciding in the hook's own process, and through the project's
+    hook server (as when `lighthouse serve` runs)."""
+    if path == "in-process":
+        yield runner
+        return
+    with hook_server(runner.cwd / ".lighthouse", runner.env):
+        yield runner
 
 
 def one_line_error(result: Result) -> str:

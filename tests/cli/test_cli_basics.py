@@ -107,10 +107,8 @@ def test_init_claude_merges_mcp_json(cli: Runner) -> None:
     assert result.code == 0, result.err
     servers = json.loads((cli.cwd / ".mcp.json").read_text())["mcpServers"]
     assert servers["other"] == {"command": "other-mcp"}
-    entry = servers["lighthouse"]
-    assert entry["args"] == ["-m", "lighthouse_mcp", "serve"]
-    assert entry["command"].startswith("/")
-    assert entry["env"]["LIGHTHOUSE_HOME"] == str(cli.cwd / ".lighthouse")
+    # nothing of this machine in a file the team commits: `lighthouse` from PATH, the home found from the project
+    assert servers["lighthouse"] == {"type": "stdio", "command": "${LIGHTHOUSE_BIN:-lighthouse}", "args": ["serve"]}
 
 
 def test_init_claude_refuses_to_clobber_a_broken_mcp_json(cli: Runner) -> None:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lighthouse_mcp.config import load_config
-from lighthouse_mcp.home import ProjectHome
+from lighthouse_mcp.home import ProjectHome, hook_command, is_lighthouse_hook
 from lighthouse_mcp.project import Project
-from tests.cli.conftest import Result, Runner
+from tests.cli.conftest import Result, Runner, hook_paths
+
+
+@pytest.fixture(params=["in-process", "hook-server"])
+def initialised(initialised: Runner, request: pytest.FixtureRequest) -> Iterator[Runner]:
+    yield from hook_paths(initialised, request.param)
 
 
 def hook_input(event: str, tool: str, tool_input: dict[str, Any], cwd: Path, **extra: Any) -> str:
@@ -217,9 +223,22 @@ def test_init_claude_wires_the_hook_without_clobbering_settings(cli: Runner) -> 
     assert document["permissions"] == {"allow": ["Bash(npm test)"]}
     pre = document["hooks"]["PreToolUse"]
     assert pre[0]["hooks"][0]["command"] == "other-hook"
-    ours = [h["command"] for g in pre for h in g["hooks"] if "lighthouse_mcp" in h["command"]]
-    assert len(ours) == 1 and ours[0].endswith(" hook")
+    ours = [h["command"] for g in pre for h in g["hooks"] if is_lighthouse_hook(h["command"])]
+    assert ours == [hook_command()]
     assert len(document["hooks"]["PostToolUse"]) == 1
+
+
+def test_init_claude_replaces_the_hook_an_earlier_version_wrote(cli: Runner) -> None:
+    old = "/home/ann/app/.venv/bin/python -m lighthouse_mcp --home /home/ann/app/.lighthouse hook"
+    settings = cli.cwd / ".claude" / "settings.json"
+    settings.parent.mkdir()
+    group = {"matcher": "Bash", "hooks": [{"type": "command", "command": old}]}
+    settings.write_text(json.dumps({"hooks": {"PreToolUse": [group], "PostToolUse": [group]}}))
+    assert cli("init", "--claude", "--agent", "ann").code == 0
+    document = json.loads(settings.read_text())
+    for event in ("PreToolUse", "PostToolUse"):
+        commands = [h["command"] for g in document["hooks"][event] for h in g["hooks"]]
+        assert commands == [hook_command("ann")]
 
 
 def test_a_file_claimed_by_another_agent_is_denied_to_the_hook(initialised: Runner) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from lighthouse_mcp.policy.policyset import PolicyProvider
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.validation.decision import Validator
 from tests.conftest import LIGHTHOUSE_BIN
+from tests.helpers.claude import hook_commands, run_hook_command
 from tests.helpers.env import lighthouse_env
+from tests.helpers.hook_server import hook_server
 
 
 @dataclass
@@ -52,8 +55,7 @@ class Guarded:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.home = ProjectHome(root / ".lighthouse")
-        settings = json.loads((root / ".claude" / "settings.json").read_text())
-        self.hook_command = settings["hooks"]["PreToolUse"][-1]["hooks"][0]["command"]
+        self.hook_command = hook_commands(root)[-1]
         self.env = lighthouse_env()
 
     def hook(self, event: str, tool: str, tool_input: dict[str, Any], **extra: Any) -> Answer:
@@ -74,16 +76,7 @@ class Guarded:
         return self.hook("PreToolUse", "Bash", {"command": command})
 
     def raw(self, stdin: str | bytes, timeout: float = 60) -> Answer:
-        proc = subprocess.run(
-            self.hook_command,
-            shell=True,
-            cwd=self.root,
-            input=stdin.encode() if isinstance(stdin, str) else stdin,
-            capture_output=True,
-            check=False,
-            timeout=timeout,
-            env=self.env,
-        )
+        proc = run_hook_command(self.root, self.hook_command, stdin, self.env, timeout)
         return Answer(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
 
     def cli(self, *args: str, timeout: float = 60) -> Answer:
@@ -104,8 +97,10 @@ class Guarded:
             store.close()
 
 
-@pytest.fixture
-def guarded(tmp_path: Path) -> Guarded:
+@pytest.fixture(params=["in-process", "hook-server"])
+def guarded(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Guarded]:
+    """Every test runs twice: the hook deciding in its own process, and handing the call to the project's hook
+    server (as when `lighthouse serve` runs); the answers must not differ."""
     root = tmp_path / "app"
     root.mkdir()
     proc = subprocess.run(
@@ -115,7 +110,12 @@ def guarded(tmp_path: Path) -> Guarded:
     assert proc.returncode == 0, proc.stderr
     (root / "src").mkdir()
     (root / "src" / "app.py").write_text("print('hi')\n")
-    return Guarded(root)
+    guarded = Guarded(root)
+    if request.param == "in-process":
+        yield guarded
+        return
+    with hook_server(guarded.home.path, guarded.env):
+        yield guarded
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,60 @@
+"""The `lighthouse` command line: every command's parser. Only built when a command other than `hook` runs."""
+
+from __future__ import annotations
+
+import argparse
+
+from lighthouse_mcp.errors import UsageError
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with usage mistakes raised as `UsageError` (exit 64) instead of printed and exited with 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def build_parser() -> Parser:
+    from lighthouse_mcp import __version__
+    from lighthouse_mcp.cli import (
+        approvals,
+        backup,
+        check,
+        doctor,
+        events,
+        hook,
+        init,
+        mount,
+        policy,
+        scan,
+        serve,
+        snapshot,
+        store,
+        token,
+        tui,
+    )
+
+    parser = Parser(prog="lighthouse", description="Safety and coordination layer for LLM coding agents.")
+    parser.add_argument("--version", action="version", version=f"lighthouse {__version__}")
+    parser.add_argument("--home", metavar="DIR", help="project home (.lighthouse/) to use instead of searching")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for module in (
+        init,
+        serve,
+        hook,
+        check,
+        scan,
+        policy,
+        events,
+        approvals,
+        token,
+        snapshot,
+        mount,
+        tui,
+        backup,
+        store,
+        doctor,
+    ):
+        module.register(commands)
+    return parser

@@ -1,0 +1,263 @@
+"""The hook server: answers `lighthouse hook` for one project over `.lighthouse/hook.sock` (mode 0600), so that a
+hook call does not pay for starting the validator, importing it and loading the policies.
+
+`lighthouse serve` starts it as `python -I -m lighthouse_mcp.hooks.daemon HOME` with a pipe on its standard input,
+and it ends when that pipe closes (the server that started it is gone). It imports and warms everything the hook
+uses, then forks a process per request. Each runs the in-process hook (`cli/hook.py`) on the client's input, in the
+client's environment and working directory, so its answer is the one the client would have reached itself, and a
+request that crashes or hangs takes nothing else down. It signs each answer with the project's key, so a process
+that takes the socket over cannot answer for it (`hooks/client.py` has the exchange). One runs per project: a
+second finds the socket answering and leaves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from lighthouse_mcp.cli.hook import Channel, respond
+from lighthouse_mcp.hooks.client import ACK_S, MAGIC, MAX_HOOK_INPUT, Lines, answer_frame, socket_path
+
+BACKLOG = 64
+SPARES = 2  # children primed and waiting for a connection
+
+
+def answering(path: str) -> bool:
+    """Whether a hook server answers at `path` (a socket nobody answers on is left over from one that died: it is
+    removed)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(path)
+        return True
+    except FileNotFoundError:
+        return False
+    except ConnectionRefusedError:
+        os.unlink(path)
+        return False
+    finally:
+        probe.close()
+
+
+def bind(path: str) -> socket.socket | None:
+    """A listening socket at `path`, born 0600; None when another server bound it first."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    umask = os.umask(0o177)  # no moment when another user could connect
+    try:
+        listener.bind(path)
+    except OSError:
+        listener.close()
+        return None
+    finally:
+        os.umask(umask)
+    listener.listen(BACKLOG)
+    return listener
+
+
+def warm(home_dir: str) -> None:
+    """Import what the hook uses and load what it would load, once, in the server."""
+    from lighthouse_mcp.agents import approvals, claims, rates  # noqa: F401 — imported by the hook when used
+    from lighthouse_mcp.events import query, store  # noqa: F401
+    from lighthouse_mcp.hooks import claude  # noqa: F401
+    from lighthouse_mcp.validation import responses  # noqa: F401
+    from lighthouse_mcp.validation.instructions import compile_all
+
+    compile_all()
+    prime(home_dir, keep=True)
+
+
+def prime(home_dir: str, *, keep: bool = False) -> None:
+    """Do what a request does, short of recording anything: in the server, to load it (`keep`: its policies stay
+    loaded for later requests); in a spare, so that the memory a request touches is its own before one comes."""
+    from lighthouse_mcp.config import load_config
+    from lighthouse_mcp.home import ProjectHome
+    from lighthouse_mcp.validation.gate import Gate
+    from lighthouse_mcp.validation.service import ValidationService
+
+    home = ProjectHome(Path(home_dir))
+    service = ValidationService(home, load_config(home.config_path))
+    if keep:
+        service.keep_warm()
+    request = service.request("Bash", {"command": "ls"}, cwd=str(home.root), claims=(), agent=("agent", "builder"))
+    service.validator.validate(request)
+    service.scanner.scan("Priming: nothing to see here.", "web")
+    Gate.open(service, expected=True).close()  # reads the store, writes nothing
+
+
+class _Client(Channel):
+    """The hook channel of one forked request: everything goes back to the client over its connection."""
+
+    def __init__(self, conn: socket.socket, key: bytes, nonce: bytes) -> None:
+        self._conn = conn
+        self._key = key
+        self._nonce = nonce
+
+    def answer(self, out: str | None, err: str | None, code: int) -> None:
+        stdout = (out + "\n").encode("utf-8", "replace") if out else b""
+        stderr = (err + "\n").encode("utf-8", "replace") if err else b""
+        self._conn.sendall(answer_frame(self._key, self._nonce, stdout, stderr, code))
+
+    def note(self, text: str) -> None:
+        self._conn.sendall(b"note " + text.replace("\n", " ").encode("utf-8", "replace") + b"\n")
+
+    def limit(self, seconds: float) -> None:
+        self._conn.sendall(f"limit {max(0.0, seconds):.3f}\n".encode())
+
+
+def handle(conn: socket.socket, key: bytes) -> None:
+    """One request, in the forked child: read it, take it (ack, then wait for the client's go), answer it in the
+    client's working directory and environment."""
+    lines = Lines(conn)
+    until = time.monotonic() + ACK_S
+    magic, nonce_hex, *sizes = lines.next(until).split(b" ")
+    nonce = bytes.fromhex(nonce_hex.decode("ascii"))
+    cwd_len, env_len, data_len = (int(size) for size in sizes)
+    if magic != MAGIC or len(nonce) != 16 or min(cwd_len, env_len, data_len) < 0 or data_len > MAX_HOOK_INPUT:
+        return
+    cwd = lines.take(cwd_len, until)
+    env = lines.take(env_len, until)
+    data = lines.take(data_len, until)
+    os.chdir(cwd)
+    os.environb.clear()
+    for entry in env.split(b"\0")[:-1]:
+        name, _, value = entry.partition(b"=")
+        os.environb[name] = value
+    conn.sendall(b"ack\n")
+    if lines.next(time.monotonic() + ACK_S) != b"go":
+        return
+    conn.settimeout(None)
+    respond(data, _Client(conn, key, nonce))
+
+
+def serve(listener: socket.socket, key: bytes, home_dir: str) -> None:
+    """Keep `SPARES` children waiting for a connection until standard input closes. Each takes one request; the
+    server forks another in its place."""
+    gc.freeze()  # what is loaded now is never collected, so a child's collector does not copy its pages
+    listener.setblocking(False)  # the spares share it: the one that loses a race for a connection waits again
+    taken, tell = os.pipe()  # a spare that took a connection writes its pid here
+    spares: set[int] = set()
+    selector = selectors.DefaultSelector()
+    selector.register(taken, selectors.EVENT_READ)
+    selector.register(sys.stdin.fileno(), selectors.EVENT_READ)
+    try:
+        while True:
+            while len(spares) < SPARES:
+                spares.add(_spare(listener, key, home_dir, tell, close=(selector, taken)))
+            for ready, _ in selector.select(timeout=1.0):
+                if ready.fileobj == taken:
+                    data = os.read(taken, 4096)
+                    for i in range(0, len(data) - 3, 4):
+                        spares.discard(int.from_bytes(data[i : i + 4], "little"))
+                elif not os.read(sys.stdin.fileno(), 4096):
+                    return
+            spares -= _reaped()
+    finally:
+        for pid in spares:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+
+def _reaped() -> set[int]:
+    """The children that have ended since last asked."""
+    ended: set[int] = set()
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return ended
+        if pid == 0:
+            return ended
+        ended.add(pid)
+
+
+def _spare(listener: socket.socket, key: bytes, home_dir: str, tell: int, close: tuple[Any, int]) -> int:
+    """Fork a spare (see `_wait_and_answer`); returns its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:
+        close[0].close()
+        os.close(close[1])
+        gc.disable()  # a child lives for one request
+        _wait_and_answer(listener, key, home_dir, tell)
+    except BaseException:  # the client decides in-process when no answer comes
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _wait_and_answer(listener: socket.socket, key: bytes, home_dir: str, tell: int) -> None:
+    """A spare: prime itself, wait for a connection (or for standard input to close: the server is ending), tell
+    the server it took one, answer it."""
+    prime(home_dir)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    selector.register(sys.stdin.fileno(), selectors.EVENT_READ)
+    while True:
+        if listener not in [r.fileobj for r, _ in selector.select()]:
+            return
+        try:
+            conn, _ = listener.accept()
+            break
+        except BlockingIOError:
+            continue  # another spare took it
+    os.write(tell, os.getpid().to_bytes(4, "little"))
+    selector.close()
+    listener.close()
+    conn.setblocking(True)
+    handle(conn, key)
+
+
+def start(home_dir: Path) -> subprocess.Popen[bytes]:
+    """Start the hook server for the project home `home_dir`; it ends when the returned process object's standard
+    input closes, which the operating system does when this process ends."""
+    return subprocess.Popen(
+        [sys.executable, "-I", "-m", "lighthouse_mcp.hooks.daemon", str(home_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,  # a server's stdout may be its MCP channel
+    )
+
+
+def main(argv: list[str]) -> int:
+    from lighthouse_mcp.home import ProjectHome, read_key
+
+    if len(argv) != 1:
+        print("usage: python -I -m lighthouse_mcp.hooks.daemon HOME", file=sys.stderr)
+        return 64
+    home = ProjectHome(Path(argv[0]).absolute())
+    path = socket_path(str(home.path))
+    try:
+        key = read_key(home.key_path)
+        if answering(path):
+            return 0
+        warm(str(home.path))  # before binding: a client that finds the socket finds a server ready to answer
+    except Exception as exc:  # the hook decides in-process, as without a server
+        print(f"lighthouse: the hook server did not start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    listener = bind(path)
+    if listener is None:
+        return 0
+    bound = os.stat(path).st_ino
+    try:
+        serve(listener, key, str(home.path))
+    finally:
+        listener.close()
+        try:
+            if os.stat(path).st_ino == bound:
+                os.unlink(path)
+        except FileNotFoundError:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

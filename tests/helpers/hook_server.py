@@ -1,0 +1,44 @@
+"""A project's hook server (`hooks/daemon.py`) for a test: started as `lighthouse serve` starts it, ready once its
+socket exists, stopped as `serve` stops it (by closing its input)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from lighthouse_mcp.hooks.client import socket_path
+
+
+@contextmanager
+def hook_server(home_dir: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-m", "lighthouse_mcp.hooks.daemon", str(home_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    sock = Path(socket_path(str(home_dir)))
+    try:
+        until = time.monotonic() + 60
+        while not sock.exists():
+            if proc.poll() is not None:
+                raise AssertionError(f"the hook server ended: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
+            if time.monotonic() > until:
+                raise AssertionError("the hook server did not bind its socket within 60 s")
+            time.sleep(0.02)
+        yield proc
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
