@@ -25,17 +25,19 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## lint: ruff and mypy
+## lint: ruff, mypy and the import contract (the library imports no framework and no adapter)
 lint: $(STAMP)
 	$(BIN)/ruff check lighthouse_mcp tui tests benchmarks
 	$(BIN)/ruff format --check lighthouse_mcp tui tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## bench: every benchmark in benchmarks/ (minutes; builds a million-event store)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_events.py
 	$(BIN)/python benchmarks/bench_server.py
 	$(BIN)/python benchmarks/bench_validation.py
+	$(BIN)/python benchmarks/bench_hook.py
 	$(BIN)/python benchmarks/bench_scan.py
 	$(BIN)/python benchmarks/bench_experts.py
 	$(BIN)/python benchmarks/bench_fuse.py

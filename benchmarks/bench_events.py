@@ -1,5 +1,5 @@
-"""Event store figures against DESIGN §12: append throughput, concurrent appenders, query pages and state_at
-on a million-event store, on SQLite (the default) or PostgreSQL.
+"""Event store figures against the budgets in docs/PERFORMANCE.md: append throughput, concurrent appenders, query pages
+and state_at on a million-event store, on SQLite (the default) or PostgreSQL.
 
     .venv/bin/python benchmarks/bench_events.py [--events 1000000] [--keep DIR]
     PGPASSWORD=… .venv/bin/python benchmarks/bench_events.py --store postgresql://user@host:5432/postgres

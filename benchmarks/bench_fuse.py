@@ -1,6 +1,6 @@
-"""FUSE view figures against DESIGN §12 (stat / read of a small file p99 ≤ 1 ms): stat and read latency through a
-real mount, `grep -r` over /current of a generated 10,000-file project against the same grep on the real tree,
-and listing a /history/<seq>/ tree on a store padded to 1,000,000 events.
+"""FUSE view figures against the budgets in docs/PERFORMANCE.md (stat / read of a small file p99 ≤ 1 ms): stat and read
+latency through a real mount, `grep -r` over /current of a generated 10,000-file project against the same grep on the
+real tree, and listing a /history/<seq>/ tree on a store padded to 1,000,000 events.
 
     .venv/bin/python benchmarks/bench_fuse.py [--files 10000] [--events 1000000] [--samples 2000]
 

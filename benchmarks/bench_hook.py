@@ -93,7 +93,8 @@ def main() -> None:
     env["LIGHTHOUSE_LIMITS__BUILDER"] = str(10**7)  # the benchmark's calls are not to hit the rate limit
 
     print("floor")
-    report("bare python3 -I -S -c pass", wall(["python3", "-I", "-S", "-c", "pass"], [b""], args.runs))
+    bare = os.path.realpath(sys.executable)  # the interpreter itself, not a launcher or shim in front of it
+    report("bare python3 -I -S -c pass", wall([bare, "-I", "-S", "-c", "pass"], [b""], args.runs))
     report("this install's python -c pass (with site)", wall([sys.executable, "-c", "pass"], [b""], args.runs))
     if shutil.which("node"):
         report("a minimal Node hook (parse, answer {})", wall(["node", "-e", NODE_HOOK], [b"{}"], args.runs))

@@ -1,7 +1,7 @@
-"""Response-scanning figures against DESIGN §12 (scan a 4 KB response: p50 ≤ 1 ms): 4 KB and 100 KB texts, clean
-and dirty, and 1 MB adversarial inputs (linear time, no blow-up).
+"""Response-scanning figures against the budgets in docs/PERFORMANCE.md (scan a 4 KB response: p50 ≤ 1 ms): 4 KB and 100
+KB texts, clean and dirty, and 1 MB adversarial inputs (linear time, no blow-up).
 
-    .venv/bin/python benchmarks/bench_scan.py [--rounds 300] [--big-rounds 20] [--no-adversarial] [--hook-runs 12]
+    .venv/bin/python benchmarks/bench_scan.py [--rounds 300] [--big-rounds 20] [--no-adversarial]
 
 The texts are built here: prose with links and inline code; a typical answer (one section with a Python and a shell
 block, the rest prose); code-dense text (a Python and a shell block every ~1.7 KB). Sections are numbered so no two
@@ -12,14 +12,10 @@ exfiltration image and a malicious code block. Every code block is parsed and ju
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -161,48 +157,11 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
 }
 
 
-def hook_post(runs: int) -> None:
-    """`lighthouse hook` PostToolUse on a 4 KB WebFetch result, clean and dirty: a fresh process per call, as Claude
-    Code runs it (start-up, imports, the patterns the text needs compiled, the scan, the record)."""
-    work = Path(tempfile.mkdtemp(prefix="lh-bench-scan-"))
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "lighthouse_mcp", "init", str(work)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT
-        )
-        command = [sys.executable, "-m", "lighthouse_mcp", "--home", str(work / ".lighthouse"), "hook"]
-        for name, text in (("clean answer", answer(4096, dirty=False)), ("dirty answer", answer(4096, dirty=True))):
-            samples = []
-            for i in range(runs + 1):
-                event = {
-                    "session_id": "bench",
-                    "cwd": str(work),
-                    "hook_event_name": "PostToolUse",
-                    "tool_name": "WebFetch",
-                    "tool_input": {"url": "https://docs.example.com/page", "prompt": "summarize"},
-                    "tool_response": {"result": text},
-                    "tool_use_id": f"t{i}",
-                }
-                started = time.perf_counter()
-                subprocess.run(command, input=json.dumps(event), capture_output=True, text=True, check=False)
-                if i:  # the first run fills the caches
-                    samples.append(time.perf_counter() - started)
-            p50 = statistics.median(samples)
-            verdict = "ok" if p50 <= 0.150 else "OVER BUDGET"
-            print(
-                f"hook PostToolUse, 4 KB {name:<14} p50 {p50 * 1e3:6.0f} ms  max {max(samples) * 1e3:6.0f} ms  "
-                f"p50 ≤ 150 ms {verdict}",
-                flush=True,
-            )
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--big-rounds", type=int, default=20)
     parser.add_argument("--no-adversarial", action="store_true")
-    parser.add_argument("--hook-runs", type=int, default=12, help="PostToolUse hook processes per text (0: none)")
     args = parser.parse_args()
     os.environ.setdefault("LIGHTHOUSE_LIMITS__BUILDER", str(10**7))
     config = replace(Config(), scan=ScanConfig(max_bytes=16 * 1024 * 1024))
@@ -222,8 +181,6 @@ def main() -> None:
         p50, p99, risk = measure(scanner, text, rounds)
         budget = ("p50 ≤ 1 ms " + ("ok" if p50 <= 1e-3 else "OVER BUDGET")) if len(text) <= 4096 else ""
         print(f"{name:<44} {p50 * 1e3:>8.2f}ms {p99 * 1e3:>8.2f}ms  {risk:<9} {budget}", flush=True)
-    if args.hook_runs:
-        hook_post(args.hook_runs)
     if args.no_adversarial:
         return
     size = 1024 * 1024

@@ -1,5 +1,5 @@
-"""MCP server figures against DESIGN §12: `lighthouse serve` start to `initialize` answered, the size of
-`tools/list`, and a tool round trip over stdio.
+"""MCP server figures against the budgets in docs/PERFORMANCE.md: `lighthouse serve` start to `initialize` answered, the
+size of `tools/list`, and a tool round trip over stdio.
 
     .venv/bin/python benchmarks/bench_server.py [--runs 10] [--calls 300]
 """

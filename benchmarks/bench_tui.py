@@ -1,5 +1,5 @@
-"""TUI figures against DESIGN §12 (start on 1,000,000 events ≤ 1.5 s, memory ≤ 250 MB): start-up to the first
-data on screen, peak memory, and the cost of a refresh while 1,000 events per second arrive. The app runs
+"""TUI figures against the budgets in docs/PERFORMANCE.md (start on 1,000,000 events ≤ 1.5 s, memory ≤ 250 MB): start-up
+to the first data on screen, peak memory, and the cost of a refresh while 1,000 events per second arrive. The app runs
 headless (Textual's test driver) in this process.
 
     .venv/bin/python benchmarks/bench_tui.py [--events 1000000] [--seconds 5]

@@ -14,7 +14,8 @@ from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.ids import new_id
 from lighthouse_mcp.events.model import Event, NewEvent
 from lighthouse_mcp.events.query import EventFilter
-from lighthouse_mcp.validation.decision import Decision, decision_event
+from lighthouse_mcp.validation.decision import decision_event
+from lighthouse_mcp.vocabulary import Decision
 
 RESOLUTIONS = ("approval.granted", "approval.denied", "approval.expired")
 POLL_S = 0.2

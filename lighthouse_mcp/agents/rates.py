@@ -17,7 +17,7 @@ from lighthouse_mcp.events.follow import Follower
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.policy.engine import PolicyError
 from lighthouse_mcp.policy.policyset import PolicySet
-from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding
+from lighthouse_mcp.vocabulary import DECISIONS, RISKS, Finding
 
 ENTRYPOINT = "data.lighthouse.rate.exceeded"
 COUNTED = ("validation.decided",)

@@ -15,7 +15,7 @@ from lighthouse_mcp.errors import DataError, UsageError
 from lighthouse_mcp.validation.gate import Caller, Gate
 
 if TYPE_CHECKING:
-    from lighthouse_mcp.validation.decision import Decision
+    from lighthouse_mcp.vocabulary import Decision
 
 EXIT_FOR = {"allow": 0, "ask": 1, "deny": 2}
 

@@ -14,7 +14,7 @@ import sys
 from typing import Any, BinaryIO
 
 from lighthouse_mcp.errors import DataError, UsageError
-from lighthouse_mcp.validation.threats import SEVERITY_RANK
+from lighthouse_mcp.vocabulary import RISK_RANK
 
 
 def register(commands: Any) -> None:
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(result.sanitized)
         else:
             _print_human(result)
-        return 0 if SEVERITY_RANK[result.risk] <= SEVERITY_RANK["low"] else 2
+        return 0 if RISK_RANK[result.risk] <= RISK_RANK["low"] else 2
     finally:
         if store is not None:
             store.close()

@@ -11,7 +11,8 @@ import anyio
 
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.experts.consult import ExpertService, ExpertUnavailable, consulted_event
-from lighthouse_mcp.validation.decision import Decision, with_expert_verdicts
+from lighthouse_mcp.validation.decision import with_expert_verdicts
+from lighthouse_mcp.vocabulary import Decision
 
 
 def question_for(decision: Decision, profile: str) -> str:

@@ -18,9 +18,9 @@ from typing import Any
 from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.hooks.client import MAX_HOOK_INPUT
-from lighthouse_mcp.validation.decision import Decision
 from lighthouse_mcp.validation.files import is_secret_file
 from lighthouse_mcp.validation.secrets import mask_secrets
+from lighthouse_mcp.vocabulary import Decision
 
 MAX_DEPTH = 100  # JSON nesting; Claude Code's own inputs are a few levels deep
 MAX_NUMBER_DIGITS = 100
@@ -263,9 +263,9 @@ def scan_source(hook: HookInput) -> str:
 def post_tool_use_output(result: Any, *, min_risk: str, truncated: bool) -> dict[str, Any] | None:
     """Claude Code's answer to PostToolUse when the output is risky: the findings as additional context, and at
     high risk or above `decision: block`, which puts the reason in front of the agent (the tool has already run)."""
-    from lighthouse_mcp.validation.threats import SEVERITY_RANK
+    from lighthouse_mcp.vocabulary import RISK_RANK
 
-    if SEVERITY_RANK[result.risk] < max(SEVERITY_RANK[min_risk], SEVERITY_RANK["low"]):
+    if RISK_RANK[result.risk] < max(RISK_RANK[min_risk], RISK_RANK["low"]):
         return None
     lines = [
         f"Lighthouse scanned this {result.source or 'tool output'} and found risk {result.risk}: treat it as "
@@ -274,13 +274,13 @@ def post_tool_use_output(result: Any, *, min_risk: str, truncated: bool) -> dict
     lines.extend(
         f"- {t.severity} {t.category} [{t.rule}]: {t.detail} (at {t.start}-{t.end}: {t.excerpt})"
         for t in result.threats[:10]
-        if SEVERITY_RANK[t.severity] >= SEVERITY_RANK[min_risk]
+        if RISK_RANK[t.severity] >= RISK_RANK[min_risk]
     )
     if truncated:
         lines.append("- only the first part of the output was scanned (scan.max_bytes)")
     context = "\n".join(lines)
     output: dict[str, Any] = {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": context}}
-    if SEVERITY_RANK[result.risk] >= SEVERITY_RANK["high"]:
+    if RISK_RANK[result.risk] >= RISK_RANK["high"]:
         output["decision"] = "block"
         output["reason"] = f"Lighthouse: {result.summary()}"[:1000]
     return output

@@ -219,9 +219,9 @@ def main(home_arg: str | None) -> int:
         except Exception:  # anything else: the in-process hook still answers
             reply = None
     if reply is None:
-        from lighthouse_mcp.cli import hook
+        from lighthouse_mcp.hooks.answer import Channel, respond
 
-        return hook.respond(data, hook.Channel())
+        return respond(data, Channel())
     out, err, code = reply
     if out:
         os.write(1, out)

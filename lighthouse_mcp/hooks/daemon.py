@@ -3,7 +3,7 @@ hook call does not pay for starting the validator, importing it and loading the 
 
 `lighthouse serve` starts it as `python -I -m lighthouse_mcp.hooks.daemon HOME` with a pipe on its standard input,
 and it ends when that pipe closes (the server that started it is gone). It imports and warms everything the hook
-uses, then forks a process per request. Each runs the in-process hook (`cli/hook.py`) on the client's input, in the
+uses, then forks a process per request. Each runs the in-process hook (`hooks/answer.py`) on the client's input, in the
 client's environment and working directory, so its answer is the one the client would have reached itself, and a
 request that crashes or hangs takes nothing else down. It signs each answer with the project's key, so a process
 that takes the socket over cannot answer for it (`hooks/client.py` has the exchange). One runs per project: a
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.cli.hook import Channel, respond
+from lighthouse_mcp.hooks.answer import Channel, respond
 from lighthouse_mcp.hooks.client import ACK_S, MAGIC, MAX_HOOK_INPUT, Lines, answer_frame, socket_path
 
 BACKLOG = 64
@@ -76,7 +76,11 @@ def warm(home_dir: str) -> None:
 
 def prime(home_dir: str, *, keep: bool = False) -> None:
     """Do what a request does, short of recording anything: in the server, to load it (`keep`: its policies stay
-    loaded for later requests); in a spare, so that the memory a request touches is its own before one comes."""
+    loaded for later requests, and the store is opened once to load its driver); in a spare, so that the memory a
+    request touches is its own before one comes. A spare does not open the store: closing the last connection
+    checkpoints SQLite's write-ahead log into the database file, and a spare waiting in the background must not
+    write to a store that a person may be restoring at that moment."""
+    from lighthouse_mcp.agents.rates import ENTRYPOINT as RATE_QUERY
     from lighthouse_mcp.config import load_config
     from lighthouse_mcp.home import ProjectHome
     from lighthouse_mcp.validation.gate import Gate
@@ -88,8 +92,11 @@ def prime(home_dir: str, *, keep: bool = False) -> None:
         service.keep_warm()
     request = service.request("Bash", {"command": "ls"}, cwd=str(home.root), claims=(), agent=("agent", "builder"))
     service.validator.validate(request)
+    rate = {"agent": {"name": "agent", "role": "builder"}, "count": 0, "limit": 1, "window_s": 60}
+    service.provider.current().shipped_rego.query_value(RATE_QUERY, rate, bundled=True)  # the rate rules' query
     service.scanner.scan("Priming: nothing to see here.", "web")
-    Gate.open(service, expected=True).close()  # reads the store, writes nothing
+    if keep:
+        Gate.open(service, expected=True).close()
 
 
 class _Client(Channel):

@@ -18,8 +18,8 @@ from lighthouse_mcp.experts.escalation import escalate
 from lighthouse_mcp.hooks.claude import pre_tool_use_output
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
-from lighthouse_mcp.validation.decision import Decision
 from lighthouse_mcp.validation.gate import Caller
+from lighthouse_mcp.vocabulary import Decision
 
 # Deciding records an event, so these tools are not read-only, but they change nothing outside Lighthouse.
 RECORDS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)

@@ -14,7 +14,8 @@ from lighthouse_mcp.validation.facts import facts_from_code
 from lighthouse_mcp.validation.files import Context
 from lighthouse_mcp.validation.keywords import Keywords, lowered
 from lighthouse_mcp.validation.packs import PackSet
-from lighthouse_mcp.validation.threats import SEVERITY_RANK, Threat
+from lighthouse_mcp.validation.threats import Threat
+from lighthouse_mcp.vocabulary import RISK_RANK
 
 _LANGUAGES = {
     **dict.fromkeys(("python", "py", "python3", "py3", "pycon", "ipython", "sage"), "python"),
@@ -204,6 +205,6 @@ def _severity(decision: str, risk: str) -> str | None:
     """A denied action keeps its risk; an action asked about at high risk counts; lesser ones are low."""
     if decision == "allow":
         return None
-    if decision == "deny" or SEVERITY_RANK[risk] >= SEVERITY_RANK["high"]:
-        return risk if SEVERITY_RANK[risk] >= SEVERITY_RANK["high"] else "high"
+    if decision == "deny" or RISK_RANK[risk] >= RISK_RANK["high"]:
+        return risk if RISK_RANK[risk] >= RISK_RANK["high"] else "high"
     return "low"

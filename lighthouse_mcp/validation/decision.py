@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from lighthouse_mcp.config import ValidationConfig
@@ -24,64 +24,10 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.policy.engine import PolicyError, RegoResult
 from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUnavailable
 from lighthouse_mcp.validation.facts import Facts
-from lighthouse_mcp.validation.packs import DECISIONS, RISKS, Finding, lowered, refused
+from lighthouse_mcp.validation.packs import lowered, refused
 from lighthouse_mcp.validation.request import Request, facts_for
 from lighthouse_mcp.validation.secrets import mask_secrets
-
-_DECISION_RANK = {d: i for i, d in enumerate(DECISIONS)}
-_RISK_RANK = {r: i for i, r in enumerate(RISKS)}
-
-
-@dataclass(frozen=True)
-class Decision:
-    decision: str  # allow | ask | deny
-    risk: str  # none | low | medium | high | critical
-    reasons: list[dict[str, str]]  # [{rule, message}], most severe first
-    request: Request
-    findings: list[Finding] = field(default_factory=list)
-    exceptions: list[dict[str, Any]] = field(default_factory=list)  # [{rule, reason, by}] that lowered a finding
-    refused: list[dict[str, Any]] = field(default_factory=list)  # [{rule, reason, by, refused}] not allowed to
-    policy_version: str = ""
-    facts_digest: str = ""
-    cached: bool = False
-    latency_us: int = 0
-    policy_us: int = 0  # of latency_us, the time the Rego query took
-
-    @property
-    def summary(self) -> str:
-        """One line a person can read: the decision and its first reason, and what policy lowered, if anything."""
-        lowered = ""
-        if self.exceptions:
-            first_exception = self.exceptions[0]
-            more = f" and {len(self.exceptions) - 1} more" if len(self.exceptions) > 1 else ""
-            by = first_exception.get("by") or "policy"
-            lowered = f"{first_exception['rule']} lowered by {by}: {first_exception['reason']}{more}"
-        if not self.reasons:
-            return f"allow: {lowered}" if lowered else "allow: no rule matched"
-        first = self.reasons[0]
-        more = f" (and {len(self.reasons) - 1} more)" if len(self.reasons) > 1 else ""
-        return f"{self.decision}: {first['message']} [{first['rule']}]{more}" + (f"; {lowered}" if lowered else "")
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "decision": self.decision,
-            "risk": self.risk,
-            "reasons": self.reasons,
-            "rules": [r["rule"] for r in self.reasons],
-            "exceptions": self.exceptions,
-            "policy_version": self.policy_version,
-            "facts_digest": self.facts_digest,
-            "cached": self.cached,
-            "latency_us": self.latency_us,
-            "tool": self.request.tool,
-        }
-        if self.refused:
-            out["refused_exceptions"] = self.refused
-        if self.request.command is not None:
-            out["command"] = self.request.command
-        elif self.request.path is not None:
-            out["path"] = self.request.path
-        return out
+from lighthouse_mcp.vocabulary import DECISION_RANK, RISK_RANK, Decision, Finding
 
 
 def decision_event(
@@ -325,7 +271,7 @@ def _rego_findings(added: list[dict[str, Any]], *, shipped: bool) -> list[Findin
     for item in added:
         decision = item.get("decision")
         risk = item.get("risk", "medium")
-        if decision not in _DECISION_RANK or risk not in _RISK_RANK or not isinstance(item.get("rule"), str):
+        if decision not in DECISION_RANK or risk not in RISK_RANK or not isinstance(item.get("rule"), str):
             out.append(
                 Finding(
                     "policy.bad-finding",
@@ -378,9 +324,9 @@ def _combine(
     unique: dict[str, Finding] = {}
     for finding in findings:
         unique.setdefault(finding.rule, finding)
-    ordered = sorted(unique.values(), key=lambda f: (-_DECISION_RANK[f.decision], -_RISK_RANK[f.risk], f.rule))
+    ordered = sorted(unique.values(), key=lambda f: (-DECISION_RANK[f.decision], -RISK_RANK[f.risk], f.rule))
     decision = ordered[0].decision if ordered else "allow"
-    risk = max((f.risk for f in ordered), key=_RISK_RANK.__getitem__, default="none")
+    risk = max((f.risk for f in ordered), key=RISK_RANK.__getitem__, default="none")
     reasons = [{"rule": f.rule, "message": f.message} for f in ordered if f.decision != "allow"]
     return Decision(
         decision,

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import LighthouseError, StoreMissing
 from lighthouse_mcp.events.model import NewEvent
-from lighthouse_mcp.validation.decision import Decision, decision_event, with_findings
-from lighthouse_mcp.validation.packs import Finding
+from lighthouse_mcp.validation.decision import decision_event, with_findings
+from lighthouse_mcp.vocabulary import Decision, Finding
 
 if TYPE_CHECKING:
     from lighthouse_mcp.agents.claims import ClaimsView

@@ -43,12 +43,11 @@ from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import ConfigError
 from lighthouse_mcp.validation.facts import Access, CommandFact, Facts
+from lighthouse_mcp.vocabulary import DECISION_RANK, DECISIONS, RISK_RANK, RISKS, Finding
 
 if TYPE_CHECKING:
     from lighthouse_mcp.validation.files import Context
 
-DECISIONS = ("allow", "ask", "deny")
-RISKS = ("none", "low", "medium", "high", "critical")
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 MATCH_KEYS = frozenset(
     {
@@ -76,24 +75,6 @@ MATCH_KEYS = frozenset(
 TARGET_KEYS = frozenset({"any", "all", "none", "access", "path_regex"})
 RULE_KEYS = frozenset({"id", "decision", "risk", "message", "match", "examples", "description", "locked"})
 OVERRIDE_KEYS = frozenset({"rule", "decision", "risk", "disabled", "reason", "message", "__line__"})
-_DECISION_RANK = {d: i for i, d in enumerate(DECISIONS)}
-_RISK_RANK = {r: i for i, r in enumerate(RISKS)}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A rule that matched: what it decides, how risky, and why, in words."""
-
-    rule: str
-    decision: str
-    risk: str
-    message: str
-    source: str = "pack"  # pack | rego | problem
-    escalate: str | None = None  # an expert profile asked to judge this finding (set by Rego findings)
-    locked: bool = False  # a shipped critical rule: project policy cannot lower it
-
-    def to_json(self) -> dict[str, str]:
-        return {"rule": self.rule, "decision": self.decision, "risk": self.risk, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -112,8 +93,8 @@ class Override:
         """Whether applying it makes `finding` weigh less (a lower decision or risk, or no finding at all)."""
         return (
             self.disabled
-            or (self.decision is not None and _DECISION_RANK[self.decision] < _DECISION_RANK[finding.decision])
-            or (self.risk is not None and _RISK_RANK[self.risk] < _RISK_RANK[finding.risk])
+            or (self.decision is not None and DECISION_RANK[self.decision] < DECISION_RANK[finding.decision])
+            or (self.risk is not None and RISK_RANK[self.risk] < RISK_RANK[finding.risk])
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -25,10 +25,11 @@ from lighthouse_mcp.validation.hidden import INVISIBLE, hidden_threats, reveal
 from lighthouse_mcp.validation.injection import injection_threats
 from lighthouse_mcp.validation.instructions import instruction_threats, tool_names
 from lighthouse_mcp.validation.links import link_threats
-from lighthouse_mcp.validation.packs import RISKS, PackSet
+from lighthouse_mcp.validation.packs import PackSet
 from lighthouse_mcp.validation.secrets import mask_secrets, secret_threats
 from lighthouse_mcp.validation.suppressions import Suppression, Suppressions
-from lighthouse_mcp.validation.threats import SEVERITY_RANK, Threat
+from lighthouse_mcp.validation.threats import Threat
+from lighthouse_mcp.vocabulary import RISK_RANK, RISKS
 
 DEFAULT_FINGERPRINT_KEY = b"lighthouse-finding"
 EXCERPT_CHARS = 160
@@ -51,7 +52,7 @@ class ScanResult:
 
     @property
     def categories(self) -> list[str]:
-        return sorted({t.category for t in self.threats if t.rank >= SEVERITY_RANK["medium"]})
+        return sorted({t.category for t in self.threats if t.rank >= RISK_RANK["medium"]})
 
     def to_json(self, *, sanitized: bool = True, max_threats: int = 1000) -> dict[str, Any]:
         """The result as JSON; at most `max_threats` threats (the most severe), with the total in threat_count."""
@@ -74,7 +75,7 @@ class ScanResult:
 
     def summary(self) -> str:
         """One line: the risk and what was found."""
-        counted = [t for t in self.threats if t.rank >= SEVERITY_RANK["medium"]]
+        counted = [t for t in self.threats if t.rank >= RISK_RANK["medium"]]
         if not counted:
             return f"risk {self.risk}: nothing to act on"
         first = counted[0]
@@ -171,7 +172,7 @@ def find_threats(
     """Every threat in `text`, before suppressions, with injection signals that come together raised to high."""
     revealed = reveal(text)
     injection = _distinct(hidden_threats(text) + injection_threats(revealed) + instruction_threats(revealed, tools))
-    strong_rules = {t.rule for t in injection if t.rank >= SEVERITY_RANK["medium"]}
+    strong_rules = {t.rule for t in injection if t.rank >= RISK_RANK["medium"]}
     if len(strong_rules) >= 2:  # several independent signs of injection are one clear attempt
         for threat in injection:
             if threat.severity == "medium":
@@ -214,7 +215,7 @@ def sanitize(text: str, threats: list[Threat]) -> str:
     """`text` with every threat of medium severity or more replaced: secrets and injections redacted, hidden
     characters stripped, exfiltration links defanged. Overlapping threats are redacted as one span."""
     spans = sorted(
-        (t for t in threats if t.rank >= SEVERITY_RANK["medium"] or t.category == "secret"),
+        (t for t in threats if t.rank >= RISK_RANK["medium"] or t.category == "secret"),
         key=lambda t: (t.start, -t.end),
     )
     out: list[str] = []

@@ -16,8 +16,8 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.home import ProjectHome, read_key
 from lighthouse_mcp.policy.policyset import PolicyProvider, PolicyUnavailable
 from lighthouse_mcp.validation.decision import Validator
-from lighthouse_mcp.validation.packs import Finding
 from lighthouse_mcp.validation.request import Request, make_request
+from lighthouse_mcp.vocabulary import Finding
 
 if TYPE_CHECKING:
     from lighthouse_mcp.agents.rates import DecisionWindow

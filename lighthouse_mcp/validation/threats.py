@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lighthouse_mcp.validation.packs import RISKS
+from lighthouse_mcp.vocabulary import RISK_RANK, RISKS
 
 CATEGORIES = ("prompt_injection", "malicious_code", "secret", "exfiltration")
-SEVERITY_RANK = {r: i for i, r in enumerate(RISKS)}  # none < low < medium < high < critical
 
 
 @dataclass
@@ -24,9 +23,9 @@ class Threat:
 
     @property
     def rank(self) -> int:
-        return SEVERITY_RANK[self.severity]
+        return RISK_RANK[self.severity]
 
 
 def higher(severity: str, steps: int = 1) -> str:
     """`severity` raised by `steps`, at most critical."""
-    return RISKS[min(SEVERITY_RANK[severity] + steps, len(RISKS) - 1)]
+    return RISKS[min(RISK_RANK[severity] + steps, len(RISKS) - 1)]

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from lighthouse_mcp.config import Config, ScanConfig
 from lighthouse_mcp.errors import DataError
-from lighthouse_mcp.validation.packs import RISKS
 from lighthouse_mcp.validation.responses import MAX_PER_RULE, Scanner, ScanResult
 from lighthouse_mcp.validation.service import ValidationService
 from lighthouse_mcp.validation.threats import CATEGORIES
+from lighthouse_mcp.vocabulary import RISKS
 
 _HEX16 = re.compile(r"^[0-9a-f]{16}$")
 

@@ -65,6 +65,20 @@ async def test_hook_tool_and_check_answer_alike(guarded: Guarded, fault: str) ->
             assert decided is not None
             tool[command] = (decided["decision"], decided["reasons"][0]["rule"] if decided["reasons"] else None)
     assert hook == check == tool, (fault, hook, check, tool)
+    # and each recorded what it answered, alike: one validation.decided per call, with the same decision and rules
+    recorded: dict[str, list[tuple[str, list[str]]]] = {}
+    for event in guarded.events("validation.decided"):
+        if event.payload.get("command") in COMMANDS and event.payload.get("tool") == "Bash":
+            recorded.setdefault(event.payload["command"], []).append(
+                (event.payload["decision"], event.payload["rules"])
+            )
+    for command in COMMANDS:
+        assert len(recorded[command]) == 3, (fault, command, recorded[command])
+        # A long-lived server whose worker is still busy with an earlier slow query adds policy.project-failed to
+        # later decisions, which fresh processes (the hook, check) do not meet: there only the first rule is alike.
+        seen = {(d, r[0] if r else None) if fault == "slow" else (d, tuple(r)) for d, r in recorded[command]}
+        assert len(seen) == 1, (fault, command, recorded[command])
+        assert recorded[command][0][0] == hook[command][0], (fault, command)
     assert hook["rm -rf ~"][0] == hook["rm .lighthouse/lighthouse.db"][0] == "deny"
     weakened = {"none": "ls", "broken": "ls", "slow": "echo slowly", "rolled-back": "ls", "blanket": None}[fault]
     if fault == "none":

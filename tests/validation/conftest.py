@@ -6,10 +6,11 @@ import pytest
 
 from lighthouse_mcp.config import ValidationConfig
 from lighthouse_mcp.policy.policyset import PolicyProvider
-from lighthouse_mcp.validation.decision import Decision, Validator
+from lighthouse_mcp.validation.decision import Validator
 from lighthouse_mcp.validation.facts import Facts, facts_from_command
 from lighthouse_mcp.validation.packs import example_context
 from lighthouse_mcp.validation.request import make_request
+from lighthouse_mcp.vocabulary import Decision
 
 CTX = example_context()
 

@@ -1,0 +1,408 @@
+"""The hook's answer to one input, in this process: what `lighthouse hook` does when no hook server runs, and what
+the hook server (`hooks/daemon.py`) runs for each call it takes.
+
+Claude Code runs a call anyway when a hook exits with anything but 0 or 2, or outlives its timeout. So whatever
+goes wrong here (input too deep or too large, an exception of any kind, a store or policy that hangs) ends in an
+answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept under the
+timeout `init` writes), `validation.on_error`. Never a silent allow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lighthouse_mcp.hooks.client import MAX_HOOK_INPUT
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.config import Config
+    from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.home import ProjectHome
+    from lighthouse_mcp.hooks.claude import HookInput
+    from lighthouse_mcp.validation.gate import Caller, Gate
+    from lighthouse_mcp.validation.service import ValidationService
+    from lighthouse_mcp.vocabulary import Decision
+
+BLOCK = 2
+DEFAULT_DEADLINE_S = 10.0  # until the configuration is read
+# Claude Code's other hook events: answered with nothing to say (exit 0), so that wiring the hook to one is harmless.
+QUIET_EVENTS = frozenset(
+    {
+        "SessionStart",
+        "SessionEnd",
+        "Setup",
+        "UserPromptSubmit",
+        "UserPromptExpansion",
+        "Stop",
+        "StopFailure",
+        "SubagentStart",
+        "SubagentStop",
+        "Notification",
+        "PreCompact",
+        "PostCompact",
+        "PermissionRequest",
+        "PermissionDenied",
+        "PostToolUseFailure",
+        "PostToolBatch",
+        "TeammateIdle",
+        "TaskCreated",
+        "TaskCompleted",
+        "InstructionsLoaded",
+        "ConfigChange",
+        "CwdChanged",
+        "FileChanged",
+        "WorktreeCreate",
+        "WorktreeRemove",
+        "Elicitation",
+        "ElicitationResult",
+    }
+)
+
+
+class Channel:
+    """Where the hook's answer goes: standard output and error, as Claude Code reads them. The hook server
+    (`hooks/daemon.py`) passes one that sends them to its client instead."""
+
+    def answer(self, out: str | None, err: str | None, code: int) -> None:
+        """JSON on stdout, the reason on stderr (the exit code is returned by the caller)."""
+        if out:
+            os.write(1, (out + "\n").encode("utf-8", "replace"))
+        if err:
+            os.write(2, (err + "\n").encode("utf-8", "replace"))
+
+    def note(self, text: str) -> None:
+        """A line for the person watching, while the hook waits (stderr)."""
+        os.write(2, (text + "\n").encode("utf-8", "replace"))
+
+    def limit(self, seconds: float) -> None:
+        """The hook will have answered within `seconds` from now (its deadline moved)."""
+
+
+class Answer:
+    """The hook's one answer: whoever gives it first (the work or the deadline) writes it; the other stays quiet."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self._lock = threading.Lock()
+        self._given = False
+        self.event = "PreToolUse"  # which hook event is being answered
+        self.on_error = "ask"  # validation.on_error, once the configuration is read
+        self.stage = "reading the hook input"
+
+    def give(self, out: str | None, err: str | None, code: int) -> int:
+        with self._lock:
+            if self._given:
+                threading.Event().wait()  # the deadline answered: its process exit ends this thread too
+            self._given = True
+            self.channel.answer(out, err, code)
+        return code
+
+    def refuse(self, message: str) -> int:
+        """Exit 2 with the reason: a block in every hook event that can block, a message to the agent elsewhere."""
+        what = "blocked this call" if self.event == "PreToolUse" else "could not handle this hook event"
+        return self.give(None, f"Lighthouse {what}: {message}"[:4000], BLOCK)
+
+    def on_deadline(self, deadline_s: float) -> int:
+        """Past the deadline: `validation.on_error` for a tool call, a block with the reason for anything else."""
+        reason = f"Lighthouse did not finish {self.stage} within its {deadline_s:g} s deadline (hook.deadline_s)"
+        if self.event == "PreToolUse" and self.on_error == "ask":
+            answer = {
+                "hookSpecificOutput": {
+                    "hookEventName": "PreToolUse",
+                    "permissionDecision": "ask",
+                    "permissionDecisionReason": f"Lighthouse: ask: {reason} [validation.deadline]",
+                }
+            }
+            return self.give(json.dumps(answer), None, 0)
+        return self.give(None, f"{reason} [validation.deadline]", BLOCK)
+
+
+class Deadline:
+    """Answers for the hook when its work runs too long, then ends the process (a thread stuck in native code, a
+    locked store or a slow policy cannot hold the call open past Claude Code's timeout)."""
+
+    def __init__(self, answer: Answer, seconds: float, on_set: Callable[[float], None] | None = None) -> None:
+        self._answer = answer
+        self._on_set = on_set  # told each new deadline (the hook server passes it on to its client)
+        self._started = time.monotonic()
+        self._seconds = seconds
+        self._cancel = threading.Event()
+        self._moved = threading.Event()
+        self.record: Callable[[], None] | None = None  # run once the answer is out, if it can record in time
+        threading.Thread(target=self._watch, name="hook-deadline", daemon=True).start()
+
+    def set(self, seconds: float) -> None:
+        """The deadline, counted from the start of the hook."""
+        self._seconds = seconds
+        self._moved.set()
+        if self._on_set is not None:
+            self._on_set(self.left())
+
+    def left(self) -> float:
+        return self._seconds - (time.monotonic() - self._started)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._moved.set()
+
+    def _watch(self) -> None:
+        while not self._cancel.is_set():
+            self._moved.clear()
+            if self._moved.wait(max(0.0, self.left())):
+                continue
+            if self._cancel.is_set():
+                return
+            code = self._answer.on_deadline(self._seconds)
+            if self.record is not None:  # one second more to leave a trace, no longer
+                recorder = threading.Thread(target=self.record, daemon=True)
+                recorder.start()
+                recorder.join(1.0)
+            os._exit(code)
+
+
+def respond(data: bytes, channel: Channel) -> int:
+    """Answer the hook input `data` (at most MAX_HOOK_INPUT + 1 bytes read) on `channel`, whatever happens;
+    returns the exit code. Past the deadline the process ends (after the deadline's answer is given)."""
+    answer = Answer(channel)
+    deadline = Deadline(answer, DEFAULT_DEADLINE_S, channel.limit)
+    try:
+        return _run(answer, deadline, data)
+    except BaseException as exc:  # RecursionError, MemoryError, KeyboardInterrupt…: all end in a block
+        return answer.refuse(f"internal error: {type(exc).__name__}: {str(exc)[:500]}")
+    finally:
+        deadline.cancel()
+
+
+def _run(answer: Answer, deadline: Deadline, data: bytes) -> int:
+    from lighthouse_mcp.errors import LighthouseError
+    from lighthouse_mcp.hooks.claude import parse_hook_input
+
+    if len(data) > MAX_HOOK_INPUT:
+        return answer.refuse(f"hook input is over the limit of {MAX_HOOK_INPUT} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return answer.refuse(f"hook input is not UTF-8 ({exc.reason} at byte {exc.start})")
+    try:
+        hook = parse_hook_input(text)
+    except LighthouseError as exc:
+        return answer.refuse(str(exc))
+    answer.event = hook.event
+    if hook.event in QUIET_EVENTS:
+        return answer.give("{}", None, 0)
+    if hook.event not in ("PreToolUse", "PostToolUse"):
+        return answer.refuse(
+            f"Lighthouse does not know the hook event {hook.event[:80]!r}: take it out of the hook's events in "
+            ".claude/settings.json, or upgrade Lighthouse"
+        )
+    try:
+        answer.stage = "reading its configuration"
+        home, expected = _home(hook)
+        config = _config(home)
+        answer.on_error = config.validation.on_error
+        deadline.set(min(config.hook.deadline_s, config.hook.timeout_s - 3))
+        if hook.event == "PreToolUse":
+            return _pre_tool_use(hook, home, expected, config, answer, deadline)
+        return _post_tool_use(hook, home, expected, config, answer)
+    except LighthouseError as exc:
+        return answer.refuse(str(exc))
+
+
+def _home(hook: HookInput) -> tuple[ProjectHome | None, bool]:
+    """The project home, and whether the hook was told where it is (`--home` or LIGHTHOUSE_HOME): then a home that
+    is gone is the audit log gone, not a directory Lighthouse was never set up in."""
+    from lighthouse_mcp.home import find_home
+
+    expected = bool(os.environ.get("LIGHTHOUSE_HOME"))
+    start = hook.cwd or os.environ.get("CLAUDE_PROJECT_DIR")
+    home = find_home(Path(start) if start else None)
+    if home is not None and not home.path.is_dir():
+        home = None
+    return home, expected
+
+
+def _config(home: ProjectHome | None) -> Config:
+    from lighthouse_mcp.config import load_config
+
+    return load_config(home.config_path if home else None)
+
+
+def _pre_tool_use(
+    hook: HookInput, home: ProjectHome | None, expected: bool, config: Config, answer: Answer, deadline: Deadline
+) -> int:
+    from lighthouse_mcp.hooks.claude import pre_tool_use_output
+    from lighthouse_mcp.validation.gate import Caller, Gate
+    from lighthouse_mcp.validation.service import ValidationService
+
+    failures: list[NewEvent] = []
+    caller = Caller(config.agent.name, config.agent.role, hook.session)
+    answer.stage = "loading the policies"
+    service = ValidationService(home, config, record=failures.append, session=hook.session)
+    answer.stage = "opening the event store"
+    gate = Gate.open(service, expected=expected)
+    deadline.record = lambda: _record_deadline(gate, caller, hook, answer.stage, config)
+    try:
+        if gate.store is not None and config.store.url:  # a shared store: this machine's policy files follow it
+            from lighthouse_mcp.policy.sync import PolicySync
+
+            PolicySync(gate.store, home.policies_dir).sync(fresh=True)  # type: ignore[union-attr]
+        answer.stage = "deciding"
+        project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
+        decision = gate.decide(hook.tool, hook.tool_input, cwd=hook.cwd, caller=caller, project=project)
+        if any(f.escalate for f in decision.findings):
+            answer.stage = "asking an expert"
+            decision = _escalate(decision, home, config, caller, failures)
+        answer.stage = "recording the decision"
+        decision = gate.settle(decision, caller, aggregate=hook.tool_use_id, before=failures)
+        if gate.store is not None and config.approvals.enabled and decision.decision == "ask":
+            answer.stage = "waiting for a person's approval"
+            decision = _ask_a_person(gate, decision, config, caller, deadline, answer.channel)
+    finally:
+        gate.close()
+    output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
+    if decision.decision == "deny":
+        message = f"Lighthouse denied this call: {decision.summary}"
+        return answer.give(json.dumps(output, ensure_ascii=False), message, BLOCK)
+    return answer.give(json.dumps(output, ensure_ascii=False) if output is not None else None, None, 0)
+
+
+def _record_deadline(gate: Gate, caller: Caller, hook: HookInput, stage: str, config: Config) -> None:
+    """What the deadline answered, recorded on a connection of its own (the gate's may be what is stuck)."""
+    from lighthouse_mcp.errors import LighthouseError
+    from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.events.store import open_store
+
+    home = gate.service.home
+    if home is None:
+        return
+    payload = {
+        "tool": hook.tool,
+        "stage": stage,
+        "deadline_s": config.hook.deadline_s,
+        "answer": config.validation.on_error,
+    }
+    event = NewEvent("hook.deadline", payload, agent=caller.agent, session=caller.session, aggregate=hook.tool_use_id)
+    try:
+        store = open_store(home, config, busy_timeout_ms=500)
+        try:
+            store.append(event)
+        finally:
+            store.close()
+    except LighthouseError:
+        pass  # the store may be what is stuck: the answer is out either way
+
+
+def _escalate(
+    decision: Decision, home: ProjectHome | None, config: Config, caller: Caller, events: list[NewEvent]
+) -> Decision:
+    """Findings marked for an expert are judged by it (this imports the LLM SDKs: only on this path)."""
+    import anyio
+
+    from lighthouse_mcp.experts.consult import ExpertService
+    from lighthouse_mcp.experts.escalation import escalate
+    from lighthouse_mcp.experts.profiles import load_profiles
+
+    async def judged() -> tuple[Decision, list[NewEvent]]:
+        experts = ExpertService(config.experts, load_profiles(home.experts_dir if home else None))
+        try:
+            timeout = config.validation.escalation_timeout_s
+            return await escalate(decision, experts, timeout, agent=caller.agent, session=caller.session)
+        finally:
+            await experts.aclose()
+
+    decided, consulted = anyio.run(judged)
+    events.extend(consulted)
+    return decided
+
+
+def _ask_a_person(
+    gate: Gate, decision: Decision, config: Config, caller: Caller, deadline: Deadline, channel: Channel
+) -> Decision:
+    """Route an ask to a person when the configuration says so: record the request, wait for the answer (never
+    past the hook's timeout, after which Claude Code would run the call unchecked)."""
+    from lighthouse_mcp.agents import approvals
+
+    store = gate.store
+    if store is None or not approvals.needs_approval(decision, config.approvals):
+        return decision
+    wait_s = max(
+        1, min(config.approvals.timeout_s, int(config.hook.timeout_s - 3 - (config.hook.deadline_s - deadline.left())))
+    )
+    deadline.set(config.hook.timeout_s - 2)  # the wait has its own bound; the deadline stays a backstop
+    approval_id, asked = approvals.request(decision, timeout_s=wait_s, agent=caller.agent, session=caller.session)
+    store.append(asked)
+    channel.note(f"Lighthouse: waiting {wait_s} s for `lighthouse approvals approve|deny {approval_id}`")
+    resolution = approvals.wait(store, approval_id, wait_s)
+    if resolution is None:
+        store.append(approvals.expired_event(approval_id, by=caller.agent))
+    return approvals.outcome(decision, resolution, config.approvals, approval_id)
+
+
+def _post_tool_use(hook: HookInput, home: ProjectHome | None, expected: bool, config: Config, answer: Answer) -> int:
+    """Record what ran (and the file it changed) and scan what it returned. The call has run already: when it cannot
+    be recorded the agent is told so (exit 2 shows the reason to it)."""
+    from lighthouse_mcp.events.query import EventFilter
+    from lighthouse_mcp.hooks.claude import bypassed_event, changed_file, file_event, ran_event
+    from lighthouse_mcp.validation.gate import Gate
+    from lighthouse_mcp.validation.service import ValidationService
+
+    service = ValidationService(home, config)
+    answer.stage = "scanning the tool's output"
+    scanned = _scan_output(hook, service, config)
+    output = json.dumps(scanned[0], ensure_ascii=False) if scanned is not None and scanned[0] is not None else None
+    answer.stage = "opening the event store"
+    gate = Gate.open(service, expected=expected)
+    try:
+        if gate.store is None:
+            if gate.problem is None:  # no project home here: nothing to record
+                return answer.give(output, None, 0)
+            return answer.give(output, f"Lighthouse could not record this call: {gate.problem.message}", BLOCK)
+        answer.stage = "recording what ran"
+        store = gate.store
+        decided = None
+        if hook.tool_use_id:
+            page = store.query(EventFilter(types=("validation.decided",), aggregate=hook.tool_use_id, limit=1))
+            if page.events:
+                event = page.events[0]
+                decided = {**event.payload, "seq": event.seq}
+        agent = config.agent.name
+        events = [ran_event(hook, decided, agent=agent)]
+        if decided is not None and decided.get("decision") == "deny":
+            events.append(bypassed_event(hook, decided, agent=agent))
+        changed = changed_file(hook, keep_secrets=config.store.secret_file_contents)
+        if changed is not None:
+            digest = store.put_blob(changed.content) if changed.content is not None else None
+            events.append(file_event(changed, digest, hook, agent=agent))
+        if scanned is not None and scanned[1] is not None and config.scan.record:
+            events.append(scanned[1])
+        store.append_batch(events)
+    finally:
+        gate.close()
+    return answer.give(output, None, 0)
+
+
+def _scan_output(
+    hook: HookInput, service: ValidationService, config: Config
+) -> tuple[dict[str, Any] | None, NewEvent] | None:
+    """Scan what the tool returned: Claude Code's answer (None when the risk is below scan.hook_min_risk) and the
+    response.scanned event; None when the tool's output is not scanned."""
+    from lighthouse_mcp.hooks.claude import post_tool_use_output, response_text, scan_source
+    from lighthouse_mcp.validation.responses import scan_event
+
+    if not config.scan.hook:
+        return None
+    found = response_text(hook, config.scan.max_bytes)
+    if found is None:
+        return None
+    text, truncated = found
+    result = service.scanner.scan(text, scan_source(hook))
+    output = post_tool_use_output(result, min_risk=config.scan.hook_min_risk, truncated=truncated)
+    event = scan_event(
+        result, agent=config.agent.name, session=hook.session, tool=hook.tool, aggregate=hook.tool_use_id
+    )
+    return output, event
