@@ -26,6 +26,7 @@ from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.store import EventStore
 from lighthouse_mcp.experts.delegation import DelegationView
+from lighthouse_mcp.experts.handoff import advance
 from lighthouse_mcp.policy.sync import PolicySync
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import annotations as annotation_tools
@@ -331,7 +332,7 @@ async def _supervise(state: AppState) -> None:
                 and (task["status"] == "pending" or (task["status"] == "assigned" and (task["deadline"] or 0) <= now))
             ]
             for task_id in due:
-                await delegation_tools.advance(state, task_id)
+                await advance(state, task_id)
             await _end_idle_collaborations(state, now)
         except LighthouseError as exc:
             log.warning("task supervision: %s", exc)

@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lighthouse_mcp.errors import UsageError
 
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
+    from lighthouse_mcp.events.store import EventStore
+    from lighthouse_mcp.project import Project
 
-def register(commands: Any) -> None:
+
+def register(commands: Commands) -> None:
     p = commands.add_parser(
         "approvals",
         help="list pending approvals, approve or deny one",
@@ -37,7 +42,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     raise UsageError("approvals: give an action: list, approve ID or deny ID")
 
 
-def _store() -> tuple[Any, Any]:
+def _store() -> tuple[Project, EventStore]:
     from lighthouse_mcp.project import load_project
 
     project = load_project()

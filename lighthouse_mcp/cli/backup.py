@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lighthouse_mcp.errors import ChainBroken, UsageError
 
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
+    from lighthouse_mcp.events.sqlite import SQLiteEventStore
+    from lighthouse_mcp.events.store import EventStore
 
-def register(commands: Any) -> None:
+
+def register(commands: Commands) -> None:
     b = commands.add_parser(
         "backup",
         help="copy the event store to FILE while agents keep running",
@@ -30,7 +35,7 @@ def register(commands: Any) -> None:
     r.set_defaults(run=run_restore)
 
 
-def _sqlite(store: Any) -> Any:
+def _sqlite(store: EventStore) -> SQLiteEventStore:
     from lighthouse_mcp.events.sqlite import SQLiteEventStore
 
     if not isinstance(store, SQLiteEventStore):

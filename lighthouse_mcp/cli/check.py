@@ -9,18 +9,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from lighthouse_mcp.errors import DataError, UsageError
 from lighthouse_mcp.validation.gate import Caller, Gate
 
 if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
+    from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.validation.facts import Facts
     from lighthouse_mcp.vocabulary import Decision
 
 EXIT_FOR = {"allow": 0, "ask": 1, "deny": 2}
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     p = commands.add_parser(
         "check",
         help="validate a shell command (exit 0 allow, 1 ask, 2 deny)",
@@ -52,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if args.record and home is None:
         raise UsageError("check --record needs a project home: run `lighthouse init`")
     config = load_config(home.config_path if home else None)
-    policy_events: list[Any] = []
+    policy_events: list[NewEvent] = []
     service = ValidationService(home, config, record=_policy_events(policy_events))
     gate = Gate.open(service, expected=True) if args.record else Gate(service)
     caller = Caller(config.agent.name, config.agent.role)
@@ -79,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         gate.close()
 
 
-def _decide(gate: Gate, caller: Caller, command: str, cwd: Any, user_home: Any, project: Any) -> Decision:
+def _decide(gate: Gate, caller: Caller, command: str, cwd: str, user_home: str | None, project: str | None) -> Decision:
     """The gate's decision (claims, rate limits and the store's state count only where the gate has a store), for a
     shell command in another working directory, home or project than the defaults."""
     if user_home is None and (gate.store is not None or gate.problem is not None):
@@ -88,13 +92,13 @@ def _decide(gate: Gate, caller: Caller, command: str, cwd: Any, user_home: Any, 
     return gate.service.validator.validate(request)
 
 
-def _taken(events: list[Any]) -> list[Any]:
+def _taken(events: list[NewEvent]) -> list[NewEvent]:
     taken = list(events)
     events.clear()
     return taken
 
 
-def _batch(gate: Gate, caller: Caller, args: argparse.Namespace, policy_events: list[Any]) -> int:
+def _batch(gate: Gate, caller: Caller, args: argparse.Namespace, policy_events: list[NewEvent]) -> int:
     source = sys.stdin if args.jsonl == "-" else _open_input(args.jsonl)
     try:
         for number, line in enumerate(source, start=1):
@@ -109,7 +113,7 @@ def _batch(gate: Gate, caller: Caller, args: argparse.Namespace, policy_events: 
 
 
 def _one(
-    gate: Gate, caller: Caller, line: str, number: int, args: argparse.Namespace, policy_events: list[Any]
+    gate: Gate, caller: Caller, line: str, number: int, args: argparse.Namespace, policy_events: list[NewEvent]
 ) -> dict[str, Any]:
     try:
         item = json.loads(line)
@@ -137,14 +141,14 @@ def _one(
     return result
 
 
-def _open_input(path: str) -> Any:
+def _open_input(path: str) -> TextIO:
     try:
         return open(path, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"check --jsonl: cannot read {path}: {exc.strerror}") from exc
 
 
-def _print_human(decision: Any, facts: Any) -> None:
+def _print_human(decision: Decision, facts: Facts | None) -> None:
     print(f"{decision.decision} (risk {decision.risk})")
     for reason in decision.reasons:
         print(f"  {reason['rule']}: {reason['message']}")
@@ -156,10 +160,10 @@ def _print_human(decision: Any, facts: Any) -> None:
         print(json.dumps(facts.to_json(), indent=2, ensure_ascii=False))
 
 
-def _policy_events(kept: list[Any]) -> Any:
+def _policy_events(kept: list[NewEvent]) -> Callable[[NewEvent], None]:
     """Say on stderr when the policies do not load, and keep the event to record it with the next decision."""
 
-    def report(event: Any) -> None:
+    def report(event: NewEvent) -> None:
         if event.type == "policy.load_failed":
             fallback = event.payload["using_version"]
             using = f"using {fallback}" if fallback else "no policy set to fall back on"

@@ -6,12 +6,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import ChainBroken, DataError, LighthouseError
 
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
+    from lighthouse_mcp.project import Project
 
-def register(commands: Any) -> None:
+
+def register(commands: Commands) -> None:
     p = commands.add_parser(
         "doctor", help="self-check the project and print the .mcp.json snippet", description=__doc__
     )
@@ -143,7 +147,7 @@ def _hook_setup(root: Path) -> tuple[list[str], dict[str, str]]:
     return commands, env
 
 
-async def _self_check(project: Any) -> dict[str, Any]:
+async def _self_check(project: Project) -> dict[str, Any]:
     from mcp import Client
 
     from lighthouse_mcp.server import build_server

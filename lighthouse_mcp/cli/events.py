@@ -6,12 +6,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import ChainBroken, UsageError
 
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
 
-def register(commands: Any) -> None:
+
+def register(commands: Commands) -> None:
     p = commands.add_parser("events", help="query, follow, verify and export the audit log", description=__doc__)
     sub = p.add_subparsers(dest="events_command", metavar="SUBCOMMAND", required=True, parser_class=type(p))
 

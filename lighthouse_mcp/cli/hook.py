@@ -4,10 +4,13 @@ the project's hook server when one runs (`hooks/client.py`), else in this proces
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     p = commands.add_parser("hook", help="Claude Code hook: hook JSON on stdin, answer on stdout", description=__doc__)
     p.set_defaults(run=run)
 

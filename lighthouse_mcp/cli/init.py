@@ -8,14 +8,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lighthouse_mcp.errors import StoreMissing, UsageError
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
 
 ROLES = ("builder", "expert", "reviewer", "admin")
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     p = commands.add_parser("init", help="create .lighthouse/ in a project", description=__doc__)
     p.add_argument("directory", nargs="?", default=".", help="project root (default: the current directory)")
     p.add_argument(

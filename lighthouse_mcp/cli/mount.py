@@ -15,12 +15,17 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import LighthouseError, UsageError
 
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
+    from lighthouse_mcp.events.store import EventStore
+    from lighthouse_mcp.project import Project
 
-def register(commands: Any) -> None:
+
+def register(commands: Commands) -> None:
     p = commands.add_parser(
         "mount", help="show the project, its history and the log as files (FUSE)", description=__doc__
     )
@@ -73,7 +78,7 @@ def run_mount(args: argparse.Namespace) -> int:
     return _foreground(mountpoint, project)
 
 
-def _background(mountpoint: Path, project: Any) -> int:
+def _background(mountpoint: Path, project: Project) -> int:
     log_path = project.home.path / "mount.log"
     with open(log_path, "ab") as log_file:
         proc = subprocess.Popen(
@@ -93,7 +98,7 @@ def _background(mountpoint: Path, project: Any) -> int:
     return 0
 
 
-def _foreground(mountpoint: Path, project: Any) -> int:
+def _foreground(mountpoint: Path, project: Project) -> int:
     import mfusepy as fuse
 
     from lighthouse_mcp.events.model import NewEvent
@@ -145,7 +150,7 @@ def _foreground(mountpoint: Path, project: Any) -> int:
     return 0
 
 
-def _sample(view: Any, store: Any, agent: str, every_s: float, done: threading.Event) -> None:
+def _sample(view: Any, store: EventStore, agent: str, every_s: float, done: threading.Event) -> None:
     """Every `every_s` seconds (and once at the end), record the latencies of the operations served since the last
     time as a `metrics.sampled` event."""
     from lighthouse_mcp import metrics

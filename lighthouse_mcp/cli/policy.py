@@ -6,14 +6,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
 
 EXIT_TESTS_FAILED = 1
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     p = commands.add_parser("policy", help="list, test and evaluate policies", description=__doc__)
     sub = p.add_subparsers(dest="policy_command", metavar="SUBCOMMAND", required=True, parser_class=type(p))
 

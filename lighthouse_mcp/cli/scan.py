@@ -11,13 +11,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, BinaryIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from lighthouse_mcp.errors import DataError, UsageError
 from lighthouse_mcp.vocabulary import RISK_RANK
 
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
+    from lighthouse_mcp.config import Config
+    from lighthouse_mcp.events.store import EventStore
+    from lighthouse_mcp.home import ProjectHome
+    from lighthouse_mcp.validation.responses import Scanner, ScanResult
 
-def register(commands: Any) -> None:
+    Recorder = Callable[[ScanResult], None]
+
+
+def register(commands: Commands) -> None:
     p = commands.add_parser(
         "scan",
         help="scan text for injection, malicious code, secrets, exfiltration (exit 0 low, 2 medium+)",
@@ -50,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.record and home is None:
         raise UsageError("scan --record needs a project home: run `lighthouse init`")
     scanner = ValidationService(home, config).scanner
-    store = _open_store(home, config) if args.record else None
+    store = _open_store(home, config) if args.record and home is not None else None
     try:
         record = _recorder(store, config) if store is not None else None
         if args.jsonl:
@@ -101,9 +111,9 @@ def _source_name(name: str | None) -> str | None:
     return None if name in (None, "-") else f"file {name}"[:200]
 
 
-def _batch(scanner: Any, args: argparse.Namespace, record: Any) -> int:
+def _batch(scanner: Scanner, args: argparse.Namespace, record: Recorder | None) -> int:
     if args.jsonl == "-":
-        source: Any = sys.stdin
+        source: TextIO = sys.stdin
     else:
         try:
             source = open(args.jsonl, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
@@ -119,7 +129,7 @@ def _batch(scanner: Any, args: argparse.Namespace, record: Any) -> int:
     return 0
 
 
-def _one(scanner: Any, line: str, number: int, record: Any) -> dict[str, Any]:
+def _one(scanner: Scanner, line: str, number: int, record: Recorder | None) -> dict[str, Any]:
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -141,7 +151,7 @@ def _one(scanner: Any, line: str, number: int, record: Any) -> dict[str, Any]:
     return out
 
 
-def _print_human(result: Any) -> None:
+def _print_human(result: ScanResult) -> None:
     print(f"risk {result.risk}" + (f" ({', '.join(result.categories)})" if result.categories else ""))
     for threat in result.threats:
         print(f"  {threat.severity:<8} {threat.category:<16} {threat.rule}  [{threat.start}:{threat.end}]")
@@ -153,7 +163,7 @@ def _print_human(result: Any) -> None:
         print("  nothing found")
 
 
-def _suppress(args: argparse.Namespace, home: Any, config: Any) -> int:
+def _suppress(args: argparse.Namespace, home: ProjectHome | None, config: Config) -> int:
     from lighthouse_mcp.validation.responses import suppression_event
     from lighthouse_mcp.validation.suppressions import add_suppression
 
@@ -171,16 +181,16 @@ def _suppress(args: argparse.Namespace, home: Any, config: Any) -> int:
     return 0
 
 
-def _open_store(home: Any, config: Any) -> Any:
+def _open_store(home: ProjectHome, config: Config) -> EventStore:
     from lighthouse_mcp.events.store import open_store
 
     return open_store(home, config)
 
 
-def _recorder(store: Any, config: Any) -> Any:
+def _recorder(store: EventStore, config: Config) -> Recorder:
     from lighthouse_mcp.validation.responses import scan_event
 
-    def record(result: Any) -> None:
+    def record(result: ScanResult) -> None:
         store.append(scan_event(result, agent=config.agent.name, session=None))
 
     return record

@@ -6,12 +6,17 @@ Over HTTP every request must carry a bearer token from `lighthouse token issue`;
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import UsageError
 
+if TYPE_CHECKING:
+    import subprocess
 
-def register(commands: Any) -> None:
+    from lighthouse_mcp.cli.parser import Commands
+
+
+def register(commands: Commands) -> None:
     p = commands.add_parser("serve", help="run the MCP server (stdio by default)", description=__doc__)
     p.add_argument("--http", metavar="HOST:PORT", help="serve streamable HTTP at http://HOST:PORT/mcp instead")
     p.set_defaults(run=run)
@@ -75,11 +80,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stop(hook_server: Any) -> None:
+def _stop(hook_server: subprocess.Popen[bytes]) -> None:
     """Close the hook server's input (it then removes its socket and ends) and give it a moment to."""
     import subprocess
 
-    hook_server.stdin.close()
+    if hook_server.stdin is not None:
+        hook_server.stdin.close()
     try:
         hook_server.wait(2)
     except subprocess.TimeoutExpired:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     p = commands.add_parser(
         "snapshot", help="record the working tree's changes in the event store", description=__doc__
     )

@@ -13,14 +13,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import ChainBroken, UsageError
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
 
 BATCH = 5000
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     p = commands.add_parser("store", help="move the event store to another backend", description=__doc__)
     sub = p.add_subparsers(dest="store_command", metavar="SUBCOMMAND", required=True, parser_class=type(p))
     m = sub.add_parser(

@@ -11,12 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lighthouse_mcp.errors import UsageError
 
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
+    from lighthouse_mcp.events.model import Event
+    from lighthouse_mcp.events.store import EventStore
 
-def register(commands: Any) -> None:
+
+def register(commands: Commands) -> None:
     p = commands.add_parser(
         "token",
         help="issue, revoke or list bearer tokens for the HTTP transport",
@@ -112,9 +117,9 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _token_events(store: Any) -> list[Any]:
+def _token_events(store: EventStore) -> list[Event]:
     from lighthouse_mcp.events.follow import Follower
 
-    events: list[Any] = []
+    events: list[Event] = []
     Follower(store, ("token",), events.append).refresh(fresh=True)
     return events

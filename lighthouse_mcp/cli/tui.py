@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lighthouse_mcp.errors import UsageError
 
+if TYPE_CHECKING:
+    from lighthouse_mcp.cli.parser import Commands
 
-def register(commands: Any) -> None:
+
+def register(commands: Commands) -> None:
     p = commands.add_parser("tui", help="the operator's console (Textual)", description=__doc__)
     p.add_argument("--poll", type=float, default=1.0, help="seconds between refreshes (default 1)")
     p.set_defaults(run=run)

@@ -13,6 +13,7 @@ from typing_extensions import TypedDict
 
 from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.experts import delegation
+from lighthouse_mcp.experts.handoff import advance
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
 from lighthouse_mcp.tools.validation import RECORDS
@@ -246,31 +247,3 @@ async def _follow(app: AppState, ctx: Context[AppState], task_id: str, wait_s: i
             except Exception:  # a client that cannot take progress still gets the result
                 reported = status
         await anyio.sleep(POLL_S)
-
-
-async def advance(app: AppState, task_id: str) -> None:
-    """One step for a task that needs one: assign it, time it out and reassign, or ask its LLM fallback."""
-    from lighthouse_mcp.experts.consult import ExpertUnavailable, consulted_event
-
-    async with app.delegation_lock:
-        state = app.delegation.refresh(fresh=True)
-        steps = delegation.next_steps(state, task_id, agent=None, now_ns=time.time_ns())
-        if isinstance(steps, list):
-            for event in steps:
-                await app.store.append(event)
-            return
-        task = state["tasks"][task_id]
-        experts = app.experts()
-        profile = experts.profile(steps)
-        try:
-            outcome: Any = await experts.consult(profile, task["task"])
-        except ExpertUnavailable as exc:
-            outcome = exc
-        await app.store.append(consulted_event(profile, task["task"], "", outcome, agent=None, session=None))
-        if isinstance(outcome, ExpertUnavailable):
-            await app.store.append(delegation.failed_event(task_id, f"fallback {profile.name}: {outcome}", agent=None))
-        else:
-            result = outcome.answer.analysis
-            if outcome.answer.recommendations:
-                result += "\n\nRecommendations:\n" + "\n".join(f"- {r}" for r in outcome.answer.recommendations)
-            await app.store.append(delegation.completed_event(task_id, f"llm:{profile.name}", result, session=None))

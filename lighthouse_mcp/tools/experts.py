@@ -14,7 +14,8 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from lighthouse_mcp.errors import UsageError
-from lighthouse_mcp.experts import delegation
+from lighthouse_mcp.experts import delegation, handoff
+from lighthouse_mcp.experts.material import read_files
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import READ_ONLY, AppState, tool_errors
 
@@ -22,8 +23,6 @@ from lighthouse_mcp.tools.context import READ_ONLY, AppState, tool_errors
 ASKS_OUTSIDE = ToolAnnotations(
     read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
 )
-MAX_FILES = 20
-MAX_FILE_BYTES = 100_000
 PROGRESS_EVERY_S = 2.0
 
 
@@ -169,10 +168,10 @@ def _register_consensus(server: MCPServer[AppState]) -> None:
         ballots: dict[str, Any] = {}
 
         async def profile_vote(profile: Any) -> None:
-            ballots[profile.name] = await _profile_vote(app, me, profile, question, material)
+            ballots[profile.name] = await handoff.profile_vote(app, me, profile, question, material)
 
         async def agent_vote(name: str) -> None:
-            ballots[name] = await _agent_vote(app, me, name, question, material, wait)
+            ballots[name] = await handoff.agent_vote(app, me, name, question, material, wait)
 
         with tool_errors():
             async with anyio.create_task_group() as tasks:
@@ -189,71 +188,3 @@ def _register_consensus(server: MCPServer[AppState]) -> None:
             payload = {"question": mask_secrets(question[:2000]), **result}
             await app.store.append(me.event("consensus.reached", payload))
         return cast(ConsensusOut, result)
-
-
-async def _profile_vote(app: AppState, me: Any, profile: Any, question: str, material: str) -> Any:
-    """A profile's vote, or {expert, error} when it gave none; the consultation is recorded either way."""
-    from lighthouse_mcp.experts.consensus import Vote
-    from lighthouse_mcp.experts.consult import ExpertUnavailable, consulted_event
-
-    try:
-        outcome: Any = await app.experts().consult(profile, question, material)
-    except ExpertUnavailable as exc:
-        outcome = exc
-    await app.store.append(consulted_event(profile, question, material, outcome, agent=me.agent.name, session=me.id))
-    if isinstance(outcome, ExpertUnavailable):
-        return {"expert": profile.name, "error": str(outcome)}
-    answer = outcome.answer
-    return Vote(profile.name, answer.verdict or "ask", answer.confidence, answer.analysis, outcome.provider)
-
-
-async def _agent_vote(app: AppState, me: Any, name: str, question: str, material: str, timeout_s: int) -> Any:
-    """An agent expert's vote: a task for it alone, answered within `timeout_s` as the verdict JSON."""
-    from lighthouse_mcp.experts.answers import MalformedAnswer, instructions, parse_answer
-    from lighthouse_mcp.experts.consensus import Vote
-    from lighthouse_mcp.tools.delegation import advance
-
-    if not delegation.available(app.delegation.refresh(fresh=True), name):
-        return {"expert": name, "error": f"{name} is not a registered expert with an active session"}
-    text = f"{question}\n\n{material}\n\n{instructions('verdict')}".replace("\n\n\n\n", "\n\n")
-    event = delegation.delegated_event(
-        text, [], timeout_s, agent=me.agent.name, session=me.id, fallback=None, direct=name
-    )
-    await app.store.append(event)
-    task_id = event.aggregate or ""
-    await app.store.append(delegation.assigned_event(task_id, name, timeout_s, agent=me.agent.name))
-    while (task := app.delegation.refresh(fresh=True)["tasks"][task_id])["status"] == "assigned":
-        await anyio.sleep(0.1)
-        await advance(app, task_id)  # fails it once its deadline has passed
-    if task["status"] != "completed":
-        return {"expert": name, "error": str(task["reason"])}
-    try:
-        answer = parse_answer(str(task["result"]), "verdict")
-    except MalformedAnswer as exc:
-        return {"expert": name, "error": f"its answer is not a verdict: {exc}"}
-    return Vote(name, answer.verdict or "ask", answer.confidence, answer.analysis, None)
-
-
-def read_files(root: Path, files: list[str]) -> str:
-    """The named project files as review material; refuses paths outside the project, secrets and huge files."""
-    from lighthouse_mcp.validation.files import Context, classify
-
-    if len(files) > MAX_FILES:
-        raise UsageError(f"at most {MAX_FILES} files per consultation, not {len(files)}")
-    where = Context(str(root), str(root), str(Path.home()))
-    parts = []
-    for name in files:
-        fact = classify(name, where)
-        if "project" not in fact.classes:
-            raise UsageError(f"{name!r} is outside the project; only project files can be sent to an expert")
-        if "secret" in fact.classes:
-            raise UsageError(f"{name!r} looks like a secret file; it is not sent to an LLM")
-        path = Path(fact.path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UsageError(f"cannot read {name!r}: {exc.strerror or exc}") from None
-        if len(data) > MAX_FILE_BYTES:
-            raise UsageError(f"{name!r} is {len(data)} bytes; at most {MAX_FILE_BYTES} per file")
-        parts.append(f"\n--- {path.relative_to(root)} ---\n{data.decode('utf-8', 'replace')}")
-    return "".join(parts)
