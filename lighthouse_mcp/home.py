@@ -126,6 +126,8 @@ def read_key(path: Path) -> bytes:
     """The chain key; refuses a key file that others can read or that is not 64 hex digits."""
     try:
         info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 1024:
+            raise StoreError(f"{path} is not the key file `lighthouse init` writes (a small regular file)")
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError as exc:
         raise StoreError(f"{path} is missing: run `lighthouse init` to create a key") from exc

@@ -9,6 +9,7 @@ timeout `init` writes), `validation.on_error`. Never a silent allow.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -80,7 +81,7 @@ class Channel:
         os.write(2, (text + "\n").encode("utf-8", "replace"))
 
     def limit(self, seconds: float) -> None:
-        """The hook will have answered within `seconds` from now (its deadline moved)."""
+        """The hook will have answered within `seconds` of its start (its deadline moved)."""
 
 
 class Answer:
@@ -99,7 +100,8 @@ class Answer:
             if self._given:
                 threading.Event().wait()  # the deadline answered: its process exit ends this thread too
             self._given = True
-            self.channel.answer(out, err, code)
+            with contextlib.suppress(OSError):  # whoever asked is gone (Claude Code gave up): nobody is left to tell
+                self.channel.answer(out, err, code)
         return code
 
     def refuse(self, message: str) -> int:
@@ -126,10 +128,18 @@ class Deadline:
     """Answers for the hook when its work runs too long, then ends the process (a thread stuck in native code, a
     locked store or a slow policy cannot hold the call open past Claude Code's timeout)."""
 
-    def __init__(self, answer: Answer, seconds: float, on_set: Callable[[float], None] | None = None) -> None:
+    def __init__(
+        self,
+        answer: Answer,
+        seconds: float,
+        on_set: Callable[[float], None] | None = None,
+        started: float | None = None,
+    ) -> None:
+        """`started`: when the hook started (time.monotonic()), if before now: the hook's process may have spent
+        time on a hook server that did not take the call, and Claude Code's timeout counts from its start."""
         self._answer = answer
         self._on_set = on_set  # told each new deadline (the hook server passes it on to its client)
-        self._started = time.monotonic()
+        self._started = time.monotonic() if started is None else started
         self._seconds = seconds
         self._cancel = threading.Event()
         self._moved = threading.Event()
@@ -141,7 +151,7 @@ class Deadline:
         self._seconds = seconds
         self._moved.set()
         if self._on_set is not None:
-            self._on_set(self.left())
+            self._on_set(seconds)
 
     def left(self) -> float:
         return self._seconds - (time.monotonic() - self._started)
@@ -157,19 +167,22 @@ class Deadline:
                 continue
             if self._cancel.is_set():
                 return
-            code = self._answer.on_deadline(self._seconds)
-            if self.record is not None:  # one second more to leave a trace, no longer
-                recorder = threading.Thread(target=self.record, daemon=True)
-                recorder.start()
-                recorder.join(1.0)
-            os._exit(code)
+            code = BLOCK
+            try:
+                code = self._answer.on_deadline(self._seconds)
+                if self.record is not None:  # one second more to leave a trace, no longer
+                    recorder = threading.Thread(target=self.record, daemon=True)
+                    recorder.start()
+                    recorder.join(1.0)
+            finally:
+                os._exit(code)  # whatever happened above: a process past its deadline ends
 
 
-def respond(data: bytes, channel: Channel) -> int:
+def respond(data: bytes, channel: Channel, started: float | None = None) -> int:
     """Answer the hook input `data` (at most MAX_HOOK_INPUT + 1 bytes read) on `channel`, whatever happens;
     returns the exit code. Past the deadline the process ends (after the deadline's answer is given)."""
     answer = Answer(channel)
-    deadline = Deadline(answer, DEFAULT_DEADLINE_S, channel.limit)
+    deadline = Deadline(answer, DEFAULT_DEADLINE_S, channel.limit, started)
     try:
         return _run(answer, deadline, data)
     except BaseException as exc:  # RecursionError, MemoryError, KeyboardInterrupt…: all end in a block

@@ -1,23 +1,27 @@
 """The hook's thin client: hands the hook input to the project's hook server (`hooks/daemon.py`, started by
 `lighthouse serve`) over the Unix socket `.lighthouse/hook.sock`, and prints its answer.
 
-It imports only modules built into the interpreter (no `json`, `socket` or `hmac`: on a slow machine each costs as
-much as the rest of the call), so a hook call costs little more than starting Python. Whenever the server cannot be
-used (no socket, nobody listening, no acknowledgement within `ACK_S`, the server stopped before answering) the
-caller decides in-process instead, exactly as the server would have. A server that cannot prove it holds the
-project's key (an HMAC over the client's nonce and the answer) is not believed: that is a block (exit 2).
+It imports only modules built into the interpreter (no `json`, `socket`, `hmac` or `typing`: on a slow machine each
+costs as much as the rest of the call), so a hook call costs little more than starting Python. When the server does
+not take the call (no socket, nobody listening, no acknowledgement within `ACK_S`) the caller decides in-process
+instead, exactly as the server would have. Once it took the call, anything but its signed answer by its signed
+deadline is a block (exit 2): an impostor, a relay that changed the call, a server that died or went silent.
 
-The exchange, all on one connection (numbers in decimal, NONCE and MAC in hex):
+The exchange, all on one connection (numbers in decimal, NONCE and MACs in hex). Every line the server sends after
+the ack is signed with HMAC-SHA256 under the project's key over NONCE's bytes, a NUL, REQ (the SHA-256 of everything
+the client sent after its first line, so an answer is bound to the exact call it answers) and the line's own fields:
 
-    client → server   LH1 NONCE CWD_LEN ENV_LEN INPUT_LEN\\n, then the working directory, the environment
-                      (NAME=VALUE entries, each ended by a NUL) and the hook input, as bytes of those lengths
-    server → client   ack\\n               a process of its own now holds the request
-    client → server   go\\n                sent only if the ack came in time; otherwise the client hangs up and
+    client → server   LH2 NONCE ELAPSED_MS CWD_LEN ENV_LEN INPUT_LEN\n, then the working directory, the environment
+                      (NAME=VALUE entries, each ended by a NUL) and the hook input, as bytes of those lengths;
+                      ELAPSED_MS is how long the client has been running (its deadline counts from its start)
+    server → client   ack\n               a process of its own now holds the request
+    client → server   go\n                sent only if the ack came within ACK_S; otherwise the client hangs up and
                                           decides itself, and the server's process ends without doing anything
-    server → client   limit SECONDS\\n     any number: the server will have answered within SECONDS from now
-    server → client   note TEXT\\n         any number: a line for stderr while it waits (for a person's approval)
-    server → client   answer MAC CODE OUT_LEN ERR_LEN\\n, then stdout's and stderr's bytes; MAC is HMAC-SHA256
-                      under the project's key of NONCE's bytes + NUL + "CODE OUT_LEN ERR_LEN" + stdout + stderr
+    server → client   limit MAC SECONDS\n any number: the hook's deadline, in seconds from the client's start
+    server → client   answer MAC CODE OUT_LEN ERR_LEN\n, then stdout's and stderr's bytes
+
+After `go` the call is the server's: silence past the deadline, a broken connection or any line that is not as above
+is a block, never a second decision in-process.
 """
 
 from __future__ import annotations
@@ -25,12 +29,17 @@ from __future__ import annotations
 import os
 import time
 
+TYPE_CHECKING = False  # typing itself is not imported: it costs more than the rest of the client
+if TYPE_CHECKING:
+    from typing import Any
+
 MAX_HOOK_INPUT = 32 * 1024 * 1024
 SOCKET_NAME = "hook.sock"
-MAGIC = b"LH1"
-ACK_S = 2.0  # from connecting to the server's ack; past it the client decides in-process
-FIRST_LIMIT_S = 10.0  # how long an answer may take until the server says otherwise
-GRACE_S = 2.0  # beyond the server's own limit (its deadline answer and record) before the client gives up
+MAGIC = b"LH2"
+ACK_S = 1.0  # from connecting to the server's ack; past it the client decides in-process
+FIRST_LIMIT_S = 10.0  # the deadline until the server says otherwise (hook.deadline_s's default)
+GRACE_S = 1.0  # past the server's deadline (its answer goes out at the deadline) before the client blocks
+MAX_KEY_BYTES = 256
 MAX_LINE = 64 * 1024
 MAX_ANSWER = 1024 * 1024
 
@@ -68,20 +77,37 @@ def find_home_dir(environ: dict[str, str]) -> str | None:
 
 
 def read_key(home_dir: str) -> bytes | None:
+    """The project key, if `secret.key` is a small regular file (never a FIFO or a device: reading one would hang
+    or never end)."""
+    import stat
+
     try:
-        with open(os.path.join(home_dir, "secret.key"), "rb") as f:
-            return bytes.fromhex(f.read().strip().decode("ascii"))
+        fd = os.open(os.path.join(home_dir, "secret.key"), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_KEY_BYTES:
+            return None
+        return bytes.fromhex(os.read(fd, MAX_KEY_BYTES).strip().decode("ascii"))
     except (OSError, ValueError):
         return None
+    finally:
+        os.close(fd)
+
+
+def _sha256() -> Any:
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python ≥ 3.12
+    except ImportError:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+    return sha256
 
 
 def hmac_sha256(key: bytes, message: bytes) -> bytes:
     """HMAC-SHA256 (RFC 2104) as hex, on the interpreter's built-in SHA-256 (`hmac` and `hashlib` cost more to
     import than the rest of the client)."""
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python ≥ 3.12
-    except ImportError:
-        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+    sha256 = _sha256()
     if len(key) > 64:
         key = sha256(key).digest()
     key = key.ljust(64, b"\0")
@@ -92,22 +118,42 @@ def hmac_sha256(key: bytes, message: bytes) -> bytes:
     return outer.hexdigest().encode()  # type: ignore[no-any-return]
 
 
-def answer_frame(key: bytes, nonce: bytes, out: bytes, err: bytes, code: int) -> bytes:
-    """The server's answer to the request with `nonce` (`ask_server` checks it)."""
+def request_digest(body: bytes) -> bytes:
+    """REQ: the SHA-256 of what the client sent after its first line."""
+    return _sha256()(body).digest()  # type: ignore[no-any-return]
+
+
+def signed(key: bytes, nonce: bytes, req: bytes, fields: bytes) -> bytes:
+    """The MAC of one line's fields (and, for an answer, its bytes) for the request with `nonce` and digest `req`."""
+    return hmac_sha256(key, nonce + b"\0" + req + fields)
+
+
+def answer_frame(key: bytes, nonce: bytes, req: bytes, out: bytes, err: bytes, code: int) -> bytes:
+    """The server's answer to the request with `nonce` and digest `req`."""
     fields = f"{code} {len(out)} {len(err)}".encode()
-    mac = hmac_sha256(key, nonce + b"\0" + fields + out + err)
-    return b"answer " + mac + b" " + fields + b"\n" + out + err
+    return b"answer " + signed(key, nonce, req, fields + out + err) + b" " + fields + b"\n" + out + err
 
 
-def request_frame(nonce: bytes, cwd: bytes, environ: dict[bytes, bytes], data: bytes) -> bytes:
+def limit_frame(key: bytes, nonce: bytes, req: bytes, seconds: float) -> bytes:
+    """The server's deadline for the request, in seconds from the client's start."""
+    fields = f"{seconds:.3f}".encode()
+    return b"limit " + signed(key, nonce, req, b"limit " + fields) + b" " + fields + b"\n"
+
+
+def request_frame(nonce: bytes, elapsed_ms: int, cwd: bytes, environ: dict[bytes, bytes], data: bytes) -> bytes:
     env = b"".join(name + b"=" + value + b"\0" for name, value in environ.items())
-    return b"%s %s %d %d %d\n" % (MAGIC, nonce.hex().encode(), len(cwd), len(env), len(data)) + cwd + env + data
+    head = b"%s %s %d %d %d %d\n" % (MAGIC, nonce.hex().encode(), elapsed_ms, len(cwd), len(env), len(data))
+    return head + cwd + env + data
 
 
-def ask_server(home_dir: str, data: bytes, *, environ: dict[bytes, bytes], cwd: bytes) -> Reply:
-    """The server's answer to the hook input `data`. Unanswered: decide in-process. Untrusted: block."""
+def ask_server(
+    home_dir: str, data: bytes, *, environ: dict[bytes, bytes], cwd: bytes, started: float | None = None
+) -> Reply:
+    """The server's answer to the hook input `data`. Unanswered: it did not take the call, decide in-process.
+    Untrusted: it took the call and then did not answer as it must, or something else answered: block."""
     import _socket
 
+    started = time.monotonic() if started is None else started
     path = socket_path(home_dir)
     if not os.path.exists(path):
         raise Unanswered("no hook server")
@@ -115,47 +161,56 @@ def ask_server(home_dir: str, data: bytes, *, environ: dict[bytes, bytes], cwd: 
     if key is None:
         raise Unanswered("the project key cannot be read")
     nonce = os.urandom(16)
+    elapsed_ms = int((time.monotonic() - started) * 1000)
+    frame = request_frame(nonce, elapsed_ms, cwd, environ, data)
+    req = request_digest(frame[frame.index(b"\n") + 1 :])
     conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         lines = Lines(conn)
         try:
             conn.settimeout(ACK_S)
             conn.connect(path)
-            conn.sendall(request_frame(nonce, cwd, environ, data))
+            conn.sendall(frame)
             if lines.next(time.monotonic() + ACK_S) != b"ack":
                 raise Unanswered("the server did not acknowledge")
             conn.sendall(b"go\n")
         except OSError as exc:
             raise Unanswered(f"the server cannot be reached: {exc}") from exc
-        until = time.monotonic() + FIRST_LIMIT_S + GRACE_S
+        until = started + FIRST_LIMIT_S + GRACE_S
         try:
             while True:
                 line = lines.next(until)
-                if line.startswith(b"limit "):
-                    until = time.monotonic() + float(line[6:]) + GRACE_S
-                elif line.startswith(b"note "):
-                    os.write(2, line[5:] + b"\n")
-                elif line.startswith(b"answer "):
-                    return _verified(line[7:], lines, until, key, nonce)
+                kind, _, rest = line.partition(b" ")
+                if kind == b"limit":
+                    mac, _, seconds = rest.partition(b" ")
+                    if not _compare(mac, signed(key, nonce, req, b"limit " + seconds)):
+                        raise Untrusted("the hook socket sent a deadline without the project's key")
+                    until = started + float(seconds) + GRACE_S
+                elif kind == b"answer":
+                    return _verified(rest, lines, until, key, nonce, req)
                 else:
                     raise Untrusted(f"the hook server sent something that is not an answer: {line[:80]!r}")
         except TimeoutError as exc:
-            raise Untrusted("the hook server took the call but did not answer in time") from exc
+            raise Untrusted("the hook server took the call but did not answer by its deadline") from exc
         except OSError as exc:
-            raise Unanswered(f"the server stopped before answering: {exc}") from exc
+            raise Untrusted(f"the hook server took the call and stopped before answering ({exc})") from exc
     finally:
         conn.close()
 
 
-def _verified(rest: bytes, lines: Lines, until: float, key: bytes, nonce: bytes) -> Reply:
+def _compare(a: bytes, b: bytes) -> bool:
     from _operator import _compare_digest
 
+    return bool(_compare_digest(a, b))
+
+
+def _verified(rest: bytes, lines: Lines, until: float, key: bytes, nonce: bytes, req: bytes) -> Reply:
     mac, _, fields = rest.partition(b" ")
     code, out_len, err_len = (int(x) for x in fields.split(b" "))
-    if not 0 <= out_len + err_len <= MAX_ANSWER or out_len < 0 or err_len < 0:
+    if out_len < 0 or err_len < 0 or out_len + err_len > MAX_ANSWER:
         raise Untrusted("the hook server's answer is out of bounds")
     body = lines.take(out_len + err_len, until)
-    if not _compare_digest(mac, hmac_sha256(key, nonce + b"\0" + fields + body)):
+    if not _compare(mac, signed(key, nonce, req, fields + body)):
         raise Untrusted("the hook socket answered without the project's key (is something else listening on it?)")
     if code not in (0, 2):
         raise Untrusted(f"the hook server answered with exit code {code}")
@@ -199,9 +254,10 @@ class Lines:
 
 
 def main(home_arg: str | None) -> int:
-    """`lighthouse hook`: the server's answer when one is running, else the in-process hook's."""
+    """`lighthouse hook`: the server's answer when one takes the call, else the in-process hook's."""
     import sys
 
+    started = time.monotonic()
     if home_arg:
         os.environ["LIGHTHOUSE_HOME"] = home_arg
     data = sys.stdin.buffer.read(MAX_HOOK_INPUT + 1)
@@ -213,15 +269,15 @@ def main(home_arg: str | None) -> int:
         except OSError:
             cwd = b"/"
         try:
-            reply = ask_server(home_dir, data, environ=dict(os.environb), cwd=cwd)
-        except (Untrusted, ValueError) as exc:  # what answered cannot be believed
-            reply = (b"", f"Lighthouse blocked this call: {exc}"[:1000].encode(), 2)
-        except Exception:  # anything else: the in-process hook still answers
+            reply = ask_server(home_dir, data, environ=dict(os.environb), cwd=cwd, started=started)
+        except Unanswered:
             reply = None
+        except (Untrusted, ValueError) as exc:  # it took the call and did not answer as it must
+            reply = (b"", f"Lighthouse blocked this call: {exc}"[:1000].encode() + b"\n", 2)
     if reply is None:
         from lighthouse_mcp.hooks.answer import Channel, respond
 
-        return respond(data, Channel())
+        return respond(data, Channel(), started)
     out, err, code = reply
     if out:
         os.write(1, out)

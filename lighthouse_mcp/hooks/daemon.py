@@ -25,10 +25,21 @@ from pathlib import Path
 from typing import Any
 
 from lighthouse_mcp.hooks.answer import Channel, respond
-from lighthouse_mcp.hooks.client import ACK_S, MAGIC, MAX_HOOK_INPUT, Lines, answer_frame, socket_path
+from lighthouse_mcp.hooks.client import (
+    ACK_S,
+    MAGIC,
+    MAX_HOOK_INPUT,
+    Lines,
+    answer_frame,
+    limit_frame,
+    request_digest,
+    socket_path,
+)
 
 BACKLOG = 64
 SPARES = 2  # children primed and waiting for a connection
+# Children at once, spares included: past it, callers wait for one to end (and decide in-process after ACK_S).
+MAX_CHILDREN = 32
 
 
 def answering(path: str) -> bool:
@@ -100,38 +111,42 @@ def prime(home_dir: str, *, keep: bool = False) -> None:
 
 
 class _Client(Channel):
-    """The hook channel of one forked request: everything goes back to the client over its connection."""
+    """The hook channel of one forked request: the answer and each new deadline go back to the client, signed."""
 
-    def __init__(self, conn: socket.socket, key: bytes, nonce: bytes) -> None:
+    def __init__(self, conn: socket.socket, key: bytes, nonce: bytes, req: bytes) -> None:
         self._conn = conn
         self._key = key
         self._nonce = nonce
+        self._req = req
 
     def answer(self, out: str | None, err: str | None, code: int) -> None:
         stdout = (out + "\n").encode("utf-8", "replace") if out else b""
         stderr = (err + "\n").encode("utf-8", "replace") if err else b""
-        self._conn.sendall(answer_frame(self._key, self._nonce, stdout, stderr, code))
+        self._conn.sendall(answer_frame(self._key, self._nonce, self._req, stdout, stderr, code))
 
     def note(self, text: str) -> None:
-        self._conn.sendall(b"note " + text.replace("\n", " ").encode("utf-8", "replace") + b"\n")
+        os.write(2, (text + "\n").encode("utf-8", "replace"))  # the server's log (`lighthouse serve`'s stderr)
 
     def limit(self, seconds: float) -> None:
-        self._conn.sendall(f"limit {max(0.0, seconds):.3f}\n".encode())
+        with contextlib.suppress(OSError):  # a client that went away is not waiting for it
+            self._conn.sendall(limit_frame(self._key, self._nonce, self._req, seconds))
 
 
 def handle(conn: socket.socket, key: bytes) -> None:
     """One request, in the forked child: read it, take it (ack, then wait for the client's go), answer it in the
-    client's working directory and environment."""
+    client's working directory and environment, its deadline counted from the client's start."""
     lines = Lines(conn)
     until = time.monotonic() + ACK_S
     magic, nonce_hex, *sizes = lines.next(until).split(b" ")
     nonce = bytes.fromhex(nonce_hex.decode("ascii"))
-    cwd_len, env_len, data_len = (int(size) for size in sizes)
-    if magic != MAGIC or len(nonce) != 16 or min(cwd_len, env_len, data_len) < 0 or data_len > MAX_HOOK_INPUT:
+    elapsed_ms, cwd_len, env_len, data_len = (int(size) for size in sizes)
+    started = time.monotonic() - elapsed_ms / 1000
+    if magic != MAGIC or len(nonce) != 16 or min(elapsed_ms, cwd_len, env_len, data_len) < 0:
         return
-    cwd = lines.take(cwd_len, until)
-    env = lines.take(env_len, until)
-    data = lines.take(data_len, until)
+    if data_len > MAX_HOOK_INPUT or elapsed_ms > 60_000:
+        return
+    body = lines.take(cwd_len + env_len + data_len, until)
+    cwd, env, data = body[:cwd_len], body[cwd_len : cwd_len + env_len], body[cwd_len + env_len :]
     os.chdir(cwd)
     os.environb.clear()
     for entry in env.split(b"\0")[:-1]:
@@ -141,7 +156,7 @@ def handle(conn: socket.socket, key: bytes) -> None:
     if lines.next(time.monotonic() + ACK_S) != b"go":
         return
     conn.settimeout(None)
-    respond(data, _Client(conn, key, nonce))
+    respond(data, _Client(conn, key, nonce, request_digest(body)), started)
 
 
 def serve(listener: socket.socket, key: bytes, home_dir: str) -> None:
@@ -151,23 +166,29 @@ def serve(listener: socket.socket, key: bytes, home_dir: str) -> None:
     listener.setblocking(False)  # the spares share it: the one that loses a race for a connection waits again
     taken, tell = os.pipe()  # a spare that took a connection writes its pid here
     spares: set[int] = set()
+    busy: set[int] = set()  # children answering a call (at most MAX_CHILDREN with the spares)
     selector = selectors.DefaultSelector()
     selector.register(taken, selectors.EVENT_READ)
     selector.register(sys.stdin.fileno(), selectors.EVENT_READ)
     try:
         while True:
-            while len(spares) < SPARES:
+            while len(spares) < SPARES and len(spares) + len(busy) < MAX_CHILDREN:
                 spares.add(_spare(listener, key, home_dir, tell, close=(selector, taken)))
-            for ready, _ in selector.select(timeout=1.0):
+            for ready, _ in selector.select(timeout=0.2 if busy else 1.0):
                 if ready.fileobj == taken:
                     data = os.read(taken, 4096)
                     for i in range(0, len(data) - 3, 4):
-                        spares.discard(int.from_bytes(data[i : i + 4], "little"))
+                        pid = int.from_bytes(data[i : i + 4], "little")
+                        if pid in spares:
+                            spares.discard(pid)
+                            busy.add(pid)
                 elif not os.read(sys.stdin.fileno(), 4096):
                     return
-            spares -= _reaped()
+            ended = _reaped()
+            spares -= ended
+            busy -= ended
     finally:
-        for pid in spares:
+        for pid in spares:  # a child answering a call finishes it; a spare has nothing to finish
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
 

@@ -189,7 +189,7 @@ class PolicyProvider:
         self._on_failure = on_failure
         self._deadline_s = deadline_s
         self._current: PolicySet | None = None
-        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._signature: tuple[tuple[str, str], ...] | None = None
         self._checked = 0.0
         self.last_error: str | None = None
 
@@ -198,7 +198,7 @@ class PolicyProvider:
         loaded cleanly and have not changed since. Then failures from now on go to `on_failure`; True if adopted."""
         if self._current is None or self.last_error is not None:
             return False
-        if tuple(_stat(p) for p in policy_files(self._project_dir)) != self._signature:
+        if tuple(_signature(p) for p in policy_files(self._project_dir)) != self._signature:
             return False
         self._on_failure = on_failure
         self._checked = time.monotonic()
@@ -210,7 +210,7 @@ class PolicyProvider:
             return self._current
         self._checked = now
         paths = policy_files(self._project_dir)
-        signature = tuple(_stat(p) for p in paths)
+        signature = tuple(_signature(p) for p in paths)
         if self._current is not None and signature == self._signature:
             return self._current
         self._signature = signature
@@ -304,9 +304,10 @@ def _log() -> Any:
     return logging.getLogger("lighthouse.policy")
 
 
-def _stat(path: Path) -> tuple[str, int, int]:
+def _signature(path: Path) -> tuple[str, str]:
+    """A policy file as its content's digest: a file rewritten with the same size and time (`cp -p`, `rsync -t`,
+    `touch -r`) is still a change."""
     try:
-        info = path.stat()
-    except OSError:
-        return (str(path), -1, -1)
-    return (str(path), info.st_mtime_ns, info.st_size)
+        return (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+    except OSError as exc:
+        return (str(path), f"unreadable: {exc.errno}")

@@ -22,7 +22,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lighthouse_mcp.events.model import Event
-from lighthouse_mcp.hooks.client import Unanswered, answer_frame, ask_server, hmac_sha256, socket_path
+from lighthouse_mcp.hooks.client import (
+    Unanswered,
+    answer_frame,
+    ask_server,
+    hmac_sha256,
+    limit_frame,
+    request_digest,
+    socket_path,
+)
 from tests.cli.conftest import Runner
 from tests.cli.test_hook import events, hook_input, run_hook
 from tests.helpers.hook_server import hook_server
@@ -90,14 +98,24 @@ def test_the_server_answers_and_records_as_the_in_process_hook(tmp_path: Path) -
     assert runs[0] == runs[1]
 
 
+class Call:
+    """What a fake server read of one call: the first line's fields, the body after it, and its digest."""
+
+    def __init__(self, head: bytes, body: bytes) -> None:
+        self.head = head
+        fields = head.split(b" ")
+        self.nonce = bytes.fromhex(fields[1].decode())
+        self.body = body
+        self.req = request_digest(body)
+
+
 class FakeServer:
     """Something else listening on a project's hook socket (as an agent might start): it answers as told."""
 
-    def __init__(self, home: Path, reply: Callable[[socket.socket, bytes, bytes], None]) -> None:
+    def __init__(self, home: Path, reply: Callable[[socket.socket, Call, bytes], None]) -> None:
         self.key = bytes.fromhex((home / "secret.key").read_text().strip())  # as if the agent had read it
-        path = socket_path(str(home))
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.listener.bind(path)
+        self.listener.bind(socket_path(str(home)))
         self.listener.listen(8)
         self.reply = reply
         threading.Thread(target=self._serve, daemon=True).start()
@@ -108,15 +126,18 @@ class FakeServer:
                 conn, _ = self.listener.accept()
             except OSError:
                 return
-            with conn:
-                header = b""
-                while b"\n" not in header:
+            with conn, contextlib.suppress(OSError):
+                data = b""
+                while b"\n" not in data:
                     chunk = conn.recv(65536)
                     if not chunk:
                         break
-                    header += chunk
-                with contextlib.suppress(OSError):
-                    self.reply(conn, header.split(b"\n")[0], self.key)
+                    data += chunk
+                head, _, body = data.partition(b"\n")
+                size = sum(int(n) for n in head.split(b" ")[3:])
+                while len(body) < size:
+                    body += conn.recv(65536)
+                self.reply(conn, Call(head, body), self.key)
 
     def close(self) -> None:
         self.listener.close()
@@ -129,79 +150,111 @@ def project(initialised: Runner) -> Iterator[Runner]:
     sock.unlink(missing_ok=True)
 
 
-def _nonce(header: bytes) -> bytes:
-    return bytes.fromhex(header.split(b" ")[1].decode())
-
-
-def _impostor_allow(conn: socket.socket, header: bytes, key: bytes) -> None:
+def _taken(conn: socket.socket) -> None:
     conn.sendall(b"ack\n")
     conn.recv(16)
-    conn.sendall(answer_frame(b"\x01" * 32, _nonce(header), b'{"hookSpecificOutput": {}}\n', b"", 0))
 
 
-def _replayed(conn: socket.socket, header: bytes, key: bytes) -> None:
-    conn.sendall(b"ack\n")
-    conn.recv(16)
-    conn.sendall(answer_frame(key, b"\x00" * 16, b"", b"", 0))  # signed, but for another request
+def _impostor_allow(conn: socket.socket, call: Call, key: bytes) -> None:
+    _taken(conn)
+    conn.sendall(answer_frame(b"\x01" * 32, call.nonce, call.req, b'{"hookSpecificOutput": {}}\n', b"", 0))
 
 
-def _exit_code_1(conn: socket.socket, header: bytes, key: bytes) -> None:
-    conn.sendall(b"ack\n")
-    conn.recv(16)
-    conn.sendall(answer_frame(key, _nonce(header), b"", b"", 1))
+def _replayed(conn: socket.socket, call: Call, key: bytes) -> None:
+    _taken(conn)
+    conn.sendall(answer_frame(key, b"\x00" * 16, call.req, b"", b"", 0))  # signed, but for another nonce
 
 
-def _garbage(conn: socket.socket, header: bytes, key: bytes) -> None:
-    conn.sendall(b"ack\n")
-    conn.recv(16)
+def _for_another_call(conn: socket.socket, call: Call, key: bytes) -> None:
+    # A relay's trick: the real server answered (and signed) a harmless call sent with this client's nonce.
+    _taken(conn)
+    conn.sendall(answer_frame(key, call.nonce, request_digest(b"/\0echo harmless"), b"", b"", 0))
+
+
+def _exit_code_1(conn: socket.socket, call: Call, key: bytes) -> None:
+    _taken(conn)
+    conn.sendall(answer_frame(key, call.nonce, call.req, b"", b"", 1))
+
+
+def _garbage(conn: socket.socket, call: Call, key: bytes) -> None:
+    _taken(conn)
     conn.sendall(b"allow\n")
 
 
-def _silent_after_ack(conn: socket.socket, header: bytes, key: bytes) -> None:
-    conn.sendall(b"ack\n")
-    conn.recv(16)
-    conn.sendall(b"limit 0.1\n")
+def _unsigned_deadline(conn: socket.socket, call: Call, key: bytes) -> None:
+    _taken(conn)
+    conn.sendall(b"limit 00 100000\n")  # to keep the client waiting past Claude Code's timeout
     time.sleep(5)
 
 
+def _deadline_replayed(conn: socket.socket, call: Call, key: bytes) -> None:
+    _taken(conn)
+    for _ in range(40):  # the same signed deadline again and again does not move it
+        conn.sendall(limit_frame(key, call.nonce, call.req, 0.5))
+        time.sleep(0.1)
+
+
+def _silent_after_ack(conn: socket.socket, call: Call, key: bytes) -> None:
+    _taken(conn)
+    time.sleep(15)
+
+
+def _hangs_up(conn: socket.socket, call: Call, key: bytes) -> None:
+    _taken(conn)  # then closes: the server's process died before answering
+
+
 @pytest.mark.parametrize(
-    ("impostor", "message"),
+    ("impostor", "message", "within_s"),
     [
-        (_impostor_allow, "without the project's key"),
-        (_replayed, "without the project's key"),
-        (_exit_code_1, "exit code 1"),
-        (_garbage, "not an answer"),
-        (_silent_after_ack, "did not answer in time"),
+        (_impostor_allow, "without the project's key", 10),
+        (_replayed, "without the project's key", 10),
+        (_for_another_call, "without the project's key", 10),
+        (_exit_code_1, "exit code 1", 10),
+        (_garbage, "not an answer", 10),
+        (_unsigned_deadline, "deadline without the project's key", 10),
+        (_deadline_replayed, "did not answer by its deadline", 10),
+        (_silent_after_ack, "did not answer by its deadline", 14),
+        (_hangs_up, "stopped before answering", 10),
     ],
 )
-def test_an_impostor_on_the_socket_gets_a_block(project: Runner, impostor: Any, message: str) -> None:
+def test_an_impostor_or_a_failing_server_gets_a_block(
+    project: Runner, impostor: Any, message: str, within_s: float
+) -> None:
     fake = FakeServer(project.cwd / ".lighthouse", impostor)
+    started = time.monotonic()
     try:
         result = run_hook(project, hook_input("PreToolUse", "Bash", {"command": "ls"}, project.cwd))
     finally:
         fake.close()
     assert result.code == 2, result
     assert message in result.err and "Traceback" not in result.err
+    assert time.monotonic() - started < within_s  # well before Claude Code's 30 s timeout lets the call run
 
 
-def _never_acks(conn: socket.socket, header: bytes, key: bytes) -> None:
+def _never_acks(conn: socket.socket, call: Call, key: bytes) -> None:
     time.sleep(4)
 
 
-def _hangs_up(conn: socket.socket, header: bytes, key: bytes) -> None:
-    conn.sendall(b"ack\n")
-    conn.recv(16)  # then closes: the server's process died before answering
-
-
-@pytest.mark.parametrize("server", [_never_acks, _hangs_up])
-def test_a_server_that_does_not_take_or_finish_the_call_leaves_it_to_the_hook(project: Runner, server: Any) -> None:
-    fake = FakeServer(project.cwd / ".lighthouse", server)
+def test_a_server_that_does_not_take_the_call_leaves_it_to_the_hook(project: Runner) -> None:
+    fake = FakeServer(project.cwd / ".lighthouse", _never_acks)
     try:
         denied = run_hook(project, hook_input("PreToolUse", "Bash", {"command": "rm -rf /"}, project.cwd))
     finally:
         fake.close()
     assert denied.code == 2 and "fs.delete-root" in denied.err  # decided in-process
     assert [e for e in events(project) if e.type == "validation.decided"][-1].payload["decision"] == "deny"
+
+
+def test_a_key_file_that_is_not_a_file_does_not_hang_the_hook(project: Runner) -> None:
+    home = project.cwd / ".lighthouse"
+    Path(socket_path(str(home))).touch()  # the client looks for a server
+    (home / "secret.key").unlink()
+    os.mkfifo(home / "secret.key")
+    started = time.monotonic()
+    result = run_hook(project, hook_input("PreToolUse", "Bash", {"command": "ls"}, project.cwd))
+    assert time.monotonic() - started < 20
+    assert result.code in (0, 2) and "Traceback" not in result.err
+    assert result.code == 2 or json.loads(result.out)["hookSpecificOutput"]["permissionDecision"] == "ask"
 
 
 def test_a_socket_left_behind_is_not_trusted_or_in_the_way(project: Runner) -> None:
@@ -290,3 +343,76 @@ def test_serve_runs_the_hook_server_while_it_runs(project: Runner) -> None:
 @given(st.binary(max_size=100), st.binary(max_size=3000))
 def test_the_clients_hmac_is_hmac_sha256(key: bytes, message: bytes) -> None:
     assert hmac_sha256(key, message) == hmac.new(key, message, "sha256").hexdigest().encode()
+
+
+def test_a_relay_that_changes_the_call_cannot_pass_the_servers_answer_off(project: Runner) -> None:
+    """Something between the client and the real server (the socket moved aside, a relay in its place) sends the
+    server a harmless call under the client's nonce and hands back the server's signed answer: the answer is bound
+    to the call it answers, so the client blocks."""
+    home = project.cwd / ".lighthouse"
+    with hook_server(home, project.env):
+        real = str(home / "real.sock")
+        os.link(socket_path(str(home)), real)
+        os.unlink(socket_path(str(home)))
+
+        def relay(conn: socket.socket, call: Call, key: bytes) -> None:
+            cwd_len, env_len = (int(n) for n in call.head.split(b" ")[3:5])
+            harmless = json.loads(call.body[cwd_len + env_len :])
+            harmless["tool_input"] = {"command": "echo harmless"}
+            data = json.dumps(harmless).encode()
+            fields = call.head.split(b" ")
+            head = b" ".join([*fields[:5], str(len(data)).encode()])
+            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            upstream.connect(real)
+            upstream.sendall(head + b"\n" + call.body[: cwd_len + env_len] + data)
+            assert upstream.recv(4) == b"ack\n"
+            conn.sendall(b"ack\n")
+            upstream.sendall(conn.recv(16))  # go
+            while chunk := upstream.recv(65536):
+                conn.sendall(chunk)
+            upstream.close()
+
+        fake = FakeServer(home, relay)
+        try:
+            result = run_hook(project, hook_input("PreToolUse", "Bash", {"command": "rm -rf ~"}, project.cwd))
+        finally:
+            fake.close()
+    assert result.code == 2 and "without the project's key" in result.err
+
+
+def test_a_policy_rewritten_with_the_same_size_and_time_is_read_again(project: Runner) -> None:
+    home = project.cwd / ".lighthouse"
+    pack = home / "policies" / "team.yaml"
+    pack.parent.mkdir()
+
+    def write(command: str) -> None:
+        rule = {"id": "team.no-tool", "decision": "deny", "risk": "high", "message": "not here"}
+        pack.write_text(json.dumps({"rules": [{**rule, "match": {"command": [command]}}]}))
+        os.utime(pack, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+
+    write("pstree")
+    with hook_server(home, project.env):
+        first = run_hook(project, hook_input("PreToolUse", "Bash", {"command": "pstree"}, project.cwd))
+        size = pack.stat().st_size
+        write("uptime")  # same size, same time (as cp -p, rsync -t, touch -r leave it)
+        pstree = run_hook(project, hook_input("PreToolUse", "Bash", {"command": "pstree"}, project.cwd))
+        uptime = run_hook(project, hook_input("PreToolUse", "Bash", {"command": "uptime"}, project.cwd))
+    assert first.code == 2 and "team.no-tool" in first.err
+    assert pack.stat().st_size == size
+    assert pstree.code == 0 and uptime.code == 2 and "team.no-tool" in uptime.err
+
+
+def test_an_answer_nobody_reads_any_more_does_not_hold_the_hook(tmp_path: Path) -> None:
+    """Claude Code gave up on the call (its pipe or the client's socket is closed): giving the answer fails, and
+    the hook still ends instead of waiting forever."""
+    from lighthouse_mcp.hooks.answer import Channel, respond
+
+    class Gone(Channel):
+        def answer(self, out: str | None, err: str | None, code: int) -> None:
+            raise BrokenPipeError("the reader went away")
+
+    done: list[int] = []
+    worker = threading.Thread(target=lambda: done.append(respond(b"{not json", Gone())), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert done == [2]
