@@ -188,15 +188,7 @@ def merge_mcp_json(path: Path, name: str, entry: dict[str, Any]) -> bool:
 
     Returns True when the file changed. A file that is not a JSON object is left alone and reported.
     """
-    document: dict[str, Any] = {}
-    if path.exists():
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataError(f"{path}: not valid JSON ({exc}); fix or move it, nothing was written") from exc
-        if not isinstance(loaded, dict):
-            raise DataError(f"{path}: expected a JSON object at the top level; nothing was written")
-        document = loaded
+    document = _json_object(path)
     servers = document.setdefault("mcpServers", {})
     if not isinstance(servers, dict):
         raise DataError(f"{path}: 'mcpServers' must be an object; nothing was written")
@@ -205,6 +197,20 @@ def merge_mcp_json(path: Path, name: str, entry: dict[str, Any]) -> bool:
     servers[name] = entry
     _atomic_write(path, json.dumps(document, indent=2) + "\n")
     return True
+
+
+def _json_object(path: Path) -> dict[str, Any]:
+    """A JSON settings file about to be merged into: its object, or an empty one where there is no file. A file
+    that is not a JSON object is left alone and reported."""
+    if not path.exists():
+        return {}
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: not valid JSON ({exc}); fix or move it, nothing was written") from exc
+    if not isinstance(loaded, dict):
+        raise DataError(f"{path}: expected a JSON object at the top level; nothing was written")
+    return loaded
 
 
 def _write_new(path: Path, text: str) -> bool:
@@ -257,15 +263,7 @@ def merge_claude_settings(
 ) -> bool:
     """Add PreToolUse and PostToolUse command hooks running `command` to a Claude Code settings file, keeping every
     other setting and hook. Returns True when the file changed."""
-    document: dict[str, Any] = {}
-    if path.exists():
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataError(f"{path}: not valid JSON ({exc}); fix or move it, nothing was written") from exc
-        if not isinstance(loaded, dict):
-            raise DataError(f"{path}: expected a JSON object at the top level; nothing was written")
-        document = loaded
+    document = _json_object(path)
     hooks = document.setdefault("hooks", {})
     if not isinstance(hooks, dict):
         raise DataError(f"{path}: 'hooks' must be an object; nothing was written")
@@ -299,15 +297,7 @@ def _ours(hook: Any) -> bool:
 def merge_local_env(path: Path, env: Mapping[str, str]) -> bool:
     """Set `env` in the `env` object of a Claude Code settings file (the machine's own, git-ignored
     `.claude/settings.local.json`), keeping everything else. Returns True when the file changed."""
-    document: dict[str, Any] = {}
-    if path.exists():
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataError(f"{path}: not valid JSON ({exc}); fix or move it, nothing was written") from exc
-        if not isinstance(loaded, dict):
-            raise DataError(f"{path}: expected a JSON object at the top level; nothing was written")
-        document = loaded
+    document = _json_object(path)
     current = document.setdefault("env", {})
     if not isinstance(current, dict):
         raise DataError(f"{path}: 'env' must be an object; nothing was written")

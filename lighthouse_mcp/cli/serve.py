@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 from lighthouse_mcp.errors import UsageError
 
 if TYPE_CHECKING:
-    import subprocess
-
     from lighthouse_mcp.cli.parser import Commands
 
 
@@ -67,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             anyio.run(serve, server)
         finally:
-            _stop(hook_server)
+            daemon.stop(hook_server)
         return 0
     if not is_loopback(listen[0]):
         logging.getLogger("lighthouse.serve").warning(
@@ -76,20 +74,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         anyio.run(_serve_http, server, project, *listen)
     finally:
-        _stop(hook_server)
+        daemon.stop(hook_server)
     return 0
-
-
-def _stop(hook_server: subprocess.Popen[bytes]) -> None:
-    """Close the hook server's input (it then removes its socket and ends) and give it a moment to."""
-    import subprocess
-
-    if hook_server.stdin is not None:
-        hook_server.stdin.close()
-    try:
-        hook_server.wait(2)
-    except subprocess.TimeoutExpired:
-        hook_server.kill()
 
 
 def _with_metrics(app: Any, store: Any, project: Any) -> Any:

@@ -41,14 +41,14 @@ def empty_state() -> State:
     }
 
 
-def _session_started(state: State, event: Event) -> None:
-    p = event.payload
-    state["sessions"][event.session or ""] = {
+def _new_session(event: Event, role: Any, client: Any, transport: Any, pid: Any) -> dict[str, Any]:
+    """A session as it starts with `event`."""
+    return {
         "agent": event.agent,
-        "role": p.get("role"),
-        "client": p.get("client"),
-        "transport": p.get("transport"),
-        "pid": p.get("pid"),
+        "role": role,
+        "client": client,
+        "transport": transport,
+        "pid": pid,
         "status": "active",
         "started_seq": event.seq,
         "started_at": event.ts,
@@ -57,6 +57,12 @@ def _session_started(state: State, event: Event) -> None:
         "end_reason": None,
         "events": 0,
     }
+
+
+def _session_started(state: State, event: Event) -> None:
+    p = event.payload
+    session = _new_session(event, p.get("role"), p.get("client"), p.get("transport"), p.get("pid"))
+    state["sessions"][event.session or ""] = session
 
 
 def _session_ended(state: State, event: Event) -> None:
@@ -232,23 +238,6 @@ HOOK_EVENTS = frozenset(
 )
 
 
-def _hook_session(event: Event) -> dict[str, Any]:
-    return {
-        "agent": event.agent,
-        "role": None,
-        "client": {"name": "hook"},
-        "transport": "hook",
-        "pid": None,
-        "status": "active",
-        "started_seq": event.seq,
-        "started_at": event.ts,
-        "last_seen": event.ts,
-        "ended_at": None,
-        "end_reason": None,
-        "events": 0,
-    }
-
-
 def apply_event(state: State, event: Event) -> None:
     """Fold one event into `state` in place."""
     reducer = REDUCERS.get(event.type)
@@ -258,7 +247,7 @@ def apply_event(state: State, event: Event) -> None:
         session = state["sessions"].get(event.session)
         if event.type in HOOK_EVENTS:
             if session is None:
-                session = state["sessions"][event.session] = _hook_session(event)
+                session = state["sessions"][event.session] = _new_session(event, None, {"name": "hook"}, "hook", None)
             elif session.get("transport") == "hook" and session["status"] != "active":
                 session.update(status="active", ended_at=None, end_reason=None)
         if session is not None:

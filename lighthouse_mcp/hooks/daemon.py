@@ -3,11 +3,12 @@ hook call does not pay for starting the validator, importing it and loading the 
 
 `lighthouse serve` starts it as `python -I -m lighthouse_mcp.hooks.daemon HOME` with a pipe on its standard input,
 and it ends when that pipe closes (the server that started it is gone). It imports and warms everything the hook
-uses, then forks a process per request. Each runs the in-process hook (`hooks/answer.py`) on the client's input, in the
-client's environment and working directory, so its answer is the one the client would have reached itself, and a
-request that crashes or hangs takes nothing else down. It signs each answer with the project's key, so a process
-that takes the socket over cannot answer for it (`hooks/client.py` has the exchange). One runs per project: a
-second finds the socket answering and leaves.
+uses, then keeps children forked ahead, each taking one request. Each runs the in-process hook (`hooks/answer.py`)
+on the client's input, in the client's environment and working directory, so its answer is the one the client would
+have reached itself, and a request that crashes or hangs takes nothing else down. It signs what it sends with the
+project's key, bound to the exact request, so a process that takes the socket over or sits between client and
+server cannot answer for it (`hooks/client.py` has the exchange). One runs per project: a second finds the socket
+answering and leaves.
 """
 
 from __future__ import annotations
@@ -253,6 +254,17 @@ def start(home_dir: Path) -> subprocess.Popen[bytes]:
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,  # a server's stdout may be its MCP channel
     )
+
+
+def stop(server: subprocess.Popen[bytes], wait_s: float = 2.0) -> None:
+    """Close the hook server's input (it then removes its socket and ends) and give it `wait_s` to; kill it after."""
+    if server.stdin is not None:
+        server.stdin.close()
+    try:
+        server.wait(wait_s)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def main(argv: list[str]) -> int:

@@ -198,7 +198,8 @@ class PolicyProvider:
         loaded cleanly and have not changed since. Then failures from now on go to `on_failure`; True if adopted."""
         if self._current is None or self.last_error is not None:
             return False
-        if tuple(_signature(p) for p in policy_files(self._project_dir)) != self._signature:
+        paths = policy_files(self._project_dir)
+        if _signature(paths, [_raw(p) for p in paths]) != self._signature:
             return False
         self._on_failure = on_failure
         self._checked = time.monotonic()
@@ -210,12 +211,13 @@ class PolicyProvider:
             return self._current
         self._checked = now
         paths = policy_files(self._project_dir)
-        signature = tuple(_signature(p) for p in paths)
+        raw = [_raw(p) for p in paths]  # read once: for the signature and, when it changed, to load
+        signature = _signature(paths, raw)
         if self._current is not None and signature == self._signature:
             return self._current
         self._signature = signature
         try:
-            files = [(str(p), p.read_text(encoding="utf-8")) for p in paths]
+            files = [(str(p), _text(r)) for p, r in zip(paths, raw, strict=True)]
         except (OSError, UnicodeDecodeError) as exc:
             return self._fallback(f"cannot read a policy file: {exc}", [(str(p), "") for p in paths])
         try:
@@ -304,10 +306,23 @@ def _log() -> Any:
     return logging.getLogger("lighthouse.policy")
 
 
-def _signature(path: Path) -> tuple[str, str]:
-    """A policy file as its content's digest: a file rewritten with the same size and time (`cp -p`, `rsync -t`,
-    `touch -r`) is still a change."""
+def _raw(path: Path) -> bytes | OSError:
     try:
-        return (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+        return path.read_bytes()
     except OSError as exc:
-        return (str(path), f"unreadable: {exc.errno}")
+        return exc
+
+
+def _text(raw: bytes | OSError) -> str:
+    if isinstance(raw, OSError):
+        raise raw
+    return raw.decode("utf-8")
+
+
+def _signature(paths: Sequence[Path], raw: Sequence[bytes | OSError]) -> tuple[tuple[str, str], ...]:
+    """The policy files as their contents' digests: a file rewritten with the same size and time (`cp -p`,
+    `rsync -t`, `touch -r`) is still a change."""
+    return tuple(
+        (str(p), f"unreadable: {r.errno}" if isinstance(r, OSError) else hashlib.sha256(r).hexdigest())
+        for p, r in zip(paths, raw, strict=True)
+    )

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lighthouse_mcp.hooks.client import socket_path
+from lighthouse_mcp.hooks.daemon import stop
 
 
 @contextmanager
@@ -33,12 +34,6 @@ def hook_server(home_dir: Path, env: dict[str, str]) -> Iterator[subprocess.Pope
             time.sleep(0.02)
         yield proc
     finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, wait_s=10)
         if proc.stderr is not None:
             proc.stderr.close()
