@@ -13,6 +13,7 @@ Each for a PreToolUse allow and deny, and a PostToolUse of a 4 KB fetched page, 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -30,18 +31,26 @@ from bench_scan import answer  # noqa: E402
 
 from tests.helpers.hook_server import hook_server  # noqa: E402
 
+_FIGURES = itertools.count()
 NODE_HOOK = "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>{JSON.parse(d);process.stdout.write('{}\\n')})"
 
 
-def report(name: str, samples: list[float], budget: str = "", limit: float | None = None) -> None:
+def report(
+    name: str, samples: list[float], budget: str = "", limit: float | None = None, p99_limit: float | None = None
+) -> float:
+    """Print a figure's p50 and p99, and whether they are within `limit` (p50) and `p99_limit`; returns the p50."""
     ordered = sorted(samples)
     p50 = statistics.median(ordered)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    verdict = "" if limit is None else ("  ok" if p50 <= limit else "  OVER BUDGET")
+    within = (limit is None or p50 <= limit) and (p99_limit is None or p99 <= p99_limit)
+    verdict = "" if limit is None and p99_limit is None else ("  ok" if within else "  OVER BUDGET")
     print(f"{name:<58} p50 {p50 * 1e3:6.1f} / p99 {p99 * 1e3:6.1f} ms   {budget}{verdict}", flush=True)
+    return p50
 
 
 def wall(command: list[str], inputs: list[bytes], runs: int, env: dict[str, str] | None = None) -> list[float]:
+    if env is not None:  # each figure's calls by an agent of their own: its rate window holds only them
+        env = {**env, "LIGHTHOUSE_AGENT__NAME": f"bench-{next(_FIGURES)}"}
     subprocess.run(command, input=inputs[0], capture_output=True, check=False, env=env)  # fills the caches
     samples = []
     for i in range(runs):
@@ -94,7 +103,7 @@ def main() -> None:
 
     print("floor")
     bare = os.path.realpath(sys.executable)  # the interpreter itself, not a launcher or shim in front of it
-    report("bare python3 -I -S -c pass", wall([bare, "-I", "-S", "-c", "pass"], [b""], args.runs))
+    floor = report("bare python3 -I -S -c pass", wall([bare, "-I", "-S", "-c", "pass"], [b""], args.runs))
     report("this install's python -c pass (with site)", wall([sys.executable, "-c", "pass"], [b""], args.runs))
     if shutil.which("node"):
         report("a minimal Node hook (parse, answer {})", wall(["node", "-e", NODE_HOOK], [b"{}"], args.runs))
@@ -117,7 +126,8 @@ def main() -> None:
         print("\nthrough the hook server (lighthouse serve running)")
         with hook_server(home, env):
             for name, texts in inputs.items():
-                report(name, wall(command, texts, args.runs, env), "p50 ≤ 15 ms, p99 ≤ 40 ms", 0.015)
+                budget = f"p50 ≤ 2.5× bare ({2.5 * floor * 1e3:.1f} ms), p99 ≤ 40 ms"
+                report(name, wall(command, texts, args.runs, env), budget, 2.5 * floor, 0.040)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

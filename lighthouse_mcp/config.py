@@ -229,13 +229,41 @@ def load_config(
     user_file: Path | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Config:
-    """Build the config from every layer; missing files are skipped, broken ones are errors."""
+    """Build the config from every layer; missing files are skipped, broken ones are errors. The same files'
+    contents and variables give the same (immutable) config, built once per process."""
     env = os.environ if env is None else env
-    config = Config()
     user = user_file if user_file is not None else user_config_path(env)
-    for path in (user, project_file):
-        if path is not None and path.is_file():
-            data = read_yaml_mapping(path)
+    layers = [(path, _read_layer(path)) for path in (user, project_file) if path is not None]
+    key = (tuple(layers), tuple(sorted((k, v) for k, v in env.items() if _is_setting(k))))
+    built = _BUILT.get(key)
+    if built is None:
+        built = _build(layers, user, env)
+        if len(_BUILT) >= 8:
+            _BUILT.clear()
+        _BUILT[key] = built
+    return built
+
+
+_BUILT: dict[Any, Config] = {}
+
+
+def _read_layer(path: Path) -> str | None:
+    """A config file's text; None when there is none (or it is not a regular file: a FIFO would hang)."""
+    if not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
+
+
+def _build(layers: list[tuple[Path, str | None]], user: Path, env: Mapping[str, str]) -> Config:
+    config = Config()
+    for path, text in layers:
+        if text is not None:
+            data = yaml_mapping(text, path)
             if path is not user:
                 refuse_user_only(data, source=str(path), user=user)
             config = apply_mapping(config, data, source=str(path))
@@ -257,12 +285,8 @@ def refuse_user_only(data: Mapping[str, Any], *, source: str, user: Path) -> Non
             )
 
 
-def read_yaml_mapping(path: Path) -> dict[str, Any]:
-    """The YAML file as a mapping; an empty file is an empty mapping."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
+def yaml_mapping(text: str, path: Path) -> dict[str, Any]:
+    """`text` (read from `path`) as a mapping; an empty text is an empty mapping."""
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return {}  # only comments (as `lighthouse init` writes it): no need to load the YAML parser
     import yaml
@@ -282,7 +306,7 @@ def env_mapping(env: Mapping[str, str]) -> dict[str, Any]:
     """`LIGHTHOUSE_SECTION__KEY=value` variables as a nested mapping; values are read as YAML scalars."""
     out: dict[str, Any] = {}
     for name, raw in env.items():
-        if not name.startswith(ENV_PREFIX) or name in RESERVED_ENV or name.startswith(RESERVED_ENV_PREFIX):
+        if not _is_setting(name):
             continue
         parts = name[len(ENV_PREFIX) :].lower().split("__")
         if len(parts) != 2 or not all(parts):
@@ -291,6 +315,10 @@ def env_mapping(env: Mapping[str, str]) -> dict[str, Any]:
             )
         out.setdefault(parts[0], {})[parts[1]] = scalar(raw)
     return out
+
+
+def _is_setting(name: str) -> bool:
+    return name.startswith(ENV_PREFIX) and name not in RESERVED_ENV and not name.startswith(RESERVED_ENV_PREFIX)
 
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")

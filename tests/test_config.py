@@ -210,3 +210,24 @@ def test_a_store_url_from_the_environment(tmp_path: Path) -> None:
     env = {"LIGHTHOUSE_STORE__URL": "postgresql://lh@db.example:5432/lh?sslmode=require"}
     config = load_config(tmp_path / "none.yaml", user_file=tmp_path / "none.yaml", env=env)
     assert config.store.url.endswith("sslmode=require")
+
+
+def test_a_process_that_reads_the_config_again_sees_every_change(tmp_path: Path) -> None:
+    """A long-running process (the hook server) builds a config once per content: a change to either file's
+    content (even keeping size and times), to a variable, or a file appearing or going, gives the new config."""
+    import os
+
+    user = tmp_path / "user.yaml"
+    project = _write(tmp_path / "project.yaml", "agent: {name: aaa}\n")
+    assert load_config(project, user_file=user, env={}).agent.name == "aaa"
+    info = project.stat()
+    project.write_text("agent: {name: bbb}\n")
+    os.utime(project, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert load_config(project, user_file=user, env={}).agent.name == "bbb"
+    assert load_config(project, user_file=user, env={"LIGHTHOUSE_AGENT__NAME": "ccc"}).agent.name == "ccc"
+    _write(user, "agent: {role: reviewer}\n")
+    assert load_config(project, user_file=user, env={}).agent.role == "reviewer"
+    project.unlink()
+    assert load_config(project, user_file=user, env={}).agent.name == "agent"
+    os.mkfifo(project)  # not a regular file: skipped, never read (reading it would wait for a writer)
+    assert load_config(project, user_file=user, env={}).agent.name == "agent"

@@ -24,18 +24,24 @@ COUNTED = ("validation.decided",)
 
 
 class DecisionWindow:
-    """When each agent's decisions in the last `window_s` seconds were recorded, kept by following the store
-    from the start of the window (one agent's, or every agent's for a server). Each read catches up first, so a
-    decision recorded by any process counts at once."""
+    """When each agent's decisions in the last `window_s` seconds were recorded. A long-running process (`follow`)
+    keeps them by following the store from the start of the window, every agent's; each read catches up first, so
+    a decision recorded by any process counts at once. A process that decides once (the hook) reads one agent's
+    window when asked."""
 
-    def __init__(self, store: Any, window_s: int, *, agent: str | None = None) -> None:
+    def __init__(self, store: Any, window_s: int, *, follow: bool = True) -> None:
         self.window_ns = window_s * 1_000_000_000
+        self._store = store
         self._times: dict[str, collections.deque[int]] = collections.defaultdict(collections.deque)
-        start = store.seq_at_time(time.time_ns() - self.window_ns)
-        self._follower = Follower(store, COUNTED, self._fold, refresh_s=0, after_seq=start, agent=agent)
+        self._follower: Follower | None = None
+        if follow:
+            start = store.seq_at_time(time.time_ns() - self.window_ns)
+            self._follower = Follower(store, COUNTED, self._fold, refresh_s=0, after_seq=start)
 
     def times(self, agent: str, now_ns: int) -> list[int]:
         """The times (ns) of `agent`'s decisions in the window ending at `now_ns`, oldest first."""
+        if self._follower is None:
+            return list(self._store.recent_times(agent, COUNTED, now_ns - self.window_ns))
         self._follower.refresh(fresh=True)
         times = self._times.get(agent)
         if not times:
@@ -57,10 +63,13 @@ def over_limit(
     """The rate-limit findings for `agent`'s next request (none when it is within its limits)."""
     now_ns = time.time_ns() if now_ns is None else now_ns
     times = window.times(agent, now_ns)
+    limit = int(getattr(limits, role, 0))
+    if not policy.layered and not 0 < limit <= len(times):
+        return []  # under the limit and no project rules: the shipped rule cannot fire (a query would say so)
     document = {
         "agent": {"name": agent, "role": role},
         "count": len(times),
-        "limit": int(getattr(limits, role, 0)),
+        "limit": limit,
         "window_s": limits.window_s,
     }
     value = policy.shipped_rego.query_value(ENTRYPOINT, document, bundled=True)
@@ -79,10 +88,10 @@ def over_limit(
                 Finding("policy.bad-finding", "ask", "medium", f"a rate finding is malformed: {item!r}"[:300])
             )
             continue
-        limit = item.get("limit")
-        limit = limit if isinstance(limit, int) and 0 < limit <= len(times) else len(times)
+        over = item.get("limit")
+        over = over if isinstance(over, int) and 0 < over <= len(times) else len(times)
         # Allowed again when enough requests have left the window for the count to be under the limit.
-        leaves_ns = times[len(times) - limit] + window.window_ns - now_ns if times else 0
+        leaves_ns = times[len(times) - over] + window.window_ns - now_ns if times else 0
         retry = max(1, -(-leaves_ns // 1_000_000_000))
         message = f"{item.get('message') or item.get('rule')}; retry in {retry} s"
         findings.append(Finding(str(item.get("rule")), item["decision"], item["risk"], message, "rate"))

@@ -1,11 +1,7 @@
 """The `lighthouse` command: a thin layer over the library. Errors become one line on stderr and an exit code."""
 
-from __future__ import annotations
-
 import os
 import sys
-
-from lighthouse_mcp.errors import EXIT_INTERNAL, EXIT_USAGE, LighthouseError
 
 
 def _hook(argv: list[str]) -> int:
@@ -26,6 +22,8 @@ def main(argv: list[str] | tuple[str, ...] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[-1:] == ["hook"] and (len(argv) == 1 or (len(argv) == 3 and argv[0] == "--home")):
         return _hook(argv)
+    from lighthouse_mcp.errors import EXIT_INTERNAL, EXIT_USAGE, LighthouseError  # not on the hook's path
+
     debug = "--debug" in argv
     try:
         from lighthouse_mcp.cli.parser import build_parser

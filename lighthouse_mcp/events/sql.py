@@ -22,6 +22,7 @@ from lighthouse_mcp.events.store import Page, Snapshot
 COLUMNS = "seq, id, ts, type, agent, session, aggregate, payload, mac"
 INSERT_EVENT = f"INSERT INTO events({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)"
 CHAIN_BATCH = 5000
+_RECENT_BATCH = 256  # rows read at a time walking an agent's events back from the newest
 MAX_BLOB_BYTES = 64 * 1024 * 1024
 SEARCHED = "type || ' ' || coalesce(agent, '') || ' ' || coalesce(aggregate, '') || ' ' || payload"
 
@@ -199,6 +200,25 @@ class SQLStore(ABC):
 
     def last_seq(self) -> int:
         return int(self._fetch("SELECT seq FROM chain_head WHERE id = 1", ())[0][0])
+
+    def recent_times(self, agent: str, types: tuple[str, ...], since_ns: int) -> list[int]:
+        """Reads `agent`'s events back from its newest until one is older than `since_ns` (ts never decreases
+        along seq): the window and no more, however long the agent's history."""
+        times: list[int] = []
+        before = 2**62
+        while True:
+            rows = self._fetch(
+                self.q("SELECT seq, ts, type FROM events WHERE agent = ? AND seq < ? ORDER BY seq DESC LIMIT ?"),
+                (agent, before, _RECENT_BATCH),
+            )
+            for seq, ts, type_ in rows:
+                if ts < since_ns:
+                    return times[::-1]
+                if type_ in types:
+                    times.append(int(ts))
+                before = seq
+            if len(rows) < _RECENT_BATCH:
+                return times[::-1]
 
     def count(self, flt: EventFilter | None = None) -> int:
         if flt is None:

@@ -72,7 +72,7 @@ class SQLiteEventStore(sql.SQLStore):
             )
         except sqlite3.Error as exc:
             raise StoreError(f"event store {self.path}: cannot open: {exc}") from exc
-        self._file = _identity(self.path)
+        self._file = identity(self.path)
         try:
             with self._errors("open"):
                 self._db.execute("PRAGMA cache_size=-32768")  # 32 MiB: the secondary indexes take random inserts
@@ -84,16 +84,48 @@ class SQLiteEventStore(sql.SQLStore):
         except BaseException:
             self._db.close()
             raise
+        self._opened = self._companions()
 
     @property
     def location(self) -> str:
         return str(self.path)
 
+    def is_current(self) -> bool:
+        """Whether the file this process opened is still the one at the store's path."""
+        return identity(self.path) == self._file
+
+    def opened_files(self) -> str:
+        """How the files at the store's paths compare with those this connection opened. "same"; "other": another
+        database (or none) is at the path, and a connection opened now is to that one; "changed": the database is
+        the one it opened but its write-ahead log or shared-memory index was deleted or replaced, which SQLite never
+        does while a connection is open. A connection opened now in this process would share this one's view of
+        the old index: only a process that never opened the store sees it as it is. (Only stat is used: opening the
+        database file a second time and closing it would drop this process's locks on it, which belong to the
+        process, not to a descriptor.)"""
+        now = self._companions()
+        if now[0] != self._opened[0]:
+            return "other"
+        return "same" if now == self._opened else "changed"
+
+    def opened_unchanged(self, before: tuple[int, int] | None) -> bool:
+        """Whether the database file was `before` (its device and inode before this connection was made) all
+        through the opening, and the write-ahead log and index it opened are at their paths."""
+        return before is not None and self._opened[0] == before and None not in self._opened[1:]
+
+    def drop_cache(self) -> None:
+        """Forget the pages read so far: every page is read again from the files (for a connection opened ahead, so
+        that what changed in the database since shows as it would to a connection opened now)."""
+        with self._mu, self._errors("read"):
+            self._db.execute("PRAGMA shrink_memory")
+
+    def _companions(self) -> tuple[tuple[int, int] | None, ...]:
+        return tuple(identity(Path(f"{self.path}{suffix}")) for suffix in ("", "-wal", "-shm"))
+
     def anchor_problem(self) -> tuple[int, str] | None:
         """Also: whether the file this process opened is still the one at the store's path (a process keeps writing
         to a file deleted or replaced under it, where no other process will see its events)."""
-        now = _identity(self.path)
-        if now != self._file:
+        if not self.is_current():
+            now = identity(self.path)
             what = "deleted" if now is None else "replaced"
             return self.last_seq() + 1, f"the event store {self.path} was {what} while this process had it open"
         return super().anchor_problem()
@@ -314,7 +346,8 @@ def _private(path: Path, *, create: bool) -> None:
         pass  # not ours to change; opening it says what is wrong
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def identity(path: Path) -> tuple[int, int] | None:
+    """The file at `path` (device and inode), None when there is none."""
     try:
         info = path.stat()
     except OSError:

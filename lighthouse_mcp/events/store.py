@@ -77,6 +77,10 @@ class EventStore(Protocol):
         """The last sequence appended at or before `ts_ns` (0 when none)."""
         ...
 
+    def recent_times(self, agent: str, types: tuple[str, ...], since_ns: int) -> list[int]:
+        """The times (ns) of `agent`'s events of exactly `types` recorded at or after `since_ns`, oldest first."""
+        ...
+
     def put_blob(self, data: bytes) -> str:
         """Store `data` once under its SHA-256 (hex) and return that digest."""
         ...

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from lighthouse_mcp.events.model import NewEvent
     from lighthouse_mcp.home import ProjectHome
     from lighthouse_mcp.hooks.claude import HookInput
-    from lighthouse_mcp.validation.gate import Caller, Gate
+    from lighthouse_mcp.validation.gate import Caller, Gate, Standby
     from lighthouse_mcp.validation.service import ValidationService
     from lighthouse_mcp.vocabulary import Decision
 
@@ -178,20 +178,21 @@ class Deadline:
                 os._exit(code)  # whatever happened above: a process past its deadline ends
 
 
-def respond(data: bytes, channel: Channel, started: float | None = None) -> int:
+def respond(data: bytes, channel: Channel, started: float | None = None, standby: Standby | None = None) -> int:
     """Answer the hook input `data` (at most MAX_HOOK_INPUT + 1 bytes read) on `channel`, whatever happens;
-    returns the exit code. Past the deadline the process ends (after the deadline's answer is given)."""
+    returns the exit code. Past the deadline the process ends (after the deadline's answer is given). `standby`:
+    the project's store, opened ahead by a hook server's spare."""
     answer = Answer(channel)
     deadline = Deadline(answer, DEFAULT_DEADLINE_S, channel.limit, started)
     try:
-        return _run(answer, deadline, data)
+        return _run(answer, deadline, data, standby)
     except BaseException as exc:  # RecursionError, MemoryError, KeyboardInterrupt…: all end in a block
         return answer.refuse(f"internal error: {type(exc).__name__}: {str(exc)[:500]}")
     finally:
         deadline.cancel()
 
 
-def _run(answer: Answer, deadline: Deadline, data: bytes) -> int:
+def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | None) -> int:
     from lighthouse_mcp.errors import LighthouseError
     from lighthouse_mcp.hooks.claude import parse_hook_input
 
@@ -220,8 +221,8 @@ def _run(answer: Answer, deadline: Deadline, data: bytes) -> int:
         answer.on_error = config.validation.on_error
         deadline.set(min(config.hook.deadline_s, config.hook.timeout_s - 3))
         if hook.event == "PreToolUse":
-            return _pre_tool_use(hook, home, expected, config, answer, deadline)
-        return _post_tool_use(hook, home, expected, config, answer)
+            return _pre_tool_use(hook, home, expected, config, answer, deadline, standby)
+        return _post_tool_use(hook, home, expected, config, answer, standby)
     except LighthouseError as exc:
         return answer.refuse(str(exc))
 
@@ -246,7 +247,13 @@ def _config(home: ProjectHome | None) -> Config:
 
 
 def _pre_tool_use(
-    hook: HookInput, home: ProjectHome | None, expected: bool, config: Config, answer: Answer, deadline: Deadline
+    hook: HookInput,
+    home: ProjectHome | None,
+    expected: bool,
+    config: Config,
+    answer: Answer,
+    deadline: Deadline,
+    standby: Standby | None,
 ) -> int:
     from lighthouse_mcp.hooks.claude import pre_tool_use_output
     from lighthouse_mcp.validation.gate import Caller, Gate
@@ -257,7 +264,7 @@ def _pre_tool_use(
     answer.stage = "loading the policies"
     service = ValidationService(home, config, record=failures.append, session=hook.session)
     answer.stage = "opening the event store"
-    gate = Gate.open(service, expected=expected)
+    gate = Gate.open(service, expected=expected, standby=standby)
     deadline.record = lambda: _record_deadline(gate, caller, hook, answer.stage, config)
     try:
         if gate.store is not None and config.store.url:  # a shared store: this machine's policy files follow it
@@ -275,13 +282,13 @@ def _pre_tool_use(
         if gate.store is not None and config.approvals.enabled and decision.decision == "ask":
             answer.stage = "waiting for a person's approval"
             decision = _ask_a_person(gate, decision, config, caller, deadline, answer.channel)
+        output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
+        if decision.decision == "deny":
+            message = f"Lighthouse denied this call: {decision.summary}"
+            return answer.give(json.dumps(output, ensure_ascii=False), message, BLOCK)
+        return answer.give(json.dumps(output, ensure_ascii=False) if output is not None else None, None, 0)
     finally:
-        gate.close()
-    output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
-    if decision.decision == "deny":
-        message = f"Lighthouse denied this call: {decision.summary}"
-        return answer.give(json.dumps(output, ensure_ascii=False), message, BLOCK)
-    return answer.give(json.dumps(output, ensure_ascii=False) if output is not None else None, None, 0)
+        gate.close()  # after the answer: what it was is recorded, and closing may checkpoint the store's log
 
 
 def _record_deadline(gate: Gate, caller: Caller, hook: HookInput, stage: str, config: Config) -> None:
@@ -356,7 +363,9 @@ def _ask_a_person(
     return approvals.outcome(decision, resolution, config.approvals, approval_id)
 
 
-def _post_tool_use(hook: HookInput, home: ProjectHome | None, expected: bool, config: Config, answer: Answer) -> int:
+def _post_tool_use(
+    hook: HookInput, home: ProjectHome | None, expected: bool, config: Config, answer: Answer, standby: Standby | None
+) -> int:
     """Record what ran (and the file it changed) and scan what it returned. The call has run already: when it cannot
     be recorded the agent is told so (exit 2 shows the reason to it)."""
     from lighthouse_mcp.events.query import EventFilter
@@ -369,7 +378,7 @@ def _post_tool_use(hook: HookInput, home: ProjectHome | None, expected: bool, co
     scanned = _scan_output(hook, service, config)
     output = json.dumps(scanned[0], ensure_ascii=False) if scanned is not None and scanned[0] is not None else None
     answer.stage = "opening the event store"
-    gate = Gate.open(service, expected=expected)
+    gate = Gate.open(service, expected=expected, standby=standby)
     try:
         if gate.store is None:
             if gate.problem is None:  # no project home here: nothing to record
@@ -394,9 +403,9 @@ def _post_tool_use(hook: HookInput, home: ProjectHome | None, expected: bool, co
         if scanned is not None and scanned[1] is not None and config.scan.record:
             events.append(scanned[1])
         store.append_batch(events)
+        return answer.give(output, None, 0)
     finally:
-        gate.close()
-    return answer.give(output, None, 0)
+        gate.close()  # after the answer (see _pre_tool_use)
 
 
 def _scan_output(

@@ -24,12 +24,12 @@ After `go` the call is the server's: silence past the deadline, a broken connect
 is a block, never a second decision in-process.
 """
 
-from __future__ import annotations
-
 import os
 import time
 
-TYPE_CHECKING = False  # typing itself is not imported: it costs more than the rest of the client
+# Neither typing nor __future__ is imported (annotations naming what is not there at run time are quoted): each
+# costs more than the rest of the client.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -96,10 +96,13 @@ def read_key(home_dir: str) -> bytes | None:
         os.close(fd)
 
 
-def _sha256() -> Any:
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python ≥ 3.12
-    except ImportError:
+def _sha256() -> "Any":
+    """The built-in SHA-256 constructor (a failed import costs a search of the whole path: not tried twice)."""
+    import sys
+
+    if sys.version_info >= (3, 12):
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+    else:
         from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
     return sha256
 
@@ -204,7 +207,7 @@ def _compare(a: bytes, b: bytes) -> bool:
     return bool(_compare_digest(a, b))
 
 
-def _verified(rest: bytes, lines: Lines, until: float, key: bytes, nonce: bytes, req: bytes) -> Reply:
+def _verified(rest: bytes, lines: "Lines", until: float, key: bytes, nonce: bytes, req: bytes) -> Reply:
     mac, _, fields = rest.partition(b" ")
     code, out_len, err_len = (int(x) for x in fields.split(b" "))
     if out_len < 0 or err_len < 0 or out_len + err_len > MAX_ANSWER:

@@ -190,6 +190,8 @@ class PolicyProvider:
         self._deadline_s = deadline_s
         self._current: PolicySet | None = None
         self._signature: tuple[tuple[str, str], ...] | None = None
+        self._stamps: tuple[Stamp, ...] = ()  # the files' stat stamps, taken before they were last read
+        self._stamped_ns = 0  # when (wall clock)
         self._checked = 0.0
         self.last_error: str | None = None
 
@@ -199,7 +201,7 @@ class PolicyProvider:
         if self._current is None or self.last_error is not None:
             return False
         paths = policy_files(self._project_dir)
-        if _signature(paths, [_raw(p) for p in paths]) != self._signature:
+        if not _unchanged(paths, self._stamps, self._stamped_ns, self._signature):
             return False
         self._on_failure = on_failure
         self._checked = time.monotonic()
@@ -211,8 +213,11 @@ class PolicyProvider:
             return self._current
         self._checked = now
         paths = policy_files(self._project_dir)
+        stamped_ns = time.time_ns()
+        stamps = tuple(_stamp(p) for p in paths)  # before reading: a change after it shows in the next stamp
         raw = [_raw(p) for p in paths]  # read once: for the signature and, when it changed, to load
         signature = _signature(paths, raw)
+        self._stamps, self._stamped_ns = stamps, stamped_ns
         if self._current is not None and signature == self._signature:
             return self._current
         self._signature = signature
@@ -317,6 +322,37 @@ def _text(raw: bytes | OSError) -> str:
     if isinstance(raw, OSError):
         raise raw
     return raw.decode("utf-8")
+
+
+Stamp = tuple[str, int, int, int, int, int]  # path, device, inode, size, mtime and ctime (ns)
+# Any write sets a file's ctime, which no one can set back (`touch -r`, `cp -p` and `rsync -t` set mtime only), but
+# file times are only as fine as the kernel's clock tick (a second or two on some filesystems): a file stamped within
+# this of its last write may be written again without its times moving. Git calls it racily clean.
+RACY_NS = 2_000_000_000
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        info = path.stat()
+    except OSError:
+        return (str(path), -1, -1, -1, -1, -1)
+    return (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _unchanged(
+    paths: Sequence[Path], stamps: Sequence[Stamp], stamped_ns: int, signature: tuple[tuple[str, str], ...] | None
+) -> bool:
+    """Whether the files at `paths` are those stamped (at `stamped_ns`) and signed when last read, without reading
+    them when their stamps say so: a file whose ctime was within RACY_NS of its stamping is compared by content."""
+    if signature is None or len(paths) != len(stamps):
+        return False
+    for path, stamp, signed in zip(paths, stamps, signature, strict=True):
+        now = _stamp(path)
+        if now != stamp:
+            return False
+        if now[5] >= stamped_ns - RACY_NS and _signature([path], [_raw(path)])[0] != signed:
+            return False
+    return True
 
 
 def _signature(paths: Sequence[Path], raw: Sequence[bytes | OSError]) -> tuple[tuple[str, str], ...]:

@@ -25,9 +25,14 @@ from lighthouse_mcp.validation.decision import decision_event, with_findings
 from lighthouse_mcp.vocabulary import Decision, Finding
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lighthouse_mcp.agents.claims import ClaimsView
     from lighthouse_mcp.agents.rates import DecisionWindow
+    from lighthouse_mcp.config import Config, StoreConfig
+    from lighthouse_mcp.events.sqlite import SQLiteEventStore
     from lighthouse_mcp.events.store import EventStore
+    from lighthouse_mcp.home import ProjectHome
     from lighthouse_mcp.validation.service import ValidationService
 
 _FIX_MISSING = "a person can start a new audit log with `lighthouse store reset --reason …`"
@@ -40,6 +45,82 @@ class Caller:
     agent: str
     role: str
     session: str | None = None
+
+
+# Every store opened ahead, for as long as the process lives: one that is not taken is never closed, not even by
+# the collector (see `Standby`).
+_HELD: list[EventStore] = []
+
+
+class StandbyAbandoned(LighthouseError):
+    """A store changed while it was being opened ahead: the process that opened it must not open it again (its
+    connections would share a view of the files as they were) and ends without answering anything."""
+
+
+@dataclass(frozen=True)
+class Standby:
+    """A project's SQLite store opened before a request came (by a hook server's spare, while it waits), taken by
+    the request when it is exactly the store the request would open: same home, store settings and key, and the
+    same files at the store's paths (`SQLiteEventStore.opened_files`). A standby not taken is left open until the
+    process ends (with `os._exit`), never closed: closing the last connection to a store whose files changed under
+    it would checkpoint a stale log into the database and remove the write-ahead log by its path, which may then be
+    another's."""
+
+    home: Path
+    settings: StoreConfig
+    key: bytes
+    store: SQLiteEventStore
+
+    @classmethod
+    def open(cls, home: ProjectHome, config: Config) -> Standby | None:
+        """None where there is nothing to hold open (no store yet, a server database, an error: the request then
+        opens the store itself and meets the error there). StandbyAbandoned when the store changed while it was
+        being opened."""
+        from lighthouse_mcp.events.sqlite import SQLiteEventStore, identity
+        from lighthouse_mcp.events.store import open_store
+        from lighthouse_mcp.home import read_key
+
+        if config.store.url:
+            return None
+        before = identity(home.db_path(config.store.path))
+        try:
+            store = open_store(home, config)
+            _HELD.append(store)
+            key = read_key(home.key_path)
+        except LighthouseError:
+            return None
+        if not isinstance(store, SQLiteEventStore):
+            return None
+        if not store.opened_unchanged(before):
+            raise StandbyAbandoned(f"event store {store.path} changed while it was being opened")
+        return cls(home.path, config.store, key, store)
+
+    def sound(self) -> bool:
+        """False when the store's files were changed under it so that no connection of this process can be trusted
+        with it (`SQLiteEventStore.opened_files`): the request is then for a process that never had it open."""
+        return self.store.opened_files() != "changed"
+
+    def take(self, home: ProjectHome, config: Config) -> SQLiteEventStore | None:
+        """The store, or None where the request would open another. StoreError when its files were changed under it
+        (see `sound`, which a hook server asks before it takes a request)."""
+        from lighthouse_mcp.errors import StoreError
+        from lighthouse_mcp.home import read_key
+
+        files = self.store.opened_files()  # first: a request must not open the store beside a stale connection
+        if files == "changed":
+            raise StoreError(
+                f"event store {self.store.path}: its files were changed while it was open (the database written "
+                "over in place, or its write-ahead log or index deleted or replaced): `lighthouse events verify`"
+            )
+        if files == "other" or home.path != self.home or config.store != self.settings:
+            return None
+        try:
+            if read_key(home.key_path) != self.key:
+                return None
+        except LighthouseError:
+            return None  # the request meets the error when it opens the store itself
+        self.store.drop_cache()
+        return self.store
 
 
 @dataclass
@@ -56,9 +137,10 @@ class Gate:
     _checked: float = -1e9
 
     @classmethod
-    def open(cls, service: ValidationService, *, expected: bool) -> Gate:
+    def open(cls, service: ValidationService, *, expected: bool, standby: Standby | None = None) -> Gate:
         """A gate on the project's store, opened here (and closed by `close`). `expected`: the caller was told where
-        the project home is, so a missing one is `audit.missing` rather than "no project here"."""
+        the project home is, so a missing one is `audit.missing` rather than "no project here". `standby`: a store
+        opened ahead, used when it is the one this would open."""
         from lighthouse_mcp.agents.claims import ClaimsView
         from lighthouse_mcp.agents.rates import DecisionWindow
         from lighthouse_mcp.events.store import open_store
@@ -71,7 +153,8 @@ class Gate:
             message = f"the project home ({os.environ.get('LIGHTHOUSE_HOME') or 'given'}) is gone: {_FIX_MISSING}"
             return cls(service, problem=Finding("audit.missing", on_error, "high", message, "problem"))
         try:
-            store = open_store(home, service.config)
+            taken = standby.take(home, service.config) if standby is not None else None
+            store = taken if taken is not None else open_store(home, service.config)
         except StoreMissing as exc:
             return cls(service, problem=Finding("audit.missing", on_error, "high", str(exc)[:1000], "problem"))
         except LighthouseError as exc:
@@ -84,7 +167,7 @@ class Gate:
                 message = f"{behind[1]}; {_FIX_MISSING}"[:1000]
                 gate.problem = Finding("audit.missing", on_error, "high", message, "problem")
             gate.claims = ClaimsView(store, root=str(home.root))
-            gate.window = DecisionWindow(store, service.config.limits.window_s, agent=service.config.agent.name)
+            gate.window = DecisionWindow(store, service.config.limits.window_s, follow=False)
         except LighthouseError as exc:
             message = f"the audit log cannot be read: {exc}"[:1000]
             gate.problem = gate.problem or Finding("audit.unavailable", on_error, "high", message, "problem")

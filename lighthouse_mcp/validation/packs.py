@@ -278,6 +278,14 @@ class PackSet:
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
+    def compile(self) -> int:
+        """Compile every rule's patterns now rather than when a command first needs them (a process that forks per
+        request, as the hook server does, then compiles them once); returns how many there are."""
+        patterns = {p for r in self.rules for p in (r.args_regex, r.text_regex, r.url_regex) if p is not None}
+        for pattern in patterns:
+            _compiled(pattern)
+        return len(patterns)
+
     def match(self, facts: Facts) -> list[Finding]:
         findings: list[Finding] = []
         seen: set[str] = set()

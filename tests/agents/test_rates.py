@@ -7,15 +7,20 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mcp import Client
 
 from lighthouse_mcp.agents.rates import DecisionWindow, over_limit
 from lighthouse_mcp.config import AgentConfig, LimitsConfig
 from lighthouse_mcp.events.model import NewEvent
+from lighthouse_mcp.events.sqlite import SQLiteEventStore
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
 from lighthouse_mcp.validation.service import ValidationService
@@ -113,11 +118,73 @@ def test_a_window_counts_decisions_recorded_after_it_was_opened(project: Project
         assert window.times("ben", time.time_ns()) == []
         _decided(project, "ben", 2)  # another process records
         assert len(window.times("ben", time.time_ns())) == 2
-        one_agent = DecisionWindow(store, 60, agent="ann")
+        once = DecisionWindow(store, 60, follow=False)  # a hook's: reads the agent's window when asked
         _decided(project, "ann", 1)
-        assert len(one_agent.times("ann", time.time_ns())) == 1 and one_agent.times("ben", time.time_ns()) == []
+        assert len(once.times("ann", time.time_ns())) == 1 and len(once.times("ben", time.time_ns())) == 2
+        assert once.times("cid", time.time_ns()) == []
     finally:
         store.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ann", "ben", "cid"]),
+            st.sampled_from(["validation.decided", "validation.scanned", "tool.ran"]),
+            st.integers(0, 200),  # seconds before now
+        ),
+        max_size=60,
+    ),
+    st.integers(1, 120),
+    st.sampled_from(["ann", "ben", "cid", "dan"]),
+)
+def test_a_hook_reads_the_same_window_a_server_follows(
+    history: list[tuple[str, str, int]], window_s: int, agent: str
+) -> None:
+    """The hook's window (the agent's events read back from the newest) holds exactly the times the server's
+    followed window holds, whatever the history: other agents, other types, events older than the window."""
+    now = time.time_ns()
+    history = sorted(history, key=lambda h: -h[2])  # oldest first, as a store records them
+    # Half a second off the whole seconds, so that no event sits on the window's edge (a followed window starts
+    # when it is made, a moment after `now`).
+    clock = iter(now - ago * 10**9 - 5 * 10**8 for _, _, ago in history)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteEventStore(Path(tmp) / "events.db", b"k" * 32, clock=lambda: next(clock))
+        try:
+            store.append_batch([NewEvent(type_, {}, agent=who) for who, type_, _ in history])
+            followed = DecisionWindow(store, window_s).times(agent, now)
+            assert DecisionWindow(store, window_s, follow=False).times(agent, now) == followed
+        finally:
+            store.close()
+
+
+class _Fixed:
+    """A window holding `count` decisions, one a second up to now."""
+
+    window_ns = 60 * 10**9
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def times(self, agent: str, now_ns: int) -> list[int]:
+        return [now_ns - (self.count - i) * 10**9 for i in range(self.count)]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 60), st.integers(-1, 60), st.sampled_from(["builder", "reviewer", "expert", "admin"]))
+def test_answering_without_a_query_under_the_limit_answers_as_the_rule_would(
+    project: Project, count: int, limit: int, role: str
+) -> None:
+    """Without project rate rules the count is judged without a Rego query when the shipped rule cannot fire: the
+    findings are those the shipped rule gives for the same count, every time."""
+    policy = ValidationService(project.home, project.config).provider.current()
+    assert not policy.layered
+    limits = dataclasses.replace(LIMITS, **{role: limit})
+    found = over_limit(_Fixed(count), policy, "ben", role, limits)  # type: ignore[arg-type]
+    document = {"agent": {"name": "ben", "role": role}, "count": count, "limit": limit, "window_s": 60}
+    rule = policy.shipped_rego.query_value("data.lighthouse.rate.exceeded", document, bundled=True)
+    assert [f.rule for f in found] == [item["rule"] for item in rule]
 
 
 @pytest.mark.anyio

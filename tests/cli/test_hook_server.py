@@ -21,7 +21,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lighthouse_mcp.config import load_config
 from lighthouse_mcp.events.model import Event
+from lighthouse_mcp.home import ProjectHome
 from lighthouse_mcp.hooks.client import (
     Unanswered,
     answer_frame,
@@ -31,6 +33,7 @@ from lighthouse_mcp.hooks.client import (
     request_digest,
     socket_path,
 )
+from lighthouse_mcp.project import Project
 from tests.cli.conftest import Runner
 from tests.cli.test_hook import events, hook_input, run_hook
 from tests.helpers.hook_server import hook_server
@@ -416,3 +419,83 @@ def test_an_answer_nobody_reads_any_more_does_not_hold_the_hook(tmp_path: Path) 
     worker.start()
     worker.join(10)
     assert done == [2]
+
+
+def test_the_store_a_spare_holds_open_is_used_only_while_it_is_the_projects(project: Runner) -> None:
+    """Each spare opens the project's store while it waits. A request uses it only while it is the file at the
+    store's path, with the settings and key the request reads; otherwise it opens what it would have opened."""
+    home = project.cwd / ".lighthouse"
+
+    def call(aggregate: str, **env: str) -> Any:
+        text = hook_input("PreToolUse", "Bash", {"command": "ls"}, project.cwd, tool_use_id=aggregate)
+        return project("hook", stdin=text, **env)
+
+    with hook_server(home, project.env):
+        assert call("before").code == 0
+        time.sleep(0.5)  # the spares that replace the one used are forked once it is done
+        for file in home.glob("lighthouse.db*"):
+            file.unlink()  # the spares still hold the deleted file open
+        gone = call("while-gone")
+        reset = project("store", "reset", "--reason", "a test replaced the store")
+        after = call("after")
+        elsewhere = call("elsewhere", LIGHTHOUSE_STORE__PATH="other.db")
+    assert "audit.missing" in gone.out + gone.err and reset.code == 0, reset.err
+    assert after.code == 0 and "other.db" in elsewhere.out and "audit.missing" in elsewhere.out  # no such store
+    decided = [e.aggregate for e in events(project) if e.type == "validation.decided"]
+    assert decided == ["after"]  # in the new store, not in the deleted file the spares had open
+
+
+def _damage(home: Path, how: str) -> None:
+    db = home / "lighthouse.db"
+    if how == "overwritten in place, its log kept":
+        with db.open("r+b") as f:
+            f.write(b"not a database" * 100)
+    elif how == "emptied in place":
+        with db.open("r+b") as f:
+            f.truncate(0)
+    elif how == "its log files deleted":
+        for suffix in ("-wal", "-shm"):
+            (home / f"lighthouse.db{suffix}").unlink(missing_ok=True)
+    elif how == "replaced by a copy of its older self":
+        older = home / "older.db"
+        older.write_bytes(db.read_bytes())
+        os.replace(older, db)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "overwritten in place, its log kept",
+        "emptied in place",
+        "its log files deleted",
+        "replaced by a copy of its older self",
+    ],
+)
+def test_a_store_damaged_while_the_spares_wait_gets_the_in_process_answer(tmp_path: Path, how: str) -> None:
+    """Whatever is done to the store while the spares hold it open, the server decides as a hook opening the store
+    itself: the same decision, for the same reasons. Both run beside an open connection, as `lighthouse serve` keeps
+    one (which connections hold the store's log open changes what a damaged store looks like). A database emptied
+    in place is the exception: a connection opened before sees it still in write-ahead-log mode and finds it
+    unreadable ("audit.unavailable"), one opened after finds no store in it ("audit.missing"); both ask."""
+    answers = []
+    for path in ("in-process", "hook-server"):
+        work = tmp_path / path
+        work.mkdir()
+        runner = Runner(work)
+        assert runner("init").code == 0
+        home = work / ".lighthouse"
+        held = Project(ProjectHome(home), load_config(home / "config.yaml", env={})).open_store()  # as serve's
+        with hook_server(home, runner.env) if path == "hook-server" else contextlib.nullcontext():
+            first = run_hook(runner, hook_input("PreToolUse", "Bash", {"command": "git status"}, work))
+            assert first.code == 0, first.err
+            time.sleep(0.5)  # the spares forked after that call hold the store open
+            _damage(home, how)
+            result = run_hook(runner, hook_input("PreToolUse", "Bash", {"command": "ls"}, work, tool_use_id="x"))
+        held.close()
+        answer = json.loads(result.out)["hookSpecificOutput"] if result.out else {}
+        reason = str(answer.get("permissionDecisionReason", ""))
+        rules = set(re.findall(r"\[([a-z.-]+)\]", reason))
+        if how == "emptied in place":
+            rules = {"audit" if rule.startswith("audit.") else rule for rule in rules}
+        answers.append((result.code, answer.get("permissionDecision"), sorted(rules)))
+    assert answers[0] == answers[1]

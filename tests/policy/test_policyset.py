@@ -156,3 +156,50 @@ def test_a_module_that_crashes_the_engine_is_refused_not_fatal(dirs: tuple[Path,
     files.append((str(project / "crash.rego"), CRASHES_ENGINE))
     with pytest.raises(PolicyError, match="crash the policy engine"):
         build_policy_set(files, cache_dir=cache, check_isolated=True)
+
+
+@pytest.mark.parametrize("stamped", ["just now", "long ago"])
+@pytest.mark.parametrize(
+    "rewrite", ["same size and times", "removed", "added beside it", "mode only", "nothing (kept as it was)"]
+)
+def test_a_provider_is_adopted_only_while_its_files_are_as_it_read_them(
+    dirs: tuple[Path, Path], rewrite: str, stamped: str
+) -> None:
+    """A forked request takes the server's loaded policies by stat stamps, and by content where a stamp cannot
+    tell (a write in the clock tick the file was stamped in): every change of a file's content or of the set of
+    files is seen, including a rewrite that keeps size and times (`cp -p`, `rsync -t`, `touch -r`)."""
+    project, cache = dirs
+    pack = project / "team.rego"
+    pack.write_text(ASK_ALL)
+    provider = PolicyProvider(project, cache)
+    provider.current()
+    if stamped == "long ago":  # the files' ctimes are then well before their stamping: stamps alone decide
+        provider._stamped_ns += 60 * 10**9
+    info = pack.stat()
+    if rewrite == "same size and times":
+        pack.write_text(ASK_ALL.replace("review-everything", "review-everythinG"))
+        os.utime(pack, ns=(info.st_atime_ns, info.st_mtime_ns))
+    elif rewrite == "removed":
+        pack.unlink()
+    elif rewrite == "added beside it":
+        (project / "more.rego").write_text("package lighthouse.more\n")
+    elif rewrite == "mode only":
+        pack.chmod(0o600)
+    # (a change of mode alone sets ctime too: a reload that finds the same rules)
+    assert provider.adopt(None) is (rewrite == "nothing (kept as it was)")
+
+
+def test_a_write_its_stamp_cannot_show_is_found_by_its_content(dirs: tuple[Path, Path]) -> None:
+    """Within the clock tick a file was stamped in, a write leaves its ctime where it was (file times are as coarse
+    as the kernel's tick): such a file is compared by content."""
+    project, cache = dirs
+    pack = project / "team.rego"
+    pack.write_text(ASK_ALL)
+    provider = PolicyProvider(project, cache)
+    provider.current()
+    pack.write_text(ASK_ALL.replace("review-everything", "review-everythinG"))
+    provider._stamps = tuple(policyset._stamp(p) for p in policy_files(project))  # as a coarse clock would leave them
+    assert provider.adopt(None) is False
+    pack.write_text(ASK_ALL)
+    provider._stamps = tuple(policyset._stamp(p) for p in policy_files(project))
+    assert provider.adopt(None) is True

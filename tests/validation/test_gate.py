@@ -162,3 +162,34 @@ def test_claims_that_cannot_be_read_are_not_ignored(home: ProjectHome, gates: li
     decision = decide(gate, "ls")
     assert decision.decision == "ask"
     assert {"audit.unavailable", "rate.unavailable"} <= set(rules(decision))
+
+
+def test_a_store_opened_ahead_is_taken_only_while_it_is_the_one_a_request_would_open(home: ProjectHome) -> None:
+    """`Standby` (a hook server's spare holds the store open while it waits): taken while the files are those it
+    opened; not taken when another store, other settings or another key would be opened; refused outright when its
+    log or index was changed under it (a request must not open the store beside a connection with a stale view)."""
+    from lighthouse_mcp.errors import StoreError
+    from lighthouse_mcp.validation.gate import Standby
+
+    cfg = config(home)
+    standby = Standby.open(home, cfg)
+    assert isinstance(standby, Standby)
+    assert standby.sound() and standby.take(home, cfg) is standby.store
+    assert standby.take(home, config(home, store__synchronous="full")) is None
+    assert standby.store.opened_unchanged((0, 0)) is False  # another database was there when opening began
+    (home.path / "lighthouse.db-shm").unlink()
+    assert not standby.sound()
+    with pytest.raises(StoreError, match="changed while it was open"):
+        standby.take(home, cfg)
+
+
+def test_a_store_replaced_at_its_path_is_not_taken(home: ProjectHome) -> None:
+    from lighthouse_mcp.validation.gate import Standby
+
+    cfg = config(home)
+    standby = Standby.open(home, cfg)
+    assert isinstance(standby, Standby)
+    db = home.path / "lighthouse.db"
+    shutil.copy(db, home.path / "copy.db")
+    (home.path / "copy.db").replace(db)  # another file at the path: a connection opened now is to that one
+    assert standby.sound() and standby.take(home, cfg) is None
