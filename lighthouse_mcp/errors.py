@@ -38,6 +38,19 @@ class StoreError(LighthouseError):
     """The event store cannot do what was asked (locked, unreadable, wrong key)."""
 
 
+class WrongKey(StoreError):
+    """The store was chained with another secret key than this project's."""
+
+    exit_code = EXIT_DATA
+
+
+class KeyFileError(StoreError):
+    """The project's key file is missing, readable by others, or not the file `lighthouse init` writes: a person
+    fixes it."""
+
+    exit_code = EXIT_USAGE
+
+
 class StoreLocked(StoreError):
     """Another process holds the store's write lock for longer than the caller would wait."""
 

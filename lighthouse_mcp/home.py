@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.errors import DataError, HomeNotFoundError, StoreError
+from lighthouse_mcp.errors import DataError, HomeNotFoundError, KeyFileError, StoreError
 
 HOME_DIR = ".lighthouse"
 KEY_FILE = "secret.key"
@@ -127,14 +127,14 @@ def read_key(path: Path) -> bytes:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode) or info.st_size > 1024:
-            raise StoreError(f"{path} is not the key file `lighthouse init` writes (a small regular file)")
+            raise KeyFileError(f"{path} is not the key file `lighthouse init` writes (a small regular file)")
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError as exc:
-        raise StoreError(f"{path} is missing: run `lighthouse init` to create a key") from exc
+        raise KeyFileError(f"{path} is missing: run `lighthouse init` to create a key") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreError(f"{path}: cannot read the secret key: {exc}") from exc
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise StoreError(f"{path} is accessible by other users (mode {stat.S_IMODE(info.st_mode):o}): chmod 600 it")
+        raise KeyFileError(f"{path} is accessible by other users (mode {stat.S_IMODE(info.st_mode):o}): chmod 600 it")
     try:
         key = bytes.fromhex(text)
     except ValueError as exc:

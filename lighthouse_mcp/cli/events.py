@@ -92,12 +92,32 @@ def run_query(args: argparse.Namespace) -> int:
             "cursor",
         )
         page = query_events(store, project.config, filters)
+        if not page.events:
+            print(_nothing_matched(store, filters), file=sys.stderr)
     finally:
         store.close()
     event_lines(page.events, as_json=args.json)
     if page.next_cursor:
         print(f"more: --cursor {page.next_cursor}", file=sys.stderr)
     return 0
+
+
+def _nothing_matched(store: Any, filters: dict[str, Any]) -> str:
+    """What to say when a query finds nothing: the filters it had, and which of the asked types was never recorded
+    here at all (a misspelt type looks like an empty log otherwise)."""
+    from lighthouse_mcp.events.query import EventFilter
+
+    given = " ".join(f"--{k} {v}" for k, v in filters.items() if v is not None and k not in ("limit", "order"))
+    message = f"no events match{' ' + given if given else ''}"
+    types = [t.strip() for t in (filters.get("type") or "").split(",") if t.strip()]
+    never = [t for t in types if not store.query(EventFilter(types=(t,), limit=1)).events]
+    if never:
+        message += (
+            f"; none of type {', '.join(repr(t) for t in never)} was ever recorded here (types are dotted names or "
+            "their first parts, e.g. validation.decided, validation, session; `lighthouse events query` lists the "
+            "newest)"
+        )
+    return message
 
 
 def run_tail(args: argparse.Namespace) -> int:

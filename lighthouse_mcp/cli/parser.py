@@ -12,7 +12,8 @@ class Parser(argparse.ArgumentParser):
     """argparse, with usage mistakes raised as `UsageError` (exit 64) instead of printed and exited with 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see --help)")
+        where = self.prog.partition(" ")[2]  # the subcommand; the program's own name is said once, by main
+        raise UsageError(f"{where + ': ' if where else ''}{message} (see --help)")
 
 
 # What each command module's `register` adds its parser to.

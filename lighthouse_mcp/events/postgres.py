@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from lighthouse_mcp.errors import DataError, StoreError, StoreLocked, StoreMissing
+from lighthouse_mcp.errors import DataError, StoreError, StoreLocked, StoreMissing, WrongKey
 from lighthouse_mcp.events import sql
 from lighthouse_mcp.events.chain import ChainRow, key_id
 from lighthouse_mcp.events.ids import new_ids
@@ -350,7 +350,7 @@ class PostgresEventStore(sql.SQLStore):
                 f"Lighthouse (expects {SCHEMA_VERSION})"
             )
         if meta.get("key_id") != key_id(self._key):
-            raise StoreError(
+            raise WrongKey(
                 f"event store {self.location} was chained with another secret key (key id {meta.get('key_id')}, this "
                 f"key is {key_id(self._key)}): use the secret.key that created it"
             )

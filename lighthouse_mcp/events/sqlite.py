@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.errors import StoreError, StoreLocked, StoreMissing
+from lighthouse_mcp.errors import StoreError, StoreLocked, StoreMissing, WrongKey
 from lighthouse_mcp.events import sql
 from lighthouse_mcp.events.chain import ChainRow, key_id
 from lighthouse_mcp.events.ids import new_ids
@@ -278,7 +278,7 @@ class SQLiteEventStore(sql.SQLStore):
             )
         stored = self._meta("key_id")
         if stored != key_id(self._key):
-            raise StoreError(
+            raise WrongKey(
                 f"event store {self.path} was chained with another secret key (key id {stored}, this key is "
                 f"{key_id(self._key)}): use the secret.key that created it"
             )

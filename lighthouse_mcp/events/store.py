@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lighthouse_mcp.config import Config
-from lighthouse_mcp.errors import StoreError, StoreMissing
+from lighthouse_mcp.errors import StoreError, StoreMissing, UsageError
 from lighthouse_mcp.events.anchor import ANCHOR_FILE, Anchor, AnchorFile
 from lighthouse_mcp.events.chain import ChainRow, VerifyReport
 from lighthouse_mcp.events.model import Event, NewEvent
@@ -191,6 +191,12 @@ def open_url(url: str, key: bytes, config: Config, *, create: bool = True) -> Ev
         )
     from lighthouse_mcp.events.sqlite import SQLiteEventStore
 
+    scheme, found, _ = url.partition("://")
+    if found and scheme != "sqlite":
+        raise UsageError(
+            f"store URL {url[:80]!r}: the scheme '{scheme[:20]}' is not one Lighthouse stores events in; use "
+            "postgresql://user@host/db or sqlite:///path/to/file.db (or a plain path)"
+        )
     path = Path(url.removeprefix("sqlite://")) if url.startswith("sqlite://") else Path(url)
     if not create and not path.is_file():
         raise StoreError(f"event store {path} does not exist")

@@ -66,12 +66,20 @@ def test_no_command_prints_usage_and_exits_64(cli: Runner) -> None:
         ["token", "issue", "--agent", "../etc", "--role", "admin"],
         ["token", "issue", "--agent", "", "--role", "admin"],
         ["token", "revoke", "tok_nothing"],
+        ["store", "migrate", "--to", "mysql://db.example/x"],
+        ["store", "migrate", "--to", "https://h.example/store"],
     ],
 )
 def test_usage_errors_exit_64_with_one_line(initialised: Runner, args: list[str]) -> None:
     result = initialised(*args)
     assert result.code == 64
-    one_line_error(result)
+    line = one_line_error(result)
+    assert not line.startswith("lighthouse: lighthouse"), line  # the program's name is said once
+    if args[0] == "store":
+        scheme = args[-1].split(":")[0]
+        assert f"the scheme '{scheme}' is not one Lighthouse stores events in" in line, line
+    elif args[:2] == ["events", "query"]:
+        assert line.startswith("lighthouse: events query: argument --"), line  # the subcommand is named
 
 
 def test_missing_home_is_a_clear_error(cli: Runner) -> None:

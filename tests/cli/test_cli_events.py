@@ -73,6 +73,18 @@ def test_query_filters_and_cursor(filled: Runner) -> None:
     assert rest.err == ""
 
 
+def test_a_query_that_finds_nothing_says_so_and_names_a_type_never_recorded(filled: Runner) -> None:
+    nothing = filled("events", "query", "--type", "validation", "--agent", "nobody-here")
+    assert nothing.code == 0 and nothing.out == ""
+    assert nothing.err.strip() == "no events match --type validation --agent nobody-here"
+    misspelt = filled("events", "query", "--type", "validaton.decided,validation")
+    assert misspelt.code == 0 and misspelt.out != ""  # validation matches: nothing to say
+    assert misspelt.err == ""
+    unknown = filled("events", "query", "--type", "validaton.decided")
+    assert unknown.code == 0 and unknown.out == ""
+    assert "none of type 'validaton.decided' was ever recorded here" in unknown.err
+
+
 def test_query_by_time_and_sequence_range(filled: Runner) -> None:
     result = filled("events", "query", "--json", "--since", "2", "--until", "3", "--order", "asc")
     assert [json.loads(line)["seq"] for line in result.out.splitlines()] == [2, 3]
@@ -245,3 +257,21 @@ def test_restore_of_a_missing_or_foreign_file(filled: Runner, tmp_path: Path) ->
     result = filled("restore", str(other))
     assert result.code == 70
     assert "other.db" in one_line_error(result)
+
+
+def test_a_backup_of_another_project_and_a_shared_key_file_are_named_not_internal(
+    filled: Runner, tmp_path: Path
+) -> None:
+    """Another project's backup is data this key cannot take (65); a key file others can read is the person's to
+    fix (64): neither is an internal error (70)."""
+    other = tmp_path / "other-project"
+    other.mkdir()
+    assert filled("init", str(other)).code == 0
+    backup = tmp_path / "other.bak"
+    assert Runner(other)("backup", str(backup)).code == 0
+    foreign = filled("restore", str(backup))
+    assert foreign.code == 65 and "chained with another secret key" in one_line_error(foreign)
+    key = filled.cwd / ".lighthouse" / "secret.key"
+    key.chmod(0o644)
+    shared = filled("events", "query")
+    assert shared.code == 64 and "chmod 600" in one_line_error(shared)
