@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -100,16 +101,46 @@ def _taken(events: list[NewEvent]) -> list[NewEvent]:
 
 def _batch(gate: Gate, caller: Caller, args: argparse.Namespace, policy_events: list[NewEvent]) -> int:
     source = sys.stdin if args.jsonl == "-" else _open_input(args.jsonl)
+    progress = Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
         for number, line in enumerate(source, start=1):
             if not line.strip():
                 continue
             result = _one(gate, caller, line, number, args, policy_events)
             print(json.dumps(result, ensure_ascii=False), flush=True)
+            if progress is not None:
+                progress.step(number)
     finally:
         if source is not sys.stdin:
             source.close()
+        if progress is not None:
+            progress.done()
     return 0
+
+
+class Progress:
+    """How far a long batch has got, on a terminal: one line rewritten every `every_s` seconds."""
+
+    def __init__(self, out: TextIO, every_s: float = 1.0) -> None:
+        self._out = out
+        self._every_s = every_s
+        self._started = self._shown = time.monotonic()
+        self._lines = 0
+
+    def step(self, lines: int) -> None:
+        self._lines = lines
+        now = time.monotonic()
+        if now - self._shown >= self._every_s:
+            self._shown = now
+            rate = lines / max(now - self._started, 1e-9)
+            self._out.write(f"\rlighthouse: check --jsonl: {lines:,} lines, {rate:,.0f}/s ")
+            self._out.flush()
+
+    def done(self) -> None:
+        if self._shown != self._started:  # something was shown: end its line
+            elapsed = time.monotonic() - self._started
+            self._out.write(f"\rlighthouse: check --jsonl: {self._lines:,} lines in {elapsed:.1f} s\n")
+            self._out.flush()
 
 
 def _one(

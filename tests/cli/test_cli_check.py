@@ -148,3 +148,24 @@ def test_policy_eval(cli: Runner) -> None:
     assert result.code == 0 and json.loads(result.out)[0]["rule"] == "files.write-system"
     assert cli("policy", "eval", "--input", "{bad").code == 65
     assert cli("policy", "eval", "input.x").code == 64
+
+
+def test_a_long_batch_shows_how_far_it_got_on_a_terminal() -> None:
+    """`check --jsonl` on a terminal rewrites one progress line on stderr (stdout stays JSON Lines), and ends it
+    with the total; on a pipe it shows nothing (the tests above read stderr from a pipe)."""
+    import io
+
+    from lighthouse_mcp.cli.check import Progress
+
+    out = io.StringIO()
+    progress = Progress(out, every_s=0.0)
+    for line in range(1, 2501):
+        progress.step(line)
+    progress.done()
+    shown = out.getvalue().split("\r")[1:]
+    assert shown[0].startswith("lighthouse: check --jsonl: 1 lines, ")
+    assert shown[-2].startswith("lighthouse: check --jsonl: 2,500 lines, ") and shown[-2].endswith("/s ")
+    assert shown[-1].startswith("lighthouse: check --jsonl: 2,500 lines in ") and shown[-1].endswith(" s\n")
+    quiet = io.StringIO()
+    Progress(quiet, every_s=3600).done()  # nothing shown: nothing to end
+    assert quiet.getvalue() == ""
