@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -122,7 +123,8 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
                     await session.start(info.name if info else None, info.version if info else None)
                 except LighthouseError as exc:
                     log.error("could not record session start: %s", exc)
-        return await call_next(masked_arguments(ctx))
+        result = await call_next(masked_arguments(ctx))
+        return plain_argument_errors(result) if ctx.method == "tools/call" else result
 
     server: MCPServer[AppState] = MCPServer(
         config.server.name,
@@ -170,6 +172,48 @@ def masked_arguments(ctx: ServerRequestContext[AppState, Any]) -> ServerRequestC
     if not arguments:
         return ctx
     return dataclasses.replace(ctx, params={**params, "arguments": mask_value(arguments)})
+
+
+_ARGUMENT_ERRORS = re.compile(
+    r"\AError executing tool (?P<tool>[\w.-]+): \d+ validation errors? for \w+\n(?P<body>.*)", re.S
+)
+_ARGUMENT_ERROR = re.compile(r"^(?P<loc>\S[^\n]*)\n  (?P<message>[^\n]*?) \[type=(?P<type>\w+)", re.M)
+_PLAIN = {
+    "missing": "is required",
+    "extra_forbidden": "is not an argument of this tool",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "dict_type": "must be an object",
+    "list_type": "must be a list",
+}
+
+
+def plain_argument_errors(result: HandlerResult) -> HandlerResult:
+    """A tool call whose arguments did not validate, said in plain words: which argument, what it must be. The SDK
+    gives the validation library's own report, with the rejected values and a link to that library's site."""
+    called = (
+        result.model_dump(by_alias=True, exclude_none=True, mode="json") if isinstance(result, BaseModel) else result
+    )
+    if not isinstance(called, dict) or not called.get("isError") or len(called.get("content") or []) != 1:
+        return result
+    text = called["content"][0].get("text")
+    found = _ARGUMENT_ERRORS.match(text) if isinstance(text, str) else None
+    if found is None:
+        return result
+    problems = [
+        f"'{m['loc']}' {_PLAIN.get(m['type'], m['message'][:1].lower() + m['message'][1:])}"
+        for m in _ARGUMENT_ERROR.finditer(found["body"])
+    ]
+    if not problems:
+        return result
+    plain = f"{found['tool']}: {'; '.join(problems)} (its arguments are in the tool list's input schema)"
+    return {**called, "content": [{"type": "text", "text": plain}]}
 
 
 def compact_tool_list(result: HandlerResult) -> HandlerResult:

@@ -320,3 +320,27 @@ def test_the_tool_list_is_compacted_without_changing_meaning() -> None:
             "closed": {"type": "object", "additionalProperties": False},
         },
     }
+
+
+BAD_ARGUMENTS = [
+    ("validate_command", {"command": 123}, "'command' must be a string"),
+    ("validate_command", {"cmd": "ls"}, "'command' is required"),
+    ("validate_command", {"command": ["rm", "-rf", "/"]}, "'command' must be a string"),
+    ("validate_tool_call", {"tool_name": "Bash", "tool_input": "ls"}, "'tool_input' must be an object"),
+    ("validate_tool_call", {"tool_input": {}}, "'tool_name' is required"),
+    ("query_events", {"limit": "many"}, "'limit' must be a whole number"),
+]
+
+
+@pytest.mark.parametrize(("tool", "arguments", "said"), BAD_ARGUMENTS)
+async def test_wrong_arguments_are_named_in_plain_words(
+    project: Project, tool: str, arguments: dict[str, Any], said: str
+) -> None:
+    """Which argument is wrong and what it must be; not the validation library's report, its link, or the values
+    the caller sent."""
+    async with Client(build_server(project)) as client:
+        result = await client.call_tool(tool, arguments)
+    assert result.is_error
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert text.startswith(f"{tool}: ") and said in text, text
+    assert "pydantic" not in text and "http" not in text and "input_value" not in text, text
