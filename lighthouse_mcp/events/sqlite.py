@@ -94,23 +94,30 @@ class SQLiteEventStore(sql.SQLStore):
         """Whether the file this process opened is still the one at the store's path."""
         return identity(self.path) == self._file
 
+    def recheck(self) -> None:
+        """Read again what opening checked (schema version, key, store id): for a connection opened ahead, so that it
+        answers as one opened now would (raising what that one would raise)."""
+        with self._mu, self._errors("open"):
+            self._init_schema(create=False)
+
     def opened_files(self) -> str:
         """How the files at the store's paths compare with those this connection opened. "same"; "other": another
         database (or none) is at the path, and a connection opened now is to that one; "changed": the database is
-        the one it opened but its write-ahead log or shared-memory index was deleted or replaced, which SQLite never
-        does while a connection is open. A connection opened now in this process would share this one's view of
-        the old index: only a process that never opened the store sees it as it is. (Only stat is used: opening the
+        the one it opened but its write-ahead log or shared-memory index was deleted or replaced (which SQLite never
+        does while a connection is open), or it is now reached through another symbolic link (SQLite names the log
+        and index after the link's target). A connection opened now in this process would share this one's view of
+        the old files: only a process that never opened the store sees it as it is. (Only stat is used: opening the
         database file a second time and closing it would drop this process's locks on it, which belong to the
         process, not to a descriptor.)"""
         now = self._companions()
-        if now[0] != self._opened[0]:
+        if now[1] != self._opened[1]:
             return "other"
         return "same" if now == self._opened else "changed"
 
     def opened_unchanged(self, before: tuple[int, int] | None) -> bool:
         """Whether the database file was `before` (its device and inode before this connection was made) all
         through the opening, and the write-ahead log and index it opened are at their paths."""
-        return before is not None and self._opened[0] == before and None not in self._opened[1:]
+        return before is not None and self._opened[1] == before and None not in self._opened[2:]
 
     def drop_cache(self) -> None:
         """Forget the pages read so far: every page is read again from the files (for a connection opened ahead, so
@@ -118,8 +125,11 @@ class SQLiteEventStore(sql.SQLStore):
         with self._mu, self._errors("read"):
             self._db.execute("PRAGMA shrink_memory")
 
-    def _companions(self) -> tuple[tuple[int, int] | None, ...]:
-        return tuple(identity(Path(f"{self.path}{suffix}")) for suffix in ("", "-wal", "-shm"))
+    def _companions(self) -> tuple[object, ...]:
+        """The database's real path (SQLite names its log and index after the file a symbolic link points to), and
+        the identities of the database, its log and its index."""
+        real = os.path.realpath(self.path)
+        return (real, *(identity(Path(f"{real}{suffix}")) for suffix in ("", "-wal", "-shm")))
 
     def anchor_problem(self) -> tuple[int, str] | None:
         """Also: whether the file this process opened is still the one at the store's path (a process keeps writing

@@ -37,7 +37,7 @@ from lighthouse_mcp.hooks.client import (
     request_digest,
     socket_path,
 )
-from lighthouse_mcp.validation.gate import Standby
+from lighthouse_mcp.validation.gate import Standby, StandbyAbandoned
 
 BACKLOG = 64
 SPARES = 2  # children primed and waiting for a connection
@@ -280,7 +280,11 @@ def _wait_and_answer(listener: socket.socket, key: bytes, home_dir: str, tell: i
     """A spare: prime itself and open the project's store, wait for a connection (or for standard input to close:
     the server is ending), tell the server it took one, answer it."""
     prime(home_dir)
-    standby = _standby(home_dir)
+    try:
+        standby = _standby(home_dir)
+    except StandbyAbandoned:
+        time.sleep(1.0)  # then end: this process must not open the store again, a new spare takes its place
+        return
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     selector.register(sys.stdin.fileno(), selectors.EVENT_READ)

@@ -52,7 +52,7 @@ class Caller:
 _HELD: list[EventStore] = []
 
 
-class StandbyAbandoned(LighthouseError):
+class StandbyAbandoned(Exception):  # not a LighthouseError: nothing that handles those may carry on after it
     """A store changed while it was being opened ahead: the process that opened it must not open it again (its
     connections would share a view of the files as they were) and ends without answering anything."""
 
@@ -120,6 +120,7 @@ class Standby:
         except LighthouseError:
             return None  # the request meets the error when it opens the store itself
         self.store.drop_cache()
+        self.store.recheck()
         return self.store
 
 

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -460,6 +461,14 @@ def _damage(home: Path, how: str) -> None:
         older = home / "older.db"
         older.write_bytes(db.read_bytes())
         os.replace(older, db)
+    elif how.startswith("its meta edited"):
+        key = "store_id" if "store id" in how else "key_id"
+        edit = sqlite3.connect(db, isolation_level=None)
+        edit.execute("UPDATE meta SET value = '00000000deadbeef' WHERE key = ?", (key,))
+        edit.close()
+    elif how == "moved behind a symbolic link":
+        db.rename(home / "real.db")  # its log and index stay under the old name, which SQLite no longer uses
+        db.symlink_to("real.db")
 
 
 @pytest.mark.parametrize(
@@ -469,6 +478,9 @@ def _damage(home: Path, how: str) -> None:
         "emptied in place",
         "its log files deleted",
         "replaced by a copy of its older self",
+        "its meta edited (another store id)",
+        "its meta edited (another key)",
+        "moved behind a symbolic link",
     ],
 )
 def test_a_store_damaged_while_the_spares_wait_gets_the_in_process_answer(tmp_path: Path, how: str) -> None:
