@@ -147,8 +147,11 @@ def test_a_person_starts_a_new_chain_and_it_is_recorded(guarded: Guarded) -> Non
     _missing(guarded)
     reset = guarded.cli("store", "reset", "--reason", "a test cut the log back")
     assert reset.code == 0, reset.err
-    kept = list(guarded.home.path.glob("lighthouse.db.replaced-*"))
-    assert len(kept) == 1  # the old file is evidence, kept beside the new one
+    kept = sorted(guarded.home.path.glob("lighthouse.db.replaced-*"))
+    # The old file is evidence, kept beside the new one, with its log and index where open connections (the hook
+    # server's) keep them.
+    databases = [p for p in kept if not p.name.endswith(("-wal", "-shm"))]
+    assert len(databases) == 1 and all(p.name.startswith(databases[0].name) for p in kept), kept
     first = guarded.events("store.reset")[0]
     assert first.seq == 1 and first.payload["reason"] == "a test cut the log back"
     assert first.payload["previous_anchor"]["seq"] > 2
