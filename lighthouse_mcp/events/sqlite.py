@@ -109,15 +109,14 @@ class SQLiteEventStore(sql.SQLStore):
         the old files: only a process that never opened the store sees it as it is. (Only stat is used: opening the
         database file a second time and closing it would drop this process's locks on it, which belong to the
         process, not to a descriptor.)"""
-        now = self._companions()
-        if now[1] != self._opened[1]:
+        if not self.is_current():
             return "other"
-        return "same" if now == self._opened else "changed"
+        return "same" if self._companions() == self._opened else "changed"
 
     def opened_unchanged(self, before: tuple[int, int] | None) -> bool:
-        """Whether the database file was `before` (its device and inode before this connection was made) all
-        through the opening, and the write-ahead log and index it opened are at their paths."""
-        return before is not None and self._opened[1] == before and None not in self._opened[2:]
+        """Whether the database file was `before` (its device and inode before this connection was made) when the
+        connection was made, and the write-ahead log and index it opened are at their paths."""
+        return before is not None and self._file == before and None not in self._opened[1:]
 
     def drop_cache(self) -> None:
         """Forget the pages read so far: every page is read again from the files (for a connection opened ahead, so
@@ -127,9 +126,9 @@ class SQLiteEventStore(sql.SQLStore):
 
     def _companions(self) -> tuple[object, ...]:
         """The database's real path (SQLite names its log and index after the file a symbolic link points to), and
-        the identities of the database, its log and its index."""
+        the identities of its log and its index."""
         real = os.path.realpath(self.path)
-        return (real, *(identity(Path(f"{real}{suffix}")) for suffix in ("", "-wal", "-shm")))
+        return (real, *(identity(Path(f"{real}{suffix}")) for suffix in ("-wal", "-shm")))
 
     def anchor_problem(self) -> tuple[int, str] | None:
         """Also: whether the file this process opened is still the one at the store's path (a process keeps writing

@@ -31,7 +31,6 @@ from lighthouse_mcp.hooks.client import (
     MAGIC,
     MAX_HOOK_INPUT,
     Lines,
-    _sha256,
     answer_frame,
     limit_frame,
     request_digest,
@@ -113,7 +112,7 @@ def warm(home_dir: str) -> None:
     from lighthouse_mcp.validation.instructions import compile_all
 
     compile_all()
-    _sha256()  # imported here, not in each child
+    request_digest(b"")  # its SHA-256 is imported here, not in each child
     prime(home_dir, keep=True)
 
 

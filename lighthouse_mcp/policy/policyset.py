@@ -213,6 +213,8 @@ class PolicyProvider:
             return self._current
         self._checked = now
         paths = policy_files(self._project_dir)
+        if self._current is not None and _unchanged(paths, self._stamps, self._stamped_ns, self._signature):
+            return self._current
         stamped_ns = time.time_ns()
         stamps = tuple(_stamp(p) for p in paths)  # before reading: a change after it shows in the next stamp
         raw = [_raw(p) for p in paths]  # read once: for the signature and, when it changed, to load

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from lighthouse_mcp.errors import LighthouseError, StoreMissing
+from lighthouse_mcp.errors import LighthouseError, StoreError, StoreMissing
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.validation.decision import decision_event, with_findings
 from lighthouse_mcp.vocabulary import Decision, Finding
@@ -103,7 +103,6 @@ class Standby:
     def take(self, home: ProjectHome, config: Config) -> SQLiteEventStore | None:
         """The store, or None where the request would open another. StoreError when its files were changed under it
         (see `sound`, which a hook server asks before it takes a request)."""
-        from lighthouse_mcp.errors import StoreError
         from lighthouse_mcp.home import read_key
 
         files = self.store.opened_files()  # first: a request must not open the store beside a stale connection

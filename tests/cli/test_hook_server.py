@@ -81,13 +81,19 @@ def _run_all(runner: Runner) -> tuple[list[tuple[int, str, str]], list[Any]]:
     return answers, _comparable(events(runner)[1:], runner.cwd)  # after store.initialized
 
 
+def _initialised(work: Path) -> Runner:
+    """A project made by `lighthouse init` in `work` (each test here compares two: in-process and hook server)."""
+    work.mkdir()
+    runner = Runner(work)
+    assert runner("init").code == 0
+    return runner
+
+
 def test_the_server_answers_and_records_as_the_in_process_hook(tmp_path: Path) -> None:
     runs = []
     for path in ("in-process", "hook-server"):
-        work = tmp_path / path
-        work.mkdir()
-        runner = Runner(work)
-        assert runner("init").code == 0
+        runner = _initialised(tmp_path / path)
+        work = runner.cwd
         if path == "in-process":
             runs.append(_run_all(runner))
             continue
@@ -491,10 +497,8 @@ def test_a_store_damaged_while_the_spares_wait_gets_the_in_process_answer(tmp_pa
     unreadable ("audit.unavailable"), one opened after finds no store in it ("audit.missing"); both ask."""
     answers = []
     for path in ("in-process", "hook-server"):
-        work = tmp_path / path
-        work.mkdir()
-        runner = Runner(work)
-        assert runner("init").code == 0
+        runner = _initialised(tmp_path / path)
+        work = runner.cwd
         home = work / ".lighthouse"
         held = Project(ProjectHome(home), load_config(home / "config.yaml", env={})).open_store()  # as serve's
         with hook_server(home, runner.env) if path == "hook-server" else contextlib.nullcontext():
