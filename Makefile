@@ -27,9 +27,10 @@ test: $(STAMP)
 
 ## lint: ruff, mypy and the import contract (the library imports no framework and no adapter)
 lint: $(STAMP)
-	$(BIN)/ruff check lighthouse_mcp tui tests benchmarks
-	$(BIN)/ruff format --check lighthouse_mcp tui tests benchmarks
+	$(BIN)/ruff check lighthouse_mcp tui tests benchmarks scripts
+	$(BIN)/ruff format --check lighthouse_mcp tui tests benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/mypy --strict scripts
 	$(BIN)/lint-imports
 
 ## bench: every benchmark in benchmarks/ (minutes; builds a million-event store)

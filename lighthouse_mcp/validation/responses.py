@@ -24,6 +24,8 @@ from lighthouse_mcp.validation.files import Context
 from lighthouse_mcp.validation.hidden import INVISIBLE, hidden_threats, reveal
 from lighthouse_mcp.validation.injection import injection_threats
 from lighthouse_mcp.validation.instructions import instruction_threats, tool_names
+from lighthouse_mcp.validation.learned import RULE as LEARNED_RULE
+from lighthouse_mcp.validation.learned import learned_threats
 from lighthouse_mcp.validation.links import link_threats
 from lighthouse_mcp.validation.packs import PackSet
 from lighthouse_mcp.validation.secrets import mask_secrets, secret_threats
@@ -171,8 +173,14 @@ def find_threats(
 ) -> list[Threat]:
     """Every threat in `text`, before suppressions, with injection signals that come together raised to high."""
     revealed = reveal(text)
-    injection = _distinct(hidden_threats(text) + injection_threats(revealed) + instruction_threats(revealed, tools))
-    strong_rules = {t.rule for t in injection if t.rank >= RISK_RANK["medium"]}
+    injection = _distinct(
+        hidden_threats(text)
+        + injection_threats(revealed)
+        + instruction_threats(revealed, tools)
+        + learned_threats(revealed)
+    )
+    # The learned model is a second opinion: it adds findings of its own but does not raise the others.
+    strong_rules = {t.rule for t in injection if t.rank >= RISK_RANK["medium"] and t.rule != LEARNED_RULE}
     if len(strong_rules) >= 2:  # several independent signs of injection are one clear attempt
         for threat in injection:
             if threat.severity == "medium":
