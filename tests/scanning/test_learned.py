@@ -147,3 +147,11 @@ def test_a_damaged_model_file_is_named(tmp_path: Path, content: str, problem: st
 def test_a_missing_model_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(LighthouseError, match=r"gone\.json cannot be read \(FileNotFoundError"):
         Model.load(tmp_path / "gone.json")
+
+
+def test_the_hook_server_reads_the_model_before_it_forks() -> None:
+    """The page the hook server primes itself with is one the learned tier reads, so the model is loaded once in
+    the server and every forked child has it (else each would read it again on its first short text)."""
+    from lighthouse_mcp.hooks.daemon import PRIMING_TEXT
+
+    assert learned.readable(PRIMING_TEXT) is not None
