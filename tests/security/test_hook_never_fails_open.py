@@ -125,13 +125,18 @@ def test_a_locked_store_cannot_hold_the_hook_past_its_deadline(guarded: Guarded)
     assert guarded.bash(DENIED).decision == "deny"  # and with the store free again, a deny is a deny
 
 
+# Slow by time, not by memory: two nested ranges that never match (seconds of work in a few MB). An evaluation past
+# its deadline is abandoned but runs on in its thread, so a module that built a 30-million-element array here grew
+# the test process by gigabytes each time it was met.
 SLOW_MODULE = """package lighthouse
 
 import rego.v1
 
 findings contains {"rule": "team.slow", "decision": "ask", "risk": "low", "message": "slow"} if {
 	contains(input.command, "slowly")
-	count([x | some x in numbers.range(1, 30000000); x % 7 == 0]) > 0
+	some i in numbers.range(1, 1500)
+	some j in numbers.range(1, 1500)
+	i * j == -1
 }
 """
 
