@@ -35,7 +35,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lighthouse_mcp.validation.learned import GRAM, MODEL_FILE, WINDOW, Model, features, prose, readable, words  # noqa: E402
+from lighthouse_mcp.validation.learned import (  # noqa: E402
+    GRAM,
+    MODEL_FILE,
+    WINDOW,
+    Model,
+    features,
+    logistic,
+    prose,
+    readable,
+    words,
+)
 
 BLIND = ROOT / "tests" / "scanning" / "blind"
 SETS: dict[str, tuple[str, Callable[[int], bool]]] = {
@@ -92,8 +102,7 @@ def train(rows: list[Row]) -> tuple[dict[str, float], float]:
         grad = [L2 * x for x in w]
         grad[n] = 0.0
         for row, y in data:
-            z = w[n] + sum(w[i] * x for i, x in row)
-            p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+            p = logistic(w[n] + sum(w[i] * x for i, x in row))
             g = weight[y] * (p - y) / len(data)
             grad[n] += g
             for i, x in row:

@@ -79,7 +79,7 @@ class Piece:
 
 def code_pieces(text: str) -> Iterator[Piece]:
     """Fenced blocks, then inline spans and command-looking lines in the prose between them."""
-    blocks = _fences(text)
+    blocks = fences(text)
     for start, end, tag, body in blocks:
         yield from _fenced(_LANGUAGES.get(tag, tag or "unknown"), body, start, end)
     previous = 0
@@ -89,7 +89,7 @@ def code_pieces(text: str) -> Iterator[Piece]:
         previous = end
 
 
-def _fences(text: str) -> list[tuple[int, int, str, str]]:
+def fences(text: str) -> list[tuple[int, int, str, str]]:
     """Fenced code blocks: (start, end, language tag, body); an unclosed fence runs to the end of the text."""
     blocks = []
     lines = text.splitlines(keepends=True)

@@ -35,6 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 from lighthouse_mcp.errors import LighthouseError
+from lighthouse_mcp.validation.code_blocks import fences
 from lighthouse_mcp.validation.hidden import Revealed
 from lighthouse_mcp.validation.threats import Threat
 
@@ -51,7 +52,6 @@ SHOWN_WORDS = 5
 CACHE = 65_536  # words whose weight is remembered
 
 _MARKS = "。！？；，、"  # sentence and clause marks of Chinese and Japanese, which end words too
-_FENCED = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}).*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.M | re.S)
 _AROUND = "\"'()[]{}<>«»“”‘’.,;:!?*_`…"  # what a plain word may have around it
 _WORD = re.compile(r"\S+")
 _LETTERS = re.compile(r"[^\W\d_]+", re.U)
@@ -103,10 +103,13 @@ def word_features(word: str) -> list[str]:
 
 
 def prose(text: str) -> str:
-    """`text` with its fenced code blocks made blank (the same length, so that spans agree)."""
+    """`text` with its fenced code blocks (`code_blocks.fences`) made blank: the same length, so that spans agree."""
     if "``" not in text and "~~" not in text:
         return text
-    return _FENCED.sub(lambda m: " " * len(m.group()), text)
+    blanked = text
+    for start, end, _, _ in fences(text):
+        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+    return blanked
 
 
 def plain(word: str) -> bool:
@@ -118,9 +121,12 @@ def plain(word: str) -> bool:
 def readable(text: str) -> list[str] | None:
     """The words the model reads in `text` (its prose), or None when it does not score it: more than WINDOW words
     (fenced code included), no words of prose, or too few plain ones."""
-    if len(words(text)) > WINDOW:  # counted before code is left out: the work stays bounded by the text's words
+    found = words(text)
+    if len(found) > WINDOW:  # counted before code is left out: the work stays bounded by the text's words
         return None
-    found = words(prose(text))
+    read = prose(text)
+    if read is not text:
+        found = words(read)
     if not found or sum(map(plain, found)) < PLAIN_SHARE * len(found):
         return None
     return found
@@ -145,7 +151,7 @@ class Model:
     def __init__(self, weights: dict[str, float], bias: float, threshold: float) -> None:
         self.weights = weights
         self.bias = bias
-        self.threshold = threshold  # probability at or over which a window is a finding
+        self.threshold = threshold  # probability at or over which a text is a finding
         self._weight: dict[str, float] = {}
         self._count: dict[str, int] = {}
 
@@ -193,14 +199,18 @@ class Model:
         return self._probability(sum(self.weights.get(g, 0.0) * n for g, n in found.items()), sum(found.values()))
 
     def _probability(self, total: float, count: int) -> float:
-        z = self.bias + (total / math.sqrt(count) if count else 0.0)
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return logistic(self.bias + (total / math.sqrt(count) if count else 0.0))
 
     def heaviest_words(self, found: list[str], limit: int = SHOWN_WORDS) -> list[str]:
         """The words of `found` that pushed its score up most, heaviest first."""
         self._learn(found)
         scored = {word: self._weight[word] for word in found}
         return [w for w, s in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit] if s > 0]
+
+
+def logistic(z: float) -> float:
+    """1 / (1 + e^-z), with z kept where the exponential cannot overflow."""
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 @functools.cache
