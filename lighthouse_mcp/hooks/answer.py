@@ -425,6 +425,11 @@ def _scan_output(
     result = service.scanner.scan(text, scan_source(hook))
     output = post_tool_use_output(result, min_risk=config.scan.hook_min_risk, truncated=truncated)
     event = scan_event(
-        result, agent=config.agent.name, session=hook.session, tool=hook.tool, aggregate=hook.tool_use_id
+        result,
+        agent=config.agent.name,
+        session=hook.session,
+        tool=hook.tool,
+        aggregate=hook.tool_use_id,
+        truncated=truncated,
     )
     return output, event

@@ -28,7 +28,8 @@ or an action kept from the user. Forbidden actions (`must never print credential
 its own model and agents described in writing about attacks are not instructions.
 
 Cost: one keyword pass over the text; only units holding an address word are split and gated, and only those that
-pass a cheap gate meet the large patterns, which are compiled when first needed. Work per text is bounded (look-back
+pass a cheap gate meet the large patterns, which are compiled when first needed. Which units are read depends on what
+they hold, never on where they are (padding before an instruction hides nothing). Work per text is bounded (look-back
 on a line, tries per pattern, MAX_CLOSE_READS units): a text denser than that is flagged, not passed.
 """
 
@@ -882,7 +883,7 @@ _HIDDEN_PART = _Lazy(
     re.I | re.S,
 )
 _UNIT_SPLIT = re.compile(r"(?<=[.!?。！？])[\"')\]]*\s+|(?<=[。！？])|\n+|(?<=;)\s+(?=[A-Z])")
-MAX_UNITS = 4000  # units scored per text (the rest are not scored; such a text is huge and already bounded)
+MAX_UNITS = 4000  # units scored per text: past that, only those near a word that could address an agent
 MAX_UNIT_CHARS = 600  # a sentence longer than this is read in pieces
 MAX_CLOSE_READS = 1500  # units read closely per text (past that the text is flagged as too dense to read)
 
@@ -919,12 +920,13 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
     )
     if not anchors:  # nothing in the text could speak to an agent: the fast path
         return []
-    units = [u for u in _units(text, anchors, low)[:MAX_UNITS] if text[u.start : u.end].strip()]
+    units, cut = _near_anchors([u for u in _units(text, anchors, low) if text[u.start : u.end].strip()], anchors)
     kinds = _kinds_by_unit(units, hits, low)
     openers, unread = _openers(text, units, kinds)
+    unread = cut if unread is None or (cut is not None and cut.start < unread.start) else unread
     _open_answered_turns(text, units, openers)
     if not openers and not any(k & _UNADDRESSED_KINDS for k in kinds):
-        return []
+        return _unread(revealed, unread)
     context = _Context(text, units, tools)
     threats: list[Threat] = []
     index = 0
@@ -954,11 +956,43 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         detail = "instructions to the agent reading the text: " + "; ".join(parts)
         threats.append(Threat("prompt_injection", "injection.instruction", severity, start, end, detail[:500]))
         index = last + 1
-    if unread is not None:  # more places could speak to an agent than are read: say so rather than pass them
-        start, end = revealed.span(unread.start, unread.end)
-        detail = f"the text could address an agent in more places than are read ({MAX_CLOSE_READS}); the rest was not"
-        threats.append(Threat("prompt_injection", "injection.instruction", "medium", start, end, detail))
-    return threats
+    return threats + _unread(revealed, unread)
+
+
+def _unread(revealed: Revealed, unread: _Unit | None) -> list[Threat]:
+    """More places could speak to an agent than are read: say so rather than pass them (whatever those read held)."""
+    if unread is None:
+        return []
+    start, end = revealed.span(unread.start, unread.end)
+    detail = "the text could address an agent in more places than are read; the rest was not"
+    return [Threat("prompt_injection", "injection.instruction", "medium", start, end, detail)]
+
+
+def _near_anchors(units: list[_Unit], anchors: list[int]) -> tuple[list[_Unit], _Unit | None]:
+    """The units worth scoring: all of them, or in a text of more than MAX_UNITS, those that hold an anchor and
+    their neighbours (what a window or a turn can reach), each run of them apart from the next, so no window joins
+    units that were far apart. Padding (thousands of `。` or `a.` before an instruction) thus hides nothing; a text
+    with more such units than MAX_UNITS returns the first one left out, to be flagged rather than passed."""
+    if len(units) <= MAX_UNITS:
+        return units, None
+    starts = [unit.start for unit in units]
+    wanted: set[int] = set()
+    for anchor in anchors:
+        holder = bisect.bisect_right(starts, anchor) - 1
+        if holder >= 0 and anchor < units[holder].end:
+            wanted.update(range(max(0, holder - _REACH_BACK), min(len(units), holder + _WINDOW + 1)))
+    kept: list[_Unit] = []
+    run = 0
+    span = max(max(u.paragraph, u.block) for u in units) + 1
+    for position in sorted(wanted):
+        if kept and position - 1 not in wanted:
+            run += 1  # a gap: the units on either side are not of one paragraph or block any more
+        unit = units[position]
+        kept.append(_Unit(unit.start, unit.end, unit.hidden, unit.paragraph + run * span, unit.block + run * span))
+    return kept[:MAX_UNITS], kept[MAX_UNITS] if len(kept) > MAX_UNITS else None
+
+
+_REACH_BACK = 3  # units before an anchor that can matter to it (the user's turn an agent's reply answers)
 
 
 def _openers(text: str, units: list[_Unit], kinds: list[set[str]]) -> tuple[dict[int, _Found], _Unit | None]:
@@ -1585,17 +1619,35 @@ _HIDDEN_HINTS = ("<!--", "{#", "style", "hidden", "alt", "title", "aria-", "data
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def _blocks_near(text: str, positions: list[int]) -> list[tuple[int, int]]:
-    """The blocks between blank lines that hold one of `positions` (sorted), merged, in order."""
-    blocks: list[tuple[int, int]] = []
+def _blocks_near(text: str, positions: list[int], reach: int = 0) -> list[tuple[int, int]]:
+    """The stretches read around `positions` (sorted), in order: each position's block between blank lines, clipped
+    to `reach` (default _REACH_CHARS) on either side of it; stretches of one block closer than that are one. What
+    lies further from every position is reached by no window, so a megabyte-long block with a few addresses costs
+    kilobytes of splitting, not a megabyte (padding thousands of sentences around an instruction buys nothing).
+    Each character is searched for a blank line at most twice."""
+    reach = reach or _REACH_CHARS
+    spans: list[tuple[int, int]] = []
+    closed = True  # the last stretch ends where its block does (not clipped)
     for position in positions:
-        if blocks and blocks[-1][0] <= position < blocks[-1][1]:
+        limit = min(len(text), position + reach)
+        if spans and not closed and position < spans[-1][1] + reach:  # its block may go on: read further
+            start, end = spans[-1]
+            blank = _BLANK_LINE.search(text, end, limit)
+            if blank is None or blank.start() >= position:
+                closed = blank is not None or limit == len(text)
+                spans[-1] = (start, max(end, blank.start() if blank else limit))
+                continue
+        if spans and position < spans[-1][1]:
             continue
-        before = text.rfind("\n\n", 0, position)
-        start = 0 if before == -1 else before + 2
-        after = _BLANK_LINE.search(text, position)
-        blocks.append((start, after.start() if after else len(text)))
-    return blocks
+        floor = max(spans[-1][1] if spans else 0, position - reach)
+        before = max((m.end() for m in _BLANK_LINE.finditer(text, floor, position)), default=floor)
+        blank = _BLANK_LINE.search(text, position, limit)
+        closed = blank is not None or limit == len(text)
+        spans.append((before, blank.start() if blank else limit))
+    return spans
+
+
+_REACH_CHARS = 8_000  # text read on either side of an address: more than a window and a turn reach (units ≤ 600)
 
 
 def _overlap(blocks: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:

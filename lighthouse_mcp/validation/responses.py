@@ -291,12 +291,21 @@ def _excerpt(text: str, threat: Threat, secrets: list[tuple[int, int]]) -> str:
 
 
 def scan_event(
-    result: ScanResult, *, agent: str | None, session: str | None, tool: str | None = None, aggregate: str | None = None
+    result: ScanResult,
+    *,
+    agent: str | None,
+    session: str | None,
+    tool: str | None = None,
+    aggregate: str | None = None,
+    truncated: bool = False,
 ) -> NewEvent:
-    """`response.scanned`: what was scanned (size and hash), the risk and each threat with its masked excerpt."""
+    """`response.scanned`: what was scanned (size and hash), the risk and each threat with its masked excerpt; and
+    `truncated` when the text was only the start of a larger one (scan.max_bytes)."""
     payload = result.to_json(sanitized=False, max_threats=EVENT_THREATS)
     if tool:
         payload["tool"] = tool
+    if truncated:
+        payload["truncated"] = True
     return NewEvent("response.scanned", payload, agent=agent, session=session, aggregate=aggregate)
 
 
