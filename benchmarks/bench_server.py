@@ -1,5 +1,5 @@
 """MCP server figures against the budgets in docs/PERFORMANCE.md: `lighthouse serve` start to `initialize` answered, the
-size of `tools/list`, and a tool round trip over stdio.
+size of `tools/list` for each role, and a tool round trip over stdio.
 
     .venv/bin/python benchmarks/bench_server.py [--runs 10] [--calls 300]
 """
@@ -29,12 +29,13 @@ def report(name: str, value: str, budget: str = "", ok: bool | None = None) -> N
     print(f"{name:<52} {value:>26}   {budget}{verdict}", flush=True)
 
 
-def params(home: Path) -> StdioServerParameters:
+def params(home: Path, role: str = "builder") -> StdioServerParameters:
+    env = {"LIGHTHOUSE_HOME": str(home), "PATH": os.environ.get("PATH", ""), "HOME": os.environ["HOME"]}
     return StdioServerParameters(
         command=sys.executable,
         args=["-m", "lighthouse_mcp", "serve"],
         cwd=str(home.parent),
-        env={"LIGHTHOUSE_HOME": str(home), "PATH": os.environ.get("PATH", ""), "HOME": os.environ["HOME"]},
+        env={**env, "LIGHTHOUSE_AGENT__ROLE": role},
     )
 
 
@@ -48,11 +49,17 @@ async def start_to_initialize(home: Path, runs: int) -> list[float]:
     return samples
 
 
-async def round_trips(home: Path, calls: int) -> tuple[list[float], list[float], int]:
-    async with stdio_client(params(home), errlog=QUIET) as (read, write), ClientSession(read, write) as session:
+async def tool_list(home: Path, role: str) -> tuple[int, int]:
+    """How many tools a caller with `role` is listed, and the list's size in characters of JSON."""
+    async with stdio_client(params(home, role), errlog=QUIET) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         tools = await session.list_tools()
-        size = len(json.dumps(tools.model_dump(by_alias=True, exclude_none=True)))
+    return len(tools.tools), len(json.dumps(tools.model_dump(by_alias=True, exclude_none=True)))
+
+
+async def round_trips(home: Path, calls: int) -> tuple[list[float], list[float]]:
+    async with stdio_client(params(home), errlog=QUIET) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
         trivial, query = [], []
         for _ in range(calls):
             t = time.perf_counter()
@@ -61,7 +68,7 @@ async def round_trips(home: Path, calls: int) -> tuple[list[float], list[float],
             t = time.perf_counter()
             await session.call_tool("query_events", {"limit": 10})
             query.append(time.perf_counter() - t)
-    return trivial, query, size
+    return trivial, query
 
 
 def pct(samples: list[float]) -> str:
@@ -83,8 +90,10 @@ def main() -> None:
         home = work / ".lighthouse"
         starts = anyio.run(start_to_initialize, home, args.runs)
         report("serve start to initialize answered", pct(starts), "≤ 1.5 s", statistics.median(starts) <= 1.5)
-        trivial, query, size = anyio.run(round_trips, home, args.calls)
-        report("tools/list size", f"{size:,} chars", "≤ 24,000", size <= 24_000)
+        for role in ("builder", "reviewer", "expert", "admin"):
+            count, size = anyio.run(tool_list, home, role)
+            report(f"tools/list size, {role} ({count} tools)", f"{size:,} chars", "≤ 24,000", size <= 24_000)
+        trivial, query = anyio.run(round_trips, home, args.calls)
         report("stdio round trip: ping", pct(trivial))
         report("stdio round trip: query_events (10 events)", pct(query))
     finally:

@@ -290,6 +290,31 @@ def merge_claude_settings(
     return changed
 
 
+def claude_hooks(root: Path) -> tuple[list[str], dict[str, str]]:
+    """Lighthouse's PreToolUse hook commands in the project's Claude Code settings (`.claude/settings.json`, then
+    the local file), and the `env` those files give; DataError naming a file that cannot be read."""
+    commands: list[str] = []
+    env: dict[str, str] = {}
+    for path in (root / ".claude" / "settings.json", root / LOCAL_SETTINGS):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{path}: cannot read it: {exc}") from exc
+        if not isinstance(document, dict):
+            raise DataError(f"{path}: expected a JSON object")
+        if isinstance(document.get("env"), dict):
+            env.update({str(k): str(v) for k, v in document["env"].items()})
+        hooks = document.get("hooks")
+        groups = hooks.get("PreToolUse") if isinstance(hooks, dict) else None
+        for group in groups if isinstance(groups, list) else []:
+            for hook in group.get("hooks", []) if isinstance(group, dict) else []:
+                if isinstance(hook, dict) and is_lighthouse_hook(hook.get("command")):
+                    commands.append(hook["command"])
+    return commands, env
+
+
 def _ours(hook: Any) -> bool:
     return isinstance(hook, dict) and is_lighthouse_hook(hook.get("command"))
 

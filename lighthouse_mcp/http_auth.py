@@ -3,6 +3,7 @@
 401 for a missing, malformed, tampered, expired or revoked token; 403 for a valid token used as another agent
 (an `X-Lighthouse-Agent` header naming someone else, or an MCP session opened by another agent); 503 when the
 store cannot be read to check revocations (fail closed). The caller's identity goes to the tools in the ASGI scope.
+There is no OAuth: a client's OAuth discovery gets a plain 404 that says how to get a token instead.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class TokenGate:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if _oauth_probe(str(scope.get("path") or "")):
+            await _no_oauth(send)
             return
         headers = dict(scope.get("headers") or [])
         try:
@@ -108,6 +112,29 @@ async def _refuse(send: Send, exc: TokenRejected) -> None:
         challenge = f'Bearer realm="lighthouse", error="{exc.code}", error_description="{description}"'
         headers.append((b"www-authenticate", challenge.encode("latin-1", "replace")))
     await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+# Where an MCP client looks for OAuth after a 401 (RFC 9728 and RFC 8414 discovery, then the default endpoints).
+_OAUTH_PATHS = ("/.well-known/oauth-protected-resource", "/.well-known/oauth-authorization-server",
+                "/.well-known/openid-configuration")  # fmt: skip
+_OAUTH_ENDPOINTS = frozenset({"/register", "/authorize", "/token"})
+NO_OAUTH = (
+    "this server issues no OAuth tokens and has no authorization server: ask its operator for a Lighthouse token "
+    "(lighthouse token issue --agent NAME --role ROLE) and send it as Authorization: Bearer <token>"
+)
+
+
+def _oauth_probe(path: str) -> bool:
+    return path.startswith(_OAUTH_PATHS) or path.rstrip("/") in _OAUTH_ENDPOINTS
+
+
+async def _no_oauth(send: Send) -> None:
+    """A client's OAuth discovery answered plainly, without a token: there is no metadata and no flow to start, so
+    it stops there (a 401 here would read as a resource to log in to) and its user reads what to do instead."""
+    body = json.dumps({"error": "not_found", "error_description": NO_OAUTH}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 404, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

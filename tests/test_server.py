@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -31,8 +32,13 @@ async def _call(client: Client, tool: str, args: dict[str, Any] | None = None) -
     return result.structured_content
 
 
+def _as(project: Project, role: str, name: str = "ann") -> Project:
+    agent = dataclasses.replace(project.config.agent, name=name, role=role)
+    return dataclasses.replace(project, config=dataclasses.replace(project.config, agent=agent))
+
+
 async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -> None:
-    async with Client(build_server(project)) as client:
+    async with Client(build_server(_as(project, "admin"))) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     read_only = {
         "query_events",
@@ -83,8 +89,85 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
     }
 
 
-async def test_tools_list_stays_small(project: Project) -> None:
+def _readme_role_table() -> dict[str, set[str]]:
+    """The README's "Who may call what" table: role → the tools it may call."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**Who may call what.**", 1)[1].split("\n\n", 2)[1]
+    header, _, *rows = table.splitlines()
+    roles = [cell.strip() for cell in header.strip("|").split("|")[1:]]
+    may: dict[str, set[str]] = {role: set() for role in roles}
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        tools = {name.strip(" `") for name in cells[0].split(",")}
+        for role, mark in zip(roles, cells[1:], strict=True):
+            if mark == "✔":
+                may[role] |= tools
+    return may
+
+
+@pytest.mark.parametrize("role", ["builder", "reviewer", "expert", "admin"])
+async def test_each_role_lists_only_the_tools_it_may_call(project: Project, role: str) -> None:
+    # Compared with the README's table, not with the code's: what a user is told is what a caller sees.
+    expected = _readme_role_table()[role]
+    async with Client(build_server(_as(project, role))) as client:
+        listed = await client.list_tools()
+        names = {t.name for t in listed.tools}
+        refused = await client.call_tool("put_policy", {"name": "x", "source": "package x"})
+    assert names == expected
+    size = len(json.dumps(listed.model_dump(by_alias=True, exclude_none=True)))
+    assert size <= 24_000, size
+    if role != "admin":  # not listed, and still refused by name when called anyway
+        assert refused.is_error and "put_policy needs the admin role" in str(refused.content)
+
+
+async def test_instructions_say_when_the_hook_already_validates(project: Project) -> None:
+    # Without the hook, the agent is told to validate before running; once the project's Claude Code settings run
+    # Lighthouse's hook (as `init --claude` writes them), it is told not to validate what it runs (each decision
+    # would be recorded twice), and only for what it does not run.
+    from lighthouse_mcp.home import hook_command, merge_claude_settings
+
     async with Client(build_server(project)) as client:
+        before = client.instructions or ""
+    merge_claude_settings(project.home.root / ".claude" / "settings.json", hook_command("ann", "builder"))
+    async with Client(build_server(project)) as client:
+        after = client.instructions or ""
+    assert "Before running a shell command" in before and "runs Lighthouse's hook" not in before
+    assert "runs Lighthouse's hook" in after and "do not call validate_command" in after
+    (project.home.root / ".claude" / "settings.json").write_text("{not json")  # unreadable: the safe advice
+    async with Client(build_server(project)) as client:
+        assert client.instructions == before
+
+
+@pytest.mark.parametrize("tool", ["validate_command", "validate_tool_call"])
+async def test_cwd_must_be_an_absolute_directory_of_this_machine(project: Project, tool: str) -> None:
+    # Over stdio the agent runs here: a relative cwd is not guessed at, and one that does not exist is an error
+    # naming it; left out, it is the project root. Nothing is decided (or recorded) on a bad cwd.
+    args = {"command": "ls"} if tool == "validate_command" else {"tool_name": "Bash", "tool_input": {"command": "ls"}}
+    async with Client(build_server(project)) as client:
+        relative = await client.call_tool(tool, {**args, "cwd": "src"})
+        missing = await client.call_tool(tool, {**args, "cwd": "/no/such/dir-here"})
+        given = await client.call_tool(tool, {**args, "cwd": str(project.home.root)})
+        default = await client.call_tool(tool, args)
+    assert relative.is_error and "cwd must be an absolute path, not 'src'" in str(relative.content)
+    assert missing.is_error and "'/no/such/dir-here' is not a directory on this machine" in str(missing.content)
+    assert not given.is_error and not default.is_error
+    store = project.open_store()
+    decided = [e for e in store.read_after(0, 100) if e.type == "validation.decided"]
+    store.close()
+    assert len(decided) == 2
+
+
+async def test_over_http_a_cwd_is_judged_as_a_path(project: Project) -> None:
+    # A remote agent's directory need not exist on the server's machine; it must still be absolute.
+    async with Client(build_server(project, transport="http")) as client:
+        remote = await client.call_tool("validate_command", {"command": "rm -rf build", "cwd": "/home/ann/web"})
+        relative = await client.call_tool("validate_command", {"command": "ls", "cwd": "web"})
+    assert not remote.is_error and remote.structured_content["decision"] in ("allow", "ask", "deny")
+    assert relative.is_error
+
+
+async def test_tools_list_stays_small(project: Project) -> None:
+    async with Client(build_server(_as(project, "admin"))) as client:  # the longest list
         tools = await client.list_tools()
     size = len(json.dumps(tools.model_dump(by_alias=True, exclude_none=True)))
     assert size <= 24_000, size

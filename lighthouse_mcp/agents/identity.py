@@ -44,9 +44,15 @@ def check_role(role: str) -> str:
     return role
 
 
+def may_call(role: str, tool: str) -> bool:
+    """Whether `role` may call `tool` (what a caller's tool list holds, and what `require` enforces)."""
+    allowed = TOOL_ROLES.get(tool)
+    return allowed is None or role in allowed
+
+
 def require(identity: Identity, tool: str) -> None:
     """Refuse `tool` to an identity whose role may not call it, naming the role needed and the caller's."""
-    allowed = TOOL_ROLES.get(tool)
-    if allowed is not None and identity.role not in allowed:
+    if not may_call(identity.role, tool):
+        allowed = TOOL_ROLES[tool]
         needed = " or ".join(r for r in ROLES if r in allowed)
         raise RoleRefused(f"{tool} needs the {needed} role; this agent ({identity.name}) is a {identity.role}")

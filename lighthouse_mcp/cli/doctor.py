@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lighthouse_mcp.errors import ChainBroken, DataError, LighthouseError
+from lighthouse_mcp.errors import ChainBroken, LighthouseError
 
 if TYPE_CHECKING:
     from lighthouse_mcp.cli.parser import Commands
@@ -57,6 +57,7 @@ def _check_hook(root: Path) -> str | None:
     import subprocess
     import time
 
+    from lighthouse_mcp.home import claude_hooks
     from lighthouse_mcp.hooks.client import socket_path
     from lighthouse_mcp.hooks.daemon import answering
 
@@ -66,7 +67,7 @@ def _check_hook(root: Path) -> str | None:
     home_dir = str(root / ".lighthouse")
     print(f"hook srv  {'running' if answering(socket_path(home_dir)) else 'not running (hooks decide in-process)'}")
     settings = root / ".claude" / "settings.json"
-    commands, env = _hook_setup(root)
+    commands, env = claude_hooks(root)
     if not commands:
         print(f"hook      none in {settings} (run `lighthouse init --claude` to enforce)")
         return None
@@ -119,32 +120,6 @@ def _as_init_writes(command: str) -> bool:
             return False
         identity[name] = value
     return command == hook_command(identity.get(names[0]), identity.get(names[1]))
-
-
-def _hook_setup(root: Path) -> tuple[list[str], dict[str, str]]:
-    """Lighthouse's PreToolUse hook commands in `.claude/settings.json`, and the `env` the settings files give."""
-    from lighthouse_mcp.home import LOCAL_SETTINGS, is_lighthouse_hook
-
-    commands: list[str] = []
-    env: dict[str, str] = {}
-    for path in (root / ".claude" / "settings.json", root / LOCAL_SETTINGS):
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            continue
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataError(f"{path}: cannot read it: {exc}") from exc
-        if not isinstance(document, dict):
-            raise DataError(f"{path}: expected a JSON object")
-        if isinstance(document.get("env"), dict):
-            env.update({str(k): str(v) for k, v in document["env"].items()})
-        hooks = document.get("hooks")
-        groups = hooks.get("PreToolUse") if isinstance(hooks, dict) else None
-        for group in groups if isinstance(groups, list) else []:
-            for hook in group.get("hooks", []) if isinstance(group, dict) else []:
-                if isinstance(hook, dict) and is_lighthouse_hook(hook.get("command")):
-                    commands.append(hook["command"])
-    return commands, env
 
 
 async def _self_check(project: Project) -> dict[str, Any]:

@@ -67,12 +67,16 @@ class AppState:
             self._experts = ExpertService(self.project.config.experts, profiles)
         return self._experts
 
-    def caller(self, request_context: Any) -> SessionRecorder:
-        """The session of whoever made this request: over HTTP the agent its token names (one session per token),
-        otherwise the agent of the configuration."""
+    def identity(self, request_context: Any) -> Identity:
+        """Who made this request: over HTTP the agent its token names, otherwise the agent of the configuration."""
         request = getattr(request_context, "request", None)
         scope = getattr(request, "scope", None) or {}
-        who = scope.get(IDENTITY_SCOPE_KEY) or Identity.from_config(self.project.config.agent)
+        found = scope.get(IDENTITY_SCOPE_KEY)
+        return found if isinstance(found, Identity) else Identity.from_config(self.project.config.agent)
+
+    def caller(self, request_context: Any) -> SessionRecorder:
+        """The session of whoever made this request (one session per token over HTTP)."""
+        who = self.identity(request_context)
         session = self.sessions.get(who.token)
         if session is None or session.ended is not None:
             session = self.sessions[who.token] = SessionRecorder(self.store, who, transport=self.transport)

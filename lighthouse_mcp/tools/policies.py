@@ -51,7 +51,7 @@ def _register_reading(server: MCPServer[AppState], directory: Path) -> None:
 
     @server.tool(annotations=READ_ONLY)
     async def list_policies(ctx: Context[AppState]) -> PolicyListOut:
-        """The policy set in force (its version), the project's own policy files and the shipped ones. Admin only."""
+        """The policy set in force (its version), the project's own policy files and the shipped ones."""
         app = ctx.request_context.lifespan_context
         app.allowed(ctx.request_context, "list_policies")
         with tool_errors():
@@ -67,7 +67,7 @@ def _register_reading(server: MCPServer[AppState], directory: Path) -> None:
     async def get_policy(
         ctx: Context[AppState], name: Annotated[str, Field(description="a project policy file, e.g. team.rego")]
     ) -> PolicyOut:
-        """The text of one of the project's policy files. Admin only."""
+        """The text of one of the project's policy files."""
         app = ctx.request_context.lifespan_context
         app.allowed(ctx.request_context, "get_policy")
         with tool_errors():
@@ -83,7 +83,7 @@ def _register_changing(server: MCPServer[AppState], directory: Path) -> None:
         content: Annotated[str, Field(description="the policy's full text")],
     ) -> PolicyChangedOut:
         """Add or replace a project policy, compiled with the whole set first (a broken module is refused with
-        the parser's message). Every Lighthouse process reloads it. Admin only."""
+        the parser's message). Every Lighthouse process reloads it."""
         app = ctx.request_context.lifespan_context
         me = app.allowed(ctx.request_context, "put_policy")
         with tool_errors():
@@ -101,7 +101,7 @@ def _register_changing(server: MCPServer[AppState], directory: Path) -> None:
     async def delete_policy(
         ctx: Context[AppState], name: Annotated[str, Field(description="the project policy file to remove")]
     ) -> PolicyChangedOut:
-        """Remove a project policy (the shipped ones stay). Recorded as policy.deleted. Admin only."""
+        """Remove a project policy (the shipped ones stay). Recorded as policy.deleted."""
         app = ctx.request_context.lifespan_context
         me = app.allowed(ctx.request_context, "delete_policy")
         with tool_errors():

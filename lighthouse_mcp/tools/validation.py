@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any, cast
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import Field
 from typing_extensions import TypedDict  # pydantic needs it for output schemas on Python < 3.12
@@ -88,25 +90,39 @@ def register(server: MCPServer[AppState], project: Project) -> None:
     async def validate_command(
         ctx: Context[AppState],
         command: Annotated[str, Field(description="the shell command, as the agent would run it")],
-        cwd: Annotated[str | None, Field(description="directory it runs in (default: the project root)")] = None,
+        cwd: Annotated[str | None, Field(description="absolute path it runs in (default: project root)")] = None,
     ) -> DecisionOut:
         """May this shell command run? allow, ask (a person confirms) or deny, with the rules and why. Recorded."""
         app = ctx.request_context.lifespan_context
         me = app.caller(ctx.request_context)
-        return await decide(app, me, "Bash", {"command": command}, cwd or str(project.home.root))
+        return await decide(app, me, "Bash", {"command": command}, checked_cwd(cwd, app))
 
     @server.tool(annotations=RECORDS)
     async def validate_tool_call(
         ctx: Context[AppState],
         tool_name: Annotated[str, Field(description="e.g. Bash, Write, Edit, Read, WebFetch, mcp__server__tool")],
         tool_input: Annotated[dict[str, Any], Field(description="the tool's arguments, as the agent would send")],
-        cwd: Annotated[str | None, Field(description="working directory (default: the project root)")] = None,
+        cwd: Annotated[str | None, Field(description="absolute working directory (default: project root)")] = None,
     ) -> DecisionOut:
         """May this tool call run (shell, file writes and reads, fetches, MCP tools)? allow, ask or deny, with
         reasons. Recorded."""
         app = ctx.request_context.lifespan_context
         me = app.caller(ctx.request_context)
-        return await decide(app, me, tool_name, tool_input, cwd or str(project.home.root))
+        return await decide(app, me, tool_name, tool_input, checked_cwd(cwd, app))
+
+
+def checked_cwd(cwd: str | None, app: AppState) -> str:
+    """The directory a call is judged in: the project root when left out; otherwise an absolute path, and over stdio
+    (the agent on this machine) a directory that exists. Over HTTP the agent's machine may be another, so its
+    directory is judged as a path, without looking at this disk. A relative path is never guessed at."""
+    if cwd is None:
+        return str(app.project.home.root)
+    shown = repr(cwd[:200])
+    if not cwd.startswith("/") or "\x00" in cwd:
+        raise ToolError(f"cwd must be an absolute path, not {shown} (leave it out for the project root)")
+    if app.transport != "http" and not os.path.isdir(cwd):
+        raise ToolError(f"cwd {shown} is not a directory on this machine (leave it out for the project root)")
+    return cwd
 
 
 def _out(decision: Decision) -> DecisionOut:

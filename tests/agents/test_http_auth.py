@@ -164,3 +164,26 @@ async def test_the_token_decides_who_acts_and_what_the_role_may_call(project: Pr
         "rex": "reviewer",
     }
     assert all(ben not in json.dumps(e) and ops not in json.dumps(e) for e in events)  # tokens are never recorded
+
+
+def test_oauth_discovery_finds_no_flow_to_start(project: Project) -> None:
+    # After a 401 an MCP client looks for OAuth metadata and endpoints. There are none: each probe gets a 404 that
+    # says how to get a token (no token needed to read it), and the 401 points at no metadata.
+    probes = [
+        "/.well-known/oauth-protected-resource",
+        "/.well-known/oauth-protected-resource/mcp",
+        "/.well-known/oauth-authorization-server",
+        "/.well-known/openid-configuration",
+        "/register",
+        "/authorize",
+        "/token",
+    ]
+    with http_server(project.home.root, project.home.path) as url:
+        base = url.removesuffix("/mcp")
+        refused = _post(url, None)
+        answers = [httpx2.get(base + path, timeout=10) for path in probes]
+        registered = httpx2.post(base + "/register", json={"redirect_uris": ["http://x"]}, timeout=10)
+    assert refused.status_code == 401 and "resource_metadata" not in refused.headers["www-authenticate"]
+    for response in [*answers, registered]:
+        assert response.status_code == 404, response.request.url
+        assert "lighthouse token issue" in response.json()["error_description"]
