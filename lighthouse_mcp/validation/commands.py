@@ -6,6 +6,7 @@ This is knowledge about how commands behave, not about what is dangerous; the ru
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "busybox-sh", "rbash", "tcsh", "csh"})
@@ -46,6 +47,8 @@ STDIN_EXECUTORS = (
             "powershell",
             "iex",
             "invoke-expression",
+            "source",
+            ".",
             "lua",
             "osascript",
         }
@@ -1321,3 +1324,12 @@ KNOWN_COMMANDS = frozenset(
         "make",
     }
 )
+
+
+def reads_stdin(path: str) -> bool:
+    """A program file name that is the program's own input: `bash /dev/stdin`, `sh -`, `python3 /dev/fd/0`,
+    `source /proc/self/fd/0`. Such a program is what the command is fed (a here-doc, a pipe), not a file."""
+    return path in ("-", "/dev/stdin") or _STDIN_FD.fullmatch(path) is not None
+
+
+_STDIN_FD = re.compile(r"/dev/fd/0|/proc/(?:self|thread-self|\$\$|\d+)/fd/0")

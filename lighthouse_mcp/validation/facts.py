@@ -59,6 +59,7 @@ from lighthouse_mcp.validation.commands import (
     WRAPPERS,
     WRITE_OPTIONS,
     path_access,
+    reads_stdin,
 )
 from lighthouse_mcp.validation.files import GUARDED_NAMES, Context, PathFact, classify
 from lighthouse_mcp.validation.shell import (
@@ -347,6 +348,8 @@ class _Extractor:
         shell_like = fact.name in SHELLS or fact.name in INTERPRETERS
         for redirect in command.redirects:
             access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
+            if access is not None and redirect.op == "<" and fact.name in STDIN_EXECUTORS and not _has_program(fact):
+                self.access(access.path.raw, "exec", fact.name, False, depth=depth)  # `bash < x.sh` runs x.sh
             if access is not None:
                 fact.targets.append(access)
                 if access.access == "write":
@@ -652,7 +655,7 @@ class _Extractor:
             self.run(" ".join(argv[1:]), (*via, "eval"), depth + 1)
         elif name in ("source", ".") and fact.positionals and fact.positionals[0].startswith("<("):
             self.substituted_program(name, fact.positionals[0], via, depth)
-        elif name in ("source", ".") and fact.positionals:
+        elif name in ("source", ".") and fact.positionals and not reads_stdin(fact.positionals[0]):
             self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
         elif name in INTERPRETERS:
             code = _interpreter_code(name, argv)
@@ -661,7 +664,7 @@ class _Extractor:
                 self.code(name, code, (*via, f"{name} {INTERPRETERS[name][0]}"), depth)
             elif program is not None:  # `python -m pip …` runs pip; `python …/lighthouse_mcp/__main__.py` Lighthouse
                 self.run(shlex.join(program), (*via, name), depth + 1)
-            elif fact.positionals and fact.positionals[0] != "-" and "m" not in fact.flags:
+            elif fact.positionals and not reads_stdin(fact.positionals[0]) and "m" not in fact.flags:
                 self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
         elif name in AWKS:
             awk_program = fact.positionals[0] if fact.positionals and "f" not in fact.options else ""
@@ -921,7 +924,7 @@ class _Extractor:
 
     def executed_text(self, executor: str, text: str, via: tuple[str, ...], depth: int) -> None:
         """`text` is run by `executor` (a shell or interpreter reading stdin)."""
-        if executor in SHELLS or executor in SCHEDULERS:
+        if executor in SHELLS or executor in SCHEDULERS or executor in ("source", "."):
             self.run(text, via, depth + 1)
         elif executor in INTERPRETERS:
             self.code(executor, text, via, depth)
@@ -1421,6 +1424,8 @@ def _shell_script(argv: list[str]) -> tuple[str | None, str | None]:
     rest = argv[i:]
     if takes_command:
         return (rest[0] if rest else ""), None
+    if rest and reads_stdin(rest[0]):
+        return None, None  # `bash /dev/stdin`, `sh -`: the program is what it reads
     return None, (rest[0] if rest else None)
 
 
@@ -1476,7 +1481,9 @@ def _has_program(fact: CommandFact) -> bool:
     if fact.name in INTERPRETERS:
         if _interpreter_code(fact.name, fact.argv) is not None:
             return True
-        return bool(fact.positionals) and fact.positionals[0] != "-"
+        return bool(fact.positionals) and not reads_stdin(fact.positionals[0])
+    if fact.name in ("source", "."):
+        return bool(fact.positionals) and not reads_stdin(fact.positionals[0])
     return False
 
 
@@ -1682,7 +1689,20 @@ def _printed_literal(
         return looked_up[0] if len(looked_up) == 1 else None
     if len(stages) == 1 and stages[0].name in ("dirname", "basename", "pwd", "realpath"):
         return _path_output(stages[0], cwd)
+    if len(stages) == 1 and stages[0].name == "mktemp":
+        return _mktemp_output(stages[0])
     return _literal_output(stages)
+
+
+def _mktemp_output(stage: CommandFact) -> str | None:
+    """`$(mktemp)`, `$(mktemp -d)`, `$(mktemp x.XXXXXX)`: a new name in the temporary directory (which name is
+    not known, where it is is). With a directory of its own (`-p`, `--tmpdir=`, a template with a slash) it may
+    be anywhere: None."""
+    if stage.options or any(o.startswith(("-p", "--tmpdir", "-t")) for o in stage.argv[1:]):
+        return None
+    if len(stage.positionals) > 1 or any("/" in p for p in stage.positionals):
+        return None
+    return "/tmp/" + (stage.positionals[0] if stage.positionals else "tmp.XXXXXXXXXX")  # noqa: S108 - a name, judged
 
 
 def _known_text(word: Word, expand: Callable[[Word], tuple[str, bool]] | None) -> str | None:

@@ -29,6 +29,8 @@ And what guards the agent, which the agent must not change (the `guard` rule pac
 - `agent-settings` — the agents' own settings that decide whether Lighthouse runs: `.claude/settings*.json`,
   `~/.claude.json`, `.mcp.json`, `.codex/`, `.gemini/settings.json`, `.cursor/hooks.json`, `.cursor/mcp.json`,
   `~/.config/lighthouse/` (and those directories themselves)
+- `guard-unknown` — a path with a part known only when it runs (`"$(ls -d .l*)/config.yaml"`, `$OUT`) that one of
+  the above would fit, some value of that part given
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import functools
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SYSTEM_PREFIXES = (
     "/Windows",  # a Windows drive's paths are judged from its root (see resolve)
@@ -344,7 +346,26 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
     if ".." in raw.split("/") and not _under(path, ctx.project):
         classes.add("traversal")
     classes |= _guarded(path, ctx)
+    if dynamic and _could_be_guarded(raw, ctx):
+        classes.add("guard-unknown")
     return frozenset(classes)
+
+
+def _could_be_guarded(raw: str, ctx: Context) -> bool:
+    """A part known only when the command runs may name anything (a dot-file too): whether some value of it makes
+    `raw` one of the files that guard the agent (`"$(ls -d .l*)/config.yaml"`, `$OUT`, but not `/tmp/$X`)."""
+    for stand_in in ("*", ".*"):
+        wild = _UNKNOWN_PART.sub(stand_in, raw)
+        if wild != raw and _guarded(resolve(wild, replace(ctx, lexical=True)), ctx) & _GUARD_CLASSES:
+            return True
+    return False
+
+
+_GUARD_CLASSES = frozenset({"lighthouse-home", "lighthouse-code", "lighthouse-approval", "agent-settings"})
+
+
+# What the shell fills in when the command runs: `$(…)`, backticks, `${…}`, `$NAME`, `$1`.
+_UNKNOWN_PART = re.compile(r"\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`|\$\{[^}]*\}|\$[A-Za-z_]\w*|\$[0-9@*#?!$-]")
 
 
 # Names a wildcard is tried against, to tell whether it could reach what guards the agent (`rm -rf .light*`,
