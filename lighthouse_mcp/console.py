@@ -125,7 +125,7 @@ class Console:
             {
                 "id": e.aggregate,
                 "agent": e.agent,
-                "what": e.payload.get("command") or e.payload.get("path") or e.payload.get("url"),
+                "what": subject(e.payload),
                 "rules": ", ".join(e.payload.get("rules", [])),
                 "waiting_s": max(0, (now - e.ts) // 1_000_000_000),
             }
@@ -352,12 +352,20 @@ def state_summary(projector: Any, seq: int) -> str:
     return "\n".join(lines)
 
 
+def subject(payload: dict[str, Any]) -> str:
+    """What a decision or an approval is about: its command, path or URL, or else the tool called (an MCP tool)."""
+    for key in ("command", "path", "url", "tool"):
+        if payload.get(key):
+            return str(payload[key])
+    return ""
+
+
 def event_detail(event: Event) -> str:
     """The detail pane: what was decided and why (for decisions), then the whole event as JSON."""
     p = event.payload
     head = [f"#{event.seq}  {iso_time(event.ts)}  {event.type}  agent {event.agent or '-'}"]
     if event.type == "validation.decided":
-        head.append(f"{str(p.get('decision')).upper()} (risk {p.get('risk')}): {p.get('command') or p.get('path')}")
+        head.append(f"{str(p.get('decision')).upper()} (risk {p.get('risk')}): {subject(p)}")
         head += [f"  {r.get('rule')}: {r.get('message')}" for r in p.get("reasons", []) if isinstance(r, dict)]
     return "\n".join([*head, "", json.dumps(event.to_json(), indent=2, ensure_ascii=False)])
 

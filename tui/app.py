@@ -20,7 +20,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Sparkline,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tabs,
+)
 
 from lighthouse_mcp.console import (
     PAGE,
@@ -30,6 +41,7 @@ from lighthouse_mcp.console import (
     event_detail,
     loaded_policies,
     parse_timeline_query,
+    subject,
     timeline,
 )
 from lighthouse_mcp.errors import LighthouseError
@@ -44,6 +56,16 @@ page · l back to live · t the state as of the highlighted event · enter on a 
 (escape: everyone's)
 Approvals: type an optional note, then a approve / d deny the highlighted request
 Policies: p runs the policy tests · Mount: m mounts at the path typed (default .lighthouse/mnt), u unmounts"""
+
+# The widget a view's keys act on, focused when the view is shown (Overview and Mount have none: their inputs would
+# take the view keys).
+MAIN_TABLE = {
+    "sessions": "#sessions-table",
+    "timeline": "#timeline-table",
+    "approvals": "#approvals-table",
+    "policies": "#policy-files-table",
+    "experts": "#experts-table",
+}
 
 COLUMNS = {
     "sessions-table": ("agent", "role", "client", "status", "started", "last seen", "allow", "ask", "deny", "claims"),
@@ -86,7 +108,7 @@ class LighthouseTUI(App[None]):
         Binding("p", "policy_test", "Test policies"),
         Binding("m", "mount", "Mount"),
         Binding("u", "unmount", "Unmount"),
-        Binding("escape", "everyone", "All agents", show=False),
+        Binding("escape", "escape", "Leave", show=False),
         *(Binding(str(i + 1), f"show('{tab}')", tab.title(), show=False) for i, tab in enumerate(TABS)),
     ]
     # Which keys make sense in which view; the footer shows those and the app-wide ones.
@@ -109,6 +131,8 @@ class LighthouseTUI(App[None]):
         self.timeline_query = TimelineQuery()
         self.agent_filter: str | None = None  # set by choosing a session
         self.before: int | None = None  # the timeline's page: events before this sequence; None follows the head
+        self.as_of: int | None = None  # `t`: the state just after this event is shown, and live refresh paused
+        self._wanted_focus: str | None = None  # the input a key asked for, focused once its view is shown
         self.policy_tests = "p: run the policy tests"
         self.policy_header, self.policy_files = "Policies: loading…", list[dict[str, Any]]()
         self.policies = PolicyProvider(project.home.policies_dir, project.home.path / "cache")
@@ -187,7 +211,22 @@ class LighthouseTUI(App[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        """A view shown (by key, click or palette) has its table focused, unless the focus is already in it (an
+        input the key that showed it asked for)."""
         self.refresh_bindings()
+        self.call_after_refresh(self._focus_view, keep_inside=True)
+
+    def _focus_view(self, keep_inside: bool = False) -> None:
+        wanted, self._wanted_focus = self._wanted_focus, None
+        with contextlib.suppress(NoMatches):
+            if wanted and keep_inside:
+                self.query_one(wanted).focus()
+                return
+            target = MAIN_TABLE.get(self._active())
+            if target:
+                self.query_one(target, DataTable).focus()
+            else:
+                self.query_one(Tabs).focus()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -208,22 +247,30 @@ class LighthouseTUI(App[None]):
         return lambda: self.action_show(tab)
 
     def action_show(self, tab: str) -> None:
+        if self._active() != tab and not isinstance(self.focused, Tabs):
+            self.set_focus(None)  # focus left in the view being hidden would bring it back
         self.query_one(TabbedContent).active = tab
 
     def action_help(self) -> None:
         self.notify(HELP, title="Keys", timeout=15)
 
     def action_filter(self) -> None:
-        self.action_show("timeline")
-        self.query_one("#timeline-filter", Input).focus()
+        self._show_input("timeline", "#timeline-filter")
 
     def action_jump(self) -> None:
-        self.action_show("timeline")
         box = self.query_one("#timeline-filter", Input)
         kept = " ".join(t for t in box.value.split() if not t.lower().startswith("at:"))
         box.value = f"{kept} at:".lstrip()
-        box.focus()
         box.cursor_position = len(box.value)
+        self._show_input("timeline", "#timeline-filter")
+
+    def _show_input(self, tab: str, box: str) -> None:
+        """Show `tab` with the focus in its input `box` (once the view is on screen, if it was not)."""
+        if self._active() == tab:
+            self.query_one(box, Input).focus()
+        else:
+            self._wanted_focus = box
+            self.action_show(tab)
 
     def action_page(self, direction: str) -> None:
         table = self.query_one("#timeline-table", DataTable)
@@ -240,7 +287,23 @@ class LighthouseTUI(App[None]):
             self.before = None if self.data is None or newer > self.data.last_seq else newer
         self.action_refresh()
 
+    def action_escape(self) -> None:
+        """Escape leaves an input for its view's table; elsewhere it leaves the state shown by `t`, then the chosen
+        session's filter (everyone's events again)."""
+        if isinstance(self.focused, Input):
+            self._focus_view()
+        elif self.as_of is not None:
+            self._leave_travel()
+        else:
+            self.action_everyone()
+
+    def _leave_travel(self) -> None:
+        self.as_of = None
+        self._set_title()
+        self.action_refresh()
+
     def action_live(self) -> None:
+        self.as_of = None
         self.before = None
         self._set_query(" ".join(t for t in self.query_text.split() if not t.lower().startswith("at:")))
         self.query_one("#timeline-filter", Input).value = self.query_text
@@ -248,6 +311,8 @@ class LighthouseTUI(App[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def action_refresh(self) -> None:
+        if self.as_of is not None:  # the operator is looking at the state then: hold the picture still
+            return
         try:
             if self.store_failed:
                 self._reopen()
@@ -376,6 +441,8 @@ class LighthouseTUI(App[None]):
         except LighthouseError as exc:
             self.notify(str(exc), severity="error")
             return
+        self.as_of = None
+        self._focus_timeline()  # the view keys work again at once, whatever the jump finds
         self._jump_and_refresh()
 
     @work(thread=True, exclusive=True, group="jump")
@@ -387,7 +454,6 @@ class LighthouseTUI(App[None]):
                 self._later(self.notify, str(exc), severity="error")
                 return
         self._later(self.action_refresh)
-        self._later(self._focus_timeline)
 
     def _focus_timeline(self) -> None:
         with contextlib.suppress(NoMatches):
@@ -407,17 +473,23 @@ class LighthouseTUI(App[None]):
         self.action_show("timeline")
         self.action_refresh()
 
-    @work(thread=True, exclusive=True, group="travel")
     def action_travel(self) -> None:
-        """Time travel: the state (sessions, claims, policies) just after the highlighted event."""
-        from lighthouse_mcp.console import state_summary
-
+        """Time travel: the state (sessions, claims, policies) just after the highlighted event, held (live refresh
+        paused) until the operator leaves it: l, escape, a filter, or another event highlighted."""
         table = self.query_one("#timeline-table", DataTable)
         if table.row_count == 0:
             return
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        self.as_of = int(str(row_key.value))
+        self._set_title()
+        self._travel(self.as_of)
+
+    @work(thread=True, exclusive=True, group="travel")
+    def _travel(self, seq: int) -> None:
+        from lighthouse_mcp.console import state_summary
+
         try:
-            summary = state_summary(self.projector, int(str(row_key.value)))
+            summary = state_summary(self.projector, seq)
         except Exception as exc:
             summary = f"cannot rebuild the state there: {exc}"
         self._later(self._detail, summary)
@@ -430,6 +502,11 @@ class LighthouseTUI(App[None]):
     def show_event(self, event: DataTable.RowHighlighted) -> None:
         if self.closing or event.row_key is None:
             return
+        if self.as_of is not None:
+            if int(str(event.row_key.value)) == self.as_of:
+                return  # the event whose state is shown
+            self.as_of = None  # another event highlighted: the operator has left the state then
+            self._set_title()
         try:
             found = self.store.get(int(str(event.row_key.value)))
         except Exception as exc:  # the store is failing (or being reconnected): say so where the event would be
@@ -465,16 +542,24 @@ class LighthouseTUI(App[None]):
             self.shown_ready = ready
             self._draw(data, events)
 
-    def _draw(self, data: Snapshot, events: list[Any]) -> None:
-        self.data = data
+    def _set_title(self) -> None:
+        data = self.data
+        if data is None:
+            return
         where = []
         if self.agent_filter:
             where.append(f"timeline: {self.agent_filter}")
         if self.before is not None:
             where.append(f"paused before #{self.before}")
+        if self.as_of is not None:
+            where.append(f"as of #{self.as_of}: live refresh paused (l or escape: live)")
         if not self.shown_ready:
             where.append("reading sessions from the log…")
         self.sub_title = " · ".join([data.project, data.database, f"{data.events:,} events", data.mount, *where])
+
+    def _draw(self, data: Snapshot, events: list[Any]) -> None:
+        self.data = data
+        self._set_title()
         self._overview(data)
         self._fill("sessions-table", [
             (s["session"], (s["agent"], s["role"], s["client"], s["status"], s["started"], s["last_seen"],
@@ -596,5 +681,5 @@ def _about(event: Any) -> Text:
     if event.type == "validation.decided":
         decision = str(p.get("decision"))
         about = Text(decision, style=DECISION_STYLES.get(decision, ""))
-        return about.append(f": {p.get('command') or p.get('path') or ''}"[:100])
-    return Text(str(p.get("command") or p.get("path") or p.get("decision") or event.aggregate or "")[:100])
+        return about.append(f": {subject(p)}"[:100])
+    return Text(str(subject(p) or p.get("decision") or event.aggregate or "")[:100])
