@@ -95,22 +95,19 @@ class Validator:
                 hit = self._cache.get(key)
             if hit is not None:
                 return replace(hit, request=request, cached=True, latency_us=_since(started))
-        decision = self._decide(request, policy, started)
-        if self._cache is not None:
+        decision, facts = self._decide(request, policy, started)
+        if self._cache is not None and not facts.read_scripts:  # a script on disk may change before the next call
             with self._lock:
                 self._cache[key] = decision
         return decision
 
     def decide(self, request: Request) -> tuple[Decision, Facts]:
         """An uncached decision together with the facts behind it (for explanations and `policy eval`)."""
-        policy = self.policies.current()
-        started = time.perf_counter_ns()
+        return self._decide(request, self.policies.current(), time.perf_counter_ns())
+
+    def _decide(self, request: Request, policy: PolicySet, started: int) -> tuple[Decision, Facts]:
         facts = facts_for(request, max_command_bytes=self.config.max_command_bytes)
         return self._from_facts(request, policy, facts, started), facts
-
-    def _decide(self, request: Request, policy: PolicySet, started: int) -> Decision:
-        facts = facts_for(request, max_command_bytes=self.config.max_command_bytes)
-        return self._from_facts(request, policy, facts, started)
 
     def _from_facts(self, request: Request, policy: PolicySet, facts: Facts, started: int) -> Decision:
         findings = policy.packs.match(facts)

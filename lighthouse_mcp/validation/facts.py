@@ -79,6 +79,7 @@ if TYPE_CHECKING:
 
 MAX_COMMANDS = 500
 MAX_NESTING = 12
+MAX_SCRIPT_BYTES = 256 * 1024  # a script on disk read to judge running it (past that: not passed unread)
 MAX_LOOP_ITEMS = 4
 _SECRETISH = re.compile(r"(?i)token|secret|passw|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -124,6 +125,7 @@ class CommandFact:
     stdin: str | None = None  # literal text a heredoc or here-string feeds it
     replace: str | None = None  # run by `xargs -I STR`: where each input line goes in its arguments
     shown: str | None = None  # the command as given, when this one stands for it (`find … -delete` as `rm`)
+    earlier_options: list[tuple[str, str]] = field(default_factory=list)  # values of options given again later
 
     @property
     def subcommand(self) -> str | None:
@@ -157,6 +159,7 @@ class Facts:
     urls: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # unparsed / too-large / too-deep / too-many -> detail
     runs_later: list[tuple[str, Facts]] = field(default_factory=list)  # code a write puts where it will run
+    read_scripts: bool = False  # judged by scripts as they are on disk now: not a decision to reuse later
 
     def flow(self, kind: str, detail: str) -> None:
         self.flows.setdefault(kind, detail)
@@ -248,6 +251,7 @@ class _Extractor:
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
         self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
         self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
+        self.aliases: dict[str, str] = {}  # aliases defined in this command (`alias x='rm -rf'`)
         self.links: dict[str, str] = {}  # symlinks made in this command (`ln -s target link`): link -> target
 
     # -- entry points ----------------------------------------------------------------------------------------
@@ -265,11 +269,24 @@ class _Extractor:
         except ShellSyntaxError as exc:
             where = f" (inside {' → '.join(via)})" if via else ""
             self.facts.problems.setdefault("unparsed", f"{exc}{where}")
+            self.line_by_line(text, via, depth)
             return
         except RecursionError:
             self.facts.problems.setdefault("too-deep", "commands nested too deeply to analyse")
             return
         self.script(script, via, depth)
+
+    def line_by_line(self, text: str, via: tuple[str, ...], depth: int) -> None:
+        """A script that does not parse as a whole still runs up to its error (a shell reads and runs it command by
+        command): each of its lines that parses alone is judged too, so a broken last line hides nothing."""
+        lines = text.splitlines()
+        if len(lines) < 2:
+            return
+        for line in lines[:MAX_COMMANDS]:
+            try:
+                self.script(parse(line), via, depth)
+            except (ShellSyntaxError, ShellTooComplex, RecursionError):
+                continue
 
     def script(self, script: Script, via: tuple[str, ...], depth: int) -> None:
         for pipeline in script.pipelines:
@@ -340,6 +357,13 @@ class _Extractor:
                 self.redirect_access(redirect.op, redirect.target, "(redirect)", shell_like=False)
             return None
 
+        alias = self.aliases.get(argv[0])
+        if alias is not None:  # `alias x='rm -rf'; x ~`: what the alias stands for, with the words after it
+            words = _plain_words(alias)
+            if words:
+                argv, dynamic = [*words, *argv[1:]], [False] * len(words) + dynamic[1:]
+            else:  # an alias that is a script of its own (`alias x='cd /; rm -rf *'`)
+                self.run(" ".join([alias, *map(shlex.quote, argv[1:])]), (*via, f"alias {argv[0]}"), depth + 1)
         stdin = next((r.body for r in command.redirects if r.op in ("<<", "<<-", "<<<") and r.body is not None), None)
         fact = self.unwrap(argv, dynamic, via, depth)
         if fact is None:
@@ -393,6 +417,11 @@ class _Extractor:
             elif self.ctx is not None or target.startswith(("/", "~")):
                 self.ctx = (self.ctx or self.base).with_cwd(classify(target, self.ctx or self.base).path)
             self.env["PWD"] = self.ctx.cwd if self.ctx is not None else None
+        elif fact.name == "alias":
+            for arg in fact.positionals:
+                name, eq, value = arg.partition("=")
+                if eq and name:
+                    self.aliases[name] = value
         elif fact.name in ("export", "declare", "local", "readonly", "typeset"):
             for arg in fact.positionals:
                 match = _OPTION_ASSIGN.match(arg)
@@ -495,10 +524,11 @@ class _Extractor:
         self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], *, sudo: bool, any_dynamic: bool
     ) -> CommandFact:
         name = _command_name(argv[0])
-        flags, positionals, options, pos_dynamic = _parse_args(name, argv[1:], dynamic[1:])
+        flags, positionals, options, pos_dynamic, earlier = _parse_args(name, argv[1:], dynamic[1:])
         fact = CommandFact(
             name, [name, *argv[1:]], flags, positionals, options, [], via, dynamic=any_dynamic, sudo=sudo
         )
+        fact.earlier_options = earlier
         fact.targets = self.targets(fact, pos_dynamic)
         self.facts.commands.append(fact)
         return fact
@@ -537,7 +567,8 @@ class _Extractor:
         for option in INTO_OPTIONS.get(fact.name, ()):
             if option in fact.options:
                 accesses.append(self.access(fact.options[option], "write", fact.name, "$" in fact.options[option]))
-        for key, raw in fact.options.items():
+        for key, given in [*fact.earlier_options, *fact.options.items()]:
+            raw = _curl_file_field(key, given) if fact.name == "curl" else given
             option_path, option_dynamic = _path_candidate(raw, "$" in raw)
             if option_path is None:
                 continue
@@ -580,9 +611,37 @@ class _Extractor:
             self.access(target, access, command, dynamic)
         if access == "exec" and path.path in self.written and depth <= MAX_NESTING:
             self.run(self.written.pop(path.path), (f"{raw} written in this command",), depth + 1)
-        elif access == "exec" and "temp" in path.classes and path.path not in self.downloaded_files:
-            self.facts.flow("temp-exec", f"{command} runs {raw}, a file in a temporary directory")
+        elif access == "exec":
+            if "temp" in path.classes and path.path not in self.downloaded_files:
+                self.facts.flow("temp-exec", f"{command} runs {raw}, a file in a temporary directory")
+            if depth <= MAX_NESTING:
+                self.script_on_disk(raw, path.path, path.classes, command, depth)
         return item
+
+    def script_on_disk(self, raw: str, path: str, classes: frozenset[str], runner: str, depth: int) -> None:
+        """A shell script already on disk that the command runs (`bash cleanup.sh`, `./deploy.sh`, `source env.sh`,
+        `sh < x.sh`) is judged by what it holds now, as if its commands were typed: a harmful script written by an
+        earlier call (`echo 'rm -rf ~' > x.sh`, then `bash x.sh`) is stopped when it runs. One too large to read is
+        not passed unread."""
+        if (self.ctx or self.base).lexical or "system" in classes:
+            return  # an installed program (`/usr/bin/which` is a script too) is what it is
+        try:
+            with open(path, "rb") as handle:
+                if not os.path.isfile(path):
+                    return
+                data = handle.read(MAX_SCRIPT_BYTES + 1)
+        except (OSError, ValueError):
+            return  # not there yet, not readable, or no name a file can have: judged by its name, as before
+        if b"\x00" in data[:4096]:
+            return  # a compiled program, not a script
+        text = data.decode("utf-8", "replace")
+        if not _is_shell_script(runner, text):
+            return
+        self.facts.read_scripts = True
+        if len(data) > MAX_SCRIPT_BYTES:
+            self.facts.problems.setdefault("too-large", f"{raw} is over {MAX_SCRIPT_BYTES} bytes: not read")
+            return
+        self.run(text, (f"{raw} (as it is on disk)",), depth + 1)
 
     def redirect_access(self, op: str, target: Word, command: str, *, shell_like: bool) -> Access | None:
         if op in ("<<", "<<-", "<<<"):
@@ -1283,11 +1342,20 @@ def _skip_wrapper(wrapper: Any, argv: list[str], dynamic: list[bool]) -> tuple[l
 
 def _parse_args(
     name: str, args: list[str], dynamic: list[bool]
-) -> tuple[frozenset[str], list[str], dict[str, str], list[bool]]:
+) -> tuple[frozenset[str], list[str], dict[str, str], list[bool], list[tuple[str, str]]]:
+    """Flags, positionals, options (the last value of each), which positionals are dynamic, and the values of
+    options given again later (`curl -d @.env -d a=1` sends both: neither may hide the other)."""
     flags: set[str] = set()
     positionals: list[str] = []
     pos_dynamic: list[bool] = []
     options: dict[str, str] = {}
+    earlier: list[tuple[str, str]] = []
+
+    def put(key: str, value: str) -> None:
+        if key in options:
+            earlier.append((key, options[key]))
+        options[key] = value
+
     value_options = VALUE_OPTIONS.get(name, frozenset())
     word_options = name in WORD_OPTIONS
     i = 0
@@ -1309,9 +1377,9 @@ def _parse_args(
             key, eq, value = arg.lstrip("-").partition("=")
             flags.add(key)
             if eq:
-                options[key] = value
+                put(key, value)
             elif key in value_options and i < len(args):
-                options[key] = args[i]
+                put(key, args[i])
                 i += 1
             continue
         if re.fullmatch(r"-\d+", arg):
@@ -1323,12 +1391,12 @@ def _parse_args(
             if letter in value_options:
                 rest = letters[position + 1 :]
                 if rest:
-                    options[letter] = rest
+                    put(letter, rest)
                 elif i < len(args):
-                    options[letter] = args[i]
+                    put(letter, args[i])
                     i += 1
                 break
-    return frozenset(flags), positionals, options, pos_dynamic
+    return frozenset(flags), positionals, options, pos_dynamic, earlier
 
 
 # Options that carry the data a network tool sends (not headers: `-H "Authorization: Bearer $TOKEN"` is how an API
@@ -1377,6 +1445,19 @@ def _sends(fact: CommandFact) -> bool:
 def _plainly_local(value: str) -> bool:
     """An argument that names a local file whatever the command (`~/.ssh`, `./x`, `/etc/y`, `.env`)."""
     return value.startswith(("/", "~/", "./", "../")) or value == "~" or bool(_DOTFILE.match(value))
+
+
+def _curl_file_field(key: str, value: str) -> str:
+    """curl's other ways of sending a file, as `@file`: a form field read from it (`-F 'f=<.env'`) and a
+    URL-encoded one (`--data-urlencode k@.env`)."""
+    if key in ("F", "form") and "=<" in value:
+        return "@" + value.split("=<", 1)[1].split(";", 1)[0]
+    if key == "data-urlencode" and _NAMED_FILE.match(value):
+        return "@" + value.split("@", 1)[1]
+    return value
+
+
+_NAMED_FILE = re.compile(r"[^=@]+@")
 
 
 def _path_candidate(value: str, is_dynamic: bool) -> tuple[str | None, bool]:
@@ -1469,6 +1550,30 @@ def _program_run(name: str, argv: list[str]) -> list[str] | None:
         return None
     base = module.split(".")[0]
     return [MODULE_COMMANDS.get(module, MODULE_COMMANDS.get(base, module)), *rest]
+
+
+_SHELL_SHEBANG = re.compile(r"#!\s*\S*/(?:env\s+(?:-S\s+)?)?(?:ba|z|da|k|a)?sh\b")
+
+
+def _is_shell_script(runner: str, text: str) -> bool:
+    """Whether `runner` runs `text` as a shell script: a shell or `source` runs anything as one; a file run by
+    itself (`./x.sh`) is one when its `#!` line names a shell, or when it has none (the shell runs it then)."""
+    if runner in SHELLS or runner in ("source", "."):
+        return True
+    if runner in INTERPRETERS or runner in SCHEDULERS:
+        return False
+    first = text.split("\n", 1)[0]
+    return not first.startswith("#!") or _SHELL_SHEBANG.match(first) is not None
+
+
+def _plain_words(text: str) -> list[str] | None:
+    """The words of `text` when it is only words (no operators, redirections or substitutions), else None."""
+    if not text.strip() or re.search(r"[;&|<>()$`\n]", text):
+        return None
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return None
 
 
 def _has_program(fact: CommandFact) -> bool:
@@ -1682,7 +1787,7 @@ def _printed_literal(
             return None
         argv = [t for t in texts if t is not None]
         name = _command_name(argv[0])
-        flags, positionals, options, _ = _parse_args(name, argv[1:], [False] * (len(argv) - 1))
+        flags, positionals, options, _, _ = _parse_args(name, argv[1:], [False] * (len(argv) - 1))
         stages.append(CommandFact(name, [name, *argv[1:]], flags, positionals, options, []))
     if len(stages) == 1 and (stages[0].name in ("which", "type") or stages[0].argv[:2] == ["command", "-v"]):
         looked_up = [p for p in stages[0].argv[1:] if not p.startswith("-")]

@@ -187,8 +187,9 @@ class Rule:
         if not self.flags_all <= flags or flags & self.flags_none:
             return False
         for names, patterns in self.options.items():
-            value = next((fact.options[n] for n in names.split("|") if n in fact.options), None)
-            if value is None or not any(fnmatch.fnmatchcase(value, p) for p in patterns):
+            keys = names.split("|")
+            values = [v for k, v in (*fact.earlier_options, *fact.options.items()) if k in keys]  # repeats too
+            if not any(fnmatch.fnmatchcase(v, p) for v in values for p in patterns):
                 return False
         if self.options_none & fact.options.keys():
             return False

@@ -295,6 +295,8 @@ def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_b
     access = "read" if _READ_ONLY_TOOL.search(verb) else "write"
     strings = _strings(request.input, "")
     sends = _NETWORK_TOOL.search(verb) is not None or any(_URL.match(v) for _, v in strings)
+    for line in _argv_commands(request.input):  # {"cmd": ["rm", "-rf", "/x"]}, {"command": "rm", "args": […]}
+        _merge(facts, facts_from_command(line, ctx, max_bytes=max_command_bytes), request.tool)
     for key, value in strings:
         if _URL.match(value):
             _judge_url(facts, value, ctx)
@@ -309,6 +311,9 @@ def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_b
                 _merge(facts, facts_from_command(shlex.join(command), ctx), request.tool)
             elif not (_MOVE_TOOL.search(verb) and (_SOURCE_KEY.search(key) or _DEST_KEY.search(key))):
                 facts.accesses.append(Access(classify(value, ctx), access, request.tool))
+        elif sends and value.startswith(("/", "~", "./", "../")) and "secret" in classify(value, ctx).classes:
+            facts.accesses.append(Access(classify(value, ctx), "read", request.tool))  # an attachment, any key
+            facts.flow("secret-to-network", f"{request.tool} sends {value} ({key})")
         if sends and holds_credentials(value):
             facts.flow("secret-to-network", f"an argument of {request.tool} ({key}) holds a secret")
     if _MOVE_TOOL.search(verb):
@@ -345,10 +350,33 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
 _MAX_ARGUMENTS = 200
 
 
+def _argv_commands(arguments: Any) -> list[str]:
+    """Commands another tool is given as a list of words, under a command key (`{"cmd": ["rm", "-rf", "/x"]}`), or
+    as a command word with a list of arguments beside it (`{"command": "rm", "args": ["-rf", "/x"]}`)."""
+    if not isinstance(arguments, Mapping):
+        return []
+    found = []
+    for key, value in list(arguments.items())[:_MAX_ARGUMENTS]:
+        if not isinstance(key, str) or not _SHELL_KEYS.search(key):
+            continue
+        words = value if isinstance(value, list) else [value] if isinstance(value, str) else None
+        extra: list[Any] = next((arguments[k] for k in _ARGV_KEYS if isinstance(arguments.get(k), list)), [])
+        if words is None or (isinstance(value, str) and not extra):
+            continue  # a plain command string is judged as one, with the other strings
+        argv = [*words, *extra]
+        if argv and all(isinstance(w, (str, int, float)) for w in argv):
+            found.append(shlex.join(str(w) for w in argv))
+    return found
+
+
+_ARGV_KEYS = ("args", "arguments", "argv", "params")
+
+
 def _strings(value: Any, key: str, depth: int = 0) -> list[tuple[str, str]]:
-    """(dotted key, string) for the string values of an argument object, the first few hundred, not too deep."""
+    """(dotted key, string) for the string values of an argument object, the first few hundred, not too deep; of
+    any length (a long command is judged as too large to read, never skipped)."""
     if isinstance(value, str):
-        return [(key, value)] if value and len(value) <= 4096 and "\x00" not in value else []
+        return [(key, value)] if value else []
     if depth > 16:
         return []
     items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list) else ()

@@ -99,6 +99,7 @@ EVASIONS: dict[str, Transform] = {
     # a wildcard only the command itself matches (where it is installed the shell finds the same file)
     "globbed name": _on_word(lambda w, r: f"/usr/bin/[{w[0]}]{w[1:]}{r}"),
     "variable name": _on_word(lambda w, r: f"X={w}; $X{r}"),
+    "alias": _on_word(lambda w, r: f"shopt -s expand_aliases\nalias lh_a={shlex.quote(w)}\nlh_a{r}"),
     "split variable": _on_word(lambda w, r: f"a={w[:1]}; b={w[1:]}; $a$b{r}"),
     "which": _on_word(lambda w, r: f"$(which {w}){r}"),
     # find puts the path it found wherever {} appears, inside a quoted script too: only commands without one
