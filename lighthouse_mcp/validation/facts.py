@@ -992,6 +992,11 @@ class _Extractor:
 
     def command_flows(self, fact: CommandFact) -> None:
         name = fact.name
+        served = _served_directory(fact)
+        if served is not None:
+            where = classify(served, self.ctx or self.base)
+            if where.classes & _HOLDS_SECRETS:
+                self.facts.flow("serve-files", f"{name} serves {served} ({where.path}) to the network")
         to_network = _sends(fact) or any("network-device" in a.path.classes for a in fact.targets)
         if to_network:
             for access in fact.targets:
@@ -1564,6 +1569,53 @@ def _is_shell_script(runner: str, text: str) -> bool:
         return False
     first = text.split("\n", 1)[0]
     return not first.startswith("#!") or _SHELL_SHEBANG.match(first) is not None
+
+
+def _served_directory(fact: CommandFact) -> str | None:
+    """The directory a file server started by the command serves to other machines (`python3 -m http.server`,
+    `php -S 0.0.0.0:8000 -t DIR`, `npx http-server DIR`, `busybox httpd -h DIR`, `ruby -run -e httpd DIR`); None
+    for other commands and for one bound to the loopback address only."""
+    argv, name = fact.argv, fact.name
+    if name in ("npx", "pnpx", "bunx") and fact.positionals:  # a package run by name: `npx -y http-server DIR`
+        argv = argv[argv.index(fact.positionals[0]) :]
+        name = argv[0].split("@", 1)[0]
+    value = _option_after
+    if name == "http.server":
+        bind, served = value(argv, ("-b", "--bind")), value(argv, ("-d", "--directory")) or "."
+    elif name == "php" and value(argv, ("-S",)) is not None:
+        bind, served = (value(argv, ("-S",)) or "").rsplit(":", 1)[0], value(argv, ("-t",)) or "."
+    elif name in ("http-server", "serve", "live-server"):
+        bind = value(argv, ("-a", "--address", "--host", "-l", "--listen"))
+        served = next((a for a in argv[1:] if not a.startswith("-") and not a.isdigit()), ".")
+    elif name == "busybox" and fact.positionals[:1] == ["httpd"]:
+        bind, served = value(argv, ("-p",)), value(argv, ("-h",)) or "."
+    elif name == "ruby" and "httpd" in argv and "-run" in argv:
+        bind, served = value(argv, ("--bind-address",)), next((a for a in argv[argv.index("httpd") + 1 :]
+                                                                  if not a.startswith("-")), ".")  # fmt: skip
+    else:
+        return None
+    if bind is not None and _LOOPBACK.match(bind):
+        return None
+    return served
+
+
+def _option_after(argv: list[str], names: tuple[str, ...]) -> str | None:
+    """The value of the first of `names` in `argv` (`-d DIR`, `--directory=DIR`, `-dDIR` for a short one)."""
+    for index, arg in enumerate(argv):
+        for name in names:
+            if arg == name and index + 1 < len(argv):
+                return argv[index + 1]
+            if name.startswith("--") and arg.startswith(name + "="):
+                return arg.split("=", 1)[1]
+            if len(name) == 2 and arg.startswith(name) and len(arg) > 2 and not arg.startswith("--"):
+                return arg[2:]
+    return None
+
+
+_LOOPBACK = re.compile(r"^(?:127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])(?::\d+)?$")
+# Directories whose serving hands out secrets: a home, the project (its .env, its .lighthouse key), what holds them.
+_HOLDS_SECRETS = frozenset({"home", "project-root", "project-ancestor", "root", "secret", "lighthouse-home",
+                            "lighthouse-ancestor", "lighthouse-home-root"})  # fmt: skip
 
 
 def _plain_words(text: str) -> list[str] | None:

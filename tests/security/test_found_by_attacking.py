@@ -140,3 +140,14 @@ def test_an_alias_defined_in_the_command_is_followed(guarded: Guarded) -> None:
     answer = guarded.bash("shopt -s expand_aliases\nalias x='rm -rf'\nx ~")
     assert answer.decision == "deny" and "fs.delete-home" in answer.reason
     assert guarded.bash("alias ll='ls -la'; ll").decision != "deny"
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["python3 -m http.server 8000 --directory ~", "python3 -m http.server", "php -S 0.0.0.0:8000 -t ~/.ssh"],
+)
+def test_serving_a_home_or_the_project_to_the_network_asks(guarded: Guarded, command: str) -> None:
+    # The project holds .env and the Lighthouse key; a home holds every key. A build directory, or loopback, is fine.
+    answer = guarded.bash(command)
+    assert answer.decision == "ask" and "exfil.serve-secrets" in answer.reason, (command, answer)
+    assert guarded.bash("python3 -m http.server --bind 127.0.0.1").decision != "ask"
