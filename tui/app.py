@@ -19,7 +19,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -80,11 +80,31 @@ COLUMNS = {
 }
 
 
+class KeysPanel(ModalScreen[None]):
+    """The keys, on `?`: every view's and the app's; escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("escape,q,question_mark", "close", "Close"),
+    ]
+    DEFAULT_CSS = """
+    KeysPanel { align: center middle; }
+    #keys-text { width: 90%; max-width: 110; height: auto; max-height: 90%; border: round $accent; padding: 1 2;
+                 background: $surface; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(HELP + "\n\nescape, q or ? closes this panel", id="keys-text")
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
 class LighthouseTUI(App[None]):
     TITLE = "Lighthouse"
     CSS = """
     #timeline-table { height: 1fr; }
-    #timeline-detail { height: 12; border-top: solid $accent; overflow-y: auto; }
+    #timeline-detail { height: 30%; min-height: 4; border-top: solid $accent; overflow-y: auto; }
+    .empty { padding: 0 1; color: $text-muted; height: auto; }
     .summary { padding: 0 1; height: auto; }
     .caption { padding: 1 1 0 1; color: $text-muted; }
     Sparkline { height: 2; margin: 0 1; }
@@ -152,7 +172,8 @@ class LighthouseTUI(App[None]):
                 yield Sparkline([], id="decisions-spark")
                 yield Label("Scan findings per minute (last 30 minutes)", classes="caption", id="findings-caption")
                 yield Sparkline([], id="findings-spark")
-            with TabPane("Sessions", id="sessions"):
+            with TabPane("Sessions", id="sessions"), Vertical():
+                yield Static("", id="sessions-empty", classes="empty")
                 yield DataTable(id="sessions-table", cursor_type="row")
             with TabPane("Timeline", id="timeline"), Vertical():
                 yield Input(
@@ -163,6 +184,7 @@ class LighthouseTUI(App[None]):
                 yield DataTable(id="timeline-table", cursor_type="row")
                 yield Static("", id="timeline-detail")
             with TabPane("Approvals", id="approvals"), Vertical():
+                yield Static("", id="approvals-empty", classes="empty")
                 yield Input(placeholder="note for the next answer (optional), then a or d", id="approval-note")
                 yield DataTable(id="approvals-table", cursor_type="row")
             with TabPane("Policies", id="policies"), Vertical():
@@ -252,7 +274,7 @@ class LighthouseTUI(App[None]):
         self.query_one(TabbedContent).active = tab
 
     def action_help(self) -> None:
-        self.notify(HELP, title="Keys", timeout=15)
+        self.push_screen(KeysPanel())
 
     def action_filter(self) -> None:
         self._show_input("timeline", "#timeline-filter")
@@ -591,6 +613,30 @@ class LighthouseTUI(App[None]):
             for p in data.llm
         ])  # fmt: skip
         self.query_one("#mount-text", Static).update(_mount_text(data))
+        self._empty_states(data)
+
+    def _empty_states(self, data: Snapshot) -> None:
+        """What an empty view means and what makes it fill, instead of a bare table."""
+        sessions = "" if data.sessions or not self.shown_ready else (
+            "No session yet. A session appears when an agent's hook decides its first call (lighthouse init "
+            "--claude sets the hook up) or when an agent connects to the MCP server."
+        )  # fmt: skip
+        self._note("#sessions-empty", sessions)
+        if data.approvals:
+            waiting = ""
+        elif not self.project.config.approvals.enabled:
+            waiting = (
+                "Approvals are off (approvals.enabled: false, the default): an ask goes to the agent's own prompt. "
+                "Set approvals.enabled: true in .lighthouse/config.yaml to answer asks here."
+            )
+        else:
+            waiting = "No request is waiting. Asks that need a person appear here."
+        self._note("#approvals-empty", waiting)
+
+    def _note(self, note_id: str, text: str) -> None:
+        note = self.query_one(note_id, Static)
+        note.update(text)
+        note.display = bool(text)  # no blank line above a table that has rows
 
     def _overview(self, data: Snapshot) -> None:
         active = [s for s in data.sessions if s["status"] == "active"]
@@ -601,6 +647,8 @@ class LighthouseTUI(App[None]):
             "Latency (p50 / p99) over the metrics window:",
             *(
                 f"  {name:<11}{_duration(f['p50_us']):>9} /{_duration(f['p99_us']):>9}   n={f['count']:,}"
+                if f["count"]
+                else f"  {name:<11}nothing measured yet"
                 for name, f in data.latency.items()
             ),
             "",

@@ -104,3 +104,45 @@ async def test_web_and_mcp_decisions_say_what_they_are_about(project: Project) -
         await pilot.pause()
         detail = str(app.query_one("#timeline-detail", Static).render())
         assert "ASK (risk medium): https://docs.example/page" in detail and "None" not in detail.splitlines()[1]
+
+
+async def test_question_mark_opens_a_keys_panel_that_escape_closes(project: Project) -> None:
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        panel = app.screen
+        assert type(panel).__name__ == "KeysPanel"
+        text = str(panel.query_one("#keys-text", Static).render())
+        assert "a approve" in text and "t the state" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ != "KeysPanel"
+        await pilot.press("2")
+        assert app.query_one(TabbedContent).active == "sessions"
+
+
+async def test_empty_views_say_there_is_nothing_yet_and_what_to_do(project: Project) -> None:
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        overview = str(app.query_one("#overview-text", Static).render())
+        assert "n=0" not in overview and "nothing measured yet" in overview
+        sessions = str(app.query_one("#sessions-empty", Static).render())
+        assert "No session yet" in sessions
+        approvals = str(app.query_one("#approvals-empty", Static).render())
+        assert "Approvals are off" in approvals and "approvals.enabled" in approvals
+
+
+async def test_the_timeline_shows_rows_in_an_80_by_24_terminal(project: Project) -> None:
+    store = project.open_store()
+    store.append_batch([NewEvent("test.row", {"n": i}) for i in range(30)])
+    store.close()
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        table = app.query_one("#timeline-table", DataTable)
+        assert table.size.height >= 8, table.size  # rows to read, not two
