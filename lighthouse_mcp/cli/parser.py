@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TypeAlias
 
 from lighthouse_mcp.errors import UsageError
@@ -14,6 +15,27 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         where = self.prog.partition(" ")[2]  # the subcommand; the program's own name is said once, by main
         raise UsageError(f"{where + ': ' if where else ''}{message} (see --help)")
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """As argparse, but words left over are blamed on the command they were given to, not on the program."""
+        Parser.chosen = ""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            where = Parser.chosen.partition(" ")[2]
+            message = f"unrecognized arguments: {' '.join(extras)}"
+            raise UsageError(f"{where + ': ' if where else ''}{message} (see --help)")
+        return parsed
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        result = super().parse_known_args(args, namespace)
+        Parser.chosen = Parser.chosen or self.prog  # the innermost command's parser finishes first
+        return result
+
+    chosen: str = ""  # the `prog` of the command the last parse chose (`lighthouse events query`)
 
 
 # What each command module's `register` adds its parser to.
