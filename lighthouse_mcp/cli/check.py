@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(home.config_path if home else None)
     policy_events: list[NewEvent] = []
     service = ValidationService(home, config, record=_policy_events(policy_events))
-    gate = Gate.open(service, expected=True) if args.record else Gate(service)
+    gate = Gate.open(service, expected=True, many=bool(args.jsonl)) if args.record else Gate(service)
     caller = Caller(config.agent.name, config.agent.role)
     try:
         if args.jsonl:

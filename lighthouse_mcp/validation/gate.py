@@ -137,10 +137,13 @@ class Gate:
     _checked: float = -1e9
 
     @classmethod
-    def open(cls, service: ValidationService, *, expected: bool, standby: Standby | None = None) -> Gate:
+    def open(
+        cls, service: ValidationService, *, expected: bool, standby: Standby | None = None, many: bool = False
+    ) -> Gate:
         """A gate on the project's store, opened here (and closed by `close`). `expected`: the caller was told where
         the project home is, so a missing one is `audit.missing` rather than "no project here". `standby`: a store
-        opened ahead, used when it is the one this would open."""
+        opened ahead, used when it is the one this would open. `many`: it will decide many calls (a batch), so
+        the rate window follows the store instead of reading an agent's window again for each call."""
         from lighthouse_mcp.agents.claims import ClaimsView
         from lighthouse_mcp.agents.rates import DecisionWindow
         from lighthouse_mcp.events.store import open_store
@@ -167,7 +170,7 @@ class Gate:
                 message = f"{behind[1]}; {_FIX_MISSING}"[:1000]
                 gate.problem = Finding("audit.missing", on_error, "high", message, "problem")
             gate.claims = ClaimsView(store, root=str(home.root))
-            gate.window = DecisionWindow(store, service.config.limits.window_s, follow=False)
+            gate.window = DecisionWindow(store, service.config.limits.window_s, follow=many)
         except LighthouseError as exc:
             message = f"the audit log cannot be read: {exc}"[:1000]
             gate.problem = gate.problem or Finding("audit.unavailable", on_error, "high", message, "problem")

@@ -101,6 +101,18 @@ def test_record_appends_the_decision(initialised: Runner) -> None:
     assert event["payload"]["decision"] == "deny" and event["payload"]["command"] == "rm -rf /"
 
 
+def test_a_recorded_batch_counts_its_own_decisions_against_the_rate_limit(initialised: Runner) -> None:
+    # The batch follows the store's rate window (rather than reading it again per line, which made 200k lines take
+    # minutes): each decision recorded earlier in the same batch counts, as it would across hook processes.
+    lines = "".join(json.dumps({"command": f"ls {i}"}) + "\n" for i in range(8))
+    result = initialised("check", "--jsonl", "-", "--record", stdin=lines, LIGHTHOUSE_LIMITS__BUILDER="5")
+    decisions = [json.loads(line)["decision"] for line in result.out.splitlines()]
+    assert decisions[:5] == ["allow"] * 5
+    assert decisions[5:] == ["deny"] * 3, decisions
+    recorded = initialised("events", "query", "--type", "validation.decided", "--limit", "20", "--json")
+    assert recorded.code == 0 and recorded.out.count('"validation.decided"') == 8
+
+
 def test_policy_list(cli: Runner) -> None:
     result = cli("policy", "list", "--rules")
     assert result.code == 0 and "fs.delete-root" in result.out and "filesystem.yaml" in result.out
