@@ -353,7 +353,15 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
 
 def _could_be_guarded(raw: str, ctx: Context) -> bool:
     """A part known only when the command runs may name anything (a dot-file too): whether some value of it makes
-    `raw` one of the files that guard the agent (`"$(ls -d .l*)/config.yaml"`, `$OUT`, but not `/tmp/$X`)."""
+    `raw` one of the files that guard the agent (`"$(ls -d .l*)/config.yaml"`, `$OUT`, but not `/tmp/$X`). What
+    follows the last unknown part must then be nothing or name a guarded file (`"$X/config.yaml"`, not
+    `"$X/cache.json"`, which any directory could hold)."""
+    parts = list(_UNKNOWN_PART.finditer(raw))
+    if not parts:
+        return False
+    tail = [segment for segment in raw[parts[-1].end() :].split("/") if segment]
+    if tail and not any(fnmatch.fnmatchcase(name, segment) for segment in tail for name in GUARDED_NAMES):
+        return False
     for stand_in in ("*", ".*"):
         wild = _UNKNOWN_PART.sub(stand_in, raw)
         if wild != raw and _guarded(resolve(wild, replace(ctx, lexical=True)), ctx) & _GUARD_CLASSES:

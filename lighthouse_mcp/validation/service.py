@@ -162,7 +162,8 @@ class ValidationService:
         )
         return Scanner(
             self._packs,
-            Context(root, root, os.path.expanduser("~"), os.environ.get("TMPDIR")),
+            # lexical: code in a text is judged as written, not by this machine's files (links, scripts it names)
+            Context(root, root, os.path.expanduser("~"), os.environ.get("TMPDIR"), lexical=True),
             max_bytes=self.config.scan.max_bytes,
             max_code_bytes=self.config.validation.max_command_bytes,
             key=key,
