@@ -17,6 +17,7 @@ import os
 import posixpath
 import re
 import shlex
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -625,13 +626,18 @@ class _Extractor:
         not passed unread."""
         if (self.ctx or self.base).lexical or "system" in classes:
             return  # an installed program (`/usr/bin/which` is a script too) is what it is
-        try:
-            with open(path, "rb") as handle:
-                if not os.path.isfile(path):
-                    return
-                data = handle.read(MAX_SCRIPT_BYTES + 1)
+        try:  # without blocking: a FIFO named x.sh must not hold the hook until its deadline
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except (OSError, ValueError):
             return  # not there yet, not readable, or no name a file can have: judged by its name, as before
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return  # a device, a pipe, a directory: not a script
+            data = os.read(descriptor, MAX_SCRIPT_BYTES + 1)
+        except OSError:
+            return
+        finally:
+            os.close(descriptor)
         if b"\x00" in data[:4096]:
             return  # a compiled program, not a script
         text = data.decode("utf-8", "replace")

@@ -4,6 +4,8 @@ and a program given to a shell or interpreter as its own input under a file name
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.security.conftest import Guarded
@@ -151,3 +153,10 @@ def test_serving_a_home_or_the_project_to_the_network_asks(guarded: Guarded, com
     answer = guarded.bash(command)
     assert answer.decision == "ask" and "exfil.serve-secrets" in answer.reason, (command, answer)
     assert guarded.bash("python3 -m http.server --bind 127.0.0.1").decision != "ask"
+
+
+def test_a_pipe_named_like_a_script_does_not_hold_the_hook(guarded: Guarded) -> None:
+    # Reading a script to judge it must not block: a FIFO would wait for a writer until the hook's deadline.
+    os.mkfifo(guarded.root / "wait.sh")
+    answer = guarded.bash("bash wait.sh")
+    assert answer.code in (0, 2) and "deadline (hook.deadline_s)" not in answer.reason, answer
