@@ -96,7 +96,7 @@ class Validator:
             if hit is not None:
                 return replace(hit, request=request, cached=True, latency_us=_since(started))
         decision, facts = self._decide(request, policy, started)
-        if self._cache is not None and not facts.read_scripts:  # a script on disk may change before the next call
+        if self._cache is not None and not facts.volatile:  # a script on disk may change before the next call
             with self._lock:
                 self._cache[key] = decision
         return decision

@@ -63,6 +63,7 @@ from lighthouse_mcp.validation.commands import (
     reads_stdin,
 )
 from lighthouse_mcp.validation.files import GUARDED_NAMES, Context, PathFact, classify
+from lighthouse_mcp.validation.git_state import guard_changes
 from lighthouse_mcp.validation.shell import (
     Command,
     Compound,
@@ -160,7 +161,7 @@ class Facts:
     urls: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # unparsed / too-large / too-deep / too-many -> detail
     runs_later: list[tuple[str, Facts]] = field(default_factory=list)  # code a write puts where it will run
-    read_scripts: bool = False  # judged by scripts as they are on disk now: not a decision to reuse later
+    volatile: bool = False  # judged by what is on disk now (a script, the repository): not a decision to reuse
 
     def flow(self, kind: str, detail: str) -> None:
         self.flows.setdefault(kind, detail)
@@ -643,7 +644,7 @@ class _Extractor:
         text = data.decode("utf-8", "replace")
         if not _is_shell_script(runner, text):
             return
-        self.facts.read_scripts = True
+        self.facts.volatile = True
         if len(data) > MAX_SCRIPT_BYTES:
             self.facts.problems.setdefault("too-large", f"{raw} is over {MAX_SCRIPT_BYTES} bytes: not read")
             return
@@ -998,6 +999,11 @@ class _Extractor:
 
     def command_flows(self, fact: CommandFact) -> None:
         name = fact.name
+        if name == "git" and set(fact.argv[1:5]) & _GIT_SWITCHES and not (self.ctx or self.base).lexical:
+            self.facts.volatile = True  # the answer depends on the repository as it is now
+            changed = guard_changes(fact.argv[1:], (self.ctx or self.base).cwd)
+            if changed:
+                self.facts.flow("guard-files-switched", f"{fact.text} would change {', '.join(changed[:4])}")
         served = _served_directory(fact)
         if served is not None:
             where = classify(served, self.ctx or self.base)
@@ -1575,6 +1581,9 @@ def _is_shell_script(runner: str, text: str) -> bool:
         return False
     first = text.split("\n", 1)[0]
     return not first.startswith("#!") or _SHELL_SHEBANG.match(first) is not None
+
+
+_GIT_SWITCHES = frozenset({"checkout", "switch", "reset", "stash"})  # what can swap the guard's files (git_state)
 
 
 def _served_directory(fact: CommandFact) -> str | None:

@@ -160,3 +160,27 @@ def test_a_pipe_named_like_a_script_does_not_hold_the_hook(guarded: Guarded) -> 
     os.mkfifo(guarded.root / "wait.sh")
     answer = guarded.bash("bash wait.sh")
     assert answer.code in (0, 2) and "deadline (hook.deadline_s)" not in answer.reason, answer
+
+
+def _git(root: object, *args: str) -> None:
+    import subprocess
+
+    env = {"PATH": os.environ["PATH"], "HOME": str(root), "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+
+def test_a_checkout_that_would_swap_the_guards_files_asks(guarded: Guarded) -> None:
+    # One commit before Lighthouse was set up, one with its config and the hook settings: going back takes them away.
+    _git(guarded.root, "init", "-q")
+    _git(guarded.root, "-c", "user.name=t", "-c", "user.email=t@t.example", "commit", "-q", "--allow-empty", "-m", "a")
+    _git(guarded.root, "add", ".claude", ".mcp.json", ".lighthouse/config.yaml", ".lighthouse/.gitignore", "src")
+    _git(guarded.root, "-c", "user.name=t", "-c", "user.email=t@t.example", "commit", "-q", "-m", "b")
+    for command in ("git checkout HEAD~1", "git switch --detach HEAD~1", "git reset --hard HEAD~1"):
+        answer = guarded.bash(command)
+        assert answer.decision in ("ask", "deny") and "guard.git-switch" in answer.reason, (command, answer)
+    for command in ("git checkout -b feature", "git stash", "git status"):
+        assert "guard.git-switch" not in guarded.bash(command).reason, command
+    (guarded.home.policies_dir).mkdir(exist_ok=True)
+    (guarded.home.policies_dir / "team.yaml").write_text("overrides: []\n")  # not committed yet
+    answer = guarded.bash("git stash -u")
+    assert answer.decision == "ask" and "guard.git-switch" in answer.reason, answer
