@@ -14,7 +14,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 ActionKind = Literal[
     "shell",  # value: a command line the code runs
@@ -205,6 +205,26 @@ class _PythonReader(ast.NodeVisitor):
         self.values: dict[str, str] = {}  # variable -> folded string
         self.actions: list[Action] = []
         self.sockets: set[str] = set()
+
+    # the walk: NodeVisitor's, without a method lookup by name for each of the many nodes that have no handler
+
+    def visit(self, node: ast.AST) -> None:
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            self.generic_visit(node)
+        else:
+            handler(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        visit = self.visit
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST) and item._fields:
+                        visit(item)
+            elif isinstance(value, ast.AST) and value._fields:  # `Load`, `Add`, …: nothing under them
+                visit(value)
 
     # imports and assignments ---------------------------------------------------------------------------------
 
@@ -453,6 +473,14 @@ class _PythonReader(ast.NodeVisitor):
                     encoded = self.fold(inner.args[0])
                     return _decode(self._callee(inner.func) or "", encoded) if encoded else None
         return None
+
+
+# Node type → the reader's handler of it (`visit_Call` for `ast.Call`, …); other nodes are walked through.
+_HANDLERS: dict[type[ast.AST], Callable[[_PythonReader, Any], None]] = {
+    getattr(ast, name.removeprefix("visit_")): method
+    for name, method in vars(_PythonReader).items()
+    if name.startswith("visit_")
+}
 
 
 def _decode(decoder: str, text: str) -> str | None:
