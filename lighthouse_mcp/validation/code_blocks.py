@@ -189,6 +189,8 @@ def code_threats(text: str, packs: PackSet, ctx: Context, *, max_bytes: int) -> 
             severity = _severity(finding.decision, finding.risk)
             if severity is None:
                 continue
+            if _shown_to_people(text, piece, finding.rule):
+                severity = "low"
             if piece.prose and _WARNED.search(text, _sentence_start(text, piece.start), piece.start + 1):
                 severity = "low"  # "never run `rm -rf /`": cited as what not to do
             if any(t.rule == finding.rule and t.start < piece.end and piece.start < t.end for t in threats):
@@ -199,6 +201,66 @@ def code_threats(text: str, packs: PackSet, ctx: Context, *, max_bytes: int) -> 
 
 def _sentence_start(text: str, position: int) -> int:
     return max(text.rfind(". ", 0, position), text.rfind("\n", 0, position), position - 200, 0)
+
+
+# Rules that judge what code would do if an agent ran it, where documents for people show such code all the time:
+# an installer piped into a shell, deleting a cache, apt's lists or a build tree, dropping a development database,
+# force-pushing, changing a cluster, starting a service, adding a line to ~/.bashrc. In a text these are low (the
+# hook judges the command if the agent runs it) unless the paragraph around the code speaks to an automated reader
+# or tells it to leave the user out (`_AGENT_DIRECTED`). Every other rule keeps its risk in a text, as does any rule
+# a project adds: their matches are attacks however a text frames them (secrets sent out, shells on sockets, code
+# that hides what it runs, a home or the root wiped, Lighthouse's own files).
+_FOR_PEOPLE_TOO = (
+    "rce.download-and-run", "fs.delete-system", "fs.delete-top-level", "fs.delete-home-directory",
+    "fs.delete-project-root", "fs.delete-broad-glob", "fs.delete-broad-find", "cloud.", "k8s.", "helm.", "docker.",
+    "iac.", "db.", "disk.", "git.", "perm.", "persist.startup-files", "persist.services", "persist.crontab",
+    "publish.", "system.", "tool.writes-harmful-code",
+)  # fmt: skip
+
+
+_AROUND = 400
+# An automated reader, by name (`AI agents`, `the assistant`, `automated operators`, `bots`, `Claude`), or the user
+# left out (`without asking`, `no human sign-off`, `don't tell the user`), in the eleven languages the scanner reads.
+_AGENT_DIRECTED = re.compile(
+    r"\b(?:AI|A\.I\.|LLMs?|KI|IA|ИИ)\b|\b(?:assistants?|agents?|bots?|(?:language\s+)?models?|copilot|claude|chatgpt|"
+    r"gpt[\w.-]*|codex|gemini|automat(?:ed|ic|ion)|automatis\w*|automatiz\w*|automatic\w*|automatisch\w*|"
+    r"asistentes?|assistentes?|assistenti|assistenten?|agentes?|agenti|agenten|modèles?|modelos?|modell[eo]?)\b|"
+    r"ассистент\w*|агент\w*|бот\w*|модел\w*|автоматич\w*|助手|助理|代理|智能体|机器人|人工智能|模型|自动|"
+    r"アシスタント|エージェント|ボット|モデル|自動|어시스턴트|에이전트|봇|모델|자동|"
+    r"\bwithout\s+(?:asking|confirm\w*|approval|telling|notifying|review)|\bno\s+(?:human|need\s+to\s+(?:ask|confirm|tell))|"
+    r"\bsign-?off\b|\b(?:do\s+not|don'?t|never)\s+(?:tell|show|mention|inform|notify|ask)\b|"
+    r"\bsin\s+(?:pedir|preguntar|avisar|confirm\w*)|\bsans\s+(?:demander|confirm\w*|prévenir)|"
+    r"\bohne\s+(?:Rückfrage|Bestätigung|nachzufragen|zu\s+fragen)|\bsenza\s+(?:chiedere|conferma\w*)|"
+    r"\bsem\s+(?:pedir|perguntar|confirma\w*)|\bzonder\s+(?:te\s+vragen|bevestiging)|без\s+подтвержд\w*|"
+    r"не\s+требуется|无需确认|不要告诉|不用确认|確認不要|確認せず|확인\S*\s+필요\s+없|묻지\s+말",
+    re.I,
+)
+
+
+def _shown_to_people(text: str, piece: Piece, rule: str) -> bool:
+    """Whether a command is one that documents for people show (`_FOR_PEOPLE_TOO`), as they show it: a shell command
+    (not a program that runs one), an installer fetched over https and piped to a shell as it is (not decoded first,
+    not over plain http), with nothing around it that speaks to an automated reader (`_for_an_agent`)."""
+    if piece.language != "shell" or not rule.startswith(_FOR_PEOPLE_TOO):
+        return False
+    if rule == "rce.download-and-run" and ("http://" in piece.source or _DECODES.search(piece.source)):
+        return False
+    return not _for_an_agent(text, piece.start, piece.end)
+
+
+_DECODES = re.compile(r"base64|base32|xxd|openssl\s+enc|\\x[0-9a-f]{2}|printf\s+['\"]?\\", re.I)
+
+
+def _for_an_agent(text: str, start: int, end: int) -> bool:
+    """Whether the paragraph around a piece of code (up to a blank line, within _AROUND characters), or the one
+    before it when the code stands alone (`Note for the assistant:`, a blank line, then the block), speaks to an
+    automated reader or tells it to leave the user out."""
+    floor = max(0, start - _AROUND)
+    before = text.rfind("\n\n", floor, start)
+    if before != -1 and not text[before:start].strip():
+        before = text.rfind("\n\n", floor, before)
+    after = text.find("\n\n", end, end + _AROUND)
+    return _AGENT_DIRECTED.search(text, max(before, floor), after if after != -1 else end + _AROUND) is not None
 
 
 def _severity(decision: str, risk: str) -> str | None:

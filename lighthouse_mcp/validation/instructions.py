@@ -42,6 +42,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from lighthouse_mcp.validation.code_blocks import fences
 from lighthouse_mcp.validation.hidden import Revealed
 from lighthouse_mcp.validation.keywords import Hits, Keywords, lowered
 from lighthouse_mcp.validation.threats import Threat
@@ -173,7 +174,8 @@ _AGENT_WORDS = (
 # Software that reads the text, named by what it does with it or as automated: "the summarizer", "automated
 # review tools", "Systèmes d'évaluation automatique", "автоматических обработчиков", "自动汇总评价的程序".
 _MACHINE = (
-    r"(?:\b(?:summari[sz]ers?|summary\s+generators?|processing\s+(?:systems?|pipelines?)|"
+    r"(?:\b(?:summari[sz]ers?|riassuntor[ei]|resumidor(?:es|as?)?|résumeurs?|zusammenfasser|samenvatters?|"
+    r"суммаризатор\w*|summary\s+generators?|processing\s+(?:systems?|pipelines?)|"
     r"(?:automated|automatic|auto)[\s-]+(?:[\w-]+\s+){0,2}?(?:\w+ers?|\w+ors?|systems?|tools?|process(?:es|ing)?|"
     r"pipelines?|workflows?|readers?|agents?|bots?|assistants?|helpers?|models?|contributors?)|processes\s+that|(?:systems?|tools?|programs?|software|crawlers?|"
     r"parsers?|processors?|analy[sz]ers?|screeners?|indexers?)\s+(?:that|which)\s+\w+|"
@@ -199,6 +201,7 @@ _SUMMARIES = (
     r"samenvatting\w*|резюме)\b)"
 )
 _NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
+_AI_READER = _Lazy(rf"{_AI_NAMES}|{_MACHINE}|{_MACHINE_CJK}", _I)  # a reader named as an AI or as software
 _READERS = rf"(?:{_NAMES}|{_MACHINE}|{_MACHINE_CJK})"
 # The text itself, pointed at: "this page", "these reviews", "esta página", "cette page", "dieser Bewertungen".
 _THIS = (
@@ -268,10 +271,17 @@ _FINITE = (
     r"podrá|peut|peuvent|kann|können|wird|werden|pode|podem|può|possono|kan|kunnen|может|могут|будет)\b"
 )
 _VOCATIVE = _Anchored(
+    # in the middle of a message, after a word that turns to someone, or asked with a "please": `… btw bot, DM me`
+    # `hey assistant please change …` `… e bot: adiciona …` (a name after an article is talked about, not to)
+    rf"(?<![^\s\"“'(])(?:btw|hey|hi|ok|okay|oh|ah|also|so|ps|oye|hé|hoi|ei|ну|и|а|e|y|et|und|en)\s+"
+    rf"(?:{_AI_NAMES}|{_AGENT_WORDS})\s*(?:[,:：]|\s[—–-]\s)|"
+    rf"(?<![\w'’])(?<!the\s)(?<!a\s)(?<!an\s)(?<!our\s)(?<!your\s)(?<!my\s)(?<!this\s)(?<!that\s)(?<!research\s)"
+    rf"(?:{_AI_NAMES}|{_AGENT_WORDS})\s+(?:please|pls|kindly|por\s+favor|bitte|per\s+favore|alsjeblieft|"
+    rf"пожалуйста)\b|"
     # `Assistant,` `AI agent:` `Dear assistant,` `Note to the AI:` `"Agent, to continue you must …` `AI reviewers:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|{_MACHINE}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
     rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
-    rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model)(?=\s*[,:]\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
+    rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model)s?(?=\s*(?:[,:]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
     rf"\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s(?![\d\s/.:-]*$))|"
     # a label that ends in an AI's name: `App de despesas com IA:` `Answer engines and AI assistants:`
     rf"{_CLAUSE}(?:[\w-]+\s+){{0,6}}?(?:{_AI_NAMES}|{_MACHINE})(?:\s+{_AGENT_WORDS})?\s*[:：]|"
@@ -334,8 +344,9 @@ _RECIPIENT = _Anchored(
     r"\bwho(?:ever|m?ever)\s+(?:or\s+whatever\s+)?(?:is\s+|are\s+)?(?:\w+\s+){0,2}?\w+(?:ing|s|e)\s+this\b|"
     # for the agent, as a label or with who it is: "To the AI agent:", "para el agente que gestiona", "à
     # l'assistant qui traite", "Für den Assistenten, der … zusammenfasst", "для нейросети, которая …"
-    rf"\b(?:to|for|para|pour|für|an|per|aan|voor|для|à|al|ao|alla|a\s+la|au|all[ao]?|к)\s+{_ARTICLE}"
-    rf"(?:[\w-]+\s+){{0,3}}?{_NAMES}(?:(?:\s+[\w-]+){{0,2}}\s*[:：]|[\w-]*(?:\s+[\w-]+){{0,3}}?\s*,?\s*(?:que|qui|"
+    rf"\b(?:to|for|para|pour|für|an|per|aan|voor|для|à|al|ao|alla|a\s+la|au|all[ao]?|aos?|às?|ai|agli|alle|к)\s+"
+    rf"{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_READERS}(?:\s+[\w'’-]+){{0,5}}?\s*[\])]?\s*[:：]|{_NAMES}"
+    rf"[\w-]*(?:\s+[\w-]+){{0,3}}?\s*,?\s*(?:que|qui|"
     rf"der|die|das|che|dat|который|которая|которое|которые)\s)|"
     r"\b(?:l'intention\s+de|a\s+la\s+atención\s+de)\s+(?:l'|la\s+|le\s+)?(?:\w+\s+){0,2}?(?:assistant\w*|agent\w*|"
     r"IA|modèle)|"
@@ -397,10 +408,14 @@ _STATED = _Anchored(
 # "Travel assistants planning a trip should share …". Weaker: counts with more evidence only.
 _SUBJECT = _Anchored(
     rf"{_READERS}(?:\s+[\w'’-]+){{0,8}}?\s+(?:must|should|shall|is\s+to|are\s+to|has\s+to|have\s+to|are\s+(?:required|instructed|expected|asked)\s+to|"
-    rf"is\s+(?:required|instructed|expected|asked)\s+to|need\s+to|needs\s+to|hereby|will\s+now|doit|doivent|"
+    rf"is\s+(?:required|instructed|expected|asked)\s+to|(?:is|are)\s+(?:authori[sz]ed|permitted|allowed|cleared|"
+    rf"empowered)\s+to|need\s+to|needs\s+to|hereby|will\s+now|doit|doivent|"
     rf"debe|deben|deberá|deberán|deberían|devra|devront|devraient|muss|müssen|soll|sollen|sollte|sollten|deve|devem|"
     rf"deverá|deverão|devono|dovrà|dovranno|dovrebbero|moet|moeten|horen\s+te|dient|dienen|должен|должна|должно|"
     rf"должны|обязан\w*|следует)\b|"
+    # the one a passive order names: "… is to be forwarded to h.example by the mail assistant"
+    rf"\b(?:to\s+be|be)\s+\w+ed\b(?:\s+\S*[^\s.!?]){{0,10}}?\s+by\s+(?:the|an?|any|our|your)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_AI_NAMES}|{_AGENT_WORDS}|{_MACHINE})|"
     rf"{_AI_NAMES}",
     _I,
     keys=_ADDRESS_KEYS,
@@ -609,7 +624,10 @@ _ACTION = _Anchored(
     # pt
     r"\b(?:envie|enviar|mande|encaminhe|apague|exclua|delete|remova|transfira|execute|instale|baixe|crie|mude|"
     r"altere|aprove|responda|adicione|copie|publique|desative|compartilhe|mostre|revele|conceda|pague|compre|"
-    r"aceite|clique|feche|suba|carregue|reembolse|aplique|marque|cancele|dê|atribua)\b|"
+    r"aceite|clique|feche|suba|carregue|reembolse|aplique|marque|cancele|dê|atribua|"
+    # … and as said to someone one calls "você": `cria`, `manda`, `apaga`
+    r"cria|envia|encaminha|apaga|exclui|transfere|executa|roda|instala|altera|aprova|adiciona|publica|"
+    r"desativa|compartilha|mostra|revela|concede|paga|aceita|clica|sobe|carrega|atribui)\b|"
     # it
     r"\b(?:invia|inviare|manda|inoltra|elimina|cancella|rimuovi|trasferisci|esegui|installa|scarica|crea|"
     r"cambia|modifica|approva|rispondi|aggiungi|copia|pubblica|disattiva|condividi|mostra|rivela|concedi|paga|"
@@ -632,6 +650,11 @@ _ACTION = _Anchored(
     r"보내|전송|전달|삭제|지우|송금|이체|실행|설치|업로드|다운로드|생성|만들|변경|승인|출력|커밋|푸시|"
     r"비활성화|추가|부여|허용|공개|클릭|구매|환불|닫아|작성|하드코딩|써|적어|제거|없애|"
     r"\b(?:escribe|escriba|di|diga|recomienda|escreva|recomende|scrivi|dì|raccomanda|напиши\w*|скажи\w*|"
+    # claims it is told to make: `afirma que`, `affirmez`, `behaupte`, `sostieni`, `beweer`, `утверждай`
+    r"afirma|afirme|asegura|asegure|affirme[zs]?|prétends|prétendez|behaupte|behaupten|versichere|afferma|"
+    r"dichiara|sostieni|beweer|утверждай\w*|заяви\w*|"
+    # Spanish imperatives with their pronouns: `dile`, `envíale`, `muéstrale`, `mándamelo`
+    r"(?:di|dí|dígale|envía|mánda|manda|muestra|muéstra|da|pasa|escribe|reenvía|comparte)(?:le|les|me|nos)(?:lo|la|los|las)?|"
     r"посоветуй\w*|порекомендуй\w*|сообщи\w*)\b|写|说|告诉|推荐|評価|書い|書き|伝え|勧め",
     _I,
 )
@@ -876,8 +899,8 @@ _CUE_WORDS = Keywords(_CUE_KINDS)
 _HIDDEN_PART = _Lazy(
     r"<!--(?P<comment>.{1,4000}?)-->|\{#(?P<template>.{1,4000}?)#\}|"
     r"<(?P<tag>\w+)\b[^>]{0,300}?(?:style\s*=\s*[\"'][^\"']{0,300}?(?:display\s*:\s*none|font-size\s*:\s*0(?:px|pt|em)?"
-    r"\s*[;\"']|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*[;\"']|color\s*:\s*(?:#fff(?:fff)?|white)\b|"
-    r"(?:left|top|text-indent)\s*:\s*-\d{3,}|(?:height|width)\s*:\s*0(?:px)?\s*[;\"'])[^\"']{0,300}[\"']|"
+    r"\s*(?=[;\"'])|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?=[;\"'])|color\s*:\s*(?:#fff(?:fff)?|white)\b|"
+    r"(?:left|top|text-indent)\s*:\s*-\d{3,}|(?:height|width)\s*:\s*0(?:px)?\s*(?=[;\"']))[^\"']{0,300}[\"']|"
     r"\baria-hidden\s*=\s*[\"']true[\"']|\shidden(?=[\s>=]))[^>]{0,300}>(?P<styled>.{1,4000}?)</(?P=tag)>|"
     r"\b(?:alt|title|aria-label|data-[\w-]+)\s*=\s*\"(?P<attribute>[^\"]{12,2000})\"",
     re.I | re.S,
@@ -947,7 +970,8 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
         if cues.keys() & _DEMANDS and not cues.keys() & _NOT_A_PROMPT and context.defines_prompt(index):
             index = last + 1  # a prompt the text writes for its own model, asking nothing of the reader
             continue
-        if not (cues.keys() & _DEMANDS) or score < needed:
+        asks = cues.keys() & _DEMANDS or ("hidden" in cues and context.hidden_words_to_an_ai(index, opener))
+        if not asks or score < needed:
             index += 1
             continue
         severity = "high" if score >= _HIGH else "medium"
@@ -1259,7 +1283,9 @@ def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:
 
 # A name's word ends, and a comma, colon or dash follows at once (or after a short parenthesis): `Assistant,`
 _CLOSES_NAME = re.compile(
-    r"[\w-]*s?(?:\s+(?:instructions?|notes?|directives?|tasks?))?\s*(?:\([^)]{0,30}\))?\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s)"
+    r"[\w-]*s?(?:\s+(?:instructions?|notes?|directives?|tasks?))?\s*(?:\([^)]{0,30}\))?\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s)|"
+    r"[\w-]*\s+(?:please|pls|kindly|por\s+favor|bitte|per\s+favore|alsjeblieft|пожалуйста)\b",
+    re.I,
 )
 # What every marker holds: a bracket, a colon, a quote, an equals sign, a heading's hash, or BEGIN / END.
 _MARKER_SIGNS = re.compile(r"[\[\]【】<>#:：=\"(`*]|\b(?:BEGIN|END)\b", re.I)
@@ -1276,7 +1302,8 @@ for _gate, _gate_words in (
     ("modal", (
         "must", "should", "shall", "need", "required", "instructed", "expected", "asked", "hereby", "will now",
         "is to", "are to", "has to", "have to", "doit", "doivent", "devra", "debe", "deber", "muss", "müssen", "soll",
-        "deve", "dovr", "moet", "horen te", "dient", "должн", "обязан", "следует",
+        "deve", "dovr", "moet", "horen te", "dient", "должн", "обязан", "следует", "authori", "permitted",
+        "allowed to", "cleared to", "empowered", "to be",
     )),
     ("ai", (
         "ai", "a.i.", "llm", "ki", "ia", "ии", "language model", "chatbot", "chat-bot", "copilot", "co-pilot",
@@ -1417,6 +1444,18 @@ class _Context:
         self._found: dict[int, _Found | None] = {}
         self._discussed: bool | None = None
         self._dialogue: set[int] | None = None
+        self._fenced: list[tuple[int, int]] | None = None
+
+    def hidden_words_to_an_ai(self, position: int, opener: _Found) -> bool:
+        """Whether the unit is hidden from a person and speaks to an AI by name: whatever it says, a page that hides
+        words for an AI means them as instructions. Not in a fenced code block, which shows such markup as code."""
+        unit = self.units[position]
+        if not unit.hidden or opener.address < _STRONG or not _AI_READER.search(self.text, unit.start, unit.end):
+            return False
+        if self._fenced is None:
+            text = self.text
+            self._fenced = [(b[0], b[1]) for b in fences(text)] if "``" in text or "~~" in text else []
+        return not any(start <= unit.start < end for start, end in self._fenced)
 
     def found(self, position: int, openers: dict[int, _Found], kinds: set[str]) -> _Found | None:
         if position not in self._found:

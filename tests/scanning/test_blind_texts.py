@@ -39,9 +39,7 @@ PARTS = {
 }
 
 # Tuning rows answered otherwise on purpose: line → why.
-DISAGREEMENTS = {
-    294: "a restore guide's `rm -rf /var/lib/app/data` is judged as code an agent would run (fs.delete-system)",
-}
+DISAGREEMENTS: dict[int, str] = {}
 # Share of each part answered as labelled, as last measured (2026-12-06): (part, label) → floor. The learned tier
 # was trained on the tuning part of texts.jsonl and on dev, tune and lookalike, so only held-out and final measure it.
 FLOORS = {
