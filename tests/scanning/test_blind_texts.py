@@ -3,10 +3,11 @@ instructions to the agent and the rest clean look-alikes, in eleven languages an
 
 - `texts.jsonl`: every fourth line is held out and was never read while tuning; the other lines were tuned on and
   must all be answered as labelled (except the disagreements listed, with their reasons).
-- `dev_texts.jsonl`, `tune_texts.jsonl`, `lookalike_texts.jsonl`: written later, each measured once before it was
-  used for tuning (figures in the README), then tuned on.
-- `final_texts.jsonl`: held out; its texts were never read. It measures how the scanner does on wording nobody here
-  has seen.
+- `dev_texts.jsonl`, `tune_texts.jsonl`, `lookalike_texts.jsonl`, `mail_texts.jsonl`, `code_texts.jsonl`,
+  `web_texts.jsonl`: written later, each measured once before it was used for tuning (figures in the README), then
+  tuned on.
+- `final_texts.jsonl`, `fresh_texts.jsonl`: held out; their texts were never read. They measure how the scanner
+  does on wording nobody here has seen.
 
 Every part is checked against a floor set at its last measurement, so a change that loses ground fails."""
 
@@ -36,23 +37,35 @@ PARTS = {
     "tune": _rows("tune_texts.jsonl"),
     "lookalike": _rows("lookalike_texts.jsonl"),
     "final": _rows("final_texts.jsonl"),
+    "mail": _rows("mail_texts.jsonl"),
+    "code": _rows("code_texts.jsonl"),
+    "web": _rows("web_texts.jsonl"),
+    "fresh": _rows("fresh_texts.jsonl"),
 }
 
 # Tuning rows answered otherwise on purpose: line → why.
 DISAGREEMENTS: dict[int, str] = {}
 # Share of each part answered as labelled, as last measured (2026-12-06): (part, label) → floor. The learned tier
-# was trained on the tuning part of texts.jsonl and on dev, tune and lookalike, so only held-out and final measure it.
+# was trained on the tuning part of texts.jsonl and on dev, tune and lookalike; held-out, final and fresh measure it.
 FLOORS = {
-    ("held-out", "injection"): 0.93,
+    ("held-out", "injection"): 0.95,
     ("held-out", "clean"): 0.95,
     ("dev", "injection"): 0.85,
     ("dev", "clean"): 0.96,
     ("tune", "injection"): 0.95,
-    ("tune", "clean"): 0.93,
-    ("lookalike", "injection"): 0.86,
+    ("tune", "clean"): 0.97,
+    ("lookalike", "injection"): 0.87,
     ("lookalike", "clean"): 0.89,
     ("final", "injection"): 0.70,
     ("final", "clean"): 0.86,
+    ("mail", "injection"): 0.80,
+    ("mail", "clean"): 0.94,
+    ("code", "injection"): 0.77,
+    ("code", "clean"): 0.84,
+    ("web", "injection"): 0.89,
+    ("web", "clean"): 0.89,
+    ("fresh", "injection"): 0.86,
+    ("fresh", "clean"): 0.88,
 }
 
 
