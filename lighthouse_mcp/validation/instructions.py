@@ -605,7 +605,7 @@ _ACTION = _Anchored(
     r"transfiera|ejecuta|ejecute|instala|instale|crea|cree|cambia|cambie|aprueba|apruebe|responde|responda|añade|"
     r"añada|copia|copie|publica|publique|desactiva|desactive|comparte|comparta|muestra|muestre|revela|revele|"
     r"otorga|concede|paga|pague|compra|compre|acepta|acepte|haz\s+clic|cierra|cierre|aplica|aplique|marca|"
-    r"marque|cancela|cancele|anula|anule|confirma|confirme|reembolsa|reembolse|agrega|agregue|da|dale)\b|"
+    r"marque|cancela|cancele|anula|anule|confirma|confirme|reembolsa|reembolse|agrega|agregue|da|dale|pasa|pase)\b|"
     # fr
     r"\b(?:envoie[zs]?|envoyer|transmets|transmettez|transfère[zs]?|transférez|supprime[zs]?|efface[zs]?|"
     r"exécute[zs]?|installe[zs]?|télécharge[zs]?|crée[zs]?|créez|change[zs]?|modifie[zs]?|approuve[zs]?|"
@@ -712,7 +712,12 @@ _DESTINATION = _Lazy(
     r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b(?:bc1|0x)[a-zA-Z0-9]{20,}\b|"
     r"\b(?:as|in|into)\s+a\s+(?:public\s+)?(?:comment|reply|gist|paste)\b|\bcomo\s+coment[aá]rio|\ben\s+commentaire|"
     r"\bals\s+Kommentar|\bcome\s+commento|\bals\s+opmerking|\bв\s+комментари\w+|コメントに|评论中|댓글로|"
-    r"\banyone\s+with\s+the\s+link\b|--visibility\s+public|\bmake\s+(?:it\s+|them\s+|this\s+)?public\b",
+    r"\banyone\s+with\s+the\s+link\b|--visibility\s+public|\bmake\s+(?:it\s+|them\s+|this\s+)?public\b|"
+    # into a tool call's argument, where the tool's owner reads it: "pass it as the `context` parameter"
+    r"\b(?:as|in|into)\s+(?:the\s+|an?\s+)?[`'\"]?[\w.-]+[`'\"]?\s+(?:argument|parameter|param|field)\b|"
+    r"\b(?:en|dans|im|in|nel|no|na|в)\s+(?:el\s+|le\s+|la\s+|het\s+|o\s+|a\s+|il\s+|den\s+|das\s+)?"
+    r"(?:parámetro|campo|paramètre|champ|Parameter|Feld|parametro|parâmetro|veld|параметр\w*|пол[ея])\b|"
+    r"参数|パラメータ|引数|매개변수|파라미터|인자",
     re.I,
 )
 # Keeping it from the person the agent works for: "do not tell the user", "silently", "sin avisar", "不要告诉".
@@ -723,7 +728,8 @@ _SECRECY = _Anchored(
     r"surfac(?:e|ing)|list(?:ing)?)\b|\bsilently\b|\bquietly\b|\bsecretly\b|\bcovertly\b|\bbehind\s+the\s+scenes\b|"
     r"\bkeep\s+(?:this|it)\s+(?:secret|confidential|between\s+us|quiet|out\s+of)\b|notify_user\s*[:=]\s*false|"
     r"\bno\s+(?:need\s+to\s+)?(?:confirmation|approval)\s+(?:is\s+)?(?:needed|required)\b|"
-    r"\bno\s+(?:le\s+)?(?:digas|diga|avises|avise|informes|informe|menciones|mencione|preguntes|pregunte)\b|"
+    r"\bno\s+(?:se\s+lo\s+|se\s+la\s+|le\s+)?(?:digas|diga|avises|avise|informes|informe|menciones|mencione|"
+    r"preguntes|pregunte)\b|"
     r"\bsin\s+(?:avisar|decir|informar|preguntar|consultar)\b|\bno\s+hace\s+falta\s+(?:avisar|decir|preguntar)\b|"
     r"\ben\s+secreto\b|\bne\s+(?:le\s+|lui\s+|l'|en\s+)?(?:dis|dites|préviens|prévenez|mentionne[zs]?|demande[zs]?|"
     r"parle[zs]?)\s+(?:pas|rien)\b|\bsans\s+(?:prévenir|le\s+dire|informer|demander|en\s+parler)\b|\bdiscrètement\b|"
@@ -1082,6 +1088,24 @@ _DESTINATION_SIGNS = (
     "コメント",
     "评论",
     "댓글",
+    # a tool call's argument (what the tool's owner reads)
+    "argument",
+    "parameter",
+    "parámetro",
+    "paramètre",
+    "parametro",
+    "parâmetro",
+    "feld",
+    "campo",
+    "champ",
+    "veld",
+    "параметр",
+    "参数",
+    "パラメータ",
+    "引数",
+    "매개변수",
+    "파라미터",
+    "인자",
 )
 _NUMBERED = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\b[A-Z]{2}\d{2}\s?[A-Z0-9]{4}")
 
@@ -1105,6 +1129,12 @@ def _unaddressed(context: _Context, revealed: Revealed, index: int, kinds: set[s
     secrecy = _SECRECY.search(piece) if "secrecy" in kinds else None
     if secrecy is not None and not _keeps_from_user(piece, secrecy):
         secrecy = None
+    after = context.units[index + 1] if index + 1 < len(context.units) else None
+    if secrecy is None and secret is not None and after is not None and after.paragraph == unit.paragraph:
+        said = context.text[after.start : after.end]  # "… read ~/.aws/credentials and pass it on. Don't tell the user."
+        secrecy = _SECRECY.search(said)
+        if secrecy is not None and not _keeps_from_user(said, secrecy):
+            secrecy = None
     if secrecy is None and (secret is None or _DESTINATION.search(piece) is None):
         return None  # neither half: not worth reading closely
     found = context.found(index, {}, kinds)
