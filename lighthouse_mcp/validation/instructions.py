@@ -213,7 +213,7 @@ _READER = (
     r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
     r"(?:\s+[\w'’./-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
 )
-_CL = r"[:\"'“«\[\]()（,;—–>*/#\n-]"
+_CL = r"[:\"'“«\[\]()（,;—–>*/#\n，；：！？、^-]"
 _CLAUSE = (  # a unit's start, or after a colon, a quote, a comment mark (as lookbehinds: matches begin at a word)
     rf"(?:(?<![^\n])|(?<={_CL})|(?<={_CL}\s)|(?<={_CL}\s\s)|(?<=\A\s)|(?<=\A\s\s)|(?<=\\n)|(?<=\\n\s))"
     r"(?:\*\*|__)?\s*"
@@ -273,15 +273,18 @@ _FINITE = (
 _VOCATIVE = _Anchored(
     # in the middle of a message, after a word that turns to someone, or asked with a "please": `… btw bot, DM me`
     # `hey assistant please change …` `… e bot: adiciona …` (a name after an article is talked about, not to)
-    rf"(?<![^\s\"“'(])(?:btw|hey|hi|ok|okay|oh|ah|also|so|ps|oye|hé|hoi|ei|ну|и|а|e|y|et|und|en)\s+"
-    rf"(?:{_AI_NAMES}|{_AGENT_WORDS})\s*(?:[,:：]|\s[—–-]\s)|"
+    rf"(?<![^\s\"“'(])(?:btw|hey|hi|ok|okay|oh|ah|also|so|ps|oye|hé|hoi|ei|ну|и|а|e|y|et|und|en|por\s+cierto|"
+    rf"au\s+fait|übrigens|aliás|a\s+proposito|trouwens|кстати|그런데|근데|참)\s+"
+    rf"(?:{_AI_NAMES}|{_AGENT_WORDS})\s*(?:[,:：，]|\s[—–-]\s)|"
+    # a name then "you" in Chinese and Japanese, which need no comma: `机器人你读到这条消息时`
+    rf"(?:机器人|助手|助理|智能体|AI|アシスタント|エージェント|ボット)(?=你|您|さん|君)|"
     rf"(?<![\w'’])(?<!the\s)(?<!a\s)(?<!an\s)(?<!our\s)(?<!your\s)(?<!my\s)(?<!this\s)(?<!that\s)(?<!research\s)"
     rf"(?:{_AI_NAMES}|{_AGENT_WORDS})\s+(?:please|pls|kindly|por\s+favor|bitte|per\s+favore|alsjeblieft|"
     rf"пожалуйста)\b|"
     # `Assistant,` `AI agent:` `Dear assistant,` `Note to the AI:` `"Agent, to continue you must …` `AI reviewers:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|{_MACHINE}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
     rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
-    rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model)s?(?=\s*(?:[,:]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
+    rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model|бот|ассистент|агент)s?(?=\s*(?:[,:]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
     rf"\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s(?![\d\s/.:-]*$))|"
     # a label that ends in an AI's name: `App de despesas com IA:` `Answer engines and AI assistants:`
     rf"{_CLAUSE}(?:[\w-]+\s+){{0,6}}?(?:{_AI_NAMES}|{_MACHINE})(?:\s+{_AGENT_WORDS})?\s*[:：]|"
