@@ -133,6 +133,10 @@ class Module:
     path: str = ""  # where it was read from, for messages
 
 
+def is_test_module(module: Module) -> bool:
+    return module.name.endswith("_test.rego")
+
+
 class RegoEngine:
     """Compiled Rego modules plus their data, safe to query from any thread."""
 

@@ -23,8 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from lighthouse_mcp.errors import ConfigError, LighthouseError
-from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine, bundle_is_cached, bundle_path
-from lighthouse_mcp.policy.rego_tests import is_test_module
+from lighthouse_mcp.policy.engine import (
+    Module,
+    PolicyError,
+    RegoEngine,
+    bundle_is_cached,
+    bundle_path,
+    is_test_module,
+)
 from lighthouse_mcp.validation.packs import PackSet, is_shipped, packs_from_texts, shipped_packs_dir
 
 SHIPPED = shipped_packs_dir().parent

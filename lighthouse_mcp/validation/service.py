@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hmac
-import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -153,6 +152,8 @@ class ValidationService:
     @functools.cached_property
     def scanner(self) -> Scanner:
         """The response scanner for this project: its rule packs (for code), its suppressions, its key."""
+        import logging  # not on the hook's path when it scans nothing
+
         from lighthouse_mcp.validation.files import Context
         from lighthouse_mcp.validation.responses import DEFAULT_FINGERPRINT_KEY, Scanner
         from lighthouse_mcp.validation.suppressions import SuppressionFile
