@@ -28,6 +28,8 @@ SEARCHED = "type || ' ' || coalesce(agent, '') || ' ' || coalesce(aggregate, '')
 
 @dataclass(frozen=True)
 class Dialect:
+    """What differs between SQLite's and PostgreSQL's SQL in the queries both run."""
+
     param: str  # "?" or "%s"
     contains: str  # a condition true when SEARCHED (lower-cased) contains the parameter
 

@@ -125,6 +125,8 @@ def refused(finding: Finding, reason: str, by: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class TargetSpec:
+    """The paths a rule is about: by their classes, the access made, and a pattern."""
+
     any: frozenset[str] = frozenset()
     all: frozenset[str] = frozenset()
     none: frozenset[str] = frozenset()
@@ -144,6 +146,8 @@ class TargetSpec:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a pack: what it matches (commands, tools, flags, options, text, targets) and what it finds."""
+
     id: str
     decision: str
     risk: str

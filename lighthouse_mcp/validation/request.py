@@ -61,6 +61,8 @@ MAX_WRITTEN_COMMANDS = 1000  # commands judged in the code of one write (more as
 
 @dataclass(frozen=True)
 class Request:
+    """One tool call to decide: the tool and its input, where it runs, and who asks."""
+
     tool: str
     input: Mapping[str, Any]
     cwd: str
