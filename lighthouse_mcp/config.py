@@ -37,12 +37,16 @@ USER_ONLY = frozenset({("policy", "unlock")})
 
 @dataclass(frozen=True)
 class AgentConfig:
+    """Who the agent is (`agent:`): its name and role."""
+
     name: str = "agent"
     role: Role = "builder"
 
 
 @dataclass(frozen=True)
 class StoreConfig:
+    """The event store (`store:`): the SQLite file or a PostgreSQL URL, and how it is written."""
+
     path: str = "lighthouse.db"
     synchronous: Synchronous = "normal"
     busy_timeout_ms: int = 10_000
@@ -57,6 +61,8 @@ class StoreConfig:
 
 @dataclass(frozen=True)
 class ValidationConfig:
+    """Deciding tool calls (`validation:`): limits, the decision cache, and the answer when deciding fails."""
+
     max_command_bytes: int = 65_536
     cache_size: int = 4096
     cache_ttl_s: int = 300
@@ -67,6 +73,8 @@ class ValidationConfig:
 
 @dataclass(frozen=True)
 class PolicyConfig:
+    """The policy engine (`policy:`): local or OPA, its deadlines, and the locked rules a person unlocked."""
+
     engine: Literal["local", "opa"] = "local"
     url: str = ""
     timeout_ms: int = 250
@@ -77,6 +85,8 @@ class PolicyConfig:
 
 @dataclass(frozen=True)
 class LimitsConfig:
+    """Rate limits (`limits:`): requests per window for each role (0: none)."""
+
     window_s: int = 60
     builder: int = 600
     reviewer: int = 600
@@ -86,6 +96,8 @@ class LimitsConfig:
 
 @dataclass(frozen=True)
 class ExpertsConfig:
+    """The LLM experts (`experts:`): endpoints, retries, the answer cache and the circuit breaker."""
+
     anthropic_base_url: str = ""
     openai_base_url: str = ""
     max_retries: int = 2
@@ -97,6 +109,8 @@ class ExpertsConfig:
 
 @dataclass(frozen=True)
 class MetricsConfig:
+    """Latency budgets watched by the server (`metrics:`)."""
+
     window_s: int = 900
     check_s: int = 60
     min_samples: int = 20
@@ -110,6 +124,8 @@ class MetricsConfig:
 
 @dataclass(frozen=True)
 class ScanConfig:
+    """Scanning tool output (`scan:`)."""
+
     max_bytes: int = 2_097_152
     record: bool = True
     hook: bool = True
@@ -118,6 +134,8 @@ class ScanConfig:
 
 @dataclass(frozen=True)
 class ApprovalsConfig:
+    """Asking a person (`approvals:`)."""
+
     enabled: bool = False
     rules: str = "*"
     timeout_s: int = 20
@@ -126,6 +144,8 @@ class ApprovalsConfig:
 
 @dataclass(frozen=True)
 class HookConfig:
+    """The Claude Code hook (`hook:`)."""
+
     on_allow: Literal["allow", "defer"] = "defer"
     deadline_s: int = 10
     timeout_s: int = 30
@@ -133,18 +153,24 @@ class HookConfig:
 
 @dataclass(frozen=True)
 class QueryConfig:
+    """Event queries (`query:`)."""
+
     default_limit: int = 50
     max_limit: int = 1000
 
 
 @dataclass(frozen=True)
 class LoggingConfig:
+    """Logging (`logging:`)."""
+
     level: LogLevel = "info"
     format: LogFormat = "plain"
 
 
 @dataclass(frozen=True)
 class ServerConfig:
+    """The MCP server (`server:`)."""
+
     name: str = "lighthouse"
     recent_events: int = 50
     heartbeat_s: int = 30
@@ -154,6 +180,8 @@ class ServerConfig:
 
 @dataclass(frozen=True)
 class Config:
+    """The whole configuration, one section per top-level key."""
+
     agent: AgentConfig = field(default_factory=AgentConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -113,6 +112,8 @@ def create_home(home: ProjectHome) -> list[str]:
 
 def create_key(path: Path) -> bool:
     """Write a fresh random key with mode 0600 unless one exists; True when written."""
+    import secrets  # not on the hook's path
+
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -34,6 +34,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Decision:
+    """The answer to one request: allow, ask or deny, how risky, and the findings and exceptions behind it."""
+
     decision: str  # allow | ask | deny
     risk: str  # none | low | medium | high | critical
     reasons: list[dict[str, str]]  # [{rule, message}], most severe first

@@ -27,6 +27,8 @@ _GLOB_CHARS = "*?["
 
 @dataclass(frozen=True)
 class Claim:
+    """An agent's claim on paths of the project, until a time."""
+
     id: str
     agent: str
     patterns: tuple[str, ...]  # absolute, inside the project

@@ -7,7 +7,12 @@ import sys
 def _hook(argv: list[str]) -> int:
     """`lighthouse [--home DIR] hook`, without building the parser: it runs on every tool call (`hooks/client.py`).
     The process ends as soon as the answer is out (a policy query left running past its deadline cannot hold it,
-    and there is no interpreter teardown to wait for). Whatever fails here is a block (exit 2)."""
+    and there is no interpreter teardown to wait for). Whatever fails here is a block (exit 2). The cyclic garbage
+    collector is off: importing the validator allocates much and frees little, collecting during it cost a hook
+    deciding in-process 5-7 % of its time, and what one call leaves is freed when its process ends."""
+    import gc
+
+    gc.disable()
     try:
         from lighthouse_mcp.hooks import client
 

@@ -37,6 +37,8 @@ class AnchorError(StoreError):
 
 @dataclass(frozen=True)
 class Anchor:
+    """The store's head as last recorded outside it: its id, sequence, MAC and time."""
+
     store_id: str
     seq: int
     mac: str  # hex

@@ -5,7 +5,6 @@ expression and its connections."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +28,8 @@ SEARCHED = "type || ' ' || coalesce(agent, '') || ' ' || coalesce(aggregate, '')
 
 @dataclass(frozen=True)
 class Dialect:
+    """What differs between SQLite's and PostgreSQL's SQL in the queries both run."""
+
     param: str  # "?" or "%s"
     contains: str  # a condition true when SEARCHED (lower-cased) contains the parameter
 
@@ -291,6 +292,8 @@ class SQLStore(ABC):
         try:
             self.anchor.advance(Anchor(self.store_id, seq, mac.hex(), ts), mac_at, after)
         except (OSError, StoreError) as exc:
+            import logging  # only when the anchor cannot be moved: not on every hook call's path
+
             logging.getLogger("lighthouse.store").error("cannot move the audit log's anchor: %s", exc)
 
     def anchor_problem(self) -> tuple[int, str] | None:

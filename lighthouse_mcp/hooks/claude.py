@@ -30,6 +30,8 @@ FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path
 
 @dataclass(frozen=True)
 class HookInput:
+    """The fields of Claude Code's hook input that Lighthouse reads."""
+
     event: str  # hook_event_name
     session: str | None
     cwd: str | None
@@ -130,6 +132,8 @@ def pre_tool_use_output(decision: Decision, *, on_allow: str) -> dict[str, Any] 
 
 @dataclass(frozen=True)
 class ChangedFile:
+    """A file a tool call wrote or removed, as recorded."""
+
     path: str
     content: bytes | None  # None when gone, too large to keep, or a secret-class file
     size: int | None  # None when gone

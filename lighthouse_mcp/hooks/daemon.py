@@ -108,12 +108,14 @@ def warm(home_dir: str) -> None:
     from lighthouse_mcp.agents import approvals, claims, rates  # noqa: F401 — imported by the hook when used
     from lighthouse_mcp.events import query, store  # noqa: F401
     from lighthouse_mcp.hooks import claude  # noqa: F401
-    from lighthouse_mcp.validation import responses  # noqa: F401
+    from lighthouse_mcp.validation import content, responses  # noqa: F401
     from lighthouse_mcp.validation.instructions import compile_all
+    from lighthouse_mcp.validation.lazy import compile_all as compile_lazy
 
     compile_all()
     request_digest(b"")  # its SHA-256 is imported here, not in each child
     prime(home_dir, keep=True)
+    compile_lazy()  # the patterns of every module imported by now: compiled here, not in each child
 
 
 def prime(home_dir: str, *, keep: bool = False) -> None:

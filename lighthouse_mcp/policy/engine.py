@@ -133,6 +133,10 @@ class Module:
     path: str = ""  # where it was read from, for messages
 
 
+def is_test_module(module: Module) -> bool:
+    return module.name.endswith("_test.rego")
+
+
 class RegoEngine:
     """Compiled Rego modules plus their data, safe to query from any thread."""
 
@@ -166,7 +170,15 @@ class RegoEngine:
         self.path_extras = frozenset(f for f in ("raw", "command") if re.search(rf"\.{f}\b", text))
         self._deadline_s = deadline_s
         self._worker = _Worker(self.version) if deadline_s is not None else None
-        # Compile now (on the thread that will query), so a broken module fails at load, not at the first query.
+        # Compile now (on the thread that will query), so a broken module fails at load, not at the first query. A
+        # bundle of these very modules that an earlier process compiled and cached (its checksum holds) shows they
+        # compile: it is loaded at the first query instead, and a call that needs no query (a hook's, often) never
+        # pays for loading the engine.
+        if cache_dir is None or not bundle_is_cached(bundle_path(cache_dir, self.version)):
+            self.load()
+
+    def load(self) -> None:
+        """Load the compiled modules for the pipeline's query now (for a process that answers many calls)."""
         self._on_thread(lambda: self._interpreter(cached=True), None)
 
     @staticmethod

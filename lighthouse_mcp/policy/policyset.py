@@ -17,14 +17,20 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lighthouse_mcp.errors import ConfigError, LighthouseError
-from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine, bundle_is_cached, bundle_path
-from lighthouse_mcp.policy.rego_tests import is_test_module
+from lighthouse_mcp.policy.engine import (
+    Module,
+    PolicyError,
+    RegoEngine,
+    bundle_is_cached,
+    bundle_path,
+    is_test_module,
+)
 from lighthouse_mcp.validation.packs import PackSet, is_shipped, packs_from_texts, shipped_packs_dir
 
 SHIPPED = shipped_packs_dir().parent
@@ -50,6 +56,33 @@ class PolicySet:
     def layered(self) -> bool:
         """Whether project modules are queried beside the shipped ones."""
         return self.rego is not self.shipped_rego
+
+
+# The shipped modules `shipped_rego_silent` was written for (their `RegoEngine.version`): any change to them turns
+# the short cut off until it is checked against them again (tests/policy/test_shipped_short_cut.py says so).
+SILENT_FOR_VERSION = "e4839fe55c682de2"
+# What each finding of the shipped modules needs (files.rego, agents.rego; they add no exceptions, and the result
+# module's come from data, empty for the shipped engine): a path written with one of these classes…
+_SENSITIVE_WRITE = frozenset({"system", "secret", "outside-project", "traversal"})
+_READ_ONLY_ROLES = frozenset({"reviewer", "expert"})  # agents.rego's read_only_roles
+
+
+def shipped_rego_silent(engine: RegoEngine, document: Mapping[str, Any]) -> bool:
+    """Whether the shipped modules can add nothing for the input `document`, so that querying them (and loading the
+    engine to do so) can be skipped: True only for the modules of SILENT_FOR_VERSION and a document in which no path
+    is written with a class of _SENSITIVE_WRITE, read or run with the class "secret", or written or deleted while
+    the call holds claims or comes from a read-only role. A property test holds this to the modules' answer."""
+    if engine.version != SILENT_FOR_VERSION or not {"paths", "claims", "agent"} <= document.keys():
+        return False
+    changes = False
+    for path in document["paths"]:
+        access, classes = path["access"], path["classes"]
+        if access == "write" and not _SENSITIVE_WRITE.isdisjoint(classes):
+            return False
+        if access in ("read", "exec") and "secret" in classes:
+            return False
+        changes = changes or access in ("write", "delete")
+    return not (changes and (document["claims"] or document["agent"]["role"] in _READ_ONLY_ROLES))
 
 
 def policy_files(project_dir: Path | None) -> list[Path]:

@@ -60,10 +60,6 @@ def check_policy_set(policy: Any) -> PolicyTests:
     return PolicyTests(count, failures, run_tests(modules, policy.tests))
 
 
-def is_test_module(module: Module) -> bool:
-    return module.name.endswith("_test.rego")
-
-
 def run_tests(policies: list[Module], tests: list[Module]) -> list[TestResult]:
     """Run every test rule of `tests` against `policies`."""
     results: list[TestResult] = []

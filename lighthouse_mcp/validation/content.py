@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lighthouse_mcp.validation.lazy import LazyPattern
+
 MAX_PIECES = 200  # pieces of one write that are judged; more make the write too complex to judge
 
 
@@ -74,11 +76,11 @@ _CI_NAMES = frozenset(
 )  # fmt: skip
 _LOCAL_TASKS = frozenset({"taskfile.yml", "taskfile.yaml", ".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml"})
 _CI_DIRS = (".github/workflows/", ".github/actions/", ".circleci/", ".buildkite/", ".gitea/workflows/", ".woodpecker/")
-_JSON_PAIR = re.compile(r'"((?:[^"\\\n]|\\.){1,200})"\s*:\s*"((?:[^"\\\n]|\\.){1,20000})"')
-_YAML_RUN_LINE = re.compile(r"^\s*(?:-\s+)?(?:([\w-]+)\s*:\s*)?(.*)$")
-_RUN_INSTRUCTION = re.compile(r"^\s*(RUN|CMD|ENTRYPOINT|ONBUILD\s+RUN|HEALTHCHECK\s+.*?CMD)\s+(.*)$", re.I)
-_GIT_SECTION = re.compile(r'^\s*\[\s*([\w.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*$')
-_GIT_KEY = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.*)$")
+_JSON_PAIR = LazyPattern(r'"((?:[^"\\\n]|\\.){1,200})"\s*:\s*"((?:[^"\\\n]|\\.){1,20000})"')
+_YAML_RUN_LINE = LazyPattern(r"^\s*(?:-\s+)?(?:([\w-]+)\s*:\s*)?(.*)$")
+_RUN_INSTRUCTION = LazyPattern(r"^\s*(RUN|CMD|ENTRYPOINT|ONBUILD\s+RUN|HEALTHCHECK\s+.*?CMD)\s+(.*)$", re.I)
+_GIT_SECTION = LazyPattern(r'^\s*\[\s*([\w.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*$')
+_GIT_KEY = LazyPattern(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.*)$")
 
 
 def runnable_code(path: str, text: str) -> list[Runnable]:
@@ -159,7 +161,7 @@ def _manifest(text: str) -> Iterator[Runnable]:
 
 # CI expressions that stand for secrets (`${{ secrets.NPM_TOKEN }}`, `${{ toJSON(secrets) }}`): read as a variable
 # whose name says it is one, so that sending it is judged as sending a secret.
-_CI_SECRET = re.compile(r"\$\{\{\s*(?:toJSON\(\s*)?secrets(?:\.([\w-]+))?\s*\)?\s*\}\}", re.I)
+_CI_SECRET = LazyPattern(r"\$\{\{\s*(?:toJSON\(\s*)?secrets(?:\.([\w-]+))?\s*\)?\s*\}\}", re.I)
 
 
 def _elsewhere(pieces: Iterator[Runnable]) -> Iterator[Runnable]:

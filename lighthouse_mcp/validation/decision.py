@@ -22,7 +22,7 @@ from typing import Any
 from lighthouse_mcp.config import ValidationConfig
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.policy.engine import PolicyError, RegoResult
-from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUnavailable
+from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUnavailable, shipped_rego_silent
 from lighthouse_mcp.validation.facts import Facts
 from lighthouse_mcp.validation.packs import lowered, refused
 from lighthouse_mcp.validation.request import Request, facts_for
@@ -115,7 +115,10 @@ class Validator:
         document = rego_input(request, facts, findings, policy)
         asked = time.perf_counter_ns()
         try:
-            shipped = policy.shipped_rego.evaluate(document)
+            if shipped_rego_silent(policy.shipped_rego, document):
+                shipped = RegoResult([], [])  # what the query would answer (see shipped_rego_silent)
+            else:
+                shipped = policy.shipped_rego.evaluate(document)
         except PolicyError as exc:
             shipped = RegoResult([], [])
             message = f"the shipped Rego policies failed on this request: {exc}"

@@ -64,6 +64,7 @@ from lighthouse_mcp.validation.commands import (
 )
 from lighthouse_mcp.validation.files import GUARDED_NAMES, Context, PathFact, classify
 from lighthouse_mcp.validation.git_state import guard_changes
+from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.shell import (
     Command,
     Compound,
@@ -83,20 +84,20 @@ MAX_COMMANDS = 500
 MAX_NESTING = 12
 MAX_SCRIPT_BYTES = 256 * 1024  # a script on disk read to judge running it (past that: not passed unread)
 MAX_LOOP_ITEMS = 4
-_SECRETISH = re.compile(r"(?i)token|secret|passw|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session")
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-_REMOTE_PATH = re.compile(r"^(?:[\w.-]+@)?[\w.-]+:(?!//)")
-_SUBSTRING = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-?\d+(?::\d+)?\}")
-_ARRAY = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\[[@*]\]\}")
-_DOTFILE = re.compile(r"^\.[\w.-]+(/[\w.-]+)*$")  # .env, .aws/credentials
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?[a-zA-Z%]{0,3}$")
-_AWK_COMMAND = re.compile(
+_SECRETISH = LazyPattern(r"(?i)token|secret|passw|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session")
+_URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_REMOTE_PATH = LazyPattern(r"^(?:[\w.-]+@)?[\w.-]+:(?!//)")
+_SUBSTRING = LazyPattern(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-?\d+(?::\d+)?\}")
+_ARRAY = LazyPattern(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\[[@*]\]\}")
+_DOTFILE = LazyPattern(r"^\.[\w.-]+(/[\w.-]+)*$")  # .env, .aws/credentials
+_NUMBER = LazyPattern(r"^[+-]?\d+(\.\d+)?[a-zA-Z%]{0,3}$")
+_AWK_COMMAND = LazyPattern(
     r'system\s*\(\s*"((?:[^"\\]|\\.){1,4000})"|\|\s*"((?:[^"\\]|\\.){1,4000})"|"((?:[^"\\]|\\.){1,4000})"\s*\|\s*getline'
 )
-_AWK_PRINT_TO_SHELL = re.compile(
+_AWK_PRINT_TO_SHELL = LazyPattern(
     r'print(?:f)?\s*\(?\s*"((?:[^"\\]|\\.){1,4000})"\s*\)?\s*\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"'
 )
-_OPTION_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
+_OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -1424,7 +1425,7 @@ _DATA_OPTIONS = {
     "wget": ("--post-data", "--body-data"),
     "http": (), "https": (), "xh": (),
 }  # fmt: skip
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = LazyPattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _sent_data(fact: CommandFact) -> list[str]:
@@ -1474,7 +1475,7 @@ def _curl_file_field(key: str, value: str) -> str:
     return value
 
 
-_NAMED_FILE = re.compile(r"[^=@]+@")
+_NAMED_FILE = LazyPattern(r"[^=@]+@")
 
 
 def _path_candidate(value: str, is_dynamic: bool) -> tuple[str | None, bool]:
@@ -1569,7 +1570,7 @@ def _program_run(name: str, argv: list[str]) -> list[str] | None:
     return [MODULE_COMMANDS.get(module, MODULE_COMMANDS.get(base, module)), *rest]
 
 
-_SHELL_SHEBANG = re.compile(r"#!\s*\S*/(?:env\s+(?:-S\s+)?)?(?:ba|z|da|k|a)?sh\b")
+_SHELL_SHEBANG = LazyPattern(r"#!\s*\S*/(?:env\s+(?:-S\s+)?)?(?:ba|z|da|k|a)?sh\b")
 
 
 def _is_shell_script(runner: str, text: str) -> bool:
@@ -1627,7 +1628,7 @@ def _option_after(argv: list[str], names: tuple[str, ...]) -> str | None:
     return None
 
 
-_LOOPBACK = re.compile(r"^(?:127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])(?::\d+)?$")
+_LOOPBACK = LazyPattern(r"^(?:127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])(?::\d+)?$")
 # Directories whose serving hands out secrets: a home, the project (its .env, its .lighthouse key), what holds them.
 _HOLDS_SECRETS = frozenset({"home", "project-root", "project-ancestor", "root", "secret", "lighthouse-home",
                             "lighthouse-ancestor", "lighthouse-home-root"})  # fmt: skip

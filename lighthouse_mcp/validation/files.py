@@ -238,6 +238,8 @@ class Context:
 
 @dataclass(frozen=True)
 class PathFact:
+    """A path as written, resolved, and what it is (its classes)."""
+
     raw: str  # as written
     path: str  # resolved, absolute
     classes: frozenset[str] = field(default_factory=frozenset)

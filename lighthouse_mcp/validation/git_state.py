@@ -7,7 +7,6 @@ commit, git missing), nothing is claimed and the command is judged as before."""
 from __future__ import annotations
 
 import os
-import subprocess
 
 # The guard's files a checkout can change: the project's Lighthouse config and policies, the agents' hook settings.
 GUARD_PATHS = (".lighthouse/config.yaml", ".lighthouse/policies", ".claude", ".mcp.json")
@@ -68,6 +67,8 @@ def _differ(where: str, target: str) -> list[str]:
 
 
 def _git(where: str, *args: str) -> list[str]:
+    import subprocess  # only when git is asked (a hook process rarely needs it)
+
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/"),
            "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}  # fmt: skip
     try:

@@ -125,6 +125,8 @@ def refused(finding: Finding, reason: str, by: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class TargetSpec:
+    """The paths a rule is about: by their classes, the access made, and a pattern."""
+
     any: frozenset[str] = frozenset()
     all: frozenset[str] = frozenset()
     none: frozenset[str] = frozenset()
@@ -144,6 +146,8 @@ class TargetSpec:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a pack: what it matches (commands, tools, flags, options, text, targets) and what it finds."""
+
     id: str
     decision: str
     risk: str
@@ -189,7 +193,7 @@ class Rule:
         for names, patterns in self.options.items():
             keys = names.split("|")
             values = [v for k, v in (*fact.earlier_options, *fact.options.items()) if k in keys]  # repeats too
-            if not any(fnmatch.fnmatchcase(v, p) for v in values for p in patterns):
+            if not any(_fits(v, p) for v in values for p in patterns):
                 return False
         if self.options_none & fact.options.keys():
             return False
@@ -212,7 +216,7 @@ class Rule:
             return False
         if self.problems and not self.problems & facts.problems.keys():
             return False
-        if self.tools and not any(fnmatch.fnmatchcase(facts.tool, t) for t in self.tools):
+        if self.tools and not any(_fits(facts.tool, t) for t in self.tools):
             return False
         if self.url_regex is not None and not any(_search(self.url_regex, u) for u in facts.urls):
             return False
@@ -221,6 +225,17 @@ class Rule:
     def finding(self, subject: str, detail: str = "") -> Finding:
         message = self.message.replace("{command}", subject).replace("{detail}", detail)
         return Finding(self.id, self.decision, self.risk, message, locked=self.locked)
+
+
+def _fits(name: str, pattern: str) -> bool:
+    """`fnmatch.fnmatchcase(name, pattern)`, without compiling a pattern that has no wildcard or whose literal start
+    `name` does not have (a hook process would compile dozens of them to match one command or tool)."""
+    if pattern == "*":
+        return True
+    cut = min((i for i in map(pattern.find, "*?[") if i >= 0), default=-1)
+    if cut < 0:
+        return name == pattern
+    return name.startswith(pattern[:cut]) and fnmatch.fnmatchcase(name, pattern)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -352,7 +367,7 @@ class PackSet:
     def _rules_for(self, name: str) -> tuple[Rule, ...]:
         rules = self._for_name.get(name)
         if rules is None:
-            globbed = [r for r in self.by_glob if any(fnmatch.fnmatchcase(name, p) for p in r.commands)]
+            globbed = [r for r in self.by_glob if any(_fits(name, p) for p in r.commands)]
             named = list(self.by_name.get(name, ()))
             if any(c in name for c in "*?["):  # a command word left as a pattern: the rules of every name it fits
                 named = [r for known, rs in self.by_name.items() if fnmatch.fnmatchcase(known, name) for r in rs]
@@ -369,7 +384,7 @@ class PackSet:
         tool_rules = self._for_tool.get(facts.tool)
         if tool_rules is None:
             tool_rules = self._for_tool[facts.tool] = tuple(
-                r for r in self.tool_rules if any(fnmatch.fnmatchcase(facts.tool, t) for t in r.tools)
+                r for r in self.tool_rules if any(_fits(facts.tool, t) for t in r.tools)
             )
         return rules + list(tool_rules)
 
@@ -382,6 +397,7 @@ def _short(text: str, limit: int = 120) -> str:
 # -- loading ------------------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def shipped_packs_dir() -> Path:
     return Path(__file__).parent.parent / "policies" / "packs"
 
@@ -512,11 +528,17 @@ def _rule_to_json(rule: Rule) -> dict[str, Any]:
     return out
 
 
+@functools.cache
+def _rule_fields() -> tuple[tuple[str, bool], ...]:
+    """Each field of Rule, and whether it holds a frozenset (else a list in JSON is a tuple)."""
+    return tuple((item.name, "frozenset" in str(item.type)) for item in fields(Rule))
+
+
 def _rule_from_json(data: dict[str, Any]) -> Rule:
     values: dict[str, Any] = {}
-    for item in fields(Rule):
-        value = data[item.name]
-        if item.name == "target" and value is not None:
+    for name, is_set in _rule_fields():
+        value = data[name]
+        if name == "target" and value is not None:
             value = TargetSpec(
                 frozenset(value["any"]),
                 frozenset(value["all"]),
@@ -524,11 +546,11 @@ def _rule_from_json(data: dict[str, Any]) -> Rule:
                 frozenset(value["access"]),
                 value["path_regex"],
             )
-        elif item.name == "options":
+        elif name == "options":
             value = {k: tuple(v) for k, v in value.items()}
         elif isinstance(value, list):
-            value = frozenset(value) if "frozenset" in str(item.type) else tuple(value)
-        values[item.name] = value
+            value = frozenset(value) if is_set else tuple(value)
+        values[name] = value
     return Rule(**values)
 
 

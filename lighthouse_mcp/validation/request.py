@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.validation.facts import Access, Facts, facts_from_code, facts_from_command, sql_command
 from lighthouse_mcp.validation.files import Context, classify
+from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.secrets import holds_credentials, mask_secrets
 
 # Claude Code's tool names, matched case-insensitively.
@@ -60,6 +61,8 @@ MAX_WRITTEN_COMMANDS = 1000  # commands judged in the code of one write (more as
 
 @dataclass(frozen=True)
 class Request:
+    """One tool call to decide: the tool and its input, where it runs, and who asks."""
+
     tool: str
     input: Mapping[str, Any]
     cwd: str
@@ -274,20 +277,20 @@ def _judge_written(facts: Facts, request: Request, path: str, ctx: Context) -> N
 
 
 # Another MCP server's tool: arguments that hold a shell command or SQL are judged as such.
-_SHELL_KEYS = re.compile(
+_SHELL_KEYS = LazyPattern(
     r"(?:^|[._])(?:command|commands|cmd|cmdline|command_line|commandline|script|shell|bash|sh|shell_command)$", re.I
 )
-_SQL_KEYS = re.compile(r"(?:^|[._])(?:sql|query|queries|statement|statements|stmt)$", re.I)
-_SQL = re.compile(
+_SQL_KEYS = LazyPattern(r"(?:^|[._])(?:sql|query|queries|statement|statements|stmt)$", re.I)
+_SQL = LazyPattern(
     r"(?is)(?:^|;)\s*(?:select|insert|update|delete|drop|truncate|alter|create|grant|revoke|with|merge|replace|copy"
     r"|vacuum|attach|pragma|rename|comment|call|exec|execute|begin|commit)\b"
 )
-_DELETE_TOOL = re.compile(r"(?:^|_)(?:delete|remove|rm|rmdir|unlink|purge|wipe|destroy|erase|trash)(?:_|$)", re.I)
-_MOVE_TOOL = re.compile(r"(?:^|_)(?:move|mv|rename)(?:_|$)", re.I)
-_SOURCE_KEY = re.compile(r"(?:^|[._])(?:source|src|from|old_path|path|source_path)$", re.I)
-_DEST_KEY = re.compile(r"(?:^|[._])(?:destination|dest|dst|to|target|new_path|destination_path|target_path)$", re.I)
-_RECURSIVE = re.compile(r"(?:^|_)(?:dir|directory|folder|tree|recursive|rmdir)(?:_|$)", re.I)
-_NETWORK_TOOL = re.compile(r"(?:^|_)(?:post|put|send|upload|request|http|fetch|webhook|publish|notify)(?:_|$)", re.I)
+_DELETE_TOOL = LazyPattern(r"(?:^|_)(?:delete|remove|rm|rmdir|unlink|purge|wipe|destroy|erase|trash)(?:_|$)", re.I)
+_MOVE_TOOL = LazyPattern(r"(?:^|_)(?:move|mv|rename)(?:_|$)", re.I)
+_SOURCE_KEY = LazyPattern(r"(?:^|[._])(?:source|src|from|old_path|path|source_path)$", re.I)
+_DEST_KEY = LazyPattern(r"(?:^|[._])(?:destination|dest|dst|to|target|new_path|destination_path|target_path)$", re.I)
+_RECURSIVE = LazyPattern(r"(?:^|_)(?:dir|directory|folder|tree|recursive|rmdir)(?:_|$)", re.I)
+_NETWORK_TOOL = LazyPattern(r"(?:^|_)(?:post|put|send|upload|request|http|fetch|webhook|publish|notify)(?:_|$)", re.I)
 
 
 def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_bytes: int) -> None:
@@ -338,15 +341,15 @@ def _merge(facts: Facts, inner: Facts, tool: str) -> None:
 
 # Another MCP server's tool: its string arguments that name paths are judged like a file tool's, written unless the
 # tool's name says it only reads; and any argument naming Lighthouse's or the agents' own files, whatever its key.
-_READ_ONLY_TOOL = re.compile(
+_READ_ONLY_TOOL = LazyPattern(
     r"^(?:read|get|list|search|find|view|show|stat|cat|fetch|query|describe|info|head|tail|count|exists|glob|grep"
     r"|lookup|inspect|browse|preview|download_info)(?:_|$)|_(?:info|list|search)$",
     re.I,
 )
-_PATH_KEY = re.compile(r"(?:^|[._])(?:path|paths|file|files|filename|file_path|dir|directory|folder|source|src"
+_PATH_KEY = LazyPattern(r"(?:^|[._])(?:path|paths|file|files|filename|file_path|dir|directory|folder|source|src"
                        r"|destination|dest|dst|target|location|cwd|root)(?:$|[._\[])", re.I)  # fmt: skip
-_GUARDED_WORDS = re.compile(r"\.lighthouse(?:/|$)|\.claude(?:/|\.json)|\.mcp\.json|approvals/pending|secret\.key")
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
+_GUARDED_WORDS = LazyPattern(r"\.lighthouse(?:/|$)|\.claude(?:/|\.json)|\.mcp\.json|approvals/pending|secret\.key")
+_URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
 _MAX_ARGUMENTS = 200
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from lighthouse_mcp.validation.keywords import Keywords, anchored, lowered
+from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.threats import Threat
 
 
 @dataclass(frozen=True)
 class _Format:
     rule: str
-    regex: re.Pattern[str]  # matched where a key occurs (after walking back over `back` characters)
+    regex: LazyPattern  # matched where a key occurs (after walking back over `back` characters)
     severity: str
     what: str
     keys: tuple[str, ...]  # literals the secret starts with (or contains, with `back`)
@@ -54,28 +55,28 @@ _ASSIGNMENT_KEYS = (
 _FORMATS = (
     _Format(
         "secret.private-key",
-        re.compile(
+        LazyPattern(
             r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.]|-(?!----)){0,20000}"
             r"(?:-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----)?"
         ),
         "critical", "a private key", keys=("-----BEGIN ",), boundary="",
     ),
     _Format(
-        "secret.anthropic-key", re.compile(r"sk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{20,}"),
+        "secret.anthropic-key", LazyPattern(r"sk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{20,}"),
         "critical", "an Anthropic API key", keys=("sk-ant-",),
     ),
     _Format(
         "secret.openai-key",
-        re.compile(r"sk-(?:proj-|svcacct-|admin-)?(?!ant-)[A-Za-z0-9_-]{20,}"),
+        LazyPattern(r"sk-(?:proj-|svcacct-|admin-)?(?!ant-)[A-Za-z0-9_-]{20,}"),
         "critical", "an OpenAI API key", keys=("sk-",),
     ),
     _Format(
-        "secret.aws-access-key", re.compile(r"(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[0-9A-Z]{16}\b"),
+        "secret.aws-access-key", LazyPattern(r"(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[0-9A-Z]{16}\b"),
         "high", "an AWS access key id", keys=("AKIA", "ASIA", "ABIA", "ACCA", "AROA", "AIDA"), boundary="\\w",
     ),
     _Format(
         "secret.aws-secret-key",
-        re.compile(
+        LazyPattern(
             r"(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?[ \t]{0,8}(?::|=|:=|=>)[ \t]{0,8}[\"']?"
             r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])",
             re.I,
@@ -83,47 +84,47 @@ _FORMATS = (
         "critical", "an AWS secret access key", keys=("aws", "secret"), lower=True, boundary="a-zA-Z0-9", group=1,
     ),
     _Format(
-        "secret.github-token", re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
+        "secret.github-token", LazyPattern(r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
         "high", "a GitHub token", keys=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
     _Format(
-        "secret.gitlab-token", re.compile(r"gl(?:pat|ptt|dt|rt|cbt|oas)-[A-Za-z0-9_-]{20,}"),
+        "secret.gitlab-token", LazyPattern(r"gl(?:pat|ptt|dt|rt|cbt|oas)-[A-Za-z0-9_-]{20,}"),
         "high", "a GitLab token", keys=("glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "gloas-"),
     ),
     _Format(
-        "secret.slack-webhook", re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[\w/-]{20,}"),
+        "secret.slack-webhook", LazyPattern(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[\w/-]{20,}"),
         "high", "a Slack webhook URL", keys=("https://hooks.slack.com/",), boundary="",
     ),
     _Format(
-        "secret.slack-token", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}"),
+        "secret.slack-token", LazyPattern(r"xox[abposr]-[A-Za-z0-9-]{10,}"),
         "high", "a Slack token", keys=("xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"),
     ),
     _Format(
-        "secret.stripe-key", re.compile(r"(?:sk|rk)_live_[A-Za-z0-9]{16,}"),
+        "secret.stripe-key", LazyPattern(r"(?:sk|rk)_live_[A-Za-z0-9]{16,}"),
         "critical", "a Stripe live secret key", keys=("sk_live_", "rk_live_"),
     ),
     _Format(
-        "secret.stripe-key", re.compile(r"(?:sk|rk)_test_[A-Za-z0-9]{16,}"),
+        "secret.stripe-key", LazyPattern(r"(?:sk|rk)_test_[A-Za-z0-9]{16,}"),
         "medium", "a Stripe test key", keys=("sk_test_", "rk_test_"),
     ),
     _Format(
-        "secret.google-api-key", re.compile(r"AIza[0-9A-Za-z_-]{35}(?![\w-])"),
+        "secret.google-api-key", LazyPattern(r"AIza[0-9A-Za-z_-]{35}(?![\w-])"),
         "high", "a Google API key", keys=("AIza",),
     ),
     _Format(
-        "secret.google-oauth-token", re.compile(r"ya29\.[0-9A-Za-z_-]{20,}"),
+        "secret.google-oauth-token", LazyPattern(r"ya29\.[0-9A-Za-z_-]{20,}"),
         "high", "a Google OAuth access token", keys=("ya29.",),
     ),
     _Format(
-        "secret.npm-token", re.compile(r"npm_[A-Za-z0-9]{36}\b"), "high", "an npm access token", keys=("npm_",),
+        "secret.npm-token", LazyPattern(r"npm_[A-Za-z0-9]{36}\b"), "high", "an npm access token", keys=("npm_",),
     ),
     _Format(
-        "secret.jwt", re.compile(r"eyJ[A-Za-z0-9_-]{8,}+\.eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}"),
+        "secret.jwt", LazyPattern(r"eyJ[A-Za-z0-9_-]{8,}+\.eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}"),
         "high", "a JSON Web Token", keys=("eyJ",),
     ),
     _Format(
         "secret.connection-string",
-        re.compile(
+        LazyPattern(
             r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|"
             r"ftps?|sftp|smtps?|ldaps?|https?)://[^\s:/@'\"]{1,256}:([^\s@/'\"]{1,256})@[A-Za-z0-9.-]+",
             re.I,
@@ -133,7 +134,7 @@ _FORMATS = (
     ),
     _Format(
         "secret.password-hash",
-        re.compile(
+        LazyPattern(
             r"\$(?:(?:1|5|6)\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86}|"
             r"2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|y\$[./A-Za-z0-9]{1,32}\$[./A-Za-z0-9]{1,64}\$[./A-Za-z0-9]{43})"
         ),
@@ -141,12 +142,12 @@ _FORMATS = (
         keys=("$1$", "$5$", "$6$", "$2$", "$2a$", "$2b$", "$2x$", "$2y$", "$y$"), boundary="\\w$",
     ),
     _Format(
-        "secret.bearer-token", re.compile(r"bearer\s+([A-Za-z0-9._~+/-]{20,}=*)", re.I),
+        "secret.bearer-token", LazyPattern(r"bearer\s+([A-Za-z0-9._~+/-]{20,}=*)", re.I),
         "high", "a bearer token", keys=("bearer",), lower=True, boundary="\\w", group=1,
     ),
     _Format(
         "secret.assignment",
-        re.compile(
+        LazyPattern(
             r"[\w.-]{0,40}?(?:secret|token|api[_-]?key|apikey|passw(?:or)?d|passwd|pwd|access[_-]?key|"
             r"private[_-]?key|auth[_-]?key|credentials?|client[_-]?secret|signing[_-]?key)[\w.-]{0,20}"
             r"[\"']?[ \t]{0,8}(?::|=|:=|=>)[ \t]{0,8}[\"']?([^\s\"',;`)}\]]{8,256})",
@@ -158,8 +159,8 @@ _FORMATS = (
 )  # fmt: skip
 _RAW_KEYWORDS = Keywords(k for f in _FORMATS if not f.lower for k in f.keys)
 _LOWER_KEYWORDS = Keywords(k for f in _FORMATS if f.lower for k in f.keys)
-_BOUNDARY = {f.boundary: re.compile(f"[{f.boundary}]") for f in _FORMATS if f.boundary}
-_PLACEHOLDER = re.compile(
+_BOUNDARY = {f.boundary: LazyPattern(f"[{f.boundary}]") for f in _FORMATS if f.boundary}
+_PLACEHOLDER = LazyPattern(
     r"^(?:<[^>]*>|\[[^\]]*\]|\{\{?[^}]*\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_(][^%]*%?s?|:[a-z_]+)$|"
     r"example|xxxx|\*\*\*\*|\.\.\.|…|placeholder|changeme|change[_-]?me|dummy|redacted|your[_-]|my[_-]?(?:secret|"
     r"token|key|password)|^(?:password|passwd|secret|pass|pwd|token|none|null|true|false|undefined|test|testing|"
@@ -167,7 +168,7 @@ _PLACEHOLDER = re.compile(
     re.I,
 )
 # Values that name where a secret comes from rather than being one.
-_REFERENCE = re.compile(
+_REFERENCE = LazyPattern(
     r"^(?:os\.|process\.env|env\.|ENV\[|getenv|System\.getenv|secrets\.|vault:|\$\(|\$\{|%\(|\{\{|<%|"
     r"\w+\(|\w+\.\w+\(|settings\.|config\.|self\.|this\.|args\.|params\.|request\.)",
 )
@@ -185,7 +186,7 @@ def secret_threats(text: str) -> list[Threat]:
         hits = (lower_hits if fmt.lower else raw_hits).positions(fmt.keys)
         if not hits:
             continue
-        for match in anchored(fmt.regex, text, _starts(text, fmt, hits)):
+        for match in anchored(fmt.regex.regex, text, _starts(text, fmt, hits)):
             start, end = match.span(fmt.group)
             index = bisect.bisect_left(taken, (start, end))
             if (index and taken[index - 1][1] > start) or (index < len(taken) and taken[index][0] < end):
@@ -199,7 +200,7 @@ def secret_threats(text: str) -> list[Threat]:
 
 # A credential given by name (`AWS_SECRET_ACCESS_KEY=…`, `"password": "…"`), even when its value is a documented
 # example: what matters when text is being sent somewhere is that it says it is a credential.
-_NAMED_CREDENTIAL = re.compile(
+_NAMED_CREDENTIAL = LazyPattern(
     r"""(?im)^[\s"'{,]*(?:export\s+)?[\w.-]*(?:secret|token|passw|api[_-]?key|access[_-]?key|private[_-]?key"""
     r"""|credential|client[_-]?secret)[\w.-]*["']?\s*[=:]\s*["']?[^\s"'$<{]{8,}"""
 )

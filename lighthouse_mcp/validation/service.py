@@ -3,9 +3,9 @@ project, which suppressions."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hmac
-import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from lighthouse_mcp.config import Config
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.home import ProjectHome, read_key
+from lighthouse_mcp.policy.engine import PolicyError
 from lighthouse_mcp.policy.policyset import PolicyProvider, PolicyUnavailable
 from lighthouse_mcp.validation.decision import Validator
 from lighthouse_mcp.validation.request import Request, make_request
@@ -85,7 +86,10 @@ class ValidationService:
         """Keep this service's loaded policies for the services this process (and the children it forks) builds
         later for the same policy files: the hook server loads them once instead of once per hook call. A service
         takes them only while the files are unchanged and loaded cleanly (else it loads them as if new)."""
-        self.provider.current()
+        policy = self.provider.current()
+        for engine in (policy.shipped_rego, policy.rego):  # loaded once here, not in each request's process
+            with contextlib.suppress(PolicyError):  # a request meets the error when it queries
+                engine.load()
         _WARM[self._warm_key] = self.provider
 
     def over_limit(self, window: DecisionWindow | None, agent: str, role: str) -> list[Finding]:
@@ -148,6 +152,8 @@ class ValidationService:
     @functools.cached_property
     def scanner(self) -> Scanner:
         """The response scanner for this project: its rule packs (for code), its suppressions, its key."""
+        import logging  # not on the hook's path when it scans nothing
+
         from lighthouse_mcp.validation.files import Context
         from lighthouse_mcp.validation.responses import DEFAULT_FINGERPRINT_KEY, Scanner
         from lighthouse_mcp.validation.suppressions import SuppressionFile

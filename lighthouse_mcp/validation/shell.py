@@ -46,6 +46,8 @@ class Part:
 
 @dataclass
 class Word:
+    """A shell word: its parts and the text it was parsed from."""
+
     parts: list[Part]
     raw: str
 
@@ -75,6 +77,8 @@ class Word:
 
 @dataclass
 class Redirect:
+    """A redirection, with a heredoc's body."""
+
     op: str  # '>', '>>', '<', '<<', '<<-', '<<<', '>&', '<&', '&>', '&>>', '>|', '<>'
     fd: int | None
     target: Word
@@ -109,6 +113,8 @@ Command = Simple | Compound
 
 @dataclass
 class Pipeline:
+    """Commands joined by pipes."""
+
     commands: list[Command]
     negated: bool = False
     background: bool = False

@@ -11,6 +11,8 @@ CATEGORIES = ("prompt_injection", "malicious_code", "secret", "exfiltration")
 
 @dataclass
 class Threat:
+    """Something found in scanned text, with the span it covers."""
+
     category: str
     rule: str
     severity: str  # low | medium | high | critical

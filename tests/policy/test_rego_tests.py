@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lighthouse_mcp.policy.engine import Module
+from lighthouse_mcp.policy.engine import Module, is_test_module
 from lighthouse_mcp.policy.policyset import SHIPPED
-from lighthouse_mcp.policy.rego_tests import is_test_module, run_tests
+from lighthouse_mcp.policy.rego_tests import run_tests
 
 
 def modules() -> list[Module]:

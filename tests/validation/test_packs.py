@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lighthouse_mcp.errors import ConfigError
 from lighthouse_mcp.validation.packs import (
     PackSet,
+    _fits,
     check_examples,
     load_packs,
     packs_from_texts,
@@ -211,3 +215,21 @@ def test_matcher_is_indexed_by_command_name() -> None:
     """Rules are found through the command-name index, not by trying every rule."""
     assert "rm" in PACKS.by_name and "git" in PACKS.by_name
     assert len(PACKS.by_name["rm"]) < len(PACKS.rules) // 4
+
+
+_GLOB_PIECES = st.sampled_from(["mcp", "__", "*", "?", "[a-c]", "[!x]", "[", "]", "fsck", ".", "x", "a", "\n", "\\"])
+
+
+@settings(max_examples=500)
+@given(st.lists(_GLOB_PIECES, max_size=6).map("".join), st.lists(_GLOB_PIECES, max_size=6).map("".join))
+def test_names_are_fitted_to_patterns_as_fnmatch_does(name: str, pattern: str) -> None:
+    """`_fits` skips compiling patterns that cannot fit: its answer is fnmatchcase's, for every name and pattern."""
+    assert _fits(name, pattern) == fnmatch.fnmatchcase(name, pattern)
+
+
+def test_every_shipped_pattern_is_fitted_as_fnmatch_does() -> None:
+    patterns = {p for r in PACKS.rules for p in (*r.commands, *r.tools)}
+    names = {"mkfs.ext4", "fsck", "mcp__github__delete_repo", "mcp__x__wipe", "WebFetch", "Bash", "rm", "", "mkfs"}
+    for pattern in patterns:
+        for name in names:
+            assert _fits(name, pattern) == fnmatch.fnmatchcase(name, pattern), (name, pattern)
