@@ -38,36 +38,16 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from lighthouse_mcp.validation.code_blocks import fences
 from lighthouse_mcp.validation.hidden import Revealed
 from lighthouse_mcp.validation.keywords import Hits, Keywords, lowered
+from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.threats import Threat
 
 _I = re.I | re.U
-
-
-class _Lazy:
-    """A regular expression compiled when first used."""
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self._pattern = (pattern, flags)
-
-    @functools.cached_property
-    def regex(self) -> re.Pattern[str]:
-        return re.compile(*self._pattern)
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.regex.search(text, pos, endpos)
-
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.regex.match(text, pos, endpos)
-
-    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text, pos, endpos)
 
 
 class _Anchored:
@@ -201,7 +181,7 @@ _SUMMARIES = (
     r"samenvatting\w*|резюме)\b)"
 )
 _NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
-_AI_READER = _Lazy(rf"{_AI_NAMES}|{_MACHINE}|{_MACHINE_CJK}", _I)  # a reader named as an AI or as software
+_AI_READER = LazyPattern(rf"{_AI_NAMES}|{_MACHINE}|{_MACHINE_CJK}", _I)  # a reader named as an AI or as software
 _READERS = rf"(?:{_NAMES}|{_MACHINE}|{_MACHINE_CJK})"
 # The text itself, pointed at: "this page", "these reviews", "esta página", "cette page", "dieser Bewertungen".
 _THIS = (
@@ -424,7 +404,7 @@ _SUBJECT = _Anchored(
     keys=_ADDRESS_KEYS,
     back=_BACK,
 )
-_MARKER = _Lazy(
+_MARKER = LazyPattern(
     r"^[ \t>*#=\[<(【\-]*(?:system|developer|admin(?:istrator)?|assistant|agent|ai|tool|function|bot|operator|"
     r"sistema|système|systeme|систем\w*|系统|システム|시스템|助手|アシスタント|어시스턴트)"
     r"(?:[ \t]+(?:override|message|prompt|instructions?|note|update|notice|command|directive|alert|提示|メッセージ))?"
@@ -663,7 +643,7 @@ _ACTION = _Anchored(
 )
 # Actions in the forms a statement of what the reader "will do" takes, and verb stems of the other languages
 # (`restablecerá`, `supprimera`, `dovrà cancellare`, `verwijderen`, `отключить`): tried when no listed verb is there.
-_ACTION_FORMS = _Lazy(
+_ACTION_FORMS = LazyPattern(
     rf"\b\w{{3,}}(?:{'|'.join(_FUTURE_ENDINGS)}|eranno|iranno)\b|"
     r"\b(?:envi|mand|reenv|borr|elimin|transfer|ejecut|instal|aprob|compart|publi|desactiv|revel|otorg|conced|"
     r"acept|anul|reembols|restablec|supprim|efface|exécut|désactiv|partag|transmet|lösch|entfern|überweis|"
@@ -678,7 +658,7 @@ _ACTION_FORMS = _Lazy(
     _I,
 )
 # A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
-_TOOL_CALL = _Lazy(
+_TOOL_CALL = LazyPattern(
     r"\b[a-z][a-z0-9]*\.[a-z_][a-z0-9_]*\s*\([^()\n]{0,80}?\w+\s*=|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\(|\bmcp__\w+|\b(?:call|invoke|use|run|trigger)\s+(?:the\s+)?`?"
     r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+`?(?:\s+(?:tool|function|action))?|"
     r"\b(?:send|delete|transfer|create|remove|export|grant|merge|push|approve|update|drop|wire|forward)_[a-z0-9_]+\b"
@@ -709,7 +689,7 @@ _TARGET = _Anchored(
     _I,
     extra=("~/.",),
 )
-_DESTINATION = _Lazy(
+_DESTINATION = LazyPattern(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?|ftp|sftp|wss?)://[^\s\"'<>)]+|\b(?:\d{1,3}\.){3}\d{1,3}\b|"
     r"\b(?:to|at)\s+(?:the\s+)?(?:address|url|endpoint|account|server|link|number)\s+(?:below|above|given|here)|"
     r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\b(?:bc1|0x)[a-zA-Z0-9]{20,}\b|"
@@ -838,7 +818,7 @@ _REPORTED = _Anchored(
     _I,
 )
 # Dialogue in a story or a script: "…", said the old sailor; the oracle (read aloud): "…".
-_SPEECH = _Lazy(
+_SPEECH = LazyPattern(
     r"[\"”»」』]\s*[,—–-]?\s*(?:\w+\s+){0,3}?(?:said|asked|whispered|replied|shouted|muttered|answered|dijo|"
     r"susurró|respondió|dit|murmura|répondit|sagte|flüsterte|antwortete|disse|sussurrou|respondeu|sussurrò|rispose|"
     r"zei|fluisterde|antwoordde|сказал\w*|прошептал\w*|ответил\w*)\b|[\"”»」』][^\n\"”»」』]{0,16}?(?:说道|低声说|"
@@ -905,7 +885,7 @@ _UNADDRESSED_KINDS = frozenset({"secret", "secrecy"})  # what an instruction tha
 _SHORT_WORDS = frozenset(w for w in _CUE_KINDS if len(w) <= 3 and w.isalpha() and w.isascii())
 _CUE_WORDS = Keywords(_CUE_KINDS)
 
-_HIDDEN_PART = _Lazy(
+_HIDDEN_PART = LazyPattern(
     r"<!--(?P<comment>.{1,4000}?)-->|\{#(?P<template>.{1,4000}?)#\}|"
     r"<(?P<tag>\w+)\b[^>]{0,300}?(?:style\s*=\s*[\"'][^\"']{0,300}?(?:display\s*:\s*none|font-size\s*:\s*0(?:px|pt|em)?"
     r"\s*(?=[;\"'])|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?=[;\"'])|color\s*:\s*(?:#fff(?:fff)?|white)\b|"
@@ -1242,7 +1222,7 @@ def _seen(
     found: _Found,
     piece: str,
     kind: str,
-    regex: re.Pattern[str] | _Anchored | _Lazy,
+    regex: re.Pattern[str] | _Anchored | LazyPattern,
     weight: float,
     what: str,
     hits: Hits | None = None,
@@ -1322,7 +1302,7 @@ _CLOSES_NAME = re.compile(
 )
 # What every marker holds: a bracket, a colon, a quote, an equals sign, a heading's hash, or BEGIN / END.
 _MARKER_SIGNS = re.compile(r"[\[\]【】<>#:：=\"(`*]|\b(?:BEGIN|END)\b", re.I)
-_CJK = _Lazy(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = LazyPattern(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _GATE_KINDS: dict[str, set[str]] = {}
 for _gate, _gate_words in (
     ("reader", (
@@ -1436,7 +1416,7 @@ def _names_tool(piece: str, tool: str) -> bool:
 def compile_all() -> int:
     """Compile every pattern now rather than when first needed (a process that forks per request does it once);
     returns how many there are."""
-    patterns = [v for v in globals().values() if isinstance(v, (_Anchored, _Lazy))]
+    patterns = [v for v in globals().values() if isinstance(v, (_Anchored, LazyPattern))]
     for pattern in patterns:
         pattern.regex  # noqa: B018 — compiling is the point
     return len(patterns)
