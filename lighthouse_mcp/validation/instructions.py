@@ -193,7 +193,7 @@ _READER = (
     r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
     r"(?:\s+[\w'’./-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
 )
-_CL = r"[:\"'“«\[\]()（,;—–>*/#\n，；：！？、^-]"
+_CL = r"[:\"'“«\[\]()（,;—–>*/#\n，；：！？、^|-]"
 _CLAUSE = (  # a unit's start, or after a colon, a quote, a comment mark (as lookbehinds: matches begin at a word)
     rf"(?:(?<![^\n])|(?<={_CL})|(?<={_CL}\s)|(?<={_CL}\s\s)|(?<=\A\s)|(?<=\A\s\s)|(?<=\\n)|(?<=\\n\s))"
     r"(?:\*\*|__)?\s*"
