@@ -174,7 +174,8 @@ _PATTERNS = (
         "injection.role-marker",
         re.compile(
             # at a line's start, also in a JSON string (after an escaped newline, or as the value itself)
-            r"(?:^|(?<=\\n)|(?<=\":\s\"))[ \t>*#=\[<(-]*(?:system|developer|admin(?:istrator)?|root|assistant|human|user)"
+            r"(?:^|(?<=\\n)|(?<=\":\s\"))[ \t>*#=\[<(-]*"
+            r"(?:system|developer|admin(?:istrator)?|root|assistant|human|user)"
             r"(?:[ \t]+(?P<strong>override|message|prompt|instructions?|note|update|notice|command|directive|alert))?"
             r"[ \t]*(?:#+|\]|>|\)|\*\*|:|=+)",
             _I | re.M,
