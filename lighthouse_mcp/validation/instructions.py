@@ -671,7 +671,12 @@ _TARGET = _Anchored(
     r"funds|money|passports?|social\s+security|ssn|admin(?:istrator)?|root|sudo|firewall|allow-?list|whitelist|"
     r"permissions?|access\s+rights|roles?|owners?|codeowners|backdoor|all\s+(?:files|messages|emails|records|data|"
     r"documents)|database|repositor(?:y|ies)|branch|main|production|prod|backups?|customers?\s+data|personal\s+data|"
-    r"account)\b|~/\.(?:aws|ssh|kube|gnupg|docker|netrc|npmrc|pypirc)|"
+    r"account|"
+    # the safeguards themselves: turning off TLS checks, 2FA, signing, audits or security scans is a target
+    r"tls|ssl|certificates?|2fa|mfa|two-factor|signatures?|signing|csrf|audit(?:\s+logs?)?|codeql|gitleaks|"
+    r"branch\s+protection|security\s+(?:checks?|scans?|tests?|reviews?|rules?))\b|"
+    r"TLS-\w+|Zwei-Faktor\w*|Signatur\w*|Zertifikat\w*|firma\s+digital|autenticaci[oó]n\s+de\s+dos|"
+    r"~/\.(?:aws|ssh|kube|gnupg|docker|netrc|npmrc|pypirc)|"
     r"contraseñas?|claves?|credenciales|secretos?|tarjetas?|cuentas?|mot\s+de\s+passe|clés?|identifiants|"
     r"jetons?|cartes?\s+bancaires?|comptes?|Passw(?:o|ö)rt\w*|Kennw(?:o|ö)rt\w*|Schlüssel\w*|Zugangsdaten|"
     r"Geheimnis\w*|Konto\w*|Kreditkarte\w*|Ausweis\w*|senhas?|chaves?|credenciais|segredos?|cartão|conta|"
