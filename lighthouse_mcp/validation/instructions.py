@@ -188,6 +188,12 @@ _THIS = (
     r"(?:this|these|este|esta|estos|estas|esse|essa|deste|desta|destes|destas|neste|nesta|cette|cet|ces|ce|"
     r"dies(?:e[rnms]?)?|deze|dit|questa|questo|queste|questi|quest'|эт(?:от|а|о|у|ой|ого|ом|и|их|ими)|данн\w+)\b"
 )
+# … but "this week" is a time, not the text: "agents shipped this week"
+_TIME = (
+    r"(?:week|month|year|morning|afternoon|evening|quarter|season|spring|summer|autumn|fall|winter|time|moment|"
+    r"weekend|semana|mes|año|semaine|mois|année|Woche|Monat|Jahr|settimana|mese|anno|mês|ano|maand|jaar|"
+    r"недел\w*|месяц\w*|год\w*)\b"
+)
 # Reading this very text: "processing this", "who reads this", "screening this application", "maintaining this file".
 _READER = (
     r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
@@ -323,7 +329,7 @@ _RECIPIENT = _Anchored(
     rf"(?:{_READERS}|{_SUMMARIES})(?!\s+(?:to|om|zu|per|pour|para|à|a|de\s+\w+er|di\s+\w+re)\b)"
     rf"(?:\s+[\w'’./-]+){{0,6}}?\s+(?:(?:of|from|in|on|van|de|di|del|della|von|"
     rf"des|der|"
-    rf"из)\s+)?{_THIS}|"
+    rf"из)\s+)?{_THIS}(?!\s+{_TIME})|"
     r"\bwho(?:ever|m?ever)\s+(?:or\s+whatever\s+)?(?:is\s+|are\s+)?(?:\w+\s+){0,2}?\w+(?:ing|s|e)\s+this\b|"
     # for the agent, as a label or with who it is: "To the AI agent:", "para el agente que gestiona", "à
     # l'assistant qui traite", "Für den Assistenten, der … zusammenfasst", "для нейросети, которая …"

@@ -108,6 +108,7 @@ CLEAN = [
     ("en", "Pass the text of the open file as the `context` argument; the tool never reads ~/.ssh or other keys."),
     ("en", "Welcome! You are now a member of the design team; your manager can add you to more channels."),
     ("en", "In the novel, Vesper is a ship's computer that never refuses an order from its captain."),
+    ("en", "Two browsers shipped agent features this week; the agents pause and ask before entering payment details."),
 ]  # fmt: skip
 
 
