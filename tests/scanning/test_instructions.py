@@ -205,7 +205,7 @@ def test_the_stretches_read_cover_every_address_and_its_reach(text: str, data: s
     spans = instructions._blocks_near(text, positions, reach)
     assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(spans))
     for position in positions:
-        blank_lines = re.compile(r"\n[ \t]*\n")
+        blank_lines = re.compile(r"\n(?:[ \t]*\n)+")  # a run of blank lines is one break between blocks
         block_start = max((m.end() for m in blank_lines.finditer(text, 0, position)), default=0)
         after = blank_lines.search(text, position)
         block_end = after.start() if after else len(text)
