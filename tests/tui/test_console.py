@@ -132,14 +132,14 @@ def test_llm_profiles_show_calls_cost_and_the_circuit(project: Project, monkeypa
         store.append(NewEvent("expert.consulted", ok, aggregate="security"))
         store.append_batch([NewEvent("expert.consulted", {"ok": False}, aggregate="security") for _ in range(3)])
         store.append(NewEvent("expert.consulted", ok, aggregate="code_review"))
-        llm = {p["name"]: p for p in Console(project, store).snapshot({}).llm}
+        llm = {p.name: p for p in Console(project, store).snapshot({}).llm}
     finally:
         store.close()
     security = llm["security"]
-    assert security["calls"] == 4 and security["failed"] == 3 and security["circuit"] == "open"
-    assert security["tokens"] == 120 and security["cost_usd"] == 0.5 and security["p50_ms"] == 800.0
-    assert security["key"] == "yes"
-    assert llm["code_review"]["circuit"] == "closed" and llm["architecture"]["calls"] == 0
+    assert security.calls == 4 and security.failed == 3 and security.circuit == "open"
+    assert security.tokens == 120 and security.cost_usd == 0.5 and security.p50_ms == 800.0
+    assert security.key == "yes"
+    assert llm["code_review"].circuit == "closed" and llm["architecture"].calls == 0
 
 
 def test_the_chain_line(project: Project) -> None:
