@@ -1,7 +1,7 @@
-"""What the operator's console shows, as plain data read from the store: the overview (with per-minute rates),
-sessions, a page of the timeline, pending approvals, policies, experts and the mount. The TUI draws these; it
-computes nothing itself. `Console` keeps what never changes once computed (finished minutes, the verified part of
-the chain), so a refresh reads only what is new."""
+"""What the operator's console shows, as typed rows (frozen dataclasses) read from the store: the overview (with
+per-minute rates), sessions, a page of the timeline, pending approvals, policies, experts and the mount. The TUI
+draws these; it computes nothing itself. `Console` keeps what never changes once computed (finished minutes, the
+verified part of the chain), so a refresh reads only what is new."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from lighthouse_mcp.audit import IncrementalVerifier
 from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.model import Event, iso_time
 from lighthouse_mcp.events.query import EventFilter, parse_point
+from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet
 from lighthouse_mcp.project import Project
 
 RECENT_DECISIONS = 2000
@@ -28,29 +29,6 @@ PAGE = 200  # timeline rows per page
 FILTER_KEYS = ("type", "agent", "decision", "at")
 DECISIONS = ("allow", "ask", "deny")
 MINUTE_NS = 60 * 1_000_000_000
-
-
-@dataclass
-class Snapshot:
-    """Everything the console shows at one moment."""
-
-    project: str
-    database: str
-    events: int
-    last_seq: int
-    mount: str
-    decisions: dict[str, int]
-    latency: dict[str, dict[str, float | int]]
-    sessions: list[dict[str, Any]]
-    approvals: list[dict[str, Any]]
-    policies: list[dict[str, Any]]
-    experts: list[dict[str, Any]]
-    tasks: list[dict[str, Any]]
-    rates: dict[str, list[int]] = field(default_factory=dict)  # per minute, oldest first: decisions, findings
-    llm: list[dict[str, Any]] = field(default_factory=list)  # LLM profiles with what the log says of them
-    policy_changes: list[dict[str, Any]] = field(default_factory=list)
-    mountpoint: str | None = None
-    mount_stats: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,13 +73,173 @@ def parse_timeline_query(text: str) -> TimelineQuery:
 _EXAMPLES = {"type": "validation", "agent": "claude", "decision": "deny", "at": "1200"}
 
 
-class Console:
-    """The console's reads for one project and store; `clock` gives now in nanoseconds."""
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """A session, with its own decisions among the recent ones and the claims it holds now."""
 
-    def __init__(self, project: Project, store: Any, *, clock: Callable[[], int] = time.time_ns) -> None:
+    session: str
+    agent: str | None
+    role: str | None
+    client: str | None
+    status: str | None
+    started: str
+    last_seen: str
+    allow: int
+    ask: int
+    deny: int
+    claims: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """An event of the timeline: `decision` is set for decisions, and `about` is then what was decided on."""
+
+    seq: int
+    time: str
+    type: str
+    agent: str
+    about: str
+    decision: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRow:
+    """A request waiting for a person's answer."""
+
+    id: str
+    agent: str | None
+    what: str
+    rules: str
+    waiting_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRow:
+    """A project policy in force, with its revision and who put it when."""
+
+    name: str
+    revision: int | None
+    by: str | None
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyChangeRow:
+    """A recent put or delete of a project policy."""
+
+    seq: int
+    at: str
+    change: str
+    name: str | None
+    by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFileRow:
+    """A file the policy set in force was built from: kind pack, module or test; origin shipped or project."""
+
+    name: str
+    kind: str
+    origin: str
+    lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertRow:
+    """An agent expert: whether its session is active, tasks done, late and open, mean latency."""
+
+    name: str
+    capabilities: str
+    available: str
+    completed: int
+    timed_out: int
+    open: int
+    mean_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """A delegated task not finished yet."""
+
+    id: str
+    status: str | None
+    expert: str | None
+    delegator: str | None
+    task: str
+
+
+@dataclass(frozen=True, slots=True)
+class LlmRow:
+    """An LLM profile with what the log says of it over the metrics window; a profile file that does not load is a
+    row whose `routes` says why, with no figures."""
+
+    name: str
+    routes: str
+    key: str | None = None
+    calls: int | None = None
+    failed: int | None = None
+    p50_ms: float | None = None
+    tokens: int | None = None
+    cost_usd: float | None = None
+    circuit: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """Which part of the log the timeline shows: the filter, a chosen session's agent, and the page (the events
+    before sequence `before`; None follows the head)."""
+
+    query: TimelineQuery = field(default_factory=TimelineQuery)
+    agent: str | None = None
+    before: int | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the console shows at one moment. `ready`: it includes the folded state (sessions, claims,
+    experts, tasks, project policies), which the first pictures of a big store may not have yet."""
+
+    project: str
+    database: str
+    events: int
+    last_seq: int
+    mount: str
+    decisions: dict[str, int]
+    latency: dict[str, dict[str, float | int]]
+    sessions: list[SessionRow]
+    approvals: list[ApprovalRow]
+    policies: list[PolicyRow]
+    experts: list[ExpertRow]
+    tasks: list[TaskRow]
+    rates: dict[str, list[int]] = field(default_factory=dict)  # per minute, oldest first: decisions, findings
+    llm: list[LlmRow] = field(default_factory=list)  # LLM profiles with what the log says of them
+    policy_changes: list[PolicyChangeRow] = field(default_factory=list)
+    policy_version: str = ""  # a line about the policy set in force (or why it cannot be loaded)
+    policy_files: list[PolicyFileRow] = field(default_factory=list)
+    timeline: list[TimelineRow] = field(default_factory=list)
+    chain: str = ""
+    ready: bool = True
+    approvals_enabled: bool = False
+    mountpoint: str | None = None
+    mount_stats: dict[str, Any] | None = None
+
+
+class Console:
+    """The console's reads for one project and store; `clock` gives now in nanoseconds; `policies` gives the policy
+    set in force (one for the project's policy files, by default)."""
+
+    def __init__(
+        self,
+        project: Project,
+        store: Any,
+        *,
+        clock: Callable[[], int] = time.time_ns,
+        policies: PolicyProvider | None = None,
+    ) -> None:
         self.project = project
         self.store = store
         self.clock = clock
+        self.policies = policies or PolicyProvider(project.home.policies_dir, project.home.path / "cache")
         self._minutes: dict[tuple[str, int], int] = {}  # (series, minute) -> count, for minutes that are over
         self._open: dict[tuple[str, int], tuple[int, int]] = {}  # (series, current minute) -> (up to seq, count)
         self._verifier: IncrementalVerifier | None = None  # until the whole chain has been verified once
@@ -111,27 +249,31 @@ class Console:
 
     # ---- the snapshot ----------------------------------------------------------------------------------------
 
-    def snapshot(self, state: dict[str, Any]) -> Snapshot:
-        """The console's data; `state` is the folded state at the head (sessions, policies, experts, tasks)."""
+    def snapshot(self, state: dict[str, Any] | None, page: TimelinePage | None = None) -> Snapshot:
+        """The console's data, with the timeline's `page`; `state` is the folded state at the head (sessions,
+        policies, experts, tasks), or None while the log is still being folded (the rest is shown meanwhile)."""
         from lighthouse_mcp.agents import approvals
 
         store, now = self.store, self.clock()
+        ready, state = state is not None, state or {}
+        page = page or TimelinePage()
         recent = store.query(EventFilter(types=("validation.decided",), order="desc", limit=RECENT_DECISIONS)).events
         decided = Counter(str(e.payload.get("decision")) for e in recent)
         by_session: dict[str, Counter[str]] = {}
         for event in recent:
             by_session.setdefault(event.session or "", Counter())[str(event.payload.get("decision"))] += 1
         waiting = [
-            {
-                "id": e.aggregate,
-                "agent": e.agent,
-                "what": subject(e.payload),
-                "rules": ", ".join(e.payload.get("rules", [])),
-                "waiting_s": max(0, (now - e.ts) // 1_000_000_000),
-            }
+            ApprovalRow(
+                id=str(e.aggregate),
+                agent=e.agent,
+                what=subject(e.payload),
+                rules=", ".join(e.payload.get("rules", [])),
+                waiting_s=max(0, (now - e.ts) // 1_000_000_000),
+            )
             for e in approvals.pending(store, now)
         ]
         mountpoint = mounted_at(store)
+        policy_version, policy_files = self._policy_files()
         return Snapshot(
             project=self.project.home.root.name,
             database=_relative(store.location, self.project.home.root),
@@ -143,36 +285,46 @@ class Console:
             sessions=_sessions(state, by_session, now),
             approvals=waiting,
             policies=[
-                {"name": name, "revision": p.get("revision"), "by": p.get("by"), "at": _time(p.get("at"))}
+                PolicyRow(name=name, revision=p.get("revision"), by=p.get("by"), at=_time(p.get("at")))
                 for name, p in sorted(state.get("policies", {}).items())
             ],
             experts=_experts(state),
             tasks=[
-                {
-                    "id": tid,
-                    "status": t.get("status"),
-                    "expert": t.get("expert"),
-                    "delegator": t.get("delegator"),
-                    "task": str(t.get("task") or "")[:80],
-                }
+                TaskRow(
+                    id=tid,
+                    status=t.get("status"),
+                    expert=t.get("expert"),
+                    delegator=t.get("delegator"),
+                    task=str(t.get("task") or "")[:80],
+                )
                 for tid, t in state.get("tasks", {}).items()
                 if t.get("status") in ("pending", "assigned")
             ],
             rates={"decisions": self._per_minute("decisions", now), "findings": self._per_minute("findings", now)},
             llm=self._llm(now),
             policy_changes=[
-                {
-                    "seq": e.seq,
-                    "at": _time(e.ts),
-                    "change": e.type.removeprefix("policy."),
-                    "name": e.aggregate,
-                    "by": e.agent,
-                }
+                PolicyChangeRow(
+                    seq=e.seq, at=_time(e.ts), change=e.type.removeprefix("policy."), name=e.aggregate, by=e.agent
+                )
                 for e in store.query(EventFilter(types=("policy.put", "policy.deleted"), limit=20)).events
             ],
+            policy_version=policy_version,
+            policy_files=policy_files,
+            timeline=[timeline_row(e) for e in timeline(store, page.query, agent=page.agent, before=page.before)],
+            chain=self.chain,
+            ready=ready,
+            approvals_enabled=self.project.config.approvals.enabled,
             mountpoint=mountpoint,
             mount_stats=read_mount_stats(mountpoint) if mountpoint else None,
         )
+
+    def _policy_files(self) -> tuple[str, list[PolicyFileRow]]:
+        """A line about the policy set in force, and the files it was built from."""
+        try:
+            policy = self.policies.current()
+        except Exception as exc:  # the shipped files themselves are broken: say so in the view
+            return f"Policies cannot be loaded: {exc}", []
+        return f"Policy version {policy.version}", loaded_policies(policy)
 
     def check_chain(self) -> str:
         """A line to show about the chain. The first call verifies the whole chain in a child process (`lighthouse
@@ -235,7 +387,7 @@ class Console:
             return int(self.store.count(flt))
         return sum(int(e.payload.get("threat_count") or 0) for e in self.store.query(replace(flt, limit=5000)).events)
 
-    def _llm(self, now: int) -> list[dict[str, Any]]:
+    def _llm(self, now: int) -> list[LlmRow]:
         """Each LLM profile: its routes, whether a key is set for them, and from the consultations in the metrics
         window: count, failures, p50 latency, tokens, cost, and the circuit as the log shows it (open when the
         last `breaker_failures` calls failed within `breaker_reset_s`)."""
@@ -253,7 +405,7 @@ class Console:
             try:
                 self._profiles = (signature, load_profiles(project_dir))
             except Exception as exc:  # a broken profile file: say so in the table instead of failing the refresh
-                return [{"name": "(profiles)", "routes": str(exc)[:120]}]
+                return [LlmRow(name="(profiles)", routes=str(exc)[:120])]
         profiles = self._profiles[1]
         since = now - config.metrics.window_s * 1_000_000_000
         flt = EventFilter(types=("expert.consulted",), since_ts=since, order="desc", limit=5000)
@@ -274,19 +426,18 @@ class Console:
                 recent = now - newest[0].ts < config.experts.breaker_reset_s * 1_000_000_000
                 circuit = "open" if recent else "half-open"
             out.append(
-                {
-                    "name": name,
-                    "routes": ", ".join(f"{r.provider}:{r.model}" for r in profile.providers),
-                    "key": "yes" if any(os.environ.get(KEY_ENV.get(r.provider, "")) for r in profile.providers)
-                    else "no",
-                    "calls": len(calls),
-                    "failed": len(calls) - len(ok),
-                    "p50_ms": latency[len(latency) // 2] if latency else None,
-                    "tokens": tokens,
-                    "cost_usd": round(sum(costs), 4) if costs else None,
-                    "circuit": circuit,
-                }
-            )  # fmt: skip
+                LlmRow(
+                    name=name,
+                    routes=", ".join(f"{r.provider}:{r.model}" for r in profile.providers),
+                    key="yes" if any(os.environ.get(KEY_ENV.get(r.provider, "")) for r in profile.providers) else "no",
+                    calls=len(calls),
+                    failed=len(calls) - len(ok),
+                    p50_ms=latency[len(latency) // 2] if latency else None,
+                    tokens=tokens,
+                    cost_usd=round(sum(costs), 4) if costs else None,
+                    circuit=circuit,
+                )
+            )
         return out
 
     # ---- the timeline ----------------------------------------------------------------------------------------
@@ -310,6 +461,14 @@ def timeline(
     types = query.types or (("validation.decided",) if query.decision else ())
     flt = EventFilter(types=types, agents=agents, text=words, order="desc", limit=PAGE, after=before)
     return list(store.query(flt).events)
+
+
+def timeline_row(event: Event) -> TimelineRow:
+    """An event as the timeline lists it; a decision is about its command, path, URL or tool."""
+    p, row = event.payload, TimelineRow(event.seq, _time(event.ts), event.type, event.agent or "", "")
+    if event.type == "validation.decided":
+        return replace(row, about=subject(p), decision=str(p.get("decision")))
+    return replace(row, about=str(subject(p) or p.get("decision") or event.aggregate or ""))
 
 
 def mounted_at(store: Any) -> str | None:
@@ -370,27 +529,31 @@ def event_detail(event: Event) -> str:
     return "\n".join([*head, "", json.dumps(event.to_json(), indent=2, ensure_ascii=False)])
 
 
-def _sessions(state: dict[str, Any], by_session: dict[str, Counter[str]], now: int) -> list[dict[str, Any]]:
+def _sessions(state: dict[str, Any], by_session: dict[str, Counter[str]], now: int) -> list[SessionRow]:
     """Every session, newest activity first, with its own decisions among the recent ones."""
-    return [
-        {
-            "session": sid,
-            "agent": s.get("agent"),
-            "role": s.get("role"),
-            "client": (s.get("client") or {}).get("name") if isinstance(s.get("client"), dict) else None,
-            "status": s.get("status"),
-            "started": _time(s.get("started_at")),
-            "last_seen": _time(s.get("last_seen")),
-            "decisions": dict(by_session.get(sid, Counter())),
-            "claims": sum(
-                1 for c in state.get("claims", {}).values() if c.get("session") == sid and (c.get("until") or 0) > now
-            ),
-        }
-        for sid, s in sorted(state.get("sessions", {}).items(), key=lambda kv: -(kv[1].get("last_seen") or 0))
-    ]
+    rows = []
+    for sid, s in sorted(state.get("sessions", {}).items(), key=lambda kv: -(kv[1].get("last_seen") or 0)):
+        decided = by_session.get(sid, Counter())
+        claims = state.get("claims", {}).values()
+        rows.append(
+            SessionRow(
+                session=sid,
+                agent=s.get("agent"),
+                role=s.get("role"),
+                client=(s.get("client") or {}).get("name") if isinstance(s.get("client"), dict) else None,
+                status=s.get("status"),
+                started=_time(s.get("started_at")),
+                last_seen=_time(s.get("last_seen")),
+                allow=decided["allow"],
+                ask=decided["ask"],
+                deny=decided["deny"],
+                claims=sum(1 for c in claims if c.get("session") == sid and (c.get("until") or 0) > now),
+            )
+        )
+    return rows
 
 
-def _experts(state: dict[str, Any]) -> list[dict[str, Any]]:
+def _experts(state: dict[str, Any]) -> list[ExpertRow]:
     """Agent experts: capabilities, whether their session is active, tasks done, late and open, mean latency."""
     from lighthouse_mcp.experts.delegation import available
 
@@ -398,15 +561,15 @@ def _experts(state: dict[str, Any]) -> list[dict[str, Any]]:
     for name, e in sorted(state.get("experts", {}).items()):
         done = int(e.get("completed", 0))
         out.append(
-            {
-                "name": name,
-                "capabilities": ", ".join(e.get("capabilities", [])),
-                "available": "yes" if "sessions" in state and available(state, name) else "no",
-                "completed": done,
-                "timed_out": e.get("timed_out", 0),
-                "open": e.get("open", 0),
-                "mean_ms": round(int(e.get("latency_ms_total", 0)) / done) if done else None,
-            }
+            ExpertRow(
+                name=name,
+                capabilities=", ".join(e.get("capabilities", [])),
+                available="yes" if "sessions" in state and available(state, name) else "no",
+                completed=done,
+                timed_out=e.get("timed_out", 0),
+                open=e.get("open", 0),
+                mean_ms=round(int(e.get("latency_ms_total", 0)) / done) if done else None,
+            )
         )
     return out
 
@@ -422,7 +585,7 @@ def _time(ns: Any) -> str:
     return iso_time(int(ns))[11:19] if isinstance(ns, int) else ""
 
 
-def loaded_policies(policy: Any) -> list[dict[str, Any]]:
+def loaded_policies(policy: PolicySet) -> list[PolicyFileRow]:
     """Every file a `PolicySet` was built from: name, kind (pack, module, test), origin (shipped, project), lines."""
     from pathlib import Path
 
@@ -432,5 +595,5 @@ def loaded_policies(policy: Any) -> list[dict[str, Any]]:
     for path, text in policy.files:
         kind = "pack" if path.endswith((".yaml", ".yml")) else "test" if path.endswith("_test.rego") else "module"
         origin = "shipped" if Path(path).is_relative_to(SHIPPED) else "project"
-        out.append({"name": Path(path).name, "kind": kind, "origin": origin, "lines": text.count("\n") + 1})
+        out.append(PolicyFileRow(Path(path).name, kind, origin, text.count("\n") + 1))
     return out

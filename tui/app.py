@@ -13,106 +13,35 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Header,
-    Input,
-    Label,
-    Sparkline,
-    Static,
-    TabbedContent,
-    TabPane,
-    Tabs,
-)
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, TabbedContent, TabPane, Tabs
 
 from lighthouse_mcp.console import (
     PAGE,
     Console,
     Snapshot,
+    TimelinePage,
     TimelineQuery,
     event_detail,
-    loaded_policies,
     parse_timeline_query,
-    subject,
-    timeline,
 )
 from lighthouse_mcp.errors import LighthouseError
-from lighthouse_mcp.policy.policyset import PolicyProvider
 from lighthouse_mcp.project import Project
+from tui.keys_panel import KeysPanel
+from tui.views import VIEWS, View
+from tui.views.policies import PoliciesView
+from tui.views.timeline import TimelineView
 
-TABS = ("overview", "sessions", "timeline", "approvals", "policies", "experts", "mount")
-HELP = """\
-1-7 or click: switch views · ctrl+p: command palette · r: refresh · q: quit
-Timeline: / filter (type:… agent:… decision:… at:… and words) · g jump to a sequence or time · [ ] older / newer \
-page · l back to live · t the state as of the highlighted event · enter on a session shows its agent's events \
-(escape: everyone's)
-Approvals: type an optional note, then a approve / d deny the highlighted request
-Policies: p runs the policy tests · Mount: m mounts at the path typed (default .lighthouse/mnt), u unmounts"""
-
-# The widget a view's keys act on, focused when the view is shown (Overview and Mount have none: their inputs would
-# take the view keys).
-MAIN_TABLE = {
-    "sessions": "#sessions-table",
-    "timeline": "#timeline-table",
-    "approvals": "#approvals-table",
-    "policies": "#policy-files-table",
-    "experts": "#experts-table",
-}
-
-COLUMNS = {
-    "sessions-table": ("agent", "role", "client", "status", "started", "last seen", "allow", "ask", "deny", "claims"),
-    "timeline-table": ("seq", "time", "type", "agent", "about"),
-    "approvals-table": ("id", "agent", "what", "rules", "waiting"),
-    "policies-table": ("project policy", "revision", "by", "at"),
-    "policy-files-table": ("loaded file", "kind", "origin", "lines"),
-    "policy-changes-table": ("seq", "at", "change", "policy", "by"),
-    "experts-table": ("expert", "capabilities", "available", "done", "late", "open", "mean ms"),
-    "tasks-table": ("task", "status", "expert", "delegator", "what"),
-    "llm-table": ("profile", "routes", "key", "calls", "failed", "p50 ms", "tokens", "cost $", "circuit"),
-}
-
-
-class KeysPanel(ModalScreen[None]):
-    """The keys, on `?`: every view's and the app's; escape, q or ? closes it."""
-
-    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("escape,q,question_mark", "close", "Close"),
-    ]
-    DEFAULT_CSS = """
-    KeysPanel { align: center middle; }
-    #keys-text { width: 90%; max-width: 110; height: auto; max-height: 90%; border: round $accent; padding: 1 2;
-                 background: $surface; }
-    """
-
-    def compose(self) -> ComposeResult:
-        yield Static(HELP + "\n\nescape, q or ? closes this panel", id="keys-text")
-
-    def action_close(self) -> None:
-        self.dismiss()
+TABS = tuple(view.tab for view in VIEWS)
 
 
 class LighthouseTUI(App[None]):
     TITLE = "Lighthouse"
-    CSS = """
-    #timeline-table { height: 1fr; }
-    #timeline-detail { height: 30%; min-height: 4; border-top: solid $accent; overflow-y: auto; }
-    .empty { padding: 0 1; color: $text-muted; height: auto; }
-    .summary { padding: 0 1; height: auto; }
-    .caption { padding: 1 1 0 1; color: $text-muted; }
-    Sparkline { height: 2; margin: 0 1; }
-    Input { margin: 0 0 1 0; }
-    #experts-top { height: 1fr; }
-    #llm-table { height: 1fr; }
-    #policy-tables { height: 1fr; }
-    """
+    CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("q", "quit", "Quit"),
         Binding("r", "refresh", "Refresh"),
@@ -131,13 +60,6 @@ class LighthouseTUI(App[None]):
         Binding("escape", "escape", "Leave", show=False),
         *(Binding(str(i + 1), f"show('{tab}')", tab.title(), show=False) for i, tab in enumerate(TABS)),
     ]
-    # Which keys make sense in which view; the footer shows those and the app-wide ones.
-    VIEW_ACTIONS: ClassVar[dict[str, set[str]]] = {
-        "timeline": {"filter", "jump", "page", "live", "travel"},
-        "approvals": {"answer"},
-        "policies": {"policy_test"},
-        "mount": {"mount", "unmount"},
-    }
 
     def __init__(self, project: Project, *, poll: float | None = 1.0, clock: Callable[[], int] = time.time_ns) -> None:
         super().__init__()
@@ -153,12 +75,9 @@ class LighthouseTUI(App[None]):
         self.before: int | None = None  # the timeline's page: events before this sequence; None follows the head
         self.as_of: int | None = None  # `t`: the state just after this event is shown, and live refresh paused
         self._wanted_focus: str | None = None  # the input a key asked for, focused once its view is shown
-        self.policy_tests = "p: run the policy tests"
-        self.policy_header, self.policy_files = "Policies: loading…", list[dict[str, Any]]()
-        self.policies = PolicyProvider(project.home.policies_dir, project.home.path / "cache")
         self.store_failed = False  # the last refresh could not read: the next one reconnects first
         self.folded = False  # the projector has caught up with the log once (see fold_state)
-        self.shown_ready = False  # what is on screen includes that state
+        self.shown_ready = False  # what is on screen includes that state (Snapshot.ready)
         self._generations = itertools.count(1)  # refreshes in the order they started reading
         self._drawn = 0
         self.closing = False
@@ -166,47 +85,12 @@ class LighthouseTUI(App[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="overview"):
-            with TabPane("Overview", id="overview"), VerticalScroll():
-                yield Static("loading…", id="overview-text", classes="summary")
-                yield Label("Decisions per minute (last 30 minutes)", classes="caption", id="decisions-caption")
-                yield Sparkline([], id="decisions-spark")
-                yield Label("Scan findings per minute (last 30 minutes)", classes="caption", id="findings-caption")
-                yield Sparkline([], id="findings-spark")
-            with TabPane("Sessions", id="sessions"), Vertical():
-                yield Static("", id="sessions-empty", classes="empty")
-                yield DataTable(id="sessions-table", cursor_type="row")
-            with TabPane("Timeline", id="timeline"), Vertical():
-                yield Input(
-                    placeholder="filter: type:validation agent:ben decision:deny at:1200 words…",
-                    id="timeline-filter",
-                    select_on_focus=False,
-                )
-                yield DataTable(id="timeline-table", cursor_type="row")
-                yield Static("", id="timeline-detail")
-            with TabPane("Approvals", id="approvals"), Vertical():
-                yield Static("", id="approvals-empty", classes="empty")
-                yield Input(placeholder="note for the next answer (optional), then a or d", id="approval-note")
-                yield DataTable(id="approvals-table", cursor_type="row")
-            with TabPane("Policies", id="policies"), Vertical():
-                yield Static("", id="policy-summary", classes="summary")
-                with Horizontal(id="policy-tables"):
-                    yield DataTable(id="policy-files-table", cursor_type="row")
-                    with Vertical():
-                        yield DataTable(id="policies-table", cursor_type="row")
-                        yield DataTable(id="policy-changes-table", cursor_type="row")
-            with TabPane("Experts", id="experts"), Vertical():
-                with Horizontal(id="experts-top"):
-                    yield DataTable(id="experts-table", cursor_type="row")
-                    yield DataTable(id="tasks-table", cursor_type="row")
-                yield DataTable(id="llm-table", cursor_type="row")
-            with TabPane("Mount", id="mount"), Vertical():
-                yield Input(placeholder="mountpoint (default .lighthouse/mnt)", id="mount-path")
-                yield Static("", id="mount-text", classes="summary")
+            for view in VIEWS:
+                with TabPane(view.tab.title(), id=view.tab):
+                    yield view()
         yield Footer()
 
     def on_mount(self) -> None:
-        for table_id, names in COLUMNS.items():
-            self.query_one(f"#{table_id}", DataTable).add_columns(*names)
         # The fold of the log draws the first picture when it is done. When it takes longer (a big store that has
         # no state snapshots yet), a picture without the sessions comes first.
         self.fold_state()
@@ -226,15 +110,17 @@ class LighthouseTUI(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that belong to one view are live, and shown in the footer, only there."""
-        for view, actions in self.VIEW_ACTIONS.items():
-            if action in actions:
-                return self._active() == view
+        for view in VIEWS:
+            if action in view.actions:
+                return self._active() == view.tab
         return True
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
-        """A view shown (by key, click or palette) has its table focused, unless the focus is already in it (an
-        input the key that showed it asked for)."""
+        """A view shown (by key, click or palette) catches up with the last refresh, and has its table focused,
+        unless the focus is already in it (an input the key that showed it asked for)."""
+        if self.data is not None:
+            self._view().show(self.data)
         self.refresh_bindings()
         self.call_after_refresh(self._focus_view, keep_inside=True)
 
@@ -244,7 +130,7 @@ class LighthouseTUI(App[None]):
             if wanted and keep_inside:
                 self.query_one(wanted).focus()
                 return
-            target = MAIN_TABLE.get(self._active())
+            target = self._view().main_table
             if target:
                 self.query_one(target, DataTable).focus()
             else:
@@ -341,20 +227,14 @@ class LighthouseTUI(App[None]):
             # Until the first fold of the log is done (seconds on a big store never read before), draw what does
             # not need it: the timeline, the figures, approvals; sessions, claims and experts follow.
             generation = next(self._generations)
-            ready = self.folded
-            data = self.reader.snapshot(self.projector.current() if ready else {})
-            events = timeline(self.store, self.timeline_query, agent=self.agent_filter, before=self.before)
+            page = TimelinePage(self.timeline_query, self.agent_filter, self.before)
+            data = self.reader.snapshot(self.projector.current() if self.folded else None, page)
         except Exception as exc:  # a busy or broken store: keep showing what we have, say why
             self.store_failed = True
             self._later(self.notify, f"cannot read the store: {exc}", severity="warning", timeout=3)
             return
         self.store_failed = False
-        try:
-            policy = self.policies.current()
-            self.policy_header, self.policy_files = f"Policy version {policy.version}", loaded_policies(policy)
-        except Exception as exc:
-            self.policy_header, self.policy_files = f"Policies cannot be loaded: {exc}", []
-        self._later(self._show, data, events, ready, generation)
+        self._later(self._show, data, generation)
 
     def _first_picture(self) -> None:
         if self.data is None and not self.folded:
@@ -377,7 +257,7 @@ class LighthouseTUI(App[None]):
         fresh = self.project.open_store()
         old, self.store = self.store, fresh
         self.projector = self.project.projector(fresh)
-        self.reader = Console(self.project, fresh, clock=self.reader.clock)
+        self.reader = Console(self.project, fresh, clock=self.reader.clock, policies=self.reader.policies)
         with contextlib.suppress(Exception):
             old.close()
 
@@ -417,7 +297,7 @@ class LighthouseTUI(App[None]):
 
         self._later(self._policy_line, "running the policy tests…")
         try:
-            report = check_policy_set(self.policies.current())
+            report = check_policy_set(self.reader.policies.current())
         except Exception as exc:
             self._later(self._policy_line, f"policy tests could not run: {exc}")
             return
@@ -546,23 +426,24 @@ class LighthouseTUI(App[None]):
 
     def _detail(self, text: str) -> None:
         with contextlib.suppress(NoMatches):  # quitting: the screen is already gone
-            self.query_one("#timeline-detail", Static).update(text)
+            self.query_one(TimelineView).show_detail(text)
 
     def _policy_line(self, text: str) -> None:
-        self.policy_tests = text
         with contextlib.suppress(NoMatches):
-            self._draw_policy_summary()
+            self.query_one(PoliciesView).show_tests(text)
 
-    def _show(self, data: Snapshot, events: list[Any], ready: bool, generation: int) -> None:
-        """Draw a refresh; one that lands while quitting, after the screen is gone, draws nothing, and so does one
-        that started before the refresh already drawn (a slow read finishing late). `ready`: the data includes the
-        folded state (sessions, claims, experts)."""
+    def _show(self, data: Snapshot, generation: int) -> None:
+        """Draw a refresh: the header and the view on screen (the others catch up when shown). One that lands
+        while quitting, after the screen is gone, draws nothing, and so does one that started before the refresh
+        already drawn (a slow read finishing late)."""
         if generation < self._drawn:
             return
         self._drawn = generation
         with contextlib.suppress(NoMatches):
-            self.shown_ready = ready
-            self._draw(data, events)
+            self.data = data
+            self.shown_ready = data.ready
+            self._set_title()
+            self._view().show(data)
 
     def _set_title(self) -> None:
         data = self.data
@@ -579,155 +460,18 @@ class LighthouseTUI(App[None]):
             where.append("reading sessions from the log…")
         self.sub_title = " · ".join([data.project, data.database, f"{data.events:,} events", data.mount, *where])
 
-    def _draw(self, data: Snapshot, events: list[Any]) -> None:
-        self.data = data
-        self._set_title()
-        self._overview(data)
-        self._fill("sessions-table", [
-            (s["session"], (s["agent"], s["role"], s["client"], s["status"], s["started"], s["last_seen"],
-                            *(s["decisions"].get(d, 0) for d in ("allow", "ask", "deny")), s["claims"]))
-            for s in data.sessions
-        ])  # fmt: skip
-        self._fill("timeline-table", [
-            (str(e.seq), (e.seq, e.to_json()["ts"][11:19], e.type, e.agent or "", _about(e))) for e in events
-        ])  # fmt: skip
-        self._fill("approvals-table", [
-            (a["id"], (a["id"], a["agent"], a["what"], a["rules"], f"{a['waiting_s']} s")) for a in data.approvals
-        ])  # fmt: skip
-        self._fill("policies-table", [(p["name"], (p["name"], p["revision"], p["by"], p["at"])) for p in data.policies])
-        self._fill("policy-changes-table", [
-            (str(c["seq"]), (c["seq"], c["at"], c["change"], c["name"], c["by"])) for c in data.policy_changes
-        ])  # fmt: skip
-        self._draw_policy_summary()
-        self._fill("experts-table", [
-            (e["name"], (e["name"], e["capabilities"], e["available"], e["completed"], e["timed_out"], e["open"],
-                         e["mean_ms"]))
-            for e in data.experts
-        ])  # fmt: skip
-        self._fill("tasks-table", [
-            (t["id"], (t["id"], t["status"], t["expert"], t["delegator"], t["task"])) for t in data.tasks
-        ])  # fmt: skip
-        self._fill("llm-table", [
-            (p["name"], (p["name"], p.get("routes"), p.get("key"), p.get("calls"), p.get("failed"), p.get("p50_ms"),
-                         p.get("tokens"), p.get("cost_usd"), p.get("circuit")))
-            for p in data.llm
-        ])  # fmt: skip
-        self.query_one("#mount-text", Static).update(_mount_text(data))
-        self._empty_states(data)
-
-    def _empty_states(self, data: Snapshot) -> None:
-        """What an empty view means and what makes it fill, instead of a bare table."""
-        sessions = "" if data.sessions or not self.shown_ready else (
-            "No session yet. A session appears when an agent's hook decides its first call (lighthouse init "
-            "--claude sets the hook up) or when an agent connects to the MCP server."
-        )  # fmt: skip
-        self._note("#sessions-empty", sessions)
-        if data.approvals:
-            waiting = ""
-        elif not self.project.config.approvals.enabled:
-            waiting = (
-                "Approvals are off (approvals.enabled: false, the default): an ask goes to the agent's own prompt. "
-                "Set approvals.enabled: true in .lighthouse/config.yaml to answer asks here."
-            )
-        else:
-            waiting = "No request is waiting. Asks that need a person appear here."
-        self._note("#approvals-empty", waiting)
-
-    def _note(self, note_id: str, text: str) -> None:
-        note = self.query_one(note_id, Static)
-        note.update(text)
-        note.display = bool(text)  # no blank line above a table that has rows
-
-    def _overview(self, data: Snapshot) -> None:
-        active = [s for s in data.sessions if s["status"] == "active"]
-        d = data.decisions
-        lines = [
-            f"Decisions (last {sum(d.values()):,}):  allow {d['allow']:,}   ask {d['ask']:,}   deny {d['deny']:,}",
-            "",
-            "Latency (p50 / p99) over the metrics window:",
-            *(
-                f"  {name:<11}{_duration(f['p50_us']):>9} /{_duration(f['p99_us']):>9}   n={f['count']:,}"
-                if f["count"]
-                else f"  {name:<11}nothing measured yet"
-                for name, f in data.latency.items()
-            ),
-            "",
-            f"Active agents: {', '.join(sorted({str(s['agent']) for s in active})) or 'none'}"
-            if self.shown_ready
-            else "Active agents: reading the log…",
-            f"Pending approvals: {len(data.approvals)}",
-            f"Chain: {self.reader.chain}",
-            f"Events: {data.events:,} (last seq {data.last_seq:,}) in {data.database}",
-        ]
-        self.query_one("#overview-text", Static).update("\n".join(lines))
-        for series, values in data.rates.items():
-            self.query_one(f"#{series}-spark", Sparkline).data = [float(v) for v in values]
-            caption = f"{series.title()} per minute (last 30 minutes): now {values[-1]:,}, peak {max(values):,}"
-            self.query_one(f"#{series}-caption", Label).update(caption)
-
-    def _draw_policy_summary(self) -> None:
-        self.query_one("#policy-summary", Static).update(f"{self.policy_header}\n{self.policy_tests}")
-        self._fill("policy-files-table", [
-            (f["name"], (f["name"], f["kind"], f["origin"], f["lines"])) for f in self.policy_files
-        ])  # fmt: skip
-
-    def _fill(self, table_id: str, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
-        """Replace a table's rows; the cursor stays on the same row (by key) when it is still there."""
-        table = self.query_one(f"#{table_id}", DataTable)
-        kept_key = None
-        if table.row_count:
-            with contextlib.suppress(Exception):
-                kept_key = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
-        keep = table.cursor_row
-        table.clear()
-        for key, values in rows:
-            table.add_row(*(v if isinstance(v, Text) else "" if v is None else str(v) for v in values), key=key)
-        if rows:
-            keys = [k for k, _ in rows]
-            table.move_cursor(row=keys.index(kept_key) if kept_key in keys else min(keep, len(rows) - 1))
-
     def _active(self) -> str:
         try:
             return str(self.query_one(TabbedContent).active)
         except NoMatches:
             return ""
 
+    def _view(self) -> View:
+        """The view on screen; NoMatches when there is none (starting, quitting, or another screen on top)."""
+        active = self._active()
+        if not active:
+            raise NoMatches("no view is on screen")
+        return self.query_one(f"#{active} > View", View)
+
     def _default_mountpoint(self) -> str:
         return str(self.project.home.path / "mnt")
-
-
-def _mount_text(data: Snapshot) -> str:
-    lines = [f"FUSE view: {data.mount}", ""]
-    stats = data.mount_stats
-    if stats is None:
-        lines.append("m mounts the project at the path above (or the default), u unmounts it.")
-    elif "error" in stats:
-        lines.append(str(stats["error"]))
-    else:
-        ops = stats.get("ops", {})
-        lines.append(f"up {stats.get('uptime_s', 0)} s · {sum(ops.values()):,} operations · errors: "
-                     f"{', '.join(f'{k} {v}' for k, v in stats.get('errors', {}).items()) or 'none'}")  # fmt: skip
-        lines += ["", f"{'operation':<12}{'count':>9}{'p50 µs':>11}{'p99 µs':>11}"]
-        for op, count in sorted(ops.items(), key=lambda kv: -kv[1]):
-            latency = stats.get("latency", {}).get(op, {})
-            lines.append(f"{op:<12}{count:>9,}{latency.get('p50_us', 0):>11,.1f}{latency.get('p99_us', 0):>11,.1f}")
-    return "\n".join(lines)
-
-
-def _duration(us: float) -> str:
-    if us < 1000:
-        return f"{us:.0f} µs"
-    return f"{us / 1000:.1f} ms" if us < 1_000_000 else f"{us / 1_000_000:.1f} s"
-
-
-DECISION_STYLES = {"allow": "green", "ask": "bold yellow", "deny": "bold red"}
-
-
-def _about(event: Any) -> Text:
-    """What the event is about; a decision starts with its outcome, coloured."""
-    p = event.payload
-    if event.type == "validation.decided":
-        decision = str(p.get("decision"))
-        about = Text(decision, style=DECISION_STYLES.get(decision, ""))
-        return about.append(f": {subject(p)}"[:100])
-    return Text(str(subject(p) or p.get("decision") or event.aggregate or "")[:100])

@@ -171,14 +171,14 @@ def test_two_claude_code_sessions_are_two_lighthouse_sessions(tmp_path: Path) ->
     store = project.open_store()
     try:
         state = fold(empty_state(), store.read_after(0, 1000))
-        sessions = {s["session"]: s for s in Console(project, store).snapshot(state).sessions}
+        sessions = {s.session: s for s in Console(project, store).snapshot(state).sessions}
     finally:
         store.close()
     assert set(sessions) == {"ses-one", "ses-two"}
-    assert sessions["ses-one"]["agent"] == sessions["ses-two"]["agent"] == "ann"
-    assert sessions["ses-one"]["status"] == "active" and sessions["ses-one"]["client"] == "hook"
-    assert sessions["ses-one"]["decisions"] == {"allow": 1, "deny": 1}
-    assert sessions["ses-two"]["decisions"] == {"allow": 1}
+    assert sessions["ses-one"].agent == sessions["ses-two"].agent == "ann"
+    assert sessions["ses-one"].status == "active" and sessions["ses-one"].client == "hook"
+    assert (sessions["ses-one"].allow, sessions["ses-one"].ask, sessions["ses-one"].deny) == (1, 0, 1)
+    assert (sessions["ses-two"].allow, sessions["ses-two"].ask, sessions["ses-two"].deny) == (1, 0, 0)
 
 
 def doctor(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -192,6 +192,7 @@ async def test_time_travel_shows_the_state_then(project: Project) -> None:
     app = LighthouseTUI(project, poll=None)
     async with app.run_test(size=(140, 40)) as pilot:
         await _settle(app, pilot)
+        await pilot.press("2")
         assert app.query_one("#sessions-table", DataTable).get_row("s1")[3] == "ended"
         await pilot.press("3")
         table = app.query_one("#timeline-table", DataTable)

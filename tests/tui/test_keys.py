@@ -129,8 +129,10 @@ async def test_empty_views_say_there_is_nothing_yet_and_what_to_do(project: Proj
         await _settle(app, pilot)
         overview = str(app.query_one("#overview-text", Static).render())
         assert "n=0" not in overview and "nothing measured yet" in overview
+        await pilot.press("2")
         sessions = str(app.query_one("#sessions-empty", Static).render())
         assert "No session yet" in sessions
+        await pilot.press("4")
         approvals = str(app.query_one("#approvals-empty", Static).render())
         assert "Approvals are off" in approvals and "approvals.enabled" in approvals
 
