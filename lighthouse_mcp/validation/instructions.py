@@ -155,7 +155,8 @@ _AGENT_WORDS = (
 # review tools", "Systèmes d'évaluation automatique", "автоматических обработчиков", "自动汇总评价的程序".
 _MACHINE = (
     r"(?:\b(?:summari[sz]ers?|riassuntor[ei]|resumidor(?:es|as?)?|résumeurs?|zusammenfasser|samenvatters?|"
-    r"суммаризатор\w*|summary\s+generators?|processing\s+(?:systems?|pipelines?)|"
+    r"суммаризатор\w*|summary\s+generators?|"
+    r"\w+-(?:tools?|systeme?n?|werkzeuge?|programme?|software|bots?)|processing\s+(?:systems?|pipelines?)|"
     r"(?:automated|automatic|auto)[\s-]+(?:[\w-]+\s+){0,2}?(?:\w+ers?|\w+ors?|systems?|tools?|process(?:es|ing)?|"
     r"pipelines?|workflows?|readers?|agents?|bots?|assistants?|helpers?|models?|contributors?)|processes\s+that|(?:systems?|tools?|programs?|software|crawlers?|"
     r"parsers?|processors?|analy[sz]ers?|screeners?|indexers?)\s+(?:that|which)\s+\w+|"
@@ -575,7 +576,12 @@ _REQUEST = _Anchored(
     r"\b(?:debe|deben|deberá|deberán|deberían|hay\s+que|tiene\s+que|tienen\s+que|doit|doivent|devra|devront|"
     r"devraient|il\s+est\s+demandé|muss|müssen|soll|sollen|sollte|sollten|deve|devem|deverá|deverão|devono|dovrà|"
     r"dovranno|dovrebbero|bisogna|moet|moeten|dient|dienen|horen\s+te|должен|должна|должно|должны|следует|"
-    r"нужно|надо)\b|应当|应该|都应|需要|要求|하여야|해야|할\s?것|すること|しなければ|するように|べき",
+    r"нужно|надо)\b|应当|应该|都应|需要|要求|하여야|해야|할\s?것|すること|しなければ|するように|べき|"
+    # … and as a passive infinitive: "ist als positiv darzustellen", "est à décrire", "sono da omettere",
+    # "is als positief te beschrijven", "han de presentarse"
+    r"\b(?:ist|sind)\s+(?:[^\s.;:!?]+\s+){0,8}?(?:nicht\s+)?(?:\w+zu\w{3,}en|zu\s+\w{3,}en)\b|"
+    r"\b(?:est|sont)\s+à\s+\w+(?:er|ir|re)\b|\b(?:è|sono)\s+da\s+\w+(?:are|ere|ire)\b|"
+    r"\b(?:is|zijn)\s+(?:[^\s.;:!?]+\s+){0,6}?te\s+\w+en\b|\b(?:ha|han)\s+de\s+\w+(?:ar|er|ir)(?:se)?\b",
     _I,
 )
 _ACTION = _Anchored(
@@ -587,7 +593,7 @@ _ACTION = _Anchored(
     r"accept|click|subscribe|purchase|buy|order|book|cancel|disable|turn\s+off|unlock|open|visit|navigate|"
     r"mark|close|assign|transfer|refund|reset|rotate|scale|label|classify|overwrite|whitelist|allowlist|invite|elevate|escalate|output|write|"
     r"type|enter|fill|tell|say|state|claim|recommend|rank|reject|bcc|cc|schedule|archive|hard-?code|grant|"
-    r"submit|sign|confirm|enable|set|paste|post|rate|praise|describe|give|award|skip|decline|"
+    r"submit|sign|confirm|enable|set|paste|post|rate|praise|describe|give|award|skip|decline|portray|"
     r"reassign|apply)(?:s|es)?\b|"
     # es
     r"\b(?:envía|envíe|enviar|manda|mande|reenvía|reenvíe|sube|suba|borra|borre|elimina|elimine|transfiere|"
@@ -604,6 +610,9 @@ _ACTION = _Anchored(
     r"copier|publier|désactiver|partager|afficher|révéler|accorder|payer|accepter|cliquer|fermer|valider|écris|"
     r"écrivez|écrire|dis|dites|indique[zs]?|recommande[zs]?)\b|"
     # de
+    r"\w*(?:darzustell|darstell|beschreib|auszulass|auslass|wegzulass|weglass|erwähn|einzustuf|einstuf)\w*|"
+    r"\b(?:décrire|présenter|omettre|descrivere|omettere|presentare|beschrijven|weglaten|vermelden|describir|"
+    r"omitir|presentar|descrever|apresentar|описывать|описать|представлять|представить|опустить|не\s+упоминать)\b|"
     r"\b(?:sende|senden|schicke|schicken|leite|weiterleiten|lösche|löschen|entferne|entfernen|überweise|"
     r"überweisen|führe|ausführen|installiere|installieren|lade|hochladen|herunterladen|erstelle|erstellen|"
     r"ändere|ändern|genehmige|genehmigen|antworte|antworten|füge|hinzufügen|kopiere|kopieren|veröffentliche|"
