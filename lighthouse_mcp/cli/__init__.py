@@ -24,9 +24,22 @@ def _hook(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | tuple[str, ...] | None = None) -> int:
+    command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[-1:] == ["hook"] and (len(argv) == 1 or (len(argv) == 3 and argv[0] == "--home")):
         return _hook(argv)
+    code = _command(argv)
+    engine = sys.modules.get("lighthouse_mcp.policy.engine")
+    if command_line and engine is not None and engine.queries_running():
+        # A policy query still runs past its deadline (rego-cpp cannot be stopped), and the interpreter's teardown
+        # beside it can crash the process after its answer is out: end without one, as the hook does.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _command(argv: list[str]) -> int:
     from lighthouse_mcp.errors import EXIT_INTERNAL, EXIT_USAGE, LighthouseError  # not on the hook's path
 
     debug = "--debug" in argv

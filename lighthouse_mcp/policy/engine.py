@@ -111,6 +111,11 @@ class _Worker:
 _WORKERS: weakref.WeakSet[_Worker] = weakref.WeakSet()
 
 
+def queries_running() -> bool:
+    """Whether a query of this process is still running past its deadline (its worker has not finished it)."""
+    return any(w._running is not None and not w._running.is_set() for w in list(_WORKERS))
+
+
 def _restart_workers() -> None:
     for worker in list(_WORKERS):
         worker._start()
