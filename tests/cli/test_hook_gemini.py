@@ -279,6 +279,20 @@ def test_sessions_tell_the_agent_products_apart(setup: Setup) -> None:
     assert clients == {"gemini-session-1": "gemini-cli", "claude-session-1": "claude-code"}
 
 
+def test_events_query_tells_the_agent_products_apart(setup: Setup) -> None:
+    setup.gemini("BeforeTool", "run_shell_command", {"command": "ls"})
+    setup.claude("Bash", {"command": "pwd"})
+    query = [sys.executable, "-m", "lighthouse_mcp", "events", "query", "--type", "validation", "--json", "--text"]
+    found = {}
+    for client in ("gemini-cli", "claude-code"):
+        proc = subprocess.run(
+            [*query, client], cwd=setup.root, capture_output=True, text=True, env=setup.env, check=False
+        )
+        assert proc.returncode == 0, proc.stderr
+        found[client] = [json.loads(line)["payload"]["command"] for line in proc.stdout.splitlines()]
+    assert found == {"gemini-cli": ["ls"], "claude-code": ["pwd"]}
+
+
 def test_an_agent_kind_that_does_not_match_the_input_blocks(tmp_path: Path) -> None:
     root = tmp_path / "app"
     root.mkdir()
