@@ -1,10 +1,11 @@
 """The hook's answer to one input, in this process: what `lighthouse hook` does when no hook server runs, and what
 the hook server (`hooks/daemon.py`) runs for each call it takes.
 
-Claude Code runs a call anyway when a hook exits with anything but 0 or 2, or outlives its timeout. So whatever
-goes wrong here (input too deep or too large, an exception of any kind, a store or policy that hangs) ends in an
-answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept under the
-timeout `init` writes), `validation.on_error`. Never a silent allow.
+Claude Code and Gemini CLI run a call anyway when a hook exits with anything but 0 or 2, or outlives its timeout.
+So whatever goes wrong here (input too deep or too large, an exception of any kind, a store or policy that hangs)
+ends in an answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept under the
+timeout `init` writes), `validation.on_error` (for Gemini CLI, which cannot ask, exit 2). Never a silent allow.
+The agent's dialect is read by `hooks/claude.py` and `hooks/gemini.py`; the decision is the same pipeline's.
 """
 
 from __future__ import annotations
@@ -196,6 +197,7 @@ def respond(data: bytes, channel: Channel, started: float | None = None, standby
 
 def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | None) -> int:
     from lighthouse_mcp.errors import LighthouseError
+    from lighthouse_mcp.hooks import gemini
 
     if len(data) > MAX_HOOK_INPUT:
         return answer.refuse(f"hook input is over the limit of {MAX_HOOK_INPUT} bytes")
@@ -209,8 +211,6 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
         return answer.refuse(str(exc))
     answer.event = hook.event
     answer.client = hook.client
-    from lighthouse_mcp.hooks import gemini
-
     if hook.event in (gemini.QUIET_EVENTS if hook.client == gemini.CLIENT else QUIET_EVENTS):
         return answer.give("{}", None, 0)
     if hook.event not in ("PreToolUse", "PostToolUse"):
