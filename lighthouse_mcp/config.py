@@ -25,9 +25,10 @@ Synchronous = Literal["normal", "full"]
 ErrorDecision = Literal["ask", "deny"]
 
 # Variables that share the prefix but are not configuration keys: the home, where this machine's `lighthouse` is
-# (set for the hooks in .claude/settings.local.json), and the test suite's switches (LIGHTHOUSE_REQUIRE_FUSE,
+# (set for the hooks in .claude/settings.local.json), whose hook input `lighthouse hook --agent-kind` expects, and
+# the test suite's switches (LIGHTHOUSE_REQUIRE_FUSE,
 # _TMUX, _POSTGRES) that turn a skipped test into a failure.
-RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME", "LIGHTHOUSE_BIN"})
+RESERVED_ENV = frozenset({"LIGHTHOUSE_HOME", "LIGHTHOUSE_BIN", "LIGHTHOUSE_AGENT_KIND"})
 RESERVED_ENV_PREFIX = "LIGHTHOUSE_REQUIRE_"
 ENV_PREFIX = "LIGHTHOUSE_"
 # Keys only the user's own file may set: a project's config and the environment a process was started with can be

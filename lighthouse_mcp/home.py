@@ -185,7 +185,8 @@ def mcp_server_entry(agent: str | None = None, role: str | None = None) -> dict[
 
 
 def merge_mcp_json(path: Path, name: str, entry: dict[str, Any]) -> bool:
-    """Add or replace server `name` in `path` (a Claude Code `.mcp.json`), keeping every other server.
+    """Add or replace server `name` in `path` (a Claude Code `.mcp.json`, or Gemini CLI's settings, which keep
+    their servers under the same `mcpServers`), keeping every other server and setting.
 
     Returns True when the file changed. A file that is not a JSON object is left alone and reported.
     """
@@ -196,6 +197,7 @@ def merge_mcp_json(path: Path, name: str, entry: dict[str, Any]) -> bool:
     if servers.get(name) == entry:
         return False
     servers[name] = entry
+    path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(path, json.dumps(document, indent=2) + "\n")
     return True
 
@@ -232,6 +234,16 @@ HOOK_MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|mcp__.*"
 POST_HOOK_MATCHER = "Bash|BashOutput|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|WebSearch|Grep|Task|mcp__.*"
 
 
+# Gemini CLI's tools, as `init --gemini` matches them (regular expressions over the tool's name): before a tool runs,
+# the shell, file writes and reads, fetches and MCP tools; after it, those and the tools whose output is scanned.
+GEMINI_HOOK_MATCHER = "^(run_shell_command|write_file|replace|read_file|read_many_files|web_fetch|mcp__.*)$"
+GEMINI_POST_HOOK_MATCHER = (
+    "^(run_shell_command|write_file|replace|read_file|read_many_files|web_fetch|google_web_search"
+    "|search_file_content|grep_search|delegate_to_agent|mcp__.*)$"
+)
+GEMINI_SETTINGS = ".gemini/settings.json"
+
+
 def hook_command(agent: str | None = None, role: str | None = None) -> str:
     """The shell command Claude Code runs for Lighthouse's hooks. When it cannot run at all (`lighthouse` not
     installed, a broken install) it still blocks (exit 2) and says why: Claude Code lets a call through after any
@@ -245,6 +257,34 @@ def hook_command(agent: str | None = None, role: str | None = None) -> str:
         " 'lighthouse' is on PATH, or run 'lighthouse init --claude' again (README: Team setup)\" >&2; exit 2; }"
     )
     return f"{prefix}{run} || {broken}"
+
+
+def gemini_hook_command(agent: str | None = None, role: str | None = None) -> str:
+    """The shell command Gemini CLI runs for Lighthouse's hooks. Gemini CLI lets a call through after a hook exits
+    with anything but 0 or 2, so when `lighthouse` cannot run at all this still exits 2 and says why. It runs
+    `lighthouse` from PATH and never LIGHTHOUSE_BIN: Gemini CLI loads a project's `.env` into the environment its
+    hooks inherit, and a variable the agent can set by writing a file must not choose the guard's program."""
+    import shlex
+
+    prefix = "".join(f"{name}={shlex.quote(value)} " for name, value in identity_env(agent, role).items())
+    run = f'lighthouse --home "${{GEMINI_PROJECT_DIR:-.}}/{HOME_DIR}" hook --agent-kind gemini'
+    # `set -- $?` keeps the exit code without naming a variable that Gemini CLI's own `$VAR` expansion of settings
+    # strings could replace
+    broken = (
+        '{ set -- $?; [ "$1" -eq 2 ] || echo "Lighthouse could not run its hook (exit $1): install Lighthouse so that'
+        " 'lighthouse' is on PATH, or run 'lighthouse init --gemini' again (docs/agents/gemini-cli.md)\" >&2; exit 2; }"
+    )
+    return f"{prefix}{run} || {broken}"
+
+
+def gemini_mcp_server_entry(agent: str | None = None, role: str | None = None) -> dict[str, Any]:
+    """The `mcpServers` entry of `.gemini/settings.json` that launches `lighthouse serve` over stdio. Gemini CLI
+    starts it without a shell, so the command is `lighthouse` from PATH."""
+    entry: dict[str, Any] = {"command": "lighthouse", "args": ["serve"]}
+    env = identity_env(agent, role)
+    if env:
+        entry["env"] = env
+    return entry
 
 
 def is_lighthouse_hook(command: Any) -> bool:
@@ -264,26 +304,46 @@ def merge_claude_settings(
 ) -> bool:
     """Add PreToolUse and PostToolUse command hooks running `command` to a Claude Code settings file, keeping every
     other setting and hook. Returns True when the file changed."""
+    hook = {"type": "command", "command": command, "timeout": timeout_s}
+    return merge_hooks(path, {"PreToolUse": matcher, "PostToolUse": post_matcher}, hook)
+
+
+def merge_gemini_settings(path: Path, command: str, *, timeout_s: int = 30) -> bool:
+    """Add BeforeTool and AfterTool command hooks running `command` to a Gemini CLI settings file, keeping every
+    other setting and hook. Gemini CLI's timeouts are in milliseconds. Returns True when the file changed."""
+    hook = {
+        "name": "lighthouse",
+        "type": "command",
+        "command": command,
+        "timeout": timeout_s * 1000,
+        "description": "Lighthouse decides and records each tool call",
+    }
+    matchers = {"BeforeTool": GEMINI_HOOK_MATCHER, "AfterTool": GEMINI_POST_HOOK_MATCHER}
+    return merge_hooks(path, matchers, hook)
+
+
+def merge_hooks(path: Path, matchers: Mapping[str, str], hook: Mapping[str, Any]) -> bool:
+    """Add `hook` under each event of `matchers` (with its matcher) to an agent's settings file, keeping every
+    other setting and hook; Lighthouse's own hooks (as an earlier init wrote them) are replaced. Returns True when
+    the file changed."""
     document = _json_object(path)
     hooks = document.setdefault("hooks", {})
     if not isinstance(hooks, dict):
         raise DataError(f"{path}: 'hooks' must be an object; nothing was written")
     before = json.dumps(hooks, sort_keys=True)
-    for event in ("PreToolUse", "PostToolUse"):
+    for event, matcher in matchers.items():
         groups = hooks.setdefault(event, [])
         if not isinstance(groups, list):
             raise DataError(f"{path}: 'hooks.{event}' must be a list; nothing was written")
         kept = []
-        for group in groups:  # Lighthouse's own hooks (as an earlier init wrote them) are replaced
+        for group in groups:
             if isinstance(group, dict) and isinstance(group.get("hooks"), list):
                 others = [h for h in group["hooks"] if not _ours(h)]
                 if others:
                     kept.append({**group, "hooks": others})
             else:
                 kept.append(group)
-        event_matcher = matcher if event == "PreToolUse" else post_matcher
-        hook = {"type": "command", "command": command, "timeout": timeout_s}
-        hooks[event] = [*kept, {"matcher": event_matcher, "hooks": [hook]}]
+        hooks[event] = [*kept, {"matcher": matcher, "hooks": [dict(hook)]}]
     changed = json.dumps(hooks, sort_keys=True) != before
     if changed:
         path.parent.mkdir(parents=True, exist_ok=True)

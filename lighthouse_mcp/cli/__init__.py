@@ -4,19 +4,33 @@ import os
 import sys
 
 
-def _hook(argv: list[str]) -> int:
-    """`lighthouse [--home DIR] hook`, without building the parser: it runs on every tool call (`hooks/client.py`).
-    The process ends as soon as the answer is out (a policy query left running past its deadline cannot hold it,
-    and there is no interpreter teardown to wait for). Whatever fails here is a block (exit 2). The cyclic garbage
-    collector is off: importing the validator allocates much and frees little, collecting during it cost a hook
-    deciding in-process 5-7 % of its time, and what one call leaves is freed when its process ends."""
+def _hook_args(argv: list[str]) -> tuple[str | None, str | None] | None:
+    """(home, agent kind) when `argv` is `[--home DIR] hook [--agent-kind KIND]`, the hook commands `init` writes;
+    None for anything else (the full parser takes it)."""
+    home = None
+    if argv[:1] == ["--home"] and len(argv) >= 3:
+        home, argv = argv[1], argv[2:]
+    if argv == ["hook"]:
+        return home, None
+    if len(argv) == 3 and argv[:2] == ["hook", "--agent-kind"]:
+        return home, argv[2]
+    return None
+
+
+def _hook(home: str | None, agent_kind: str | None) -> int:
+    """`lighthouse [--home DIR] hook [--agent-kind KIND]`, without building the parser: it runs on every tool call
+    (`hooks/client.py`). The process ends as soon as the answer is out (a policy query left running past its
+    deadline cannot hold it, and there is no interpreter teardown to wait for). Whatever fails here is a block
+    (exit 2). The cyclic garbage collector is off: importing the validator allocates much and frees little,
+    collecting during it cost a hook deciding in-process 5-7 % of its time, and what one call leaves is freed when
+    its process ends."""
     import gc
 
     gc.disable()
     try:
         from lighthouse_mcp.hooks import client
 
-        code = client.main(argv[1] if len(argv) == 3 else None)
+        code = client.main(home, agent_kind)
     except BaseException as exc:
         os.write(2, f"Lighthouse blocked this call: internal error: {type(exc).__name__}: {exc}"[:1000].encode())
         code = 2
@@ -26,8 +40,9 @@ def _hook(argv: list[str]) -> int:
 def main(argv: list[str] | tuple[str, ...] | None = None) -> int:
     command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[-1:] == ["hook"] and (len(argv) == 1 or (len(argv) == 3 and argv[0] == "--home")):
-        return _hook(argv)
+    hook = _hook_args(argv)
+    if hook is not None:
+        return _hook(*hook)
     code = _command(argv)
     engine = sys.modules.get("lighthouse_mcp.policy.engine")
     if command_line and engine is not None and engine.queries_running():

@@ -1,5 +1,7 @@
-"""`lighthouse hook`: the Claude Code hook. Reads the hook JSON on stdin and answers per Claude Code's spec, through
-the project's hook server when one runs (`hooks/client.py`), else in this process (`hooks/answer.py`)."""
+"""`lighthouse hook [--agent-kind claude|gemini]`: the agent's hook. Reads the hook JSON on stdin and answers in the
+agent's terms (Claude Code's, or Gemini CLI's with `--agent-kind gemini`; without the flag the input's event names
+the agent), through the project's hook server when one runs (`hooks/client.py`), else in this process
+(`hooks/answer.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,14 @@ if TYPE_CHECKING:
 
 
 def register(commands: Commands) -> None:
-    p = commands.add_parser("hook", help="Claude Code hook: hook JSON on stdin, answer on stdout", description=__doc__)
+    p = commands.add_parser(
+        "hook", help="Claude Code / Gemini CLI hook: hook JSON on stdin, answer on stdout", description=__doc__
+    )
+    p.add_argument(
+        "--agent-kind",
+        choices=("claude", "gemini"),
+        help="whose hook input to expect (init --gemini writes it); without it, the input's event names the agent",
+    )
     p.set_defaults(run=run)
 
 
@@ -20,4 +29,4 @@ def run(args: argparse.Namespace) -> int:
     fast path in `cli/__init__.py`."""
     from lighthouse_mcp.hooks import client
 
-    return client.main(None)
+    return client.main(None, args.agent_kind)

@@ -1,6 +1,7 @@
-"""`lighthouse init [--claude [--agent NAME] [--role ROLE]] [DIR]`: create the project home, its key, database and
-config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`, the hooks in
-`.claude/settings.json`), naming no path of this machine, and the agent's identity in both."""
+"""`lighthouse init [--claude] [--gemini] [--agent NAME] [--role ROLE] [DIR]`: create the project home, its key,
+database and config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`, the hooks in
+`.claude/settings.json`); with --gemini, Gemini CLI's (the hooks and the MCP server in `.gemini/settings.json`).
+Each names no path of this machine, and the agent's identity in the server and the hooks alike."""
 
 from __future__ import annotations
 
@@ -26,8 +27,17 @@ def register(commands: Commands) -> None:
         action="store_true",
         help="also add Lighthouse to the project's .mcp.json and its hooks to .claude/settings.json",
     )
-    p.add_argument("--agent", metavar="NAME", help="with --claude: the agent's name in the MCP server and the hook")
-    p.add_argument("--role", choices=ROLES, help="with --claude: the agent's role in both (default: the config's)")
+    p.add_argument(
+        "--gemini",
+        action="store_true",
+        help="also add Lighthouse's hooks and MCP server to the project's .gemini/settings.json (Gemini CLI)",
+    )
+    p.add_argument(
+        "--agent", metavar="NAME", help="with --claude or --gemini: the agent's name in the MCP server and the hooks"
+    )
+    p.add_argument(
+        "--role", choices=ROLES, help="with --claude or --gemini: the agent's role in both (default: the config's)"
+    )
     p.set_defaults(run=run)
 
 
@@ -72,12 +82,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"created {path}")
     if not created:
         print(f"{home.path} already set up; nothing changed")
+    if (args.agent or args.role) and not (args.claude or args.gemini):
+        raise UsageError("--agent and --role name the agent in an agent's setup: give them with --claude or --gemini")
+    _check_agent(args.agent)
     if args.claude:
         _claude(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
-    elif args.agent or args.role:
-        raise UsageError("--agent and --role name the agent in the Claude Code setup: give them with --claude")
+    if args.gemini:
+        _gemini(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
     sys.stdout.flush()
     return 0
+
+
+def _check_agent(agent: str | None) -> None:
+    if agent is not None and (not agent.strip() or len(agent) > 200 or any(c in agent for c in "\0\n\r")):
+        raise UsageError(f"--agent: {agent!r} is not a usable name (1 to 200 characters on one line)")
 
 
 def _claude(root: Path, agent: str | None, role: str | None, *, timeout_s: int) -> None:
@@ -96,8 +114,6 @@ def _claude(root: Path, agent: str | None, role: str | None, *, timeout_s: int) 
         merge_mcp_json,
     )
 
-    if agent is not None and (not agent.strip() or len(agent) > 200 or any(c in agent for c in "\0\n\r")):
-        raise UsageError(f"--agent: {agent!r} is not a usable name (1 to 200 characters on one line)")
     target = root / ".mcp.json"
     changed = merge_mcp_json(target, "lighthouse", mcp_server_entry(agent, role))
     print(f"{'updated' if changed else 'unchanged'} {target} (server 'lighthouse')")
@@ -124,3 +140,37 @@ def _claude(root: Path, agent: str | None, role: str | None, *, timeout_s: int) 
             "warning: `lighthouse` is not on PATH: the hooks will block every call until it is "
             "(pipx install or uv tool install Lighthouse)"
         )
+
+
+def _gemini(root: Path, agent: str | None, role: str | None, *, timeout_s: int) -> None:
+    """The hooks and the MCP server in `.gemini/settings.json`, as a team commits them; then what a person still
+    has to do, which Lighthouse cannot do for them."""
+    import shutil
+
+    from lighthouse_mcp.home import (
+        GEMINI_SETTINGS,
+        gemini_hook_command,
+        gemini_mcp_server_entry,
+        merge_gemini_settings,
+        merge_mcp_json,
+    )
+
+    settings = root / GEMINI_SETTINGS
+    changed = merge_gemini_settings(settings, gemini_hook_command(agent, role), timeout_s=timeout_s)
+    print(f"{'updated' if changed else 'unchanged'} {settings} (BeforeTool and AfterTool hooks)")
+    changed = merge_mcp_json(settings, "lighthouse", gemini_mcp_server_entry(agent, role))
+    print(f"{'updated' if changed else 'unchanged'} {settings} (MCP server 'lighthouse')")
+    here = Path(sys.executable).parent / "lighthouse"
+    on_path = shutil.which("lighthouse")
+    if on_path is None or (here.exists() and os.path.realpath(on_path) != os.path.realpath(here)):
+        where = f"another install ({on_path})" if on_path else "missing"
+        print(
+            f"warning: `lighthouse` on PATH is {where}. Gemini CLI runs the hooks and the MCP server from PATH "
+            "(never LIGHTHOUSE_BIN: a project's .env could set it): until this install is on PATH, the hooks block "
+            f"every call and say so. Put {here.parent} on PATH, or install Lighthouse with pipx or uv tool install."
+        )
+    print(
+        "next, in Gemini CLI: trust this folder (Gemini CLI ignores a workspace's settings until it is trusted), "
+        "and check `/hooks panel` says the hooks system is enabled (if not: /settings, Advanced, 'Enable Hooks "
+        "System' — tools.enableHooks in settings.json — then restart Gemini CLI). docs/agents/gemini-cli.md"
+    )

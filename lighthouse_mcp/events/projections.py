@@ -247,7 +247,8 @@ def apply_event(state: State, event: Event) -> None:
         session = state["sessions"].get(event.session)
         if event.type in HOOK_EVENTS:
             if session is None:
-                session = state["sessions"][event.session] = _new_session(event, None, {"name": "hook"}, "hook", None)
+                client = {"name": event.payload.get("client") or "hook"}  # the agent product, where it is recorded
+                session = state["sessions"][event.session] = _new_session(event, None, client, "hook", None)
             elif session.get("transport") == "hook" and session["status"] != "active":
                 session.update(status="active", ended_at=None, end_reason=None)
         if session is not None:

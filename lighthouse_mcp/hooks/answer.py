@@ -1,10 +1,11 @@
 """The hook's answer to one input, in this process: what `lighthouse hook` does when no hook server runs, and what
 the hook server (`hooks/daemon.py`) runs for each call it takes.
 
-Claude Code runs a call anyway when a hook exits with anything but 0 or 2, or outlives its timeout. So whatever
-goes wrong here (input too deep or too large, an exception of any kind, a store or policy that hangs) ends in an
-answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept under the
-timeout `init` writes), `validation.on_error`. Never a silent allow.
+Claude Code and Gemini CLI run a call anyway when a hook exits with anything but 0 or 2, or outlives its timeout.
+So whatever goes wrong here (input too deep or too large, an exception of any kind, a store or policy that hangs)
+ends in an answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept under the
+timeout `init` writes), `validation.on_error` (for Gemini CLI, which cannot ask, exit 2). Never a silent allow.
+The agent's dialect is read by `hooks/claude.py` and `hooks/gemini.py`; the decision is the same pipeline's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lighthouse_mcp.hooks.client import MAX_HOOK_INPUT
+from lighthouse_mcp.hooks.client import AGENT_KIND_ENV, AGENT_KINDS, MAX_HOOK_INPUT
 
 if TYPE_CHECKING:
     from lighthouse_mcp.config import Config
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from lighthouse_mcp.vocabulary import Decision
 
 BLOCK = 2
+PROJECT_DIR_ENV = {"claude-code": "CLAUDE_PROJECT_DIR", "gemini-cli": "GEMINI_PROJECT_DIR"}
 DEFAULT_DEADLINE_S = 10.0  # until the configuration is read
 # Claude Code's other hook events: answered with nothing to say (exit 0), so that wiring the hook to one is harmless.
 QUIET_EVENTS = frozenset(
@@ -91,7 +93,8 @@ class Answer:
         self.channel = channel
         self._lock = threading.Lock()
         self._given = False
-        self.event = "PreToolUse"  # which hook event is being answered
+        self.event = "PreToolUse"  # which hook event is being answered (by Claude Code's name for it)
+        self.client = "claude-code"  # whose hook: how a deadline is answered
         self.on_error = "ask"  # validation.on_error, once the configuration is read
         self.stage = "reading the hook input"
 
@@ -112,7 +115,7 @@ class Answer:
     def on_deadline(self, deadline_s: float) -> int:
         """Past the deadline: `validation.on_error` for a tool call, a block with the reason for anything else."""
         reason = f"Lighthouse did not finish {self.stage} within its {deadline_s:g} s deadline (hook.deadline_s)"
-        if self.event == "PreToolUse" and self.on_error == "ask":
+        if self.event == "PreToolUse" and self.on_error == "ask" and self.client == "claude-code":
             answer = {
                 "hookSpecificOutput": {
                     "hookEventName": "PreToolUse",
@@ -194,7 +197,7 @@ def respond(data: bytes, channel: Channel, started: float | None = None, standby
 
 def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | None) -> int:
     from lighthouse_mcp.errors import LighthouseError
-    from lighthouse_mcp.hooks.claude import parse_hook_input
+    from lighthouse_mcp.hooks import gemini
 
     if len(data) > MAX_HOOK_INPUT:
         return answer.refuse(f"hook input is over the limit of {MAX_HOOK_INPUT} bytes")
@@ -203,16 +206,18 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
     except UnicodeDecodeError as exc:
         return answer.refuse(f"hook input is not UTF-8 ({exc.reason} at byte {exc.start})")
     try:
-        hook = parse_hook_input(text)
+        hook = read_hook_input(text, os.environ.get(AGENT_KIND_ENV))
     except LighthouseError as exc:
         return answer.refuse(str(exc))
     answer.event = hook.event
-    if hook.event in QUIET_EVENTS:
+    answer.client = hook.client
+    if hook.event in (gemini.QUIET_EVENTS if hook.client == gemini.CLIENT else QUIET_EVENTS):
         return answer.give("{}", None, 0)
     if hook.event not in ("PreToolUse", "PostToolUse"):
+        settings = ".gemini/settings.json" if hook.client == "gemini-cli" else ".claude/settings.json"
         return answer.refuse(
             f"Lighthouse does not know the hook event {hook.event[:80]!r}: take it out of the hook's events in "
-            ".claude/settings.json, or upgrade Lighthouse"
+            f"{settings}, or upgrade Lighthouse"
         )
     try:
         answer.stage = "reading its configuration"
@@ -227,13 +232,35 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
         return answer.refuse(str(exc))
 
 
+def read_hook_input(text: str, kind: str | None) -> HookInput:
+    """The hook input in the dialect of the agent `kind` (`lighthouse hook --agent-kind`), or, without one, of
+    the agent whose hook event it names. Input in the other agent's dialect than the one named is refused: the
+    hook was set up for one agent and is being fed another's calls."""
+    from lighthouse_mcp.errors import DataError
+    from lighthouse_mcp.hooks import claude, gemini
+
+    if kind is not None and kind not in AGENT_KINDS:
+        raise DataError(f"unknown agent kind {kind[:40]!r} (--agent-kind): one of {', '.join(AGENT_KINDS)}")
+    data = claude.load_hook_json(text)
+    event = data["hook_event_name"]
+    if kind is None:
+        kind = "gemini" if gemini.speaks(event) and event not in QUIET_EVENTS else "claude"
+    if kind == "gemini":
+        if event in ("PreToolUse", "PostToolUse"):
+            raise DataError(f"this hook is set up for Gemini CLI (--agent-kind gemini) but got Claude Code's {event}")
+        return gemini.hook_input_from(data)
+    if event in gemini.TOOL_EVENTS:
+        raise DataError(f"this hook is set up for Claude Code but got Gemini CLI's {event} (--agent-kind gemini)")
+    return claude.hook_input_from(data)
+
+
 def _home(hook: HookInput) -> tuple[ProjectHome | None, bool]:
     """The project home, and whether the hook was told where it is (`--home` or LIGHTHOUSE_HOME): then a home that
     is gone is the audit log gone, not a directory Lighthouse was never set up in."""
     from lighthouse_mcp.home import find_home
 
     expected = bool(os.environ.get("LIGHTHOUSE_HOME"))
-    start = hook.cwd or os.environ.get("CLAUDE_PROJECT_DIR")
+    start = hook.cwd or os.environ.get(PROJECT_DIR_ENV[hook.client])
     home = find_home(Path(start) if start else None)
     if home is not None and not home.path.is_dir():
         home = None
@@ -255,12 +282,11 @@ def _pre_tool_use(
     deadline: Deadline,
     standby: Standby | None,
 ) -> int:
-    from lighthouse_mcp.hooks.claude import pre_tool_use_output
     from lighthouse_mcp.validation.gate import Caller, Gate
     from lighthouse_mcp.validation.service import ValidationService
 
     failures: list[NewEvent] = []
-    caller = Caller(config.agent.name, config.agent.role, hook.session)
+    caller = Caller(config.agent.name, config.agent.role, hook.session, hook.client)
     answer.stage = "loading the policies"
     service = ValidationService(home, config, record=failures.append, session=hook.session)
     answer.stage = "opening the event store"
@@ -272,7 +298,7 @@ def _pre_tool_use(
 
             PolicySync(gate.store, home.policies_dir).sync(fresh=True)  # type: ignore[union-attr]
         answer.stage = "deciding"
-        project = os.environ.get("CLAUDE_PROJECT_DIR") if home is None else None
+        project = os.environ.get(PROJECT_DIR_ENV[hook.client]) if home is None else None
         decision = gate.decide(hook.tool, hook.tool_input, cwd=hook.cwd, caller=caller, project=project)
         if any(f.escalate for f in decision.findings):
             answer.stage = "asking an expert"
@@ -282,13 +308,28 @@ def _pre_tool_use(
         if gate.store is not None and config.approvals.enabled and decision.decision == "ask":
             answer.stage = "waiting for a person's approval"
             decision = _ask_a_person(gate, decision, config, caller, deadline, answer.channel)
-        output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
-        if decision.decision == "deny":
-            message = f"Lighthouse denied this call: {decision.summary}"
-            return answer.give(json.dumps(output, ensure_ascii=False), message, BLOCK)
-        return answer.give(json.dumps(output, ensure_ascii=False) if output is not None else None, None, 0)
+        return _pre_tool_use_answer(hook, decision, config, answer)
     finally:
         gate.close()  # after the answer: what it was is recorded, and closing may checkpoint the store's log
+
+
+def _pre_tool_use_answer(hook: HookInput, decision: Decision, config: Config, answer: Answer) -> int:
+    """The decision in the agent's terms: Claude Code's permissionDecision, or Gemini CLI's decision (where only an
+    allow lets the call run)."""
+    from lighthouse_mcp.hooks.claude import pre_tool_use_output
+    from lighthouse_mcp.hooks.gemini import before_tool_answer
+
+    if hook.client == "gemini-cli":
+        granted = any(r["rule"] == "approvals.granted" for r in decision.reasons)
+        out, err = before_tool_answer(
+            decision.summary, decision.decision, on_allow=config.hook.on_allow, granted=granted
+        )
+        return answer.give(out, err, 0 if err is None else BLOCK)
+    output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
+    if decision.decision == "deny":
+        message = f"Lighthouse denied this call: {decision.summary}"
+        return answer.give(json.dumps(output, ensure_ascii=False), message, BLOCK)
+    return answer.give(json.dumps(output, ensure_ascii=False) if output is not None else None, None, 0)
 
 
 def _record_deadline(gate: Gate, caller: Caller, hook: HookInput, stage: str, config: Config) -> None:
@@ -411,19 +452,28 @@ def _post_tool_use(
 def _scan_output(
     hook: HookInput, service: ValidationService, config: Config
 ) -> tuple[dict[str, Any] | None, NewEvent] | None:
-    """Scan what the tool returned: Claude Code's answer (None when the risk is below scan.hook_min_risk) and the
+    """Scan what the tool returned: the agent's answer (None when the risk is below scan.hook_min_risk) and the
     response.scanned event; None when the tool's output is not scanned."""
-    from lighthouse_mcp.hooks.claude import post_tool_use_output, response_text, scan_source
+    from lighthouse_mcp.hooks import claude, gemini
     from lighthouse_mcp.validation.responses import scan_event
+    from lighthouse_mcp.vocabulary import RISK_RANK
 
     if not config.scan.hook:
         return None
-    found = response_text(hook, config.scan.max_bytes)
+    found = claude.response_text(
+        hook, config.scan.max_bytes, gemini.SCANNED if hook.client == "gemini-cli" else claude.SCANNED_TOOLS
+    )
     if found is None:
         return None
     text, truncated = found
-    result = service.scanner.scan(text, scan_source(hook))
-    output = post_tool_use_output(result, min_risk=config.scan.hook_min_risk, truncated=truncated)
+    result = service.scanner.scan(text, claude.scan_source(hook))
+    min_risk = config.scan.hook_min_risk
+    if hook.client == "gemini-cli":
+        context = claude.scan_context(result, min_risk=min_risk, truncated=truncated)
+        hide = RISK_RANK[result.risk] >= RISK_RANK["high"]
+        output = gemini.after_tool_answer(context, hide=hide, summary=result.summary())
+    else:
+        output = claude.post_tool_use_output(result, min_risk=min_risk, truncated=truncated)
     event = scan_event(
         result,
         agent=config.agent.name,
@@ -431,5 +481,6 @@ def _scan_output(
         tool=hook.tool,
         aggregate=hook.tool_use_id,
         truncated=truncated,
+        client=hook.client,
     )
     return output, event

@@ -25,6 +25,7 @@ from lighthouse_mcp.vocabulary import Decision
 MAX_DEPTH = 100  # JSON nesting; Claude Code's own inputs are a few levels deep
 MAX_NUMBER_DIGITS = 100
 MAX_FILE_BYTES = 16 * 1024 * 1024
+CLIENT = "claude-code"
 FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 
 
@@ -40,10 +41,18 @@ class HookInput:
     tool_use_id: str | None
     tool_response: Any
     raw: Mapping[str, Any]
+    client: str = CLIENT  # the agent product whose hook this is, as recorded
+    agent_tool: str | None = None  # the tool's own name, where the agent calls it something else than Claude Code
 
 
 def parse_hook_input(text: str) -> HookInput:
     """The hook's stdin; malformed input raises DataError naming the problem."""
+    return hook_input_from(load_hook_json(text))
+
+
+def load_hook_json(text: str) -> dict[str, Any]:
+    """The hook's stdin as a JSON object with a `hook_event_name`, in any agent's dialect; malformed input raises
+    DataError naming the problem."""
     if len(text) > MAX_HOOK_INPUT:
         raise DataError(f"hook input is {len(text)} characters, over the limit of {MAX_HOOK_INPUT}")
     try:
@@ -55,9 +64,14 @@ def parse_hook_input(text: str) -> HookInput:
     _check_shape(data)
     if not isinstance(data, dict):
         raise DataError("hook input must be a JSON object")
-    event = data.get("hook_event_name")
-    if not isinstance(event, str):
+    if not isinstance(data.get("hook_event_name"), str):
         raise DataError("hook input has no 'hook_event_name'")
+    return data
+
+
+def hook_input_from(data: Mapping[str, Any]) -> HookInput:
+    """Claude Code's hook input, from the object `load_hook_json` read."""
+    event = data["hook_event_name"]
     tool_input = data.get("tool_input", {})
     if event in ("PreToolUse", "PostToolUse"):
         if not isinstance(data.get("tool_name"), str):
@@ -162,7 +176,9 @@ def changed_file(hook: HookInput, *, keep_secrets: bool = False) -> ChangedFile 
 
 def ran_event(hook: HookInput, decision: Mapping[str, Any] | None, *, agent: str | None) -> NewEvent:
     """`tool.ran`: what Claude Code ran, with the decision Lighthouse had made about it (if it was asked)."""
-    payload: dict[str, Any] = {"tool": hook.tool, "tool_use_id": hook.tool_use_id}
+    payload: dict[str, Any] = {"tool": hook.tool, "tool_use_id": hook.tool_use_id, "client": hook.client}
+    if hook.agent_tool is not None:
+        payload["agent_tool"] = hook.agent_tool
     command = hook.tool_input.get("command")
     if isinstance(command, str):
         payload["command"] = mask_secrets(command[:4096])
@@ -187,6 +203,7 @@ def bypassed_event(hook: HookInput, decision: Mapping[str, Any], *, agent: str |
         {
             "tool": hook.tool,
             "tool_use_id": hook.tool_use_id,
+            "client": hook.client,
             "decision_seq": decision.get("seq"),
             "rules": decision.get("rules", []),
             "command": _masked(hook.tool_input.get("command")),
@@ -199,7 +216,12 @@ def bypassed_event(hook: HookInput, decision: Mapping[str, Any], *, agent: str |
 
 def file_event(changed: ChangedFile, digest: str | None, hook: HookInput, *, agent: str | None) -> NewEvent:
     """`file.changed`: a file's content after an edit (by blob digest), or that it is gone or too large."""
-    payload: dict[str, Any] = {"path": changed.path, "tool": hook.tool, "tool_use_id": hook.tool_use_id}
+    payload: dict[str, Any] = {
+        "path": changed.path,
+        "tool": hook.tool,
+        "tool_use_id": hook.tool_use_id,
+        "client": hook.client,
+    }
     if changed.size is None:
         payload["deleted"] = True
     else:
@@ -214,15 +236,16 @@ def file_event(changed: ChangedFile, digest: str | None, hook: HookInput, *, age
 
 
 # Tools whose output is text from outside the agent (a web page, a file, a command's output, another server).
-SCANNED_TOOLS = {"Bash", "BashOutput", "Read", "NotebookRead", "WebFetch", "WebSearch", "Grep", "Task"}
+SCANNED_TOOLS = frozenset({"Bash", "BashOutput", "Read", "NotebookRead", "WebFetch", "WebSearch", "Grep", "Task"})
 OWN_TOOLS = ("mcp__lighthouse__",)  # the server `lighthouse init` registers
 
 
-def response_text(hook: HookInput, limit: int) -> tuple[str, bool] | None:
+def response_text(hook: HookInput, limit: int, scanned: frozenset[str] = SCANNED_TOOLS) -> tuple[str, bool] | None:
     """The text a tool returned to the agent, cut to `limit` bytes (and whether it was cut); None for tools whose
-    output is not scanned (the agent's own file edits) or that returned no text."""
+    output is not scanned (the agent's own file edits) or that returned no text. `scanned`: the tools whose output
+    is text from outside the agent, by the names `hook.tool` uses."""
     tool = hook.tool or ""
-    if tool not in SCANNED_TOOLS and not tool.startswith("mcp__"):
+    if tool not in scanned and not tool.startswith("mcp__"):
         return None
     if tool.startswith(OWN_TOOLS):  # Lighthouse's own answers quote what they found; they are not outside text
         return None
@@ -260,15 +283,30 @@ def scan_source(hook: HookInput) -> str:
     for key in ("url", "file_path", "notebook_path", "command", "pattern", "query"):
         value = hook.tool_input.get(key)
         if isinstance(value, str):
-            return mask_secrets(f"{hook.tool} {value[:4096]}")[:200]  # the log never keeps a secret in clear
-    return (hook.tool or "tool")[:200]
+            return mask_secrets(f"{hook.agent_tool or hook.tool} {value[:4096]}")[:200]  # never a secret in clear
+    return (hook.agent_tool or hook.tool or "tool")[:200]
 
 
 def post_tool_use_output(result: Any, *, min_risk: str, truncated: bool) -> dict[str, Any] | None:
     """Claude Code's answer to PostToolUse when the output is risky, or too large to scan whole: the findings as
     additional context, and at high risk or above `decision: block`, which puts the reason in front of the agent
-    (the tool has already run). Output cut to scan.max_bytes is never passed in silence: what was not scanned could
-    hold anything, so the agent is told to treat it as untrusted whatever the scanned part held."""
+    (the tool has already run)."""
+    from lighthouse_mcp.vocabulary import RISK_RANK
+
+    context = scan_context(result, min_risk=min_risk, truncated=truncated)
+    if context is None:
+        return None
+    output: dict[str, Any] = {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": context}}
+    if RISK_RANK[result.risk] >= RISK_RANK["high"]:
+        output["decision"] = "block"
+        output["reason"] = f"Lighthouse: {result.summary()}"[:1000]
+    return output
+
+
+def scan_context(result: Any, *, min_risk: str, truncated: bool) -> str | None:
+    """What the agent is told about a tool's output that is risky, or too large to scan whole (None: nothing).
+    Output cut to scan.max_bytes is never passed in silence: what was not scanned could hold anything, so the agent
+    is told to treat it as untrusted whatever the scanned part held."""
     from lighthouse_mcp.vocabulary import RISK_RANK
 
     if not truncated and RISK_RANK[result.risk] < max(RISK_RANK[min_risk], RISK_RANK["low"]):
@@ -285,9 +323,4 @@ def post_tool_use_output(result: Any, *, min_risk: str, truncated: bool) -> dict
     )
     if truncated:
         lines.append("- only the first part of the output was scanned (scan.max_bytes); the rest was not read at all")
-    context = "\n".join(lines)
-    output: dict[str, Any] = {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": context}}
-    if RISK_RANK[result.risk] >= RISK_RANK["high"]:
-        output["decision"] = "block"
-        output["reason"] = f"Lighthouse: {result.summary()}"[:1000]
-    return output
+    return "\n".join(lines)

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAX_HOOK_INPUT = 32 * 1024 * 1024
+AGENT_KIND_ENV = "LIGHTHOUSE_AGENT_KIND"  # `--agent-kind`, passed on to the hook server with the environment
+AGENT_KINDS = ("claude", "gemini")
 SOCKET_NAME = "hook.sock"
 MAGIC = b"LH2"
 ACK_S = 1.0  # from connecting to the server's ack; past it the client decides in-process
@@ -60,12 +62,12 @@ def socket_path(home_dir: str) -> str:
 
 def find_home_dir(environ: dict[str, str]) -> str | None:
     """The project home to look for a server in: LIGHTHOUSE_HOME (`--home` sets it), else `.lighthouse` in the
-    Claude Code project directory or the working directory or above. Only where to look: the server resolves the
-    home from the hook input itself, exactly as the in-process hook does."""
+    Claude Code (or Gemini CLI) project directory or the working directory or above. Only where to look: the server
+    resolves the home from the hook input itself, exactly as the in-process hook does."""
     given = environ.get("LIGHTHOUSE_HOME")
     if given:
         return given
-    path = os.path.abspath(environ.get("CLAUDE_PROJECT_DIR") or os.getcwd())
+    path = os.path.abspath(environ.get("CLAUDE_PROJECT_DIR") or environ.get("GEMINI_PROJECT_DIR") or os.getcwd())
     while True:
         candidate = os.path.join(path, ".lighthouse")
         if os.path.isdir(candidate):
@@ -256,13 +258,18 @@ class Lines:
         return data
 
 
-def main(home_arg: str | None) -> int:
-    """`lighthouse hook`: the server's answer when one takes the call, else the in-process hook's."""
+def main(home_arg: str | None, agent_kind: str | None = None) -> int:
+    """`lighthouse hook`: the server's answer when one takes the call, else the in-process hook's. `agent_kind`
+    (`--agent-kind`): whose hook input to expect; without it, the input's event names the agent."""
     import sys
 
     started = time.monotonic()
     if home_arg:
         os.environ["LIGHTHOUSE_HOME"] = home_arg
+    if agent_kind is None:
+        os.environ.pop(AGENT_KIND_ENV, None)  # only the command line says it
+    else:
+        os.environ[AGENT_KIND_ENV] = agent_kind  # an unknown one is refused with the input, in the agent's terms
     data = sys.stdin.buffer.read(MAX_HOOK_INPUT + 1)
     reply: Reply | None = None
     home_dir = find_home_dir(dict(os.environ))

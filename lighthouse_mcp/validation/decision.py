@@ -31,9 +31,15 @@ from lighthouse_mcp.vocabulary import DECISION_RANK, RISK_RANK, Decision, Findin
 
 
 def decision_event(
-    decision: Decision, *, agent: str | None, session: str | None, aggregate: str | None = None
+    decision: Decision,
+    *,
+    agent: str | None,
+    session: str | None,
+    aggregate: str | None = None,
+    client: str | None = None,
 ) -> NewEvent:
-    """The `validation.decided` event for a decision: what was asked, what was decided and why."""
+    """The `validation.decided` event for a decision: what was asked, what was decided and why, and which agent
+    product's hook asked (`client`), when one did."""
     payload = {
         **decision.request.summary(),
         "decision": decision.decision,
@@ -48,6 +54,8 @@ def decision_event(
     }
     if decision.refused:
         payload["refused_exceptions"] = decision.refused
+    if client is not None:
+        payload["client"] = client
     if not decision.cached:
         payload["policy_us"] = decision.policy_us
     return NewEvent(

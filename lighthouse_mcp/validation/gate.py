@@ -45,6 +45,7 @@ class Caller:
     agent: str
     role: str
     session: str | None = None
+    client: str | None = None  # the agent product whose hook asks (`claude-code`, `gemini-cli`), when one does
 
 
 # Every store opened ahead, for as long as the process lives: one that is not taken is never closed, not even by
@@ -221,7 +222,11 @@ class Gate:
         """What recording `decision` appends (nothing when the configuration does not record decisions)."""
         if not self.service.config.validation.record:
             return []
-        return [decision_event(decision, agent=caller.agent, session=caller.session, aggregate=aggregate)]
+        return [
+            decision_event(
+                decision, agent=caller.agent, session=caller.session, aggregate=aggregate, client=caller.client
+            )
+        ]
 
     def settle(
         self, decision: Decision, caller: Caller, *, aggregate: str | None, before: Sequence[NewEvent] = ()

@@ -298,12 +298,16 @@ def scan_event(
     tool: str | None = None,
     aggregate: str | None = None,
     truncated: bool = False,
+    client: str | None = None,
 ) -> NewEvent:
-    """`response.scanned`: what was scanned (size and hash), the risk and each threat with its masked excerpt; and
-    `truncated` when the text was only the start of a larger one (scan.max_bytes)."""
+    """`response.scanned`: what was scanned (size and hash), the risk and each threat with its masked excerpt;
+    `truncated` when the text was only the start of a larger one (scan.max_bytes); the agent product whose hook
+    scanned it (`client`)."""
     payload = result.to_json(sanitized=False, max_threats=EVENT_THREATS)
     if tool:
         payload["tool"] = tool
+    if client:
+        payload["client"] = client
     if truncated:
         payload["truncated"] = True
     return NewEvent("response.scanned", payload, agent=agent, session=session, aggregate=aggregate)

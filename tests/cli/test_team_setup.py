@@ -176,7 +176,7 @@ def test_two_claude_code_sessions_are_two_lighthouse_sessions(tmp_path: Path) ->
         store.close()
     assert set(sessions) == {"ses-one", "ses-two"}
     assert sessions["ses-one"].agent == sessions["ses-two"].agent == "ann"
-    assert sessions["ses-one"].status == "active" and sessions["ses-one"].client == "hook"
+    assert sessions["ses-one"].status == "active" and sessions["ses-one"].client == "claude-code"
     assert (sessions["ses-one"].allow, sessions["ses-one"].ask, sessions["ses-one"].deny) == (1, 0, 1)
     assert (sessions["ses-two"].allow, sessions["ses-two"].ask, sessions["ses-two"].deny) == (1, 0, 0)
 

@@ -13,11 +13,19 @@ from pathlib import Path
 from lighthouse_mcp.hooks.client import socket_path
 from lighthouse_mcp.hooks.daemon import stop
 
+REPO = Path(__file__).parent.parent.parent
+# As `serve` starts it (`-I`: no PYTHONPATH, no working directory on the path), but this checkout's code: `-I -m`
+# would import whichever checkout the environment's install points at, which in a second worktree is another one.
+BOOT = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "from lighthouse_mcp.hooks.daemon import main; sys.exit(main(sys.argv[1:]))"
+)
+
 
 @contextmanager
 def hook_server(home_dir: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(
-        [sys.executable, "-I", "-m", "lighthouse_mcp.hooks.daemon", str(home_dir)],
+        [sys.executable, "-I", "-c", BOOT, str(REPO), str(home_dir)],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
