@@ -255,8 +255,15 @@ class SQLiteEventStore(sql.SQLStore):
                 src.close()
 
     def close(self) -> None:
+        """Close the connection, unless the files at the store's paths are no longer the ones it opened (a copy put
+        back in place, its log or index deleted, the file replaced): closing it then would checkpoint its log into
+        whatever is at the path now (undoing a restore, or putting back events someone cut) and remove the log by
+        its path, which may be another's. Such a connection is left open until the process ends."""
         with self._mu:
-            self._db.close()
+            if self.opened_files() == "same":
+                self._db.close()
+            else:
+                _ABANDONED.append(self._db)
         if self.anchor is not None:
             self.anchor.close()
 
@@ -353,6 +360,9 @@ def _private(path: Path, *, create: bool) -> None:
             os.chmod(path, 0o600)
     except OSError:
         pass  # not ours to change; opening it says what is wrong
+
+
+_ABANDONED: list[sqlite3.Connection] = []  # connections never closed (see SQLiteEventStore.close)
 
 
 def identity(path: Path) -> tuple[int, int] | None:

@@ -142,3 +142,26 @@ def test_seq_at_time_skips_deleted_rows(db: Path) -> None:
         assert store.seq_at_time(0) == 0
     finally:
         store.close()
+
+
+def test_a_copy_put_back_under_an_open_store_is_not_undone_when_it_closes(db: Path, tmp_path: Path) -> None:
+    # An older copy put back in place (log and index deleted, the file written over) while a process has the store
+    # open: that process closing its connection must not checkpoint its newer log into the copy, which would put back
+    # the events the copy dropped. What another process then reads is the copy as it was put back.
+    import shutil
+    import subprocess
+    import sys
+
+    old = tmp_path / "old.db"
+    shutil.copyfile(db, old)
+    store = SQLiteEventStore(db, KEY)
+    store.append_batch([NewEvent("test.event", {"i": i}, agent="a") for i in range(11, 16)])
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink()
+    shutil.copyfile(old, db)  # in place: the same file, older content
+    store.close()
+    count = (
+        "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM events').fetchone()[0])"
+    )
+    seen = subprocess.run([sys.executable, "-c", count, str(db)], capture_output=True, text=True, check=True)
+    assert seen.stdout.strip() == "10"
