@@ -22,7 +22,7 @@ from lighthouse_mcp.project import Project
 from tests.cli.conftest import REPO
 from tests.helpers import claude, gemini
 from tests.helpers.env import lighthouse_env
-from tests.helpers.hook_server import hook_server
+from tests.helpers.hook_server import served
 
 AUTHORIZED_KEYS = str(Path.home() / ".ssh" / "authorized_keys")
 
@@ -94,10 +94,7 @@ def setup(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Setup]:
     root.mkdir()
     init(root, "--claude", "--gemini")
     project = Setup(root)
-    if request.param == "in-process":
-        yield project
-        return
-    with hook_server(root / ".lighthouse", project.env):
+    with served(request.param, root / ".lighthouse", project.env):
         yield project
 
 

@@ -37,6 +37,13 @@ def run_hook_command(
     root: Path, command: str, stdin: str | bytes, base: dict[str, str], timeout: float = 60
 ) -> subprocess.CompletedProcess[bytes]:
     """One hook call, as Claude Code makes it: the command through a shell, the hook JSON on stdin."""
+    return run_in_shell(root, command, stdin, claude_env(root, base), timeout)
+
+
+def run_in_shell(
+    root: Path, command: str, stdin: str | bytes, env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[bytes]:
+    """A hook command as an agent runs it: through a shell, from the project directory, the hook JSON on stdin."""
     return subprocess.run(
         command,
         shell=True,
@@ -45,7 +52,7 @@ def run_hook_command(
         capture_output=True,
         check=False,
         timeout=timeout,
-        env=claude_env(root, base),
+        env=env,
     )
 
 

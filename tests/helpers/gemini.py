@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from tests.helpers.claude import run_in_shell
+
 SETTINGS = Path(".gemini") / "settings.json"
 
 
@@ -41,16 +43,7 @@ def run_hook_command(
     root: Path, command: str, stdin: str | bytes, base: dict[str, str], timeout: float = 60
 ) -> subprocess.CompletedProcess[bytes]:
     """One hook call, as Gemini CLI makes it: the command through a shell, the hook JSON on stdin."""
-    return subprocess.run(
-        command,
-        shell=True,
-        cwd=root,
-        input=stdin.encode() if isinstance(stdin, str) else stdin,
-        capture_output=True,
-        check=False,
-        timeout=timeout,
-        env={**base, "GEMINI_PROJECT_DIR": str(root)},
-    )
+    return run_in_shell(root, command, stdin, {**base, "GEMINI_PROJECT_DIR": str(root)}, timeout)
 
 
 def blocks(proc: subprocess.CompletedProcess[bytes]) -> bool:

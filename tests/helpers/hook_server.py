@@ -45,3 +45,14 @@ def hook_server(home_dir: Path, env: dict[str, str]) -> Iterator[subprocess.Pope
         stop(proc, wait_s=10)
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+@contextmanager
+def served(mode: str, home_dir: Path, env: dict[str, str]) -> Iterator[None]:
+    """The way a test's hook calls are answered: "in-process" (the hook decides in its own process) or
+    "hook-server" (the project's hook server runs, as while `lighthouse serve` does)."""
+    if mode == "in-process":
+        yield
+        return
+    with hook_server(home_dir, env):
+        yield

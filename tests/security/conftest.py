@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from lighthouse_mcp.validation.decision import Validator
 from tests.conftest import LIGHTHOUSE_BIN
 from tests.helpers.claude import hook_commands, run_hook_command
 from tests.helpers.env import lighthouse_env
-from tests.helpers.hook_server import hook_server
+from tests.helpers.hook_server import served
 
 
 @dataclass
@@ -97,6 +100,22 @@ class Guarded:
             store.close()
 
 
+@contextmanager
+def held_exclusively(db_path: Path, release_after_s: float = 20) -> Iterator[None]:
+    """Another process's exclusive lock on the store, longer than a hook may wait (released after `release_after_s`
+    at the latest, and when the block ends)."""
+    db = sqlite3.connect(db_path, isolation_level=None)
+    db.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(release_after_s, db.rollback)
+    release.start()
+    try:
+        yield
+    finally:
+        release.cancel()
+        db.rollback()
+        db.close()
+
+
 @pytest.fixture(params=["in-process", "hook-server"])
 def guarded(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Guarded]:
     """Every test runs twice: the hook deciding in its own process, and handing the call to the project's hook
@@ -111,10 +130,7 @@ def guarded(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Guarded]
     (root / "src").mkdir()
     (root / "src" / "app.py").write_text("print('hi')\n")
     guarded = Guarded(root)
-    if request.param == "in-process":
-        yield guarded
-        return
-    with hook_server(guarded.home.path, guarded.env):
+    with served(request.param, guarded.home.path, guarded.env):
         yield guarded
 
 

@@ -5,9 +5,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +23,8 @@ from tests.conftest import LIGHTHOUSE_BIN
 from tests.helpers.claude import with_venv_on_path
 from tests.helpers.env import lighthouse_env
 from tests.helpers.gemini import blocks, gemini_input, hook_commands, run_hook_command
-from tests.helpers.hook_server import hook_server
+from tests.helpers.hook_server import served
+from tests.security.conftest import held_exclusively
 
 DENIED = "rm -rf ~"
 
@@ -58,10 +57,7 @@ def guarded(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[GeminiGu
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     project = GeminiGuarded(root)
-    if request.param == "in-process":
-        yield project
-        return
-    with hook_server(root / ".lighthouse", project.env):
+    with served(request.param, root / ".lighthouse", project.env):
         yield project
 
 
@@ -114,18 +110,10 @@ def test_a_locked_store_past_the_deadline_is_a_block_not_an_ask(guarded: GeminiG
     (guarded.root / ".lighthouse" / "config.yaml").write_text(
         "store:\n  busy_timeout_ms: 60000\nhook:\n  deadline_s: 2\n"
     )
-    db = sqlite3.connect(guarded.root / ".lighthouse" / "lighthouse.db", isolation_level=None)
-    db.execute("BEGIN EXCLUSIVE")
-    release = threading.Timer(20, db.rollback)
-    release.start()
-    try:
+    with held_exclusively(guarded.root / ".lighthouse" / "lighthouse.db"):
         started = time.monotonic()
         proc = guarded.shell("ls")
         took = time.monotonic() - started
-    finally:
-        release.cancel()
-        db.rollback()
-        db.close()
     assert proc.returncode == 2 and b"validation.deadline" in proc.stderr, proc
     assert took < 15
 

@@ -4,8 +4,6 @@ never lets a denied call through: Claude Code runs a call when its hook exits wi
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 from typing import Any
 
@@ -13,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.security.conftest import Guarded
+from tests.security.conftest import Guarded, held_exclusively
 
 DENIED = "rm -rf ~"
 
@@ -107,18 +105,10 @@ def test_a_locked_store_cannot_hold_the_hook_past_its_deadline(guarded: Guarded)
     """The store is held by another process longer than the hook may wait: the hook answers on its own deadline,
     with validation.on_error, and says why."""
     guarded.home.config_path.write_text("store:\n  busy_timeout_ms: 60000\nhook:\n  deadline_s: 2\n")
-    db = sqlite3.connect(guarded.home.path / "lighthouse.db", isolation_level=None)
-    db.execute("BEGIN EXCLUSIVE")
-    release = threading.Timer(20, db.rollback)
-    release.start()
-    try:
+    with held_exclusively(guarded.home.path / "lighthouse.db"):
         started = time.monotonic()
         answer = guarded.bash("ls")
         took = time.monotonic() - started
-    finally:
-        release.cancel()
-        db.rollback()
-        db.close()
     assert answer.decision == "ask", answer
     assert "validation.deadline" in answer.reason and "deadline" in answer.reason
     assert took < 15  # well before the 60 s the store would have made it wait
