@@ -274,4 +274,8 @@ def test_an_unusable_store_turns_an_allow_into_ask(initialised: Runner) -> None:
     assert result.code == 0, result.err
     answer = json.loads(result.out)["hookSpecificOutput"]
     assert answer["permissionDecision"] == "ask"
-    assert "audit log cannot record" in answer["permissionDecisionReason"]
+    # Which of the two audit rules answers depends on when the overwrite is seen: a process that opens the file
+    # finds it unreadable (audit.unavailable); a hook server holding it open may read it as a store without a
+    # schema, one that is gone (audit.missing). Either way the allow became an ask that names the audit log.
+    reason = answer["permissionDecisionReason"]
+    assert "[audit.unavailable]" in reason or "[audit.missing]" in reason, reason
