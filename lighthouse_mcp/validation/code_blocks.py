@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lighthouse_mcp.validation.code_actions import python_may_act
 from lighthouse_mcp.validation.facts import facts_from_code
 from lighthouse_mcp.validation.files import Context
-from lighthouse_mcp.validation.keywords import Keywords, lowered
+from lighthouse_mcp.validation.keywords import RESPONSE, Hits, Keywords, lowered
 from lighthouse_mcp.validation.packs import PackSet
 from lighthouse_mcp.validation.threats import Threat
 from lighthouse_mcp.vocabulary import RISK_RANK
@@ -48,7 +48,7 @@ _SIGNAL_KEYS = (
     ":()", "chmod", "python -c", "python3 -c", "python2 -c", "node -e", "perl -e", "powershell", "eval ",
     "__import__", "os.system", "subprocess", "exec(",
 )  # fmt: skip
-_SIGNALS = Keywords(_SIGNAL_KEYS)
+_SIGNALS = Keywords(_SIGNAL_KEYS, shared=RESPONSE)
 _COMMAND_START = re.compile(
     r"(?:^|(?<=[\s:`'\"(]))(?:sudo\s+)?(?:curl|wget|rm|bash|sh|zsh|python[0-9.]*|node|perl|ruby|nc|ncat|powershell|"
     r"pwsh|iex|eval|dd|mkfs(?:\.\w+)?|chmod|find|base64|echo|printf|cat|tar|git|ssh|scp|bash|exec|import|"
@@ -82,10 +82,11 @@ def code_pieces(text: str) -> Iterator[Piece]:
     blocks = fences(text)
     for start, end, tag, body in blocks:
         yield from _fenced(_LANGUAGES.get(tag, tag or "unknown"), body, start, end)
+    signals = _SIGNALS.find(lowered(text))
     previous = 0
     for start, end, _, _ in [*blocks, (len(text), len(text), "", "")]:
         if start > previous:
-            yield from _prose(text, previous, start)
+            yield from _prose(text, previous, start, signals)
         previous = end
 
 
@@ -133,12 +134,18 @@ def _fenced(language: str, body: str, start: int, end: int) -> Iterator[Piece]:
         yield Piece(language, body, start, end)
 
 
-def _prose(text: str, start: int, end: int) -> Iterator[Piece]:
-    """Inline code spans and lines that carry a command signal, in prose between fences."""
-    chunk = text[start:end]
-    hits = _SIGNALS.find(lowered(chunk)).positions(_SIGNALS.keywords)
+def _prose(text: str, start: int, end: int, signals: Hits) -> Iterator[Piece]:
+    """Inline code spans and lines that carry a command signal (`signals`: where they are in the whole text), in
+    prose between fences."""
+    hits = [
+        at - start
+        for key, positions in signals.found.items()
+        for at in positions
+        if start <= at and at + len(key) <= end
+    ]
     if not hits:
         return
+    chunk = text[start:end]
     for match in _INLINE.finditer(chunk):
         if _COMMAND_SIGNAL.search(match.group(1)):
             yield from _guess(match.group(1), start + match.start(), start + match.end())

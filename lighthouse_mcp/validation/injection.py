@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lighthouse_mcp.validation.hidden import Revealed
 from lighthouse_mcp.validation.instructions import QUOTES, about_attacks, inside_quotes, writes_about_attacks
-from lighthouse_mcp.validation.keywords import Keywords, anchored, lowered
+from lighthouse_mcp.validation.keywords import RESPONSE, Keywords, anchored, lowered
 from lighthouse_mcp.validation.threats import Threat, higher
 
 _STRONG_QUALIFIER = (
@@ -265,7 +265,7 @@ _PATTERNS = (
     ),
 )  # fmt: skip
 
-_KEYWORDS = Keywords(k for p in _PATTERNS for k in (*(p.keys or ()), *p.gate))
+_KEYWORDS = Keywords((k for p in _PATTERNS for k in (*(p.keys or ()), *p.gate)), shared=RESPONSE)
 _FIRST_PERSON = re.compile(r"\b(?:my|our)\b", re.I)
 
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from lighthouse_mcp.validation.code_blocks import fences
 from lighthouse_mcp.validation.hidden import Revealed
-from lighthouse_mcp.validation.keywords import Hits, Keywords, lowered
+from lighthouse_mcp.validation.keywords import RESPONSE, Hits, Keywords, lowered
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.threats import Threat
 
@@ -903,7 +903,7 @@ _ALL_KINDS = frozenset({"name", "override", "marker", "retask"})
 _ADDRESS_KINDS = frozenset({"name", "override", "marker"})
 _UNADDRESSED_KINDS = frozenset({"secret", "secrecy"})  # what an instruction that names no one must be about
 _SHORT_WORDS = frozenset(w for w in _CUE_KINDS if len(w) <= 3 and w.isalpha() and w.isascii())
-_CUE_WORDS = Keywords(_CUE_KINDS)
+_CUE_WORDS = Keywords(_CUE_KINDS, shared=RESPONSE)
 
 _HIDDEN_PART = LazyPattern(
     r"<!--(?P<comment>.{1,4000}?)-->|\{#(?P<template>.{1,4000}?)#\}|"
@@ -1593,7 +1593,7 @@ _META_KEYS = (
     "对策", "防范", "安全", "风险", "漏洞", "恶意", "対策", "といった", "脆弱性", "悪意", "セキュリティ", "대책",
     "취약", "악성", "보안",
 )  # fmt: skip
-_META_WORDS = Keywords(_META_KEYS)
+_META_WORDS = Keywords(_META_KEYS, shared=RESPONSE)
 _QUOTED = re.compile(r"[\"“«„「『][^\"”»“」』]{0,2000}[\"”»“」』]|(?<!\w)'[^'\n]{0,2000}'(?!\w)|`[^`]{0,2000}`")
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from lighthouse_mcp.validation.keywords import Keywords, anchored, lowered
+from lighthouse_mcp.validation.keywords import RESPONSE, Keywords, anchored, lowered
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.threats import Threat
 
@@ -158,7 +158,7 @@ _FORMATS = (
     ),
 )  # fmt: skip
 _RAW_KEYWORDS = Keywords(k for f in _FORMATS if not f.lower for k in f.keys)
-_LOWER_KEYWORDS = Keywords(k for f in _FORMATS if f.lower for k in f.keys)
+_LOWER_KEYWORDS = Keywords((k for f in _FORMATS if f.lower for k in f.keys), shared=RESPONSE)
 _BOUNDARY = {f.boundary: LazyPattern(f"[{f.boundary}]") for f in _FORMATS if f.boundary}
 _PLACEHOLDER = LazyPattern(
     r"^(?:<[^>]*>|\[[^\]]*\]|\{\{?[^}]*\}\}?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_(][^%]*%?s?|:[a-z_]+)$|"
