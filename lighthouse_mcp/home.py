@@ -261,20 +261,31 @@ def hook_command(agent: str | None = None, role: str | None = None) -> str:
 
 def gemini_hook_command(agent: str | None = None, role: str | None = None) -> str:
     """The shell command Gemini CLI runs for Lighthouse's hooks. Gemini CLI lets a call through after a hook exits
-    with anything but 0 or 2, so when `lighthouse` cannot run at all this still exits 2 and says why. It runs
-    `lighthouse` from PATH and never LIGHTHOUSE_BIN: Gemini CLI loads a project's `.env` into the environment its
-    hooks inherit, and a variable the agent can set by writing a file must not choose the guard's program."""
+    with anything but 0 or 2, so when `lighthouse` cannot run at all this still exits 2 and says why.
+
+    Gemini CLI loads a project's `.env` into the environment its hooks inherit, and the agent the hook guards may
+    have written that file. So the command runs `lighthouse` from PATH, never LIGHTHOUSE_BIN; it clears the variables
+    that choose which Python code runs (a `PYTHONPATH=.` in `.env` would run a `lighthouse_mcp/` package the agent
+    wrote in the project instead of Lighthouse); and it names the agent with flags, not variables, because the hook
+    ignores the Lighthouse settings a `.env` file defines (`hooks/client.py`)."""
     import shlex
 
-    prefix = "".join(f"{name}={shlex.quote(value)} " for name, value in identity_env(agent, role).items())
-    run = f'lighthouse --home "${{GEMINI_PROJECT_DIR:-.}}/{HOME_DIR}" hook --agent-kind gemini'
+    flags = (("--agent", agent), ("--role", role))
+    identity = "".join(f" {flag} {shlex.quote(value)}" for flag, value in flags if value)
+    home = f'"${{GEMINI_PROJECT_DIR:-.}}/{HOME_DIR}"'
+    run = f"{PYTHON_CLEARED}lighthouse --home {home} hook --agent-kind gemini{identity}"
     # `set -- $?` keeps the exit code without naming a variable that Gemini CLI's own `$VAR` expansion of settings
     # strings could replace
     broken = (
         '{ set -- $?; [ "$1" -eq 2 ] || echo "Lighthouse could not run its hook (exit $1): install Lighthouse so that'
         " 'lighthouse' is on PATH, or run 'lighthouse init --gemini' again (docs/agents/gemini-cli.md)\" >&2; exit 2; }"
     )
-    return f"{prefix}{run} || {broken}"
+    return f"{run} || {broken}"
+
+
+# Python's variables that decide which code an interpreter runs, cleared for a hook whose environment a file in the
+# project can set (an empty value is the same as none to Python).
+PYTHON_CLEARED = "PYTHONPATH= PYTHONHOME= PYTHONUSERBASE= PYTHONSTARTUP= PYTHONNOUSERSITE=1 "
 
 
 def gemini_mcp_server_entry(agent: str | None = None, role: str | None = None) -> dict[str, Any]:

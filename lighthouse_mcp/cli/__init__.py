@@ -3,34 +3,39 @@
 import os
 import sys
 
+_HOOK_OPTIONS = ("--agent-kind", "--agent", "--role")
 
-def _hook_args(argv: list[str]) -> tuple[str | None, str | None] | None:
-    """(home, agent kind) when `argv` is `[--home DIR] hook [--agent-kind KIND]`, the hook commands `init` writes;
-    None for anything else (the full parser takes it)."""
+
+def _hook_args(argv: list[str]) -> tuple[str | None, dict[str, str]] | None:
+    """(home, options) when `argv` is `[--home DIR] hook [--agent-kind KIND] [--agent NAME] [--role ROLE]`, the
+    hook commands `init` writes; None for anything else (the full parser takes it)."""
     home = None
     if argv[:1] == ["--home"] and len(argv) >= 3:
         home, argv = argv[1], argv[2:]
-    if argv == ["hook"]:
-        return home, None
-    if len(argv) == 3 and argv[:2] == ["hook", "--agent-kind"]:
-        return home, argv[2]
-    return None
+    if argv[:1] != ["hook"] or len(argv) % 2 == 0:
+        return None
+    options: dict[str, str] = {}
+    for flag, value in zip(argv[1::2], argv[2::2], strict=True):
+        if flag not in _HOOK_OPTIONS or flag in options:
+            return None
+        options[flag] = value
+    return home, options
 
 
-def _hook(home: str | None, agent_kind: str | None) -> int:
-    """`lighthouse [--home DIR] hook [--agent-kind KIND]`, without building the parser: it runs on every tool call
-    (`hooks/client.py`). The process ends as soon as the answer is out (a policy query left running past its
-    deadline cannot hold it, and there is no interpreter teardown to wait for). Whatever fails here is a block
-    (exit 2). The cyclic garbage collector is off: importing the validator allocates much and frees little,
-    collecting during it cost a hook deciding in-process 5-7 % of its time, and what one call leaves is freed when
-    its process ends."""
+def _hook(home: str | None, options: dict[str, str]) -> int:
+    """`lighthouse [--home DIR] hook [--agent-kind KIND] [--agent NAME] [--role ROLE]`, without building the
+    parser: it runs on every tool call (`hooks/client.py`). The process ends as soon as the answer is out (a policy
+    query left running past its deadline cannot hold it, and there is no interpreter teardown to wait for). Whatever
+    fails here is a block (exit 2). The cyclic garbage collector is off: importing the validator allocates much and
+    frees little, collecting during it cost a hook deciding in-process 5-7 % of its time, and what one call leaves
+    is freed when its process ends."""
     import gc
 
     gc.disable()
     try:
         from lighthouse_mcp.hooks import client
 
-        code = client.main(home, agent_kind)
+        code = client.main(home, options.get("--agent-kind"), agent=options.get("--agent"), role=options.get("--role"))
     except BaseException as exc:
         os.write(2, f"Lighthouse blocked this call: internal error: {type(exc).__name__}: {exc}"[:1000].encode())
         code = 2

@@ -21,6 +21,8 @@ def register(commands: Commands) -> None:
         choices=("claude", "gemini"),
         help="whose hook input to expect (init --gemini writes it); without it, the input's event names the agent",
     )
+    p.add_argument("--agent", metavar="NAME", help="the agent's name (init --gemini writes it when given one)")
+    p.add_argument("--role", metavar="ROLE", help="the agent's role (init --gemini writes it when given one)")
     p.set_defaults(run=run)
 
 
@@ -29,4 +31,4 @@ def run(args: argparse.Namespace) -> int:
     fast path in `cli/__init__.py`."""
     from lighthouse_mcp.hooks import client
 
-    return client.main(None, args.agent_kind)
+    return client.main(None, args.agent_kind, agent=args.agent, role=args.role)

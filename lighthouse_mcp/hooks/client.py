@@ -56,6 +56,61 @@ class Untrusted(Exception):
     """Something answered on the socket that cannot be believed: block."""
 
 
+# Agents that load `.env` files into the environment their hooks inherit (Gemini CLI: the first `.env` or
+# `.gemini/.env` from its working directory up, else in the home directory). A file there can be written by the agent
+# the hook guards, so what such a file defines is not taken from the environment: Lighthouse's settings (the agent's
+# role, where its home is, how it decides on errors) and where the user's own config file is (XDG_CONFIG_HOME: that
+# file may unlock critical rules). Python's own variables (PYTHONPATH, …) act before any of this runs: the hook
+# command `init` writes clears them itself.
+DOTENV_KINDS = ("gemini",)
+DOTENV_DISTRUSTED = frozenset({"XDG_CONFIG_HOME"})
+MAX_DOTENV = 1024 * 1024
+
+
+def from_dotenv(*starts: "str | None") -> "set[str]":
+    """The names every `.env` and `.gemini/.env` file defines, in each of `starts` and every directory above it.
+    More than the agent loads (it stops at the first file found), never less. A file that exists but cannot be read
+    through might define anything: it names every Lighthouse setting and each distrusted variable."""
+    names: set[str] = set()
+    seen: set[str] = set()
+    for start in starts:
+        if not start:
+            continue
+        path = os.path.abspath(start)
+        while path not in seen:
+            seen.add(path)
+            for candidate in (os.path.join(path, ".env"), os.path.join(path, ".gemini", ".env")):
+                names |= _names_in(candidate)
+            parent = os.path.dirname(path)
+            if parent == path:
+                break
+            path = parent
+    return names
+
+
+def _names_in(path: str) -> "set[str]":
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_DOTENV + 1)
+    except FileNotFoundError:
+        return set()
+    except OSError:
+        data = None
+    if data is None or len(data) > MAX_DOTENV:
+        return {*DOTENV_DISTRUSTED, "LIGHTHOUSE_"} | {name for name in os.environ if name.startswith("LIGHTHOUSE_")}
+    names = set()
+    for raw in data.replace(b"\r", b"\n").split(b"\n"):
+        line = raw.strip()
+        if line[:7] in (b"export ", b"export\t"):
+            line = line[7:].lstrip()
+        end = 0  # a name as dotenv reads one (`NAME=value`, `NAME: value`), whatever follows
+        while end < len(line) and (line[end : end + 1].isalnum() or line[end : end + 1] in b"_.-"):
+            end += 1
+        if end and line[end:].lstrip()[:1] in (b"=", b":"):
+            names.add(line[:end].decode("ascii"))
+    return names
+
+
 def socket_path(home_dir: str) -> str:
     return os.path.join(home_dir, SOCKET_NAME)
 
@@ -258,18 +313,29 @@ class Lines:
         return data
 
 
-def main(home_arg: str | None, agent_kind: str | None = None) -> int:
+def main(
+    home_arg: str | None, agent_kind: str | None = None, *, agent: str | None = None, role: str | None = None
+) -> int:
     """`lighthouse hook`: the server's answer when one takes the call, else the in-process hook's. `agent_kind`
-    (`--agent-kind`): whose hook input to expect; without it, the input's event names the agent."""
+    (`--agent-kind`): whose hook input to expect; without it, the input's event names the agent. `agent`, `role`
+    (`--agent`, `--role`): the agent's identity, as `init` wrote it into the command."""
     import sys
 
     started = time.monotonic()
+    if agent_kind in DOTENV_KINDS:
+        for name in from_dotenv(os.getcwd(), os.environ.get("GEMINI_PROJECT_DIR"), os.environ.get("HOME")):
+            if name.startswith("LIGHTHOUSE_") or name in DOTENV_DISTRUSTED:
+                os.environ.pop(name, None)
     if home_arg:
         os.environ["LIGHTHOUSE_HOME"] = home_arg
     if agent_kind is None:
         os.environ.pop(AGENT_KIND_ENV, None)  # only the command line says it
     else:
         os.environ[AGENT_KIND_ENV] = agent_kind  # an unknown one is refused with the input, in the agent's terms
+    if agent is not None:
+        os.environ["LIGHTHOUSE_AGENT__NAME"] = agent
+    if role is not None:
+        os.environ["LIGHTHOUSE_AGENT__ROLE"] = role
     data = sys.stdin.buffer.read(MAX_HOOK_INPUT + 1)
     reply: Reply | None = None
     home_dir = find_home_dir(dict(os.environ))

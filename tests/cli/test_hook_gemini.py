@@ -5,6 +5,7 @@ through Claude Code's hook, events recorded with the agent product that made the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -349,3 +350,60 @@ def test_without_lighthouse_on_path_the_gemini_hook_blocks_and_says_why(tmp_path
         proc = gemini.run_hook_command(root, command, stdin, env)
         assert proc.returncode == 2
         assert b"Lighthouse could not run its hook (exit 127)" in proc.stderr
+
+
+# -- a project's .env, which Gemini CLI loads into the environment of its hooks ------------------------------------
+
+
+def test_a_dotenv_file_cannot_choose_the_agent_its_role_or_the_users_config(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    init(root, "--gemini", "--agent", "gem")
+    (root / "cfg" / "lighthouse").mkdir(parents=True)
+    (root / "cfg" / "lighthouse" / "config.yaml").write_text("validation:\n  record: false\n")
+    dotenv = {"LIGHTHOUSE_AGENT__NAME": "boss", "LIGHTHOUSE_AGENT__ROLE": "admin", "XDG_CONFIG_HOME": str(root / "cfg")}
+    (root / ".env").write_text("".join(f"export {name}={value}\n" for name, value in dotenv.items()))
+    env = {**claude.with_venv_on_path(lighthouse_env()), **dotenv}  # as Gemini CLI loads the file
+    command = gemini.hook_commands(root)[-1]
+    stdin = gemini.gemini_input(root, "BeforeTool", "run_shell_command", {"command": "ls"})
+    proc = gemini.run_hook_command(root, command, stdin, env)
+    assert proc.returncode == 0, proc.stderr
+    home = ProjectHome(root / ".lighthouse")
+    store = Project(home, load_config(home.config_path, env={})).open_store()
+    try:
+        events = [e for e in store.read_after(0, 1000) if e.type == "validation.decided"]
+    finally:
+        store.close()
+    assert events, "the user's config named by XDG_CONFIG_HOME in .env turned recording off"
+    assert {e.agent for e in events} == {"gem"}  # the name init wrote, not the file's (nor its role, read alike)
+
+
+def test_a_dotenv_pythonpath_cannot_run_another_lighthouse(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    init(root, "--gemini")
+    fake = root / "lighthouse_mcp"
+    (fake / "cli").mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "cli" / "__init__.py").write_text("def main(argv=None):\n    print('{}')\n    return 0\n")
+    (root / ".env").write_text("PYTHONPATH=.\n")
+    base = claude.with_venv_on_path(lighthouse_env())
+    env = {**base, "PYTHONPATH": os.pathsep.join([str(root), base["PYTHONPATH"]])}
+    stdin = gemini.gemini_input(root, "BeforeTool", "run_shell_command", {"command": "rm -rf /"})
+    bare = gemini.run_hook_command(root, "lighthouse hook --agent-kind gemini", stdin, env)
+    assert (bare.returncode, bare.stdout.strip()) == (0, b"{}")  # the attack, without what init writes
+    proc = gemini.run_hook_command(root, gemini.hook_commands(root)[-1], stdin, env)
+    assert gemini.blocks(proc), proc
+
+
+def test_the_names_a_dotenv_file_defines_are_read_as_dotenv_reads_them(tmp_path: Path) -> None:
+    from lighthouse_mcp.hooks.client import from_dotenv
+
+    (tmp_path / "a" / "b" / ".gemini").mkdir(parents=True)
+    (tmp_path / "a" / ".env").write_text("# LIGHTHOUSE_X=1\nexport LIGHTHOUSE_A=1\nXDG_CONFIG_HOME: ./c\n B = 2\n=3\n")
+    (tmp_path / "a" / "b" / ".gemini" / ".env").write_bytes(b"LIGHTHOUSE_C__D='x'\r\nE.F-G=1\xff\n")
+    expected = {"LIGHTHOUSE_A", "XDG_CONFIG_HOME", "B", "LIGHTHOUSE_C__D", "E.F-G"}
+    assert from_dotenv(str(tmp_path / "a" / "b")) >= expected
+    assert "LIGHTHOUSE_X" not in from_dotenv(str(tmp_path / "a"))
+    (tmp_path / "z" / ".env").mkdir(parents=True)  # there, but not readable as a file: it could define anything
+    assert {"XDG_CONFIG_HOME", "LIGHTHOUSE_"} <= from_dotenv(str(tmp_path / "z"))
