@@ -362,6 +362,26 @@ def merge_hooks(path: Path, matchers: Mapping[str, str], hook: Mapping[str, Any]
     return changed
 
 
+def gemini_hooks(root: Path) -> list[str]:
+    """Lighthouse's BeforeTool hook commands in the project's Gemini CLI settings (`.gemini/settings.json`);
+    DataError naming the file when it cannot be read."""
+    path = root / ".gemini" / "settings.json"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: cannot read it: {exc}") from exc
+    hooks = document.get("hooks") if isinstance(document, dict) else None
+    groups = hooks.get("BeforeTool") if isinstance(hooks, dict) else None
+    return [
+        hook["command"]
+        for group in (groups if isinstance(groups, list) else [])
+        for hook in (group.get("hooks", []) if isinstance(group, dict) else [])
+        if isinstance(hook, dict) and is_lighthouse_hook(hook.get("command"))
+    ]
+
+
 def claude_hooks(root: Path) -> tuple[list[str], dict[str, str]]:
     """Lighthouse's PreToolUse hook commands in the project's Claude Code settings (`.claude/settings.json`, then
     the local file), and the `env` those files give; DataError naming a file that cannot be read."""

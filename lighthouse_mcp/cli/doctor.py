@@ -44,20 +44,20 @@ def run(args: argparse.Namespace) -> int:
     if not chain["ok"]:
         raise ChainBroken(f"audit log chain broken at event {chain['first_bad_seq']}: {chain['reason']}")
     if hook_problem:
-        raise LighthouseError(f"the Claude Code hook does not work: {hook_problem}")
+        raise LighthouseError(hook_problem)
     return 0
 
 
 def _check_hook(root: Path) -> str | None:
-    """Run the PreToolUse hook command of `.claude/settings.json` as Claude Code would (through a shell, from the
-    project, with the settings files' `env` and CLAUDE_PROJECT_DIR) on a call it must deny; print what happened.
-    Returns what is wrong, if anything. The probe's decision is recorded like any other (session lighthouse-doctor)."""
-    import os
+    """Run the hook commands Lighthouse wrote into the agents' settings as each agent would (through a shell, from
+    the project, with the environment it gives) on a call that must be denied, and print what happened: Claude
+    Code's PreToolUse command of `.claude/settings.json` (with the settings files' `env` and CLAUDE_PROJECT_DIR),
+    and Gemini CLI's BeforeTool command of `.gemini/settings.json` (with GEMINI_PROJECT_DIR) when there is one.
+    Returns what is wrong, if anything. Each probe's decision is recorded like any other (session
+    lighthouse-doctor)."""
     import shutil
-    import subprocess
-    import time
 
-    from lighthouse_mcp.home import claude_hooks
+    from lighthouse_mcp.home import claude_hooks, gemini_hooks
     from lighthouse_mcp.hooks.client import socket_path
     from lighthouse_mcp.hooks.daemon import answering
 
@@ -66,37 +66,75 @@ def _check_hook(root: Path) -> str | None:
     print(f"on PATH   {on_path or missing}")
     home_dir = str(root / ".lighthouse")
     print(f"hook srv  {'running' if answering(socket_path(home_dir)) else 'not running (hooks decide in-process)'}")
-    settings = root / ".claude" / "settings.json"
+    problems: list[str | None] = []
     commands, env = claude_hooks(root)
     if not commands:
-        print(f"hook      none in {settings} (run `lighthouse init --claude` to enforce)")
-        return None
-    probe = {
-        "session_id": "lighthouse-doctor",
-        "cwd": str(root),
-        "hook_event_name": "PreToolUse",
-        "tool_name": "Bash",
-        "tool_input": {"command": "rm -rf /"},
-        "tool_use_id": "lighthouse-doctor-probe",
-    }
-    command = commands[0]
-    if not _as_init_writes(command):  # only a command of the shape Lighthouse writes is run here
-        return f"{command!r} is not the hook command `lighthouse init --claude` writes: run it again to replace it"
+        print(f"hook      none in {root / '.claude' / 'settings.json'} (run `lighthouse init --claude` to enforce)")
+    elif not _as_init_writes(commands[0]):  # only a command of the shape Lighthouse writes is run here
+        problems.append(
+            f"{CLAUDE}{commands[0]!r} is not the hook command `lighthouse init --claude` writes: run it again"
+        )
+    else:
+        probe = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_use_id": "lighthouse-doctor-probe"}
+        problem = _probe("hook", root, commands[0], probe, {**env, "CLAUDE_PROJECT_DIR": str(root)})
+        problems.append(problem and CLAUDE + problem)
+    gemini = gemini_hooks(root)
+    if gemini and not _as_gemini_init_writes(gemini[0]):
+        problems.append(
+            f"{GEMINI}{gemini[0]!r} is not the hook command `lighthouse init --gemini` writes: run it again"
+        )
+    elif gemini:
+        probe = {"hook_event_name": "BeforeTool", "tool_name": "run_shell_command"}
+        problem = _probe("gemini", root, gemini[0], probe, {"GEMINI_PROJECT_DIR": str(root)})
+        problems.append(problem and GEMINI + problem)
+    return "; ".join(p for p in problems if p) or None
+
+
+CLAUDE = "the Claude Code hook does not work: "
+GEMINI = "the Gemini CLI hook does not work: "
+
+
+def _probe(label: str, root: Path, command: str, probe: dict[str, str], env: dict[str, str]) -> str | None:
+    """Run one hook command on `rm -rf /` (`probe`: the agent's own fields for the call); what is wrong, if
+    anything."""
+    import os
+    import subprocess
+    import time
+
+    call = {**probe, "session_id": "lighthouse-doctor", "cwd": str(root), "tool_input": {"command": "rm -rf /"}}
     started = time.perf_counter()
     try:
-        proc = subprocess.run(  # noqa: S602 — the command as Claude Code runs it, through a shell
-            command, shell=True, cwd=root, input=json.dumps(probe).encode(), capture_output=True, timeout=60,
-            env={**os.environ, **env, "CLAUDE_PROJECT_DIR": str(root)}, check=False,
+        proc = subprocess.run(  # noqa: S602 — the command as the agent runs it, through a shell
+            command, shell=True, cwd=root, input=json.dumps(call).encode(), capture_output=True, timeout=60,
+            env={**os.environ, **env}, check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         return f"{command!r} did not answer within 60 s"
     took = (time.perf_counter() - started) * 1000
     err = proc.stderr.decode(errors="replace").strip()
     if proc.returncode == 2 and "fs.delete-root" in err:
-        print(f"hook      ok: a probe (rm -rf /) was denied in {took:.0f} ms")
+        print(f"{label:<9} ok: a probe (rm -rf /) was denied in {took:.0f} ms")
         return None
     shown = err[:300] or "(nothing on stderr)"
     return f"{command!r} answered a probe that must be denied with exit {proc.returncode}: {shown}"
+
+
+def _as_gemini_init_writes(command: str) -> bool:
+    """Whether `command` is `gemini_hook_command(agent, role)` for some agent and role."""
+    import re
+    import shlex
+
+    from lighthouse_mcp.home import gemini_hook_command
+
+    flags = re.search(r" hook --agent-kind gemini((?: --(?:agent|role) (?:'[^']*'|\S+))*) \|\| ", command)
+    if flags is None:
+        return False
+    try:
+        words = shlex.split(flags.group(1))
+    except ValueError:
+        return False
+    identity = dict(zip(words[::2], words[1::2], strict=False))
+    return command == gemini_hook_command(identity.get("--agent"), identity.get("--role"))
 
 
 def _as_init_writes(command: str) -> bool:
