@@ -133,9 +133,24 @@ async def test_instructions_say_when_the_hook_already_validates(project: Project
         after = client.instructions or ""
     assert "Before running a shell command" in before and "runs Lighthouse's hook" not in before
     assert "runs Lighthouse's hook" in after and "do not call validate_command" in after
+    assert "If you are Claude Code here" in after
     (project.home.root / ".claude" / "settings.json").write_text("{not json")  # unreadable: the safe advice
     async with Client(build_server(project)) as client:
         assert client.instructions == before
+
+
+async def test_instructions_name_every_agent_product_the_hook_guards(project: Project) -> None:
+    from lighthouse_mcp.home import gemini_hook_command, hook_command, merge_claude_settings, merge_gemini_settings
+
+    merge_gemini_settings(project.home.root / ".gemini" / "settings.json", gemini_hook_command("gem"))
+    async with Client(build_server(project)) as client:
+        gemini_only = client.instructions or ""
+    assert "Gemini CLI runs Lighthouse's hook" in gemini_only and "Claude Code" not in gemini_only
+    merge_claude_settings(project.home.root / ".claude" / "settings.json", hook_command("ann", "builder"))
+    async with Client(build_server(project)) as client:
+        both = client.instructions or ""
+    assert "Claude Code and Gemini CLI run Lighthouse's hook" in both
+    assert "If you are Claude Code or Gemini CLI here, do not call validate_command" in both
 
 
 @pytest.mark.parametrize("tool", ["validate_command", "validate_tool_call"])
