@@ -32,8 +32,13 @@ def _hook(home: str | None, agent_kind: str | None) -> int:
 
         code = client.main(home, agent_kind)
     except BaseException as exc:
-        os.write(2, f"Lighthouse blocked this call: internal error: {type(exc).__name__}: {exc}"[:1000].encode())
-        code = 2
+        message = f"Lighthouse blocked this call: internal error: {type(exc).__name__}: {exc}"[:1000]
+        try:
+            out, err, code = client.blocked(agent_kind, message)  # in the agent's terms (Cursor: its JSON as well)
+        except BaseException:  # the client itself cannot be imported: the exit code still blocks
+            out, err, code = b"", message.encode("utf-8", "replace"), 2
+        os.write(1, out)
+        os.write(2, err)
     os._exit(code)
 
 
