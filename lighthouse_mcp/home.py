@@ -242,6 +242,18 @@ GEMINI_POST_HOOK_MATCHER = (
     "|search_file_content|grep_search|delegate_to_agent|mcp__.*)$"
 )
 GEMINI_SETTINGS = ".gemini/settings.json"
+# Cursor's events, as `init --cursor` wires them: before a shell command, an MCP tool or a file read, and after each
+# of those and after a file edit (Cursor's hooks have no matchers: each event is one kind of call).
+CURSOR_EVENTS = (
+    "beforeShellExecution",
+    "beforeMCPExecution",
+    "beforeReadFile",
+    "afterShellExecution",
+    "afterMCPExecution",
+    "afterFileEdit",
+)
+CURSOR_HOOKS = ".cursor/hooks.json"
+CURSOR_MCP = ".cursor/mcp.json"
 
 
 def hook_command(agent: str | None = None, role: str | None = None) -> str:
@@ -288,9 +300,33 @@ def gemini_hook_command(agent: str | None = None, role: str | None = None) -> st
 PYTHON_CLEARED = "PYTHONPATH= PYTHONHOME= PYTHONUSERBASE= PYTHONSTARTUP= PYTHONNOUSERSITE=1 "
 
 
-def gemini_mcp_server_entry(agent: str | None = None, role: str | None = None) -> dict[str, Any]:
-    """The `mcpServers` entry of `.gemini/settings.json` that launches `lighthouse serve` over stdio. Gemini CLI
-    starts it without a shell, so the command is `lighthouse` from PATH."""
+def cursor_hook_command(agent: str | None = None, role: str | None = None) -> str:
+    """The shell command Cursor runs for Lighthouse's hooks, from the project's root folder. Cursor lets a call
+    through after a hook exits with anything but 0 or 2 (unless the hook is failClosed), and wants JSON on every
+    path: when `lighthouse` cannot run at all this still prints Cursor's deny answer, exits 2 and says why. As for
+    Gemini CLI: `lighthouse` from PATH (no path of this machine), Python's code-choosing variables cleared, the agent
+    named with flags."""
+    import shlex
+
+    from lighthouse_mcp.hooks.client import blocked
+
+    flags = (("--agent", agent), ("--role", role))
+    identity = "".join(f" {flag} {shlex.quote(value)}" for flag, value in flags if value)
+    run = f"{PYTHON_CLEARED}lighthouse --home {HOME_DIR} hook --agent-kind cursor{identity}"
+    message = (  # no quotes: it is quoted twice below
+        "Lighthouse could not run its hook: install Lighthouse so that the lighthouse command is on PATH, or run "
+        "lighthouse init --cursor again (docs/agents/cursor.md)"
+    )
+    deny = blocked("cursor", message)[0].decode().strip()
+    broken = (
+        f'{{ set -- $?; [ "$1" -eq 2 ] || {{ echo "{message} (exit $1)" >&2; echo {shlex.quote(deny)}; }}; exit 2; }}'
+    )
+    return f"{run} || {broken}"
+
+
+def mcp_server_on_path(agent: str | None = None, role: str | None = None) -> dict[str, Any]:
+    """The `mcpServers` entry that launches `lighthouse serve` over stdio from PATH, for the agents that start it
+    without a shell (Gemini CLI in `.gemini/settings.json`, Cursor in `.cursor/mcp.json`)."""
     entry: dict[str, Any] = {"command": "lighthouse", "args": ["serve"]}
     env = identity_env(agent, role)
     if env:
@@ -331,6 +367,32 @@ def merge_gemini_settings(path: Path, command: str, *, timeout_s: int = 30) -> b
     }
     matchers = {"BeforeTool": GEMINI_HOOK_MATCHER, "AfterTool": GEMINI_POST_HOOK_MATCHER}
     return merge_hooks(path, matchers, hook)
+
+
+def merge_cursor_hooks(path: Path, command: str, *, timeout_s: int = 30) -> bool:
+    """Add Lighthouse's hook, first, under each of CURSOR_EVENTS to a Cursor hooks file (`version: 1`), keeping
+    every other hook; Lighthouse's own (as an earlier init wrote them) are replaced. Each is `failClosed`: a hook
+    that fails or times out blocks the call instead of letting it run. Cursor's timeouts are in seconds. Returns
+    True when the file changed."""
+    document = _json_object(path)
+    version = document.setdefault("version", 1)
+    if version != 1:
+        raise DataError(f"{path}: 'version' is {version!r}, not 1, the version Lighthouse writes; nothing was written")
+    hooks = document.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise DataError(f"{path}: 'hooks' must be an object; nothing was written")
+    before = json.dumps(document, sort_keys=True)
+    for event in CURSOR_EVENTS:
+        entries = hooks.setdefault(event, [])
+        if not isinstance(entries, list):
+            raise DataError(f"{path}: 'hooks.{event}' must be a list; nothing was written")
+        ours = {"command": command, "timeout": timeout_s, "failClosed": True}
+        hooks[event] = [ours, *(entry for entry in entries if not _ours(entry))]  # first: see docs/agents/cursor.md
+    changed = json.dumps(document, sort_keys=True) != before
+    if changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, json.dumps(document, indent=2) + "\n")
+    return changed
 
 
 def merge_hooks(path: Path, matchers: Mapping[str, str], hook: Mapping[str, Any]) -> bool:

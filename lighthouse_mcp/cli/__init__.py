@@ -32,13 +32,19 @@ def _hook(home: str | None, options: dict[str, str]) -> int:
     import gc
 
     gc.disable()
+    agent_kind = options.get("--agent-kind")
     try:
         from lighthouse_mcp.hooks import client
 
-        code = client.main(home, options.get("--agent-kind"), agent=options.get("--agent"), role=options.get("--role"))
+        code = client.main(home, agent_kind, agent=options.get("--agent"), role=options.get("--role"))
     except BaseException as exc:
-        os.write(2, f"Lighthouse blocked this call: internal error: {type(exc).__name__}: {exc}"[:1000].encode())
-        code = 2
+        message = f"Lighthouse blocked this call: internal error: {type(exc).__name__}: {exc}"[:1000]
+        try:
+            out, err, code = client.blocked(agent_kind, message)  # in the agent's terms (Cursor: its JSON as well)
+        except BaseException:  # the client itself cannot be imported: the exit code still blocks
+            out, err, code = b"", message.encode("utf-8", "replace"), 2
+        os.write(1, out)
+        os.write(2, err)
     os._exit(code)
 
 

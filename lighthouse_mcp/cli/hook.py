@@ -1,12 +1,14 @@
-"""`lighthouse hook [--agent-kind claude|gemini]`: the agent's hook. Reads the hook JSON on stdin and answers in the
-agent's terms (Claude Code's, or Gemini CLI's with `--agent-kind gemini`; without the flag the input's event names
-the agent), through the project's hook server when one runs (`hooks/client.py`), else in this process
-(`hooks/answer.py`)."""
+"""`lighthouse hook [--agent-kind claude|gemini|cursor]`: the agent's hook. Reads the hook JSON on stdin and answers
+in the agent's terms (Claude Code's, Gemini CLI's with `--agent-kind gemini`, Cursor's with `--agent-kind cursor`;
+without the flag the input's event names the agent), through the project's hook server when one runs
+(`hooks/client.py`), else in this process (`hooks/answer.py`)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
+
+from lighthouse_mcp.hooks.client import AGENT_KINDS
 
 if TYPE_CHECKING:
     from lighthouse_mcp.cli.parser import Commands
@@ -14,12 +16,13 @@ if TYPE_CHECKING:
 
 def register(commands: Commands) -> None:
     p = commands.add_parser(
-        "hook", help="Claude Code / Gemini CLI hook: hook JSON on stdin, answer on stdout", description=__doc__
+        "hook", help="Claude Code / Gemini CLI / Cursor hook: hook JSON on stdin, answer on stdout", description=__doc__
     )
     p.add_argument(
         "--agent-kind",
-        choices=("claude", "gemini"),
-        help="whose hook input to expect (init --gemini writes it); without it, the input's event names the agent",
+        choices=AGENT_KINDS,
+        help="whose hook input to expect (init --gemini and --cursor write it); without it, the input's event names "
+        "the agent",
     )
     p.add_argument("--agent", metavar="NAME", help="the agent's name (init --gemini writes it when given one)")
     p.add_argument("--role", metavar="ROLE", help="the agent's role (init --gemini writes it when given one)")

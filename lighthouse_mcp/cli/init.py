@@ -1,7 +1,8 @@
-"""`lighthouse init [--claude] [--gemini] [--agent NAME] [--role ROLE] [DIR]`: create the project home, its key,
-database and config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`, the hooks in
-`.claude/settings.json`); with --gemini, Gemini CLI's (the hooks and the MCP server in `.gemini/settings.json`).
-Each names no path of this machine, and the agent's identity in the server and the hooks alike."""
+"""`lighthouse init [--claude] [--gemini] [--cursor] [--agent NAME] [--role ROLE] [DIR]`: create the project home,
+its key, database and config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`, the hooks in
+`.claude/settings.json`); with --gemini, Gemini CLI's (the hooks and the MCP server in `.gemini/settings.json`);
+with --cursor, Cursor's (the hooks in `.cursor/hooks.json`, the MCP server in `.cursor/mcp.json`). Each names no
+path of this machine, and the agent's identity in the server and the hooks alike."""
 
 from __future__ import annotations
 
@@ -33,10 +34,15 @@ def register(commands: Commands) -> None:
         help="also add Lighthouse's hooks and MCP server to the project's .gemini/settings.json (Gemini CLI)",
     )
     p.add_argument(
-        "--agent", metavar="NAME", help="with --claude or --gemini: the agent's name in the MCP server and the hooks"
+        "--cursor",
+        action="store_true",
+        help="also add Lighthouse's hooks to the project's .cursor/hooks.json and its MCP server to .cursor/mcp.json",
     )
     p.add_argument(
-        "--role", choices=ROLES, help="with --claude or --gemini: the agent's role in both (default: the config's)"
+        "--agent", metavar="NAME", help="with an agent's flag: the agent's name in the MCP server and the hooks"
+    )
+    p.add_argument(
+        "--role", choices=ROLES, help="with an agent's flag: the agent's role in both (default: the config's)"
     )
     p.set_defaults(run=run)
 
@@ -82,13 +88,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"created {path}")
     if not created:
         print(f"{home.path} already set up; nothing changed")
-    if (args.agent or args.role) and not (args.claude or args.gemini):
-        raise UsageError("--agent and --role name the agent in an agent's setup: give them with --claude or --gemini")
+    if (args.agent or args.role) and not (args.claude or args.gemini or args.cursor):
+        raise UsageError(
+            "--agent and --role name the agent in an agent's setup: give them with --claude, --gemini or --cursor"
+        )
     _check_agent(args.agent)
     if args.claude:
         _claude(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
     if args.gemini:
         _gemini(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
+    if args.cursor:
+        _cursor(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
     sys.stdout.flush()
     return 0
 
@@ -145,12 +155,10 @@ def _claude(root: Path, agent: str | None, role: str | None, *, timeout_s: int) 
 def _gemini(root: Path, agent: str | None, role: str | None, *, timeout_s: int) -> None:
     """The hooks and the MCP server in `.gemini/settings.json`, as a team commits them; then what a person still
     has to do, which Lighthouse cannot do for them."""
-    import shutil
-
     from lighthouse_mcp.home import (
         GEMINI_SETTINGS,
         gemini_hook_command,
-        gemini_mcp_server_entry,
+        mcp_server_on_path,
         merge_gemini_settings,
         merge_mcp_json,
     )
@@ -158,19 +166,54 @@ def _gemini(root: Path, agent: str | None, role: str | None, *, timeout_s: int) 
     settings = root / GEMINI_SETTINGS
     changed = merge_gemini_settings(settings, gemini_hook_command(agent, role), timeout_s=timeout_s)
     print(f"{'updated' if changed else 'unchanged'} {settings} (BeforeTool and AfterTool hooks)")
-    changed = merge_mcp_json(settings, "lighthouse", gemini_mcp_server_entry(agent, role))
+    changed = merge_mcp_json(settings, "lighthouse", mcp_server_on_path(agent, role))
     print(f"{'updated' if changed else 'unchanged'} {settings} (MCP server 'lighthouse')")
-    here = Path(sys.executable).parent / "lighthouse"
-    on_path = shutil.which("lighthouse")
-    if on_path is None or (here.exists() and os.path.realpath(on_path) != os.path.realpath(here)):
-        where = f"another install ({on_path})" if on_path else "missing"
-        print(
-            f"warning: `lighthouse` on PATH is {where}. Gemini CLI runs the hooks and the MCP server from PATH "
-            "(never LIGHTHOUSE_BIN: a project's .env could set it): until this install is on PATH, the hooks block "
-            f"every call and say so. Put {here.parent} on PATH, or install Lighthouse with pipx or uv tool install."
-        )
+    _warn_unless_on_path("Gemini CLI", " (never LIGHTHOUSE_BIN: a project's .env could set it)")
     print(
         "next, in Gemini CLI: trust this folder (Gemini CLI ignores a workspace's settings until it is trusted), "
         "and check `/hooks panel` says the hooks system is enabled (if not: /settings, Advanced, 'Enable Hooks "
         "System' — tools.enableHooks in settings.json — then restart Gemini CLI). docs/agents/gemini-cli.md"
     )
+
+
+def _cursor(root: Path, agent: str | None, role: str | None, *, timeout_s: int) -> None:
+    """The hooks in `.cursor/hooks.json` and the MCP server in `.cursor/mcp.json`, as a team commits them; then what
+    a person still has to do, which Lighthouse cannot do for them."""
+    from lighthouse_mcp.home import (
+        CURSOR_EVENTS,
+        CURSOR_HOOKS,
+        CURSOR_MCP,
+        cursor_hook_command,
+        mcp_server_on_path,
+        merge_cursor_hooks,
+        merge_mcp_json,
+    )
+
+    hooks = root / CURSOR_HOOKS
+    changed = merge_cursor_hooks(hooks, cursor_hook_command(agent, role), timeout_s=timeout_s)
+    print(f"{'updated' if changed else 'unchanged'} {hooks} ({', '.join(CURSOR_EVENTS)} hooks)")
+    servers = root / CURSOR_MCP
+    changed = merge_mcp_json(servers, "lighthouse", mcp_server_on_path(agent, role))
+    print(f"{'updated' if changed else 'unchanged'} {servers} (MCP server 'lighthouse')")
+    _warn_unless_on_path("Cursor")
+    print(
+        "next, in Cursor: trust this workspace (Cursor runs a project's hooks only in a trusted workspace), restart "
+        "Cursor, and check the Hooks tab of Cursor Settings lists Lighthouse's hooks; enable the 'lighthouse' server "
+        "under MCP in Cursor Settings. Cursor's own file edits are judged only after they are made: "
+        "docs/agents/cursor.md"
+    )
+
+
+def _warn_unless_on_path(agent: str, why: str = "") -> None:
+    """Say so when the `lighthouse` on PATH, which `agent`'s hooks and MCP server run, is not this install."""
+    import shutil
+
+    here = Path(sys.executable).parent / "lighthouse"
+    on_path = shutil.which("lighthouse")
+    if on_path is None or (here.exists() and os.path.realpath(on_path) != os.path.realpath(here)):
+        where = f"another install ({on_path})" if on_path else "missing"
+        print(
+            f"warning: `lighthouse` on PATH is {where}. {agent} runs the hooks and the MCP server from PATH{why}: "
+            f"until this install is on PATH, the hooks block every call and say so. Put {here.parent} on PATH, or "
+            "install Lighthouse with pipx or uv tool install."
+        )

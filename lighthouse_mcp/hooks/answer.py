@@ -1,11 +1,13 @@
 """The hook's answer to one input, in this process: what `lighthouse hook` does when no hook server runs, and what
 the hook server (`hooks/daemon.py`) runs for each call it takes.
 
-Claude Code and Gemini CLI run a call anyway when a hook exits with anything but 0 or 2, or outlives its timeout.
-So whatever goes wrong here (input too deep or too large, an exception of any kind, a store or policy that hangs)
-ends in an answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept under the
-timeout `init` writes), `validation.on_error` (for Gemini CLI, which cannot ask, exit 2). Never a silent allow.
-The agent's dialect is read by `hooks/claude.py` and `hooks/gemini.py`; the decision is the same pipeline's.
+Claude Code, Gemini CLI and Cursor run a call anyway when a hook exits with anything but 0 or 2, or outlives its
+timeout (Cursor: unless the hook is `failClosed`). So whatever goes wrong here (input too deep or too large, an
+exception of any kind, a store or policy that hangs) ends in an answer: exit 2 with the reason on stderr (for Cursor,
+which wants JSON on every path, with its deny answer on stdout), or, past the hook's own deadline (`hook.deadline_s`,
+kept under the timeout `init` writes), `validation.on_error` (for Gemini CLI and Cursor, which are not asked, exit 2).
+Never a silent allow. The agent's dialect is read by `hooks/claude.py`, `hooks/gemini.py` and `hooks/cursor.py`; the
+decision is the same pipeline's.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lighthouse_mcp.hooks.client import AGENT_KIND_ENV, AGENT_KINDS, MAX_HOOK_INPUT
+from lighthouse_mcp.hooks.client import AGENT_KIND_ENV, AGENT_KINDS, MAX_HOOK_INPUT, blocked
 
 if TYPE_CHECKING:
     from lighthouse_mcp.config import Config
@@ -31,7 +33,16 @@ if TYPE_CHECKING:
     from lighthouse_mcp.vocabulary import Decision
 
 BLOCK = 2
+# Where each agent says its project is, when the hook input does not (Cursor's input always names its workspace).
 PROJECT_DIR_ENV = {"claude-code": "CLAUDE_PROJECT_DIR", "gemini-cli": "GEMINI_PROJECT_DIR"}
+# Each agent kind (`--agent-kind`) by the client name its calls are recorded with.
+CLIENTS = {"claude": "claude-code", "gemini": "gemini-cli", "cursor": "cursor"}
+AGENT_NAMES = {"claude": "Claude Code", "gemini": "Gemini CLI", "cursor": "Cursor"}
+SETTINGS = {
+    "claude-code": ".claude/settings.json",
+    "gemini-cli": ".gemini/settings.json",
+    "cursor": ".cursor/hooks.json",
+}
 DEFAULT_DEADLINE_S = 10.0  # until the configuration is read
 # Claude Code's other hook events: answered with nothing to say (exit 0), so that wiring the hook to one is harmless.
 QUIET_EVENTS = frozenset(
@@ -110,7 +121,12 @@ class Answer:
     def refuse(self, message: str) -> int:
         """Exit 2 with the reason: a block in every hook event that can block, a message to the agent elsewhere."""
         what = "blocked this call" if self.event == "PreToolUse" else "could not handle this hook event"
-        return self.give(None, f"Lighthouse {what}: {message}"[:4000], BLOCK)
+        return self.block(f"Lighthouse {what}: {message}")
+
+    def block(self, message: str) -> int:
+        """Exit 2 with `message` on stderr and, for Cursor, its deny answer on stdout."""
+        out, err, code = blocked(self.client, message)
+        return self.give(out.decode("utf-8").rstrip("\n") or None, err.decode("utf-8", "replace").rstrip("\n"), code)
 
     def on_deadline(self, deadline_s: float) -> int:
         """Past the deadline: `validation.on_error` for a tool call, a block with the reason for anything else."""
@@ -124,7 +140,7 @@ class Answer:
                 }
             }
             return self.give(json.dumps(answer), None, 0)
-        return self.give(None, f"{reason} [validation.deadline]", BLOCK)
+        return self.block(f"{reason} [validation.deadline]")
 
 
 class Deadline:
@@ -197,8 +213,10 @@ def respond(data: bytes, channel: Channel, started: float | None = None, standby
 
 def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | None) -> int:
     from lighthouse_mcp.errors import LighthouseError
-    from lighthouse_mcp.hooks import gemini
+    from lighthouse_mcp.hooks import cursor, gemini
 
+    kind = os.environ.get(AGENT_KIND_ENV)
+    answer.client = CLIENTS.get(kind or "claude", answer.client)  # whose terms a refusal of unreadable input is in
     if len(data) > MAX_HOOK_INPUT:
         return answer.refuse(f"hook input is over the limit of {MAX_HOOK_INPUT} bytes")
     try:
@@ -206,18 +224,18 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
     except UnicodeDecodeError as exc:
         return answer.refuse(f"hook input is not UTF-8 ({exc.reason} at byte {exc.start})")
     try:
-        hook = read_hook_input(text, os.environ.get(AGENT_KIND_ENV))
+        hook = read_hook_input(text, kind)
     except LighthouseError as exc:
         return answer.refuse(str(exc))
     answer.event = hook.event
     answer.client = hook.client
-    if hook.event in (gemini.QUIET_EVENTS if hook.client == gemini.CLIENT else QUIET_EVENTS):
+    quiet = {gemini.CLIENT: gemini.QUIET_EVENTS, cursor.CLIENT: cursor.QUIET_EVENTS}.get(hook.client, QUIET_EVENTS)
+    if hook.event in quiet:
         return answer.give("{}", None, 0)
     if hook.event not in ("PreToolUse", "PostToolUse"):
-        settings = ".gemini/settings.json" if hook.client == "gemini-cli" else ".claude/settings.json"
         return answer.refuse(
             f"Lighthouse does not know the hook event {hook.event[:80]!r}: take it out of the hook's events in "
-            f"{settings}, or upgrade Lighthouse"
+            f"{SETTINGS[hook.client]}, or upgrade Lighthouse"
         )
     try:
         answer.stage = "reading its configuration"
@@ -234,23 +252,30 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
 
 def read_hook_input(text: str, kind: str | None) -> HookInput:
     """The hook input in the dialect of the agent `kind` (`lighthouse hook --agent-kind`), or, without one, of
-    the agent whose hook event it names. Input in the other agent's dialect than the one named is refused: the
-    hook was set up for one agent and is being fed another's calls."""
+    the agent whose hook event it names. Input in another agent's dialect than the one named is refused: the hook
+    was set up for one agent and is being fed another's calls."""
     from lighthouse_mcp.errors import DataError
-    from lighthouse_mcp.hooks import claude, gemini
+    from lighthouse_mcp.hooks import claude, cursor, gemini
 
     if kind is not None and kind not in AGENT_KINDS:
         raise DataError(f"unknown agent kind {kind[:40]!r} (--agent-kind): one of {', '.join(AGENT_KINDS)}")
     data = claude.load_hook_json(text)
     event = data["hook_event_name"]
-    if kind is None:
-        kind = "gemini" if gemini.speaks(event) and event not in QUIET_EVENTS else "claude"
+    spoken = (
+        "cursor" if cursor.speaks(event) else "gemini" if gemini.speaks(event) and event not in QUIET_EVENTS else None
+    )
+    if event in ("PreToolUse", "PostToolUse"):
+        spoken = "claude"
+    kind = kind or spoken or "claude"
+    if spoken is not None and spoken != kind:
+        raise DataError(
+            f"this hook is set up for {AGENT_NAMES[kind]} (--agent-kind {kind}) but got {AGENT_NAMES[spoken]}'s "
+            f"{event} (--agent-kind {spoken})"
+        )
+    if kind == "cursor":
+        return cursor.hook_input_from(data)
     if kind == "gemini":
-        if event in ("PreToolUse", "PostToolUse"):
-            raise DataError(f"this hook is set up for Gemini CLI (--agent-kind gemini) but got Claude Code's {event}")
         return gemini.hook_input_from(data)
-    if event in gemini.TOOL_EVENTS:
-        raise DataError(f"this hook is set up for Claude Code but got Gemini CLI's {event} (--agent-kind gemini)")
     return claude.hook_input_from(data)
 
 
@@ -260,11 +285,17 @@ def _home(hook: HookInput) -> tuple[ProjectHome | None, bool]:
     from lighthouse_mcp.home import find_home
 
     expected = bool(os.environ.get("LIGHTHOUSE_HOME"))
-    start = hook.cwd or os.environ.get(PROJECT_DIR_ENV[hook.client])
+    start = hook.cwd or _project_dir(hook)
     home = find_home(Path(start) if start else None)
     if home is not None and not home.path.is_dir():
         home = None
     return home, expected
+
+
+def _project_dir(hook: HookInput) -> str | None:
+    """The project directory the agent gives its hooks in the environment, where it does."""
+    name = PROJECT_DIR_ENV.get(hook.client)
+    return os.environ.get(name) if name else None
 
 
 def _config(home: ProjectHome | None) -> Config:
@@ -298,7 +329,7 @@ def _pre_tool_use(
 
             PolicySync(gate.store, home.policies_dir).sync(fresh=True)  # type: ignore[union-attr]
         answer.stage = "deciding"
-        project = os.environ.get(PROJECT_DIR_ENV[hook.client]) if home is None else None
+        project = _project_dir(hook) if home is None else None
         decision = gate.decide(hook.tool, hook.tool_input, cwd=hook.cwd, caller=caller, project=project)
         if any(f.escalate for f in decision.findings):
             answer.stage = "asking an expert"
@@ -314,17 +345,22 @@ def _pre_tool_use(
 
 
 def _pre_tool_use_answer(hook: HookInput, decision: Decision, config: Config, answer: Answer) -> int:
-    """The decision in the agent's terms: Claude Code's permissionDecision, or Gemini CLI's decision (where only an
-    allow lets the call run)."""
+    """The decision in the agent's terms: Claude Code's permissionDecision, or Gemini CLI's or Cursor's answer
+    (where only an allow lets the call run)."""
+    from lighthouse_mcp.hooks import cursor
     from lighthouse_mcp.hooks.claude import pre_tool_use_output
     from lighthouse_mcp.hooks.gemini import before_tool_answer
 
+    granted = any(r["rule"] == "approvals.granted" for r in decision.reasons)
     if hook.client == "gemini-cli":
-        granted = any(r["rule"] == "approvals.granted" for r in decision.reasons)
         out, err = before_tool_answer(
             decision.summary, decision.decision, on_allow=config.hook.on_allow, granted=granted
         )
         return answer.give(out, err, 0 if err is None else BLOCK)
+    if hook.client == cursor.CLIENT:
+        return answer.give(
+            *cursor.before_answer(decision.summary, decision.decision, on_allow=config.hook.on_allow, granted=granted)
+        )
     output = pre_tool_use_output(decision, on_allow=config.hook.on_allow)
     if decision.decision == "deny":
         message = f"Lighthouse denied this call: {decision.summary}"
@@ -408,25 +444,37 @@ def _post_tool_use(
     hook: HookInput, home: ProjectHome | None, expected: bool, config: Config, answer: Answer, standby: Standby | None
 ) -> int:
     """Record what ran (and the file it changed) and scan what it returned. The call has run already: when it cannot
-    be recorded the agent is told so (exit 2 shows the reason to it)."""
+    be recorded the agent is told so (exit 2 shows the reason to it). A call the agent gives no chance to stop
+    (`judged_after`) is decided now, as it would have been before it ran, and recorded as bypassing Lighthouse when
+    it would not have been allowed. Cursor reads nothing after a call, but wants JSON all the same."""
     from lighthouse_mcp.events.query import EventFilter
+    from lighthouse_mcp.hooks import cursor
     from lighthouse_mcp.hooks.claude import bypassed_event, changed_file, file_event, ran_event
-    from lighthouse_mcp.validation.gate import Gate
+    from lighthouse_mcp.validation.gate import Caller, Gate
     from lighthouse_mcp.validation.service import ValidationService
 
-    service = ValidationService(home, config)
+    failures: list[NewEvent] = []
+    service = ValidationService(home, config, record=failures.append, session=hook.session)
     answer.stage = "scanning the tool's output"
     scanned = _scan_output(hook, service, config)
     output = json.dumps(scanned[0], ensure_ascii=False) if scanned is not None and scanned[0] is not None else None
+    if hook.client == cursor.CLIENT:
+        output = "{}"
     answer.stage = "opening the event store"
     gate = Gate.open(service, expected=expected, standby=standby)
     try:
         if gate.store is None:
             if gate.problem is None:  # no project home here: nothing to record
                 return answer.give(output, None, 0)
-            return answer.give(output, f"Lighthouse could not record this call: {gate.problem.message}", BLOCK)
-        answer.stage = "recording what ran"
+            message = f"Lighthouse could not record this call: {gate.problem.message}"
+            return answer.block(message) if hook.client == cursor.CLIENT else answer.give(output, message, BLOCK)
         store = gate.store
+        if hook.judged_after:
+            answer.stage = "deciding"
+            caller = Caller(config.agent.name, config.agent.role, hook.session, hook.client)
+            decision = gate.decide(hook.tool, hook.tool_input, cwd=hook.cwd, caller=caller, project=_project_dir(hook))
+            gate.settle(decision, caller, aggregate=hook.tool_use_id, before=failures)
+        answer.stage = "recording what ran"
         decided = None
         if hook.tool_use_id:
             page = store.query(EventFilter(types=("validation.decided",), aggregate=hook.tool_use_id, limit=1))
@@ -435,7 +483,8 @@ def _post_tool_use(
                 decided = {**event.payload, "seq": event.seq}
         agent = config.agent.name
         events = [ran_event(hook, decided, agent=agent)]
-        if decided is not None and decided.get("decision") == "deny":
+        unpermitted = ("deny", "ask") if hook.judged_after else ("deny",)  # ask: a person was never asked
+        if decided is not None and decided.get("decision") in unpermitted:
             events.append(bypassed_event(hook, decided, agent=agent))
         changed = changed_file(hook, keep_secrets=config.store.secret_file_contents)
         if changed is not None:

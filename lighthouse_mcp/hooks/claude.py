@@ -43,6 +43,7 @@ class HookInput:
     raw: Mapping[str, Any]
     client: str = CLIENT  # the agent product whose hook this is, as recorded
     agent_tool: str | None = None  # the tool's own name, where the agent calls it something else than Claude Code
+    judged_after: bool = False  # a call the agent cannot be stopped before: decided when it has run (Cursor's edits)
 
 
 def parse_hook_input(text: str) -> HookInput:
@@ -55,17 +56,25 @@ def load_hook_json(text: str) -> dict[str, Any]:
     DataError naming the problem."""
     if len(text) > MAX_HOOK_INPUT:
         raise DataError(f"hook input is {len(text)} characters, over the limit of {MAX_HOOK_INPUT}")
-    try:
-        data = json.loads(text, parse_int=_integer, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"hook input is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
-    except RecursionError:
-        raise DataError(f"hook input is nested deeper than {MAX_DEPTH} levels") from None
-    _check_shape(data)
+    data = load_json(text, "hook input")
     if not isinstance(data, dict):
         raise DataError("hook input must be a JSON object")
     if not isinstance(data.get("hook_event_name"), str):
         raise DataError("hook input has no 'hook_event_name'")
+    return data
+
+
+def load_json(text: str, what: str) -> Any:
+    """A JSON document of the hook's input (the input itself, or JSON an agent passes inside a string of it): no
+    nesting deeper than MAX_DEPTH, no number longer than MAX_NUMBER_DIGITS, no NaN or Infinity, no lone surrogate;
+    anything else raises DataError naming `what`."""
+    try:
+        data = json.loads(text, parse_int=_integer, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{what} is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise DataError(f"{what} is nested deeper than {MAX_DEPTH} levels") from None
+    _check_shape(data, what)
     return data
 
 
@@ -100,7 +109,7 @@ def _no_constant(name: str) -> Any:
     raise DataError(f"hook input holds {name}, which is not JSON")
 
 
-def _check_shape(value: Any) -> None:
+def _check_shape(value: Any, what: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH and strings that are not Unicode text (lone surrogates), walking the
     document without recursion."""
     stack: list[tuple[Any, int]] = [(value, 1)]
@@ -111,12 +120,12 @@ def _check_shape(value: Any) -> None:
                 try:
                     item.encode("utf-8")
                 except UnicodeEncodeError:
-                    raise DataError("hook input holds a string that is not valid Unicode (a lone surrogate)") from None
+                    raise DataError(f"{what} holds a string that is not valid Unicode (a lone surrogate)") from None
             continue
         if not isinstance(item, (dict, list)):
             continue
         if depth > MAX_DEPTH:
-            raise DataError(f"hook input is nested deeper than {MAX_DEPTH} levels")
+            raise DataError(f"{what} is nested deeper than {MAX_DEPTH} levels")
         children = item.items() if isinstance(item, dict) else enumerate(item)
         for key, child in children:
             stack.append((child, depth + 1))
@@ -197,21 +206,21 @@ def _masked(value: Any) -> Any:
 
 
 def bypassed_event(hook: HookInput, decision: Mapping[str, Any], *, agent: str | None) -> NewEvent:
-    """`enforcement.bypassed`: a tool call ran although Lighthouse had denied it."""
-    return NewEvent(
-        "enforcement.bypassed",
-        {
-            "tool": hook.tool,
-            "tool_use_id": hook.tool_use_id,
-            "client": hook.client,
-            "decision_seq": decision.get("seq"),
-            "rules": decision.get("rules", []),
-            "command": _masked(hook.tool_input.get("command")),
-        },
-        agent=agent,
-        session=hook.session,
-        aggregate=hook.tool_use_id,
-    )
+    """`enforcement.bypassed`: a tool call ran although Lighthouse had denied it, or, for a call the agent gives no
+    chance to stop (`judged_after`, with the path it changed), one Lighthouse would not have allowed."""
+    payload: dict[str, Any] = {
+        "tool": hook.tool,
+        "tool_use_id": hook.tool_use_id,
+        "client": hook.client,
+        "decision_seq": decision.get("seq"),
+        "decision": decision.get("decision"),
+        "rules": decision.get("rules", []),
+        "command": _masked(hook.tool_input.get("command")),
+    }
+    if hook.judged_after:
+        payload["judged_after"] = True
+        payload["path"] = _masked(hook.tool_input.get("file_path"))
+    return NewEvent("enforcement.bypassed", payload, agent=agent, session=hook.session, aggregate=hook.tool_use_id)
 
 
 def file_event(changed: ChangedFile, digest: str | None, hook: HookInput, *, agent: str | None) -> NewEvent:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 MAX_HOOK_INPUT = 32 * 1024 * 1024
 AGENT_KIND_ENV = "LIGHTHOUSE_AGENT_KIND"  # `--agent-kind`, passed on to the hook server with the environment
-AGENT_KINDS = ("claude", "gemini")
+AGENT_KINDS = ("claude", "gemini", "cursor")
 SOCKET_NAME = "hook.sock"
 MAGIC = b"LH2"
 ACK_S = 1.0  # from connecting to the server's ack; past it the client decides in-process
@@ -109,6 +109,33 @@ def _names_in(path: str) -> "set[str]":
         if end and line[end:].lstrip()[:1] in (b"=", b":"):
             names.add(line[:end].decode("ascii"))
     return names
+
+
+def blocked(kind: "str | None", message: str) -> Reply:
+    """A block in the terms of the agent `kind` (the `--agent-kind`; Cursor's client name is the same word): exit 2
+    with the reason on stderr, and for Cursor, which wants JSON on every path, its deny answer on stdout as well."""
+    message = message[:4000]
+    err = message.encode("utf-8", "replace") + b"\n"
+    if kind != "cursor":
+        return b"", err, 2
+    text = json_string(message)
+    out = f'{{"permission": "deny", "user_message": {text}, "agent_message": {text}}}\n'
+    return out.encode("utf-8"), err, 2
+
+
+def json_string(text: str) -> str:
+    """`text` as a JSON string, built without `json` (see above): quotes, backslashes and control characters
+    escaped, a lone surrogate (not Unicode text) replaced."""
+    out = []
+    for c in text:
+        code = ord(c)
+        if c in '"\\' or code < 0x20:
+            out.append(f"\\u{code:04x}")
+        elif 0xD800 <= code < 0xE000:
+            out.append("\ufffd")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
 
 
 def socket_path(home_dir: str) -> str:
@@ -349,7 +376,7 @@ def main(
         except Unanswered:
             reply = None
         except (Untrusted, ValueError) as exc:  # it took the call and did not answer as it must
-            reply = (b"", f"Lighthouse blocked this call: {exc}"[:1000].encode() + b"\n", 2)
+            reply = blocked(agent_kind, f"Lighthouse blocked this call: {exc}"[:1000])
     if reply is None:
         from lighthouse_mcp.hooks.answer import Channel, respond
 

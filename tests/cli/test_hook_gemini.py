@@ -22,6 +22,7 @@ from lighthouse_mcp.home import ProjectHome
 from lighthouse_mcp.project import Project
 from tests.cli.conftest import REPO
 from tests.helpers import claude, gemini
+from tests.helpers.claude import claude_blocks, claude_input
 from tests.helpers.env import lighthouse_env
 from tests.helpers.hook_server import served
 
@@ -73,20 +74,6 @@ def init(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
     assert proc.returncode == 0, proc.stderr
     return proc
-
-
-def claude_input(root: Path, event: str, tool: str, tool_input: dict[str, Any]) -> str:
-    return json.dumps(
-        {
-            "session_id": "claude-session-1",
-            "transcript_path": str(root / "t.jsonl"),
-            "cwd": str(root),
-            "hook_event_name": event,
-            "tool_name": tool,
-            "tool_input": tool_input,
-            "tool_use_id": f"toolu-{tool}-{len(json.dumps(tool_input))}",
-        }
-    )
 
 
 @pytest.fixture(params=["in-process", "hook-server"])
@@ -180,13 +167,6 @@ def test_gemini_and_claude_code_get_the_same_decision(setup: Setup, case: str) -
 def test_malformed_input_blocks_in_both_dialects(setup: Setup) -> None:
     assert setup.raw("{oops").returncode == 2
     assert setup.claude_raw("{oops").returncode == 2
-
-
-def claude_blocks(proc: subprocess.CompletedProcess[bytes]) -> bool:
-    if proc.returncode == 2:
-        return True
-    out = proc.stdout.decode().strip()
-    return bool(out) and json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny"
 
 
 def test_what_lighthouse_would_ask_about_is_blocked(setup: Setup) -> None:

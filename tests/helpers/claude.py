@@ -56,6 +56,29 @@ def run_in_shell(
     )
 
 
+def claude_input(root: Path, event: str, tool: str, tool_input: dict[str, Any]) -> str:
+    """Claude Code's hook input for one tool event, in the session `claude-session-1`."""
+    return json.dumps(
+        {
+            "session_id": "claude-session-1",
+            "transcript_path": str(root / "t.jsonl"),
+            "cwd": str(root),
+            "hook_event_name": event,
+            "tool_name": tool,
+            "tool_input": tool_input,
+            "tool_use_id": f"toolu-{tool}-{len(json.dumps(tool_input))}",
+        }
+    )
+
+
+def claude_blocks(proc: subprocess.CompletedProcess[bytes]) -> bool:
+    """Whether Claude Code runs the call: exit 2, or a `deny` permissionDecision, blocks."""
+    if proc.returncode == 2:
+        return True
+    out = proc.stdout.decode().strip()
+    return bool(out) and json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
 def mcp_entry(root: Path) -> dict[str, Any]:
     return dict(json.loads((root / ".mcp.json").read_text())["mcpServers"]["lighthouse"])
 
