@@ -1,6 +1,7 @@
-"""`lighthouse hook [--agent-kind claude|gemini]`: the agent's hook. Reads the hook JSON on stdin and answers in the
-agent's terms (Claude Code's, or Gemini CLI's with `--agent-kind gemini`; without the flag the input's event names
-the agent), through the project's hook server when one runs (`hooks/client.py`), else in this process
+"""`lighthouse hook [--agent-kind claude|gemini|codex]`: the agent's hook. Reads the hook JSON on stdin and answers
+in the agent's terms (Claude Code's, Gemini CLI's with `--agent-kind gemini`, Codex CLI's with `--agent-kind codex`;
+without the flag the input tells: Gemini CLI's events have their own names, Codex CLI's tool events carry a
+`turn_id`), through the project's hook server when one runs (`hooks/client.py`), else in this process
 (`hooks/answer.py`)."""
 
 from __future__ import annotations
@@ -8,18 +9,20 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from lighthouse_mcp.hooks.client import AGENT_KINDS
+
 if TYPE_CHECKING:
     from lighthouse_mcp.cli.parser import Commands
 
 
 def register(commands: Commands) -> None:
     p = commands.add_parser(
-        "hook", help="Claude Code / Gemini CLI hook: hook JSON on stdin, answer on stdout", description=__doc__
+        "hook", help="the agent's hook (Claude Code, Gemini CLI, Codex CLI): hook JSON on stdin", description=__doc__
     )
     p.add_argument(
         "--agent-kind",
-        choices=("claude", "gemini"),
-        help="whose hook input to expect (init --gemini writes it); without it, the input's event names the agent",
+        choices=AGENT_KINDS,
+        help="whose hook input to expect (init --gemini and --codex write it); without it, the input tells",
     )
     p.set_defaults(run=run)
 

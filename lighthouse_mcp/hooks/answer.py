@@ -1,11 +1,12 @@
 """The hook's answer to one input, in this process: what `lighthouse hook` does when no hook server runs, and what
 the hook server (`hooks/daemon.py`) runs for each call it takes.
 
-Claude Code and Gemini CLI run a call anyway when a hook exits with anything but 0 or 2, or outlives its timeout.
-So whatever goes wrong here (input too deep or too large, an exception of any kind, a store or policy that hangs)
-ends in an answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept under the
-timeout `init` writes), `validation.on_error` (for Gemini CLI, which cannot ask, exit 2). Never a silent allow.
-The agent's dialect is read by `hooks/claude.py` and `hooks/gemini.py`; the decision is the same pipeline's.
+Claude Code, Gemini CLI and Codex CLI run a call anyway when a hook exits with anything but 0 or 2, or outlives its
+timeout. So whatever goes wrong here (input too deep or too large, an exception of any kind, a store or policy that
+hangs) ends in an answer: exit 2 with the reason on stderr, or, past the hook's own deadline (`hook.deadline_s`, kept
+under the timeout `init` writes), `validation.on_error` (for Gemini CLI and Codex CLI, which cannot ask, exit 2).
+Never a silent allow. The agent's dialect is read by `hooks/claude.py`, `hooks/gemini.py` and `hooks/codex.py`; the
+decision is the same pipeline's.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from lighthouse_mcp.vocabulary import Decision
 
 BLOCK = 2
+# Where each agent says its project is (Codex CLI says nothing: the home is found from the working directory).
 PROJECT_DIR_ENV = {"claude-code": "CLAUDE_PROJECT_DIR", "gemini-cli": "GEMINI_PROJECT_DIR"}
 DEFAULT_DEADLINE_S = 10.0  # until the configuration is read
 # Claude Code's other hook events: answered with nothing to say (exit 0), so that wiring the hook to one is harmless.
@@ -197,7 +199,7 @@ def respond(data: bytes, channel: Channel, started: float | None = None, standby
 
 def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | None) -> int:
     from lighthouse_mcp.errors import LighthouseError
-    from lighthouse_mcp.hooks import gemini
+    from lighthouse_mcp.hooks import codex, gemini
 
     if len(data) > MAX_HOOK_INPUT:
         return answer.refuse(f"hook input is over the limit of {MAX_HOOK_INPUT} bytes")
@@ -211,10 +213,13 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
         return answer.refuse(str(exc))
     answer.event = hook.event
     answer.client = hook.client
-    if hook.event in (gemini.QUIET_EVENTS if hook.client == gemini.CLIENT else QUIET_EVENTS):
+    quiet = {gemini.CLIENT: gemini.QUIET_EVENTS, codex.CLIENT: codex.QUIET_EVENTS}.get(hook.client, QUIET_EVENTS)
+    if hook.event in quiet:
         return answer.give("{}", None, 0)
     if hook.event not in ("PreToolUse", "PostToolUse"):
-        settings = ".gemini/settings.json" if hook.client == "gemini-cli" else ".claude/settings.json"
+        settings = {gemini.CLIENT: ".gemini/settings.json", codex.CLIENT: codex.SETTINGS}.get(
+            hook.client, ".claude/settings.json"
+        )
         return answer.refuse(
             f"Lighthouse does not know the hook event {hook.event[:80]!r}: take it out of the hook's events in "
             f"{settings}, or upgrade Lighthouse"
@@ -234,33 +239,47 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
 
 def read_hook_input(text: str, kind: str | None) -> HookInput:
     """The hook input in the dialect of the agent `kind` (`lighthouse hook --agent-kind`), or, without one, of
-    the agent whose hook event it names. Input in the other agent's dialect than the one named is refused: the
-    hook was set up for one agent and is being fed another's calls."""
+    the agent it comes from: Gemini CLI's events have names of their own, Codex CLI's tool events carry a
+    `turn_id`. Input in another agent's dialect than the one named is refused: the hook was set up for one agent and
+    is being fed another's calls."""
     from lighthouse_mcp.errors import DataError
-    from lighthouse_mcp.hooks import claude, gemini
+    from lighthouse_mcp.hooks import claude, codex, gemini
 
     if kind is not None and kind not in AGENT_KINDS:
         raise DataError(f"unknown agent kind {kind[:40]!r} (--agent-kind): one of {', '.join(AGENT_KINDS)}")
     data = claude.load_hook_json(text)
     event = data["hook_event_name"]
+    from_codex = event in codex.TOOL_EVENTS and codex.speaks(data)
     if kind is None:
-        kind = "gemini" if gemini.speaks(event) and event not in QUIET_EVENTS else "claude"
+        kind = "gemini" if gemini.speaks(event) and event not in QUIET_EVENTS else "codex" if from_codex else "claude"
     if kind == "gemini":
         if event in ("PreToolUse", "PostToolUse"):
-            raise DataError(f"this hook is set up for Gemini CLI (--agent-kind gemini) but got Claude Code's {event}")
+            raise DataError(
+                f"this hook is set up for Gemini CLI (--agent-kind gemini) but got {event}, Claude Code's or Codex "
+                "CLI's event"
+            )
         return gemini.hook_input_from(data)
+    agent = "Codex CLI" if kind == "codex" else "Claude Code"
     if event in gemini.TOOL_EVENTS:
-        raise DataError(f"this hook is set up for Claude Code but got Gemini CLI's {event} (--agent-kind gemini)")
+        raise DataError(f"this hook is set up for {agent} but got Gemini CLI's {event} (--agent-kind gemini)")
+    if kind == "codex":
+        return codex.hook_input_from(data)
+    if from_codex:
+        raise DataError(f"this hook is set up for Claude Code but got Codex CLI's {event} (--agent-kind codex)")
     return claude.hook_input_from(data)
 
 
 def _home(hook: HookInput) -> tuple[ProjectHome | None, bool]:
-    """The project home, and whether the hook was told where it is (`--home` or LIGHTHOUSE_HOME): then a home that
-    is gone is the audit log gone, not a directory Lighthouse was never set up in."""
+    """The project home, and whether it must be there: the hook was told where it is (`--home` or
+    LIGHTHOUSE_HOME), or it is Codex CLI's, which `init --codex` sets up only in a project with a home (and which
+    cannot say where its project is). Then a home that is gone is the audit log gone, not a directory Lighthouse
+    was never set up in."""
     from lighthouse_mcp.home import find_home
+    from lighthouse_mcp.hooks import codex
 
-    expected = bool(os.environ.get("LIGHTHOUSE_HOME"))
-    start = hook.cwd or os.environ.get(PROJECT_DIR_ENV[hook.client])
+    expected = bool(os.environ.get("LIGHTHOUSE_HOME")) or hook.client == codex.CLIENT
+    project_dir = PROJECT_DIR_ENV.get(hook.client)
+    start = hook.cwd or (os.environ.get(project_dir) if project_dir else None)
     home = find_home(Path(start) if start else None)
     if home is not None and not home.path.is_dir():
         home = None
@@ -298,7 +317,8 @@ def _pre_tool_use(
 
             PolicySync(gate.store, home.policies_dir).sync(fresh=True)  # type: ignore[union-attr]
         answer.stage = "deciding"
-        project = os.environ.get(PROJECT_DIR_ENV[hook.client]) if home is None else None
+        project_dir = PROJECT_DIR_ENV.get(hook.client)
+        project = os.environ.get(project_dir) if home is None and project_dir else None
         decision = gate.decide(hook.tool, hook.tool_input, cwd=hook.cwd, caller=caller, project=project)
         if any(f.escalate for f in decision.findings):
             answer.stage = "asking an expert"
@@ -314,11 +334,15 @@ def _pre_tool_use(
 
 
 def _pre_tool_use_answer(hook: HookInput, decision: Decision, config: Config, answer: Answer) -> int:
-    """The decision in the agent's terms: Claude Code's permissionDecision, or Gemini CLI's decision (where only an
-    allow lets the call run)."""
+    """The decision in the agent's terms: Claude Code's permissionDecision, or Gemini CLI's or Codex CLI's answer
+    (where only an allow lets the call run)."""
+    from lighthouse_mcp.hooks import codex
     from lighthouse_mcp.hooks.claude import pre_tool_use_output
     from lighthouse_mcp.hooks.gemini import before_tool_answer
 
+    if hook.client == codex.CLIENT:
+        out, err = codex.pre_tool_use_answer(decision.summary, decision.decision)
+        return answer.give(out, err, 0 if err is None else BLOCK)
     if hook.client == "gemini-cli":
         granted = any(r["rule"] == "approvals.granted" for r in decision.reasons)
         out, err = before_tool_answer(
@@ -410,7 +434,7 @@ def _post_tool_use(
     """Record what ran (and the file it changed) and scan what it returned. The call has run already: when it cannot
     be recorded the agent is told so (exit 2 shows the reason to it)."""
     from lighthouse_mcp.events.query import EventFilter
-    from lighthouse_mcp.hooks.claude import bypassed_event, changed_file, file_event, ran_event
+    from lighthouse_mcp.hooks.claude import bypassed_event, changed_files, file_event, ran_event
     from lighthouse_mcp.validation.gate import Gate
     from lighthouse_mcp.validation.service import ValidationService
 
@@ -437,8 +461,7 @@ def _post_tool_use(
         events = [ran_event(hook, decided, agent=agent)]
         if decided is not None and decided.get("decision") == "deny":
             events.append(bypassed_event(hook, decided, agent=agent))
-        changed = changed_file(hook, keep_secrets=config.store.secret_file_contents)
-        if changed is not None:
+        for changed in changed_files(hook, keep_secrets=config.store.secret_file_contents):
             digest = store.put_blob(changed.content) if changed.content is not None else None
             events.append(file_event(changed, digest, hook, agent=agent))
         if scanned is not None and scanned[1] is not None and config.scan.record:
