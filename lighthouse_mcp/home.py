@@ -287,6 +287,52 @@ def gemini_mcp_server_entry(agent: str | None = None, role: str | None = None) -
     return entry
 
 
+# Codex CLI's tools, as `init --codex` matches them before and after they run: every shell tool (Codex CLI calls them
+# all `Bash`), file edits (`apply_patch`) and MCP tools.
+CODEX_HOOK_MATCHER = "^(Bash|apply_patch|mcp__.*)$"
+CODEX_HOOKS = ".codex/hooks.json"
+CODEX_CONFIG = ".codex/config.toml"
+
+
+def codex_hook_command(agent: str | None = None, role: str | None = None) -> str:
+    """The command Codex CLI runs for Lighthouse's hooks. Codex runs it through the person's login shell
+    (`$SHELL -lc`), which may be zsh or fish, so it is a POSIX script handed to /bin/sh, quoted so that each of those
+    shells passes it on unchanged. Codex CLI lets a call through after a hook exits with anything but 0 or 2, or
+    exits 2 with nothing on stderr: when `lighthouse` cannot run at all, this still exits 2 and says why. It runs
+    `lighthouse` from PATH (never LIGHTHOUSE_BIN, as for Gemini CLI), and names no home: Codex CLI says nothing of
+    where its project is, and the hook finds the home above the session's working directory."""
+    import shlex
+
+    prefix = "".join(f"{name}={shlex.quote(value)} " for name, value in identity_env(agent, role).items())
+    broken = (
+        '{ c=$?; [ "$c" -eq 2 ] || echo "Lighthouse could not run its hook (exit $c): install Lighthouse so that'
+        ' lighthouse is on PATH, or run lighthouse init --codex again (docs/agents/codex-cli.md)" >&2; exit 2; }'
+    )
+    return f"/bin/sh -c {_quoted_for_any_shell(f'{prefix}lighthouse hook --agent-kind codex || {broken}')}"
+
+
+def _quoted_for_any_shell(text: str) -> str:
+    """`text` as one word for sh, bash, zsh and fish alike: in single quotes, with each quote and backslash written
+    outside them escaped (fish reads backslashes inside single quotes; the POSIX shells do not)."""
+    return "'" + "".join({"'": "'\\''", "\\": "'\\\\'"}.get(char, char) for char in text) + "'"
+
+
+def codex_mcp_server_entry(agent: str | None = None, role: str | None = None) -> dict[str, Any]:
+    """The `[mcp_servers.lighthouse]` table of `.codex/config.toml` that launches `lighthouse serve` over stdio."""
+    entry: dict[str, Any] = {"command": "lighthouse", "args": ["serve"]}
+    env = identity_env(agent, role)
+    if env:
+        entry["env"] = env
+    return entry
+
+
+def merge_codex_hooks(path: Path, command: str, *, timeout_s: int = 30) -> bool:
+    """Add PreToolUse and PostToolUse command hooks running `command` to a Codex CLI `hooks.json`, keeping every
+    other hook. Codex CLI's timeouts are in seconds. Returns True when the file changed."""
+    hook = {"type": "command", "command": command, "timeout": timeout_s, "statusMessage": "Lighthouse checks this call"}
+    return merge_hooks(path, {"PreToolUse": CODEX_HOOK_MATCHER, "PostToolUse": CODEX_HOOK_MATCHER}, hook)
+
+
 def is_lighthouse_hook(command: Any) -> bool:
     """Whether a hook command in a settings file runs Lighthouse's hook (this version's or an earlier one's)."""
     import re

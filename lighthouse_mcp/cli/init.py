@@ -1,7 +1,8 @@
-"""`lighthouse init [--claude] [--gemini] [--agent NAME] [--role ROLE] [DIR]`: create the project home, its key,
-database and config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`, the hooks in
-`.claude/settings.json`); with --gemini, Gemini CLI's (the hooks and the MCP server in `.gemini/settings.json`).
-Each names no path of this machine, and the agent's identity in the server and the hooks alike."""
+"""`lighthouse init [--claude] [--gemini] [--codex] [--agent NAME] [--role ROLE] [DIR]`: create the project home,
+its key, database and config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`, the hooks in
+`.claude/settings.json`); with --gemini, Gemini CLI's (the hooks and the MCP server in `.gemini/settings.json`); with
+--codex, Codex CLI's (the hooks in `.codex/hooks.json`, the MCP server in `.codex/config.toml`). Each names no path of
+this machine, and the agent's identity in the server and the hooks alike."""
 
 from __future__ import annotations
 
@@ -33,10 +34,15 @@ def register(commands: Commands) -> None:
         help="also add Lighthouse's hooks and MCP server to the project's .gemini/settings.json (Gemini CLI)",
     )
     p.add_argument(
-        "--agent", metavar="NAME", help="with --claude or --gemini: the agent's name in the MCP server and the hooks"
+        "--codex",
+        action="store_true",
+        help="also add Lighthouse's hooks to .codex/hooks.json and its MCP server to .codex/config.toml (Codex CLI)",
     )
     p.add_argument(
-        "--role", choices=ROLES, help="with --claude or --gemini: the agent's role in both (default: the config's)"
+        "--agent", metavar="NAME", help="with an agent's setup: the agent's name in the MCP server and the hooks"
+    )
+    p.add_argument(
+        "--role", choices=ROLES, help="with an agent's setup: the agent's role in both (default: the config's)"
     )
     p.set_defaults(run=run)
 
@@ -82,13 +88,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"created {path}")
     if not created:
         print(f"{home.path} already set up; nothing changed")
-    if (args.agent or args.role) and not (args.claude or args.gemini):
-        raise UsageError("--agent and --role name the agent in an agent's setup: give them with --claude or --gemini")
+    if (args.agent or args.role) and not (args.claude or args.gemini or args.codex):
+        raise UsageError(
+            "--agent and --role name the agent in an agent's setup: give them with --claude, --gemini or --codex"
+        )
     _check_agent(args.agent)
     if args.claude:
         _claude(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
     if args.gemini:
         _gemini(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
+    if args.codex:
+        _codex(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
     sys.stdout.flush()
     return 0
 
@@ -173,4 +183,44 @@ def _gemini(root: Path, agent: str | None, role: str | None, *, timeout_s: int) 
         "next, in Gemini CLI: trust this folder (Gemini CLI ignores a workspace's settings until it is trusted), "
         "and check `/hooks panel` says the hooks system is enabled (if not: /settings, Advanced, 'Enable Hooks "
         "System' — tools.enableHooks in settings.json — then restart Gemini CLI). docs/agents/gemini-cli.md"
+    )
+
+
+def _codex(root: Path, agent: str | None, role: str | None, *, timeout_s: int) -> None:
+    """The hooks in `.codex/hooks.json` and the MCP server in `.codex/config.toml`, as a team commits them; then
+    what a person still has to do in Codex CLI, which Lighthouse cannot do for them."""
+    import shutil
+
+    from lighthouse_mcp.codex_config import hooks_turned_off, merge_mcp_server
+    from lighthouse_mcp.home import (
+        CODEX_CONFIG,
+        CODEX_HOOKS,
+        codex_hook_command,
+        codex_mcp_server_entry,
+        merge_codex_hooks,
+    )
+
+    hooks = root / CODEX_HOOKS
+    changed = merge_codex_hooks(hooks, codex_hook_command(agent, role), timeout_s=timeout_s)
+    print(f"{'updated' if changed else 'unchanged'} {hooks} (PreToolUse and PostToolUse hooks)")
+    config = root / CODEX_CONFIG
+    changed = merge_mcp_server(config, "lighthouse", codex_mcp_server_entry(agent, role))
+    print(f"{'updated' if changed else 'unchanged'} {config} ([mcp_servers.lighthouse])")
+    here = Path(sys.executable).parent / "lighthouse"
+    on_path = shutil.which("lighthouse")
+    if on_path is None or (here.exists() and os.path.realpath(on_path) != os.path.realpath(here)):
+        where = f"another install ({on_path})" if on_path else "missing"
+        print(
+            f"warning: `lighthouse` on PATH is {where}. Codex CLI runs the hooks and the MCP server from PATH: until "
+            f"this install is on PATH, the hooks block every call and say so. Put {here.parent} on PATH, or install "
+            "Lighthouse with pipx or uv tool install."
+        )
+    user_config = Path(os.environ.get("CODEX_HOME") or Path.home() / ".codex") / "config.toml"
+    for turned_off in (p for p in (config, user_config) if hooks_turned_off(p)):
+        print(f"warning: {turned_off} turns Codex CLI's hooks off ([features] hooks = false): nothing is checked")
+    print(
+        "next, in Codex CLI: trust this project (Codex loads .codex/ only for a trusted project), then run /hooks, "
+        "review Lighthouse's PreToolUse and PostToolUse hooks and trust them (Codex skips a hook until a person "
+        "trusts it, and again after it changes). Hooks are on from Codex CLI 0.124; an older one needs "
+        "[features] codex_hooks = true in ~/.codex/config.toml. docs/agents/codex-cli.md"
     )
