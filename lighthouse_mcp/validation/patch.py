@@ -25,6 +25,7 @@ UPDATE = "*** Update File: "
 MOVE = "*** Move to: "
 MAX_OPERATIONS = 1000  # files one patch is read for; past that the rest is not known (`too_many`)
 PROGRAMS = frozenset({"apply_patch", "applypatch"})  # the commands Codex CLI runs a patch through
+CODEX_FLAG = "--codex-run-as-apply-patch"  # `codex --codex-run-as-apply-patch PATCH` is apply_patch too
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,17 @@ def test_a_patch_is_judged_where_the_shell_applies_it(validator: Validator) -> N
     assert judge(validator, "Bash", {"command": f"cd docs && apply_patch <<'EOF'\n{text}EOF"})[0] == "allow"
 
 
+def test_every_way_the_shell_hands_codex_a_patch_is_read(validator: Validator) -> None:
+    text = patch("*** Add File: .lighthouse/config.yaml", "+validation: {}")
+    for command in (
+        f"apply_patch <<EOF\n{text}EOF",  # a heredoc that expands, with nothing in it to expand
+        f"apply_patch <<< '{text}'",
+        f"codex --codex-run-as-apply-patch '{text}'",  # how Codex runs its own apply_patch
+        f"bash -lc \"apply_patch '{text}'\"",
+    ):
+        assert judge(validator, "Bash", {"command": command})[0] == "deny", command
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -130,6 +141,9 @@ def test_a_patch_is_judged_where_the_shell_applies_it(validator: Validator) -> N
         "apply_patch < /tmp/change.patch",
         "cat /tmp/change.patch | applypatch",
         'apply_patch "$(cat p)"',
+        "apply_patch <<EOF\n$(cat /tmp/change.patch)\nEOF",  # the heredoc expands when it runs
+        "apply_patch <<'EOF' < /tmp/change.patch\n*** Begin Patch\n*** End Patch\nEOF",  # the later input wins
+        'codex --codex-run-as-apply-patch "$PATCH"',
     ],
 )
 def test_a_patch_only_known_when_it_runs_asks(validator: Validator, command: str) -> None:
