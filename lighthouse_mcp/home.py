@@ -326,12 +326,53 @@ def cursor_hook_command(agent: str | None = None, role: str | None = None) -> st
 
 def mcp_server_on_path(agent: str | None = None, role: str | None = None) -> dict[str, Any]:
     """The `mcpServers` entry that launches `lighthouse serve` over stdio from PATH, for the agents that start it
-    without a shell (Gemini CLI in `.gemini/settings.json`, Cursor in `.cursor/mcp.json`)."""
+    without a shell (Gemini CLI in `.gemini/settings.json`, Cursor in `.cursor/mcp.json`, Codex CLI in
+    `.codex/config.toml`)."""
     entry: dict[str, Any] = {"command": "lighthouse", "args": ["serve"]}
     env = identity_env(agent, role)
     if env:
         entry["env"] = env
     return entry
+
+
+# Codex CLI's tools, as `init --codex` matches them before and after they run: every shell tool (Codex CLI calls them
+# all `Bash`), file edits (`apply_patch`) and MCP tools.
+CODEX_HOOK_MATCHER = "^(Bash|apply_patch|mcp__.*)$"
+CODEX_HOOKS = ".codex/hooks.json"
+CODEX_CONFIG = ".codex/config.toml"
+
+
+def codex_hook_command(agent: str | None = None, role: str | None = None) -> str:
+    """The command Codex CLI runs for Lighthouse's hooks. Codex runs it through the person's login shell
+    (`$SHELL -lc`), which may be zsh or fish, so it is a POSIX script handed to /bin/sh, quoted so that each of those
+    shells passes it on unchanged. Codex CLI lets a call through after a hook exits with anything but 0 or 2, or
+    exits 2 with nothing on stderr: when `lighthouse` cannot run at all, this still exits 2 and says why. It runs
+    `lighthouse` from PATH (never LIGHTHOUSE_BIN), clears Python's code-choosing variables and names the agent with
+    flags, as for Gemini CLI and Cursor, and names no home: Codex CLI says nothing of where its project is, and the
+    hook finds the home above the session's working directory."""
+    import shlex
+
+    flags = (("--agent", agent), ("--role", role))
+    identity = "".join(f" {flag} {shlex.quote(value)}" for flag, value in flags if value)
+    broken = (
+        '{ c=$?; [ "$c" -eq 2 ] || echo "Lighthouse could not run its hook (exit $c): install Lighthouse so that'
+        ' lighthouse is on PATH, or run lighthouse init --codex again (docs/agents/codex-cli.md)" >&2; exit 2; }'
+    )
+    script = f"{PYTHON_CLEARED}lighthouse hook --agent-kind codex{identity} || {broken}"
+    return f"/bin/sh -c {_quoted_for_any_shell(script)}"
+
+
+def _quoted_for_any_shell(text: str) -> str:
+    """`text` as one word for sh, bash, zsh and fish alike: in single quotes, with each quote and backslash written
+    outside them escaped (fish reads backslashes inside single quotes; the POSIX shells do not)."""
+    return "'" + "".join({"'": "'\\''", "\\": "'\\\\'"}.get(char, char) for char in text) + "'"
+
+
+def merge_codex_hooks(path: Path, command: str, *, timeout_s: int = 30) -> bool:
+    """Add PreToolUse and PostToolUse command hooks running `command` to a Codex CLI `hooks.json`, keeping every
+    other hook. Codex CLI's timeouts are in seconds. Returns True when the file changed."""
+    hook = {"type": "command", "command": command, "timeout": timeout_s, "statusMessage": "Lighthouse checks this call"}
+    return merge_hooks(path, {"PreToolUse": CODEX_HOOK_MATCHER, "PostToolUse": CODEX_HOOK_MATCHER}, hook)
 
 
 def is_lighthouse_hook(command: Any) -> bool:

@@ -1,7 +1,8 @@
-"""`lighthouse hook [--agent-kind claude|gemini|cursor]`: the agent's hook. Reads the hook JSON on stdin and answers
-in the agent's terms (Claude Code's, Gemini CLI's with `--agent-kind gemini`, Cursor's with `--agent-kind cursor`;
-without the flag the input's event names the agent), through the project's hook server when one runs
-(`hooks/client.py`), else in this process (`hooks/answer.py`)."""
+"""`lighthouse hook [--agent-kind claude|gemini|codex|cursor] [--agent NAME] [--role ROLE]`: the agent's hook. Reads
+the hook JSON on stdin and answers in the agent's terms (Claude Code's, or Gemini CLI's, Codex CLI's or Cursor's
+with `--agent-kind`; without the flag the input tells: Gemini CLI's and Cursor's events have their own names, Codex
+CLI's tool events carry a `turn_id`), through the project's hook server when one runs (`hooks/client.py`), else in
+this process (`hooks/answer.py`)."""
 
 from __future__ import annotations
 
@@ -16,16 +17,17 @@ if TYPE_CHECKING:
 
 def register(commands: Commands) -> None:
     p = commands.add_parser(
-        "hook", help="Claude Code / Gemini CLI / Cursor hook: hook JSON on stdin, answer on stdout", description=__doc__
+        "hook",
+        help="the agent's hook (Claude Code, Gemini CLI, Codex CLI, Cursor): hook JSON on stdin",
+        description=__doc__,
     )
     p.add_argument(
         "--agent-kind",
         choices=AGENT_KINDS,
-        help="whose hook input to expect (init --gemini and --cursor write it); without it, the input's event names "
-        "the agent",
+        help="whose hook input to expect (init --gemini, --codex and --cursor write it); without it, the input tells",
     )
-    p.add_argument("--agent", metavar="NAME", help="the agent's name (init --gemini writes it when given one)")
-    p.add_argument("--role", metavar="ROLE", help="the agent's role (init --gemini writes it when given one)")
+    p.add_argument("--agent", metavar="NAME", help="the agent's name (init writes it when given one)")
+    p.add_argument("--role", metavar="ROLE", help="the agent's role (init writes it when given one)")
     p.set_defaults(run=run)
 
 

@@ -1,8 +1,10 @@
-"""`lighthouse init [--claude] [--gemini] [--cursor] [--agent NAME] [--role ROLE] [DIR]`: create the project home,
-its key, database and config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`, the hooks in
-`.claude/settings.json`); with --gemini, Gemini CLI's (the hooks and the MCP server in `.gemini/settings.json`);
-with --cursor, Cursor's (the hooks in `.cursor/hooks.json`, the MCP server in `.cursor/mcp.json`). Each names no
-path of this machine, and the agent's identity in the server and the hooks alike."""
+"""`lighthouse init [--claude] [--gemini] [--codex] [--cursor] [--agent NAME] [--role ROLE] [DIR]`: create the
+project home, its key, database and config; with --claude, also the Claude Code setup a team can commit (`.mcp.json`,
+the hooks in `.claude/settings.json`); with --gemini, Gemini CLI's (the hooks and the MCP server in
+`.gemini/settings.json`); with --codex, Codex CLI's (the hooks in `.codex/hooks.json`, the MCP server in
+`.codex/config.toml`); with --cursor, Cursor's (the hooks in `.cursor/hooks.json`, the MCP server in
+`.cursor/mcp.json`). Each names no path of this machine, and the agent's identity in the server and the hooks
+alike."""
 
 from __future__ import annotations
 
@@ -34,15 +36,20 @@ def register(commands: Commands) -> None:
         help="also add Lighthouse's hooks and MCP server to the project's .gemini/settings.json (Gemini CLI)",
     )
     p.add_argument(
+        "--codex",
+        action="store_true",
+        help="also add Lighthouse's hooks to .codex/hooks.json and its MCP server to .codex/config.toml (Codex CLI)",
+    )
+    p.add_argument(
         "--cursor",
         action="store_true",
         help="also add Lighthouse's hooks to the project's .cursor/hooks.json and its MCP server to .cursor/mcp.json",
     )
     p.add_argument(
-        "--agent", metavar="NAME", help="with an agent's flag: the agent's name in the MCP server and the hooks"
+        "--agent", metavar="NAME", help="with an agent's setup: the agent's name in the MCP server and the hooks"
     )
     p.add_argument(
-        "--role", choices=ROLES, help="with an agent's flag: the agent's role in both (default: the config's)"
+        "--role", choices=ROLES, help="with an agent's setup: the agent's role in both (default: the config's)"
     )
     p.set_defaults(run=run)
 
@@ -88,15 +95,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"created {path}")
     if not created:
         print(f"{home.path} already set up; nothing changed")
-    if (args.agent or args.role) and not (args.claude or args.gemini or args.cursor):
+    if (args.agent or args.role) and not (args.claude or args.gemini or args.codex or args.cursor):
         raise UsageError(
-            "--agent and --role name the agent in an agent's setup: give them with --claude, --gemini or --cursor"
+            "--agent and --role name the agent in an agent's setup: give them with --claude, --gemini, --codex or "
+            "--cursor"
         )
     _check_agent(args.agent)
     if args.claude:
         _claude(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
     if args.gemini:
         _gemini(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
+    if args.codex:
+        _codex(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
     if args.cursor:
         _cursor(home.root, args.agent, args.role, timeout_s=config.hook.timeout_s)
     sys.stdout.flush()
@@ -173,6 +183,36 @@ def _gemini(root: Path, agent: str | None, role: str | None, *, timeout_s: int) 
         "next, in Gemini CLI: trust this folder (Gemini CLI ignores a workspace's settings until it is trusted), "
         "and check `/hooks panel` says the hooks system is enabled (if not: /settings, Advanced, 'Enable Hooks "
         "System' — tools.enableHooks in settings.json — then restart Gemini CLI). docs/agents/gemini-cli.md"
+    )
+
+
+def _codex(root: Path, agent: str | None, role: str | None, *, timeout_s: int) -> None:
+    """The hooks in `.codex/hooks.json` and the MCP server in `.codex/config.toml`, as a team commits them; then
+    what a person still has to do in Codex CLI, which Lighthouse cannot do for them."""
+    from lighthouse_mcp.codex_config import hooks_turned_off, merge_mcp_server
+    from lighthouse_mcp.home import (
+        CODEX_CONFIG,
+        CODEX_HOOKS,
+        codex_hook_command,
+        mcp_server_on_path,
+        merge_codex_hooks,
+    )
+
+    hooks = root / CODEX_HOOKS
+    changed = merge_codex_hooks(hooks, codex_hook_command(agent, role), timeout_s=timeout_s)
+    print(f"{'updated' if changed else 'unchanged'} {hooks} (PreToolUse and PostToolUse hooks)")
+    config = root / CODEX_CONFIG
+    changed = merge_mcp_server(config, "lighthouse", mcp_server_on_path(agent, role))
+    print(f"{'updated' if changed else 'unchanged'} {config} ([mcp_servers.lighthouse])")
+    _warn_unless_on_path("Codex CLI")
+    user_config = Path(os.environ.get("CODEX_HOME") or Path.home() / ".codex") / "config.toml"
+    for turned_off in (p for p in (config, user_config) if hooks_turned_off(p)):
+        print(f"warning: {turned_off} turns Codex CLI's hooks off ([features] hooks = false): nothing is checked")
+    print(
+        "next, in Codex CLI: trust this project (Codex loads .codex/ only for a trusted project), then run /hooks, "
+        "review Lighthouse's PreToolUse and PostToolUse hooks and trust them (Codex skips a hook until a person "
+        "trusts it, and again after it changes). Hooks are on from Codex CLI 0.124; an older one needs "
+        "[features] codex_hooks = true in ~/.codex/config.toml. docs/agents/codex-cli.md"
     )
 
 

@@ -1,12 +1,13 @@
 """The hook's answer to one input, in this process: what `lighthouse hook` does when no hook server runs, and what
 the hook server (`hooks/daemon.py`) runs for each call it takes.
 
-Claude Code, Gemini CLI and Cursor run a call anyway when a hook exits with anything but 0 or 2, or outlives its
-timeout (Cursor: unless the hook is `failClosed`). So whatever goes wrong here (input too deep or too large, an
-exception of any kind, a store or policy that hangs) ends in an answer: exit 2 with the reason on stderr (for Cursor,
-which wants JSON on every path, with its deny answer on stdout), or, past the hook's own deadline (`hook.deadline_s`,
-kept under the timeout `init` writes), `validation.on_error` (for Gemini CLI and Cursor, which are not asked, exit 2).
-Never a silent allow. The agent's dialect is read by `hooks/claude.py`, `hooks/gemini.py` and `hooks/cursor.py`; the
+Claude Code, Gemini CLI, Codex CLI and Cursor run a call anyway when a hook exits with anything but 0 or 2, or
+outlives its timeout (Cursor: unless the hook is `failClosed`). So whatever goes wrong here (input too deep or too
+large, an exception of any kind, a store or policy that hangs) ends in an answer: exit 2 with the reason on stderr
+(for Cursor, which wants JSON on every path, with its deny answer on stdout), or, past the hook's own deadline
+(`hook.deadline_s`, kept under the timeout `init` writes), `validation.on_error` (for Gemini CLI, Codex CLI and
+Cursor, which cannot ask, exit 2). Never a silent allow. The agent's dialect is read by `hooks/claude.py`,
+`hooks/gemini.py`, `hooks/codex.py` and `hooks/cursor.py`; the
 decision is the same pipeline's.
 """
 
@@ -33,14 +34,16 @@ if TYPE_CHECKING:
     from lighthouse_mcp.vocabulary import Decision
 
 BLOCK = 2
-# Where each agent says its project is, when the hook input does not (Cursor's input always names its workspace).
+# Where each agent says its project is, when the hook input does not (Cursor's input always names its workspace;
+# Codex CLI says nothing: the home is found from the working directory).
 PROJECT_DIR_ENV = {"claude-code": "CLAUDE_PROJECT_DIR", "gemini-cli": "GEMINI_PROJECT_DIR"}
 # Each agent kind (`--agent-kind`) by the client name its calls are recorded with.
-CLIENTS = {"claude": "claude-code", "gemini": "gemini-cli", "cursor": "cursor"}
-AGENT_NAMES = {"claude": "Claude Code", "gemini": "Gemini CLI", "cursor": "Cursor"}
+CLIENTS = {"claude": "claude-code", "gemini": "gemini-cli", "codex": "codex-cli", "cursor": "cursor"}
+AGENT_NAMES = {"claude": "Claude Code", "gemini": "Gemini CLI", "codex": "Codex CLI", "cursor": "Cursor"}
 SETTINGS = {
     "claude-code": ".claude/settings.json",
     "gemini-cli": ".gemini/settings.json",
+    "codex-cli": ".codex/hooks.json",
     "cursor": ".cursor/hooks.json",
 }
 DEFAULT_DEADLINE_S = 10.0  # until the configuration is read
@@ -213,7 +216,7 @@ def respond(data: bytes, channel: Channel, started: float | None = None, standby
 
 def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | None) -> int:
     from lighthouse_mcp.errors import LighthouseError
-    from lighthouse_mcp.hooks import cursor, gemini
+    from lighthouse_mcp.hooks import codex, cursor, gemini
 
     kind = os.environ.get(AGENT_KIND_ENV)
     answer.client = CLIENTS.get(kind or "claude", answer.client)  # whose terms a refusal of unreadable input is in
@@ -229,8 +232,8 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
         return answer.refuse(str(exc))
     answer.event = hook.event
     answer.client = hook.client
-    quiet = {gemini.CLIENT: gemini.QUIET_EVENTS, cursor.CLIENT: cursor.QUIET_EVENTS}.get(hook.client, QUIET_EVENTS)
-    if hook.event in quiet:
+    quiet = {gemini.CLIENT: gemini.QUIET_EVENTS, cursor.CLIENT: cursor.QUIET_EVENTS, codex.CLIENT: codex.QUIET_EVENTS}
+    if hook.event in quiet.get(hook.client, QUIET_EVENTS):
         return answer.give("{}", None, 0)
     if hook.event not in ("PreToolUse", "PostToolUse"):
         return answer.refuse(
@@ -252,10 +255,11 @@ def _run(answer: Answer, deadline: Deadline, data: bytes, standby: Standby | Non
 
 def read_hook_input(text: str, kind: str | None) -> HookInput:
     """The hook input in the dialect of the agent `kind` (`lighthouse hook --agent-kind`), or, without one, of
-    the agent whose hook event it names. Input in another agent's dialect than the one named is refused: the hook
-    was set up for one agent and is being fed another's calls."""
+    the agent it comes from: Gemini CLI's and Cursor's events have names of their own, Codex CLI's tool events carry
+    a `turn_id`. Input in another agent's dialect than the one named is refused: the hook was set up for one agent
+    and is being fed another's calls."""
     from lighthouse_mcp.errors import DataError
-    from lighthouse_mcp.hooks import claude, cursor, gemini
+    from lighthouse_mcp.hooks import claude, codex, cursor, gemini
 
     if kind is not None and kind not in AGENT_KINDS:
         raise DataError(f"unknown agent kind {kind[:40]!r} (--agent-kind): one of {', '.join(AGENT_KINDS)}")
@@ -264,8 +268,8 @@ def read_hook_input(text: str, kind: str | None) -> HookInput:
     spoken = (
         "cursor" if cursor.speaks(event) else "gemini" if gemini.speaks(event) and event not in QUIET_EVENTS else None
     )
-    if event in ("PreToolUse", "PostToolUse"):
-        spoken = "claude"
+    if event in codex.TOOL_EVENTS:  # Claude Code's events too: Codex CLI's carry a `turn_id`
+        spoken = "codex" if kind == "codex" or codex.speaks(data) else "claude"
     kind = kind or spoken or "claude"
     if spoken is not None and spoken != kind:
         raise DataError(
@@ -276,15 +280,20 @@ def read_hook_input(text: str, kind: str | None) -> HookInput:
         return cursor.hook_input_from(data)
     if kind == "gemini":
         return gemini.hook_input_from(data)
+    if kind == "codex":
+        return codex.hook_input_from(data)
     return claude.hook_input_from(data)
 
 
 def _home(hook: HookInput) -> tuple[ProjectHome | None, bool]:
-    """The project home, and whether the hook was told where it is (`--home` or LIGHTHOUSE_HOME): then a home that
-    is gone is the audit log gone, not a directory Lighthouse was never set up in."""
+    """The project home, and whether it must be there: the hook was told where it is (`--home` or
+    LIGHTHOUSE_HOME), or it is Codex CLI's, which `init --codex` sets up only in a project with a home (and which
+    cannot say where its project is). Then a home that is gone is the audit log gone, not a directory Lighthouse
+    was never set up in."""
     from lighthouse_mcp.home import find_home
+    from lighthouse_mcp.hooks import codex
 
-    expected = bool(os.environ.get("LIGHTHOUSE_HOME"))
+    expected = bool(os.environ.get("LIGHTHOUSE_HOME")) or hook.client == codex.CLIENT
     start = hook.cwd or _project_dir(hook)
     home = find_home(Path(start) if start else None)
     if home is not None and not home.path.is_dir():
@@ -345,12 +354,15 @@ def _pre_tool_use(
 
 
 def _pre_tool_use_answer(hook: HookInput, decision: Decision, config: Config, answer: Answer) -> int:
-    """The decision in the agent's terms: Claude Code's permissionDecision, or Gemini CLI's or Cursor's answer
-    (where only an allow lets the call run)."""
-    from lighthouse_mcp.hooks import cursor
+    """The decision in the agent's terms: Claude Code's permissionDecision, or Gemini CLI's, Codex CLI's or Cursor's
+    answer (where only an allow lets the call run)."""
+    from lighthouse_mcp.hooks import codex, cursor
     from lighthouse_mcp.hooks.claude import pre_tool_use_output
     from lighthouse_mcp.hooks.gemini import before_tool_answer
 
+    if hook.client == codex.CLIENT:
+        out, err = codex.pre_tool_use_answer(decision.summary, decision.decision)
+        return answer.give(out, err, 0 if err is None else BLOCK)
     granted = any(r["rule"] == "approvals.granted" for r in decision.reasons)
     if hook.client == "gemini-cli":
         out, err = before_tool_answer(
@@ -449,7 +461,7 @@ def _post_tool_use(
     it would not have been allowed. Cursor reads nothing after a call, but wants JSON all the same."""
     from lighthouse_mcp.events.query import EventFilter
     from lighthouse_mcp.hooks import cursor
-    from lighthouse_mcp.hooks.claude import bypassed_event, changed_file, file_event, ran_event
+    from lighthouse_mcp.hooks.claude import bypassed_event, changed_files, file_event, ran_event
     from lighthouse_mcp.validation.gate import Caller, Gate
     from lighthouse_mcp.validation.service import ValidationService
 
@@ -486,8 +498,7 @@ def _post_tool_use(
         unpermitted = ("deny", "ask") if hook.judged_after else ("deny",)  # ask: a person was never asked
         if decided is not None and decided.get("decision") in unpermitted:
             events.append(bypassed_event(hook, decided, agent=agent))
-        changed = changed_file(hook, keep_secrets=config.store.secret_file_contents)
-        if changed is not None:
+        for changed in changed_files(hook, keep_secrets=config.store.secret_file_contents):
             digest = store.put_blob(changed.content) if changed.content is not None else None
             events.append(file_event(changed, digest, hook, agent=agent))
         if scanned is not None and scanned[1] is not None and config.scan.record:

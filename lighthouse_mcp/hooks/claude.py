@@ -19,6 +19,7 @@ from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.hooks.client import MAX_HOOK_INPUT
 from lighthouse_mcp.validation.files import is_secret_file
+from lighthouse_mcp.validation.patch import read_patch
 from lighthouse_mcp.validation.secrets import mask_secrets
 from lighthouse_mcp.vocabulary import Decision
 
@@ -163,16 +164,28 @@ class ChangedFile:
     secret_digest: str | None = None  # of a secret-class file, whose content is not kept
 
 
-def changed_file(hook: HookInput, *, keep_secrets: bool = False) -> ChangedFile | None:
-    """For file-editing tools: the file as it is now on disk. The content of a secret-class file (`.env*`, keys,
+def changed_files(hook: HookInput, *, keep_secrets: bool = False) -> list[ChangedFile]:
+    """For file-editing tools: each file they wrote or removed, as it is now on disk (Claude Code's tools change one
+    file, a patch of Codex CLI's `apply_patch` any number). The content of a secret-class file (`.env*`, keys,
     credentials) is not kept unless `keep_secrets`: its size is, and the store records only that it changed."""
-    key = FILE_TOOLS.get(hook.tool or "")
-    path_value = hook.tool_input.get(key) if key else None
-    if not isinstance(path_value, str) or not path_value or "\x00" in path_value:
-        return None
+    return [_on_disk(path, hook.cwd, keep_secrets) for path in _edited_paths(hook)]
+
+
+def _edited_paths(hook: HookInput) -> list[str]:
+    if hook.tool == "apply_patch":
+        patch = hook.tool_input.get("command")
+        paths = read_patch(patch).paths() if isinstance(patch, str) else []
+    else:
+        key = FILE_TOOLS.get(hook.tool or "")
+        value = hook.tool_input.get(key) if key else None
+        paths = [value] if isinstance(value, str) else []
+    return [p for p in paths if p and "\x00" not in p]
+
+
+def _on_disk(path_value: str, cwd: str | None, keep_secrets: bool) -> ChangedFile:
     path = Path(path_value)
-    if not path.is_absolute() and hook.cwd:
-        path = Path(hook.cwd) / path
+    if not path.is_absolute() and cwd:
+        path = Path(cwd) / path
     try:
         size = path.stat().st_size
         content = path.read_bytes() if size <= MAX_FILE_BYTES else None

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 MAX_HOOK_INPUT = 32 * 1024 * 1024
 AGENT_KIND_ENV = "LIGHTHOUSE_AGENT_KIND"  # `--agent-kind`, passed on to the hook server with the environment
-AGENT_KINDS = ("claude", "gemini", "cursor")
+AGENT_KINDS = ("claude", "gemini", "codex", "cursor")
 SOCKET_NAME = "hook.sock"
 MAGIC = b"LH2"
 ACK_S = 1.0  # from connecting to the server's ack; past it the client decides in-process
@@ -144,7 +144,8 @@ def socket_path(home_dir: str) -> str:
 
 def find_home_dir(environ: dict[str, str]) -> str | None:
     """The project home to look for a server in: LIGHTHOUSE_HOME (`--home` sets it), else `.lighthouse` in the
-    Claude Code (or Gemini CLI) project directory or the working directory or above. Only where to look: the server
+    Claude Code (or Gemini CLI) project directory, or the working directory (Codex CLI's hooks run in the session's),
+    or above. Only where to look: the server
     resolves the home from the hook input itself, exactly as the in-process hook does."""
     given = environ.get("LIGHTHOUSE_HOME")
     if given:

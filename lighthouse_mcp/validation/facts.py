@@ -65,10 +65,15 @@ from lighthouse_mcp.validation.commands import (
 from lighthouse_mcp.validation.files import GUARDED_NAMES, Context, PathFact, classify
 from lighthouse_mcp.validation.git_state import guard_changes
 from lighthouse_mcp.validation.lazy import LazyPattern
+from lighthouse_mcp.validation.patch import CODEX_FLAG as CODEX_PATCH_FLAG
+from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
+from lighthouse_mcp.validation.patch import PROGRAMS as PATCH_PROGRAMS
+from lighthouse_mcp.validation.patch import read_patch
 from lighthouse_mcp.validation.shell import (
     Command,
     Compound,
     Pipeline,
+    Redirect,
     Script,
     ShellSyntaxError,
     ShellTooComplex,
@@ -381,9 +386,7 @@ class _Extractor:
                 fact.targets.append(access)
                 if access.access == "write":
                     self.remember_written(access.path.path, redirect.op, fact, stdin)
-        if fact.name == "ln" and fact.flags & {"s", "symbolic"} and len(fact.positionals) == 2:
-            link = classify(fact.positionals[1], self.ctx or self.base).path
-            self.links[link] = classify(fact.positionals[0], self.ctx or self.base).path
+        self.tree_changes(fact, command.redirects)
         self.command_flows(fact)
         if any(w in self.downloaded for w in command.words) and (
             fact.name in SHELLS or fact.name in ("eval", "source", ".") or fact.name in INTERPRETERS
@@ -399,6 +402,32 @@ class _Extractor:
         if stdin is not None and fact.name in STDIN_EXECUTORS and not _has_program(fact):
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
         return fact
+
+    def tree_changes(self, fact: CommandFact, redirects: list[Redirect]) -> None:
+        """What a command does to the tree that its arguments do not show as paths: a symbolic link it makes (later
+        accesses through it reach its target), the files a patch it applies changes."""
+        words = _patch_words(fact)
+        if words is not None:
+            fact.targets += self.patch_targets(fact, words, _literal_stdin(redirects))
+        if fact.name == "ln" and fact.flags & {"s", "symbolic"} and len(fact.positionals) == 2:
+            link = classify(fact.positionals[1], self.ctx or self.base).path
+            self.links[link] = classify(fact.positionals[0], self.ctx or self.base).path
+
+    def patch_targets(self, fact: CommandFact, words: list[str], stdin: str | None) -> list[Access]:
+        """`apply_patch PATCH`, `apply_patch <<'EOF' … EOF` (how Codex CLI applies a patch given to its shell): the
+        files the patch writes and deletes. A patch only known when it runs (a variable, a pipe, a file, a heredoc
+        that expands) could change any file: unresolved."""
+        text = (None if fact.dynamic else words[0]) if words else stdin
+        if text is None:
+            self.facts.problems.setdefault(
+                "unresolved", f"{fact.name} applies a patch only known when it runs, which can change any file"
+            )
+            return []
+        patch = read_patch(text)
+        if patch.too_many:
+            self.facts.problems.setdefault("too-many", f"the patch changes more than {MAX_PATCH_FILES} files")
+        written = [self.access(path, "write", fact.name, False) for path, _ in patch.written()]
+        return written + [self.access(path, "delete", fact.name, False) for path in patch.removed()]
 
     def remember_written(self, path: str, op: str, fact: CommandFact, stdin: str | None) -> None:
         """Keep the text written to `path` when it is known (`echo …`, `printf …`, `cat <<EOF`), so that running the
@@ -538,6 +567,8 @@ class _Extractor:
 
     def targets(self, fact: CommandFact, pos_dynamic: list[bool]) -> list[Access]:
         """The paths among a command's arguments and option values, with how the command uses each."""
+        if _patch_words(fact) is not None:
+            return []  # its argument is a patch, not a path: `patch_targets` reads it
         if fact.name in INTERPRETERS and fact.flags & set(IN_PLACE.get(fact.name, ())):
             return [self.access(p, "write", fact.name, d) for p, d in zip(fact.positionals, pos_dynamic, strict=False)]
         if fact.name in DATABASE_FILE_FIRST:
@@ -1168,6 +1199,29 @@ class _Extractor:
 
 
 # -- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _patch_words(fact: CommandFact) -> list[str] | None:
+    """The words after the program when a command applies a patch (`apply_patch`, or `codex` with its apply-patch
+    flag); None for any other command."""
+    if fact.name in PATCH_PROGRAMS:
+        return fact.argv[1:]
+    if fact.name == "codex" and fact.argv[1:2] == [CODEX_PATCH_FLAG]:
+        return fact.argv[2:]
+    return None
+
+
+def _literal_stdin(redirects: list[Redirect]) -> str | None:
+    """What a command reads on its standard input when that is known before it runs: the last redirection of it
+    (the one the shell leaves in place) is a heredoc whose body does not expand, or a here-string of plain text."""
+    given = [r for r in redirects if r.fd in (None, 0) and r.op in ("<", "<&", "<>", "<<", "<<-", "<<<")]
+    last = given[-1] if given else None
+    if last is None or last.body is None or last.op in ("<", "<&", "<>"):
+        return None
+    if last.op == "<<<":
+        return last.body if last.target.literal is not None else None
+    plain = last.body_literal or not any(c in last.body for c in "$`\\")
+    return last.body if plain else None
 
 
 def _command_name(word: str) -> str:

@@ -395,6 +395,10 @@ GUARDED_NAMES = (
     "settings.local.json",
     ".mcp.json",
     ".claude.json",
+    ".codex",
+    "hooks.json",
+    "config.toml",
+    ".gemini",
     "pending",
     "approvals",
 )
@@ -411,6 +415,8 @@ def _guarded(path: str, ctx: Context) -> set[str]:
         head = "/".join(segments[: next(i for i, seg in enumerate(segments) if any(c in seg for c in "*?["))]) or "/"
         inside = _guarded(head, ctx)  # whatever a wildcard picks in a guarded directory is guarded
         classes |= inside & {"lighthouse-home"}
+        if _AGENT_SETTINGS.search(head.rstrip("/") + "/-"):  # a directory all of whose files are settings (.codex/)
+            classes.add("agent-settings")
         if head.endswith("/approvals/pending"):
             classes.add("lighthouse-approval")
         return classes

@@ -142,9 +142,9 @@ class Gate:
         cls, service: ValidationService, *, expected: bool, standby: Standby | None = None, many: bool = False
     ) -> Gate:
         """A gate on the project's store, opened here (and closed by `close`). `expected`: the caller was told where
-        the project home is, so a missing one is `audit.missing` rather than "no project here". `standby`: a store
-        opened ahead, used when it is the one this would open. `many`: it will decide many calls (a batch), so
-        the rate window follows the store instead of reading an agent's window again for each call."""
+        the project home is, or must find one, so a missing one is `audit.missing` rather than "no project here".
+        `standby`: a store opened ahead, used when it is the one this would open. `many`: it will decide many calls
+        (a batch), so the rate window follows the store instead of reading an agent's window again for each call."""
         from lighthouse_mcp.agents.claims import ClaimsView
         from lighthouse_mcp.agents.rates import DecisionWindow
         from lighthouse_mcp.events.store import open_store
@@ -154,7 +154,13 @@ class Gate:
         if home is None:
             if not expected:
                 return cls(service)
-            message = f"the project home ({os.environ.get('LIGHTHOUSE_HOME') or 'given'}) is gone: {_FIX_MISSING}"
+            given = os.environ.get("LIGHTHOUSE_HOME")
+            message = (
+                f"the project home ({given}) is gone: {_FIX_MISSING}"
+                if given
+                else "no project home (.lighthouse/) in the working directory or above, where this hook must find "
+                "one: start the agent in the project set up with `lighthouse init`, or run `lighthouse init` there"
+            )
             return cls(service, problem=Finding("audit.missing", on_error, "high", message, "problem"))
         try:
             taken = standby.take(home, service.config) if standby is not None else None

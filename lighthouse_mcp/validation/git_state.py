@@ -9,7 +9,14 @@ from __future__ import annotations
 import os
 
 # The guard's files a checkout can change: the project's Lighthouse config and policies, the agents' hook settings.
-GUARD_PATHS = (".lighthouse/config.yaml", ".lighthouse/policies", ".claude", ".mcp.json")
+GUARD_PATHS = (
+    ".lighthouse/config.yaml",
+    ".lighthouse/policies",
+    ".claude",
+    ".mcp.json",
+    ".codex",
+    ".gemini/settings.json",
+)
 TIMEOUT_S = 3.0
 _NEW_BRANCH = frozenset({"-b", "-B", "-c", "-C", "--orphan", "--create", "--force-create"})
 _HARD = frozenset({"--hard", "--merge", "--keep"})

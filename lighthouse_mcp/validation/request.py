@@ -17,6 +17,8 @@ from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.validation.facts import Access, Facts, facts_from_code, facts_from_command, sql_command
 from lighthouse_mcp.validation.files import Context, classify
 from lighthouse_mcp.validation.lazy import LazyPattern
+from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
+from lighthouse_mcp.validation.patch import read_patch
 from lighthouse_mcp.validation.secrets import holds_credentials, mask_secrets
 
 # Claude Code's tool names, matched case-insensitively.
@@ -41,6 +43,7 @@ KNOWN_TOOLS = {
         "KillShell",
         "SlashCommand",
         "ExitPlanMode",
+        "apply_patch",  # Codex CLI's file edits: a patch that adds, updates, moves and deletes files
     )
 }
 _REQUIRED = {
@@ -51,6 +54,7 @@ _REQUIRED = {
     "Read": ("file_path",),
     "NotebookEdit": ("notebook_path",),
     "WebFetch": ("url",),
+    "apply_patch": ("command",),
 }
 _WRITE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 _READ_TOOLS = {"Read": "file_path", "NotebookRead": "notebook_path", "Glob": "path", "Grep": "path", "LS": "path"}
@@ -117,6 +121,8 @@ class Request:
             out["command"] = mask_secrets(command)  # the audit log never keeps a secret in clear
         elif self.path is not None:
             out["path"] = self.path
+        elif self.tool == "apply_patch" and isinstance(self.input.get("command"), str):
+            out["paths"] = [mask_secrets(p[:1024]) for p in read_patch(self.input["command"]).paths()[:50]]
         if self.tool == "WebFetch":
             out["url"] = mask_secrets(str(self.input.get("url"))[:2048])
         content = self.input.get("content") if self.tool == "Write" else None
@@ -196,7 +202,9 @@ def facts_for(request: Request, *, max_command_bytes: int) -> Facts:
     if request.tool == "WebFetch":
         _judge_url(facts, str(request.input.get("url")), ctx)
     if request.tool in _WRITE_TOOLS and path is not None:
-        _judge_written(facts, request, path, ctx)
+        _judge_written(facts, request, path, ctx, _written_text(request))
+    if request.tool == "apply_patch":
+        _judge_patch(facts, request, str(request.input.get("command")), ctx)
     if request.tool.startswith("mcp__") and not request.tool.startswith("mcp__lighthouse__"):
         _judge_arguments(facts, request, ctx, max_command_bytes)
     return facts
@@ -240,8 +248,22 @@ def _written_text(request: Request) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _judge_written(facts: Facts, request: Request, path: str, ctx: Context) -> None:
-    """The code a write puts where something will run it, as the facts of running it there."""
+def _judge_patch(facts: Facts, request: Request, text: str, ctx: Context) -> None:
+    """A patch (Codex CLI's `apply_patch`): each file it writes as a write tool's, with the text it puts there;
+    each file it deletes, or moves away, as deleted."""
+    patch = read_patch(text)
+    for path, written in patch.written():
+        facts.accesses.append(Access(classify(path, ctx), "write", request.tool))
+        _judge_written(facts, request, path, ctx, written)
+    for path in patch.removed():
+        facts.accesses.append(Access(classify(path, ctx), "delete", request.tool))
+    if patch.too_many:
+        facts.problems.setdefault("too-many", f"the patch changes more than {MAX_PATCH_FILES} files")
+
+
+def _judge_written(facts: Facts, request: Request, path: str, ctx: Context, text: str | None) -> None:
+    """The code a write puts where something will run it (`text`, or a notebook cell), as the facts of running it
+    there."""
     from lighthouse_mcp.validation.code_actions import python_may_act  # only writes need these
     from lighthouse_mcp.validation.content import MAX_PIECES, notebook_cell, runnable_code
 
@@ -249,7 +271,6 @@ def _judge_written(facts: Facts, request: Request, path: str, ctx: Context) -> N
         source = request.input.get("new_source")
         pieces = notebook_cell(request.input.get("cell_type"), source) if isinstance(source, str) else []
     else:
-        text = _written_text(request)
         pieces = runnable_code(path, text) if text is not None else []
     if len(pieces) > MAX_PIECES:
         facts.flow("code-too-large", f"{path} holds more than {MAX_PIECES} pieces of code that would run")
