@@ -465,10 +465,20 @@ def merge_hooks(path: Path, matchers: Mapping[str, str], hook: Mapping[str, Any]
     return changed
 
 
-def gemini_hooks(root: Path) -> list[str]:
-    """Lighthouse's BeforeTool hook commands in the project's Gemini CLI settings (`.gemini/settings.json`);
-    DataError naming the file when it cannot be read."""
-    path = root / ".gemini" / "settings.json"
+# Where each agent product other than Claude Code keeps the hooks `init` writes, and the event that runs before a
+# shell command: (product, settings file, event).
+AGENT_HOOK_FILES = (
+    ("Gemini CLI", GEMINI_SETTINGS, "BeforeTool"),
+    ("Codex CLI", CODEX_HOOKS, "PreToolUse"),
+    ("Cursor", CURSOR_HOOKS, "beforeShellExecution"),
+)
+
+
+def agent_hooks(root: Path, settings: str, event: str) -> list[str]:
+    """Lighthouse's hook commands under `event` in an agent's settings file (`settings`, relative to `root`): in
+    groups with their own `hooks` lists (Gemini CLI, Codex CLI) or listed directly (Cursor). DataError naming the
+    file when it cannot be read."""
+    path = root / settings
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -476,13 +486,14 @@ def gemini_hooks(root: Path) -> list[str]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError(f"{path}: cannot read it: {exc}") from exc
     hooks = document.get("hooks") if isinstance(document, dict) else None
-    groups = hooks.get("BeforeTool") if isinstance(hooks, dict) else None
-    return [
-        hook["command"]
-        for group in (groups if isinstance(groups, list) else [])
-        for hook in (group.get("hooks", []) if isinstance(group, dict) else [])
-        if isinstance(hook, dict) and is_lighthouse_hook(hook.get("command"))
-    ]
+    entries = hooks.get(event) if isinstance(hooks, dict) else None
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        inner = entry.get("hooks") if isinstance(entry, dict) and "hooks" in entry else [entry]
+        for hook in inner if isinstance(inner, list) else []:
+            if _ours(hook):
+                found.append(hook["command"])
+    return found
 
 
 def claude_hooks(root: Path) -> tuple[list[str], dict[str, str]]:

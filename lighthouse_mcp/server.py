@@ -31,7 +31,7 @@ from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.store import EventStore
 from lighthouse_mcp.experts.delegation import DelegationView
 from lighthouse_mcp.experts.handoff import advance
-from lighthouse_mcp.home import claude_hooks, gemini_hooks
+from lighthouse_mcp.home import AGENT_HOOK_FILES, agent_hooks, claude_hooks
 from lighthouse_mcp.policy.sync import PolicySync
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools import annotations as annotation_tools
@@ -65,7 +65,7 @@ INSTRUCTIONS = (
 def hooked_instructions(products: list[str]) -> str:
     """The instructions when the project's settings for `products` (agent products, e.g. ["Claude Code"]) run
     Lighthouse's hook, which already decides, records and scans each of their calls."""
-    names = " and ".join(products)
+    names = " and ".join(products) if len(products) < 3 else ", ".join(products[:-1]) + " and " + products[-1]
     return (
         "Lighthouse decides whether agents' actions are safe and keeps a tamper-evident audit log. In this project "
         f"{names} {'runs' if len(products) == 1 else 'run'} Lighthouse's hook: each shell command and tool call "
@@ -81,12 +81,13 @@ def hooked_instructions(products: list[str]) -> str:
 
 def instructions_for(root: Path) -> str:
     """The server's instructions: `hooked_instructions` naming the agent products whose project settings run
-    Lighthouse's hook (Claude Code's `.claude/settings.json`, Gemini CLI's `.gemini/settings.json`; read when the
-    server starts), INSTRUCTIONS when none does. Settings that cannot be read count as not hooked: the safe advice."""
+    Lighthouse's hook (Claude Code's `.claude/settings.json`, and the files of `home.AGENT_HOOK_FILES`; read when
+    the server starts), INSTRUCTIONS when none does. Settings that cannot be read count as not hooked: the safe
+    advice."""
     hooked = []
-    for product in ("Claude Code", "Gemini CLI"):
+    for product, settings, event in (("Claude Code", "", ""), *AGENT_HOOK_FILES):
         try:
-            commands = claude_hooks(root)[0] if product == "Claude Code" else gemini_hooks(root)
+            commands = agent_hooks(root, settings, event) if settings else claude_hooks(root)[0]
         except LighthouseError:
             continue
         if commands:

@@ -57,7 +57,7 @@ def _check_hook(root: Path) -> str | None:
     lighthouse-doctor)."""
     import shutil
 
-    from lighthouse_mcp.home import claude_hooks, gemini_hooks
+    from lighthouse_mcp.home import AGENT_HOOK_FILES, agent_hooks, claude_hooks
     from lighthouse_mcp.hooks.client import socket_path
     from lighthouse_mcp.hooks.daemon import answering
 
@@ -72,36 +72,57 @@ def _check_hook(root: Path) -> str | None:
         print(f"hook      none in {root / '.claude' / 'settings.json'} (run `lighthouse init --claude` to enforce)")
     elif not _as_init_writes(commands[0]):  # only a command of the shape Lighthouse writes is run here
         problems.append(
-            f"{CLAUDE}{commands[0]!r} is not the hook command `lighthouse init --claude` writes: run it again"
+            f"the Claude Code hook does not work: {commands[0]!r} is not the hook command `lighthouse init --claude` "
+            "writes: run it again"
         )
     else:
         probe = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_use_id": "lighthouse-doctor-probe"}
-        problem = _probe("hook", root, commands[0], probe, {**env, "CLAUDE_PROJECT_DIR": str(root)})
-        problems.append(problem and CLAUDE + problem)
-    gemini = gemini_hooks(root)
-    if gemini and not _as_gemini_init_writes(gemini[0]):
-        problems.append(
-            f"{GEMINI}{gemini[0]!r} is not the hook command `lighthouse init --gemini` writes: run it again"
-        )
-    elif gemini:
-        probe = {"hook_event_name": "BeforeTool", "tool_name": "run_shell_command"}
-        problem = _probe("gemini", root, gemini[0], probe, {"GEMINI_PROJECT_DIR": str(root)})
-        problems.append(problem and GEMINI + problem)
+        call = {**probe, "session_id": "lighthouse-doctor", "cwd": str(root), "tool_input": {"command": "rm -rf /"}}
+        problem = _probe("hook", root, commands[0], call, {**env, "CLAUDE_PROJECT_DIR": str(root)})
+        problems.append(problem and f"the Claude Code hook does not work: {problem}")
+    for product, settings, event in AGENT_HOOK_FILES:
+        found = agent_hooks(root, settings, event)
+        kind, flag = _KINDS[product]
+        if found and _identity(found[0], kind) is None:
+            problems.append(
+                f"the {product} hook does not work: {found[0]!r} is not the hook command `lighthouse init {flag}` "
+                "writes: run it again"
+            )
+        elif found:
+            problem = _probe(kind, root, found[0], _probe_call(kind, root), {f"{kind.upper()}_PROJECT_DIR": str(root)})
+            problems.append(problem and f"the {product} hook does not work: {problem}")
     return "; ".join(p for p in problems if p) or None
 
 
-CLAUDE = "the Claude Code hook does not work: "
-GEMINI = "the Gemini CLI hook does not work: "
+# Each agent product's `--agent-kind` and `init` flag.
+_KINDS = {"Gemini CLI": ("gemini", "--gemini"), "Codex CLI": ("codex", "--codex"), "Cursor": ("cursor", "--cursor")}
 
 
-def _probe(label: str, root: Path, command: str, probe: dict[str, str], env: dict[str, str]) -> str | None:
-    """Run one hook command on `rm -rf /` (`probe`: the agent's own fields for the call); what is wrong, if
-    anything."""
+def _probe_call(kind: str, root: Path) -> dict[str, Any]:
+    """The agent's own hook input for `rm -rf /` in a shell, as its hook gets it before the command runs."""
+    if kind == "cursor":
+        return {
+            "hook_event_name": "beforeShellExecution",
+            "conversation_id": "lighthouse-doctor",
+            "command": "rm -rf /",
+            "cwd": str(root),
+            "workspace_roots": [str(root)],
+        }
+    event, tool = ("BeforeTool", "run_shell_command") if kind == "gemini" else ("PreToolUse", "Bash")
+    call: dict[str, Any] = {"hook_event_name": event, "tool_name": tool, "session_id": "lighthouse-doctor"}
+    call |= {"cwd": str(root), "tool_input": {"command": "rm -rf /"}}
+    if kind == "codex":
+        call |= {"turn_id": "lighthouse-doctor", "tool_use_id": "lighthouse-doctor-probe"}
+    return call
+
+
+def _probe(label: str, root: Path, command: str, call: dict[str, Any], env: dict[str, str]) -> str | None:
+    """Run one hook command on `call` (the agent's input for `rm -rf /`) through a shell, from the project; what is
+    wrong, if anything."""
     import os
     import subprocess
     import time
 
-    call = {**probe, "session_id": "lighthouse-doctor", "cwd": str(root), "tool_input": {"command": "rm -rf /"}}
     started = time.perf_counter()
     try:
         proc = subprocess.run(  # noqa: S602 — the command as the agent runs it, through a shell
@@ -119,22 +140,29 @@ def _probe(label: str, root: Path, command: str, probe: dict[str, str], env: dic
     return f"{command!r} answered a probe that must be denied with exit {proc.returncode}: {shown}"
 
 
-def _as_gemini_init_writes(command: str) -> bool:
-    """Whether `command` is `gemini_hook_command(agent, role)` for some agent and role."""
+def _identity(command: str, kind: str) -> tuple[str | None, str | None] | None:
+    """The agent and role for which `command` is exactly the hook command `init` writes for the agent `kind`; None
+    when it is not one (only such a command is run here)."""
     import re
     import shlex
 
-    from lighthouse_mcp.home import gemini_hook_command
+    from lighthouse_mcp.home import codex_hook_command, cursor_hook_command, gemini_hook_command
 
-    flags = re.search(r" hook --agent-kind gemini((?: --(?:agent|role) (?:'[^']*'|\S+))*) \|\| ", command)
+    build = {"gemini": gemini_hook_command, "codex": codex_hook_command, "cursor": cursor_hook_command}[kind]
+    try:
+        script = shlex.split(command)[2] if command.startswith("/bin/sh -c ") else command
+    except (ValueError, IndexError):
+        return None
+    flags = re.search(rf" hook --agent-kind {kind}((?: --(?:agent|role) (?:'[^']*'|\S+))*) \|\| ", script)
     if flags is None:
-        return False
+        return None
     try:
         words = shlex.split(flags.group(1))
     except ValueError:
-        return False
-    identity = dict(zip(words[::2], words[1::2], strict=False))
-    return command == gemini_hook_command(identity.get("--agent"), identity.get("--role"))
+        return None
+    options = dict(zip(words[::2], words[1::2], strict=False))
+    identity = (options.get("--agent"), options.get("--role"))
+    return identity if command == build(*identity) else None
 
 
 def _as_init_writes(command: str) -> bool:
