@@ -5,7 +5,8 @@
 - the hook deciding in its own process (no server), also with PYTHONDONTWRITEBYTECODE=1 (no bytecode written);
 - the hook handing the call to the project's hook server (as while `lighthouse serve` runs).
 
-Each for a PreToolUse allow and deny, and a PostToolUse of a 4 KB fetched page, clean and with an injection.
+Each for a PreToolUse allow and deny, and a PostToolUse of a 4 KB fetched page, clean and with an injection; and an
+allow and a deny in each other agent's dialect (Gemini CLI, Codex CLI, Cursor: `--agent-kind`).
 
     .venv/bin/python benchmarks/bench_hook.py [--runs 40]
 """
@@ -29,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench_scan import answer  # noqa: E402
 
+from tests.helpers.codex import codex_input  # noqa: E402
+from tests.helpers.cursor import cursor_input  # noqa: E402
+from tests.helpers.gemini import gemini_input  # noqa: E402
 from tests.helpers.hook_server import hook_server  # noqa: E402
 
 _FIGURES = itertools.count()
@@ -92,6 +96,30 @@ def hook_inputs(work: Path) -> dict[str, list[bytes]]:
     }
 
 
+def dialect_inputs(work: Path) -> dict[str, tuple[str, list[bytes]]]:
+    """The other agents' hook inputs for an allow and a deny, each with the `--agent-kind` init writes for it."""
+    allow, deny = ["ls -la", "git status", "pytest -q tests", "cat README.md"], ["rm -rf /"]
+
+    def gemini(commands: list[str]) -> list[bytes]:
+        return [gemini_input(work, "BeforeTool", "run_shell_command", {"command": c}).encode() for c in commands]
+
+    def codex(commands: list[str]) -> list[bytes]:
+        return [codex_input(work, "PreToolUse", "Bash", {"command": c}).encode() for c in commands]
+
+    def cursor(commands: list[str]) -> list[bytes]:
+        return [cursor_input(work, "beforeShellExecution", command=c, cwd=str(work)).encode() for c in commands]
+
+    return {
+        f"{agent} {what}": (kind, build(commands))
+        for agent, kind, build in (
+            ("Gemini CLI", "gemini", gemini),
+            ("Codex CLI", "codex", codex),
+            ("Cursor", "cursor", cursor),
+        )
+        for what, commands in (("allow", allow), ("deny (rm -rf /)", deny))
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=40, help="hook processes per figure")
@@ -123,11 +151,18 @@ def main() -> None:
         nobytecode = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
         name = "PreToolUse allow (ls, git status, …)"
         report(f"{name}, no bytecode written", wall(command, inputs[name], args.runs, nobytecode))
+        dialects = dialect_inputs(work)
+        print("\nthe other agents' dialects, in-process")
+        for name, (kind, texts) in dialects.items():
+            report(name, wall([*command, "--agent-kind", kind], texts, args.runs, env), "p50 ≤ 60 ms", 0.060)
         print("\nthrough the hook server (lighthouse serve running)")
         with hook_server(home, env):
+            budget = f"p50 ≤ 2.5× bare ({2.5 * floor * 1e3:.1f} ms), p99 ≤ 40 ms"
             for name, texts in inputs.items():
-                budget = f"p50 ≤ 2.5× bare ({2.5 * floor * 1e3:.1f} ms), p99 ≤ 40 ms"
                 report(name, wall(command, texts, args.runs, env), budget, 2.5 * floor, 0.040)
+            for name, (kind, texts) in dialects.items():
+                hooked = [*command, "--agent-kind", kind]
+                report(name, wall(hooked, texts, args.runs, env), budget, 2.5 * floor, 0.040)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
