@@ -80,11 +80,12 @@ def over_limit(
     (SHORT_CUT_FOR) or the count is at or over the limit (where their one rule fires). Far from the limit, with no
     rate rules in the project, the answer is the one a query gives, without one."""
     now_ns = time.time_ns() if now_ns is None else now_ns
-    times = window.times(agent, now_ns)
     limit = int(getattr(limits, role, 0))
     shipped_rules, project_rules = policy.rules_for(PACKAGE)
+    times: Sequence[int] = window.times(agent, now_ns)
     if shipped_rules == SHORT_CUT_FOR and not project_rules and not 0 < limit <= len(times):
         return []
+    times = tuple(times)  # as they are now: a call on another thread (remote OPA) may change the window's own
     document = {
         "agent": {"name": agent, "role": role},
         "count": len(times),
