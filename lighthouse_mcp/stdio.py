@@ -3,20 +3,28 @@
 The SDK drops a line it cannot read (a truncated message, `params` that are not an object, arguments nested
 hundreds deep) without a word, and the client waits for an answer that never comes. Here each line is checked
 first; what is not a usable JSON-RPC message is answered with a JSON-RPC error (-32700 parse error, -32600 invalid
-request, -32602 invalid params) naming the problem, and the server goes on serving.
+request, -32602 invalid params) naming the problem, and the server goes on serving. A line longer than MAX_LINE
+bytes is refused as it arrives, never held whole.
+
+On pipes (as an MCP client starts a server) the wire is read and written on the event loop. The SDK's own stdio
+transport hands every line read, every message written and every flush to a worker thread and back, three trips a
+call; elsewhere (a terminal, a file) this transport does the same, a chunk at a time.
 """
 
 from __future__ import annotations
 
-import io
+import asyncio
+import contextlib
+import fcntl
 import json
 import os
-from collections.abc import AsyncIterator
+import stat
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import anyio
 import mcp_types as types
-from mcp.server.stdio import stdio_server
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.shared.message import SessionMessage
 
 PARSE_ERROR = -32700
@@ -25,6 +33,7 @@ INVALID_PARAMS = -32602
 MAX_LINE = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NUMBER_DIGITS = 100
+CHUNK = 64 * 1024
 
 
 class Refused(Exception):
@@ -42,8 +51,6 @@ def check_line(line: str) -> dict[str, Any] | None:
     line = line.rstrip("\r\n")
     if not line.strip():
         return None
-    if len(line) > MAX_LINE:
-        raise Refused(INVALID_REQUEST, f"Invalid request: a message of {len(line)} characters, over {MAX_LINE}")
     try:
         value = json.loads(line, parse_int=_integer, parse_constant=_constant)
     except (ValueError, RecursionError) as exc:
@@ -101,58 +108,180 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-class CheckedLines:
-    """What the SDK's stdio transport reads instead of stdin: only the lines that are usable messages; the others
-    are answered with an error on the transport's own output."""
+def message_on(line: bytes | int) -> types.JSONRPCMessage | None:
+    """The message on one line read from the wire, as the SDK takes it; None for a blank line, and for one the SDK
+    would not take that has no request to answer. Refused when it cannot be served. An int stands for a line over
+    MAX_LINE bytes, of that length."""
+    if isinstance(line, int):
+        raise Refused(INVALID_REQUEST, f"Invalid request: a message of {line} bytes, over {MAX_LINE}")
+    text = line.decode("utf-8", errors="replace")
+    checked = check_line(text)
+    if checked is None:
+        return None
+    try:
+        return types.jsonrpc_message_adapter.validate_json(text, by_name=False)
+    except ValueError as exc:
+        if checked.get("id") is not None and "method" in checked:
+            detail = str(exc).splitlines()[0][:200]
+            raise Refused(INVALID_REQUEST, f"Invalid request: {detail}", checked["id"]) from None
+        return None
 
-    def __init__(self, source: Any) -> None:
-        self._source = source
-        self._replies: Any = None
-        self._ready = anyio.Event()
 
-    def answer_with(self, write_stream: Any) -> None:
-        self._replies = write_stream
-        self._ready.set()
+async def lines(read: Callable[[], Awaitable[bytes]], limit: int = MAX_LINE) -> AsyncIterator[bytes | int]:
+    """The lines in what `read` gives (chunks; b"" at the end), without their newline. A line longer than `limit`
+    bytes is skipped as it comes and given as its length instead."""
+    held = bytearray()
+    skipped = -1  # the bytes of an over-long line skipped so far, while skipping one
+    while chunk := await read():
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            size = end - start
+            if not held and skipped < 0 and size <= limit:
+                yield chunk[start:end]  # the usual case: a whole line in one chunk
+            elif skipped >= 0 or len(held) + size > limit:
+                yield max(skipped, 0) + len(held) + size
+                held.clear()
+                skipped = -1
+            else:
+                held += chunk[start:end]
+                yield bytes(held)
+                held.clear()
+            start = end + 1
+        rest = len(chunk) - start
+        if skipped >= 0:
+            skipped += rest
+        elif len(held) + rest > limit:
+            skipped = len(held) + rest
+            held.clear()
+        else:
+            held += chunk[start:]
+    if skipped >= 0:
+        yield skipped
+    elif held:
+        yield bytes(held)
 
-    async def __aiter__(self) -> AsyncIterator[str]:
-        async for line in self._source:
+
+async def read_messages(
+    read: Callable[[], Awaitable[bytes]],
+    messages: MemoryObjectSendStream[SessionMessage | Exception],
+    answers: MemoryObjectSendStream[SessionMessage],
+) -> None:
+    """Every usable message on the wire to `messages`; for every other line, a JSON-RPC error to `answers`."""
+    async with messages, answers:
+        async for line in lines(read):
             try:
-                message = check_line(line)
+                message = message_on(line)
             except Refused as refused:
-                await self._ready.wait()
                 error = types.ErrorData(code=refused.code, message=refused.message)
-                reply = types.JSONRPCError(jsonrpc="2.0", id=refused.request_id, error=error)
-                await self._replies.send(SessionMessage(reply))
+                await answers.send(
+                    SessionMessage(types.JSONRPCError(jsonrpc="2.0", id=refused.request_id, error=error))
+                )
                 continue
-            if message is None:
-                continue
-            try:
-                types.jsonrpc_message_adapter.validate_json(line, by_name=False)
-            except ValueError as exc:
-                if message.get("id") is not None and "method" in message:
-                    detail = str(exc).splitlines()[0][:200]
-                    error = types.ErrorData(code=INVALID_REQUEST, message=f"Invalid request: {detail}")
-                    await self._ready.wait()
-                    reply = types.JSONRPCError(jsonrpc="2.0", id=message["id"], error=error)
-                    await self._replies.send(SessionMessage(reply))
-                continue
-            yield line
+            if message is not None:
+                await messages.send(SessionMessage(message))
+
+
+async def write_messages(
+    answers: MemoryObjectReceiveStream[SessionMessage], write: Callable[[bytes], Awaitable[None]]
+) -> None:
+    """Every answer on the wire, one JSON line each (as the SDK writes them), until every sender is done."""
+    async with answers:
+        async for answer in answers:
+            await write(answer.message.model_dump_json(by_alias=True, exclude_unset=True).encode() + b"\n")
 
 
 async def serve(server: Any) -> None:
     """Run `server` (an MCPServer) over this process's stdin and stdout, every line checked first."""
-    wire = os.fdopen(os.dup(0), "rb", closefd=True)  # the wire; fd 0 points at nothing while serving
-    quiet = os.open(os.devnull, os.O_RDONLY)
-    saved = os.dup(0)
-    os.dup2(quiet, 0)
-    os.close(quiet)
-    try:
-        lines = CheckedLines(anyio.wrap_file(io.TextIOWrapper(wire, encoding="utf-8", errors="replace")))
-        async with stdio_server(stdin=lines) as (read_stream, write_stream):  # type: ignore[arg-type]
-            lines.answer_with(write_stream)
+    with _wire() as (wire_in, wire_out):
+        messages_in, messages = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+        answers, answers_out = anyio.create_memory_object_stream[SessionMessage](0)
+        async with _io(wire_in, wire_out) as (read, write), anyio.create_task_group() as tasks:
+            tasks.start_soon(read_messages, read, messages_in, answers.clone())
+            tasks.start_soon(write_messages, answers_out, write)
             lowlevel = server._lowlevel_server
-            await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
+            async with answers:
+                await lowlevel.run(messages, answers, lowlevel.create_initialization_options())
+
+
+@contextlib.contextmanager
+def _wire() -> Iterator[tuple[int, int]]:
+    """The wire: descriptors of this process's stdin and stdout as they were, private to it (closed on exec, and
+    otherwise left open until the process ends: a worker thread may still be blocked reading one). While it
+    serves, descriptors 0 and 1 point at the null device and at stderr, so that nothing this process or a child
+    reads or writes there is on the wire; put back after, blocking as they were."""
+    wire_in = fcntl.fcntl(0, fcntl.F_DUPFD_CLOEXEC, 3)
+    wire_out = fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 3)
+    blocking = os.get_blocking(wire_in), os.get_blocking(wire_out)
+    quiet = os.open(os.devnull, os.O_RDONLY)
+    try:
+        os.dup2(quiet, 0)
+        os.dup2(2, 1)
+        yield wire_in, wire_out
     finally:
-        os.dup2(saved, 0)
-        os.close(saved)
-        wire.close()
+        os.close(quiet)
+        os.dup2(wire_in, 0)
+        os.dup2(wire_out, 1)
+        for fd, was in zip((wire_in, wire_out), blocking, strict=True):
+            with contextlib.suppress(OSError):
+                os.set_blocking(fd, was)
+
+
+@contextlib.asynccontextmanager
+async def _io(
+    wire_in: int, wire_out: int
+) -> AsyncIterator[tuple[Callable[[], Awaitable[bytes]], Callable[[bytes], Awaitable[None]]]]:
+    """How to read a chunk from the wire and write to it: on the event loop where both ends are pipes or sockets
+    (made non-blocking meanwhile: `_wire` sets them back), through a worker thread otherwise."""
+    if not (_piped(wire_in) and _piped(wire_out)):
+
+        def write_all(data: bytes) -> None:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(wire_out, view) :]
+
+        async def read_in_thread() -> bytes:
+            return await anyio.to_thread.run_sync(os.read, wire_in, CHUNK, abandon_on_cancel=True)
+
+        async def write_in_thread(data: bytes) -> None:
+            await anyio.to_thread.run_sync(write_all, data)
+
+        yield read_in_thread, write_in_thread
+        return
+    loop = asyncio.get_running_loop()
+
+    async def ready(watch: Callable[..., None], unwatch: Callable[[int], object], fd: int) -> None:
+        woken = loop.create_future()
+
+        def wake() -> None:
+            if not woken.done():
+                woken.set_result(None)
+
+        watch(fd, wake)
+        try:
+            await woken
+        finally:
+            unwatch(fd)
+
+    async def read() -> bytes:
+        while True:
+            try:
+                return os.read(wire_in, CHUNK)
+            except BlockingIOError:
+                await ready(loop.add_reader, loop.remove_reader, wire_in)
+
+    async def write(data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[os.write(wire_out, view) :]
+            except BlockingIOError:
+                await ready(loop.add_writer, loop.remove_writer, wire_out)
+
+    os.set_blocking(wire_in, False)
+    os.set_blocking(wire_out, False)
+    yield read, write
+
+
+def _piped(fd: int) -> bool:
+    mode = os.fstat(fd).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from mcp import Client, StdioServerParameters
 
 from lighthouse_mcp.project import Project
+from lighthouse_mcp.stdio import MAX_LINE
 
 pytestmark = pytest.mark.anyio
 
@@ -70,9 +76,7 @@ async def test_http_round_trip(project: Project) -> None:
 def test_malformed_lines_get_json_rpc_errors_and_the_server_goes_on(project: Project) -> None:
     """A truncated line, `params` that are not an object, arguments nested hundreds deep, a batch, a message with
     no method: each is answered with a JSON-RPC error naming the problem, and the next request is served."""
-    import json
     import select
-    import subprocess
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "lighthouse_mcp", "serve"],
@@ -117,3 +121,91 @@ def test_malformed_lines_get_json_rpc_errors_and_the_server_goes_on(project: Pro
     finally:
         proc.kill()
         proc.wait()
+
+
+def _serve_env(project: Project) -> dict[str, str]:
+    return {**os.environ, "LIGHTHOUSE_HOME": str(project.home.path), "PYTHONPATH": os.pathsep.join(sys.path)}
+
+
+HELLO = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+
+
+def test_a_server_reading_a_file_answers_every_line(project: Project, tmp_path: Path) -> None:
+    """Where stdin is not a pipe (a file, a terminal) the wire is read through a thread: every request is still
+    answered, and a last line without its newline is read too."""
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text(
+        "\n".join(
+            [
+                json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}),
+                json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+                json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+                json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "id": 3,
+                        "method": "tools/call",
+                        "params": {"name": "validate_command", "arguments": {"command": "rm -rf /"}},
+                    }
+                ),
+                '{"jsonrpc":"2.0","id":4,"method":"tools/li',  # truncated, and no newline after it
+            ]
+        )
+    )
+    answers = tmp_path / "answers.jsonl"
+    with requests.open("rb") as stdin, answers.open("wb") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "lighthouse_mcp", "serve"],
+            cwd=project.home.root,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=subprocess.DEVNULL,
+            env=_serve_env(project),
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 0
+    by_id = {a.get("id"): a for a in map(json.loads, answers.read_text().splitlines())}
+    assert set(by_id) == {1, 2, 3, None}
+    assert by_id[None]["error"]["code"] == -32700
+    decision = json.loads(by_id[3]["result"]["content"][0]["text"])
+    assert decision["decision"] == "deny"
+
+
+def test_over_a_socket_a_line_over_the_limit_is_refused_and_the_wire_is_left_blocking(project: Project) -> None:
+    """On a pipe or socket the wire is read on the event loop: a line over MAX_LINE is refused as it arrives and the
+    next request served; when the client is done, the descriptors the server shares with it block again."""
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "lighthouse_mcp", "serve"],
+            cwd=project.home.root,
+            stdin=theirs,
+            stdout=theirs,
+            stderr=subprocess.DEVNULL,
+            env=_serve_env(project),
+        )
+        try:
+            ours.settimeout(30)
+            received = ours.makefile("rb")
+
+            def send(line: bytes) -> dict[str, Any]:
+                ours.sendall(line + b"\n")
+                answer: dict[str, Any] = json.loads(received.readline())
+                return answer
+
+            assert "result" in send(
+                json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}).encode()
+            )
+            refused = send(b'{"jsonrpc":"2.0","id":2,"method":"tools/list","x":"' + b"x" * MAX_LINE + b'"}')
+            assert refused["id"] is None and refused["error"]["code"] == -32600
+            assert f"over {MAX_LINE}" in refused["error"]["message"]
+            listed = send(json.dumps({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}).encode())
+            assert listed["id"] == 3 and "result" in listed
+            ours.shutdown(socket.SHUT_WR)  # the client is done
+            assert proc.wait(30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        assert os.get_blocking(theirs.fileno())

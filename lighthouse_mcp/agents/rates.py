@@ -3,24 +3,31 @@ decisions, so a server and the hooks of one agent share the count), judged by th
 `lighthouse.rate` (shipped: `policies/rate_limits.rego`). Over a limit the request is denied, saying when to retry.
 
 The check runs beside the decision, not inside it: the counts change with every request, and putting them in the
-decision's input would defeat the decision cache.
+decision's input would defeat the decision cache. Far from the limit (see `over_limit`) it makes no query at all.
 """
 
 from __future__ import annotations
 
 import collections
+import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from lighthouse_mcp.config import LimitsConfig
-from lighthouse_mcp.events.follow import Follower
-from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.policy.engine import PolicyError
 from lighthouse_mcp.policy.policyset import PolicySet
 from lighthouse_mcp.vocabulary import DECISIONS, RISKS, Finding
 
-ENTRYPOINT = "data.lighthouse.rate.exceeded"
+PACKAGE = "lighthouse.rate"
+ENTRYPOINT = f"data.{PACKAGE}.exceeded"
 COUNTED = ("validation.decided",)
+# The shipped rules the short cut in `over_limit` stands for: `PolicySet.rules_for(PACKAGE)[0]` of the shipped
+# modules as they were checked (rate_limits.rego alone, whose one rule finds something only when `input.limit > 0`
+# and `input.count >= input.limit`). Any change to them turns the short cut off until it is checked against them
+# again (tests/agents/test_rates.py says so).
+SHORT_CUT_FOR = "e1baf84efdd92426"
+_BATCH = 1000
 
 
 class DecisionWindow:
@@ -33,39 +40,52 @@ class DecisionWindow:
         self.window_ns = window_s * 1_000_000_000
         self._store = store
         self._times: dict[str, collections.deque[int]] = collections.defaultdict(collections.deque)
-        self._follower: Follower | None = None
-        if follow:
-            start = store.seq_at_time(time.time_ns() - self.window_ns)
-            self._follower = Follower(store, COUNTED, self._fold, refresh_s=0, after_seq=start)
+        self._follow = follow
+        self._seq = store.seq_at_time(time.time_ns() - self.window_ns) if follow else 0
+        self._lock = threading.Lock()  # a server may decide on worker threads (remote OPA): one catches up at a time
 
-    def times(self, agent: str, now_ns: int) -> list[int]:
-        """The times (ns) of `agent`'s decisions in the window ending at `now_ns`, oldest first."""
-        if self._follower is None:
-            return list(self._store.recent_times(agent, COUNTED, now_ns - self.window_ns))
-        self._follower.refresh(fresh=True)
-        times = self._times.get(agent)
-        if not times:
-            return []
-        while times and times[0] < now_ns - self.window_ns:
-            times.popleft()
-        return list(times)
+    def times(self, agent: str, now_ns: int) -> Sequence[int]:
+        """The times (ns) of `agent`'s decisions in the window ending at `now_ns`, oldest first. The window's own
+        (not a copy): read it before the next call."""
+        if not self._follow:
+            return self._store.recent_times(agent, COUNTED, now_ns - self.window_ns)  # type: ignore[no-any-return]
+        with self._lock:
+            while True:  # catch up: each decision's sequence, time and agent, not the whole event
+                rows = self._store.times_after(COUNTED, self._seq, _BATCH)
+                for seq, ts, who in rows:
+                    self._seq = seq
+                    self._fold(who or "", ts)
+                if len(rows) < _BATCH:
+                    break
+            times = self._times.get(agent)
+            if not times:
+                return ()
+            while times and times[0] < now_ns - self.window_ns:
+                times.popleft()
+            return times
 
-    def _fold(self, event: Event) -> None:
-        times = self._times[event.agent or ""]
-        times.append(event.ts)
-        while times[0] < event.ts - self.window_ns:
+    def _fold(self, agent: str, ts: int) -> None:
+        times = self._times[agent]
+        times.append(ts)
+        while times[0] < ts - self.window_ns:
             times.popleft()
 
 
 def over_limit(
     window: DecisionWindow, policy: PolicySet, agent: str, role: str, limits: LimitsConfig, *, now_ns: int | None = None
 ) -> list[Finding]:
-    """The rate-limit findings for `agent`'s next request (none when it is within its limits)."""
+    """The rate-limit findings for `agent`'s next request (none when it is within its limits). The rules of package
+    `lighthouse.rate` are asked only when they might find something: the project's whenever it may have rate rules
+    of its own (`PolicySet.rules_for`), the shipped ones when they are not those the short cut stands for
+    (SHORT_CUT_FOR) or the count is at or over the limit (where their one rule fires). Far from the limit, with no
+    rate rules in the project, the answer is the one a query gives, without one."""
     now_ns = time.time_ns() if now_ns is None else now_ns
-    times = window.times(agent, now_ns)
     limit = int(getattr(limits, role, 0))
-    if not policy.layered and not 0 < limit <= len(times):
-        return []  # under the limit and no project rules: the shipped rule cannot fire (a query would say so)
+    shipped_rules, project_rules = policy.rules_for(PACKAGE)
+    times: Sequence[int] = window.times(agent, now_ns)
+    if shipped_rules == SHORT_CUT_FOR and not project_rules and not 0 < limit <= len(times):
+        return []
+    times = tuple(times)  # as they are now: a call on another thread (remote OPA) may change the window's own
     document = {
         "agent": {"name": agent, "role": role},
         "count": len(times),
@@ -75,7 +95,7 @@ def over_limit(
     value = policy.shipped_rego.query_value(ENTRYPOINT, document, bundled=True)
     items = list(value) if isinstance(value, list) else []
     findings = []
-    if policy.layered:  # the project's limits add to the shipped ones; when they fail, the shipped ones stand
+    if project_rules:  # the project's limits add to the shipped ones; when they fail, the shipped ones stand
         try:
             more = policy.rego.query_value(ENTRYPOINT, document, bundled=True)
             items += [item for item in (more if isinstance(more, list) else []) if item not in items]

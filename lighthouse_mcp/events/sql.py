@@ -221,6 +221,14 @@ class SQLStore(ABC):
             if len(rows) < _RECENT_BATCH:
                 return times[::-1]
 
+    def times_after(self, types: tuple[str, ...], after_seq: int, limit: int) -> list[tuple[int, int, str | None]]:
+        """(seq, ts, agent) of up to `limit` events of exactly `types` after `after_seq`, oldest first: what a rate
+        window follows, without reading whole events."""
+        matches = " OR ".join(["(family = ? AND type = ?)"] * len(types))
+        params = [value for t in types for value in (type_family(t)[0], t)]
+        text = self.q(f"SELECT seq, ts, agent FROM events WHERE ({matches}) AND seq > ? ORDER BY seq LIMIT ?")
+        return [(int(seq), int(ts), agent) for seq, ts, agent in self._fetch(text, (*params, after_seq, limit))]
+
     def count(self, flt: EventFilter | None = None) -> int:
         if flt is None:
             return self._count_all()

@@ -81,6 +81,11 @@ class EventStore(Protocol):
         """The times (ns) of `agent`'s events of exactly `types` recorded at or after `since_ns`, oldest first."""
         ...
 
+    def times_after(self, types: tuple[str, ...], after_seq: int, limit: int) -> list[tuple[int, int, str | None]]:
+        """(seq, ts, agent) of up to `limit` events of exactly `types` with sequence greater than `after_seq`,
+        oldest first."""
+        ...
+
     def put_blob(self, data: bytes) -> str:
         """Store `data` once under its SHA-256 (hex) and return that digest."""
         ...

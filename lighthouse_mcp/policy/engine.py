@@ -142,6 +142,34 @@ def is_test_module(module: Module) -> bool:
     return module.name.endswith("_test.rego")
 
 
+# A module's package declaration when it is a plain dotted name alone on its line, after nothing but comments.
+_PLAIN_PACKAGE = re.compile(
+    r"(?:\s*#[^\n]*\n)*\s*package[ \t]+([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*(?:\r?\n|\Z)",
+    re.ASCII,
+)
+_PACKAGE_LINE = re.compile(r"^\s*package\b", re.ASCII | re.MULTILINE)
+
+
+def may_define(module: Module, package: str) -> bool:
+    """Whether `module` may add rules to `package` (a dotted name such as `lighthouse.rate`) or below it. Read from
+    the text, so it errs one way only: False only when the module declares one package, as a plain dotted name
+    (not `data.…`) alone on its line, and that package is not `package`, is not below it, and is not above it
+    either unless the module has neither the next step's name as a word nor a backslash. (In package `lighthouse`
+    a rule reaches `lighthouse.rate` through a head such as `rate.exceeded`; rego-cpp also takes a head that begins
+    with a string, which can spell the name only in full or with an escape.) Anything else (a package spelled with
+    strings, escapes or spaces, a second package line) may."""
+    found = _PLAIN_PACKAGE.match(module.source)
+    if found is None or len(_PACKAGE_LINE.findall(module.source)) != 1:
+        return True
+    own, target = found.group(1).split("."), package.split(".")
+    if own[0] == "data" or own[: len(target)] == target:
+        return True
+    if own == target[: len(own)]:  # above it: only a head beginning with the next step's name reaches it
+        step = re.escape(target[len(own)])
+        return "\\" in module.source or re.search(rf"\b{step}\b", module.source, re.ASCII) is not None
+    return False
+
+
 class RegoEngine:
     """Compiled Rego modules plus their data, safe to query from any thread."""
 

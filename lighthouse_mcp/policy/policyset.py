@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from lighthouse_mcp.policy.engine import (
     bundle_is_cached,
     bundle_path,
     is_test_module,
+    may_define,
 )
 from lighthouse_mcp.validation.packs import PackSet, is_shipped, packs_from_texts, shipped_packs_dir
 
@@ -51,11 +52,28 @@ class PolicySet:
     files: list[tuple[str, str]]  # (path, text) of every file it was built from
     tests: list[Module]
     project_error: str | None = None  # the project's files did not load: the shipped files decide alone
+    _rules_for: dict[str, tuple[str, bool]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def layered(self) -> bool:
         """Whether project modules are queried beside the shipped ones."""
         return self.rego is not self.shipped_rego
+
+    def rules_for(self, package: str) -> tuple[str, bool]:
+        """Who may add rules to the Rego `package` (or below it), read from the modules' text (`may_define`, which
+        errs towards may): a digest of the shipped modules that may, and whether any project module may. A short
+        cut that answers for the shipped rules of a package holds while that digest is the one it was checked
+        against and the project adds none."""
+        found = self._rules_for.get(package)
+        if found is None:
+            shipped = set(self.shipped_rego.modules)
+            digest = hashlib.sha256()
+            for module in self.shipped_rego.modules:
+                if may_define(module, package):
+                    digest.update(module.source.encode() + b"\0")
+            project = any(may_define(m, package) for m in self.rego.modules if m not in shipped)
+            found = self._rules_for[package] = (digest.hexdigest()[:16], project)
+        return found
 
 
 # The shipped modules `shipped_rego_silent` was written for (their `RegoEngine.version`): any change to them turns

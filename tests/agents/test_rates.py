@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import subprocess
@@ -13,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from mcp import Client
 
-from lighthouse_mcp.agents.rates import DecisionWindow, over_limit
+from lighthouse_mcp.agents.rates import ENTRYPOINT, PACKAGE, SHORT_CUT_FOR, DecisionWindow, over_limit
 from lighthouse_mcp.config import AgentConfig, LimitsConfig
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.sqlite import SQLiteEventStore
+from lighthouse_mcp.policy.engine import RegoEngine
+from lighthouse_mcp.policy.policyset import PolicySet, build_policy_set, policy_files
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
 from lighthouse_mcp.validation.service import ValidationService
@@ -115,13 +118,13 @@ def test_a_window_counts_decisions_recorded_after_it_was_opened(project: Project
     store = project.open_store()
     try:
         window = DecisionWindow(store, 60)
-        assert window.times("ben", time.time_ns()) == []
+        assert list(window.times("ben", time.time_ns())) == []
         _decided(project, "ben", 2)  # another process records
         assert len(window.times("ben", time.time_ns())) == 2
         once = DecisionWindow(store, 60, follow=False)  # a hook's: reads the agent's window when asked
         _decided(project, "ann", 1)
         assert len(once.times("ann", time.time_ns())) == 1 and len(once.times("ben", time.time_ns())) == 2
-        assert once.times("cid", time.time_ns()) == []
+        assert list(once.times("cid", time.time_ns())) == []
     finally:
         store.close()
 
@@ -153,10 +156,92 @@ def test_a_hook_reads_the_same_window_a_server_follows(
         store = SQLiteEventStore(Path(tmp) / "events.db", b"k" * 32, clock=lambda: next(clock))
         try:
             store.append_batch([NewEvent(type_, {}, agent=who) for who, type_, _ in history])
-            followed = DecisionWindow(store, window_s).times(agent, now)
-            assert DecisionWindow(store, window_s, follow=False).times(agent, now) == followed
+            followed = list(DecisionWindow(store, window_s).times(agent, now))
+            assert list(DecisionWindow(store, window_s, follow=False).times(agent, now)) == followed
         finally:
             store.close()
+
+
+# Project modules: some cannot add rate rules (the short cut stays on), some add them, each written another way.
+PROJECT_MODULES = {
+    "none": "",
+    "findings": (
+        "package lighthouse\n\nimport rego.v1\n\nfindings contains f if {\n\tsome p in written\n"
+        '\tendswith(p.path, ".lock")\n\tf := {"rule": "project.lockfile", "decision": "ask", "risk": "low", '
+        '"message": "writes a lock file"}\n}\n'
+    ),
+    "elsewhere": 'package acme.limits\n\nimport rego.v1\n\nexceeded contains "acme" if input.count >= 1\n',
+    "rate package": (
+        "package lighthouse.rate\n\nimport rego.v1\n\nexceeded contains over(2) if {\n"
+        '\tinput.agent.name == "ben"\n\tinput.count >= 2\n}\n'
+    ),
+    "rate head": (
+        "package lighthouse\n\nimport rego.v1\n\nrate.exceeded contains "
+        '{"rule": "project.burst", "decision": "ask", "risk": "low", "limit": 1, "message": "a burst"} if {\n'
+        '\tinput.agent.role == "reviewer"\n\tinput.count >= 1\n}\n'
+    ),
+    "spaced package": "package lighthouse . rate\n\nimport rego.v1\n\nexceeded contains over(3) if input.count >= 3\n",
+}
+ROLES = ["builder", "reviewer", "expert", "admin"]
+
+
+@functools.cache
+def _policy(project_module: str) -> PolicySet:
+    """The shipped policies with one project module beside them (none for "none")."""
+    files = [(str(p), p.read_text(encoding="utf-8")) for p in policy_files(None)]
+    if PROJECT_MODULES[project_module]:
+        files.append(("/project/.lighthouse/policies/extra.rego", PROJECT_MODULES[project_module]))
+    return build_policy_set(files, cache_dir=None, check_isolated=False)
+
+
+def test_the_short_cut_is_for_the_shipped_rate_rules_as_they_are() -> None:
+    assert _policy("none").rules_for(PACKAGE)[0] == SHORT_CUT_FOR, (
+        "the shipped modules that may add rules to package lighthouse.rate changed: check the short cut in "
+        "over_limit (agents/rates.py) against every rule they have, then set SHORT_CUT_FOR to the new digest"
+    )
+
+
+@pytest.mark.parametrize(
+    ("project_module", "has_rate_rules"),
+    [(name, name.startswith(("rate", "spaced"))) for name in PROJECT_MODULES],
+)
+def test_a_project_with_rate_rules_turns_the_short_cut_off(project_module: str, has_rate_rules: bool) -> None:
+    policy = _policy(project_module)
+    assert policy.rules_for(PACKAGE) == (SHORT_CUT_FOR, has_rate_rules)
+
+
+def _queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The Rego queries made from now on, by the engine they were made on ("shipped" or "project")."""
+    made: list[str] = []
+    query_value = RegoEngine.query_value
+
+    def counted(engine: RegoEngine, query: str, document: Any, **kw: Any) -> Any:
+        if query == ENTRYPOINT:
+            made.append("shipped" if engine.version == _policy("none").shipped_rego.version else "project")
+        return query_value(engine, query, document, **kw)
+
+    monkeypatch.setattr(RegoEngine, "query_value", counted)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("project_module", "count", "queried"),
+    [
+        ("none", 2, []),  # under the limit of 3: no query
+        ("none", 3, ["shipped"]),  # at it: the shipped rule is asked
+        ("findings", 2, []),  # project modules that add no rate rules change nothing
+        ("findings", 5, ["shipped"]),
+        ("rate package", 0, ["shipped", "project"]),  # the project's rate rules are asked whatever the count
+        ("rate head", 2, ["shipped", "project"]),
+    ],
+)
+def test_rego_is_asked_only_where_it_may_find_something(
+    monkeypatch: pytest.MonkeyPatch, project_module: str, count: int, queried: list[str]
+) -> None:
+    policy = _policy(project_module)
+    made = _queries(monkeypatch)
+    over_limit(_Fixed(count), policy, "ben", "builder", LIMITS)  # type: ignore[arg-type]
+    assert made == queried
 
 
 class _Fixed:
@@ -171,20 +256,56 @@ class _Fixed:
         return [now_ns - (self.count - i) * 10**9 for i in range(self.count)]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.integers(0, 60), st.integers(-1, 60), st.sampled_from(["builder", "reviewer", "expert", "admin"]))
-def test_answering_without_a_query_under_the_limit_answers_as_the_rule_would(
-    project: Project, count: int, limit: int, role: str
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ann", "ben"]),
+            st.sampled_from(["validation.decided", "validation.scanned"]),
+            st.integers(0, 90),  # seconds before now
+        ),
+        max_size=12,
+    ),
+    st.integers(1, 60),
+    st.fixed_dictionaries({role: st.integers(-1, 8) for role in ROLES}),
+    st.sampled_from(["ann", "ben"]),
+    st.sampled_from(ROLES),
+    st.sampled_from(list(PROJECT_MODULES)),
+    st.booleans(),
+)
+def test_the_answer_is_the_one_the_rules_give_for_the_window(
+    history: list[tuple[str, str, int]],
+    window_s: int,
+    limits: dict[str, int],
+    agent: str,
+    role: str,
+    project_module: str,
+    followed: bool,
 ) -> None:
-    """Without project rate rules the count is judged without a Rego query when the shipped rule cannot fire: the
-    findings are those the shipped rule gives for the same count, every time."""
-    policy = ValidationService(project.home, project.config).provider.current()
-    assert not policy.layered
-    limits = dataclasses.replace(LIMITS, **{role: limit})
-    found = over_limit(_Fixed(count), policy, "ben", role, limits)  # type: ignore[arg-type]
-    document = {"agent": {"name": "ben", "role": role}, "count": count, "limit": limit, "window_s": 60}
-    rule = policy.shipped_rego.query_value("data.lighthouse.rate.exceeded", document, bundled=True)
-    assert [f.rule for f in found] == [item["rule"] for item in rule]
+    """Whatever the recorded decisions, limits, role and project rate rules, the findings are those the rules of
+    package lighthouse.rate give when queried for the agent's count, shipped and project alike, as every request
+    once asked them: the short cut never lets a request through that a query would stop, nor stops one."""
+    policy = _policy(project_module)
+    now = time.time_ns()
+    history = sorted(history, key=lambda h: -h[2])  # oldest first, as a store records them
+    clock = iter(now - ago * 10**9 - 5 * 10**8 for _, _, ago in history)  # off the window's edge (see above)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteEventStore(Path(tmp) / "events.db", b"k" * 32, clock=lambda: next(clock))
+        try:
+            for who, type_, _ in history:  # one at a time: a batch is recorded at one time
+                store.append(NewEvent(type_, {}, agent=who))
+            window = DecisionWindow(store, window_s, follow=followed)
+            config = LimitsConfig(window_s=window_s, **limits)
+            found = over_limit(window, policy, agent, role, config, now_ns=now)
+        finally:
+            store.close()
+    count = sum(1 for who, type_, ago in history if who == agent and type_ == "validation.decided" and ago < window_s)
+    document = {"agent": {"name": agent, "role": role}, "count": count, "limit": limits[role], "window_s": window_s}
+    expected = list(policy.shipped_rego.query_value(ENTRYPOINT, document) or [])
+    if policy.layered:
+        expected += [item for item in policy.rego.query_value(ENTRYPOINT, document) or [] if item not in expected]
+    assert [(f.rule, f.decision, f.risk) for f in found] == [(i["rule"], i["decision"], i["risk"]) for i in expected]
+    assert all(f.message.startswith(f"{i['message']}; retry in ") for f, i in zip(found, expected, strict=True))
 
 
 @pytest.mark.anyio

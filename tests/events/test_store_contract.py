@@ -64,6 +64,22 @@ def test_read_after_returns_oldest_first(store: EventStore) -> None:
     assert [e.seq for e in store.read_after(0, 3)] == [1, 2, 3]
 
 
+def test_times_after_reads_exact_types_oldest_first(store: EventStore) -> None:
+    """What a rate window follows: the sequence, time and agent of events of exactly the types given (a longer
+    type that begins the same is another type), after a sequence, oldest first, at most a limit."""
+    store.append(NewEvent("validation.decided", agent="ann"))
+    store.append_batch([NewEvent("validation.scanned", agent="ann"), NewEvent("validation.decided.more", agent="ben")])
+    store.append(NewEvent("validation.decided"))
+    events = store.read_after(0, 10)
+    decided = [(e.seq, e.ts, e.agent) for e in events if e.type == "validation.decided"]
+    assert [seq for seq, _, _ in decided] == [1, 4] and decided[1][2] is None
+    assert store.times_after(("validation.decided",), 0, 10) == decided
+    assert store.times_after(("validation.decided",), 1, 10) == decided[1:]
+    assert store.times_after(("validation.decided",), 0, 1) == decided[:1]
+    both = store.times_after(("validation.decided", "validation.scanned"), 0, 10)
+    assert both == [(e.seq, e.ts, e.agent) for e in events if e.type != "validation.decided.more"]
+
+
 def test_query_newest_first_by_default(store: EventStore) -> None:
     _fill(store, 5)
     page = store.query(EventFilter(limit=3))

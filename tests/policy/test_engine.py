@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine, bundle_path
+from lighthouse_mcp.policy.engine import Module, PolicyError, RegoEngine, bundle_path, may_define
 from lighthouse_mcp.policy.policyset import SHIPPED
 
 SYSTEM_WRITE = {"paths": [{"path": "/etc/hosts", "classes": ["system"], "access": "write"}]}
@@ -127,3 +127,33 @@ def test_threads_get_correct_answers() -> None:
     for t in threads:
         t.join()
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("source", "may"),
+    [
+        ("package lighthouse.rate\n", True),
+        ("package lighthouse.rate.extra\n", True),
+        ("# a comment\n\n# another\npackage lighthouse.rate\r\n", True),
+        ("package lighthouse\nrate.exceeded contains 1 if true\n", True),  # a head that begins with `rate`
+        ("package lighthouse\n# counts at a steady rate\n", True),  # the word is enough to count as may
+        ('package lighthouse\nx := 1\n["r\\u0061te"].exceeded contains 1 if true\n', True),  # rego-cpp takes it
+        ('package lighthouse\nfindings contains 1 if regex.match("\\\\.lock$", input.tool)\n', True),  # a backslash
+        ("package lighthouse . rate\n", True),  # not a plain name: rego-cpp reads it as lighthouse.rate
+        ('package lighthouse["rate"]\n', True),
+        ('package lighthouse["r\\u0061te"]\n', True),
+        ("package data.lighthouse.rate\n", True),
+        ("package acme\npackage lighthouse.rate\n", True),  # a second package line
+        ("import rego.v1\npackage lighthouse.rate\n", True),  # something before the package
+        ("package lighthouse.rate # trailing\n", True),
+        ("", True),
+        ("package lighthouse\nfindings contains f if { some p in written; f := p }\n", False),
+        ("package lighthouse\nratelimit := 3\nseparate := 4\n", False),  # other words, not `rate`
+        ("package lighthouse.ratelimits\nexceeded contains 1 if true\n", False),
+        ("package lighthouse.files\nrate := 1\n", False),  # data.lighthouse.files.rate
+        ("package acme\nrate.exceeded contains 1 if true\n", False),  # data.acme.rate.exceeded
+        ("# lighthouse.rate\npackage acme.limits\n", False),
+    ],
+)
+def test_which_modules_may_define_rules_in_a_package(source: str, may: bool) -> None:
+    assert may_define(Module("m.rego", source), "lighthouse.rate") is may
