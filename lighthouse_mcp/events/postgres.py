@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from lighthouse_mcp.errors import DataError, StoreError, StoreLocked, StoreMissing, WrongKey
 from lighthouse_mcp.events import sql
-from lighthouse_mcp.events.chain import ChainRow, key_id
+from lighthouse_mcp.events.chain import ChainRow, Linker, key_id
 from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent
 from lighthouse_mcp.events.schema import SCHEMA_VERSION
@@ -130,6 +130,7 @@ class PostgresEventStore(sql.SQLStore):
         self.url = url
         self._where_name = redact(url)
         self._key = key
+        self._linker = Linker(key)
         self._max_payload = max_payload_bytes
         self._clock = clock
         self._randbits = randbits
@@ -185,7 +186,7 @@ class PostgresEventStore(sql.SQLStore):
                         ts = max(self._clock(), int(last_ts))
                         ids = new_ids(ts, len(prepared), self._randbits)
                         first_id = ids[0]
-                        rows, out, mac = sql.chain(prepared, self._key, int(seq), bytes(mac), ts, ids)
+                        rows, out, mac = sql.chain(prepared, self._linker, int(seq), bytes(mac), ts, ids)
                         committing = True
                         with conn.pipeline(), conn.cursor() as cur:
                             cur.executemany(self.q(sql.INSERT_EVENT), rows)
