@@ -1,22 +1,26 @@
 """Event store figures against the budgets in docs/PERFORMANCE.md: append throughput, concurrent appenders, query pages
 and state_at on a million-event store, on SQLite (the default) or PostgreSQL.
 
-    .venv/bin/python benchmarks/bench_events.py [--events 1000000] [--keep DIR]
+    .venv/bin/python benchmarks/bench_events.py [--events 1000000] [--keep DIR] [--appends-only] [--index-costs N]
     PGPASSWORD=… .venv/bin/python benchmarks/bench_events.py --store postgresql://user@host:5432/postgres
 
 With --store, each figure gets its own database on that server (lh_bench_<figure>, dropped and created again;
 the user needs CREATEDB); the million-event one is kept for the next run. Prints one line per figure with its
-budget. Numbers vary with the machine and its load: run it twice.
+budget. Numbers vary with the machine and its load: run it twice. --appends-only stops after the append figures;
+--index-costs N adds what each secondary index costs batched appends (each dropped in turn from a throwaway store,
+N rounds taking turns; the product keeps every index).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -100,6 +104,32 @@ class Target:
         (self.work / f"{name}.anchor").unlink(missing_ok=True)
         return self.anchored(name, open_at(where, **kw))
 
+    def indexes(self) -> tuple[str, ...]:
+        """The store's secondary indexes on events (the ones queries use; not its keys)."""
+        probe = self.fresh("probe.db")
+        probe.close()
+        if self.url is None:
+            with contextlib.closing(sqlite3.connect(self.locate("probe.db"))) as conn:
+                text = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL"
+                return tuple(sorted(row[0] for row in conn.execute(text)))
+        import psycopg
+
+        with psycopg.connect(self.locate("probe.db")) as pg:
+            text = "SELECT indexname FROM pg_indexes WHERE tablename = 'events' AND indexname NOT LIKE 'events_%key'"
+            return tuple(sorted(row[0] for row in pg.execute(text)))
+
+    def drop_indexes(self, name: str, indexes: tuple[str, ...]) -> None:
+        if self.url is None:
+            with contextlib.closing(sqlite3.connect(self.locate(name), isolation_level=None)) as conn:
+                for index in indexes:
+                    conn.execute(f"DROP INDEX {index}")
+            return
+        import psycopg
+
+        with psycopg.connect(self.locate(name), autocommit=True) as pg:
+            for index in indexes:
+                pg.execute(f"DROP INDEX {index}")
+
     def has(self, name: str, events: int) -> bool:
         try:
             store = open_at(self.locate(name), create=False)
@@ -156,6 +186,34 @@ def bench_batched(target: Target, n: int, batch: int, aggregate: bool) -> None:
     store.close()
     what = "aggregates spread over 997 files" if aggregate else "no aggregate"
     report(f"append batched ({batch}/txn, {what})", f"{rate:,.0f} /s", "≥ 100,000 /s", rate >= 100_000)
+
+
+def bench_index_costs(target: Target, n: int, batch: int, rounds: int) -> None:
+    """What each secondary index costs batched appends: the same appends into a throwaway store with every index,
+    with each dropped in turn, and with none. The configurations take turns, `rounds` times, so that a machine busy
+    with something else slows each alike; the median is reported. (Dropping an index is this benchmark's doing:
+    the product keeps them all.)"""
+    indexes = target.indexes()
+    configurations = [("every index", ())] + [(f"without {name}", (name,)) for name in indexes]
+    configurations.append(("no secondary index", indexes))
+    events = [event(i) for i in range(n)]
+    rates: dict[str, list[float]] = {name: [] for name, _ in configurations}
+    for _ in range(rounds):
+        for name, dropped in configurations:
+            target.fresh("indexes.db").close()
+            target.drop_indexes("indexes.db", dropped)
+            store = target.open("indexes.db")
+            t = time.perf_counter()
+            for start in range(0, n, batch):
+                store.append_batch(events[start : start + batch])
+            rates[name].append(n / (time.perf_counter() - t))
+            store.close()
+    every = statistics.median(rates["every index"])
+    for name, _ in configurations:
+        rate = statistics.median(rates[name])
+        cost = "" if name == "every index" else f"; the index{'es' if name.startswith('no') else ''} cost "
+        cost += "" if name == "every index" else f"{(1 / every - 1 / rate) * 1e6:.1f} µs/event"
+        report(f"batched ({batch}/txn, 997 files), {name}", f"{rate:,.0f} /s", f"median of {rounds}{cost}")
 
 
 def bench_async(target: Target, n: int) -> None:
@@ -323,6 +381,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000, help="size of the big store")
     parser.add_argument("--keep", type=Path, help="directory to keep (and reuse) the big SQLite store in")
     parser.add_argument("--store", metavar="URL", help="a PostgreSQL server to measure instead of SQLite")
+    parser.add_argument("--appends-only", action="store_true", help="only the append figures (no big store)")
+    parser.add_argument(
+        "--index-costs", type=int, metavar="ROUNDS", default=0, help="also what each index costs batched appends"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lh-bench-"))
     try:
@@ -334,10 +396,14 @@ def main() -> None:
             bench_single(target, "full", 2000)
         bench_batched(target, 200_000, 1000, aggregate=True)
         bench_batched(target, 200_000, 1000, aggregate=False)
+        if args.index_costs:
+            bench_index_costs(target, 200_000, 1000, args.index_costs)
         bench_async(target, 4000)
         if not target.postgres:
             bench_hop(work, 2000)
         bench_processes(target, 3.0)
+        if args.appends_only:
+            return
         big_target = Target(args.keep, None) if args.keep and not target.postgres else target
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+from _json import encode_basestring as _quote  # how JSON quotes a string (UTF-8 text, no \u escapes)
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,26 +26,82 @@ class ChainRow:
     mac: bytes
 
 
-_HEADER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def head(seq: int, id_: str, ts: int) -> bytes:
+    """The start of an event's canonical bytes: the fields the store assigns when it appends."""
+    return f"[{seq},{_quote(id_)},{ts},".encode()
+
+
+def body(type_: str, agent: str | None, session: str | None, aggregate: str | None, payload: str) -> bytes:
+    """The rest of an event's canonical bytes: the fields its writer gives, then the stored payload text."""
+    agent_ = "null" if agent is None else _quote(agent)
+    session_ = "null" if session is None else _quote(session)
+    aggregate_ = "null" if aggregate is None else _quote(aggregate)
+    return f"{_quote(type_)},{agent_},{session_},{aggregate_}]\n{payload}".encode()
 
 
 def canonical(
     seq: int, id_: str, ts: int, type_: str, agent: str | None, session: str | None, aggregate: str | None, payload: str
 ) -> bytes:
-    """Unambiguous bytes for one event: a JSON header line, then the stored payload text."""
-    return f"{_HEADER([seq, id_, ts, type_, agent, session, aggregate])}\n{payload}".encode()
+    """Unambiguous bytes for one event: its fields as a JSON array on one line, then the stored payload text, in
+    UTF-8 (as the store holds it). The array is the text `json.dumps(fields, separators=(",", ":"),
+    ensure_ascii=False)` gives, written out directly, so that the payload is the only JSON an append encodes."""
+    return head(seq, id_, ts) + body(type_, agent, session, aggregate, payload)
 
 
-def link(key: bytes, prev_mac: bytes, row_canonical: bytes) -> bytes:
-    return hmac.digest(key, prev_mac + row_canonical, "sha256")
+def wrong_kind(row: ChainRow) -> str | None:
+    """The first column of `row` holding a kind of value no append writes (a row edited outside the store), or
+    None. Such a row is named before its MAC is computed."""
+    for column, value, kinds in (
+        ("seq", row.seq, _INT),
+        ("id", row.id, _STR),
+        ("ts", row.ts, _INT),
+        ("type", row.type, _STR),
+        ("agent", row.agent, _TEXT),
+        ("session", row.session, _TEXT),
+        ("aggregate", row.aggregate, _TEXT),
+        ("payload", row.payload, _STR),
+        ("mac", row.mac, (bytes,)),
+    ):
+        if type(value) not in kinds:
+            return column
+    return None
 
 
-def row_mac(key: bytes, prev_mac: bytes, row: ChainRow) -> bytes:
-    return link(
-        key,
-        prev_mac,
-        canonical(row.seq, row.id, row.ts, row.type, row.agent, row.session, row.aggregate, row.payload),
-    )
+_INT: tuple[type, ...] = (int,)
+_STR: tuple[type, ...] = (str,)
+_TEXT: tuple[type, ...] = (str, type(None))
+
+
+class Linker:
+    """Links events with HMAC-SHA256 (RFC 2104) under the chain key. The key's two hash states are computed once
+    and copied for each event, where `hmac.digest` would set the key up again on every call."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > _BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_BLOCK, b"\0")
+        self._inner = hashlib.sha256(key.translate(_IPAD))
+        self._outer = hashlib.sha256(key.translate(_OPAD))
+
+    def link(self, prev_mac: bytes, head: bytes, body: bytes) -> bytes:
+        """The MAC of the event whose canonical bytes are `head` then `body`, after the event `prev_mac`."""
+        inner = self._inner.copy()
+        inner.update(prev_mac)
+        inner.update(head)
+        inner.update(body)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+    def row_mac(self, prev_mac: bytes, row: ChainRow) -> bytes:
+        return self.link(
+            prev_mac, head(row.seq, row.id, row.ts), body(row.type, row.agent, row.session, row.aggregate, row.payload)
+        )
+
+
+_BLOCK = 64  # SHA-256's block size
+_IPAD = bytes(b ^ 0x36 for b in range(256))  # translation tables: each key byte XOR the RFC 2104 pads
+_OPAD = bytes(b ^ 0x5C for b in range(256))
 
 
 def key_id(key: bytes) -> str:
@@ -77,7 +133,7 @@ class ChainVerifier:
     """Checks rows in order; remembers where it got to so it can continue with newer rows later."""
 
     def __init__(self, key: bytes, *, seq: int = 0, mac: bytes = GENESIS_MAC) -> None:
-        self._key = key
+        self._linker = Linker(key)
         self.seq = seq
         self.mac = mac
         self.checked = 0
@@ -96,8 +152,11 @@ class ChainVerifier:
                     reason = f"events {missing} are missing (deleted rows) before event {row.seq}"
                 self.failure = (self.seq + 1 if row.seq > self.seq else row.seq, reason)
                 return False
-            expected = row_mac(self._key, self.mac, row)
-            if not hmac.compare_digest(expected, row.mac):
+            column = wrong_kind(row)
+            if column is not None:
+                self.failure = (row.seq, f"event {row.seq} holds a value of the wrong kind in its {column} (edited)")
+                return False
+            if not hmac.compare_digest(self._linker.row_mac(self.mac, row), row.mac):
                 self.failure = (
                     row.seq,
                     f"event {row.seq} does not match its MAC (edited, reordered or forged)",

@@ -22,9 +22,9 @@ def walk(store: EventStore, verifier: ChainVerifier) -> VerifyReport:
 
     def rows() -> Iterator[ChainRow]:
         for row in store.chain_rows(verifier.seq, head_seq):
-            if row.type == "file.changed" and '"sha256"' in row.payload:
-                digest = json.loads(row.payload).get("sha256")
-                if isinstance(digest, str):
+            if row.type == "file.changed" and type(row.payload) is str and '"sha256"' in row.payload:
+                digest = _sha256_field(row.payload)
+                if digest is not None:
                     referred.append((row.seq, digest))
             yield row
 
@@ -41,3 +41,14 @@ def walk(store: EventStore, verifier: ChainVerifier) -> VerifyReport:
     if problem is not None:
         return VerifyReport(False, report.checked, report.last_seq, problem[0], problem[1])
     return report
+
+
+def _sha256_field(payload: str) -> str | None:
+    """A file change's content digest. Read before the row's MAC is checked, so the text may have been edited into
+    anything: what is not a JSON object with a string there refers to nothing (and the MAC check names the row)."""
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return None
+    digest = document.get("sha256") if isinstance(document, dict) else None
+    return digest if isinstance(digest, str) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from _json import encode_basestring, make_encoder
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -106,7 +107,15 @@ def iso_time(ts_ns: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+def _not_json(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# Canonical JSON: sorted keys, no spaces, UTF-8 text rather than \u escapes, no NaN or infinity. The C encoder
+# `json.dumps` builds for every call is built once here, without the table of containers it would fill to catch a
+# payload that contains itself (the encoder leaves that table dirty when it fails, so it cannot be shared): such a
+# payload is refused as nested too deeply, like one nested past the interpreter's recursion limit.
+_ENCODE = make_encoder(None, _not_json, encode_basestring, None, ":", ",", True, False, False)
 
 
 def canonical_payload(payload: Any, *, max_bytes: int) -> str:
@@ -114,13 +123,18 @@ def canonical_payload(payload: Any, *, max_bytes: int) -> str:
     if not isinstance(payload, Mapping):
         raise DataError(f"event payload must be a JSON object, not {type(payload).__name__}")
     try:
-        text = _CANONICAL(payload)
+        text = "".join(_ENCODE(payload, 0))
     except (TypeError, ValueError) as exc:
         raise DataError(f"event payload is not JSON-serialisable: {exc}") from exc
-    try:
-        size = len(text.encode("utf-8"))
-    except UnicodeEncodeError as exc:
-        raise DataError(f"event payload is not valid Unicode text: {exc.reason} at position {exc.start}") from exc
+    except RecursionError as exc:
+        raise DataError("event payload is nested too deeply (or contains itself) to be stored as JSON") from exc
+    if text.isascii():  # known without reading the text: its UTF-8 is itself
+        size = len(text)
+    else:
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            raise DataError(f"event payload is not valid Unicode text: {exc.reason} at position {exc.start}") from exc
     if size > max_bytes:
         raise DataError(
             f"event payload is {size} bytes, over the limit of {max_bytes} (store.max_payload_bytes); "
@@ -138,17 +152,24 @@ def check_event_fields(event: NewEvent) -> None:
     """Reject a malformed type, agent, session or aggregate before anything is written."""
     if not isinstance(event.type, str) or not _valid_type(event.type):
         raise DataError(f"event type {event.type!r} is not a dotted lowercase name such as 'validation.decided'")
-    for name in ("agent", "session", "aggregate"):
-        value = getattr(event, name)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise DataError(f"event {name} must be a string, not {type(value).__name__}")
-        if len(value) > MAX_FIELD_LENGTH:
-            raise DataError(f"event {name} is {len(value)} characters, over the limit of {MAX_FIELD_LENGTH}")
-        if "\x00" in value:
-            raise DataError(f"event {name} contains a NUL character")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise DataError(f"event {name} is not valid Unicode text: {exc.reason}") from exc
+    if event.agent is not None:
+        _check_text("agent", event.agent)
+    if event.session is not None:
+        _check_text("session", event.session)
+    if event.aggregate is not None:
+        _check_text("aggregate", event.aggregate)
+
+
+def _check_text(name: str, value: object) -> None:
+    if type(value) is str and value.isascii() and len(value) <= MAX_FIELD_LENGTH and "\x00" not in value:
+        return  # the usual case, in one pass (ASCII is valid UTF-8)
+    if not isinstance(value, str):
+        raise DataError(f"event {name} must be a string, not {type(value).__name__}")
+    if len(value) > MAX_FIELD_LENGTH:
+        raise DataError(f"event {name} is {len(value)} characters, over the limit of {MAX_FIELD_LENGTH}")
+    if "\x00" in value:
+        raise DataError(f"event {name} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DataError(f"event {name} is not valid Unicode text: {exc.reason}") from exc

@@ -13,7 +13,7 @@ from typing import Any
 
 from lighthouse_mcp.errors import DataError, StoreError
 from lighthouse_mcp.events.anchor import Anchor, AnchorError, AnchorFile, behind
-from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, VerifyReport, canonical, link
+from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, Linker, VerifyReport, body, head
 from lighthouse_mcp.events.model import Event, NewEvent, canonical_payload, check_event_fields
 from lighthouse_mcp.events.query import EventFilter, encode_cursor, type_family
 from lighthouse_mcp.events.store import Page, Snapshot
@@ -79,29 +79,33 @@ def where(flt: EventFilter, since_seq: int | None, until_seq: int | None, d: Dia
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def prepare(events: Sequence[NewEvent], max_payload_bytes: int) -> list[tuple[NewEvent, str]]:
-    """Every event checked and its payload made canonical, before anything touches the database."""
+Prepared = tuple[NewEvent, str, bytes]  # an event checked, its payload text, and its canonical bytes after the head
+
+
+def prepare(events: Sequence[NewEvent], max_payload_bytes: int) -> list[Prepared]:
+    """Every event checked, its payload made canonical, and the part of its canonical bytes its writer decides
+    (`chain.body`: the store puts the head before it under its lock), before anything touches the database."""
     out = []
     for event in events:
         if not isinstance(event, NewEvent):
             raise DataError(f"expected a NewEvent, not {type(event).__name__}")
         check_event_fields(event)
-        out.append((event, canonical_payload(event.payload, max_bytes=max_payload_bytes)))
+        text = canonical_payload(event.payload, max_bytes=max_payload_bytes)
+        out.append((event, text, body(event.type, event.agent, event.session, event.aggregate, text)))
     return out
 
 
 def chain(
-    prepared: list[tuple[NewEvent, str]], key: bytes, seq: int, mac: bytes, ts: int, ids: list[str]
+    prepared: list[Prepared], linker: Linker, seq: int, mac: bytes, ts: int, ids: list[str]
 ) -> tuple[list[tuple[Any, ...]], list[Event], bytes]:
     """Rows to insert (the COLUMNS, mac as bytes), the events they are, and the new head mac, for `prepared`
     appended after (seq, mac) at time `ts`."""
     rows, out = [], []
-    for (event, payload_text), id_ in zip(prepared, ids, strict=True):
+    for (event, text, tail), id_ in zip(prepared, ids, strict=True):
         seq += 1
-        fields = (seq, id_, ts, event.type, event.agent, event.session, event.aggregate, payload_text)
-        mac = link(key, mac, canonical(*fields))
-        rows.append((*fields, mac))
-        out.append(Event(*fields, mac.hex()))
+        mac = linker.link(mac, head(seq, id_, ts), tail)
+        rows.append((seq, id_, ts, event.type, event.agent, event.session, event.aggregate, text, mac))
+        out.append(Event(seq, id_, ts, event.type, event.agent, event.session, event.aggregate, text, mac.hex()))
     return rows, out, mac
 
 
@@ -125,7 +129,9 @@ def to_event(row: Sequence[Any]) -> Event:
 
 
 def to_chain_row(row: Sequence[Any]) -> ChainRow:
-    return ChainRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], bytes(row[8]))
+    """The row as stored: a column edited to hold another kind of value keeps it, for the verifier to name."""
+    mac = bytes(row[8]) if isinstance(row[8], (bytearray, memoryview)) else row[8]
+    return ChainRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], mac)
 
 
 def chain_pages(fetch: Callable[[int, int, int], list[Any]], after_seq: int, until_seq: int | None) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 
 from lighthouse_mcp.errors import StoreError, StoreLocked, StoreMissing, WrongKey
 from lighthouse_mcp.events import sql
-from lighthouse_mcp.events.chain import ChainRow, key_id
+from lighthouse_mcp.events.chain import ChainRow, Linker, key_id
 from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent
 from lighthouse_mcp.events.schema import HEAD_GUARDS, SCHEMA, SCHEMA_VERSION
@@ -52,6 +52,7 @@ class SQLiteEventStore(sql.SQLStore):
         self._randbits = randbits
         self._poll_s = poll_interval_ms / 1000
         self._key = key
+        self._linker = Linker(key)
         self._max_payload = max_payload_bytes
         self._busy_timeout_ms = busy_timeout_ms
         self._mu = threading.RLock()
@@ -152,7 +153,7 @@ class SQLiteEventStore(sql.SQLStore):
                 after = (seq, bytes(mac).hex())
                 ts = max(self._clock(), last_ts)
                 ids = new_ids(ts, len(prepared), self._randbits)
-                rows, out, mac = sql.chain(prepared, self._key, seq, mac, ts, ids)
+                rows, out, mac = sql.chain(prepared, self._linker, seq, mac, ts, ids)
                 self._db.executemany(sql.INSERT_EVENT, rows)
                 self._db.execute("UPDATE chain_head SET seq = ?, mac = ?, ts = ? WHERE id = 1", (rows[-1][0], mac, ts))
                 self._db.execute("COMMIT")

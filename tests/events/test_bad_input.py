@@ -47,6 +47,37 @@ def test_ten_megabyte_payload_is_refused_by_size(store: EventStore) -> None:
     assert store.count() == 0
 
 
+def test_a_payload_nested_past_the_recursion_limit_is_refused(store: EventStore) -> None:
+    import sys
+
+    deep: dict[str, Any] = {}
+    for _ in range(sys.getrecursionlimit() + 10):
+        deep = {"d": deep}
+    with pytest.raises(DataError, match="nested too deeply"):
+        store.append(NewEvent("test.deep", deep))
+    assert store.count() == 0
+
+
+def test_a_payload_that_contains_itself_is_refused(store: EventStore) -> None:
+    """And the next payload, which may reuse its memory, is stored (nothing is remembered from the failure)."""
+    loop: dict[str, Any] = {"x": 1}
+    loop["self"] = loop
+    with pytest.raises(DataError, match="contains itself"):
+        store.append(NewEvent("test.loop", loop))
+    del loop["self"]
+    assert store.append(NewEvent("test.loop", loop)).payload == {"x": 1}
+
+
+def test_a_payload_refused_midway_leaves_nothing_behind_for_the_next(store: EventStore) -> None:
+    """A value the encoder cannot write, deep inside, fails that payload alone."""
+    inner = {"ok": [1, 2]}
+    with pytest.raises(DataError, match="not JSON-serialisable"):
+        store.append(NewEvent("test.bad", {"a": inner, "b": {"c": [inner, object()]}}))
+    assert store.append(NewEvent("test.good", {"a": inner, "b": {"c": [inner]}})).payload_text == (
+        '{"a":{"ok":[1,2]},"b":{"c":[{"ok":[1,2]}]}}'
+    )
+
+
 def test_payload_limit_is_configurable(store_factory: Any) -> None:
     small = store_factory(max_payload_bytes=2048)
     small.append(NewEvent("test.ok", {"x": "y" * 1000}))

@@ -40,10 +40,10 @@ def _open(target: str) -> EventStore:
     return open_target(target, KEY)
 
 
-def _start(target: str, worker: str, seconds: float) -> subprocess.Popen[str]:
+def _start(target: str, worker: str, seconds: float, batch: int = 1) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
-        [sys.executable, str(WORKER), target, KEY.hex(), worker, str(seconds)],
+        [sys.executable, str(WORKER), target, KEY.hex(), worker, str(seconds), str(batch)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,

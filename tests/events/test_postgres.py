@@ -179,15 +179,19 @@ def test_tail_follows_a_shared_store(project: Project, postgres_url: str) -> Non
 
 
 @pytest.mark.slow
-def test_network_drops_during_appends_lose_and_double_nothing(postgres_cluster: Any, postgres_url: str) -> None:
-    """Every connection between the appenders and the database is torn down, three times, while they append (some
-    commits are in flight when it happens): afterwards every acknowledged event is stored once and the chain holds."""
+@pytest.mark.parametrize("batch", [1, 200])
+def test_network_drops_during_appends_lose_and_double_nothing(
+    postgres_cluster: Any, postgres_url: str, batch: int
+) -> None:
+    """Every connection between the appenders and the database is torn down, three times, while they append single
+    events or batches (which go through COPY; some commits are in flight when it happens): afterwards every
+    acknowledged event is stored once and the chain holds."""
     from tests.helpers.tcp_proxy import Proxy
 
     proxy = Proxy(postgres_cluster.port)
     try:
         via_proxy = postgres_url.replace(f":{postgres_cluster.port}/", f":{proxy.port}/")
-        workers = {f"w{i}": _start(via_proxy, f"w{i}", 5.0) for i in range(3)}
+        workers = {f"w{i}": _start(via_proxy, f"w{i}", 5.0, batch) for i in range(3)}
         for _ in range(3):
             time.sleep(1.0)
             proxy.reset()

@@ -261,3 +261,25 @@ def test_time_bounds_match_a_scan_of_every_event(store: EventStore) -> None:
             page = store.query(EventFilter(since_ts=since, until_ts=until, order="asc", limit=1000))
             expected = [e.seq for e in events if since <= e.ts <= until]
             assert [e.seq for e in page.events] == expected, (since, until)
+
+
+def test_a_large_batch_reads_back_exactly_and_verifies(store: EventStore) -> None:
+    """A bulk load's worth of events in one transaction (PostgreSQL takes batches through COPY, whose text format
+    escapes tabs, line ends and backslashes and reads a lone `\\N` as NULL), with text that needs all of that."""
+    awkward = "tab\there\nline\rreturn \\N \\. back\\slash \\x00 é \U0001f600"
+    events = [
+        NewEvent(
+            "test.bulk",
+            {"n": i, "text": awkward, "\\N": None},
+            agent=["\\N", awkward, None][i % 3],
+            session=None if i % 2 else awkward,
+            aggregate=f"src/{i % 97}\\N.py",
+        )
+        for i in range(3000)
+    ]
+    appended = store.append_batch(events)
+    assert store.read_after(0, 5000) == appended
+    assert [(e.agent, e.session, e.aggregate, e.payload) for e in appended] == [
+        (e.agent, e.session, e.aggregate, e.payload) for e in events
+    ]
+    assert store.verify().ok

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lighthouse_mcp.events.chain import canonical, link
+from lighthouse_mcp.events.chain import Linker, body, head
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.events.sqlite import SQLiteEventStore
 from tests.conftest import KEY
@@ -106,10 +106,8 @@ def test_row_forged_with_another_key_is_named(db: Path) -> None:
     with _raw(db) as conn:
         (prev_mac,) = conn.execute("SELECT mac FROM events WHERE seq = 10").fetchone()
         payload = '{"i":11}'
-        mac = link(
-            wrong_key,
-            prev_mac,
-            canonical(11, "01FORGED000000000000000000", 1, "test.event", "a", None, None, payload),
+        mac = Linker(wrong_key).link(
+            prev_mac, head(11, "01FORGED000000000000000000", 1), body("test.event", "a", None, None, payload)
         )
         conn.execute(
             "INSERT INTO events(seq, id, ts, type, agent, session, aggregate, payload, mac) "
@@ -119,6 +117,44 @@ def test_row_forged_with_another_key_is_named(db: Path) -> None:
         conn.execute("UPDATE chain_head SET seq = 11, mac = ?", (mac,))
     ok, seq, _ = _verify(db)
     assert (ok, seq) == (False, 11)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("agent", b"a"),  # a blob where text was
+        ("aggregate", bytes(3)),  # (TEXT columns turn numbers into text: only blobs stay other)
+        ("type", b"file.changed"),
+        ("payload", b"{}"),
+        ("ts", "yesterday"),
+        ("ts", 1.5),
+        ("mac", "not a blob"),
+        ("mac", 10**15),  # read as bytes(n), this would ask for a petabyte of zeroes
+    ],
+)
+def test_a_column_edited_to_another_kind_of_value_is_named(db: Path, column: str, value: object) -> None:
+    """SQLite keeps whatever kind of value it is given; the walk names the row rather than failing on it."""
+    with _raw(db) as conn:
+        conn.execute(f"UPDATE events SET {column} = ? WHERE seq = 6", (value,))
+    ok, seq, reason = _verify(db)
+    assert (ok, seq) == (False, 6)
+    assert f"wrong kind in its {column}" in (reason or "")
+
+
+@pytest.mark.parametrize("payload", ['{"sha256": "ab", ', '["sha256"]', '{"sha256": ["ab"]}', '"sha256"'])
+def test_a_file_change_edited_into_other_text_is_named(tmp_path: Path, payload: str) -> None:
+    """A file change's digest is read before its MAC is checked: text that is not the object it was is named by the
+    MAC, not raised."""
+    path = tmp_path / "events.db"
+    store = SQLiteEventStore(path, KEY)
+    digest = store.put_blob(b"content")
+    store.append_batch([NewEvent("file.changed", {"path": "a.py", "sha256": digest}) for _ in range(3)])
+    store.close()
+    with _raw(path) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE seq = 2", (payload,))
+    ok, seq, reason = _verify(path)
+    assert (ok, seq) == (False, 2)
+    assert "MAC" in (reason or "")
 
 
 def test_store_refuses_a_different_key(db: Path) -> None:
