@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lighthouse_mcp.errors import ConfigError, LighthouseError
 from lighthouse_mcp.policy.engine import (
@@ -56,6 +56,22 @@ class PolicySet:
     def layered(self) -> bool:
         """Whether project modules are queried beside the shipped ones."""
         return self.rego is not self.shipped_rego
+
+
+class PolicySource(Protocol):
+    """Where a validator gets the policy set to decide with (`PolicyProvider`, `FixedPolicy`)."""
+
+    def current(self) -> PolicySet: ...
+
+
+@dataclass(frozen=True)
+class FixedPolicy:
+    """A policy set that does not change while it is used: a candidate being replayed."""
+
+    policy: PolicySet
+
+    def current(self) -> PolicySet:
+        return self.policy
 
 
 # The shipped modules `shipped_rego_silent` was written for (their `RegoEngine.version`): any change to them turns

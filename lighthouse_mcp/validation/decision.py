@@ -22,12 +22,17 @@ from typing import Any
 from lighthouse_mcp.config import ValidationConfig
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.policy.engine import PolicyError, RegoResult
-from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUnavailable, shipped_rego_silent
+from lighthouse_mcp.policy.policyset import PolicySet, PolicySource, PolicyUnavailable, shipped_rego_silent
 from lighthouse_mcp.validation.facts import Facts
 from lighthouse_mcp.validation.packs import lowered, refused
-from lighthouse_mcp.validation.request import Request, facts_for
+from lighthouse_mcp.validation.request import Recorded, Request, facts_for
 from lighthouse_mcp.validation.secrets import mask_secrets
 from lighthouse_mcp.vocabulary import DECISION_RANK, RISK_RANK, Decision, Finding
+
+# A tool input larger than this is kept in the event without its content (`Request.recorded`).
+RECORDED_INPUT_BYTES = 64 * 1024
+# Findings from beside the policy query (the store's state, rate limits): re-deciding keeps them as they were.
+OUTSIDE_POLICY = frozenset({"problem", "rate"})
 
 
 def decision_event(
@@ -35,11 +40,17 @@ def decision_event(
     *,
     agent: str | None,
     session: str | None,
+    recorded: Recorded | None,
     aggregate: str | None = None,
     client: str | None = None,
 ) -> NewEvent:
-    """The `validation.decided` event for a decision: what was asked, what was decided and why, and which agent
-    product's hook asked (`client`), when one did."""
+    """The `validation.decided` event for a decision: what was asked, what was decided and why, which agent
+    product's hook asked (`client`), when one did, and what deciding it again takes: `request` (`recorded`, see
+    `Request.recorded`; its `blob` is the caller's to store) and `outside_policy` (the findings its policy set did
+    not make)."""
+    outside = [
+        {"rule": f.rule, "decision": f.decision, "risk": f.risk, "source": f.source} for f in outside_policy(decision)
+    ]
     payload = {
         **decision.request.summary(),
         "decision": decision.decision,
@@ -54,6 +65,10 @@ def decision_event(
     }
     if decision.refused:
         payload["refused_exceptions"] = decision.refused
+    if recorded is not None:
+        payload["request"] = recorded.record
+    if outside:
+        payload["outside_policy"] = outside
     if client is not None:
         payload["client"] = client
     if not decision.cached:
@@ -63,12 +78,18 @@ def decision_event(
     )
 
 
+def outside_policy(decision: Decision) -> list[Finding]:
+    """The findings of `decision` that its policy set did not make: the store's state and rate limits, which
+    another policy set deciding the same request meets as they were."""
+    return [f for f in decision.findings if f.source in OUTSIDE_POLICY]
+
+
 class Validator:
     """Decides requests. Thread-safe; share one per process. Callers record decisions (see `decision_event`)."""
 
     def __init__(
         self,
-        policies: PolicyProvider,
+        policies: PolicySource,
         config: ValidationConfig,
         *,
         evaluate: Callable[[PolicySet, Mapping[str, Any]], RegoResult] | None = None,
