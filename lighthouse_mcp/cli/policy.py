@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,9 @@ def register(commands: Commands) -> None:
     )
     rp.add_argument("--at", type=int, metavar="SEQ", help="the project's policy files as the log says they were then")
     rp.add_argument("--examples", type=int, default=3, metavar="N", help="examples of each change (default 3)")
+    rp.add_argument(
+        "--workers", type=int, metavar="N", help="processes deciding parts of the range at once (default: one per CPU)"
+    )
     rp.add_argument("--json", action="store_true", help="print the report as one JSON object")
     rp.set_defaults(run=run_replay)
 
@@ -205,8 +209,8 @@ def run_replay(args: argparse.Namespace) -> int:
 
     if args.policy and args.at is not None:
         raise UsageError("policy replay: give either --policy or --at, not both")
-    if args.examples < 0 or (args.at is not None and args.at < 0):
-        raise UsageError("policy replay: --examples and --at cannot be negative")
+    if args.examples < 0 or (args.at is not None and args.at < 0) or (args.workers is not None and args.workers < 1):
+        raise UsageError("policy replay: --examples and --at cannot be negative, --workers must be at least 1")
     project = load_project()
     span = replay.Span(
         since=parse_point(args.since, name="since") if args.since else Point(),
@@ -224,8 +228,9 @@ def run_replay(args: argparse.Namespace) -> int:
             candidate = replay.candidate_in_force(project.home, deadline_s=deadline_s)
         progress = _progress if sys.stderr.isatty() and not args.json else None
         service = ValidationService(project.home, project.config)
+        workers = args.workers or min(8, os.cpu_count() or 1)
         report = replay.replay(store, candidate, service, project.config, span=span, examples=args.examples,
-                               progress=progress)  # fmt: skip
+                               progress=progress, workers=workers, reopen=project.open_store)  # fmt: skip
     finally:
         store.close()
     if progress is not None:

@@ -11,8 +11,8 @@ The candidate is built in memory and written nowhere: replaying a policy file ne
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import itertools
 import json
 import time
 from collections import Counter, defaultdict
@@ -26,7 +26,7 @@ from lighthouse_mcp.events.query import EventFilter, Point
 from lighthouse_mcp.policy.engine import PolicyError
 from lighthouse_mcp.policy.manage import check_name
 from lighthouse_mcp.policy.policyset import SHIPPED, FixedPolicy, PolicySet, build_policy_set, policy_files
-from lighthouse_mcp.validation.decision import Validator, with_findings
+from lighthouse_mcp.validation.decision import Packed, Validator, with_findings
 from lighthouse_mcp.validation.packs import is_shipped
 from lighthouse_mcp.vocabulary import DECISION_RANK, RISK_RANK, Finding
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from lighthouse_mcp.vocabulary import Decision
 
 PAGE = 2000  # events read at a time
+PART = 2000  # recorded decisions a forked worker is given at least (fewer are not worth a process)
 NOT_RECORDED = "recorded before decisions kept their request"
 NOT_VALID = "its recorded request is not a valid request"
 NO_BLOB = "its input is not in the blob table (or not as recorded)"
@@ -187,19 +188,19 @@ class Report:
     appears, `added`, or no longer does, `removed`, and the transitions it made: the candidate's strongest rule of
     a stricter answer, the recorded answer's of a looser one), by agent, and examples of each transition."""
 
-    candidate: Candidate
+    candidate: dict[str, Any]  # `Candidate.to_json`
     decisions: int = 0  # recorded decisions in the span
     re_decided: int = 0
     not_re_decidable: Counter[str] = field(default_factory=Counter)
-    distinct: int = 0  # distinct requests decided
+    distinct: int = 0  # requests decided (identical ones once; once in each part when decided in parts)
     masked: int = 0  # re-decided from an input whose secrets were masked when recorded
     unchanged: int = 0
     changed: int = 0  # the outcome changed
     rules_only: int = 0  # the same outcome, other rules
     transitions: Counter[str] = field(default_factory=Counter)
-    rules: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    agents: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    examples: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    rules: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    agents: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    examples: defaultdict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     first_seq: int | None = None
     last_seq: int | None = None
     stopped: bool = False  # the limit was reached before the end of the span
@@ -211,7 +212,7 @@ class Report:
         rules = sorted(self.rules.items(), key=lambda kv: (-kv[1].total(), kv[0]))
         agents = sorted(self.agents.items(), key=lambda kv: (-kv[1]["changed"], kv[0]))
         out: dict[str, Any] = {
-            "candidate": self.candidate.to_json(),
+            "candidate": self.candidate,
             "first_seq": self.first_seq,
             "last_seq": self.last_seq,
             "decisions": self.decisions,
@@ -222,7 +223,7 @@ class Report:
             "unchanged": self.unchanged,
             "changed": self.changed,
             "rules_only": self.rules_only,
-            "transitions": dict(self.transitions.most_common()),
+            "transitions": dict(sorted(self.transitions.items(), key=lambda kv: (-kv[1], kv[0]))),
             "rules": [{"rule": rule, **_rule_counts(c)} for rule, c in rules[:top]],
             "agents": [{"agent": agent, **_agent_counts(c)} for agent, c in agents[:top]],
             "stopped": self.stopped,
@@ -235,6 +236,20 @@ class Report:
         if examples:
             out["examples"] = {t: list(found) for t, found in self.examples.items()}
         return out
+
+    def add(self, part: Report, examples: int) -> None:
+        """Count in the report of a later part of the span."""
+        for name in ("decisions", "re_decided", "distinct", "masked", "unchanged", "changed", "rules_only"):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        self.not_re_decidable.update(part.not_re_decidable)
+        self.transitions.update(part.transitions)
+        for mine, theirs in ((self.rules, part.rules), (self.agents, part.agents)):
+            for key, counts in theirs.items():
+                mine[key].update(counts)
+        for transition, found in part.examples.items():
+            self.examples[transition] = (self.examples[transition] + found)[:examples]
+        self.first_seq = self.first_seq if self.first_seq is not None else part.first_seq
+        self.last_seq = part.last_seq if part.last_seq is not None else self.last_seq
 
 
 def _rule_counts(counts: Counter[str]) -> dict[str, Any]:
@@ -256,19 +271,40 @@ def replay(
     span: Span | None = None,
     examples: int = 3,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+    reopen: Callable[[], EventStore] | None = None,
 ) -> Report:
     """Decide every recorded decision in `span` again under `candidate` and count what changes. `service` makes
     the requests as the live validator would (the project's guarded paths), `config` gives the validation settings
-    and the rules a person unlocked. `progress(n)` hears how many were read so far, every page."""
+    and the rules a person unlocked. `progress(n)` hears how many were read so far, every page. With `workers` > 1
+    and `reopen` (a new connection to the same store), the span is cut into that many parts of about as many
+    decisions, each replayed by a forked process of its own (a command line's, not a server's: forking a process
+    that runs an event loop is not safe)."""
     started = time.perf_counter()
     span = span or Span()
-    validator = Validator(
-        FixedPolicy(candidate.policy),
-        replace(config.validation, cache_size=0),  # identical requests are decided once here instead
-        unlocked=frozenset(config.policy.unlock),
-    )
-    report = Report(candidate)
-    decided: dict[str, Answer | str] = {}  # the request's key → its answer, or why it cannot be decided
+    parts = _parts(store, span, workers) if workers > 1 and reopen is not None and span.limit is None else [span]
+    if len(parts) == 1:
+        report = _replay_part(store, candidate, service, config, span, examples, progress)
+    else:
+        assert reopen is not None
+        report = Report(candidate.to_json())
+        for part in _in_processes(parts, candidate, service, config, examples, reopen):
+            report.add(part, examples)
+    report.elapsed_s = time.perf_counter() - started
+    return report
+
+
+def _replay_part(
+    store: EventStore,
+    candidate: Candidate,
+    service: ValidationService,
+    config: Config,
+    span: Span,
+    examples: int,
+    progress: Callable[[int], None] | None,
+) -> Report:
+    again = Redecider(store, candidate, service, config)
+    report = Report(candidate.to_json())
     for event in _pages(store, span.filter()):
         if span.limit is not None and report.decisions >= span.limit:
             report.stopped = True
@@ -278,39 +314,149 @@ def replay(
         report.last_seq = event.seq
         if progress is not None and report.decisions % PAGE == 0:
             progress(report.decisions)
-        decide = functools.partial(_decide, event, store=store, validator=validator, service=service)
-        _count(report, event, decided, decide, examples)
-    report.distinct = sum(1 for answer in decided.values() if isinstance(answer, Answer))
-    report.elapsed_s = time.perf_counter() - started
+        _count(report, event, again.answer(event), examples)
+    report.distinct = again.distinct
     return report
 
 
-def _count(
-    report: Report,
-    event: Event,
-    decided: dict[str, Answer | str],
-    decide: Callable[[dict[str, Any]], Answer | str],
+def _parts(store: EventStore, span: Span, workers: int) -> list[Span]:
+    """`span` cut into at most `workers` parts of as many sequences, from its first recorded decision to its last
+    (one part when there are too few decisions to be worth a process each)."""
+    flt = replace(span.filter(), limit=1)
+    first, last = store.query(flt).events, store.query(replace(flt, order="desc")).events
+    if not first or store.count(flt) < workers * PART:
+        return [span]
+    low, high = first[0].seq, last[0].seq
+    cuts = [low + (high - low + 1) * i // workers for i in range(workers + 1)]
+    return [
+        replace(span, since=replace(span.since, seq=start), until=replace(span.until, seq=end - 1))
+        for start, end in itertools.pairwise(cuts)
+    ]
+
+
+_JOB: dict[str, Any] = {}  # what a forked worker replays: set before the workers are forked
+
+
+def _in_processes(
+    parts: list[Span],
+    candidate: Candidate,
+    service: ValidationService,
+    config: Config,
     examples: int,
-) -> None:
-    payload = event.payload
-    recorded = payload.get("request")
-    if not isinstance(recorded, dict):
-        report.not_re_decidable[NOT_RECORDED] += 1
-        return
-    if "withheld" in recorded:
-        report.not_re_decidable[f"its input was withheld: {_withheld(recorded['withheld'])}"] += 1
-        return
-    key = json.dumps(
-        [event.agent, payload.get("tool"), payload.get("cwd"), recorded, payload.get("outside_policy")], sort_keys=True
-    )
-    answer = decided.get(key)
-    if answer is None:
-        answer = decided[key] = decide(recorded)
+    reopen: Callable[[], EventStore],
+) -> list[Report]:
+    import multiprocessing
+
+    _JOB.update(candidate=candidate, service=service, config=config, examples=examples, reopen=reopen)
+    try:
+        with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
+            return pool.map(_worker, parts)
+    finally:
+        _JOB.clear()
+
+
+def _worker(span: Span) -> Report:
+    store = _JOB["reopen"]()  # never the parent's connection
+    try:
+        return _replay_part(store, _JOB["candidate"], _JOB["service"], _JOB["config"], span, _JOB["examples"], None)
+    finally:
+        store.close()
+
+
+class Redecider:
+    """Decides recorded requests again under a candidate, each distinct one once: the same call by another agent
+    (another name, role or claims) shares its facts and pack findings, and only the rest is done again."""
+
+    def __init__(self, store: EventStore, candidate: Candidate, service: ValidationService, config: Config) -> None:
+        self._store = store
+        self._service = service
+        self._validator = Validator(
+            FixedPolicy(candidate.policy),
+            replace(config.validation, cache_size=0),  # identical requests are decided once here instead
+            unlocked=frozenset(config.policy.unlock),
+        )
+        self._answers: dict[tuple[Any, Any], Answer | str] = {}  # (call, who) → the answer, or why there is none
+        self._calls: dict[Any, tuple[Request, Packed] | str] = {}  # call → its first request and what packs found
+        self.distinct = 0
+
+    def answer(self, event: Event) -> Answer | str:
+        """The candidate's answer to the request `event` recorded, with the findings from beside the policy as
+        recorded; a string saying why when the event holds no request that can be decided again."""
+        payload = event.payload
+        recorded = payload.get("request")
+        if not isinstance(recorded, dict):
+            return NOT_RECORDED
+        if "withheld" in recorded:
+            return f"its input was withheld: {_withheld(recorded['withheld'])}"
+        kept = recorded.get("input_blob") or json.dumps(recorded.get("input"))
+        call = (payload.get("tool"), payload.get("cwd"), recorded.get("project"), recorded.get("home"), kept)
+        claims, outside = recorded.get("claims"), payload.get("outside_policy")
+        held = json.dumps(claims) if claims else ""
+        who = (event.agent, recorded.get("role"), held, json.dumps(outside) if outside else "")
+        answer = self._answers.get((call, who))
+        if answer is None:
+            answer = self._answers[(call, who)] = self._decide(event, recorded, call)
+            self.distinct += isinstance(answer, Answer)
+        return answer
+
+    def _decide(self, event: Event, recorded: dict[str, Any], call: Any) -> Answer | str:
+        payload = event.payload
+        claims = recorded.get("claims") or []
+        if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
+            return NOT_VALID
+        agent, role = event.agent or "agent", str(recorded.get("role") or "builder")
+        first = self._calls.get(call)
+        if first is None:
+            made = self._first(payload, recorded, (agent, role), tuple(claims))
+            self._calls[call] = made if isinstance(made, str) else made[:2]
+            if isinstance(made, str):
+                return made
+            decision = made[2]
+        elif isinstance(first, str):
+            return first
+        else:
+            request, packed = first
+            decision, _ = self._validator.decide_alike(replace(request, agent=agent, role=role, claims=tuple(claims)),
+                                                       packed)  # fmt: skip
+        return _answer(with_findings(decision, _findings(payload.get("outside_policy"))))
+
+    def _first(
+        self, payload: dict[str, Any], recorded: dict[str, Any], agent: tuple[str, str], claims: tuple[Any, ...]
+    ) -> tuple[Request, Packed, Decision] | str:
+        """The first recorded request of a call, made as the live validator makes it, what the packs found in it,
+        and its decision."""
+        tool_input = recorded.get("input")
+        if "input_blob" in recorded:
+            tool_input = _blob_input(self._store, recorded["input_blob"])
+            if tool_input is None:
+                return NO_BLOB
+        where = (payload.get("cwd"), recorded.get("home"), recorded.get("project"))
+        if not all(isinstance(w, str) for w in where):  # never this process's own directories instead
+            return NOT_VALID
+        try:
+            request = self._service.request(
+                payload.get("tool"),
+                tool_input,
+                cwd=where[0],
+                home=where[1],
+                project=where[2],
+                claims=claims,
+                agent=agent,
+            )
+        except DataError:
+            return NOT_VALID
+        decision, packed = self._validator.decide_alike(request, None)
+        return request, packed, decision
+
+
+def _count(report: Report, event: Event, answer: Answer | str, examples: int) -> None:
     if isinstance(answer, str):
         report.not_re_decidable[answer] += 1
         return
+    payload = event.payload
+    masked = bool(payload["request"].get("masked"))
     report.re_decided += 1
-    report.masked += bool(recorded.get("masked"))
+    report.masked += masked
     before = Answer(str(payload.get("decision")), str(payload.get("risk")), tuple(payload.get("rules") or ()))
     agent = event.agent or ""
     report.agents[agent]["decisions"] += 1
@@ -329,7 +475,7 @@ def _count(
         report.agents[agent]["changed"] += 1
         report.agents[agent][transition] += 1
         if len(report.examples[transition]) < examples:
-            report.examples[transition].append(_example(event, before, answer, bool(recorded.get("masked"))))
+            report.examples[transition].append(_example(event, before, answer, masked))
     for rule in added:
         report.rules[rule]["added"] += 1
     for rule in removed:
@@ -338,43 +484,8 @@ def _count(
         # The rule that makes the difference: the candidate's strongest for a stricter answer, the recorded one's
         # strongest (lowered or gone now) for a looser one.
         stricter = DECISION_RANK.get(answer.decision, 0) > DECISION_RANK.get(before.decision, 0)
-        deciding = (answer if stricter else before).rules[:1]
-        for rule in deciding:
+        for rule in (answer if stricter else before).rules[:1]:
             report.rules[rule][transition] += 1
-
-
-def _decide(
-    event: Event, recorded: dict[str, Any], store: EventStore, validator: Validator, service: ValidationService
-) -> Answer | str:
-    """The candidate's answer to the recorded request, with the findings from beside the policy as recorded; a
-    string saying why when the record is not a request."""
-    payload = event.payload
-    claims = recorded.get("claims") or []
-    tool_input = recorded.get("input")
-    if "input_blob" in recorded:
-        tool_input = _blob_input(store, recorded["input_blob"])
-        if tool_input is None:
-            return NO_BLOB
-    try:
-        if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
-            raise DataError("claims must be a list of objects")
-        where = (payload.get("cwd"), recorded.get("home"), recorded.get("project"))
-        if not all(isinstance(w, str) for w in where):  # never this process's own directories instead
-            raise DataError("the request's cwd, home and project must be recorded")
-        request: Request = service.request(
-            payload.get("tool"),
-            tool_input,
-            cwd=payload.get("cwd"),
-            home=recorded.get("home"),
-            project=recorded.get("project"),
-            claims=tuple(claims),
-            agent=(event.agent or "agent", str(recorded.get("role") or "builder")),
-        )
-    except DataError:
-        return NOT_VALID
-    decision, _ = validator.decide(request)
-    decision = with_findings(decision, _findings(payload.get("outside_policy")))
-    return _answer(decision)
 
 
 def _blob_input(store: EventStore, digest: Any) -> Any:

@@ -89,26 +89,19 @@ class Request:
     def context(self) -> Context:
         return Context(self.cwd, self.project, self.home, os.environ.get("TMPDIR"), self.guard, self.code)
 
-    def cache_key(self) -> tuple[Any, ...]:
+    def facts_key(self) -> tuple[Any, ...]:
+        """What the request's facts depend on: the call and where it is made, not who makes it."""
         command = self.command
         body = (
             command
             if command is not None and len(self.input) == 1
             else json.dumps(self.input, sort_keys=True, default=str)
         )
+        return (self.tool, body, self.cwd, self.project, self.home, self.guard, self.code)
+
+    def cache_key(self) -> tuple[Any, ...]:
         claims = json.dumps(self.claims, sort_keys=True, default=str) if self.claims else ""
-        return (
-            self.tool,
-            body,
-            self.cwd,
-            self.project,
-            self.home,
-            self.agent,
-            self.role,
-            claims,
-            self.guard,
-            self.code,
-        )
+        return (*self.facts_key(), self.agent, self.role, claims)
 
     def summary(self) -> dict[str, Any]:
         """What an event records about the request: the command or path, never file contents."""

@@ -317,3 +317,26 @@ def test_the_command_line(recorded: Project, tmp_path: Path) -> None:
     assert (both.returncode, missing.returncode, broken.returncode) == (64, 64, 65)
     assert "either --policy or --at" in both.stderr and "does not exist" in missing.stderr
     assert "the candidate policy set does not load" in broken.stderr and not broken.stdout
+
+
+def test_parts_of_the_span_decided_in_processes_add_up_to_the_whole(
+    recorded: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `lighthouse policy replay` cuts a long span into parts, one forked process each: the report is the same.
+    from lighthouse_mcp.policy import replay as replaying
+
+    monkeypatch.setattr(replaying, "PART", 20)
+    (tmp_path / "team.yaml").write_text(CANDIDATE)
+    store = recorded.open_store()
+    try:
+        candidate = candidate_from_files([tmp_path / "team.yaml"], deadline_s=0.5)
+        service = ValidationService(recorded.home, recorded.config)
+        whole = replay(store, candidate, service, recorded.config, examples=2).to_json()
+        parts = replay(store, candidate, service, recorded.config, examples=2, workers=3, reopen=recorded.open_store)
+    finally:
+        store.close()
+    out = parts.to_json()
+    assert out["distinct_requests"] >= whole["distinct_requests"]  # each part decides its own
+    for varying in ("distinct_requests", "elapsed_s", "per_s"):
+        del out[varying], whole[varying]
+    assert out == whole and whole["changed"] > 0
