@@ -230,9 +230,11 @@ class PolicyProvider:
         *,
         on_failure: Callable[[str, str | None], None] | None = None,
         deadline_s: float | None = None,
+        logged: bool = True,
     ) -> None:
-        """`on_failure(error, version in force instead)` hears of project files that do not load; `deadline_s`
-        bounds each query of the project's Rego modules."""
+        """`on_failure(error, version in force instead)` hears of project files that do not load (and the log
+        too, unless not `logged`); `deadline_s` bounds each query of the project's Rego modules."""
+        self._logged = logged
         self._project_dir = project_dir
         self._cache_dir = cache_dir
         self._on_failure = on_failure
@@ -298,7 +300,8 @@ class PolicyProvider:
         """The project files failed: the shipped ones with the last good project files, else the shipped ones
         alone. Only when the shipped files fail too is there nothing to decide with."""
         self.last_error = error
-        _log().error("policy files do not load: %s", error)
+        if self._logged:
+            _log().error("policy files do not load: %s", error)
         shipped = [(p, t) for p, t in files if is_shipped(p)]
         fallback: PolicySet | None = None
         if self._current is not None and not self._current.project_error:
@@ -338,7 +341,8 @@ class PolicyProvider:
             tmp.replace(target)
             marker.write_text(policy.version)
         except (OSError, ValueError) as exc:
-            _log().warning("could not save the last good policy set: %s", exc)
+            if self._logged:
+                _log().warning("could not save the last good policy set: %s", exc)
 
     def _load_last_good(self) -> list[tuple[str, str]]:
         """The project files of the last set that loaded, as an earlier process saved them."""

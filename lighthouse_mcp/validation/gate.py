@@ -228,7 +228,8 @@ class Gate:
         return self.service.config.validation.on_error
 
     def recording(self, decision: Decision, caller: Caller, *, aggregate: str | None) -> Recording:
-        """What recording `decision` appends (nothing when the configuration does not record decisions)."""
+        """What recording `decision` appends (nothing when the configuration does not record decisions): its event,
+        and the shadow policy set's other answer or problem, if any."""
         config = self.service.config
         if not config.validation.record:
             return Recording([], [])
@@ -244,7 +245,11 @@ class Gate:
             aggregate=aggregate,
             client=caller.client,
         )
-        return Recording([event], [recorded.blob] if recorded.blob is not None else [])
+        events = [event]
+        shadow = self.service.shadow
+        if shadow is not None:
+            events += shadow.compare(decision, agent=caller.agent, session=caller.session, aggregate=aggregate)
+        return Recording(events, [recorded.blob] if recorded.blob is not None else [])
 
     def settle(
         self, decision: Decision, caller: Caller, *, aggregate: str | None, before: Sequence[NewEvent] = ()
