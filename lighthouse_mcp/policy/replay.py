@@ -223,7 +223,7 @@ class Report:
             "unchanged": self.unchanged,
             "changed": self.changed,
             "rules_only": self.rules_only,
-            "transitions": dict(sorted(self.transitions.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "transitions": _transitions(self.transitions),
             "rules": [{"rule": rule, **_rule_counts(c)} for rule, c in rules[:top]],
             "agents": [{"agent": agent, **_agent_counts(c)} for agent, c in agents[:top]],
             "stopped": self.stopped,
@@ -253,13 +253,16 @@ class Report:
 
 
 def _rule_counts(counts: Counter[str]) -> dict[str, Any]:
-    transitions = {k: v for k, v in counts.items() if "→" in k}
-    return {"added": counts["added"], "removed": counts["removed"], "transitions": transitions}
+    return {"added": counts["added"], "removed": counts["removed"], "transitions": _transitions(counts)}
 
 
 def _agent_counts(counts: Counter[str]) -> dict[str, Any]:
-    transitions = {k: v for k, v in counts.items() if "→" in k}
-    return {"decisions": counts["decisions"], "changed": counts["changed"], "transitions": transitions}
+    return {"decisions": counts["decisions"], "changed": counts["changed"], "transitions": _transitions(counts)}
+
+
+def _transitions(counts: Counter[str]) -> dict[str, int]:
+    """The `before→after` counts among `counts`, most first."""
+    return dict(sorted(((k, v) for k, v in counts.items() if "→" in k), key=lambda kv: (-kv[1], kv[0])))
 
 
 def replay(
@@ -546,3 +549,45 @@ def _pages(store: EventStore, flt: EventFilter) -> Iterator[Event]:
         if len(events) < flt.limit:
             return
         flt = replace(flt, after=events[-1].seq)
+
+
+TOOL_LIMIT = 200_000  # recorded decisions one `replay_policy` call decides again, at most (the oldest in its range)
+TOOL_TOP = 10  # rules and agents it lists (the ones with the most changes)
+MAX_CANDIDATE_FILES = 20
+
+
+def summary(
+    reopen: Callable[[], EventStore],
+    home: ProjectHome,
+    config: Config,
+    *,
+    texts: dict[str, str] | None = None,
+    at: int | None = None,
+    span: Span | None = None,
+) -> dict[str, Any]:
+    """What `replay_policy` answers: the report for the candidate made of the shipped policies and `texts` (name →
+    policy text), or of the project's files as at sequence `at`, or else of the set in force; summaries only (no
+    examples: they hold the requests' inputs), the TOOL_TOP rules and agents with the most changes, at most
+    TOOL_LIMIT decisions."""
+    from lighthouse_mcp.policy.manage import check_content
+    from lighthouse_mcp.validation.service import ValidationService
+
+    if texts and at is not None:
+        raise UsageError("give either policies or at, not both")
+    if texts is not None and not 0 < len(texts) <= MAX_CANDIDATE_FILES:
+        raise UsageError(f"policies holds 1 to {MAX_CANDIDATE_FILES} files (name: text)")
+    span = replace(span or Span(), limit=TOOL_LIMIT)
+    deadline_s = config.policy.deadline_ms / 1000
+    store = reopen()
+    try:
+        if texts:
+            checked = {check_name(name): check_content(text) for name, text in texts.items()}
+            candidate = candidate_from_texts(checked, home.policies_dir, deadline_s=deadline_s)
+        elif at is not None:
+            candidate = candidate_at(store, at, home.policies_dir, deadline_s=deadline_s)
+        else:
+            candidate = candidate_in_force(home, deadline_s=deadline_s)
+        report = replay(store, candidate, ValidationService(home, config), config, span=span, examples=0)
+    finally:
+        store.close()
+    return report.to_json(examples=False, top=TOOL_TOP)

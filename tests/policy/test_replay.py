@@ -4,6 +4,7 @@ set as it was at a past sequence; and replaying never changes what is live."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from lighthouse_mcp.policy.replay import (
     Span,
     candidate_at,
     candidate_from_files,
+    candidate_from_texts,
     candidate_in_force,
     replay,
 )
@@ -340,3 +342,43 @@ def test_parts_of_the_span_decided_in_processes_add_up_to_the_whole(
     for varying in ("distinct_requests", "elapsed_s", "per_s"):
         del out[varying], whole[varying]
     assert out == whole and whole["changed"] > 0
+
+
+@pytest.mark.anyio
+async def test_the_replay_policy_tool_is_an_admins_and_answers_with_a_summary(recorded: Project) -> None:
+    # The same counts as the command line's report, without examples (they hold the requests' inputs), the rules
+    # and agents with the most changes first; the candidate as text, compiled in memory; for admins only.
+    from mcp import Client
+
+    from lighthouse_mcp.config import AgentConfig
+    from lighthouse_mcp.server import build_server
+
+    def as_role(role: str) -> Project:
+        agent = AgentConfig(name="ann", role=role)  # type: ignore[arg-type]
+        return dataclasses.replace(recorded, config=dataclasses.replace(recorded.config, agent=agent))
+
+    arguments = {"policies": {"team.yaml": CANDIDATE}, "agent": "bob"}
+    async with Client(build_server(as_role("admin"))) as client:
+        answer = await client.call_tool("replay_policy", arguments)
+        bad = await client.call_tool("replay_policy", {"policies": {"../x.yaml": CANDIDATE}})
+        both = await client.call_tool("replay_policy", {"policies": {"team.yaml": CANDIDATE}, "at": 3})
+    async with Client(build_server(as_role("builder"))) as client:
+        listed = {t.name for t in (await client.list_tools()).tools}
+        refused = await client.call_tool("replay_policy", arguments)
+    assert not answer.is_error, answer.content
+    out = answer.structured_content
+    store = recorded.open_store()
+    try:
+        candidate = candidate_from_texts({"team.yaml": CANDIDATE}, recorded.home.policies_dir, deadline_s=0.5)
+        span = Span(agents=("bob",))
+        expected = replay(store, candidate, ValidationService(recorded.home, recorded.config), recorded.config,
+                          span=span).to_json(examples=False, top=10)  # fmt: skip
+    finally:
+        store.close()
+    for varying in ("elapsed_s", "per_s"):
+        del out[varying], expected[varying]
+    assert out == expected and out["changed"] > 0 and "examples" not in out
+    assert bad.is_error and "policy name" in str(bad.content)
+    assert both.is_error and "either policies or at" in str(both.content)
+    assert "replay_policy" not in listed
+    assert refused.is_error and "replay_policy needs the admin role" in str(refused.content)
