@@ -132,14 +132,14 @@ class Request:
         path = self.path if self.tool in _WRITE_TOOLS else None
         if path is not None and not secret_files and "secret" in classify(path, self.context()).classes:
             return Recorded({**out, "withheld": "the content of a secret-class file (store.secret_file_contents)"})
-        masked = mask_value(self.input)
-        if masked != self.input:
-            out["masked"] = True
         try:
+            masked = mask_value(self.input)
             text = json.dumps(masked, ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"))
             data = text.encode("utf-8")
-        except (TypeError, ValueError) as exc:  # a lone surrogate, NaN: the store could not keep it
+        except (TypeError, ValueError, RecursionError) as exc:  # a lone surrogate, NaN: the store could not keep it
             return Recorded({**out, "withheld": f"not storable as JSON: {exc}"[:200]})
+        if masked != self.input:
+            out["masked"] = True
         limit = KEPT_CONTENT_BYTES if path is not None else max_input_bytes
         if len(data) > limit:
             return Recorded({**out, "withheld": f"larger than the {limit} bytes kept", "input_bytes": len(data)})

@@ -181,6 +181,15 @@ def test_decision_event_keeps_what_deciding_again_takes(validator: Validator) ->
     assert "input" not in kept and kept["withheld"] == "larger than the 1024 bytes kept"
 
 
+def test_an_input_the_store_cannot_keep_is_withheld_not_lost(validator: Validator) -> None:
+    # A NaN or a lone surrogate in an input would make the event unstorable (and the call unrecorded): the input
+    # is withheld instead, and the decision is still recorded.
+    for odd in (float("nan"), "\ud800"):
+        decision = tool(validator, "Bash", {"command": "ls", "extra": odd})
+        kept = decision.request.recorded(max_input_bytes=65536, secret_files=False).record
+        assert "input" not in kept and kept["withheld"].startswith("not storable as JSON")
+
+
 def test_a_write_to_a_secret_class_file_keeps_no_content(validator: Validator) -> None:
     # As file.changed keeps such files by digest only, unless store.secret_file_contents says to keep them.
     decision = tool(validator, "Write", {"file_path": ".env", "content": "DB_PASSWORD=hunter2hunter2"})
