@@ -391,11 +391,12 @@ class Redecider:
             return NOT_RECORDED
         if "withheld" in recorded:
             return f"its input was withheld: {_withheld(recorded['withheld'])}"
-        kept = recorded.get("input_blob") or json.dumps(recorded.get("input"))
-        call = (payload.get("tool"), payload.get("cwd"), recorded.get("project"), recorded.get("home"), kept)
+        kept = str(recorded.get("input_blob") or json.dumps(recorded.get("input")))
+        where = (payload.get("tool"), payload.get("cwd"), recorded.get("project"), recorded.get("home"))
+        call = (*map(str, where), kept)  # strings whatever a record holds; the request is checked when it is made
         claims, outside = recorded.get("claims"), payload.get("outside_policy")
         held = json.dumps(claims) if claims else ""
-        who = (event.agent, recorded.get("role"), held, json.dumps(outside) if outside else "")
+        who = (event.agent, str(recorded.get("role")), held, json.dumps(outside) if outside else "")
         answer = self._answers.get((call, who))
         if answer is None:
             answer = self._answers[(call, who)] = self._decide(event, recorded, call)

@@ -382,3 +382,29 @@ async def test_the_replay_policy_tool_is_an_admins_and_answers_with_a_summary(re
     assert both.is_error and "either policies or at" in str(both.content)
     assert "replay_policy" not in listed
     assert refused.is_error and "replay_policy needs the admin role" in str(refused.content)
+
+
+def test_odd_records_are_counted_never_decided_in_this_process_s_place(project: Project) -> None:
+    # An event whose request is not one (no cwd: it would be judged in this process's directory; a tool that is
+    # not a string; a blob that is gone) is counted as not re-decidable, with the reason.
+    root = str(project.home.root)
+    kept = {"project": root, "home": root, "role": "builder"}
+    odd = [
+        {"tool": "Bash", "request": {**kept, "input": {"command": "ls"}}},
+        {"tool": {"no": 1}, "cwd": root, "request": {**kept, "input": {"command": "ls"}}},
+        {"tool": "Write", "cwd": root, "request": {**kept, "input_blob": "ab" * 32}},
+        {"tool": "Bash", "cwd": root, "request": {**kept, "input": {"command": "ls"}, "claims": "all"}},
+    ]
+    store = project.open_store()
+    try:
+        for payload in odd:
+            store.append(NewEvent("validation.decided", {**payload, "decision": "allow", "rules": []}, agent="x"))
+        candidate = candidate_in_force(project.home, deadline_s=0.5)
+        out = replay(store, candidate, ValidationService(project.home, project.config), project.config).to_json()
+    finally:
+        store.close()
+    assert out["re_decided"] == 0 and out["not_re_decidable"]["count"] == 4
+    assert out["not_re_decidable"]["why"] == {
+        "its recorded request is not a valid request": 3,
+        "its input is not in the blob table (or not as recorded)": 1,
+    }
