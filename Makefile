@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_experts.py
 	$(BIN)/python benchmarks/bench_fuse.py
 	$(BIN)/python benchmarks/bench_tui.py
+	$(BIN)/python benchmarks/bench_replay.py
 
 
 clean:

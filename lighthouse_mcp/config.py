@@ -74,7 +74,8 @@ class ValidationConfig:
 
 @dataclass(frozen=True)
 class PolicyConfig:
-    """The policy engine (`policy:`): local or OPA, its deadlines, and the locked rules a person unlocked."""
+    """The policy engine (`policy:`): local or OPA, its deadlines, the locked rules a person unlocked, and a shadow
+    policy set."""
 
     engine: Literal["local", "opa"] = "local"
     url: str = ""
@@ -82,6 +83,7 @@ class PolicyConfig:
     retry_after_s: int = 10
     deadline_ms: int = 500
     unlock: list[str] = field(default_factory=list)  # only from the user's own file (USER_ONLY)
+    shadow: str = ""  # a directory of policy files in the project home, decided beside the live set
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp import metrics
 from lighthouse_mcp.audit import IncrementalVerifier
@@ -22,6 +22,9 @@ from lighthouse_mcp.events.model import Event, iso_time
 from lighthouse_mcp.events.query import EventFilter, parse_point
 from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet
 from lighthouse_mcp.project import Project
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.validation.shadow import Shadow
 
 RECENT_DECISIONS = 2000
 MINUTES = 30  # the sparklines' span
@@ -135,6 +138,19 @@ class PolicyChangeRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ShadowRow:
+    """A call the shadow policy set answered otherwise than the live one: the change (`allow→deny`), what was
+    asked, and the rules behind the shadow set's answer."""
+
+    seq: int
+    at: str
+    agent: str | None
+    change: str
+    what: str
+    rules: str
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyFileRow:
     """A file the policy set in force was built from: kind pack, module or test; origin shipped or project."""
 
@@ -216,6 +232,8 @@ class Snapshot:
     policy_changes: list[PolicyChangeRow] = field(default_factory=list)
     policy_version: str = ""  # a line about the policy set in force (or why it cannot be loaded)
     policy_files: list[PolicyFileRow] = field(default_factory=list)
+    shadow: str = ""  # a line about the shadow policy set (none, its version and differences, or its problem)
+    shadowed: list[ShadowRow] = field(default_factory=list)  # the newest calls it answered otherwise
     timeline: list[TimelineRow] = field(default_factory=list)
     chain: str = ""
     ready: bool = True
@@ -245,6 +263,7 @@ class Console:
         self._verifier: IncrementalVerifier | None = None  # until the whole chain has been verified once
         self._verified = 0
         self._profiles: tuple[list[tuple[str, int]] | None, dict[str, Any]] = (None, {})  # read again on change
+        self._shadow: Shadow | None = None  # the shadow policy set, once asked about
         self.chain = "not checked yet"
 
     # ---- the snapshot ----------------------------------------------------------------------------------------
@@ -310,6 +329,8 @@ class Console:
             ],
             policy_version=policy_version,
             policy_files=policy_files,
+            shadow=self._shadow_line(),
+            shadowed=[shadow_row(e) for e in store.query(EventFilter(types=("validation.shadowed",), limit=50)).events],
             timeline=[timeline_row(e) for e in timeline(store, page.query, agent=page.agent, before=page.before)],
             chain=self.chain,
             ready=ready,
@@ -325,6 +346,21 @@ class Console:
         except Exception as exc:  # the shipped files themselves are broken: say so in the view
             return f"Policies cannot be loaded: {exc}", []
         return f"Policy version {policy.version}", loaded_policies(policy)
+
+    def _shadow_line(self) -> str:
+        """The shadow policy set: none, or where it is, its version and how many answers differed, or its problem."""
+        if not self.project.config.policy.shadow:
+            return "Shadow policy: none (policy.shadow names a set to decide beside this one, changing nothing)"
+        if self._shadow is None:
+            from lighthouse_mcp.validation.shadow import Shadow
+
+            self._shadow = Shadow(self.project.home, self.project.config)
+        status = self._shadow.status()
+        where = _relative(status["directory"], self.project.home.root)
+        if "error" in status:
+            return f"Shadow policy {where}: NOT IN USE: {status['error'][:200]}"
+        differed = self.store.count(EventFilter(types=("validation.shadowed",)))
+        return f"Shadow policy {where} (version {status['version']}): {differed:,} answers differed from the live ones"
 
     def check_chain(self) -> str:
         """A line to show about the chain. The first call verifies the whole chain in a child process (`lighthouse
@@ -469,6 +505,21 @@ def timeline_row(event: Event) -> TimelineRow:
     if event.type == "validation.decided":
         return replace(row, about=subject(p), decision=str(p.get("decision")))
     return replace(row, about=str(subject(p) or p.get("decision") or event.aggregate or ""))
+
+
+def shadow_row(event: Event) -> ShadowRow:
+    """A `validation.shadowed` event as the Policies view lists it."""
+    p = event.payload
+    live, shadow = p.get("live") or {}, p.get("shadow") or {}
+    rules = shadow.get("rules") or [f"-{r}" for r in live.get("rules") or []]
+    return ShadowRow(
+        seq=event.seq,
+        at=_time(event.ts),
+        agent=event.agent,
+        change=f"{live.get('decision')}→{shadow.get('decision')}",
+        what=subject(p)[:80],
+        rules=", ".join(rules),
+    )
 
 
 def mounted_at(store: Any) -> str | None:

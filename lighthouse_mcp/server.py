@@ -205,6 +205,7 @@ RAW_ARGUMENT_TOOLS = frozenset(
         "put_policy",
         "get_policy",
         "delete_policy",
+        "replay_policy",
         "evaluate_policy",
         "query_events",
         "state_at",
@@ -281,8 +282,8 @@ def compact_tool_list(result: HandlerResult, role: str | None = None) -> Handler
     context and tells it nothing: the `title` pydantic gives every
     schema and property (the names say it), the indentation docstrings bring into descriptions, `anyOf` lists of
     plain types (`{"anyOf": [{"type": "string"}, {"type": "null"}]}` is `{"type": ["string", "null"]}`),
-    `additionalProperties: true` (JSON Schema's default), null defaults of optional arguments, and annotation
-    hints that repeat the spec's defaults."""
+    `additionalProperties: true` (JSON Schema's default), null defaults of optional arguments, annotation
+    hints that repeat the spec's defaults, and an output schema's `required` when it names every property."""
     listed = (
         result.model_dump(by_alias=True, exclude_none=True, mode="json") if isinstance(result, BaseModel) else result
     )
@@ -296,6 +297,9 @@ def compact_tool_list(result: HandlerResult, role: str | None = None) -> Handler
         for key in ("inputSchema", "outputSchema"):
             if isinstance(tool.get(key), dict):
                 tool[key] = _untitled(tool[key])
+        output = tool.get("outputSchema")
+        if isinstance(output, dict) and set(output.get("required") or ()) == set(output.get("properties") or ()):
+            output.pop("required", None)  # every field of a result, listed twice: a result holds them all anyway
         hints = tool.get("annotations")
         if isinstance(hints, dict):
             tool["annotations"] = {k: v for k, v in hints.items() if _HINT_DEFAULTS.get(k, not v) != v}

@@ -48,6 +48,7 @@ async def test_tools_are_listed_with_annotations_and_schemas(project: Project) -
         "list_policies",
         "get_policy",
         "evaluate_policy",
+        "replay_policy",
         "list_experts",
     }
     assert set(tools) == read_only | {

@@ -34,7 +34,7 @@ def request(decision: Decision, *, timeout_s: int, agent: str | None, session: s
     """A new approval id and its `approval.requested` event: what is asked (as the decision records it) and how
     long the asker waits."""
     approval_id = "apr_" + new_id(time.time_ns()).lower()
-    asked = decision_event(decision, agent=agent, session=session).payload
+    asked = decision_event(decision, agent=agent, session=session, recorded=None).payload
     payload: dict[str, Any] = {k: asked[k] for k in ("tool", "command", "path", "url", "cwd") if k in asked}
     payload["rules"] = asked["rules"]
     payload["reasons"] = asked["reasons"]

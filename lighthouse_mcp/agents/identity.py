@@ -17,6 +17,7 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "get_policy": frozenset({"admin"}),
     "put_policy": frozenset({"admin"}),
     "delete_policy": frozenset({"admin"}),
+    "replay_policy": frozenset({"admin"}),
     "register_expert": frozenset({"expert", "reviewer", "admin"}),
     "next_task": frozenset({"expert", "reviewer", "admin"}),
     "complete_task": frozenset({"expert", "reviewer", "admin"}),

@@ -37,6 +37,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"events    {report['health']['store']['events']} (last seq {report['health']['store']['last_seq']})")
     chain = report["chain"]
     print(f"chain     {'ok' if chain['ok'] else 'BROKEN'}: {chain['checked']} events verified")
+    shadow = report["health"].get("policy", {}).get("shadow")
+    if shadow is not None:  # a broken shadow set changes no answer: said here, and recorded (policy.shadow_failed)
+        state = f"version {shadow['version']}" if "version" in shadow else f"NOT IN USE: {shadow.get('error')}"
+        print(f"shadow    {shadow['directory']}: {state}")
     hook_problem = _check_hook(project.home.root)
     print()
     print("Add Lighthouse to Claude Code with this .mcp.json (or run `lighthouse init --claude`):")

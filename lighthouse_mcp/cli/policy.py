@@ -1,9 +1,11 @@
-"""`lighthouse policy list|test|eval`: the rule packs and Rego modules in force, their tests, and queries."""
+"""`lighthouse policy list|test|eval|replay`: the rule packs and Rego modules in force, their tests, queries, and
+the recorded decisions decided again under a candidate set."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +49,32 @@ def register(commands: Commands) -> None:
     ev.add_argument("query", nargs="?", default="data.lighthouse.result", help="e.g. data.lighthouse.findings")
     ev.add_argument("--input", default="{}", help="the input: JSON text, @FILE, or - for stdin (default {})")
     ev.set_defaults(run=run_eval)
+
+    rp = sub.add_parser(
+        "replay",
+        help="decide the recorded decisions again under a candidate policy set; report what would change",
+        description="Decide every recorded validation.decided in the range again under a candidate policy set "
+        "(the shipped policies plus the --policy files, the set as it was at --at SEQ, or else the set in force) "
+        "and report what would change: by outcome (allow→deny, ask→allow, …), by rule and by agent, with examples. "
+        "Nothing is written: a candidate is never made live.",
+    )
+    rp.add_argument("--since", help="from this sequence number or time (ISO-8601, or 15m, 2h, 7d ago)")
+    rp.add_argument("--until", help="up to this sequence number or time")
+    rp.add_argument("--agent", action="append", default=[], help="only this agent's decisions (repeatable)")
+    rp.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="DIR|FILE",
+        help="a candidate policy file, or a directory of them (repeatable); the shipped policies are always in",
+    )
+    rp.add_argument("--at", type=int, metavar="SEQ", help="the project's policy files as the log says they were then")
+    rp.add_argument("--examples", type=int, default=3, metavar="N", help="examples of each change (default 3)")
+    rp.add_argument(
+        "--workers", type=int, metavar="N", help="processes deciding parts of the range at once (default: one per CPU)"
+    )
+    rp.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    rp.set_defaults(run=run_replay)
 
 
 def _load() -> Any:
@@ -171,6 +199,113 @@ def run_eval(args: argparse.Namespace) -> int:
     value = policy.rego.query_value(args.query, document)
     print(json.dumps(value, indent=2, ensure_ascii=False) if value is not None else "undefined")
     return 0
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    from lighthouse_mcp.events.query import Point, parse_point
+    from lighthouse_mcp.policy import replay
+    from lighthouse_mcp.project import load_project
+    from lighthouse_mcp.validation.service import ValidationService
+
+    if args.policy and args.at is not None:
+        raise UsageError("policy replay: give either --policy or --at, not both")
+    if args.examples < 0 or (args.at is not None and args.at < 0) or (args.workers is not None and args.workers < 1):
+        raise UsageError("policy replay: --examples and --at cannot be negative, --workers must be at least 1")
+    project = load_project()
+    span = replay.Span(
+        since=parse_point(args.since, name="since") if args.since else Point(),
+        until=parse_point(args.until, name="until") if args.until else Point(),
+        agents=tuple(args.agent),
+    )
+    deadline_s = project.config.policy.deadline_ms / 1000
+    store = project.open_store()
+    try:
+        if args.policy:
+            candidate = replay.candidate_from_files([Path(p) for p in args.policy], deadline_s=deadline_s)
+        elif args.at is not None:
+            candidate = replay.candidate_at(store, args.at, project.home.policies_dir, deadline_s=deadline_s)
+        else:
+            candidate = replay.candidate_in_force(project.home, deadline_s=deadline_s)
+        progress = _progress if sys.stderr.isatty() and not args.json else None
+        service = ValidationService(project.home, project.config)
+        workers = args.workers or min(8, os.cpu_count() or 1)
+        report = replay.replay(store, candidate, service, project.config, span=span, examples=args.examples,
+                               progress=progress, workers=workers, reopen=project.open_store)  # fmt: skip
+    finally:
+        store.close()
+    if progress is not None:
+        sys.stderr.write("\r\033[K")
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print("\n".join(replay_lines(report)))
+    return 0
+
+
+def _progress(read: int) -> None:
+    sys.stderr.write(f"\rre-deciding… {read:,} decisions read")
+    sys.stderr.flush()
+
+
+def replay_lines(report: Any) -> list[str]:
+    """A replay report for people: what was replayed, what would change and how, and examples."""
+    out = report.to_json()
+    candidate = out["candidate"]
+    span = f" (#{out['first_seq']}–#{out['last_seq']})" if out["decisions"] else ""
+    lines = [
+        f"Replayed {out['decisions']:,} recorded decisions{span} under policy version {candidate['version']}: "
+        f"{candidate['source']}.",
+    ]
+    at = candidate.get("at")
+    if at and at["recorded_version"] not in (None, at["version"]):
+        lines.append(
+            f"  The decisions up to #{at['seq']} were made under version {at['recorded_version']}: the log holds "
+            "only the policy changes made through put_policy, not files edited by hand or shipped with another "
+            "version of Lighthouse."
+        )
+    lines.append(
+        f"{out['changed']:,} would change outcome, {out['rules_only']:,} would keep it for other rules, "
+        f"{out['unchanged']:,} are unchanged."
+    )
+    if out["transitions"]:
+        lines += ["", "By outcome:"] + [f"  {t:<14}{n:>8,}" for t, n in out["transitions"].items()]
+    if out["rules"]:
+        lines += ["", "By rule (the changes it makes; decisions it now appears in, +, or no longer does, -):"]
+        for r in out["rules"]:
+            moves = ", ".join(f"{t} {n:,}" for t, n in r["transitions"].items()) or "no change of outcome"
+            lines.append(f"  {r['rule']:<40} {moves:<32} +{r['added']:,} -{r['removed']:,}")
+    changed = [a for a in out["agents"] if a["changed"]]
+    if changed:
+        lines += ["", "By agent:"]
+        for a in changed:
+            moves = ", ".join(f"{t} {n:,}" for t, n in a["transitions"].items())
+            lines.append(f"  {a['agent']:<20} {a['changed']:>7,} of {a['decisions']:,}  ({moves})")
+    skipped = out["not_re_decidable"]
+    if skipped["count"]:
+        lines += ["", f"Not re-decidable: {skipped['count']:,}"]
+        lines += [f"  {n:>8,}  {why}" for why, n in skipped["why"].items()]
+    if out["masked"]:
+        lines += [
+            "",
+            f"{out['masked']:,} were decided again from inputs whose secrets were masked when recorded "
+            "([REDACTED:secret]): rules that look at the secret itself may answer them differently.",
+        ]
+    examples = out.get("examples") or {}
+    if any(examples.values()):
+        lines += ["", "Examples:"]
+        for transition, found in examples.items():
+            for e in found:
+                rules = ", ".join(e["candidate"]["rules"] or e["recorded"]["rules"]) or "no rule"
+                masked = " (masked)" if e.get("masked") else ""
+                lines.append(f"  {transition:<12} #{e['seq']} {e['agent']}  {e['tool']}: {e['subject'][:90]}  [{rules}]"
+                             + masked)  # fmt: skip
+    rate = f", {out['per_s']:,}/s" if out["per_s"] else ""
+    lines += [
+        "",
+        f"{out['re_decided']:,} decided again ({out['distinct_requests']:,} distinct requests) in "
+        f"{out['elapsed_s']:.2f} s{rate}.",
+    ]
+    return lines
 
 
 def _input(raw: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lighthouse_mcp.errors import ConfigError, LighthouseError
 from lighthouse_mcp.policy.engine import (
@@ -74,6 +74,22 @@ class PolicySet:
             project = any(may_define(m, package) for m in self.rego.modules if m not in shipped)
             found = self._rules_for[package] = (digest.hexdigest()[:16], project)
         return found
+
+
+class PolicySource(Protocol):
+    """Where a validator gets the policy set to decide with (`PolicyProvider`, `FixedPolicy`)."""
+
+    def current(self) -> PolicySet: ...
+
+
+@dataclass(frozen=True)
+class FixedPolicy:
+    """A policy set that does not change while it is used: a candidate being replayed."""
+
+    policy: PolicySet
+
+    def current(self) -> PolicySet:
+        return self.policy
 
 
 # The shipped modules `shipped_rego_silent` was written for (their `RegoEngine.version`): any change to them turns
@@ -232,9 +248,11 @@ class PolicyProvider:
         *,
         on_failure: Callable[[str, str | None], None] | None = None,
         deadline_s: float | None = None,
+        logged: bool = True,
     ) -> None:
-        """`on_failure(error, version in force instead)` hears of project files that do not load; `deadline_s`
-        bounds each query of the project's Rego modules."""
+        """`on_failure(error, version in force instead)` hears of project files that do not load (and the log
+        too, unless not `logged`); `deadline_s` bounds each query of the project's Rego modules."""
+        self._logged = logged
         self._project_dir = project_dir
         self._cache_dir = cache_dir
         self._on_failure = on_failure
@@ -300,7 +318,8 @@ class PolicyProvider:
         """The project files failed: the shipped ones with the last good project files, else the shipped ones
         alone. Only when the shipped files fail too is there nothing to decide with."""
         self.last_error = error
-        _log().error("policy files do not load: %s", error)
+        if self._logged:
+            _log().error("policy files do not load: %s", error)
         shipped = [(p, t) for p, t in files if is_shipped(p)]
         fallback: PolicySet | None = None
         if self._current is not None and not self._current.project_error:
@@ -340,7 +359,8 @@ class PolicyProvider:
             tmp.replace(target)
             marker.write_text(policy.version)
         except (OSError, ValueError) as exc:
-            _log().warning("could not save the last good policy set: %s", exc)
+            if self._logged:
+                _log().warning("could not save the last good policy set: %s", exc)
 
     def _load_last_good(self) -> list[tuple[str, str]]:
         """The project files of the last set that loaded, as an earlier process saved them."""

@@ -65,7 +65,7 @@ class HealthOut(TypedDict):
     chain: VerifyOut
     agent: dict[str, str]
     session: str
-    policy: dict[str, Any]  # {engine: local|opa, url?, deciding?: opa|local, last_error?, fallback_since?}
+    policy: dict[str, Any]  # {engine: local|opa, url?, deciding?, last_error?, fallback_since?, shadow?}
     metrics: dict[str, Any]  # component -> {count, p50_us, p95_us, p99_us} over metrics.window_s
 
 

@@ -1,16 +1,20 @@
-"""Policy tools: list, read, put and delete the project's policies (admin only), and evaluate any rule."""
+"""Policy tools: list, read, put and delete the project's policies and replay the log under a candidate set (admin
+only), and evaluate any rule."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from lighthouse_mcp.policy import manage
+from lighthouse_mcp.events.query import Point, parse_point
+from lighthouse_mcp.policy import manage, replay
 from lighthouse_mcp.policy.engine import PolicyError
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import READ_ONLY, AppState, tool_errors
@@ -45,6 +49,34 @@ def register(server: MCPServer[AppState], project: Project) -> None:
     _register_reading(server, project.home.policies_dir)
     _register_changing(server, project.home.policies_dir)
     _register_evaluate(server)
+    _register_replay(server, project)
+
+
+def _register_replay(server: MCPServer[AppState], project: Project) -> None:
+    @server.tool(annotations=READ_ONLY)
+    async def replay_policy(
+        ctx: Context[AppState],
+        policies: Annotated[dict[str, str] | None, Field(description="candidate files, name: text")] = None,
+        at: Annotated[int | None, Field(description="or: the project's files as at this seq")] = None,
+        since: Annotated[str | None, Field(description="seq or time")] = None,
+        until: Annotated[str | None, Field(description="seq or time")] = None,
+        agent: Annotated[str | None, Field(description="comma-separated")] = None,
+    ) -> dict[str, Any]:
+        """Decide recorded decisions again under the shipped policies plus `policies` (or the set in force): how
+        many would change, by outcome, rule and agent. Changes nothing."""
+        app = ctx.request_context.lifespan_context
+        app.allowed(ctx.request_context, "replay_policy")
+        with tool_errors():
+            span = replay.Span(
+                since=parse_point(since, name="since") if since else Point(),
+                until=parse_point(until, name="until") if until else Point(),
+                agents=tuple(a.strip() for a in (agent or "").split(",") if a.strip()),
+            )
+            config = project.config
+            run = functools.partial(
+                replay.summary, project.open_store, project.home, config, texts=policies, at=at, span=span
+            )
+            return await anyio.to_thread.run_sync(run)
 
 
 def _register_reading(server: MCPServer[AppState], directory: Path) -> None:

@@ -60,9 +60,12 @@ def register(server: MCPServer[AppState], project: Project) -> None:
                 decision, consulted = await escalate(
                     decision, app.experts(), timeout, agent=me.agent.name, session=me.id
                 )
-            events = [*consulted, *gate.events(decision, caller, aggregate=None)]
+            recording = gate.recording(decision, caller, aggregate=None)
+            events = [*consulted, *recording.events]
             if events:
                 try:
+                    for blob in recording.blobs:
+                        await app.store.run(app.store.store.put_blob, blob)
                     if len(events) == 1:
                         await app.store.append(events[0])  # on the loop when the write lock is free
                     else:

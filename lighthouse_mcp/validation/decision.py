@@ -16,18 +16,23 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lighthouse_mcp.config import ValidationConfig
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.policy.engine import PolicyError, RegoResult
-from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet, PolicyUnavailable, shipped_rego_silent
+from lighthouse_mcp.policy.policyset import PolicySet, PolicySource, PolicyUnavailable, shipped_rego_silent
 from lighthouse_mcp.validation.facts import Facts
 from lighthouse_mcp.validation.packs import lowered, refused
-from lighthouse_mcp.validation.request import Request, facts_for
+from lighthouse_mcp.validation.request import Recorded, Request, facts_for
 from lighthouse_mcp.validation.secrets import mask_secrets
 from lighthouse_mcp.vocabulary import DECISION_RANK, RISK_RANK, Decision, Finding
+
+# A tool input larger than this is kept in the event without its content (`Request.recorded`).
+RECORDED_INPUT_BYTES = 64 * 1024
+# Findings from beside the policy query (the store's state, rate limits): re-deciding keeps them as they were.
+OUTSIDE_POLICY = frozenset({"problem", "rate"})
 
 
 def decision_event(
@@ -35,11 +40,17 @@ def decision_event(
     *,
     agent: str | None,
     session: str | None,
+    recorded: Recorded | None,
     aggregate: str | None = None,
     client: str | None = None,
 ) -> NewEvent:
-    """The `validation.decided` event for a decision: what was asked, what was decided and why, and which agent
-    product's hook asked (`client`), when one did."""
+    """The `validation.decided` event for a decision: what was asked, what was decided and why, which agent
+    product's hook asked (`client`), when one did, and what deciding it again takes: `request` (`recorded`, see
+    `Request.recorded`; its `blob` is the caller's to store) and `outside_policy` (the findings its policy set did
+    not make)."""
+    outside = [
+        {"rule": f.rule, "decision": f.decision, "risk": f.risk, "source": f.source} for f in outside_policy(decision)
+    ]
     payload = {
         **decision.request.summary(),
         "decision": decision.decision,
@@ -54,6 +65,10 @@ def decision_event(
     }
     if decision.refused:
         payload["refused_exceptions"] = decision.refused
+    if recorded is not None:
+        payload["request"] = recorded.record
+    if outside:
+        payload["outside_policy"] = outside
     if client is not None:
         payload["client"] = client
     if not decision.cached:
@@ -63,12 +78,30 @@ def decision_event(
     )
 
 
+@dataclass(frozen=True)
+class Packed:
+    """A request's facts and what the rule packs found in them (overrides applied): the part of a decision that
+    does not depend on who asks."""
+
+    facts: Facts
+    findings: tuple[Finding, ...]
+    exceptions: tuple[dict[str, Any], ...]
+    refused: tuple[dict[str, Any], ...]
+    digest: str  # of the facts
+
+
+def outside_policy(decision: Decision) -> list[Finding]:
+    """The findings of `decision` that its policy set did not make: the store's state and rate limits, which
+    another policy set deciding the same request meets as they were."""
+    return [f for f in decision.findings if f.source in OUTSIDE_POLICY]
+
+
 class Validator:
     """Decides requests. Thread-safe; share one per process. Callers record decisions (see `decision_event`)."""
 
     def __init__(
         self,
-        policies: PolicyProvider,
+        policies: PolicySource,
         config: ValidationConfig,
         *,
         evaluate: Callable[[PolicySet, Mapping[str, Any]], RegoResult] | None = None,
@@ -113,13 +146,27 @@ class Validator:
         """An uncached decision together with the facts behind it (for explanations and `policy eval`)."""
         return self._decide(request, self.policies.current(), time.perf_counter_ns())
 
+    def decide_alike(self, request: Request, packed: Packed | None) -> tuple[Decision, Packed]:
+        """An uncached decision, and what the rule packs made of its facts: pass that back as `packed` for a
+        request with the same `facts_key` (the same call by another agent), whose facts and pack findings are the
+        same, so that only the rest is done again (`policy replay`)."""
+        policy = self.policies.current()
+        started = time.perf_counter_ns()
+        if packed is None:
+            packed = self._packed(policy, facts_for(request, max_command_bytes=self.config.max_command_bytes))
+        return self._from_packed(request, policy, packed, started), packed
+
     def _decide(self, request: Request, policy: PolicySet, started: int) -> tuple[Decision, Facts]:
         facts = facts_for(request, max_command_bytes=self.config.max_command_bytes)
-        return self._from_facts(request, policy, facts, started), facts
+        return self._from_packed(request, policy, self._packed(policy, facts), started), facts
 
-    def _from_facts(self, request: Request, policy: PolicySet, facts: Facts, started: int) -> Decision:
-        findings = policy.packs.match(facts)
-        findings, exceptions, refusals = policy.packs.apply_overrides(findings, self.unlocked)
+    def _packed(self, policy: PolicySet, facts: Facts) -> Packed:
+        findings, exceptions, refusals = policy.packs.apply_overrides(policy.packs.match(facts), self.unlocked)
+        return Packed(facts, tuple(findings), tuple(exceptions), tuple(refusals), facts.digest())
+
+    def _from_packed(self, request: Request, policy: PolicySet, packed: Packed, started: int) -> Decision:
+        facts = packed.facts
+        findings, exceptions, refusals = list(packed.findings), list(packed.exceptions), list(packed.refused)
         document = rego_input(request, facts, findings, policy)
         asked = time.perf_counter_ns()
         try:
@@ -154,7 +201,7 @@ class Validator:
             exceptions,
             refusals,
         )
-        decision = _combine(request, findings, exceptions, policy.version, facts.digest(), started)
+        decision = _combine(request, findings, exceptions, policy.version, packed.digest, started)
         return replace(decision, policy_us=policy_us, refused=refusals)
 
     def _project_failed(self, request: Request, error: str) -> Finding:

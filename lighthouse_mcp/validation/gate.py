@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import LighthouseError, StoreError, StoreMissing
 from lighthouse_mcp.events.model import NewEvent
-from lighthouse_mcp.validation.decision import decision_event, with_findings
+from lighthouse_mcp.validation.decision import RECORDED_INPUT_BYTES, decision_event, with_findings
 from lighthouse_mcp.vocabulary import Decision, Finding
 
 if TYPE_CHECKING:
@@ -46,6 +46,15 @@ class Caller:
     role: str
     session: str | None = None
     client: str | None = None  # the agent product whose hook asks (`claude-code`, `gemini-cli`), when one does
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What recording a decision appends: its events, and the blobs they name (file contents its request would
+    write), stored before them."""
+
+    events: list[NewEvent]
+    blobs: list[bytes]
 
 
 # Every store opened ahead, for as long as the process lives: one that is not taken is never closed, not even by
@@ -224,26 +233,43 @@ class Gate:
     def on_error(self) -> str:
         return self.service.config.validation.on_error
 
-    def events(self, decision: Decision, caller: Caller, *, aggregate: str | None) -> list[NewEvent]:
-        """What recording `decision` appends (nothing when the configuration does not record decisions)."""
-        if not self.service.config.validation.record:
-            return []
-        return [
-            decision_event(
-                decision, agent=caller.agent, session=caller.session, aggregate=aggregate, client=caller.client
-            )
-        ]
+    def recording(self, decision: Decision, caller: Caller, *, aggregate: str | None) -> Recording:
+        """What recording `decision` appends (nothing when the configuration does not record decisions): its event,
+        and the shadow policy set's other answer or problem, if any."""
+        config = self.service.config
+        if not config.validation.record:
+            return Recording([], [])
+        recorded = decision.request.recorded(
+            max_input_bytes=min(RECORDED_INPUT_BYTES, config.store.max_payload_bytes // 4),
+            secret_files=config.store.secret_file_contents,
+        )
+        event = decision_event(
+            decision,
+            agent=caller.agent,
+            session=caller.session,
+            recorded=recorded,
+            aggregate=aggregate,
+            client=caller.client,
+        )
+        events = [event]
+        shadow = self.service.shadow
+        if shadow is not None:
+            events += shadow.compare(decision, agent=caller.agent, session=caller.session, aggregate=aggregate)
+        return Recording(events, [recorded.blob] if recorded.blob is not None else [])
 
     def settle(
         self, decision: Decision, caller: Caller, *, aggregate: str | None, before: Sequence[NewEvent] = ()
     ) -> Decision:
         """Record `decision` after `before` (events that belong with it), or say it could not be recorded."""
-        events = [*before, *self.events(decision, caller, aggregate=aggregate)]
+        recording = self.recording(decision, caller, aggregate=aggregate)
+        events = [*before, *recording.events]
         if (self.service.home is None and self.problem is None) or not events:
             return decision
         try:
             if self.store is None:
                 raise LighthouseError(self.problem.message if self.problem else "the event store is not open")
+            for blob in recording.blobs:
+                self.store.put_blob(blob)
             self.store.append_batch(events)
         except LighthouseError as exc:
             return self.unrecorded(decision, str(exc))

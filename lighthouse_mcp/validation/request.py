@@ -19,7 +19,7 @@ from lighthouse_mcp.validation.files import Context, classify
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
 from lighthouse_mcp.validation.patch import read_patch
-from lighthouse_mcp.validation.secrets import holds_credentials, mask_secrets
+from lighthouse_mcp.validation.secrets import holds_credentials, mask_secrets, mask_value
 
 # Claude Code's tool names, matched case-insensitively.
 KNOWN_TOOLS = {
@@ -61,6 +61,7 @@ _READ_TOOLS = {"Read": "file_path", "NotebookRead": "notebook_path", "Glob": "pa
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 MAX_WRITTEN_BYTES = 256 * 1024  # code a write puts in a file, judged up to this size (larger asks)
 MAX_WRITTEN_COMMANDS = 1000  # commands judged in the code of one write (more ask): bounds the time it takes
+KEPT_CONTENT_BYTES = 1024 * 1024  # the input of a file write a decision event keeps (in the blob table), at most
 
 
 @dataclass(frozen=True)
@@ -92,26 +93,19 @@ class Request:
     def context(self) -> Context:
         return Context(self.cwd, self.project, self.home, os.environ.get("TMPDIR"), self.guard, self.code)
 
-    def cache_key(self) -> tuple[Any, ...]:
+    def facts_key(self) -> tuple[Any, ...]:
+        """What the request's facts depend on: the call and where it is made, not who makes it."""
         command = self.command
         body = (
             command
             if command is not None and len(self.input) == 1
             else json.dumps(self.input, sort_keys=True, default=str)
         )
+        return (self.tool, body, self.cwd, self.project, self.home, self.guard, self.code)
+
+    def cache_key(self) -> tuple[Any, ...]:
         claims = json.dumps(self.claims, sort_keys=True, default=str) if self.claims else ""
-        return (
-            self.tool,
-            body,
-            self.cwd,
-            self.project,
-            self.home,
-            self.agent,
-            self.role,
-            claims,
-            self.guard,
-            self.code,
-        )
+        return (*self.facts_key(), self.agent, self.role, claims)
 
     def summary(self) -> dict[str, Any]:
         """What an event records about the request: the command or path, never file contents."""
@@ -130,6 +124,43 @@ class Request:
             out["content_sha256"] = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
             out["content_bytes"] = len(content.encode("utf-8", "surrogatepass"))
         return out
+
+    def recorded(self, *, max_input_bytes: int, secret_files: bool) -> Recorded:
+        """What a decision event keeps of the request beyond `summary`, so that it can be decided again (`policy
+        replay`): where it was made, the role, the claims held, and the input with every secret masked (`"masked":
+        true` when one was). The input of a tool that writes a file is file contents: it goes to the blob table,
+        named by its digest (`input_blob`), as `file.changed` keeps contents. The input is `withheld` (and why) when
+        it is the content written to a secret-class file (kept by digest only, unless `secret_files`), when it is
+        larger than `max_input_bytes` (KEPT_CONTENT_BYTES for file contents), or when it is not JSON."""
+        out: dict[str, Any] = {"project": self.project, "home": self.home, "role": self.role}
+        if self.claims:
+            out["claims"] = [dict(c) for c in self.claims]
+        path = self.path if self.tool in _WRITE_TOOLS else None
+        if path is not None and not secret_files and "secret" in classify(path, self.context()).classes:
+            return Recorded({**out, "withheld": "the content of a secret-class file (store.secret_file_contents)"})
+        try:
+            masked = mask_value(self.input)
+            text = json.dumps(masked, ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"))
+            data = text.encode("utf-8")
+        except (TypeError, ValueError, RecursionError) as exc:  # a lone surrogate, NaN: the store could not keep it
+            return Recorded({**out, "withheld": f"not storable as JSON: {exc}"[:200]})
+        if masked != self.input:
+            out["masked"] = True
+        limit = KEPT_CONTENT_BYTES if path is not None else max_input_bytes
+        if len(data) > limit:
+            return Recorded({**out, "withheld": f"larger than the {limit} bytes kept", "input_bytes": len(data)})
+        if path is None:
+            return Recorded({**out, "input": masked})
+        return Recorded({**out, "input_blob": hashlib.sha256(data).hexdigest()}, data)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a decision event keeps of its request (`request` in its payload), and the bytes to store in the blob
+    table first when the input is kept there (`input_blob`)."""
+
+    record: dict[str, Any]
+    blob: bytes | None = None
 
 
 def make_request(

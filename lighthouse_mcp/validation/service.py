@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from lighthouse_mcp.policy.opa import OpaEvaluator
     from lighthouse_mcp.validation.packs import PackSet
     from lighthouse_mcp.validation.responses import Scanner
+    from lighthouse_mcp.validation.shadow import Shadow
 
 
 # Loaded policies a long-lived process keeps for later services (`ValidationService.keep_warm`).
@@ -81,6 +82,11 @@ class ValidationService:
             unlocked=frozenset(config.policy.unlock),
             report=emit,
         )
+        self.shadow: Shadow | None = None
+        if home is not None and config.policy.shadow:
+            from lighthouse_mcp.validation.shadow import shadow_for
+
+            self.shadow = shadow_for(home, config)
 
     def keep_warm(self) -> None:
         """Keep this service's loaded policies for the services this process (and the children it forks) builds
@@ -91,6 +97,8 @@ class ValidationService:
             with contextlib.suppress(PolicyError):  # a request meets the error when it queries
                 engine.load()
         _WARM[self._warm_key] = self.provider
+        if self.shadow is not None:
+            self.shadow.keep()
 
     def over_limit(self, window: DecisionWindow | None, agent: str, role: str) -> list[Finding]:
         """Rate-limit findings for `agent`'s next request, its recorded decisions read from `window` (None: the
@@ -106,8 +114,12 @@ class ValidationService:
             return [Finding("rate.unavailable", self.config.validation.on_error, "medium", message, "problem")]
 
     def engine_status(self) -> dict[str, Any]:
-        """Where Rego decisions come from: the local engine, or OPA (and whether it is answering)."""
-        return self.opa.status() if self.opa is not None else {"engine": "local"}
+        """Where Rego decisions come from: the local engine, or OPA (and whether it is answering); and the shadow
+        policy set, when there is one (its version, or why it cannot be used)."""
+        status: dict[str, Any] = self.opa.status() if self.opa is not None else {"engine": "local"}
+        if self.shadow is not None:
+            status["shadow"] = self.shadow.status()
+        return status
 
     def request(
         self,

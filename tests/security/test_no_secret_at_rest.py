@@ -90,3 +90,23 @@ def test_a_store_made_readable_by_others_is_made_private_again(guarded: Guarded)
     os.chmod(db, 0o644)
     guarded.bash("ls")
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_what_a_decision_keeps_to_decide_again_holds_no_secret(guarded: Guarded) -> None:
+    # A decision keeps its request (to be decided again by `policy replay`): secrets masked, a file write's content
+    # in the blob table, and nothing at all of what is written to a secret-class file.
+    command = f"AWS_SECRET_ACCESS_KEY={AWS} aws s3 ls"
+    guarded.hook("PreToolUse", "Bash", {"command": command, "description": f"uses {GITHUB}"})
+    code = f"AWS_SECRET_ACCESS_KEY = '{AWS}'\n"
+    guarded.hook("PreToolUse", "Write", {"file_path": str(guarded.root / "src" / "conf.py"), "content": code})
+    guarded.hook("PreToolUse", "Write", {"file_path": str(guarded.root / ".env"), "content": "DB_PASSWORD=hunter2x9"})
+    bash, code, env = [e.payload["request"] for e in guarded.events("validation.decided")]
+    assert bash["masked"] is True and "[REDACTED:secret]" in bash["input"]["command"]
+    assert "input_blob" in code and "withheld" in env and "input_blob" not in env
+    store = guarded.project().open_store()
+    try:
+        blobs = [store.get_blob(d) or b"" for d in store.blob_digests()]
+    finally:
+        store.close()
+    assert blobs and all(AWS.encode() not in b and b"hunter2x9" not in b for b in blobs)
+    assert AWS not in _all_text(guarded) and GITHUB not in _all_text(guarded) and "hunter2x9" not in _all_text(guarded)

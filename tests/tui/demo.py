@@ -17,20 +17,32 @@ NOW = START + 32 * 60 * 1_000_000_000  # thirty-two minutes later
 KEY = "5e" * 32
 
 
-def build(root: Path) -> Project:
-    """The demo project at `root` (which must not exist yet)."""
+# A shadow policy set (`build(shadow=True)`) and the calls it answered otherwise than the live set.
+SHADOW = """overrides:
+  - rule: publish.package
+    decision: deny
+    reason: "releases go through CI"
+"""
+
+
+def build(root: Path, *, shadow: bool = False) -> Project:
+    """The demo project at `root` (which must not exist yet); with `shadow`, a shadow policy set too."""
     root.mkdir(parents=True)
     home = ProjectHome(root / HOME_DIR)
     home.path.mkdir()
     home.key_path.write_text(KEY + "\n")
     home.key_path.chmod(0o600)
     create_home(home)
+    if shadow:
+        (home.path / "next").mkdir()
+        (home.path / "next" / "release.yaml").write_text(SHADOW)
+        home.config_path.write_text("policy:\n  shadow: next\n")
     project = Project(home, load_config(home.config_path))
     tick = iter(range(START, NOW, 7_300_000_000))  # an event every 7.3 s
     chance = random.Random(7)
     store = SQLiteEventStore(project.db_path, project.key(), clock=lambda: next(tick), randbits=chance.getrandbits)
     try:
-        for event in _events():
+        for event in _events() + (_shadowed() if shadow else []):
             store.append(event)
     finally:
         store.close()
@@ -87,3 +99,18 @@ def _events() -> list[NewEvent]:
         NewEvent("approval.requested", requested, agent="ben", session="s-ben", aggregate="apr_demo1"),
     ]
     return events
+
+
+def _shadowed() -> list[NewEvent]:
+    def differed(agent: str, command: str, live: tuple[str, str], shadow: tuple[str, str]) -> NewEvent:
+        payload = {"tool": "Bash", "command": command, "cwd": "/home/dev/demo",
+                   "live": {"decision": live[0], "risk": "medium", "rules": [live[1]] if live[1] else []},
+                   "shadow": {"decision": shadow[0], "risk": "medium", "rules": [shadow[1]] if shadow[1] else []},
+                   "live_version": "5324744d35c3", "shadow_version": "9a1f0c2e7b44"}  # fmt: skip
+        return NewEvent("validation.shadowed", payload, agent=agent, session=f"s-{agent}")
+
+    return [
+        differed("ben", "npm publish", ("ask", "publish.package"), ("deny", "publish.package")),
+        differed("ann", "cargo publish", ("ask", "publish.package"), ("deny", "publish.package")),
+        differed("ben", "npm publish --tag next", ("ask", "publish.package"), ("deny", "publish.package")),
+    ]

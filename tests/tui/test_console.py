@@ -221,3 +221,32 @@ def test_a_profile_file_that_does_not_load_is_a_row_without_figures(project: Pro
     finally:
         store.close()
     assert row.name == "(profiles)" and row.routes and (row.calls, row.circuit) == (None, None)
+
+
+def test_the_shadow_policy_set_and_its_differences(tmp_path: Path) -> None:
+    """Without one, the line says how to set one; with one, its version, the count and the newest differences."""
+    for shadow in (False, True):
+        project = demo.build(tmp_path / f"demo-{shadow}", shadow=shadow)
+        store = project.open_store()
+        try:
+            data = Console(project, store, clock=lambda: demo.NOW).snapshot({})
+        finally:
+            store.close()
+        if not shadow:
+            assert data.shadow.startswith("Shadow policy: none") and data.shadowed == []
+            continue
+        assert (
+            data.shadow.startswith("Shadow policy .lighthouse/next (version ") and "3 answers differed" in data.shadow
+        )
+        assert [(r.agent, r.change, r.what, r.rules) for r in data.shadowed] == [
+            ("ben", "ask→deny", "npm publish --tag next", "publish.package"),
+            ("ann", "ask→deny", "cargo publish", "publish.package"),
+            ("ben", "ask→deny", "npm publish", "publish.package"),
+        ]
+        (project.home.path / "next").rename(project.home.path / "gone")
+        store = project.open_store()
+        try:
+            gone = Console(project, store, clock=lambda: demo.NOW).snapshot({})
+        finally:
+            store.close()
+        assert "NOT IN USE" in gone.shadow and "is not a directory" in gone.shadow

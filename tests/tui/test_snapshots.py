@@ -59,6 +59,15 @@ def test_the_timeline_filtered_to_denials(snap_compare: Any, demo_app: Lighthous
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=_view(3, *keys))
 
 
+def test_the_policies_view_with_a_shadow_set(
+    snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = demo.build(tmp_path / "demo", shadow=True)
+    monkeypatch.chdir(project.home.root)
+    app = LighthouseTUI(project, poll=None, clock=lambda: demo.NOW)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_view(5))
+
+
 def test_a_narrow_terminal(snap_compare: Any, demo_app: LighthouseTUI) -> None:
     assert snap_compare(demo_app, terminal_size=(60, 20), run_before=_view(1))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,7 @@ def test_rego_exception_lowers_a_pack_finding_and_is_recorded(tmp_path: Path) ->
     assert decision.decision == "allow"
     assert decision.exceptions == [{"rule": "fs.delete-in-project", "reason": "data/ is scratch here", "by": "rego"}]
     assert decide(validator, "rm -rf src/").decision == "ask"
-    event = decision_event(decision, agent="a", session="s")
+    event = decision_event(decision, agent="a", session="s", recorded=None)
     assert event.payload["exceptions"] == decision.exceptions
 
 
@@ -150,12 +151,53 @@ def test_claims_are_part_of_the_cache_key_and_the_decision() -> None:
 
 
 def test_decision_event_holds_no_file_contents(validator: Validator) -> None:
+    # What a write would put in a file goes to the blob table, named by its digest in the event.
     secret = "AKIA" + "X" * 16
     decision = tool(validator, "Write", {"file_path": "src/x.py", "content": f"key = '{secret}'"})
-    event = decision_event(decision, agent="a", session="s")
+    recorded = decision.request.recorded(max_input_bytes=1024, secret_files=False)
+    event = decision_event(decision, agent="a", session="s", recorded=recorded)
     assert isinstance(event, NewEvent) and event.type == "validation.decided"
     assert secret not in str(event.payload)
     assert event.payload["content_bytes"] > 0 and len(event.payload["content_sha256"]) == 64
+    assert recorded.blob is not None and secret in recorded.blob.decode()
+    assert event.payload["request"]["input_blob"] == hashlib.sha256(recorded.blob).hexdigest()
+
+
+def test_decision_event_keeps_what_deciding_again_takes(validator: Validator) -> None:
+    # The input (secrets masked), where it was made, the role and the claims held; too large an input is withheld.
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    claim = ({"agent": "bob", "pattern": "/home/dev/app/src/*", "until": "later"},)
+    decision = tool(validator, "Bash", {"command": f"curl -H 'Authorization: token {token}' x.example", "timeout": 5},
+                    role="reviewer", claims=claim)  # fmt: skip
+    event = decision_event(decision, agent="a", session="s", recorded=decision.request.recorded(
+        max_input_bytes=1024, secret_files=False))  # fmt: skip
+    kept = event.payload["request"]
+    assert kept["input"] == {"command": "curl -H 'Authorization: token [REDACTED:secret]' x.example", "timeout": 5}
+    assert kept["masked"] is True and token not in str(event.payload)
+    assert (kept["project"], kept["home"], kept["role"]) == (CTX.project, CTX.home, "reviewer")
+    assert kept["claims"] == [dict(c) for c in claim]
+    large = tool(validator, "Bash", {"command": "echo " + "a" * 2000})
+    kept = large.request.recorded(max_input_bytes=1024, secret_files=False).record
+    assert "input" not in kept and kept["withheld"] == "larger than the 1024 bytes kept"
+
+
+def test_an_input_the_store_cannot_keep_is_withheld_not_lost(validator: Validator) -> None:
+    # A NaN or a lone surrogate in an input would make the event unstorable (and the call unrecorded): the input
+    # is withheld instead, and the decision is still recorded.
+    for odd in (float("nan"), "\ud800"):
+        decision = tool(validator, "Bash", {"command": "ls", "extra": odd})
+        kept = decision.request.recorded(max_input_bytes=65536, secret_files=False).record
+        assert "input" not in kept and kept["withheld"].startswith("not storable as JSON")
+
+
+def test_a_write_to_a_secret_class_file_keeps_no_content(validator: Validator) -> None:
+    # As file.changed keeps such files by digest only, unless store.secret_file_contents says to keep them.
+    decision = tool(validator, "Write", {"file_path": ".env", "content": "DB_PASSWORD=hunter2hunter2"})
+    withheld = decision.request.recorded(max_input_bytes=65536, secret_files=False)
+    assert withheld.blob is None and "input_blob" not in withheld.record
+    assert withheld.record["withheld"].startswith("the content of a secret-class file")
+    kept = decision.request.recorded(max_input_bytes=65536, secret_files=True)
+    assert kept.blob is not None and b"hunter2hunter2" in kept.blob
 
 
 def test_a_megabyte_command_is_asked_about_not_parsed(validator: Validator) -> None:

@@ -1,5 +1,5 @@
-"""Policies: the policy version and the files it was built from, project policies, recent changes, and the policy
-tests' outcome."""
+"""Policies: the policy version and the files it was built from, project policies, recent changes, the policy
+tests' outcome, and the calls a shadow policy set answered otherwise than the live one."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class PoliciesView(View):
             with Vertical():
                 yield Table("project policy", "revision", "by", "at", id="policies-table")
                 yield Table("seq", "at", "change", "policy", "by", id="policy-changes-table")
+                yield Table("seq", "agent", "live→shadow", "what", "shadow's rules", id="shadow-table")
 
     def update(self, data: Snapshot) -> None:
         self.query_one("#policy-summary", Static).update(self._summary())
@@ -40,6 +41,9 @@ class PoliciesView(View):
         self.query_one("#policy-changes-table", Table).refill(
             [(str(c.seq), (c.seq, c.at, c.change, c.name, c.by)) for c in data.policy_changes]
         )
+        self.query_one("#shadow-table", Table).refill(
+            [(str(r.seq), (r.seq, r.agent, r.change, r.what, r.rules)) for r in data.shadowed]
+        )
 
     def show_tests(self, text: str) -> None:
         """How a run of the policy tests went (drawn at once, shown or not: it answers the operator's key)."""
@@ -47,5 +51,6 @@ class PoliciesView(View):
         self.query_one("#policy-summary", Static).update(self._summary())
 
     def _summary(self) -> str:
-        header = self.drawn.policy_version if self.drawn else "Policies: loading…"
-        return f"{header}\n{self.tests}"
+        if self.drawn is None:
+            return f"Policies: loading…\n{self.tests}"
+        return f"{self.drawn.policy_version}\n{self.drawn.shadow}\n{self.tests}"

@@ -1,0 +1,74 @@
+"""The shadow policy set in one long-running process (the MCP server's): its differences recorded through the
+validation tools, its state in `health`, and a set that goes away or breaks while the process runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+from mcp import Client
+
+from lighthouse_mcp.config import load_config
+from lighthouse_mcp.policy import policyset
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.server import build_server
+from lighthouse_mcp.validation.gate import Caller, Gate
+from lighthouse_mcp.validation.service import ValidationService
+
+STRICTER = """overrides:
+  - rule: git.reset-hard
+    decision: deny
+    reason: "we lost work this way"
+"""
+ANN = Caller("ann", "builder", "ses-ann")
+
+
+@pytest.fixture
+def shadowed(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
+    monkeypatch.setattr(policyset, "RELOAD_CHECK_S", 0.0)
+    (project.home.path / "next").mkdir()
+    (project.home.path / "next" / "next.yaml").write_text(STRICTER)
+    project.home.config_path.write_text("policy:\n  shadow: next\n")
+    return dataclasses.replace(project, config=load_config(project.home.config_path))
+
+
+def record(gate: Gate, command: str) -> list[str]:
+    """The types of the events recording `command`'s decision appends."""
+    decision = gate.decide("Bash", {"command": command}, cwd=str(gate.service.home.root), caller=ANN)
+    return [e.type for e in gate.recording(decision, ANN, aggregate=None).events]
+
+
+@pytest.mark.anyio
+async def test_the_validation_tools_record_differences_and_health_shows_the_set(shadowed: Project) -> None:
+    async with Client(build_server(shadowed)) as client:
+        answer = await client.call_tool("validate_command", {"command": "git reset --hard origin/main"})
+        plain = await client.call_tool("validate_command", {"command": "ls"})
+        health = await client.call_tool("health", {})
+    assert answer.structured_content["decision"] == "ask" and plain.structured_content["decision"] == "allow"
+    store = shadowed.open_store()
+    try:
+        found = [e for e in store.read_after(0, 1000) if e.type == "validation.shadowed"]
+    finally:
+        store.close()
+    assert [(e.payload["command"], e.payload["live"]["decision"], e.payload["shadow"]["decision"]) for e in found] == [
+        ("git reset --hard origin/main", "ask", "deny")
+    ]
+    shadow = health.structured_content["policy"]["shadow"]
+    assert shadow["directory"].endswith("next") and shadow["version"] == found[0].payload["shadow_version"]
+
+
+def test_a_set_that_breaks_or_goes_away_is_reported_once_each(shadowed: Project) -> None:
+    service = ValidationService(shadowed.home, shadowed.config)
+    gate = Gate.open(service, expected=True)
+    try:
+        assert record(gate, "git reset --hard origin/main") == ["validation.decided", "validation.shadowed"]
+        (shadowed.home.path / "next" / "next.yaml").write_text("overrides: [")
+        assert record(gate, "git reset --hard origin/main") == ["validation.decided", "policy.shadow_failed"]
+        assert record(gate, "git reset --hard origin/main") == ["validation.decided"]
+        assert "do not load" in service.engine_status()["shadow"]["error"]
+        shutil.rmtree(shadowed.home.path / "next")  # not the shipped files alone, which would differ everywhere
+        assert record(gate, "git reset --hard origin/main") == ["validation.decided", "policy.shadow_failed"]
+        assert "is not a directory" in service.engine_status()["shadow"]["error"]
+    finally:
+        gate.close()
