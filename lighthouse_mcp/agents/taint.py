@@ -101,6 +101,14 @@ class Taint:
         cut = ", too large to scan whole" if self.truncated else ""
         return f"{self.source} (risk {self.risk}{found}{cut})"
 
+    def label(self) -> str:
+        """A few words for a table: `web: injection.override`, `task task_… from ben`."""
+        via = self.via or {}
+        for key, what in (("task", "task"), ("task_result", "answer to"), ("collaboration", "collaboration")):
+            if via.get(key):
+                return f"{what} {via[key]} from {via.get('agent')}"
+        return f"{self.kind}: {self.rules[0] if self.rules else f'risk {self.risk}'}"
+
     def read(self) -> dict[str, Any]:
         """The taint as the Rego rules see it (`input.taint.reads`)."""
         source = f"{self.source}, too large to scan whole" if self.truncated else self.source
@@ -144,19 +152,19 @@ class TaintView:
     def _fold(self, event: Event) -> None:
         REDUCERS[event.type](self.state, event)
 
-    def current(self, config: TaintConfig, *, now_ns: int | None = None, fresh: bool = False) -> list[Taint]:
-        """Every taint in force."""
+    def current(self, expiry_s: int, *, now_ns: int | None = None, fresh: bool = False) -> list[Taint]:
+        """Every taint in force (`expiry_s`: `taint.expiry_s`)."""
         self._follower.refresh(fresh=fresh)
-        return in_force(recorded(self.state), config.expiry_s, now_ns)
+        return in_force(recorded(self.state), expiry_s, now_ns)
 
-    def on(self, agent: str, session: str | None, config: TaintConfig, *, now_ns: int | None = None) -> list[Taint]:
+    def on(self, agent: str, session: str | None, expiry_s: int, *, now_ns: int | None = None) -> list[Taint]:
         """The taints in force on a call of `agent` in `session`."""
-        return [t for t in self.current(config, now_ns=now_ns) if t.applies(agent, session)]
+        return [t for t in self.current(expiry_s, now_ns=now_ns) if t.applies(agent, session)]
 
-    def of_agent(self, agent: str, config: TaintConfig, *, now_ns: int | None = None) -> list[Taint]:
+    def of_agent(self, agent: str, expiry_s: int, *, now_ns: int | None = None) -> list[Taint]:
         """The taints in force on any session of `agent`: what work it hands on carries (its MCP session cannot be
         told apart from its hook sessions but by name)."""
-        return [t for t in self.current(config, now_ns=now_ns, fresh=True) if t.agent == agent]
+        return [t for t in self.current(expiry_s, now_ns=now_ns, fresh=True) if t.agent == agent]
 
 
 # ---- what taints ---------------------------------------------------------------------------------------------------
@@ -450,8 +458,7 @@ def clear(
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason or len(reason) > MAX_REASON:
         raise UsageError(f"say why the session may be trusted again (a reason of 1 to {MAX_REASON} characters)")
-    view = TaintView(store)
-    everything = view.current(config, fresh=True)
+    everything = TaintView(store).current(config.expiry_s, fresh=True)
     own = [t for t in everything if t.session == session]
     agent = own[0].agent if own else None
     if agent is None:

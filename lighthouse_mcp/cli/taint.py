@@ -1,4 +1,4 @@
-"""`lighthouse taint [list] | clear SESSION --reason …`: the sessions that read untrusted content, and a person's
+"""`lighthouse taint [--json] | clear SESSION --reason …`: the sessions that read untrusted content, and a person's
 way to trust one again.
 
 A session whose hook scanned something it read at or above `taint.min_risk` is tainted (`session.tainted`): until a
@@ -27,15 +27,13 @@ def register(commands: Commands) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("--json", action="store_true", help="the taints in force as JSON Lines, one per line")
     sub = p.add_subparsers(dest="action", metavar="ACTION")
-    ls = sub.add_parser("list", help="the taints in force (the default)")
-    ls.add_argument("--json", action="store_true", help="JSON Lines, one taint per line")
-    ls.set_defaults(run=run_list)
     cl = sub.add_parser("clear", help="trust a session again: clear the taints in force on it")
     cl.add_argument("session", help="the session id, from `lighthouse taint` or the console")
     cl.add_argument("--reason", required=True, help="why the session may be trusted again, recorded with the clearing")
     cl.set_defaults(run=run_clear)
-    p.set_defaults(run=run_list, json=False)
+    p.set_defaults(run=run_list)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -45,7 +43,7 @@ def run_list(args: argparse.Namespace) -> int:
     project = load_project()
     store = project.open_store()
     try:
-        taints = TaintView(store).current(project.config.taint, fresh=True)
+        taints = TaintView(store).current(project.config.taint.expiry_s, fresh=True)
     finally:
         store.close()
     for taint in taints:

@@ -213,7 +213,8 @@ findings contains tightened(
 # Whether the configuration tightens this kind of action at all.
 on(kind) if input.tighten[kind] in {"ask", "deny"}
 
-# A finding for a tainted session's action of a kind (a key of input.tighten), at the configured decision.
+# A finding for a tainted session's action of a kind (a key of input.tighten), at the configured decision. (The
+# substring: rego-cpp 1.5 keeps the quotes of a string literal passed to a function when sprintf formats it.)
 tightened(rule, kind, what) := {
 	"rule": rule,
 	"decision": input.tighten[kind],
@@ -221,7 +222,7 @@ tightened(rule, kind, what) := {
 	"locked": true,
 	"message": sprintf(
 		"%s, and this session is tainted: it read %s; a person clears the taint first (the console's Sessions view, or `lighthouse taint clear %s --reason …`)",
-		[what, read_first, object.get(input.taint, "session", "SESSION")],
+		[substring(what, 0, -1), read_first, object.get(input.taint, "session", "SESSION")],
 	),
 }
 

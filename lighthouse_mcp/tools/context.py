@@ -63,7 +63,7 @@ class AppState:
         config = self.project.config.taint
         if self.gate.taints is None or not config.enabled:
             return []
-        return self.gate.taints.of_agent(agent, config)
+        return self.gate.taints.of_agent(agent, config.expiry_s)
 
     def experts(self) -> ExpertService:
         """The LLM experts, set up on first use (profiles read then; the SDKs imported at the first call)."""

@@ -231,7 +231,7 @@ class Gate:
         if self.taints is None or not config.enabled:
             return []
         try:
-            return self.taints.on(caller.agent, caller.session, config)
+            return self.taints.on(caller.agent, caller.session, config.expiry_s)
         except LighthouseError as exc:
             message = f"whether this session is tainted cannot be read: {exc}"
             extra.append(Finding("audit.unavailable", self.on_error, "high", message[:1000], "problem"))
