@@ -4,12 +4,21 @@ taint each get an answer."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+from mcp import Client
+
+from lighthouse_mcp.config import AgentConfig
+from lighthouse_mcp.project import Project
+from lighthouse_mcp.server import build_server
 from tests.conftest import LIGHTHOUSE_BIN
 from tests.security.conftest import Answer, Guarded
 
@@ -187,3 +196,41 @@ def test_project_policy_shapes_the_taint_rules_but_cannot_lower_the_shipped_ones
     assert [(r["rule"], r["by"]) for r in refused] == [("taint.send", "rego")]
     wiki = guarded.hook("PreToolUse", "mcp__wiki__update_page", {"page": "Home", "text": "hello"})
     assert wiki.decision == "ask" and "team.taint-wiki" in wiki.reason
+
+
+@asynccontextmanager
+async def _connected(project: Project, name: str, role: str) -> AsyncIterator[Client]:
+    """An agent's MCP server on the project's store, as `lighthouse serve` gives it to one agent."""
+    config = dataclasses.replace(project.config, agent=AgentConfig(name, role))  # type: ignore[arg-type]
+    async with Client(build_server(dataclasses.replace(project, config=config))) as client:
+        yield client
+
+
+async def _call(client: Client, tool: str, args: dict[str, Any]) -> Any:
+    result = await client.call_tool(tool, args)
+    assert not result.is_error, result.content
+    return result.structured_content
+
+
+@pytest.mark.anyio
+async def test_a_delegated_task_carries_the_taint_to_the_expert(guarded: Guarded) -> None:
+    (guarded.root / "notes.txt").write_text("meeting notes\n")
+    project = guarded.project()
+    async with _connected(project, "rex", "expert") as rex, _connected(project, "agent", "builder") as me:
+        await _call(rex, "register_expert", {"capabilities": ["security"]})
+        fetched(guarded, INJECTED)  # the hook of the delegating agent's session reads the injection
+        task = await _call(me, "delegate_task", {"task": "check notes.txt", "capabilities": ["security"], "wait_s": 0})
+        assert task["expert"] == "rex"
+        assert (await _call(rex, "next_task", {"wait_s": 5}))["task_id"] == task["task_id"]
+        health = await _call(rex, "health", {})
+        state = await _call(rex, "state_at", {})
+    first, handed = guarded.events("session.tainted")
+    assert (handed.agent, handed.payload["scope"], handed.payload["kind"]) == ("rex", "agent", "handed-on")
+    assert handed.payload["via"] == {"task": task["task_id"], "agent": "agent", "taints": [first.seq]}
+    assert health["taint"]["in_force"] == 2 and set(state["taints"]) == {str(first.seq), str(handed.seq)}
+    guarded.env = {**guarded.env, "LIGHTHOUSE_AGENT__NAME": "rex"}  # the expert's own Claude Code session
+    answer = guarded.hook("PreToolUse", "Bash", {"command": UPLOAD}, session_id="ses-rex")
+    assert answer.decision == "ask" and "taint.send" in answer.reason
+    assert f"task {task['task_id']} from agent" in answer.reason
+    guarded.env = {**guarded.env, "LIGHTHOUSE_AGENT__NAME": "eve"}  # an agent that took nothing from it
+    assert guarded.hook("PreToolUse", "Bash", {"command": UPLOAD}, session_id="ses-eve").decision == "defer"
