@@ -17,8 +17,9 @@ NOW = START + 32 * 60 * 1_000_000_000  # thirty-two minutes later
 KEY = "5e" * 32
 
 
-def build(root: Path) -> Project:
-    """The demo project at `root` (which must not exist yet)."""
+def build(root: Path, *, tainted: bool = False) -> Project:
+    """The demo project at `root` (which must not exist yet); `tainted`: ben's session read an injection, and the task
+    it delegated carried that to rex."""
     root.mkdir(parents=True)
     home = ProjectHome(root / HOME_DIR)
     home.path.mkdir()
@@ -30,7 +31,7 @@ def build(root: Path) -> Project:
     chance = random.Random(7)
     store = SQLiteEventStore(project.db_path, project.key(), clock=lambda: next(tick), randbits=chance.getrandbits)
     try:
-        for event in _events():
+        for event in _events() + (_taints() if tainted else []):
             store.append(event)
     finally:
         store.close()
@@ -87,3 +88,17 @@ def _events() -> list[NewEvent]:
         NewEvent("approval.requested", requested, agent="ben", session="s-ben", aggregate="apr_demo1"),
     ]
     return events
+
+
+def _taints() -> list[NewEvent]:
+    finding = {"rule": "injection.override", "category": "prompt_injection", "severity": "high",
+               "excerpt": "ignore all previous instructions", "fingerprint": "9ad7b108cf8f65fe"}  # fmt: skip
+    read = {"scope": "session", "kind": "web", "tool": "WebFetch", "source": "WebFetch https://docs.example/setup",
+            "risk": "high", "findings": [finding]}  # fmt: skip
+    handed = {"scope": "agent", "kind": "handed-on", "risk": "high", "rules": ["injection.override"],
+              "source": "task tsk_1 from ben: WebFetch https://docs.example/setup", "via": {"task": "tsk_1",
+              "agent": "ben"}}  # fmt: skip
+    return [
+        NewEvent("session.tainted", read, agent="ben", session="s-ben", aggregate="s-ben"),
+        NewEvent("session.tainted", handed, agent="rex", aggregate="agent:rex"),
+    ]
