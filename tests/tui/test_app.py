@@ -70,7 +70,7 @@ async def test_views_show_the_store(project: Project) -> None:
             assert app.query_one(TabbedContent).active == tab
         sessions = app.query_one("#sessions-table", DataTable)
         assert sessions.get_row("s1")[:4] == ["ben", "builder", "claude-code", "active"]
-        assert sessions.get_row("s1")[6:] == ["2", "1", "1", "0"]
+        assert sessions.get_row("s1")[6:] == ["2", "1", "1", "0", ""]  # nothing tainted it
         assert app.query_one("#policies-table", DataTable).get_row("team.rego")[:3] == ["team.rego", "1", "ops"]
         changes = app.query_one("#policy-changes-table", DataTable)
         assert changes.get_row_at(0)[2:4] == ["put", "team.rego"]
