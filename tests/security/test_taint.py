@@ -141,6 +141,15 @@ def test_the_sources_that_taint_are_configured(guarded: Guarded, tmp_path: Path)
     assert tainted.payload["kind"] == "outside-file"
 
 
+def test_a_page_moved_into_the_project_still_taints(guarded: Guarded) -> None:
+    (guarded.root / "page.html").write_text(INJECTED)  # as after `curl -o page.html https://…`
+    response = {"type": "text", "file": {"filePath": str(guarded.root / "page.html"), "content": INJECTED}}
+    guarded.hook("PostToolUse", "Read", {"file_path": "page.html"}, tool_response=response)
+    guarded.hook("PostToolUse", "Bash", {"command": "cat page.html"}, tool_response={"stdout": INJECTED})
+    assert [e.payload["kind"] for e in guarded.events("session.tainted")] == ["project-file", "command"]
+    assert guarded.bash(UPLOAD).decision == "ask"
+
+
 def test_a_person_clears_the_taint_in_a_terminal_and_the_next_call_is_allowed(guarded: Guarded) -> None:
     fetched(guarded, INJECTED)
     assert guarded.bash(UPLOAD).decision == "ask"
