@@ -32,7 +32,7 @@ from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.follow import Follower
 from lighthouse_mcp.events.model import Event, NewEvent, iso_time
 from lighthouse_mcp.events.projections import REDUCERS, State
-from lighthouse_mcp.vocabulary import RISK_RANK, RISKS, Decision, Finding
+from lighthouse_mcp.vocabulary import RISK_RANK, Decision, Finding
 
 if TYPE_CHECKING:
     from lighthouse_mcp.config import Config, TaintConfig
@@ -479,8 +479,3 @@ def clear(
     }
     event = store.append(NewEvent("session.cleared", payload, aggregate=session))
     return event, cleared
-
-
-def worst(taints: Iterable[Taint]) -> str:
-    """The highest risk among `taints` ("none" for none)."""
-    return max((t.risk for t in taints), key=RISK_RANK.__getitem__, default=RISKS[0])
