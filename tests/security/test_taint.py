@@ -17,6 +17,7 @@ import pytest
 from mcp import Client
 
 from lighthouse_mcp.config import AgentConfig
+from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
 from tests.conftest import LIGHTHOUSE_BIN
@@ -148,6 +149,21 @@ def test_a_page_moved_into_the_project_still_taints(guarded: Guarded) -> None:
     guarded.hook("PostToolUse", "Bash", {"command": "cat page.html"}, tool_response={"stdout": INJECTED})
     assert [e.payload["kind"] for e in guarded.events("session.tainted")] == ["project-file", "command"]
     assert guarded.bash(UPLOAD).decision == "ask"
+
+
+def test_what_a_collaborator_reads_taints_the_others(guarded: Guarded) -> None:
+    store = guarded.project().open_store()
+    try:  # as start_collaboration records it
+        participants = {"objective": "release 2.0", "participants": ["agent", "bob"]}
+        store.append(NewEvent("collaboration.started", participants, agent="agent", aggregate="col_1"))
+    finally:
+        store.close()
+    fetched(guarded, INJECTED)
+    _, handed = guarded.events("session.tainted")
+    assert handed.agent == "bob" and handed.payload["via"] == {"collaboration": "col_1", "agent": "agent",
+                                                               "session": "ses-attacker"}  # fmt: skip
+    guarded.env = {**guarded.env, "LIGHTHOUSE_AGENT__NAME": "bob"}
+    assert guarded.hook("PreToolUse", "Bash", {"command": UPLOAD}, session_id="ses-bob").decision == "ask"
 
 
 def test_a_person_clears_the_taint_in_a_terminal_and_the_next_call_is_allowed(guarded: Guarded) -> None:
