@@ -212,19 +212,25 @@ def tainted_event(
     subagent: Mapping[str, Any] | None = None,
 ) -> NewEvent | None:
     """`session.tainted` for a scan (a `response.scanned` payload) of what a tool of kind `kind` returned, or None
-    when it does not taint: taint off, a source not listed, a risk under `min_risk` (unless it was too large to scan
-    whole). Each finding at or above the risk is kept with its rule and masked excerpt."""
-    risk = str(scan.get("risk") or "none")
+    when it does not taint: taint off, a source not listed, no hostile finding at `min_risk` or more (unless it was
+    too large to scan whole). Hostile: an injection, malicious code, an exfiltration link; a secret in what it read
+    is data, not an instruction. Each hostile finding at or above the risk is kept with its rule and masked excerpt."""
     truncated = bool(scan.get("truncated"))
     if not config.enabled or kind not in config.sources:
         return None
-    if RISK_RANK.get(risk, 0) < RISK_RANK[config.min_risk] and not truncated:
+    hostile = [
+        threat
+        for threat in scan.get("threats") or []
+        if isinstance(threat, Mapping) and threat.get("category") != "secret" and threat.get("severity") in RISK_RANK
+    ]
+    risk = max((str(t["severity"]) for t in hostile), key=RISK_RANK.__getitem__, default="none")
+    if RISK_RANK[risk] < RISK_RANK[config.min_risk] and not truncated:
         return None
     floor = max(RISK_RANK[config.min_risk], RISK_RANK["low"])
     findings = [
         {key: threat.get(key) for key in ("rule", "category", "severity", "excerpt", "fingerprint")}
-        for threat in scan.get("threats") or []
-        if isinstance(threat, Mapping) and RISK_RANK.get(str(threat.get("severity")), 0) >= floor
+        for threat in hostile
+        if RISK_RANK[str(threat["severity"])] >= floor
     ][:MAX_FINDINGS]
     payload: dict[str, Any] = {
         "scope": "session" if session else "agent",

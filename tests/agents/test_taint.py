@@ -65,8 +65,10 @@ def test_what_taints_and_what_does_not() -> None:
         config = config or TaintConfig()
         return taint.tainted_event(scan, kind="web", config=config, agent="ann", session="s1", tool="WebFetch")
 
-    assert event({**SCAN, "risk": "medium"}) is None  # under min_risk (high)
+    assert event({**SCAN, "risk": "medium", "threats": [{**THREAT, "severity": "medium"}]}) is None  # under high
     assert event(SCAN) is not None
+    secret = {**THREAT, "category": "secret", "severity": "critical", "rule": "secret.github-token"}
+    assert event({**SCAN, "risk": "critical", "threats": [secret]}) is None  # a secret read is data, not hostile
     assert event({**SCAN, "risk": "none", "threats": [], "truncated": True}) is not None  # its end was never read
     assert event(SCAN, TaintConfig(enabled=False)) is None
     assert event(SCAN, TaintConfig(sources=["mcp"])) is None
