@@ -4,7 +4,9 @@
 # Queried only for the calls of a tainted session, beside the decision (data.lighthouse.taint.findings, and
 # data.lighthouse.taint.exceptions for a project's), with:
 #   input.request       the call as the modules of package lighthouse see it: tool, command, commands, paths, flows,
-#                       urls, findings (what the packs and modules found), input, cwd, project, agent
+#                       urls, findings (what the packs and modules found), the tool's arguments, cwd, project, agent
+# (Name its fields only, in comments too, never the whole document by its own name: the engine sends every decision's
+# query the fields the modules name, and everything once one names the whole.)
 #   input.flow_details  {flow: what shows it}, for messages
 #   input.decision      {"decision", "rules"}: what the rest of the policies decided
 #   input.taint         {"session", "agent", "reads": [{"kind", "source", "risk", "rules", "via"}, …]}: what it read,

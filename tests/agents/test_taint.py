@@ -217,3 +217,15 @@ async def test_no_mcp_tool_clears_a_taint(project: Project) -> None:
     async with _as(project, "ann", "admin") as ann:
         tools = {t.name for t in (await ann.list_tools()).tools}
     assert not [name for name in tools if "taint" in name or "clear" in name]
+
+
+def test_the_taint_module_adds_nothing_to_every_decisions_input() -> None:
+    from lighthouse_mcp.policy.policyset import PolicyProvider
+    from lighthouse_mcp.validation.decision import input_document
+    from lighthouse_mcp.validation.facts import Facts
+    from lighthouse_mcp.validation.request import make_request
+
+    engine = PolicyProvider(None, None).current().shipped_rego
+    every_field = set(input_document(make_request("Bash", {"command": "ls"}, cwd="/"), Facts("Bash"), []))
+    assert not engine.whole_input  # its input fields are under input.request, input.taint, …
+    assert engine.input_fields & every_field == {"agent", "claims", "paths"}  # files.rego's and agents.rego's
