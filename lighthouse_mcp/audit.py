@@ -58,7 +58,10 @@ class IncrementalVerifier:
 
 
 def health(store: EventStore, config: Config, chain: VerifyReport) -> dict[str, Any]:
-    """Versions, where the store is, how many events it holds and whether the chain holds."""
+    """Versions, where the store is, how many events it holds, whether the chain holds, and the sessions tainted."""
+    from lighthouse_mcp.agents.taint import TaintView
+
+    taints = TaintView(store).current(config.taint.expiry_s, fresh=True)
     return {
         "status": "ok" if chain.ok else "chain_broken",
         "versions": {
@@ -70,6 +73,11 @@ def health(store: EventStore, config: Config, chain: VerifyReport) -> dict[str, 
         "store": {"location": store.location, "events": store.count(), "last_seq": store.last_seq()},
         "chain": chain.to_json(),
         "agent": {"name": config.agent.name, "role": config.agent.role},
+        "taint": {
+            "enabled": config.taint.enabled,
+            "in_force": len(taints),
+            "taints": [t.to_json() for t in taints[-20:]],  # the newest
+        },
     }
 
 

@@ -23,6 +23,11 @@ LogLevel = Literal["debug", "info", "warning", "error"]
 LogFormat = Literal["plain", "json"]
 Synchronous = Literal["normal", "full"]
 ErrorDecision = Literal["ask", "deny"]
+Tightening = Literal["off", "ask", "deny"]
+# What a session can read that taints it (`taint.sources`): web pages and searches, other MCP servers' results, files
+# outside the project and in it, shell commands' output, a subagent's answer, and any other tool whose output is
+# scanned.
+TAINT_SOURCES = ("web", "mcp", "outside-file", "project-file", "command", "subagent", "other")
 
 # Variables that share the prefix but are not configuration keys: the home, where this machine's `lighthouse` is
 # (set for the hooks in .claude/settings.local.json), whose hook input `lighthouse hook --agent-kind` expects, and
@@ -136,6 +141,22 @@ class ScanConfig:
 
 
 @dataclass(frozen=True)
+class TaintConfig:
+    """Session taint (`taint:`): what a session may read before it loses the right to send data out, and what
+    tightens until a person clears it."""
+
+    enabled: bool = True
+    sources: list[str] = field(default_factory=lambda: list(TAINT_SOURCES))
+    min_risk: Literal["none", "low", "medium", "high", "critical"] = "high"
+    expiry_s: int = 0  # 0: until a person clears it
+    send: Tightening = "ask"
+    secret_reads: Tightening = "ask"  # noqa: S105  (a decision, not a password)
+    outside_writes: Tightening = "ask"
+    handoff: Tightening = "ask"
+    guard: Tightening = "deny"
+
+
+@dataclass(frozen=True)
 class ApprovalsConfig:
     """Asking a person (`approvals:`)."""
 
@@ -193,6 +214,7 @@ class Config:
     experts: ExpertsConfig = field(default_factory=ExpertsConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
     scan: ScanConfig = field(default_factory=ScanConfig)
+    taint: TaintConfig = field(default_factory=TaintConfig)
     approvals: ApprovalsConfig = field(default_factory=ApprovalsConfig)
     hook: HookConfig = field(default_factory=HookConfig)
     query: QueryConfig = field(default_factory=QueryConfig)
@@ -238,6 +260,7 @@ _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("metrics", "fuse_p99_us"): (0, 60_000_000),
     ("scan", "max_bytes"): (1024, 256 * 1024 * 1024),
     ("approvals", "timeout_s"): (1, 3600),
+    ("taint", "expiry_s"): (0, 90 * 86_400),
     ("query", "default_limit"): (1, 100_000),
     ("query", "max_limit"): (1, 100_000),
     ("server", "recent_events"): (1, 10_000),
@@ -473,6 +496,9 @@ def check_complete(config: Config) -> None:
     for rule in config.policy.unlock:
         if not re.fullmatch(r"[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+", rule):
             raise ConfigError(f"'policy.unlock' lists rule ids such as fs.delete-home, not {rule[:80]!r}")
+    unknown = [s for s in config.taint.sources if s not in TAINT_SOURCES]
+    if unknown:
+        raise ConfigError(f"'taint.sources' lists {unknown[0][:40]!r}: the sources are {', '.join(TAINT_SOURCES)}")
     if config.hook.deadline_s + 3 > config.hook.timeout_s:
         raise ConfigError(
             f"'hook.deadline_s' ({config.hook.deadline_s}) must be at least 3 s under 'hook.timeout_s' "

@@ -24,6 +24,7 @@ from lighthouse_mcp.policy.policyset import PolicyProvider, PolicySet
 from lighthouse_mcp.project import Project
 
 if TYPE_CHECKING:
+    from lighthouse_mcp.agents.taint import Taint
     from lighthouse_mcp.validation.shadow import Shadow
 
 RECENT_DECISIONS = 2000
@@ -91,6 +92,7 @@ class SessionRow:
     ask: int
     deny: int
     claims: int
+    taint: str = ""  # what tainted it, while a taint is in force on it (agents/taint.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +303,7 @@ class Console:
             mount=f"mounted at {mountpoint}" if mountpoint else "not mounted",
             decisions={d: decided.get(d, 0) for d in DECISIONS},
             latency=metrics.latencies(store, self.project.config.metrics.window_s, now_ns=now),
-            sessions=_sessions(state, by_session, now),
+            sessions=_sessions(state, by_session, now, self.project.config.taint.expiry_s),
             approvals=waiting,
             policies=[
                 PolicyRow(name=name, revision=p.get("revision"), by=p.get("by"), at=_time(p.get("at")))
@@ -580,8 +582,11 @@ def event_detail(event: Event) -> str:
     return "\n".join([*head, "", json.dumps(event.to_json(), indent=2, ensure_ascii=False)])
 
 
-def _sessions(state: dict[str, Any], by_session: dict[str, Counter[str]], now: int) -> list[SessionRow]:
-    """Every session, newest activity first, with its own decisions among the recent ones."""
+def _sessions(state: dict[str, Any], by_session: dict[str, Counter[str]], now: int, expiry_s: int) -> list[SessionRow]:
+    """Every session, newest activity first, with its own decisions among the recent ones and what tainted it."""
+    from lighthouse_mcp.agents.taint import in_force, recorded
+
+    taints = in_force(recorded(state), expiry_s, now)
     rows = []
     for sid, s in sorted(state.get("sessions", {}).items(), key=lambda kv: -(kv[1].get("last_seen") or 0)):
         decided = by_session.get(sid, Counter())
@@ -599,9 +604,19 @@ def _sessions(state: dict[str, Any], by_session: dict[str, Counter[str]], now: i
                 ask=decided["ask"],
                 deny=decided["deny"],
                 claims=sum(1 for c in claims if c.get("session") == sid and (c.get("until") or 0) > now),
+                taint=_taint_label([t for t in taints if t.applies(s.get("agent") or "", sid)]),
             )
         )
     return rows
+
+
+def _taint_label(taints: list[Taint]) -> str:
+    """The newest taint on a session in a few words, and how many more."""
+    if not taints:
+        return ""
+    newest = max(taints, key=lambda t: t.seq)
+    more = f" +{len(taints) - 1}" if len(taints) > 1 else ""
+    return newest.label() + more
 
 
 def _experts(state: dict[str, Any]) -> list[ExpertRow]:

@@ -25,6 +25,7 @@ from lighthouse_mcp.agents.claims import ClaimsView
 from lighthouse_mcp.agents.identity import Identity, RoleRefused, may_call, require
 from lighthouse_mcp.agents.rates import DecisionWindow
 from lighthouse_mcp.agents.sessions import stale_event, stale_sessions
+from lighthouse_mcp.agents.taint import TaintView
 from lighthouse_mcp.errors import LighthouseError
 from lighthouse_mcp.events.aio import AsyncEventStore
 from lighthouse_mcp.events.model import NewEvent
@@ -133,6 +134,7 @@ def build_server(project: Project, *, transport: str = "stdio") -> MCPServer[App
                 reader,
                 claims=ClaimsView(reader, root=str(project.home.root)),
                 window=_decision_window(reader, config.limits.window_s),
+                taints=TaintView(reader),
             ),
         )
         await _start_tasks(state, bus, reader)

@@ -54,6 +54,7 @@ class LighthouseTUI(App[None]):
         Binding("t", "travel", "State then"),
         Binding("a", "answer('approve')", "Approve"),
         Binding("d", "answer('deny')", "Deny"),
+        Binding("c", "clear_taint", "Clear taint"),
         Binding("p", "policy_test", "Test policies"),
         Binding("m", "mount", "Mount"),
         Binding("u", "unmount", "Unmount"),
@@ -289,6 +290,33 @@ class LighthouseTUI(App[None]):
             return
         self._later(setattr, note_box, "value", "")
         self._later(self.notify, f"{approval_id} {done}" + (f" ({note})" if note else ""))
+        self._later(self.action_refresh)
+
+    @work(thread=True, group="answer")
+    def action_clear_taint(self) -> None:
+        """A person trusts the highlighted session again: its taints are cleared (`session.cleared`, with who and
+        the reason typed above the table)."""
+        from lighthouse_mcp.agents import taint
+
+        table = self.query_one("#sessions-table", DataTable)
+        if table.row_count == 0:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        session = str(row_key.value)
+        reason_box = self.query_one("#taint-reason", Input)
+        reason = reason_box.value.strip()
+        if not reason:
+            self._later(self.notify, "type why the session may be trusted again first", severity="warning")
+            return
+        try:
+            _, cleared = taint.clear(
+                self.store, session, self.project.config.taint, by=taint.person(), reason=reason, via="console"
+            )
+        except LighthouseError as exc:
+            self._later(self.notify, str(exc), severity="error")
+            return
+        self._later(setattr, reason_box, "value", "")
+        self._later(self.notify, f"cleared {len(cleared)} taint(s) on {session}")
         self._later(self.action_refresh)
 
     @work(thread=True, exclusive=True, group="policy")

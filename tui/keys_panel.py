@@ -14,6 +14,7 @@ HELP = """\
 Timeline: / filter (type:… agent:… decision:… at:… and words) · g jump to a sequence or time · [ ] older / newer \
 page · l back to live · t the state as of the highlighted event · enter on a session shows its agent's events \
 (escape: everyone's)
+Sessions: type why the highlighted session may be trusted again, then c clears its taint
 Approvals: type an optional note, then a approve / d deny the highlighted request
 Policies: p runs the policy tests · Mount: m mounts at the path typed (default .lighthouse/mnt), u unmounts"""
 

@@ -107,7 +107,7 @@ def _foreground(mountpoint: Path, project: Project) -> int:
 
     store = project.open_store()
     agent = project.config.agent.name
-    view = View(store, str(project.home.root), by=agent)
+    view = View(store, str(project.home.root), by=agent, taint_expiry_s=project.config.taint.expiry_s)
     payload = {"mountpoint": str(mountpoint), "pid": os.getpid()}
     store.append(NewEvent("mount.started", payload, agent=agent, aggregate=str(mountpoint)))
 

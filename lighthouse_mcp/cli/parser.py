@@ -58,6 +58,7 @@ def build_parser() -> Parser:
         serve,
         snapshot,
         store,
+        taint,
         token,
         tui,
     )
@@ -76,6 +77,7 @@ def build_parser() -> Parser:
         policy,
         events,
         approvals,
+        taint,
         token,
         snapshot,
         mount,

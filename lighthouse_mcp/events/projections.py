@@ -20,7 +20,7 @@ from lighthouse_mcp.events.store import EventStore, Snapshot
 
 NAME = "state"
 # Bump when a reducer changes meaning, so snapshots folded by older code are not reused.
-VERSION = "5"
+VERSION = "6"
 _READ_BATCH = 2000
 
 State = dict[str, Any]
@@ -38,6 +38,7 @@ def empty_state() -> State:
         "experts": {},
         "tasks": {},
         "collaborations": {},
+        "taints": {},
     }
 
 
@@ -136,6 +137,7 @@ def _task_delegated(state: State, event: Event) -> None:
         "direct": p.get("direct"),
         "delegator": event.agent,
         "collaboration": p.get("collaboration"),
+        "taint": list(p.get("taint", [])),  # the delegator's taints it carries (agents/taint.py)
         "status": "pending",
         "expert": None,
         "tried": [],
@@ -213,6 +215,29 @@ def _collaboration_ended(state: State, event: Event) -> None:
         )
 
 
+def _session_tainted(state: State, event: Event) -> None:
+    """A taint in force until a person clears it (agents/taint.py), by its event's sequence."""
+    p = event.payload
+    findings = [f.get("rule") for f in p.get("findings", []) if isinstance(f, dict)]
+    state["taints"][str(event.seq)] = {
+        "agent": event.agent,
+        "session": event.session,
+        "scope": p.get("scope"),
+        "kind": p.get("kind"),
+        "source": p.get("source"),
+        "risk": p.get("risk"),
+        "rules": findings or list(p.get("rules", [])),
+        "truncated": bool(p.get("truncated")),
+        "via": p.get("via"),
+        "at": event.ts,
+    }
+
+
+def _session_cleared(state: State, event: Event) -> None:
+    for seq in event.payload.get("taints", []):
+        state["taints"].pop(str(seq), None)
+
+
 REDUCERS: dict[str, Reducer] = {
     "collaboration.started": _collaboration_started,
     "collaboration.ended": _collaboration_ended,
@@ -226,6 +251,8 @@ REDUCERS: dict[str, Reducer] = {
     "files.released": _files_released,
     "session.started": _session_started,
     "session.ended": _session_ended,
+    "session.tainted": _session_tainted,
+    "session.cleared": _session_cleared,
     "policy.put": _policy_put,
     "policy.deleted": _policy_deleted,
 }
@@ -267,6 +294,7 @@ _TIMES = {
     "experts": ("registered_at",),
     "tasks": ("deadline", "assigned_at", "created_at", "completed_at"),
     "collaborations": ("started_at", "ended_at"),
+    "taints": ("at",),
 }
 
 

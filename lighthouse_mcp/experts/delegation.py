@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
+from lighthouse_mcp.agents.taint import Taint, handed_on
 from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.follow import Follower
 from lighthouse_mcp.events.ids import new_id
@@ -24,8 +26,17 @@ MAX_TASK_CHARS = 50_000
 MAX_RESULT_CHARS = 100_000
 MAX_TIMEOUT_S = 24 * 3600
 _CAPABILITY = re.compile(r"[a-z0-9][a-z0-9._+-]{0,47}")
-# Sessions only for who is available: not their heartbeats, which are most of the log on a long-lived project.
-_FOLLOWED = ("session.started", "session.ended", "expert.registered", "task", "collaboration")
+# Sessions only for who is available: not their heartbeats, which are most of the log on a long-lived project. Taints,
+# for the tasks that carry them.
+_FOLLOWED = (
+    "session.started",
+    "session.ended",
+    "session.tainted",
+    "session.cleared",
+    "expert.registered",
+    "task",
+    "collaboration",
+)
 
 
 def check_capabilities(capabilities: Any, *, allow_empty: bool = False) -> list[str]:
@@ -61,7 +72,7 @@ class DelegationView:
     """Sessions, registered experts and tasks of one process, folded from the store as events arrive."""
 
     def __init__(self, store: Any, *, refresh_s: float = 0.05) -> None:
-        self.state: State = {"sessions": {}, "experts": {}, "tasks": {}, "collaborations": {}}
+        self.state: State = {"sessions": {}, "experts": {}, "tasks": {}, "collaborations": {}, "taints": {}}
         self._follower = Follower(store, _FOLLOWED, self._fold, refresh_s=refresh_s)
 
     def refresh(self, *, fresh: bool = False) -> State:
@@ -130,17 +141,36 @@ def delegated_event(
     session: str | None,
     fallback: str | None,
     direct: str | None = None,
+    taint: Sequence[Taint] = (),
 ) -> NewEvent:
-    """`task.delegated`; `direct` names the one expert it is for (it is not routed or passed on)."""
+    """`task.delegated`; `direct` names the one expert it is for (it is not routed or passed on); `taint`: the
+    delegator's taints in force, which the task carries to whoever takes it."""
     task_id = "task_" + new_id(time.time_ns()).lower()
     payload: dict[str, Any] = {"task": task, "capabilities": capabilities, "timeout_s": timeout_s}
     payload |= {"fallback_profile": fallback, "direct": direct}
+    if taint:
+        payload["taint"] = [t.seq for t in taint]
     return NewEvent("task.delegated", payload, agent=agent, session=session, aggregate=task_id)
 
 
 def assigned_event(task_id: str, expert: str, timeout_s: int, *, agent: str | None) -> NewEvent:
     deadline = time.time_ns() + timeout_s * 1_000_000_000
     return NewEvent("task.assigned", {"expert": expert, "deadline_ns": deadline}, agent=agent, aggregate=task_id)
+
+
+def assignment(state: State, task_id: str, expert: str, timeout_s: int, *, agent: str | None) -> list[NewEvent]:
+    """`task.assigned`, and the taint the task carries to the expert: its delegator's taints that no person has
+    cleared since (agents/taint.py)."""
+    task = state["tasks"][task_id]
+    taints = state.get("taints", {})
+    carried = [Taint.from_state(str(s), taints[str(s)]) for s in task.get("taint") or () if str(s) in taints]
+    delegator = task["delegator"] or "?"
+    via = {"task": task_id, "agent": delegator}
+    what = f"task {task_id} from {delegator}"
+    return [
+        assigned_event(task_id, expert, timeout_s, agent=agent),
+        *handed_on(carried, to_agent=expert, via=via, what=what),
+    ]
 
 
 def completed_event(task_id: str, expert: str, result: str, *, session: str | None) -> NewEvent:
@@ -167,7 +197,7 @@ def next_steps(state: State, task_id: str, *, agent: str | None, now_ns: int) ->
         return [*events, failed_event(task_id, reason, agent=agent)]
     chosen = route(state, task["capabilities"], exclude={*task["tried"], task["delegator"] or ""})
     if chosen is not None:
-        events.append(assigned_event(task_id, chosen, int(task["timeout_s"] or 60), agent=agent))
+        events += assignment(state, task_id, chosen, int(task["timeout_s"] or 60), agent=agent)
     elif task.get("fallback_profile"):
         if events:
             return events  # time it out first; the LLM is asked on the next step

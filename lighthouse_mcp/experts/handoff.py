@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from lighthouse_mcp.agents.sessions import SessionRecorder
+    from lighthouse_mcp.agents.taint import Taint
     from lighthouse_mcp.events.aio import AsyncEventStore
     from lighthouse_mcp.experts.consensus import Vote
     from lighthouse_mcp.experts.consult import ExpertService
@@ -31,6 +32,8 @@ class Coordination(Protocol):
     delegation_lock: asyncio.Lock
 
     def experts(self) -> ExpertService: ...
+
+    def taints_of(self, agent: str) -> list[Taint]: ...
 
 
 async def advance(app: Coordination, task_id: str) -> None:
@@ -89,12 +92,14 @@ async def agent_vote(
     if not delegation.available(app.delegation.refresh(fresh=True), name):
         return {"expert": name, "error": f"{name} is not a registered expert with an active session"}
     text = f"{question}\n\n{material}\n\n{instructions('verdict')}".replace("\n\n\n\n", "\n\n")
+    taint = app.taints_of(me.agent.name)
     event = delegation.delegated_event(
-        text, [], timeout_s, agent=me.agent.name, session=me.id, fallback=None, direct=name
+        text, [], timeout_s, agent=me.agent.name, session=me.id, fallback=None, direct=name, taint=taint
     )
     await app.store.append(event)
     task_id = event.aggregate or ""
-    await app.store.append(delegation.assigned_event(task_id, name, timeout_s, agent=me.agent.name))
+    state = app.delegation.refresh(fresh=True)
+    await app.store.append_batch(delegation.assignment(state, task_id, name, timeout_s, agent=me.agent.name))
     while (task := app.delegation.refresh(fresh=True)["tasks"][task_id])["status"] == "assigned":
         await anyio.sleep(0.1)
         await advance(app, task_id)  # fails it once its deadline has passed

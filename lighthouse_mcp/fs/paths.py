@@ -8,7 +8,8 @@ FUSE: `fs/ops.py` only translates calls. Errors are `FsError(errno)`.
     /events/all.jsonl       the log, one event per line; it grows as events arrive (tail -f works)
     /events/by-type/<type>.jsonl, /events/by-agent/<agent>.jsonl   the same, for one type or agent
     /approvals/pending/<id> a pending approval; write "approve" or "deny" (a reason may follow) to answer it
-    /sessions/<agent>/      sessions.json (that agent's sessions) and decisions.jsonl (its validation decisions)
+    /sessions/<agent>/      sessions.json (that agent's sessions, each with the taints in force on it) and
+                            decisions.jsonl (its validation decisions)
     /context/<package>/…    context packages: `mkdir` creates one, files copied in are added (recorded as events);
                             `manifest.json` lists them
     /stats.json             operations, latency percentiles and errors of this mount
@@ -30,6 +31,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from lighthouse_mcp.agents.taint import TYPES as taint_events
+from lighthouse_mcp.agents.taint import TaintView
 from lighthouse_mcp.events.model import Event
 from lighthouse_mcp.fs.tree import Entry, Index, Tree, Trees
 
@@ -176,7 +179,8 @@ def line(event: Event) -> bytes:
 class View:
     """The view of one project's store. Thread-safe: FUSE calls it from several threads."""
 
-    def __init__(self, store: Any, root: str, *, by: str, stats: Stats | None = None) -> None:
+    def __init__(self, store: Any, root: str, *, by: str, stats: Stats | None = None, taint_expiry_s: int = 0) -> None:
+        """`taint_expiry_s`: `taint.expiry_s`, for the taints the sessions' files show."""
         self._store = store
         self._mu = threading.RLock()
         self.trees = Trees(store, root)
@@ -191,6 +195,8 @@ class View:
         self._context = Follower(store, ("context",), self._fold_context, refresh_s=0.2)
         self._notes: dict[str, list[Event]] = {}
         self._annotations = Follower(store, ("annotation",), self._fold_note, refresh_s=0.2)
+        self._taints = TaintView(store, refresh_s=0.2)
+        self._taint_expiry_s = taint_expiry_s
 
     # ---- what FUSE asks -------------------------------------------------------------------------------------
 
@@ -461,12 +467,21 @@ class View:
         events = self._store.query(EventFilter(types=("session",), agents=(agent,), order="asc", limit=1000)).events
         sessions: dict[str, dict[str, Any]] = {}
         for event in events:
+            if event.type in taint_events:  # not a session's start or end
+                continue
             entry = sessions.setdefault(event.session or "", {"session": event.session, "status": "active"})
             if event.type == "session.started":
                 entry |= {"started": event.to_json()["ts"], "role": event.payload.get("role")}
                 entry |= {"client": event.payload.get("client"), "transport": event.payload.get("transport")}
             elif event.type == "session.ended":
                 entry |= {"status": "ended", "ended": event.to_json()["ts"], "reason": event.payload.get("reason")}
+        with self._mu:
+            taints = [t for t in self._taints.current(self._taint_expiry_s) if t.agent == agent]
+        for taint in taints:  # a hook's session is in the log by its calls alone: listed here once it is tainted
+            if taint.session and taint.session not in sessions:
+                sessions[taint.session] = {"session": taint.session, "transport": "hook"}
+        for sid, entry in sessions.items():
+            entry["taint"] = [t.to_json() for t in taints if t.applies(agent, sid or None)]
         return (json.dumps(list(sessions.values()), indent=2, ensure_ascii=False) + "\n").encode()
 
     def _decisions(self, agent: str) -> EventLog:

@@ -503,6 +503,10 @@ def _post_tool_use(
             events.append(file_event(changed, digest, hook, agent=agent))
         if scanned is not None and scanned[1] is not None and config.scan.record:
             events.append(scanned[1])
+        if scanned is not None:  # what it read may taint the session (agents/taint.py)
+            from lighthouse_mcp.agents.taint import read_by_hook
+
+            events += read_by_hook(hook, scanned[1], config, store, str(home.root) if home else None)
         store.append_batch(events)
         return answer.give(output, None, 0)
     finally:

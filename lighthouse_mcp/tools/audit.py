@@ -56,6 +56,7 @@ class StateOut(TypedDict):
     experts: dict[str, Any]  # agent -> {capabilities, session, completed, timed_out, latency_ms_total, open}
     tasks: dict[str, Any]  # task id -> {task, capabilities, delegator, status, expert, tried, deadline, result}
     collaborations: dict[str, Any]  # id -> {objective, participants, started_by, status, started_at, ended_at}
+    taints: dict[str, Any]  # seq -> {agent, session, scope, kind, source, risk, rules, via, at}: not cleared
 
 
 class HealthOut(TypedDict):
@@ -67,6 +68,7 @@ class HealthOut(TypedDict):
     session: str
     policy: dict[str, Any]  # {engine: local|opa, url?, deciding?, last_error?, fallback_since?, shadow?}
     metrics: dict[str, Any]  # component -> {count, p50_us, p95_us, p99_us} over metrics.window_s
+    taint: dict[str, Any]  # {enabled, in_force, taints: the newest 20}: sessions that read untrusted content
 
 
 def _event_out(event: Event) -> EventOut:
@@ -132,7 +134,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         seq: Annotated[int | None, Field(description="state after this event")] = None,
         time: Annotated[str | None, Field(description="state as of this ISO time or relative time")] = None,
     ) -> StateOut:
-        """Sessions, policies and event counts as they were at a past event or time (now if neither)."""
+        """Sessions, taints, policies and counts at a past event or time (now if neither)."""
         app = ctx.request_context.lifespan_context
         with tool_errors():
             result = await app.store.run(lambda: audit.state_at(app.projector, seq=seq, time=time))
@@ -140,7 +142,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
 
     @server.tool(annotations=READ_ONLY)
     async def verify_audit_log(ctx: Context[AppState]) -> VerifyOut:
-        """Walk the whole hash chain; names the first event that was edited, deleted, reordered or forged."""
+        """Walk the hash chain; name the first event edited, deleted, reordered or forged."""
         app = ctx.request_context.lifespan_context
         with tool_errors():
             report = await app.store.run(app.store.store.verify)
@@ -148,7 +150,7 @@ def register(server: MCPServer[AppState], project: Project) -> None:
 
     @server.tool(annotations=READ_ONLY)
     async def health(ctx: Context[AppState]) -> HealthOut:
-        """Versions, database, event count and chain status (new events verified since the last check)."""
+        """Versions, store, event count, chain status (new events verified) and tainted sessions."""
         app = ctx.request_context.lifespan_context
         with tool_errors():
             chain = await app.store.run(app.verifier.check)

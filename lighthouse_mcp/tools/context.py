@@ -26,6 +26,7 @@ from lighthouse_mcp.validation.gate import Gate
 from lighthouse_mcp.validation.service import ValidationService
 
 if TYPE_CHECKING:
+    from lighthouse_mcp.agents.taint import Taint
     from lighthouse_mcp.experts.consult import ExpertService
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -56,6 +57,13 @@ class AppState:
     def claims(self) -> ClaimsView:
         assert self.gate.claims is not None  # the server's gate always has the store's claims
         return self.gate.claims
+
+    def taints_of(self, agent: str) -> list[Taint]:
+        """The taints in force on any session of `agent`: what work it hands on carries."""
+        config = self.project.config.taint
+        if self.gate.taints is None or not config.enabled:
+            return []
+        return self.gate.taints.of_agent(agent, config.expiry_s)
 
     def experts(self) -> ExpertService:
         """The LLM experts, set up on first use (profiles read then; the SDKs imported at the first call)."""

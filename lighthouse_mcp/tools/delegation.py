@@ -11,6 +11,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from lighthouse_mcp.agents import taint
 from lighthouse_mcp.agents.sessions import SessionRecorder
 from lighthouse_mcp.experts import delegation
 from lighthouse_mcp.experts.handoff import advance
@@ -88,7 +89,8 @@ def _register_collaboration(server: MCPServer[AppState]) -> None:
             text = delegation.check_text(objective, "objective", 2000)
             names = delegation.check_participants(participants, me.agent.name)
             event = delegation.collaboration_event(text, names, agent=me.agent.name, session=me.id)
-            await app.store.append(event)
+            carried = taint.joined(event.aggregate or "", {name: app.taints_of(name) for name in names})
+            await app.store.append_batch([event, *carried])
         return {"collaboration_id": event.aggregate or "", "participants": names, "status": "active"}
 
     @server.tool(annotations=RECORDS)
@@ -135,8 +137,9 @@ def _register_delegating(server: MCPServer[AppState]) -> None:
             wait = _wait(wait_s)
             if fallback_profile is not None:
                 app.experts().profile(fallback_profile)
+            taint = app.taints_of(me.agent.name)  # the task carries it to whoever takes it
             event = delegation.delegated_event(
-                text, caps, timeout, agent=me.agent.name, session=me.id, fallback=fallback_profile
+                text, caps, timeout, agent=me.agent.name, session=me.id, fallback=fallback_profile, taint=taint
             )
             await app.store.append(event)
             return cast(TaskOut, await _follow(app, ctx, event.aggregate or "", wait))
@@ -214,8 +217,15 @@ def _register_answering(server: MCPServer[AppState]) -> None:
             text = delegation.check_text(result, "result", delegation.MAX_RESULT_CHARS)
             async with app.delegation_lock:
                 state = app.delegation.refresh(fresh=True)
-                delegation.check_completion(state, task_id, me.agent.name, now_ns=time.time_ns())
-                await app.store.append(delegation.completed_event(task_id, me.agent.name, text, session=me.id))
+                task = delegation.check_completion(state, task_id, me.agent.name, now_ns=time.time_ns())
+                done = delegation.completed_event(task_id, me.agent.name, text, session=me.id)
+                back = taint.handed_on(  # a tainted expert's answer taints whoever reads it
+                    app.taints_of(me.agent.name) if task["delegator"] else [],
+                    to_agent=task["delegator"] or "",
+                    via={"task_result": task_id, "agent": me.agent.name},
+                    what=f"the answer to task {task_id} from {me.agent.name}",
+                )
+                await app.store.append_batch([done, *back])
             return {"task_id": task_id, "status": "completed"}
 
 

@@ -190,11 +190,11 @@ class Validator:
             findings.append(
                 Finding("policy.project-unavailable", "ask", "medium", message + policy.project_error[:300], "policy")
             )
-        findings = [*findings, *_rego_findings(shipped.findings, shipped=True)]
+        findings = [*findings, *rego_findings(shipped.findings, shipped=True)]
         if project is not None:
             known = {f.rule for f in findings}
-            findings += [f for f in _rego_findings(project.findings, shipped=False) if f.rule not in known]
-        findings = _apply_exceptions(
+            findings += [f for f in rego_findings(project.findings, shipped=False) if f.rule not in known]
+        findings = apply_exceptions(
             findings,
             [*shipped.exceptions, *(project.exceptions if project else [])],
             self.unlocked,
@@ -263,6 +263,18 @@ def rego_input(request: Request, facts: Facts, findings: list[Finding], policy: 
     """The Rego input document, holding only the fields some loaded module reads (building it is the costly part
     of a query)."""
     wanted = None if policy.rego.whole_input else policy.rego.input_fields
+    return input_document(request, facts, findings, wanted, policy.rego.path_extras)
+
+
+def input_document(
+    request: Request,
+    facts: Facts,
+    findings: list[Finding],
+    wanted: frozenset[str] | None = None,
+    path_extras: frozenset[str] = frozenset({"raw", "command"}),
+) -> dict[str, Any]:
+    """The input document of package lighthouse's modules: the fields in `wanted` (all when None), each path with the
+    extra fields in `path_extras`."""
     document: dict[str, Any] = {}
 
     def put(name: str, value: Callable[[], Any]) -> None:
@@ -270,7 +282,7 @@ def rego_input(request: Request, facts: Facts, findings: list[Finding], policy: 
             document[name] = value()
 
     put("tool", lambda: request.tool)
-    put("paths", lambda: _paths(facts, policy.rego.path_extras))
+    put("paths", lambda: _paths(facts, path_extras))
     put("agent", lambda: {"name": request.agent, "role": request.role})
     put("claims", lambda: list(request.claims))
     put("findings", lambda: [f.to_json() for f in findings])
@@ -320,7 +332,7 @@ def _paths(facts: Facts, extras: frozenset[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _rego_findings(added: list[dict[str, Any]], *, shipped: bool) -> list[Finding]:
+def rego_findings(added: list[dict[str, Any]], *, shipped: bool) -> list[Finding]:
     """Findings from a Rego result; a shipped one is locked when it is critical or says `"locked": true`."""
     out = []
     for item in added:
@@ -344,7 +356,7 @@ def _rego_findings(added: list[dict[str, Any]], *, shipped: bool) -> list[Findin
     return out
 
 
-def _apply_exceptions(
+def apply_exceptions(
     findings: list[Finding],
     exceptions: list[dict[str, Any]],
     unlocked: frozenset[str],

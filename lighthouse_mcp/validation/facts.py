@@ -1046,10 +1046,14 @@ class _Extractor:
             for access in fact.targets:
                 if "secret" in access.path.classes and access.access == "read":
                     self.facts.flow("secret-to-network", f"{name} sends {access.path.raw}")
+        data = _sent_data(fact) if name in _DATA_OPTIONS else []
+        files = [a.path.raw for a in fact.targets if a.access == "read"] if to_network else []
+        if files or data:  # a file or data given to it goes off the machine (a taint rule's fact)
+            self.facts.flow("data-to-network", f"{name} sends {(files or data)[0][:80]}")
         if name in ENV_DUMPERS and any(_SECRETISH.search(p) for p in fact.positionals):
             self.facts.flow("secret-env-read", f"{fact.text} prints secret-looking variables")
-        if name in _DATA_OPTIONS:
-            sent = _secret_variables(_sent_data(fact))
+        if data:
+            sent = _secret_variables(data)
             if sent:
                 self.facts.flow("secret-variable-to-network", f"{name} sends ${sent[0]}")
 
@@ -1080,6 +1084,8 @@ class _Extractor:
                 a.access == "read" and "secret" in a.path.classes for s in sources for a in s.targets
             ):
                 self.facts.flow("secret-to-network", f"a secret file piped into {sink.name}")
+            if _sends(sink):
+                self.facts.flow("data-to-network", f"the output of {sources[-1].name} piped into {sink.name}")
             if sink.name in NETWORK_SENDERS and any(s.name in ENV_DUMPERS for s in sources):
                 self.facts.flow("secret-to-network", f"the environment piped into {sink.name}")
             printed = [v for s in sources if s.name in LITERAL_PRINTERS for v in _secret_variables(s.argv[1:])]

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from lighthouse_mcp.agents.claims import ClaimsView
     from lighthouse_mcp.agents.rates import DecisionWindow
+    from lighthouse_mcp.agents.taint import Taint, TaintView
     from lighthouse_mcp.config import Config, StoreConfig
     from lighthouse_mcp.events.sqlite import SQLiteEventStore
     from lighthouse_mcp.events.store import EventStore
@@ -143,6 +144,7 @@ class Gate:
     problem: Finding | None = None
     claims: ClaimsView | None = None
     window: DecisionWindow | None = None
+    taints: TaintView | None = None
     _owned: list[Any] = field(default_factory=list)
     _checked: float = -1e9
 
@@ -156,6 +158,7 @@ class Gate:
         (a batch), so the rate window follows the store instead of reading an agent's window again for each call."""
         from lighthouse_mcp.agents.claims import ClaimsView
         from lighthouse_mcp.agents.rates import DecisionWindow
+        from lighthouse_mcp.agents.taint import TaintView
         from lighthouse_mcp.events.store import open_store
 
         on_error = service.config.validation.on_error
@@ -187,6 +190,7 @@ class Gate:
                 gate.problem = Finding("audit.missing", on_error, "high", message, "problem")
             gate.claims = ClaimsView(store, root=str(home.root))
             gate.window = DecisionWindow(store, service.config.limits.window_s, follow=many)
+            gate.taints = TaintView(store)
         except LighthouseError as exc:
             message = f"the audit log cannot be read: {exc}"[:1000]
             gate.problem = gate.problem or Finding("audit.unavailable", on_error, "high", message, "problem")
@@ -224,10 +228,29 @@ class Gate:
         request = self.service.request(
             tool, tool_input, cwd=cwd, claims=held, agent=(caller.agent, caller.role), project=project
         )
-        decision = self.service.validator.validate(request)
+        taints = self._taints(caller, extra)
+        if taints:
+            from lighthouse_mcp.agents.taint import judge
+
+            decision = judge(self.service.validator, request, taints, self.service.config, caller.session)
+        else:
+            decision = self.service.validator.validate(request)
         if self.store is not None or self.problem is not None:  # a project's calls are rate-limited
             extra += self.service.over_limit(self.window, caller.agent, caller.role)
         return with_findings(decision, extra)
+
+    def _taints(self, caller: Caller, extra: list[Finding]) -> list[Taint]:
+        """The taints in force on the caller's session (agents/taint.py); when they cannot be read,
+        `validation.on_error`."""
+        config = self.service.config.taint
+        if self.taints is None or not config.enabled:
+            return []
+        try:
+            return self.taints.on(caller.agent, caller.session, config.expiry_s)
+        except LighthouseError as exc:
+            message = f"whether this session is tainted cannot be read: {exc}"
+            extra.append(Finding("audit.unavailable", self.on_error, "high", message[:1000], "problem"))
+            return []
 
     @property
     def on_error(self) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import errno
 import json
+import time
 from pathlib import Path
 
 import pytest
 
+from lighthouse_mcp.agents.taint import handed_on_event
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.fs.paths import FsError, View, split
 from lighthouse_mcp.fs.snapshot import plan
@@ -189,7 +191,7 @@ def test_sessions_by_agent(project: Project) -> None:
         sessions = json.loads(view.read("/sessions/ben/sessions.json", 10**6, 0))
         assert sessions == [
             {"session": "s1", "status": "ended", "started": sessions[0]["started"], "role": "builder", "client": None,
-             "transport": "stdio", "ended": sessions[0]["ended"], "reason": "client disconnected"}
+             "transport": "stdio", "ended": sessions[0]["ended"], "reason": "client disconnected", "taint": []}
         ]  # fmt: skip
         decided = view.read("/sessions/ben/decisions.jsonl", 10**6, 0).splitlines()
         assert [json.loads(d)["payload"]["command"] for d in decided] == ["ls"]
@@ -197,5 +199,30 @@ def test_sessions_by_agent(project: Project) -> None:
             view.getattr("/sessions/nobody")
         with pytest.raises(FsError):
             view.getattr("/sessions/ben/other.txt")
+    finally:
+        store.close()
+
+
+def test_a_session_shows_the_taints_in_force_on_it(project: Project) -> None:
+    tainted = {"scope": "session", "kind": "web", "source": "WebFetch https://evil.example/p", "risk": "high"}
+    store = project.open_store()
+    try:
+        store.append(NewEvent("session.started", {"role": "expert", "transport": "stdio"}, agent="rex", session="m1"))
+        store.append(NewEvent("session.tainted", tainted, agent="rex", session="h1", aggregate="h1"))
+        via = {"task": "task_1", "agent": "ben"}
+        store.append(handed_on_event(to_agent="rex", via=via, source="task task_1 from ben", risk="high"))
+        view = View(store, str(project.home.root), by="t")
+        sessions = {s["session"]: s for s in json.loads(view.read("/sessions/rex/sessions.json", 10**6, 0))}
+        # The hook's session, known by its taint; the MCP session carries only what was handed on to the agent.
+        assert [t["source"] for t in sessions["h1"]["taint"]] == [tainted["source"], "task task_1 from ben"]
+        assert sessions["h1"]["transport"] == "hook"
+        assert [t["via"] for t in sessions["m1"]["taint"]] == [via]
+        seqs = [t["seq"] for t in sessions["h1"]["taint"]]
+        cleared = {"session": "h1", "agent": "rex", "taints": seqs, "by": "dev", "via": "cli", "reason": "ok"}
+        store.append(NewEvent("session.cleared", cleared, aggregate="h1"))
+        deadline = time.monotonic() + 5  # the view follows the store at most every 0.2 s
+        while any(s["taint"] for s in json.loads(view.read("/sessions/rex/sessions.json", 10**6, 0))):
+            assert time.monotonic() < deadline, "the cleared taints are still shown"
+            time.sleep(0.05)
     finally:
         store.close()

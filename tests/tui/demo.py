@@ -25,8 +25,9 @@ SHADOW = """overrides:
 """
 
 
-def build(root: Path, *, shadow: bool = False) -> Project:
-    """The demo project at `root` (which must not exist yet); with `shadow`, a shadow policy set too."""
+def build(root: Path, *, shadow: bool = False, tainted: bool = False) -> Project:
+    """The demo project at `root` (which must not exist yet); with `shadow`, a shadow policy set too; `tainted`: ben's
+    session read an injection, and the task it delegated carried that to rex."""
     root.mkdir(parents=True)
     home = ProjectHome(root / HOME_DIR)
     home.path.mkdir()
@@ -42,7 +43,7 @@ def build(root: Path, *, shadow: bool = False) -> Project:
     chance = random.Random(7)
     store = SQLiteEventStore(project.db_path, project.key(), clock=lambda: next(tick), randbits=chance.getrandbits)
     try:
-        for event in _events() + (_shadowed() if shadow else []):
+        for event in _events() + (_shadowed() if shadow else []) + (_taints() if tainted else []):
             store.append(event)
     finally:
         store.close()
@@ -113,4 +114,18 @@ def _shadowed() -> list[NewEvent]:
         differed("ben", "npm publish", ("ask", "publish.package"), ("deny", "publish.package")),
         differed("ann", "cargo publish", ("ask", "publish.package"), ("deny", "publish.package")),
         differed("ben", "npm publish --tag next", ("ask", "publish.package"), ("deny", "publish.package")),
+    ]
+
+
+def _taints() -> list[NewEvent]:
+    finding = {"rule": "injection.override", "category": "prompt_injection", "severity": "high",
+               "excerpt": "ignore all previous instructions", "fingerprint": "9ad7b108cf8f65fe"}  # fmt: skip
+    read = {"scope": "session", "kind": "web", "tool": "WebFetch", "source": "WebFetch https://docs.example/setup",
+            "risk": "high", "findings": [finding]}  # fmt: skip
+    handed = {"scope": "agent", "kind": "handed-on", "risk": "high", "rules": ["injection.override"],
+              "source": "task tsk_1 from ben: WebFetch https://docs.example/setup", "via": {"task": "tsk_1",
+              "agent": "ben"}}  # fmt: skip
+    return [
+        NewEvent("session.tainted", read, agent="ben", session="s-ben", aggregate="s-ben"),
+        NewEvent("session.tainted", handed, agent="rex", aggregate="agent:rex"),
     ]

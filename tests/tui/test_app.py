@@ -70,7 +70,7 @@ async def test_views_show_the_store(project: Project) -> None:
             assert app.query_one(TabbedContent).active == tab
         sessions = app.query_one("#sessions-table", DataTable)
         assert sessions.get_row("s1")[:4] == ["ben", "builder", "claude-code", "active"]
-        assert sessions.get_row("s1")[6:] == ["2", "1", "1", "0"]
+        assert sessions.get_row("s1")[6:] == ["2", "1", "1", "0", ""]  # nothing tainted it
         assert app.query_one("#policies-table", DataTable).get_row("team.rego")[:3] == ["team.rego", "1", "ops"]
         changes = app.query_one("#policy-changes-table", DataTable)
         assert changes.get_row_at(0)[2:4] == ["put", "team.rego"]
@@ -386,3 +386,48 @@ async def test_mount_and_unmount_from_the_tui(project: Project, tmp_path: Any) -
         finally:
             if os.path.ismount(target):
                 subprocess.run(["fusermount3", "-uz", str(target)], check=False)
+
+
+def _hook(project: Project, event: str, tool: str, tool_input: dict[str, Any], **extra: Any) -> Any:
+    """One call of the agent's hook, as Claude Code makes it, in session s-web."""
+    data = {"session_id": "s-web", "cwd": str(project.home.root), "hook_event_name": event, "tool_name": tool,
+            "tool_input": tool_input, "tool_use_id": "toolu_1", **extra}  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "lighthouse_mcp", "hook"], input=json.dumps(data), cwd=project.home.root,
+        env=lighthouse_env(), capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+async def test_a_person_clears_a_taint_in_the_console_and_the_next_call_is_allowed(project: Project) -> None:
+    from tests.security.test_taint import INJECTED, UPLOAD
+
+    (project.home.root / "notes.txt").write_text("meeting notes\n")
+    _hook(project, "PostToolUse", "WebFetch", {"url": "https://docs.example/p"}, tool_response={"result": INJECTED})
+    asked = _hook(project, "PreToolUse", "Bash", {"command": UPLOAD})
+    assert json.loads(asked.stdout)["hookSpecificOutput"]["permissionDecision"] == "ask"
+    app = LighthouseTUI(project, poll=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("2")
+        table = app.query_one("#sessions-table", DataTable)
+        assert str(table.get_row("s-web")[-1]).startswith("web: injection.")
+        table.move_cursor(row=table.get_row_index("s-web"))
+        await pilot.press("c")  # no reason typed: nothing is cleared
+        await app.workers.wait_for_complete()
+        app.query_one("#taint-reason", Input).focus()
+        await pilot.press(*"read the page myself")
+        table.focus()
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await _fresh(app, pilot)
+        await _until(pilot, lambda: table.get_row("s-web")[-1] == "", "the session still shows its taint")
+        assert app.query_one("#taint-reason", Input).value == ""
+    store = project.open_store()
+    try:
+        cleared = [e for e in store.read_after(0, 1000) if e.type == "session.cleared"]
+    finally:
+        store.close()
+    assert len(cleared) == 1 and cleared[0].payload["via"] == "console"
+    assert cleared[0].payload["reason"] == "read the page myself" and cleared[0].payload["session"] == "s-web"
+    allowed = _hook(project, "PreToolUse", "Bash", {"command": UPLOAD})
+    assert (allowed.returncode, allowed.stdout) == (0, "")  # the next call: allowed (Claude Code's own rules decide)

@@ -75,3 +75,10 @@ def test_a_narrow_terminal(snap_compare: Any, demo_app: LighthouseTUI) -> None:
 def test_the_light_theme(snap_compare: Any, demo_app: LighthouseTUI) -> None:
     demo_app.theme = "textual-light"
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=_view(3))
+
+
+def test_tainted_sessions(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = demo.build(tmp_path / "demo", tainted=True)
+    monkeypatch.chdir(project.home.root)
+    app = LighthouseTUI(project, poll=None, clock=lambda: demo.NOW)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_view(2))

