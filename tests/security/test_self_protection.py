@@ -37,6 +37,11 @@ DENIED_COMMANDS = [
     "git clean -fdx",
     "find . -name '*.db' -delete",
     "rm -rf .",
+    # a person-only command handed to a program that gives it a terminal (approving needs one), which the parser
+    # cannot follow into
+    "expect -c 'spawn lighthouse approvals approve apr_01abc; interact'",
+    "tmux new-session -d 'lighthouse approvals approve apr_01abc'",
+    "screen -dm lighthouse taint clear s1 --reason done",
 ]
 
 
