@@ -38,7 +38,7 @@ _C = sql.COLUMNS
 # Batches of this many events or more go in through COPY (a row costs a fraction of an INSERT's, but COPY cannot
 # join the pipeline that carries the head's update and the COMMIT: two more round trips); fewer ride that pipeline
 # as INSERTs, as single appends do. `store migrate` copies its batches in the same way.
-COPY_FROM = 16
+COPY_FROM = 8
 _COPY_EVENTS = f"COPY events ({_C}) FROM STDIN"
 _SCHEMA_LOCK = 0x4C48_5343  # an advisory lock id: one process creates the schema at a time
 
