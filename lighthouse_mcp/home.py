@@ -174,6 +174,16 @@ def identity_env(agent: str | None = None, role: str | None = None) -> dict[str,
     return env
 
 
+def identity_flags(agent: str | None = None, role: str | None = None) -> str:
+    """` --agent NAME --role ROLE` (each when given, quoted for a shell): the agent's identity in the hook commands
+    of agents whose environment a project file may set (Gemini CLI, Codex CLI, Cursor), where a variable cannot be
+    trusted to carry it."""
+    import shlex
+
+    flags = (("--agent", agent), ("--role", role))
+    return "".join(f" {flag} {shlex.quote(value)}" for flag, value in flags if value)
+
+
 def mcp_server_entry(agent: str | None = None, role: str | None = None) -> dict[str, Any]:
     """The `.mcp.json` entry that launches `lighthouse serve` over stdio (it finds the project home from the
     directory Claude Code starts it in)."""
@@ -280,10 +290,8 @@ def gemini_hook_command(agent: str | None = None, role: str | None = None) -> st
     that choose which Python code runs (a `PYTHONPATH=.` in `.env` would run a `lighthouse_mcp/` package the agent
     wrote in the project instead of Lighthouse); and it names the agent with flags, not variables, because the hook
     ignores the Lighthouse settings a `.env` file defines (`hooks/client.py`)."""
-    import shlex
 
-    flags = (("--agent", agent), ("--role", role))
-    identity = "".join(f" {flag} {shlex.quote(value)}" for flag, value in flags if value)
+    identity = identity_flags(agent, role)
     home = f'"${{GEMINI_PROJECT_DIR:-.}}/{HOME_DIR}"'
     run = f"{PYTHON_CLEARED}lighthouse --home {home} hook --agent-kind gemini{identity}"
     # `set -- $?` keeps the exit code without naming a variable that Gemini CLI's own `$VAR` expansion of settings
@@ -310,8 +318,7 @@ def cursor_hook_command(agent: str | None = None, role: str | None = None) -> st
 
     from lighthouse_mcp.hooks.client import blocked
 
-    flags = (("--agent", agent), ("--role", role))
-    identity = "".join(f" {flag} {shlex.quote(value)}" for flag, value in flags if value)
+    identity = identity_flags(agent, role)
     run = f"{PYTHON_CLEARED}lighthouse --home {HOME_DIR} hook --agent-kind cursor{identity}"
     message = (  # no quotes: it is quoted twice below
         "Lighthouse could not run its hook: install Lighthouse so that the lighthouse command is on PATH, or run "
@@ -350,10 +357,8 @@ def codex_hook_command(agent: str | None = None, role: str | None = None) -> str
     `lighthouse` from PATH (never LIGHTHOUSE_BIN), clears Python's code-choosing variables and names the agent with
     flags, as for Gemini CLI and Cursor, and names no home: Codex CLI says nothing of where its project is, and the
     hook finds the home above the session's working directory."""
-    import shlex
 
-    flags = (("--agent", agent), ("--role", role))
-    identity = "".join(f" {flag} {shlex.quote(value)}" for flag, value in flags if value)
+    identity = identity_flags(agent, role)
     broken = (
         '{ c=$?; [ "$c" -eq 2 ] || echo "Lighthouse could not run its hook (exit $c): install Lighthouse so that'
         ' lighthouse is on PATH, or run lighthouse init --codex again (docs/agents/codex-cli.md)" >&2; exit 2; }'

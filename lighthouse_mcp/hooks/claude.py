@@ -138,6 +138,18 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def tool_call(event: str, data: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The tool's name and input of another agent's tool event; DataError when either is missing or of another
+    type (an empty name included)."""
+    tool = data.get("tool_name")
+    tool_input = data.get("tool_input")
+    if not isinstance(tool, str) or not tool:
+        raise DataError(f"{event} hook input has no 'tool_name'")
+    if not isinstance(tool_input, dict):
+        raise DataError(f"{event} hook input's 'tool_input' must be an object")
+    return tool, tool_input
+
+
 def pre_tool_use_output(decision: Decision, *, on_allow: str) -> dict[str, Any] | None:
     """Claude Code's answer to PreToolUse; None (`defer`, the default) leaves an allow to Claude Code's own
     permission rules, so installing Lighthouse never makes Claude Code less careful than it is alone."""

@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lighthouse_mcp.errors import DataError
-from lighthouse_mcp.hooks.claude import HookInput
+from lighthouse_mcp.hooks.claude import HookInput, tool_call
 
 CLIENT = "codex-cli"
 SETTINGS = ".codex/hooks.json"
@@ -74,12 +74,7 @@ def hook_input_from(data: Mapping[str, Any]) -> HookInput:
     cwd = _str(data.get("cwd"))
     if event not in TOOL_EVENTS:
         return HookInput(event, session, cwd, None, {}, None, None, data, client=CLIENT)
-    tool = data.get("tool_name")
-    tool_input = data.get("tool_input")
-    if not isinstance(tool, str) or not tool:
-        raise DataError(f"{event} hook input has no 'tool_name'")
-    if not isinstance(tool_input, dict):
-        raise DataError(f"{event} hook input's 'tool_input' must be an object")
+    tool, tool_input = tool_call(event, data)
     mapped = dict(tool_input)
     if tool.lower() == "bash":
         mapped["command"] = _command(tool_input.get("command"))

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lighthouse_mcp.errors import DataError
-from lighthouse_mcp.hooks.claude import SCANNED_TOOLS, HookInput
+from lighthouse_mcp.hooks.claude import SCANNED_TOOLS, HookInput, tool_call
 
 CLIENT = "gemini-cli"
 # Gemini CLI's tool events, by the pipeline's names for them.
@@ -74,12 +74,7 @@ def hook_input_from(data: Mapping[str, Any]) -> HookInput:
     cwd = _str(data.get("cwd"))
     if event not in TOOL_EVENTS:
         return HookInput(event, session, cwd, None, {}, None, None, data, client=CLIENT)
-    tool = data.get("tool_name")
-    tool_input = data.get("tool_input")
-    if not isinstance(tool, str) or not tool:
-        raise DataError(f"{event} hook input has no 'tool_name'")
-    if not isinstance(tool_input, dict):
-        raise DataError(f"{event} hook input's 'tool_input' must be an object")
+    tool, tool_input = tool_call(event, data)
     name, mapped = map_tool(tool, tool_input)
     if tool == "run_shell_command":
         cwd = _shell_directory(cwd, tool_input.get("directory"))
