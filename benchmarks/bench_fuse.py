@@ -1,6 +1,7 @@
-"""FUSE view figures against the budgets in docs/PERFORMANCE.md (stat / read of a small file p99 ≤ 1 ms): stat and read
-latency through a real mount, `grep -r` over /current of a generated 10,000-file project against the same grep on the
-real tree, and listing a /history/<seq>/ tree on a store padded to 1,000,000 events.
+"""FUSE view figures against the budgets in docs/PERFORMANCE.md (stat / read of a small file p99 ≤ 1 ms; `grep -r`
+over /current and /history/<seq> ≤ 3× the real tree warm, ≤ 10× cold): stat and read latency through a real mount,
+`grep -r` over a generated 10,000-file project against the same grep on the real tree, and listing a
+/history/<seq>/ tree on a store padded to 1,000,000 events.
 
     .venv/bin/python benchmarks/bench_fuse.py [--files 10000] [--events 1000000] [--samples 2000]
 
@@ -92,34 +93,46 @@ def latency(mnt: Path, samples: int) -> None:
         report(name, f"p50 {p50 * 1e6:,.0f} / p99 {p99 * 1e6:,.0f} µs", "p99 ≤ 1 ms", p99 <= 1e-3)
 
 
-def grep_ratio(work: Path, mnt: Path) -> None:
-    def timed(path: Path) -> tuple[float, int]:
-        best, hits = float("inf"), 0
-        for _ in range(3):
-            t = time.perf_counter()
-            out = subprocess.run(["grep", "-r", "-l", "needle", str(path)], capture_output=True, text=True, check=False)
-            best = min(best, time.perf_counter() - t)
-            hits = len(out.stdout.split())
-        return best, hits
+def last_file_seq(work: Path) -> int:
+    from lighthouse_mcp.events.query import EventFilter
 
-    real, real_hits = timed(work / "src")
-    view, view_hits = timed(mnt / "current" / "src")
-    assert real_hits == view_hits, (real_hits, view_hits)
-    report("grep -r over the real tree", f"{real * 1e3:,.0f} ms ({real_hits} files)")
-    report("grep -r over /current", f"{view * 1e3:,.0f} ms ({view_hits} files)")
-    report("  ratio /current : real", f"{view / real:.1f}×")
+    store = load_project(work).open_store()
+    try:
+        seq: int = store.query(EventFilter(types=("file",), order="desc", limit=1)).events[0].seq
+        return seq
+    finally:
+        store.close()
+
+
+def grep_ratio(work: Path, mnt: Path) -> None:
+    """`grep -r -l` over the real tree (best of three), then over /current and /history/<seq> of the mount: the
+    first run after mounting (cold: every file read from the store), the second (warm) and the best of three more."""
+
+    def timed(path: Path) -> tuple[float, int]:
+        t = time.perf_counter()
+        out = subprocess.run(["grep", "-r", "-l", "needle", str(path)], capture_output=True, text=True, check=False)
+        return time.perf_counter() - t, len(out.stdout.split())
+
+    real, real_hits = min(timed(work / "src") for _ in range(3))
+    report("grep -r over the real tree (best of 3)", f"{real * 1e3:,.0f} ms ({real_hits} files)")
+    for label, tree in (("/current", mnt / "current"), ("/history/<seq>", mnt / "history" / str(last_file_seq(work)))):
+        cold, hits = timed(tree / "src")
+        assert hits == real_hits, (label, hits, real_hits)
+        second, _ = timed(tree / "src")
+        steady = min(timed(tree / "src")[0] for _ in range(3))
+        report(f"grep -r over {label}, cold", f"{cold * 1e3:,.0f} ms, {cold / real:.1f}×", "≤ 10×", cold <= 10 * real)
+        report("  second run", f"{second * 1e3:,.0f} ms, {second / real:.1f}×", "≤ 3×", second <= 3 * real)
+        report("  best of three more", f"{steady * 1e3:,.0f} ms, {steady / real:.1f}×", "≤ 3×", steady <= 3 * real)
 
 
 def history_listing(work: Path, mnt: Path) -> None:
     project = load_project(work)
     store = project.open_store()
     try:
-        from lighthouse_mcp.events.query import EventFilter
-
-        seq = store.query(EventFilter(types=("file",), order="desc", limit=1)).events[0].seq
         total = store.count()
     finally:
         store.close()
+    seq = last_file_seq(work) - 1  # a tree the greps above did not fold
     for label in ("first (folds the file events)", "again (remembered)"):
         t = time.perf_counter()
         out = subprocess.run(["find", str(mnt / "history" / str(seq)), "-type", "f"], capture_output=True, check=True)

@@ -99,9 +99,8 @@ def _background(mountpoint: Path, project: Project) -> int:
 
 
 def _foreground(mountpoint: Path, project: Project) -> int:
-    import mfusepy as fuse
-
     from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.fs.kernel import KEPT_S, LighthouseFUSE
     from lighthouse_mcp.fs.ops import LighthouseOps
     from lighthouse_mcp.fs.paths import View
 
@@ -120,19 +119,16 @@ def _foreground(mountpoint: Path, project: Project) -> int:
     )
     sampler.start()
     try:
-        fuse.FUSE(
+        # The kernel keeps names, attributes and pages until the notifier says what changed (`fs.kernel`).
+        LighthouseFUSE(
             ops,
             str(mountpoint),
             foreground=True,
             nothreads=False,
             fsname="lighthouse",
-            # The kernel may keep names and attributes for half a second (with the tree refreshed every 0.2 s an
-            # edit shows within a second) and file pages until a file's size or mtime changes (auto_cache checks
-            # at every open).
-            attr_timeout=0.5,
-            entry_timeout=0.5,
+            attr_timeout=KEPT_S,
+            entry_timeout=KEPT_S,
             negative_timeout=0,
-            auto_cache=True,
         )
     except RuntimeError as exc:
         # libfuse reports a loop ended by SIGINT or SIGTERM as an error; it has unmounted by then.

@@ -92,6 +92,10 @@ class EventStore(Protocol):
 
     def get_blob(self, digest: str) -> bytes | None: ...
 
+    def get_blobs(self, digests: Sequence[str]) -> dict[str, bytes]:
+        """The blobs stored under `digests`; the missing ones are left out."""
+        ...
+
     def chain_rows(self, after_seq: int = 0, until_seq: int | None = None) -> Iterator[ChainRow]:
         """Stored rows as the chain covers them, oldest first."""
         ...

@@ -9,18 +9,29 @@ import errno
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import mfusepy as fuse
 
-from lighthouse_mcp.fs.paths import ANSWER_MODE, MAX_CONTEXT_FILE, Attr, FsError, View
+from lighthouse_mcp.fs.kernel import (
+    CAP_ATOMIC_O_TRUNC,
+    CAP_NO_OPEN_SUPPORT,
+    CAP_READDIRPLUS_AUTO,
+    Invalidator,
+    session_handle,
+    to_stat,
+)
+from lighthouse_mcp.fs.paths import ANSWER_MODE, MAX_CONTEXT_FILE, Attr, FsError, View, kind
+from lighthouse_mcp.fs.tree import Index, Tree, changes
 
 T = TypeVar("T")
 log = logging.getLogger("lighthouse.fs")
 MAX_NOTE_BYTES = 1024 * 1024  # an answer to an approval, a file's notes
 SPILL_BYTES = 1024 * 1024  # what a file being written may hold in memory before it goes to a temporary file
+QUIET_S = 0.2  # a context file nobody has written to for this long is recorded
 
 
 class Pending:
@@ -31,6 +42,8 @@ class Pending:
         self.limit = limit
         self._file = tempfile.SpooledTemporaryFile(max_size=SPILL_BYTES)  # noqa: SIM115 - closed by close()
         self.size = 0
+        self.touched = time.monotonic()
+        self.since = time.time_ns()  # its mtime while it is being written
         self.write(0, initial)
 
     def write(self, offset: int, data: bytes) -> None:
@@ -43,6 +56,7 @@ class Pending:
         self._file.seek(offset)
         self._file.write(data)
         self.size = max(self.size, end)
+        self.touched = time.monotonic()
 
     def truncate(self, length: int) -> None:
         if length < 0 or length > self.limit:
@@ -51,30 +65,107 @@ class Pending:
             self.write(self.size, b"\0" * (length - self.size))
         self._file.truncate(length)
         self.size = length
+        self.touched = time.monotonic()
 
     def data(self) -> bytes:
-        self._file.seek(0)
-        return self._file.read(self.size)
+        return self.read(0, self.size)
+
+    def read(self, offset: int, size: int) -> bytes:
+        self._file.seek(offset)
+        return self._file.read(max(0, min(size, self.size - offset)))
 
     def close(self) -> None:
         self._file.close()
 
 
 class LighthouseOps(fuse.Operations):  # type: ignore[misc]
+    """Opens and closes never reach this class (see `fs.kernel`), so what is written is taken from the writes
+    themselves: an approval's answer and an annotations file at each write (the error, if any, is the write's),
+    a context file once nobody has written to it for a moment or as soon as anything in its package is asked for
+    (so a reader through the mount always sees it), and at unmount."""
+
     use_ns = True
 
     def __init__(self, view: View) -> None:
+        from cachetools import LRUCache
+
         self.lh_view = view
         self.lh_uid = os.getuid()
         self.lh_gid = os.getgid()
-        # Bytes written to an approval file, answered at release (echo writes in one go; this keeps partial writes).
-        self.lh_pending_writes: dict[str, Pending] = {}
-        self.lh_dirty: set[str] = set()  # written since the last commit
+        self.lh_writes: dict[str, Pending] = {}  # files being written, by path
+        self.lh_writes_mu = threading.Lock()
         self.lh_mounted = False
+        self.lh_no_open = True
+        self.lh_live: set[str] = set()  # live paths the kernel was given attributes for (`paths.kind`)
+        self.lh_live_mu = threading.Lock()
+        # Listings of immutable tree indexes, with the index kept alive so that its id is not reused.
+        self.lh_listings: LRUCache[tuple[int, str], tuple[Index, list[tuple[bytes, Any]]]] = LRUCache(maxsize=2048)
+        self.lh_listings_mu = threading.Lock()
+        self.lh_invalidator: Invalidator | None = None
+        self.lh_tree: Tree | None = None
+        self.lh_head = -1
+        self.lh_ops_seen = -1
 
-    def init(self, path: str) -> None:
-        """Called by libfuse once the mount is up."""
+    # ---- the session ----------------------------------------------------------------------------------------
+
+    def init_with_config(self, conn: Any, config: Any) -> None:
+        """Called by libfuse once the mount is up: every listing a readdirplus, O_TRUNC sent as a truncate, and
+        the notifier started."""
+        conn.want &= ~(CAP_READDIRPLUS_AUTO | CAP_ATOMIC_O_TRUNC)
+        self.lh_no_open = bool(conn.capable & CAP_NO_OPEN_SUPPORT)
+        self.lh_tree = self.lh_view.trees.current()[0]
+        self.lh_head = self.lh_view.head()
+        self.lh_invalidator = Invalidator(session_handle(), self.lh_tick, self._forget)
+        self.lh_invalidator.start()
         self.lh_mounted = True
+
+    def destroy(self, path: str) -> None:
+        """Called by libfuse as the mount ends: the notifier stopped, and what is still being written recorded."""
+        if self.lh_invalidator is not None:
+            self.lh_invalidator.stop()
+        with self.lh_writes_mu:
+            left = [p for p in self.lh_writes if p.startswith("/context/")]
+        for written in left:
+            self._commit_logged(written)
+
+    def lh_tick(self) -> list[str]:
+        """What changed since the last tick, for the notifier: context files written and left alone are recorded;
+        the files of /current and /shadows that changed with the tree; every live path once new events arrived."""
+        paths: list[str] = []
+        now = time.monotonic()
+        with self.lh_writes_mu:
+            quiet = [p for p, w in self.lh_writes.items() if now - w.touched >= QUIET_S]
+        for written in quiet:
+            if written.startswith("/context/"):
+                self._commit_logged(written)
+                paths.append(_manifest_of(written))
+            else:  # a truncate that no write followed
+                self._drop(written)
+        tree = self.lh_view.trees.current()[0]
+        if self.lh_tree is not None and tree is not self.lh_tree:
+            for rel in changes(self.lh_tree, tree):
+                paths += [f"/current/{rel}", f"/shadows/{rel}"]
+        self.lh_tree = tree
+        head = self.lh_view.head()
+        if head != self.lh_head:
+            self.lh_head = head
+            with self.lh_live_mu:
+                paths += self.lh_live
+        ops = sum(self.lh_view.stats.ops.values())
+        if ops != self.lh_ops_seen:
+            self.lh_ops_seen = ops
+            paths.append("/stats.json")
+        return paths
+
+    def _forget(self, path: str) -> None:
+        with self.lh_live_mu:
+            self.lh_live.discard(path)
+
+    def _given(self, path: str) -> None:
+        """The kernel now holds `path`'s attributes: remember it when they may change with any event."""
+        if kind(path) == "live":
+            with self.lh_live_mu:
+                self.lh_live.add(path)
 
     def _timed(self, op: str, call: Callable[[], T]) -> T:
         started = time.perf_counter()
@@ -91,15 +182,14 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         finally:
             self.lh_view.stats.record(op, time.perf_counter() - started, failed)
 
+    # ---- reading --------------------------------------------------------------------------------------------
+
     def getattr(self, path: str, fh: int | None = None) -> dict[str, Any]:
         def attributes() -> dict[str, Any]:
-            try:
-                a = self.lh_view.getattr(path)
-            except FsError:
-                written = self.lh_pending_writes.get(path)
-                if written is None:
-                    raise
-                a = Attr(ANSWER_MODE, written.size, time.time_ns())  # being written: recorded at release
+            self._settle(path)
+            written = self._written(path)
+            a = Attr(ANSWER_MODE, written.size, written.since) if written else self.lh_view.getattr(path)
+            self._given(path)
             return {
                 "st_mode": a.mode,
                 "st_nlink": 2 if a.is_dir else 1,
@@ -114,88 +204,159 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         return self._timed("getattr", attributes)
 
     def readdir(self, path: str, fh: int) -> list[str]:
-        return self._timed("readdir", lambda: [".", "..", *self.lh_view.readdir(path)])
+        """Only for mfusepy's registration: `fs.kernel.LighthouseFUSE` lists through `lh_entries`."""
+        return [name.decode("utf-8", "surrogateescape") for name, _ in self.lh_entries(path)]
+
+    def lh_entries(self, path: str) -> list[tuple[bytes, Any]]:
+        """A directory's entries with their attributes; a tree's are built once per index and directory."""
+
+        def listing() -> list[tuple[bytes, Any]]:
+            self._settle(path)
+            within = self.lh_view.tree_of(path)
+            key = (id(within[0][1]) if within else 0, path)
+            if within is not None:
+                with self.lh_listings_mu:
+                    kept = self.lh_listings.get(key)
+                if kept is not None and kept[0] is within[0][1]:
+                    return kept[1]
+            found = self.lh_view.listing(path, within)
+            entries: list[tuple[bytes, Any]] = [(b".", None), (b"..", None)]
+            for name, attr in found:
+                entries.append((name.encode("utf-8", "surrogateescape"), to_stat(attr, self.lh_uid, self.lh_gid)))
+            if within is None:
+                for name, _ in found:
+                    self._given(f"{path.rstrip('/')}/{name}")
+            else:
+                with self.lh_listings_mu:
+                    self.lh_listings[key] = (within[0][1], entries)
+            return entries
+
+        return self._timed("readdir", listing)
 
     def open(self, path: str, flags: int) -> int:
-        def opening() -> int:
-            attr = self.lh_view.getattr(path)
-            if attr.is_dir:
-                raise FsError(errno.EISDIR)
-            if flags & (os.O_WRONLY | os.O_RDWR):
-                if not self.lh_view.writable(path):
-                    raise FsError(errno.EROFS)
-                # Writing into what is there (>>, or an editor's partial write) starts from its current bytes.
-                current = b"" if flags & os.O_TRUNC else self.lh_view.read(path, attr.size, 0)
-                self._pending(path, current)
-            return 0
-
-        return self._timed("open", opening)
+        """Asked once: ENOSYS tells a kernel that can (FUSE_NO_OPEN_SUPPORT) to open every file without asking
+        and to keep its pages across opens. What may be written is judged at the write."""
+        if self.lh_no_open:
+            raise fuse.FuseOSError(errno.ENOSYS)
+        return 0
 
     def read(self, path: str, size: int, offset: int, fh: int) -> bytes:
-        return self._timed("read", lambda: self.lh_view.read(path, size, offset))
+        def reading() -> bytes:
+            self._settle(path)
+            written = self._written(path)
+            return written.read(offset, size) if written else self.lh_view.read(path, size, offset)
+
+        return self._timed("read", reading)
+
+    # ---- writing --------------------------------------------------------------------------------------------
 
     def write(self, path: str, data: bytes, offset: int, fh: int) -> int:
         def writing() -> int:
-            if not self.lh_view.writable(path):
-                self.lh_view.write(path, data)  # raises EROFS or ENOENT
-            pending = self.lh_pending_writes.get(path) or self._pending(path)
-            pending.write(offset, data)
-            self.lh_dirty.add(path)
+            self._pending(path).write(offset, data)
+            if path.startswith("/context/"):
+                self._changed(path)
+            else:
+                self._commit(path)  # an answer or a note is taken at each write
             return len(data)
 
         return self._timed("write", writing)
 
     def truncate(self, path: str, length: int, fh: int | None = None) -> int:
         def truncating() -> int:
-            if not self.lh_view.writable(path):
-                self.lh_view.write(path, b"")  # raises EROFS or ENOENT
-            (self.lh_pending_writes.get(path) or self._pending(path)).truncate(length)
-            self.lh_dirty.add(path)
+            self._pending(path, empty=length == 0).truncate(length)
+            self._changed(path)
             return 0
 
         return self._timed("truncate", truncating)
-
-    def flush(self, path: str, fh: int) -> int:
-        """What was written is committed when a descriptor is closed (close() gets the error, unlike release).
-        Closing a duplicate before writing (as a shell's `>>` does) commits nothing."""
-
-        def flushing() -> int:
-            if path not in self.lh_dirty:
-                return 0
-            self.lh_dirty.discard(path)
-            pending = self.lh_pending_writes.get(path)
-            data = pending.data() if pending is not None else b""
-            if data or path.startswith("/context/"):
-                self.lh_view.write(path, data)  # an empty context file is a file too; an empty answer is not
-            return 0
-
-        return self._timed("flush", flushing)
-
-    def release(self, path: str, fh: int) -> int:
-        pending = self.lh_pending_writes.pop(path, None)
-        if pending is not None:
-            pending.close()
-        self.lh_dirty.discard(path)
-        return 0
-
-    def _pending(self, path: str, initial: bytes = b"") -> Pending:
-        """Start holding what is written to `path`, within its limit."""
-        limit = MAX_CONTEXT_FILE if path.startswith("/context/") else MAX_NOTE_BYTES
-        old = self.lh_pending_writes.pop(path, None)
-        if old is not None:
-            old.close()
-        pending = self.lh_pending_writes[path] = Pending(limit, initial)
-        return pending
 
     def create(self, path: str, mode: int, fi: Any = None) -> int:
         def creating() -> int:
             if not self.lh_view.writable(path):
                 raise FsError(errno.EROFS)
-            self._pending(path)
-            self.lh_dirty.add(path)
+            self._pending(path, empty=True)
+            self._changed(path)
             return 0
 
         return self._timed("create", creating)
+
+    def _pending(self, path: str, *, empty: bool = False) -> Pending:
+        """What is being written to `path`: started from its current bytes (an append, an editor's partial write)
+        unless `empty`; EROFS where nothing may be written, ENOSPC for a context package that is full."""
+        with self.lh_writes_mu:
+            pending = self.lh_writes.get(path)
+            if pending is not None and not empty:
+                pending.touched = time.monotonic()
+                return pending
+        if not self.lh_view.writable(path):
+            self.lh_view.write(path, b"")  # raises EROFS or ENOENT
+            raise FsError(errno.EROFS)
+        self.lh_view.check_room(path)
+        current = b""
+        if not empty:
+            try:
+                current = self.lh_view.read(path, self.lh_view.getattr(path).size, 0)
+            except FsError as exc:
+                if exc.errno != errno.ENOENT:
+                    raise
+        limit = MAX_CONTEXT_FILE if path.startswith("/context/") else MAX_NOTE_BYTES
+        started = Pending(limit, current)
+        with self.lh_writes_mu:
+            old = self.lh_writes.pop(path, None)
+            self.lh_writes[path] = started
+        if old is not None:
+            old.close()
+        return started
+
+    def _changed(self, path: str) -> None:
+        """A context file is being written: the package's manifest the kernel holds is out of date, now (a reader
+        right after `cp` asks for it again, and sees the file recorded)."""
+        if path.startswith("/context/") and self.lh_invalidator is not None:
+            self.lh_invalidator.now(_manifest_of(path))
+
+    def _settle(self, path: str) -> None:
+        """Before anything in a context package is answered, what was written into its other files is recorded
+        (a file still being written answers for itself: `_written`)."""
+        if not path.startswith("/context/"):
+            return
+        package = "/".join(path.split("/")[:3]) + "/"
+        with self.lh_writes_mu:
+            written = [p for p in self.lh_writes if p.startswith(package) and p != path]
+        for one in written:
+            self._commit_logged(one)
+
+    def _written(self, path: str) -> Pending | None:
+        """A context file being written, which answers for itself until it is recorded."""
+        if not path.startswith("/context/"):
+            return None
+        with self.lh_writes_mu:
+            return self.lh_writes.get(path)
+
+    def _commit(self, path: str) -> None:
+        with self.lh_writes_mu:
+            pending = self.lh_writes.pop(path, None)
+        if pending is None:
+            return
+        try:
+            self.lh_view.write(path, pending.data())
+        finally:
+            pending.close()
+
+    def _commit_logged(self, path: str) -> None:
+        """Record a context file written earlier; nobody is waiting for the answer, so a failure is logged."""
+        try:
+            self._commit(path)
+        except FsError as exc:
+            log.warning("%s was written but could not be recorded: %s", path, os.strerror(exc.errno))
+        except Exception:
+            log.exception("%s was written but could not be recorded", path)
+
+    def _drop(self, path: str) -> None:
+        with self.lh_writes_mu:
+            pending = self.lh_writes.pop(path, None)
+        if pending is not None:
+            pending.close()
+
+    # ---- refused --------------------------------------------------------------------------------------------
 
     def mkdir(self, path: str, mode: int) -> int:
         def making() -> int:
@@ -227,6 +388,10 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
 
     def utimens(self, path: str, times: Any = None) -> int:
         return self._timed("utimens", lambda: _refuse(self.lh_view, path, exists=True))
+
+
+def _manifest_of(path: str) -> str:
+    return "/".join(path.split("/")[:3]) + "/manifest.json"
 
 
 def _refuse(view: View, path: str, *, exists: bool = False) -> int:

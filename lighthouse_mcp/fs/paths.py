@@ -31,6 +31,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import LRUCache
+
 from lighthouse_mcp.agents.taint import TYPES as taint_events
 from lighthouse_mcp.agents.taint import TaintView
 from lighthouse_mcp.events.model import Event
@@ -48,6 +50,10 @@ DIR_MODE = stat.S_IFDIR | 0o555
 FILE_MODE = stat.S_IFREG | 0o444
 ANSWER_MODE = stat.S_IFREG | 0o644
 MAX_ANSWER = 4096
+STATS_EVERY_S = 0.2
+BLOBS_KEPT = 64 * 1024 * 1024  # bytes of file contents kept in memory for reads
+PREFETCH_FILE_BYTES = 256 * 1024
+PREFETCH_FILES = 500
 
 
 class FsError(Exception):
@@ -188,7 +194,7 @@ class View:
         self._logs: dict[tuple[str, str], EventLog] = {}
         self.stats = stats or Stats()
         self._by = by
-        self._blobs: dict[str, bytes] = {}
+        self._blobs: LRUCache[str, bytes] = LRUCache(maxsize=BLOBS_KEPT, getsizeof=len)
         self._packages: dict[str, dict[str, Any]] = {}
         from lighthouse_mcp.events.follow import Follower
 
@@ -197,6 +203,8 @@ class View:
         self._annotations = Follower(store, ("annotation",), self._fold_note, refresh_s=0.2)
         self._taints = TaintView(store, refresh_s=0.2)
         self._taint_expiry_s = taint_expiry_s
+        self._stats: tuple[bytes, float] = (b"", -STATS_EVERY_S)
+        self._head_seen = 0
 
     # ---- what FUSE asks -------------------------------------------------------------------------------------
 
@@ -284,6 +292,34 @@ class View:
             return []
         raise FsError(errno.ENOTDIR)
 
+    def tree_of(self, path: str) -> tuple[tuple[Tree, Index], list[str]] | None:
+        """The immutable tree a /current/… or /history/<seq>/… path is in, and the names within it; None for any
+        other path."""
+        parts = split(path)
+        if parts[:1] == ["current"]:
+            return self._current(), parts[1:]
+        if parts[:1] == ["history"] and len(parts) > 1 and parts[1].isdigit():
+            return self._history(parts[1]), parts[2:]
+        return None
+
+    def listing(self, path: str, within: tuple[tuple[Tree, Index], list[str]] | None = None) -> list[tuple[str, Attr]]:
+        """A directory's names with their attributes (what readdirplus gives the kernel); `within` is the path's
+        `tree_of` when the caller has it."""
+        within = within or self.tree_of(path)
+        if within is not None:
+            indexed, rest = within
+            now = time.time_ns()
+            found = [(n, self._tree_attr(indexed, [*rest, n], now)) for n in self._tree_dir(indexed, rest)]
+            self._prefetch(indexed[0], rest, [n for n, a in found if not a.is_dir])
+            return found
+        found = []
+        for name in self.readdir(path):
+            try:
+                found.append((name, self.getattr(path.rstrip("/") + "/" + name)))
+            except FsError:
+                continue  # gone since it was listed
+        return found
+
     def read(self, path: str, size: int, offset: int) -> bytes:
         parts = split(path)
         if not parts:
@@ -352,6 +388,20 @@ class View:
         if self._context_file(parts) is not None or (parts[:1] == ["shadows"] and self._notes_file(parts[1:])):
             return True
         return len(parts) == 3 and parts[:2] == ["approvals", "pending"] and parts[2] in self._pending()
+
+    def check_room(self, path: str) -> None:
+        """ENOSPC for a new file in a context package that holds as many as it may."""
+        parts = split(path)
+        package = self._context_file(parts)
+        if package is not None:
+            files = self._context_packages()[package]["files"]
+            if len(files) >= MAX_CONTEXT_FILES and parts[2] not in files:
+                raise FsError(errno.ENOSPC, f"a context package holds at most {MAX_CONTEXT_FILES} files")
+
+    def head(self) -> int:
+        """The sequence of the newest event."""
+        head: int = self._store.last_seq()
+        return head
 
     def mkdir(self, path: str) -> None:
         """Only a new context package may be made: /context/<name>."""
@@ -553,7 +603,7 @@ class View:
     def _history(self, name: str) -> tuple[Tree, Index]:
         from lighthouse_mcp.events.query import parse_point
 
-        head = self._store.last_seq()
+        head = self._head_seen
         if name.isdigit() and len(name) < 19:
             seq = int(name)
         elif name.startswith("@"):
@@ -566,6 +616,8 @@ class View:
             seq = self._store.seq_at_time(point.ts)
         else:
             raise FsError(errno.ENOENT)
+        if seq > head:
+            head = self._head_seen = self._store.last_seq()  # asked only for what is newer than the last answer
         if seq > head:
             raise FsError(errno.ENOENT)
         return self.trees.at(seq)
@@ -605,11 +657,36 @@ class View:
             data = self._store.get_blob(entry.sha256)
             if data is None:
                 raise FsError(errno.EIO, f"blob {entry.sha256} is missing from the store")
-            with self._mu:
-                if len(self._blobs) > 4096:
-                    self._blobs.clear()
-                self._blobs[entry.sha256] = data
+            self._keep(entry.sha256, data)
         return data
+
+    def _prefetch(self, tree: Tree, rest: list[str], names: list[str]) -> None:
+        """The small files of a directory just listed are about to be read (grep, find -exec, diff -r): their
+        blobs are fetched in one query rather than one each."""
+        prefix = "/".join(rest) + "/" if rest else ""
+        with self._mu:
+            wanted = [
+                e.sha256
+                for n in names
+                if (e := tree.get(prefix + n)) is not None
+                and e.sha256 is not None
+                and not e.secret
+                and e.size <= PREFETCH_FILE_BYTES
+                and e.sha256 not in self._blobs
+            ]
+        if not wanted:
+            return
+        try:
+            fetched = self._store.get_blobs(wanted[:PREFETCH_FILES])
+        except Exception:  # a read of the file itself reports the problem
+            return
+        for digest, data in fetched.items():
+            self._keep(digest, data)
+
+    def _keep(self, digest: str, data: bytes) -> None:
+        if len(data) <= BLOBS_KEPT // 16:
+            with self._mu:
+                self._blobs[digest] = data
 
     def _pending(self) -> dict[str, Event]:
         from lighthouse_mcp.agents import approvals
@@ -617,7 +694,25 @@ class View:
         return {e.aggregate or "": e for e in approvals.pending(self._store)}
 
     def _stats_text(self) -> bytes:
-        return (json.dumps(self.stats.to_json(), indent=2, sort_keys=True) + "\n").encode()
+        """Rendered at most every STATS_EVERY_S, so that the size a reader was given and the bytes it then reads
+        agree (each operation changes the figures)."""
+        with self._mu:
+            rendered, at = self._stats
+            if time.monotonic() - at >= STATS_EVERY_S:
+                rendered = (json.dumps(self.stats.to_json(), indent=2, sort_keys=True) + "\n").encode()
+                self._stats = (rendered, time.monotonic())
+            return rendered
+
+
+def kind(path: str) -> str:
+    """How a path's attributes and bytes may change, for what the kernel may keep: `fixed` never (a past tree),
+    `tree` when the project tree moves (/current and the tree part of /shadows), `live` at any new event."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) > 1 and parts[0] == "history" and parts[1].isdigit():
+        return "fixed"
+    if len(parts) > 1 and (parts[0] == "current" or (parts[0] == "shadows" and not parts[-1].endswith(NOTES_SUFFIX))):
+        return "tree"
+    return "live"
 
 
 def split(path: str) -> list[str]:

@@ -58,6 +58,14 @@ def apply(tree: Tree, event: Event, root: str) -> None:
     tree[rel] = Entry(digest, int(size or 0), event.ts, event.seq, p.get("secret") is True)
 
 
+def changes(old: Tree, new: Tree) -> list[str]:
+    """The paths whose file was added, removed or changed between two trees."""
+    if old is new:
+        return []
+    changed = [path for path, entry in new.items() if old.get(path) != entry]
+    return changed + [path for path in old if path not in new]
+
+
 @dataclass(frozen=True)
 class Index:
     """A tree's directories: the names directly in each ("" is the root) and the newest change under each."""

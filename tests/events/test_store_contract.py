@@ -200,6 +200,9 @@ def test_blobs_are_content_addressed_and_stored_once(store: EventStore) -> None:
     assert store.put_blob(data) == digest
     assert store.get_blob(digest) == data
     assert store.get_blob("0" * 64) is None
+    many = {store.put_blob(f"blob {i}".encode()): f"blob {i}".encode() for i in range(1200)}
+    assert store.get_blobs([*many, "0" * 64, *list(many)[:3]]) == many  # missing left out, repeats once
+    assert store.get_blobs([]) == {}
 
 
 def test_blob_must_be_bytes(store: EventStore) -> None:

@@ -379,3 +379,79 @@ def test_a_file_whose_content_does_not_match_its_digest_is_not_served(project: P
     with pytest.raises(OSError, match="Input/output error") as raised:
         (mounted / "current" / "src" / "app.py").read_bytes()
     assert raised.value.errno == errno.EIO
+
+
+def _reads(mounted: Path) -> int:
+    """Reads this mount has served, from /stats.json once the notifier has dropped the copy the kernel keeps."""
+    time.sleep(0.6)
+    served: int = json.loads((mounted / "stats.json").read_text())["ops"].get("read", 0)
+    return served
+
+
+def test_the_kernel_keeps_what_cannot_change_and_is_told_what_did(project: Project, mounted: Path) -> None:
+    """Past trees and unchanged files are read from the kernel's cache (no read reaches the mount); an edit drops
+    exactly the file it changed, and a reader sees the new bytes without a timeout running out."""
+    first = _record_edit(project, "src/app.py", b"def main():\n    return 'v1'\n")
+    current, past = mounted / "current" / "src" / "app.py", mounted / "history" / str(first) / "src" / "app.py"
+    guide = mounted / "current" / "docs" / "guide.md"
+    for path in (current, past, guide):
+        path.read_bytes()
+    before = _reads(mounted)
+    for _ in range(20):
+        assert current.read_bytes() == past.read_bytes() == b"def main():\n    return 'v1'\n"
+        assert guide.read_text().startswith("# Guide")
+        assert subprocess.run(["grep", "-rq", "Guide", str(mounted / "current")], check=False).returncode == 0
+    assert _reads(mounted) - before <= 2  # the reads of /stats.json itself
+
+    _record_edit(project, "src/app.py", b"def main():\n    return 'v2'\n")
+    deadline = time.monotonic() + 5
+    while current.read_bytes() != b"def main():\n    return 'v2'\n":
+        assert time.monotonic() < deadline, "the kernel kept the old bytes of an edited file"
+        time.sleep(0.05)
+    assert os.stat(current).st_size == len(b"def main():\n    return 'v2'\n")
+    assert past.read_bytes() == b"def main():\n    return 'v1'\n"
+    grep = subprocess.run(
+        ["grep", "-rh", "return", str(mounted / "current")], capture_output=True, text=True, check=True
+    )
+    assert grep.stdout == "    return 'v2'\n"
+
+
+def _read_without_stat(path: Path) -> bytes:
+    """Read as a program that never calls fstat does: only what the kernel was told is out of date is asked for."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return os.read(fd, 1 << 20)
+    finally:
+        os.close(fd)
+
+
+def test_a_manifest_read_before_shows_a_file_copied_in_at_once(project: Project, mounted: Path) -> None:
+    package = mounted / "context" / "fresh"
+    package.mkdir()
+    assert json.loads(_read_without_stat(package / "manifest.json"))["files"] == []
+    time.sleep(0.5)  # the notifier has done what the mkdir asked; the kernel keeps the manifest from here
+    assert json.loads(_read_without_stat(package / "manifest.json"))["files"] == []
+    for n in range(3):
+        (package / f"f{n}.txt").write_text(f"file {n}\n")
+        manifest = json.loads(_read_without_stat(package / "manifest.json"))
+        assert [f["name"] for f in manifest["files"]] == [f"f{i}.txt" for i in range(n + 1)]
+        assert (package / f"f{n}.txt").read_text() == f"file {n}\n"
+
+
+def test_a_file_left_alone_after_writing_is_recorded(project: Project, mounted: Path) -> None:
+    """Nothing through the mount asks after it: it is recorded once nobody has written to it for a moment."""
+    (mounted / "context" / "quiet").mkdir()
+    with open(mounted / "context" / "quiet" / "big.bin", "wb") as handle:
+        for _ in range(8):
+            handle.write(b"y" * 300_000)  # several writes, recorded once
+    deadline = time.monotonic() + 5
+    while True:
+        store = project.open_store()
+        try:
+            added = [e for e in store.read_after(0, 1000) if e.type == "context.file_added"]
+        finally:
+            store.close()
+        if added or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert [(e.payload["name"], e.payload["size"]) for e in added] == [("big.bin", 2_400_000)]

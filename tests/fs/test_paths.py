@@ -9,12 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lighthouse_mcp.agents.taint import handed_on_event
 from lighthouse_mcp.events.model import NewEvent
-from lighthouse_mcp.fs.paths import FsError, View, split
+from lighthouse_mcp.fs.paths import FsError, View, kind, split
 from lighthouse_mcp.fs.snapshot import plan
-from lighthouse_mcp.fs.tree import Trees, relative
+from lighthouse_mcp.fs.tree import Entry, Trees, changes, relative
 from lighthouse_mcp.project import Project
 
 
@@ -226,3 +228,65 @@ def test_a_session_shows_the_taints_in_force_on_it(project: Project) -> None:
             time.sleep(0.05)
     finally:
         store.close()
+
+
+def test_a_listing_carries_what_getattr_says_of_each_entry(project: Project, tree: Path) -> None:
+    """readdirplus gives the kernel the attributes of every entry it lists; they must be the ones a lookup gets."""
+    store = project.open_store()
+    try:
+        _snapshot(project, store)
+        first = store.last_seq()
+        store.append(NewEvent("test.other", {}))
+        view = View(store, str(tree), by="t")
+        for directory in ("/", "/current", "/current/src", f"/history/{first}", "/history", "/events", "/sessions"):
+            listed = view.listing(directory)
+            assert [name for name, _ in listed] == view.readdir(directory)
+            for name, attr in listed:
+                again = view.getattr(f"{directory.rstrip('/')}/{name}")
+                assert (attr.mode, attr.size) == (again.mode, again.size), (directory, name)
+        assert view.tree_of("/current/src") is not None and view.tree_of(f"/history/{first}/src") is not None
+        assert view.tree_of("/events") is None and view.tree_of(f"/history/@{first}") is None
+        with pytest.raises(FsError) as missing:
+            view.listing("/current/nowhere")
+        assert missing.value.errno == errno.ENOENT
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/history/12/src/app.py", "fixed"),
+        ("/history/12", "fixed"),
+        ("/history", "live"),
+        ("/history/@2026-01-01T00:00:00Z/a.py", "live"),  # a time can still move forward with new events
+        ("/current/src/app.py", "tree"),
+        ("/current", "live"),
+        ("/shadows/src/app.py", "tree"),
+        ("/shadows/src/app.py.annotations.md", "live"),
+        ("/events/all.jsonl", "live"),
+        ("/stats.json", "live"),
+        ("/context/p/manifest.json", "live"),
+        ("/approvals/pending/a1", "live"),
+    ],
+)
+def test_what_may_change_and_when(path: str, expected: str) -> None:
+    assert kind(path) == expected
+
+
+entries = st.builds(
+    Entry,
+    st.sampled_from(["a" * 64, "b" * 64, None]),
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.integers(1, 3),
+)
+trees = st.dictionaries(st.sampled_from(["a", "b", "d/c", "d/e", "f/g/h"]), entries, max_size=5)
+
+
+@given(trees, trees)
+def test_changes_name_every_path_whose_file_differs_and_no_other(old: dict[str, Entry], new: dict[str, Entry]) -> None:
+    changed = changes(old, new)
+    assert len(changed) == len(set(changed))
+    assert set(changed) == {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+    assert changes(new, new) == [] and sorted(changes(new, old)) == sorted(changed)
