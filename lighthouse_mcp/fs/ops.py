@@ -32,6 +32,7 @@ log = logging.getLogger("lighthouse.fs")
 MAX_NOTE_BYTES = 1024 * 1024  # an answer to an approval, a file's notes
 SPILL_BYTES = 1024 * 1024  # what a file being written may hold in memory before it goes to a temporary file
 QUIET_S = 0.2  # a context file nobody has written to for this long is recorded
+LIVE_KEPT = 4096
 
 
 class Pending:
@@ -96,7 +97,8 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
         self.lh_writes_mu = threading.Lock()
         self.lh_mounted = False
         self.lh_no_open = True
-        self.lh_live: set[str] = set()  # live paths the kernel was given attributes for (`paths.kind`)
+        # Live paths the kernel was given attributes for (`paths.kind`), oldest first, at most LIVE_KEPT.
+        self.lh_live: dict[str, None] = {}
         self.lh_live_mu = threading.Lock()
         # Listings of immutable tree indexes, with the index kept alive so that its id is not reused.
         self.lh_listings: LRUCache[tuple[int, str], tuple[Index, list[tuple[bytes, Any]]]] = LRUCache(maxsize=2048)
@@ -159,13 +161,21 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
 
     def _forget(self, path: str) -> None:
         with self.lh_live_mu:
-            self.lh_live.discard(path)
+            self.lh_live.pop(path, None)
 
     def _given(self, path: str) -> None:
-        """The kernel now holds `path`'s attributes: remember it when they may change with any event."""
-        if kind(path) == "live":
-            with self.lh_live_mu:
-                self.lh_live.add(path)
+        """The kernel now holds `path`'s attributes: remember it when they may change with any event. Past
+        LIVE_KEPT (a caller asking for many `@time` trees), the oldest is dropped from the kernel too, so that it
+        asks again, rather than kept unwatched: the work per new event stays bounded."""
+        if kind(path) != "live":
+            return
+        with self.lh_live_mu:
+            self.lh_live[path] = None
+            oldest = next(iter(self.lh_live)) if len(self.lh_live) > LIVE_KEPT else None
+            if oldest is not None:
+                del self.lh_live[oldest]
+        if oldest is not None and self.lh_invalidator is not None:
+            self.lh_invalidator.soon(oldest)
 
     def _timed(self, op: str, call: Callable[[], T]) -> T:
         started = time.perf_counter()
