@@ -48,6 +48,9 @@ class Decision:
     cached: bool = False
     latency_us: int = 0
     policy_us: int = 0  # of latency_us, the time the Rego query took
+    # The taints of the caller's session it was judged with, as the taint rules read them (agents/taint.py), newest
+    # first: recorded with it, so that replay and the shadow set judge the same call as tainted too.
+    taints: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def summary(self) -> str:

@@ -364,6 +364,14 @@ def judge(
 ) -> Decision:
     """The decision for a call of a tainted session: the validator's, decided with its facts, and the findings of
     the `lighthouse.taint` rules added (a shipped one locked; a project's exceptions may lower only the project's)."""
+    return judge_reads(validator, request, [t.read() for t in sorted(taints, key=lambda t: -t.seq)], config, session)
+
+
+def judge_reads(
+    validator: Validator, request: Request, reads: Sequence[Mapping[str, Any]], config: Config, session: str | None
+) -> Decision:
+    """`judge` with the taints as the rules read them (`Taint.read`, newest first), as a decision records them:
+    how the shadow set and a replay judge a call that was judged tainted."""
     from lighthouse_mcp.policy.policyset import PolicyUnavailable
     from lighthouse_mcp.validation.decision import with_findings
 
@@ -372,9 +380,14 @@ def judge(
         policy = validator.policies.current()
     except PolicyUnavailable:
         return validator.validate(request)  # the policies' own failure: validation.on_error
-    document = taint_input(request, facts, decision, taints, config.taint, session)
+    document = taint_input(request, facts, decision, reads, config.taint, session)
     findings, applied, refused = evaluate(policy, document, validator.unlocked, config.validation.on_error)
-    decision = replace(decision, exceptions=[*decision.exceptions, *applied], refused=[*decision.refused, *refused])
+    decision = replace(
+        decision,
+        exceptions=[*decision.exceptions, *applied],
+        refused=[*decision.refused, *refused],
+        taints=[dict(r) for r in reads],
+    )
     return with_findings(decision, findings)
 
 
@@ -382,14 +395,15 @@ def taint_input(
     request: Request,
     facts: Facts,
     decision: Decision,
-    taints: Sequence[Taint],
+    reads: Sequence[Mapping[str, Any]],
     config: TaintConfig,
     session: str | None,
 ) -> dict[str, Any]:
-    """The input of the `lighthouse.taint` rules (see `policies/taint.rego`)."""
+    """The input of the `lighthouse.taint` rules (see `policies/taint.rego`); `reads` as `Taint.read` gives them,
+    newest first."""
     from lighthouse_mcp.validation.decision import input_document
 
-    taint: dict[str, Any] = {"agent": request.agent, "reads": [t.read() for t in sorted(taints, key=lambda t: -t.seq)]}
+    taint: dict[str, Any] = {"agent": request.agent, "reads": [dict(r) for r in reads]}
     if session:
         taint["session"] = session
     return {

@@ -378,6 +378,7 @@ class Redecider:
             replace(config.validation, cache_size=0),  # identical requests are decided once here instead
             unlocked=frozenset(config.policy.unlock),
         )
+        self._config = config
         self._answers: dict[tuple[Any, Any], Answer | str] = {}  # (call, who) → the answer, or why there is none
         self._calls: dict[Any, tuple[Request, Packed] | str] = {}  # call → its first request and what packs found
         self.distinct = 0
@@ -394,9 +395,10 @@ class Redecider:
         kept = str(recorded.get("input_blob") or json.dumps(recorded.get("input")))
         where = (payload.get("tool"), payload.get("cwd"), recorded.get("project"), recorded.get("home"))
         call = (*map(str, where), kept)  # strings whatever a record holds; the request is checked when it is made
-        claims, outside = recorded.get("claims"), payload.get("outside_policy")
+        claims, outside, taints = recorded.get("claims"), payload.get("outside_policy"), payload.get("taints")
         held = json.dumps(claims) if claims else ""
-        who = (event.agent, str(recorded.get("role")), held, json.dumps(outside) if outside else "")
+        judged = json.dumps(taints, sort_keys=True) if taints else ""
+        who = (event.agent, str(recorded.get("role")), held, json.dumps(outside) if outside else "", judged)
         answer = self._answers.get((call, who))
         if answer is None:
             answer = self._answers[(call, who)] = self._decide(event, recorded, call)
@@ -408,6 +410,9 @@ class Redecider:
         claims = recorded.get("claims") or []
         if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
             return NOT_VALID
+        taints = payload.get("taints") or []
+        if not isinstance(taints, list) or not all(isinstance(t, dict) for t in taints):
+            return NOT_VALID
         agent, role = event.agent or "agent", str(recorded.get("role") or "builder")
         first = self._calls.get(call)
         if first is None:
@@ -415,13 +420,16 @@ class Redecider:
             self._calls[call] = made if isinstance(made, str) else made[:2]
             if isinstance(made, str):
                 return made
-            decision = made[2]
+            request, decision = made[0], made[2]
         elif isinstance(first, str):
             return first
         else:
-            request, packed = first
-            decision, _ = self._validator.decide_alike(replace(request, agent=agent, role=role, claims=tuple(claims)),
-                                                       packed)  # fmt: skip
+            request = replace(first[0], agent=agent, role=role, claims=tuple(claims))
+            decision, _ = self._validator.decide_alike(request, first[1])
+        if taints:  # judged tainted when it was made: judged with the same taints again
+            from lighthouse_mcp.agents.taint import judge_reads
+
+            decision = judge_reads(self._validator, request, taints, self._config, event.session)
         return _answer(with_findings(decision, _findings(payload.get("outside_policy"))))
 
     def _first(

@@ -46,8 +46,8 @@ def decision_event(
 ) -> NewEvent:
     """The `validation.decided` event for a decision: what was asked, what was decided and why, which agent
     product's hook asked (`client`), when one did, and what deciding it again takes: `request` (`recorded`, see
-    `Request.recorded`; its `blob` is the caller's to store) and `outside_policy` (the findings its policy set did
-    not make)."""
+    `Request.recorded`; its `blob` is the caller's to store), `outside_policy` (the findings its policy set did
+    not make) and `taints` (those of the session it was judged with)."""
     outside = [
         {"rule": f.rule, "decision": f.decision, "risk": f.risk, "source": f.source} for f in outside_policy(decision)
     ]
@@ -69,6 +69,8 @@ def decision_event(
         payload["request"] = recorded.record
     if outside:
         payload["outside_policy"] = outside
+    if decision.taints:
+        payload["taints"] = decision.taints
     if client is not None:
         payload["client"] = client
     if not decision.cached:
@@ -229,7 +231,7 @@ def with_findings(decision: Decision, extra: list[Finding]) -> Decision:
         decision.facts_digest,
         started,
     )
-    return replace(combined, cached=decision.cached, policy_us=decision.policy_us, refused=decision.refused)
+    return _carried(combined, decision)
 
 
 def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str] | str]) -> Decision:
@@ -252,7 +254,14 @@ def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str]
             findings.append(replace(finding, decision=outcome[0], message=note[:1000]))
     started = time.perf_counter_ns() - decision.latency_us * 1000
     combined = _combine(decision.request, findings, exceptions, decision.policy_version, decision.facts_digest, started)
-    return replace(combined, cached=decision.cached, policy_us=decision.policy_us, refused=decision.refused)
+    return _carried(combined, decision)
+
+
+def _carried(combined: Decision, decision: Decision) -> Decision:
+    """`combined` (findings combined again) with what `decision` carries beside its findings."""
+    return replace(
+        combined, cached=decision.cached, policy_us=decision.policy_us, refused=decision.refused, taints=decision.taints
+    )
 
 
 def _evaluate_locally(policy: PolicySet, document: Mapping[str, Any]) -> RegoResult:

@@ -66,6 +66,7 @@ class Shadow:
             self.directory, self._errors, deadline_s=config.policy.deadline_ms / 1000, logged=False
         )
         self._validator = Validator(self._provider, config.validation, unlocked=frozenset(config.policy.unlock))
+        self._config = config
 
     def compare(
         self, decision: Decision, *, agent: str | None, session: str | None, aggregate: str | None
@@ -76,7 +77,7 @@ class Shadow:
             problem = self.problem()
             if problem is not None:
                 return self._failed(problem, agent=agent, session=session)
-            shadow = with_findings(self._validator.validate(decision.request), outside_policy(decision))
+            shadow = with_findings(self._decide(decision, session), outside_policy(decision))
         except Exception as exc:  # whatever the shadow set does, the live decision stands
             problem = f"the shadow policy set failed: {type(exc).__name__}: {exc}"
             return self._failed(problem, agent=agent, session=session)
@@ -94,6 +95,14 @@ class Shadow:
         }  # fmt: skip
         where = aggregate or decision.request.path
         return [NewEvent("validation.shadowed", payload, agent=agent, session=session, aggregate=where)]
+
+    def _decide(self, decision: Decision, session: str | None) -> Decision:
+        """The shadow set's answer to the live decision's request: judged with the same taints when it was."""
+        if not decision.taints:
+            return self._validator.validate(decision.request)
+        from lighthouse_mcp.agents.taint import judge_reads
+
+        return judge_reads(self._validator, decision.request, decision.taints, self._config, session)
 
     def keep(self) -> None:
         """Load the set now and keep it for the services this process (and the children it forks) makes later:

@@ -408,3 +408,48 @@ def test_odd_records_are_counted_never_decided_in_this_process_s_place(project: 
         "its recorded request is not a valid request": 3,
         "its input is not in the blob table (or not as recorded)": 1,
     }
+
+
+def test_a_tainted_session_s_decisions_are_judged_with_their_taints_again(project: Project, tmp_path: Path) -> None:
+    """A decision carries the taints it was judged with: replayed under the set in force it does not change (it
+    did: a tainted ask came back allow), and a candidate with a stricter taint rule changes that session only."""
+    from lighthouse_mcp.agents import taint
+    from lighthouse_mcp.config import TaintConfig
+
+    threat = {"category": "prompt_injection", "rule": "injection.override", "severity": "high", "excerpt": "ignore"}
+    scan = {"risk": "high", "source": "WebFetch https://evil.example/p", "threats": [threat]}
+    read = taint.tainted_event(scan, kind="web", config=TaintConfig(), agent="ann", session="ses-ann", tool="WebFetch")
+    assert read is not None
+    store = project.open_store()
+    store.append(read)
+    store.close()
+    send = {"command": "curl -X POST -d 'a=1' https://api.example.com/v1"}
+    record(project, [("ann", "builder", "Bash", send), ("bob", "builder", "Bash", send)])
+    ann, bob = decided(project)
+    assert (ann.payload["decision"], ann.payload["rules"]) == ("ask", ["taint.send"]) and ann.payload["taints"]
+    assert bob.payload["decision"] == "allow" and "taints" not in bob.payload
+
+    def replayed(candidate: Any) -> dict[str, Any]:
+        store = project.open_store()
+        try:
+            return replay(store, candidate, ValidationService(project.home, project.config), project.config).to_json()
+        finally:
+            store.close()
+
+    same = replayed(candidate_in_force(project.home, deadline_s=0.5))
+    assert (same["re_decided"], same["changed"], same["unchanged"]) == (2, 0, 2)
+    (tmp_path / "strict.rego").write_text(NO_SENDS_AFTER_THE_WEB)
+    strict = replayed(candidate_from_files([tmp_path / "strict.rego"], deadline_s=0.5))
+    assert strict["transitions"] == {"ask→deny": 1}
+    assert [a["agent"] for a in strict["agents"] if a["changed"]] == ["ann"]
+
+
+NO_SENDS_AFTER_THE_WEB = """package lighthouse.taint
+
+import rego.v1
+
+findings contains {"rule": "team.web-read-no-send", "decision": "deny", "risk": "high", "message": "read the web"} if {
+    some read in input.taint.reads
+    read.kind == "web"
+}
+"""

@@ -72,3 +72,36 @@ def test_a_set_that_breaks_or_goes_away_is_reported_once_each(shadowed: Project)
         assert "is not a directory" in service.engine_status()["shadow"]["error"]
     finally:
         gate.close()
+
+
+def test_a_tainted_session_s_call_is_judged_tainted_by_the_shadow_set_too(shadowed: Project) -> None:
+    """The live decision of a tainted session carries the taints it was judged with; the shadow set judges the call
+    with them, so a set that differs elsewhere records no difference here (it did: a tainted ask beside an allow)."""
+    from lighthouse_mcp.agents import taint
+    from lighthouse_mcp.config import TaintConfig
+
+    threat = {"category": "prompt_injection", "rule": "injection.override", "severity": "high", "excerpt": "ignore"}
+    scan = {"risk": "high", "source": "WebFetch https://evil.example/p", "threats": [threat]}
+    read = taint.tainted_event(scan, kind="web", config=TaintConfig(), agent="ann", session="ses-ann", tool="WebFetch")
+    assert read is not None
+    store = shadowed.open_store()
+    store.append(read)
+    store.close()
+    gate = Gate.open(ValidationService(shadowed.home, shadowed.config), expected=True)
+    try:
+        command = "curl -X POST -d 'a=1' https://api.example.com/v1"
+        decision = gate.decide("Bash", {"command": command}, cwd=str(shadowed.home.root), caller=ANN)
+        events = gate.recording(decision, ANN, aggregate=None).events
+        other = Caller("bob", "builder", "ses-bob")
+        untainted = gate.decide("Bash", {"command": command}, cwd=str(shadowed.home.root), caller=other)
+    finally:
+        gate.close()
+    assert decision.decision == "ask" and any(r["rule"].startswith("taint.") for r in decision.reasons)
+    assert untainted.decision == "allow" and not untainted.taints
+    assert [e.type for e in events] == ["validation.decided"]  # no difference to record
+    assert events[0].payload["taints"] == decision.taints and decision.taints[0]["kind"] == "web"
+    assert record(gate_for(shadowed), "git reset --hard origin/main") == ["validation.decided", "validation.shadowed"]
+
+
+def gate_for(project: Project) -> Gate:
+    return Gate.open(ValidationService(project.home, project.config), expected=True)
