@@ -249,6 +249,53 @@ def tool_calls(rounds: int) -> None:
         report(f"  {name}", us(samples))
 
 
+def shadow_cost(home: Path, rounds: int) -> None:
+    """What a shadow policy set (`policy.shadow`) adds to recording a decision: the corpus decided and its events
+    made (`Gate.decide` + `Gate.recording`, nothing appended) without a shadow set and with one that overrides a rule,
+    both with the decision cache off (every call decided in full) and on."""
+    from lighthouse_mcp.config import load_config
+    from lighthouse_mcp.project import load_project
+    from lighthouse_mcp.validation.gate import Caller, Gate
+    from lighthouse_mcp.validation.service import ValidationService
+
+    (home / "next").mkdir()
+    (home / "next" / "next.yaml").write_text(
+        "overrides:\n  - rule: git.reset-hard\n    decision: deny\n    reason: stricter\n"
+    )
+    project = load_project(home.parent)
+    caller = Caller("bench", "builder", "ses-bench")
+    commands = corpus()
+    for cache in (0, 4096):
+        figures = {}
+        for label, shadow in (("without", ""), ("with", "policy:\n  shadow: next\n")):
+            home.joinpath("config.yaml").write_text(f"{shadow}validation:\n  cache_size: {cache}\n")
+            config = load_config(home / "config.yaml")
+            gate = Gate.open(ValidationService(project.home, config), expected=True)
+            try:
+                for command in commands:  # loads the policy sets
+                    gate.recording(
+                        gate.decide("Bash", {"command": command}, cwd=str(home.parent), caller=caller),
+                        caller,
+                        aggregate=None,
+                    )
+                samples = []
+                for _ in range(rounds):
+                    for command in commands:
+                        t = time.perf_counter()
+                        decision = gate.decide("Bash", {"command": command}, cwd=str(home.parent), caller=caller)
+                        gate.recording(decision, caller, aggregate=None)
+                        samples.append(time.perf_counter() - t)
+            finally:
+                gate.close()
+            figures[label] = samples
+        state = "decision cache off" if cache == 0 else "decision cache on"
+        report(f"decide + make its events, {state}, no shadow set", us(figures["without"]))
+        report("  the same with a shadow set", us(figures["with"]))
+        added = statistics.median(figures["with"]) - statistics.median(figures["without"])
+        report("  added by the shadow set (p50)", f"{added * 1e6:+,.0f} µs")
+    home.joinpath("config.yaml").write_text("")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=20, help="passes over the corpus for in-process figures")
@@ -264,6 +311,7 @@ def main() -> None:
             [sys.executable, "-m", "lighthouse_mcp", "init", str(work)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT
         )
         home = work / ".lighthouse"
+        shadow_cost(home, max(1, args.rounds // 4))
         rate_check(home, args.calls)
     finally:
         shutil.rmtree(work, ignore_errors=True)
