@@ -4,9 +4,11 @@ KB texts, clean and dirty, and 1 MB adversarial inputs (linear time, no blow-up)
     .venv/bin/python benchmarks/bench_scan.py [--rounds 300] [--big-rounds 20] [--no-adversarial]
 
 The texts are built here: prose with links and inline code; a typical answer (one section with a Python and a shell
-block, the rest prose); code-dense text (a Python and a shell block every ~1.7 KB). Sections are numbered so no two
-code blocks are the same (nothing is served from a cache). The dirty variants add an injection, a secret, an
-exfiltration image and a malicious code block. Every code block is parsed and judged by the command rule packs.
+block, the rest prose); code-dense text (a Python and a shell block every ~1.7 KB). The dirty variants add an
+injection, a secret, an exfiltration image and a malicious code block. Sections are numbered, from a different number
+in each round, so no two code blocks are the same, within a text or between rounds: every block is parsed and judged
+each time (the scanner keeps the findings of code it has judged, see `code_blocks._findings`). The cached figures,
+apart, scan one text again and again, as an agent that reads the same file twice does.
 """
 
 from __future__ import annotations
@@ -101,9 +103,15 @@ def agent_doc(size: int) -> str:
     return text[:size]
 
 
-def text_of(size: int, *, dirty: bool, code: bool = True) -> str:
-    """About `size` characters of answer: sections of prose with a Python and a shell block (or prose only)."""
-    parts, n = [], 0
+def dirt(first: int) -> str:
+    """The dirty part, its code block numbered `first` (none for 0)."""
+    return DIRT.replace("evil.example/x ", f"evil.example/x{first} ") if first else DIRT
+
+
+def text_of(size: int, *, dirty: bool, code: bool = True, first: int = 0) -> str:
+    """About `size` characters of answer: sections of prose with a Python and a shell block (or prose only),
+    numbered from `first`."""
+    parts, n = [], first
     total = len(DIRT) if dirty else 0
     while total < size:
         section = (SECTION if code else PROSE).format(n=n)
@@ -111,19 +119,20 @@ def text_of(size: int, *, dirty: bool, code: bool = True) -> str:
         total += len(section)
         n += 1
     if dirty:
-        parts.insert(len(parts) // 2, DIRT)
+        parts.insert(len(parts) // 2, dirt(first))
     return "".join(parts)[:size]
 
 
-def answer(size: int, *, dirty: bool) -> str:
-    """One section (a Python and a shell block) padded with prose to `size`: a typical 4 KB answer."""
-    text = SECTION.format(n=0)
-    n = 1
+def answer(size: int, *, dirty: bool, first: int = 0) -> str:
+    """One section (a Python and a shell block, numbered `first`) padded with prose to `size`: a typical 4 KB
+    answer."""
+    text = SECTION.format(n=first)
+    n = first + 1
     while len(text) + (len(DIRT) if dirty else 0) < size:
         text += PROSE.format(n=n)
         n += 1
     if dirty:
-        text = DIRT + text
+        text = dirt(first) + text
     return text[:size]
 
 
@@ -140,10 +149,11 @@ MAIL_DIRTY = MAIL.replace(
 )
 
 
-def measure(scanner: Scanner, text: str, rounds: int) -> tuple[float, float, str]:
-    scanner.scan(text)  # warm
+def measure(scanner: Scanner, texts: list[str]) -> tuple[float, float, str]:
+    """p50 and p99 of scanning each text once (the first only warms up), and the last one's risk."""
+    scanner.scan(texts[0])
     samples = []
-    for _ in range(rounds):
+    for text in texts[1:]:
         started = time.perf_counter()
         result = scanner.scan(text)
         samples.append(time.perf_counter() - started)
@@ -182,7 +192,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=300)
-    parser.add_argument("--big-rounds", type=int, default=20)
+    parser.add_argument("--big-rounds", type=int, default=20, dest="big")
     parser.add_argument("--no-adversarial", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("LIGHTHOUSE_LIMITS__BUILDER", str(10**7))
@@ -192,22 +202,29 @@ def main() -> None:
     learned.model()
     print(f"learned tier's model read (once per process): {(time.perf_counter() - started) * 1e3:.1f} ms\n")
     print(f"{'text':<44} {'p50':>10} {'p99':>10}  risk      budget")
-    cases = [
-        ("500 B mail (the learned tier reads it)", MAIL, args.rounds),
-        ("500 B mail with a request to its reader", MAIL_DIRTY, args.rounds),
-        ("4 KB prose, links, inline code", text_of(4096, dirty=False, code=False), args.rounds),
-        ("4 KB answer: 1 Python + 1 shell block", answer(4096, dirty=False), args.rounds),
-        ("4 KB answer, dirty", answer(4096, dirty=True), args.rounds),
-        ("4 KB code-dense: 3 Python + 2 shell blocks", text_of(4096, dirty=False), args.rounds),
-        ("4 KB code-dense, dirty", text_of(4096, dirty=True), args.rounds),
-        ("4 KB about agents (each sentence names one)", agent_doc(4096), args.rounds),
-        ("100 KB clean (49 Python + 49 shell blocks)", text_of(100 * 1024, dirty=False), args.big_rounds),
-        ("100 KB dirty", text_of(100 * 1024, dirty=True), args.big_rounds),
+    cases: list[tuple[str, Callable[[int], str], int]] = [
+        ("500 B mail (the learned tier reads it)", lambda k: MAIL, args.rounds),
+        ("500 B mail with a request to its reader", lambda k: MAIL_DIRTY, args.rounds),
+        ("4 KB prose, links, inline code", lambda k: text_of(4096, dirty=False, code=False, first=k), args.rounds),
+        ("4 KB answer: 1 Python + 1 shell block", lambda k: answer(4096, dirty=False, first=k), args.rounds),
+        ("4 KB answer, dirty", lambda k: answer(4096, dirty=True, first=k), args.rounds),
+        ("4 KB code-dense: 3 Python + 2 shell blocks", lambda k: text_of(4096, dirty=False, first=k), args.rounds),
+        ("4 KB code-dense, dirty", lambda k: text_of(4096, dirty=True, first=k), args.rounds),
+        ("4 KB about agents (each sentence names one)", lambda k: agent_doc(4096), args.rounds),
+        ("100 KB clean (49 Python + 49 shell blocks)", lambda k: text_of(102400, dirty=False, first=k), args.big),
+        ("100 KB dirty", lambda k: text_of(102400, dirty=True, first=k), args.big),
     ]
-    for name, text, rounds in cases:
-        p50, p99, risk = measure(scanner, text, rounds)
-        budget = ("p50 ≤ 1 ms " + ("ok" if p50 <= 1e-3 else "OVER BUDGET")) if len(text) <= 4096 else ""
+    cached = []
+    for name, make, rounds in cases:
+        texts = [make(k * 1000) for k in range(rounds + 1)]  # blocks numbered apart: no two the same
+        p50, p99, risk = measure(scanner, texts)
+        budget = ("p50 ≤ 1 ms " + ("ok" if p50 <= 1e-3 else "OVER BUDGET")) if len(texts[0]) <= 4096 else ""
         print(f"{name:<44} {p50 * 1e3:>8.2f}ms {p99 * 1e3:>8.2f}ms  {risk:<9} {budget}", flush=True)
+        if "`" * 3 in texts[0] and len(texts[0]) <= 4096:
+            cached.append((name, measure(scanner, [texts[0]] * (rounds + 1))))
+    print("\nthe same text scanned again (its code blocks' findings kept)")
+    for name, (p50, p99, risk) in cached:
+        print(f"{name:<44} {p50 * 1e3:>8.2f}ms {p99 * 1e3:>8.2f}ms  {risk:<9}", flush=True)
     if args.no_adversarial:
         return
     size = 1024 * 1024

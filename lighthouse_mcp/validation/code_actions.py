@@ -206,7 +206,8 @@ class _PythonReader(ast.NodeVisitor):
         self.actions: list[Action] = []
         self.sockets: set[str] = set()
 
-    # the walk: NodeVisitor's, without a method lookup by name for each of the many nodes that have no handler
+    # the walk: NodeVisitor's order, each node's type looked up once (its handler, the fields that can hold nodes),
+    # and no call at all for a node with neither (a name, a constant: most of a tree)
 
     def visit(self, node: ast.AST) -> None:
         handler = _HANDLERS.get(type(node))
@@ -217,13 +218,13 @@ class _PythonReader(ast.NodeVisitor):
 
     def generic_visit(self, node: ast.AST) -> None:
         visit = self.visit
-        for field in node._fields:
-            value = getattr(node, field, None)
+        for field in _branches(type(node)):
+            value: Any = getattr(node, field, None)
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST) and item._fields:
+                    if _walked(type(item)):
                         visit(item)
-            elif isinstance(value, ast.AST) and value._fields:  # `Load`, `Add`, …: nothing under them
+            elif _walked(type(value)):
                 visit(value)
 
     # imports and assignments ---------------------------------------------------------------------------------
@@ -481,6 +482,35 @@ _HANDLERS: dict[type[ast.AST], Callable[[_PythonReader, Any], None]] = {
     for name, method in vars(_PythonReader).items()
     if name.startswith("visit_")
 }
+
+
+# Fields that never hold a node with fields of its own: names, operators, contexts (`Load`), flags, constants.
+_LEAF_FIELDS = frozenset(
+    {"id", "ctx", "attr", "arg", "name", "asname", "module", "level", "op", "ops", "kind", "conversion", "is_async",
+     "simple", "type_comment"}
+)  # fmt: skip
+_LEAF_TYPES = (ast.Constant, ast.MatchSingleton)  # their `value` is a Python constant
+_BRANCHES: dict[type, tuple[str, ...]] = {}
+_WALKED: dict[type, bool] = {}
+
+
+def _branches(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that can hold nodes to walk."""
+    fields = _BRANCHES.get(kind)
+    if fields is None:
+        fields = _BRANCHES[kind] = (
+            () if issubclass(kind, _LEAF_TYPES) else tuple(f for f in kind._fields if f not in _LEAF_FIELDS)  # type: ignore[attr-defined]
+        )
+    return fields
+
+
+def _walked(kind: type) -> bool:
+    """Whether visiting a value of this type can do anything: a node type with a handler, or with fields that can
+    hold nodes (`NodeVisitor` visits every node with fields; one without either does nothing)."""
+    walked = _WALKED.get(kind)
+    if walked is None:
+        walked = _WALKED[kind] = issubclass(kind, ast.AST) and (kind in _HANDLERS or bool(_branches(kind)))
+    return walked
 
 
 def _decode(decoder: str, text: str) -> str | None:

@@ -5,9 +5,14 @@ the agent ran it; a rule that would deny (or ask at high risk) makes it a `malic
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 from lighthouse_mcp.validation.code_actions import python_may_act
 from lighthouse_mcp.validation.facts import facts_from_code
@@ -15,7 +20,7 @@ from lighthouse_mcp.validation.files import Context
 from lighthouse_mcp.validation.keywords import RESPONSE, Hits, Keywords, lowered
 from lighthouse_mcp.validation.packs import PackSet
 from lighthouse_mcp.validation.threats import Threat
-from lighthouse_mcp.vocabulary import RISK_RANK
+from lighthouse_mcp.vocabulary import RISK_RANK, Finding
 
 _LANGUAGES = {
     **dict.fromkeys(("python", "py", "python3", "py3", "pycon", "ipython", "sage"), "python"),
@@ -185,14 +190,7 @@ def code_threats(text: str, packs: PackSet, ctx: Context, *, max_bytes: int) -> 
         if key in judged or not piece.source.strip():
             continue
         judged.add(key)
-        if piece.language == "python" and not python_may_act(piece.source):
-            continue
-        facts = facts_from_code(piece.language, piece.source, ctx, max_bytes=max_bytes)
-        if piece.prose and "unparsed" in facts.problems:  # the sentence goes on after the command
-            command = _PROSE_END.split(piece.source, maxsplit=1)[0]
-            facts = facts_from_code(piece.language, command, ctx, max_bytes=max_bytes)
-        facts.problems.clear()  # code in prose is often a fragment; only what it plainly does counts
-        for finding in packs.match(facts):
+        for finding in _findings(piece, packs, ctx, max_bytes):
             severity = _severity(finding.decision, finding.risk)
             if severity is None:
                 continue
@@ -204,6 +202,36 @@ def code_threats(text: str, packs: PackSet, ctx: Context, *, max_bytes: int) -> 
                 continue  # the same command seen as an inline span and as part of its line
             threats.append(Threat("malicious_code", finding.rule, severity, piece.start, piece.end, finding.message))
     return threats
+
+
+# Findings of pieces of code already judged (agents read the same files again), by the rule packs' version, the
+# piece and where it would run; each entry keeps a reference to its pack set and serves only that one.
+_JUDGED: LRUCache[tuple[object, ...], tuple[weakref.ref[PackSet], tuple[Finding, ...]]] = LRUCache(maxsize=1024)
+_JUDGED_LOCK = threading.Lock()
+
+
+def _findings(piece: Piece, packs: PackSet, ctx: Context, max_bytes: int) -> tuple[Finding, ...]:
+    """What the rule packs find in `piece` if an agent ran it, before the text around it is considered."""
+    digest = hashlib.sha256(piece.source.encode("utf-8", "surrogatepass")).digest()
+    key = (packs.version, piece.language, piece.prose, digest, ctx, max_bytes)
+    with _JUDGED_LOCK:
+        kept = _JUDGED.get(key)
+    if kept is not None and kept[0]() is packs:
+        return kept[1]
+    if piece.language == "python" and not python_may_act(piece.source):
+        return ()
+    facts = facts_from_code(piece.language, piece.source, ctx, max_bytes=max_bytes)
+    volatile = facts.volatile
+    if piece.prose and "unparsed" in facts.problems:  # the sentence goes on after the command
+        command = _PROSE_END.split(piece.source, maxsplit=1)[0]
+        facts = facts_from_code(piece.language, command, ctx, max_bytes=max_bytes)
+        volatile = volatile or facts.volatile
+    facts.problems.clear()  # code in prose is often a fragment; only what it plainly does counts
+    findings = tuple(packs.match(facts))
+    if not volatile:  # judged by what is on disk now: judged again next time
+        with _JUDGED_LOCK:
+            _JUDGED[key] = (weakref.ref(packs), findings)
+    return findings
 
 
 def _sentence_start(text: str, position: int) -> int:

@@ -105,3 +105,25 @@ def test_perl_ruby_php_powershell() -> None:
 
     encoded = base64.b64encode("Remove-Item -Recurse -Force C:\\".encode("utf-16-le")).decode()
     assert any(a.kind == "delete" and a.recursive for a in powershell_actions(f"-EncodedCommand {encoded}"))
+
+
+def test_the_reader_skips_only_fields_that_never_hold_nodes() -> None:
+    """The Python reader does not walk names, operators, flags and constants (`_LEAF_FIELDS`, `_LEAF_TYPES`): in
+    every tree of this project's sources and of the standard library's `ast` and `inspect` modules, they hold no node
+    with fields, so the walk reaches every node `NodeVisitor` would."""
+    import ast
+    import inspect as inspect_module
+    from pathlib import Path
+
+    from lighthouse_mcp.validation.code_actions import _LEAF_FIELDS, _LEAF_TYPES
+
+    sources = [p.read_text() for p in sorted((Path(__file__).parents[2] / "lighthouse_mcp").rglob("*.py"))]
+    sources += [Path(ast.__file__).read_text(), Path(inspect_module.__file__).read_text()]
+    sources.append("match x:\n    case None | [1, *rest] | {'k': v, **kw} | P(a=1) as y:\n        pass\n")
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            for field, value in ast.iter_fields(node):
+                if field not in _LEAF_FIELDS and not isinstance(node, _LEAF_TYPES):
+                    continue
+                values = value if isinstance(value, list) else [value]
+                assert not any(isinstance(v, ast.AST) and v._fields for v in values), (type(node).__name__, field)
