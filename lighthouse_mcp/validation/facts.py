@@ -531,7 +531,7 @@ class _Extractor:
                     self.as_each(found, argv, dynamic, via, depth)
                     return argv, dynamic
             name = _command_name(word)
-            known = [n for n in KNOWN_COMMANDS if fnmatch.fnmatchcase(n, name)]
+            known = sorted(n for n in KNOWN_COMMANDS if fnmatch.fnmatchcase(n, name))  # the same ones every run
             if len(known) == 1:
                 return [known[0], *argv[1:]], [False, *dynamic[1:]]
             self.facts.problems.setdefault(
