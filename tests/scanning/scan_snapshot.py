@@ -1,11 +1,12 @@
-"""A snapshot of what the scanner answers for several hundred texts, kept to show that a change meant only to make
-the scanner faster leaves every answer as it was.
+"""A snapshot of what the scanner answers for about two thousand texts, kept to show that a change meant only to
+make the scanner faster leaves every answer as it was.
 
 The texts: documentation about agents in which every sentence names one (the instruction scorer's worst case), the
 same with a sentence that speaks to the reader or a code block mixed in, mail with and without a request to whoever
-reads it, writing about attacks, sentences that address agents in several languages, and the scanner tests' own
-cases (their lists and a slice of each blind set). All of them are built here from a fixed seed; the snapshot keeps
-each text with the answer.
+reads it, writing about attacks, sentences that address agents in several languages, the scanner tests' own cases
+(their lists and a slice of each blind set), and code (`scan_texts.py`: the benchmark's texts, the stored texts that
+carry code, blocks in Python, shell, JavaScript and other languages alone and mixed with prose and dirt). All of
+them are built from fixed seeds; the snapshot keeps each text with the answer, so the test reads no generator.
 
     PYTHONPATH=. .venv/bin/python -m tests.scanning.scan_snapshot   # records the answers of the code checked out
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from lighthouse_mcp.config import Config
+from lighthouse_mcp.validation.files import Context
 from lighthouse_mcp.validation.responses import Scanner, ScanResult
 from lighthouse_mcp.validation.service import ValidationService
 
@@ -28,8 +30,6 @@ SNAPSHOT = Path(__file__).parent / "scan_snapshot.jsonl.gz"
 BLIND = Path(__file__).parent / "blind"
 CORPUS = Path(__file__).parent.parent / "corpus" / "responses.jsonl"
 BLIND_EVERY = 9  # one blind text in so many
-# Texts left out: which rules the code-block path finds in them varies with the process's hash seed.
-UNSTEADY = {"blind/final_texts/108"}
 
 # Sentences about agents that speak to no one.
 ABOUT_AGENTS = [
@@ -199,30 +199,37 @@ def fixtures() -> list[tuple[str, str, list[str]]]:
         cases.append((f"corpus/{n}", json.loads(line)["text"], []))
     for path in sorted(BLIND.glob("*.jsonl")):
         for n, line in enumerate(path.read_text().splitlines()):
-            if n % BLIND_EVERY == 0 and f"blind/{path.stem}/{n}" not in UNSTEADY:
+            if n % BLIND_EVERY == 0:
                 cases.append((f"blind/{path.stem}/{n}", json.loads(line)["text"], []))
     return cases
 
 
+def code_texts() -> list[tuple[str, str, list[str]]]:
+    """(name, text, tools) for the code texts of `scan_texts.py`."""
+    from tests.scanning import scan_texts
+
+    return [(f"code/{n}", text, []) for n, text in enumerate(scan_texts.texts())]
+
+
 def answer(result: ScanResult) -> dict[str, Any]:
-    """What the snapshot keeps of a result: everything but the time it took, and of malicious code (judged by the
-    code-block path, not the instruction scorer) each distinct rule, severity, span and excerpt: which commands
-    its details name, and how many times one rule is found on one span, vary with the process's hash seed."""
-    code = {(t.rule, t.severity, t.start, t.end, t.excerpt) for t in result.threats if t.category == "malicious_code"}
+    """What the snapshot keeps of a result: everything but the time it took."""
     return {
         "risk": result.risk,
         "threats": [
-            [t.category, t.rule, t.severity, t.start, t.end, t.excerpt, t.detail, t.fingerprint]
-            for t in result.threats
-            if t.category != "malicious_code"
+            [t.category, t.rule, t.severity, t.start, t.end, t.excerpt, t.detail, t.fingerprint] for t in result.threats
         ],
-        "code": sorted(list(c) for c in code),
+        "threat_count": result.threat_count,
+        "suppressed": len(result.suppressed),
         "sanitized": result.sanitized,
     }
 
 
 def scanner() -> Scanner:
-    return ValidationService(None, Config()).scanner
+    """The shipped rule packs in a fixed place: answers must not depend on where the tests run."""
+    config = Config()
+    ctx = Context("/srv/project", "/srv/project", "/home/dev", "/tmp", lexical=True)
+    packs = ValidationService(None, config)._packs
+    return Scanner(packs, ctx, max_bytes=config.scan.max_bytes, max_code_bytes=config.validation.max_command_bytes)
 
 
 def read() -> list[dict[str, Any]]:
@@ -234,7 +241,7 @@ def record() -> int:
     scan = scanner()
     rows = [
         {"name": name, "text": text, "tools": tools, "answer": answer(scan.scan(text, tools=tools))}
-        for name, text, tools in [*generated(), *fixtures()]
+        for name, text, tools in [*generated(), *fixtures(), *code_texts()]
     ]
     with gzip.GzipFile(SNAPSHOT, "wb", mtime=0) as stream:
         for row in rows:

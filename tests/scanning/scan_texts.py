@@ -1,26 +1,19 @@
-"""Texts whose scan results are held fixed (`test_same_results.py`): the benchmark's texts, the blind sets' and the
-corpus's texts that carry code, and code blocks in Python, shell, JavaScript and other languages of many shapes,
-alone and mixed with prose and with injected text, secrets and exfiltration links. Built the same way every time
-(a seeded generator), so a result can be looked up by the text's digest.
+"""The code texts of the scan snapshot (`scan_snapshot.py`): the benchmark's texts, the blind sets' and the corpus's
+texts that carry code, and code blocks in Python, shell, JavaScript and other languages of many shapes, alone and
+mixed with prose and with injected text, secrets and exfiltration links. Built the same way every time (a seeded
+generator); read only when the snapshot is recorded.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from benchmarks import bench_scan
-from lighthouse_mcp.config import Config
-from lighthouse_mcp.validation.files import Context
-from lighthouse_mcp.validation.responses import Scanner, ScanResult
-from lighthouse_mcp.validation.service import ValidationService
 
 TESTS = Path(__file__).parent.parent
-RESULTS = Path(__file__).parent / "same_results.jsonl"
 
 PYTHON = [
     "import os\nos.system('ls -la')",
@@ -257,36 +250,3 @@ def texts() -> list[str]:
     for text in [*bench_texts(), *generated(), *stored_texts()]:
         seen.setdefault(text, None)
     return list(seen)
-
-
-def scanner() -> Scanner:
-    """The shipped rule packs in a fixed place (results must not depend on where the tests run)."""
-    config = Config()
-    service = ValidationService(None, config)
-    ctx = Context("/srv/project", "/srv/project", "/home/dev", "/tmp", lexical=True)
-    return Scanner(
-        service._packs, ctx, max_bytes=config.scan.max_bytes, max_code_bytes=config.validation.max_command_bytes
-    )
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-
-
-def result_json(result: ScanResult) -> dict[str, Any]:
-    """What a result says, kept small: the risk and each threat's rule, severity and span as they are, and a digest
-    of all of it (each threat's category, excerpt, detail and fingerprint too, the count, the sanitized text)."""
-    whole = {
-        "risk": result.risk,
-        "threats": [
-            [t.category, t.rule, t.severity, t.start, t.end, t.excerpt, t.detail, t.fingerprint] for t in result.threats
-        ],
-        "threat_count": result.threat_count,
-        "suppressed": len(result.suppressed),
-        "sanitized": result.sanitized,
-    }
-    return {
-        "risk": result.risk,
-        "threats": [[t.rule, t.severity, t.start, t.end] for t in result.threats],
-        "whole": digest(json.dumps(whole, ensure_ascii=False, sort_keys=True)),
-    }
