@@ -1326,7 +1326,12 @@ _CLOSES_NAME = re.compile(
     re.I,
 )
 # What every marker holds: a bracket, a colon, a quote, an equals sign, a heading's hash, or BEGIN / END.
-_MARKER_SIGNS = re.compile(r"[\[\]【】<>#:：=\"(`*]|\b(?:BEGIN|END)\b", re.I)
+# A cheap test that `_MARKER` may match: one of its signs, or the words of its alternatives that need none.
+_MARKER_SIGNS = re.compile(
+    r"[\[\]【】<>#:：=\"(`*]|\b(?:BEGIN|END)\b|\b(?:etapa|paso|étape|passo|stap|schritt|fase)\b|"
+    r"자동화|自动化|自動化",
+    re.I,
+)
 _CJK = LazyPattern(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _GATE_KINDS: dict[str, set[str]] = {}
 for _gate, _gate_words in (
