@@ -97,7 +97,9 @@ class SQLiteEventStore(sql.SQLStore):
 
     def recheck(self) -> None:
         """Read again what opening checked (schema version, key, store id): for a connection opened ahead, so that it
-        answers as one opened now would (raising what that one would raise)."""
+        answers as one opened now would (raising what that one would raise), and its file made private again as
+        opening makes it (its mode may have been changed since)."""
+        _private(self.path, create=False)
         with self._mu, self._errors("open"):
             self._init_schema(create=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 
 import pytest
 from mcp import Client
@@ -86,7 +87,11 @@ def test_the_store_its_backups_and_exports_are_private(guarded: Guarded) -> None
 
 
 def test_a_store_made_readable_by_others_is_made_private_again(guarded: Guarded) -> None:
+    """Also by a hook server's spare that opened the store before its mode was changed (a store opened ahead is made
+    private again when a request takes it, as opening it makes it)."""
     db = guarded.home.path / "lighthouse.db"
+    guarded.bash("ls")
+    time.sleep(1)  # the next spare, if a hook server runs, opens the store ahead now
     os.chmod(db, 0o644)
     guarded.bash("ls")
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
