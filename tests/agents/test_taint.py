@@ -19,11 +19,10 @@ from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
+from tests.helpers.taint import SCAN, THREAT
+from tests.helpers.taint import tainted as _tainted
 
 NS = 1_000_000_000
-THREAT = {"rule": "injection.override", "category": "prompt_injection", "severity": "high", "excerpt": "ignore all",
-          "fingerprint": "ab12", "span": [0, 10], "detail": "asks to ignore earlier instructions"}  # fmt: skip
-SCAN = {"risk": "high", "source": "WebFetch https://evil.example/p", "threats": [THREAT]}
 
 
 def _record(project: Project, *events: NewEvent) -> list[Any]:
@@ -32,12 +31,6 @@ def _record(project: Project, *events: NewEvent) -> list[Any]:
         return [store.append(e) for e in events]
     finally:
         store.close()
-
-
-def _tainted(agent: str = "ann", session: str | None = "s1", scan: dict[str, Any] = SCAN) -> NewEvent:
-    event = taint.tainted_event(scan, kind="web", config=TaintConfig(), agent=agent, session=session, tool="WebFetch")
-    assert event is not None
-    return event
 
 
 def test_what_a_tool_returned_is_named_by_where_it_came_from(tmp_path: Path) -> None:

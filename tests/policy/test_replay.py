@@ -35,6 +35,7 @@ from lighthouse_mcp.validation.request import make_request
 from lighthouse_mcp.validation.service import LIGHTHOUSE_CODE, ValidationService
 from lighthouse_mcp.vocabulary import Finding
 from tests.helpers.env import lighthouse_env
+from tests.helpers.taint import taint_session
 
 CORPUS = Path(__file__).parent.parent / "corpus" / "commands.tsv"
 # Tightens: git reset --hard is denied (it asked) and curl is denied (it was allowed); loosens: deleting in the
@@ -413,16 +414,7 @@ def test_odd_records_are_counted_never_decided_in_this_process_s_place(project: 
 def test_a_tainted_session_s_decisions_are_judged_with_their_taints_again(project: Project, tmp_path: Path) -> None:
     """A decision carries the taints it was judged with: replayed under the set in force it does not change (it
     did: a tainted ask came back allow), and a candidate with a stricter taint rule changes that session only."""
-    from lighthouse_mcp.agents import taint
-    from lighthouse_mcp.config import TaintConfig
-
-    threat = {"category": "prompt_injection", "rule": "injection.override", "severity": "high", "excerpt": "ignore"}
-    scan = {"risk": "high", "source": "WebFetch https://evil.example/p", "threats": [threat]}
-    read = taint.tainted_event(scan, kind="web", config=TaintConfig(), agent="ann", session="ses-ann", tool="WebFetch")
-    assert read is not None
-    store = project.open_store()
-    store.append(read)
-    store.close()
+    taint_session(project, "ann", "ses-ann")
     send = {"command": "curl -X POST -d 'a=1' https://api.example.com/v1"}
     record(project, [("ann", "builder", "Bash", send), ("bob", "builder", "Bash", send)])
     ann, bob = decided(project)

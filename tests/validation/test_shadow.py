@@ -15,6 +15,7 @@ from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
 from lighthouse_mcp.validation.gate import Caller, Gate
 from lighthouse_mcp.validation.service import ValidationService
+from tests.helpers.taint import taint_session
 
 STRICTER = """overrides:
   - rule: git.reset-hard
@@ -77,16 +78,7 @@ def test_a_set_that_breaks_or_goes_away_is_reported_once_each(shadowed: Project)
 def test_a_tainted_session_s_call_is_judged_tainted_by_the_shadow_set_too(shadowed: Project) -> None:
     """The live decision of a tainted session carries the taints it was judged with; the shadow set judges the call
     with them, so a set that differs elsewhere records no difference here (it did: a tainted ask beside an allow)."""
-    from lighthouse_mcp.agents import taint
-    from lighthouse_mcp.config import TaintConfig
-
-    threat = {"category": "prompt_injection", "rule": "injection.override", "severity": "high", "excerpt": "ignore"}
-    scan = {"risk": "high", "source": "WebFetch https://evil.example/p", "threats": [threat]}
-    read = taint.tainted_event(scan, kind="web", config=TaintConfig(), agent="ann", session="ses-ann", tool="WebFetch")
-    assert read is not None
-    store = shadowed.open_store()
-    store.append(read)
-    store.close()
+    taint_session(shadowed, "ann", "ses-ann")
     gate = Gate.open(ValidationService(shadowed.home, shadowed.config), expected=True)
     try:
         command = "curl -X POST -d 'a=1' https://api.example.com/v1"
