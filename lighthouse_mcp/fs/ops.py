@@ -143,17 +143,17 @@ class LighthouseOps(fuse.Operations):  # type: ignore[misc]
                 paths.append(_manifest_of(written))
             else:  # a truncate that no write followed
                 self._drop(written)
-        tree = self.lh_view.trees.current()[0]
+        # Read first, then move on: a store that fails here leaves what was seen as it was, for the next tick.
+        tree, head = self.lh_view.trees.current()[0], self.lh_view.head()
+        ops = self.lh_view.stats.total()  # under the lock that serving threads add new operations' counts with
         if self.lh_tree is not None and tree is not self.lh_tree:
             for rel in changes(self.lh_tree, tree):
                 paths += [f"/current/{rel}", f"/shadows/{rel}"]
         self.lh_tree = tree
-        head = self.lh_view.head()
         if head != self.lh_head:
             self.lh_head = head
             with self.lh_live_mu:
                 paths += self.lh_live
-        ops = sum(self.lh_view.stats.ops.values())
         if ops != self.lh_ops_seen:
             self.lh_ops_seen = ops
             paths.append("/stats.json")

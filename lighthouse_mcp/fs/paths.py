@@ -96,6 +96,11 @@ class Stats:
             if len(self._fresh) < 10_000:
                 self._fresh.append(seconds)
 
+    def total(self) -> int:
+        """Operations served so far."""
+        with self._mu:
+            return sum(self.ops.values())
+
     def take_latencies(self) -> list[float]:
         """Operation latencies in microseconds since the last call (the first 10,000), for `metrics.sampled`."""
         with self._mu:
