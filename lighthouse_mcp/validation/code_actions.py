@@ -178,9 +178,13 @@ _PYTHON_WORDS = frozenset(
      "chmod", "rename", "replace"}  # fmt: skip
 
 
+_ANY_PYTHON_WORD = re.compile("|".join(map(re.escape, sorted(_PYTHON_WORDS, key=lambda w: (-len(w), w)))))
+
+
 def python_may_act(source: str) -> bool:
-    """Whether `source` mentions anything `python_actions` could report (a cheap test before parsing)."""
-    return any(word in source for word in _PYTHON_WORDS)
+    """Whether `source` mentions anything `python_actions` could report (a cheap test before parsing): one of
+    the words anywhere in it, even inside another word."""
+    return _ANY_PYTHON_WORD.search(source) is not None
 
 
 def python_actions(source: str) -> list[Action] | None:

@@ -275,10 +275,55 @@ def resolve(raw: str, ctx: Context) -> str:
     if not ctx.lexical and not path.startswith(("/dev/", "/proc/")) and "\x00" not in path:  # device links: pipes
         # Symlinks are followed through the deepest part that exists, so a new file written through a linked
         # directory is judged where it lands.
-        real = os.path.realpath(path)
+        real = real_path(path)
         if real != path and real.startswith("/"):
             return real
     return path
+
+
+# Where the kernel names what a descriptor is open on (Linux); elsewhere `os.path.realpath` alone is used.
+_FD_NAMES = "/proc/self/fd/" if hasattr(os, "O_PATH") and os.path.isdir("/proc/self/fd") else None
+
+
+def real_path(path: str) -> str:
+    """`os.path.realpath(path)` for an absolute, normalised `path`, the same answer at a fraction of the cost where
+    the path (or all of it but a last name that is not there at all) exists: the kernel resolves it in one open,
+    instead of an `lstat` for each of its parts. Anything else (a link that leads nowhere, a part that is a file or
+    cannot be searched, a link loop, a system without /proc) is left to `os.path.realpath`, which follows links
+    whether or not they lead anywhere."""
+    if _FD_NAMES is None:
+        return os.path.realpath(path)
+    name = posixpath.basename(path)
+    try:
+        return _opened_as(path)
+    except FileNotFoundError:
+        if name in ("", ".", ".."):
+            return os.path.realpath(path)
+        try:
+            os.lstat(path)  # something is there after all: a link that leads nowhere, followed as realpath follows it
+        except FileNotFoundError:
+            try:
+                parent = _opened_as(posixpath.dirname(path))
+            except OSError:
+                return os.path.realpath(path)
+            return posixpath.join(parent, name)
+        except OSError:
+            pass
+        return os.path.realpath(path)
+    except OSError:
+        return os.path.realpath(path)
+
+
+def _opened_as(path: str) -> str:
+    """The path the kernel gives what `path` leads to (every link followed); OSError when it leads nowhere."""
+    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    try:
+        named = os.readlink(f"{_FD_NAMES}{fd}")
+    finally:
+        os.close(fd)
+    if not named.startswith("/") or named.endswith(" (deleted)"):  # removed meanwhile, or not a path in this tree
+        raise OSError(f"{path} is not reachable by a path")
+    return named
 
 
 def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from lighthouse_mcp.errors import DataError
 from lighthouse_mcp.validation.facts import Access, Facts, facts_from_code, facts_from_command, sql_command
-from lighthouse_mcp.validation.files import Context, classify
+from lighthouse_mcp.validation.files import Context, PathFact, classify
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
 from lighthouse_mcp.validation.patch import read_patch
@@ -229,11 +229,12 @@ def facts_for(request: Request, *, max_command_bytes: int) -> Facts:
     path = request.path
     if path is not None:
         access = "write" if request.tool in _WRITE_TOOLS else "read"
-        facts.accesses.append(Access(classify(path, ctx), access, request.tool))
+        fact = classify(path, ctx)
+        facts.accesses.append(Access(fact, access, request.tool))
+        if request.tool in _WRITE_TOOLS:
+            _judge_written(facts, request, fact, ctx, _written_text(request))
     if request.tool == "WebFetch":
         _judge_url(facts, str(request.input.get("url")), ctx)
-    if request.tool in _WRITE_TOOLS and path is not None:
-        _judge_written(facts, request, path, ctx, _written_text(request))
     if request.tool == "apply_patch":
         _judge_patch(facts, request, str(request.input.get("command")), ctx)
     if request.tool.startswith("mcp__") and not request.tool.startswith("mcp__lighthouse__"):
@@ -284,17 +285,18 @@ def _judge_patch(facts: Facts, request: Request, text: str, ctx: Context) -> Non
     each file it deletes, or moves away, as deleted."""
     patch = read_patch(text)
     for path, written in patch.written():
-        facts.accesses.append(Access(classify(path, ctx), "write", request.tool))
-        _judge_written(facts, request, path, ctx, written)
+        fact = classify(path, ctx)
+        facts.accesses.append(Access(fact, "write", request.tool))
+        _judge_written(facts, request, fact, ctx, written)
     for path in patch.removed():
         facts.accesses.append(Access(classify(path, ctx), "delete", request.tool))
     if patch.too_many:
         facts.problems.setdefault("too-many", f"the patch changes more than {MAX_PATCH_FILES} files")
 
 
-def _judge_written(facts: Facts, request: Request, path: str, ctx: Context, text: str | None) -> None:
+def _judge_written(facts: Facts, request: Request, written_to: PathFact, ctx: Context, text: str | None) -> None:
     """The code a write puts where something will run it (`text`, or a notebook cell), as the facts of running it
-    there."""
+    there (`written_to`: the file, as the write's access classified it)."""
     from lighthouse_mcp.validation.code_actions import python_may_act  # only writes need these
     from lighthouse_mcp.validation.content import MAX_PIECES, notebook_cell, runnable_code
 
@@ -302,11 +304,11 @@ def _judge_written(facts: Facts, request: Request, path: str, ctx: Context, text
         source = request.input.get("new_source")
         pieces = notebook_cell(request.input.get("cell_type"), source) if isinstance(source, str) else []
     else:
-        pieces = runnable_code(path, text) if text is not None else []
+        pieces = runnable_code(written_to.raw, text) if text is not None else []
     if len(pieces) > MAX_PIECES:
-        facts.flow("code-too-large", f"{path} holds more than {MAX_PIECES} pieces of code that would run")
-    name = posixpath.basename(path)
-    resolved = classify(path, ctx).path
+        facts.flow("code-too-large", f"{written_to.raw} holds more than {MAX_PIECES} pieces of code that would run")
+    name = posixpath.basename(written_to.raw)
+    resolved = written_to.path
     # It runs later, on a tree that may have changed by then: paths are judged as written, links not followed.
     where = replace(ctx.with_cwd(posixpath.dirname(resolved) or "/"), lexical=True)
     judged = 0

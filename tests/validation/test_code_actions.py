@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lighthouse_mcp.validation.code_actions import (
+    _PYTHON_WORDS,
     Action,
     javascript_actions,
     perl_actions,
     php_actions,
     powershell_actions,
     python_actions,
+    python_may_act,
     ruby_actions,
 )
 
@@ -127,3 +131,18 @@ def test_the_reader_skips_only_fields_that_never_hold_nodes() -> None:
                     continue
                 values = value if isinstance(value, list) else [value]
                 assert not any(isinstance(v, ast.AST) and v._fields for v in values), (type(node).__name__, field)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(sorted(_PYTHON_WORDS)).map(lambda w: w[: len(w) // 2 + 1]), st.text(max_size=12)),
+        max_size=8,
+    ).map("".join)
+)
+def test_the_cheap_test_before_parsing_finds_every_word_anywhere(source: str) -> None:
+    """`python_may_act` says yes exactly when one of the words is somewhere in the text, inside another word too
+    (it stands in for reading the code, so it may never say no where a word is)."""
+    assert python_may_act(source) == any(word in source for word in _PYTHON_WORDS)
+    for word in _PYTHON_WORDS:
+        assert python_may_act(f"x{word}y")

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import os
+import posixpath
+import tempfile
+from pathlib import Path
 
-from lighthouse_mcp.validation.files import Context, classify, resolve
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lighthouse_mcp.validation.files import Context, classify, real_path, resolve
 
 CTX = Context(cwd="/home/dev/app/src", project="/home/dev/app", home="/home/dev")
 
@@ -92,3 +99,46 @@ def test_existing_symlink_is_followed(tmp_path: object) -> None:
     (base / "project" / "link").symlink_to(base / "home")
     ctx = Context(cwd=str(base / "project"), project=str(base / "project"), home=str(base / "home"))
     assert "home" in classify("link", ctx).classes
+
+
+# `real_path` is `os.path.realpath` made cheap: over trees of directories, files and links of every kind (relative,
+# absolute, chained, leading nowhere, looping, through files), for paths that exist, end in a name that is not
+# there, or pass through something that is not, it gives the same answer.
+_NAMES = st.sampled_from(["a", "b", "c", "l1", "l2", "f", "x"])
+_TARGETS = st.one_of(
+    st.lists(st.sampled_from(["a", "b", "l1", "l2", "f", "x", "..", "."]), min_size=1, max_size=4).map("/".join),
+    st.sampled_from(["/", "/etc", "/nonexistent/q", "/tmp"]),
+)
+_ENTRIES = st.lists(
+    st.tuples(st.lists(_NAMES, min_size=1, max_size=3), st.sampled_from(["dir", "file", "link"]), _TARGETS),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=_ENTRIES, probes=st.lists(st.lists(_NAMES, min_size=0, max_size=5), min_size=1, max_size=8))
+def test_real_path_is_realpath(
+    tmp_path: Path, entries: list[tuple[list[str], str, str]], probes: list[list[str]]
+) -> None:
+    base = Path(tempfile.mkdtemp(dir=tmp_path))
+    for parts, kind, target in entries:
+        where = base.joinpath(*parts)
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            if kind == "dir":
+                where.mkdir()
+            elif kind == "file":
+                where.write_text("x")
+            else:
+                where.symlink_to(target)
+        except OSError:
+            continue  # something is there already, or a part of the way is a file or a link: the tree is as it is
+    for probe in probes:
+        path = posixpath.normpath(posixpath.join(str(base), *probe))
+        assert real_path(path) == os.path.realpath(path), path
+
+
+def test_real_path_of_a_link_leading_nowhere_is_where_it_leads(tmp_path: Path) -> None:
+    (tmp_path / "cron").symlink_to("/etc/cron.d/job-that-is-not-there")
+    assert real_path(str(tmp_path / "cron")) == "/etc/cron.d/job-that-is-not-there"
+    assert real_path(str(tmp_path / "new.py")) == str(tmp_path.resolve() / "new.py")
