@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_replay.py [--decisions 100000] [--keep DIR]
 
 Builds a store of recorded decisions as a busy team's day leaves them: 20 agents (15 builders, 3 reviewers,
-2 admins), each working on 30 of the project's 400 files; of their calls 30 % everyday shell commands (git, tests,
+2 admins), each working on 30 of the project's 400 files (all there on disk); of their calls 30 % everyday shell commands (git, tests,
 builds, listing), 12 % commands on one of their files, 28 % Reads and 8 % Greps, 13 % Edits and 4 % Writes with new
 content each time, 4.5 % risky or destructive commands from tests/corpus/commands.tsv, and 0.5 % writes to
 secret-class files (withheld, so not re-decidable). Each decision is
@@ -148,6 +148,9 @@ def build(directory: Path, count: int, *, kind: str) -> ProjectHome:
     """A project whose store holds `count` decisions recorded as the hook records them."""
     root = directory / "app"
     (root / "src" / "gen").mkdir(parents=True)
+    for name in project_files(400):  # the files the agents read and edit are there, as in a real checkout
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("import os\n\n\ndef main():\n    total = 0\n    return total\n")
     home = ProjectHome(root / ".lighthouse")
     create_home(home)
     config = load_config(home.config_path, env={"LIGHTHOUSE_LIMITS__BUILDER": "0", "LIGHTHOUSE_LIMITS__REVIEWER": "0"})

@@ -11,6 +11,7 @@ The candidate is built in memory and written nowhere: replaying a policy file ne
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lighthouse_mcp.errors import ConfigError, DataError, UsageError
+from lighthouse_mcp.errors import ConfigError, DataError, StoreError, UsageError
 from lighthouse_mcp.events.query import EventFilter, Point
 from lighthouse_mcp.policy.engine import PolicyError
 from lighthouse_mcp.policy.manage import check_name
@@ -134,7 +135,7 @@ def candidate_at(store: EventStore, seq: int, directory: Path, *, deadline_s: fl
     of another version of Lighthouse, are not in the log."""
     files: dict[str, str] = {}
     flt = EventFilter(types=("policy.put", "policy.deleted"), until_seq=seq, order="asc", limit=PAGE)
-    for event in _pages(store, flt):
+    for event in itertools.chain.from_iterable(_pages(store, flt)):
         name = check_name(event.aggregate or event.payload.get("name"))
         if event.type == "policy.deleted":
             files.pop(name, None)
@@ -308,16 +309,20 @@ def _replay_part(
 ) -> Report:
     again = Redecider(store, candidate, service, config)
     report = Report(candidate.to_json())
-    for event in _pages(store, span.filter()):
-        if span.limit is not None and report.decisions >= span.limit:
-            report.stopped = True
+    for page in _pages(store, span.filter()):
+        again.prefetch(page)
+        for event in page:
+            if span.limit is not None and report.decisions >= span.limit:
+                report.stopped = True
+                break
+            report.decisions += 1
+            report.first_seq = report.first_seq or event.seq
+            report.last_seq = event.seq
+            if progress is not None and report.decisions % PAGE == 0:
+                progress(report.decisions)
+            _count(report, event, again.answer(event), examples)
+        if report.stopped:
             break
-        report.decisions += 1
-        report.first_seq = report.first_seq or event.seq
-        report.last_seq = event.seq
-        if progress is not None and report.decisions % PAGE == 0:
-            progress(report.decisions)
-        _count(report, event, again.answer(event), examples)
     report.distinct = again.distinct
     return report
 
@@ -381,7 +386,21 @@ class Redecider:
         self._config = config
         self._answers: dict[tuple[Any, Any], Answer | str] = {}  # (call, who) → the answer, or why there is none
         self._calls: dict[Any, tuple[Request, Packed] | str] = {}  # call → its first request and what packs found
+        self._blobs: dict[str, bytes] = {}  # the inputs kept in the blob table by this page's events
         self.distinct = 0
+
+    def prefetch(self, events: Sequence[Event]) -> None:
+        """Fetch the inputs `events` keep in the blob table in one query, for `answer` to take (a store that
+        cannot give them at once, one of them edited for instance, is asked for each as it is needed)."""
+        digests = []
+        for event in events:
+            recorded = event.payload.get("request")
+            if isinstance(recorded, dict) and isinstance(recorded.get("input_blob"), str):
+                digests.append(recorded["input_blob"])
+        self._blobs = {}
+        if digests:
+            with contextlib.suppress(StoreError):
+                self._blobs = self._store.get_blobs(digests)
 
     def answer(self, event: Event) -> Answer | str:
         """The candidate's answer to the request `event` recorded, with the findings from beside the policy as
@@ -392,13 +411,15 @@ class Redecider:
             return NOT_RECORDED
         if "withheld" in recorded:
             return f"its input was withheld: {_withheld(recorded['withheld'])}"
-        kept = str(recorded.get("input_blob") or json.dumps(recorded.get("input")))
+        # Keys are the recorded values' reprs: as told apart as their JSON, and made in C (JSON as it was read
+        # keeps its order, so the same record always gives the same key).
+        kept = str(recorded.get("input_blob") or repr(recorded.get("input")))
         where = (payload.get("tool"), payload.get("cwd"), recorded.get("project"), recorded.get("home"))
         call = (*map(str, where), kept)  # strings whatever a record holds; the request is checked when it is made
         claims, outside, taints = recorded.get("claims"), payload.get("outside_policy"), payload.get("taints")
-        held = json.dumps(claims) if claims else ""
-        judged = json.dumps(taints, sort_keys=True) if taints else ""
-        who = (event.agent, str(recorded.get("role")), held, json.dumps(outside) if outside else "", judged)
+        held = repr(claims) if claims else ""
+        judged = repr(taints) if taints else ""
+        who = (event.agent, str(recorded.get("role")), held, repr(outside) if outside else "", judged)
         answer = self._answers.get((call, who))
         if answer is None:
             answer = self._answers[(call, who)] = self._decide(event, recorded, call)
@@ -439,7 +460,7 @@ class Redecider:
         and its decision."""
         tool_input = recorded.get("input")
         if "input_blob" in recorded:
-            tool_input = _blob_input(self._store, recorded["input_blob"])
+            tool_input = _blob_input(self._store, recorded["input_blob"], self._blobs)
             if tool_input is None:
                 return NO_BLOB
         where = (payload.get("cwd"), recorded.get("home"), recorded.get("project"))
@@ -500,11 +521,14 @@ def _count(report: Report, event: Event, answer: Answer | str, examples: int) ->
             report.rules[rule][transition] += 1
 
 
-def _blob_input(store: EventStore, digest: Any) -> Any:
-    """An input kept in the blob table, when it is there and is what its digest says."""
-    data = store.get_blob(str(digest))
-    if data is None or hashlib.sha256(data).hexdigest() != digest:
-        return None
+def _blob_input(store: EventStore, digest: Any, fetched: dict[str, bytes]) -> Any:
+    """An input kept in the blob table, when it is there and is what its digest says (`fetched`: blobs already
+    fetched, and checked, for it)."""
+    data = fetched.get(str(digest))
+    if data is None:
+        data = store.get_blob(str(digest))
+        if data is None or hashlib.sha256(data).hexdigest() != digest:
+            return None
     try:
         return json.loads(data)
     except ValueError:
@@ -550,11 +574,11 @@ def _example(event: Event, before: Answer, after: Answer, masked: bool) -> dict[
     return example
 
 
-def _pages(store: EventStore, flt: EventFilter) -> Iterator[Event]:
+def _pages(store: EventStore, flt: EventFilter) -> Iterator[Sequence[Event]]:
     """Every event `flt` matches, oldest first, a page at a time."""
     while True:
         events = store.query(flt).events
-        yield from events
+        yield events
         if len(events) < flt.limit:
             return
         flt = replace(flt, after=events[-1].seq)
