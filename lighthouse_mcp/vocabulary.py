@@ -51,6 +51,9 @@ class Decision:
     # The taints of the caller's session it was judged with, as the taint rules read them (agents/taint.py), newest
     # first: recorded with it, so that replay and the shadow set judge the same call as tainted too.
     taints: list[dict[str, Any]] = field(default_factory=list)
+    # What each expert profile its escalated findings went to answered: {profile: {"rules": [...], "verdict",
+    # "reasoning"} or {"rules": [...], "unanswered": why}}, recorded with it so that replay reuses the verdicts.
+    verdicts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:

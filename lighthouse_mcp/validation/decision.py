@@ -71,6 +71,11 @@ def decision_event(
         payload["outside_policy"] = outside
     if decision.taints:
         payload["taints"] = decision.taints
+    if decision.verdicts:
+        payload["experts"] = {
+            profile: {k: mask_secrets(v) if k in ("reasoning", "unanswered") else v for k, v in verdict.items()}
+            for profile, verdict in decision.verdicts.items()
+        }
     if client is not None:
         payload["client"] = client
     if not decision.cached:
@@ -239,8 +244,19 @@ def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str]
     (verdict, reasoning), or to why it could not answer. An expert's allow lowers the finding (kept as an
     exception with the reasoning); ask or deny become the finding's decision; no answer leaves it as it was."""
     findings, exceptions = [], list(decision.exceptions)
+    given = dict(decision.verdicts)
     for finding in decision.findings:
         outcome = verdicts.get(finding.escalate or "") if finding.escalate else None
+        if finding.escalate and outcome is not None:
+            rules = sorted({*given.get(finding.escalate, {}).get("rules", []), finding.rule})
+            given[finding.escalate] = {
+                "rules": rules,
+                **(
+                    {"unanswered": outcome}
+                    if isinstance(outcome, str)
+                    else {"verdict": outcome[0], "reasoning": outcome[1]}
+                ),
+            }
         if outcome is None:
             findings.append(finding)
         elif isinstance(outcome, str):
@@ -254,13 +270,41 @@ def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str]
             findings.append(replace(finding, decision=outcome[0], message=note[:1000]))
     started = time.perf_counter_ns() - decision.latency_us * 1000
     combined = _combine(decision.request, findings, exceptions, decision.policy_version, decision.facts_digest, started)
-    return _carried(combined, decision)
+    return replace(_carried(combined, decision), verdicts=given)
+
+
+def recorded_verdicts(decision: Decision, recorded: Any) -> dict[str, tuple[str, str] | str]:
+    """The verdicts `with_expert_verdicts` takes for `decision`'s escalated findings, from those a recorded decision
+    kept (`Decision.verdicts`, as `decision_event` records them): a profile's verdict where it judged every rule
+    escalated to it now; otherwise, for a profile that was not asked about them, why there is none (the findings
+    stand, as when an expert does not answer). Nothing is asked of an expert again."""
+    kept = recorded if isinstance(recorded, dict) else {}
+    wanted: dict[str, set[str]] = {}
+    for finding in decision.findings:
+        if finding.escalate:
+            wanted.setdefault(finding.escalate, set()).add(finding.rule)
+    out: dict[str, tuple[str, str] | str] = {}
+    for profile, rules in wanted.items():
+        answer = kept.get(profile)
+        judged = answer.get("rules") if isinstance(answer, dict) else None
+        if not isinstance(answer, dict) or not isinstance(judged, list) or not rules <= set(judged):
+            out[profile] = "not asked about these findings when the call was decided (replay asks no expert)"
+        elif answer.get("verdict") in DECISION_RANK:
+            out[profile] = (str(answer["verdict"]), str(answer.get("reasoning", "")))
+        else:
+            out[profile] = str(answer.get("unanswered") or "no verdict recorded")
+    return out
 
 
 def _carried(combined: Decision, decision: Decision) -> Decision:
     """`combined` (findings combined again) with what `decision` carries beside its findings."""
     return replace(
-        combined, cached=decision.cached, policy_us=decision.policy_us, refused=decision.refused, taints=decision.taints
+        combined,
+        cached=decision.cached,
+        policy_us=decision.policy_us,
+        refused=decision.refused,
+        taints=decision.taints,
+        verdicts=decision.verdicts,
     )
 
 

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.policy.policyset import PolicyProvider
-from lighthouse_mcp.validation.decision import Validator, outside_policy, with_findings
+from lighthouse_mcp.validation.decision import (
+    Validator,
+    outside_policy,
+    recorded_verdicts,
+    with_expert_verdicts,
+    with_findings,
+)
 
 if TYPE_CHECKING:
     from lighthouse_mcp.config import Config
@@ -97,12 +103,17 @@ class Shadow:
         return [NewEvent("validation.shadowed", payload, agent=agent, session=session, aggregate=where)]
 
     def _decide(self, decision: Decision, session: str | None) -> Decision:
-        """The shadow set's answer to the live decision's request: judged with the same taints when it was."""
+        """The shadow set's answer to the live decision's request: judged with the same taints when it was, and by
+        the verdicts the experts gave the live decision (none is asked for the shadow set)."""
         if not decision.taints:
-            return self._validator.validate(decision.request)
-        from lighthouse_mcp.agents.taint import judge_reads
+            shadow = self._validator.validate(decision.request)
+        else:
+            from lighthouse_mcp.agents.taint import judge_reads
 
-        return judge_reads(self._validator, decision.request, decision.taints, self._config, session)
+            shadow = judge_reads(self._validator, decision.request, decision.taints, self._config, session)
+        if any(f.escalate for f in shadow.findings):
+            shadow = with_expert_verdicts(shadow, recorded_verdicts(shadow, decision.verdicts))
+        return shadow
 
     def keep(self) -> None:
         """Load the set now and keep it for the services this process (and the children it forks) makes later:

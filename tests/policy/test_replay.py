@@ -29,7 +29,7 @@ from lighthouse_mcp.policy.replay import (
     replay,
 )
 from lighthouse_mcp.project import Project
-from lighthouse_mcp.validation.decision import Validator, with_findings
+from lighthouse_mcp.validation.decision import Validator, with_expert_verdicts, with_findings
 from lighthouse_mcp.validation.gate import Caller, Gate
 from lighthouse_mcp.validation.request import make_request
 from lighthouse_mcp.validation.service import LIGHTHOUSE_CODE, ValidationService
@@ -445,3 +445,52 @@ findings contains {"rule": "team.web-read-no-send", "decision": "deny", "risk": 
     read.kind == "web"
 }
 """
+
+
+DEPLOY = """package lighthouse
+
+import rego.v1
+
+findings contains {"rule": "team.deploy", "decision": "ask", "risk": "medium",
+	"message": "deploys need a second look", "escalate": "security"} if input.command == "make deploy"
+"""
+DEPLOY_WINDOW = """
+findings contains {"rule": "team.deploy-window", "decision": "ask", "risk": "medium",
+	"message": "not on Fridays", "escalate": "security"} if input.command == "make deploy"
+"""
+
+
+def test_expert_verdicts_are_reused_as_recorded_never_asked_again(project: Project, tmp_path: Path) -> None:
+    """A decision an expert judged records the verdict (`experts`), and replay judges the same findings by it: the
+    set in force replays an expert's allow unchanged (it came back ask). A candidate that escalates a finding the
+    expert was never asked about leaves that finding standing, as when an expert does not answer."""
+    project.home.policies_dir.mkdir(exist_ok=True)
+    (project.home.policies_dir / "deploy.rego").write_text(DEPLOY)
+    gate = Gate.open(ValidationService(project.home, project.config), expected=True)
+    caller = Caller("ann", "builder", "ses-ann")
+    try:
+        decision = gate.decide("Bash", {"command": "make deploy"}, cwd=str(project.home.root), caller=caller)
+        assert (decision.decision, [f.rule for f in decision.findings if f.escalate]) == ("ask", ["team.deploy"])
+        reasoning = "a routine deploy; its token is AKIAQ3EGRT7PLX2NWZ5K"
+        judged = with_expert_verdicts(decision, {"security": ("allow", reasoning)})
+        gate.settle(judged, caller, aggregate=None)
+    finally:
+        gate.close()
+    (event,) = decided(project)
+    assert event.payload["decision"] == "allow"
+    (kept,) = event.payload["experts"].values()
+    assert kept["rules"] == ["team.deploy"] and kept["verdict"] == "allow"
+    assert kept["reasoning"] == "a routine deploy; its token is [REDACTED:secret]"
+
+    def replayed(candidate: Any) -> dict[str, Any]:
+        store = project.open_store()
+        try:
+            return replay(store, candidate, ValidationService(project.home, project.config), project.config).to_json()
+        finally:
+            store.close()
+
+    same = replayed(candidate_in_force(project.home, deadline_s=0.5))
+    assert (same["re_decided"], same["changed"], same["unchanged"]) == (1, 0, 1)
+    (tmp_path / "deploy.rego").write_text(DEPLOY + DEPLOY_WINDOW)
+    wider = replayed(candidate_from_files([tmp_path / "deploy.rego"], deadline_s=0.5))
+    assert wider["transitions"] == {"allow→ask": 1}

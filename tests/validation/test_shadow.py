@@ -13,6 +13,7 @@ from lighthouse_mcp.config import load_config
 from lighthouse_mcp.policy import policyset
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.server import build_server
+from lighthouse_mcp.validation.decision import with_expert_verdicts
 from lighthouse_mcp.validation.gate import Caller, Gate
 from lighthouse_mcp.validation.service import ValidationService
 from tests.helpers.taint import taint_session
@@ -97,3 +98,30 @@ def test_a_tainted_session_s_call_is_judged_tainted_by_the_shadow_set_too(shadow
 
 def gate_for(project: Project) -> Gate:
     return Gate.open(ValidationService(project.home, project.config), expected=True)
+
+
+DEPLOY = """package lighthouse
+
+import rego.v1
+
+findings contains {"rule": "team.deploy", "decision": "ask", "risk": "medium",
+	"message": "deploys need a second look", "escalate": "security"} if input.command == "make deploy"
+"""
+
+
+def test_the_shadow_set_takes_the_live_decision_s_expert_verdicts(shadowed: Project) -> None:
+    """An escalated finding the expert allowed live is judged by that verdict in the shadow set too (no expert is
+    asked twice), so a shadow set with the same rule records no difference (it did: its finding stood as ask)."""
+    for directory in (shadowed.home.policies_dir, shadowed.home.path / "next"):
+        directory.mkdir(exist_ok=True)
+        (directory / "deploy.rego").write_text(DEPLOY)
+    gate = gate_for(shadowed)
+    try:
+        decision = gate.decide("Bash", {"command": "make deploy"}, cwd=str(shadowed.home.root), caller=ANN)
+        assert decision.decision == "ask"
+        judged = with_expert_verdicts(decision, {"security": ("allow", "a routine deploy")})
+        events = gate.recording(judged, ANN, aggregate=None).events
+    finally:
+        gate.close()
+    assert judged.decision == "allow"
+    assert [e.type for e in events] == ["validation.decided"]
