@@ -42,6 +42,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field, replace
 
+from lighthouse_mcp.validation.lazy import LazyPattern
+
 SYSTEM_PREFIXES = (
     "/Windows",  # a Windows drive's paths are judged from its root (see resolve)
     "/Program Files",
@@ -326,18 +328,29 @@ def _opened_as(path: str) -> str:
     return named
 
 
-def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+class Globs:
+    """Whether a whole text fits one of some shell patterns, as `fnmatch.fnmatchcase` says: the patterns without a
+    wildcard are looked up, the others are one expression, compiled at first use."""
+
+    __slots__ = ("_names", "_wild")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self._names = frozenset(p for p in patterns if not any(c in p for c in "*?["))
+        wild = [p for p in patterns if p not in self._names]
+        self._wild = LazyPattern("|".join(f"(?:{fnmatch.translate(p)})" for p in wild)) if wild else None
+
+    def match(self, text: str) -> bool:
+        return text in self._names or (self._wild is not None and self._wild.match(text) is not None)
 
 
 def _prefixes(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("^(?:" + "|".join(re.escape(p) for p in prefixes) + ")(?:/|$)")
 
 
-_SECRET_NAME = _any_of(SECRET_NAMES)
-_SECRET_EXCEPTION = _any_of(SECRET_NAME_EXCEPTIONS)
-_SECRET_ABSOLUTE = _any_of(SECRET_ABSOLUTE)
-_SECRET_IN_HOME = _any_of(SECRET_IN_HOME)
+_SECRET_NAME = Globs(SECRET_NAMES)
+_SECRET_EXCEPTION = Globs(SECRET_NAME_EXCEPTIONS)
+_SECRET_ABSOLUTE = Globs(SECRET_ABSOLUTE)
+_SECRET_IN_HOME = Globs(SECRET_IN_HOME)
 _LIGHTHOUSE_HOME = re.compile(r"(?:^|/)\.lighthouse(?:/|$)")
 # Files that make something run at every login, boot, schedule or git command (relative to home, absolute, anywhere).
 PERSISTENCE_IN_HOME = (
@@ -351,8 +364,8 @@ PERSISTENCE_ABSOLUTE = (
     "/usr/lib/systemd/*", "/etc/init.d/*", "/etc/rc.local", "/etc/profile", "/etc/profile.d/*", "/etc/bash.bashrc",
     "/etc/zsh/*", "/Library/LaunchAgents/*", "/Library/LaunchDaemons/*", "/etc/ld.so.preload", "/etc/xdg/autostart/*",
 )  # fmt: skip
-_PERSISTENCE_IN_HOME = _any_of(PERSISTENCE_IN_HOME)
-_PERSISTENCE_ABSOLUTE = _any_of(PERSISTENCE_ABSOLUTE)
+_PERSISTENCE_IN_HOME = Globs(PERSISTENCE_IN_HOME)
+_PERSISTENCE_ABSOLUTE = Globs(PERSISTENCE_ABSOLUTE)
 _GIT_HOOKS = re.compile(r"/\.git/hooks(?:/|$)|(?:^|/)authorized_keys2?$")
 _APPROVAL = re.compile(r"/approvals/pending(?:/|$)")
 _AGENT_SETTINGS = re.compile(

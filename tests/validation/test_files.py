@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import posixpath
 import tempfile
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lighthouse_mcp.validation.files import Context, classify, real_path, resolve
+from lighthouse_mcp.validation.files import Context, Globs, classify, real_path, resolve
 
 CTX = Context(cwd="/home/dev/app/src", project="/home/dev/app", home="/home/dev")
 
@@ -142,3 +143,19 @@ def test_real_path_of_a_link_leading_nowhere_is_where_it_leads(tmp_path: Path) -
     (tmp_path / "cron").symlink_to("/etc/cron.d/job-that-is-not-there")
     assert real_path(str(tmp_path / "cron")) == "/etc/cron.d/job-that-is-not-there"
     assert real_path(str(tmp_path / "new.py")) == str(tmp_path.resolve() / "new.py")
+
+
+_GLOB_PARTS = st.sampled_from(["*", "?", "[ab]", "[!a]", ".", "/", "a", "B", "ssh", "SSH", "env", "x.y", "-", "_"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    patterns=st.lists(st.lists(_GLOB_PARTS, min_size=1, max_size=5).map("".join), min_size=1, max_size=8),
+    texts=st.lists(st.lists(_GLOB_PARTS.filter(lambda p: p not in "*?"), max_size=6).map("".join), max_size=10),
+)
+def test_globs_fit_what_fnmatch_fits(patterns: list[str], texts: list[str]) -> None:
+    """`Globs` (names looked up, wildcards in one expression) answers as `fnmatch.fnmatchcase` over every pattern,
+    for texts made of the patterns' own parts and for the patterns themselves."""
+    globs = Globs(tuple(patterns))
+    for text in [*texts, *patterns]:
+        assert globs.match(text) == any(fnmatch.fnmatchcase(text, p) for p in patterns), (text, patterns)
