@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
 	$(BIN)/python -m compileall -q lighthouse_mcp > /dev/null
-	$(BIN)/python -m lighthouse_mcp.dataclass_code > /dev/null
+	$(BIN)/python -m lighthouse_mcp.kept_code > /dev/null
 	touch $(STAMP)
 
 ## run: the main job on the embedded defaults (creates .lighthouse/ here if needed), then the console when there

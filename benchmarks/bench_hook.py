@@ -6,7 +6,8 @@
 - the hook handing the call to the project's hook server (as while `lighthouse serve` runs).
 
 Each for a PreToolUse allow and deny, and a PostToolUse of a 4 KB fetched page, clean and with an injection; and an
-allow and a deny in each other agent's dialect (Gemini CLI, Codex CLI, Cursor: `--agent-kind`).
+allow and a deny in each other agent's dialect (Gemini CLI, Codex CLI, Cursor: `--agent-kind`). Calls follow each
+other at once, and through the server also `--gap-ms` apart (an agent's calls are a model turn apart).
 
     .venv/bin/python benchmarks/bench_hook.py [--runs 40]
 """
@@ -52,12 +53,16 @@ def report(
     return p50
 
 
-def wall(command: list[str], inputs: list[bytes], runs: int, env: dict[str, str] | None = None) -> list[float]:
+def wall(
+    command: list[str], inputs: list[bytes], runs: int, env: dict[str, str] | None = None, gap_s: float = 0.0
+) -> list[float]:
+    """Wall time of `runs` processes of `command`, one after the other, `gap_s` apart (not timed)."""
     if env is not None:  # each figure's calls by an agent of their own: its rate window holds only them
         env = {**env, "LIGHTHOUSE_AGENT__NAME": f"bench-{next(_FIGURES)}"}
     subprocess.run(command, input=inputs[0], capture_output=True, check=False, env=env)  # fills the caches
     samples = []
     for i in range(runs):
+        time.sleep(gap_s)
         started = time.perf_counter()
         subprocess.run(command, input=inputs[i % len(inputs)], capture_output=True, check=False, env=env)
         samples.append(time.perf_counter() - started)
@@ -123,6 +128,7 @@ def dialect_inputs(work: Path) -> dict[str, tuple[str, list[bytes]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=40, help="hook processes per figure")
+    parser.add_argument("--gap-ms", type=int, default=250, help="pause between calls in the last set of figures")
     args = parser.parse_args()
     lighthouse = Path(sys.executable).parent / "lighthouse"
     base = [str(lighthouse)] if lighthouse.exists() else [sys.executable, "-m", "lighthouse_mcp"]
@@ -163,6 +169,11 @@ def main() -> None:
             for name, (kind, texts) in dialects.items():
                 hooked = [*command, "--agent-kind", kind]
                 report(name, wall(hooked, texts, args.runs, env), budget, 2.5 * floor, 0.040)
+            # An agent's calls are a model turn apart: time for the server to have its spares ready again.
+            print(f"\nthrough the hook server, calls {args.gap_ms} ms apart (--gap-ms)")
+            for name, texts in inputs.items():
+                samples = wall(command, texts, args.runs, env, args.gap_ms / 1000)
+                report(name, samples, budget, 2.5 * floor, 0.040)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -3,17 +3,17 @@
 
     .venv/bin/python benchmarks/bench_replay.py [--decisions 100000] [--keep DIR]
 
-Builds a store of recorded decisions as a busy team's day leaves them: 20 agents (15 builders, 3 reviewers,
-2 admins), each working on 30 of the project's 400 files (all there on disk); of their calls 30 % everyday shell commands (git, tests,
-builds, listing), 12 % commands on one of their files, 28 % Reads and 8 % Greps, 13 % Edits and 4 % Writes with new
-content each time, 4.5 % risky or destructive commands from tests/corpus/commands.tsv, and 0.5 % writes to
-secret-class files (withheld, so not re-decidable). Each decision is
-made by the validator and recorded with the very event the hook records (`Gate.recording`, file contents in the
-blob table), in batches. Then `replay` runs end to end, as `lighthouse policy replay --policy team.yaml` does:
-reading every event, deciding each distinct request once under a candidate that tightens one rule and loosens
-another, and counting. The figure is recorded decisions per second of that whole run, with one process and with one
-per CPU (`--workers`). The same is measured on two more logs: automation (5 agents repeating 150 calls: CI runners,
-a release bot), and one where no two requests are alike (the worst case).
+Builds a store of recorded decisions as a busy team's day leaves them: 20 agents (15 builders, 3 reviewers, 2
+admins), each working on 30 of the project's 400 files (all there on disk); of their calls 30 % everyday shell
+commands (git, tests, builds, listing), 12 % commands on one of their files, 28 % Reads and 8 % Greps, 13 % Edits
+and 4 % Writes with new content each time, 4.5 % risky or destructive commands from tests/corpus/commands.tsv, and
+0.5 % writes to secret-class files (withheld, so not re-decidable). Each decision is made by the validator and
+recorded with the very event the hook records (`Gate.recording`, file contents in the blob table), in batches. Then
+`replay` runs end to end, as `lighthouse policy replay --policy team.yaml` does: reading every event, deciding each
+distinct request once under a candidate that tightens one rule and loosens another, and counting. The figure is
+recorded decisions per second of that whole run, with one process and with one per CPU (`--workers`). The same is
+measured on two more logs: automation (5 agents repeating 150 calls: CI runners, a release bot), and one where no
+two requests are alike (the worst case).
 """
 
 from __future__ import annotations

@@ -54,13 +54,13 @@ def main(argv: list[str] | tuple[str, ...] | None = None) -> int:
     hook = _hook_args(argv)
     if hook is not None:
         return _hook(*hook)
-    if command_line:  # a process of its own: its dataclasses' methods from the kept code (`dataclass_code`)
-        from lighthouse_mcp import dataclass_code
+    if command_line:  # a process of its own: its classes' methods and its patterns from the kept code (`kept_code`)
+        from lighthouse_mcp import kept_code
 
-        dataclass_code.install()
+        kept_code.install()
     code = _command(argv)
     if command_line:
-        dataclass_code.save()
+        kept_code.save()
     engine = sys.modules.get("lighthouse_mcp.policy.engine")
     if command_line and engine is not None and engine.queries_running():
         # A policy query still runs past its deadline (rego-cpp cannot be stopped), and the interpreter's teardown

@@ -379,15 +379,15 @@ def main(
         except (Untrusted, ValueError) as exc:  # it took the call and did not answer as it must
             reply = blocked(agent_kind, f"Lighthouse blocked this call: {exc}"[:1000])
     if reply is None:
-        from lighthouse_mcp import dataclass_code
+        from lighthouse_mcp import kept_code
 
-        dataclass_code.install()  # before the validator's classes are made: their methods' code is kept, not compiled
+        kept_code.install()  # before the validator's classes and patterns are made: their code is kept, not compiled
         from lighthouse_mcp.hooks.answer import Channel, respond
 
         try:
             return respond(data, Channel(), started)
         finally:
-            dataclass_code.save()  # the answer is out; what was compiled is kept for the next call
+            kept_code.save()  # the answer is out; a class compiled anew is kept for the next call (never raises)
     out, err, code = reply
     if out:
         os.write(1, out)

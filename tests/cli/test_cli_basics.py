@@ -157,5 +157,9 @@ def test_doctor_checks_through_mcp_and_prints_the_snippet(initialised: Runner) -
     assert result.code == 0, result.err
     assert "chain     ok" in result.out
     assert "query_events" in result.out
+    from lighthouse_mcp import kept_code
+
+    kept = "kept code yes (" if kept_code.present() else "kept code no: `"
+    assert kept in result.out  # the install (make) keeps it; a checkout without it is told how
     snippet = result.out[result.out.index("{") :]
     assert json.loads(snippet)["mcpServers"]["lighthouse"]["args"][-1] == "serve"

@@ -1,6 +1,7 @@
-"""The kept code of the package's dataclasses (`dataclass_code`): classes made from it are the ones `dataclasses`
-makes, the install keeps every class the hook makes, and a damaged or foreign file is never run. Each case runs in
-a process of its own, since `install` changes `dataclasses` for the rest of the process."""
+"""The kept code (`kept_code`): classes and patterns made from it are the ones `dataclasses` and `re` make, the
+install keeps every class a hook makes and every pattern the package declares, and a damaged or foreign file is
+never used. Each case runs in a process of its own, since `install` changes `dataclasses` and `re` for the rest of
+the process."""
 
 from __future__ import annotations
 
@@ -67,9 +68,9 @@ class Child(Point):
 PROBE = textwrap.dedent(
     """
     import dataclasses, json, sys, types
-    from lighthouse_mcp import dataclass_code
+    from lighthouse_mcp import kept_code
 
-    dataclass_code.PATH = sys.argv[1]
+    kept_code.PATH = sys.argv[1]
     CLASSES = sys.argv[2]
 
     def make(name):
@@ -79,10 +80,10 @@ PROBE = textwrap.dedent(
         return module
 
     plain = make("lighthouse_mcp._probe_plain")  # before install: as dataclasses makes them
-    dataclass_code.install()
+    kept_code.install()
     kept = make("lighthouse_mcp._probe_kept")
-    compiled = dataclass_code.compiled()
-    dataclass_code.save()
+    compiled = kept_code.compiled()
+    kept_code.save()
 
     def methods(cls):
         return {n: f.__code__ for n, f in vars(cls).items() if callable(f) and hasattr(f, "__code__")}
@@ -144,9 +145,9 @@ def test_classes_made_from_the_kept_code_are_those_dataclasses_makes(tmp_path: P
     [
         b"",
         b"not a kept file",
-        b"lighthouse dataclass code 1\n" + b"\x00" * 40,  # another interpreter's
-        b"lighthouse dataclass code %d\n" % sys.hexversion + b"\xe3\x01\x02",  # cut short
-        b"lighthouse dataclass code %d\n" % sys.hexversion + b"\xfb0",  # marshal of the wrong kind of thing
+        b"lighthouse kept code 1\n" + b"\x00" * 40,  # another interpreter's
+        b"lighthouse kept code %d\n" % sys.hexversion + b"\xe3\x01\x02",  # cut short
+        b"lighthouse kept code %d\n" % sys.hexversion + b"\xfb0",  # marshal of the wrong kind of thing
     ],
 )
 def test_a_damaged_or_foreign_file_is_never_run(tmp_path: Path, content: bytes) -> None:
@@ -156,7 +157,7 @@ def test_a_damaged_or_foreign_file_is_never_run(tmp_path: Path, content: bytes) 
     kept.write_bytes(content)
     result = probe(kept)
     assert result["compiled"] and result["same_code"] is True
-    wrong_kind = b"lighthouse dataclass code %d\n" % sys.hexversion + marshal.dumps({"source": "not code"})
+    wrong_kind = b"lighthouse kept code %d\n" % sys.hexversion + marshal.dumps(({"source": "not code"}, {}))
     kept.write_bytes(wrong_kind)
     assert probe(kept)["compiled"]
 
@@ -171,10 +172,10 @@ HOOK_CALLS = textwrap.dedent(
     """
     import json, os, sys
     from pathlib import Path
-    from lighthouse_mcp import dataclass_code
+    from lighthouse_mcp import kept_code
 
-    dataclass_code.PATH, root = sys.argv[1], Path(sys.argv[2])
-    dataclass_code.install()
+    kept_code.PATH, root = sys.argv[1], Path(sys.argv[2])
+    kept_code.install()
     from lighthouse_mcp.hooks.answer import Channel, respond
 
     class Quiet(Channel):
@@ -196,22 +197,87 @@ HOOK_CALLS = textwrap.dedent(
         if response is not None:
             data["tool_response"] = response
         respond(json.dumps(data).encode(), Quiet())
-    print(dataclass_code.compiled())
-    print(*sorted(dataclass_code._new), sep="\\n----\\n", file=sys.stderr)  # what the install missed
+    from lighthouse_mcp.validation import instructions, lazy
+
+    declared = {p._args[0] for p in lazy._ALL} | {
+        v._pattern[0] for v in vars(instructions).values() if isinstance(v, instructions._Anchored)
+    }
+    missed = [p for p in kept_code.missed() if p in declared]
+    print(kept_code.compiled(), len(missed))
+    print(*sorted(kept_code._new), *missed, sep="\\n----\\n", file=sys.stderr)  # what the install missed
     """
 )
 
 
 def test_the_install_keeps_every_class_a_hook_makes(project: Project) -> None:
-    """What `python -m lighthouse_mcp.dataclass_code` (run by the install) keeps covers every dataclass a hook
-    deciding in its own process makes, for commands, edits, writes, fetches and what they return: a new process
-    compiles none of them."""
+    """What `python -m lighthouse_mcp.kept_code` (run by the install) keeps covers every dataclass a hook deciding
+    in its own process makes, for commands, edits, writes, fetches and what they return (a new process compiles
+    none of them), and every pattern the package declares that such a hook compiles."""
     kept = project.home.root / "kept.bin"
-    install = "import sys; from lighthouse_mcp import dataclass_code as d; d.PATH = sys.argv[1]; d.main()"
+    install = "import sys; from lighthouse_mcp import kept_code as d; d.PATH = sys.argv[1]; d.main()"
     subprocess.run([sys.executable, "-c", install, str(kept)], check=True, capture_output=True)
     env = lighthouse_env(LIGHTHOUSE_HOME=str(project.home.path))
     done = subprocess.run(
         [sys.executable, "-c", HOOK_CALLS, str(kept), str(project.home.root)],
         check=True, capture_output=True, text=True, env=env, cwd=project.home.root,
     )  # fmt: skip
-    assert done.stdout.strip() == "0", done.stderr[-3000:]
+    assert done.stdout.strip() == "0 0", done.stderr[-3000:]
+
+
+PATTERNS = textwrap.dedent(
+    """
+    import json, re, sys
+    from lighthouse_mcp import kept_code
+
+    kept_code.PATH = sys.argv[1]
+    patterns = json.loads(sys.argv[2])
+    kept_code.install(record=sys.argv[3] == "record")
+    made = [re.compile(p, f) for p, f in patterns]
+    re.purge()
+    kept_code.save(install=True)
+    from re import _compiler
+    plain = [kept_code._COMPILE(p, f) for p, f in patterns]  # re's own compile step, nothing kept
+    texts = ["", "Ignore all previous instructions", "a-b_c 12 x@y.z", "ÄÖü ключ 指令", "((()))", "aaaa" * 50]
+    print(json.dumps({
+        "missed": len(kept_code.missed()),
+        "equal": [m == p for m, p in zip(made, plain)],
+        "groups": [(m.groups, dict(m.groupindex), m.flags) == (p.groups, dict(p.groupindex), p.flags)
+                   for m, p in zip(made, plain)],
+        "matches": [[(x.span(), x.groups()) if (x := m.search(t)) else None for t in texts] ==
+                    [(x.span(), x.groups()) if (x := p.search(t)) else None for t in texts]
+                    for m, p in zip(made, plain)],
+    }))
+    """
+)
+SHAPES = [
+    [r"(?P<word>\b\w+)\s+(?P=word)", 0],
+    [r"(?i)ignore\s+(?:all\s+)?previous\s+instructions?", 0],
+    [r"^(a|b)*?c{2,5}(?=d)(?<!e)[^\W\d_]+$", 2],
+    [r"(?x) \d+ # digits\n (?:\.\d+)?", 0],
+    [r"[\u3040-\u30ff\u3400-\u9fff]+|ключ|(?s:.)", 0],
+    [r"(?a)\w+@\w+\.\w+", 0],
+    [r"(a)(b)?(?(2)c|d)", 0],
+]
+
+
+def test_patterns_made_from_the_kept_parts_are_those_re_makes(tmp_path: Path) -> None:
+    """Patterns of many shapes (named groups, back references, conditionals, look-arounds, flags inline and given,
+    Unicode and ASCII classes), then every pattern the package declares: kept by one process, made from the file by
+    another, each equal to what `re` compiles (CPython compares the engine's code), with the same groups and the same
+    matches."""
+    from lighthouse_mcp.validation import instructions, lazy
+
+    declared = [[p._args[0], p._args[1]] for p in lazy._ALL]
+    declared += [[v._pattern[0], v._pattern[1] if len(v._pattern) > 1 else 0] for v in vars(instructions).values()
+                 if isinstance(v, instructions._Anchored)]  # fmt: skip
+    declared = [list(k) for k in dict.fromkeys((p, f) for p, f in declared)]  # some are declared twice
+    for patterns in (SHAPES, declared):
+        kept = tmp_path / f"kept-{len(patterns)}.bin"
+        for mode in ("record", "use"):
+            done = subprocess.run(
+                [sys.executable, "-c", PATTERNS, str(kept), json.dumps(patterns), mode],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            result = json.loads(done.stdout)
+            assert all(result["equal"]) and all(result["groups"]) and all(result["matches"]), result
+            assert result["missed"] == (len(patterns) if mode == "record" else 0)

@@ -1,0 +1,240 @@
+"""Code compiled once and kept, for processes that start often (the hook deciding in its own process): the methods
+`dataclasses` generates and the regular expressions `re` compiles.
+
+On CPython 3.11 both are compiled anew in every process: each dataclass's `__init__`, `__repr__`, `__eq__`,
+`__hash__`, `__setattr__` and `__delattr__` from source (about 0.8 ms a class; a hook makes 64), and each pattern by
+`re`'s parser and compiler, written in Python (a hook scanning a page with an injection compiles 180 patterns, some
+of tens of milliseconds). What they compile to depends on their source alone, so it is kept in a file beside the
+package's bytecode, and `install` has `dataclasses` and `re` take it from there for a source they have seen: the
+code objects of the generated methods, and the parts `re` hands the regular expression engine (flags, code, groups,
+group names). Every class and pattern made so is the one made without it (the engine checks the code it is given).
+
+The file is written by the install (`python -m lighthouse_mcp.kept_code`, which also runs `lighthouse init`): every
+pattern and class the package makes at import or declares for later. A process that made a class the file did not
+hold keeps it (as Python writes bytecode: not with PYTHONDONTWRITEBYTECODE); patterns are kept only by the install,
+since some are made from what a call holds. Like bytecode, the file is trusted as part of the installation: it
+lives in the package's directory, which the validator guards as Lighthouse's own code, and a damaged file, or one of
+another interpreter, is not used.
+"""
+
+import _sre  # type: ignore[import-not-found]
+import array
+import builtins
+import contextlib
+import dataclasses
+import marshal
+import os
+import sys
+from re import _compiler, _parser  # type: ignore[attr-defined]
+
+# Neither typing nor __future__ is imported: this module is loaded first thing on the hook's path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import CodeType
+    from typing import Any
+
+    Parts = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
+
+PATH = os.path.join(os.path.dirname(__file__), "__pycache__", f"kept-code.{sys.implementation.cache_tag}.bin")
+HEADER = b"lighthouse kept code %d\n" % sys.hexversion  # code from another interpreter is never run
+MAX_ENTRIES = 4096  # of each kind: more than any version of the package makes
+_PACKAGE = "lighthouse_mcp."
+_COMPILE = _compiler.compile  # `re`'s own
+# The engine's code is a list of 32-bit words, kept as their bytes.
+_WORDS = "I" if array.array("I").itemsize == 4 and getattr(_sre, "CODESIZE", 4) == 4 else None
+
+_methods: "dict[str, CodeType]" = {}
+_patterns: "dict[tuple[str | bytes, int], Parts]" = {}
+_new: "set[str]" = set()  # generated methods this process compiled that the file did not hold
+_missed: "list[str | bytes]" = []  # patterns this process compiled that the file did not hold
+_recording: "list[bool]" = []  # holds True once the install asks that every pattern compiled be kept
+
+
+def _exec(source: "Any", globals: "Any" = None, locals: "Any" = None) -> None:
+    """`exec` as `dataclasses` calls it (with the globals of the class's module), with the compiled code of a source
+    already seen for a class of this package; other packages' classes are made as they always are."""
+    if type(source) is str and type(globals) is dict and str(globals.get("__name__")).startswith(_PACKAGE):
+        code = _methods.get(source)
+        if code is None:
+            code = compile(source, "<string>", "exec")
+            if len(_methods) < MAX_ENTRIES:
+                _methods[source] = code
+                _new.add(source)
+        source = code
+    builtins.exec(source, globals, locals)  # noqa: S102 — what dataclasses runs, compiled from its own source
+
+
+def _compile(pattern: "Any", flags: "Any" = 0) -> "Any":
+    """`re`'s compile step for a pattern not in `re`'s own cache: from its kept parts, when they are kept."""
+    if (type(pattern) is str or type(pattern) is bytes) and not flags & _parser.SRE_FLAG_DEBUG:
+        kept = _patterns.get((pattern, int(flags)))
+        if kept is not None:
+            final, code, groups, groupindex, indexgroup = kept
+            return _sre.compile(pattern, final, array.array("I", code).tolist(), groups, groupindex, indexgroup)
+        if len(_missed) < MAX_ENTRIES:
+            _missed.append(pattern)
+        if _recording and len(_patterns) < MAX_ENTRIES:
+            try:
+                parts = _parts(pattern, int(flags))
+                made = _sre.compile(pattern, parts[0], array.array("I", parts[1]).tolist(), *parts[2:])
+            except Exception:  # `re`'s inner workings are not what they were: this pattern is compiled as usual
+                return _COMPILE(pattern, flags)
+            _patterns[(pattern, int(flags))] = parts
+            return made
+    return _COMPILE(pattern, flags)
+
+
+def _parts(pattern: "str | bytes", flags: int) -> "Parts":
+    """What `re._compiler.compile` hands the engine for `pattern`, as it computes it."""
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    words = array.array("I", [int(word) for word in code]).tobytes()
+    return int(flags | parsed.state.flags), words, parsed.state.groups - 1, groupindex, tuple(indexgroup)
+
+
+def install(*, record: bool = False) -> None:
+    """Have `dataclasses` and `re` use the kept code from now on in this process (what was made before is left as
+    made). `record`: keep every pattern compiled from now on too (the install)."""
+    if record and not _recording:
+        _recording.append(True)
+    if dataclasses.__dict__.get("exec") is _exec:
+        return
+    methods, patterns = _load()
+    _methods.update(methods)
+    _patterns.update(patterns)
+    dataclasses.exec = _exec  # type: ignore[attr-defined]  # found before the builtin by `dataclasses`' functions
+    if _WORDS is not None:
+        _compiler.compile = _compile
+
+
+def present() -> bool:
+    """Whether this interpreter's kept file is there."""
+    try:
+        with open(PATH, "rb") as file:
+            return file.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
+
+
+def compiled() -> int:
+    """How many generated methods this process compiled that the kept file did not hold."""
+    return len(_new)
+
+
+def missed() -> "list[str | bytes]":
+    """The patterns this process compiled that the kept file did not hold."""
+    return list(_missed)
+
+
+def _load() -> "tuple[dict[str, CodeType], dict[tuple[str | bytes, int], Parts]]":
+    """The kept code; nothing when the file is missing, unreadable, from another interpreter or damaged."""
+    try:
+        with open(PATH, "rb") as file:
+            data = file.read()
+    except OSError:
+        return {}, {}
+    if not data.startswith(HEADER):
+        return {}, {}
+    try:
+        kept = marshal.loads(data[len(HEADER) :])  # noqa: S302 — the package's own file, trusted as its bytecode is
+    except (EOFError, ValueError, TypeError):
+        return {}, {}
+    if type(kept) is not tuple or len(kept) != 2 or type(kept[0]) is not dict or type(kept[1]) is not dict:
+        return {}, {}
+    methods, patterns = kept
+    code_type = type(_load.__code__)
+    if not all(type(k) is str and type(v) is code_type for k, v in methods.items()):
+        methods = {}
+    if not all(_well_formed(k, v) for k, v in patterns.items()):
+        patterns = {}
+    return methods, patterns
+
+
+def _well_formed(key: "Any", parts: "Any") -> bool:
+    return (
+        type(key) is tuple
+        and len(key) == 2
+        and type(key[0]) in (str, bytes)
+        and type(key[1]) is int
+        and type(parts) is tuple
+        and len(parts) == 5
+        and type(parts[0]) is int
+        and type(parts[1]) is bytes
+        and len(parts[1]) % 4 == 0
+        and type(parts[2]) is int
+        and type(parts[3]) is dict
+        and type(parts[4]) is tuple
+    )
+
+
+def save(*, install: bool = False) -> None:
+    """Keep what this process compiled, unless nothing is new or bytecode is not to be written (as the install
+    compiles bytecode whatever PYTHONDONTWRITEBYTECODE says, `install` writes the file all the same). Written whole
+    under another name and renamed, so a reader never sees half a file; a directory it cannot write to is left
+    alone. Never raises: it runs after the hook's answer is out."""
+    if not install and (not _new or sys.dont_write_bytecode):
+        return
+    temporary = f"{PATH}.{os.getpid()}"
+    try:
+        os.makedirs(os.path.dirname(PATH), exist_ok=True)
+        with open(temporary, "wb") as file:
+            file.write(HEADER + marshal.dumps((_methods, _patterns)))
+        os.replace(temporary, PATH)
+        _new.clear()
+    except Exception:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+# What the hook and the command line import; the install imports them and compiles every pattern they declare.
+MODULES = (
+    "lighthouse_mcp.hooks.answer",
+    "lighthouse_mcp.hooks.claude",
+    "lighthouse_mcp.hooks.codex",
+    "lighthouse_mcp.hooks.cursor",
+    "lighthouse_mcp.hooks.gemini",
+    "lighthouse_mcp.validation.gate",
+    "lighthouse_mcp.validation.service",
+    "lighthouse_mcp.validation.responses",
+    "lighthouse_mcp.validation.content",
+    "lighthouse_mcp.validation.code_actions",
+    "lighthouse_mcp.validation.links",
+    "lighthouse_mcp.agents.approvals",
+    "lighthouse_mcp.agents.claims",
+    "lighthouse_mcp.agents.rates",
+    "lighthouse_mcp.agents.taint",
+    "lighthouse_mcp.events.store",
+    "lighthouse_mcp.events.sqlite",
+    "lighthouse_mcp.events.query",
+    "lighthouse_mcp.cli.parser",
+)
+
+
+def keep() -> int:
+    """Compile and keep the methods of every dataclass, and every pattern, of the modules the hook and the command
+    line import (the install; `lighthouse init`). Returns how many of each are kept."""
+    import importlib
+
+    install(record=True)
+    for name in MODULES:
+        importlib.import_module(name)
+    from lighthouse_mcp.validation import instructions, lazy
+
+    instructions.compile_all()
+    lazy.compile_all()
+    save(install=True)
+    return len(_methods) + len(_patterns)
+
+
+def main() -> int:
+    keep()
+    print(f"{len(_methods)} generated methods and {len(_patterns)} patterns kept in {PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
