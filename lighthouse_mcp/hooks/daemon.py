@@ -107,7 +107,7 @@ def warm(home_dir: str) -> None:
     """Import what the hook uses and load what it would load, once, in the server."""
     from lighthouse_mcp.agents import approvals, claims, rates  # noqa: F401 — imported by the hook when used
     from lighthouse_mcp.events import query, store  # noqa: F401
-    from lighthouse_mcp.hooks import claude  # noqa: F401
+    from lighthouse_mcp.hooks import claude, codex, cursor, gemini  # noqa: F401 — every dialect's reader
     from lighthouse_mcp.validation import content, responses  # noqa: F401
     from lighthouse_mcp.validation.instructions import compile_all
     from lighthouse_mcp.validation.lazy import compile_all as compile_lazy
