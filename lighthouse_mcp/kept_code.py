@@ -70,7 +70,8 @@ def _compile(pattern: "Any", flags: "Any" = 0) -> "Any":
         kept = _patterns.get((pattern, int(flags)))
         if kept is not None:
             final, code, groups, groupindex, indexgroup = kept
-            return _sre.compile(pattern, final, array.array("I", code).tolist(), groups, groupindex, indexgroup)
+            with contextlib.suppress(Exception):  # parts the engine refuses (a damaged file): compiled as usual
+                return _sre.compile(pattern, final, array.array("I", code).tolist(), groups, groupindex, indexgroup)
         if len(_missed) < MAX_ENTRIES:
             _missed.append(pattern)
         if _recording and len(_patterns) < MAX_ENTRIES:

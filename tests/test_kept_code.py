@@ -281,3 +281,28 @@ def test_patterns_made_from_the_kept_parts_are_those_re_makes(tmp_path: Path) ->
             result = json.loads(done.stdout)
             assert all(result["equal"]) and all(result["groups"]) and all(result["matches"]), result
             assert result["missed"] == (len(patterns) if mode == "record" else 0)
+
+
+DAMAGED = textwrap.dedent(
+    """
+    import marshal, re, sys
+    from lighthouse_mcp import kept_code
+
+    kept_code.PATH = sys.argv[1]
+    code = bytes(4)  # one word of nothing the engine can run
+    parts = {("ab+c", 0): (32, code * 8, 0, {}, ())}
+    with open(sys.argv[1], "wb") as file:
+        file.write(kept_code.HEADER + marshal.dumps(({}, parts)))
+    kept_code.install()
+    print(bool(re.compile("ab+c").fullmatch("abbc")), re.compile("ab+c") == kept_code._COMPILE("ab+c", 0))
+    """
+)
+
+
+def test_kept_parts_the_engine_refuses_are_compiled_as_usual(tmp_path: Path) -> None:
+    """Parts of the right shape that are not code the engine can run (a damaged file) are refused by the engine,
+    and the pattern is compiled as `re` compiles it: nothing raises where the hook compiles a pattern."""
+    command = [sys.executable, "-c", DAMAGED, str(tmp_path / "kept.bin")]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
