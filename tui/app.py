@@ -36,6 +36,8 @@ from tui.views import VIEWS, View
 from tui.views.policies import PoliciesView
 from tui.views.timeline import TimelineView
 
+LONG_FOLD = 50_000  # events a first fold reads past which it waits for the first picture
+
 TABS = tuple(view.tab for view in VIEWS)
 
 
@@ -81,6 +83,7 @@ class LighthouseTUI(App[None]):
         self.shown_ready = False  # what is on screen includes that state (Snapshot.ready)
         self._generations = itertools.count(1)  # refreshes in the order they started reading
         self._drawn = 0
+        self._fold_after_first = False  # a long first fold waits for the first picture (on_mount)
         self.closing = False
 
     def compose(self) -> ComposeResult:
@@ -93,10 +96,15 @@ class LighthouseTUI(App[None]):
 
     def on_mount(self) -> None:
         # The fold of the log draws the first picture when it is done. When it takes longer (a big store that has
-        # no state snapshots yet), a picture without the sessions comes first.
-        self.fold_state()
-        self.set_timer(0.3, self._first_picture)
-        self.check_chain()
+        # no state snapshots yet), a picture without the sessions comes first; when it will take seconds, the fold
+        # starts once that picture is up, so that the two do not share the interpreter meanwhile. The chain's
+        # whole check starts with the first picture too.
+        if self.projector.to_fold() > LONG_FOLD:
+            self._fold_after_first = True
+            self.action_refresh()
+        else:
+            self.fold_state()
+            self.set_timer(0.3, self._first_picture)
         if self.poll:
             self.set_interval(self.poll, self.action_refresh)
             self.set_interval(max(self.poll, 5.0), self.check_chain)
@@ -467,6 +475,11 @@ class LighthouseTUI(App[None]):
         if generation < self._drawn:
             return
         self._drawn = generation
+        if self.data is None:  # the first picture: now the chain's whole check, a child on the other core
+            self.check_chain()
+        if self._fold_after_first:
+            self._fold_after_first = False
+            self.fold_state()
         with contextlib.suppress(NoMatches):
             self.data = data
             self.shown_ready = data.ready

@@ -334,6 +334,12 @@ class Projector:
         self._live = self._fold_to(self._live, head, save=False)
         return copy.deepcopy(self._live)
 
+    def to_fold(self) -> int:
+        """How many events the first `current()` reads: those after the newest snapshot (all, when there is none)."""
+        head = self._store.last_seq()
+        snapshot = self._store.load_snapshot(NAME, VERSION, head)
+        return head - (snapshot.seq if snapshot is not None else 0)
+
     def state_at(self, seq: int | None = None) -> State:
         """State after event `seq` (the head when None; clamped to the head)."""
         head = self._store.last_seq()

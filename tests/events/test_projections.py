@@ -126,3 +126,12 @@ def test_any_point_with_snapshots_equals_a_plain_fold(
     projector = Projector(store, KEY, snapshot_every=every)
     for point in points:
         assert projector.state_at(point) == fold(empty_state(), store.read_after(0, point))
+
+
+def test_what_a_first_fold_reads(store: EventStore) -> None:
+    """`to_fold`: every event while no snapshot is written, then only those after the newest one."""
+    store.append_batch([NewEvent("test.event", {"i": i}, session="s") for i in range(350)])
+    projector = Projector(store, KEY, snapshot_every=100)
+    assert projector.to_fold() == 350
+    projector.state_at(None)  # folds, writing a snapshot every 100 events
+    assert projector.to_fold() == 50

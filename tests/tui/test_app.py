@@ -431,3 +431,30 @@ async def test_a_person_clears_a_taint_in_the_console_and_the_next_call_is_allow
     assert cleared[0].payload["reason"] == "read the page myself" and cleared[0].payload["session"] == "s-web"
     allowed = _hook(project, "PreToolUse", "Bash", {"command": UPLOAD})
     assert (allowed.returncode, allowed.stdout) == (0, "")  # the next call: allowed (Claude Code's own rules decide)
+
+
+async def test_a_long_first_fold_waits_for_the_first_picture(project: Project, monkeypatch: Any) -> None:
+    """When the first fold of the log would read many events (a big store with no state snapshot near its head), the
+    first picture is drawn before the fold starts, so that the two do not share the interpreter (it made the first
+    start of a million-event store 1.4-2.6 s); the sessions follow when the fold is done."""
+    import tui.app
+
+    _fill(project)
+    monkeypatch.setattr(tui.app, "LONG_FOLD", 2)
+    app = LighthouseTUI(project, poll=None)
+    folded_at_first_picture: list[bool] = []
+    show = app._show
+
+    def first_shown(data: Any, generation: int) -> None:
+        if app.data is None:
+            folded_at_first_picture.append(app.folded)
+        show(data, generation)
+
+    app._show = first_shown  # type: ignore[method-assign]
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        assert folded_at_first_picture == [False]
+        await pilot.press(str(TABS.index("sessions") + 1))
+        await pilot.pause()
+        sessions = app.query_one("#sessions-table", DataTable)
+        assert sessions.get_row("s1")[:4] == ["ben", "builder", "claude-code", "active"]
