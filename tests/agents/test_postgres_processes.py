@@ -64,9 +64,11 @@ async def test_two_machines_share_rules_claims_and_approvals(
                 "deny",
             )
 
+            # (A server looks for new claims at most every 0.1 s, as the README says.)
             await _call(ops, "claim_files", {"paths": ["src/auth/**"], "ttl_s": 300, "reason": "new login flow"})
-            denied = await _call(ben, "validate_tool_call", write)
-            assert denied["decision"] == "deny" and "claimed by ops" in denied["reasons"][0]["message"]
+            while (denied := await _call(ben, "validate_tool_call", write))["decision"] != "deny":
+                await anyio.sleep(0.02)
+            assert "claimed by ops" in denied["reasons"][0]["message"]
             hooked = _hook(runner, "Write", write["tool_input"], LIGHTHOUSE_AGENT__NAME="ben", **_shared(postgres_url))  # type: ignore[arg-type]
             assert _answer(hooked) == (2, "deny")
 
