@@ -88,6 +88,15 @@ def record(project: Project, calls: list[tuple[str, str, str, dict[str, Any]]]) 
         gate.close()
 
 
+def replayed(project: Project, candidate: Any) -> dict[str, Any]:
+    """The report of replaying the project's whole log under `candidate`."""
+    store = project.open_store()
+    try:
+        return replay(store, candidate, ValidationService(project.home, project.config), project.config).to_json()
+    finally:
+        store.close()
+
+
 def decided(project: Project) -> list[Event]:
     store = project.open_store()
     try:
@@ -421,17 +430,10 @@ def test_a_tainted_session_s_decisions_are_judged_with_their_taints_again(projec
     assert (ann.payload["decision"], ann.payload["rules"]) == ("ask", ["taint.send"]) and ann.payload["taints"]
     assert bob.payload["decision"] == "allow" and "taints" not in bob.payload
 
-    def replayed(candidate: Any) -> dict[str, Any]:
-        store = project.open_store()
-        try:
-            return replay(store, candidate, ValidationService(project.home, project.config), project.config).to_json()
-        finally:
-            store.close()
-
-    same = replayed(candidate_in_force(project.home, deadline_s=0.5))
+    same = replayed(project, candidate_in_force(project.home, deadline_s=0.5))
     assert (same["re_decided"], same["changed"], same["unchanged"]) == (2, 0, 2)
     (tmp_path / "strict.rego").write_text(NO_SENDS_AFTER_THE_WEB)
-    strict = replayed(candidate_from_files([tmp_path / "strict.rego"], deadline_s=0.5))
+    strict = replayed(project, candidate_from_files([tmp_path / "strict.rego"], deadline_s=0.5))
     assert strict["transitions"] == {"ask→deny": 1}
     assert [a["agent"] for a in strict["agents"] if a["changed"]] == ["ann"]
 
@@ -482,15 +484,8 @@ def test_expert_verdicts_are_reused_as_recorded_never_asked_again(project: Proje
     assert kept["rules"] == ["team.deploy"] and kept["verdict"] == "allow"
     assert kept["reasoning"] == "a routine deploy; its token is [REDACTED:secret]"
 
-    def replayed(candidate: Any) -> dict[str, Any]:
-        store = project.open_store()
-        try:
-            return replay(store, candidate, ValidationService(project.home, project.config), project.config).to_json()
-        finally:
-            store.close()
-
-    same = replayed(candidate_in_force(project.home, deadline_s=0.5))
+    same = replayed(project, candidate_in_force(project.home, deadline_s=0.5))
     assert (same["re_decided"], same["changed"], same["unchanged"]) == (1, 0, 1)
     (tmp_path / "deploy.rego").write_text(DEPLOY + DEPLOY_WINDOW)
-    wider = replayed(candidate_from_files([tmp_path / "deploy.rego"], deadline_s=0.5))
+    wider = replayed(project, candidate_from_files([tmp_path / "deploy.rego"], deadline_s=0.5))
     assert wider["transitions"] == {"allow→ask": 1}
