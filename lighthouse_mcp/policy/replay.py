@@ -27,13 +27,7 @@ from lighthouse_mcp.events.query import EventFilter, Point
 from lighthouse_mcp.policy.engine import PolicyError
 from lighthouse_mcp.policy.manage import check_name
 from lighthouse_mcp.policy.policyset import SHIPPED, FixedPolicy, PolicySet, build_policy_set, policy_files
-from lighthouse_mcp.validation.decision import (
-    Packed,
-    Validator,
-    recorded_verdicts,
-    with_expert_verdicts,
-    with_findings,
-)
+from lighthouse_mcp.validation.decision import Packed, Validator, with_findings, with_recorded_verdicts
 from lighthouse_mcp.validation.packs import is_shipped
 from lighthouse_mcp.vocabulary import DECISION_RANK, RISK_RANK, Finding
 
@@ -457,8 +451,7 @@ class Redecider:
             from lighthouse_mcp.agents.taint import judge_reads
 
             decision = judge_reads(self._validator, request, taints, self._config, event.session)
-        if any(f.escalate for f in decision.findings):  # the experts' verdicts as recorded, none asked again
-            decision = with_expert_verdicts(decision, recorded_verdicts(decision, payload.get("experts")))
+        decision = with_recorded_verdicts(decision, payload.get("experts"))  # no expert is asked again
         return _answer(with_findings(decision, _findings(payload.get("outside_policy"))))
 
     def _first(

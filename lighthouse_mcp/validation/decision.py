@@ -273,11 +273,13 @@ def with_expert_verdicts(decision: Decision, verdicts: dict[str, tuple[str, str]
     return replace(_carried(combined, decision), verdicts=given)
 
 
-def recorded_verdicts(decision: Decision, recorded: Any) -> dict[str, tuple[str, str] | str]:
-    """The verdicts `with_expert_verdicts` takes for `decision`'s escalated findings, from those a recorded decision
-    kept (`Decision.verdicts`, as `decision_event` records them): a profile's verdict where it judged every rule
-    escalated to it now; otherwise, for a profile that was not asked about them, why there is none (the findings
-    stand, as when an expert does not answer). Nothing is asked of an expert again."""
+def with_recorded_verdicts(decision: Decision, recorded: Any) -> Decision:
+    """`decision` with its escalated findings judged by the verdicts a recorded decision kept (`Decision.verdicts`,
+    as `decision_event` records them; replay and the shadow set): a profile's verdict where it judged every rule
+    escalated to it now; otherwise, for a profile that was not asked about them, the findings stand, as when an
+    expert does not answer. Nothing is asked of an expert again."""
+    if not any(f.escalate for f in decision.findings):
+        return decision
     kept = recorded if isinstance(recorded, dict) else {}
     wanted: dict[str, set[str]] = {}
     for finding in decision.findings:
@@ -293,7 +295,7 @@ def recorded_verdicts(decision: Decision, recorded: Any) -> dict[str, tuple[str,
             out[profile] = (str(answer["verdict"]), str(answer.get("reasoning", "")))
         else:
             out[profile] = str(answer.get("unanswered") or "no verdict recorded")
-    return out
+    return with_expert_verdicts(decision, out)
 
 
 def _carried(combined: Decision, decision: Decision) -> Decision:

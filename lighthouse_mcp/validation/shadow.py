@@ -18,13 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.events.model import NewEvent
 from lighthouse_mcp.policy.policyset import PolicyProvider
-from lighthouse_mcp.validation.decision import (
-    Validator,
-    outside_policy,
-    recorded_verdicts,
-    with_expert_verdicts,
-    with_findings,
-)
+from lighthouse_mcp.validation.decision import Validator, outside_policy, with_findings, with_recorded_verdicts
 
 if TYPE_CHECKING:
     from lighthouse_mcp.config import Config
@@ -111,9 +105,7 @@ class Shadow:
             from lighthouse_mcp.agents.taint import judge_reads
 
             shadow = judge_reads(self._validator, decision.request, decision.taints, self._config, session)
-        if any(f.escalate for f in shadow.findings):
-            shadow = with_expert_verdicts(shadow, recorded_verdicts(shadow, decision.verdicts))
-        return shadow
+        return with_recorded_verdicts(shadow, decision.verdicts)
 
     def keep(self) -> None:
         """Load the set now and keep it for the services this process (and the children it forks) makes later:
