@@ -9,12 +9,12 @@ package's bytecode, and `install` has `dataclasses` and `re` take it from there 
 code objects of the generated methods, and the parts `re` hands the regular expression engine (flags, code, groups,
 group names). Every class and pattern made so is the one made without it (the engine checks the code it is given).
 
-The file is written by the install (`python -m lighthouse_mcp.kept_code`, which also runs `lighthouse init`): every
-pattern and class the package makes at import or declares for later. A process that made a class the file did not
-hold keeps it (as Python writes bytecode: not with PYTHONDONTWRITEBYTECODE); patterns are kept only by the install,
-since some are made from what a call holds. Like bytecode, the file is trusted as part of the installation: it
-lives in the package's directory, which the validator guards as Lighthouse's own code, and a damaged file, or one of
-another interpreter, is not used.
+The file is written by the install (`make` runs `python -m lighthouse_mcp.kept_code`; `lighthouse doctor` says
+whether it is there): every pattern and class the package makes at import or declares for later. A process that made
+a class the file did not hold keeps it (as Python writes bytecode: not with PYTHONDONTWRITEBYTECODE); patterns are
+kept only by the install, since some are made from what a call holds. Like bytecode, the file is trusted as part of
+the installation: it lives in the package's directory, which the validator guards as Lighthouse's own code, and a
+damaged file, or one of another interpreter, is not used.
 """
 
 import _sre  # type: ignore[import-not-found]
@@ -40,8 +40,8 @@ HEADER = b"lighthouse kept code %d\n" % sys.hexversion  # code from another inte
 MAX_ENTRIES = 4096  # of each kind: more than any version of the package makes
 _PACKAGE = "lighthouse_mcp."
 _COMPILE = _compiler.compile  # `re`'s own
-# The engine's code is a list of 32-bit words, kept as their bytes.
-_WORDS = "I" if array.array("I").itemsize == 4 and getattr(_sre, "CODESIZE", 4) == 4 else None
+# The engine's code is a list of 32-bit words, kept as their bytes; patterns are kept only where those fit "I".
+_WORDS_FIT = array.array("I").itemsize == 4 and getattr(_sre, "CODESIZE", 4) == 4
 
 _methods: "dict[str, CodeType]" = {}
 _patterns: "dict[tuple[str | bytes, int], Parts]" = {}
@@ -69,20 +69,25 @@ def _compile(pattern: "Any", flags: "Any" = 0) -> "Any":
     if (type(pattern) is str or type(pattern) is bytes) and not flags & _parser.SRE_FLAG_DEBUG:
         kept = _patterns.get((pattern, int(flags)))
         if kept is not None:
-            final, code, groups, groupindex, indexgroup = kept
             with contextlib.suppress(Exception):  # parts the engine refuses (a damaged file): compiled as usual
-                return _sre.compile(pattern, final, array.array("I", code).tolist(), groups, groupindex, indexgroup)
+                return _made(pattern, kept)
         if len(_missed) < MAX_ENTRIES:
             _missed.append(pattern)
         if _recording and len(_patterns) < MAX_ENTRIES:
             try:
                 parts = _parts(pattern, int(flags))
-                made = _sre.compile(pattern, parts[0], array.array("I", parts[1]).tolist(), *parts[2:])
+                made = _made(pattern, parts)
             except Exception:  # `re`'s inner workings are not what they were: this pattern is compiled as usual
                 return _COMPILE(pattern, flags)
             _patterns[(pattern, int(flags))] = parts
             return made
     return _COMPILE(pattern, flags)
+
+
+def _made(pattern: "str | bytes", parts: "Parts") -> "Any":
+    """The pattern the engine makes from `parts` (it checks the code it is given)."""
+    final, code, groups, groupindex, indexgroup = parts
+    return _sre.compile(pattern, final, array.array("I", code).tolist(), groups, groupindex, indexgroup)
 
 
 def _parts(pattern: "str | bytes", flags: int) -> "Parts":
@@ -108,7 +113,7 @@ def install(*, record: bool = False) -> None:
     _methods.update(methods)
     _patterns.update(patterns)
     dataclasses.exec = _exec  # type: ignore[attr-defined]  # found before the builtin by `dataclasses`' functions
-    if _WORDS is not None:
+    if _WORDS_FIT:
         _compiler.compile = _compile
 
 
@@ -215,9 +220,9 @@ MODULES = (
 )
 
 
-def keep() -> int:
+def keep() -> None:
     """Compile and keep the methods of every dataclass, and every pattern, of the modules the hook and the command
-    line import (the install; `lighthouse init`). Returns how many of each are kept."""
+    line import (the install)."""
     import importlib
 
     install(record=True)
@@ -228,7 +233,6 @@ def keep() -> int:
     instructions.compile_all()
     lazy.compile_all()
     save(install=True)
-    return len(_methods) + len(_patterns)
 
 
 def main() -> int:
