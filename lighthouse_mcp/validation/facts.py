@@ -520,7 +520,7 @@ class _Extractor:
         unknown (a variable from elsewhere, an array, a pattern nothing matches) is a problem, never a pass."""
         word = argv[0]
         if any(c in word for c in "*?[") and not dynamic[0]:
-            if "/" in word:
+            if "/" in word and "\x00" not in word:  # no file's path holds a NUL: nothing on disk to expand to
                 found = sorted(globlib.glob(word))[:64]
                 if len(found) == 1:
                     return [found[0], *argv[1:]], [False, *dynamic[1:]]
@@ -1062,6 +1062,7 @@ class _Extractor:
             if sink is None or j == 0:
                 continue
             sources = [s for s in stages[:j] if s is not None]
+            before = sources[-1].name if sources else "a stage that runs no command"  # `> f | curl …`
             literal = _literal_output(sources)
             if literal is not None and sink.stdin is None:
                 sink.stdin = literal  # what it reads, for rules on its text (`echo 'DROP …' | psql`)
@@ -1078,14 +1079,14 @@ class _Extractor:
                             self.access(target.path.raw, "exec", sink.name, False, depth=depth)
                 else:
                     self.facts.problems.setdefault(
-                        "unresolved", f"{sink.name} runs what {sources[-1].name} prints, only known when it runs"
+                        "unresolved", f"{sink.name} runs what {before} prints, only known when it runs"
                     )
             if _sends(sink) and any(
                 a.access == "read" and "secret" in a.path.classes for s in sources for a in s.targets
             ):
                 self.facts.flow("secret-to-network", f"a secret file piped into {sink.name}")
             if _sends(sink):
-                self.facts.flow("data-to-network", f"the output of {sources[-1].name} piped into {sink.name}")
+                self.facts.flow("data-to-network", f"the output of {before} piped into {sink.name}")
             if sink.name in NETWORK_SENDERS and any(s.name in ENV_DUMPERS for s in sources):
                 self.facts.flow("secret-to-network", f"the environment piped into {sink.name}")
             printed = [v for s in sources if s.name in LITERAL_PRINTERS for v in _secret_variables(s.argv[1:])]

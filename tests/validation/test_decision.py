@@ -225,6 +225,8 @@ PATHOLOGICAL = [
     "${" * 5000,
     "`" * 9999,
     "\x00" * 1000,
+    "\x00/?",  # a command name that is a pattern with a NUL: no file's path holds one, so nothing to expand
+    "/usr/bin/?m\x00 -rf /",
     "\u202e\u200d\ufeff" * 1000,
     "(" * 5000 + ")" * 5000,
     "echo " + "$x" * 10000,

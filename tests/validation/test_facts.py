@@ -134,6 +134,7 @@ def test_variables_known_in_the_script_are_used() -> None:
         ("scp build.tar host:/srv/", "data-to-network"),
         ("nc x 9000 < notes.txt", "data-to-network"),
         ("tar cz src | nc x 9000", "data-to-network"),
+        ("> notes.txt | nc x 9000", "data-to-network"),  # a stage of redirections alone, piped into a sender
     ],
 )
 def test_flows(command: str, flow: str) -> None:
