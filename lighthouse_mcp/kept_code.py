@@ -21,30 +21,48 @@ import _sre  # type: ignore[import-not-found]
 import array
 import builtins
 import contextlib
-import dataclasses
 import marshal
 import os
 import sys
 from re import _compiler, _parser  # type: ignore[attr-defined]
 
+
+class _OnFirstUse(type(sys)):  # type: ignore[misc]
+    """A module that is imported when a name of it is first read. `dataclasses` imports `inspect` (and with it
+    `ast`, `dis`, `tokenize` and `linecache`: a tenth of what a hook deciding in its own process imports) only to
+    describe a class that has no docstring, which no class of this package is."""
+
+    def __getattr__(self, name: str) -> "Any":
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        module = __import__(self.__name__)
+        self.__dict__.update(module.__dict__)  # later reads through this object find the names directly
+        return getattr(module, name)
+
+
+if "inspect" not in sys.modules and "dataclasses" not in sys.modules:
+    sys.modules["inspect"] = _OnFirstUse("inspect")
+import dataclasses  # noqa: E402 — after `inspect` is deferred
+
 # Neither typing nor __future__ is imported: this module is loaded first thing on the hook's path.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from types import CodeType
     from typing import Any
 
     Parts = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 
 PATH = os.path.join(os.path.dirname(__file__), "__pycache__", f"kept-code.{sys.implementation.cache_tag}.bin")
-HEADER = b"lighthouse kept code %d\n" % sys.hexversion  # code from another interpreter is never run
+# Code from another interpreter is never run. Format 2: each entry marshalled on its own, read when first asked for.
+HEADER = b"lighthouse kept code 2 %d\n" % sys.hexversion
 MAX_ENTRIES = 4096  # of each kind: more than any version of the package makes
 _PACKAGE = "lighthouse_mcp."
 _COMPILE = _compiler.compile  # `re`'s own
 # The engine's code is a list of 32-bit words, kept as their bytes; patterns are kept only where those fit "I".
 _WORDS_FIT = array.array("I").itemsize == 4 and getattr(_sre, "CODESIZE", 4) == 4
 
-_methods: "dict[str, CodeType]" = {}
-_patterns: "dict[tuple[str | bytes, int], Parts]" = {}
+# Each entry as marshal wrote it: a process reads the few it uses (a PreToolUse: a tenth of the file), not them all.
+_methods: "dict[str, bytes]" = {}  # a generated method's source: its code object
+_patterns: "dict[tuple[str | bytes, int], bytes]" = {}  # (pattern, flags): its Parts
 _new: "set[str]" = set()  # generated methods this process compiled that the file did not hold
 _missed: "list[str | bytes]" = []  # patterns this process compiled that the file did not hold
 _recording: "list[bool]" = []  # holds True once the install asks that every pattern compiled be kept
@@ -54,11 +72,11 @@ def _exec(source: "Any", globals: "Any" = None, locals: "Any" = None) -> None:
     """`exec` as `dataclasses` calls it (with the globals of the class's module), with the compiled code of a source
     already seen for a class of this package; other packages' classes are made as they always are."""
     if type(source) is str and type(globals) is dict and str(globals.get("__name__")).startswith(_PACKAGE):
-        code = _methods.get(source)
-        if code is None:
+        code = _entry(_methods.get(source))
+        if type(code) is not type(_exec.__code__):
             code = compile(source, "<string>", "exec")
             if len(_methods) < MAX_ENTRIES:
-                _methods[source] = code
+                _methods[source] = marshal.dumps(code)
                 _new.add(source)
         source = code
     builtins.exec(source, globals, locals)  # noqa: S102 — what dataclasses runs, compiled from its own source
@@ -67,8 +85,8 @@ def _exec(source: "Any", globals: "Any" = None, locals: "Any" = None) -> None:
 def _compile(pattern: "Any", flags: "Any" = 0) -> "Any":
     """`re`'s compile step for a pattern not in `re`'s own cache: from its kept parts, when they are kept."""
     if (type(pattern) is str or type(pattern) is bytes) and not flags & _parser.SRE_FLAG_DEBUG:
-        kept = _patterns.get((pattern, int(flags)))
-        if kept is not None:
+        kept = _entry(_patterns.get((pattern, int(flags))))
+        if _well_formed(kept):
             with contextlib.suppress(Exception):  # parts the engine refuses (a damaged file): compiled as usual
                 return _made(pattern, kept)
         if len(_missed) < MAX_ENTRIES:
@@ -79,7 +97,7 @@ def _compile(pattern: "Any", flags: "Any" = 0) -> "Any":
                 made = _made(pattern, parts)
             except Exception:  # `re`'s inner workings are not what they were: this pattern is compiled as usual
                 return _COMPILE(pattern, flags)
-            _patterns[(pattern, int(flags))] = parts
+            _patterns[(pattern, int(flags))] = marshal.dumps(parts)
             return made
     return _COMPILE(pattern, flags)
 
@@ -136,8 +154,9 @@ def missed() -> "list[str | bytes]":
     return list(_missed)
 
 
-def _load() -> "tuple[dict[str, CodeType], dict[tuple[str | bytes, int], Parts]]":
-    """The kept code; nothing when the file is missing, unreadable, from another interpreter or damaged."""
+def _load() -> "tuple[dict[str, bytes], dict[tuple[str | bytes, int], bytes]]":
+    """The kept entries, each still marshalled; nothing when the file is missing, unreadable, from another
+    interpreter or damaged."""
     try:
         with open(PATH, "rb") as file:
             data = file.read()
@@ -152,21 +171,30 @@ def _load() -> "tuple[dict[str, CodeType], dict[tuple[str | bytes, int], Parts]]
     if type(kept) is not tuple or len(kept) != 2 or type(kept[0]) is not dict or type(kept[1]) is not dict:
         return {}, {}
     methods, patterns = kept
-    code_type = type(_load.__code__)
-    if not all(type(k) is str and type(v) is code_type for k, v in methods.items()):
+    if not all(type(k) is str and type(v) is bytes for k, v in methods.items()):
         methods = {}
-    if not all(_well_formed(k, v) for k, v in patterns.items()):
+    if not all(_well_formed_key(k) and type(v) is bytes for k, v in patterns.items()):
         patterns = {}
     return methods, patterns
 
 
-def _well_formed(key: "Any", parts: "Any") -> bool:
+def _entry(blob: "bytes | None") -> "Any":
+    """One kept entry, unmarshalled; None when there is none or it is damaged (the caller checks what it got)."""
+    if blob is None:
+        return None
+    try:
+        return marshal.loads(blob)  # noqa: S302 — see _load
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _well_formed_key(key: "Any") -> bool:
+    return type(key) is tuple and len(key) == 2 and type(key[0]) in (str, bytes) and type(key[1]) is int
+
+
+def _well_formed(parts: "Any") -> bool:
     return (
-        type(key) is tuple
-        and len(key) == 2
-        and type(key[0]) in (str, bytes)
-        and type(key[1]) is int
-        and type(parts) is tuple
+        type(parts) is tuple
         and len(parts) == 5
         and type(parts[0]) is int
         and type(parts[1]) is bytes

@@ -14,6 +14,8 @@ from lighthouse_mcp.home import ProjectHome, read_key, require_home
 
 @dataclass(frozen=True)
 class Project:
+    """A project home with its configuration."""
+
     home: ProjectHome
     config: Config
 

@@ -146,8 +146,9 @@ def test_classes_made_from_the_kept_code_are_those_dataclasses_makes(tmp_path: P
         b"",
         b"not a kept file",
         b"lighthouse kept code 1\n" + b"\x00" * 40,  # another interpreter's
-        b"lighthouse kept code %d\n" % sys.hexversion + b"\xe3\x01\x02",  # cut short
-        b"lighthouse kept code %d\n" % sys.hexversion + b"\xfb0",  # marshal of the wrong kind of thing
+        b"lighthouse kept code %d\n" % sys.hexversion + b"\x00" * 40,  # the format before entries were kept apart
+        b"lighthouse kept code 2 %d\n" % sys.hexversion + b"\xe3\x01\x02",  # cut short
+        b"lighthouse kept code 2 %d\n" % sys.hexversion + b"\xfb0",  # marshal of the wrong kind of thing
     ],
 )
 def test_a_damaged_or_foreign_file_is_never_run(tmp_path: Path, content: bytes) -> None:
@@ -157,9 +158,18 @@ def test_a_damaged_or_foreign_file_is_never_run(tmp_path: Path, content: bytes) 
     kept.write_bytes(content)
     result = probe(kept)
     assert result["compiled"] and result["same_code"] is True
-    wrong_kind = b"lighthouse kept code %d\n" % sys.hexversion + marshal.dumps(({"source": "not code"}, {}))
-    kept.write_bytes(wrong_kind)
-    assert probe(kept)["compiled"]
+    header = b"lighthouse kept code 2 %d\n" % sys.hexversion
+    for methods in ({"source": "not code"}, {"source": b"\xe3\x01"}, {"source": marshal.dumps("a string")}):
+        kept.write_bytes(header + marshal.dumps((methods, {})))  # entries of the wrong kind, cut short, not code
+        assert probe(kept)["compiled"]
+    kept.unlink()
+    probe(kept)  # kept afresh
+    assert probe(kept)["compiled"] == 0
+    methods, patterns = marshal.loads(kept.read_bytes()[len(header) :])
+    cut = {source: code[: len(code) // 2] for source, code in methods.items()}  # each entry damaged inside
+    kept.write_bytes(header + marshal.dumps((cut, patterns)))
+    damaged = probe(kept)
+    assert damaged["compiled"] == len(methods) and damaged["same_code"] is True
 
 
 def test_nothing_is_written_where_bytecode_is_not_to_be(tmp_path: Path) -> None:
@@ -290,7 +300,7 @@ DAMAGED = textwrap.dedent(
 
     kept_code.PATH = sys.argv[1]
     code = bytes(4)  # one word of nothing the engine can run
-    parts = {("ab+c", 0): (32, code * 8, 0, {}, ())}
+    parts = {("ab+c", 0): marshal.dumps((32, code * 8, 0, {}, ()))}
     with open(sys.argv[1], "wb") as file:
         file.write(kept_code.HEADER + marshal.dumps(({}, parts)))
     kept_code.install()

@@ -26,6 +26,8 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
 
 @dataclass(frozen=True)
 class Identity:
+    """Who an agent is: its name and role (and over HTTP, the id of the token it came with)."""
+
     name: str
     role: str
     token: str | None = None  # the bearer token's id, over HTTP

@@ -34,6 +34,8 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 
 @dataclass(frozen=True)
 class TokenClaims:
+    """What a bearer token says: its id, the agent and role it stands for, when it was issued and when it expires."""
+
     jti: str
     agent: str
     role: str

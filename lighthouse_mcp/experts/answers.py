@@ -19,6 +19,8 @@ class MalformedAnswer(ValueError):
 
 @dataclass(frozen=True)
 class Answer:
+    """An expert's answer: its analysis, recommendations, and for verdict profiles a verdict and a confidence."""
+
     analysis: str
     recommendations: list[str] = field(default_factory=list)
     verdict: str | None = None  # allow | ask | deny, for verdict profiles

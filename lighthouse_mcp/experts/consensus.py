@@ -16,6 +16,8 @@ _CAREFUL = {"deny": 2, "ask": 1, "allow": 0}
 
 @dataclass(frozen=True)
 class Vote:
+    """One expert's verdict in a consensus."""
+
     expert: str  # a profile name (or an agent's)
     verdict: str
     confidence: float | None
@@ -25,6 +27,8 @@ class Vote:
 
 @dataclass(frozen=True)
 class Consensus:
+    """The verdict several experts reached together (or None), whether the quorum was met, and every vote."""
+
     verdict: str | None
     quorum: int
     quorum_met: bool

@@ -36,6 +36,8 @@ class ExpertUnavailable(LighthouseError):
 
 @dataclass(frozen=True)
 class Consultation:
+    """One call to an expert profile: who answered, with which model, what, and the tokens it took."""
+
     profile: str
     provider: str
     model: str

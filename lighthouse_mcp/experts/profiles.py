@@ -20,6 +20,8 @@ _KEYS = {"name", "description", "answer", "providers", "temperature", "max_token
 
 @dataclass(frozen=True)
 class Route:
+    """One provider and model a profile may be answered by, with its price for the cost estimate."""
+
     provider: str
     model: str
     input_per_mtok: float | None = None  # USD per million tokens, for the cost estimate recorded on each call
@@ -33,6 +35,8 @@ class Route:
 
 @dataclass(frozen=True)
 class Profile:
+    """An expert profile: its instructions, the providers that may answer it, and the kind of answer it gives."""
+
     name: str
     description: str
     system: str

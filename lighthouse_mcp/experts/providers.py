@@ -23,6 +23,8 @@ BASE_URL_ENV = {"anthropic": "ANTHROPIC_BASE_URL", "openai": "OPENAI_BASE_URL"}
 
 @dataclass(frozen=True)
 class Completion:
+    """A provider's reply: its text, the model that wrote it and the tokens it took."""
+
     text: str
     model: str
     input_tokens: int

@@ -22,6 +22,8 @@ _SECTION = re.compile(r"^## (?P<anchor>.+?)(?: \((?:lines? [^)]*|anchor not foun
 
 @dataclass(frozen=True)
 class Anchor:
+    """Where a note is attached in a file: a definition's qualified name or a piece of text, and its line then."""
+
     kind: str  # definition | text
     value: str  # a qualified name, or the text
     line: int  # where it was when the note was made (1-based)

@@ -64,6 +64,8 @@ class FsError(Exception):
 
 @dataclass(frozen=True)
 class Attr:
+    """A file's attributes as the mount shows them."""
+
     mode: int
     size: int
     mtime_ns: int

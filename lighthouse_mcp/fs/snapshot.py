@@ -24,6 +24,8 @@ ALWAYS_SKIPPED = {".git", ".lighthouse"}
 
 @dataclass(frozen=True)
 class SnapshotResult:
+    """What a snapshot of a project found, by kind of change, and the events it recorded."""
+
     added: int
     changed: int
     deleted: int

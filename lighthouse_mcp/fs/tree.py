@@ -15,6 +15,8 @@ FILE_EVENTS = ("file.changed", "file.renamed")
 
 @dataclass(frozen=True)
 class Entry:
+    """A file of the project as the events left it at one point."""
+
     sha256: str | None  # None when the content was not kept (too large, or a secret-class file)
     size: int
     mtime_ns: int  # when the event that last changed it was recorded

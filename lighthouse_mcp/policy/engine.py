@@ -127,12 +127,16 @@ os.register_at_fork(after_in_child=_restart_workers)
 
 @dataclass(frozen=True)
 class RegoResult:
+    """The findings and exceptions a Rego evaluation produced."""
+
     findings: list[dict[str, Any]]
     exceptions: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class Module:
+    """A Rego module: its file name, its source and where it was read from."""
+
     name: str  # a file name such as files.rego
     source: str
     path: str = ""  # where it was read from, for messages

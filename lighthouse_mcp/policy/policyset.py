@@ -45,6 +45,8 @@ class PolicyUnavailable(LighthouseError):
 
 @dataclass
 class PolicySet:
+    """The policies in force: the rule packs, the Rego engines and the files they were built from."""
+
     packs: PackSet
     rego: RegoEngine  # every module, shipped and project: what `policy eval`, the Rego tests and OPA see
     shipped_rego: RegoEngine  # the shipped modules alone, the floor of every decision (`rego` without project ones)

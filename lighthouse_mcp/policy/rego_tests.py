@@ -21,6 +21,8 @@ _WITH_INPUT = re.compile(r"\s+with\s+input\s+as\s+")
 
 @dataclass(frozen=True)
 class TestResult:
+    """The outcome of one Rego test."""
+
     module: str
     name: str
     outcome: str  # pass | fail | error

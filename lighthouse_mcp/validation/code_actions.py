@@ -34,6 +34,8 @@ ActionKind = Literal[
 
 @dataclass(frozen=True)
 class Action:
+    """One thing a piece of code does (deletes, writes, runs, sends …) and what it does it to."""
+
     kind: ActionKind
     value: str = ""
     recursive: bool = False

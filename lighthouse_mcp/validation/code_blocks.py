@@ -75,6 +75,8 @@ MAX_PIECES = 200  # pieces of code judged per text; the rest are skipped (and sa
 
 @dataclass(frozen=True)
 class Piece:
+    """A piece of code found in a text: its language, its source and where it is."""
+
     language: str  # shell | python | javascript | perl | ruby | php | powershell | unknown
     source: str
     start: int  # span of the piece in the text

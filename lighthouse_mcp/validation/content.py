@@ -23,6 +23,8 @@ MAX_PIECES = 200  # pieces of one write that are judged; more make the write too
 
 @dataclass(frozen=True)
 class Runnable:
+    """Code a file holds that something will run (a package script, a Dockerfile's RUN, the file itself)."""
+
     where: str  # what in the file it is: "scripts.postinstall", "RUN on line 4", "the file"
     language: str  # shell | python | javascript | perl | ruby | php | powershell
     source: str

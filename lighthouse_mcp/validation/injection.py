@@ -37,6 +37,8 @@ _VERB = (
 
 @dataclass(frozen=True)
 class _Pattern:
+    """One injection pattern, with the words it is tried at."""
+
     rule: str
     regex: re.Pattern[str]
     severity: str

@@ -922,6 +922,8 @@ MAX_CLOSE_READS = 1500  # units read closely per text (past that the text is fla
 
 @dataclass(frozen=True)
 class _Unit:
+    """A sentence or line of a text, with the paragraph and block it belongs to."""
+
     start: int
     end: int
     hidden: bool = False

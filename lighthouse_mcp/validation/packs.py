@@ -736,6 +736,8 @@ def example_context() -> Context:
 
 @dataclass(frozen=True)
 class ExampleFailure:
+    """A rule's example that does not hold: what was expected and what was found."""
+
     rule: str
     source: str
     command: str

@@ -41,6 +41,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Patch:
+    """What a patch changes, file by file."""
+
     changes: tuple[Change, ...]
     too_many: bool = False  # more than MAX_OPERATIONS file headers: the rest were not read
 

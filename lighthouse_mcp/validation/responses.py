@@ -42,6 +42,8 @@ MAX_SOURCE = 200
 
 @dataclass(frozen=True)
 class ScanResult:
+    """What a scan found in a text: its risk, the threats, the text with them masked, and what was suppressed."""
+
     risk: str  # none | low | medium | high | critical: the most severe threat not suppressed
     threats: list[Threat]  # most severe first
     sanitized: str

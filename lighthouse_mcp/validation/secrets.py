@@ -21,6 +21,8 @@ from lighthouse_mcp.validation.threats import Threat
 
 @dataclass(frozen=True)
 class _Format:
+    """One kind of secret: its pattern and the literals it starts with (or contains)."""
+
     rule: str
     regex: LazyPattern  # matched where a key occurs (after walking back over `back` characters)
     severity: str

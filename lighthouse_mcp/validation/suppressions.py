@@ -27,6 +27,8 @@ MAX_REASON = 500
 
 @dataclass(frozen=True)
 class Suppression:
+    """An accepted finding: the rule and fingerprint it silences, and why."""
+
     rule: str
     fingerprint: str
     reason: str
