@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lighthouse_mcp.config import ValidationConfig
 from lighthouse_mcp.policy import policyset
@@ -63,6 +65,33 @@ def test_project_files_load_after_shipped_ones(dirs: tuple[Path, Path]) -> None:
     assert files.index(project / "team.rego") > max(i for i, f in enumerate(files) if "packs" in str(f))
     validator = Validator(PolicyProvider(project, cache), ValidationConfig(cache_size=0))
     assert _bash(validator) == "ask"
+
+
+_NAMES = st.builds(
+    str.__add__,
+    st.text(alphabet="ab.B-_ é", max_size=6),
+    st.sampled_from([".yaml", ".yml", ".rego", ".yaml.bak", ".json", "rego", ""]),
+).filter(lambda n: n not in ("", ".", ".."))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(_NAMES, max_size=12, unique=True), folders=st.lists(_NAMES, max_size=3, unique=True))
+def test_policy_files_are_those_glob_finds(
+    tmp_path_factory: pytest.TempPathFactory, files: list[str], folders: list[str]
+) -> None:
+    """The project's policy files are listed as `Path.glob` lists them: hidden names, a bare `.yaml`, folders with a
+    policy's suffix, in the same order, after the shipped ones."""
+    project = tmp_path_factory.mktemp("policies")
+    for name in folders:
+        (project / name).mkdir()
+    for name in files:
+        if not (project / name).exists():
+            (project / name).write_text("")
+    globbed = [p for suffix in (".yaml", ".yml", ".rego") for p in sorted(project.glob("*" + suffix))]
+    assert policy_files(project) == policy_files(None) + globbed
+    assert policy_files(None) == sorted((policyset.SHIPPED / "packs").glob("*.yaml")) + sorted(
+        policyset.SHIPPED.glob("*.rego")
+    )
 
 
 def test_reload_when_a_file_changes(dirs: tuple[Path, Path]) -> None:
