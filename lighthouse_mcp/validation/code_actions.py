@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from lighthouse_mcp.validation.secret_names import secret_name
+
 ActionKind = Literal[
     "shell",  # value: a command line the code runs
     "exec-dynamic",  # runs a command not known before it runs
@@ -26,6 +28,7 @@ ActionKind = Literal[
     "spawn-shell",  # starts an interactive shell / wires a socket to stdin/stdout
     "network",  # fetches from or sends to the network
     "send",  # sends data out (POST, upload, socket send)
+    "send-secret",  # value: a secret variable (`GITHUB_TOKEN`) a request carries in its address or body
     "eval-dynamic",  # evaluates code built at run time (decoded, decompressed, downloaded)
     "deserialize",  # unpickles / unmarshals data
     "read-env",  # takes the whole environment (to send, print or store)
@@ -146,6 +149,10 @@ _NETWORK_CALLS = {
     "aiohttp.ClientSession",
     "paramiko.SSHClient",
 }
+# Requests made apart from sending them (`urlopen(Request(URL, data))`), and the keywords that authenticate one.
+_REQUESTS = {"urllib.request.Request", "urllib2.Request", "requests.Request", "httpx.Request"}
+_AUTHENTICATING = {"headers", "auth", "cookies", "cert", "proxies", "verify", "timeout"}
+_ENV_GETTERS = {"os.getenv", "os.environ.get", "os.environ.pop", "os.environ.setdefault"}
 _SEND_CALLS = {
     "requests.post",
     "requests.put",
@@ -211,6 +218,7 @@ class _PythonReader(ast.NodeVisitor):
         self.values: dict[str, str] = {}  # variable -> folded string
         self.actions: list[Action] = []
         self.sockets: set[str] = set()
+        self.secrets: dict[str, str] = {}  # variable -> the secret environment variable its value holds
 
     # the walk: NodeVisitor's order, each node's type looked up once (its handler, the fields that can hold nodes),
     # and no call at all for a node with neither (a name, a constant: most of a tree)
@@ -262,6 +270,9 @@ class _PythonReader(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _remember(self, name: str, value: ast.expr) -> None:
+        secret = self._secret_in(value)
+        if secret is not None:
+            self.secrets[name] = secret
         folded = self.fold(value)
         if folded is not None:
             self.values[name] = folded
@@ -359,6 +370,39 @@ class _PythonReader(ast.NodeVisitor):
             self.actions.append(Action("network", first or host, detail=callee))
             if callee in _SEND_CALLS or any(k.arg in ("data", "files", "json") for k in node.keywords):
                 self.actions.append(Action("send", first or "", detail=callee))
+        if callee in _NETWORK_CALLS or callee in _REQUESTS:
+            self._secret_sent(callee, node)
+
+    def _secret_sent(self, callee: str, node: ast.Call) -> None:
+        """A secret variable in what a request sends: its address, its body or its query (`urlopen(URL + token)`,
+        `requests.post(URL, data=token)`); not its headers or credentials, which is how an API is called."""
+        carried = [*node.args[:2], *(k.value for k in node.keywords if k.arg not in _AUTHENTICATING)]
+        for part in carried:
+            secret = self._secret_in(part)
+            if secret is not None:
+                self.actions.append(Action("send-secret", secret, detail=callee))
+                return
+
+    def _secret_in(self, node: ast.AST) -> str | None:
+        """The secret environment variable an expression's value is built from (`os.environ["API_KEY"]`,
+        `os.getenv("TOKEN")`, a variable assigned one), if any. A request built inside it is judged on its own."""
+        stack: list[ast.AST] = [node]
+        while stack:
+            sub = stack.pop()
+            if isinstance(sub, ast.Call) and self._callee(sub.func) in _REQUESTS:
+                continue
+            stack.extend(ast.iter_child_nodes(sub))
+            if isinstance(sub, ast.Name) and sub.id in self.secrets:
+                return self.secrets[sub.id]
+            key: ast.expr | None = None
+            if isinstance(sub, ast.Subscript) and self._callee(sub.value) == "os.environ":
+                key = sub.slice
+            elif isinstance(sub, ast.Call) and sub.args and self._callee(sub.func) in _ENV_GETTERS:
+                key = sub.args[0]
+            name = self.fold(key) if key is not None else None
+            if name and secret_name(name):
+                return name
+        return None
 
     def _command_from(self, callee: str, node: ast.Call) -> str | None:
         if not node.args:
@@ -593,7 +637,11 @@ def javascript_actions(source: str) -> list[Action]:
         actions.append(Action("read", "~/" + _value(m), detail="os.homedir()"))
     for m in _strings(r"\b(readFileSync|readFile|createReadStream)\s*\(\s*" + _Q, source):
         actions.append(Action("read", _value(m), detail=m.group(1)))
-    if re.search(r"\bnet\.(connect|createConnection)\b|new\s+net\.Socket|\bdgram\.createSocket", source):
+    if re.search(
+        r"\b(?:net|tls)\.(connect|createConnection)\b|new\s+net\.Socket|\bdgram\.createSocket"
+        r"|require\(\s*['\"](?:node:)?(?:net|tls)['\"]\s*\)\s*\.\s*(?:connect|createConnection|Socket)\b",
+        source,
+    ):
         host = re.search(r"connect\s*\(\s*\d+\s*,\s*" + _Q, source)
         actions.append(Action("connect", host.group("s") if host else "", detail="net.connect"))
     if re.search(r"\b(https?\.(get|request)|fetch\s*\(|axios|XMLHttpRequest|request\s*\()", source):
@@ -632,6 +680,20 @@ def _reads(pattern: str, source: str) -> list[Action]:
     return [Action("read", _value(m), detail=m.group(1)) for m in _strings(pattern + _Q, source)]
 
 
+def _dynamic_calls(names: str, source: str, interpolated: str) -> list[Action]:
+    """A call that runs a command given as anything but a literal string (`system(cmd)`, `IO.popen(line)`), or a
+    command string with a value put into it (`interpolated`: the language's `#{…}` or `$x`): what it runs is
+    known only when it runs. `names`: the calls, as alternatives of a pattern."""
+    actions = [
+        Action("exec-dynamic", detail=m.group(1))
+        for m in re.finditer(rf"""\b({names})\b\s*\(?\s*(?![\s'"`%]|qw\b|q\b)[$@\w:\[]""", source)
+    ]
+    for m in re.finditer(r"`([^`]{1,4000})`|%x\s*[{(\[](.{0,4000}?)[})\]]|qx\s*[{(\[/](.{0,4000}?)[})\]/]", source):
+        if re.search(interpolated, next(g for g in m.groups() if g is not None)):
+            actions.append(Action("exec-dynamic", detail="a command string with a value put into it"))
+    return actions
+
+
 def _eval_of_runtime_value(source: str, actions: list[Action]) -> None:
     """`eval` of something not a literal: downloaded when the code fetches, else built at run time."""
     if re.search(r"""\beval\s*\(?\s*(?!['"\s])""", source):
@@ -642,6 +704,7 @@ def _eval_of_runtime_value(source: str, actions: list[Action]) -> None:
 
 def perl_actions(source: str) -> list[Action]:
     actions = _shell_calls(r"\b(system|exec)\s*\(?\s*", source)
+    actions += _dynamic_calls(r"system|exec", source, r"\$\w|\$\{|@\w")
     actions += _reads(r"""\b(open)\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"]<['"]\s*,\s*""", source)
     actions += [
         Action("shell", m.group(1), detail="qx") for m in re.finditer(r"qx\s*[{(\[/](.{0,4000}?)[})\]/]", source)
@@ -670,6 +733,7 @@ def perl_actions(source: str) -> list[Action]:
 
 def ruby_actions(source: str) -> list[Action]:
     actions = _shell_calls(r"\b(system|exec|spawn|IO\.popen|Open3\.\w+)\s*\(?\s*", source)
+    actions += _dynamic_calls(r"system|exec|spawn|IO\.popen|Open3\.\w+", source, r"#\{")
     actions += _reads(r"\b(File\.(?:read|open|readlines|binread)|IO\.(?:read|readlines))\s*\(?\s*", source)
     actions += [Action("shell", m.group(1), detail="%x") for m in re.finditer(r"%x\s*[{(\[](.{0,4000}?)[})\]]", source)]
     actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
@@ -698,6 +762,7 @@ def ruby_actions(source: str) -> list[Action]:
 
 def php_actions(source: str) -> list[Action]:
     actions = _shell_calls(r"\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*", source)
+    actions += _dynamic_calls(r"system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec", source, r"\$\w|\{\$")
     for m in _strings(r"\b(file_get_contents|fopen|file|readfile|fsockopen|curl_init)\s*\(\s*" + _Q, source):
         remote = re.match(r"(?i)(https?|ftp|tcp|udp|ssl|tls)://", _value(m)) or m.group(1) == "fsockopen"
         if remote or m.group(1) == "curl_init":
@@ -718,6 +783,34 @@ def php_actions(source: str) -> list[Action]:
         actions.append(Action("eval-dynamic", detail="eval of decoded data"))
     else:
         _eval_of_runtime_value(source, actions)
+    return actions
+
+
+def lua_actions(source: str) -> list[Action]:
+    actions = _shell_calls(r"\b(os\.execute|io\.popen)\s*\(?\s*", source)
+    actions += _dynamic_calls(r"os\.execute|io\.popen", source, r"(?!)")
+    if re.search(r"""\b(?:os\.execute|io\.popen)\s*\(?\s*[^)]*?\.\.\s*[^'"\s]""", source):  # "rm -rf " .. dir
+        actions.append(Action("exec-dynamic", detail="a command joined with a value"))
+    removed = _strings(r"\b(os\.remove)\s*\(?\s*" + _Q, source)
+    actions += [Action("delete", _value(m), detail=m.group(1)) for m in removed]
+    actions += _reads(r"\b(io\.open|io\.lines)\s*\(?\s*", source)
+    if re.search(r"""require\s*\(?\s*['"]socket|\bsocket\.(?:tcp|udp|connect)\b""", source):
+        actions.append(Action("connect", detail="socket"))
+    if re.search(r"""require\s*\(?\s*['"](?:socket\.http|ssl\.https|http\.request)""", source):
+        actions.append(Action("network", detail="http client"))
+    if re.search(r"""\b(?:load|loadstring|dofile)\s*\(?\s*(?!['"\s)])""", source):
+        actions.append(Action("eval-dynamic", detail="load of a value built at run time"))
+    return actions
+
+
+def applescript_actions(source: str) -> list[Action]:
+    """`do shell script "…"`, as `osascript -e` runs it."""
+    actions = [
+        Action("shell", _unescaped('"', m.group(1)), detail="do shell script")
+        for m in re.finditer(r'do\s+shell\s+script\s+"((?:\\.|[^"\\]){0,4000})"(?!\s*&)', source, re.IGNORECASE)
+    ]
+    if re.search(r'do\s+shell\s+script\s+(?:[^"\s]|"(?:\\.|[^"\\])*"\s*&)', source, re.IGNORECASE):
+        actions.append(Action("exec-dynamic", detail="do shell script"))
     return actions
 
 
@@ -763,6 +856,8 @@ LANGUAGES = {
     "ruby": ruby_actions,
     "php": php_actions,
     "powershell": powershell_actions,
+    "lua": lua_actions,
+    "applescript": applescript_actions,
 }
 INTERPRETER_LANGUAGE = {
     "python": "python",
@@ -779,6 +874,8 @@ INTERPRETER_LANGUAGE = {
     "php": "php",
     "powershell": "powershell",
     "pwsh": "powershell",
+    "lua": "lua",
+    "osascript": "applescript",
 }
 
 

@@ -426,6 +426,7 @@ SUBCOMMAND_TOOLS = frozenset(
     {
         "git",
         "kubectl",
+        "oc",  # OpenShift's CLI: kubectl's subcommands and options
         "docker",
         "podman",
         "helm",
@@ -496,6 +497,35 @@ SUBCOMMAND_TOOLS = frozenset(
         "lighthouse",
     }
 )
+
+
+# Commands that read every file under a directory they are given, and the flags that make them do so (None: they
+# always do). Listing names (`ls -R`, `find`, `du`) reads no file.
+TREE_READERS: dict[str, frozenset[str] | None] = {
+    "grep": frozenset({"r", "R", "recursive", "dereference-recursive"}),
+    "egrep": frozenset({"r", "R", "recursive", "dereference-recursive"}),
+    "fgrep": frozenset({"r", "R", "recursive", "dereference-recursive"}),
+    "rg": None,
+    "ag": None,
+    "ack": None,
+    "tar": frozenset({"c", "create", "r", "append", "u", "update"}),
+    "bsdtar": frozenset({"c", "create", "r", "append", "u", "update"}),
+    "zip": frozenset({"r", "R", "recurse-paths", "recurse-patterns"}),
+    "cp": frozenset({"r", "R", "a", "recursive", "archive"}),
+    "rsync": frozenset({"r", "a", "recursive", "archive"}),
+    "scp": frozenset({"r"}),
+    "rclone": None,
+    "7z": None,
+    "7za": None,
+}
+
+
+def reads_tree(name: str, flags: frozenset[str]) -> bool:
+    """Whether `name` with `flags` reads every file under a directory it reads."""
+    if name not in TREE_READERS:
+        return False
+    needed = TREE_READERS[name]
+    return needed is None or bool(flags & needed)
 
 
 def path_access(name: str, flags: frozenset[str], position: int, count: int) -> str:
@@ -1062,6 +1092,7 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "socat": frozenset(),
     "mkfs": frozenset({"t", "type", "L", "label", "b", "m", "O", "U", "n"}),
 }
+VALUE_OPTIONS["oc"] = VALUE_OPTIONS["kubectl"]
 # Commands whose options are single-dash words (`find -name x`, `-exec`), not clusters of letters.
 WORD_OPTIONS = frozenset(
     {
@@ -1190,6 +1221,7 @@ NO_PATH_ARGS = frozenset(
         "createuser",
         "dropuser",
         "kubectl",
+        "oc",
         "helm",
         "gcloud",
         "aws",

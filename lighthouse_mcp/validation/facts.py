@@ -61,14 +61,16 @@ from lighthouse_mcp.validation.commands import (
     WRITE_OPTIONS,
     path_access,
     reads_stdin,
+    reads_tree,
 )
-from lighthouse_mcp.validation.files import GUARDED_NAMES, Context, PathFact, classify
+from lighthouse_mcp.validation.files import GUARDED_NAMES, Context, PathFact, classify, holds_secrets
 from lighthouse_mcp.validation.git_state import guard_changes
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.patch import CODEX_FLAG as CODEX_PATCH_FLAG
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
 from lighthouse_mcp.validation.patch import PROGRAMS as PATCH_PROGRAMS
 from lighthouse_mcp.validation.patch import read_patch
+from lighthouse_mcp.validation.secret_names import secret_name
 from lighthouse_mcp.validation.shell import (
     Command,
     Compound,
@@ -89,7 +91,6 @@ MAX_COMMANDS = 500
 MAX_NESTING = 12
 MAX_SCRIPT_BYTES = 256 * 1024  # a script on disk read to judge running it (past that: not passed unread)
 MAX_LOOP_ITEMS = 4
-_SECRETISH = LazyPattern(r"(?i)token|secret|passw|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session")
 _URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _REMOTE_PATH = LazyPattern(r"^(?:[\w.-]+@)?[\w.-]+:(?!//)")
 _SUBSTRING = LazyPattern(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-?\d+(?::\d+)?\}")
@@ -102,6 +103,7 @@ _AWK_COMMAND = LazyPattern(
 _AWK_PRINT_TO_SHELL = LazyPattern(
     r'print(?:f)?\s*\(?\s*"((?:[^"\\]|\\.){1,4000})"\s*\)?\s*\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"'
 )
+_TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 
 
@@ -358,7 +360,7 @@ class _Extractor:
         if not argv:
             for name, value in command.assignments:
                 text, unknown = self.expand_word(value)
-                self.env[name] = None if unknown else text
+                self.env[name] = text if not unknown else _Possible(text) if _defaults_only(value, self.env) else None
                 if text.startswith("(") and text.endswith(")"):  # a=(rm -rf ~): an array of words
                     self.arrays[name] = None if unknown else self.array_items(text[1:-1], via, depth)
             for redirect in command.redirects:  # `> file` alone truncates it; `$(<file)` reads it
@@ -395,7 +397,7 @@ class _Extractor:
         if fact.name in NETWORK_SENDERS and any(w in self.secret_words for w in command.words):
             self.facts.flow("secret-to-network", f"{fact.name} sends the output of a secret read")
         if fact.name in LITERAL_PRINTERS:
-            names = [p.value for w in command.words for p in w.parts if p.kind == "var" and _SECRETISH.search(p.value)]
+            names = [p.value for w in command.words for p in w.parts if p.kind == "var" and secret_name(p.value)]
             if names:
                 self.facts.flow("secret-env-read", f"{fact.name} prints ${names[0]}")
         self.builtin_state(fact)
@@ -556,7 +558,10 @@ class _Extractor:
         self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], *, sudo: bool, any_dynamic: bool
     ) -> CommandFact:
         name = _command_name(argv[0])
-        flags, positionals, options, pos_dynamic, earlier = _parse_args(name, argv[1:], dynamic[1:])
+        args = argv[1:]
+        if name in ("tar", "bsdtar") and args and _TAR_BUNDLE.fullmatch(args[0]):
+            args = ["-" + args[0], *args[1:]]  # `tar czf out.tgz dir`: a first word of tar's letters is its flags
+        flags, positionals, options, pos_dynamic, earlier = _parse_args(name, args, dynamic[1:])
         fact = CommandFact(
             name, [name, *argv[1:]], flags, positionals, options, [], via, dynamic=any_dynamic, sudo=sudo
         )
@@ -593,11 +598,12 @@ class _Extractor:
         files = [(v, d) for v, d in positional if not _URL.match(v)]
         self.facts.urls.extend(v for v, _ in positional if _URL.match(v))
         git_writes = GIT_PATH_WRITES.get(fact.subcommand or "") if fact.name == "git" else None
+        tree = reads_tree(fact.name, fact.flags)
         for index, (value, is_dynamic) in enumerate(files):
             access = git_writes or path_access(fact.name, fact.flags, index, len(files))
             if fact.name == "dd":
                 continue  # dd's operands are all key=value options
-            accesses.append(self.access(value, access, fact.name, is_dynamic))
+            accesses.append(self.access(value, access, fact.name, is_dynamic, tree=tree))
         for option in INTO_OPTIONS.get(fact.name, ()):
             if option in fact.options:
                 accesses.append(self.access(fact.options[option], "write", fact.name, "$" in fact.options[option]))
@@ -630,10 +636,17 @@ class _Extractor:
             accesses.append(self.access(option_path, access, fact.name, option_dynamic))
         return accesses
 
-    def access(self, raw: str, access: str, command: str, dynamic: bool, *, depth: int = 0) -> Access:
+    def access(
+        self, raw: str, access: str, command: str, dynamic: bool, *, depth: int = 0, tree: bool = False
+    ) -> Access:
+        """`tree`: the command reads every file under a directory it is given (`grep -r`, `tar c`): one that has
+        keys or credentials somewhere under it (the home, `/`, `/etc`) is read as a secret is."""
         if self.ctx is None and not raw.startswith(("/", "~")):
             dynamic = True
-        path = classify(raw, self.ctx or self.base, dynamic=dynamic)
+        ctx = self.ctx or self.base
+        path = classify(raw, ctx, dynamic=dynamic)
+        if tree and access == "read" and "secret" not in path.classes and holds_secrets(path.path, ctx):
+            path = PathFact(path.raw, path.path, path.classes | {"secret", "holds-secrets"})
         item = Access(path, access, command)
         self.facts.accesses.append(item)
         if access == "write" and command in DOWNLOADERS:
@@ -874,8 +887,13 @@ class _Extractor:
                 item = self.access(action.value, action.kind, via[-1] if via else "code", False)
                 if action.kind == "read" and "secret" in item.path.classes and kinds & {"send", "network", "connect"}:
                     self.facts.flow("secret-to-network", f"{action.detail} of {action.value} and a network call")
+        for action in actions:
+            if action.kind == "send-secret":
+                self.facts.flow("secret-variable-to-network", f"{action.detail} sends ${action.value}")
         if "connect" in kinds and "spawn-shell" in kinds:
             self.facts.flow("reverse-shell", "code that connects a socket and runs a shell on it")
+        elif "connect" in kinds and "exec-dynamic" in kinds:  # what it runs can only have come from somewhere
+            self.facts.flow("reverse-shell", "code that connects a socket and runs commands known only when it runs")
         elif "spawn-shell" in kinds:
             detail = next(a.detail for a in actions if a.kind == "spawn-shell")
             self.facts.flow("code-shell", f"code that starts an interactive shell ({detail})")
@@ -915,12 +933,7 @@ class _Extractor:
 
     def find(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
         args = fact.argv[1:]
-        starts = []
-        for arg in args:
-            if arg.startswith(("-", "(", "!")):
-                break
-            starts.append(arg)
-        starts = starts or ["."]
+        starts = _find_starts(args)
         filtered = any(
             a
             in (
@@ -943,7 +956,7 @@ class _Extractor:
             )
             for a in args
         )
-        pattern = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-name", "-iname")), None)
+        pattern = _find_pattern(args)
         named = any(a in ("-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename") for a in args)
         extra = {"matching", *(("named",) if named else ())} if filtered else set()
         folded = "-iname" in args
@@ -965,9 +978,7 @@ class _Extractor:
                 inner = args[index + 1 : end]
                 if not inner:
                     continue
-                # {} stands for each file found: under the start, matching the -name pattern if there is one
-                found = [f"{start.rstrip('/')}/**/{pattern}" if pattern else start for start in starts]
-                for path in [*found, *guarded]:
+                for path in [*_found_by(args), *guarded]:
                     replaced = [path if a == "{}" else a.replace("{}", path) for a in inner]
                     self.run(shlex.join(replaced), (*via, f"find {arg}"), depth + 1)
 
@@ -1050,7 +1061,7 @@ class _Extractor:
         files = [a.path.raw for a in fact.targets if a.access == "read"] if to_network else []
         if files or data:  # a file or data given to it goes off the machine (a taint rule's fact)
             self.facts.flow("data-to-network", f"{name} sends {(files or data)[0][:80]}")
-        if name in ENV_DUMPERS and any(_SECRETISH.search(p) for p in fact.positionals):
+        if name in ENV_DUMPERS and any(secret_name(p) for p in fact.positionals):
             self.facts.flow("secret-env-read", f"{fact.text} prints secret-looking variables")
         if data:
             sent = _secret_variables(data)
@@ -1099,9 +1110,13 @@ class _Extractor:
             if (
                 sink.name in SEARCHERS
                 and any(s.name in ENV_DUMPERS for s in sources)
-                and any(_SECRETISH.search(p) for p in sink.argv[1:])
+                and any(secret_name(p) for p in sink.argv[1:])
             ):
                 self.facts.flow("secret-env-read", f"environment searched for secrets with {sink.name}")
+            feeder = stages[j - 1]
+            if sink.via[-1:] == ("xargs",) and feeder is not None and feeder.name == "find":
+                found = _found_by(feeder.argv[1:])  # `find ~ -name '*.key' | xargs cat`: as -exec cat {} +
+                self.run(shlex.join([*sink.argv, *found]), (*via, "find | xargs"), depth + 1)
             if sink.via[-1:] == ("xargs",) and sources[-1:] and sources[-1].name in LITERAL_PRINTERS:
                 literal = _literal_output(sources[-1:])
                 if literal is not None and sink.replace:  # `echo x | xargs -I{} sh -c '{}'` runs `sh -c 'x'`
@@ -1186,6 +1201,7 @@ class _Extractor:
                     unknown = True
                 else:
                     out.append(value)
+                    unknown = unknown or type(value) is _Possible
             elif part.kind == "param":
                 value = _parameter_default(part.value, self.env)
                 out.append(value if value is not None else part.value)
@@ -1509,9 +1525,30 @@ def _sent_data(fact: CommandFact) -> list[str]:
     return sent
 
 
+def _find_starts(args: list[str]) -> list[str]:
+    """Where a `find` with arguments `args` starts (`.` when it names none)."""
+    starts = []
+    for arg in args:
+        if arg.startswith(("-", "(", "!")):
+            break
+        starts.append(arg)
+    return starts or ["."]
+
+
+def _find_pattern(args: list[str]) -> str | None:
+    return next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-name", "-iname")), None)
+
+
+def _found_by(args: list[str]) -> list[str]:
+    """What a `find` with arguments `args` finds, as paths a command given them reads: each start, or the files
+    under it that its -name pattern matches (what `{}` stands for in -exec, and what it hands `xargs`)."""
+    pattern = _find_pattern(args)
+    return [f"{start.rstrip('/')}/**/{pattern}" if pattern else start for start in _find_starts(args)]
+
+
 def _secret_variables(words: list[str]) -> list[str]:
     """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
-    return [name for word in words for name in _VARIABLE.findall(word) if _SECRETISH.search(name)]
+    return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
 
 
 def _sends(fact: CommandFact) -> bool:
@@ -1973,6 +2010,23 @@ def _calls(script: Script, name: str) -> bool:
             if isinstance(command, Compound) and _calls(command.body, name):
                 return True
     return False
+
+
+class _Possible(str):
+    """A variable's value that another may replace when the command runs: `T="${DIR:-$HOME}"` is the home unless
+    DIR is set. Used as that value, as `${DIR:-$HOME}` itself is, and known only when it runs."""
+
+
+def _defaults_only(word: Word, env: dict[str, str | None]) -> bool:
+    """Whether what is unknown in `word` is only what defaults stand in for (`"${LOG_ROOT:-$HOME}/logs"`)."""
+    for part in word.parts:
+        if part.kind == "var" and env.get(part.value) is None:
+            return False
+        if part.kind == "param" and _parameter_default(part.value, env) is None:
+            return False
+        if part.kind not in ("lit", "glob", "tilde", "var", "param"):
+            return False
+    return True
 
 
 def _parameter_default(raw: str, env: dict[str, str | None]) -> str | None:

@@ -347,6 +347,15 @@ def _prefixes(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("^(?:" + "|".join(re.escape(p) for p in prefixes) + ")(?:/|$)")
 
 
+# Package managers' settings: where packages come from, which certificates count, what runs on install.
+PACKAGE_CONFIG_NAMES = (
+    ".npmrc", ".yarnrc", ".yarnrc.yml", ".pnpmrc", "bunfig.toml", ".bunfig.toml", "pip.conf", "pip.ini", ".pypirc",
+    ".gemrc", ".condarc", "uv.toml", "poetry.toml", ".bowerrc",
+)  # fmt: skip
+_PACKAGE_CONFIG = Globs(PACKAGE_CONFIG_NAMES)
+_PACKAGE_CONFIG_PATH = re.compile(
+    r"/\.cargo/config(?:\.toml)?$|/\.bundle/config$|/\.m2/settings\.xml$|/\.gradle/gradle\.properties$"
+)
 _SECRET_NAME = Globs(SECRET_NAMES)
 _SECRET_EXCEPTION = Globs(SECRET_NAME_EXCEPTIONS)
 _SECRET_ABSOLUTE = Globs(SECRET_ABSOLUTE)
@@ -403,6 +412,8 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
         classes.add("secret")
     if _is_persistence(path, ctx):
         classes.add("persistence")
+    if _PACKAGE_CONFIG.match(posixpath.basename(path)) or _PACKAGE_CONFIG_PATH.search(path):
+        classes.add("package-config")
     if ".." in raw.split("/") and not _under(path, ctx.project):
         classes.add("traversal")
     classes |= _guarded(path, ctx)
@@ -579,11 +590,50 @@ def is_secret_file(path: str) -> bool:
     return _is_secret(posixpath.normpath(path), Context(home, home, home))
 
 
+def _names_secrets(name: str) -> bool:
+    """Whether a wildcard `name` (`id_*`, `*.pe?`, `cred*`) matches names of files that hold secrets. A pattern of
+    almost nothing but wildcards (`*`, `*.*`) names every file, and is judged by where it ranges."""
+    if not any(c in name for c in "*?[") or len(re.sub(r"\[[^\]]*\]|[*?]", "", name)) < 2:
+        return False
+    return any(fnmatch.fnmatchcase(example, name) for example in _SECRET_EXAMPLES)
+
+
+# A name each secret pattern matches (`id_rsa*` → `id_rsa`, `id_rsax`), for wildcards written by the agent.
+_SECRET_EXAMPLES = tuple(
+    example
+    for pattern in SECRET_NAMES
+    for example in dict.fromkeys((pattern.replace("*", ""), pattern.replace("*", "x")))
+    if not any(fnmatch.fnmatchcase(example, e) for e in SECRET_NAME_EXCEPTIONS)
+)
+
+
+def holds_secrets(path: str, ctx: Context) -> bool:
+    """Whether the directory at `path` has a place that holds keys or credentials somewhere under it (the home for
+    its `.ssh`, `~/.config` for `gcloud`, `/etc` for `shadow`, `/` for all of them): reading every file under it
+    reads those too. Worked out from the same lists as `secret`, so a place added there counts here."""
+    base = path.rstrip("/") + "/"
+    home = ctx.home.rstrip("/")
+    if posixpath.dirname(base.rstrip("/")) in ("/home", "/Users"):  # another user's home holds the same places
+        home = base.rstrip("/")
+    places = [*(f"{home}/{p}" for p in SECRET_IN_HOME), *SECRET_ABSOLUTE]
+    return any(_literal_head(place).startswith(base) for place in places)
+
+
+def _literal_head(pattern: str) -> str:
+    """The part of a path pattern before its first wildcard segment (`/etc/ssh/ssh_host_*_key` → `/etc/ssh`)."""
+    head = []
+    for segment in pattern.split("/"):
+        if any(c in segment for c in "*?["):
+            break
+        head.append(segment)
+    return "/".join(head) + "/" if len(head) < len(pattern.split("/")) else "/".join(head)
+
+
 def _is_secret(path: str, ctx: Context) -> bool:
     name = posixpath.basename(path)
     if _SECRET_EXCEPTION.match(name):
         return False
-    if _SECRET_NAME.match(name) or _SECRET_ABSOLUTE.match(path):
+    if _SECRET_NAME.match(name) or _SECRET_ABSOLUTE.match(path) or _names_secrets(name):
         return True
     home = ctx.home.rstrip("/")
     return path.startswith(home + "/") and bool(_SECRET_IN_HOME.match(path[len(home) + 1 :]))
