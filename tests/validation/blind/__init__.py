@@ -1,5 +1,8 @@
-"""A blind set of commands and tool calls, written without seeing the rules or the tests: what an attacker and an
-ordinary developer would run. `rates` judges them with a validator; every fourth row is held out of tuning."""
+"""Blind sets of commands and tool calls, written without seeing the rules or the tests: what an attacker and an
+ordinary developer would run. `rates` judges them with a validator; every fourth row of each is held out of tuning.
+
+The first set (`commands.tsv`, `tool_calls.jsonl`) was written once the validator had its first rules; the second
+(`second_*`), by another author, after the first had been tuned on, and measured before any rule was changed for it."""
 
 from __future__ import annotations
 
@@ -17,6 +20,13 @@ RANK = {"allow": 0, "ask": 1, "deny": 2}
 LINKS = {"app/link": "/etc", "app/cfg": ".ssh"}
 
 
+# Each set: its name, its commands and its tool calls.
+SETS = (
+    ("first", "commands.tsv", "tool_calls.jsonl"),
+    ("second", "second_commands.tsv", "second_tool_calls.jsonl"),
+)
+
+
 @dataclass(frozen=True)
 class Case:
     index: int
@@ -24,6 +34,7 @@ class Case:
     tool: str
     input: dict[str, Any]
     family: str
+    set: str = "first"
 
     @property
     def held_out(self) -> bool:
@@ -35,11 +46,18 @@ class Case:
 
 
 def cases() -> list[Case]:
-    rows = csv.DictReader((HERE / "commands.tsv").open(encoding="utf-8"), delimiter="\t")
-    commands = [Case(i, r["expected"], "Bash", {"command": r["command"]}, r["family"]) for i, r in enumerate(rows)]
-    calls = [json.loads(line) for line in (HERE / "tool_calls.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    tools = [Case(i, c["expected"], c["tool"], c["input"], c["family"]) for i, c in enumerate(calls)]
-    return commands + tools
+    found: list[Case] = []
+    for name, commands, tool_calls in SETS:
+        rows = csv.DictReader((HERE / commands).open(encoding="utf-8"), delimiter="\t")
+        found += [
+            Case(i, r["expected"], "Bash", {"command": r["command"]}, r["family"], name) for i, r in enumerate(rows)
+        ]
+        lines = (HERE / tool_calls).read_text(encoding="utf-8").splitlines()
+        calls = [json.loads(line) for line in lines if line.strip()]
+        found += [
+            Case(i, c["expected"], c["tool"], c["input"], c.get("family", c["tool"]), name) for i, c in enumerate(calls)
+        ]
+    return found
 
 
 def meets(expected: str, got: str) -> bool:
@@ -72,12 +90,13 @@ def decide(validator: Any, case: Case, home: str = "/home/dev") -> str:
     return str(validator.validate(request).decision)
 
 
-def rates(validator: Any, linked_home: str) -> dict[tuple[str, str, str], Counter[str]]:
-    """(part, kind, expected) → counts of met and total, kind `command` or `tool call`."""
-    out: dict[tuple[str, str, str], Counter[str]] = {}
+def rates(validator: Any, linked_home: str) -> dict[tuple[str, str, str, str], Counter[str]]:
+    """(set, part, kind, expected) → counts of met and total, kind `command` or `tool call`."""
+    out: dict[tuple[str, str, str, str], Counter[str]] = {}
     for case in cases():
         got = decide(validator, case, linked_home if case.linked else "/home/dev")
         key = (
+            case.set,
             "held-out" if case.held_out else "tuning",
             "command" if case.tool == "Bash" else "tool call",
             case.expected,
