@@ -578,6 +578,8 @@ class _Extractor:
             return [self.access(p, "write", fact.name, d) for p, d in zip(fact.positionals, pos_dynamic, strict=False)]
         if fact.name in DATABASE_FILE_FIRST:
             return [self.access(fact.positionals[0], "write", fact.name, pos_dynamic[0])] if fact.positionals else []
+        if fact.name in ("history", "fc"):  # the shell's own history, commands typed with their secrets
+            return [self.access("~/.bash_history", "read", fact.name, False)]
         if fact.name in DATA_ONLY or fact.name in SHELLS or fact.name in INTERPRETERS:
             return []  # shells' and interpreters' programs are followed by `nested`
         values, dynamics = fact.positionals, pos_dynamic
@@ -1098,6 +1100,9 @@ class _Extractor:
                 self.facts.flow("secret-to-network", f"a secret file piped into {sink.name}")
             if _sends(sink):
                 self.facts.flow("data-to-network", f"the output of {before} piped into {sink.name}")
+                archived = next((s for s in sources if _archives_tree(s)), None)
+                if archived is not None:  # `tar czf - . | curl --data-binary @- …`: as `curl -T` of the archive
+                    self.facts.flow("archive-to-network", f"an archive made by {archived.name} piped into {sink.name}")
             if sink.name in NETWORK_SENDERS and any(s.name in ENV_DUMPERS for s in sources):
                 self.facts.flow("secret-to-network", f"the environment piped into {sink.name}")
             printed = [v for s in sources if s.name in LITERAL_PRINTERS for v in _secret_variables(s.argv[1:])]
@@ -1342,8 +1347,11 @@ def _make_recipes(argv: list[str]) -> list[str]:
     """The recipe lines of `make --eval='target: ; recipe'` (a makefile on disk is not read here)."""
     found = []
     for index, arg in enumerate(argv[1:], start=1):
-        text = arg.split("=", 1)[1] if arg.startswith("--eval=") else argv[index + 1] if arg == "--eval" else None
-        if text is None or index + 1 > len(argv):
+        if arg.startswith("--eval="):
+            text = arg.split("=", 1)[1]
+        elif arg == "--eval" and index + 1 < len(argv):
+            text = argv[index + 1]
+        else:  # not --eval, or --eval with nothing after it (make refuses it)
             continue
         for line in text.split("\n"):
             if ";" in line and ":" in line.split(";", 1)[0]:
@@ -1549,6 +1557,22 @@ def _found_by(args: list[str]) -> list[str]:
 def _secret_variables(words: list[str]) -> list[str]:
     """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
     return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
+
+
+def _archives_tree(fact: CommandFact) -> bool:
+    """Whether the command writes to its output an archive of whole directories or of a repository (`tar c`, `zip
+    -r -`, `git bundle`, `git archive`, `cpio -o`, `7z a -so`)."""
+    if fact.name in ("tar", "bsdtar"):
+        return bool(fact.flags & {"c", "create"}) and fact.options.get("f", fact.options.get("file", "-")) == "-"
+    if fact.name == "zip":
+        return fact.positionals[:1] == ["-"]
+    if fact.name == "git":
+        return fact.subcommand in ("bundle", "archive")
+    if fact.name == "cpio":
+        return bool(fact.flags & {"o", "create"})
+    if fact.name in ("7z", "7za"):
+        return "so" in fact.flags or "-so" in fact.argv
+    return False
 
 
 def _sends(fact: CommandFact) -> bool:

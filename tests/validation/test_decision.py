@@ -227,6 +227,8 @@ PATHOLOGICAL = [
     "\x00" * 1000,
     "\x00/?",  # a command name that is a pattern with a NUL: no file's path holds one, so nothing to expand
     "/usr/bin/?m\x00 -rf /",
+    "m* --eval",  # `make --eval` with nothing after it
+    "make --eval",
     "\u202e\u200d\ufeff" * 1000,
     "(" * 5000 + ")" * 5000,
     "echo " + "$x" * 10000,
