@@ -706,6 +706,10 @@ def perl_actions(source: str) -> list[Action]:
     actions = _shell_calls(r"\b(system|exec)\s*\(?\s*", source)
     actions += _dynamic_calls(r"system|exec", source, r"\$\w|\$\{|@\w")
     actions += _reads(r"""\b(open)\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"]<['"]\s*,\s*""", source)
+    for m in _strings(r"""\b(open)\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*""" + _Q, source):  # open F, "<~/.ssh/id_rsa"
+        path = _value(m).strip()
+        if path.startswith("<") or (not path.startswith((">", "|", "+", "-")) and not path.endswith("|")):
+            actions.append(Action("read", path.lstrip("<").strip(), detail="open"))
     actions += [
         Action("shell", m.group(1), detail="qx") for m in re.finditer(r"qx\s*[{(\[/](.{0,4000}?)[})\]/]", source)
     ]
@@ -833,6 +837,11 @@ def powershell_actions(source: str) -> list[Action]:
     )
     if download:
         actions.append(Action("network", detail=download.group(1)))
+        for m in re.finditer(r"-InFile\s+((?:\"[^\"]*\"|'[^']*'|[^\s;|])+)", source, re.IGNORECASE):
+            actions.append(Action("read", re.sub(r"[\"']", "", m.group(1)), detail="-InFile"))
+            actions.append(Action("send", detail=download.group(1)))
+        if re.search(r"-Method\s+['\"]?(Post|Put|Patch)\b|-Body\b|UploadFile|UploadString|UploadData", source, re.I):
+            actions.append(Action("send", detail=download.group(1)))
     if re.search(r"\b(iex|Invoke-Expression|Invoke-Command|ScriptBlock\]::Create)\b|\|\s*&", source, re.IGNORECASE):
         actions.append(Action("eval-dynamic", detail="Invoke-Expression"))
     for m in re.finditer(
@@ -891,7 +900,38 @@ def actions_for(language: str, source: str) -> list[Action] | None:
     whole_env = _WHOLE_ENVIRONMENT.get(language)
     if whole_env is not None and whole_env.search(source):
         actions.append(Action("read-env", detail="the whole environment"))
+    if any(a.kind in ("network", "send", "connect") for a in actions):
+        actions += _secret_variables_sent(language, source)
     return actions
+
+
+# One environment variable read, by language (its name in group "name").
+_ONE_VARIABLE_READ = {
+    "javascript": r"\bprocess\.env(?:\.(?P<a>\w+)|\[\s*['\"](?P<b>\w+)['\"]\s*\])",
+    "perl": r"\$ENV\{\s*['\"]?(?P<a>\w+)['\"]?\s*\}",
+    "ruby": r"\bENV(?:\[\s*['\"](?P<a>\w+)['\"]\s*\]|\.fetch\(\s*['\"](?P<b>\w+)['\"])",
+    "php": r"\bgetenv\(\s*['\"](?P<a>\w+)['\"]|\$_(?:ENV|SERVER)\[\s*['\"](?P<b>\w+)['\"]",
+    "powershell": r"\$env:(?P<a>\w+)",
+    "lua": r"\bos\.getenv\(\s*['\"](?P<a>\w+)['\"]",
+}
+# What comes just before a value that authenticates a request rather than carrying data off: a header, a bearer
+# token, credentials (how every API is called; the same as a shell command's `-H "Authorization: …"`).
+_AUTHENTICATES = re.compile(
+    r"(?i)(authorization|bearer|token\s|headers?\b|x-[\w-]*key|auth\w*\s*[:=]|-Headers)\W{0,40}$"
+)
+
+
+def _secret_variables_sent(language: str, source: str) -> list[Action]:
+    """A secret environment variable in code that makes a request, outside a header or credentials: as far as a
+    reading of the text can tell, it goes in the request's address or body (Python's reader follows it exactly)."""
+    pattern = _ONE_VARIABLE_READ.get(language)
+    if pattern is None:
+        return []
+    for m in re.finditer(pattern, source):
+        name = m.group("a") or (m.groupdict().get("b") or "")
+        if secret_name(name) and not _AUTHENTICATES.search(source[max(0, m.start() - 80) : m.start()]):
+            return [Action("send-secret", name, detail=f"{language} code")]
+    return []
 
 
 # Where the home directory comes from, by language: each becomes the string "~" before the readers look.

@@ -259,6 +259,7 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.archives: set[str] = set()  # archives of trees an earlier command made (`tar czf /tmp/s.tgz .`)
         self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
         self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
         self.aliases: dict[str, str] = {}  # aliases defined in this command (`alias x='rm -rf'`)
@@ -324,6 +325,12 @@ class _Extractor:
             command = Compound(command.kind, command.body, command.redirects, [])
         for word in command.words:
             self.word_substitutions(word, via, depth)
+        for redirect in command.redirects:  # `while read k; do …; done < <(grep -r … ~)`: that runs first
+            self.word_substitutions(redirect.target, via, depth)
+        fed_secret = any(r.op == "<" and r.target in self.secret_words for r in command.redirects) or (
+            command.kind == "for" and any(w in self.secret_words for w in command.words)
+        )  # `… done < <(env)`, `for l in $(cat ~/.ssh/id_rsa)`: what the loop reads is a secret
+        before = len(self.facts.commands)
         if command.kind == "subshell":  # changes of directory and variables stay inside
             saved = (self.ctx, dict(self.env))
             self.script(command.body, via, depth)
@@ -336,6 +343,9 @@ class _Extractor:
                 self.script(command.body, via, depth)
         else:
             self.script(command.body, via, depth)
+        sender = next((c for c in self.facts.commands[before:] if _sends(c)), None)
+        if fed_secret and sender is not None:
+            self.facts.flow("secret-to-network", f"{sender.name} in a {command.kind} that reads a secret's output")
         for redirect in command.redirects:
             self.redirect_access(redirect.op, redirect.target, "(" + command.kind + ")", shell_like=False)
 
@@ -567,6 +577,9 @@ class _Extractor:
         )
         fact.earlier_options = earlier
         fact.targets = self.targets(fact, pos_dynamic)
+        archive = _archive_written(fact)
+        if archive is not None:
+            self.archives.add(classify(archive, self.ctx or self.base).path)
         self.facts.commands.append(fact)
         return fact
 
@@ -1059,6 +1072,8 @@ class _Extractor:
             for access in fact.targets:
                 if "secret" in access.path.classes and access.access == "read":
                     self.facts.flow("secret-to-network", f"{name} sends {access.path.raw}")
+                if access.access == "read" and access.path.path in self.archives:
+                    self.facts.flow("archive-to-network", f"{name} sends {access.path.raw}, an archive made before it")
         data = _sent_data(fact) if name in _DATA_OPTIONS else []
         files = [a.path.raw for a in fact.targets if a.access == "read"] if to_network else []
         if files or data:  # a file or data given to it goes off the machine (a taint rule's fact)
@@ -1145,7 +1160,9 @@ class _Extractor:
             inner = self.facts.commands[before:]
             if any(c.name in DOWNLOADERS for c in inner):
                 self.downloaded.append(word)
-            if any(a.access == "read" and "secret" in a.path.classes for c in inner for a in c.targets):
+            if any(a.access == "read" and "secret" in a.path.classes for c in inner for a in c.targets) or any(
+                c.name in ENV_DUMPERS for c in inner
+            ):  # `curl -d "$(cat ~/.ssh/id_rsa)"`, `curl -d "$(env)"`
                 self.secret_words.append(word)
 
     def array_items(self, text: str, via: tuple[str, ...], depth: int) -> list[str] | None:
@@ -1557,6 +1574,18 @@ def _found_by(args: list[str]) -> list[str]:
 def _secret_variables(words: list[str]) -> list[str]:
     """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
     return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
+
+
+def _archive_written(fact: CommandFact) -> str | None:
+    """The archive file a command makes of files or trees (`tar czf out.tgz .`, `zip -r out.zip src`), if any."""
+    if fact.name in ("tar", "bsdtar") and fact.flags & {"c", "create"}:
+        named = fact.options.get("f", fact.options.get("file"))
+        return named if named not in (None, "-") else None
+    if fact.name == "zip" and fact.positionals and fact.positionals[0] != "-":
+        return fact.positionals[0]
+    if fact.name in ("7z", "7za") and fact.positionals[:1] == ["a"] and len(fact.positionals) > 1:
+        return fact.positionals[1]
+    return None
 
 
 def _archives_tree(fact: CommandFact) -> bool:
