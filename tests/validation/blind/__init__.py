@@ -2,7 +2,9 @@
 ordinary developer would run. `rates` judges them with a validator; every fourth row of each is held out of tuning.
 
 The first set (`commands.tsv`, `tool_calls.jsonl`) was written once the validator had its first rules; the second
-(`second_*`), by another author, after the first had been tuned on, and measured before any rule was changed for it."""
+(`second_*`), by another author, after the first had been tuned on, and measured before any rule was changed for it;
+the third (`third_commands.tsv`), by a third, measured after the changes the second's tuning rows led to (so also a
+measure of how far those carried over), before any rule was changed for it."""
 
 from __future__ import annotations
 
@@ -20,10 +22,11 @@ RANK = {"allow": 0, "ask": 1, "deny": 2}
 LINKS = {"app/link": "/etc", "app/cfg": ".ssh"}
 
 
-# Each set: its name, its commands and its tool calls.
+# Each set: its name, its commands and its tool calls (the third has commands only).
 SETS = (
     ("first", "commands.tsv", "tool_calls.jsonl"),
     ("second", "second_commands.tsv", "second_tool_calls.jsonl"),
+    ("third", "third_commands.tsv", None),
 )
 
 
@@ -52,7 +55,7 @@ def cases() -> list[Case]:
         found += [
             Case(i, r["expected"], "Bash", {"command": r["command"]}, r["family"], name) for i, r in enumerate(rows)
         ]
-        lines = (HERE / tool_calls).read_text(encoding="utf-8").splitlines()
+        lines = (HERE / tool_calls).read_text(encoding="utf-8").splitlines() if tool_calls else []
         calls = [json.loads(line) for line in lines if line.strip()]
         found += [
             Case(i, c["expected"], c["tool"], c["input"], c.get("family", c["tool"]), name) for i, c in enumerate(calls)
