@@ -20,7 +20,7 @@ from lighthouse_mcp.events.store import EventStore, Snapshot
 
 NAME = "state"
 # Bump when a reducer changes meaning, so snapshots folded by older code are not reused.
-VERSION = "6"
+VERSION = "7"
 _READ_BATCH = 2000
 
 State = dict[str, Any]
@@ -265,6 +265,12 @@ HOOK_EVENTS = frozenset(
 )
 
 
+def _role_of(event: Event) -> Any:
+    """The role a hook's event says its agent had (a decision records it with its request)."""
+    request = event.payload.get("request")
+    return request.get("role") if isinstance(request, dict) else None
+
+
 def apply_event(state: State, event: Event) -> None:
     """Fold one event into `state` in place."""
     reducer = REDUCERS.get(event.type)
@@ -275,9 +281,13 @@ def apply_event(state: State, event: Event) -> None:
         if event.type in HOOK_EVENTS:
             if session is None:
                 client = {"name": event.payload.get("client") or "hook"}  # the agent product, where it is recorded
-                session = state["sessions"][event.session] = _new_session(event, None, client, "hook", None)
-            elif session.get("transport") == "hook" and session["status"] != "active":
-                session.update(status="active", ended_at=None, end_reason=None)
+                role = _role_of(event)
+                session = state["sessions"][event.session] = _new_session(event, role, client, "hook", None)
+            elif session.get("transport") == "hook":
+                if session["status"] != "active":
+                    session.update(status="active", ended_at=None, end_reason=None)
+                if session.get("role") is None:
+                    session["role"] = _role_of(event)
         if session is not None:
             session["events"] += 1
             session["last_seen"] = event.ts

@@ -316,6 +316,7 @@ def test_sessions_tell_the_agent_products_apart(setup: Setup) -> None:
     state = fold(empty_state(), setup.events())
     assert state["sessions"]["codex-session-1"]["client"] == {"name": "codex-cli"}
     assert state["sessions"]["claude-session-1"]["client"] == {"name": "claude-code"}
+    assert state["sessions"]["codex-session-1"]["role"] == state["sessions"]["claude-session-1"]["role"] == "builder"
     home = ProjectHome(setup.root / ".lighthouse")
     project = Project(home, load_config(home.config_path, env={}))
     store = project.open_store()
