@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import base64
 import binascii
+import itertools
 import re
 import shlex
 from collections.abc import Callable, Iterable
@@ -818,6 +819,70 @@ def applescript_actions(source: str) -> list[Action]:
     return actions
 
 
+# Calls that run a process, for code in a language no reader above knows (R, Julia, Elixir, Erlang, Groovy, the
+# Lisps, Swift, Tcl…): the literal strings a call is given make the command it runs.
+_PROCESS_CALL = re.compile(
+    r"(?i)(?<![\w-])(?:[\w.-]*[.:/])?(system2?|shell|exec|execute|popen|spawn|run|cmd|sh|call|run-program|"
+    r"run_program|launchedProcess|start_process)(?![\w-])"
+)
+_LITERAL = re.compile(r"""(['"`])((?:\\.|(?!\1).){0,4000})\1""", re.DOTALL)
+_ON_LITERAL = re.compile(r"""(['"])((?:\\.|(?!\1).){1,4000})\1\s*\.\s*(?:execute|!!?|lines(?:_!)?)(?!\w)""")
+_MAX_CALLS = 64  # process-running calls read in one piece of code (each reads up to 4,000 characters)
+_TCL_EXEC = re.compile(r"(?m)(?:^|[\[;{])\s*exec\s+([^\]\n;}]{1,4000})")
+
+
+def generic_actions(source: str) -> list[Action]:
+    """What a process-running call is given, in any language: `system("rm -rf ~")`, `System.cmd("rm", ["-rf",
+    d])`, `run(`rm -rf x`)`, `(system "…")`, `"…".execute()`, Tcl's `exec rm -rf ~`. One literal is a command
+    line, several are its words; a call given none is a command known only when it runs."""
+    actions: list[Action] = []
+    for count, m in enumerate(_PROCESS_CALL.finditer(source)):
+        if count >= _MAX_CALLS:  # past that many, what is left is one call known only when it runs
+            actions.append(Action("exec-dynamic", detail="more process calls than are read"))
+            break
+        lisp = source[: m.start()].rstrip().endswith("(") and not source[m.end() :].lstrip().startswith("(")
+        opening = source.find("(", m.end()) if not lisp else m.end()
+        if not lisp and (opening == -1 or source[m.end() : opening].strip()):
+            continue  # a name, not a call
+        segment = _balanced(source, opening if not lisp else m.start() - 1)
+        words = [_unescaped(q, text) for q, text in _LITERAL.findall(segment)]
+        if len(words) == 1:
+            actions.append(Action("shell", words[0], detail=m.group(1)))
+        elif words:
+            shell = words[:2] in (["sh", "-c"], ["bash", "-c"], ["/bin/sh", "-c"]) and len(words) > 2
+            actions.append(Action("shell", words[2] if shell else shlex.join(words), detail=m.group(1)))
+        elif re.search(r"[A-Za-z_$]", segment[1:-1]):
+            actions.append(Action("exec-dynamic", detail=m.group(1)))
+    for m in itertools.islice(_ON_LITERAL.finditer(source), _MAX_CALLS):
+        actions.append(Action("shell", _unescaped(m.group(1), m.group(2)), detail="a string run as a command"))
+    for m in itertools.islice(_TCL_EXEC.finditer(source), _MAX_CALLS):
+        actions.append(Action("shell", m.group(1).strip(), detail="exec"))
+    return actions
+
+
+def _balanced(source: str, opening: int) -> str:
+    """The text from the parenthesis at `opening` to the one that closes it (or 4,000 characters), quotes skipped."""
+    depth, index, quote = 0, opening, ""
+    end = min(len(source), opening + 4000)
+    while index < end:
+        char = source[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"`":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return source[opening : index + 1]
+        index += 1
+    return source[opening:end]
+
+
 def powershell_actions(source: str) -> list[Action]:
     actions: list[Action] = []
     encoded = re.search(r"-e(nc(odedcommand)?)?\s+([A-Za-z0-9+/=]{8,})", source, re.IGNORECASE)
@@ -867,6 +932,7 @@ LANGUAGES = {
     "powershell": powershell_actions,
     "lua": lua_actions,
     "applescript": applescript_actions,
+    "generic": generic_actions,
 }
 INTERPRETER_LANGUAGE = {
     "python": "python",

@@ -28,6 +28,20 @@ INTERPRETERS = {
     "pwsh": ("-c", "-command", "-Command", "-encodedcommand", "-EncodedCommand", "-enc", "-e"),
     "lua": ("-e",),
     "osascript": ("-e",),
+    # read by their process-running calls (`code_actions.generic_actions`)
+    "Rscript": ("-e",),
+    "R": ("-e",),
+    "julia": ("-e", "--eval"),
+    "elixir": ("-e", "--eval"),
+    "erl": ("-eval",),
+    "groovy": ("-e",),
+    "guile": ("-c",),
+    "racket": ("-e",),
+    "sbcl": ("--eval",),
+    "clojure": ("-e",),
+    "scala": ("-e",),
+    "swift": ("-e",),
+    "ghc": ("-e",),
 }
 # Schedulers that run what they read later (`echo cmd | at now`): shells, for what they are given.
 SCHEDULERS = frozenset({"at", "batch"})
@@ -51,6 +65,13 @@ STDIN_EXECUTORS = (
             ".",
             "lua",
             "osascript",
+            "tclsh",
+            "wish",
+            "R",
+            "Rscript",
+            "julia",
+            "guile",
+            "racket",
         }
     )
 )

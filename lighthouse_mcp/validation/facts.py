@@ -103,6 +103,7 @@ _AWK_COMMAND = LazyPattern(
 _AWK_PRINT_TO_SHELL = LazyPattern(
     r'print(?:f)?\s*\(?\s*"((?:[^"\\]|\\.){1,4000})"\s*\)?\s*\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"'
 )
+_SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 
@@ -759,6 +760,8 @@ class _Extractor:
 
     def nested(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
         name = fact.name
+        if name == "sqlite3":
+            self.sqlite_commands(fact, via, depth)
         if name in ("docker", "podman", "nerdctl") and fact.positionals[:1] == ["run"]:
             self.container(fact, argv, via, depth)
         if name in SHELLS:
@@ -793,17 +796,7 @@ class _Extractor:
             elif fact.positionals and not reads_stdin(fact.positionals[0]) and "m" not in fact.flags:
                 self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
         elif name in AWKS:
-            awk_program = fact.positionals[0] if fact.positionals and "f" not in fact.options else ""
-            for match in _AWK_COMMAND.finditer(awk_program):  # system("…"), print | "…", "…" | getline
-                command = next(g for g in match.groups() if g).replace('\\"', '"')
-                self.run(command, (*via, f"{name} system()"), depth + 1)
-            for match in _AWK_PRINT_TO_SHELL.finditer(awk_program):  # print "rm -rf ~" | "sh"
-                self.run(match.group(1).replace('\\"', '"'), (*via, f"{name} print | sh"), depth + 1)
-            if "/inet/" in awk_program:  # gawk's sockets: "/inet/tcp/0/host/port" |& getline
-                if "|&" in awk_program and re.search(r"\bsystem\s*\(|\|\s*getline|\|&\s*getline", awk_program):
-                    self.facts.flow("reverse-shell", f"{name} reads commands from a socket and runs them")
-                else:
-                    self.facts.flow("network-redirect", f"{name} opens a network socket")
+            self.awk(fact, via, depth)
         elif name == "find":
             self.find(fact, via, depth)
         elif name == "rsync" and fact.flags & {
@@ -823,6 +816,27 @@ class _Extractor:
             self.git(fact, argv, via, depth)
         else:
             self.run_by_program(fact, argv, via, depth)
+
+    def awk(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
+        """What an awk program runs: `system("…")`, `print | "…"`, `"…" | getline`, and its sockets."""
+        name = fact.name
+        awk_program = fact.positionals[0] if fact.positionals and "f" not in fact.options else ""
+        for match in _AWK_COMMAND.finditer(awk_program):  # system("…"), print | "…", "…" | getline
+            command = next(g for g in match.groups() if g).replace('\\"', '"')
+            self.run(command, (*via, f"{name} system()"), depth + 1)
+        for match in _AWK_PRINT_TO_SHELL.finditer(awk_program):  # print "rm -rf ~" | "sh"
+            self.run(match.group(1).replace('\\"', '"'), (*via, f"{name} print | sh"), depth + 1)
+        if "/inet/" in awk_program:  # gawk's sockets: "/inet/tcp/0/host/port" |& getline
+            if "|&" in awk_program and re.search(r"\bsystem\s*\(|\|\s*getline|\|&\s*getline", awk_program):
+                self.facts.flow("reverse-shell", f"{name} reads commands from a socket and runs them")
+            else:
+                self.facts.flow("network-redirect", f"{name} opens a network socket")
+
+    def sqlite_commands(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
+        """sqlite3's dot-commands `.shell CMD` and `.system CMD` run CMD."""
+        for text in fact.positionals[1:]:
+            for found in _SQLITE_SHELL.finditer(text):
+                self.run(found.group(1), (*via, "sqlite3 .shell"), depth + 1)
 
     def substituted_program(self, name: str, text: str, via: tuple[str, ...], depth: int) -> None:
         """`bash <(…)`, `source <(…)`: the shell runs what the inner commands print."""
@@ -879,9 +893,7 @@ class _Extractor:
     def code(self, interpreter: str, source: str, via: tuple[str, ...], depth: int) -> None:
         from lighthouse_mcp.validation import code_actions  # only commands with one-liners need it
 
-        language = code_actions.INTERPRETER_LANGUAGE.get(interpreter)
-        if language is None:
-            return
+        language = code_actions.INTERPRETER_LANGUAGE.get(interpreter, "generic")  # any other: by its calls
         if "lighthouse_mcp" in source:  # Lighthouse's own library can write its store directly
             self.facts.flow("lighthouse-library", f"{interpreter} code importing lighthouse_mcp")
         actions = code_actions.actions_for(language, source)
@@ -1050,7 +1062,7 @@ class _Extractor:
         """`text` is run by `executor` (a shell or interpreter reading stdin)."""
         if executor in SHELLS or executor in SCHEDULERS or executor in ("source", "."):
             self.run(text, via, depth + 1)
-        elif executor in INTERPRETERS:
+        elif executor in INTERPRETERS or executor in STDIN_EXECUTORS:  # `echo 'exec rm -rf ~' | tclsh` too
             self.code(executor, text, via, depth)
 
     # -- data flows ------------------------------------------------------------------------------------------
