@@ -591,20 +591,56 @@ def is_secret_file(path: str) -> bool:
 
 
 def _names_secrets(name: str) -> bool:
-    """Whether a wildcard `name` (`id_*`, `*.pe?`, `cred*`) matches names of files that hold secrets. A pattern of
-    almost nothing but wildcards (`*`, `*.*`) names every file, and is judged by where it ranges."""
-    if not any(c in name for c in "*?[") or len(re.sub(r"\[[^\]]*\]|[*?]", "", name)) < 2:
+    """Whether a wildcard `name` (`id_*`, `s*pem`, `cred*`) names files that hold secrets: some name fits both it
+    and one of SECRET_NAMES, and it spells out part of that name itself. A pattern that spells out none (`*`, `*.*`,
+    `src*`) could name any file, and is judged by where it ranges."""
+    if not any(c in name for c in "*?["):
         return False
-    return any(fnmatch.fnmatchcase(example, name) for example in _SECRET_EXAMPLES)
+    wild = _BRACKETS.sub("?", name)  # a bracket expression is one character
+    spelled = "\0".join(re.split(r"[*?]", wild))  # what the pattern itself spells out
+    for pattern in SECRET_NAMES:
+        literal = "\0".join(re.split(r"[*?]", _BRACKETS.sub("?", pattern)))
+        needed = max(2, (len(literal.replace("\0", "")) + 1) // 2)  # half of what names the secret: `s*pem`, `id_*`
+        if (
+            (wild.startswith(".") or not pattern.startswith("."))  # a leading wildcard skips hidden names
+            and _common_run(spelled, literal) >= needed  # `*.json` spells too little of `credentials.json`
+            and _globs_meet(wild, _BRACKETS.sub("?", pattern))
+        ):
+            return True
+    return False
 
 
-# A name each secret pattern matches (`id_rsa*` → `id_rsa`, `id_rsax`), for wildcards written by the agent.
-_SECRET_EXAMPLES = tuple(
-    example
-    for pattern in SECRET_NAMES
-    for example in dict.fromkeys((pattern.replace("*", ""), pattern.replace("*", "x")))
-    if not any(fnmatch.fnmatchcase(example, e) for e in SECRET_NAME_EXCEPTIONS)
-)
+def _common_run(a: str, b: str) -> int:
+    """The length of the longest text both `a` and `b` hold (NULs, which separate their parts, never count)."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(len(b)):
+            k = 0
+            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k] != "\0":
+                k += 1
+            best = max(best, k)
+    return best
+
+
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+
+
+def _globs_meet(a: str, b: str) -> bool:
+    """Whether some text fits both shell patterns `a` and `b` (of `*`, `?` and literal characters)."""
+
+    @functools.cache
+    def meet(i: int, j: int) -> bool:
+        if i == len(a) and j == len(b):
+            return True
+        if i < len(a) and a[i] == "*":
+            return meet(i + 1, j) or (j < len(b) and meet(i, j + 1))
+        if j < len(b) and b[j] == "*":
+            return meet(i, j + 1) or (i < len(a) and meet(i + 1, j))
+        if i < len(a) and j < len(b) and (a[i] == b[j] or "?" in (a[i], b[j])):
+            return meet(i + 1, j + 1)
+        return False
+
+    return meet(0, 0)
 
 
 def holds_secrets(path: str, ctx: Context) -> bool:

@@ -8,6 +8,8 @@ import itertools
 import shlex
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from lighthouse_mcp.validation.decision import Validator
 from tests.validation.conftest import decide
@@ -474,3 +476,27 @@ def test_other_programs_that_run_commands_are_followed(validator: Validator, com
 )
 def test_ordinary_code_in_other_languages_is_allowed(validator: Validator, command: str) -> None:
     allowed(validator, command)
+
+
+# -- a wildcard that can name a secret file is read as one ---------------------------------------------------------
+
+# Secret files named by their end (an extension) and by their start.
+BY_END = ["server.pem", "tls.key", "prod.tfstate", "vault.kdbx", "store.p12"]
+BY_START = ["id_rsa", "id_ed25519", "credentials.json", "service-account-prod.json"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(BY_END + BY_START), cut=st.integers(1, 30))
+def test_a_wildcard_for_a_secret_files_name_is_secret(validator: Validator, name: str, cut: int) -> None:
+    """A wildcard for the part of a secret file's name that does not make it one (`*.pem`, `*ver.pem`, `id_r*`),
+    keeping at least half of the name, reads as the file does."""
+    kept = name[cut:] if name in BY_END else name[:-cut]
+    assume(len(kept) >= (len(name) + 1) // 2)
+    pattern = "*" + kept if name in BY_END else kept + "*"
+    at_least(validator, f"cat /srv/keys/{name}", "ask")
+    at_least(validator, f"cat /srv/keys/{pattern}", "ask")
+
+
+@pytest.mark.parametrize("pattern", ["*", "*.*", "src*", "build*", "*.json", "*.yml", "*.py", "*.log", "cred*"])
+def test_a_wildcard_that_spells_out_too_little_is_judged_by_where_it_ranges(validator: Validator, pattern: str) -> None:
+    allowed(validator, f"cat src/{pattern}")
