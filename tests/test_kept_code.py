@@ -240,7 +240,7 @@ PATTERNS = textwrap.dedent(
     from lighthouse_mcp import kept_code
 
     kept_code.PATH = sys.argv[1]
-    patterns = json.loads(sys.argv[2])
+    patterns = json.loads(open(sys.argv[2], encoding="utf-8").read())
     kept_code.install(record=sys.argv[3] == "record")
     made = [re.compile(p, f) for p, f in patterns]
     re.purge()
@@ -283,9 +283,11 @@ def test_patterns_made_from_the_kept_parts_are_those_re_makes(tmp_path: Path) ->
     declared = [list(k) for k in dict.fromkeys((p, f) for p, f in declared)]  # some are declared twice
     for patterns in (SHAPES, declared):
         kept = tmp_path / f"kept-{len(patterns)}.bin"
+        given = tmp_path / f"patterns-{len(patterns)}.json"  # a file: all of them are past what one argument holds
+        given.write_text(json.dumps(patterns), encoding="utf-8")
         for mode in ("record", "use"):
             done = subprocess.run(
-                [sys.executable, "-c", PATTERNS, str(kept), json.dumps(patterns), mode],
+                [sys.executable, "-c", PATTERNS, str(kept), str(given), mode],
                 capture_output=True, text=True, check=True,
             )  # fmt: skip
             result = json.loads(done.stdout)
