@@ -681,14 +681,17 @@ def _reads(pattern: str, source: str) -> list[Action]:
     return [Action("read", _value(m), detail=m.group(1)) for m in _strings(pattern + _Q, source)]
 
 
-def _dynamic_calls(names: str, source: str, interpolated: str) -> list[Action]:
+def _dynamic_calls(names: str, source: str, interpolated: str | None) -> list[Action]:
     """A call that runs a command given as anything but a literal string (`system(cmd)`, `IO.popen(line)`), or a
-    command string with a value put into it (`interpolated`: the language's `#{…}` or `$x`): what it runs is
-    known only when it runs. `names`: the calls, as alternatives of a pattern."""
+    command string with a value put into it (`interpolated`: the language's `#{…}` or `$x`; None for a language
+    without command strings): what it runs is known only when it runs. `names`: the calls, as alternatives of a
+    pattern."""
     actions = [
         Action("exec-dynamic", detail=m.group(1))
         for m in re.finditer(rf"""\b({names})\b\s*\(?\s*(?![\s'"`%]|qw\b|q\b)[$@\w:\[]""", source)
     ]
+    if interpolated is None:
+        return actions
     for m in re.finditer(r"`([^`]{1,4000})`|%x\s*[{(\[](.{0,4000}?)[})\]]|qx\s*[{(\[/](.{0,4000}?)[})\]/]", source):
         if re.search(interpolated, next(g for g in m.groups() if g is not None)):
             actions.append(Action("exec-dynamic", detail="a command string with a value put into it"))
@@ -793,7 +796,7 @@ def php_actions(source: str) -> list[Action]:
 
 def lua_actions(source: str) -> list[Action]:
     actions = _shell_calls(r"\b(os\.execute|io\.popen)\s*\(?\s*", source)
-    actions += _dynamic_calls(r"os\.execute|io\.popen", source, r"(?!)")
+    actions += _dynamic_calls(r"os\.execute|io\.popen", source, None)
     if re.search(r"""\b(?:os\.execute|io\.popen)\s*\(?\s*[^)]*?\.\.\s*[^'"\s]""", source):  # "rm -rf " .. dir
         actions.append(Action("exec-dynamic", detail="a command joined with a value"))
     removed = _strings(r"\b(os\.remove)\s*\(?\s*" + _Q, source)
@@ -971,7 +974,7 @@ def actions_for(language: str, source: str) -> list[Action] | None:
     return actions
 
 
-# One environment variable read, by language (its name in group "name").
+# One environment variable read, by language (its name in group "a", or "b" where there are two spellings).
 _ONE_VARIABLE_READ = {
     "javascript": r"\bprocess\.env(?:\.(?P<a>\w+)|\[\s*['\"](?P<b>\w+)['\"]\s*\])",
     "perl": r"\$ENV\{\s*['\"]?(?P<a>\w+)['\"]?\s*\}",

@@ -344,8 +344,8 @@ class _Extractor:
                 self.script(command.body, via, depth)
         else:
             self.script(command.body, via, depth)
-        sender = next((c for c in self.facts.commands[before:] if _sends(c)), None)
-        if fed_secret and sender is not None:
+        sender = next((c for c in self.facts.commands[before:] if _sends(c)), None) if fed_secret else None
+        if sender is not None:
             self.facts.flow("secret-to-network", f"{sender.name} in a {command.kind} that reads a secret's output")
         for redirect in command.redirects:
             self.redirect_access(redirect.op, redirect.target, "(" + command.kind + ")", shell_like=False)
@@ -1588,11 +1588,19 @@ def _secret_variables(words: list[str]) -> list[str]:
     return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
 
 
+def _tar_archive(fact: CommandFact) -> str | None:
+    """Where `tar c` writes the archive it makes (`-` for its output, which is where it goes without `-f`); None
+    for any other command, or a tar that makes none."""
+    if fact.name not in ("tar", "bsdtar") or not fact.flags & {"c", "create"}:
+        return None
+    return fact.options.get("f", fact.options.get("file", "-"))
+
+
 def _archive_written(fact: CommandFact) -> str | None:
     """The archive file a command makes of files or trees (`tar czf out.tgz .`, `zip -r out.zip src`), if any."""
-    if fact.name in ("tar", "bsdtar") and fact.flags & {"c", "create"}:
-        named = fact.options.get("f", fact.options.get("file"))
-        return named if named not in (None, "-") else None
+    if fact.name in ("tar", "bsdtar"):
+        named = _tar_archive(fact)
+        return named if named != "-" else None
     if fact.name == "zip" and fact.positionals and fact.positionals[0] != "-":
         return fact.positionals[0]
     if fact.name in ("7z", "7za") and fact.positionals[:1] == ["a"] and len(fact.positionals) > 1:
@@ -1604,7 +1612,7 @@ def _archives_tree(fact: CommandFact) -> bool:
     """Whether the command writes to its output an archive of whole directories or of a repository (`tar c`, `zip
     -r -`, `git bundle`, `git archive`, `cpio -o`, `7z a -so`)."""
     if fact.name in ("tar", "bsdtar"):
-        return bool(fact.flags & {"c", "create"}) and fact.options.get("f", fact.options.get("file", "-")) == "-"
+        return _tar_archive(fact) == "-"
     if fact.name == "zip":
         return fact.positionals[:1] == ["-"]
     if fact.name == "git":

@@ -400,11 +400,10 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
         classes.add("dynamic")
     if glob:
         classes.add("glob")
-        segments = path.split("/")
-        # the first wildcard segment (or none, when resolving folded it into a name): what the wildcard ranges over
-        first = next((i for i, seg in enumerate(segments) if any(c in seg for c in "*?[")), len(segments))
-        head = "/".join(segments[:first]) or "/"
-        wildcards = [seg for seg in segments[first:] if seg]
+        # up to the first wildcard segment (or all, when resolving folded it into a name): where the wildcard ranges
+        head, wildcards = _at_first_wildcard(path)
+        head = head or "/"
+        wildcards = [seg for seg in wildcards if seg]
         classes.add("glob-all" if all(seg in _MATCH_ALL for seg in wildcards) else "glob-some")
         classes |= _location(head, ctx)  # the directory the wildcard ranges over
     classes |= _location(path, ctx)
@@ -597,17 +596,29 @@ def _names_secrets(name: str) -> bool:
     if not any(c in name for c in "*?["):
         return False
     wild = _BRACKETS.sub("?", name)  # a bracket expression is one character
-    spelled = "\0".join(re.split(r"[*?]", wild))  # what the pattern itself spells out
-    for pattern in SECRET_NAMES:
-        literal = "\0".join(re.split(r"[*?]", _BRACKETS.sub("?", pattern)))
-        needed = max(2, (len(literal.replace("\0", "")) + 1) // 2)  # half of what names the secret: `s*pem`, `id_*`
+    spelled = _spelled(wild)
+    for pattern, literal, needed in _SECRET_SPELLINGS:
         if (
             (wild.startswith(".") or not pattern.startswith("."))  # a leading wildcard skips hidden names
             and _common_run(spelled, literal) >= needed  # `*.json` spells too little of `credentials.json`
-            and _globs_meet(wild, _BRACKETS.sub("?", pattern))
+            and _globs_meet(wild, pattern)
         ):
             return True
     return False
+
+
+def _spelled(pattern: str) -> str:
+    """What a pattern (of `*`, `?` and literal characters) spells out itself: its literal parts, NUL between them."""
+    return "\0".join(re.split(r"[*?]", pattern))
+
+
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+# Each secret name pattern (a bracket expression as `?`), what it spells out, and how much of that a wildcard must
+# spell out too: half of it, and at least two characters (`s*pem`, `id_*`).
+_SECRET_SPELLINGS = tuple(
+    (pattern, _spelled(pattern), max(2, (len(_spelled(pattern).replace("\0", "")) + 1) // 2))
+    for pattern in (_BRACKETS.sub("?", p) for p in SECRET_NAMES)
+)
 
 
 def _common_run(a: str, b: str) -> int:
@@ -620,9 +631,6 @@ def _common_run(a: str, b: str) -> int:
                 k += 1
             best = max(best, k)
     return best
-
-
-_BRACKETS = re.compile(r"\[[^\]]*\]")
 
 
 def _globs_meet(a: str, b: str) -> bool:
@@ -656,13 +664,17 @@ def holds_secrets(path: str, ctx: Context) -> bool:
 
 
 def _literal_head(pattern: str) -> str:
-    """The part of a path pattern before its first wildcard segment (`/etc/ssh/ssh_host_*_key` → `/etc/ssh`)."""
-    head = []
-    for segment in pattern.split("/"):
-        if any(c in segment for c in "*?["):
-            break
-        head.append(segment)
-    return "/".join(head) + "/" if len(head) < len(pattern.split("/")) else "/".join(head)
+    """The part of a path pattern before its first wildcard segment, as a directory when one follows
+    (`/etc/ssh/ssh_host_*_key` → `/etc/ssh/`, `/etc/shadow` → `/etc/shadow`)."""
+    head, wildcards = _at_first_wildcard(pattern)
+    return head + "/" if wildcards else head
+
+
+def _at_first_wildcard(path: str) -> tuple[str, list[str]]:
+    """`path` cut before its first segment that holds a wildcard: the part before, and the segments from there."""
+    segments = path.split("/")
+    first = next((i for i, seg in enumerate(segments) if any(c in seg for c in "*?[")), len(segments))
+    return "/".join(segments[:first]), segments[first:]
 
 
 def _is_secret(path: str, ctx: Context) -> bool:

@@ -22,8 +22,12 @@ def validator() -> Validator:
 
 
 def decide(validator: Validator, command: str, **kw: object) -> Decision:
+    return decide_tool(validator, "Bash", {"command": command}, **kw)
+
+
+def decide_tool(validator: Validator, tool: str, tool_input: dict[str, object], **kw: object) -> Decision:
     kw.setdefault("guard", CTX.guard)
-    request = make_request("Bash", {"command": command}, cwd=CTX.cwd, project=CTX.project, home=CTX.home, **kw)
+    request = make_request(tool, tool_input, cwd=CTX.cwd, project=CTX.project, home=CTX.home, **kw)
     return validator.validate(request)
 
 

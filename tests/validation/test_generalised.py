@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lighthouse_mcp.validation.decision import Validator
-from tests.validation.conftest import decide
+from tests.validation.conftest import decide, decide_tool
 
 RANK = {"allow": 0, "ask": 1, "deny": 2}
 
@@ -262,14 +262,6 @@ def test_a_defaulted_value_assigned_first_is_judged_as_written_in_place(
 # -- package managers' settings, written by a command or a tool -------------------------------------------------
 
 
-def _tool(validator: Validator, name: str, tool_input: dict[str, str]) -> str:
-    from lighthouse_mcp.validation.request import make_request
-    from tests.validation.conftest import CTX
-
-    request = make_request(name, tool_input, cwd=CTX.cwd, project=CTX.project, home=CTX.home, guard=CTX.guard)
-    return str(validator.validate(request).decision)
-
-
 @pytest.mark.parametrize(
     ("tool", "path"),
     itertools.product(
@@ -282,12 +274,12 @@ def test_rewriting_a_package_managers_settings_asks(validator: Validator, tool: 
     tool_input = {"file_path": path, "content": text} if tool == "Write" else {
         "file_path": path, "old_string": "registry=https://registry.npmjs.org/", "new_string": text
     }  # fmt: skip
-    assert RANK[_tool(validator, tool, tool_input)] >= RANK["ask"]
+    assert RANK[decide_tool(validator, tool, tool_input).decision] >= RANK["ask"]
 
 
 @pytest.mark.parametrize("path", ["package.json", "docs/npmrc.md", "src/pip_conf.py", "config/app.toml"])
 def test_writing_other_project_files_is_allowed(validator: Validator, path: str) -> None:
-    assert _tool(validator, "Write", {"file_path": path, "content": "{}\n"}) == "allow"
+    assert decide_tool(validator, "Write", {"file_path": path, "content": "{}\n"}).decision == "allow"
 
 
 @pytest.mark.parametrize(
