@@ -30,6 +30,7 @@ ActionKind = Literal[
     "network",  # fetches from or sends to the network
     "send",  # sends data out (POST, upload, socket send)
     "send-secret",  # value: a secret variable (`GITHUB_TOKEN`) a request carries in its address or body
+    "read-secret-variable",  # value: a secret variable the code reads (what it prints may carry it)
     "eval-dynamic",  # evaluates code built at run time (decoded, decompressed, downloaded)
     "deserialize",  # unpickles / unmarshals data
     "read-env",  # takes the whole environment (to send, print or store)
@@ -302,8 +303,20 @@ class _PythonReader(ast.NodeVisitor):
 
     # calls ---------------------------------------------------------------------------------------------------
 
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if self._callee(node.value) == "os.environ":
+            self._read_variable(node.slice, "os.environ")
+        self.generic_visit(node)
+
+    def _read_variable(self, key: ast.expr, detail: str) -> None:
+        name = self.fold(key)
+        if name and secret_name(name):
+            self.actions.append(Action("read-secret-variable", name, detail=detail))
+
     def visit_Call(self, node: ast.Call) -> None:
         callee = self._callee(node.func)
+        if callee in _ENV_GETTERS and node.args:
+            self._read_variable(node.args[0], callee)
         if callee in ("eval", "exec", "compile", "builtins.eval", "builtins.exec"):
             self._judge_eval(callee, node)
         elif callee:
@@ -969,6 +982,7 @@ def actions_for(language: str, source: str) -> list[Action] | None:
     whole_env = _WHOLE_ENVIRONMENT.get(language)
     if whole_env is not None and whole_env.search(source):
         actions.append(Action("read-env", detail="the whole environment"))
+    actions += _secret_variables_read(language, source)
     if any(a.kind in ("network", "send", "connect") for a in actions):
         actions += _secret_variables_sent(language, source)
     return actions
@@ -988,6 +1002,18 @@ _ONE_VARIABLE_READ = {
 _AUTHENTICATES = re.compile(
     r"(?i)(authorization|bearer|token\s|headers?\b|x-[\w-]*key|auth\w*\s*[:=]|-Headers)\W{0,40}$"
 )
+
+
+def _secret_variables_read(language: str, source: str) -> list[Action]:
+    """The first secret environment variable the code reads, if any (what it prints may carry its value)."""
+    pattern = _ONE_VARIABLE_READ.get(language)
+    if pattern is None:
+        return []
+    for m in re.finditer(pattern, source):
+        name = m.group("a") or (m.groupdict().get("b") or "")
+        if secret_name(name):
+            return [Action("read-secret-variable", name, detail=f"{language} code")]
+    return []
 
 
 def _secret_variables_sent(language: str, source: str) -> list[Action]:

@@ -248,6 +248,56 @@ def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int 
     return facts
 
 
+@dataclass
+class _Stage:
+    """What ran in one stage of a pipeline (or one substitution): its commands, nested ones included, in the order
+    they ran; what they accessed; what program code among them read or fetched (`_Extractor.code_reads`)."""
+
+    commands: list[CommandFact]
+    accesses: list[Access]
+    code: list[tuple[str, str]]
+    tops: list[CommandFact] = field(default_factory=list)  # (for joined stages) the commands the stages are
+
+    @staticmethod
+    def joined(stages: list[_Stage]) -> _Stage:
+        return _Stage(
+            [c for s in stages for c in s.commands],
+            [a for s in stages for a in s.accesses],
+            [r for s in stages for r in s.code],
+            [s.commands[0] for s in stages if s.commands],
+        )
+
+    @property
+    def name(self) -> str:
+        """The stage's command, for messages (the first that ran in it)."""
+        return self.commands[0].name if self.commands else "a stage that runs no command"
+
+    def secret(self) -> tuple[str, str] | None:
+        """What secret the stage may print, as (flow, what): a secret file read, the environment, a secret
+        variable's value (by a printer's arguments or by program code); None when it prints none."""
+        if any(a.access == "read" and "secret" in a.path.classes for a in self.accesses):
+            return "secret-to-network", "a secret file"
+        if any(_dumps_environment(c) for c in self.commands):
+            return "secret-to-network", "the environment"
+        environment = next((detail for kind, detail in self.code if kind == "environment"), None)
+        if environment is not None:
+            return "secret-to-network", f"the environment, taken by {environment},"
+        printed = [v for c in self.commands if c.name in LITERAL_PRINTERS for v in _secret_variables(c.argv[1:])]
+        if printed:
+            return "secret-variable-to-network", f"${printed[0]}"
+        variable = next((detail for kind, detail in self.code if kind == "secret-variable"), None)
+        if variable is not None:
+            return "secret-variable-to-network", f"${variable}, read by program code,"
+        return None
+
+    def download(self) -> str | None:
+        """What in the stage downloads what it prints (a downloader, program code that fetches), if anything."""
+        downloader = next((c.name for c in self.commands if c.name in DOWNLOADERS), None)
+        if downloader is not None:
+            return downloader
+        return next((detail for kind, detail in self.code if kind == "download"), None)
+
+
 class _Extractor:
     def __init__(self, facts: Facts, ctx: Context) -> None:
         self.facts = facts
@@ -265,6 +315,8 @@ class _Extractor:
         self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
         self.aliases: dict[str, str] = {}  # aliases defined in this command (`alias x='rm -rf'`)
         self.links: dict[str, str] = {}  # symlinks made in this command (`ln -s target link`): link -> target
+        # What program code run by this command reads or fetches, which what it prints may carry: (kind, detail)
+        self.code_reads: list[tuple[str, str]] = []
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -305,9 +357,22 @@ class _Extractor:
             self.pipeline(pipeline, via, depth)
 
     def pipeline(self, pipeline: Pipeline, via: tuple[str, ...], depth: int) -> None:
-        stages = [self.command(command, via, depth) for command in pipeline.commands]
+        stages: list[CommandFact | None] = []
+        insides: list[_Stage] = []
+        for command in pipeline.commands:
+            mark = self.mark()
+            stages.append(self.command(command, via, depth))
+            insides.append(self.since(mark))
         if len(stages) > 1:
-            self.pipeline_flows(stages, via, depth)
+            self.pipeline_flows(stages, insides, via, depth)
+
+    def mark(self) -> tuple[int, int, int]:
+        return len(self.facts.commands), len(self.facts.accesses), len(self.code_reads)
+
+    def since(self, mark: tuple[int, int, int]) -> _Stage:
+        """Everything that ran since `mark`: the commands (nested ones too), what they accessed, what code read."""
+        commands, accesses, reads = mark
+        return _Stage(self.facts.commands[commands:], self.facts.accesses[accesses:], self.code_reads[reads:])
 
     def command(self, command: Command, via: tuple[str, ...], depth: int) -> CommandFact | None:
         if len(self.facts.commands) >= MAX_COMMANDS:
@@ -904,6 +969,7 @@ class _Extractor:
 
     def apply_actions(self, actions: Sequence[Action], via: tuple[str, ...], depth: int) -> None:
         kinds = {a.kind for a in actions}
+        program = via[-1] if via else "program"
         for action in actions:
             if action.kind == "shell":
                 self.run(action.value, (*via, action.detail), depth + 1)
@@ -917,6 +983,12 @@ class _Extractor:
         for action in actions:
             if action.kind == "send-secret":
                 self.facts.flow("secret-variable-to-network", f"{action.detail} sends ${action.value}")
+            elif action.kind == "read-env":  # what it prints may carry it (`… | curl -d @- …`)
+                self.code_reads.append(("environment", f"{program} code"))
+            elif action.kind == "read-secret-variable":
+                self.code_reads.append(("secret-variable", action.value))
+            elif action.kind == "network":
+                self.code_reads.append(("download", f"{program} code that fetches {action.value or 'data'}"))
         if "connect" in kinds and "spawn-shell" in kinds:
             self.facts.flow("reverse-shell", "code that connects a socket and runs a shell on it")
         elif "connect" in kinds and "exec-dynamic" in kinds:  # what it runs can only have come from somewhere
@@ -1097,54 +1169,24 @@ class _Extractor:
             if sent:
                 self.facts.flow("secret-variable-to-network", f"{name} sends ${sent[0]}")
 
-    def pipeline_flows(self, stages: list[CommandFact | None], via: tuple[str, ...], depth: int) -> None:
-        for j, sink in enumerate(stages):
-            if sink is None or j == 0:
-                continue
+    def pipeline_flows(
+        self, stages: list[CommandFact | None], insides: list[_Stage], via: tuple[str, ...], depth: int
+    ) -> None:
+        """What flows through each pipe. Every command run in a stage (in a subshell, a group, a loop, `sh -c`,
+        program code) writes to its output and reads its input, so each is a source for the stages after it and
+        each reads what the stages before it print, however the stage is written."""
+        for j in range(1, len(stages)):
+            sink = stages[j]
             sources = [s for s in stages[:j] if s is not None]
-            before = sources[-1].name if sources else "a stage that runs no command"  # `> f | curl …`
-            literal = _literal_output(sources)
-            if literal is not None and sink.stdin is None:
+            earlier = _Stage.joined(insides[:j])
+            literal = _literal_output(sources) if len(sources) == j else None  # known only for simple stages
+            if sink is not None and literal is not None and sink.stdin is None:
                 sink.stdin = literal  # what it reads, for rules on its text (`echo 'DROP …' | psql`)
-            if sink.name in STDIN_EXECUTORS and not _has_program(sink):
-                if any(s.name in DOWNLOADERS for s in sources):
-                    self.facts.flow("remote-code", f"output of {sources[0].name} piped into {sink.name}")
-                if any(_is_decoder(s) for s in sources):
-                    self.facts.flow("decoded-exec", f"decoded data piped into {sink.name}")
-                if literal is not None:
-                    self.executed_text(sink.name, literal, (*via, f"piped into {sink.name}"), depth)
-                elif all(s.name == "cat" and s.positionals for s in sources):  # `cat x.sh | sh` runs the file
-                    for source in sources:
-                        for target in source.targets:
-                            self.access(target.path.raw, "exec", sink.name, False, depth=depth)
-                else:
-                    self.facts.problems.setdefault(
-                        "unresolved", f"{sink.name} runs what {before} prints, only known when it runs"
-                    )
-            if _sends(sink) and any(
-                a.access == "read" and "secret" in a.path.classes for s in sources for a in s.targets
-            ):
-                self.facts.flow("secret-to-network", f"a secret file piped into {sink.name}")
-            if _sends(sink):
-                self.facts.flow("data-to-network", f"the output of {before} piped into {sink.name}")
-                archived = next((s for s in sources if _archives_tree(s)), None)
-                if archived is not None:  # `tar czf - . | curl --data-binary @- …`: as `curl -T` of the archive
-                    self.facts.flow("archive-to-network", f"an archive made by {archived.name} piped into {sink.name}")
-            if sink.name in NETWORK_SENDERS and any(s.name in ENV_DUMPERS for s in sources):
-                self.facts.flow("secret-to-network", f"the environment piped into {sink.name}")
-            printed = [v for s in sources if s.name in LITERAL_PRINTERS for v in _secret_variables(s.argv[1:])]
-            if _sends(sink) and printed:
-                self.facts.flow("secret-variable-to-network", f"${printed[0]} piped into {sink.name}")
-            if _socket(sink) and any(s.name in SHELLS and not _has_program(s) for s in sources):
-                self.facts.flow("reverse-shell", f"a shell's output piped into {sink.name}")
-            if sink.name in SHELLS and not _has_program(sink) and any(_socket(s) for s in sources):
-                self.facts.flow("reverse-shell", f"{sink.name} runs what {sources[0].name} receives")
-            if (
-                sink.name in SEARCHERS
-                and any(s.name in ENV_DUMPERS for s in sources)
-                and any(secret_name(p) for p in sink.argv[1:])
-            ):
-                self.facts.flow("secret-env-read", f"environment searched for secrets with {sink.name}")
+            before = insides[j - 1].name
+            for reader in list(insides[j].commands):
+                self.piped_into(reader, earlier, sources, literal if reader is sink else None, before, via, depth)
+            if sink is None:
+                continue
             feeder = stages[j - 1]
             if sink.via[-1:] == ("xargs",) and feeder is not None and feeder.name == "find":
                 found = _found_by(feeder.argv[1:])  # `find ~ -name '*.key' | xargs cat`: as -exec cat {} +
@@ -1158,6 +1200,59 @@ class _Extractor:
                 elif literal is not None:  # `echo / | xargs rm -rf` runs `rm -rf /`
                     self.run(shlex.join([*sink.argv, *literal.split()]), (*via, "xargs"), depth + 1)
 
+    def piped_into(
+        self,
+        reader: CommandFact,
+        earlier: _Stage,
+        sources: list[CommandFact],
+        literal: str | None,
+        before: str,
+        via: tuple[str, ...],
+        depth: int,
+    ) -> None:
+        """`reader`, a command of a stage, reads what every command of the stages before it printed (`earlier`;
+        `sources`: the commands those stages are, where each is one; `literal`: what they print, where known)."""
+        name = reader.name
+        if name in STDIN_EXECUTORS and not _has_program(reader):
+            download = earlier.download()
+            if download is not None:
+                self.facts.flow("remote-code", f"output of {download} piped into {name}")
+            if any(_is_decoder(c) for c in earlier.commands):
+                self.facts.flow("decoded-exec", f"decoded data piped into {name}")
+            if literal is not None:
+                self.executed_text(name, literal, (*via, f"piped into {name}"), depth)
+            elif (
+                sources
+                and all(s.name == "cat" and s.positionals for s in sources)
+                and len(sources) == len(earlier.tops)
+            ):  # `cat x.sh | sh` runs the file
+                for source in sources:
+                    for target in source.targets:
+                        self.access(target.path.raw, "exec", name, False, depth=depth)
+            else:
+                self.facts.problems.setdefault(
+                    "unresolved", f"{name} runs what {before} prints, only known when it runs"
+                )
+        if _sends(reader):
+            secret = earlier.secret()
+            if secret is not None:
+                self.facts.flow(secret[0], f"{secret[1]} piped into {name}")
+            self.facts.flow("data-to-network", f"the output of {before} piped into {name}")
+            archived = next((c for c in earlier.commands if _archives_tree(c)), None)
+            if archived is not None:  # `tar czf - . | curl --data-binary @- …`: as `curl -T` of the archive
+                self.facts.flow("archive-to-network", f"an archive made by {archived.name} piped into {name}")
+        if _socket(reader) and any(c.name in SHELLS and not _has_program(c) for c in earlier.commands):
+            self.facts.flow("reverse-shell", f"a shell's output piped into {name}")
+        if name in SHELLS and not _has_program(reader) and any(_socket(c) for c in earlier.commands):
+            receiver = next(c for c in earlier.commands if _socket(c))
+            self.facts.flow("reverse-shell", f"{name} runs what {receiver.name} receives")
+        if (
+            name in SEARCHERS
+            and any(_dumps_environment(c) for c in earlier.commands)
+            and any(secret_name(p) for p in reader.argv[1:])
+        ):
+            self.facts.flow("secret-env-read", f"environment searched for secrets with {name}")
+
     # -- words -----------------------------------------------------------------------------------------------
 
     def word_substitutions(self, word: Word, via: tuple[str, ...], depth: int) -> None:
@@ -1165,16 +1260,14 @@ class _Extractor:
             if part.kind != "cmd" or part.script is None:
                 continue
             kind = "<(…)" if part.value.startswith(("<(", ">(")) else "$(…)"
-            before = len(self.facts.commands)
+            mark = self.mark()
             saved = (self.ctx, dict(self.env))
             self.script(part.script, (*via, kind), depth + 1)
             self.ctx, self.env = saved[0], saved[1]
-            inner = self.facts.commands[before:]
-            if any(c.name in DOWNLOADERS for c in inner):
+            inner = self.since(mark)
+            if inner.download() is not None:
                 self.downloaded.append(word)
-            if any(a.access == "read" and "secret" in a.path.classes for c in inner for a in c.targets) or any(
-                c.name in ENV_DUMPERS for c in inner
-            ):  # `curl -d "$(cat ~/.ssh/id_rsa)"`, `curl -d "$(env)"`
+            if inner.secret() is not None:  # `curl -d "$(cat ~/.ssh/id_rsa)"`, `curl -d "$(env)"`
                 self.secret_words.append(word)
 
     def array_items(self, text: str, via: tuple[str, ...], depth: int) -> list[str] | None:
@@ -1847,6 +1940,19 @@ def _openssl_base64(fact: CommandFact) -> bool:
         and bool(fact.flags & {"base64", "a"})
         and fact.flags <= {"d", "base64", "a", "A", "in", "out", "n", "nopad"}
     )
+
+
+def _dumps_environment(fact: CommandFact) -> bool:
+    """Whether the command prints the environment's values: `env` and `printenv` (with names too: any may be a
+    secret), `export -p`, `declare -x`, `declare -p NAME`, `set` alone; not `export NAME=value` or `set -e`, which
+    print nothing."""
+    if fact.name not in ENV_DUMPERS:
+        return False
+    if fact.name == "set":
+        return len(fact.argv) == 1
+    if fact.name in ("export", "declare"):
+        return "p" in fact.flags or not fact.positionals
+    return True
 
 
 def _is_decoder(fact: CommandFact) -> bool:
