@@ -251,11 +251,11 @@ def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int 
 @dataclass
 class _Stage:
     """What ran in one stage of a pipeline (or one substitution): its commands, nested ones included, in the order
-    they ran; what they accessed; what program code among them read or fetched (`_Extractor.code_reads`)."""
+    they ran; what they accessed; what they took in besides files (`_Extractor.carried`)."""
 
     commands: list[CommandFact]
     accesses: list[Access]
-    code: list[tuple[str, str]]
+    carried: list[tuple[str, str]]
     tops: list[CommandFact] = field(default_factory=list)  # (for joined stages) the commands the stages are
 
     @staticmethod
@@ -263,7 +263,7 @@ class _Stage:
         return _Stage(
             [c for s in stages for c in s.commands],
             [a for s in stages for a in s.accesses],
-            [r for s in stages for r in s.code],
+            [r for s in stages for r in s.carried],
             [s.commands[0] for s in stages if s.commands],
         )
 
@@ -279,15 +279,15 @@ class _Stage:
             return "secret-to-network", "a secret file"
         if any(_dumps_environment(c) for c in self.commands):
             return "secret-to-network", "the environment"
-        environment = next((detail for kind, detail in self.code if kind == "environment"), None)
+        environment = next((what for kind, what in self.carried if kind == "environment"), None)
         if environment is not None:
-            return "secret-to-network", f"the environment, taken by {environment},"
+            return "secret-to-network", environment
         printed = [v for c in self.commands if c.name in LITERAL_PRINTERS for v in _secret_variables(c.argv[1:])]
         if printed:
             return "secret-variable-to-network", f"${printed[0]}"
-        variable = next((detail for kind, detail in self.code if kind == "secret-variable"), None)
+        variable = next((what for kind, what in self.carried if kind == "secret-variable"), None)
         if variable is not None:
-            return "secret-variable-to-network", f"${variable}, read by program code,"
+            return "secret-variable-to-network", variable
         return None
 
     def download(self) -> str | None:
@@ -295,7 +295,7 @@ class _Stage:
         downloader = next((c.name for c in self.commands if c.name in DOWNLOADERS), None)
         if downloader is not None:
             return downloader
-        return next((detail for kind, detail in self.code if kind == "download"), None)
+        return next((what for kind, what in self.carried if kind == "download"), None)
 
 
 class _Extractor:
@@ -315,8 +315,9 @@ class _Extractor:
         self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
         self.aliases: dict[str, str] = {}  # aliases defined in this command (`alias x='rm -rf'`)
         self.links: dict[str, str] = {}  # symlinks made in this command (`ln -s target link`): link -> target
-        # What program code run by this command reads or fetches, which what it prints may carry: (kind, detail)
-        self.code_reads: list[tuple[str, str]] = []
+        # What commands took in besides files (program code reading the environment or a secret variable or
+        # fetching, a here-document expanding a secret variable), which what they print may carry: (kind, what)
+        self.carried: list[tuple[str, str]] = []
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -367,12 +368,12 @@ class _Extractor:
             self.pipeline_flows(stages, insides, via, depth)
 
     def mark(self) -> tuple[int, int, int]:
-        return len(self.facts.commands), len(self.facts.accesses), len(self.code_reads)
+        return len(self.facts.commands), len(self.facts.accesses), len(self.carried)
 
     def since(self, mark: tuple[int, int, int]) -> _Stage:
         """Everything that ran since `mark`: the commands (nested ones too), what they accessed, what code read."""
         commands, accesses, reads = mark
-        return _Stage(self.facts.commands[commands:], self.facts.accesses[accesses:], self.code_reads[reads:])
+        return _Stage(self.facts.commands[commands:], self.facts.accesses[accesses:], self.carried[reads:])
 
     def command(self, command: Command, via: tuple[str, ...], depth: int) -> CommandFact | None:
         if len(self.facts.commands) >= MAX_COMMANDS:
@@ -422,10 +423,7 @@ class _Extractor:
             self.word_substitutions(word, via, depth)
         for _, value in command.assignments:
             self.word_substitutions(value, via, depth)
-        for redirect in command.redirects:
-            self.word_substitutions(redirect.target, via, depth)
-            for body in redirect.body_scripts:
-                self.script(body, (*via, "heredoc"), depth + 1)
+        fed = self.redirected_input(command.redirects, via, depth)
 
         for name, value in command.assignments:  # LESSOPEN='|cmd' less, GIT_SSH_COMMAND=… git fetch
             if name in RUNNING_VARIABLES:
@@ -465,6 +463,9 @@ class _Extractor:
                 if access.access == "write":
                     self.remember_written(access.path.path, redirect.op, fact, stdin)
         self.tree_changes(fact, command.redirects)
+        for stage, known in fed:
+            if stage.commands or stage.carried:
+                self.piped_into(fact, stage, [], None, stage.name, via, depth, known=known)
         self.command_flows(fact)
         if any(w in self.downloaded for w in command.words) and (
             fact.name in SHELLS or fact.name in ("eval", "source", ".") or fact.name in INTERPRETERS
@@ -480,6 +481,25 @@ class _Extractor:
         if stdin is not None and fact.name in STDIN_EXECUTORS and not _has_program(fact):
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
         return fact
+
+    def redirected_input(
+        self, redirects: list[Redirect], via: tuple[str, ...], depth: int
+    ) -> list[tuple[_Stage, bool]]:
+        """Run what the redirections run; return what feeds the command's input other than a pipe (a process
+        substitution, the commands and secret variables a here-document expands), each with whether the text it
+        feeds is known and judged already (a here-document's is)."""
+        fed: list[tuple[_Stage, bool]] = []
+        for redirect in redirects:
+            mark = self.mark()
+            self.word_substitutions(redirect.target, via, depth)
+            for body in redirect.body_scripts:
+                self.script(body, (*via, "heredoc"), depth + 1)
+            if redirect.op in ("<<", "<<-", "<<<"):
+                self.carried += [("secret-variable", f"${name}") for name in _expanded_secrets(redirect)[:1]]
+                fed.append((self.since(mark), True))
+            elif redirect.op == "<" and redirect.target.raw.startswith("<("):  # `sh < <(curl …)`: as a pipe
+                fed.append((self.since(mark), False))
+        return fed
 
     def tree_changes(self, fact: CommandFact, redirects: list[Redirect]) -> None:
         """What a command does to the tree that its arguments do not show as paths: a symbolic link it makes (later
@@ -984,11 +1004,11 @@ class _Extractor:
             if action.kind == "send-secret":
                 self.facts.flow("secret-variable-to-network", f"{action.detail} sends ${action.value}")
             elif action.kind == "read-env":  # what it prints may carry it (`… | curl -d @- …`)
-                self.code_reads.append(("environment", f"{program} code"))
+                self.carried.append(("environment", f"the environment, taken by {program} code,"))
             elif action.kind == "read-secret-variable":
-                self.code_reads.append(("secret-variable", action.value))
+                self.carried.append(("secret-variable", f"${action.value}, read by {program} code,"))
             elif action.kind == "network":
-                self.code_reads.append(("download", f"{program} code that fetches {action.value or 'data'}"))
+                self.carried.append(("download", f"{program} code that fetches {action.value or 'data'}"))
         if "connect" in kinds and "spawn-shell" in kinds:
             self.facts.flow("reverse-shell", "code that connects a socket and runs a shell on it")
         elif "connect" in kinds and "exec-dynamic" in kinds:  # what it runs can only have come from somewhere
@@ -1209,9 +1229,12 @@ class _Extractor:
         before: str,
         via: tuple[str, ...],
         depth: int,
+        *,
+        known: bool = False,
     ) -> None:
         """`reader`, a command of a stage, reads what every command of the stages before it printed (`earlier`;
-        `sources`: the commands those stages are, where each is one; `literal`: what they print, where known)."""
+        `sources`: the commands those stages are, where each is one; `literal`: what they print, where known;
+        `known`: the text it reads is judged elsewhere, as a here-document's is)."""
         name = reader.name
         if name in STDIN_EXECUTORS and not _has_program(reader):
             download = earlier.download()
@@ -1219,7 +1242,9 @@ class _Extractor:
                 self.facts.flow("remote-code", f"output of {download} piped into {name}")
             if any(_is_decoder(c) for c in earlier.commands):
                 self.facts.flow("decoded-exec", f"decoded data piped into {name}")
-            if literal is not None:
+            if known:
+                pass
+            elif literal is not None:
                 self.executed_text(name, literal, (*via, f"piped into {name}"), depth)
             elif (
                 sources
@@ -1679,6 +1704,17 @@ def _found_by(args: list[str]) -> list[str]:
 def _secret_variables(words: list[str]) -> list[str]:
     """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
     return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
+
+
+def _expanded_secrets(redirect: Redirect) -> list[str]:
+    """Secret-looking variables a here-document or here-string expands into the text it feeds (`<<< "$TOKEN"`;
+    not a here-document whose delimiter is quoted, which expands nothing)."""
+    if redirect.op == "<<<":
+        expanded = "".join(
+            "$" + p.value if p.kind == "var" else p.value for p in redirect.target.parts if p.kind in ("var", "param")
+        )
+        return _secret_variables([expanded])
+    return _secret_variables([redirect.body or ""]) if not redirect.body_literal else []
 
 
 def _tar_archive(fact: CommandFact) -> str | None:
