@@ -257,6 +257,7 @@ class _Stage:
     accesses: list[Access]
     carried: list[tuple[str, str]]
     tops: list[CommandFact] = field(default_factory=list)  # (for joined stages) the commands the stages are
+    label: str = "a stage that runs no command"  # what it is called in messages when no command ran in it
 
     @staticmethod
     def joined(stages: list[_Stage]) -> _Stage:
@@ -270,7 +271,7 @@ class _Stage:
     @property
     def name(self) -> str:
         """The stage's command, for messages (the first that ran in it)."""
-        return self.commands[0].name if self.commands else "a stage that runs no command"
+        return self.commands[0].name if self.commands else self.label
 
     def secret(self) -> tuple[str, str] | None:
         """What secret the stage may print, as (flow, what): a secret file read, the environment, a secret
@@ -318,6 +319,8 @@ class _Extractor:
         # What commands took in besides files (program code reading the environment or a secret variable or
         # fetching, a here-document expanding a secret variable), which what they print may carry: (kind, what)
         self.carried: list[tuple[str, str]] = []
+        self.functions: dict[str, Script] = {}  # shell functions defined in this command, by name
+        self.descriptors: dict[int, _Stage] = {}  # file descriptors opened on a command's output (`exec 3< <(…)`)
 
     # -- entry points ----------------------------------------------------------------------------------------
 
@@ -389,6 +392,7 @@ class _Extractor:
             name = command.words[0].text
             if _calls(command.body, name):
                 self.facts.flow("fork-bomb", f"function {name} calls itself")
+            self.functions[name] = command.body
             command = Compound(command.kind, command.body, command.redirects, [])
         for word in command.words:
             self.word_substitutions(word, via, depth)
@@ -441,13 +445,7 @@ class _Extractor:
                 self.redirect_access(redirect.op, redirect.target, "(redirect)", shell_like=False)
             return None
 
-        alias = self.aliases.get(argv[0])
-        if alias is not None:  # `alias x='rm -rf'; x ~`: what the alias stands for, with the words after it
-            words = _plain_words(alias)
-            if words:
-                argv, dynamic = [*words, *argv[1:]], [False] * len(words) + dynamic[1:]
-            else:  # an alias that is a script of its own (`alias x='cd /; rm -rf *'`)
-                self.run(" ".join([alias, *map(shlex.quote, argv[1:])]), (*via, f"alias {argv[0]}"), depth + 1)
+        argv, dynamic = self.defined(argv, dynamic, via, depth)
         stdin = next((r.body for r in command.redirects if r.op in ("<<", "<<-", "<<<") and r.body is not None), None)
         fact = self.unwrap(argv, dynamic, via, depth)
         if fact is None:
@@ -464,7 +462,7 @@ class _Extractor:
                     self.remember_written(access.path.path, redirect.op, fact, stdin)
         self.tree_changes(fact, command.redirects)
         for stage, known in fed:
-            if stage.commands or stage.carried:
+            if stage.commands or stage.carried or not known:  # a descriptor opened elsewhere: unknown text
                 self.piped_into(fact, stage, [], None, stage.name, via, depth, known=known)
         self.command_flows(fact)
         if any(w in self.downloaded for w in command.words) and (
@@ -482,6 +480,23 @@ class _Extractor:
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
         return fact
 
+    def defined(
+        self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int
+    ) -> tuple[list[str], list[bool]]:
+        """A command word defined in this command: a function's body runs where it is called (in its pipeline
+        stage); an alias stands for its words, or is a script of its own (`alias x='cd /; rm -rf *'`)."""
+        body = self.functions.get(argv[0])
+        if body is not None and depth < MAX_NESTING and not _calls(body, argv[0]):
+            self.script(body, (*via, f"function {argv[0]}"), depth + 1)
+        alias = self.aliases.get(argv[0])
+        if alias is None:
+            return argv, dynamic
+        words = _plain_words(alias)
+        if words:  # `alias x='rm -rf'; x ~`: what the alias stands for, with the words after it
+            return [*words, *argv[1:]], [False] * len(words) + dynamic[1:]
+        self.run(" ".join([alias, *map(shlex.quote, argv[1:])]), (*via, f"alias {argv[0]}"), depth + 1)
+        return argv, dynamic
+
     def redirected_input(
         self, redirects: list[Redirect], via: tuple[str, ...], depth: int
     ) -> list[tuple[_Stage, bool]]:
@@ -498,7 +513,15 @@ class _Extractor:
                 self.carried += [("secret-variable", f"${name}") for name in _expanded_secrets(redirect)[:1]]
                 fed.append((self.since(mark), True))
             elif redirect.op == "<" and redirect.target.raw.startswith("<("):  # `sh < <(curl …)`: as a pipe
-                fed.append((self.since(mark), False))
+                if redirect.fd in (None, 0):
+                    fed.append((self.since(mark), False))
+                else:  # `exec 3< <(curl …)`: read later through `<&3`
+                    self.descriptors[redirect.fd] = self.since(mark)
+            elif redirect.op == "<&" and redirect.fd in (None, 0) and redirect.target.raw.rstrip("-").isdigit():
+                number = int(redirect.target.raw.rstrip("-"))  # another descriptor as its input: what feeds it
+                if number != 0:
+                    unknown = _Stage([], [], [], label=f"file descriptor {number}")
+                    fed.append((self.descriptors.get(number, unknown), False))
         return fed
 
     def tree_changes(self, fact: CommandFact, redirects: list[Redirect]) -> None:
@@ -1236,7 +1259,7 @@ class _Extractor:
         `sources`: the commands those stages are, where each is one; `literal`: what they print, where known;
         `known`: the text it reads is judged elsewhere, as a here-document's is)."""
         name = reader.name
-        if name in STDIN_EXECUTORS and not _has_program(reader):
+        if (name in STDIN_EXECUTORS and not _has_program(reader)) or _program_from_input(reader):
             download = earlier.download()
             if download is not None:
                 self.facts.flow("remote-code", f"output of {download} piped into {name}")
@@ -1704,6 +1727,17 @@ def _found_by(args: list[str]) -> list[str]:
 def _secret_variables(words: list[str]) -> list[str]:
     """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
     return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
+
+
+def _program_from_input(fact: CommandFact) -> bool:
+    """A shell or interpreter that `xargs` gives its program from what it reads (`… | xargs -0 bash -c`,
+    `… | xargs python3 -c`): it runs its input as surely as `… | sh` does."""
+    return (
+        fact.via[-1:] == ("xargs",)
+        and fact.replace is None
+        and (fact.name in SHELLS or fact.name in INTERPRETERS)
+        and fact.argv[-1] in ("-c", "-e", "--eval", "-r", "-E")
+    )
 
 
 def _expanded_secrets(redirect: Redirect) -> list[str]:
