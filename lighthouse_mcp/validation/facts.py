@@ -396,11 +396,8 @@ class _Extractor:
             command = Compound(command.kind, command.body, command.redirects, [])
         for word in command.words:
             self.word_substitutions(word, via, depth)
-        for redirect in command.redirects:  # `while read k; do …; done < <(grep -r … ~)`: that runs first
-            self.word_substitutions(redirect.target, via, depth)
-        fed_secret = any(r.op == "<" and r.target in self.secret_words for r in command.redirects) or (
-            command.kind == "for" and any(w in self.secret_words for w in command.words)
-        )  # `… done < <(env)`, `for l in $(cat ~/.ssh/id_rsa)`: what the loop reads is a secret
+        fed = self.redirected_input(command.redirects, via, depth)  # `while …; done < <(grep -r … ~)` runs first
+        looped_secret = command.kind == "for" and any(w in self.secret_words for w in command.words)
         before = len(self.facts.commands)
         if command.kind == "subshell":  # changes of directory and variables stay inside
             saved = (self.ctx, dict(self.env))
@@ -414,11 +411,21 @@ class _Extractor:
                 self.script(command.body, via, depth)
         else:
             self.script(command.body, via, depth)
-        sender = next((c for c in self.facts.commands[before:] if _sends(c)), None) if fed_secret else None
-        if sender is not None:
+        inside = self.facts.commands[before:]
+        sender = next((c for c in inside if _sends(c)), None) if looped_secret else None
+        if sender is not None:  # `for l in $(cat ~/.ssh/id_rsa); do curl -d "$l" …`: what the loop reads is a secret
             self.facts.flow("secret-to-network", f"{sender.name} in a {command.kind} that reads a secret's output")
         for redirect in command.redirects:
-            self.redirect_access(redirect.op, redirect.target, "(" + command.kind + ")", shell_like=False)
+            access = self.redirect_access(redirect.op, redirect.target, "(" + command.kind + ")", shell_like=False)
+            if access is not None and redirect.op == "<":  # `{ sh; } < x.sh` runs x.sh as `sh < x.sh` does
+                for reader in inside:
+                    if reader.name in STDIN_EXECUTORS and not _has_program(reader):
+                        self.access(access.path.raw, "exec", reader.name, False, depth=depth)
+                fed.append((_Stage([], [access], [], label=access.path.raw), True))
+        for stage, known in fed:  # every command in the body reads the input the whole command is given
+            if stage.commands or stage.carried or stage.accesses or not known:
+                for reader in inside:
+                    self.piped_into(reader, stage, [], None, stage.name, via, depth, known=known)
 
     # -- simple commands -------------------------------------------------------------------------------------
 
