@@ -1379,6 +1379,39 @@ KNOWN_COMMANDS = frozenset(
 )
 
 
+# Common programs whose arguments are files, options and data, never a command they run.
+PLAIN_ARGUMENTS = frozenset(
+    {
+        *("cat", "tac", "nl", "cut", "paste", "join", "comm", "diff", "cmp", "patch", "cd", "pwd", "pushd", "popd"),
+        *("ps", "top", "htop", "journalctl", "dmesg", "id", "whoami", "uname", "hostname", "uptime", "free", "lsof"),
+        *("pytest", "ruff", "mypy", "black", "isort", "flake8", "pylint", "tsc", "eslint", "prettier", "rustc"),
+        *("cmake", "ninja", "javac", "gofmt", "rustfmt", "clang-format", "shellcheck", "hadolint", "yamllint"),
+        *("column", "fold", "fmt", "expand", "unexpand", "od", "hexdump", "strings", "iconv", "numfmt", "shuf"),
+        *("seq", "yes", "true", "false", "sleep", "wait", "read", "mktemp", "tput", "clear", "reset", "stty"),
+    }
+)
+# Programs whose arguments Lighthouse reads for what they are. Any other program's arguments may hold a command it
+# runs (a wrapper Lighthouse does not know, `flock -c '…'`, `tmux new '…'`), and are judged as one where they read
+# as one.
+MODELLED = frozenset(
+    {
+        *KNOWN_COMMANDS,
+        *PLAIN_ARGUMENTS,
+        *DATA_ONLY,
+        *NO_PATH_ARGS,
+        *NON_PATH_FIRST,
+        *STATTERS,
+        *SEARCHERS,
+        *TREE_READERS,
+        *VALUE_OPTIONS,
+        *EXEC_OPTIONS,
+        *INTO_OPTIONS,
+        *IN_PLACE,
+        *ENV_DUMPERS,
+    }
+)
+
+
 def reads_stdin(path: str) -> bool:
     """A program file name that is the program's own input: `bash /dev/stdin`, `sh -`, `python3 /dev/fd/0`,
     `source /proc/self/fd/0`. Such a program is what the command is fed (a here-doc, a pipe), not a file."""

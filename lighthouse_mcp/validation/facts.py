@@ -42,6 +42,7 @@ from lighthouse_mcp.validation.commands import (
     KNOWN_COMMANDS,
     LITERAL_PRINTERS,
     LOOKUP_OPTIONS,
+    MODELLED,
     MODULE_COMMANDS,
     NETWORK_SENDERS,
     NO_PATH_ARGS,
@@ -458,7 +459,7 @@ class _Extractor:
         if fact is None:
             return None
         fact.stdin = stdin
-        shell_like = fact.name in SHELLS or fact.name in INTERPRETERS
+        shell_like = _runs_a_shell(fact)
         for redirect in command.redirects:
             access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
             if access is not None and redirect.op == "<" and fact.name in STDIN_EXECUTORS and not _has_program(fact):
@@ -1004,6 +1005,22 @@ class _Extractor:
             if remote:
                 self.facts.flow("remote-exec", f"runs `{remote[:80]}` on {fact.positionals[0]}")
                 self.run(remote, (*via, f"ssh {fact.positionals[0]}"), depth + 1)
+        elif name not in MODELLED and depth < MAX_NESTING:
+            self.unknown_program(name, argv, via, depth)
+
+    def unknown_program(self, name: str, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        """A program whose arguments Lighthouse does not know may run what they say: the words from the first
+        that names a known program on (`numactl -- bash -c …`, `xvfb-run rm -rf ~`), and any argument that reads as
+        a command line of one (`flock /tmp/l -c 'curl … | sh'`, `tmux new -d '…'`). Each is judged as that command;
+        one that does nothing harmful changes nothing."""
+        start = next((i for i, word in enumerate(argv[1:], 1) if _command_name(word) in KNOWN_COMMANDS), None)
+        if start is not None:
+            self.run(shlex.join(argv[start:]), (*via, f"{name} runs"), depth + 1)
+        lines = [a for a in argv[1:start] if " " in a.strip() or "|" in a or ";" in a]
+        for line in lines[:8]:
+            first = line.strip().split(maxsplit=1)[0] if line.strip() else ""
+            if _command_name(first) in MODELLED:
+                self.run(line, (*via, f"{name} may run"), depth + 1)
 
     def code(self, interpreter: str, source: str, via: tuple[str, ...], depth: int) -> None:
         from lighthouse_mcp.validation import code_actions  # only commands with one-liners need it
@@ -1734,6 +1751,16 @@ def _found_by(args: list[str]) -> list[str]:
 def _secret_variables(words: list[str]) -> list[str]:
     """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
     return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
+
+
+def _runs_a_shell(fact: CommandFact) -> bool:
+    """A shell or interpreter, or a program Lighthouse does not know whose arguments start one (`a00 bash -i`):
+    where its input and output go, the shell's go."""
+    if fact.name in SHELLS or fact.name in INTERPRETERS:
+        return True
+    return fact.name not in MODELLED and any(
+        _command_name(a) in SHELLS or _command_name(a) in INTERPRETERS for a in fact.argv[1:]
+    )
 
 
 def _program_from_input(fact: CommandFact) -> bool:
