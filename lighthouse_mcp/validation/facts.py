@@ -82,6 +82,7 @@ from lighthouse_mcp.validation.shell import (
     ShellTooComplex,
     Simple,
     Word,
+    embedded_scripts,
     parse,
 )
 
@@ -438,6 +439,7 @@ class _Extractor:
         fed = self.redirected_input(command.redirects, via, depth)
 
         for name, value in command.assignments:  # LESSOPEN='|cmd' less, GIT_SSH_COMMAND=… git fetch
+            self.stored_code(name, value.literal, via, depth)
             if name in RUNNING_VARIABLES:
                 text, _ = self.expand_word(value)
                 if text.strip("|"):
@@ -487,6 +489,14 @@ class _Extractor:
         if stdin is not None and fact.name in STDIN_EXECUTORS and not _has_program(fact):
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
         return fact
+
+    def stored_code(self, name: str, value: str | None, via: tuple[str, ...], depth: int) -> None:
+        """A value kept unexpanded that holds command substitutions runs them wherever it is expanded again: in
+        an arithmetic subscript (`x='a[$(cmd)]'; : $((x))`), a prompt expansion (`"${p@P}"`), `eval`. They are judged
+        as if they ran; ordinary values (`msg='see $(pwd)'`) are judged harmless as they are."""
+        if value and ("$(" in value or "`" in value) and depth < MAX_NESTING:
+            for script in embedded_scripts(value):
+                self.script(script, (*via, f"${name}, expanded later"), depth + 1)
 
     def defined(
         self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int
@@ -588,6 +598,7 @@ class _Extractor:
                 match = _OPTION_ASSIGN.match(arg)
                 if match:
                     self.env[match.group(1)] = None if fact.dynamic else match.group(2)
+                    self.stored_code(match.group(1), match.group(2), fact.via, 0)
 
     def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
@@ -1000,6 +1011,8 @@ class _Extractor:
         elif name in ("make", "gmake"):
             for command in _make_recipes(argv):
                 self.run(command, (*via, "make --eval"), depth + 1)
+        elif name == "trap" and fact.positionals and fact.positionals[0] not in ("-", "-p", "-l"):
+            self.run(fact.positionals[0], (*via, "trap"), depth + 1)  # runs on a signal, or as the shell exits
         elif name == "ssh":
             remote = _ssh_command(fact)
             if remote:
@@ -1329,6 +1342,8 @@ class _Extractor:
 
     def word_substitutions(self, word: Word, via: tuple[str, ...], depth: int) -> None:
         for part in word.parts:
+            for script in part.inner:  # `${x:-$(cmd)}`, `$(( $(cmd) ))`
+                self.script(script, (*via, "$(…) in an expansion"), depth + 1)
             if part.kind != "cmd" or part.script is None:
                 continue
             kind = "<(…)" if part.value.startswith(("<(", ">(")) else "$(…)"

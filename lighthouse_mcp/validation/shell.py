@@ -42,6 +42,7 @@ class Part:
     value: str
     quoted: bool = False
     script: Script | None = None  # for `cmd` parts
+    inner: list[Script] = field(default_factory=list)  # for `param` and `arith` parts: substitutions inside them
 
 
 @dataclass
@@ -73,6 +74,16 @@ class Word:
 
     def substitutions(self) -> list[Script]:
         return [p.script for p in self.parts if p.kind == "cmd" and p.script is not None]
+
+
+def embedded_scripts(text: str) -> list[Script]:
+    """The command substitutions in `text` read as a shell would read it inside double quotes: those of a value
+    stored to run later (`x='a[$(cmd)]'`, `p='$(cmd)'; "${p@P}"`). Text that does not parse has none."""
+    try:
+        parts = _Parser(text, 1, [0]).double_quoted(None)
+    except (ShellSyntaxError, RecursionError):
+        return []
+    return [script for part in parts for script in ([part.script] if part.script else part.inner)]
 
 
 @dataclass
@@ -425,7 +436,16 @@ class _Parser:
         end = self.matching_parens(self.i + 2, 2)
         raw = self.s[self.i : end]
         self.i = end
-        return Compound("arith", Script([], []), self.trailing_redirects(), [Word([Part("arith", raw)], raw)])
+        part = Part("arith", raw, inner=self.inside(raw[2:-2]))
+        return Compound("arith", Script([], []), self.trailing_redirects(), [Word([part], raw)])
+
+    def inside(self, text: str) -> list[Script]:
+        """Command substitutions inside a `${…}` operand or an arithmetic expression (`${x:-$(cmd)}`,
+        `$(( $(cmd) ))`): they run when it is expanded."""
+        if "$(" not in text and "`" not in text:
+            return []
+        parts = _Parser(text, self.depth + 1, self.words).double_quoted(None)
+        return [script for part in parts for script in ([part.script] if part.script else part.inner)]
 
     def simple_command(self) -> Command:
         assignments: list[tuple[str, Word]] = []
@@ -657,7 +677,7 @@ class _Parser:
         if s.startswith("$((", i):
             end = self.matching_parens(i + 3, 2)
             self.i = end
-            return Part("arith", s[i:end], quoted)
+            return Part("arith", s[i:end], quoted, inner=self.inside(s[i + 3 : end - 2]))
         if nxt == "(":
             self.i = i + 2
             script = self.sub(")")
@@ -668,7 +688,7 @@ class _Parser:
             self.i = end
             inner = s[i + 2 : end - 1]
             name = _NAME.fullmatch(inner)
-            return Part("var", inner, quoted) if name else Part("param", s[i:end], quoted)
+            return Part("var", inner, quoted) if name else Part("param", s[i:end], quoted, inner=self.inside(inner))
         match = _NAME.match(s, i + 1)
         if match:
             self.i = match.end()

@@ -410,3 +410,48 @@ def test_an_unknown_program_running_ordinary_work_stays_allowed(
 def test_a_known_programs_text_arguments_are_only_text(validator: Validator, command: str) -> None:
     got = decide(validator, command)
     assert got.decision == "allow", (command, got.reasons)
+
+
+# -- commands inside expansions, and commands kept to run later ---------------------------------------------------
+
+INSIDE_EXPANSIONS = [
+    ": ${{x:-$({c})}}",
+    'echo "${{x:=$({c})}}"',
+    ": ${{x/a/$({c})}}",
+    ": ${{x:+`{c}`}}",
+    ": $(( $({c}) ))",
+    "(( $({c}; echo 1) ))",
+]
+KEPT_TO_RUN_LATER = [
+    "x='a[$({c})]'; : $((x))",
+    "p='$({c})'; : \"${{p@P}}\"",
+    "trap {q} EXIT",
+    "trap {q} INT TERM",
+    "declare -x v='$({c})'",
+]
+
+
+@pytest.mark.parametrize(("form", "case"), list(itertools.product(INSIDE_EXPANSIONS + KEPT_TO_RUN_LATER, HARMFUL)))
+def test_a_command_inside_an_expansion_or_kept_to_run_later_is_judged(
+    validator: Validator, form: str, case: tuple[str, str | None]
+) -> None:
+    command = case[0]
+    plain = decide(validator, command)
+    got = decide(validator, form.format(c=command, q=shlex.quote(command)))
+    assert RANK[got.decision] >= RANK[plain.decision], (form, command, got.decision, got.reasons)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo ${#x} ${x:-default} $((1 + 2))",
+        'echo "${HOME:-$(pwd)}" "${VERSION:=$(git describe --tags)}"',
+        "trap 'rm -f /tmp/build.lock' EXIT",
+        "msg='see $(pwd)'; echo \"$msg\"",
+        "PS1='$(git branch 2>/dev/null) $ '",
+        "n=$(( $(wc -l < README.md) + 1 ))",
+    ],
+)
+def test_ordinary_expansions_and_traps_stay_allowed(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision == "allow", (command, got.reasons)
