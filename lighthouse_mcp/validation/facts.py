@@ -20,6 +20,7 @@ import shlex
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -88,8 +89,11 @@ from lighthouse_mcp.validation.shell import (
 
 if TYPE_CHECKING:
     from lighthouse_mcp.validation.code_actions import Action
+    from lighthouse_mcp.validation.content import Runnable
 
 MAX_COMMANDS = 500
+MAX_WRITTEN_BYTES = 256 * 1024  # code a write puts in a file, judged up to this size (larger asks)
+MAX_WRITTEN_COMMANDS = 1000  # commands judged in the code of one write (more ask): bounds the time it takes
 MAX_NESTING = 12
 MAX_SCRIPT_BYTES = 256 * 1024  # a script on disk read to judge running it (past that: not passed unread)
 MAX_LOOP_ITEMS = 4
@@ -223,6 +227,36 @@ def _url_flows(facts: Facts) -> None:
         carried = url_payload(canonical)
         if carried is not None and carried[1]:
             facts.flow("secret-in-command-url", f"{carried[0]} to {urlsplit(canonical).hostname}")
+
+
+def code_written(facts: Facts, written_to: PathFact, ctx: Context, pieces: Sequence[Runnable]) -> None:
+    """The code a write puts where something will run it (`pieces` of the file `written_to`, as the write's access
+    classified it), as the facts of running it there: by a write tool, a patch, or a shell's `> file`."""
+    from lighthouse_mcp.validation.code_actions import python_may_act  # only writes need these
+    from lighthouse_mcp.validation.content import MAX_PIECES
+
+    if len(pieces) > MAX_PIECES:
+        facts.flow("code-too-large", f"{written_to.raw} holds more than {MAX_PIECES} pieces of code that would run")
+    name = posixpath.basename(written_to.raw)
+    # It runs later, on a tree that may have changed by then: paths are judged as written, links not followed.
+    where = dataclass_replace(ctx.with_cwd(posixpath.dirname(written_to.path) or "/"), lexical=True)
+    judged = 0
+    for piece in pieces[:MAX_PIECES]:
+        if piece.language == "python" and not python_may_act(piece.source):
+            continue
+        inner = facts_from_code(piece.language, piece.source, where, max_bytes=MAX_WRITTEN_BYTES)
+        judged += len(inner.commands)
+        too_much = [inner.problems[p] for p in ("too-large", "too-many", "too-deep") if p in inner.problems]
+        if too_much or judged > MAX_WRITTEN_COMMANDS:
+            reason = too_much[0] if too_much else f"more than {MAX_WRITTEN_COMMANDS} commands in all"
+            facts.flow("code-too-large", f"{piece.where} of {name}: {reason}")
+        inner.problems.clear()  # a fragment of code need not parse; only what it plainly does counts
+        if piece.isolated:  # in a container or on a CI runner: judged by what flows (downloads run, secrets sent,
+            inner.accesses.clear()  # shells on sockets), not by the paths and system commands of that machine
+            inner.commands.clear()
+        facts.runs_later.append((f"{piece.where} of {name}", inner))
+        if judged > MAX_WRITTEN_COMMANDS:
+            break
 
 
 def sql_command(sql: str, tool: str) -> CommandFact:
@@ -469,7 +503,7 @@ class _Extractor:
             if access is not None:
                 fact.targets.append(access)
                 if access.access == "write":
-                    self.remember_written(access.path.path, redirect.op, fact, stdin)
+                    self.remember_written(access.path, redirect.op, fact, stdin)
         self.tree_changes(fact, command.redirects)
         for stage, known in fed:
             if stage.commands or stage.carried or not known:  # a descriptor opened elsewhere: unknown text
@@ -568,14 +602,19 @@ class _Extractor:
         written = [self.access(path, "write", fact.name, False) for path, _ in patch.written()]
         return written + [self.access(path, "delete", fact.name, False) for path in patch.removed()]
 
-    def remember_written(self, path: str, op: str, fact: CommandFact, stdin: str | None) -> None:
-        """Keep the text written to `path` when it is known (`echo …`, `printf …`, `cat <<EOF`), so that running the
-        file later in the same command is judged by what it holds."""
+    def remember_written(self, written_to: PathFact, op: str, fact: CommandFact, stdin: str | None) -> None:
+        """Keep the text written to a file when it is known (`echo …`, `printf …`, `cat <<EOF`), so that running the
+        file later in the same command is judged by what it holds; and judge the code it puts where something runs
+        it later (a Makefile's recipes, a package's scripts, a git hook) as a write tool's would be."""
+        from lighthouse_mcp.validation.content import runnable_code  # only writes of known text need it
+
+        path = written_to.path
         text = stdin if fact.name == "cat" and not fact.positionals else _literal_output([fact])
         if text is None:
             self.written.pop(path, None)
             return
         self.written[path] = (self.written.get(path, "") + "\n" + text) if op == ">>" else text
+        code_written(self.facts, written_to, self.ctx or self.base, runnable_code(written_to.raw, self.written[path]))
 
     def builtin_state(self, fact: CommandFact) -> None:
         """`cd` moves the working directory and `export X=…` sets variables for the commands after it."""

@@ -9,12 +9,12 @@ import posixpath
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lighthouse_mcp.errors import DataError
-from lighthouse_mcp.validation.facts import Access, Facts, facts_from_code, facts_from_command, sql_command
+from lighthouse_mcp.validation.facts import Access, Facts, code_written, facts_from_command, sql_command
 from lighthouse_mcp.validation.files import Context, PathFact, classify
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
@@ -59,8 +59,6 @@ _REQUIRED = {
 _WRITE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 _READ_TOOLS = {"Read": "file_path", "NotebookRead": "notebook_path", "Glob": "path", "Grep": "path", "LS": "path"}
 MAX_INPUT_BYTES = 16 * 1024 * 1024
-MAX_WRITTEN_BYTES = 256 * 1024  # code a write puts in a file, judged up to this size (larger asks)
-MAX_WRITTEN_COMMANDS = 1000  # commands judged in the code of one write (more ask): bounds the time it takes
 KEPT_CONTENT_BYTES = 1024 * 1024  # the input of a file write a decision event keeps (in the blob table), at most
 
 
@@ -295,39 +293,15 @@ def _judge_patch(facts: Facts, request: Request, text: str, ctx: Context) -> Non
 
 
 def _judge_written(facts: Facts, request: Request, written_to: PathFact, ctx: Context, text: str | None) -> None:
-    """The code a write puts where something will run it (`text`, or a notebook cell), as the facts of running it
-    there (`written_to`: the file, as the write's access classified it)."""
-    from lighthouse_mcp.validation.code_actions import python_may_act  # only writes need these
-    from lighthouse_mcp.validation.content import MAX_PIECES, notebook_cell, runnable_code
+    """The code a write tool puts where something will run it (`text`, or a notebook cell)."""
+    from lighthouse_mcp.validation.content import notebook_cell, runnable_code  # only writes need these
 
     if request.tool == "NotebookEdit":
         source = request.input.get("new_source")
         pieces = notebook_cell(request.input.get("cell_type"), source) if isinstance(source, str) else []
     else:
         pieces = runnable_code(written_to.raw, text) if text is not None else []
-    if len(pieces) > MAX_PIECES:
-        facts.flow("code-too-large", f"{written_to.raw} holds more than {MAX_PIECES} pieces of code that would run")
-    name = posixpath.basename(written_to.raw)
-    resolved = written_to.path
-    # It runs later, on a tree that may have changed by then: paths are judged as written, links not followed.
-    where = replace(ctx.with_cwd(posixpath.dirname(resolved) or "/"), lexical=True)
-    judged = 0
-    for piece in pieces[:MAX_PIECES]:
-        if piece.language == "python" and not python_may_act(piece.source):
-            continue
-        inner = facts_from_code(piece.language, piece.source, where, max_bytes=MAX_WRITTEN_BYTES)
-        judged += len(inner.commands)
-        too_much = [inner.problems[p] for p in ("too-large", "too-many", "too-deep") if p in inner.problems]
-        if too_much or judged > MAX_WRITTEN_COMMANDS:
-            reason = too_much[0] if too_much else f"more than {MAX_WRITTEN_COMMANDS} commands in all"
-            facts.flow("code-too-large", f"{piece.where} of {name}: {reason}")
-        inner.problems.clear()  # a fragment of code need not parse; only what it plainly does counts
-        if piece.isolated:  # in a container or on a CI runner: judged by what flows (downloads run, secrets sent,
-            inner.accesses.clear()  # shells on sockets), not by the paths and system commands of that machine
-            inner.commands.clear()
-        facts.runs_later.append((f"{piece.where} of {name}", inner))
-        if judged > MAX_WRITTEN_COMMANDS:
-            break
+    code_written(facts, written_to, ctx, pieces)
 
 
 # Another MCP server's tool: arguments that hold a shell command or SQL are judged as such.

@@ -455,3 +455,36 @@ def test_a_command_inside_an_expansion_or_kept_to_run_later_is_judged(
 def test_ordinary_expansions_and_traps_stay_allowed(validator: Validator, command: str) -> None:
     got = decide(validator, command)
     assert got.decision == "allow", (command, got.reasons)
+
+
+# -- code a shell command writes where it runs later is judged as a write tool's would be ------------------------
+
+WRITES_THAT_RUN_LATER = [
+    ("Makefile", "printf 'all:\\n\\t{c}\\n' > Makefile"),
+    ("conftest.py", "cat > conftest.py <<'EOF'\nimport os\nos.system({p})\nEOF"),
+    ("package.json", 'echo \'{{"scripts": {{"postinstall": {j}}}}}\' > package.json'),
+]
+
+
+@pytest.mark.parametrize(("case", "write"), list(itertools.product(HARMFUL[:3], WRITES_THAT_RUN_LATER)))
+def test_code_written_by_a_shell_command_where_it_runs_later_is_judged(
+    validator: Validator, case: tuple[str, str | None], write: tuple[str, str]
+) -> None:
+    import json
+
+    command = write[1].format(c=case[0], p=repr(case[0]), j=json.dumps(case[0]))
+    got = decide(validator, command)
+    assert got.decision != "allow", (command, got.reasons)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "printf 'all:\\n\\tgo build ./...\\n' > Makefile",
+        "cat > conftest.py <<'EOF'\nimport pytest\n\n@pytest.fixture\ndef tmp(tmp_path):\n    return tmp_path\nEOF",
+        'echo \'{"scripts": {"test": "jest"}}\' > package.json',
+    ],
+)
+def test_ordinary_files_written_by_the_shell_stay_allowed(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision == "allow", (command, got.reasons)
