@@ -109,6 +109,19 @@ _AWK_COMMAND = LazyPattern(
 _AWK_PRINT_TO_SHELL = LazyPattern(
     r'print(?:f)?\s*\(?\s*"((?:[^"\\]|\\.){1,4000})"\s*\)?\s*\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"'
 )
+# Builtins that evaluate the names or expressions they are given, array subscripts included (`a[$(cmd)]`).
+_EVALUATE_NAMES = frozenset(
+    {"printf", "unset", "let", "read", "mapfile", "readarray", "test", "[", "wait"}
+    | {"declare", "typeset", "local", "export", "readonly"}
+)
+# sed's `e` with nothing after it, and the `e` flag of `s`: the pattern space (what sed read) runs as a command.
+_SED_RUNS_INPUT = LazyPattern(
+    r"(?:^|[;\n{}])\s*(?:\d+|\$|/(?:[^/\\]|\\.)*/)?\s*e\s*(?:$|[;\n}])|(?:^|[;\n{}])\s*(?:\d+|\$|/(?:[^/\\]|\\.)*/)?\s*"
+    r"s(.)(?:(?!\1).|\\.)*\1(?:(?!\1).|\\.)*\1[gpiImM0-9w]*e"
+)
+_SED_COMMAND = LazyPattern(r"(?m)(?:^|[;{}])\s*(?:\d+|\$|/(?:[^/\\]|\\.)*/)?\s*e[ \t]+([^;\n}]+)")
+# An awk program that hands what it reads to a shell: `system(` of anything but a string, a pipe to a shell.
+_AWK_RUNS_INPUT = LazyPattern(r'system\s*\(\s*[^"\s)]|\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"(?!\s*\))')
 _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
@@ -432,7 +445,9 @@ class _Extractor:
             command = Compound(command.kind, command.body, command.redirects, [])
         for word in command.words:
             self.word_substitutions(word, via, depth)
-        fed = self.redirected_input(command.redirects, via, depth)  # `while …; done < <(grep -r … ~)` runs first
+            if command.kind == "test":  # `[[ -v 'a[$(cmd)]' ]]`: a subscript is evaluated
+                self.stored_code("[[", word.literal, via, depth)
+        fed, _ = self.redirected_input(command.redirects, via, depth)  # `while …; done < <(grep -r … ~)` first
         looped_secret = command.kind == "for" and any(w in self.secret_words for w in command.words)
         before = len(self.facts.commands)
         if command.kind == "subshell":  # changes of directory and variables stay inside
@@ -470,7 +485,8 @@ class _Extractor:
             self.word_substitutions(word, via, depth)
         for _, value in command.assignments:
             self.word_substitutions(value, via, depth)
-        fed = self.redirected_input(command.redirects, via, depth)
+        fed, outputs = self.redirected_input(command.redirects, via, depth)
+        mark = self.mark()
 
         for name, value in command.assignments:  # LESSOPEN='|cmd' less, GIT_SSH_COMMAND=… git fetch
             self.stored_code(name, value.literal, via, depth)
@@ -508,6 +524,10 @@ class _Extractor:
         for stage, known in fed:
             if stage.commands or stage.carried or not known:  # a descriptor opened elsewhere: unknown text
                 self.piped_into(fact, stage, [], None, stage.name, via, depth, known=known)
+        for stage in outputs:
+            own = self.since(mark)
+            for reader in stage.commands:
+                self.piped_into(reader, own, [fact], _literal_output([fact]), fact.name, via, depth)
         self.command_flows(fact)
         if any(w in self.downloaded for w in command.words) and (
             fact.name in SHELLS or fact.name in ("eval", "source", ".") or fact.name in INTERPRETERS
@@ -551,11 +571,13 @@ class _Extractor:
 
     def redirected_input(
         self, redirects: list[Redirect], via: tuple[str, ...], depth: int
-    ) -> list[tuple[_Stage, bool]]:
+    ) -> tuple[list[tuple[_Stage, bool]], list[_Stage]]:
         """Run what the redirections run; return what feeds the command's input other than a pipe (a process
         substitution, the commands and secret variables a here-document expands), each with whether the text it
-        feeds is known and judged already (a here-document's is)."""
+        feeds is known and judged already (a here-document's is); and what reads its output other than a pipe
+        (`> >(sh)`)."""
         fed: list[tuple[_Stage, bool]] = []
+        outputs: list[_Stage] = []
         for redirect in redirects:
             mark = self.mark()
             self.word_substitutions(redirect.target, via, depth)
@@ -574,7 +596,9 @@ class _Extractor:
                 if number != 0:
                     unknown = _Stage([], [], [], label=f"file descriptor {number}")
                     fed.append((self.descriptors.get(number, unknown), False))
-        return fed
+            elif redirect.op in (">", ">>", ">|", "&>", "&>>") and redirect.target.raw.startswith(">("):
+                outputs.append(self.since(mark))  # `curl … > >(sh)`: as `curl … | sh`
+        return fed, outputs
 
     def tree_changes(self, fact: CommandFact, redirects: list[Redirect]) -> None:
         """What a command does to the tree that its arguments do not show as paths: a symbolic link it makes (later
@@ -637,7 +661,6 @@ class _Extractor:
                 match = _OPTION_ASSIGN.match(arg)
                 if match:
                     self.env[match.group(1)] = None if fact.dynamic else match.group(2)
-                    self.stored_code(match.group(1), match.group(2), fact.via, 0)
 
     def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
@@ -1050,6 +1073,12 @@ class _Extractor:
         elif name in ("make", "gmake"):
             for command in _make_recipes(argv):
                 self.run(command, (*via, "make --eval"), depth + 1)
+        elif name in ("sed", "gsed"):
+            for command in _sed_commands(fact):
+                self.run(command, (*via, "sed e"), depth + 1)
+        elif name in _EVALUATE_NAMES:  # `printf -v 'a[$(cmd)]' x`, `unset 'a[$(cmd)]'`, `let 'a[$(cmd)]=1'`
+            for arg in argv[1:]:
+                self.stored_code(name, arg, via, depth)
         elif name == "trap" and fact.positionals and fact.positionals[0] not in ("-", "-p", "-l"):
             self.run(fact.positionals[0], (*via, "trap"), depth + 1)  # runs on a signal, or as the shell exits
         elif name == "ssh":
@@ -1250,9 +1279,13 @@ class _Extractor:
                 self.facts.flow("push-to-url", f"git push straight to {remote}")
 
     def executed_text(self, executor: str, text: str, via: tuple[str, ...], depth: int) -> None:
-        """`text` is run by `executor` (a shell or interpreter reading stdin)."""
-        if executor in SHELLS or executor in SCHEDULERS or executor in ("source", "."):
+        """`text` is run by `executor` (a shell or interpreter reading stdin, or a program that runs its input:
+        sed's `e` and awk's `system($0)` run each line, make the recipes of the makefile it reads)."""
+        if executor in SHELLS or executor in SCHEDULERS or executor in ("source", ".", "sed", "gsed", *AWKS):
             self.run(text, via, depth + 1)
+        elif executor in ("make", "gmake", "bmake"):
+            for recipe in _recipes(text):
+                self.run(recipe, via, depth + 1)
         elif executor in INTERPRETERS or executor in STDIN_EXECUTORS:  # `echo 'exec rm -rf ~' | tclsh` too
             self.code(executor, text, via, depth)
 
@@ -1335,7 +1368,7 @@ class _Extractor:
         `sources`: the commands those stages are, where each is one; `literal`: what they print, where known;
         `known`: the text it reads is judged elsewhere, as a here-document's is)."""
         name = reader.name
-        if (name in STDIN_EXECUTORS and not _has_program(reader)) or _program_from_input(reader):
+        if (name in STDIN_EXECUTORS and not _has_program(reader)) or _runs_its_input(reader):
             download = earlier.download()
             if download is not None:
                 self.facts.flow("remote-code", f"output of {download} piped into {name}")
@@ -1601,11 +1634,18 @@ def _make_recipes(argv: list[str]) -> list[str]:
             text = argv[index + 1]
         else:  # not --eval, or --eval with nothing after it (make refuses it)
             continue
-        for line in text.split("\n"):
-            if ";" in line and ":" in line.split(";", 1)[0]:
-                found.append(line.split(";", 1)[1].strip())
-            elif line.startswith("\t"):
-                found.append(line.strip())
+        found += _recipes(text)
+    return found
+
+
+def _recipes(makefile: str) -> list[str]:
+    """The recipe lines of a makefile's text (`target: ; recipe`, and lines that start with a tab)."""
+    found = []
+    for line in makefile.split("\n"):
+        if ";" in line and ":" in line.split(";", 1)[0]:
+            found.append(line.split(";", 1)[1].strip())
+        elif line.startswith("\t"):
+            found.append(line.strip())
     return [f for f in found if f]
 
 
@@ -1817,15 +1857,30 @@ def _runs_a_shell(fact: CommandFact) -> bool:
     )
 
 
-def _program_from_input(fact: CommandFact) -> bool:
-    """A shell or interpreter that `xargs` gives its program from what it reads (`… | xargs -0 bash -c`,
-    `… | xargs python3 -c`): it runs its input as surely as `… | sh` does."""
-    return (
-        fact.via[-1:] == ("xargs",)
-        and fact.replace is None
-        and (fact.name in SHELLS or fact.name in INTERPRETERS)
-        and fact.argv[-1] in ("-c", "-e", "--eval", "-r", "-E")
-    )
+def _runs_its_input(fact: CommandFact) -> bool:
+    """A program that runs what it reads as commands, as surely as `… | sh` does: a shell or interpreter that
+    `xargs` gives its program from its input (`xargs -0 bash -c`), sed's `e` (`sed e`, `s/…/…/e`), an awk program
+    that hands its input to a shell (`{system($0)}`, `{print | "sh"}`), make reading its makefile from its input."""
+    if fact.via[-1:] == ("xargs",) and fact.replace is None:
+        return (fact.name in SHELLS or fact.name in INTERPRETERS) and fact.argv[-1] in ("-c", "-e", "--eval", "-r")
+    if fact.name in ("sed", "gsed"):
+        return any(_SED_RUNS_INPUT.search(script) for script in _sed_scripts(fact))
+    if fact.name in AWKS and fact.positionals and "f" not in fact.options:
+        return _AWK_RUNS_INPUT.search(fact.positionals[0]) is not None
+    if fact.name in ("make", "gmake", "bmake"):
+        return fact.options.get("f", fact.options.get("file", fact.options.get("makefile"))) in ("-", "/dev/stdin")
+    return False
+
+
+def _sed_scripts(fact: CommandFact) -> list[str]:
+    """The scripts sed is given: each `-e`/`--expression` (every one, repeated options too), else its first word."""
+    given = [v for k, v in [*fact.earlier_options, *fact.options.items()] if k in ("e", "expression")]
+    return given or fact.positionals[:1]
+
+
+def _sed_commands(fact: CommandFact) -> list[str]:
+    """The commands sed's `e COMMAND` runs."""
+    return [m.group(1) for script in _sed_scripts(fact) for m in _SED_COMMAND.finditer(script)]
 
 
 def _expanded_secrets(redirect: Redirect) -> list[str]:

@@ -488,3 +488,77 @@ def test_code_written_by_a_shell_command_where_it_runs_later_is_judged(
 def test_ordinary_files_written_by_the_shell_stay_allowed(validator: Validator, command: str) -> None:
     got = decide(validator, command)
     assert got.decision == "allow", (command, got.reasons)
+
+
+# -- what reads a command's output other than a pipe, and programs that run what they read ------------------------
+
+
+@pytest.mark.parametrize(("case", "op"), list(itertools.product(FED, [">", ">>", "&>"])))
+def test_an_output_process_substitution_reads_as_a_pipe_does(
+    validator: Validator, case: tuple[str, str, str], op: str
+) -> None:
+    source, reader, rule = case
+    command = f"{source} {op} >({reader})"
+    got = decide(validator, command)
+    assert got.decision == "deny", (command, got.decision, got.reasons)
+    assert rule in {r["rule"] for r in got.reasons}, (command, got.reasons)
+
+
+RUNS_ITS_INPUT = ["sed e", "sed 's/^//e'", "awk '{system($0)}'", "awk '{print | \"sh\"}'", "xargs -0 bash -c"]
+
+
+@pytest.mark.parametrize(("runner", "download"), list(itertools.product(RUNS_ITS_INPUT, DOWNLOADS[:2])))
+def test_a_program_that_runs_what_it_reads_is_a_shell_to_its_pipe(
+    validator: Validator, runner: str, download: str
+) -> None:
+    command = f"{download} | {runner}"
+    got = decide(validator, command)
+    assert got.decision == "deny", (command, got.decision, got.reasons)
+
+
+@pytest.mark.parametrize(("case", "runner"), list(itertools.product(HARMFUL[:3], ["sed e", "make -f -"])))
+def test_known_text_a_program_runs_is_judged_as_it_runs(
+    validator: Validator, case: tuple[str, str | None], runner: str
+) -> None:
+    text = case[0] if runner.startswith("sed") else f"x:\n\t{case[0]}\n"
+    plain = decide(validator, case[0])
+    got = decide(validator, f"printf '%s\\n' {shlex.quote(text)} | {runner}")
+    assert RANK[got.decision] >= RANK[plain.decision], (runner, got.reasons)
+
+
+SUBSCRIPTED = [
+    "printf -v 'a[$({c})]' x",
+    "unset 'a[$({c})]'",
+    "let 'a[$({c})]=1'",
+    "[[ -v 'a[$({c})]' ]]",
+    "declare 'a[$({c})]=1'",
+    "read 'a[$({c})]' < /dev/null",
+]
+
+
+@pytest.mark.parametrize(("form", "case"), list(itertools.product(SUBSCRIPTED, HARMFUL[:3])))
+def test_a_command_in_an_array_subscript_a_builtin_evaluates_is_judged(
+    validator: Validator, form: str, case: tuple[str, str | None]
+) -> None:
+    plain = decide(validator, case[0])
+    got = decide(validator, form.format(c=case[0]))
+    assert RANK[got.decision] >= RANK[plain.decision], (form, got.reasons)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sed -e 's/a/b/' -e 's/c/d/g' notes.txt",
+        "sed -n '/start/,/end/p' notes.txt",
+        "awk '{print $1}' notes.txt | sort | uniq -c",
+        "printf 'x:\\n\\tgo build ./...\\n' | make -f -",
+        "make 2>&1 > >(tee build.log)",
+        "git log > >(head -n 5)",
+        "printf -v now '%(%s)T' -1",
+        "let i=i+1",
+        "[[ -v HOME ]] && echo set",
+    ],
+)
+def test_ordinary_sed_awk_make_and_builtins_stay_allowed(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision == "allow", (command, got.reasons)
