@@ -539,7 +539,7 @@ class _Extractor:
             names = [p.value for w in command.words for p in w.parts if p.kind == "var" and secret_name(p.value)]
             if names:
                 self.facts.flow("secret-env-read", f"{fact.name} prints ${names[0]}")
-        self.builtin_state(fact)
+        self.builtin_state(fact, depth)
         if stdin is not None and fact.name in STDIN_EXECUTORS and not _has_program(fact):
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
         return fact
@@ -640,7 +640,7 @@ class _Extractor:
         self.written[path] = (self.written.get(path, "") + "\n" + text) if op == ">>" else text
         code_written(self.facts, written_to, self.ctx or self.base, runnable_code(written_to.raw, self.written[path]))
 
-    def builtin_state(self, fact: CommandFact) -> None:
+    def builtin_state(self, fact: CommandFact, depth: int) -> None:
         """`cd` moves the working directory and `export X=…` sets variables for the commands after it."""
         if fact.via and fact.via[-1] in WRAPPERS:
             return  # `xargs cd x`, `sudo cd x`: another process, the shell stays where it is
@@ -659,8 +659,12 @@ class _Extractor:
         elif fact.name in ("export", "declare", "local", "readonly", "typeset"):
             for arg in fact.positionals:
                 match = _OPTION_ASSIGN.match(arg)
-                if match:
+                if match and "n" in fact.flags:  # `declare -n r=a`: r is another name for a
+                    self.env[match.group(1)] = self.env.get(match.group(2))
+                elif match:
                     self.env[match.group(1)] = None if fact.dynamic else match.group(2)
+                if match and match.group(1) in RUNNING_VARIABLES:  # `export PROMPT_COMMAND='…'`
+                    self.run(match.group(2), (*fact.via, f"${match.group(1)}"), depth + 1)
 
     def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
@@ -1099,9 +1103,9 @@ class _Extractor:
             self.run(shlex.join(argv[start:]), (*via, f"{name} runs"), depth + 1)
         lines = [a for a in argv[1:start] if " " in a.strip() or "|" in a or ";" in a]
         for line in lines[:8]:
-            first = line.strip().split(maxsplit=1)[0] if line.strip() else ""
-            if _command_name(first) in MODELLED:
-                self.run(line, (*via, f"{name} may run"), depth + 1)
+            command = _command_in(line)
+            if command is not None:
+                self.run(command, (*via, f"{name} may run"), depth + 1)
 
     def code(self, interpreter: str, source: str, via: tuple[str, ...], depth: int) -> None:
         from lighthouse_mcp.validation import code_actions  # only commands with one-liners need it
@@ -1845,6 +1849,23 @@ def _found_by(args: list[str]) -> list[str]:
 def _secret_variables(words: list[str]) -> list[str]:
     """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
     return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
+
+
+def _command_in(text: str) -> str | None:
+    """The command line in an argument, from its first word that names a program Lighthouse models (`make && make
+    test`, `spawn bash -c "…"`, `shell curl … | sh`, `\\! rm -rf ~`), where the rest reads as shell; else None."""
+    for found in _WORD_START.finditer(text):
+        if _command_name(found.group(1)) not in MODELLED:
+            continue
+        try:
+            parse(text[found.start(1) :])
+        except (ShellSyntaxError, ShellTooComplex, RecursionError):
+            continue
+        return text[found.start(1) :]
+    return None
+
+
+_WORD_START = LazyPattern(r"(?:^|[\s;&|(!{])([A-Za-z_./][\w./+-]*)")
 
 
 def _runs_a_shell(fact: CommandFact) -> bool:

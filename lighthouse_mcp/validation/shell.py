@@ -496,7 +496,10 @@ class _Parser:
             raw = self.s[self.i : end]
             self.i = end
             return match.group(1), Word([Part("lit", raw)], raw)
-        return match.group(1), self.read_word(allow_empty=True)
+        word = self.read_word(allow_empty=True)
+        if match.group(2) == "+=":  # `c+=' -rf'` is `c="$c"' -rf'`
+            word = Word([Part("var", match.group(1), quoted=True), *word.parts], word.raw)
+        return match.group(1), word
 
     def next_words(self) -> list[Word]:
         """The next word (several after brace expansion), counted against the budget."""

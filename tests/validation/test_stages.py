@@ -562,3 +562,56 @@ def test_a_command_in_an_array_subscript_a_builtin_evaluates_is_judged(
 def test_ordinary_sed_awk_make_and_builtins_stay_allowed(validator: Validator, command: str) -> None:
     got = decide(validator, command)
     assert got.decision == "allow", (command, got.reasons)
+
+
+# -- values built up, referred to, or run by the shell later --------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", HARMFUL[:3])
+def test_a_command_built_up_or_named_another_way_is_judged_when_evaluated(
+    validator: Validator, case: tuple[str, str | None]
+) -> None:
+    command = case[0]
+    plain = decide(validator, command)
+    words = shlex.split(command)
+    built = "c=" + shlex.quote(words[0]) + "".join(f"; c+={shlex.quote(' ' + w)}" for w in words[1:])
+    for form in (
+        f'{built}; eval "$c"',
+        f'a={shlex.quote(command)}; declare -n r=a; eval "$r"',
+        f"export PROMPT_COMMAND={shlex.quote(command)}",
+    ):
+        got = decide(validator, form)
+        assert RANK[got.decision] >= RANK[plain.decision], (form, got.reasons)
+
+
+@pytest.mark.parametrize(
+    ("case", "form"),
+    list(itertools.product(HARMFUL, ["expect -c {q}", "gdb -batch -ex {s}", "mytool --hook {s}", "tmux new -d {q}"])),
+)
+def test_a_command_line_inside_an_unknown_programs_argument_is_judged(
+    validator: Validator, case: tuple[str, str | None], form: str
+) -> None:
+    command = case[0]
+    plain = decide(validator, command)
+    spawn = shlex.quote(f"spawn {command}; interact")
+    got = decide(
+        validator,
+        form.format(q=spawn if form.startswith("expect") else shlex.quote(command), s=shlex.quote(f"shell {command}")),
+    )
+    assert RANK[got.decision] >= RANK[plain.decision], (form, got.reasons)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "PATH+=:/opt/bin; ls",
+        'x=a; x+=b; echo "$x"',
+        "export EDITOR=vim",
+        "flock /tmp/build.lock -c 'make && make test'",
+        'mytool --message "don\'t rm the cache"',
+        "hyperfine 'ls -la' 'du -sh .'",
+    ],
+)
+def test_ordinary_appends_exports_and_runners_stay_allowed(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision == "allow", (command, got.reasons)
