@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import fnmatch
 import glob as globlib
 import hashlib
@@ -18,7 +19,7 @@ import posixpath
 import re
 import shlex
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
 from typing import TYPE_CHECKING, Any
@@ -544,6 +545,27 @@ class _Extractor:
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
         return fact
 
+    @contextlib.contextmanager
+    def positional(self, values: list[str]) -> Iterator[None]:
+        """The positional parameters ($0, $1, … $9, $@, $*) set to `values` while a script or function body is
+        read; those not given stay unknown. A value the shell fills in at run time is unknown there too, except a
+        secret variable's, which stays the word as written (`f "$TOKEN"`: `curl -d "$1"` sends $TOKEN)."""
+        names = [str(i) for i in range(10)] + ["@", "*"]
+        saved = {name: self.env.get(name, _UNSET) for name in names}
+        known = [None if ("$" in v or "`" in v) and not _secret_variables([v]) else v for v in values]
+        for index in range(10):  # one not given is left unknown, as it is outside (`bash -c 'rm -rf "$1"'`)
+            self.env[str(index)] = known[index] if index < len(known) else None
+        # `"$@"` is one word per parameter, which a variable's one value cannot say: known only when there is one
+        self.env["@"] = self.env["*"] = known[1] if len(known) == 2 else None
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is _UNSET:
+                    self.env.pop(name, None)
+                else:
+                    self.env[name] = value  # type: ignore[assignment]
+
     def stored_code(self, name: str, value: str | None, via: tuple[str, ...], depth: int) -> None:
         """A value kept unexpanded that holds command substitutions runs them wherever it is expanded again: in
         an arithmetic subscript (`x='a[$(cmd)]'; : $((x))`), a prompt expansion (`"${p@P}"`), `eval`. They are judged
@@ -559,7 +581,8 @@ class _Extractor:
         stage); an alias stands for its words, or is a script of its own (`alias x='cd /; rm -rf *'`)."""
         body = self.functions.get(argv[0])
         if body is not None and depth < MAX_NESTING and not _calls(body, argv[0]):
-            self.script(body, (*via, f"function {argv[0]}"), depth + 1)
+            with self.positional(argv):  # `f "$TOKEN"`: $1 in its body is what it was given
+                self.script(body, (*via, f"function {argv[0]}"), depth + 1)
         alias = self.aliases.get(argv[0])
         if alias is None:
             return argv, dynamic
@@ -964,7 +987,8 @@ class _Extractor:
                     self.facts.problems.setdefault(
                         "unresolved", f"{name} -c runs a script only known when it runs ({script[:80]})"
                     )
-                self.run(script, (*via, f"{name} -c"), depth + 1)
+                with self.positional(argv[argv.index(script) + 1 :] if script in argv else []):  # $0, $1, …
+                    self.run(script, (*via, f"{name} -c"), depth + 1)
             elif file_ is not None and file_.startswith("<("):
                 self.substituted_program(name, file_, via, depth)
             elif file_ is not None:
@@ -2423,6 +2447,9 @@ def _calls(script: Script, name: str) -> bool:
             if isinstance(command, Compound) and _calls(command.body, name):
                 return True
     return False
+
+
+_UNSET = object()  # a variable that was not set (saved and put back as not set)
 
 
 class _Possible(str):
