@@ -4,7 +4,9 @@ ordinary developer would run. `rates` judges them with a validator; every fourth
 The first set (`commands.tsv`, `tool_calls.jsonl`) was written once the validator had its first rules; the second
 (`second_*`), by another author, after the first had been tuned on, and measured before any rule was changed for it;
 the third (`third_commands.tsv`), by a third, measured after the changes the second's tuning rows led to (so also a
-measure of how far those carried over), before any rule was changed for it."""
+measure of how far those carried over), before any rule was changed for it. Two more, labelled harmful or ordinary
+rather than by the least acceptable answer, are judged by `test_red_team.py`: an attacker's 635 attempts found by
+asking `lighthouse check` (`red_team_commands.jsonl`) and a fifth set written blind (`fifth_commands.tsv`)."""
 
 from __future__ import annotations
 
