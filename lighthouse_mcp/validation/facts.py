@@ -125,6 +125,12 @@ _SED_RUNS_INPUT = LazyPattern(
 _SED_COMMAND = LazyPattern(r"(?m)(?:^|[;{}])\s*(?:\d+|\$|/(?:[^/\\]|\\.)*/)?\s*e[ \t]+([^;\n}]+)")
 # An awk program that hands what it reads to a shell: `system(` of anything but a string, a pipe to a shell.
 _AWK_RUNS_INPUT = LazyPattern(r'system\s*\(\s*[^"\s)]|\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"(?!\s*\))')
+# Options whose value is a command the program runs, by program.
+_COMMAND_OPTIONS = {"rsync": ("-e", "--rsh"), "zip": ("-TT", "--unzip-command"), "parallel": ("--ssh",)}
+_ELISP_SHELL = LazyPattern(
+    r'\(\s*(?:async-)?shell-command(?:-to-string)?\s+"((?:[^"\\]|\\.){1,4000})"'
+    r'|\(\s*(?:call|start)-process(?:-shell-command)?\s+"[^"]*"\s+(?:nil|"[^"]*")\s+"((?:[^"\\]|\\.){1,4000})"'
+)
 _PSQL_SHELL = LazyPattern(r"(?m)^\s*\\!\s*(.+)$")  # psql's `\! CMD`
 _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
@@ -1088,6 +1094,13 @@ class _Extractor:
         name = fact.name
         if name in _CALLBACKS and "-C" in argv[:-1]:  # `mapfile -C 'cmd'`, `compgen -C 'cmd'`: it runs as it goes
             self.run(argv[argv.index("-C") + 1], (*via, f"{name} -C"), depth + 1)
+        for option in _COMMAND_OPTIONS.get(name, ()):  # `rsync -e CMD`, `zip -TT CMD`: a command it runs
+            for value in _option_values(argv, option):
+                self.run(value, (*via, f"{name} {option}"), depth + 1)
+        if name == "emacs":  # `emacs --batch --eval '(shell-command "cmd")'`
+            for value in _option_values(argv, "--eval") + _option_values(argv, "-eval"):
+                for found in _ELISP_SHELL.finditer(value):
+                    self.run(found.group(1).replace('\\"', '"'), (*via, "emacs --eval"), depth + 1)
         if name == "psql":  # `psql -c '\! cmd'`: psql's shell escape
             for value in [v for k, v in [*fact.earlier_options, *fact.options.items()] if k in ("c", "command")]:
                 self.executed_text("psql", value, (*via, "psql \\!"), depth)
@@ -1305,6 +1318,8 @@ class _Extractor:
                 if _git_runs(key, settings[1]):
                     self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")
                 self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
+        for command in _git_commands(fact):  # `submodule foreach CMD`, `bisect run CMD`, `rebase -x CMD`, …
+            self.run(command, (*via, f"git {positionals[0]}"), depth + 1)
         if positionals[:2] == ["remote", "add"] and len(positionals) >= 4:
             self.remotes[positionals[2]] = positionals[3]
         elif positionals[:1] == ["push"] and len(positionals) >= 2:
@@ -1588,6 +1603,30 @@ def _command_name(word: str) -> str:
 def _looks_up_only(name: str, argv: list[str]) -> bool:
     lookup = LOOKUP_OPTIONS.get(name)
     return lookup is not None and len(argv) > 1 and argv[1].startswith("-") and bool(set(argv[1][1:]) & lookup)
+
+
+def _option_values(argv: list[str], option: str) -> list[str]:
+    """Every value of `option` in `argv`, given as `OPT VALUE` or `OPT=VALUE` (repeated ones too)."""
+    values = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == option]
+    return values + [arg.split("=", 1)[1] for arg in argv if arg.startswith(option + "=")]
+
+
+def _git_commands(fact: CommandFact) -> list[str]:
+    """Commands a git subcommand runs for its user: `submodule foreach CMD`, `bisect run CMD…`, `rebase -x CMD`,
+    `difftool -x CMD`, `filter-branch --tree-filter CMD` and its other filters."""
+    positionals, argv = fact.positionals, fact.argv
+    if positionals[:2] == ["submodule", "foreach"] and len(positionals) > 2:
+        rest = [p for p in positionals[2:] if p not in ("--recursive", "--quiet", "-q")]
+        return [rest[0] if len(rest) == 1 else shlex.join(rest)] if rest else []
+    if positionals[:2] == ["bisect", "run"] and "run" in argv[:-1]:  # everything after `run`, its options too
+        return [shlex.join(argv[argv.index("run") + 1 :])]
+    options = {
+        "rebase": ("-x", "--exec"),
+        "difftool": ("-x", "--extcmd"),
+        "mergetool": ("--tool-cmd",),
+        "filter-branch": ("--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter"),
+    }.get(positionals[0] if positionals else "", ())
+    return [value for option in options for value in _option_values(argv, option)]
 
 
 def _git_settings(argv: list[str]) -> list[tuple[str, str]]:

@@ -706,3 +706,43 @@ def test_serving_a_shell_to_others_asks(validator: Validator, command: str) -> N
 def test_ordinary_database_xargs_and_builtin_uses_stay_allowed(validator: Validator, command: str) -> None:
     got = decide(validator, command)
     assert got.decision == "allow", (command, got.reasons)
+
+
+@pytest.mark.parametrize(
+    ("form", "case"),
+    list(
+        itertools.product(
+            [
+                "git submodule foreach --quiet {q}",
+                "git bisect run sh -c {q}",
+                "git difftool -y -x {q} HEAD~1",
+                "git filter-branch --tree-filter {q} HEAD",
+                "rsync -e {q} x: /tmp/",
+                "zip /tmp/z.zip notes.txt -T -TT {q}",
+                "emacs --batch --eval {el}",
+            ],
+            HARMFUL,
+        )
+    ),
+)
+def test_a_command_a_known_tool_runs_from_its_arguments_is_judged(
+    validator: Validator, form: str, case: tuple[str, str | None]
+) -> None:
+    plain = decide(validator, case[0])
+    elisp = shlex.quote('(shell-command "' + case[0].replace('"', '\\"') + '")')
+    got = decide(validator, form.format(q=shlex.quote(case[0]), el=elisp))
+    assert RANK[got.decision] >= RANK[plain.decision], (form, got.reasons)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git submodule foreach git pull",
+        "git bisect run make test",
+        "rsync -av -e 'ssh -p 2222' src/ deploy@web.example:/srv/app/",
+        "emacs --batch --eval '(message \"hi\")'",
+    ],
+)
+def test_ordinary_commands_known_tools_run_stay_allowed(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision == "allow", (command, got.reasons)
