@@ -315,17 +315,15 @@ class _Stage:
     commands: list[CommandFact]
     accesses: list[Access]
     carried: list[tuple[str, str]]
-    tops: list[CommandFact] = field(default_factory=list)  # (for joined stages) the commands the stages are
+    tops: list[CommandFact] = field(default_factory=list)  # (for stages added together) the commands they are
     label: str = "a stage that runs no command"  # what it is called in messages when no command ran in it
 
-    @staticmethod
-    def joined(stages: list[_Stage]) -> _Stage:
-        return _Stage(
-            [c for s in stages for c in s.commands],
-            [a for s in stages for a in s.accesses],
-            [r for s in stages for r in s.carried],
-            [s.commands[0] for s in stages if s.commands],
-        )
+    def add(self, stage: _Stage) -> None:
+        """Take in what ran in `stage`, a stage after those this one holds."""
+        self.commands += stage.commands
+        self.accesses += stage.accesses
+        self.carried += stage.carried
+        self.tops += stage.commands[:1]
 
     @property
     def name(self) -> str:
@@ -1384,10 +1382,11 @@ class _Extractor:
         """What flows through each pipe. Every command run in a stage (in a subshell, a group, a loop, `sh -c`,
         program code) writes to its output and reads its input, so each is a source for the stages after it and
         each reads what the stages before it print, however the stage is written."""
+        earlier = _Stage([], [], [])  # every stage before the one reading, grown a stage at a time
         for j in range(1, len(stages)):
             sink = stages[j]
             sources = [s for s in stages[:j] if s is not None]
-            earlier = _Stage.joined(insides[:j])
+            earlier.add(insides[j - 1])
             literal = _literal_output(sources) if len(sources) == j else None  # known only for simple stages
             if sink is not None and literal is not None and sink.stdin is None:
                 sink.stdin = literal  # what it reads, for rules on its text (`echo 'DROP …' | psql`)
