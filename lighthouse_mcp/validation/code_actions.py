@@ -13,7 +13,7 @@ import binascii
 import itertools
 import re
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -1014,27 +1014,26 @@ _AUTHENTICATES = re.compile(
 )
 
 
-def _secret_variables_read(language: str, source: str) -> list[Action]:
-    """The first secret environment variable the code reads, if any (what it prints may carry its value)."""
+def _secret_reads(language: str, source: str) -> Iterator[tuple[re.Match[str], str]]:
+    """Each read of a secret environment variable in the code, with the variable's name."""
     pattern = _ONE_VARIABLE_READ.get(language)
-    if pattern is None:
-        return []
-    for m in re.finditer(pattern, source):
+    for m in re.finditer(pattern, source) if pattern is not None else ():
         name = m.group("a") or (m.groupdict().get("b") or "")
         if secret_name(name):
-            return [Action("read-secret-variable", name, detail=f"{language} code")]
-    return []
+            yield m, name
+
+
+def _secret_variables_read(language: str, source: str) -> list[Action]:
+    """The first secret environment variable the code reads, if any (what it prints may carry its value)."""
+    first = next(_secret_reads(language, source), None)
+    return [Action("read-secret-variable", first[1], detail=f"{language} code")] if first else []
 
 
 def _secret_variables_sent(language: str, source: str) -> list[Action]:
     """A secret environment variable in code that makes a request, outside a header or credentials: as far as a
     reading of the text can tell, it goes in the request's address or body (Python's reader follows it exactly)."""
-    pattern = _ONE_VARIABLE_READ.get(language)
-    if pattern is None:
-        return []
-    for m in re.finditer(pattern, source):
-        name = m.group("a") or (m.groupdict().get("b") or "")
-        if secret_name(name) and not _AUTHENTICATES.search(source[max(0, m.start() - 80) : m.start()]):
+    for m, name in _secret_reads(language, source):
+        if not _AUTHENTICATES.search(source[max(0, m.start() - 80) : m.start()]):
             return [Action("send-secret", name, detail=f"{language} code")]
     return []
 

@@ -315,7 +315,6 @@ class _Stage:
     commands: list[CommandFact]
     accesses: list[Access]
     carried: list[tuple[str, str]]
-    tops: list[CommandFact] = field(default_factory=list)  # (for stages added together) the commands they are
     label: str = "a stage that runs no command"  # what it is called in messages when no command ran in it
 
     def add(self, stage: _Stage) -> None:
@@ -323,7 +322,6 @@ class _Stage:
         self.commands += stage.commands
         self.accesses += stage.accesses
         self.carried += stage.carried
-        self.tops += stage.commands[:1]
 
     @property
     def name(self) -> str:
@@ -478,13 +476,10 @@ class _Extractor:
             access = self.redirect_access(redirect.op, redirect.target, "(" + command.kind + ")", shell_like=False)
             if access is not None and redirect.op == "<":  # `{ sh; } < x.sh` runs x.sh as `sh < x.sh` does
                 for reader in inside:
-                    if reader.name in STDIN_EXECUTORS and not _has_program(reader):
+                    if _runs_its_input(reader):
                         self.access(access.path.raw, "exec", reader.name, False, depth=depth)
                 fed.append((_Stage([], [access], [], label=access.path.raw), True))
-        for stage, known in fed:  # every command in the body reads the input the whole command is given
-            if stage.commands or stage.carried or stage.accesses or not known:
-                for reader in inside:
-                    self.piped_into(reader, stage, [], None, stage.name, via, depth, known=known)
+        self.feed(inside, fed, via, depth)  # every command in the body reads the input the whole command is given
 
     # -- simple commands -------------------------------------------------------------------------------------
 
@@ -522,16 +517,14 @@ class _Extractor:
         shell_like = _runs_a_shell(fact)
         for redirect in command.redirects:
             access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
-            if access is not None and redirect.op == "<" and fact.name in STDIN_EXECUTORS and not _has_program(fact):
+            if access is not None and redirect.op == "<" and _runs_its_input(fact):
                 self.access(access.path.raw, "exec", fact.name, False, depth=depth)  # `bash < x.sh` runs x.sh
             if access is not None:
                 fact.targets.append(access)
                 if access.access == "write":
                     self.remember_written(access.path, redirect.op, fact, stdin)
         self.tree_changes(fact, command.redirects)
-        for stage, known in fed:
-            if stage.commands or stage.carried or not known:  # a descriptor opened elsewhere: unknown text
-                self.piped_into(fact, stage, [], None, stage.name, via, depth, known=known)
+        self.feed([fact], fed, via, depth)
         for stage in outputs:
             own = self.since(mark)
             for reader in stage.commands:
@@ -548,7 +541,7 @@ class _Extractor:
             if names:
                 self.facts.flow("secret-env-read", f"{fact.name} prints ${names[0]}")
         self.builtin_state(fact, depth)
-        if stdin is not None and fact.name in STDIN_EXECUTORS and not _has_program(fact):
+        if stdin is not None and _runs_its_input(fact):
             self.executed_text(fact.name, stdin, (*via, f"{fact.name} <<"), depth)
         return fact
 
@@ -598,6 +591,16 @@ class _Extractor:
             return [*words, *argv[1:]], [False] * len(words) + dynamic[1:]
         self.run(" ".join([alias, *map(shlex.quote, argv[1:])]), (*via, f"alias {argv[0]}"), depth + 1)
         return argv, dynamic
+
+    def feed(
+        self, readers: list[CommandFact], fed: list[tuple[_Stage, bool]], via: tuple[str, ...], depth: int
+    ) -> None:
+        """Each of `readers` reads what feeds a command's input other than a pipe (`redirected_input`): a stage
+        where something ran, or one whose text is not known (a descriptor opened elsewhere)."""
+        for stage, known in fed:
+            if stage.commands or stage.accesses or stage.carried or not known:
+                for reader in readers:
+                    self.piped_into(reader, stage, [], None, stage.name, via, depth, known=known)
 
     def redirected_input(
         self, redirects: list[Redirect], via: tuple[str, ...], depth: int
@@ -1391,8 +1394,11 @@ class _Extractor:
             if sink is not None and literal is not None and sink.stdin is None:
                 sink.stdin = literal  # what it reads, for rules on its text (`echo 'DROP …' | psql`)
             before = insides[j - 1].name
+            # the commands the stages before are, where each that ran something is one (`cat x.sh | sh`)
+            whole = all(s is not None or not inside.commands for s, inside in zip(stages[:j], insides[:j], strict=True))
             for reader in list(insides[j].commands):
-                self.piped_into(reader, earlier, sources, literal if reader is sink else None, before, via, depth)
+                chain = sources if whole else []
+                self.piped_into(reader, earlier, chain, literal if reader is sink else None, before, via, depth)
             if sink is None:
                 continue
             feeder = stages[j - 1]
@@ -1421,29 +1427,24 @@ class _Extractor:
         known: bool = False,
     ) -> None:
         """`reader`, a command of a stage, reads what every command of the stages before it printed (`earlier`;
-        `sources`: the commands those stages are, where each is one; `literal`: what they print, where known;
+        `sources`: the commands those stages are, where each that ran something is one, else none; `literal`: what
+        they print, where known;
         `known`: the text it reads is judged elsewhere, as a here-document's is)."""
         name = reader.name
-        runs_input = (name in STDIN_EXECUTORS and not _has_program(reader)) or _runs_its_input(reader)
+        runs_input = _runs_its_input(reader)
         if runs_input:
             download = earlier.download()
             if download is not None:
                 self.facts.flow("remote-code", f"output of {download} piped into {name}")
             if any(_is_decoder(c) for c in earlier.commands):
                 self.facts.flow("decoded-exec", f"decoded data piped into {name}")
-            if known:
-                pass
-            elif literal is not None:
+            if literal is not None and not known:
                 self.executed_text(name, literal, (*via, f"piped into {name}"), depth)
-            elif (
-                sources
-                and all(s.name == "cat" and s.positionals for s in sources)
-                and len(sources) == len(earlier.tops)
-            ):  # `cat x.sh | sh` runs the file
-                for source in sources:
+            elif sources and all(s.name == "cat" and s.positionals for s in sources) and not known:
+                for source in sources:  # `cat x.sh | sh` runs the file (every stage before a `cat` of files)
                     for target in source.targets:
                         self.access(target.path.raw, "exec", name, False, depth=depth)
-            else:
+            elif not known:
                 self.facts.problems.setdefault(
                     "unresolved", f"{name} runs what {before} prints, only known when it runs"
                 )
@@ -1958,9 +1959,12 @@ def _runs_a_shell(fact: CommandFact) -> bool:
 
 
 def _runs_its_input(fact: CommandFact) -> bool:
-    """A program that runs what it reads as commands, as surely as `… | sh` does: a shell or interpreter that
-    `xargs` gives its program from its input (`xargs -0 bash -c`), sed's `e` (`sed e`, `s/…/…/e`), an awk program
-    that hands its input to a shell (`{system($0)}`, `{print | "sh"}`), make reading its makefile from its input."""
+    """A program that runs what it reads as commands: a shell or interpreter not given its program (`sh`, `bash -s`),
+    one that `xargs` gives its program from its input (`xargs -0 bash -c`), sed's `e` (`sed e`, `s/…/…/e`), an awk
+    program that hands its input to a shell (`{system($0)}`, `{print | "sh"}`), make reading its makefile from
+    its input."""
+    if fact.name in STDIN_EXECUTORS and not _has_program(fact):
+        return True
     if fact.via[-1:] == ("xargs",) and fact.replace is None:
         return (fact.name in SHELLS or fact.name in INTERPRETERS) and fact.argv[-1] in ("-c", "-e", "--eval", "-r")
     if fact.via[-1:] == ("xargs",) and fact.replace is not None and fact.name in SHELLS:  # `xargs -I{} sh -c '{}'`

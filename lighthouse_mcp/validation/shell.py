@@ -80,10 +80,9 @@ def embedded_scripts(text: str) -> list[Script]:
     """The command substitutions in `text` read as a shell would read it inside double quotes: those of a value
     stored to run later (`x='a[$(cmd)]'`, `p='$(cmd)'; "${p@P}"`). Text that does not parse has none."""
     try:
-        parts = _Parser(text, 1, [0]).double_quoted(None)
+        return _Parser(text, 0, [0]).inside(text)
     except (ShellSyntaxError, RecursionError):
         return []
-    return [script for part in parts for script in ([part.script] if part.script else part.inner)]
 
 
 @dataclass
