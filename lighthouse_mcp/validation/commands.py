@@ -290,6 +290,8 @@ RUNNING_VARIABLES = frozenset(
     {"LESSOPEN", "LESSCLOSE", "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SSH_COMMAND",
      "GIT_EXTERNAL_DIFF", "BASH_ENV", "ENV", "PROMPT_COMMAND", "SUDO_ASKPASS", "SSH_ASKPASS"}
 )  # fmt: skip
+# Variables naming libraries that every program run with them loads, and runs (`LD_PRELOAD=./x.so ls`).
+LOADING_VARIABLES = frozenset({"LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES"})
 # Editors and in-place rewriters whose file arguments are written (`ex -sc '%d|x' f`, `… | sponge f`).
 EDITORS = frozenset({"ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "sponge", "rename", "perl-rename", "prename"})
 # Options that name a directory a command writes into (`tar -x -C dir`, `unzip -d dir`), per command.
@@ -310,6 +312,12 @@ class Wrapper:
     joins: bool = False  # the remaining words form one command line (watch a b c)
 
 
+# GNU parallel's options that take a value (with none of its own commands, it runs each line it reads).
+_PARALLEL_VALUES = frozenset(
+    {"j", "jobs", "P", "max-procs", "halt", "S", "sshlogin", "joblog", "results", "timeout", "delay", "d", "delimiter",
+     "N", "n", "max-args", "L", "colsep", "C", "tagstring", "env", "workdir", "wd", "memfree", "load", "retries",
+     "a", "arg-file", "I", "E"}
+)  # fmt: skip
 WRAPPERS: dict[str, Wrapper] = {
     "sudo": Wrapper(
         frozenset(
@@ -417,7 +425,7 @@ WRAPPERS: dict[str, Wrapper] = {
     "unshare": Wrapper(frozenset({"S", "G", "R", "w", "setuid", "setgid", "root", "wd", "map-user", "map-group"})),
     "nsenter": Wrapper(frozenset({"t", "target", "S", "G", "setuid", "setgid"})),
     "chroot": Wrapper(frozenset({"userspec", "groups"}), positional_before=1),
-    "parallel": Wrapper(frozenset({"j", "jobs", "S", "sshlogin"}), joins=True),
+    "parallel": Wrapper(_PARALLEL_VALUES, joins=True),
     "sg": Wrapper(frozenset(), positional_before=1, joins=True),
 }
 # Tools whose subcommand runs another command: `uv run pytest`, `poetry run lighthouse …` (the key is the tool and
@@ -1112,6 +1120,8 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
     ),
     "socat": frozenset(),
     "mkfs": frozenset({"t", "type", "L", "label", "b", "m", "O", "U", "n"}),
+    "install": frozenset({"m", "mode", "o", "owner", "g", "group", "S", "suffix", "Z", "context"}),
+    "parallel": _PARALLEL_VALUES,
 }
 VALUE_OPTIONS["oc"] = VALUE_OPTIONS["kubectl"]
 # Commands whose options are single-dash words (`find -name x`, `-exec`), not clusters of letters.
@@ -1200,8 +1210,9 @@ FILE_OPTIONS = frozenset(
     }
 )
 WRITE_OPTIONS = frozenset(
-    {"o", "output", "O", "output-document", "out", "of", "output-file", "a", "append-output", "cookie-jar"}
-)
+    {"o", "output", "O", "output-document", "out", "of", "output-file", "a", "append-output", "cookie-jar", "target",
+     "prefix", "root", "target-directory"}
+)  # fmt: skip
 CASE_INSENSITIVE = frozenset(
     {
         "powershell",

@@ -1,5 +1,6 @@
 """Code that a file write puts where something will run it: a script, a git hook, a package manifest's scripts, CI
-steps, Dockerfile `RUN` lines, Makefile recipes, `.envrc`, git settings that run commands, notebooks and source code.
+steps, Dockerfile `RUN` lines, Makefile and justfile recipes, `.envrc`, git settings that run commands, notebooks
+and source code.
 
 `runnable_code(path, text)` finds those pieces by the file's name and kind (and a `#!` line); the validator judges
 each with the same facts and rule packs as a command. An Edit's new text is a fragment, so every reader here also
@@ -99,6 +100,8 @@ def runnable_code(path: str, text: str) -> list[Runnable]:
         pieces = _elsewhere(_dockerfile(text))
     elif lower in ("makefile", "gnumakefile") or lower.endswith(".mk"):
         pieces = _makefile(text)
+    elif lower in ("justfile", ".justfile") or lower.endswith(".just"):
+        pieces = _justfile(text)
     elif _compose(lower) or (lower in _CI_NAMES and lower not in _LOCAL_TASKS) or any(d in slashed for d in _CI_DIRS):
         pieces = _elsewhere(_pipeline(text))
     elif lower in _LOCAL_TASKS:
@@ -205,6 +208,17 @@ def _makefile(text: str) -> Iterator[Runnable]:
             yield Runnable(f"the recipe on line {number}", "shell", command.replace("$$", "$"))
         for match in re.finditer(r"\$\(shell\s+([^()]*(?:\([^()]*\)[^()]*)*)\)", line):
             yield Runnable(f"$(shell …) on line {number}", "shell", match.group(1).replace("$$", "$"))
+
+
+def _justfile(text: str) -> Iterator[Runnable]:
+    """A justfile's recipe lines (indented under a `name:` line), with just's own prefixes and `{{…}}` taken off;
+    a recipe with a `#!` line is a script of that language, and backticks run when the file is read."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line[:1] in (" ", "\t") and line.strip() and not line.strip().startswith("#!"):
+            command = re.sub(r"\{\{[^{}]*\}\}", "x", line.strip().lstrip("@-"))
+            yield Runnable(f"the recipe on line {number}", "shell", command)
+        for match in re.finditer(r"`([^`]+)`", line if line[:1] not in (" ", "\t") else ""):
+            yield Runnable(f"a backtick on line {number}", "shell", match.group(1))
 
 
 def _compose(lower: str) -> bool:

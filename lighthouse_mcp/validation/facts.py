@@ -43,6 +43,7 @@ from lighthouse_mcp.validation.commands import (
     INTO_OPTIONS,
     KNOWN_COMMANDS,
     LITERAL_PRINTERS,
+    LOADING_VARIABLES,
     LOOKUP_OPTIONS,
     MODELLED,
     MODULE_COMMANDS,
@@ -370,7 +371,9 @@ class _Extractor:
         self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
         self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
         self.aliases: dict[str, str] = {}  # aliases defined in this command (`alias x='rm -rf'`)
+        self.programs: dict[str, str] = {}  # copies of programs made in this command, by path: the program
         self.links: dict[str, str] = {}  # symlinks made in this command (`ln -s target link`): link -> target
+        self.moved: dict[str, str] = {}  # what `mv` moved in this command: where it is now -> where it was
         # What commands took in besides files (program code reading the environment or a secret variable or
         # fetching, a here-document expanding a secret variable), which what they print may carry: (kind, what)
         self.carried: list[tuple[str, str]] = []
@@ -493,10 +496,7 @@ class _Extractor:
 
         for name, value in command.assignments:  # LESSOPEN='|cmd' less, GIT_SSH_COMMAND=… git fetch
             self.stored_code(name, value.literal, via, depth)
-            if name in RUNNING_VARIABLES:
-                text, _ = self.expand_word(value)
-                if text.strip("|"):
-                    self.run(text.strip().lstrip("|"), (*via, f"${name}"), depth + 1)
+            self.assigned(name, self.expand_word(value)[0], via, depth)
         argv, dynamic = self.expand(command.words)
         if not argv:
             for name, value in command.assignments:
@@ -642,6 +642,17 @@ class _Extractor:
         if fact.name == "ln" and fact.flags & {"s", "symbolic"} and len(fact.positionals) == 2:
             link = classify(fact.positionals[1], self.ctx or self.base).path
             self.links[link] = classify(fact.positionals[0], self.ctx or self.base).path
+        if fact.name == "mv" and len(fact.positionals) == 2 and not fact.dynamic:
+            ctx = self.ctx or self.base
+            was, now = (classify(p, ctx).path for p in fact.positionals)
+            self.moved[now] = was  # onto a new name, or into a directory that is there:
+            self.moved[posixpath.join(now, posixpath.basename(was))] = was
+        if fact.name in ("cp", "ln", "install", "rsync") and len(fact.positionals) == 2:
+            source, copy = fact.positionals  # `cp /usr/bin/nc ./t`, `ln -s "$(command -v bash)" x`: x runs bash
+            program = _command_name(source)
+            if program in KNOWN_COMMANDS and (source == program or _BIN_DIR.search(source)):
+                path = classify(copy, self.ctx or self.base).path
+                self.programs[posixpath.join(path, program) if copy.endswith("/") else path] = program
 
     def patch_targets(self, fact: CommandFact, words: list[str], stdin: str | None) -> list[Access]:
         """`apply_patch PATCH`, `apply_patch <<'EOF' … EOF` (how Codex CLI applies a patch given to its shell): the
@@ -673,6 +684,21 @@ class _Extractor:
         self.written[path] = (self.written.get(path, "") + "\n" + text) if op == ">>" else text
         code_written(self.facts, written_to, self.ctx or self.base, runnable_code(written_to.raw, self.written[path]))
 
+    def manifest_scripts(self, items: list[str]) -> None:
+        """`npm pkg set scripts.postinstall='cmd'`: the scripts it writes into package.json, judged as a write of
+        them would be (npm runs them later)."""
+        from lighthouse_mcp.validation.content import runnable_code
+
+        scripts = {
+            k[len("scripts.") :]: v for k, eq, v in (i.partition("=") for i in items) if eq and k.startswith("scripts.")
+        }
+        if scripts:
+            ctx = self.ctx or self.base
+            manifest = self.access("package.json", "write", "npm pkg set", False)
+            code_written(
+                self.facts, manifest.path, ctx, runnable_code("package.json", json.dumps({"scripts": scripts}))
+            )
+
     def builtin_state(self, fact: CommandFact, depth: int) -> None:
         """`cd` moves the working directory and `export X=…` sets variables for the commands after it."""
         if fact.via and fact.via[-1] in WRAPPERS:
@@ -699,8 +725,23 @@ class _Extractor:
                     self.env[match.group(1)] = self.env.get(match.group(2))
                 elif match:
                     self.env[match.group(1)] = None if fact.dynamic else match.group(2)
-                if match and match.group(1) in RUNNING_VARIABLES:  # `export PROMPT_COMMAND='…'`
-                    self.run(match.group(2), (*fact.via, f"${match.group(1)}"), depth + 1)
+                if match:  # `export PROMPT_COMMAND='…'`, `export LD_PRELOAD=…`
+                    self.assigned(match.group(1), match.group(2), fact.via, depth)
+
+    def assigned(self, name: str, text: str, via: tuple[str, ...], depth: int) -> None:
+        """A variable set for what runs after that makes it run something: a command (`GIT_SSH_COMMAND`,
+        `PROMPT_COMMAND`, `LESSOPEN='|cmd'`) or a library every program loads (`LD_PRELOAD`), which runs as a
+        program run by its path does (a downloaded one is downloaded code run)."""
+        if name in RUNNING_VARIABLES and text.strip("|"):
+            self.run(text.strip().lstrip("|"), (*via, f"${name}"), depth + 1)
+        elif name == "GIT_CONFIG_PARAMETERS":  # `'alias.x=!cmd' 'core.pager=cmd'`: settings git runs
+            for key, value in _config_parameters(text):
+                if _git_command_key(key) or (key.startswith("alias.") and value.startswith("!")):
+                    self.run(value.removeprefix("!"), (*via, f"${name} {key}"), depth + 1)
+        elif name in LOADING_VARIABLES:
+            for path in re.split(r"[:\s]+", text):
+                if path:
+                    self.access(path, "exec", f"${name}", "$" in path, depth=depth)
 
     def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
@@ -728,6 +769,12 @@ class _Extractor:
             if name == "nsenter" and re.search(r"(?:^| )(?:-t ?1|--target[= ]1)(?: |$)", " ".join(argv[1:])):
                 self.facts.flow("host-namespace", "nsenter into the namespaces of process 1, the host's init")
             if name == "env":
+                for word in argv[1:]:  # `env LD_PRELOAD=x.so make`: what it sets for the command
+                    assignment = _ENV_ASSIGNMENT.fullmatch(word)
+                    if assignment is not None:
+                        self.assigned(assignment.group(1), assignment.group(2), via, depth)
+                    elif not word.startswith("-"):
+                        break
                 argv, dynamic, split = _skip_env(argv, dynamic)
                 if split is not None:
                     self.run(split, via, depth + 1)
@@ -744,13 +791,17 @@ class _Extractor:
                 replace = _xargs_replace(argv)
             if not rest:  # `sudo -i`, `doas -s`: the wrapper's own options say what it does
                 return self.emit(argv, dynamic, via[:-1], sudo=sudo, any_dynamic=False)
+            if runner is not None:  # `uvx --from git+URL x`: where a runner gets the package is judged as well
+                own = len(argv) - len(rest)
+                words = argv[:own] if name == "uvx" else [name, *argv[:own]]
+                self.emit(words, [False] * len(words), via[:-1], sudo=sudo, any_dynamic=False)
             argv, dynamic = rest, rest_dynamic
         if not argv:  # a wrapper with nothing to run (`env` alone prints the environment)
             return self.emit([last_wrapper], [False], via[:-1], sudo=sudo, any_dynamic=False) if last_wrapper else None
         fact = self.emit(argv, dynamic, via, sudo=sudo, any_dynamic=any(dynamic) or extra_dynamic)
         fact.replace = replace
         if "/" in argv[0]:  # ./run.sh, /tmp/x: runs a file
-            self.access(argv[0], "exec", fact.name, dynamic[0], depth=depth)
+            self.program_file(fact, argv[0], dynamic[0], depth)
         self.nested(fact, argv, via, depth)
         return fact
 
@@ -761,6 +812,10 @@ class _Extractor:
         names (`/usr/bin/?m` is `/usr/bin/rm`), or matched against the commands Lighthouse knows; a word that stays
         unknown (a variable from elsewhere, an array, a pattern nothing matches) is a problem, never a pass."""
         word = argv[0]
+        if "/" in word and self.programs and not dynamic[0]:
+            program = self.programs.get(classify(word, self.ctx or self.base).path)
+            if program is not None:  # a copy of a program made earlier in this command: that program
+                return [program, *argv[1:]], dynamic
         if any(c in word for c in "*?[") and not dynamic[0]:
             if "/" in word and "\x00" not in word:  # no file's path holds a NUL: nothing on disk to expand to
                 found = sorted(globlib.glob(word))[:64]
@@ -806,12 +861,29 @@ class _Extractor:
             name, [name, *argv[1:]], flags, positionals, options, [], via, dynamic=any_dynamic, sudo=sudo
         )
         fact.earlier_options = earlier
-        fact.targets = self.targets(fact, pos_dynamic)
+        fact.targets = self.through_moves(self.targets(fact, pos_dynamic), name)
         archive = _archive_written(fact)
         if archive is not None:
             self.archives.add(classify(archive, self.ctx or self.base).path)
         self.facts.commands.append(fact)
         return fact
+
+    def program_file(self, fact: CommandFact, path: str, dynamic: bool, depth: int) -> None:
+        """A command run by its path (`./run.sh`, `/tmp/x`); Lighthouse's own pip or interpreter installing
+        packages (`…/.venv/bin/pip install x`) writes into the environment Lighthouse runs from."""
+        program = self.access(path, "exec", fact.name, dynamic, depth=depth)
+        if "lighthouse-code" in program.path.classes and _installs_packages(fact):
+            self.access(posixpath.dirname(posixpath.dirname(path)), "write", fact.name, dynamic)
+
+    def through_moves(self, targets: list[Access], command: str) -> list[Access]:
+        """`targets`, and for each under a place `mv` moved something to in this command, the same access to where
+        it was (`mv src /tmp/x && rm -rf /tmp/x` deletes src)."""
+        return targets + [
+            self.access(was + t.path.path[len(now) :], t.access, command, False)
+            for t in targets
+            for now, was in self.moved.items()
+            if t.path.path == now or t.path.path.startswith(now.rstrip("/") + "/")
+        ]
 
     def targets(self, fact: CommandFact, pos_dynamic: list[bool]) -> list[Access]:
         """The paths among a command's arguments and option values, with how the command uses each."""
@@ -1135,10 +1207,17 @@ class _Extractor:
         elif name == "trap" and fact.positionals and fact.positionals[0] not in ("-", "-p", "-l"):
             self.run(fact.positionals[0], (*via, "trap"), depth + 1)  # runs on a signal, or as the shell exits
         elif name == "ssh":
-            remote = _ssh_command(fact)
-            if remote:
-                self.facts.flow("remote-exec", f"runs `{remote[:80]}` on {fact.positionals[0]}")
-                self.run(remote, (*via, f"ssh {fact.positionals[0]}"), depth + 1)
+            remote = _operand_and_after(argv[1:], VALUE_OPTIONS["ssh"])
+            if remote is not None and remote[1]:  # the remote shell runs the words after the host, joined
+                host, command = remote[0], " ".join(remote[1])
+                self.facts.flow("remote-exec", f"runs `{command[:80]}` on {host}")
+                self.run(command, (*via, f"ssh {host}"), depth + 1)
+        elif name in ("npm", "pnpm") and fact.positionals[:2] == ["pkg", "set"]:
+            self.manifest_scripts(fact.positionals[2:])
+        elif name in _EXECUTORS:
+            inside = _exec_command(fact, argv)
+            if inside is not None:  # `docker exec db cmd…`: judged as a command run on another machine is
+                self.run(shlex.join(inside[1]), (*via, f"{name} exec {inside[0]}"), depth + 1)
         elif name not in MODELLED and depth < MAX_NESTING:
             self.unknown_program(name, argv, via, depth)
 
@@ -1229,39 +1308,20 @@ class _Extractor:
             fact.targets = [Access(classify(path, ctx, dynamic="$" in path or self.ctx is None), "delete", "rm")]
         else:
             fact.targets = [self.access(path, "delete", "rm", "$" in path)]
+        fact.targets = self.through_moves(fact.targets, "rm")
         self.facts.commands.append(fact)
 
     def find(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
         args = fact.argv[1:]
         starts = _find_starts(args)
-        filtered = any(
-            a
-            in (
-                "-name",
-                "-iname",
-                "-path",
-                "-ipath",
-                "-regex",
-                "-iregex",
-                "-wholename",
-                "-newer",
-                "-mtime",
-                "-mmin",
-                "-size",
-                "-user",
-                "-empty",
-                "-perm",
-                "-links",
-                "-inum",
-            )
-            for a in args
-        )
+        filtered = any(_narrows(args, index) for index in range(len(args)))
         pattern = _find_pattern(args)
-        named = any(a in ("-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename") for a in args)
+        named = any(a in _FIND_NAME_TESTS and _narrows(args, i) for i, a in enumerate(args))
         extra = {"matching", *(("named",) if named else ())} if filtered else set()
         folded = "-iname" in args
         # A filtered search still finds the guard's own files when it ranges over them and the filter can match.
-        guarded = [hit for start in starts for hit in self.guarded_files(start, pattern, folded)] if filtered else []
+        paths = _path_patterns(args)
+        guarded = [h for start in starts for h in self.guarded_files(start, pattern, folded, paths)] if filtered else []
         if "-delete" in args:
             shown = fact.text
             for start in starts:
@@ -1272,6 +1332,8 @@ class _Extractor:
                 for start in starts:
                     self.access(f"{start.rstrip('/')}/{pattern}", "delete", "find", False, depth=depth)
                     self.access(f"{start.rstrip('/')}/**/{pattern}", "delete", "find", False, depth=depth)
+            for path in paths:  # `-path './.g*'`: the pattern is of the whole path
+                self.access(path, "delete", "find", False, depth=depth)
         for index, arg in enumerate(args):
             if arg in ("-exec", "-execdir", "-ok", "-okdir"):
                 end = next((j for j in range(index + 1, len(args)) if args[j] in (";", "+", "\\;")), len(args))
@@ -1282,10 +1344,11 @@ class _Extractor:
                     replaced = [path if a == "{}" else a.replace("{}", path) for a in inner]
                     self.run(shlex.join(replaced), (*via, f"find {arg}"), depth + 1)
 
-    def guarded_files(self, start: str, pattern: str | None, folded: bool) -> list[str]:
+    def guarded_files(self, start: str, pattern: str | None, folded: bool, paths: list[str]) -> list[str]:
         """The files of the Lighthouse home a `find` from `start` would reach whose name `pattern` matches (any, with
-        no name pattern)."""
+        no name pattern) and whose path as `find` shows it one of `paths`, its whole-path patterns, matches."""
         base = classify(start, self.ctx or self.base).path
+        shown = start.rstrip("/") or "/"
         hits = []
         for guard in (self.ctx or self.base).guard:
             if not (guard == base or guard.startswith(base.rstrip("/") + "/")):
@@ -1296,7 +1359,10 @@ class _Extractor:
                 for name in names:
                     subject, wanted = (name.lower(), pattern.lower()) if folded and pattern else (name, pattern)
                     if wanted is None or fnmatch.fnmatchcase(subject, wanted):
-                        hits.append(directory if name == posixpath.basename(directory) else f"{directory}/{name}")
+                        hit = directory if name == posixpath.basename(directory) else f"{directory}/{name}"
+                        as_shown = shown + hit[len(base.rstrip("/")) :]
+                        if not paths or any(fnmatch.fnmatchcase(as_shown, p) for p in paths):
+                            hits.append(hit)
                 if len(hits) > 50:
                     return hits
         return hits
@@ -1308,14 +1374,16 @@ class _Extractor:
         for key, value in _git_settings(argv):
             if key.startswith("alias.") and value.startswith("!") and positionals[:1] == [key[len("alias.") :]]:
                 self.run(value[1:], (*via, f"git {key}"), depth + 1)
-            elif key in GIT_RUNS:
+            elif _git_command_key(key):
                 self.run(value.removeprefix("!"), (*via, f"git -c {key}"), depth + 1)
             if _git_runs(key, value):
                 self.facts.flow("git-runs", f"git -c {key}={value[:60]} makes git run it")
+        for url in (p for p in positionals if p.startswith("ext::")):  # `git clone 'ext::sh -c cmd'` runs it
+            self.run(_ext_command(url), (*via, "git ext::"), depth + 1)
         if positionals[:1] == ["config"]:
             settings = [p for p in positionals[1:] if not p.startswith("-")]
             key = settings[0].lower() if settings else ""
-            if len(settings) >= 2 and (key in GIT_RUNS or key == "core.hookspath" or settings[1].startswith("!")):
+            if len(settings) >= 2 and (_git_command_key(key) or key == "core.hookspath" or settings[1].startswith("!")):
                 if _git_runs(key, settings[1]):
                     self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")
                 self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
@@ -1432,8 +1500,10 @@ class _Extractor:
         `known`: the text it reads is judged elsewhere, as a here-document's is)."""
         name = reader.name
         runs_input = _runs_its_input(reader)
+        download = earlier.download()
+        if download is not None:  # `curl … | tee x.sh`, `curl … | cat > x.sh`: what it writes holds the download
+            self.downloaded_files.update(t.path.path for t in reader.targets if t.access == "write")
         if runs_input:
-            download = earlier.download()
             if download is not None:
                 self.facts.flow("remote-code", f"output of {download} piped into {name}")
             if any(_is_decoder(c) for c in earlier.commands):
@@ -1473,21 +1543,29 @@ class _Extractor:
     # -- words -----------------------------------------------------------------------------------------------
 
     def word_substitutions(self, word: Word, via: tuple[str, ...], depth: int) -> None:
+        """Run the substitutions of `word` (`$(…)`, `<(…)`, and those inside a `${…}` operand or an arithmetic
+        expression: `${x:-$(cmd)}`, `$(( $(cmd) ))`), noting whether what they print is a download or a secret,
+        which the word then carries."""
         for part in word.parts:
-            for script in part.inner:  # `${x:-$(cmd)}`, `$(( $(cmd) ))`
-                self.script(script, (*via, "$(…) in an expansion"), depth + 1)
-            if part.kind != "cmd" or part.script is None:
-                continue
-            kind = "<(…)" if part.value.startswith(("<(", ">(")) else "$(…)"
-            mark = self.mark()
-            saved = (self.ctx, dict(self.env))
-            self.script(part.script, (*via, kind), depth + 1)
-            self.ctx, self.env = saved[0], saved[1]
-            inner = self.since(mark)
-            if inner.download() is not None:
-                self.downloaded.append(word)
-            if inner.secret() is not None:  # `curl -d "$(cat ~/.ssh/id_rsa)"`, `curl -d "$(env)"`
-                self.secret_words.append(word)
+            if part.kind == "cmd" and part.script is not None:
+                kind = "<(…)" if part.value.startswith(("<(", ">(")) else "$(…)"
+                scripts = [part.script]
+            else:
+                kind, scripts = "$(…) in an expansion", part.inner
+            for script in scripts:
+                self.substitution(word, script, (*via, kind), depth)
+
+    def substitution(self, word: Word, script: Script, via: tuple[str, ...], depth: int) -> None:
+        """One substitution of `word`, run in a subshell of its own (what it changes does not last)."""
+        mark = self.mark()
+        saved = (self.ctx, dict(self.env))
+        self.script(script, via, depth + 1)
+        self.ctx, self.env = saved[0], saved[1]
+        inner = self.since(mark)
+        if inner.download() is not None:
+            self.downloaded.append(word)
+        if inner.secret() is not None:  # `curl -d "$(cat ~/.ssh/id_rsa)"`, `curl -d "$(env)"`
+            self.secret_words.append(word)
 
     def array_items(self, text: str, via: tuple[str, ...], depth: int) -> list[str] | None:
         """The items of `NAME=(…)` as the shell makes them; None when one is only known when it runs."""
@@ -1519,8 +1597,16 @@ class _Extractor:
                 argv.extend(items)
                 dynamic.extend([False] * len(items))
                 continue
+            only = word.parts[0] if len(word.parts) == 1 and word.parts[0].kind == "var" else None
+            if (
+                only is not None
+                and only.value in ("@", "*")
+                and self.env.get(only.value) == ""
+                and not (only.quoted and only.value == "*")
+            ):
+                continue  # `"$@"` with no parameters is no word at all (`"$*"` is one empty word)
             text, unknown = self.expand_word(word)
-            single_var = len(word.parts) == 1 and word.parts[0].kind == "var" and not word.parts[0].quoted
+            single_var = only is not None and not only.quoted
             separators = self.env.get("IFS") or " \t\n"
             if single_var and not unknown and re.split(f"[{re.escape(separators)}]+", text) != [text]:
                 pieces = [p for p in re.split(f"[{re.escape(separators)}]+", text) if p]  # splitting on $IFS
@@ -1593,6 +1679,10 @@ def _literal_stdin(redirects: list[Redirect]) -> str | None:
     return last.body if plain else None
 
 
+_ENV_ASSIGNMENT = LazyPattern(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
+_BIN_DIR = LazyPattern(r"(?:^|/)s?bin/[^/]+$")  # a program in a directory of programs (`/usr/bin/nc`)
+
+
 def _command_name(word: str) -> str:
     """`/usr/bin/rm` → `rm`; Windows-style names (`PowerShell.exe`, `IEX`) are case-insensitive."""
     name = (posixpath.basename(word.rstrip("/")) or word).lstrip("\\")
@@ -1639,13 +1729,42 @@ def _git_settings(argv: list[str]) -> list[tuple[str, str]]:
     return found
 
 
-# Programs a git setting commonly names that run nothing else: pagers, editors, diff viewers, credential stores.
+# Programs a git setting commonly names that run nothing else: pagers, editors, diff viewers, credential stores,
+# filter and text-conversion drivers.
 _PLAIN_PROGRAMS = frozenset(
     {"less", "more", "most", "cat", "bat", "batcat", "delta", "diff-so-fancy", "diff-highlight", "vi", "vim", "nvim",
      "nano", "emacs", "emacsclient", "code", "code-insiders", "cursor", "subl", "micro", "hx", "kak", "mate", "gedit",
      "kate", "zed", "idea", "pico", "joe", "ne", "gpg", "gpg2", "ssh", "cache", "store", "osxkeychain", "manager",
-     "manager-core", "libsecret", "wincred", "meld", "vimdiff", "kdiff3", "opendiff", "difft", "icdiff"}
+     "manager-core", "libsecret", "wincred", "meld", "vimdiff", "kdiff3", "opendiff", "difft", "icdiff", "git-lfs",
+     "exif", "exiftool", "pdftotext", "pandoc", "docx2txt", "odt2txt", "strings", "hexdump", "xxd", "nbstripout"}
 )  # fmt: skip
+
+
+# git settings whose value is a command, named by a part of their own choosing (`filter.x.smudge`, `diff.x.textconv`).
+_GIT_COMMAND_KEYS = LazyPattern(
+    r"(?:filter\.[^.]+\.(?:clean|smudge|process)|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver"
+    r"|pager\.[^.]+|credential\..+\.helper|remote\.[^.]+\.(?:uploadpack|receivepack))"
+)
+
+
+def _git_command_key(key: str) -> bool:
+    """Whether the git setting `key` (lower case) holds a command git runs."""
+    return key in GIT_RUNS or _GIT_COMMAND_KEYS.fullmatch(key) is not None
+
+
+def _config_parameters(text: str) -> list[tuple[str, str]]:
+    """The settings in `$GIT_CONFIG_PARAMETERS` (`'key=value' 'key=value'`), keys lower-cased."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    return [(k.lower(), v) for k, _, v in (w.partition("=") for w in words)]
+
+
+def _ext_command(url: str) -> str:
+    """The command an `ext::` URL has git run: its words split at spaces, `% ` a space inside a word."""
+    words = re.split(r"(?<!%) ", url[len("ext::") :])
+    return shlex.join(w.replace("% ", " ").replace("%%", "%") for w in words if w)
 
 
 def _git_runs(key: str, value: str) -> bool:
@@ -1653,7 +1772,7 @@ def _git_runs(key: str, value: str) -> bool:
     alias with `!`, or a value with shell syntax or an unfamiliar program (`core.pager=less -R` is plain)."""
     if key == "core.hookspath" or (key.startswith("alias.") and value.startswith("!")):
         return True
-    if key not in GIT_RUNS:
+    if not _git_command_key(key):
         return False
     if re.search(r"[|;&$`()<>\n!]", value):
         return True
@@ -1733,9 +1852,49 @@ def _recipes(makefile: str) -> list[str]:
     return [f for f in found if f]
 
 
-def _ssh_command(fact: CommandFact) -> str | None:
-    """The command `ssh host cmd…` runs on the remote host."""
-    return " ".join(fact.positionals[1:]) if len(fact.positionals) > 1 else None
+def _installs_packages(fact: CommandFact) -> bool:
+    """Whether `pip install|uninstall …` or `python -m pip install|uninstall …` changes an environment's packages."""
+    words = fact.argv[3:] if fact.argv[1:3] == ["-m", "pip"] else fact.argv[1:] if fact.name.startswith("pip") else []
+    return any(w in ("install", "uninstall") for w in words[:3])
+
+
+def _operand_and_after(words: list[str], takes_value: frozenset[str]) -> tuple[str, list[str]] | None:
+    """The first operand of `words` after their options (`takes_value`: the options that take the next word, by
+    name without dashes), and every word after it: `ssh -p 22 host rm -rf x` → (`host`, [`rm`, `-rf`, `x`])."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            index += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        if "=" not in word and word.lstrip("-") in takes_value:
+            index += 1
+        index += 1
+    return (words[index], words[index + 1 :]) if index < len(words) else None
+
+
+# Programs that run a command in a running container or pod, and the options of their `exec` that take a value.
+_EXECUTORS = frozenset({"docker", "podman", "nerdctl", "docker-compose", "podman-compose", "kubectl", "oc"})
+_EXEC_VALUES = frozenset(
+    {"e", "env", "env-file", "u", "user", "w", "workdir", "detach-keys", "index", "c", "container", "n", "namespace",
+     "context", "kubeconfig", "f", "filename", "pod-running-timeout", "cluster", "as", "s", "server", "token"}
+)  # fmt: skip
+
+
+def _exec_command(fact: CommandFact, argv: list[str]) -> tuple[str, list[str]] | None:
+    """Where `docker exec C cmd…` (`docker container exec`, `docker compose exec S`, `kubectl exec P -- cmd…`) runs
+    its command, and the command's words."""
+    if fact.positionals[:1] != ["exec"] and fact.positionals[:2] not in (["container", "exec"], ["compose", "exec"]):
+        return None
+    words = argv[argv.index("exec") + 1 :]
+    if fact.name in ("kubectl", "oc") and "--" in words:  # `kubectl exec -it pod -n ns -- cmd…`
+        cut = words.index("--")
+        before = _operand_and_after(words[:cut], _EXEC_VALUES)
+        return (before[0] if before else "a pod", words[cut + 1 :]) if words[cut + 1 :] else None
+    found = _operand_and_after(words, _EXEC_VALUES)
+    return found if found is not None and found[1] else None
 
 
 def _xargs_replace(argv: list[str]) -> str | None:
@@ -1883,6 +2042,7 @@ _DATA_OPTIONS = {
     "http": (), "https": (), "xh": (),
 }  # fmt: skip
 _VARIABLE = LazyPattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_INDIRECT = LazyPattern(r"\$\{!([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def _sent_data(fact: CommandFact) -> list[str]:
@@ -1916,19 +2076,54 @@ def _find_starts(args: list[str]) -> list[str]:
 
 
 def _find_pattern(args: list[str]) -> str | None:
-    return next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-name", "-iname")), None)
+    """The name pattern that picks what a `find` finds (not one it excludes, nor one every name fits)."""
+    return next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-name", "-iname") and _narrows(args, i)), None)
 
 
 def _found_by(args: list[str]) -> list[str]:
     """What a `find` with arguments `args` finds, as paths a command given them reads: each start, or the files
     under it that its -name pattern matches (what `{}` stands for in -exec, and what it hands `xargs`)."""
     pattern = _find_pattern(args)
-    return [f"{start.rstrip('/')}/**/{pattern}" if pattern else start for start in _find_starts(args)]
+    found = [f"{start.rstrip('/')}/**/{pattern}" if pattern else start for start in _find_starts(args)]
+    return found + _path_patterns(args)
+
+
+_FIND_NAME_TESTS = frozenset({"-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-wholename", "-iwholename"})
+_FIND_TESTS = _FIND_NAME_TESTS | {"-newer", "-mtime", "-mmin", "-size", "-user", "-empty", "-perm", "-links", "-inum"}
+_ANY_PATHS = ("a", "Main.py", "./src/a.txt", ".env")
+
+
+def _narrows(args: list[str], index: int) -> bool:
+    """Whether the `find` test at `args[index]` picks some files from those it ranges over, rather than all of them
+    (`-name '*'`) or all but some (`-not -path './.git/*'`)."""
+    if args[index] not in _FIND_TESTS or args[index - 1 : index] in (["-not"], ["!"]):
+        return False
+    value = args[index + 1] if index + 1 < len(args) else ""
+    if args[index] in ("-regex", "-iregex"):
+        return value not in (".*", ".+", "^.*$")
+    if args[index] in _FIND_NAME_TESTS:
+        return not all(fnmatch.fnmatchcase(p, value) for p in _ANY_PATHS)
+    return True
+
+
+def _path_patterns(args: list[str]) -> list[str]:
+    """The whole-path patterns a `find` matches (`-path './.git/*'`, `-wholename`): paths it finds, as written; not
+    those it excludes (`-not -path './.git/*'`, `-path ./.git -prune`)."""
+    return [
+        args[i + 1]
+        for i, a in enumerate(args[:-1])
+        if a in ("-path", "-ipath", "-wholename", "-iwholename")
+        and args[i - 1 : i] not in (["-not"], ["!"])
+        and args[i + 2 : i + 3] != ["-prune"]
+    ]
 
 
 def _secret_variables(words: list[str]) -> list[str]:
-    """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`)."""
-    return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)]
+    """Names of secret-looking variables expanded in `words` (`$GITHUB_TOKEN`, `${DB_PASSWORD}`), and of variables
+    read through another (`${!name}`: which one is known only when it runs, and may be any secret)."""
+    return [name for word in words for name in _VARIABLE.findall(word) if secret_name(name)] + [
+        f"{{!{name}}}" for word in words for name in _INDIRECT.findall(word)
+    ]
 
 
 def _command_in(text: str) -> str | None:
@@ -1962,8 +2157,10 @@ def _runs_its_input(fact: CommandFact) -> bool:
     """A program that runs what it reads as commands: a shell or interpreter not given its program (`sh`, `bash -s`),
     one that `xargs` gives its program from its input (`xargs -0 bash -c`), sed's `e` (`sed e`, `s/…/…/e`), an awk
     program that hands its input to a shell (`{system($0)}`, `{print | "sh"}`), make reading its makefile from
-    its input."""
+    its input, GNU parallel given no command (each line it reads is one)."""
     if fact.name in STDIN_EXECUTORS and not _has_program(fact):
+        return True
+    if fact.name == "parallel" and not fact.positionals and fact.argv[1:2] != ["-c"]:  # (`-c`: it was given one)
         return True
     if fact.via[-1:] == ("xargs",) and fact.replace is None:
         return (fact.name in SHELLS or fact.name in INTERPRETERS) and fact.argv[-1] in ("-c", "-e", "--eval", "-r")
@@ -2439,9 +2636,9 @@ def _printed_literal(
     script: Script, expand: Callable[[Word], tuple[str, bool]] | None = None, cwd: str | None = None
 ) -> str | None:
     """The output of a substitution whose whole pipeline is known (`$(echo /)`, `$(echo … | base64 -d)`,
-    `$(printf '.%s' x)`), the program a lookup names (`$(which rm)`, `$(command -v rm)`), or a path worked out
-    from known ones (`$(dirname "$PWD")`, `$(basename …)`, `$(pwd)`). `expand` gives words' values where
-    variables are known; without it only literal words count."""
+    `$(printf '.%s' x)`), the program a lookup names (`$(which rm)`, `$(command -v rm)`), a path worked out
+    from known ones (`$(dirname "$PWD")`, `$(basename …)`, `$(pwd)`), or the one `ls` lists (`$(ls -d x*)`).
+    `expand` gives words' values where variables are known; without it only literal words count."""
     if len(script.pipelines) != 1:
         return None
     stages: list[CommandFact] = []
@@ -2460,6 +2657,9 @@ def _printed_literal(
         return looked_up[0] if len(looked_up) == 1 else None
     if len(stages) == 1 and stages[0].name in ("dirname", "basename", "pwd", "realpath"):
         return _path_output(stages[0], cwd)
+    listed = stages[0] if len(stages) == 1 and stages[0].name == "ls" else None
+    if listed is not None and len(listed.positionals) == 1 and listed.flags <= {"d", "1"}:
+        return listed.positionals[0]  # `$(ls ~/.mozilla/*/logins.json)`: the files it names, as a pattern does
     if len(stages) == 1 and stages[0].name == "mktemp":
         return _mktemp_output(stages[0])
     return _literal_output(stages)

@@ -12,7 +12,11 @@ as paths that do; symlinks that exist are followed. Classes, as the rule packs a
 - `secret` — keys, credentials and tokens (`~/.ssh`, `~/.aws`, `.env`, `*.pem`, keychains…)
 - `traversal` — written with `..` and resolved outside the project
 - `glob` — contains an unexpanded wildcard: `glob-all` when it names everything in a directory (`~/*`, `/**`), which
-  is judged like the directory itself, else `glob-some` (`build/*.o`, `/**/*.log`)
+  is judged like the directory itself, else `glob-some` (`build/*.o`, `/**/*.log`, `s*`); `glob-open` when, of those,
+  it names no kind of file by a suffix (`s*`, `sr?`, `[s]rc`, `*/src`, but not `*.pyc`, `*~`): whatever it can
+  match, it may delete
+- `repository` — the repository's own database, git's to change: a `.git` directory or its history, index and
+  refs, however named (`.git/index`, `.g?t`, `[.]git/objects`, `./**/.git`); not its settings or hooks
 - `dynamic` — depends on a value not known before it runs
 - `persistence` — makes something run at every login, boot, schedule or git command: shell startup files, crontabs,
   systemd and launchd units, autostart entries, `.git/hooks/`, `authorized_keys`
@@ -419,7 +423,12 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
         head, wildcards = _at_first_wildcard(path)
         head = head or "/"
         wildcards = [seg for seg in wildcards if seg]
-        classes.add("glob-all" if all(seg in _MATCH_ALL for seg in wildcards) else "glob-some")
+        if all(seg in _MATCH_ALL for seg in wildcards):
+            classes.add("glob-all")
+        else:
+            classes.add("glob-some")
+            if not _KIND.search(posixpath.basename(path)):
+                classes.add("glob-open")
         classes |= _location(head, ctx)  # the directory the wildcard ranges over
     classes |= _location(path, ctx)
     if _is_secret(path, ctx):
@@ -431,9 +440,28 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
     if ".." in raw.split("/") and not _under(path, ctx.project):
         classes.add("traversal")
     classes |= _guarded(path, ctx)
+    if _in_repository(path, glob):
+        classes.add("repository")
     if dynamic and _could_be_guarded(raw, ctx):
         classes.add("guard-unknown")
     return frozenset(classes)
+
+
+# A wildcard that names files of a kind: its last segment ends in a suffix it spells (`*.pyc`, `*.egg-info`, `*~`).
+_KIND = LazyPattern(r"[*?\]](?:\.[^*?\[\]/]+|~)$")
+# Not its settings (`config`, `info/`, judged by what is written in them) nor its hooks (`persistence`).
+_REPOSITORY = LazyPattern(r"(?:^|/)\.git(?:$|/(?!(?:config|description|info|hooks)(?:/|$)))")
+
+
+def _in_repository(path: str, glob: bool) -> bool:
+    """Whether `path` is in a repository's database (`.git`), or, with wildcards, some path it matches is: a
+    segment that is `.git` or matches it (`.g?t`, `[.]git`, `.g*`; as the shell matches, `*` alone never matches a
+    leading dot)."""
+    if _REPOSITORY.search(path):
+        return True
+    return glob and any(
+        segment.startswith((".", "[")) and fnmatch.fnmatchcase(".git", segment) for segment in path.split("/")
+    )
 
 
 def _could_be_guarded(raw: str, ctx: Context) -> bool:

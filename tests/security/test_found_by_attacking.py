@@ -34,7 +34,7 @@ def test_no_project_policy_lowers_the_unknown_target_rule(guarded: Guarded) -> N
     (guarded.home.policies_dir / "team.yaml").write_text(
         "overrides:\n  - {rule: guard.unknown-target, decision: allow, reason: in the way}\n"
     )
-    answer = guarded.bash(UNKNOWN_TARGETS[0])
+    answer = guarded.bash(UNKNOWN_TARGETS[-1])
     assert answer.decision == "ask" and "guard.unknown-target" in answer.reason
     [decided] = guarded.events("validation.decided")[-1:]
     assert decided.payload["refused_exceptions"][0]["rule"] == "guard.unknown-target"

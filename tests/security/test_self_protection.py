@@ -3,6 +3,9 @@ person), the answer names the rule, and the audit log still verifies afterwards.
 
 from __future__ import annotations
 
+import sys
+import sysconfig
+
 import pytest
 
 from lighthouse_mcp.validation.service import LIGHTHOUSE_CODE
@@ -93,9 +96,31 @@ def test_the_agents_own_settings_need_a_person(guarded: Guarded, tool: str, tool
     assert "guard.agent-settings" in answer.reason and "only a person" in answer.reason
 
 
+# The virtual environment the hook runs from (its interpreter, the packages it imports, its `lighthouse` command).
+ENVIRONMENT = sys.prefix if sys.prefix != sys.base_prefix else None
+SITE = sysconfig.get_paths()["purelib"]
+AGAINST_THE_ENVIRONMENT = [
+    "{env}/bin/pip install --force-reinstall /tmp/fake-lighthouse",
+    "{env}/bin/python -m pip install /tmp/fake-yaml",
+    "pip install --target {site} --upgrade /tmp/fake-regopy",
+    "rm -rf {site}/yaml",
+    "echo 'exit 0' > {env}/bin/lighthouse",
+    "rm -rf {env}",
+]
+
+
+@pytest.mark.skipif(ENVIRONMENT is None, reason="Lighthouse runs from no virtual environment here")
+@pytest.mark.parametrize("command", AGAINST_THE_ENVIRONMENT)
+def test_commands_against_the_environment_lighthouse_runs_from_are_denied(guarded: Guarded, command: str) -> None:
+    answer = guarded.bash(command.format(env=ENVIRONMENT, site=SITE))
+    assert answer.decision == "deny", (command, answer)
+    assert "guard.lighthouse-code" in answer.reason
+
+
 def test_ordinary_work_near_the_guard_is_left_alone(guarded: Guarded) -> None:
     for command in ("cat .lighthouse/config.yaml", "lighthouse events query --limit 5", "lighthouse approvals list",
-                    "ls -la .lighthouse", "git status", "rm -rf build", "lighthouse check -- ls"):  # fmt: skip
+                    "ls -la .lighthouse", "git status", "rm -rf build", "lighthouse check -- ls",
+                    "pip install requests", "python -m pip install -r requirements.txt"):  # fmt: skip
         answer = guarded.bash(command)
         assert answer.decision == "defer", (command, answer)
     read = guarded.hook("PreToolUse", "Read", {"file_path": ".claude/settings.json"})

@@ -461,6 +461,7 @@ def test_ordinary_expansions_and_traps_stay_allowed(validator: Validator, comman
 
 WRITES_THAT_RUN_LATER = [
     ("Makefile", "printf 'all:\\n\\t{c}\\n' > Makefile"),
+    ("justfile", "printf 'all:\\n    {c}\\n' > justfile"),
     ("conftest.py", "cat > conftest.py <<'EOF'\nimport os\nos.system({p})\nEOF"),
     ("package.json", 'echo \'{{"scripts": {{"postinstall": {j}}}}}\' > package.json'),
 ]
