@@ -559,8 +559,10 @@ def reads_tree(name: str, flags: frozenset[str]) -> bool:
 
 def path_access(name: str, flags: frozenset[str], position: int, count: int) -> str:
     """How `name` uses its `position`-th of `count` path arguments: read, write, delete or stat."""
-    if name in DELETERS:
-        return "delete"
+    if name in DELETERS or TAKES_AWAY.get(name, (frozenset(), 0))[0] & flags:
+        sources = count - TAKES_AWAY.get(name, (frozenset(), 0))[1]  # `zip -m x.zip a b`: not the archive
+        if name in DELETERS or ((name != "zip" or position > 0) and position < sources):
+            return "delete"
     if name == "touch":
         return "write"
     if name in STATTERS or name == "find":
@@ -576,6 +578,22 @@ def path_access(name: str, flags: frozenset[str], position: int, count: int) -> 
         return "write"
     return "read"
 
+
+# Programs that take away the files they are given with these flags (`tar --remove-files`, `zip -m`, `rsync
+# --remove-source-files`), and how many of their last path arguments they do not take (rsync's destination).
+TAKES_AWAY = {
+    "tar": (frozenset({"remove-files"}), 0),
+    "bsdtar": (frozenset({"remove-files"}), 0),
+    "zip": (frozenset({"m", "move"}), 0),
+    "rsync": (frozenset({"remove-source-files"}), 1),
+}
+# What `cmake -E TOOL …` runs, as the command that does the same (`cmake -E rm -rf x` is `rm -rf x`).
+CMAKE_TOOLS = {
+    "rm": ("rm",), "remove": ("rm",), "remove_directory": ("rm", "-r"), "copy": ("cp",), "copy_directory": ("cp", "-r"),
+    "copy_if_different": ("cp",), "rename": ("mv",), "make_directory": ("mkdir", "-p"), "touch": ("touch",),
+    "touch_nocreate": ("touch",), "create_symlink": ("ln", "-s"), "create_hardlink": ("ln",), "tar": ("tar",),
+    "cat": ("cat",), "echo": ("echo",), "env": ("env",), "chdir": ("cd",), "time": ("time",),
+}  # fmt: skip
 
 # Options that take a value, per command, so that values are not mistaken for subcommands or paths.
 VALUE_OPTIONS: dict[str, frozenset[str]] = {
@@ -1210,8 +1228,8 @@ FILE_OPTIONS = frozenset(
     }
 )
 WRITE_OPTIONS = frozenset(
-    {"o", "output", "O", "output-document", "out", "of", "output-file", "a", "append-output", "cookie-jar", "target",
-     "prefix", "root", "target-directory"}
+    {"o", "output", "O", "output-document", "out", "of", "output-file", "a", "append-output", "cookie-jar",
+     "target-directory"}
 )  # fmt: skip
 CASE_INSENSITIVE = frozenset(
     {
@@ -1355,6 +1373,19 @@ SOCKET_TOOLS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "openssl", 
 STATTERS = frozenset(
     {"ls", "stat", "file", "du", "df", "test", "[", "realpath", "readlink", "tree", "exa", "eza", "lsd", "wc", "touch"}
 )
+
+# Programs that only read the paths they are given (or whose writes are modelled above): any other program given a
+# file that guards the agent or runs later may change it, for all Lighthouse can tell (`shuf -o`, `uniq IN OUT`,
+# `sed -n 'w FILE'`, `cmake -E rm`).
+READS_ONLY = frozenset(
+    {"cat", "tac", "less", "more", "most", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "diff", "cmp",
+     "comm", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "cksum", "jq", "yq", "bat", "batcat", "cut", "tr",
+     "nl", "fold", "fmt", "column", "strings", "hexdump", "od", "basename", "dirname", "git", "find", "cd", "pushd",
+     "source", ".", "code", "open", "xdg-open", "view", "diff3", "colordiff", "delta", "difft", "sha224sum",
+     "sha384sum", "md5", "shasum", "base64", "file", "lsattr", "getfacl", "namei", "sort", "sed", "gsed", "awk",
+     "gawk", "mawk", "nawk", "cmake", "tar", "bsdtar", "zip", "unzip", "fd", "fdfind", "docker", "podman", "kubectl",
+     "oc", "nerdctl", "docker-compose", "podman-compose", "json.tool"}
+) | STATTERS | DELETERS | WRITERS | COPIERS | EDITORS | LITERAL_PRINTERS  # fmt: skip
 
 # Every command name this module knows something about: what a wildcard in a command word is matched against.
 KNOWN_COMMANDS = frozenset(

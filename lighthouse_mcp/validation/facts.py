@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from lighthouse_mcp.validation.commands import (
     AWKS,
     CASE_INSENSITIVE,
+    CMAKE_TOOLS,
     DATA_ONLY,
     DATABASE_FILE_FIRST,
     DECODERS,
@@ -50,6 +51,7 @@ from lighthouse_mcp.validation.commands import (
     NETWORK_SENDERS,
     NO_PATH_ARGS,
     NON_PATH_FIRST,
+    READS_ONLY,
     RUNNING_VARIABLES,
     SCHEDULERS,
     SCRIPT_OPTIONS,
@@ -59,6 +61,7 @@ from lighthouse_mcp.validation.commands import (
     STDIN_EXECUTORS,
     SUBCOMMAND_TOOLS,
     SUBCOMMAND_WRAPPERS,
+    TAKES_AWAY,
     VALUE_OPTIONS,
     WORD_OPTIONS,
     WRAPPERS,
@@ -367,6 +370,7 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.downloaded_trees: dict[str, str] = {}  # directories filled from the network: path -> from where
         self.archives: set[str] = set()  # archives of trees an earlier command made (`tar czf /tmp/s.tgz .`)
         self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
         self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
@@ -743,6 +747,15 @@ class _Extractor:
                 if path:
                     self.access(path, "exec", f"${name}", "$" in path, depth=depth)
 
+    def env_settings(self, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        """What `env NAME=value … cmd` sets for the command (`env LD_PRELOAD=x.so make`)."""
+        for word in argv[1:]:
+            assignment = _ENV_ASSIGNMENT.fullmatch(word)
+            if assignment is not None:
+                self.assigned(assignment.group(1), assignment.group(2), via, depth)
+            elif not word.startswith("-"):
+                break
+
     def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
         sudo = False
@@ -769,12 +782,7 @@ class _Extractor:
             if name == "nsenter" and re.search(r"(?:^| )(?:-t ?1|--target[= ]1)(?: |$)", " ".join(argv[1:])):
                 self.facts.flow("host-namespace", "nsenter into the namespaces of process 1, the host's init")
             if name == "env":
-                for word in argv[1:]:  # `env LD_PRELOAD=x.so make`: what it sets for the command
-                    assignment = _ENV_ASSIGNMENT.fullmatch(word)
-                    if assignment is not None:
-                        self.assigned(assignment.group(1), assignment.group(2), via, depth)
-                    elif not word.startswith("-"):
-                        break
+                self.env_settings(argv, via, depth)
                 argv, dynamic, split = _skip_env(argv, dynamic)
                 if split is not None:
                     self.run(split, via, depth + 1)
@@ -801,7 +809,9 @@ class _Extractor:
         fact = self.emit(argv, dynamic, via, sudo=sudo, any_dynamic=any(dynamic) or extra_dynamic)
         fact.replace = replace
         if "/" in argv[0]:  # ./run.sh, /tmp/x: runs a file
-            self.program_file(fact, argv[0], dynamic[0], depth)
+            self.access(argv[0], "exec", fact.name, dynamic[0], depth=depth)
+        if _installs_packages(fact):
+            self.installs(fact, argv[0])
         self.nested(fact, argv, via, depth)
         return fact
 
@@ -812,6 +822,9 @@ class _Extractor:
         names (`/usr/bin/?m` is `/usr/bin/rm`), or matched against the commands Lighthouse knows; a word that stays
         unknown (a variable from elsewhere, an array, a pattern nothing matches) is a problem, never a pass."""
         word = argv[0]
+        if argv[1:2] == ["-E"] and len(argv) > 2 and _command_name(word) == "cmake" and argv[2] in CMAKE_TOOLS:
+            tool = CMAKE_TOOLS[argv[2]]  # `cmake -E rm -rf x` is `rm -rf x`
+            return [*tool, *argv[3:]], [False] * len(tool) + dynamic[3:]
         if "/" in word and self.programs and not dynamic[0]:
             program = self.programs.get(classify(word, self.ctx or self.base).path)
             if program is not None:  # a copy of a program made earlier in this command: that program
@@ -862,28 +875,75 @@ class _Extractor:
         )
         fact.earlier_options = earlier
         fact.targets = self.through_moves(self.targets(fact, pos_dynamic), name)
+        fact.targets += [self.access(path, "write", name, False) for path in _script_writes(fact)]
+        if name in TAKES_AWAY:  # `tar --remove-files`, `zip -m`: as the `rm -rf` of what it takes away
+            for taken in [t for t in fact.targets if t.access == "delete"]:
+                self.synthetic_delete(taken.path.raw, recursive=True, via=(*via, f"{name} takes"), shown=fact.text)
+        self.unsure_reads(fact)
         archive = _archive_written(fact)
         if archive is not None:
             self.archives.add(classify(archive, self.ctx or self.base).path)
         self.facts.commands.append(fact)
         return fact
 
-    def program_file(self, fact: CommandFact, path: str, dynamic: bool, depth: int) -> None:
-        """A command run by its path (`./run.sh`, `/tmp/x`); Lighthouse's own pip or interpreter installing
-        packages (`…/.venv/bin/pip install x`) writes into the environment Lighthouse runs from."""
-        program = self.access(path, "exec", fact.name, dynamic, depth=depth)
-        if "lighthouse-code" in program.path.classes and _installs_packages(fact):
-            self.access(posixpath.dirname(posixpath.dirname(path)), "write", fact.name, dynamic)
+    def fetched_to(self, fact: CommandFact) -> None:
+        """Where a download lands when the command does not name it: `curl -O URL` and `wget URL` under the URL's
+        file name (in `wget -P dir`, `curl --output-dir dir`), `git clone URL [dir]` as a tree."""
+        urls = [p for p in fact.positionals if _URL.match(p) or p.startswith("git@")]
+        if fact.name == "git":
+            if len(urls) == 1:
+                rest = fact.positionals[fact.positionals.index(urls[0]) + 1 :]
+                name = rest[0] if rest else _url_name(urls[0]).removesuffix(".git")
+                self.downloaded_trees[classify(name, self.ctx or self.base).path] = urls[0]
+            return
+        named = fact.name == "wget" and not fact.options.keys() & {"O", "output-document"}
+        if fact.name == "curl":
+            named = bool(fact.flags & {"O", "remote-name", "remote-name-all", "J", "remote-header-name"})
+        if not named:
+            return
+        where = fact.options.get("P") or fact.options.get("directory-prefix") or fact.options.get("output-dir") or ""
+        for url in urls:
+            self.access(posixpath.join(where, _url_name(url)) if where else _url_name(url), "write", fact.name, False)
+
+    def installs(self, fact: CommandFact, program: str) -> None:
+        """A package installer run by Lighthouse's own pip or interpreter (`…/.venv/bin/pip install x`, `python -m
+        pip`), or told to install for it (`uv pip install --python …/.venv/bin/python`), writes into the
+        environment Lighthouse runs from."""
+        ctx = self.ctx or self.base
+        named = _option_values(fact.argv, "--python") + _option_values(fact.argv, "-p")
+        for path in [p for p in (program, *named) if "/" in p]:
+            if "lighthouse-code" in classify(path, ctx).classes:
+                self.access(posixpath.dirname(posixpath.dirname(path)), "write", fact.name, False)
+        for option in ("--target", "-t", "--prefix", "--root"):  # `pip install --target DIR`: where it installs
+            for into in _option_values(fact.argv, option):
+                self.access(into, "write", fact.name, "$" in into)
+
+    def unsure_reads(self, fact: CommandFact) -> None:
+        """A program not known to only read what it is given (`READS_ONLY`), given a file that guards the agent,
+        runs later or holds everything, may change it for all Lighthouse can tell: `shuf -o ~/.bashrc`, `uniq -
+        .claude/settings.json`, `cmake -E rm -rf ~`."""
+        if fact.name in READS_ONLY:
+            return
+        unsure = next((t for t in fact.targets if t.access == "read" and t.path.classes & _KEPT_SAFE), None)
+        if unsure is not None:
+            self.facts.problems.setdefault(
+                "unresolved", f"{fact.name} is given {unsure.path.raw}; whether it changes it is not known"
+            )
 
     def through_moves(self, targets: list[Access], command: str) -> list[Access]:
         """`targets`, and for each under a place `mv` moved something to in this command, the same access to where
-        it was (`mv src /tmp/x && rm -rf /tmp/x` deletes src)."""
-        return targets + [
-            self.access(was + t.path.path[len(now) :], t.access, command, False)
-            for t in targets
-            for now, was in self.moved.items()
-            if t.path.path == now or t.path.path.startswith(now.rstrip("/") + "/")
-        ]
+        it was (`mv src /tmp/x && rm -rf /tmp/x` deletes src); and for each through a link made in this command
+        (`ln -s ~ /tmp/r && rm -rf /tmp/r/`, `/tmp/r/.ssh/id_rsa`), the same access to what it points at."""
+        found = []
+        for t in targets:
+            path = t.path.path
+            for now, was in self.moved.items():
+                if path == now or path.startswith(now.rstrip("/") + "/"):
+                    found.append(self.access(was + path[len(now) :], t.access, command, False))
+            for link, target in self.links.items():
+                if path.startswith(link.rstrip("/") + "/") or (path == link and t.path.raw.endswith(("/", "/."))):
+                    found.append(self.access(target + path[len(link) :], t.access, command, False))
+        return targets + found
 
     def targets(self, fact: CommandFact, pos_dynamic: list[bool]) -> list[Access]:
         """The paths among a command's arguments and option values, with how the command uses each."""
@@ -895,6 +955,9 @@ class _Extractor:
             return [self.access(fact.positionals[0], "write", fact.name, pos_dynamic[0])] if fact.positionals else []
         if fact.name in ("history", "fc"):  # the shell's own history, commands typed with their secrets
             return [self.access("~/.bash_history", "read", fact.name, False)]
+        if fact.name in INTERPRETERS and _interpreter_code(fact.name, fact.argv) is not None:
+            # the code is followed by `nested`; what follows it is its input or its arguments (`perl -ne 'print' f`)
+            return [self.access(p, "read", fact.name, d) for p, d in zip(fact.positionals, pos_dynamic, strict=False)]
         if fact.name in DATA_ONLY or fact.name in SHELLS or fact.name in INTERPRETERS:
             return []  # shells' and interpreters' programs are followed by `nested`
         values, dynamics = fact.positionals, pos_dynamic
@@ -970,6 +1033,10 @@ class _Extractor:
             self.downloaded_files.add(path.path)
         elif access == "exec" and path.path in self.downloaded_files:
             self.facts.flow("remote-code", f"{raw} is run after being downloaded")
+        elif access == "exec" and self.downloaded_trees:
+            fetched = next((f for t, f in self.downloaded_trees.items() if _under_any(path.path, [t])), None)
+            if fetched is not None:  # `git clone URL x && x/install.sh`: not on disk yet, known only when it runs
+                self.facts.problems.setdefault("unresolved", f"{raw} comes from {fetched} in this command, unread")
         target = self.links.get(path.path)
         if target is not None and access != "delete":  # through a link made earlier in this command
             self.access(target, access, command, dynamic)
@@ -1061,6 +1128,8 @@ class _Extractor:
 
     def nested(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
         name = fact.name
+        if name in DOWNLOADERS or (name == "git" and fact.positionals[:1] == ["clone"]):
+            self.fetched_to(fact)
         if name == "sqlite3":
             self.sqlite_commands(fact, via, depth)
         if name in ("docker", "podman", "nerdctl") and fact.positionals[:1] == ["run"]:
@@ -1206,12 +1275,8 @@ class _Extractor:
                 self.stored_code(name, arg, via, depth)
         elif name == "trap" and fact.positionals and fact.positionals[0] not in ("-", "-p", "-l"):
             self.run(fact.positionals[0], (*via, "trap"), depth + 1)  # runs on a signal, or as the shell exits
-        elif name == "ssh":
-            remote = _operand_and_after(argv[1:], VALUE_OPTIONS["ssh"])
-            if remote is not None and remote[1]:  # the remote shell runs the words after the host, joined
-                host, command = remote[0], " ".join(remote[1])
-                self.facts.flow("remote-exec", f"runs `{command[:80]}` on {host}")
-                self.run(command, (*via, f"ssh {host}"), depth + 1)
+        elif name in ("ssh", "scp", "sftp"):
+            self.ssh(name, argv, via, depth)
         elif name in ("npm", "pnpm") and fact.positionals[:2] == ["pkg", "set"]:
             self.manifest_scripts(fact.positionals[2:])
         elif name in _EXECUTORS:
@@ -1220,6 +1285,21 @@ class _Extractor:
                 self.run(shlex.join(inside[1]), (*via, f"{name} exec {inside[0]}"), depth + 1)
         elif name not in MODELLED and depth < MAX_NESTING:
             self.unknown_program(name, argv, via, depth)
+
+    def ssh(self, name: str, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        """What ssh (or scp, sftp) runs: a command its options give it to run here (`-o ProxyCommand=…`,
+        `LocalCommand`), and ssh's remote command, on the other machine."""
+        options = _option_values(argv, "-o") + [a[2:] for a in argv[1:] if a.startswith("-o") and len(a) > 2]
+        for option in options:
+            key = re.split(r"[\s=]", option.strip(), maxsplit=1)[0]
+            command = option.strip()[len(key) :].lstrip(" \t=")
+            if key.lower() in ("proxycommand", "localcommand", "knownhostscommand") and command:
+                self.run(command, (*via, f"{name} -o {key}"), depth + 1)
+        remote = _operand_and_after(argv[1:], VALUE_OPTIONS["ssh"]) if name == "ssh" else None
+        if remote is not None and remote[1]:  # the remote shell runs the words after the host, joined
+            host, command = remote[0], " ".join(remote[1])
+            self.facts.flow("remote-exec", f"runs `{command[:80]}` on {host}")
+            self.run(command, (*via, f"ssh {host}"), depth + 1)
 
     def unknown_program(self, name: str, argv: list[str], via: tuple[str, ...], depth: int) -> None:
         """A program whose arguments Lighthouse does not know may run what they say: the words from the first
@@ -1503,6 +1583,10 @@ class _Extractor:
         download = earlier.download()
         if download is not None:  # `curl … | tee x.sh`, `curl … | cat > x.sh`: what it writes holds the download
             self.downloaded_files.update(t.path.path for t in reader.targets if t.access == "write")
+            if _extracts(reader):  # `curl … | tar xz [-C dir]`: the tree it unpacks
+                into = [t.path.path for t in reader.targets if t.access == "write"]
+                for tree in into or [(self.ctx or self.base).cwd]:
+                    self.downloaded_trees[tree] = f"an archive {download} fetched"
         if runs_input:
             if download is not None:
                 self.facts.flow("remote-code", f"output of {download} piped into {name}")
@@ -1679,15 +1763,50 @@ def _literal_stdin(redirects: list[Redirect]) -> str | None:
     return last.body if plain else None
 
 
+# Places a program Lighthouse does not know to only read must not change unseen (`READS_ONLY`).
+_KEPT_SAFE = frozenset(
+    {"persistence", "lighthouse-home", "lighthouse-code", "agent-settings", "lighthouse-approval", "repository",
+     "home", "root", "top-level"}
+)  # fmt: skip
+# Files sed's `w FILE` and `s/…/…/w FILE` commands and awk's `print > "FILE"` write.
+_SED_WRITES = LazyPattern(r"(?:^|[;\n{}])\s*(?:[0-9,$~+]+|/(?:[^/\\\n]|\\.)*/)?\s*!?\s*[wW][ \t]+([^\n]+)")
+_SED_S_WRITES = LazyPattern(r"\bs(.)(?:(?!\1).|\\.)*\1(?:(?!\1).|\\.)*\1[gpiImMe0-9]*w[ \t]+([^\n]+)")
+_AWK_WRITES = LazyPattern(r">>?\s*\"([^\"]+)\"")
+
+
+def _script_writes(fact: CommandFact) -> list[str]:
+    """The files a sed or awk program given on the command line writes itself (`sed -n 'w x'`, `awk '{print >
+    "x"}'`)."""
+    if fact.name in ("sed", "gsed"):
+        scripts = _sed_scripts(fact)
+        return [m.group(1).strip() for t in scripts for m in _SED_WRITES.finditer(t)] + [
+            m.group(2).strip() for t in scripts for m in _SED_S_WRITES.finditer(t)
+        ]
+    if fact.name in AWKS and fact.positionals and "f" not in fact.options:
+        return [m.group(1) for m in _AWK_WRITES.finditer(fact.positionals[0])]
+    return []
+
+
+_VERSIONED_PROGRAMS = frozenset({*INTERPRETERS, *SHELLS, "pip", "pip3", "pypy", "pypy3"})
+_VERSIONED = LazyPattern(r"([A-Za-z][A-Za-z_-]*?)-?(\d+(?:\.\d+)*)")
 _ENV_ASSIGNMENT = LazyPattern(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
 _BIN_DIR = LazyPattern(r"(?:^|/)s?bin/[^/]+$")  # a program in a directory of programs (`/usr/bin/nc`)
 
 
 def _command_name(word: str) -> str:
-    """`/usr/bin/rm` → `rm`; Windows-style names (`PowerShell.exe`, `IEX`) are case-insensitive."""
+    """`/usr/bin/rm` → `rm`; Windows-style names (`PowerShell.exe`, `IEX`) are case-insensitive; a known program
+    with its version in its name is that program (`python3.11` → `python3`, `perl5.36.0` → `perl`, `php8.2`)."""
     name = (posixpath.basename(word.rstrip("/")) or word).lstrip("\\")
     lowered = name.lower().removesuffix(".exe")
-    return lowered if lowered in CASE_INSENSITIVE else name
+    if lowered in CASE_INSENSITIVE:
+        return lowered
+    if name not in KNOWN_COMMANDS:
+        versioned = _VERSIONED.fullmatch(name)
+        if versioned is not None:  # interpreters and shells only (`killall5` is not `killall`)
+            base, version = versioned.groups()
+            found = (n for n in (base + version.split(".")[0], base) if n in _VERSIONED_PROGRAMS)
+            return next(found, name)
+    return name
 
 
 def _looks_up_only(name: str, argv: list[str]) -> bool:
@@ -1852,10 +1971,25 @@ def _recipes(makefile: str) -> list[str]:
     return [f for f in found if f]
 
 
+def _url_name(url: str) -> str:
+    """The file name a URL's path ends in (`https://h/x/run.sh?v=1` → `run.sh`), as `curl -O` and `wget` save it."""
+    path = urlsplit(url).path if "://" in url else url.split(":", 1)[-1]
+    return posixpath.basename(path.rstrip("/")) or "index.html"
+
+
+def _extracts(fact: CommandFact) -> bool:
+    """Whether a command unpacks an archive it reads (`tar x`, `tar -xz`, `unzip`, `bsdtar -x`)."""
+    if fact.name in ("unzip", "7z", "7za"):
+        return True
+    return fact.name in ("tar", "bsdtar") and bool(fact.flags & {"x", "extract", "get"})
+
+
 def _installs_packages(fact: CommandFact) -> bool:
-    """Whether `pip install|uninstall …` or `python -m pip install|uninstall …` changes an environment's packages."""
-    words = fact.argv[3:] if fact.argv[1:3] == ["-m", "pip"] else fact.argv[1:] if fact.name.startswith("pip") else []
-    return any(w in ("install", "uninstall") for w in words[:3])
+    """Whether `pip install|uninstall …`, `python -m pip install …` or `uv pip install …` changes an environment's
+    packages."""
+    argv = fact.argv
+    after = argv.index("pip") + 1 if "pip" in argv[1:3] else 1 if fact.name.startswith("pip") else len(argv)
+    return any(w in ("install", "uninstall", "sync") for w in argv[after:] if not w.startswith("-"))
 
 
 def _operand_and_after(words: list[str], takes_value: frozenset[str]) -> tuple[str, list[str]] | None:
@@ -2310,11 +2444,43 @@ def _shell_script(argv: list[str]) -> tuple[str | None, str | None]:
     return None, (rest[0] if rest else None)
 
 
+# Single-letter flags that take no value, by interpreter, so that a cluster ending in the code flag gives the code in
+# the next word (`python3 -Ic CODE`, `perl -we CODE`, `perl -lne CODE`, `php -nr CODE`, `node -pe CODE`).
+_PLAIN_FLAGS = {
+    **dict.fromkeys(("python", "python2", "python3", "pypy", "pypy3"), "bBdEhiIOPqRsSuvVx"),
+    "perl": "acnpstTuUvwWX0l",
+    "ruby": "acdlnpsSvwy",
+    "php": "nqsHhiv",
+    **dict.fromkeys(("node", "nodejs", "bun"), "p"),
+}
+
+
+def _clustered_code(name: str, options: tuple[str, ...], argv: list[str], index: int) -> str | None:
+    """The code a cluster of flags at `argv[index]` gives (`-Ic`, `-we`, `-lne`): after a code flag, the rest of
+    the cluster, or the next word when the cluster ends there."""
+    letters = {o[1] for o in options if len(o) == 2 and o[0] == "-"}
+    plain = _PLAIN_FLAGS.get(name, "")
+    arg = argv[index]
+    for at in range(1, len(arg)):
+        if arg[at] in letters:
+            rest = arg[at + 1 :]
+            if rest and not all(c in letters or c in plain for c in rest):
+                return rest
+            return argv[index + 1] if index + 1 < len(argv) else None
+        if arg[at] not in plain:
+            return None  # a flag that takes a value: the rest of the cluster is that value
+    return None
+
+
 def _interpreter_code(name: str, argv: list[str]) -> str | None:
     options = INTERPRETERS[name]
     for index, arg in enumerate(argv[1:], start=1):
         if arg in options and index + 1 < len(argv):
             return argv[index + 1]
+        if name in _PLAIN_FLAGS and re.fullmatch(r"-[A-Za-z0-9]{2,}", arg):
+            clustered = _clustered_code(name, options, argv, index)
+            if clustered is not None:
+                return clustered
         for option in options:
             if (
                 option.startswith("-")

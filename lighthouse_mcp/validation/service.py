@@ -207,12 +207,14 @@ def _shipped_packs() -> PackSet:
 
 
 def _lighthouse_code() -> tuple[str, ...]:
-    """Where the Lighthouse deciding now runs from: its package (code and shipped policies), its interpreter, and
-    the virtual environment it is installed in (the packages it imports, its `lighthouse` command). An agent that
-    could change any of them could change what the hook answers."""
+    """Where the Lighthouse deciding now runs from: its package (code and shipped policies), its interpreter and the
+    interpreter's standard library (`sitecustomize.py`, `os.py`), and the virtual environment it is installed in
+    (the packages it imports, its `lighthouse` command). An agent that could change any of them could change what
+    the hook answers."""
     package = os.path.realpath(os.path.dirname(os.path.dirname(__file__)))
+    library = os.path.realpath(os.path.dirname(os.__file__))
     environment = (os.path.realpath(sys.prefix),) if sys.prefix != sys.base_prefix else ()
-    return (package, os.path.realpath(sys.executable), *environment)
+    return (package, os.path.realpath(sys.executable), library, *environment)
 
 
 LIGHTHOUSE_CODE = _lighthouse_code()

@@ -138,15 +138,16 @@ class Script:
     ops: list[str]
 
 
-_PLAIN = re.compile(r"""[^\s'"\\$`;&|()<>*?\[{}#=~]+""")
+# Only space, tab and newline separate words, as in bash: a carriage return or a form feed is part of a word.
+_PLAIN = re.compile(r"""[^ \t\n'"\\$`;&|()<>*?\[{}#=~]+""")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=)")
 _REDIR = re.compile(r"(\d{1,4})?(&>>|&>|>>|>\||>&|<<<|<<-|<<|<&|<>|>|<)")
 _BRACE = re.compile(r"\{[^{}]*\}")
 _SEPARATOR_WORDS = frozenset({"then", "else", "elif", "do"})
-_SIMPLE_WORD = re.compile(r"""[^\s'"\\$`;&|()<>*?\[{}#~=]+(?=[\s;&|()<>]|$)""")
-_BLANKS = re.compile(r"[ \t\r]+")
-_TILDE = re.compile(r"~([A-Za-z0-9_.-]*)(?=/|$|[\s;&|)])")
+_SIMPLE_WORD = re.compile(r"""[^ \t\n'"\\$`;&|()<>*?\[{}#~=]+(?=[ \t\n;&|()<>]|$)""")
+_BLANKS = re.compile(r"[ \t]+")
+_TILDE = re.compile(r"~([A-Za-z0-9_.-]*)(?=/|$|[ \t\n;&|)])")
 _ANSI = {
     "n": "\n",
     "t": "\t",
@@ -495,7 +496,7 @@ class _Parser:
             raw = self.s[self.i : end]
             self.i = end
             return match.group(1), Word([Part("lit", raw)], raw)
-        word = self.read_word(allow_empty=True)
+        word = self.read_word(allow_empty=True, inside=True)  # `x=#`: a `#` here starts no comment
         if match.group(2) == "+=":  # `c+=' -rf'` is `c="$c"' -rf'`
             word = Word([Part("var", match.group(1), quoted=True), *word.parts], word.raw)
         return match.group(1), word
@@ -580,8 +581,11 @@ class _Parser:
         self.expect(")")
         return Word([Part("cmd", self.s[start : self.i], script=script)], self.s[start : self.i])
 
-    def read_word(self, allow_empty: bool = False) -> Word:
+    def read_word(self, allow_empty: bool = False, inside: bool = False) -> Word:
+        """The word from here; `inside`: it goes on a word begun before it (an assignment's value), where a `#` is
+        a character like any other rather than the start of a comment."""
         start = self.i
+        comment_at = -1 if inside else start
         parts: list[Part] = []
         s, n = self.s, self.n
         if self.i < n and s[self.i] == "~":
@@ -593,7 +597,7 @@ class _Parser:
             c = s[self.i]
             if c in " \t\n;&|()<>":
                 break
-            if c == "#" and self.i == start:
+            if c == "#" and self.i == comment_at:
                 break
             match = _PLAIN.match(s, self.i)
             if match:
@@ -790,7 +794,7 @@ class _Parser:
             self.i = match.end()
         while self.i < n:
             c = s[self.i]
-            if c in " \t\r" or (c == "\\" and s.startswith("\\\n", self.i)):
+            if c in " \t" or (c == "\\" and s.startswith("\\\n", self.i)):
                 self.i += 1 if c != "\\" else 2
             elif c == "\n" and newlines:
                 self.i += 1

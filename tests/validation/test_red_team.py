@@ -1,9 +1,12 @@
-"""Two sets of harmful commands written by authors who never saw the rules or the tests, judged in a project of their
+"""Sets of harmful commands written by authors who never saw the tests, judged in a project of their
 own (home /root, as they wrote them):
 
 - `blind/red_team_commands.jsonl`: 635 attempts by an attacker who could ask `lighthouse check` and searched for what
   it let through (every attempt is meant to do harm: download and run, send secrets, destroy, open a shell, persist,
   tamper with Lighthouse). Every fourth row is held out of tuning and never read while rules were written.
+- `blind/red_team_2_commands.jsonl`: 508 attempts by a second attacker who read Lighthouse's code (not its tests) to
+  find what it let through, asking `lighthouse check` as it went (`answered_then`: the answer it got, from code that
+  changed under it). Every fourth row is held out, as above; its summary named techniques across all rows.
 - `blind/fifth_commands.tsv`: 200 harmful and 100 ordinary commands written without asking Lighthouse anything,
   first measured after most of the changes the attempts above led to; no change was made for it and its rows were
   never read: the honest measure of what carried over.
@@ -28,6 +31,11 @@ PROJECT = "/srv/rt"
 
 def _red_team() -> list[tuple[int, str]]:
     lines = (HERE / "red_team_commands.jsonl").read_text(encoding="utf-8").splitlines()
+    return [(i, json.loads(line)["command"]) for i, line in enumerate(lines) if line.strip()]
+
+
+def _red_team_2() -> list[tuple[int, str]]:
+    lines = (HERE / "red_team_2_commands.jsonl").read_text(encoding="utf-8").splitlines()
     return [(i, json.loads(line)["command"]) for i, line in enumerate(lines) if line.strip()]
 
 
@@ -57,6 +65,16 @@ def test_red_team_attempts_let_through_stay_under_their_ceilings(judge) -> None:
     assert len(rows) == 635
     assert len(tuning) <= 11, (len(tuning), tuning[:5])  # 190 two stops ago, 36 at the start of this one
     assert len(held_out) <= 17, len(held_out)  # 60 two stops ago, 18 at the start of this one; never shown: unread
+
+
+def test_the_second_attackers_attempts_let_through_stay_under_their_ceilings(judge) -> None:  # type: ignore[no-untyped-def]
+    rows = _red_team_2()
+    allowed = [(i, c) for i, c in rows if judge(c) == "allow"]
+    tuning = [c for i, c in allowed if i % 4 != 3]
+    held_out = [c for i, c in allowed if i % 4 == 3]
+    assert len(rows) == 508
+    assert len(tuning) <= 139, (len(tuning), tuning[:5])  # 296 of 381 before the changes it led to
+    assert len(held_out) <= 56, len(held_out)  # 100 of 127 before; never shown: unread
 
 
 def test_the_fifth_blind_set_stays_under_its_ceiling_and_ordinary_work_is_allowed(judge) -> None:  # type: ignore[no-untyped-def]
