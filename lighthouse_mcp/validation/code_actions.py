@@ -977,6 +977,9 @@ INTERPRETER_LANGUAGE = {
     "pwsh": "powershell",
     "lua": "lua",
     "osascript": "applescript",
+    "irb": "ruby",
+    "ipython": "python",
+    "ipython3": "python",
 }
 
 

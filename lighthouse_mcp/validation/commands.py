@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "busybox-sh", "rbash", "tcsh", "csh"})
+SHELLS = frozenset(
+    {"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "busybox-sh", "rbash", "tcsh", "csh", "yash", "posh",
+     "oksh", "loksh", "xonsh", "elvish", "nu", "ion"}
+)  # fmt: skip
 # Interpreters that run code given with -c/-e (or read a program on stdin).
 INTERPRETERS = {
     "python": ("-c",),
@@ -27,6 +30,7 @@ INTERPRETERS = {
     "powershell": ("-c", "-command", "-Command", "-encodedcommand", "-EncodedCommand", "-enc", "-e"),
     "pwsh": ("-c", "-command", "-Command", "-encodedcommand", "-EncodedCommand", "-enc", "-e"),
     "lua": ("-e",),
+    "expect": ("-c",),
     "osascript": ("-e",),
     # read by their process-running calls (`code_actions.generic_actions`)
     "Rscript": ("-e",),
@@ -72,6 +76,16 @@ STDIN_EXECUTORS = (
             "julia",
             "guile",
             "racket",
+            "expect",
+            "irb",
+            "ipython",
+            "ipython3",
+            "jshell",
+            "ghci",
+            "gnuplot",
+            "gdb",
+            "ed",
+            "ex",
         }
     )
 )
@@ -1176,7 +1190,7 @@ WORD_OPTIONS = frozenset(
     }
 )
 # Commands that dump the environment (whose output then may carry secrets).
-ENV_DUMPERS = frozenset({"env", "printenv", "set", "export", "declare", "compgen"})
+ENV_DUMPERS = frozenset({"env", "printenv", "set", "export", "declare", "typeset", "compgen", "jq", "ps", *AWKS})
 SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "awk", "sed", "findstr", "select-string"})
 # Options whose value is a file, and among them those the command writes.
 # Options that name a file of commands the program runs (`make -f x.mk`, `just -f x`), per command.

@@ -337,6 +337,9 @@ class _Stage:
         variable's value (by a printer's arguments or by program code); None when it prints none."""
         if any(a.access == "read" and "secret" in a.path.classes for a in self.accesses):
             return "secret-to-network", "a secret file"
+        config = next((a for a in self.accesses if a.access == "read" and "config" in a.path.classes), None)
+        if config is not None:
+            return "config-to-network", f"{config.path.raw}, a configuration file"
         if any(_dumps_environment(c) for c in self.commands):
             return "secret-to-network", "the environment"
         environment = next((what for kind, what in self.carried if kind == "environment"), None)
@@ -1239,16 +1242,24 @@ class _Extractor:
         for option in _COMMAND_OPTIONS.get(name, ()):  # `rsync -e CMD`, `zip -TT CMD`: a command it runs
             for value in _option_values(argv, option):
                 self.run(value, (*via, f"{name} {option}"), depth + 1)
-        if name == "emacs":  # `emacs --batch --eval '(shell-command "cmd")'`
+        if name == "emacs":  # `emacs --batch --eval '(shell-command "cmd")'`; any other Lisp is not read
             for value in _option_values(argv, "--eval") + _option_values(argv, "-eval"):
-                for found in _ELISP_SHELL.finditer(value):
+                shell = list(_ELISP_SHELL.finditer(value))
+                for found in shell:
                     self.run(found.group(1).replace('\\"', '"'), (*via, "emacs --eval"), depth + 1)
+                if not shell and _ELISP_ACTS.search(value):  # processes, files, the network: not read further
+                    self.facts.problems.setdefault("unresolved", f"emacs evaluates Lisp that acts ({value[:60]})")
+        if name == "gdb":  # `gdb -ex 'shell cmd'`, `-ex 'python …'`: what the debugger is told to run
+            self.debugger(argv, via, depth)
         if name == "psql":  # `psql -c '\! cmd'`: psql's shell escape
             for value in [v for k, v in [*fact.earlier_options, *fact.options.items()] if k in ("c", "command")]:
                 self.executed_text("psql", value, (*via, "psql \\!"), depth)
-        if name in EDITOR_COMMANDS:  # vim -c '!cmd', ex +':!cmd'
+        if name in EDITOR_COMMANDS:  # vim -c '!cmd', ex +':!cmd'; any command beyond plain editing is not read
             for command in _editor_commands(argv):
                 self.run(command, (*via, f"{name} -c !"), depth + 1)
+            unread = _editor_unread(argv)
+            if unread is not None:
+                self.facts.problems.setdefault("unresolved", f"{name} is told to run `{unread[:60]}`, not read")
         elif name in ("less", "more", "most"):  # less '+!cmd' runs cmd as it starts
             for arg in argv[1:]:
                 command = arg[1:].lstrip(":") if arg.startswith("+") else ""
@@ -1285,6 +1296,21 @@ class _Extractor:
                 self.run(shlex.join(inside[1]), (*via, f"{name} exec {inside[0]}"), depth + 1)
         elif name not in MODELLED and depth < MAX_NESTING:
             self.unknown_program(name, argv, via, depth)
+
+    def debugger(self, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        """gdb's commands from `-ex`/`-iex`/`--eval-command`: a shell command (`shell`, `!`, `pipe`) is judged,
+        Python is judged as Python, and a script (`-x`, `source`, Guile) is not read."""
+        values = [v for o in ("-ex", "-iex", "--eval-command", "-eval-command") for v in _option_values(argv, o)]
+        for value in values:
+            word, _, rest = value.strip().partition(" ")
+            if word in ("shell", "!") or word.startswith("!"):
+                self.run(rest if word in ("shell", "!") else value.strip()[1:], (*via, "gdb shell"), depth + 1)
+            elif word in ("python", "py", "python-interactive", "pi"):
+                self.code("python3", rest, (*via, "gdb python"), depth)
+            elif word in ("pipe", "|", "source", "guile", "gu", "python-file"):
+                self.facts.problems.setdefault("unresolved", f"gdb is told to run `{value[:60]}`, not read")
+        if _option_values(argv, "-x") + _option_values(argv, "--command") + _option_values(argv, "-command"):
+            self.facts.problems.setdefault("unresolved", "gdb runs a script of commands, not read")
 
     def ssh(self, name: str, argv: list[str], via: tuple[str, ...], depth: int) -> None:
         """What ssh (or scp, sftp) runs: a command its options give it to run here (`-o ProxyCommand=…`,
@@ -1325,6 +1351,11 @@ class _Extractor:
         if actions is None:
             self.facts.problems.setdefault("unparsed", f"{interpreter} code that is not valid {language}")
             return
+        if interpreter in ("expect", "tclsh", "wish"):  # Tcl's `exec CMD …` and expect's `spawn CMD …` run CMD
+            for found in _TCL_RUNS.finditer(source):
+                self.run(found.group(1), (*via, f"{interpreter} exec"), depth + 1)
+            if _TCL_ACTS.search(source):  # files deleted or written, sockets, fetches: Tcl is not read further
+                self.facts.problems.setdefault("unresolved", f"{interpreter} code that changes files or connects")
         self.apply_actions(actions, via, depth)
 
     def apply_actions(self, actions: Sequence[Action], via: tuple[str, ...], depth: int) -> None:
@@ -1492,6 +1523,14 @@ class _Extractor:
         elif executor in DATABASE_FILE_FIRST or executor == "psql":  # `.shell CMD`, `\! CMD` on its input
             for found in [*_SQLITE_SHELL.finditer(text), *_PSQL_SHELL.finditer(text)]:
                 self.run(found.group(1), via, depth + 1)
+        elif executor in ("ed", "ex"):  # `!cmd`, `r !cmd`, `w !cmd` run a shell command; Vim script is not read
+            for line in text.splitlines():
+                command = _unsilenced(re.sub(r"^[\d,.$%;+-]*", "", line.strip()))
+                shell = re.match(r"(?:[rwe]\s*)?!(.*)", command)
+                if shell is not None:
+                    self.run(shell.group(1), via, depth + 1)
+                elif command and executor == "ex" and _PLAIN_EDITING.fullmatch(command) is None:
+                    self.facts.problems.setdefault("unresolved", f"ex is told to run `{command[:60]}`, not read")
         elif executor in INTERPRETERS or executor in STDIN_EXECUTORS:  # `echo 'exec rm -rf ~' | tclsh` too
             self.code(executor, text, via, depth)
 
@@ -1514,6 +1553,8 @@ class _Extractor:
             for access in fact.targets:
                 if "secret" in access.path.classes and access.access == "read":
                     self.facts.flow("secret-to-network", f"{name} sends {access.path.raw}")
+                elif "config" in access.path.classes and access.access == "read":
+                    self.facts.flow("config-to-network", f"{name} sends {access.path.raw}, a configuration file")
                 if access.access == "read" and access.path.path in self.archives:
                     self.facts.flow("archive-to-network", f"{name} sends {access.path.raw}, an archive made before it")
         data = _sent_data(fact) if name in _DATA_OPTIONS else []
@@ -1604,6 +1645,15 @@ class _Extractor:
                 )
         elif literal is not None and (name in DATABASE_FILE_FIRST or name == "psql"):  # `.shell`, `\!` lines
             self.executed_text(name, literal, (*via, f"piped into {name}"), depth)
+        elif name not in MODELLED and not known:  # a program Lighthouse does not know may run what it reads
+            if download is not None:
+                self.facts.problems.setdefault(
+                    "unresolved", f"{name} reads what {download} fetched; what it does is not known"
+                )
+            for line in (literal or "").splitlines()[:8]:
+                command = _command_in(line)
+                if command is not None:
+                    self.run(command, (*via, f"{name} may run its input"), depth + 1)
         if _sends(reader):
             secret = earlier.secret()
             if secret is not None:
@@ -1787,7 +1837,16 @@ def _script_writes(fact: CommandFact) -> list[str]:
     return []
 
 
-_VERSIONED_PROGRAMS = frozenset({*INTERPRETERS, *SHELLS, "pip", "pip3", "pypy", "pypy3"})
+_TCL_RUNS = LazyPattern(r"(?:^|[;\n\[{])\s*(?:spawn|exec)\s+(?:-\S+\s+)*([^;\n\]}]+)")
+_ELISP_ACTS = LazyPattern(
+    r"\((?:call-process|start-process|make-process|process-file|async-shell-command|delete-file|delete-directory"
+    r"|write-region|append-to-file|copy-file|rename-file|make-symbolic-link|url-retrieve|make-network-process|load"
+    r"|eval|funcall|apply)\b"
+)
+_TCL_ACTS = LazyPattern(
+    r"\bfile\s+(?:delete|rename|copy|link|attributes)|\bsocket\b|\bopen\s.*\b[wa]\+?\b|http::|\beval\b"
+)
+_VERSIONED_PROGRAMS = frozenset({*INTERPRETERS, *SHELLS, *STDIN_EXECUTORS, "pip", "pip3", "pypy", "pypy3"})
 _VERSIONED = LazyPattern(r"([A-Za-z][A-Za-z_-]*?)-?(\d+(?:\.\d+)*)")
 _ENV_ASSIGNMENT = LazyPattern(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
 _BIN_DIR = LazyPattern(r"(?:^|/)s?bin/[^/]+$")  # a program in a directory of programs (`/usr/bin/nc`)
@@ -1917,17 +1976,51 @@ def _editor_commands(argv: list[str]) -> list[str]:
         elif arg.startswith("+") and len(arg) > 1:
             value = arg[1:]
         if value is not None:
-            command = value.strip().lstrip(":").strip()
+            command = _unsilenced(value)
             if command.startswith("!"):  # `:!cmd` takes the rest of the line, bars and all
                 found.append(command[1:])
                 continue
             for part in value.split("|"):
-                command = part.strip().lstrip(":").strip()
+                command = _unsilenced(part)
                 if command.startswith("!"):
                     found.append(command[1:])
                 elif command.startswith(("sh ", "shell", "terminal ")):
                     found.append(command.split(" ", 1)[1] if " " in command else "sh")
     return found
+
+
+# Editor commands that only edit, move about, save or quit (`:wq`, `:%s/a/b/g`, `:set ft=x`, `:normal gg=G`).
+_PLAIN_EDITING = LazyPattern(
+    r"(?:\d+|\$|%|(?:w|wq|x|q|qa|qall|wqa|wall|xa|update|up|noh|redraw|retab|e|edit|bd|bn|bp)!?(?:\s+\S+)?"
+    r"|(?:set|setl|setlocal|syntax|filetype|colorscheme|sleep)\s.*|%?s(\W).*|%?[gv](\W).*|(?:norm|normal)!?\s.*"
+    r"|(?:sil|silent)!?\s+(?:w|wq|x|update|%?s\W.*))"
+)
+
+
+def _editor_unread(argv: list[str]) -> str | None:
+    """The first command an editor is told to run (`-c`, `+`, `--cmd`, `-S FILE`) that is not plain editing nor a
+    shell command (those are judged): Vim script (`call system(…)`, `py3 …`, `exe …`) is not read."""
+    for index, arg in enumerate(argv[1:], start=1):
+        if arg == "-S" and index + 1 < len(argv):
+            return f"-S {argv[index + 1]}"
+        value = None
+        if (arg == "--cmd" or re.fullmatch(r"-[a-zA-Z]*c", arg)) and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("+") and len(arg) > 1:
+            value = arg[1:]
+        if value is None:
+            continue
+        for part in value.split("|") if not _unsilenced(value).startswith("!") else []:
+            command = _unsilenced(part)
+            shell = command.startswith(("!", "sh ", "shell", "terminal "))
+            if command and not shell and _PLAIN_EDITING.fullmatch(command) is None:
+                return command
+    return None
+
+
+def _unsilenced(command: str) -> str:
+    """An editor command without its leading colons and `silent` (`:silent !cmd` is `!cmd`)."""
+    return re.sub(r"^(?:sil(?:ent)?!?\s+)", "", command.strip().lstrip(":").strip())
 
 
 def _tar_programs(argv: list[str]) -> list[str]:
@@ -2634,8 +2727,14 @@ def _dumps_environment(fact: CommandFact) -> bool:
         return False
     if fact.name == "set":
         return len(fact.argv) == 1
-    if fact.name in ("export", "declare"):
-        return "p" in fact.flags or not fact.positionals
+    if fact.name in ("export", "declare", "typeset"):
+        return bool(fact.flags & {"p", "x"}) or not fact.positionals
+    if fact.name == "jq":  # `jq -n env`, `jq -n '$ENV'`
+        return any(re.search(r"(?<![\w.])(?:env|\$ENV)\b", p) for p in fact.positionals[:1])
+    if fact.name in AWKS:  # `awk 'BEGIN{for (k in ENVIRON) print k, ENVIRON[k]}'`
+        return any(re.search(r"\bfor\s*\(\s*\w+\s+in\s+ENVIRON\s*\)", p) for p in fact.positionals[:1])
+    if fact.name == "ps":  # `ps e`, `ps ewwax`, `ps -o args= eww`: each process with its environment
+        return any(re.fullmatch(r"[a-zA-Z]*e[a-zA-Z]*", a) and not a.startswith("-") for a in fact.argv[1:])
     return True
 
 

@@ -9,7 +9,9 @@ as paths that do; symlinks that exist are followed. Classes, as the rule packs a
 - `device` — a disk or similar block/character device; `null-device` — `/dev/null`, `/dev/stdout` and friends
 - `project` — inside the project; `project-root` — the project directory itself
 - `temp` — under `/tmp`, `/var/tmp` or `$TMPDIR`; `outside-project` — neither project nor temp
-- `secret` — keys, credentials and tokens (`~/.ssh`, `~/.aws`, `.env`, `*.pem`, keychains…)
+- `secret` — keys, credentials and tokens (`~/.ssh`, `~/.aws`, `.env`, `*.pem`, keychains…); `config` — another
+  configuration file of the user or the system, where credentials are often kept (`~/.s3cfg`, `~/.config/**`,
+  `/etc/**`, `.git/config`)
 - `traversal` — written with `..` and resolved outside the project
 - `glob` — contains an unexpanded wildcard: `glob-all` when it names everything in a directory (`~/*`, `/**`), which
   is judged like the directory itself, else `glob-some` (`build/*.o`, `/**/*.log`, `s*`); `glob-open` when, of those,
@@ -433,6 +435,8 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
     classes |= _location(path, ctx)
     if _is_secret(path, ctx):
         classes.add("secret")
+    elif _is_config(path, ctx):
+        classes.add("config")
     if _is_persistence(path, ctx):
         classes.add("persistence")
     if _PACKAGE_CONFIG.match(posixpath.basename(path)) or _PACKAGE_CONFIG_PATH.search(path):
@@ -718,6 +722,16 @@ def _at_first_wildcard(path: str) -> tuple[str, list[str]]:
     segments = path.split("/")
     first = next((i for i, seg in enumerate(segments) if any(c in seg for c in "*?[")), len(segments))
     return "/".join(segments[:first]), segments[first:]
+
+
+def _is_config(path: str, ctx: Context) -> bool:
+    """Whether `path` is a configuration file of the user or the system, where credentials are often kept though no
+    list names it: anything in a hidden file or directory of the home (`~/.s3cfg`, `~/.config/rclone/rclone.conf`,
+    `~/.cache/huggingface/token`, `~/.s?h/x`), under `/etc`, or a repository's own settings (`.git/config`)."""
+    home = ctx.home.rstrip("/")
+    if path.startswith(home + "/"):
+        return any(segment.startswith((".", "[.")) for segment in path[len(home) + 1 :].split("/"))
+    return path.startswith("/etc/") or path.endswith("/.git/config")
 
 
 def _is_secret(path: str, ctx: Context) -> bool:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from lighthouse_mcp.validation.lazy import LazyPattern
 
-SECRET_NAME = LazyPattern(r"(?i)token|secret|passw|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session")
+# A password however abbreviated (`DB_PASS`, `GPG_PASSPHRASE`), a DSN or connection string (it carries one), and a
+# database's or broker's URL (`DATABASE_URL`, `REDIS_URL`, `MONGODB_URI`: credentials in the address).
+SECRET_NAME = LazyPattern(
+    r"(?i)token|secret|passw|passphrase|(?<![a-z])pass(?:$|_)|pwd|api[_-]?key|private|credential|auth|aws_|_key\b|session|dsn\b"
+    r"|conn(?:ection)?_?str|(?:database|db|redis|mongo(?:db)?|postgres(?:ql)?|pg|mysql|amqp|rabbitmq|kafka|broker"
+    r"|elastic(?:search)?|cache)_(?:url|uri)\b"
+)
 
 
 def secret_name(name: str) -> bool:
