@@ -82,6 +82,14 @@ _SHELL_CALLS = {
     "os.posix_spawnp",
     "asyncio.create_subprocess_shell",
     "asyncio.create_subprocess_exec",
+    "pydoc.pipepager",
+    "pydoc.tempfilepager",
+    "libc.system",  # the C library through ctypes (`ctypes.CDLL(None).system(b"…")`)
+    "libc.popen",
+    "libc.execl",
+    "libc.execlp",
+    "libc.execv",
+    "libc.execvp",
 }
 _DELETE_CALLS = {
     "os.rename": False,
@@ -94,6 +102,10 @@ _DELETE_CALLS = {
     "os.removedirs": True,
     "shutil.rmtree": True,
     "send2trash.send2trash": False,
+    "distutils.dir_util.remove_tree": True,
+    "libc.unlink": False,
+    "libc.remove": False,
+    "libc.rmdir": False,
 }
 # pathlib.Path methods that change the file they are called on.
 _PATH_METHODS: dict[str, ActionKind] = {
@@ -150,6 +162,9 @@ _NETWORK_CALLS = {
     "socket.create_connection",
     "aiohttp.ClientSession",
     "paramiko.SSHClient",
+    "telnetlib.Telnet",
+    "xmlrpc.client.ServerProxy",
+    "urllib.request.build_opener",
 }
 # Requests made apart from sending them (`urlopen(Request(URL, data))`), and the keywords that authenticate one.
 _REQUESTS = {"urllib.request.Request", "urllib2.Request", "requests.Request", "httpx.Request"}
@@ -432,6 +447,8 @@ class _PythonReader(ast.NodeVisitor):
         if not node.args:
             return None
         first = node.args[0]
+        if callee in ("pydoc.pipepager", "pydoc.tempfilepager"):  # (text, command)
+            return self.fold(node.args[1]) if len(node.args) > 1 else None
         if callee.startswith(("os.exec", "os.spawn", "os.posix_spawn")):
             # os.execv(path, [argv…]) / os.execl(path, arg0, arg1…) / os.spawnl(mode, path, …)
             rest = node.args[1:] if not callee.startswith("os.spawn") else node.args[2:]
@@ -482,6 +499,8 @@ class _PythonReader(ast.NodeVisitor):
                 return f"{owner_name}.{attr}"
         if callee in ("pathlib.Path", "pathlib.PosixPath", "Path"):
             return "pathlib.Path"
+        if callee in ("ctypes.CDLL", "ctypes.PyDLL", "ctypes.cdll.LoadLibrary", "ctypes.CDLL.LoadLibrary"):
+            return "libc"  # the C library (or any: its `system` runs a shell all the same)
         return callee
 
     def fold(self, node: ast.expr) -> str | None:

@@ -110,6 +110,10 @@ def runnable_code(path: str, text: str) -> list[Runnable]:
         pieces = _git_config(text)
     elif lower.endswith(".ipynb"):
         pieces = _notebook(text)
+    elif slashed.endswith("/.vscode/tasks.json"):
+        pieces = _editor_tasks(text)
+    elif lower in ("devcontainer.json", ".devcontainer.json") or "/.devcontainer/" in slashed:
+        pieces = _devcontainer(text)
     else:
         language = _language(slashed, name, text)
         pieces = iter([Runnable("the file", language, text)] if language else [])
@@ -162,6 +166,52 @@ def _manifest(text: str) -> Iterator[Runnable]:
         except ValueError:
             value = match.group(2)
         yield Runnable(f"the value of {match.group(1)!r}", "shell", value)
+
+
+def _lenient_json(text: str) -> Any:
+    """JSON with comments and trailing commas, as VS Code writes it; None when it is not JSON at all."""
+    stripped = re.sub(r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/', lambda m: m.group(1) or "", text, flags=re.S)
+    try:
+        return json.loads(re.sub(r",(\s*[}\]])", r"\1", stripped))
+    except ValueError:
+        return None
+
+
+def _commands(value: Any, where: str) -> Iterator[Runnable]:
+    """A command given as a string, a list of words, or an object of named commands (devcontainer's forms)."""
+    if isinstance(value, str):
+        yield Runnable(where, "shell", value)
+    elif isinstance(value, list) and all(isinstance(w, str) for w in value):
+        yield Runnable(where, "shell", shlex.join(value))
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _commands(item, f"{where}.{name}")
+
+
+def _editor_tasks(text: str) -> Iterator[Runnable]:
+    """VS Code's tasks (`.vscode/tasks.json`): each task's command and arguments, which the editor runs when asked,
+    on opening the folder if the task says `runOn: folderOpen`."""
+    data = _lenient_json(text)
+    tasks = data.get("tasks") if isinstance(data, dict) else None
+    for index, task in enumerate(tasks if isinstance(tasks, list) else []):
+        for variant in (task, *(task.get(k) for k in ("linux", "osx", "windows"))) if isinstance(task, dict) else ():
+            if isinstance(variant, dict) and isinstance(variant.get("command"), str):
+                args = [a for a in variant.get("args", []) if isinstance(a, str)]
+                yield Runnable(f"task {index}", "shell", " ".join([variant["command"], *map(shlex.quote, args)]))
+
+
+_DEVCONTAINER_KEYS = ("initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand",
+                      "postStartCommand", "postAttachCommand")  # fmt: skip
+
+
+def _devcontainer(text: str) -> Iterator[Runnable]:
+    """A dev container's lifecycle commands: `initializeCommand` runs on this machine, the others in the container."""
+    data = _lenient_json(text)
+    if not isinstance(data, dict):
+        return
+    for key in _DEVCONTAINER_KEYS:
+        pieces = _commands(data.get(key), key)
+        yield from pieces if key == "initializeCommand" else _elsewhere(pieces)
 
 
 # CI expressions that stand for secrets (`${{ secrets.NPM_TOKEN }}`, `${{ toJSON(secrets) }}`): read as a variable

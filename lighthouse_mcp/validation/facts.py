@@ -381,6 +381,7 @@ class _Extractor:
         self.programs: dict[str, str] = {}  # copies of programs made in this command, by path: the program
         self.links: dict[str, str] = {}  # symlinks made in this command (`ln -s target link`): link -> target
         self.moved: dict[str, str] = {}  # what `mv` moved in this command: where it is now -> where it was
+        self.cd_searches = False  # CDPATH or cdable_vars set in this command: `cd x` may go anywhere
         # What commands took in besides files (program code reading the environment or a secret variable or
         # fetching, a here-document expanding a secret variable), which what they print may carry: (kind, what)
         self.carried: list[tuple[str, str]] = []
@@ -503,6 +504,7 @@ class _Extractor:
 
         for name, value in command.assignments:  # LESSOPEN='|cmd' less, GIT_SSH_COMMAND=… git fetch
             self.stored_code(name, value.literal, via, depth)
+            self.cd_searches = self.cd_searches or name == "CDPATH"
             self.assigned(name, self.expand_word(value)[0], via, depth)
         argv, dynamic = self.expand(command.words)
         if not argv:
@@ -712,11 +714,14 @@ class _Extractor:
             return  # `xargs cd x`, `sudo cd x`: another process, the shell stays where it is
         if fact.name in ("cd", "pushd", "chdir"):
             target = fact.positionals[0] if fact.positionals else "~"
-            if target == "-" or fact.dynamic:
-                self.ctx = None
+            searched = self.cd_searches or self.env.get("CDPATH") is not None
+            if target == "-" or fact.dynamic or (searched and not target.startswith(("/", "~", "./", "../"))):
+                self.ctx = None  # `CDPATH=/ cd bin`, `shopt -s cdable_vars; cd dist`: not where it says
             elif self.ctx is not None or target.startswith(("/", "~")):
                 self.ctx = (self.ctx or self.base).with_cwd(classify(target, self.ctx or self.base).path)
             self.env["PWD"] = self.ctx.cwd if self.ctx is not None else None
+        elif fact.name == "shopt" and "cdable_vars" in fact.positionals:
+            self.cd_searches = True
         elif fact.name == "hash" and "-p" in fact.argv[:-2]:  # `hash -p /bin/rm ls`: ls now runs rm
             at = fact.argv.index("-p")
             self.aliases[fact.argv[at + 2]] = fact.argv[at + 1]
@@ -1288,6 +1293,9 @@ class _Extractor:
             self.run(fact.positionals[0], (*via, "trap"), depth + 1)  # runs on a signal, or as the shell exits
         elif name in ("ssh", "scp", "sftp"):
             self.ssh(name, argv, via, depth)
+        elif name in ("fd", "fdfind"):  # `fd . DIR -x rm -rf {}`: as `find DIR -exec …`
+            for command in _fd_commands(argv):
+                self.run(command, (*via, f"{name} -x"), depth + 1)
         elif name in ("npm", "pnpm") and fact.positionals[:2] == ["pkg", "set"]:
             self.manifest_scripts(fact.positionals[2:])
         elif name in _EXECUTORS:
@@ -2075,6 +2083,27 @@ def _extracts(fact: CommandFact) -> bool:
     if fact.name in ("unzip", "7z", "7za"):
         return True
     return fact.name in ("tar", "bsdtar") and bool(fact.flags & {"x", "extract", "get"})
+
+
+_FD_VALUES = frozenset(
+    {"-t", "--type", "-e", "--extension", "-E", "--exclude", "-d", "--max-depth", "--min-depth", "-S", "--size", "-c",
+     "--color", "-j", "--threads", "--changed-within", "--changed-before", "-o", "--owner", "--base-directory"}
+)  # fmt: skip
+
+
+def _fd_commands(argv: list[str]) -> list[str]:
+    """The commands `fd [pattern] [dir…] -x|-X CMD…` runs, on what it finds under each directory (`{}`, or the
+    paths added at the end)."""
+    at = next((i for i, a in enumerate(argv) if a in ("-x", "--exec", "-X", "--exec-batch")), None)
+    if at is None or at + 1 >= len(argv):
+        return []
+    command = argv[at + 1 :]
+    command = command[: command.index(";")] if ";" in command else command
+    words = [a for i, a in enumerate(argv[1:at], 1) if not a.startswith("-") and argv[i - 1] not in _FD_VALUES]
+    dirs = words[1:] or ["."]
+    found = [f"{d.rstrip('/')}/**" for d in dirs]
+    return [shlex.join([p if a == "{}" else a.replace("{}", p) for a in command] + ([p] * ("{}" not in command)))
+            for p in found]  # fmt: skip
 
 
 def _installs_packages(fact: CommandFact) -> bool:
