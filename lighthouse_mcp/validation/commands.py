@@ -1153,6 +1153,7 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "socat": frozenset(),
     "mkfs": frozenset({"t", "type", "L", "label", "b", "m", "O", "U", "n"}),
     "install": frozenset({"m", "mode", "o", "owner", "g", "group", "S", "suffix", "Z", "context"}),
+    "aria2c": frozenset({"o", "out", "d", "dir", "x", "s", "j", "i", "input-file", "header", "user-agent"}),
     "parallel": _PARALLEL_VALUES,
 }
 VALUE_OPTIONS["oc"] = VALUE_OPTIONS["kubectl"]

@@ -135,7 +135,7 @@ _ELISP_SHELL = LazyPattern(
     r'\(\s*(?:async-)?shell-command(?:-to-string)?\s+"((?:[^"\\]|\\.){1,4000})"'
     r'|\(\s*(?:call|start)-process(?:-shell-command)?\s+"[^"]*"\s+(?:nil|"[^"]*")\s+"((?:[^"\\]|\\.){1,4000})"'
 )
-_PSQL_SHELL = LazyPattern(r"(?m)^\s*\\!\s*(.+)$")  # psql's `\! CMD`
+_PSQL_SHELL = LazyPattern(r"(?m)^\s*(?:\\!|system\s)\s*(.+)$")  # psql's and mysql's `\! CMD`, mysql's `system CMD`
 _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
@@ -648,6 +648,10 @@ class _Extractor:
         words = _patch_words(fact)
         if words is not None:
             fact.targets += self.patch_targets(fact, words, _literal_stdin(redirects))
+        elif fact.name == "patch" or (fact.name == "git" and fact.subcommand == "apply"):
+            stdin = _literal_stdin(redirects)  # a unified diff on its input: the files it names are changed
+            for path, kind in _diff_targets(stdin, fact) if stdin is not None else []:
+                fact.targets.append(self.access(path, kind, fact.name, False))
         if fact.name == "ln" and fact.flags & {"s", "symbolic"} and len(fact.positionals) == 2:
             link = classify(fact.positionals[1], self.ctx or self.base).path
             self.links[link] = classify(fact.positionals[0], self.ctx or self.base).path
@@ -907,11 +911,16 @@ class _Extractor:
         named = fact.name == "wget" and not fact.options.keys() & {"O", "output-document"}
         if fact.name == "curl":
             named = bool(fact.flags & {"O", "remote-name", "remote-name-all", "J", "remote-header-name"})
+        if fact.name == "aria2c":  # `aria2c [-d DIR] [-o NAME] URL`
+            named = True
         if not named:
             return
-        where = fact.options.get("P") or fact.options.get("directory-prefix") or fact.options.get("output-dir") or ""
+        options = dict([*fact.earlier_options, *fact.options.items()])
+        where = next((options[k] for k in ("P", "directory-prefix", "output-dir", "d", "dir") if k in options), "")
+        given = (options.get("o") or options.get("out")) if fact.name == "aria2c" else None
         for url in urls:
-            self.access(posixpath.join(where, _url_name(url)) if where else _url_name(url), "write", fact.name, False)
+            file = given or _url_name(url)
+            self.access(posixpath.join(where, file) if where else file, "write", fact.name, False)
 
     def installs(self, fact: CommandFact, program: str) -> None:
         """A package installer run by Lighthouse's own pip or interpreter (`…/.venv/bin/pip install x`, `python -m
@@ -1143,6 +1152,8 @@ class _Extractor:
         if name in ("docker", "podman", "nerdctl") and fact.positionals[:1] == ["run"]:
             self.container(fact, argv, via, depth)
         if name in SHELLS:
+            for rcfile in _option_values(argv, "--rcfile") + _option_values(argv, "--init-file"):
+                self.access(rcfile, "exec", name, "$" in rcfile, depth=depth)  # it runs as the shell starts
             script, file_ = _shell_script(argv)
             if script is not None:
                 if fact.dynamic and any(c in script for c in "$`"):
@@ -1197,12 +1208,18 @@ class _Extractor:
             self.run_by_program(fact, argv, via, depth)
 
     def awk(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
-        """What an awk program runs: `system("…")`, `print | "…"`, `"…" | getline`, and its sockets."""
+        """What an awk program runs: `system("…")`, `print | "…"`, `"…" | getline` (fed what the program reads
+        itself), and its sockets."""
         name = fact.name
         awk_program = fact.positionals[0] if fact.positionals and "f" not in fact.options else ""
+        # what the program reads itself and may print into the commands it runs (`getline < "f"`, `ENVIRON`)
+        sources = [f"cat {shlex.quote(f)}" for f in _AWK_READS.findall(awk_program)][:4]
+        sources += ["env"] if "ENVIRON" in awk_program else []
         for match in _AWK_COMMAND.finditer(awk_program):  # system("…"), print | "…", "…" | getline
             command = next(g for g in match.groups() if g).replace('\\"', '"')
             self.run(command, (*via, f"{name} system()"), depth + 1)
+            for source in sources:
+                self.run(f"{source} | {command}", (*via, f"{name} print |"), depth + 1)
         for match in _AWK_PRINT_TO_SHELL.finditer(awk_program):  # print "rm -rf ~" | "sh"
             self.run(match.group(1).replace('\\"', '"'), (*via, f"{name} print | sh"), depth + 1)
         if "/inet/" in awk_program:  # gawk's sockets: "/inet/tcp/0/host/port" |& getline
@@ -1259,43 +1276,17 @@ class _Extractor:
         if name == "psql":  # `psql -c '\! cmd'`: psql's shell escape
             for value in [v for k, v in [*fact.earlier_options, *fact.options.items()] if k in ("c", "command")]:
                 self.executed_text("psql", value, (*via, "psql \\!"), depth)
-        if name in EDITOR_COMMANDS:  # vim -c '!cmd', ex +':!cmd'; any command beyond plain editing is not read
-            for command in _editor_commands(argv):
-                self.run(command, (*via, f"{name} -c !"), depth + 1)
+        for command, how in _commands_run_by(fact, argv):  # `vim -c '!cmd'`, `less +!cmd`, `sed e`, `fd -x`, …
+            self.run(command, (*via, how), depth + 1)
+        if name in EDITOR_COMMANDS:  # any command beyond plain editing and `!cmd` is not read
             unread = _editor_unread(argv)
             if unread is not None:
                 self.facts.problems.setdefault("unresolved", f"{name} is told to run `{unread[:60]}`, not read")
-        elif name in ("less", "more", "most"):  # less '+!cmd' runs cmd as it starts
-            for arg in argv[1:]:
-                command = arg[1:].lstrip(":") if arg.startswith("+") else ""
-                if command.startswith("!"):
-                    self.run(command[1:], (*via, f"{name} +!"), depth + 1)
-        elif name == "man":
-            for index, arg in enumerate(argv[1:-1], start=1):
-                if arg in ("-P", "--pager"):
-                    self.run(argv[index + 1], (*via, "man -P"), depth + 1)
-            for arg in argv[1:]:
-                if arg.startswith("--pager="):
-                    self.run(arg.split("=", 1)[1], (*via, "man -P"), depth + 1)
-        elif name in ("tar", "bsdtar"):
-            for command in _tar_programs(argv):
-                self.run(command, (*via, f"{name} runs"), depth + 1)
-        elif name in ("make", "gmake"):
-            for command in _make_recipes(argv):
-                self.run(command, (*via, "make --eval"), depth + 1)
-        elif name in ("sed", "gsed"):
-            for command in _sed_commands(fact):
-                self.run(command, (*via, "sed e"), depth + 1)
-        elif name in _EVALUATE_NAMES:  # `printf -v 'a[$(cmd)]' x`, `unset 'a[$(cmd)]'`, `let 'a[$(cmd)]=1'`
+        if name in _EVALUATE_NAMES:  # `printf -v 'a[$(cmd)]' x`, `unset 'a[$(cmd)]'`, `let 'a[$(cmd)]=1'`
             for arg in argv[1:]:
                 self.stored_code(name, arg, via, depth)
-        elif name == "trap" and fact.positionals and fact.positionals[0] not in ("-", "-p", "-l"):
-            self.run(fact.positionals[0], (*via, "trap"), depth + 1)  # runs on a signal, or as the shell exits
         elif name in ("ssh", "scp", "sftp"):
             self.ssh(name, argv, via, depth)
-        elif name in ("fd", "fdfind"):  # `fd . DIR -x rm -rf {}`: as `find DIR -exec …`
-            for command in _fd_commands(argv):
-                self.run(command, (*via, f"{name} -x"), depth + 1)
         elif name in ("npm", "pnpm") and fact.positionals[:2] == ["pkg", "set"]:
             self.manifest_scripts(fact.positionals[2:])
         elif name in _EXECUTORS:
@@ -1499,6 +1490,8 @@ class _Extractor:
                 self.facts.flow("git-runs", f"git -c {key}={value[:60]} makes git run it")
         for url in (p for p in positionals if p.startswith("ext::")):  # `git clone 'ext::sh -c cmd'` runs it
             self.run(_ext_command(url), (*via, "git ext::"), depth + 1)
+        for spelled in _git_spelled_out(dict(_git_settings(argv)), positionals):  # `-c remote.origin.push=+x:main`
+            self.run(spelled, (*via, "git -c"), depth + 1)
         if positionals[:1] == ["config"]:
             settings = [p for p in positionals[1:] if not p.startswith("-")]
             key = settings[0].lower() if settings else ""
@@ -1528,7 +1521,7 @@ class _Extractor:
         elif executor in ("make", "gmake", "bmake"):
             for recipe in _recipes(text):
                 self.run(recipe, via, depth + 1)
-        elif executor in DATABASE_FILE_FIRST or executor == "psql":  # `.shell CMD`, `\! CMD` on its input
+        elif executor in DATABASE_FILE_FIRST or executor in ("psql", "mysql", "mariadb"):  # `.shell CMD`, `\! CMD`
             for found in [*_SQLITE_SHELL.finditer(text), *_PSQL_SHELL.finditer(text)]:
                 self.run(found.group(1), via, depth + 1)
         elif executor in ("ed", "ex"):  # `!cmd`, `r !cmd`, `w !cmd` run a shell command; Vim script is not read
@@ -1598,10 +1591,10 @@ class _Extractor:
                 self.piped_into(reader, earlier, chain, literal if reader is sink else None, before, via, depth)
             if sink is None:
                 continue
-            feeder = stages[j - 1]
-            if sink.via[-1:] == ("xargs",) and feeder is not None and feeder.name == "find":
-                found = _found_by(feeder.argv[1:])  # `find ~ -name '*.key' | xargs cat`: as -exec cat {} +
-                self.run(shlex.join([*sink.argv, *found]), (*via, "find | xargs"), depth + 1)
+            lister = next((s for s in sources if _listed_by(s) is not None), None)
+            if sink.via[-1:] == ("xargs",) and lister is not None:
+                found = _listed_by(lister) or []  # `find ~ -name '*.key' | xargs cat`: as -exec cat {} +;
+                self.run(shlex.join([*sink.argv, *found]), (*via, f"{lister.name} | xargs"), depth + 1)  # `ls`, …
             if sink.via[-1:] == ("xargs",) and sources[-1:] and sources[-1].name in LITERAL_PRINTERS:
                 literal = _literal_output(sources[-1:])
                 if literal is not None and sink.replace:  # `echo x | xargs -I{} sh -c '{}'` runs `sh -c 'x'`
@@ -1651,7 +1644,7 @@ class _Extractor:
                 self.facts.problems.setdefault(
                     "unresolved", f"{name} runs what {before} prints, only known when it runs"
                 )
-        elif literal is not None and (name in DATABASE_FILE_FIRST or name == "psql"):  # `.shell`, `\!` lines
+        elif literal is not None and (name in DATABASE_FILE_FIRST or name in ("psql", "mysql", "mariadb")):
             self.executed_text(name, literal, (*via, f"piped into {name}"), depth)
         elif name not in MODELLED and not known:  # a program Lighthouse does not know may run what it reads
             if download is not None:
@@ -1832,6 +1825,9 @@ _SED_S_WRITES = LazyPattern(r"\bs(.)(?:(?!\1).|\\.)*\1(?:(?!\1).|\\.)*\1[gpiImMe
 _AWK_WRITES = LazyPattern(r">>?\s*\"([^\"]+)\"")
 
 
+_AWK_READS = LazyPattern(r'getline\s*(?:\w+\s*)?<\s*"([^"]+)"')
+
+
 def _script_writes(fact: CommandFact) -> list[str]:
     """The files a sed or awk program given on the command line writes itself (`sed -n 'w x'`, `awk '{print >
     "x"}'`)."""
@@ -1929,13 +1925,31 @@ _PLAIN_PROGRAMS = frozenset(
 # git settings whose value is a command, named by a part of their own choosing (`filter.x.smudge`, `diff.x.textconv`).
 _GIT_COMMAND_KEYS = LazyPattern(
     r"(?:filter\.[^.]+\.(?:clean|smudge|process)|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver"
-    r"|pager\.[^.]+|credential\..+\.helper|remote\.[^.]+\.(?:uploadpack|receivepack))"
+    r"|pager\.[^.]+|credential\..+\.helper|remote\.[^.]+\.(?:uploadpack|receivepack)|interactive\.difffilter"
+    r"|core\.gitproxy|gpg\.[^.]+\.program)"
 )
 
 
 def _git_command_key(key: str) -> bool:
     """Whether the git setting `key` (lower case) holds a command git runs."""
     return key in GIT_RUNS or _GIT_COMMAND_KEYS.fullmatch(key) is not None
+
+
+def _git_spelled_out(settings: dict[str, str], positionals: list[str]) -> list[str]:
+    """The git command a setting makes of the one given, spelled out, so that it meets the same rules: a push with
+    `remote.NAME.push` (its refspec) or `remote.NAME.mirror`, a gc after settings that expire everything now."""
+    found = []
+    if positionals[:1] == ["push"] and len(positionals) >= 2:
+        remote = positionals[1]
+        refspec = settings.get(f"remote.{remote.lower()}.push")
+        if refspec:
+            found.append(shlex.join(["git", "push", remote, refspec]))
+        if settings.get(f"remote.{remote.lower()}.mirror", "").lower() in ("true", "1", "yes", "on"):
+            found.append(shlex.join(["git", "push", "--mirror", remote]))
+    expiring = [v for k, v in settings.items() if k.startswith(("gc.", "gc.reflog")) and v.lower() in ("now", "all")]
+    if positionals[:1] == ["gc"] and expiring:
+        found.append("git reflog expire --expire=now --all && git gc --prune=now")
+    return found
 
 
 def _config_parameters(text: str) -> list[tuple[str, str]]:
@@ -2091,6 +2105,31 @@ _FD_VALUES = frozenset(
 )  # fmt: skip
 
 
+def _commands_run_by(fact: CommandFact, argv: list[str]) -> list[tuple[str, str]]:
+    """The commands a program runs from what it is given, each with how (for messages): an editor's `!cmd`,
+    `less +!cmd`, man's pager, tar's programs, make's recipes, sed's `e`, `fd -x`, a trap's command."""
+    name = fact.name
+    if name in EDITOR_COMMANDS:
+        return [(c, f"{name} -c !") for c in _editor_commands(argv)]
+    if name in ("less", "more", "most"):  # less '+!cmd' runs cmd as it starts
+        plus = [a[1:].lstrip(":") for a in argv[1:] if a.startswith("+")]
+        return [(c[1:], f"{name} +!") for c in plus if c.startswith("!")]
+    if name == "man":
+        pagers = [argv[i + 1] for i, a in enumerate(argv[1:-1], start=1) if a in ("-P", "--pager")]
+        return [(p, "man -P") for p in pagers + [a.split("=", 1)[1] for a in argv[1:] if a.startswith("--pager=")]]
+    if name in ("tar", "bsdtar"):
+        return [(c, f"{name} runs") for c in _tar_programs(argv)]
+    if name in ("make", "gmake"):
+        return [(c, "make --eval") for c in _make_recipes(argv)]
+    if name in ("sed", "gsed"):
+        return [(c, "sed e") for c in _sed_commands(fact)]
+    if name in ("fd", "fdfind"):  # `fd . DIR -x rm -rf {}`: as `find DIR -exec …`
+        return [(c, f"{name} -x") for c in _fd_commands(argv)]
+    if name == "trap" and fact.positionals and fact.positionals[0] not in ("-", "-p", "-l"):
+        return [(fact.positionals[0], "trap")]  # runs on a signal, or as the shell exits
+    return []
+
+
 def _fd_commands(argv: list[str]) -> list[str]:
     """The commands `fd [pattern] [dir…] -x|-X CMD…` runs, on what it finds under each directory (`{}`, or the
     paths added at the end)."""
@@ -2101,9 +2140,30 @@ def _fd_commands(argv: list[str]) -> list[str]:
     command = command[: command.index(";")] if ";" in command else command
     words = [a for i, a in enumerate(argv[1:at], 1) if not a.startswith("-") and argv[i - 1] not in _FD_VALUES]
     dirs = words[1:] or ["."]
-    found = [f"{d.rstrip('/')}/**" for d in dirs]
+    extensions = _option_values(argv[:at], "-e") + _option_values(argv[:at], "--extension")
+    pattern = words[0] if words and words[0] not in (".", "", "^", ".*") else None
+    names = [f"*.{e}" for e in extensions] or ([f"*{re.sub(r'[^A-Za-z0-9_.-]', '*', pattern)}*"] if pattern else [])
+    found = [f"{d.rstrip('/')}/**" + (f"/{n}" if n else "") for d in dirs for n in names or [""]]
     return [shlex.join([p if a == "{}" else a.replace("{}", p) for a in command] + ([p] * ("{}" not in command)))
             for p in found]  # fmt: skip
+
+
+def _diff_targets(text: str, fact: CommandFact) -> list[tuple[str, str]]:
+    """The files a unified diff changes as `patch -pN` or `git apply` applies it: each `+++` path with N leading
+    parts taken off (git's default 1), written, or its `---` path deleted where the new side is /dev/null."""
+    strip = fact.options.get("p") or next((a[2:] for a in fact.argv if a.startswith("-p") and a[2:].isdigit()), None)
+    parts = int(strip) if strip and strip.isdigit() else 1 if fact.name == "git" else 0
+    found: list[tuple[str, str]] = []
+    old = None
+    for line in text.splitlines()[:20_000]:
+        if line.startswith("--- "):
+            old = line[4:].split("\t")[0].strip()
+        elif line.startswith("+++ "):
+            new = line[4:].split("\t")[0].strip()
+            path, kind = (old, "delete") if new == "/dev/null" and old else (new, "write")
+            if path and path != "/dev/null":
+                found.append(("/".join(path.split("/")[parts:]) or path, kind))
+    return found[:MAX_PATCH_FILES]
 
 
 def _installs_packages(fact: CommandFact) -> bool:
@@ -2319,6 +2379,25 @@ def _sent_data(fact: CommandFact) -> list[str]:
         elif fact.name in ("http", "https", "xh") and re.match(r"^[\w.-]+:?=", arg):
             sent.append(arg)
     return sent
+
+
+def _listed_by(fact: CommandFact) -> list[str] | None:
+    """The paths a program that lists files prints (what `xargs` then hands the command after it), as patterns:
+    `find` by its tests, `ls X` X (and what is in it), `git ls-files` every file here, `rg --files`, `fd`, `du -a`
+    and `tree -fi` everything under their directories; None for a program that does not list files."""
+    name, words = fact.name, [p for p in fact.positionals if not p.startswith("-")]
+    if name == "find":
+        return _found_by(fact.argv[1:])
+    if name == "ls":
+        return [p if any(c in p for c in "*?[") else f"{p.rstrip('/')}/*" for p in words or ["."]] + words
+    if name == "git" and fact.subcommand == "ls-files":
+        return ["./**"]
+    if (name in ("rg", "ag") and "files" in fact.flags | fact.options.keys()) or name in ("fd", "fdfind"):
+        dirs = words if name in ("rg", "ag") else words[1:]
+        return [f"{d.rstrip('/')}/**" for d in dirs or ["."]]
+    if (name == "du" and "a" in fact.flags) or (name == "tree" and "f" in fact.flags):
+        return [f"{d.rstrip('/')}/**" for d in words or ["."]]
+    return None
 
 
 def _find_starts(args: list[str]) -> list[str]:

@@ -171,6 +171,7 @@ SECRET_NAMES = (
     "secrets.y*ml",
     "secrets.json",
     "*.tfstate",
+    "*.tfvars",
     "*.kdbx",
     "htpasswd",
     ".htpasswd",
@@ -393,6 +394,9 @@ PERSISTENCE_ABSOLUTE = (
     "/etc/cron*", "/etc/cron*/*", "/var/spool/cron", "/var/spool/cron/*", "/etc/systemd/*", "/lib/systemd/*",
     "/usr/lib/systemd/*", "/etc/init.d/*", "/etc/rc.local", "/etc/profile", "/etc/profile.d/*", "/etc/bash.bashrc",
     "/etc/zsh/*", "/Library/LaunchAgents/*", "/Library/LaunchDaemons/*", "/etc/ld.so.preload", "/etc/xdg/autostart/*",
+    "/etc/anacrontab", "/etc/apt/apt.conf.d/*", "/etc/dpkg/dpkg.cfg.d/*", "/etc/update-motd.d/*", "/etc/udev/rules.d/*",
+    "/etc/environment", "/etc/security/pam_env.conf", "/etc/pam.d/*", "/etc/sudoers.d/*", "/etc/logrotate.d/*",
+    "/etc/NetworkManager/dispatcher.d/*", "/etc/X11/xinit/*",
 )  # fmt: skip
 _PERSISTENCE_IN_HOME = Globs(PERSISTENCE_IN_HOME)
 _PERSISTENCE_ABSOLUTE = Globs(PERSISTENCE_ABSOLUTE)
@@ -529,7 +533,7 @@ def _guarded(path: str, ctx: Context) -> set[str]:
         segments = path.split("/")
         head = "/".join(segments[: next(i for i, seg in enumerate(segments) if any(c in seg for c in "*?["))]) or "/"
         inside = _guarded(head, ctx)  # whatever a wildcard picks in a guarded directory is guarded
-        classes |= inside & {"lighthouse-home"}
+        classes |= inside & {"lighthouse-home", "lighthouse-code"}
         if _AGENT_SETTINGS.search(head.rstrip("/") + "/-"):  # a directory all of whose files are settings (.codex/)
             classes.add("agent-settings")
         if head.endswith("/approvals/pending"):
@@ -642,6 +646,8 @@ def _names_secrets(name: str) -> bool:
     `src*`) could name any file, and is judged by where it ranges."""
     if not any(c in name for c in "*?["):
         return False
+    if name.startswith((".", "[.")) and any(fnmatch.fnmatchcase(n, name) for n in _DOT_SECRETS):
+        return True  # `.?n?`, `.e*`: a hidden name that can be `.env`, `.netrc`, `.pgpass`
     wild = _BRACKETS.sub("?", name)  # a bracket expression is one character
     spelled = _spelled(wild)
     for pattern, literal, needed in _SECRET_SPELLINGS:
@@ -652,6 +658,11 @@ def _names_secrets(name: str) -> bool:
         ):
             return True
     return False
+
+
+_DOT_SECRETS = tuple(
+    n for n in (*SECRET_NAMES, *SECRET_IN_HOME) if n.startswith(".") and not any(c in n for c in "*?[/")
+)
 
 
 def _spelled(pattern: str) -> str:

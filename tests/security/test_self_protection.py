@@ -107,6 +107,14 @@ AGAINST_THE_ENVIRONMENT = [
     "echo 'exit 0' > {env}/bin/lighthouse",
     "rm -rf {env}",
 ]
+AGAINST_THE_CODE = ["rm -f {code}/*.py", "rm -f {code}/validation/*.py", "shred -u {code}/policies/packs/*.yaml"]
+
+
+@pytest.mark.parametrize("command", AGAINST_THE_CODE)
+def test_a_wildcard_over_lighthouses_code_is_denied(guarded: Guarded, command: str) -> None:
+    answer = guarded.bash(command.format(code=CODE))
+    assert answer.decision == "deny", (command, answer)
+    assert "guard.lighthouse-code" in answer.reason
 
 
 @pytest.mark.skipif(ENVIRONMENT is None, reason="Lighthouse runs from no virtual environment here")
