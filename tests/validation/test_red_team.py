@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -44,15 +45,25 @@ def _fifth() -> list[tuple[str, str]]:
     return [(r["label"], r["command"].replace("\\n", "\n").replace("\\t", "\t")) for r in rows]
 
 
+# Lighthouse's installation as the attackers saw it (its package, interpreter, standard library and virtual
+# environment): their attempts on it name these paths, wherever this checkout happens to be installed.
+ATTACKERS_VIEW = (
+    "/work/main/lighthouse_mcp",
+    "/root/.pyenv/versions/3.11.7/bin/python3.11",
+    "/root/.pyenv/versions/3.11.7/lib/python3.11",
+    "/work/main/.venv",
+)
+
+
 @pytest.fixture(scope="module")
 def judge():  # type: ignore[no-untyped-def]
     """Decide a command in the project /srv/rt (a name, not a directory: what is on this machine's disk plays no
-    part), home /root."""
+    part), home /root, with Lighthouse installed where the attackers saw it."""
     service = ValidationService(None, Config())
 
     def decide(command: str) -> str:
         request = service.request("Bash", {"command": command}, cwd=PROJECT, home="/root", project=PROJECT)
-        return service.validator.decide(request)[0].decision
+        return service.validator.decide(replace(request, code=ATTACKERS_VIEW))[0].decision
 
     return decide
 
