@@ -951,6 +951,8 @@ class _Extractor:
         """`targets`, and for each under a place `mv` moved something to in this command, the same access to where
         it was (`mv src /tmp/x && rm -rf /tmp/x` deletes src); and for each through a link made in this command
         (`ln -s ~ /tmp/r && rm -rf /tmp/r/`, `/tmp/r/.ssh/id_rsa`), the same access to what it points at."""
+        if not self.moved and not self.links:
+            return targets
         found = []
         for t in targets:
             path = t.path.path
@@ -1863,7 +1865,7 @@ def _command_name(word: str) -> str:
     lowered = name.lower().removesuffix(".exe")
     if lowered in CASE_INSENSITIVE:
         return lowered
-    if name not in KNOWN_COMMANDS:
+    if name[-1:].isdigit() and name not in KNOWN_COMMANDS:
         versioned = _VERSIONED.fullmatch(name)
         if versioned is not None:  # interpreters and shells only (`killall5` is not `killall`)
             base, version = versioned.groups()
@@ -2170,6 +2172,8 @@ def _installs_packages(fact: CommandFact) -> bool:
     """Whether `pip install|uninstall …`, `python -m pip install …` or `uv pip install …` changes an environment's
     packages."""
     argv = fact.argv
+    if "install" not in argv and "uninstall" not in argv and "sync" not in argv:
+        return False
     after = argv.index("pip") + 1 if "pip" in argv[1:3] else 1 if fact.name.startswith("pip") else len(argv)
     return any(w in ("install", "uninstall", "sync") for w in argv[after:] if not w.startswith("-"))
 
