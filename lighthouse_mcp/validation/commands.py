@@ -573,10 +573,11 @@ def reads_tree(name: str, flags: frozenset[str]) -> bool:
 
 def path_access(name: str, flags: frozenset[str], position: int, count: int) -> str:
     """How `name` uses its `position`-th of `count` path arguments: read, write, delete or stat."""
-    if name in DELETERS or TAKES_AWAY.get(name, (frozenset(), 0))[0] & flags:
-        sources = count - TAKES_AWAY.get(name, (frozenset(), 0))[1]  # `zip -m x.zip a b`: not the archive
-        if name in DELETERS or ((name != "zip" or position > 0) and position < sources):
-            return "delete"
+    if name in DELETERS:
+        return "delete"
+    away = TAKES_AWAY.get(name)
+    if away is not None and away[0] & flags and away[1] <= position < count - away[2]:
+        return "delete"
     if name == "touch":
         return "write"
     if name in STATTERS or name == "find":
@@ -594,12 +595,13 @@ def path_access(name: str, flags: frozenset[str], position: int, count: int) -> 
 
 
 # Programs that take away the files they are given with these flags (`tar --remove-files`, `zip -m`, `rsync
-# --remove-source-files`), and how many of their last path arguments they do not take (rsync's destination).
+# --remove-source-files`), and how many of their first and last path arguments they do not take (zip's archive,
+# rsync's destination).
 TAKES_AWAY = {
-    "tar": (frozenset({"remove-files"}), 0),
-    "bsdtar": (frozenset({"remove-files"}), 0),
-    "zip": (frozenset({"m", "move"}), 0),
-    "rsync": (frozenset({"remove-source-files"}), 1),
+    "tar": (frozenset({"remove-files"}), 0, 0),
+    "bsdtar": (frozenset({"remove-files"}), 0, 0),
+    "zip": (frozenset({"m", "move"}), 1, 0),
+    "rsync": (frozenset({"remove-source-files"}), 0, 1),
 }
 # What `cmake -E TOOL …` runs, as the command that does the same (`cmake -E rm -rf x` is `rm -rf x`).
 CMAKE_TOOLS = {

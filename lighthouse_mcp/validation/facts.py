@@ -111,6 +111,7 @@ _NUMBER = LazyPattern(r"^[+-]?\d+(\.\d+)?[a-zA-Z%]{0,3}$")
 _AWK_COMMAND = LazyPattern(
     r'system\s*\(\s*"((?:[^"\\]|\\.){1,4000})"|\|\s*"((?:[^"\\]|\\.){1,4000})"|"((?:[^"\\]|\\.){1,4000})"\s*\|\s*getline'
 )
+_AWK_READS = LazyPattern(r'getline\s*(?:\w+\s*)?<\s*"([^"]+)"')  # `getline line < "file"`
 _AWK_PRINT_TO_SHELL = LazyPattern(
     r'print(?:f)?\s*\(?\s*"((?:[^"\\]|\\.){1,4000})"\s*\)?\s*\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"'
 )
@@ -1453,7 +1454,7 @@ class _Extractor:
                 if not inner:
                     continue
                 for path in [*_found_by(args), *guarded]:
-                    replaced = [path if a == "{}" else a.replace("{}", path) for a in inner]
+                    replaced = _found_into(inner, path)
                     self.run(shlex.join(replaced), (*via, f"find {arg}"), depth + 1)
 
     def guarded_files(self, start: str, pattern: str | None, folded: bool, paths: list[str]) -> list[str]:
@@ -1483,7 +1484,8 @@ class _Extractor:
         """What git itself runs: `-c alias.x='!cmd' x`, `-c core.pager=cmd` and the like, and `git config` that makes
         later git commands run something (persistence)."""
         positionals = fact.positionals
-        for key, value in _git_settings(argv):
+        given = _git_settings(argv)
+        for key, value in given:
             if key.startswith("alias.") and value.startswith("!") and positionals[:1] == [key[len("alias.") :]]:
                 self.run(value[1:], (*via, f"git {key}"), depth + 1)
             elif _git_command_key(key):
@@ -1492,7 +1494,7 @@ class _Extractor:
                 self.facts.flow("git-runs", f"git -c {key}={value[:60]} makes git run it")
         for url in (p for p in positionals if p.startswith("ext::")):  # `git clone 'ext::sh -c cmd'` runs it
             self.run(_ext_command(url), (*via, "git ext::"), depth + 1)
-        for spelled in _git_spelled_out(dict(_git_settings(argv)), positionals):  # `-c remote.origin.push=+x:main`
+        for spelled in _git_spelled_out(dict(given), positionals):  # `-c remote.origin.push=+x:main`
             self.run(spelled, (*via, "git -c"), depth + 1)
         if positionals[:1] == ["config"]:
             settings = [p for p in positionals[1:] if not p.startswith("-")]
@@ -1593,11 +1595,12 @@ class _Extractor:
                 self.piped_into(reader, earlier, chain, literal if reader is sink else None, before, via, depth)
             if sink is None:
                 continue
-            lister = next((s for s in sources if _listed_by(s) is not None), None)
-            if sink.via[-1:] == ("xargs",) and lister is not None:
-                found = _listed_by(lister) or []  # `find ~ -name '*.key' | xargs cat`: as -exec cat {} +;
-                self.run(shlex.join([*sink.argv, *found]), (*via, f"{lister.name} | xargs"), depth + 1)  # `ls`, …
-            if sink.via[-1:] == ("xargs",) and sources[-1:] and sources[-1].name in LITERAL_PRINTERS:
+            # `find ~ -name '*.key' | xargs cat` as -exec cat {} +, and what `ls`, `git ls-files`, … list
+            xargs = sink.via[-1:] == ("xargs",)
+            listed = next(((s, f) for s in sources if (f := _listed_by(s)) is not None), None) if xargs else None
+            if listed is not None:
+                self.run(shlex.join([*sink.argv, *listed[1]]), (*via, f"{listed[0].name} | xargs"), depth + 1)
+            if xargs and sources[-1:] and sources[-1].name in LITERAL_PRINTERS:
                 literal = _literal_output(sources[-1:])
                 if literal is not None and sink.replace:  # `echo x | xargs -I{} sh -c '{}'` runs `sh -c 'x'`
                     for line in dict.fromkeys([literal, *literal.splitlines()[:8]]):  # -0 takes it whole
@@ -1827,9 +1830,6 @@ _SED_S_WRITES = LazyPattern(r"\bs(.)(?:(?!\1).|\\.)*\1(?:(?!\1).|\\.)*\1[gpiImMe
 _AWK_WRITES = LazyPattern(r">>?\s*\"([^\"]+)\"")
 
 
-_AWK_READS = LazyPattern(r'getline\s*(?:\w+\s*)?<\s*"([^"]+)"')
-
-
 def _script_writes(fact: CommandFact) -> list[str]:
     """The files a sed or awk program given on the command line writes itself (`sed -n 'w x'`, `awk '{print >
     "x"}'`)."""
@@ -1990,26 +1990,32 @@ def _git_runs(key: str, value: str) -> bool:
     return not (name in _PLAIN_PROGRAMS or name.startswith("git-credential-"))
 
 
+def _editor_given(argv: list[str]) -> list[tuple[str, str]]:
+    """What an editor is told to run as it starts, with the option that gave it: `-c CMD` (and `-sc`), `--cmd CMD`,
+    `+CMD`, `-S FILE`."""
+    given = []
+    for index, arg in enumerate(argv[1:], start=1):
+        if (arg in ("--cmd", "-S") or re.fullmatch(r"-[a-zA-Z]*c", arg)) and index + 1 < len(argv):
+            given.append((arg, argv[index + 1]))
+        elif arg.startswith("+") and len(arg) > 1:
+            given.append(("+", arg[1:]))
+    return given
+
+
 def _editor_commands(argv: list[str]) -> list[str]:
     """The shell commands an editor is told to run: `-c '!cmd'`, `+':!cmd'`, `--cmd '!cmd'`."""
     found = []
-    for index, arg in enumerate(argv[1:], start=1):
-        value = None
-        if (arg in ("--cmd", "-S") or re.fullmatch(r"-[a-zA-Z]*c", arg)) and index + 1 < len(argv):  # -c, -sc
-            value = argv[index + 1]
-        elif arg.startswith("+") and len(arg) > 1:
-            value = arg[1:]
-        if value is not None:
-            command = _unsilenced(value)
-            if command.startswith("!"):  # `:!cmd` takes the rest of the line, bars and all
+    for _, value in _editor_given(argv):
+        command = _unsilenced(value)
+        if command.startswith("!"):  # `:!cmd` takes the rest of the line, bars and all
+            found.append(command[1:])
+            continue
+        for part in value.split("|"):
+            command = _unsilenced(part)
+            if command.startswith("!"):
                 found.append(command[1:])
-                continue
-            for part in value.split("|"):
-                command = _unsilenced(part)
-                if command.startswith("!"):
-                    found.append(command[1:])
-                elif command.startswith(("sh ", "shell", "terminal ")):
-                    found.append(command.split(" ", 1)[1] if " " in command else "sh")
+            elif command.startswith(("sh ", "shell", "terminal ")):
+                found.append(command.split(" ", 1)[1] if " " in command else "sh")
     return found
 
 
@@ -2024,16 +2030,9 @@ _PLAIN_EDITING = LazyPattern(
 def _editor_unread(argv: list[str]) -> str | None:
     """The first command an editor is told to run (`-c`, `+`, `--cmd`, `-S FILE`) that is not plain editing nor a
     shell command (those are judged): Vim script (`call system(…)`, `py3 …`, `exe …`) is not read."""
-    for index, arg in enumerate(argv[1:], start=1):
-        if arg == "-S" and index + 1 < len(argv):
-            return f"-S {argv[index + 1]}"
-        value = None
-        if (arg == "--cmd" or re.fullmatch(r"-[a-zA-Z]*c", arg)) and index + 1 < len(argv):
-            value = argv[index + 1]
-        elif arg.startswith("+") and len(arg) > 1:
-            value = arg[1:]
-        if value is None:
-            continue
+    for option, value in _editor_given(argv):
+        if option == "-S":
+            return f"-S {value}"
         for part in value.split("|") if not _unsilenced(value).startswith("!") else []:
             command = _unsilenced(part)
             shell = command.startswith(("!", "sh ", "shell", "terminal "))
@@ -2146,8 +2145,12 @@ def _fd_commands(argv: list[str]) -> list[str]:
     pattern = words[0] if words and words[0] not in (".", "", "^", ".*") else None
     names = [f"*.{e}" for e in extensions] or ([f"*{re.sub(r'[^A-Za-z0-9_.-]', '*', pattern)}*"] if pattern else [])
     found = [f"{d.rstrip('/')}/**" + (f"/{n}" if n else "") for d in dirs for n in names or [""]]
-    return [shlex.join([p if a == "{}" else a.replace("{}", p) for a in command] + ([p] * ("{}" not in command)))
-            for p in found]  # fmt: skip
+    return [shlex.join(_found_into(command, p) + ([p] * ("{}" not in command))) for p in found]
+
+
+def _found_into(words: list[str], path: str) -> list[str]:
+    """`words` with what was found put where `{}` stands (`find -exec`, `fd -x`)."""
+    return [path if a == "{}" else a.replace("{}", path) for a in words]
 
 
 def _diff_targets(text: str, fact: CommandFact) -> list[tuple[str, str]]:
