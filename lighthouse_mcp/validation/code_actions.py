@@ -369,6 +369,8 @@ class _PythonReader(ast.NodeVisitor):
                 self.actions.append(Action("exec-dynamic", detail=callee))
             elif callee == "pty.spawn" or (_SHELL_PATHS.match(command.split(" ")[0]) and " -c " not in command):
                 self.actions.append(Action("spawn-shell", command, detail=callee))
+                if not _bare_shell(command):  # `bash -i >& /dev/tcp/…`: what the line does besides
+                    self.actions.append(Action("shell", command, detail=callee))
             else:
                 self.actions.append(Action("shell", command, detail=callee))
         elif callee in _DELETE_CALLS:
@@ -654,8 +656,10 @@ def javascript_actions(source: str) -> list[Action]:
     ):
         command = _value(m)
         extra = re.findall(r"""['"`]([^'"`]*)['"`]""", m.group(4) or "")
-        if _SHELL_PATHS.match(command) and extra[:1] != ["-c"]:
+        if _SHELL_PATHS.match(command.split(" ")[0]) and extra[:1] != ["-c"]:
             actions.append(Action("spawn-shell", command, detail=m.group(1)))
+            if not _bare_shell(command):
+                actions.append(Action("shell", command, detail=m.group(1)))
         elif extra[:1] == ["-c"] and len(extra) > 1:
             actions.append(Action("shell", extra[1], detail=m.group(1)))
         else:
@@ -714,9 +718,18 @@ def _shell_calls(pattern: str, source: str) -> list[Action]:
     actions = []
     for m in _strings(pattern + _Q + _ARGS, source):
         command = _argv(_value(m), m.group(m.lastindex or 0) or "")
-        kind: ActionKind = "spawn-shell" if _SHELL_PATHS.match(command) else "shell"
-        actions.append(Action(kind, command, detail=m.group(1)))
+        if _SHELL_PATHS.match(command.split(" ")[0]):
+            actions.append(Action("spawn-shell", command, detail=m.group(1)))
+        if not _bare_shell(command):
+            actions.append(Action("shell", command, detail=m.group(1)))
     return actions
+
+
+def _bare_shell(command: str) -> bool:
+    """A shell started alone, with flags only (`/bin/sh -i`): it runs nothing of its own. `bash -i >& /dev/tcp/…`
+    is not: the rest of the line is what it does."""
+    words = command.split()
+    return bool(words) and _SHELL_PATHS.match(words[0]) is not None and all(w.startswith("-") for w in words[1:])
 
 
 def _reads(pattern: str, source: str) -> list[Action]:

