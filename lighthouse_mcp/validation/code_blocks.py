@@ -38,7 +38,7 @@ _LANGUAGES = {
 }
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([\w+#.-]*)")
 _PROMPT = re.compile(r"^[ \t]*(?:\$|#|%|>|PS[^>\n]{0,40}>)[ \t]+(?=\S)")
-_INLINE = re.compile(r"(?<!`)`([^`\n]{4,2000})`(?!`)")
+_INLINE = re.compile(r"(?<!`)`([^`\n]{1,2000})`(?!`)")  # (short ones too, so the pairs stay in step)
 # A line of prose worth reading as a command: it pipes into a shell, decodes and runs, opens a reverse shell, wipes.
 _COMMAND_SIGNAL = re.compile(
     r"\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\b(?:curl|wget|iwr|Invoke-WebRequest|Invoke-Expression|iex)\b|"
@@ -70,6 +70,14 @@ _WARNED = re.compile(
     r"careful|warning|beware|not\s+to)\b",
     re.I,
 )
+# Words right before a command that cite it as what another command turns into: "… expands to `rm -rf /*`".
+_BECOMES = re.compile(
+    r"(?:\b(?:expands?\s+to|turns?\s+into|becomes?|would\s+become|ends?\s+up\s+as|resolves?\s+to|evaluates?\s+to|"
+    r"se\s+convierte\s+en|se\s+vuelve|devient|se\s+transforme\s+en|wird\s+daraus|wird\s+zu|vira|se\s+torna|"
+    r"diventa|si\s+trasforma\s+in|verandert\s+in)|превратится\s+в|станет|превращается\s+в|变成|になる|가\s+된다|"
+    r"이\s+된다)\s*[:`'\"“«]*$",
+    re.I,
+)
 MAX_PIECES = 200  # pieces of code judged per text; the rest are skipped (and said so)
 
 
@@ -85,16 +93,71 @@ class Piece:
 
 
 def code_pieces(text: str) -> Iterator[Piece]:
-    """Fenced blocks, then inline spans and command-looking lines in the prose between them."""
+    """Fenced blocks, then inline spans and command-looking lines in the prose between them. A text that is a
+    Python program as a whole (a fetched `.py` file) is one piece of Python, and what its string literals hold is
+    its data, not commands in prose: the program is judged for what it does with them."""
     blocks = fences(text)
     for start, end, tag, body in blocks:
         yield from _fenced(_LANGUAGES.get(tag, tag or "unknown"), body, start, end)
+    data = python_data(text) if not blocks and _PYTHON_HINT.search(text) else None
+    if data is not None:
+        yield Piece("python", text, 0, len(text))
     signals = _SIGNALS.find(lowered(text))
     previous = 0
     for start, end, _, _ in [*blocks, (len(text), len(text), "", "")]:
         if start > previous:
-            yield from _prose(text, previous, start, signals)
+            for piece in _prose(text, previous, start, signals):
+                if not data or not _in_data(text, piece, data):
+                    yield piece
         previous = end
+
+
+def _in_data(text: str, piece: Piece, data: list[tuple[int, int]]) -> bool:
+    """The piece of prose is (part of) a string literal of the program, with no comment beside it on its line."""
+    overlaps = sorted((max(s, piece.start), min(e, piece.end)) for s, e in data if s < piece.end and piece.start < e)
+    if not overlaps:
+        return False
+    outside, position = [], piece.start
+    for start, end in overlaps:
+        outside.append(text[position:start])
+        position = max(position, end)
+    outside.append(text[position : piece.end])
+    return "#" not in "".join(outside)
+
+
+MAX_PROGRAM = 65_536  # characters of a text tried as a Python program
+
+
+def python_data(text: str) -> list[tuple[int, int]] | None:
+    """If `text` is a Python program (it parses, and holds a statement that is not a bare value), the spans of its
+    string literals other than docstrings and bare strings (those are documentation, read as prose); else None."""
+    if len(text) > MAX_PROGRAM:
+        return None
+    import ast  # only texts that look like Python need it
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not any(not isinstance(node, ast.Expr) for node in tree.body):
+        return None
+    bare = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, column: int) -> int:  # ast columns count UTF-8 bytes
+        text_line = lines[line - 1] if line - 1 < len(lines) else ""
+        return starts[line - 1] + len(text_line.encode("utf-8", "surrogatepass")[:column].decode("utf-8", "ignore"))
+
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and id(node) not in bare and node.end_lineno is not None:
+            if isinstance(node, ast.Constant) and not isinstance(node.value, str):
+                continue
+            spans.append((offset(node.lineno, node.col_offset), offset(node.end_lineno, node.end_col_offset or 0)))
+    return spans
 
 
 def fences(text: str) -> list[tuple[int, int, str, str]]:
@@ -160,15 +223,20 @@ def _prose(text: str, start: int, end: int, signals: Hits) -> Iterator[Piece]:
     for line_start in line_starts:
         line_end = chunk.find("\n", line_start)
         line = chunk[line_start : line_end if line_end != -1 else len(chunk)].rstrip("\r")
+        # the line without its code spans, each judged on its own above where it stands (`… expands to `rm -rf /*``)
+        line = _INLINE.sub(
+            lambda span: " " * len(span.group()) if _COMMAND_SIGNAL.search(span.group(1)) else span.group(), line
+        )
         if len(line) > 4000 or not _COMMAND_SIGNAL.search(line):
             continue
         offset = start + line_start
         body = _PROMPT.sub("", line, count=1).strip()
+        at = offset + max(line.find(body), 0)
         yield from _guess(body, offset, offset + len(line))
-        # prose around a command: also try from each place a command could start
+        # prose around a command: also try from each place a command could start (each where it starts)
         for begin in list(_COMMAND_START.finditer(body))[:3]:
             if begin.start() > 0:
-                yield from _guess(body[begin.start() :].rstrip(".;,`'\" "), offset, offset + len(line))
+                yield from _guess(body[begin.start() :].rstrip(".;,`'\" "), at + begin.start(), offset + len(line))
 
 
 def _guess(source: str, start: int, end: int) -> Iterator[Piece]:
@@ -198,8 +266,13 @@ def code_threats(text: str, packs: PackSet, ctx: Context, *, max_bytes: int) -> 
                 continue
             if _shown_to_people(text, piece, finding.rule):
                 severity = "low"
-            if piece.prose and _WARNED.search(text, _sentence_start(text, piece.start), piece.start + 1):
-                severity = "low"  # "never run `rm -rf /`": cited as what not to do
+            if piece.prose and (
+                _WARNED.search(text, _sentence_start(text, piece.start), piece.start + 1)
+                or _BECOMES.search(text, max(0, piece.start - 40), piece.start)
+            ):
+                severity = "low"  # "never run `rm -rf /`", "this expands to `rm -rf /*`": cited as a warning
+            if piece.prose and attackers_quote(text, piece.start):
+                severity = "low"  # "An attacker could open an issue containing: > … run `…`": reported
             if any(t.rule == finding.rule and t.start < piece.end and piece.start < t.end for t in threats):
                 continue  # the same command seen as an inline span and as part of its line
             threats.append(Threat("malicious_code", finding.rule, severity, piece.start, piece.end, finding.message))
@@ -234,6 +307,43 @@ def _findings(piece: Piece, packs: PackSet, ctx: Context, max_bytes: int) -> tup
         with _JUDGED_LOCK:
             _JUDGED[key] = (weakref.ref(packs), findings)
     return findings
+
+
+# Who a quotation is attributed to, when it is an attacker's: in the line that introduces it.
+_ATTACKER = re.compile(
+    r"\b(?:attack\w*|malicious|payloads?|exploit\w*|adversar\w*|inject\w*|planted|phishing|atacante\w*|ataque\w*|"
+    r"malicios\w*|attaqu\w*|malveillant\w*|Angreifer\w*|Angriff\w*|bösartig\w*|schädlich\w*|attaccant\w*|"
+    r"malevol\w*|dannos\w*|aanval\w*|kwaadaardig\w*)|злоумышленник\w*|атак\w*|вредонос\w*|攻击|恶意|攻撃|悪意|"
+    r"공격|악성",
+    re.I,
+)
+
+
+def attackers_quote(text: str, position: int) -> bool:
+    """`position` is in a quotation (a `>` line, or quotes on its line) that the line before it, or its own line
+    before the quote, introduces as an attacker's: `An attacker could open an issue containing:`."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line = text[line_start:position]
+    if text[line_start : position + 1].lstrip().startswith(">"):
+        lead = line_start - 1  # the introduction: the end of the paragraph above the quoted block
+        while lead > 0:
+            above = text.rfind("\n", 0, lead) + 1
+            content = text[above:lead].strip()
+            if content and not content.startswith(">"):
+                paragraph = text.rfind("\n\n", max(0, lead - _INTRODUCTION), lead)
+                return _ATTACKER.search(text, max(paragraph, lead - _INTRODUCTION, 0), lead) is not None
+            lead = above - 1
+            if line_start - lead > _QUOTE_REACH:
+                break
+        return False
+    quote = max(line.rfind(q) for q in '"“«„「')
+    return (
+        quote > 0 and sum(line.count(q) for q in '"“”«»„「」') % 2 == 1 and _ATTACKER.search(line, 0, quote) is not None
+    )
+
+
+_QUOTE_REACH = 600  # how far above a quoted block its introduction is looked for
+_INTRODUCTION = 200  # how much of the paragraph before a quoted block introduces it
 
 
 def _sentence_start(text: str, position: int) -> int:

@@ -41,10 +41,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from lighthouse_mcp.validation.code_blocks import fences
+from lighthouse_mcp.validation.code_blocks import attackers_quote, fences
 from lighthouse_mcp.validation.hidden import Revealed
 from lighthouse_mcp.validation.keywords import RESPONSE, Hits, Keywords, lowered
 from lighthouse_mcp.validation.lazy import LazyPattern
+from lighthouse_mcp.validation.orders import describes, first_clause, gives_order, states
 from lighthouse_mcp.validation.threats import Threat
 
 _I = re.I | re.U
@@ -133,7 +134,7 @@ _WORD_START = re.compile(r"(?<!\S)\S|(?<![^\W\d_])[^\W\d_]|(?<=\\n)\w")
 _AI_NAMES = (
     r"(?:(?<![\w.])(?-i:A\.I\.|AI|KI|IA|ИИ|LLMs?)(?:[- ][A-Za-zА-Яа-я][\w-]*)?\b|\blarge\s+language\s+models?\b|"
     r"\blanguage\s+models?\b|"
-    r"\bchat-?bots?\b|\bco-?pilots?\b|\bclaude\b|\bchat-?gpt\b|\bgpt(?:-?\d[\w.]*)?\b|\bgemini\b|\bcodex\b|"
+    r"\bchat-?bots?\b|\bco-?pilot(?:s|[oae]s?|en)?\b|\bclaude\b|\bchat-?gpt\b|\bgpt(?:-?\d[\w.]*)?\b|\bgemini\b|\bcodex\b|"
     r"\binteligencia\s+artificial\b|\bintelligence\s+artificielle\b|\bkünstliche[rn]?\s+Intelligenz\b|"
     r"\bSprachmodell\w*|\bKI-\w+|\bIA-\w+|"
     r"\binteligência\s+artificial\b|\bintelligenza\s+artificiale\b|\bkunstmatige\s+intelligentie\b|"
@@ -252,6 +253,17 @@ _ADDRESS_KEYS = frozenset(_NAME_WORDS) | frozenset((
     "for",
 ))  # fmt: skip
 _BACK = 8  # words an address may begin before its name
+# Reading or being the reader, in a condition on who reads: "if this message is processed by", "si eres",
+# "wenn du das liest", "se quem estiver lendo for", "если это сообщение обрабатывает".
+_READING = (
+    r"(?:\b(?:read|process|handl|pars|summar|review|receiv|scan|listen|hear|see|sees|seeing|are|is|be|lee|lea|lei|"
+    r"leí|lis|lit|lies|les|lê|ler|lend|legg|lees|lez|procesa|proces|trait|verarbeit|elabor|verwerk|analy|analiz|ouv|"
+    r"escuch|hör|ascolt|luister|eres|êtes|es|est|bist|bent|sei|é|for|são|sind|zijn|sont|son|sono)|"
+    r"чита|прочит|обраб|слуш|являе)"
+)
+_CONDITION = (
+    r"(?:if|when|whenever|once|si|cuando|quand|lorsque|wenn|falls|sobald|se|quando|als|wanneer|zodra|если|когда)"
+)
 # Verbs that make a would-be label a sentence about the agent ("The assistant can use two tools:").
 _FINITE = (
     r"(?:can|could|may|might|will|would|is|are|was|were|has|have|had|does|did|uses|provides|supports|puede|pueden|"
@@ -271,13 +283,14 @@ _VOCATIVE = _Anchored(
     # `Assistant,` `AI agent:` `Dear assistant,` `Note to the AI:` `"Agent, to continue you must …` `AI reviewers:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|{_MACHINE}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
     rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
-    rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model|бот|ассистент|агент)s?(?=\s*(?:[,:]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
-    rf"\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s(?![\d\s/.:-]*$))|"
+    rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model|automation|copilot|бот|ассистент|агент)s?"
+    rf"(?=\s*(?:[,:\]]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
+    rf"\s*(?:\*\*|__)?\s*(?:[,:：、!\]]|\s[—–-]\s(?![\d\s/.:-]*$))|"
     # a label that ends in an AI's name: `App de despesas com IA:` `Answer engines and AI assistants:`
     rf"{_CLAUSE}(?:[\w-]+\s+){{0,6}}?(?:{_AI_NAMES}|{_MACHINE})(?:\s+{_AGENT_WORDS})?\s*[:：]|"
     # a label of a few words ending in a colon: `AI assistants upgrading projects to v5:` `Model maintaining this:`
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,2}}?{_NAMES}(?:\s+(?!{_FINITE})[\w./'’-]+){{1,7}}?\s*(?:\*\*|__)?\s*"
-    rf"(?:[:：]|\s[—–]\s(?![\d\s/.:-]*$))|"
+    rf"(?:[:：\]]|\s[—–]\s(?![\d\s/.:-]*$))|"
     # a named reader's instructions: "Forecast assistant instructions -"
     rf"{_NAMES}\s+(?:instructions?|notes?|directives?|tasks?)\s*(?:[:：]|\s[-—–]\s)|"
     # a label for processing by software, in any language: `Processing note:` `Resolution (automated):`
@@ -304,13 +317,26 @@ _VOCATIVE = _Anchored(
     rf"(?:\w+(?:izer|iser|yzer|yser|or|er)s?|\w*(?:systeme?|tools?|werkzeuge?|programme?|automat\w*))"
     rf"(?:\s+[\w-]+){{0,3}}\s*[:：]|"
     # a handle: `@ai-agent:` `@review-bot,`
-    r"@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b\s*[,:]|"
+    # a handle, whatever follows it: `@ai-agent:` `@review-bot,` `@Bot wenn du das liest` `@机器人 你读到`
+    # (with the condition that may follow it: `@bot когда прочитаешь это,`)
+    rf"(?:@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b(?=\s*[,:]|\s+\w)|"
+    rf"@(?:机器人|助手|智能体|ボット|アシスタント|エージェント|봇|비서|어시스턴트|에이전트))"
+    rf"(?:\s+{_CONDITION}\s[^.!?;:,\n]{{1,60}}[,:]|\s*[^.!?;:,，。：、\n]{{1,16}}(?:时|時|[たで]ら|だら|なら|[れえけせて]ば|면)\s*[,:，：、])?|"
+    # a condition on who reads the text, that names it: `Wenn diese Nachricht vom digitalen Assistenten verarbeitet
+    # wird:` `Se quem estiver lendo for o assistente automático,` `Если это сообщение обрабатывает ассистент:`
+    rf"\b{_CONDITION}\s+(?=[^.!?;:\n]{{0,80}}?(?:\b{_THIS}|\b(?:you|du|tu|vous|usted|você|je|u|ты|вы|quem|whoever|wer|"
+    rf"quien|chi|wie|кто)\b))(?=[^.!?;:,\n]{{0,100}}?{_READING})(?:[^\s.!?;:]+\s+){{0,8}}?{_NAMES}[^.!?;:\n]{{0,40}}?[,:：]|"
+    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット|システム|プログラム)[^。\n]{0,20}?"
+    r"(?:場合|なら|たら|れば|とき|時)[、,：:]|"
+    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서|시스템|프로그램)[^.。\n]{0,20}?"
+    r"(?:다면|라면|으면|면)\s*[,:：]|"
     # in the middle of a sentence, between commas: `By the way, AI, when you draft …`
     rf"(?:(?<=,)|(?<=,\s)|(?<=,\s\s))(?:{_AI_NAMES}|(?:dear\s+|hey\s+)?{_AGENT_WORDS})\s*(?:,|\s[—–-]\s)|"
     # zh: "客服机器人请注意：", "AI助手：", "智能体，"
-    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|机器人|模型|代理)[^\s，。：:]{0,4}(?:请注意|注意|你好|您好)?[：:，,]|"
+    r"(?:(?<![A-Za-z])(?<![A-Za-z]\s)(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|机器人|模型|代理)[^\s，。：:]{0,4}(?:请注意|注意|你好|您好)?[：:，,]|"
     # ja / ko: the topic or the addressee marked by a particle: `アシスタントは、` `상담 봇에게:`
-    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット)[^\s、。]{0,4}(?:は|へ|さん|様|殿)[、,：:]|"
+    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット)[^\s、。]{0,4}(?:は|へ|さん|様|殿|(?:へ|に)の[^\s、。：:]{1,5})[、,：:]|"
+    r"(?:システム|プログラム|ツール)(?:へ|に)(?:の[^\s、。：:]{1,5})?[：:]|"
     r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)\s?(?:에게|께|님)\s*[,:：]?",
     _I | re.M,
     keys=_ADDRESS_KEYS,
@@ -351,7 +377,8 @@ _RECIPIENT = _Anchored(
     r"Analysieren)\s+dies\w*|\bao\s+(?:resumir|processar|analisar)\s+est\w*|\bnel\s+(?:riassumere|elaborare|"
     r"analizzare)\s+quest\w*|\bbij\s+het\s+(?:samenvatten|verwerken)\s+van\s+dez\w*|(?:总结|处理|分析)(?:本|此|这)|"
     r"この(?:ページ|記事|文書|メール)を(?:要約|処理|分析)する(?:際|とき)|이\s?(?:페이지|글|문서|메일)를\s?(?:요약|처리|분석)할\s?때|"
-    r"(?:给|致|告诉)\s*[^\s，。：:]{0,10}(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人)|"
+    r"(?:给|致|告诉)\s*[^\s，。：:]{0,10}(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人|"
+    r"系统[：:]|程序[：:])|"
     r"(?:处理|阅读|分析|读取|总结|管理|审阅|整理)[^。，！\n]{0,14}的\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|人工智能|助手|助理|智能体|代理|模型|机器人)|"
     r"(?:する|している|した)\s*(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット|システム|"
     r"プログラム|ツール)(?:は|へ|に)|"
@@ -1212,8 +1239,10 @@ def _window(
     needed = _FLAG if opener.address >= _STRONG else _FLAG_WEAK
     cues: dict[str, tuple[float, str]] = {}
     last = index
+    speaks = opener.address >= _STRONG and not context.quoted_example(units[index].start + opener.spoken)
     for position in window:
-        scored = context.found(position, openers, kinds[position])
+        governed = position != index and speaks  # told by the one who spoke to the agent, outside quotes
+        scored = context.found(position, openers, kinds[position], governed)
         for kind, (weight, part) in scored.cues.items() if scored is not None else ():
             if kind == "address" and position != index:
                 continue  # the window is opened by one addressee
@@ -1243,6 +1272,11 @@ class _Found:
 
     cues: dict[str, tuple[float, str]]
     address: float = 0.0
+    spoken: int = 0  # where the words that speak to the agent begin in the unit
+    said: int = 0  # … and end (what it is told comes after them)
+    condition: bool = False  # they are a condition on its reader (`when you read this`), none of them a cue
+    told: int = 0  # where what follows them begins (after the label's colon)
+    stated: int = 0  # … and where it ends when it is a statement (its verbs describe, they do not demand)
 
 
 def _seen(
@@ -1253,13 +1287,13 @@ def _seen(
     weight: float,
     what: str,
     hits: Hits | None = None,
-) -> bool:
-    """Record the pattern's first match in the unit as a cue; `hits`: its words, found already."""
+) -> re.Match[str] | None:
+    """Record the pattern's first match in the unit as a cue, and return it; `hits`: its words, found already."""
     match = regex.search_at(piece, hits) if hits is not None and isinstance(regex, _Anchored) else regex.search(piece)
     if match is None:
-        return False
+        return None
     found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
-    return True
+    return match
 
 
 def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Found:
@@ -1269,10 +1303,17 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
     if "name" in kinds:
         names = _VOCATIVE.words.find(lowered(piece))  # the four address patterns share their words
         vocative, recipient, subject, stated = _gates(piece, names)
-        if (vocative and _seen(found, piece, "address", _VOCATIVE, _STRONG, _SPOKEN, names)) or (
+        spoken = (vocative and _seen(found, piece, "address", _VOCATIVE, _STRONG, _SPOKEN, names)) or (
             recipient and _seen(found, piece, "address", _RECIPIENT, _STRONG, _SPOKEN, names)
-        ):
+        )
+        if spoken and _object_of_verb(spoken.group()):
+            del found.cues["address"]  # `Tell the assistant what you want:` speaks to a person about it
+            spoken = None
+        if spoken:
             found.address = _STRONG
+            found.spoken, found.said = spoken.span()
+            found.condition = _CONDITIONAL.match(spoken.group()) is not None
+            _told(found, piece)
         elif subject and _seen(found, piece, "address", _SUBJECT, _WEAK, "names an agent as the one to act", names):
             found.address = _WEAK
         elif stated and _seen(found, piece, "address", _STATED, _WEAK, "states what an agent does", names):
@@ -1286,6 +1327,54 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
     if hidden and found.address:
         found.cues["hidden"] = (1.5, "hidden from a person reading the page")
     return found
+
+
+def _object_of_verb(address: str) -> bool:
+    """The name is the object of a verb said to a person (`Tell the assistant what you want —`, `Ask the bot:`):
+    a word, then an article, then the name, where the word is not a preposition or a greeting."""
+    words = address.split(maxsplit=2)
+    return (
+        len(words) == 3
+        and words[1].lower() in _ARTICLES
+        and words[2].lower().startswith(_NAME_WORDS)
+        and words[0].isalpha()
+        and words[0].lower() not in _NOT_ADDRESSING
+    )
+
+
+_ARTICLES = frozenset(("the", "der", "die", "den", "das", "le", "la", "les", "el", "los", "las", "het"))
+_NOT_ADDRESSING = frozenset((
+    "to", "for", "dear", "hey", "hi", "hello", "note", "attention", "para", "pour", "für", "an", "per", "aan", "voor",
+    "à", "al", "ao", "alla", "au", "cher", "chère", "lieber", "liebe", "querido", "querida", "estimado", "caro",
+    "cara", "beste", "hallo", "hola", "hinweis", "nota", "remarque",
+))  # fmt: skip
+
+
+def _told(found: _Found, piece: str) -> None:
+    """What follows the words that speak to the agent (after the colon that closes them, if one does shortly),
+    when it is an order in any verb (`Note for the copilot: countersign the contract`), is what the agent is
+    asked: a request (`orders.gives_order`)."""
+    colon = _LABEL_END.match(piece, found.said)
+    found.told = colon.end() if colon else found.said
+    rest = piece[found.told :]
+    if gives_order(rest):
+        found.cues["request"] = (1.5, f"tells it what to do ({_quote(rest.strip(' :,，：'))})")
+    elif states(rest):  # `Note for the copilot: the invoice was paid in March.`
+        found.stated = found.told + len(first_clause(rest))
+
+
+# The rest of a label, up to its colon: `… questo articolo: definitelo …`
+_LABEL_END = re.compile(r"[^.!?:：\n]{0,40}[:：]")
+# An address that is a condition on its reader or a chat handle: its words say who reads, they ask nothing.
+_CONDITIONAL = re.compile(rf"(?:@|{_CONDITION}\b|.*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])", re.I | re.S)
+
+
+def _described(found: _Found, piece: str, match: re.Match[str]) -> bool:
+    """The action is a participle of the statement that follows the address (`Note for the copilot: the invoice
+    was paid in March`): it describes, it does not ask."""
+    if not found.told <= match.start() < found.stated:
+        return False
+    return describes(piece[found.told : found.stated], match.start() - found.told)
 
 
 def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:
@@ -1304,13 +1393,16 @@ def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:
         if key not in _SHORT_GATES or any(_whole_word(low, p, len(key)) for p in positions)
         for kind in _GATE_KINDS[key]
     }
-    vocative = any(
-        _CLOSES_NAME.match(piece, p + len(key)) is not None or ":" in piece[p : p + 100]
-        for key, positions in names.found.items()
-        for p in positions
-        if key not in _SHORT_WORDS or _whole_word(low, p, len(key))
-    )
     recipient = "reader" in present or ":" in piece or "：" in piece
+    vocative = (
+        (recipient or "@" in piece)
+        or any(  # a condition on who reads (a word for the reader), a handle, or a name then a sign
+            _CLOSES_NAME.match(piece, p + len(key)) is not None or ":" in piece[p : p + 100]
+            for key, positions in names.found.items()
+            for p in positions
+            if key not in _SHORT_WORDS or _whole_word(low, p, len(key))
+        )
+    )
     subject = "modal" in present or "ai" in present
     stated = "stated" in present or any(
         p >= 3 and low[p - 3 : p].isalpha() and not low[p + len(key) : p + len(key) + 1].isalpha()
@@ -1377,21 +1469,35 @@ def _score(
     """Every cue of the unit: whom it speaks to, and what it asks of it, of what, where and how urgently. `opened`:
     the unit's address cues, already worked out (a unit later in a window needs no addressee of its own)."""
     if opened is not None:
-        found = _Found(dict(opened.cues), opened.address)
+        found = _Found(
+            dict(opened.cues), opened.address, opened.spoken, opened.said, opened.condition, opened.told, opened.stated
+        )
     else:
         found = _address(piece, hidden, (kinds if kinds is not None else _ALL_KINDS) - {"name"})
     hits = _DETAIL_WORDS.find(lowered(piece))  # one pass for every anchored pattern below
     for kind, pattern, weight, what in _DETAILS:
         if kind in found.cues:
             continue  # one cue of each kind (secrecy and authority are both pressure)
-        match = pattern.search_at(piece, hits)
-        if match is not None and kind in ("action", "request") and _forbidden(piece, match):
+        match, read = pattern.search_at(piece, hits), piece
+        if match is not None and found.condition and found.spoken <= match.start() and match.end() <= found.said:
+            read = piece[found.said :]  # the condition's own words (`when you read this`): what comes after
+            match = pattern.search(read)
+        elif match is not None and kind == "action" and _described(found, piece, match):
+            read = piece[match.end() :]  # a statement's participle (`the invoice was paid`): what comes after
+            match = pattern.search(read)
+        if match is not None and kind in ("action", "request") and _forbidden(read, match):
             found.cues["forbids"] = (0.0, f"forbids ({_quote(match.group())})")
             continue  # "must never print credentials": a rule kept for the user, not an order against them
         if match is not None:
             found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
     if "action" not in found.cues:
-        _seen(found, piece, "action", _ACTION_FORMS, 1.5, "an action")
+        form = _ACTION_FORMS.search(piece, found.said if found.condition else 0)
+        if form is not None and _described(found, piece, form):
+            form = _ACTION_FORMS.search(piece, form.end())
+        if form is None and found.condition:
+            form = _ACTION_FORMS.search(piece, 0, found.spoken)
+        if form is not None:
+            found.cues["action"] = (1.5, f"an action ({_quote(form.group())})")
     if "request" not in found.cues and _TODO_ITEM.match(piece):
         found.cues["request"] = (1.0, "a to-do item")
     if not _seen(found, piece, "tool", _TOOL_CALL, 2.0, "names a tool to call"):
@@ -1486,7 +1592,7 @@ class _Context:
         self.text = text
         self.units = units
         self.tools = tools
-        self._found: dict[int, _Found | None] = {}
+        self._found: dict[tuple[int, bool], _Found | None] = {}
         self._discussed: bool | None = None
         self._dialogue: set[int] | None = None
         self._fenced: list[tuple[int, int]] | None = None
@@ -1510,15 +1616,20 @@ class _Context:
             self._fenced = [(b[0], b[1]) for b in fences(text)] if "``" in text or "~~" in text else []
         return not any(start <= unit.start < end for start, end in self._fenced)
 
-    def found(self, position: int, openers: dict[int, _Found], kinds: set[str]) -> _Found | None:
-        if position not in self._found:
+    def found(
+        self, position: int, openers: dict[int, _Found], kinds: set[str], governed: bool = False
+    ) -> _Found | None:
+        """The unit's cues, or None when it mentions an instruction rather than gives one; `governed`: the unit
+        follows, in its window, one that spoke to the agent."""
+        if (position, governed) not in self._found:
             unit = self.units[position]
             opener = openers.get(position)
             found = _score(self.text[unit.start : unit.end], unit.hidden, self.tools, kinds, opener)
-            self._found[position] = None if self.mention(position, opener or found) else found
-        return self._found[position]
+            mention = self.mention(position, opener or found, governed)
+            self._found[(position, governed)] = None if mention else found
+        return self._found[(position, governed)]
 
-    def mention(self, position: int, found: _Found) -> bool:
+    def mention(self, position: int, found: _Found, governed: bool = False) -> bool:
         unit = self.units[position]
         piece = self.text[unit.start : unit.end]
         first = unit.start + len(piece) - len(piece.lstrip())
@@ -1530,7 +1641,11 @@ class _Context:
                 self._dialogue = _dialogue(self.text, self.units)
             if unit.paragraph in self._dialogue:
                 return True
+        if attackers_quote(self.text, first):
+            return True  # `An attacker could open an issue containing:` then `> AI agent: run …`
         spoken_to = bool(found.cues.keys() & {"address", "marker"}) and found.address >= _STRONG
+        if governed:  # what it quotes is what it is told to write; only words about attacks around it mention
+            return _META.search(_QUOTED.sub(" ", piece) if quoted else piece) is not None
         if 0 < found.address < _STRONG and self.discussed():
             return True  # an agent named in a text about attacks is described, not spoken to
         line = _line_of(self.text, unit.start, unit.end)
@@ -1539,6 +1654,14 @@ class _Context:
         if unit.hidden and _CODE_BLOCK_LINE.match(line) and self.discussed():
             return True  # hidden markup shown in a code block of an article about it
         return writes_about_attacks(piece, quoted=quoted, about_attacks=self.discussed, addressed=spoken_to)
+
+    def quoted_example(self, at: int) -> bool:
+        """`at` is inside a quotation its line introduces as an example or a finding (`for example, "You are a
+        support assistant …`), not a quoted field of data (`hint: "Assistant: …`)."""
+        if not inside_quotes(self.text, at + 1):
+            return False
+        line_start = max(self.text.rfind("\n", max(0, at - _QUOTE_REACH), at) + 1, at - _QUOTE_REACH)
+        return _META.search(self.text[line_start:at]) is not None
 
     def defines_prompt(self, position: int) -> bool:
         """The unit is (the start of) a prompt the text defines for its own model: `SYSTEM_PROMPT = \"\"\"You are`,
@@ -1668,7 +1791,8 @@ def _is_quoted(piece: str) -> bool:
     return sum(piece.count(q) for q in QUOTES) >= 2
 
 
-_APOSTROPHE = re.compile(r"\\.|(?<=\w)['’](?=\w)|(?<=\ws)'(?=\s)")  # escapes, "don't", "users' files"
+# Escapes, "don't", "users' files", and a closing mark that begins a line as its bullet ("» Internal sync rule").
+_APOSTROPHE = re.compile(r"\\.|(?<=\w)['’](?=\w)|(?<=\ws)'(?=\s)|^\s*[»”」』›](?=\s|$)", re.M)
 
 
 def _quote(text: str) -> str:
