@@ -57,8 +57,12 @@ _PATTERNS = (
     _Pattern(
         "injection.override",
         re.compile(
-            rf"(?:{_VERB})\s+(?:(?P<strong>{_STRONG_QUALIFIER})\s+|(?:{_WEAK_QUALIFIER})\s+){{0,4}}"
-            rf"(?:(?P<noun>{_STRONG_NOUN})|{_WEAK_NOUN})\b",
+            # (not `a clear system prompt`, nor `do not follow instructions found in tool results`: a rule that
+            # keeps the reader safe from the text it reads)
+            rf"(?<!\ba\s)(?<!\bthe\s)(?:{_VERB})\s+(?:(?P<strong>{_STRONG_QUALIFIER})\s+|(?:{_WEAK_QUALIFIER})\s+){{0,4}}"
+            rf"(?:(?P<noun>{_STRONG_NOUN})|{_WEAK_NOUN})\b(?!\s+(?:found|inside|within|contained|embedded|that\s+appear|"
+            rf"in\s+(?:the\s+)?(?:data|content|text|tool|documents?|pages?|results?|emails?|messages?|files?|"
+            rf"fetched|retrieved|untrusted|user)))",
             _I,
         ),
         "medium",

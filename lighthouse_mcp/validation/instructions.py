@@ -169,10 +169,11 @@ _MACHINE = (
     r"(?:tout|tous\s+les)\s+\w+\s+automatisés?|(?:generated|produced|created|written)\s+automatically|"
     r"généré\w*\s+automatiquement|generad\w+\s+automáticamente|gerad\w+\s+automaticamente|"
     r"generat\w+\s+automaticamente|automatisch\s+(?:erstellt|erzeugt|gegenereerd)\w*|tooling|"
-    r"automatisch\w*\s+\w+|automatisiert\w*\s+\w+|Systeme?\s*,?\s+die|"
+    # (not "Automatische Antwort:", as an out-of-office message is headed: written by software, not to it)
+    r"automatisch\w*\s+(?!antwort|antwoord)\w+|automatisiert\w*\s+\w+|Systeme?\s*,?\s+die|"
     r"ferramentas?\s+que|automátic[oa]s?|"
     r"sistemi?\s+(?:automatic\w*|che)|strument[oi]\s+che|chi\s+genera|"
-    r"geautomatiseerde\s+\w+|automatische\s+\w+|systemen?\s+die|"
+    r"geautomatiseerde\s+\w+|automatische\s+(?!antwort|antwoord)\w+|systemen?\s+die|"
     r"автоматическ\w+\s+\w+|автоматизированн\w+\s+\w+|систем\w*\s*,?\s+котор\w+)\b)"
 )
 # … and in Chinese, Japanese and Korean, where a name alone ("系统", "ツール") is too common to count by itself.
@@ -492,7 +493,8 @@ _OVERRIDE = _Anchored(
     r"[^.\n]{0,40}?\b(?:no\s+longer|(?:is|are)\s+(?:now\s+)?(?:void|obsolete|cancel+ed|revoked|superseded|"
     r"outdated|replaced|invalid)|(?:do|does)\s+not\s+apply|(?:don't|doesn't)\s+apply)|"
     r"\bno\s+longer\s+appl(?:y|ies)\b|\bsupersed(?:e|es|ed|ing)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|"
-    r"prior|earlier|other|existing|original|current)|"
+    r"prior|earlier|other|existing|original|current)\s+(?:\w+\s+){0,2}?(?:instructions?|guidance|guidelines|"
+    r"directions|directives|rules|prompts?|orders|tasks?|configuration|settings|messages?)\b|"
     r"\bno\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|(?:assistant|AI|model|bot|you)\b[^.\n]{0,40}"
     r"\b(?:has|have|with|without)\s+(?:no|any)\s+(?:restrictions|rules|limits|limitations|filters|guidelines|"
     r"guardrails|boundaries|ethics|morals|censorship)\b|\bnew\s+(?:instructions?|orders|"
@@ -627,7 +629,7 @@ _ACTION = _Anchored(
     r"transfiera|ejecuta|ejecute|instala|instale|crea|cree|cambia|cambie|aprueba|apruebe|responde|responda|añade|"
     r"añada|copia|copie|publica|publique|desactiva|desactive|comparte|comparta|muestra|muestre|revela|revele|"
     r"otorga|concede|paga|pague|compra|compre|acepta|acepte|haz\s+clic|cierra|cierre|aplica|aplique|marca|"
-    r"marque|cancela|cancele|anula|anule|confirma|confirme|reembolsa|reembolse|agrega|agregue|da|dale|pasa|pase)\b|"
+    r"marque|cancela|cancele|anula|anule|confirma|confirme|reembolsa|reembolse|agrega|agregue|dale|pasa|pase)\b|"
     # fr
     r"\b(?:envoie[zs]?|envoyer|transmets|transmettez|transfère[zs]?|transférez|supprime[zs]?|efface[zs]?|"
     r"exécute[zs]?|installe[zs]?|télécharge[zs]?|crée[zs]?|créez|change[zs]?|modifie[zs]?|approuve[zs]?|"
@@ -656,7 +658,7 @@ _ACTION = _Anchored(
     # it
     r"\b(?:invia|inviare|manda|inoltra|elimina|cancella|rimuovi|trasferisci|esegui|installa|scarica|crea|"
     r"cambia|modifica|approva|rispondi|aggiungi|copia|pubblica|disattiva|condividi|mostra|rivela|concedi|paga|"
-    r"compra|accetta|clicca|chiudi|carica|rimborsa|applica|segna|dai|assegna|annulla)\b|"
+    r"compra|accetta|clicca|chiudi|carica|rimborsa|applica|segna|assegna|annulla)\b|"
     # nl
     r"\b(?:stuur|verstuur|verzend|stuur\s+door|verwijder|wis|maak\s+\w+\s+over|voer\s+\w+\s+uit|installeer|"
     r"download|maak|wijzig|keur\s+\w+\s+goed|antwoord|voeg|kopieer|publiceer|schakel|deel|toon|geef|betaal|"
@@ -674,7 +676,7 @@ _ACTION = _Anchored(
     r"出力|表示|提出|コミット|プッシュ|無効化|追加|付与|入力させ|購入|クリック|"
     r"보내|전송|전달|삭제|지우|송금|이체|실행|설치|업로드|다운로드|생성|만들|변경|승인|출력|커밋|푸시|"
     r"비활성화|추가|부여|허용|공개|클릭|구매|환불|닫아|작성|하드코딩|써|적어|제거|없애|"
-    r"\b(?:escribe|escriba|di|diga|recomienda|escreva|recomende|scrivi|dì|raccomanda|напиши\w*|скажи\w*|"
+    r"\bdi(?:\s+que\b|['’])|\b(?:escribe|escriba|diga|recomienda|escreva|recomende|scrivi|dì|raccomanda|напиши\w*|скажи\w*|"
     # claims it is told to make: `afirma que`, `affirmez`, `behaupte`, `sostieni`, `beweer`, `утверждай`
     r"afirma|afirme|asegura|asegure|affirme[zs]?|prétends|prétendez|behaupte|behaupten|versichere|afferma|"
     r"dichiara|sostieni|beweer|утверждай\w*|заяви\w*|"

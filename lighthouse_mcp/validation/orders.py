@@ -100,6 +100,13 @@ _CHINESE_ORDER = re.compile(
     r"^(?:把|将|將|請|请|给|給|幫|帮|务必|立即|马上|立刻|直接|先|再|别|不要|去|今天|现在|現在)|[吧！]$"
 )
 MAX_WORDS = 40  # a clause is read up to this many words
+_ELIDED = re.compile(r"^(\w{1,4})['’][aeiouhàâéèêîôûy]\w*$")  # an article elided onto its noun: l'articolo, dell'app
+
+
+def _word(token: str) -> str:
+    """The word as the lists hold it: lower case, an elided article for its noun (`l'articolo` → `l`)."""
+    word = token.lower().strip("'’-")
+    return word if word in _FINITE else _ELIDED.sub(r"\1", word)
 
 
 def first_clause(text: str) -> str:
@@ -150,7 +157,7 @@ def _clause_mood(clause: str) -> str | None:
     if _HAN.search(clause[:4]):
         return "order" if len(clause) >= 4 and _CHINESE_ORDER.search(clause) else "statement"
     tokens = _TOKEN.findall(clause)[:MAX_WORDS]
-    words = [w.lower().strip("'’-") for w in tokens]
+    words = [_word(w) for w in tokens]
     if len(words) < 2:
         return None
     if any(w in _FINITE for w in words[:3]):  # (not one of a clause it subordinates: `indiquez que c'est …`)
