@@ -200,7 +200,7 @@ _TIME = (
 # Reading this very text: "processing this", "who reads this", "screening this application", "maintaining this file".
 _READER = (
     r"(?:\w+ing|(?:that|who|which)\s+(?:\w+\s+){0,2}?\w+s|acting\s+on\s+behalf|in\s+charge\s+of|responsible\s+for)"
-    r"(?:\s+[\w'’./-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
+    r"(?:\s+[\w'’./`-]+){0,3}?\s+(?:this|these|the\s+(?:above|following)|it)\b"
 )
 _CL = r"[:\"'“«\[\]()（,;—–>*/#\n，；：！？、^|-]"
 _CLAUSE = (  # a unit's start, or after a colon, a quote, a comment mark (as lookbehinds: matches begin at a word)
@@ -285,7 +285,7 @@ _VOCATIVE = _Anchored(
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|{_MACHINE}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
     rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
     rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model|automation|copilot|бот|ассистент|агент)s?"
-    rf"(?=\s*(?:[,:\]]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*\([^)]{{0,30}}\))?"
+    rf"(?=\s*(?:[,:\]]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*/\s*[\w-]+)?(?:\s*\([^)]{{0,30}}\))?"
     rf"\s*(?:\*\*|__)?\s*(?:[,:：、!\]]|\s[—–-]\s(?![\d\s/.:-]*$))|"
     # a label that ends in an AI's name: `App de despesas com IA:` `Answer engines and AI assistants:`
     rf"{_CLAUSE}(?:[\w-]+\s+){{0,6}}?(?:{_AI_NAMES}|{_MACHINE})(?:\s+{_AGENT_WORDS})?\s*[:：]|"
@@ -305,6 +305,10 @@ _VOCATIVE = _Anchored(
     rf"(?:procesamiento|traitement|elaborazione|verwerking|verarbeitung|processamento|обработк\w*|automatizaci\w*|"
     rf"automatis\w*|automatiz\w*)(?:\s+[\w-]+){{0,2}}\s*[:：]|"
     rf"\b[\w-]+\s*\([^)\n]{{0,30}}(?:automa|autom[aá]tic)\w*[^)\n]{{0,30}}\)\s*[:：]|"
+    # a label with its reader in brackets: `HINT(agent):` `Note (for the AI):` (not a commit's scope: `feat(agent):`)
+    rf"\b(?!(?:feat|fix|chore|docs|refactor|tests?|perf|build|ci|style|revert|deps)\b)[\w-]+\s*\(\s*(?:for\s+|to\s+)?(?:the\s+|an?\s+)?(?:{_AI_NAMES}|agents?|assistants?|bots?|models?|copilots?)\s*\)\s*[:：]|"
+    # a plain label in Korean or Japanese: `# 에이전트: …` `エージェント：…`
+    r"(?:에이전트|어시스턴트|봇|비서|エージェント|アシスタント|ボット)\s*(?:/\s*\S{1,12})?\s*[:：]|"
     r"处理(?:说明|指示|须知)|処理(?:指示|メモ|ノート)|(?:자동\s?)?처리\s?(?:안내|지침|메모)|자동\s?리뷰|"
     r"(?:要約|分析|処理)システムへ|自动化\S{0,8}(?:注意|须知)|(?:工具|程序|系统)(?:请注意|注意)[：:，,]|"
     # compounds that end in an agent: `Winkelassistenten:` `Zusammenfassungssysteme:`
