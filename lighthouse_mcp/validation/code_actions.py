@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import base64
 import binascii
+import functools
 import itertools
 import re
 import shlex
@@ -213,11 +214,20 @@ def python_may_act(source: str) -> bool:
     return _ANY_PYTHON_WORD.search(source) is not None
 
 
+@functools.lru_cache(maxsize=8)
+def parse_python(source: str) -> ast.Module | None:
+    """Python `source` parsed, or None when it is not valid Python; the last few are kept (the scanner parses a
+    fetched program to find its string literals, then reads it for what it does). Readers must not change it."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def python_actions(source: str) -> list[Action] | None:
     """Actions of Python `source`; None when it is not valid Python."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_python(source)
+    if tree is None:
         return None
     reader = _PythonReader(_may_name_environment(source))
     try:

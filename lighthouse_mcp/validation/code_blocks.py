@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from cachetools import LRUCache
 
-from lighthouse_mcp.validation.code_actions import python_may_act
+from lighthouse_mcp.validation.code_actions import parse_python, python_may_act
 from lighthouse_mcp.validation.facts import facts_from_code
 from lighthouse_mcp.validation.files import Context
 from lighthouse_mcp.validation.keywords import RESPONSE, Hits, Keywords, lowered
@@ -99,16 +99,19 @@ def code_pieces(text: str) -> Iterator[Piece]:
     blocks = fences(text)
     for start, end, tag, body in blocks:
         yield from _fenced(_LANGUAGES.get(tag, tag or "unknown"), body, start, end)
-    data = python_data(text) if not blocks and _PYTHON_HINT.search(text) else None
-    if data is not None:
-        yield Piece("python", text, 0, len(text))
     signals = _SIGNALS.find(lowered(text))
+    if not blocks and signals.found and _PYTHON_HINT.search(text):
+        prose = list(_prose(text, 0, len(text), signals))
+        data = python_data(text) if prose else None  # (only a text with something to judge is parsed)
+        if data is not None:
+            yield Piece("python", text, 0, len(text))
+            prose = [piece for piece in prose if not _in_data(text, piece, data)]
+        yield from prose
+        return
     previous = 0
     for start, end, _, _ in [*blocks, (len(text), len(text), "", "")]:
         if start > previous:
-            for piece in _prose(text, previous, start, signals):
-                if not data or not _in_data(text, piece, data):
-                    yield piece
+            yield from _prose(text, previous, start, signals)
         previous = end
 
 
@@ -135,11 +138,8 @@ def python_data(text: str) -> list[tuple[int, int]] | None:
         return None
     import ast  # only texts that look like Python need it
 
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if not any(not isinstance(node, ast.Expr) for node in tree.body):
+    tree = parse_python(text)
+    if tree is None or not any(not isinstance(node, ast.Expr) for node in tree.body):
         return None
     bare = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
     lines = text.splitlines(keepends=True)
