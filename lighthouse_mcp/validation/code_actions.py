@@ -254,6 +254,7 @@ class _PythonReader(ast.NodeVisitor):
         self.actions: list[Action] = []
         self.sockets: set[str] = set()
         self.secrets: dict[str, str] = {}  # variable -> the secret environment variable its value holds
+        self.called: set[int] = set()  # the nodes called (`os.system(…)`), unlike those passed on (`map(os.system, …)`)
 
     # the walk: NodeVisitor's order, each node's type looked up once (its handler, the fields that can hold nodes),
     # and no call at all for a node with neither (a name, a constant: most of a tree)
@@ -339,6 +340,20 @@ class _PythonReader(ast.NodeVisitor):
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if self.environment and self._callee(node.value) == "os.environ":
             self._read_variable(node.slice, "os.environ")
+        elif _members_by_name(
+            self._callee(node.value) if isinstance(node.value, (ast.Name, ast.Attribute)) else None, node.value
+        ):
+            # `os.__dict__['system']`, `sys.modules['os']`, `vars(os)[…]`, `globals()[…]`: a member taken by name
+            self.actions.append(Action("exec-dynamic", detail="a module's member taken by its name"))
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.called.add(id(node.value))  # `os.system.__doc__`: an attribute of it is read, it is not passed on
+        if id(node) not in self.called:
+            callee = self._callee(node)
+            if callee in _SHELL_CALLS or callee in _RUNNING_CALLS:
+                # `map(os.system, …)`, `f = os.system`, `(lambda r: r(…))(os.system)`: run with what it is given
+                self.actions.append(Action("exec-dynamic", detail=f"{callee} passed on as a value"))
         self.generic_visit(node)
 
     def _read_variable(self, key: ast.expr, detail: str) -> None:
@@ -346,7 +361,14 @@ class _PythonReader(ast.NodeVisitor):
         if name and secret_name(name):
             self.actions.append(Action("read-secret-variable", name, detail=detail))
 
+    def visit_Expr(self, node: ast.Expr) -> None:
+        # a bare mention (`os.system` alone, or in a tuple of names, as prose that cites it reads) passes nothing on
+        for value in node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]:
+            self.called.add(id(value))
+        self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call) -> None:
+        self.called.add(id(node.func))
         callee = self._callee(node.func)
         if self.environment and callee in _ENV_GETTERS and node.args:
             self._read_variable(node.args[0], callee)
@@ -582,6 +604,27 @@ class _PythonReader(ast.NodeVisitor):
 
 
 # Node type → the reader's handler of it (`visit_Call` for `ast.Call`, …); other nodes are walked through.
+_RUNNING_CALLS = frozenset({
+    "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen",
+    "pty.spawn", "os.popen", *(f"os.exec{v}" for v in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")),
+    *(f"os.spawn{v}" for v in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")), "os.posix_spawn", "os.posix_spawnp",
+})  # fmt: skip
+
+
+def _members_by_name(callee: str | None, value: ast.expr) -> bool:
+    """`value` is a namespace whose members are taken by name: a module's `__dict__`, `sys.modules`, `vars(…)`,
+    `globals()`, `locals()`, `__builtins__`."""
+    if callee is not None and (
+        callee.endswith(".__dict__") or callee in ("sys.modules", "__builtins__", "builtins.__dict__")
+    ):
+        return True
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in ("vars", "globals", "locals")
+    )
+
+
 _HANDLERS: dict[type[ast.AST], Callable[[_PythonReader, Any], None]] = {
     getattr(ast, name.removeprefix("visit_")): method
     for name, method in vars(_PythonReader).items()
@@ -771,6 +814,9 @@ def _eval_of_runtime_value(source: str, actions: list[Action]) -> None:
         actions.append(Action("eval-dynamic", detail=detail))
 
 
+_QX = re.compile(r"qx\s*(?:\{(.{0,4000}?)\}|\((.{0,4000}?)\)|\[(.{0,4000}?)\]|([^\w\s{(\[])(.{0,4000}?)\4)", re.S)
+
+
 def perl_actions(source: str) -> list[Action]:
     actions = _shell_calls(r"\b(system|exec)\s*\(?\s*", source)
     actions += _dynamic_calls(r"system|exec", source, r"\$\w|\$\{|@\w")
@@ -779,8 +825,11 @@ def perl_actions(source: str) -> list[Action]:
         path = _value(m).strip()
         if path.startswith("<") or (not path.startswith((">", "|", "+", "-")) and not path.endswith("|")):
             actions.append(Action("read", path.lstrip("<").strip(), detail="open"))
-    actions += [
-        Action("shell", m.group(1), detail="qx") for m in re.finditer(r"qx\s*[{(\[/](.{0,4000}?)[})\]/]", source)
+    actions += [  # qx{…}, qx(…), qx[…], or any other sign as both ends: qx/…/, qx!…! (each closes itself)
+        Action(
+            "shell", next(g for g in m.groups()[:3] if g is not None) if m.group(5) is None else m.group(5), detail="qx"
+        )
+        for m in _QX.finditer(source)
     ]
     actions += [Action("shell", m.group(1), detail="backticks") for m in re.finditer(r"`([^`]{1,4000})`", source)]
     actions += [
@@ -1020,6 +1069,8 @@ INTERPRETER_LANGUAGE = {
     "lua": "lua",
     "osascript": "applescript",
     "irb": "ruby",
+    "luajit": "lua",
+    "ts-node": "javascript",
     "ipython": "python",
     "ipython3": "python",
 }

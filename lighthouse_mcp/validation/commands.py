@@ -26,10 +26,16 @@ INTERPRETERS = {
     "bun": ("-e", "--eval"),
     "perl": ("-e", "-E"),
     "ruby": ("-e",),
-    "php": ("-r",),
+    "php": ("-r", "-R", "-B", "-E"),
     "powershell": ("-c", "-command", "-Command", "-encodedcommand", "-EncodedCommand", "-enc", "-e"),
     "pwsh": ("-c", "-command", "-Command", "-encodedcommand", "-EncodedCommand", "-enc", "-e"),
     "lua": ("-e",),
+    "luajit": ("-e",),
+    "ipython": ("-c",),
+    "ipython3": ("-c",),
+    "ts-node": ("-e", "--eval", "-p", "--print"),
+    "raku": ("-e",),
+    "perl6": ("-e",),
     "expect": ("-c",),
     "osascript": ("-e",),
     # read by their process-running calls (`code_actions.generic_actions`)
@@ -47,6 +53,14 @@ INTERPRETERS = {
     "swift": ("-e",),
     "ghc": ("-e",),
 }
+# Programs that read a script on their input, in which a command line may be run (`vim -es <<EOF`, `m4`'s
+# syscmd, `dc`'s `!`, sqlite3's `.shell`, `awk -f /dev/stdin`, `sed -f /dev/stdin`'s `e`, `gdb`'s `shell`).
+RUNS_ITS_INPUT = frozenset({
+    *INTERPRETERS, "vim", "vi", "nvim", "ex", "view", "emacs", "m4", "dc", "bc", "sqlite3", "sqlite", "awk", "gawk",
+    "mawk", "nawk", "busybox", "sed", "gsed", "ed", "red", "gdb", "lldb", "expect", "make", "gmake", "cmake",
+    "gnuplot", "tclsh", "wish", "lua", "luajit", "ipython", "ipython3", "irb", "jshell", "ghci", "psql", "mysql",
+    "mariadb", "redis-cli", "mongosh", "mongo", "ftp", "lftp", "sftp", "telnet", "nc", "ncat", "openssl",
+})  # fmt: skip
 # Schedulers that run what they read later (`echo cmd | at now`): shells, for what they are given.
 SCHEDULERS = frozenset({"at", "batch"})
 STDIN_EXECUTORS = (
@@ -306,6 +320,19 @@ RUNNING_VARIABLES = frozenset(
 )  # fmt: skip
 # Variables naming libraries that every program run with them loads, and runs (`LD_PRELOAD=./x.so ls`).
 LOADING_VARIABLES = frozenset({"LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES"})
+# Variables holding options an interpreter reads before its program (`PERL5OPT=-M…`, `NODE_OPTIONS=--import …`).
+OPTION_VARIABLES = frozenset(
+    {
+        "PERL5OPT",
+        "NODE_OPTIONS",
+        "RUBYOPT",
+        "PYTHONSTARTUP",
+        "PHP_INI_SCAN_DIR",
+        "JAVA_TOOL_OPTIONS",
+        "_JAVA_OPTIONS",
+        "JDK_JAVA_OPTIONS",
+    }
+)
 # Editors and in-place rewriters whose file arguments are written (`ex -sc '%d|x' f`, `… | sponge f`).
 EDITORS = frozenset({"ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "sponge", "rename", "perl-rename", "prename"})
 # Options that name a directory a command writes into (`tar -x -C dir`, `unzip -d dir`), per command.

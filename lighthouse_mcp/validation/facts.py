@@ -25,6 +25,7 @@ from dataclasses import replace as dataclass_replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from lighthouse_mcp.validation import files
 from lighthouse_mcp.validation.commands import (
     AWKS,
     CASE_INSENSITIVE,
@@ -51,8 +52,10 @@ from lighthouse_mcp.validation.commands import (
     NETWORK_SENDERS,
     NO_PATH_ARGS,
     NON_PATH_FIRST,
+    OPTION_VARIABLES,
     READS_ONLY,
     RUNNING_VARIABLES,
+    RUNS_ITS_INPUT,
     SCHEDULERS,
     SCRIPT_OPTIONS,
     SEARCHERS,
@@ -524,6 +527,9 @@ class _Extractor:
         if fact is None:
             return None
         fact.stdin = stdin
+        if stdin and (fact.name in RUNS_ITS_INPUT or fact.name not in MODELLED):  # `vim -es <<EOF`, `sqlite3 <<<`
+            self.may_run(fact.name, stdin, via, depth)
+        self.text_it_may_run(fact, via, depth)
         shell_like = _runs_a_shell(fact)
         for redirect in command.redirects:
             access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
@@ -759,6 +765,25 @@ class _Extractor:
             for path in re.split(r"[:\s]+", text):
                 if path:
                     self.access(path, "exec", f"${name}", "$" in path, depth=depth)
+        elif name in OPTION_VARIABLES:  # `PERL5OPT='-Mstrict;system(…)'`, `NODE_OPTIONS=--import=data:…`
+            self.interpreter_options(f"${name}", text, via, depth)
+        elif name == "GIT_CONFIG_COUNT" or name in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"):
+            # settings given through the environment, or a whole configuration file: only known when git runs
+            self.facts.problems.setdefault("unresolved", f"${name} gives git settings that may run commands")
+
+    def interpreter_options(self, source: str, text: str, via: tuple[str, ...], depth: int) -> None:
+        """Options that load code into an interpreter (`-M` with code, `--import`/`--require` of a module, a data
+        URL): code that runs before the program does. What it reads as a command line is judged as one, a data
+        URL as the code it holds; a module or file it loads is not known."""
+        self.may_run(source, text, via, depth)
+        for encoded in _DATA_URL.findall(text):
+            try:
+                decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8", "replace")
+            except (ValueError, binascii.Error):
+                decoded = ""
+            self.may_run(source, decoded, via, depth)
+        if _LOADS_CODE.search(text):
+            self.facts.problems.setdefault("unresolved", f"{source} loads code into the program: {text[:80]}")
 
     def env_settings(self, argv: list[str], via: tuple[str, ...], depth: int) -> None:
         """What `env NAME=value … cmd` sets for the command (`env LD_PRELOAD=x.so make`)."""
@@ -1359,6 +1384,39 @@ class _Extractor:
             if _TCL_ACTS.search(source):  # files deleted or written, sockets, fetches: Tcl is not read further
                 self.facts.problems.setdefault("unresolved", f"{interpreter} code that changes files or connects")
         self.apply_actions(actions, via, depth)
+        if language != "python" and not any(action.kind == "shell" for action in actions):
+            self.may_run(interpreter, source, via, depth)  # (Python is read whole: a string it prints is data)
+
+    def text_it_may_run(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
+        """Text a command hands a program that may run what it says: a script on its input (`vim -es <<EOF`,
+        `sqlite3 <<< '.shell …'`), a file written earlier in this command (`emacs -l x.el`, `ssh -F cfg`, `cc a.c`),
+        an argument of a program that reads scripts (`gnuplot -e …`, `sqlite3 -cmd …`), options that load code into
+        an interpreter (`perl -M…`, `node --import …`)."""
+        name = fact.name
+        if fact.stdin and (name in RUNS_ITS_INPUT or name not in MODELLED):
+            self.may_run(name, fact.stdin, via, depth)
+        if self.written and name not in DATA_ONLY:
+            for arg in fact.argv[1:]:
+                for candidate in {arg, arg.partition("=")[2], arg[2:] if arg[:1] == "-" else ""} - {""}:
+                    written = self.written.get(files.resolve(candidate, self.ctx or self.base))
+                    if written is not None:
+                        self.may_run(name, written, (*via, f"{candidate} written in this command"), depth)
+        if name in RUNS_ITS_INPUT and name not in SHELLS:
+            for arg in fact.argv[1:]:
+                if arg.startswith(("-M", "-m", "--import", "--require", "--loader")) and len(arg) > 2:
+                    self.interpreter_options(name, arg, via, depth)
+                elif name not in INTERPRETERS and (" " in arg or "|" in arg or ";" in arg):
+                    self.may_run(name, arg, via, depth)  # (an interpreter's code is read as code)
+
+    def may_run(self, program: str, text: str, via: tuple[str, ...], depth: int) -> None:
+        """A command line in code or a script whose reader found no command it runs (`system q{curl … | sh}`,
+        `readpipe("…")`, `.shell …`, `syscmd(…)`), or in a file written in this command that a program is then
+        given (`emacs -l x.el`, `ssh -F cfg`, `cc a.c`), may be run by it in a way the reader does not follow: each
+        is judged as that command. One that does nothing harmful changes nothing."""
+        if depth > MAX_NESTING:
+            return
+        for command in _commands_in(text):
+            self.run(command, (*via, f"{program} may run"), depth + 1)
 
     def apply_actions(self, actions: Sequence[Action], via: tuple[str, ...], depth: int) -> None:
         kinds = {a.kind for a in actions}
@@ -2471,18 +2529,76 @@ def _secret_variables(words: list[str]) -> list[str]:
 def _command_in(text: str) -> str | None:
     """The command line in an argument, from its first word that names a program Lighthouse models (`make && make
     test`, `spawn bash -c "…"`, `shell curl … | sh`, `\\! rm -rf ~`), where the rest reads as shell; else None."""
-    for found in _WORD_START.finditer(text):
+    found = _commands_in(text, limit=1)
+    return found[0] if found else None
+
+
+def _commands_in(text: str, limit: int = 8) -> list[str]:
+    """Command lines in a text a program may run (an argument, code, a script fed on its input): each from a word
+    that names a program Lighthouse models, after a space, a separator, a quote or a bracket (`system("curl … |
+    sh")`, `q{rm -rf ~}`, `.shell curl …`), up to the quote or bracket that closes it or the line's end, where it
+    reads as shell."""
+    commands: list[str] = []
+    for found in _WORD_START.finditer(text[:_TEXT_REACH]):
         if _command_name(found.group(1)) not in MODELLED:
             continue
-        try:
-            parse(text[found.start(1) :])
-        except (ShellSyntaxError, ShellTooComplex, RecursionError):
+        start = found.start(1)
+        if text[found.end(1) : found.end(1) + 1] not in ("", " ", "\t", "\n", ";", "|", "&", ")"):
+            continue  # a name that runs on into more (`https://…`, `os.system(`): not a command's first word
+        opener = text[start - 1] if start else ""
+        closer = _CLOSERS.get(opener)
+        end = _closing(text, start, opener, closer) if closer else -1
+        if end == -1:  # no closer, or it does not close (m4's `…'): to the line's end, cut where code resumes
+            closer, end = "", text.find("\n", start)
+        candidate = text[start : end if end != -1 else len(text)]
+        if commands and candidate in commands[-1]:
+            continue  # a word inside the command line just taken
+        candidate = _parsed(candidate) or ("" if closer else _parsed(_CUT.regex.split(candidate, maxsplit=1)[0]))
+        if not candidate:
             continue
-        return text[found.start(1) :]
-    return None
+        commands.append(candidate)
+        if len(commands) == limit:
+            break
+    return commands
 
 
-_WORD_START = LazyPattern(r"(?:^|[\s;&|(!{])([A-Za-z_./][\w./+-]*)")
+def _parsed(candidate: str) -> str:
+    """`candidate` if it reads as shell, else the empty string."""
+    try:
+        parse(candidate)
+    except (ShellSyntaxError, ShellTooComplex, RecursionError):
+        return ""
+    return candidate
+
+
+_CUT = LazyPattern(r"[\"'`)}\]]")  # where code around a command line in a string ends it: `open("|curl … | sh").read`
+
+
+def _closing(text: str, start: int, opener: str, closer: str) -> int:
+    """Where the quote or bracket opened just before `start` closes (brackets nest), or -1."""
+    if opener == closer:
+        return text.find(closer, start)
+    depth = 1
+    for at in range(start, min(len(text), start + _TEXT_REACH)):
+        if text[at] == opener:
+            depth += 1
+        elif text[at] == closer:
+            depth -= 1
+            if depth == 0:
+                return at
+    return -1
+
+
+_WORD_START = LazyPattern(r"(?:^|[\s;&|(!{\[\"'`])([A-Za-z_./][\w./+-]*)")
+_DATA_URL = LazyPattern(r"data:[\w/+.-]*;base64,([A-Za-z0-9+/=_-]{8,})")
+# Options that load code or a module into an interpreter: perl's -M/-m with code, node's --import/--require/-r,
+# ruby's -r, python's -X importtime is not one (a flag), php's -d auto_prepend_file.
+_LOADS_CODE = LazyPattern(
+    r"(?:^|\s)(?:-M\S*[;(]|--import\b|--require\b|--loader\b|--experimental-loader\b|-r\s|-r\S|"
+    r"-d\s*auto_(?:prepend|append)_file)"
+)
+_CLOSERS = {'"': '"', "'": "'", "`": "`", "(": ")", "{": "}", "[": "]"}
+_TEXT_REACH = 20_000  # characters of a text searched for command lines
 
 
 def _runs_a_shell(fact: CommandFact) -> bool:
@@ -2684,6 +2800,8 @@ def _interpreter_code(name: str, argv: list[str]) -> str | None:
     options = INTERPRETERS[name]
     for index, arg in enumerate(argv[1:], start=1):
         if arg in options and index + 1 < len(argv):
+            if name in _MANY_CODES:  # `perl -e '1;' -e 'system …'`: every -e is one line of the program
+                return "\n".join(argv[i + 1] for i in range(index, len(argv) - 1) if argv[i] in options)
             return argv[index + 1]
         if name in _PLAIN_FLAGS and re.fullmatch(r"-[A-Za-z0-9]{2,}", arg):
             clustered = _clustered_code(name, options, argv, index)
@@ -2702,6 +2820,9 @@ def _interpreter_code(name: str, argv: list[str]) -> str | None:
         if name in ("powershell", "pwsh") and not arg.startswith("-"):
             return " ".join(argv[index:])
     return None
+
+
+_MANY_CODES = frozenset({"perl", "ruby", "php", "lua", "luajit", "raku", "perl6"})  # take several code options
 
 
 def _program_run(name: str, argv: list[str]) -> list[str] | None:

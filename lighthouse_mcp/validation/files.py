@@ -275,6 +275,9 @@ class PathFact:
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?:[\\/]|$)")
 
 
+_PROC_VIEW = re.compile(r"/proc/(self|thread-self|\d+|\d+/task/\d+)/(root|cwd)(?=/|$)")
+
+
 def resolve(raw: str, ctx: Context) -> str:
     """`raw` as an absolute path: `~` and `$HOME` expanded, relative to cwd, `..` folded lexically."""
     path = raw
@@ -296,6 +299,11 @@ def resolve(raw: str, ctx: Context) -> str:
     path = posixpath.normpath(path)
     if path.startswith("//"):
         path = "/" + path.lstrip("/")
+    if path.startswith("/proc/"):  # a process's view of the filesystem is the filesystem: /proc/self/root/etc
+        view = _PROC_VIEW.match(path)  # is /etc, /proc/1/cwd/x is x where that process runs (the project, here)
+        if view is not None:
+            base = "/" if view.group(2) == "root" else ctx.cwd
+            path = posixpath.normpath(posixpath.join(base, path[view.end() :].lstrip("/")))
     if not ctx.lexical and not path.startswith(("/dev/", "/proc/")) and "\x00" not in path:  # device links: pipes
         # Symlinks are followed through the deepest part that exists, so a new file written through a linked
         # directory is judged where it lands.
