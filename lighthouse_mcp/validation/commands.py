@@ -1220,7 +1220,10 @@ WORD_OPTIONS = frozenset(
     }
 )
 # Commands that dump the environment (whose output then may carry secrets).
-ENV_DUMPERS = frozenset({"env", "printenv", "set", "export", "declare", "typeset", "compgen", "jq", "ps", *AWKS})
+ENV_DUMPERS = frozenset(
+    {"env", "printenv", "set", "export", "declare", "typeset", "compgen", "jq", "ps", "gdb", "php", "cmake", "make",
+     "gmake", "npm", "pnpm", "yarn", "strace", *AWKS}
+)  # fmt: skip
 SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "awk", "sed", "findstr", "select-string"})
 # Options whose value is a file, and among them those the command writes.
 # Options that name a file of commands the program runs (`make -f x.mk`, `just -f x`), per command.

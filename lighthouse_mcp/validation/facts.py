@@ -380,6 +380,7 @@ class _Extractor:
         self.downloaded_trees: dict[str, str] = {}  # directories filled from the network: path -> from where
         self.archives: set[str] = set()  # archives of trees an earlier command made (`tar czf /tmp/s.tgz .`)
         self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
+        self.prefix: dict[str, str] = {}  # the assignments before the command being read (`VAR=… git …`)
         self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
         self.aliases: dict[str, str] = {}  # aliases defined in this command (`alias x='rm -rf'`)
         self.programs: dict[str, str] = {}  # copies of programs made in this command, by path: the program
@@ -506,10 +507,12 @@ class _Extractor:
         fed, outputs = self.redirected_input(command.redirects, via, depth)
         mark = self.mark()
 
+        self.prefix = {}
         for name, value in command.assignments:  # LESSOPEN='|cmd' less, GIT_SSH_COMMAND=… git fetch
             self.stored_code(name, value.literal, via, depth)
             self.cd_searches = self.cd_searches or name == "CDPATH"
-            self.assigned(name, self.expand_word(value)[0], via, depth)
+            self.prefix[name] = self.expand_word(value)[0]
+            self.assigned(name, self.prefix[name], via, depth)
         argv, dynamic = self.expand(command.words)
         if not argv:
             for name, value in command.assignments:
@@ -1386,6 +1389,23 @@ class _Extractor:
         self.apply_actions(actions, via, depth)
         if language != "python" and not any(action.kind == "shell" for action in actions):
             self.may_run(interpreter, source, via, depth)  # (Python is read whole: a string it prints is data)
+        self.named_in_code(interpreter, source, actions)
+
+    def named_in_code(self, interpreter: str, source: str, actions: Sequence[Action]) -> None:
+        """Code that names a file guarding the agent, one that runs later, or the home (`shutil.copyfile(…,
+        '/etc/profile.d/x.sh')`, `File.write("~/.bashrc", …)`, `file_put_contents(…)`), in a way its reader did
+        not follow to a write or a delete, may change it for all Lighthouse can tell."""
+        followed = {a.value for a in actions if a.kind in ("write", "delete") and a.value}
+        ctx = self.ctx or self.base
+        for found in _PATH_LITERAL.finditer(source[:_TEXT_REACH]):
+            raw = found.group(2)
+            if raw in followed or "\n" in raw:
+                continue
+            if classify(raw, ctx).classes & _KEPT_SAFE:
+                self.facts.problems.setdefault(
+                    "unresolved", f"{interpreter} code names {raw}; what it does with it is not known"
+                )
+                return
 
     def text_it_may_run(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
         """Text a command hands a program that may run what it says: a script on its input (`vim -es <<EOF`,
@@ -1403,7 +1423,14 @@ class _Extractor:
                         self.may_run(name, written, (*via, f"{candidate} written in this command"), depth)
         if name in RUNS_ITS_INPUT and name not in SHELLS:
             for arg in fact.argv[1:]:
-                if arg.startswith(("-M", "-m", "--import", "--require", "--loader")) and len(arg) > 2:
+                if arg.startswith("<("):  # `make -f <(printf 'x:\n\tcurl …')`: the script is what it prints
+                    try:
+                        printed = _printed_literal(parse(arg[2:-1] if arg.endswith(")") else arg[2:]))
+                    except (ShellSyntaxError, ShellTooComplex, RecursionError):
+                        printed = None
+                    if printed:
+                        self.may_run(name, printed, (*via, f"{name} <(…)"), depth)
+                elif arg.startswith(("-M", "-m", "--import", "--require", "--loader")) and len(arg) > 2:
                     self.interpreter_options(name, arg, via, depth)
                 elif name not in INTERPRETERS and (" " in arg or "|" in arg or ";" in arg):
                     self.may_run(name, arg, via, depth)  # (an interpreter's code is read as code)
@@ -1415,6 +1442,8 @@ class _Extractor:
         is judged as that command. One that does nothing harmful changes nothing."""
         if depth > MAX_NESTING:
             return
+        if "\\n" in text or "\\t" in text:  # `printf 'x:\n\tcurl …'`: the lines it prints
+            text = text.replace("\\n", "\n").replace("\\t", "\t")
         for command in _commands_in(text):
             self.run(command, (*via, f"{program} may run"), depth + 1)
 
@@ -1550,6 +1579,20 @@ class _Extractor:
                 self.run(value.removeprefix("!"), (*via, f"git -c {key}"), depth + 1)
             if _git_runs(key, value):
                 self.facts.flow("git-runs", f"git -c {key}={value[:60]} makes git run it")
+        for key, variable in _git_settings_from_environment(argv):  # `--config-env=core.fsmonitor=VAR`
+            known = self.prefix.get(variable, self.env.get(variable))
+            if isinstance(known, str) and (_git_command_key(key) or key == "core.hookspath"):
+                self.run(known.removeprefix("!"), (*via, f"git --config-env {key}"), depth + 1)
+            elif _git_command_key(key) or key in ("core.hookspath", "include.path") or key.startswith("includeif."):
+                self.facts.problems.setdefault(
+                    "unresolved", f"git --config-env {key} takes a setting known when git runs"
+                )
+        for key, value in given:  # `-c include.path=FILE`: settings from a file, which may run commands
+            if key == "include.path" or (key.startswith("includeif.") and key.endswith(".path")):
+                written = self.written.get(files.resolve(value, self.ctx or self.base))
+                if written is not None:
+                    self.may_run("git", written, (*via, f"git -c {key}"), depth)
+                self.facts.problems.setdefault("unresolved", f"git -c {key}={value[:60]} reads settings from a file")
         for url in (p for p in positionals if p.startswith("ext::")):  # `git clone 'ext::sh -c cmd'` runs it
             self.run(_ext_command(url), (*via, "git ext::"), depth + 1)
         for spelled in _git_spelled_out(dict(given), positionals):  # `-c remote.origin.push=+x:main`
@@ -1630,6 +1673,11 @@ class _Extractor:
             sent = _secret_variables(data)
             if sent:
                 self.facts.flow("secret-variable-to-network", f"{name} sends ${sent[0]}")
+        carried = _carrying_words(fact)  # a secret in a name looked up, or in a field that is not a credential's
+        if carried:
+            sent = _secret_variables(carried)
+            if sent:
+                self.facts.flow("secret-variable-to-network", f"{name} sends ${sent[0]} in {carried[0][:60]}")
 
     def pipeline_flows(
         self, stages: list[CommandFact | None], insides: list[_Stage], via: tuple[str, ...], depth: int
@@ -1959,6 +2007,19 @@ def _git_commands(fact: CommandFact) -> list[str]:
         "filter-branch": ("--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter"),
     }.get(positionals[0] if positionals else "", ())
     return [value for option in options for value in _option_values(argv, option)]
+
+
+def _git_settings_from_environment(argv: list[str]) -> list[tuple[str, str]]:
+    """The `--config-env=key=VARIABLE` settings a git command line gives: (key lower-cased, the variable's name)."""
+    found = []
+    for index, arg in enumerate(argv):
+        spec = arg.removeprefix("--config-env=") if arg.startswith("--config-env=") else None
+        if arg == "--config-env" and index + 1 < len(argv):
+            spec = argv[index + 1]
+        if spec:
+            key, _, variable = spec.partition("=")
+            found.append((key.lower(), variable))
+    return found
 
 
 def _git_settings(argv: list[str]) -> list[tuple[str, str]]:
@@ -2590,6 +2651,8 @@ def _closing(text: str, start: int, opener: str, closer: str) -> int:
 
 
 _WORD_START = LazyPattern(r"(?:^|[\s;&|(!{\[\"'`])([A-Za-z_./][\w./+-]*)")
+# A quoted path in code: absolute, in the home, or a dotfile (`'/etc/profile.d/x.sh'`, `"~/.bashrc"`, `'.git/config'`).
+_PATH_LITERAL = LazyPattern(r"""(['"`])((?:~|/|\$HOME|\.{1,2}/|\.[\w-]+/)[^'"`\n]{0,300})\1""")
 _DATA_URL = LazyPattern(r"data:[\w/+.-]*;base64,([A-Za-z0-9+/=_-]{8,})")
 # Options that load code or a module into an interpreter: perl's -M/-m with code, node's --import/--require/-r,
 # ruby's -r, python's -X importtime is not one (a flag), php's -d auto_prepend_file.
@@ -2691,6 +2754,44 @@ def _archives_tree(fact: CommandFact) -> bool:
     if fact.name in ("7z", "7za"):
         return "so" in fact.flags or "-so" in fact.argv
     return False
+
+
+# Programs that send the names they are given to the network (a DNS query carries `$TOKEN.evil.example` out).
+_LOOKUPS = frozenset(
+    {
+        "dig",
+        "host",
+        "nslookup",
+        "getent",
+        "ping",
+        "ping6",
+        "drill",
+        "kdig",
+        "resolvectl",
+        "traceroute",
+        "tracepath",
+        "mtr",
+        "whois",
+        "delv",
+    }
+)
+# curl's and wget's fields that carry text to the server and are not where a credential goes.
+_CARRYING_OPTIONS = ("-A", "--user-agent", "-b", "--cookie", "-e", "--referer", "--user-agent=", "--referer=")
+
+
+def _carrying_words(fact: CommandFact) -> list[str]:
+    """Words a network program sends that are not a credential's place: every argument of a lookup, curl's and
+    wget's user agent, cookie and referer."""
+    if fact.name in _LOOKUPS:
+        return fact.argv[1:]
+    if fact.name not in ("curl", "wget"):
+        return []
+    words = []
+    for index, arg in enumerate(fact.argv[1:-1], start=1):
+        if arg in _CARRYING_OPTIONS:
+            words.append(fact.argv[index + 1])
+    words += [a.partition("=")[2] for a in fact.argv[1:] if a.startswith(("--user-agent=", "--referer=", "--cookie="))]
+    return words
 
 
 def _sends(fact: CommandFact) -> bool:
@@ -2965,10 +3066,23 @@ def _dumps_environment(fact: CommandFact) -> bool:
         return len(fact.argv) == 1
     if fact.name in ("export", "declare", "typeset"):
         return bool(fact.flags & {"p", "x"}) or not fact.positionals
-    if fact.name == "jq":  # `jq -n env`, `jq -n '$ENV'`
-        return any(re.search(r"(?<![\w.])(?:env|\$ENV)\b", p) for p in fact.positionals[:1])
+    program = [*fact.positionals[:1], *fact.argv[1:], fact.stdin or ""]  # its program, wherever it is given
+    if fact.name == "jq":  # `jq -n env`, `jq -n '$ENV'`, the same from `-f /dev/stdin`
+        return any(re.search(r"(?<![\w.])(?:env|\$ENV)\b", p) for p in program)
     if fact.name in AWKS:  # `awk 'BEGIN{for (k in ENVIRON) print k, ENVIRON[k]}'`
-        return any(re.search(r"\bfor\s*\(\s*\w+\s+in\s+ENVIRON\s*\)", p) for p in fact.positionals[:1])
+        return any(re.search(r"\bfor\s*\(\s*\w+\s+in\s+ENVIRON\s*\)", p) for p in program)
+    if fact.name == "gdb":  # `gdb -batch -ex 'show environment'`
+        return any(re.search(r"\b(?:show|info)\s+env", p) for p in program)
+    if fact.name == "php":  # `php -i` (phpinfo), `php -r 'print_r(getenv());'`
+        return "i" in fact.flags or any(re.search(r"phpinfo|getenv\(\s*\)|\$_ENV|\$_SERVER", p) for p in program)
+    if fact.name == "cmake":  # `cmake -E environment`
+        return "environment" in fact.argv[1:]
+    if fact.name in ("make", "gmake"):  # `make -p`: its database, the environment's variables with it
+        return bool(fact.flags & {"p", "print-data-base"})
+    if fact.name in ("npm", "pnpm", "yarn"):  # `npm run env`
+        return "env" in fact.positionals[1:3] and fact.positionals[:1] in (["run"], ["run-script"], ["exec"])
+    if fact.name == "strace":  # `strace -v -e execve …`: every program run, with its environment
+        return "v" in fact.flags
     if fact.name == "ps":  # `ps e`, `ps ewwax`, `ps -o args= eww`: each process with its environment
         return any(re.fullmatch(r"[a-zA-Z]*e[a-zA-Z]*", a) and not a.startswith("-") for a in fact.argv[1:])
     return True
