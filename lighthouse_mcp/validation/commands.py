@@ -112,6 +112,10 @@ DOWNLOADERS = frozenset(
         "http",
         "https",
         "xh",
+        "wget2",
+        "curlie",
+        "GET",
+        "lwp-request",
         "iwr",
         "irm",
         "invoke-webrequest",
@@ -1425,7 +1429,8 @@ STATTERS = frozenset(
 # file that guards the agent or runs later may change it, for all Lighthouse can tell (`shuf -o`, `uniq IN OUT`,
 # `sed -n 'w FILE'`, `cmake -E rm`).
 READS_ONLY = frozenset(
-    {"cat", "tac", "less", "more", "most", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "diff", "cmp",
+    {"lsblk", "blkid", "smartctl", "udevadm", "findmnt",
+     "cat", "tac", "less", "more", "most", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "diff", "cmp",
      "comm", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "cksum", "jq", "yq", "bat", "batcat", "cut", "tr",
      "nl", "fold", "fmt", "column", "strings", "hexdump", "od", "basename", "dirname", "git", "find", "cd", "pushd",
      "source", ".", "code", "open", "xdg-open", "view", "diff3", "colordiff", "delta", "difft", "sha224sum",

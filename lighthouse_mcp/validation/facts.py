@@ -662,8 +662,10 @@ class _Extractor:
             stdin = _literal_stdin(redirects)  # a unified diff on its input: the files it names are changed
             for path, kind in _diff_targets(stdin, fact) if stdin is not None else []:
                 fact.targets.append(self.access(path, kind, fact.name, False))
-        if fact.name == "ln" and fact.flags & {"s", "symbolic"} and len(fact.positionals) == 2:
-            link = classify(fact.positionals[1], self.ctx or self.base).path
+        if fact.name == "ln" and fact.flags & {"s", "symbolic"} and len(fact.positionals) in (1, 2):
+            # `ln -s TARGET LINK`, or `ln -s TARGET` alone: a link named as the target's last part, here
+            named = fact.positionals[1] if len(fact.positionals) == 2 else posixpath.basename(fact.positionals[0])
+            link = classify(named or ".", self.ctx or self.base).path
             self.links[link] = classify(fact.positionals[0], self.ctx or self.base).path
         if fact.name == "mv" and len(fact.positionals) == 2 and not fact.dynamic:
             ctx = self.ctx or self.base
@@ -1928,7 +1930,7 @@ def _literal_stdin(redirects: list[Redirect]) -> str | None:
 # Places a program Lighthouse does not know to only read must not change unseen (`READS_ONLY`).
 _KEPT_SAFE = frozenset(
     {"persistence", "lighthouse-home", "lighthouse-code", "agent-settings", "lighthouse-approval", "repository",
-     "home", "root", "top-level"}
+     "home", "root", "top-level", "device"}
 )  # fmt: skip
 # Files sed's `w FILE` and `s/…/…/w FILE` commands and awk's `print > "FILE"` write.
 _SED_WRITES = LazyPattern(r"(?:^|[;\n{}])\s*(?:[0-9,$~+]+|/(?:[^/\\\n]|\\.)*/)?\s*!?\s*[wW][ \t]+([^\n]+)")
