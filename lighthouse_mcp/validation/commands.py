@@ -112,7 +112,6 @@ DOWNLOADERS = frozenset(
         "http",
         "https",
         "xh",
-        "wget2",
         "curlie",
         "GET",
         "lwp-request",

@@ -662,8 +662,10 @@ class _Extractor:
             stdin = _literal_stdin(redirects)  # a unified diff on its input: the files it names are changed
             for path, kind in _diff_targets(stdin, fact) if stdin is not None else []:
                 fact.targets.append(self.access(path, kind, fact.name, False))
-        if fact.name == "ln" and fact.flags & {"s", "symbolic"} and len(fact.positionals) in (1, 2):
-            # `ln -s TARGET LINK`, or `ln -s TARGET` alone: a link named as the target's last part, here
+        if fact.name == "ln" and len(fact.positionals) in (1, 2):
+            # `ln -s TARGET LINK`, or `ln -s TARGET` alone: a link named as the target's last part, here; a hard
+            # link (`ln TARGET LINK`) is the same file, written through as a symbolic link is (deleting either
+            # name leaves the other: `access` never follows a link for a delete)
             named = fact.positionals[1] if len(fact.positionals) == 2 else posixpath.basename(fact.positionals[0])
             link = classify(named or ".", self.ctx or self.base).path
             self.links[link] = classify(fact.positionals[0], self.ctx or self.base).path
@@ -1960,7 +1962,7 @@ _ELISP_ACTS = LazyPattern(
 _TCL_ACTS = LazyPattern(
     r"\bfile\s+(?:delete|rename|copy|link|attributes)|\bsocket\b|\bopen\s.*\b[wa]\+?\b|http::|\beval\b"
 )
-_VERSIONED_PROGRAMS = frozenset({*INTERPRETERS, *SHELLS, *STDIN_EXECUTORS, "pip", "pip3", "pypy", "pypy3"})
+_VERSIONED_PROGRAMS = frozenset({*INTERPRETERS, *SHELLS, *STDIN_EXECUTORS, "pip", "pip3", "pypy", "pypy3", "wget"})
 _VERSIONED = LazyPattern(r"([A-Za-z][A-Za-z_-]*?)-?(\d+(?:\.\d+)*)")
 _ENV_ASSIGNMENT = LazyPattern(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
 _BIN_DIR = LazyPattern(r"(?:^|/)s?bin/[^/]+$")  # a program in a directory of programs (`/usr/bin/nc`)
