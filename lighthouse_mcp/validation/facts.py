@@ -1271,10 +1271,7 @@ class _Extractor:
 
     def substituted_program(self, name: str, text: str, via: tuple[str, ...], depth: int) -> None:
         """`bash <(…)`, `source <(…)`: the shell runs what the inner commands print."""
-        try:
-            inner = parse(text[2:-1] if text.endswith(")") else text[2:])
-        except (ShellSyntaxError, ShellTooComplex, RecursionError):
-            inner = None
+        inner = _substitution(text)
         printed = _printed_literal(inner) if inner is not None else None
         if printed is not None:
             self.run(printed, (*via, f"{name} <(…)"), depth + 1)
@@ -1428,10 +1425,8 @@ class _Extractor:
         if name in RUNS_ITS_INPUT and name not in SHELLS:
             for arg in fact.argv[1:]:
                 if arg.startswith("<("):  # `make -f <(printf 'x:\n\tcurl …')`: the script is what it prints
-                    try:
-                        printed = _printed_literal(parse(arg[2:-1] if arg.endswith(")") else arg[2:]))
-                    except (ShellSyntaxError, ShellTooComplex, RecursionError):
-                        printed = None
+                    inner = _substitution(arg)
+                    printed = _printed_literal(inner) if inner is not None else None
                     if printed:
                         self.may_run(name, printed, (*via, f"{name} <(…)"), depth)
                 elif arg.startswith(("-M", "-m", "--import", "--require", "--loader")) and len(arg) > 2:
@@ -2625,6 +2620,14 @@ def _commands_in(text: str, limit: int = 8) -> list[str]:
         if len(commands) == limit:
             break
     return commands
+
+
+def _substitution(text: str) -> Script | None:
+    """The commands of a process substitution's text (`<(…)`), or None when they do not parse."""
+    try:
+        return parse(text[2:-1] if text.endswith(")") else text[2:])
+    except (ShellSyntaxError, ShellTooComplex, RecursionError):
+        return None
 
 
 def _parsed(candidate: str) -> str:

@@ -791,12 +791,6 @@ EVEN_MORE_HARM = [
 ]
 
 
-@pytest.mark.parametrize("command", [*FOREIGN_CODE, *MORE_HARM, *EVEN_MORE_HARM])
-def test_what_reads_as_it_runs_or_is_read_only_in_part_is_never_allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision != "allow", (command, got.reasons)
-
-
 ORDINARY_EVEN_MORE = [
     "rm -f *.log",
     "find . -name '*.pyc' | xargs rm -f",
@@ -867,15 +861,6 @@ PYTHON_PASSING_ON = [
 ]
 
 
-@pytest.mark.parametrize("line", HARMFUL_LINES)
-@pytest.mark.parametrize("form", PYTHON_PASSING_ON)
-def test_python_that_takes_a_command_runner_by_name_or_passes_it_on_is_never_allowed(
-    validator: Validator, form: str, line: str
-) -> None:
-    got = decide(validator, form.format(line=line))
-    assert got.decision != "allow", (form, got.reasons)
-
-
 NEVER_ALLOWED_MORE = [
     # code that names a file guarding the agent or one that runs later, in a way its reader does not follow
     "python3 -c \"import shutil; shutil.copyfile('/tmp/p', '/etc/profile.d/zz.sh')\"",
@@ -898,10 +883,17 @@ NEVER_ALLOWED_MORE = [
 ]
 
 
-@pytest.mark.parametrize("command", NEVER_ALLOWED_MORE)
-def test_what_a_program_is_given_or_prints_that_leaves_the_agent_exposed_is_never_allowed(
-    validator: Validator, command: str
-) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        *FOREIGN_CODE,
+        *MORE_HARM,
+        *EVEN_MORE_HARM,
+        *(form.format(line=line) for form in PYTHON_PASSING_ON for line in HARMFUL_LINES),
+        *NEVER_ALLOWED_MORE,
+    ],
+)
+def test_what_reads_as_it_runs_or_is_read_only_in_part_is_never_allowed(validator: Validator, command: str) -> None:
     got = decide(validator, command)
     assert got.decision != "allow", (command, got.reasons)
 
