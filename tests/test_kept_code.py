@@ -147,29 +147,60 @@ def test_classes_made_from_the_kept_code_are_those_dataclasses_makes(tmp_path: P
         b"not a kept file",
         b"lighthouse kept code 1\n" + b"\x00" * 40,  # another interpreter's
         b"lighthouse kept code %d\n" % sys.hexversion + b"\x00" * 40,  # the format before entries were kept apart
-        b"lighthouse kept code 2 %d\n" % sys.hexversion + b"\xe3\x01\x02",  # cut short
-        b"lighthouse kept code 2 %d\n" % sys.hexversion + b"\xfb0",  # marshal of the wrong kind of thing
+        b"lighthouse kept code 2 %d\n" % sys.hexversion + b"\xe3\x01\x02",  # the format before the index
+        b"lighthouse kept code 3 %d\n" % sys.hexversion,  # cut short before the index's length
+        b"lighthouse kept code 3 %d\n" % sys.hexversion + (1 << 60).to_bytes(8, "little"),  # an absurd length
+        b"lighthouse kept code 3 %d\n" % sys.hexversion + (3).to_bytes(8, "little") + b"\xe3\x01",  # cut short
+        b"lighthouse kept code 3 %d\n" % sys.hexversion + (2).to_bytes(8, "little") + b"\xfb0",  # not an index
     ],
 )
 def test_a_damaged_or_foreign_file_is_never_run(tmp_path: Path, content: bytes) -> None:
     import marshal
 
+    from lighthouse_mcp import kept_code
+
     kept = tmp_path / "kept.bin"
     kept.write_bytes(content)
     result = probe(kept)
     assert result["compiled"] and result["same_code"] is True
-    header = b"lighthouse kept code 2 %d\n" % sys.hexversion
-    for methods in ({"source": "not code"}, {"source": b"\xe3\x01"}, {"source": marshal.dumps("a string")}):
-        kept.write_bytes(header + marshal.dumps((methods, {})))  # entries of the wrong kind, cut short, not code
+    for methods in ({"source": b"not code"}, {"source": b"\xe3\x01"}, {"source": marshal.dumps("a string")}):
+        kept.write_bytes(kept_code.encode(methods, {}))  # entries of the wrong kind, cut short, not code
         assert probe(kept)["compiled"]
     kept.unlink()
     probe(kept)  # kept afresh
     assert probe(kept)["compiled"] == 0
-    methods, patterns = marshal.loads(kept.read_bytes()[len(header) :])
+    methods, patterns = kept_code.decode(kept.read_bytes())
+    assert methods and patterns == {}
     cut = {source: code[: len(code) // 2] for source, code in methods.items()}  # each entry damaged inside
-    kept.write_bytes(header + marshal.dumps((cut, patterns)))
+    kept.write_bytes(kept_code.encode(cut, patterns))
     damaged = probe(kept)
     assert damaged["compiled"] == len(methods) and damaged["same_code"] is True
+    whole = kept_code.encode(methods, patterns)
+    for end in range(len(whole) - 1, len(whole) // 2, -max(1, len(whole) // 50)):  # the file cut short anywhere
+        kept.write_bytes(whole[:end])
+        assert probe(kept)["same_code"] is True
+
+
+def test_entries_whose_keys_share_a_checksum_are_told_apart(tmp_path: Path) -> None:
+    """The index files an entry under a checksum of its key; keys that share one (made so here by reading every
+    entry under one slot) are each found by their own key, and a damaged neighbour does not hide the other."""
+    import marshal
+
+    from lighthouse_mcp import kept_code
+
+    kept = tmp_path / "kept.bin"
+    probe(kept)
+    methods, _ = kept_code.decode(kept.read_bytes())
+    blobs = [marshal.dumps((key, value)) for key, value in methods.items()]
+    blobs.insert(0, b"\xe3\x01")  # a damaged entry first in the slot
+    places, offset = [], 0
+    for blob in blobs:
+        places.append((offset, len(blob)))
+        offset += len(blob)
+    head = marshal.dumps({kept_code._slot(key): tuple(places) for key in methods})  # every key, every entry
+    kept.write_bytes(kept_code.HEADER + len(head).to_bytes(8, "little") + head + b"".join(blobs))
+    result = probe(kept)
+    assert result["compiled"] == 0 and result["same_code"] is True
 
 
 def test_nothing_is_written_where_bytecode_is_not_to_be(tmp_path: Path) -> None:
@@ -304,7 +335,7 @@ DAMAGED = textwrap.dedent(
     code = bytes(4)  # one word of nothing the engine can run
     parts = {("ab+c", 0): marshal.dumps((32, code * 8, 0, {}, ()))}
     with open(sys.argv[1], "wb") as file:
-        file.write(kept_code.HEADER + marshal.dumps(({}, parts)))
+        file.write(kept_code.encode({}, parts))
     kept_code.install()
     print(bool(re.compile("ab+c").fullmatch("abbc")), re.compile("ab+c") == kept_code._COMPILE("ab+c", 0))
     """

@@ -21,7 +21,6 @@ hook path clears a taint.
 
 from __future__ import annotations
 
-import getpass
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -461,6 +460,8 @@ def _items(value: Any) -> list[Any]:
 
 def person() -> str:
     """Who is clearing: the login name of the person at the console or terminal."""
+    import getpass  # only where a person clears
+
     try:
         return getpass.getuser()
     except (OSError, KeyError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Callable
 
 _DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32, in sort order
@@ -10,7 +10,13 @@ _PAIRS = [a + b for a in _DIGITS for b in _DIGITS]  # two digits for every 10-bi
 _LOW_BITS = 20  # the last 4 digits, all that changes between most ids made together
 
 
-def new_ids(ts_ns: int, count: int, randbits: Callable[[int], int] = secrets.randbits) -> list[str]:
+def randbits(k: int) -> int:
+    """`k` random bits from the system's source (what `secrets.randbits` gives, without importing `random`, which a
+    hook deciding in its own process does not otherwise need)."""
+    return int.from_bytes(os.urandom((k + 7) // 8), "big") >> (-k % 8)
+
+
+def new_ids(ts_ns: int, count: int, randbits: Callable[[int], int] = randbits) -> list[str]:
     """`count` 26-character ULIDs for one millisecond: 48 bits of time, then 80 bits that start at a random
     value and increase by one, so ids made together are unique and keep their order."""
     time_part = ((ts_ns // 1_000_000) & ((1 << 48) - 1)) << 80

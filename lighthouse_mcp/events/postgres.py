@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from lighthouse_mcp.errors import DataError, StoreError, StoreLocked, StoreMissing, WrongKey
-from lighthouse_mcp.events import sql
+from lighthouse_mcp.events import ids, sql
 from lighthouse_mcp.events.chain import ChainRow, Linker, key_id
 from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent
@@ -127,7 +126,7 @@ class PostgresEventStore(sql.SQLStore):
         connect_timeout_s: float = 10.0,
         max_payload_bytes: int = 1_048_576,
         clock: Callable[[], int] = time.time_ns,
-        randbits: Callable[[int], int] = secrets.randbits,
+        randbits: Callable[[int], int] = ids.randbits,
         create: bool = True,
     ) -> None:
         import psycopg_pool

@@ -5,7 +5,7 @@ expression and its connections."""
 from __future__ import annotations
 
 import hashlib
-import secrets
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -121,7 +121,7 @@ def checked_blob(data: Any) -> tuple[bytes, str]:
 
 def new_store_id() -> str:
     """A store's identity, chosen once when it is created (so that another store put in its place is seen)."""
-    return "st_" + secrets.token_hex(12)
+    return "st_" + os.urandom(12).hex()
 
 
 def to_event(row: Sequence[Any]) -> Event:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sqlite3
 import threading
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lighthouse_mcp.errors import StoreError, StoreLocked, StoreMissing, WrongKey
-from lighthouse_mcp.events import sql
+from lighthouse_mcp.events import ids, sql
 from lighthouse_mcp.events.chain import ChainRow, Linker, key_id
 from lighthouse_mcp.events.ids import new_ids
 from lighthouse_mcp.events.model import Event, NewEvent
@@ -40,7 +39,7 @@ class SQLiteEventStore(sql.SQLStore):
         max_payload_bytes: int = 1_048_576,
         readonly: bool = False,
         clock: Callable[[], int] = time.time_ns,
-        randbits: Callable[[int], int] = secrets.randbits,
+        randbits: Callable[[int], int] = ids.randbits,
         poll_interval_ms: int = 200,
         create: bool = True,
     ) -> None:

@@ -328,7 +328,7 @@ def _pre_tool_use(
     failures: list[NewEvent] = []
     caller = Caller(config.agent.name, config.agent.role, hook.session, hook.client)
     answer.stage = "loading the policies"
-    service = ValidationService(home, config, record=failures.append, session=hook.session)
+    service = ValidationService(home, config, record=failures.append, session=hook.session, one_call=True)
     answer.stage = "opening the event store"
     gate = Gate.open(service, expected=expected, standby=standby)
     deadline.record = lambda: _record_deadline(gate, caller, hook, answer.stage, config)
@@ -466,7 +466,7 @@ def _post_tool_use(
     from lighthouse_mcp.validation.service import ValidationService
 
     failures: list[NewEvent] = []
-    service = ValidationService(home, config, record=failures.append, session=hook.session)
+    service = ValidationService(home, config, record=failures.append, session=hook.session, one_call=True)
     answer.stage = "scanning the tool's output"
     scanned = _scan_output(hook, service, config)
     output = json.dumps(scanned[0], ensure_ascii=False) if scanned is not None and scanned[0] is not None else None

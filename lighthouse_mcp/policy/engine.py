@@ -21,9 +21,12 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lighthouse_mcp.errors import ConfigError
+
+if TYPE_CHECKING:
+    from cachetools import LRUCache
 
 ENTRYPOINT = "data.lighthouse.result"
 _RESULT_MODULE = """package lighthouse
@@ -188,11 +191,11 @@ class RegoEngine:
     ) -> None:
         """With `deadline_s`, every query runs on a thread of the engine's own and fails with PolicyTimeout past the
         deadline (for modules the project wrote, which may be slow; the shipped ones are not run this way)."""
-        from cachetools import LRUCache
-
         # A query is a pure function of the input document, so equal documents share one evaluation. Many
-        # different commands give the same document (no paths, same agent), which makes this worth it.
-        self._memo: LRUCache[str, Any] | None = LRUCache(maxsize=memo_size) if memo_size else None
+        # different commands give the same document (no paths, same agent), which makes this worth it. Made at the
+        # first such query (a hook deciding `ls` makes none).
+        self._memo: LRUCache[str, Any] | None = None
+        self._memo_size = memo_size
         self._memo_lock = threading.Lock()
         self.modules = [Module("lighthouse_result.rego", _RESULT_MODULE), *modules]
         self.data = {"lighthouse_config": {"findings": [], "exceptions": []}, **(data or {})}
@@ -238,10 +241,14 @@ class RegoEngine:
         """The value of `query` (e.g. `data.lighthouse.findings`) for `document`; None when undefined. `bundled`
         compiles the query into a bundle of its own once (and caches it on disk), and remembers answers: for
         queries asked often. Callers must not change the value they get."""
-        if not bundled or self._memo is None:
+        if not bundled or not self._memo_size:
             return self._query(query, document, bundled=bundled)
         key = query + "\0" + json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
         with self._memo_lock:
+            if self._memo is None:
+                from cachetools import LRUCache
+
+                self._memo = LRUCache(maxsize=self._memo_size)
             hit = self._memo.get(key, _MISSING)
         if hit is not _MISSING:
             return hit

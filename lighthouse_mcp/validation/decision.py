@@ -114,21 +114,24 @@ class Validator:
         evaluate: Callable[[PolicySet, Mapping[str, Any]], RegoResult] | None = None,
         unlocked: frozenset[str] = frozenset(),
         report: Callable[[str, dict[str, Any]], None] | None = None,
+        cache: bool = True,
     ) -> None:
         """`evaluate` answers the query of every module (shipped and project) elsewhere (a remote OPA); by default
         each policy set's own engine. `unlocked`: locked rules a person allowed project policy to lower.
-        `report(type, payload)` hears of project modules that failed a query (`policy.evaluation_failed`)."""
-        from cachetools import TTLCache
-
+        `report(type, payload)` hears of project modules that failed a query (`policy.evaluation_failed`).
+        `cache`: remember decisions for later requests (`validation.cache_size`); not for a process that decides one
+        call."""
         self.policies = policies
         self.config = config
         self.unlocked = unlocked
         self._remote = evaluate is not None
         self._evaluate = evaluate or _evaluate_locally
         self._report = report
-        self._cache: TTLCache[tuple[Any, ...], Decision] | None = (
-            TTLCache(maxsize=config.cache_size, ttl=config.cache_ttl_s) if config.cache_size else None
-        )
+        self._cache: TTLCache[tuple[Any, ...], Decision] | None = None
+        if cache and config.cache_size:
+            from cachetools import TTLCache
+
+            self._cache = TTLCache(maxsize=config.cache_size, ttl=config.cache_ttl_s)
         self._lock = threading.Lock()
 
     def validate(self, request: Request) -> Decision:

@@ -42,9 +42,11 @@ class ValidationService:
         *,
         record: Callable[[NewEvent], None] | None = None,
         session: str | None = None,
+        one_call: bool = False,
     ) -> None:
         """`record` receives the events about the policies themselves (`policy.load_failed`, `policy.fallback`,
-        `policy.recovered`) as they happen, possibly on another thread."""
+        `policy.recovered`) as they happen, possibly on another thread. `one_call`: the process decides one call and
+        ends (a hook), so it remembers no decisions for later ones."""
         self.home = home
         self.config = config
 
@@ -81,6 +83,7 @@ class ValidationService:
             evaluate=self.opa.evaluate if self.opa else None,
             unlocked=frozenset(config.policy.unlock),
             report=emit,
+            cache=not one_call,
         )
         self.shadow: Shadow | None = None
         if home is not None and config.policy.shadow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lighthouse_mcp.events.ids import new_ids
+from lighthouse_mcp.events.ids import new_ids, randbits
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -32,3 +32,12 @@ def test_the_random_part_is_asked_for_79_bits() -> None:
     asked = []
     new_ids(0, 5, lambda bits: asked.append(bits) or 2**79 - 1)
     assert asked == [79]
+
+
+@given(bits=st.integers(1, 200))
+def test_random_bits_are_as_many_as_asked(bits: int) -> None:
+    """Never more than asked for, and over a few draws the top bit asked for is set at least once (not fewer)."""
+    draws = [randbits(bits) for _ in range(64)]
+    assert all(0 <= d < 2**bits for d in draws)
+    assert any(d >> (bits - 1) for d in draws)
+    assert len(set(draws)) > 1 or bits == 1
