@@ -13,10 +13,11 @@ import json
 import posixpath
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lighthouse_mcp.validation.files import is_git_settings
 from lighthouse_mcp.validation.lazy import LazyPattern
 
 MAX_PIECES = 200  # pieces of one write that are judged; more make the write too complex to judge
@@ -90,34 +91,60 @@ def runnable_code(path: str, text: str) -> list[Runnable]:
     """The pieces of `text`, written to `path`, that something will run; [] for files nothing runs."""
     if not text.strip():
         return []
-    name = posixpath.basename(path)
-    lower = name.lower()
-    slashed = "/" + path.lstrip("/")
+    reader = _reader(path)
     pieces: Iterator[Runnable]
-    if lower in _MANIFESTS:
-        pieces = _manifest(text)
-    elif lower.startswith(("dockerfile", "containerfile")) or lower.endswith((".dockerfile", ".containerfile")):
-        pieces = _elsewhere(_dockerfile(text))
-    elif lower in ("makefile", "gnumakefile") or lower.endswith(".mk"):
-        pieces = _makefile(text)
-    elif lower in ("justfile", ".justfile") or lower.endswith(".just"):
-        pieces = _justfile(text)
-    elif _compose(lower) or (lower in _CI_NAMES and lower not in _LOCAL_TASKS) or any(d in slashed for d in _CI_DIRS):
-        pieces = _elsewhere(_pipeline(text))
-    elif lower in _LOCAL_TASKS:
-        pieces = _pipeline(text)
-    elif (slashed.endswith("/.git/config") or lower in (".gitconfig", ".gitmodules")) or "/.git/modules/" in slashed:
-        pieces = _git_config(text)
-    elif lower.endswith(".ipynb"):
-        pieces = _notebook(text)
-    elif slashed.endswith("/.vscode/tasks.json"):
-        pieces = _editor_tasks(text)
-    elif lower in ("devcontainer.json", ".devcontainer.json") or "/.devcontainer/" in slashed:
-        pieces = _devcontainer(text)
+    if reader is not None:
+        pieces = reader(text)
     else:
-        language = _language(slashed, name, text)
+        name = posixpath.basename(path)
+        language = _language("/" + path.lstrip("/"), name, text)
         pieces = iter([Runnable("the file", language, text)] if language else [])
     return [p for _, p in zip(range(MAX_PIECES + 1), pieces, strict=False) if p.source.strip()]
+
+
+# Files a tool runs by their name whose content no reader here follows: build scripts, and what test runners,
+# installers and environment loaders load from the working directory by themselves.
+_BUILD_SCRIPTS = frozenset(
+    {
+        "cmakelists.txt", "conftest.py", "setup.py", "build.rs", "noxfile.py", "rakefile", ".envrc", "build.gradle",
+        "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "pom.xml", "meson.build", "sconstruct",
+        "vagrantfile", "tiltfile",
+    }
+)  # fmt: skip
+
+
+def runs_by_name(path: str) -> bool:
+    """Whether a tool runs what the file at `path` holds because of its name and place alone, without being told to
+    run it (a Makefile, a package manifest, a pipeline, git's settings, a build script, a notebook)."""
+    return _reader(path) is not None or posixpath.basename(path).lower() in _BUILD_SCRIPTS
+
+
+def _reader(path: str) -> Callable[[str], Iterator[Runnable]] | None:
+    """What finds the pieces something runs in a file at `path`, for files read by their name; None for others
+    (a script is read by its first line or its suffix)."""
+    lower = posixpath.basename(path).lower()
+    slashed = "/" + path.lstrip("/")
+    if lower in _MANIFESTS:
+        return _manifest
+    if lower.startswith(("dockerfile", "containerfile")) or lower.endswith((".dockerfile", ".containerfile")):
+        return lambda text: _elsewhere(_dockerfile(text))
+    if lower in ("makefile", "gnumakefile") or lower.endswith(".mk"):
+        return _makefile
+    if lower in ("justfile", ".justfile") or lower.endswith(".just"):
+        return _justfile
+    if _compose(lower) or (lower in _CI_NAMES and lower not in _LOCAL_TASKS) or any(d in slashed for d in _CI_DIRS):
+        return lambda text: _elsewhere(_pipeline(text))
+    if lower in _LOCAL_TASKS:
+        return _pipeline
+    if is_git_settings(path):
+        return _git_config
+    if lower.endswith(".ipynb"):
+        return _notebook
+    if slashed.endswith("/.vscode/tasks.json"):
+        return _editor_tasks
+    if lower in ("devcontainer.json", ".devcontainer.json") or "/.devcontainer/" in slashed:
+        return _devcontainer
+    return None
 
 
 def notebook_cell(cell_type: Any, source: str) -> list[Runnable]:

@@ -73,7 +73,14 @@ from lighthouse_mcp.validation.commands import (
     reads_stdin,
     reads_tree,
 )
-from lighthouse_mcp.validation.files import GUARDED_NAMES, Context, PathFact, classify, holds_secrets
+from lighthouse_mcp.validation.files import (
+    GUARDED_NAMES,
+    Context,
+    PathFact,
+    classify,
+    holds_secrets,
+    is_git_settings,
+)
 from lighthouse_mcp.validation.git_state import guard_changes
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.patch import CODEX_FLAG as CODEX_PATCH_FLAG
@@ -707,9 +714,32 @@ class _Extractor:
         text = stdin if fact.name == "cat" and not fact.positionals else _literal_output([fact])
         if text is None:
             self.written.pop(path, None)
+            if fact.name not in DOWNLOADERS and is_git_settings(path):
+                self.unseen_settings(written_to, fact.name)
             return
         self.written[path] = (self.written.get(path, "") + "\n" + text) if op == ">>" else text
         code_written(self.facts, written_to, self.ctx or self.base, runnable_code(written_to.raw, self.written[path]))
+
+    def filled_from_network(self, path: PathFact, by: str) -> None:
+        """A file a download wrote: run later in this command, it is downloaded code run; one a tool runs by its
+        name (a Makefile, a manifest, a pipeline, git's settings, `conftest.py`) holds what the network sent where
+        it will run without being named."""
+        from lighthouse_mcp.validation.content import runs_by_name  # only downloads need it
+
+        self.downloaded_files.add(path.path)
+        if runs_by_name(path.path):
+            self.facts.problems.setdefault(
+                "unresolved",
+                f"{path.raw} is filled from the network by {by}, and a tool runs what it holds by its name",
+            )
+
+    def unseen_settings(self, path: PathFact, by: str) -> None:
+        """Git's settings written with text not seen here (copied, moved, decoded, edited in place): they may name a
+        program git runs at its next command (`core.fsmonitor`, `core.pager`, `alias.x = !…`). Settings changed
+        through `git config`, or written with text seen here, are judged by what they set."""
+        self.facts.problems.setdefault(
+            "unresolved", f"{by} writes {path.raw}, git's settings, with what is only known when it runs"
+        )
 
     def manifest_scripts(self, items: list[str]) -> None:
         """`npm pkg set scripts.postinstall='cmd'`: the scripts it writes into package.json, judged as a write of
@@ -1069,10 +1099,19 @@ class _Extractor:
         return accesses
 
     def access(
-        self, raw: str, access: str, command: str, dynamic: bool, *, depth: int = 0, tree: bool = False
+        self,
+        raw: str,
+        access: str,
+        command: str,
+        dynamic: bool,
+        *,
+        depth: int = 0,
+        tree: bool = False,
+        redirected: bool = False,
     ) -> Access:
         """`tree`: the command reads every file under a directory it is given (`grep -r`, `tar c`): one that has
-        keys or credentials somewhere under it (the home, `/`, `/etc`) is read as a secret is."""
+        keys or credentials somewhere under it (the home, `/`, `/etc`) is read as a secret is. `redirected`: the
+        shell writes the file with what the command prints (whose text, when known, is judged where it is kept)."""
         if self.ctx is None and not raw.startswith(("/", "~")):
             dynamic = True
         ctx = self.ctx or self.base
@@ -1082,7 +1121,9 @@ class _Extractor:
         item = Access(path, access, command)
         self.facts.accesses.append(item)
         if access == "write" and command in DOWNLOADERS:
-            self.downloaded_files.add(path.path)
+            self.filled_from_network(path, command)
+        elif access == "write" and not redirected and command != "git" and is_git_settings(path.path):
+            self.unseen_settings(path, command)
         elif access == "exec" and path.path in self.downloaded_files:
             self.facts.flow("remote-code", f"{raw} is run after being downloaded")
         elif access == "exec" and self.downloaded_trees:
@@ -1140,7 +1181,7 @@ class _Extractor:
         if text.startswith(("<(", ">(")):
             return None
         access = "read" if op in ("<", "<&") else "write"
-        item = self.access(text, access, command, dynamic)
+        item = self.access(text, access, command, dynamic, redirected=True)
         if "network-device" in item.path.classes:
             if shell_like:
                 self.facts.flow("reverse-shell", f"{command} with its input/output on {text}")
@@ -1395,11 +1436,13 @@ class _Extractor:
     def named_in_code(self, interpreter: str, source: str, actions: Sequence[Action]) -> None:
         """Code that names a file guarding the agent, one that runs later, or the home (`shutil.copyfile(…,
         '/etc/profile.d/x.sh')`, `File.write("~/.bashrc", …)`, `file_put_contents(…)`), in a way its reader did
-        not follow to a write or a delete, may change it for all Lighthouse can tell."""
+        not follow to a write or a delete, may change it for all Lighthouse can tell. Named in any language's
+        quoting (`q{…}`, `%Q(…)`, `[[…]]`, after a mode such as `">>…"`), and as literals joined (`'/ro' + 'ot'`,
+        `"/ro" . "ot"`, `'/ro' 'ot'`)."""
         followed = {a.value for a in actions if a.kind in ("write", "delete") and a.value}
         ctx = self.ctx or self.base
-        for found in _PATH_LITERAL.finditer(source[:_TEXT_REACH]):
-            raw = found.group(2)
+        for found in _PATH_NAMED.finditer(_JOINED.sub("", source[:_TEXT_REACH])):
+            raw = found.group(2) or found.group(3)
             if raw in followed or "\n" in raw:
                 continue
             if classify(raw, ctx).classes & _KEPT_SAFE:
@@ -1734,7 +1777,9 @@ class _Extractor:
         runs_input = _runs_its_input(reader)
         download = earlier.download()
         if download is not None:  # `curl … | tee x.sh`, `curl … | cat > x.sh`: what it writes holds the download
-            self.downloaded_files.update(t.path.path for t in reader.targets if t.access == "write")
+            for target in reader.targets:
+                if target.access == "write":
+                    self.filled_from_network(target.path, download)
             if _extracts(reader):  # `curl … | tar xz [-C dir]`: the tree it unpacks
                 into = [t.path.path for t in reader.targets if t.access == "write"]
                 for tree in into or [(self.ctx or self.base).cwd]:
@@ -2659,7 +2704,15 @@ def _closing(text: str, start: int, opener: str, closer: str) -> int:
 
 _WORD_START = LazyPattern(r"(?:^|[\s;&|(!{\[\"'`])([A-Za-z_./][\w./+-]*)")
 # A quoted path in code: absolute, in the home, or a dotfile (`'/etc/profile.d/x.sh'`, `"~/.bashrc"`, `'.git/config'`).
-_PATH_LITERAL = LazyPattern(r"""(['"`])((?:~|/|\$HOME|\.{1,2}/|\.[\w-]+/)[^'"`\n]{0,300})\1""")
+# A path in code: quoted (`'/'`, `"~"`, `'.git/x'`), or in another language's quoting, a directory in it, between
+# brackets or after a mode (`q{/etc/cron.d/x}`, `%Q(~/.x/y)`, `[[~/.ssh/x]]`, `">>/root/.profile"`); never a path
+# in prose (`"see ~/.bashrc first"`).
+_PATH_NAMED = LazyPattern(
+    r"""(['"`])((?:~|/|\$HOME|\.{1,2}/|\.[\w-]+/)[^'"`\n]{0,300})\1"""
+    r"""|(?<=[{(\[>])((?:~/|/[\w.-]+/|\$HOME/|\$\{HOME\}/|\.{1,2}/|\.[\w-]+/)[^\s'"`{}()\[\]<>;,|&]{0,300})(?=['"`})\]])"""
+)
+# Two literals joined into one (`'a' + 'b'`, `"a" . "b"`, `'a' 'b'`, `"a" .. "b"`): read as the one they make.
+_JOINED = LazyPattern(r"""(['"])[ \t]*(?:\+|\.{1,2})?[ \t]*\1""")
 _DATA_URL = LazyPattern(r"data:[\w/+.-]*;base64,([A-Za-z0-9+/=_-]{8,})")
 # Options that load code or a module into an interpreter: perl's -M/-m with code, node's --import/--require/-r,
 # ruby's -r, python's -X importtime is not one (a flag), php's -d auto_prepend_file.

@@ -753,6 +753,18 @@ def _is_config(path: str, ctx: Context) -> bool:
     return path.startswith("/etc/") or path.endswith("/.git/config")
 
 
+def is_git_settings(path: str) -> bool:
+    """Whether `path` is one of git's settings files (a repository's `.git/config`, a submodule's, `~/.gitconfig`,
+    `.gitmodules`), which name programs git runs (`core.fsmonitor`, `core.pager`, `alias.x = !…`)."""
+    lower = posixpath.basename(path).lower()
+    slashed = "/" + path.lstrip("/")
+    return (
+        slashed.endswith(("/.git/config", "/.config/git/config"))
+        or lower in (".gitconfig", ".gitmodules")
+        or "/.git/modules/" in slashed
+    )
+
+
 def _is_secret(path: str, ctx: Context) -> bool:
     name = posixpath.basename(path)
     if _SECRET_EXCEPTION.match(name):

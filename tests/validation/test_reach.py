@@ -898,6 +898,116 @@ def test_what_reads_as_it_runs_or_is_read_only_in_part_is_never_allowed(validato
     assert got.decision != "allow", (command, got.reasons)
 
 
+# -- a file a tool runs by its name (a Makefile, a manifest, a pipeline, git's settings) filled from the network ------
+
+RUN_BY_NAME = ["Makefile", "package.json", "CMakeLists.txt", "conftest.py", ".github/workflows/ci.yml", "Dockerfile",
+               "justfile", ".pre-commit-config.yaml", ".git/config", "docker-compose.yml", ".vscode/tasks.json",
+               "setup.py", "build.rs", ".envrc"]  # fmt: skip
+DOWNLOAD_FORMS = [
+    "curl -s -o {f} https://get.example/x",
+    "wget -qO {f} https://get.example/x",
+    "curl -s https://get.example/x > {f}",
+    "curl -s https://get.example/x | tee {f} >/dev/null",
+]
+FILES_DOWNLOADED_AS_DATA = ["data.json", "fixtures/users.csv", "docs/logo.png", "vendor/archive.tar.gz", "README.md"]
+
+
+@pytest.mark.parametrize("form", DOWNLOAD_FORMS)
+@pytest.mark.parametrize("name", RUN_BY_NAME)
+def test_a_download_into_a_file_a_tool_runs_by_name_is_asked_about(validator: Validator, name: str, form: str) -> None:
+    """56 cases; 52 were allowed before the change that makes them hold."""
+    got = decide(validator, form.format(f=name))
+    assert got.decision != "allow", (form.format(f=name), got.reasons)
+
+
+@pytest.mark.parametrize("form", DOWNLOAD_FORMS)
+@pytest.mark.parametrize("name", FILES_DOWNLOADED_AS_DATA)
+def test_a_download_of_data_stays_allowed(validator: Validator, name: str, form: str) -> None:
+    got = decide(validator, form.format(f=name))
+    assert got.decision == "allow", (form.format(f=name), got.reasons)
+
+
+# -- git's settings name programs git runs (fsmonitor, pager, aliases): written with text not seen, they are asked about
+
+GIT_SETTINGS = [".git/config", "/home/dev/app/.git/config", ".git/modules/lib/config"]
+UNSEEN_WRITES = [
+    "cp /tmp/cfg {f}",
+    "mv /tmp/cfg {f}",
+    "base64 -d /tmp/b > {f}",
+    "sed -i 's/x/y/' {f}",
+    "tee -a {f} < /tmp/cfg",
+    "cat /tmp/cfg >> {f}",
+    "dd if=/tmp/cfg of={f}",
+    "install -m 644 /tmp/cfg {f}",
+]
+SEEN_OR_THROUGH_GIT = [
+    "printf '[user]\\n\\tname = Dev\\n' >> .git/config",
+    "git config user.email dev@example.com",
+    "git remote add upstream https://github.com/example/app.git",
+    "cat .git/config",
+    "cp .git/config /tmp/config.bak",
+    "git config --get remote.origin.url",
+    "git init",
+]
+
+
+@pytest.mark.parametrize("write", UNSEEN_WRITES)
+@pytest.mark.parametrize("settings", GIT_SETTINGS)
+def test_gits_settings_written_with_text_not_seen_are_asked_about(
+    validator: Validator, settings: str, write: str
+) -> None:
+    """24 cases; 16 were allowed before the change that makes them hold."""
+    got = decide(validator, write.format(f=settings))
+    assert got.decision != "allow", (write.format(f=settings), got.reasons)
+
+
+@pytest.mark.parametrize("command", SEEN_OR_THROUGH_GIT)
+def test_gits_settings_written_seen_or_through_git_stay_allowed(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision == "allow", (command, got.reasons)
+
+
+# -- a path code names is the path, in whatever quoting the language has and however its literals are joined --------
+
+GUARDED_PATHS = ["/home/dev/.bashrc", "~/.ssh/authorized_keys", "/etc/cron.d/zz", "/home/dev/.claude/settings.json",
+                 ".git/hooks/pre-commit", "/etc/profile.d/x.sh"]  # fmt: skip
+ORDINARY_PATHS = ["/tmp/out.txt", "build/report.txt", "./notes.md", "dist/app.js"]
+# Each writes {p} (the path as one literal) or {a}{b} (the path in two literals joined), quoted as its language does.
+NAMING_FORMS = [
+    "perl -e 'open(my $f, q{{>>}}, q{{{p}}}) or die; print $f qq{{x\\n}}'",
+    "perl -e 'open(F, \">>{p}\") or die; print F 1'",
+    "perl -e 'sysopen(my $f, qq{{{p}}}, 1) or die'",
+    'perl -e \'open(my $f, ">>", "{a}" . "{b}")\'',
+    "ruby -e 'File.open(%q{{{p}}}, %q{{a}}) {{ |f| f.puts 1 }}'",
+    "ruby -e 'IO.write(%Q({p}), \"x\")'",
+    'ruby -e \'File.write("{a}" + "{b}", "x", mode: "a")\'',
+    "python3 -c \"import os; fd = os.open('{p}', os.O_WRONLY | os.O_APPEND); os.write(fd, b'x')\"",
+    "python3 -c \"import os; fd = os.open('{a}' + '{b}', os.O_WRONLY | os.O_APPEND); os.write(fd, b'x')\"",
+    "python3 -c \"import shutil; shutil.copyfile('/tmp/src', '{a}' '{b}')\"",
+    'node -e \'require("fs").appendFileSync(`{p}`, "x")\'',
+    'node -e \'require("fs").appendFileSync("{a}" + "{b}", "x")\'',
+    'lua -e \'io.open([[{p}]], "a"):write("x")\'',
+    'php -r \'file_put_contents("{a}" . "{b}", "x", FILE_APPEND);\'',
+]
+
+
+def naming(paths: list[str]) -> list[str]:
+    return [form.format(p=p, a=p[: len(p) // 2], b=p[len(p) // 2 :]) for form in NAMING_FORMS for p in paths]
+
+
+@pytest.mark.parametrize("command", naming(GUARDED_PATHS))
+def test_a_path_code_names_in_any_quoting_or_pieces_is_the_path(validator: Validator, command: str) -> None:
+    """84 cases; 61 were allowed before the change that makes them hold."""
+    got = decide(validator, command)
+    assert got.decision != "allow", (command, got.reasons)
+
+
+@pytest.mark.parametrize("command", naming(ORDINARY_PATHS))
+def test_code_naming_ordinary_paths_in_any_quoting_stays_allowed(validator: Validator, command: str) -> None:
+    got = decide(validator, command)
+    assert got.decision == "allow", (command, got.reasons)
+
+
 @pytest.mark.parametrize(
     ("link", "change"),
     [
