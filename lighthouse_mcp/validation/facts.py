@@ -19,7 +19,7 @@ import posixpath
 import re
 import shlex
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
 from typing import TYPE_CHECKING, Any
@@ -113,6 +113,7 @@ MAX_NESTING = 12
 MAX_SCRIPT_BYTES = 256 * 1024  # a script on disk read to judge running it (past that: not passed unread)
 MAX_LOOP_ITEMS = 4
 _URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_URL_IN_TEXT = LazyPattern(r"\b(?:https?|ftps?|s3|gs)://")
 _REMOTE_PATH = LazyPattern(r"^(?:[\w.-]+@)?[\w.-]+:(?!//)")
 _SUBSTRING = LazyPattern(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-?\d+(?::\d+)?\}")
 _ARRAY = LazyPattern(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\[[@*]\]\}")
@@ -384,6 +385,7 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.url_commands: list[str] = []  # commands given a URL, which may write what it holds to a file they name
         self.downloaded_trees: dict[str, str] = {}  # directories filled from the network: path -> from where
         self.archives: set[str] = set()  # archives of trees an earlier command made (`tar czf /tmp/s.tgz .`)
         self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
@@ -549,6 +551,8 @@ class _Extractor:
                 fact.targets.append(access)
                 if access.access == "write":
                     self.remember_written(access.path, redirect.op, fact, stdin)
+                    if _from_url(fact):
+                        self.filled_from_network(access.path, fact.name)
         self.tree_changes(fact, command.redirects)
         self.feed([fact], fed, via, depth)
         for stage in outputs:
@@ -556,6 +560,8 @@ class _Extractor:
             for reader in stage.commands:
                 self.piped_into(reader, own, [fact], _literal_output([fact]), fact.name, via, depth)
         self.command_flows(fact)
+        if _from_url(fact):  # for the commands after it (what runs inside it names what it reads from its own text)
+            self.url_commands.append(fact.text)
         if any(w in self.downloaded for w in command.words) and (
             fact.name in SHELLS or fact.name in ("eval", "source", ".") or fact.name in INTERPRETERS
         ):
@@ -824,12 +830,8 @@ class _Extractor:
 
     def env_settings(self, argv: list[str], via: tuple[str, ...], depth: int) -> None:
         """What `env NAME=value … cmd` sets for the command (`env LD_PRELOAD=x.so make`)."""
-        for word in argv[1:]:
-            assignment = _ENV_ASSIGNMENT.fullmatch(word)
-            if assignment is not None:
-                self.assigned(assignment.group(1), assignment.group(2), via, depth)
-            elif not word.startswith("-"):
-                break
+        for name, value in _env_assignments(argv).items():
+            self.assigned(name, value, via, depth)
 
     def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
@@ -837,6 +839,7 @@ class _Extractor:
         extra_dynamic = False
         replace: str | None = None
         last_wrapper: str | None = None
+        given = {k: v for k, v in self.env.items() if isinstance(v, str)} | self.prefix  # what the command sees
         while argv:
             argv, dynamic = self.resolved(argv, dynamic, via, depth)
             name = _command_name(argv[0])
@@ -858,6 +861,7 @@ class _Extractor:
                 self.facts.flow("host-namespace", "nsenter into the namespaces of process 1, the host's init")
             if name == "env":
                 self.env_settings(argv, via, depth)
+                given |= _env_assignments(argv)
                 argv, dynamic, split = _skip_env(argv, dynamic)
                 if split is not None:
                     self.run(split, via, depth + 1)
@@ -881,6 +885,7 @@ class _Extractor:
             argv, dynamic = rest, rest_dynamic
         if not argv:  # a wrapper with nothing to run (`env` alone prints the environment)
             return self.emit([last_wrapper], [False], via[:-1], sudo=sudo, any_dynamic=False) if last_wrapper else None
+        argv, dynamic = _with_options_from_environment(argv, dynamic, given)
         fact = self.emit(argv, dynamic, via, sudo=sudo, any_dynamic=any(dynamic) or extra_dynamic)
         fact.replace = replace
         if "/" in argv[0]:  # ./run.sh, /tmp/x: runs a file
@@ -949,8 +954,19 @@ class _Extractor:
             name, [name, *argv[1:]], flags, positionals, options, [], via, dynamic=any_dynamic, sudo=sudo
         )
         fact.earlier_options = earlier
-        fact.targets = self.through_moves(self.targets(fact, pos_dynamic), name)
+        here = self.ctx
+        there = _git_directory(argv) if name == "git" and here is not None else None
+        if there is not None and here is not None:  # `git -C DIR …`, `git --work-tree DIR …`: its paths are there
+            self.ctx = here.with_cwd(classify(there, here).path)
+        try:
+            fact.targets = self.through_moves(self.targets(fact, pos_dynamic), name)
+        finally:
+            self.ctx = here
         fact.targets += [self.access(path, "write", name, False) for path in _script_writes(fact)]
+        if _from_url(fact):  # `w3m -dump_source URL > x`, `http -d URL -o x`: what it writes, the URL sent
+            for target in fact.targets:
+                if target.access == "write":
+                    self.filled_from_network(target.path, name)
         if name in TAKES_AWAY:  # `tar --remove-files`, `zip -m`: as the `rm -rf` of what it takes away
             for taken in [t for t in fact.targets if t.access == "delete"]:
                 self.synthetic_delete(taken.path.raw, recursive=True, via=(*via, f"{name} takes"), shown=fact.text)
@@ -1126,6 +1142,11 @@ class _Extractor:
             self.unseen_settings(path, command)
         elif access == "exec" and path.path in self.downloaded_files:
             self.facts.flow("remote-code", f"{raw} is run after being downloaded")
+        elif access == "exec" and any(_names_path(text, raw) for text in self.url_commands):
+            self.facts.problems.setdefault(  # `php -r 'copy("URL", "x.sh");' && sh x.sh`
+                "unresolved",
+                f"{raw} is named by a command that fetches a URL before it runs; it may hold what that sent",
+            )
         elif access == "exec" and self.downloaded_trees:
             fetched = next((f for t, f in self.downloaded_trees.items() if _under_any(path.path, [t])), None)
             if fetched is not None:  # `git clone URL x && x/install.sh`: not on disk yet, known only when it runs
@@ -1182,6 +1203,7 @@ class _Extractor:
             return None
         access = "read" if op in ("<", "<&") else "write"
         item = self.access(text, access, command, dynamic, redirected=True)
+        self.through_moves([item], command)  # what the shell reaches through a link made or a move done before
         if "network-device" in item.path.classes:
             if shell_like:
                 self.facts.flow("reverse-shell", f"{command} with its input/output on {text}")
@@ -1428,7 +1450,7 @@ class _Extractor:
                 self.run(found.group(1), (*via, f"{interpreter} exec"), depth + 1)
             if _TCL_ACTS.search(source):  # files deleted or written, sockets, fetches: Tcl is not read further
                 self.facts.problems.setdefault("unresolved", f"{interpreter} code that changes files or connects")
-        self.apply_actions(actions, via, depth)
+        self.apply_actions(actions, via, depth, fetches=_URL_IN_TEXT.search(source) is not None)
         if language != "python" and not any(action.kind == "shell" for action in actions):
             self.may_run(interpreter, source, via, depth)  # (Python is read whole: a string it prints is data)
         self.named_in_code(interpreter, source, actions)
@@ -1489,7 +1511,11 @@ class _Extractor:
         for command in _commands_in(text):
             self.run(command, (*via, f"{program} may run"), depth + 1)
 
-    def apply_actions(self, actions: Sequence[Action], via: tuple[str, ...], depth: int) -> None:
+    def apply_actions(
+        self, actions: Sequence[Action], via: tuple[str, ...], depth: int, *, fetches: bool = False
+    ) -> None:
+        """What code does, as the commands that would do it. `fetches`: the code names a URL, so what it writes
+        may be what it fetched."""
         kinds = {a.kind for a in actions}
         program = via[-1] if via else "program"
         for action in actions:
@@ -1500,6 +1526,8 @@ class _Extractor:
                 self.synthetic_delete(target, recursive=action.recursive, via=(*via, action.detail))
             elif action.kind in ("read", "write") and action.value:
                 item = self.access(action.value, action.kind, via[-1] if via else "code", False)
+                if action.kind == "write" and (fetches or "network" in kinds):  # `urlretrieve(URL, "x.sh")`
+                    self.filled_from_network(item.path, program)
                 if action.kind == "read" and "secret" in item.path.classes and kinds & {"send", "network", "connect"}:
                     self.facts.flow("secret-to-network", f"{action.detail} of {action.value} and a network call")
         for action in actions:
@@ -2006,6 +2034,84 @@ _VERSIONED_PROGRAMS = frozenset({*INTERPRETERS, *SHELLS, *STDIN_EXECUTORS, "pip"
 _VERSIONED = LazyPattern(r"([A-Za-z][A-Za-z_-]*?)-?(\d+(?:\.\d+)*)")
 _ENV_ASSIGNMENT = LazyPattern(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
 _BIN_DIR = LazyPattern(r"(?:^|/)s?bin/[^/]+$")  # a program in a directory of programs (`/usr/bin/nc`)
+
+
+# Package managers that read each of their options from a variable named for it, by the variable's prefix:
+# `PIP_INDEX_URL` is `--index-url`, `npm_config_registry` is `--registry`, `UV_EXTRA_INDEX_URL` is `--extra-index-url`.
+_OPTION_VARIABLES = {
+    "pip": "PIP_", "pip3": "PIP_", "uv": "UV_", "npm": "NPM_CONFIG_", "npx": "NPM_CONFIG_", "pnpm": "NPM_CONFIG_",
+    "yarn": "NPM_CONFIG_", "bun": "BUN_CONFIG_",
+}  # fmt: skip
+
+
+def _from_url(fact: CommandFact) -> bool:
+    """Whether a command is given a URL whose content it may write (`w3m -dump_source URL`, `aws s3 cp s3://…`, an
+    interpreter's code naming one): not git (a clone is a tree, see `fetched_to`), an install, or a program that
+    prints its arguments."""
+    if fact.name == "git" or fact.name in LITERAL_PRINTERS or _installs_packages(fact):
+        return False
+    if fact.name in INTERPRETERS and _URL_IN_TEXT.search(fact.text):
+        return True
+    values = [v for _, v in fact.earlier_options] + list(fact.options.values())
+    return any(_URL.match(word) for word in [*fact.positionals, *values] if isinstance(word, str))
+
+
+def _names_path(text: str, raw: str) -> bool:
+    """Whether `text` names the path `raw` (as written, or without its `./`) as a word of its own."""
+    return any(
+        re.search(rf"(?<![\w./~-]){re.escape(name)}(?![\w./-])", text) for name in {raw, raw.removeprefix("./")} if name
+    )
+
+
+def _with_options_from_environment(
+    argv: list[str], dynamic: list[bool], environment: Mapping[str, str]
+) -> tuple[list[str], list[bool]]:
+    """`argv` with the options its program takes from `environment` (its settings given as variables) added as
+    `--option=value` words: `PIP_INDEX_URL=… pip install x` is `pip install x --index-url=…`."""
+    prefix = _OPTION_VARIABLES.get(_command_name(argv[0]))
+    if prefix is None:
+        return argv, dynamic
+    settings = [
+        f"--{variable[len(prefix) :].lower().replace('_', '-')}={value}"
+        for variable, value in environment.items()
+        if variable.upper().startswith(prefix) and len(variable) > len(prefix)
+    ]
+    return [*argv, *settings], [*dynamic, *[False] * len(settings)]
+
+
+_GIT_VALUE_OPTIONS = frozenset({"-c", "--git-dir", "--namespace", "--config-env", "--exec-path", "--super-prefix"})
+
+
+def _git_directory(argv: list[str]) -> str | None:
+    """Where git works on the paths it is given, when its options move it: `-C DIR` (each relative to the one
+    before), `--work-tree DIR` (taken as the top of the tree, where git is run from outside it); None when they
+    do not."""
+    there: str | None = None
+    words = iter(argv[1:])
+    for word in words:
+        option, eq, value = word.partition("=")
+        if option in ("-C", "--work-tree"):
+            value = value if eq else next(words, "")
+            if value:
+                there = value if option == "--work-tree" or there is None else posixpath.join(there, value)
+        elif option in _GIT_VALUE_OPTIONS and not eq:
+            next(words, None)
+        elif not word.startswith("-"):
+            break
+    return there
+
+
+def _env_assignments(argv: list[str]) -> dict[str, str]:
+    """The variables `env NAME=value … cmd` sets."""
+    found = {}
+    for word in argv[1:]:
+        assignment = _ENV_ASSIGNMENT.fullmatch(word)
+        if assignment is None:
+            if not word.startswith("-"):
+                break
+            continue
+        found[assignment.group(1)] = assignment.group(2)
+    return found
 
 
 def _command_name(word: str) -> str:
