@@ -113,6 +113,8 @@ MAX_NESTING = 12
 MAX_SCRIPT_BYTES = 256 * 1024  # a script on disk read to judge running it (past that: not passed unread)
 MAX_LOOP_ITEMS = 4
 _URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+# A URL or an IP address (not a version: `==1.2.3.4`).
+_NAMES_SOURCE = LazyPattern(r"[a-z][\w+.-]*://|(?<![\w.=<>~^!-])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
 _URL_IN_TEXT = LazyPattern(r"\b(?:https?|ftps?|s3|gs)://")
 _REMOTE_PATH = LazyPattern(r"^(?:[\w.-]+@)?[\w.-]+:(?!//)")
 _SUBSTRING = LazyPattern(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-?\d+(?::\d+)?\}")
@@ -252,7 +254,16 @@ def facts_from_command(command: str, ctx: Context, *, max_bytes: int = 65_536) -
     _Extractor(facts, ctx).run(command, via=(), depth=0)
     if facts.urls:
         _url_flows(facts)
+    _stops_the_guard(facts)
     return facts
+
+
+def _stops_the_guard(facts: Facts) -> None:
+    """A command line that kills processes and names Lighthouse anywhere (`kill $(pgrep -f lighthouse)`, `ps … | grep
+    '[l]ighthouse' | … | xargs kill`, `fuser -k .lighthouse/hook.sock`) stops Lighthouse's own processes."""
+    killers = [c for c in facts.commands if c.name in _KILLERS or (c.name == "fuser" and "k" in c.flags)]
+    if killers and any(_GUARD_NAME.search(c.text.replace("[", "").replace("]", "")) for c in facts.commands):
+        facts.flow("guard-stopped", f"{killers[0].text[:80]} stops Lighthouse's processes")
 
 
 def _url_flows(facts: Facts) -> None:
@@ -385,6 +396,7 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.sourced_files: set[str] = set()  # files written by a command naming a URL or an IP address
         self.url_commands: list[str] = []  # commands given a URL, which may write what it holds to a file they name
         self.downloaded_trees: dict[str, str] = {}  # directories filled from the network: path -> from where
         self.archives: set[str] = set()  # archives of trees an earlier command made (`tar czf /tmp/s.tgz .`)
@@ -542,17 +554,7 @@ class _Extractor:
         if stdin and (fact.name in RUNS_ITS_INPUT or fact.name not in MODELLED):  # `vim -es <<EOF`, `sqlite3 <<<`
             self.may_run(fact.name, stdin, via, depth)
         self.text_it_may_run(fact, via, depth)
-        shell_like = _runs_a_shell(fact)
-        for redirect in command.redirects:
-            access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
-            if access is not None and redirect.op == "<" and _runs_its_input(fact):
-                self.access(access.path.raw, "exec", fact.name, False, depth=depth)  # `bash < x.sh` runs x.sh
-            if access is not None:
-                fact.targets.append(access)
-                if access.access == "write":
-                    self.remember_written(access.path, redirect.op, fact, stdin)
-                    if _from_url(fact):
-                        self.filled_from_network(access.path, fact.name)
+        self.redirected(fact, command.redirects, stdin, depth)
         self.tree_changes(fact, command.redirects)
         self.feed([fact], fed, via, depth)
         for stage in outputs:
@@ -738,6 +740,20 @@ class _Extractor:
                 "unresolved",
                 f"{path.raw} is filled from the network by {by}, and a tool runs what it holds by its name",
             )
+
+    def dependency_written(self, fact: CommandFact, path: PathFact) -> None:
+        """A file `fact` writes: a dependency manifest or lock file it points at an address of its choosing (`echo
+        'x @ https://…' >> requirements.txt`, a registry rewritten in a lock file), itself or through a file that a
+        command naming one wrote first (`jq '….x="https://…"' package.json > p && mv p package.json)."""
+        sourced = _NAMES_SOURCE.search(fact.text) is not None
+        if sourced:
+            self.sourced_files.add(path.path)
+        if "dependency-manifest" not in path.classes:
+            return
+        carried = [t.path.raw for t in fact.targets if t.access != "write" and t.path.path in self.sourced_files]
+        if sourced or carried:
+            how = f"from {carried[0]}, " if carried and not sourced else ""
+            self.facts.flow("dependency-source", f"{fact.name} writes {path.raw} {how}naming an address of its own")
 
     def unseen_settings(self, path: PathFact, by: str) -> None:
         """Git's settings written with text not seen here (copied, moved, decoded, edited in place): they may name a
@@ -967,6 +983,9 @@ class _Extractor:
             for target in fact.targets:
                 if target.access == "write":
                     self.filled_from_network(target.path, name)
+        for target in fact.targets:
+            if target.access == "write":
+                self.dependency_written(fact, target.path)
         if name in TAKES_AWAY:  # `tar --remove-files`, `zip -m`: as the `rm -rf` of what it takes away
             for taken in [t for t in fact.targets if t.access == "delete"]:
                 self.synthetic_delete(taken.path.raw, recursive=True, via=(*via, f"{name} takes"), shown=fact.text)
@@ -1193,6 +1212,21 @@ class _Extractor:
             return
         self.run(text, (f"{raw} (as it is on disk)",), depth + 1)
 
+    def redirected(self, fact: CommandFact, redirects: list[Redirect], stdin: str | None, depth: int) -> None:
+        """The files a simple command's redirections read, run and write, with what is known of what it writes."""
+        shell_like = _runs_a_shell(fact)
+        for redirect in redirects:
+            access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
+            if access is not None and redirect.op == "<" and _runs_its_input(fact):
+                self.access(access.path.raw, "exec", fact.name, False, depth=depth)  # `bash < x.sh` runs x.sh
+            if access is not None:
+                fact.targets.append(access)
+                if access.access == "write":
+                    self.remember_written(access.path, redirect.op, fact, stdin)
+                    self.dependency_written(fact, access.path)
+                    if _from_url(fact):
+                        self.filled_from_network(access.path, fact.name)
+
     def redirect_access(self, op: str, target: Word, command: str, *, shell_like: bool) -> Access | None:
         if op in ("<<", "<<-", "<<<"):
             return None
@@ -1247,6 +1281,10 @@ class _Extractor:
             self.fetched_to(fact)
         if name == "sqlite3":
             self.sqlite_commands(fact, via, depth)
+        if fact.dynamic and any("$(" in sql or "`" in sql for sql in _sql_given(fact)):
+            self.facts.problems.setdefault(
+                "unresolved", f"{name} runs SQL that a command prints when it runs, unread ({_sql_given(fact)[0][:80]})"
+            )
         if name in ("docker", "podman", "nerdctl") and fact.positionals[:1] == ["run"]:
             self.container(fact, argv, via, depth)
         if name in SHELLS:
@@ -1733,10 +1771,16 @@ class _Extractor:
                     self.facts.flow("config-to-network", f"{name} sends {access.path.raw}, a configuration file")
                 if access.access == "read" and access.path.path in self.archives:
                     self.facts.flow("archive-to-network", f"{name} sends {access.path.raw}, an archive made before it")
+            for source in _copied_to_a_remote(fact):  # `scp -r . host:`, `rsync -a ~ host:`: the whole tree
+                where = classify(source, self.ctx or self.base)
+                if where.classes & _WHOLE_TREES:
+                    self.facts.flow("archive-to-network", f"{name} sends {source}, the whole of {where.path}")
         data = _sent_data(fact) if name in _DATA_OPTIONS else []
         files = [a.path.raw for a in fact.targets if a.access == "read"] if to_network else []
         if files or data:  # a file or data given to it goes off the machine (a taint rule's fact)
             self.facts.flow("data-to-network", f"{name} sends {(files or data)[0][:80]}")
+        if _MINER.fullmatch(name) or _MINING.search(fact.text):
+            self.facts.flow("mining", f"{fact.text[:120]} mines a cryptocurrency")
         if name in ENV_DUMPERS and any(secret_name(p) for p in fact.positionals):
             self.facts.flow("secret-env-read", f"{fact.text} prints secret-looking variables")
         if data:
@@ -2042,6 +2086,48 @@ _OPTION_VARIABLES = {
     "pip": "PIP_", "pip3": "PIP_", "uv": "UV_", "npm": "NPM_CONFIG_", "npx": "NPM_CONFIG_", "pnpm": "NPM_CONFIG_",
     "yarn": "NPM_CONFIG_", "bun": "BUN_CONFIG_",
 }  # fmt: skip
+
+
+# Directories that are a whole tree of someone's work: the project, the home, the root, what holds them.
+_KILLERS = frozenset({"kill", "pkill", "killall", "skill", "slay", "killall5"})
+_GUARD_NAME = LazyPattern(r"(?i)lighthouse")
+_WHOLE_TREES = frozenset({"project-root", "home", "root", "project-ancestor"})
+# Miners by name, and the pools' protocol: a miner run (`./xmrig`, `setsid lolminer`), at the end of a path or an
+# image (`someone/xmrig`, `['./minerd', …]`), or a pool's address anywhere; not the name alone (`grep xmrig log`).
+_MINERS = (
+    r"(?:xmrig|xmr-stak|minerd|cpuminer(?:-\w+)?|ethminer|t-rex|nbminer|lolminer|phoenixminer|gminer|nanominer|cgminer"
+    r"|bfgminer|srbminer(?:-multi)?|teamredminer|bzminer|ccminer|nheqminer|wildrig(?:-multi)?)"
+)
+_MINER = LazyPattern(rf"(?i){_MINERS}")
+_MINING = LazyPattern(rf"(?i)/{_MINERS}(?=$|[\s'\":@,\])])|stratum2?\+(?:tcp|ssl|tls)://")
+
+
+# Database clients and the options that hand them statements to run; the file-first ones take them after the file.
+_SQL_OPTIONS = {
+    **dict.fromkeys(("psql", "usql", "duckdb", "cockroach"), ("c", "command")),
+    **dict.fromkeys(("mysql", "mariadb", "cqlsh"), ("e", "execute")),
+    "sqlcmd": ("q", "Q", "query"), "clickhouse-client": ("q", "query"), "snowsql": ("q", "query"),
+    "mongosh": ("eval",), "mongo": ("eval",), "sqlite3": (),
+}  # fmt: skip
+
+
+def _sql_given(fact: CommandFact) -> list[str]:
+    """The statements a database client is given on its command line (`psql -c SQL`, `sqlite3 app.db SQL`)."""
+    keys = _SQL_OPTIONS.get(fact.name)
+    if keys is None:
+        return []
+    given = [v for k, v in [*fact.earlier_options, *fact.options.items()] if k in keys and isinstance(v, str)]
+    return given + (fact.positionals[1:] if fact.name in DATABASE_FILE_FIRST else [])
+
+
+def _copied_to_a_remote(fact: CommandFact) -> list[str]:
+    """What `scp`, `rsync` or `rclone` copies to another machine: its sources, when its destination is remote."""
+    positionals = fact.positionals[1:] if fact.name == "rclone" else fact.positionals
+    if fact.name not in ("scp", "rsync", "rclone") or len(positionals) < 2:
+        return []
+    destination = positionals[-1]
+    remote = ":" in destination and not destination.startswith(("/", "./", "~/", "../"))
+    return positionals[:-1] if remote else []
 
 
 def _from_url(fact: CommandFact) -> bool:

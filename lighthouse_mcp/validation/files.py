@@ -16,7 +16,7 @@ as paths that do; symlinks that exist are followed. Classes, as the rule packs a
 - `glob` — contains an unexpanded wildcard: `glob-all` when it names everything in a directory (`~/*`, `/**`), which
   is judged like the directory itself, else `glob-some` (`build/*.o`, `/**/*.log`, `s*`); `glob-open` when, of those,
   it names no kind of file by a suffix (`s*`, `sr?`, `[s]rc`, `*/src`, but not `*.pyc`, `*~`): whatever it can
-  match, it may delete
+  match, it may delete; `glob-sources` when the kind is source code a person wrote (`*.py`, `*.ts`, `*.go`)
 - `repository` — the repository's own database, git's to change: a `.git` directory or its history, index and
   refs, however named (`.git/index`, `.g?t`, `[.]git/objects`, `./**/.git`); not its settings or hooks
 - `dynamic` — depends on a value not known before it runs
@@ -383,6 +383,14 @@ PACKAGE_CONFIG_NAMES = (
     ".gemrc", ".condarc", "uv.toml", "poetry.toml", ".bowerrc",
 )  # fmt: skip
 _PACKAGE_CONFIG = Globs(PACKAGE_CONFIG_NAMES)
+# What a project depends on, and where each dependency comes from: manifests and lock files.
+DEPENDENCY_MANIFEST_NAMES = (
+    "requirements*.txt", "constraints*.txt", "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+    "pnpm-lock.yaml", "bun.lock", "Pipfile", "Pipfile.lock", "poetry.lock", "pdm.lock", "uv.lock", "pyproject.toml",
+    "setup.cfg", "go.mod", "go.sum", "Cargo.toml", "Cargo.lock", "Gemfile", "Gemfile.lock", "composer.json",
+    "composer.lock", "pom.xml", "build.gradle", "build.gradle.kts", "deno.json", "deno.lock",
+)  # fmt: skip
+_DEPENDENCY_MANIFEST = Globs(DEPENDENCY_MANIFEST_NAMES)
 _PACKAGE_CONFIG_PATH = re.compile(
     r"/\.cargo/config(?:\.toml)?$|/\.bundle/config$|/\.m2/settings\.xml$|/\.gradle/gradle\.properties$"
 )
@@ -443,6 +451,8 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
             classes.add("glob-some")
             if not _KIND.search(posixpath.basename(path)):
                 classes.add("glob-open")
+            elif _SOURCE_KIND.search(posixpath.basename(path)):
+                classes.add("glob-sources")
         classes |= _location(head, ctx)  # the directory the wildcard ranges over
     classes |= _location(path, ctx)
     if _is_secret(path, ctx):
@@ -453,6 +463,8 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
         classes.add("persistence")
     if _PACKAGE_CONFIG.match(posixpath.basename(path)) or _PACKAGE_CONFIG_PATH.search(path):
         classes.add("package-config")
+    if _DEPENDENCY_MANIFEST.match(posixpath.basename(path)):
+        classes.add("dependency-manifest")
     if ".." in raw.split("/") and not _under(path, ctx.project):
         classes.add("traversal")
     classes |= _guarded(path, ctx)
@@ -465,6 +477,11 @@ def _classes(raw: str, path: str, ctx: Context, dynamic: bool) -> frozenset[str]
 
 # A wildcard that names files of a kind: its last segment ends in a suffix it spells (`*.pyc`, `*.egg-info`, `*~`).
 _KIND = LazyPattern(r"[*?\]](?:\.[^*?\[\]/]+|~)$")
+# Of those, a kind of source code a person wrote (`*.py`, `*.ts`, `*.go`), which no tool makes again.
+_SOURCE_KIND = LazyPattern(
+    r"[*?\]]\.(?:py|pyi|js|mjs|cjs|jsx|ts|tsx|go|rs|java|kt|kts|scala|c|h|cc|cpp|cxx|hpp|hh|cs|rb|php|swift|m|mm|sh"
+    r"|bash|zsh|lua|pl|pm|r|jl|ex|exs|erl|hs|ml|clj|dart|vue|svelte|sql|proto|tf|ipynb)$"
+)
 # Not its settings (`config`, `info/`, judged by what is written in them) nor its hooks (`persistence`).
 _REPOSITORY = LazyPattern(r"(?:^|/)\.git(?:$|/(?!(?:config|description|info|hooks)(?:/|$)))")
 

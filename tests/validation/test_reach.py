@@ -984,8 +984,8 @@ FETCHES = [
     f"aria2c -o x.sh {URL}",
     f"http --download {URL} -o x.sh",
     f"perl -MLWP::Simple -e 'getstore(q{{{URL}}}, q{{x.sh}})'",
-    f"php -r 'copy(\"{URL}\", \"x.sh\");'",
-    f"ruby -ropen-uri -e 'File.write(\"x.sh\", URI.open(\"{URL}\").read)'",
+    f'php -r \'copy("{URL}", "x.sh");\'',
+    f'ruby -ropen-uri -e \'File.write("x.sh", URI.open("{URL}").read)\'',
     f"python3 -c \"import urllib.request as u; u.urlretrieve('{URL}', 'x.sh')\"",
     "aws s3 cp s3://bucket.example/x.sh x.sh",
 ]
