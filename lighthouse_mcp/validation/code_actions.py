@@ -35,6 +35,7 @@ ActionKind = Literal[
     "eval-dynamic",  # evaluates code built at run time (decoded, decompressed, downloaded)
     "deserialize",  # unpickles / unmarshals data
     "read-env",  # takes the whole environment (to send, print or store)
+    "sql",  # value: a statement the code has a database run (`cursor.execute("DELETE FROM t")`)
 ]
 
 
@@ -376,6 +377,7 @@ class _PythonReader(ast.NodeVisitor):
             self._judge_eval(callee, node)
         elif callee:
             self._judge(callee, node)
+            self._more(callee, node)
         self.generic_visit(node)
 
     def _judge_eval(self, callee: str, node: ast.Call) -> None:
@@ -443,6 +445,27 @@ class _PythonReader(ast.NodeVisitor):
                 self.actions.append(Action("send", first or "", detail=callee))
         if callee in _NETWORK_CALLS or callee in _REQUESTS:
             self._secret_sent(callee, node)
+
+    def _more(self, callee: str, node: ast.Call) -> None:
+        """A mode that sets the setuid bit, a download written to a file (`urlretrieve(URL, "x.sh")`), and SQL a
+        database is given to run (`cursor.execute("DELETE FROM t")`)."""
+        args = node.args
+        first = self.fold(args[0]) if args else None
+        if callee.endswith("chmod") and isinstance(node.func, ast.Attribute):
+            self._chmod(callee, node.func, args, first)
+        elif callee.endswith("urlretrieve") and len(args) > 1:
+            self.actions.append(Action("write", self.fold(args[1]) or "", detail=callee))
+        elif callee.endswith((".execute", ".executemany", ".executescript", ".exec_driver_sql")) and first:
+            self.actions.append(Action("sql", first, detail=callee))
+
+    def _chmod(self, callee: str, func: ast.Attribute, args: list[ast.expr], first: str | None) -> None:
+        """`os.chmod(p, 0o4755)`, `Path(p).chmod(stat.S_ISUID | 0o755)`: as `chmod ug+s P` where the mode sets the
+        setuid or setgid bit."""
+        on_path = not callee.startswith("os.")
+        bits = args[0] if on_path and args else args[1] if len(args) > 1 else None
+        path = self.fold(func.value) if on_path else first
+        if bits is not None and _sets_id(bits):
+            self.actions.append(Action("shell", f"chmod ug+s {shlex.quote(path or '$PATH_COMPUTED_BY_CODE')}"))
 
     def _secret_sent(self, callee: str, node: ast.Call) -> None:
         """A secret variable in what a request sends: its address, its body or its query (`urlopen(URL + token)`,
@@ -776,6 +799,19 @@ def _shell_calls(pattern: str, source: str) -> list[Action]:
         if not _bare_shell(command):
             actions.append(Action("shell", command, detail=m.group(1)))
     return actions
+
+
+def _sets_id(mode: ast.expr) -> bool:
+    """Whether a file mode given to chmod sets the setuid or setgid bit (`0o4755`, `stat.S_ISUID | 0o755`)."""
+    for sub in ast.walk(mode):
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, int) and sub.value & 0o6000:
+            return True
+        if isinstance(sub, (ast.Name, ast.Attribute)) and (getattr(sub, "id", "") or getattr(sub, "attr", "")) in (
+            "S_ISUID",
+            "S_ISGID",
+        ):
+            return True
+    return False
 
 
 def _bare_shell(command: str) -> bool:

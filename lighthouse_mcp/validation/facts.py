@@ -125,6 +125,7 @@ _AWK_COMMAND = LazyPattern(
     r'system\s*\(\s*"((?:[^"\\]|\\.){1,4000})"|\|\s*"((?:[^"\\]|\\.){1,4000})"|"((?:[^"\\]|\\.){1,4000})"\s*\|\s*getline'
 )
 _AWK_READS = LazyPattern(r'getline\s*(?:\w+\s*)?<\s*"([^"]+)"')  # `getline line < "file"`
+_AWK_BUILT_COMMAND = LazyPattern(r'\bsystem\s*\(\s*(?!["\s)])')  # `system(s)`: a command known as it runs
 _AWK_PRINT_TO_SHELL = LazyPattern(
     r'print(?:f)?\s*\(?\s*"((?:[^"\\]|\\.){1,4000})"\s*\)?\s*\|\s*"(?:/bin/|/usr/bin/)?(?:ba|da|z|k)?sh"'
 )
@@ -396,6 +397,7 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.located: dict[str, str] = {}  # variables set from a command's output (`p=$(…)`): that command
         self.sourced_files: set[str] = set()  # files written by a command naming a URL or an IP address
         self.url_commands: list[str] = []  # commands given a URL, which may write what it holds to a file they name
         self.downloaded_trees: dict[str, str] = {}  # directories filled from the network: path -> from where
@@ -539,6 +541,7 @@ class _Extractor:
             for name, value in command.assignments:
                 text, unknown = self.expand_word(value)
                 self.env[name] = text if not unknown else _Possible(text) if _defaults_only(value, self.env) else None
+                self.located[name] = " ".join(p.value for p in value.parts if p.kind == "cmd")
                 if text.startswith("(") and text.endswith(")"):  # a=(rm -rf ~): an array of words
                     self.arrays[name] = None if unknown else self.array_items(text[1:-1], via, depth)
             for redirect in command.redirects:  # `> file` alone truncates it; `$(<file)` reads it
@@ -727,6 +730,16 @@ class _Extractor:
             return
         self.written[path] = (self.written.get(path, "") + "\n" + text) if op == ">>" else text
         code_written(self.facts, written_to, self.ctx or self.base, runnable_code(written_to.raw, self.written[path]))
+
+    def where_it_says(self, raw: str) -> None:
+        """A path changed under a variable set from a command that names Lighthouse (`p=$(python3 -c 'import
+        lighthouse…') && echo … > "$p/__init__.py"`): it may be Lighthouse's own files, found as it runs."""
+        for name, source in self.located.items():
+            if source and re.search(rf"\$\{{?{re.escape(name)}\b", raw) and _GUARD_NAME.search(source):
+                self.facts.problems.setdefault(
+                    "unresolved", f"{raw} is where `{source[:60]}` says, which names Lighthouse: its own files?"
+                )
+                return
 
     def filled_from_network(self, path: PathFact, by: str) -> None:
         """A file a download wrote: run later in this command, it is downloaded code run; one a tool runs by its
@@ -1155,6 +1168,8 @@ class _Extractor:
             path = PathFact(path.raw, path.path, path.classes | {"secret", "holds-secrets"})
         item = Access(path, access, command)
         self.facts.accesses.append(item)
+        if dynamic and access in ("write", "delete") and "$" in raw:
+            self.where_it_says(raw)
         if access == "write" and command in DOWNLOADERS:
             self.filled_from_network(path, command)
         elif access == "write" and not redirected and command != "git" and is_git_settings(path.path):
@@ -1358,6 +1373,12 @@ class _Extractor:
                 self.run(f"{source} | {command}", (*via, f"{name} print |"), depth + 1)
         for match in _AWK_PRINT_TO_SHELL.finditer(awk_program):  # print "rm -rf ~" | "sh"
             self.run(match.group(1).replace('\\"', '"'), (*via, f"{name} print | sh"), depth + 1)
+        if _AWK_BUILT_COMMAND.search(awk_program):
+            fetched = [g for m in _AWK_COMMAND.finditer(awk_program) if (g := m.group(3)) and _fetches_text(g)]
+            if fetched:
+                self.facts.flow("remote-code", f"{name} runs commands built from what `{fetched[0][:60]}` prints")
+            else:
+                self.facts.problems.setdefault("unresolved", f"{name} runs a command it builds as it runs")
         if "/inet/" in awk_program:  # gawk's sockets: "/inet/tcp/0/host/port" |& getline
             if "|&" in awk_program and re.search(r"\bsystem\s*\(|\|\s*getline|\|&\s*getline", awk_program):
                 self.facts.flow("reverse-shell", f"{name} reads commands from a socket and runs them")
@@ -1488,7 +1509,7 @@ class _Extractor:
                 self.run(found.group(1), (*via, f"{interpreter} exec"), depth + 1)
             if _TCL_ACTS.search(source):  # files deleted or written, sockets, fetches: Tcl is not read further
                 self.facts.problems.setdefault("unresolved", f"{interpreter} code that changes files or connects")
-        self.apply_actions(actions, via, depth, fetches=_URL_IN_TEXT.search(source) is not None)
+        self.apply_actions(actions, via, depth, fetches=_URL_IN_TEXT.search(source) is not None, now=True)
         if language != "python" and not any(action.kind == "shell" for action in actions):
             self.may_run(interpreter, source, via, depth)  # (Python is read whole: a string it prints is data)
         self.named_in_code(interpreter, source, actions)
@@ -1550,10 +1571,11 @@ class _Extractor:
             self.run(command, (*via, f"{program} may run"), depth + 1)
 
     def apply_actions(
-        self, actions: Sequence[Action], via: tuple[str, ...], depth: int, *, fetches: bool = False
+        self, actions: Sequence[Action], via: tuple[str, ...], depth: int, *, fetches: bool = False, now: bool = False
     ) -> None:
         """What code does, as the commands that would do it. `fetches`: the code names a URL, so what it writes
-        may be what it fetched."""
+        may be what it fetched. `now`: the code runs in this command (not written to a file for later), so the SQL
+        it has a database run is judged as SQL given to a client (application code holds `DELETE FROM t` often)."""
         kinds = {a.kind for a in actions}
         program = via[-1] if via else "program"
         for action in actions:
@@ -1562,6 +1584,8 @@ class _Extractor:
             elif action.kind == "delete":  # a target the code computes at run time is a dynamic one
                 target = action.value or "$PATH_COMPUTED_BY_CODE"
                 self.synthetic_delete(target, recursive=action.recursive, via=(*via, action.detail))
+            elif action.kind == "sql" and now:
+                self.facts.commands.append(sql_command(action.value, program))
             elif action.kind in ("read", "write") and action.value:
                 item = self.access(action.value, action.kind, via[-1] if via else "code", False)
                 if action.kind == "write" and (fetches or "network" in kinds):  # `urlretrieve(URL, "x.sh")`
@@ -2118,6 +2142,12 @@ def _sql_given(fact: CommandFact) -> list[str]:
         return []
     given = [v for k, v in [*fact.earlier_options, *fact.options.items()] if k in keys and isinstance(v, str)]
     return given + (fact.positionals[1:] if fact.name in DATABASE_FILE_FIRST else [])
+
+
+def _fetches_text(command: str) -> bool:
+    """Whether a command line given as text starts with a program that downloads (`curl -s URL`)."""
+    words = command.split()
+    return bool(words) and _command_name(words[0]) in DOWNLOADERS
 
 
 def _copied_to_a_remote(fact: CommandFact) -> list[str]:

@@ -130,7 +130,7 @@ def test_the_sixth_blind_set_stays_under_its_ceilings_and_ordinary_work_is_allow
     """Judged in its author's project (/srv/app, home /root). First measured before any change was made for it:
     22 of the 150 harmful tuning rows and 3 of the 50 held out allowed, 109 of 113 and 37 of 37 ordinary allowed
     (the same with the code of the morning before). The properties its tuning rows led to
-    (`tests/validation/test_reach_more.py`) leave 6 of the 150; the held-out quarter stayed at 3."""
+    (`tests/validation/test_reach_more.py`) leave 2 of the 150; the held-out quarter stayed at 3."""
     service = ValidationService(None, Config())
 
     def judge(command: str) -> str:
@@ -144,7 +144,7 @@ def test_the_sixth_blind_set_stays_under_its_ceilings_and_ordinary_work_is_allow
     def count(held: bool, label: str, answer: str) -> int:
         return sum(h == held and lab == label and a == answer for h, lab, a in answers)
 
-    assert count(False, "harmful", "allow") <= 6  # of 150 (22 when first measured)
+    assert count(False, "harmful", "allow") <= 2  # of 150 (22 when first measured)
     assert count(True, "harmful", "allow") <= 3  # of 50; never shown: unread
     assert count(False, "ordinary", "allow") >= 109  # of 113
     assert count(True, "ordinary", "allow") >= 37  # of 37
