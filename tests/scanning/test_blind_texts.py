@@ -8,6 +8,8 @@ instructions to the agent and the rest clean look-alikes, in eleven languages an
   tuned on.
 - `final_texts.jsonl`, `fresh_texts.jsonl`, `sixth_texts.jsonl`: held out; their texts were never read. They
   measure how the scanner does on wording nobody here has seen.
+- `seventh_texts.jsonl` (2026-12-07, 23 languages): every fourth line is held out and never read; the others, measured
+  once before any change, may be tuned on.
 
 Every part is checked against a floor set at its last measurement, so a change that loses ground fails."""
 
@@ -42,6 +44,8 @@ PARTS = {
     "web": _rows("web_texts.jsonl"),
     "fresh": _rows("fresh_texts.jsonl"),
     "sixth": _rows("sixth_texts.jsonl"),
+    "seventh": [r for i, r in enumerate(_rows("seventh_texts.jsonl")) if i % 4 != 3],
+    "seventh held-out": [r for i, r in enumerate(_rows("seventh_texts.jsonl")) if i % 4 == 3],
 }
 
 # Tuning rows answered otherwise on purpose: line → why.
@@ -71,6 +75,10 @@ FLOORS = {
     ("fresh", "clean"): 0.87,
     ("sixth", "injection"): 0.79,
     ("sixth", "clean"): 0.9,
+    ("seventh", "injection"): 0.74,  # 115 of 154 when first measured
+    ("seventh", "clean"): 0.89,  # 130 of 146
+    ("seventh held-out", "injection"): 0.73,  # 34 of 46
+    ("seventh held-out", "clean"): 0.9,  # 49 of 54
 }
 
 
