@@ -285,7 +285,7 @@ _VOCATIVE = _Anchored(
     rf"{_CLAUSE}{_GREETING}{_ARTICLE}(?:[\w-]+\s+){{0,3}}?(?:{_AI_NAMES}|{_MACHINE}|(?=(?-i:[A-ZА-ЯÀ-Ý]))"
     rf"{_AGENT_WORDS}|(?<=[\s:,\"'“«])(?<!threat\s)(?<!data\s)(?<!business\s)(?<!mental\s)(?<!domain\s)(?<!object\s)"
     rf"(?<!role\s)(?<!user\s)(?:assistant|agent|bot|model|automation|copilot|бот|ассистент|агент)s?"
-    rf"(?=\s*(?:[,:\]]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*/\s*[\w-]+)?(?:\s*\([^)]{{0,30}}\))?"
+    rf"(?=(?:\s*/\s*[\w-]+)?\s*(?:[,:\]]|\s[—–-])\s*(?-i:[a-z]+\s)))(?:\s*/\s*[\w-]+)?(?:\s*\([^)]{{0,30}}\))?"
     rf"\s*(?:\*\*|__)?\s*(?:[,:：、!\]]|\s[—–-]\s(?![\d\s/.:-]*$))|"
     # a label that ends in an AI's name: `App de despesas com IA:` `Answer engines and AI assistants:`
     rf"{_CLAUSE}(?:[\w-]+\s+){{0,6}}?(?:{_AI_NAMES}|{_MACHINE})(?:\s+{_AGENT_WORDS})?\s*[:：]|"
@@ -321,7 +321,12 @@ _VOCATIVE = _Anchored(
     rf"opmerking|примечание|заметка)\s*(?:for|to|für|para|pour|per|voor|для)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?"
     rf"(?:\w+(?:izer|iser|yzer|yser|or|er)s?|\w*(?:systeme?|tools?|werkzeuge?|programme?|automat\w*))"
     rf"(?:\s+[\w-]+){{0,3}}\s*[:：]|"
-    # a handle: `@ai-agent:` `@review-bot,`
+    # a heading that says whom its section is for: `## Guidance for automated review tools` `Notes for AI assistants`
+    rf"(?:(?<=#\s)|(?<=#)|(?<![^\n]))(?:an?\s+)?(?:notes?|instructions?|guidance|guidelines|directions?|message|memo|"
+    rf"reminders?|rules?)\s+(?:for|to)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_READERS}(?:\s+[\w-]+){{0,3}}?[ \t]*$|"
+    # a data field named as an agent's instruction: `"x-assistant-directive": "…"` `"ai_note": …` `agentTask=`
+    rf"(?<![a-z])(?:ai|llm|agent|assistant|bot|model|copilot|gpt|claude)s?[-_]?(?:instructions?|notes?|directives?|"
+    rf"tasks?|actions?|prompts?|commands?|orders?|requests?)[\"']?\s*[:=]\s*[\"']?|"
     # a handle, whatever follows it: `@ai-agent:` `@review-bot,` `@Bot wenn du das liest` `@机器人 你读到`
     # (with the condition that may follow it: `@bot когда прочитаешь это,`)
     rf"(?:@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b(?=\s*[,:]|\s+\w)|"
@@ -825,7 +830,10 @@ _SECRECY_WORDS = (
 )  # fmt: skip
 # Authority and urgency: "the owner already agreed", "pre-approved", "immediately", "ya lo aprobó", "已批准".
 _AUTHORITY = _Anchored(
-    r"\b(?:already|pre-?)\s*(?:approved|authori[sz]ed|agreed|confirmed|cleared|signed\s+off)\b|\b(?:owner|user|"
+    r"\b(?:already|pre-?)\s*(?:approved|authori[sz]ed|agreed|confirmed|cleared|signed\s+off)\b|"
+    r"\balready\s+(?:said\s+yes|ok(?:ay)?'?e?d|given\s+(?:(?:the|their|his|her|its)\s+)?(?:go-?ahead|green\s+light|"
+    r"ok(?:ay)?|approval|consent|blessing))\b|\b(?:has|have|had)\s+given\s+(?:the\s+)?(?:go-?ahead|green\s+light)\b|"
+    r"\b(?:owner|user|"
     r"admin|director|manager|team|ceo|cto|it|security|legal|lead|boss|customer)\s+(?:has\s+|have\s+)?(?:already\s+)?"
     r"(?:approved|agreed|authori[sz]ed|signed\s+off|asked\s+for|requested|consented)\b|\burgent(?:ly)?\b|"
     r"\bimmediately\b|\bright\s+away\b|\basap\b|\bthis\s+is\s+what\s+the\s+(?:user|owner|customer)\s+wants\b|"
@@ -1252,14 +1260,19 @@ def _window(
     cues: dict[str, tuple[float, str]] = {}
     last = index
     speaks = opener.address >= _STRONG and not context.quoted_example(units[index].start + opener.spoken)
+    headed = opener.address == _FIELDED  # a heading for the agent governs the line under it
     for position in window:
-        governed = position != index and speaks  # told by the one who spoke to the agent, outside quotes
+        governed = position != index and (speaks or (headed and position == index + 1))  # told by the one who
+        # spoke to the agent (outside quotes), or under a heading for it
         scored = context.found(position, openers, kinds[position], governed)
         for kind, (weight, part) in scored.cues.items() if scored is not None else ():
             if kind == "address" and position != index:
                 continue  # the window is opened by one addressee
             if kind not in cues or weight > cues[kind][0]:
                 cues[kind] = (weight, part)
+        under = context.text[units[position].start : units[position].end] if headed and position == index + 1 else ""
+        if under and "request" not in cues and gives_order(under):  # the line under a heading for the agent
+            cues["request"] = (1.5, f"tells it what to do ({_quote(under.strip())})")
         if opener.address >= _STRONG and "request" in cues:  # asked of the one spoken to: an order
             cues["request"] = (max(cues["request"][0], 1.5), cues["request"][1])
         last = position
@@ -1273,6 +1286,7 @@ _STRONG = 3.0  # spoken to as an AI, a fake marker, or its instructions set asid
 _WEAK = 1.5  # named as the one who must act, or an AI named in passing
 _FLAG = 4.5  # the score a passage addressed to the agent needs
 _FLAG_WEAK = 5.0  # … and one that only names it
+_FIELDED = 2.0  # a field named as an agent's instruction (`"ai_note": …`), a heading for it: more than a name
 _HIGH = 7.0
 _WINDOW = 3  # units after an address that it still governs, in the same paragraph
 _DEMANDS = frozenset({"override", "retask", "request", "tool", "action"})
@@ -1323,6 +1337,12 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
             spoken = None
         if spoken:
             found.address = _STRONG
+            labelled = _FIELD.fullmatch(spoken.group()) or (
+                _HEADING_FOR.match(spoken.group()) and not spoken.group().rstrip().endswith((":", "："))
+            )
+            if labelled:  # a field's name or a heading is weaker than words said to the agent
+                found.address = _FIELDED
+                found.cues["address"] = (_FIELDED, f"a field or a heading for an agent ({_quote(spoken.group())})")
             found.spoken, found.said = spoken.span()
             found.condition = _CONDITIONAL.match(spoken.group()) is not None
             _told(found, piece)
@@ -1339,6 +1359,14 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
     if hidden and found.address:
         found.cues["hidden"] = (1.5, "hidden from a person reading the page")
     return found
+
+
+# A data field named as an agent's instruction, one of the vocative's shapes: `"x-assistant-directive": "`.
+_FIELD = re.compile(
+    r"(?:ai|llm|agent|assistant|bot|model|copilot|gpt|claude)s?[-_]?(?:instructions?|notes?|directives?|tasks?|"
+    r"actions?|prompts?|commands?|orders?|requests?)[\"']?\s*[:=]\s*[\"']?",
+    re.I,
+)
 
 
 def _object_of_verb(address: str) -> bool:
@@ -1399,6 +1427,14 @@ def _described(found: _Found, piece: str, match: re.Match[str]) -> bool:
     return describes(piece[found.told : found.stated], match.start() - found.told)
 
 
+# A heading that says whom its section is for (`## Notes for AI assistants`), as the vocative reads it.
+_HEADING_FOR = re.compile(
+    r"\s*(?:#+\s*)?(?:an?\s+)?(?:notes?|instructions?|guidance|guidelines|directions?|message|memo|reminders?|rules?)"
+    r"\s+(?:for|to)\b",
+    re.I,
+)
+
+
 def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:
     """Which address patterns can match the unit, from the words it holds (the patterns are large, and most
     sentences that name an agent describe one): a vocative needs a name followed closely by a comma, colon or dash;
@@ -1417,7 +1453,7 @@ def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:
     }
     recipient = "reader" in present or ":" in piece or "：" in piece
     vocative = (
-        (recipient or "@" in piece)
+        (recipient or "@" in piece or _HEADING_FOR.match(piece) is not None)
         or any(  # a condition on who reads (a word for the reader), a handle, or a name then a sign
             _CLOSES_NAME.match(piece, p + len(key)) is not None or ":" in piece[p : p + 100]
             for key, positions in names.found.items()
