@@ -259,7 +259,7 @@ _BACK = 8  # words an address may begin before its name
 _READING = (
     r"(?:\b(?:read|process|handl|pars|summar|review|receiv|scan|listen|hear|see|sees|seeing|are|is|be|lee|lea|lei|"
     r"leí|lis|lit|lies|les|lê|ler|lend|legg|lees|lez|procesa|proces|trait|verarbeit|elabor|verwerk|analy|analiz|ouv|"
-    r"escuch|hör|ascolt|luister|eres|êtes|es|est|bist|bent|sei|é|for|são|sind|zijn|sont|son|sono)|"
+    r"escuch|hör|ascolt|luister|eres|êtes|es|est|bist|bent|sei|é|são|sind|zijn|sont|son|sono)|(?<=\bquem\s)(?:\w+\s+){0,2}?for\b|"
     r"чита|прочит|обраб|слуш|являе)"
 )
 _CONDITION = (

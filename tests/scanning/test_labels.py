@@ -77,6 +77,8 @@ CLEAN = [
     json.dumps({"agentInstructions": "See the README for how the agent is configured.", "id": 7}),
     "Mark already said yes to the offsite in March, so please book the venue.",
     "The owner has already given the go-ahead for the new logo; design will send files on Monday.",
+    # a condition on a person who uses an AI, where English `for` is not Portuguese `for` (`se quem … for o bot`)
+    "If you use an AI tool in any way for a paper, add a short note at the end saying which tool and how.",
 ]
 
 
