@@ -13,6 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lighthouse_mcp.project import Project
 from tests.helpers.env import lighthouse_env
@@ -349,3 +351,25 @@ def test_kept_parts_the_engine_refuses_are_compiled_as_usual(tmp_path: Path) -> 
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
+
+
+keys = st.text(max_size=40)
+methods_st = st.dictionaries(keys, st.binary(max_size=40), max_size=8)
+patterns_st = st.dictionaries(
+    st.tuples(keys | st.binary(max_size=20), st.integers(0, 512)), st.binary(max_size=40), max_size=8
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(methods=methods_st, patterns=patterns_st, cut=st.integers(0, 10_000))
+def test_the_file_format_reads_back_what_it_holds_and_never_raises_when_cut(
+    methods: dict[str, bytes], patterns: dict[tuple[str | bytes, int], bytes], cut: int
+) -> None:
+    """Any entries written are read back as written (keys of both kinds, text and bytes patterns, surrogates too);
+    a file cut anywhere reads as nothing or as some of its entries, never as an error."""
+    from lighthouse_mcp import kept_code
+
+    data = kept_code.encode(methods, patterns)
+    assert kept_code.decode(data) == (methods, patterns)
+    read_methods, read_patterns = kept_code.decode(data[: cut % (len(data) + 1)])
+    assert read_methods.items() <= methods.items() and read_patterns.items() <= patterns.items()
