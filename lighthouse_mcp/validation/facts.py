@@ -898,8 +898,7 @@ class _Extractor:
                 continue
             rest, rest_dynamic, nested = _skip_wrapper(wrapper, argv, dynamic)
             if nested is not None:
-                self.run(nested, (*via[:-1], f"{name} -c"), depth + 1)
-                return self.emit([name, "-c"], [False, False], via, sudo=sudo, any_dynamic=False)
+                return self.wrapper_with_command(name, argv, nested, via, depth, sudo=sudo)
             if name == "su":  # `su [-] [user]`: a shell as that user (its words name the user, not a command)
                 return self.emit(argv, dynamic, via[:-1], sudo=sudo, any_dynamic=any(dynamic))
             if name == "xargs":
@@ -907,6 +906,7 @@ class _Extractor:
                 replace = _xargs_replace(argv)
             if not rest:  # `sudo -i`, `doas -s`: the wrapper's own options say what it does
                 return self.emit(argv, dynamic, via[:-1], sudo=sudo, any_dynamic=False)
+            self.wrapper_that_prints(name, argv[: len(argv) - len(rest)], via, sudo=sudo, runs_packages=bool(runner))
             if runner is not None:  # `uvx --from git+URL x`: where a runner gets the package is judged as well
                 own = len(argv) - len(rest)
                 words = argv[:own] if name == "uvx" else [name, *argv[:own]]
@@ -923,6 +923,25 @@ class _Extractor:
             self.installs(fact, argv[0])
         self.nested(fact, argv, via, depth)
         return fact
+
+    def wrapper_with_command(
+        self, name: str, argv: list[str], command: str, via: tuple[str, ...], depth: int, *, sudo: bool
+    ) -> CommandFact:
+        """A wrapper given its command as a string (`script -c CMD`, `flock -c CMD`): the command runs; `script`
+        writes what it prints into its file (`script -qc CMD FILE`)."""
+        self.run(command, (*via[:-1], f"{name} -c"), depth + 1)
+        emitted = self.emit([name, "-c"], [False, False], via, sudo=sudo, any_dynamic=False)
+        if name == "script":
+            emitted.targets += [self.access(f, "write", name, False) for f in _script_typescript(argv, command)]
+        return emitted
+
+    def wrapper_that_prints(
+        self, name: str, words: list[str], via: tuple[str, ...], *, sudo: bool, runs_packages: bool
+    ) -> None:
+        """A wrapper that prints what it sees of the command it runs (`strace -v … cmd`: each program run, with its
+        environment) is a command of its own as well."""
+        if name in ENV_DUMPERS and not runs_packages:
+            self.emit(words, [False] * len(words), via[:-1], sudo=sudo, any_dynamic=False)
 
     def resolved(
         self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int
@@ -1294,12 +1313,7 @@ class _Extractor:
         name = fact.name
         if name in DOWNLOADERS or (name == "git" and fact.positionals[:1] == ["clone"]):
             self.fetched_to(fact)
-        if name == "sqlite3":
-            self.sqlite_commands(fact, via, depth)
-        if fact.dynamic and any("$(" in sql or "`" in sql for sql in _sql_given(fact)):
-            self.facts.problems.setdefault(
-                "unresolved", f"{name} runs SQL that a command prints when it runs, unread ({_sql_given(fact)[0][:80]})"
-            )
+        self.given_to_run(fact, via, depth)
         if name in ("docker", "podman", "nerdctl") and fact.positionals[:1] == ["run"]:
             self.container(fact, argv, via, depth)
         if name in SHELLS:
@@ -1332,6 +1346,8 @@ class _Extractor:
             program = _program_run(name, argv)
             if code is not None:
                 self.code(name, code, (*via, f"{name} {INTERPRETERS[name][0]}"), depth)
+            elif program is not None and program[0] == "timeit":  # `-m timeit -s SETUP STMT`: Python it runs
+                self.code(name, _timeit_code(program[1:]), (*via, f"{name} -m timeit"), depth)
             elif program is not None:  # `python -m pip …` runs pip; `python …/lighthouse_mcp/__main__.py` Lighthouse
                 self.run(shlex.join(program), (*via, name), depth + 1)
             elif fact.positionals and not reads_stdin(fact.positionals[0]) and "m" not in fact.flags:
@@ -1357,6 +1373,19 @@ class _Extractor:
             self.git(fact, argv, via, depth)
         else:
             self.run_by_program(fact, argv, via, depth)
+
+    def given_to_run(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
+        """What a program is given to run besides its input: sqlite3's dot-commands, SQL a command prints (`psql -c
+        "$(…)"`), and the program GCC runs its steps under (`gcc -wrapper sh,-c,CMD`)."""
+        name = fact.name
+        if name == "sqlite3":
+            self.sqlite_commands(fact, via, depth)
+        if fact.dynamic and any("$(" in sql or "`" in sql for sql in _sql_given(fact)):
+            self.facts.problems.setdefault(
+                "unresolved", f"{name} runs SQL that a command prints when it runs, unread ({_sql_given(fact)[0][:80]})"
+            )
+        for wrapper in _compiler_wrappers(fact):
+            self.run(shlex.join(wrapper), (*via, f"{name} -wrapper"), depth + 1)
 
     def awk(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
         """What an awk program runs: `system("…")`, `print | "…"`, `"…" | getline` (fed what the program reads
@@ -1713,9 +1742,9 @@ class _Extractor:
                 self.facts.flow("git-runs", f"git -c {key}={value[:60]} makes git run it")
         for key, variable in _git_settings_from_environment(argv):  # `--config-env=core.fsmonitor=VAR`
             known = self.prefix.get(variable, self.env.get(variable))
-            if isinstance(known, str) and (_git_command_key(key) or key == "core.hookspath"):
+            if isinstance(known, str) and (_git_command_key(key) or key in _HOOK_DIRS):
                 self.run(known.removeprefix("!"), (*via, f"git --config-env {key}"), depth + 1)
-            elif _git_command_key(key) or key in ("core.hookspath", "include.path") or key.startswith("includeif."):
+            elif _git_command_key(key) or key in (*_HOOK_DIRS, "include.path") or key.startswith("includeif."):
                 self.facts.problems.setdefault(
                     "unresolved", f"git --config-env {key} takes a setting known when git runs"
                 )
@@ -1730,9 +1759,9 @@ class _Extractor:
         for spelled in _git_spelled_out(dict(given), positionals):  # `-c remote.origin.push=+x:main`
             self.run(spelled, (*via, "git -c"), depth + 1)
         if positionals[:1] == ["config"]:
-            settings = [p for p in positionals[1:] if not p.startswith("-")]
+            settings = _git_config_words(fact.argv)
             key = settings[0].lower() if settings else ""
-            if len(settings) >= 2 and (_git_command_key(key) or key == "core.hookspath" or settings[1].startswith("!")):
+            if len(settings) >= 2 and (_git_command_key(key) or key in _HOOK_DIRS or settings[1].startswith("!")):
                 if _git_runs(key, settings[1]):
                     self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")
                 self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
@@ -2317,6 +2346,24 @@ _GIT_COMMAND_KEYS = LazyPattern(
 )
 
 
+# Settings that name a directory of hooks: git runs what is there (`core.hooksPath`), or copies it into every
+# repository it creates or clones (`init.templateDir`).
+_HOOK_DIRS = frozenset({"core.hookspath", "init.templatedir"})
+_GIT_CONFIG_VALUES = frozenset({"-f", "--file", "--blob", "--type", "--default", "--comment", "--value"})
+
+
+def _git_config_words(argv: list[str]) -> list[str]:
+    """The key and value `git config` sets, without its options and their values (`-f FILE`, `--file=FILE`)."""
+    words = iter(argv[argv.index("config") + 1 :] if "config" in argv else [])
+    found = []
+    for word in words:
+        if word in _GIT_CONFIG_VALUES:
+            next(words, None)
+        elif not word.startswith("-"):
+            found.append(word)
+    return found
+
+
 def _git_command_key(key: str) -> bool:
     """Whether the git setting `key` (lower case) holds a command git runs."""
     return key in GIT_RUNS or _GIT_COMMAND_KEYS.fullmatch(key) is not None
@@ -2357,7 +2404,7 @@ def _ext_command(url: str) -> str:
 def _git_runs(key: str, value: str) -> bool:
     """Whether a git setting makes git run something beyond a plain pager, editor or helper: a hooks directory, an
     alias with `!`, or a value with shell syntax or an unfamiliar program (`core.pager=less -R` is plain)."""
-    if key == "core.hookspath" or (key.startswith("alias.") and value.startswith("!")):
+    if key in _HOOK_DIRS or (key.startswith("alias.") and value.startswith("!")):
         return True
     if not _git_command_key(key):
         return False
@@ -3205,6 +3252,44 @@ def _interpreter_code(name: str, argv: list[str]) -> str | None:
     return None
 
 
+_COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "gfortran", "gccgo"})
+
+
+def _compiler_wrappers(fact: CommandFact) -> list[list[str]]:
+    """The program (and its arguments) GCC runs each of its steps under: `-wrapper PROG,ARG,…`."""
+    if fact.name not in _COMPILERS:
+        return []
+    found = []
+    for index, word in enumerate(fact.argv):
+        if word == "-wrapper" and index + 1 < len(fact.argv):
+            found.append(fact.argv[index + 1].split(","))
+        elif word.startswith("-wrapper="):
+            found.append(word.partition("=")[2].split(","))
+    return found
+
+
+def _script_typescript(argv: list[str], command: str) -> list[str]:
+    """The file `script` writes what it records into: its first word that is neither an option nor the command."""
+    words = [w for w in argv[1:] if not w.startswith("-") and w != command]
+    return words[:1]
+
+
+def _timeit_code(args: list[str]) -> str:
+    """The Python `python -m timeit` runs: its setup (`-s`) and its statements, one per line."""
+    code: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word in ("-s", "--setup"):
+            code.append(next(words, ""))
+        elif word.startswith("--setup="):
+            code.append(word.partition("=")[2])
+        elif word in ("-n", "--number", "-r", "--repeat", "-u", "--unit"):
+            next(words, None)
+        elif not word.startswith("-"):
+            code.append(word)
+    return "\n".join(code)
+
+
 _MANY_CODES = frozenset({"perl", "ruby", "php", "lua", "luajit", "raku", "perl6"})  # take several code options
 
 
@@ -3256,8 +3341,10 @@ def _served_directory(fact: CommandFact) -> str | None:
         argv = argv[argv.index(fact.positionals[0]) :]
         name = argv[0].split("@", 1)[0]
     value = _option_after
-    if name == "http.server":
+    if name in ("http.server", "SimpleHTTPServer", "uploadserver"):
         bind, served = value(argv, ("-b", "--bind")), value(argv, ("-d", "--directory")) or "."
+    elif name == "pyftpdlib":  # `python3 -m pyftpdlib [-i ADDR] [-d DIR] [-w]`: FTP, writable with -w
+        bind, served = value(argv, ("-i", "--interface")), value(argv, ("-d", "--directory")) or "."
     elif name == "php" and value(argv, ("-S",)) is not None:
         bind, served = (value(argv, ("-S",)) or "").rsplit(":", 1)[0], value(argv, ("-t",)) or "."
     elif name in ("http-server", "serve", "live-server"):
