@@ -878,7 +878,11 @@ def perl_actions(source: str) -> list[Action]:
     ]
     if re.search(r"IO::Socket|socket\s*\(", source):
         actions.append(Action("connect", detail="socket"))
-        if re.search(r"""exec\s*\(?\s*['"][^'"]*\bsh\b|open\s*\(\s*STD(IN|OUT)""", source):
+        # a shell run in any quoting (`exec q{/bin/sh -i}`), or the socket made its input (`open(STDIN, …)`, dup2)
+        if re.search(
+            r"""(?:exec|system)\s*\(?\s*(?:['"]|q[qw]?\s*[^\w\s])[^'"})\]]*\bsh\b|open\s*\(\s*STD(?:IN|OUT)|\bdup2\b""",
+            source,
+        ):
             actions.append(Action("spawn-shell", detail="exec shell on socket"))
     if re.search(r"LWP::|HTTP::Tiny|Net::HTTP|IO::Socket", source):
         actions.append(Action("network", detail="http client"))
@@ -905,7 +909,10 @@ def ruby_actions(source: str) -> list[Action]:
     ]
     if re.search(r"TCPSocket|UDPSocket|Socket\.new", source):
         actions.append(Action("connect", detail="socket"))
-        if re.search(r"""(exec|spawn|system)\s*\(?\s*['"][^'"]*\bsh\b|\.reopen\(""", source):
+        # a shell run in any quoting (`exec(*%w[/bin/sh -i], in: s)`), or the socket made its input (`reopen`)
+        if re.search(
+            r"""(exec|spawn|system)\s*\(?\s*(?:\*?%[wWqQ]?\s*[\[({<]|['"])[^'"\])}>]*\bsh\b|\.reopen\(""", source
+        ):
             actions.append(Action("spawn-shell", detail="shell on socket"))
     if re.search(r"Net::HTTP|open-uri|URI\.open|HTTParty|Faraday|TCPSocket|RestClient", source):
         actions.append(Action("network", detail="http client"))
