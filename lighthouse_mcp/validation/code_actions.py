@@ -453,6 +453,14 @@ class _PythonReader(ast.NodeVisitor):
         first = self.fold(args[0]) if args else None
         if callee.endswith("chmod") and isinstance(node.func, ast.Attribute):
             self._chmod(callee, node.func, args, first)
+        elif callee in ("os.symlink", "os.link") and len(args) > 1:  # as `ln -s TARGET LINK`: followed later
+            target, link = first, self.fold(args[1])
+            if target and link:
+                self.actions.append(Action("shell", f"ln -s {shlex.quote(target)} {shlex.quote(link)}", detail=callee))
+        elif callee.endswith(".symlink_to") and isinstance(node.func, ast.Attribute) and first:
+            link = self.fold(node.func.value)
+            if link:
+                self.actions.append(Action("shell", f"ln -s {shlex.quote(first)} {shlex.quote(link)}", detail=callee))
         elif callee.endswith("urlretrieve") and len(args) > 1:
             self.actions.append(Action("write", self.fold(args[1]) or "", detail=callee))
         elif callee.endswith((".execute", ".executemany", ".executescript", ".exec_driver_sql")) and first:
@@ -906,6 +914,10 @@ def ruby_actions(source: str) -> list[Action]:
             r"File\.delete|File\.unlink|Dir\.rmdir)\s*\(?\s*" + _Q,
             source,
         )
+    ]
+    actions += [  # `File.symlink("/home/dev", "/tmp/p")`: as `ln -s`, followed later in the command
+        Action("shell", f"ln -s {shlex.quote(m.group(2))} {shlex.quote(m.group(4))}", detail="File.symlink")
+        for m in re.finditer(r"""File\.(?:symlink|link)\s*\(?\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3""", source)
     ]
     if re.search(r"TCPSocket|UDPSocket|Socket\.new", source):
         actions.append(Action("connect", detail="socket"))

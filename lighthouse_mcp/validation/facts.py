@@ -687,6 +687,11 @@ class _Extractor:
             named = fact.positionals[1] if len(fact.positionals) == 2 else posixpath.basename(fact.positionals[0])
             link = classify(named or ".", self.ctx or self.base).path
             self.links[link] = classify(fact.positionals[0], self.ctx or self.base).path
+        if fact.name == "cp" and len(fact.positionals) == 2 and fact.flags & _KEEPS_LINKS:
+            ctx = self.ctx or self.base  # `cp -P LINK COPY`: the copy is a link to the same place
+            source, copy = (classify(p, ctx).path for p in fact.positionals)
+            if source in self.links:
+                self.links[copy] = self.links[posixpath.join(copy, posixpath.basename(source))] = self.links[source]
         if fact.name == "mv" and len(fact.positionals) == 2 and not fact.dynamic:
             ctx = self.ctx or self.base
             was, now = (classify(p, ctx).path for p in fact.positionals)
@@ -3252,6 +3257,7 @@ def _interpreter_code(name: str, argv: list[str]) -> str | None:
     return None
 
 
+_KEEPS_LINKS = frozenset({"P", "d", "a", "no-dereference", "archive"})  # `cp` copies a link as a link
 _COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "gfortran", "gccgo"})
 
 
