@@ -102,11 +102,12 @@ def runnable_code(path: str, text: str) -> list[Runnable]:
     return [p for _, p in zip(range(MAX_PIECES + 1), pieces, strict=False) if p.source.strip()]
 
 
+_MISE_NAMES = frozenset({"mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml"})
 # Files a tool runs by their name whose content no reader here follows: build scripts, and what test runners,
 # installers and environment loaders load from the working directory by themselves.
 _BUILD_SCRIPTS = frozenset(
     {
-        "cmakelists.txt", "conftest.py", "setup.py", "build.rs", "noxfile.py", "rakefile", ".envrc", "build.gradle",
+        "conftest.py", "setup.py", "build.rs", "noxfile.py", "rakefile", ".envrc", "build.gradle",
         "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "pom.xml", "meson.build", "sconstruct",
         "vagrantfile", "tiltfile",
     }
@@ -132,6 +133,10 @@ def _reader(path: str) -> Callable[[str], Iterator[Runnable]] | None:
         return _makefile
     if lower in ("justfile", ".justfile") or lower.endswith(".just"):
         return _justfile
+    if lower == "cmakelists.txt" or lower.endswith(".cmake"):
+        return _cmake
+    if lower in _MISE_NAMES or slashed.endswith("/mise/config.toml"):
+        return _mise
     if _compose(lower) or (lower in _CI_NAMES and lower not in _LOCAL_TASKS) or any(d in slashed for d in _CI_DIRS):
         return lambda text: _elsewhere(_pipeline(text))
     if lower in _LOCAL_TASKS:
@@ -296,6 +301,61 @@ def _justfile(text: str) -> Iterator[Runnable]:
             yield Runnable(f"the recipe on line {number}", "shell", command)
         for match in re.finditer(r"`([^`]+)`", line if line[:1] not in (" ", "\t") else ""):
             yield Runnable(f"a backtick on line {number}", "shell", match.group(1))
+
+
+_CMAKE_CALL = re.compile(
+    r"\b(execute_process|add_custom_command|add_custom_target)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)", re.I
+)
+_CMAKE_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|([^\s"]+)')
+_CMAKE_KEYWORD = re.compile(r"[A-Z][A-Z_]{2,}")
+
+
+def _cmake(text: str) -> Iterator[Runnable]:
+    """The commands CMake runs when it configures (`execute_process`) or builds (`add_custom_command`,
+    `add_custom_target`): each `COMMAND` up to the next keyword, its `$ENV{X}` as the shell's `$X`."""
+    for call in _CMAKE_CALL.finditer(text):
+        line = text.count("\n", 0, call.start()) + 1
+        command: list[str] | None = None
+        for token in _CMAKE_TOKEN.finditer(call.group(2)):
+            quoted, bare = token.group(1), token.group(2)
+            if bare is not None and bare == "COMMAND":
+                if command:
+                    yield Runnable(f"{call.group(1)} on line {line}", "shell", shlex.join(command))
+                command = []
+            elif bare is not None and _CMAKE_KEYWORD.fullmatch(bare):
+                if command:
+                    yield Runnable(f"{call.group(1)} on line {line}", "shell", shlex.join(command))
+                command = None
+            elif command is not None:
+                word = quoted if quoted is not None else bare or ""
+                command.append(re.sub(r"\$ENV\{(\w+)\}", r"$\1", word))
+        if command:
+            yield Runnable(f"{call.group(1)} on line {line}", "shell", shlex.join(command))
+
+
+_TOML_SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*$")
+_TOML_STRING = re.compile(r"""^\s*([\w.-]+)\s*=\s*(.+?)\s*$""")
+_TOML_VALUE = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
+
+
+def _mise(text: str) -> Iterator[Runnable]:
+    """What mise runs from its settings: the hooks it runs on entering or leaving the directory (`[hooks] enter =
+    "…"`) and its tasks (`[tasks.x] run = "…"`, `[tasks] x = "…"`)."""
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_SECTION.match(line)
+        if header:
+            section = header.group(1).strip().strip('"')
+            continue
+        pair = _TOML_STRING.match(line)
+        if pair is None:
+            continue
+        key = pair.group(1)
+        runs = section in ("hooks", "tasks") or (section.startswith("tasks.") and key in ("run", "script"))
+        if runs:
+            for value in _TOML_VALUE.finditer(pair.group(2)):
+                command = value.group(1) if value.group(1) is not None else value.group(2)
+                yield Runnable(f"{section}.{key} on line {number}", "shell", command.replace('\\"', '"'))
 
 
 def _compose(lower: str) -> bool:
