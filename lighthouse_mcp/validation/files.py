@@ -296,14 +296,19 @@ def resolve(raw: str, ctx: Context) -> str:
             path = value + path[len(name) :]
     if not path.startswith("/"):
         path = posixpath.join(ctx.cwd, path)
+    if path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    # A process's view of the filesystem is the filesystem: /proc/self/root/etc is /etc, /proc/1/cwd/x is x where
+    # that process runs (the project, here). The view is a link the kernel follows before any `..` after it
+    # (`/proc/self/cwd/../../root` is two levels above the working directory), so it is taken before normalising.
+    if path.startswith("/proc/"):
+        path = re.sub(r"/{2,}", "/", path)  # `/proc//self/cwd` is `/proc/self/cwd`
+    view = _PROC_VIEW.match(path) if path.startswith("/proc/") else None
+    if view is not None:
+        path = posixpath.join("/" if view.group(2) == "root" else ctx.cwd, path[view.end() :].lstrip("/"))
     path = posixpath.normpath(path)
     if path.startswith("//"):
         path = "/" + path.lstrip("/")
-    if path.startswith("/proc/"):  # a process's view of the filesystem is the filesystem: /proc/self/root/etc
-        view = _PROC_VIEW.match(path)  # is /etc, /proc/1/cwd/x is x where that process runs (the project, here)
-        if view is not None:
-            base = "/" if view.group(2) == "root" else ctx.cwd
-            path = posixpath.normpath(posixpath.join(base, path[view.end() :].lstrip("/")))
     if not ctx.lexical and not path.startswith(("/dev/", "/proc/")) and "\x00" not in path:  # device links: pipes
         # Symlinks are followed through the deepest part that exists, so a new file written through a linked
         # directory is judged where it lands.
