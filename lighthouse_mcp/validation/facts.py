@@ -397,6 +397,7 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.git_config: dict[str, str] = {}  # settings `git config KEY VALUE` made earlier in this command
         self.located: dict[str, str] = {}  # variables set from a command's output (`p=$(…)`): that command
         self.sourced_files: set[str] = set()  # files written by a command naming a URL or an IP address
         self.url_commands: list[str] = []  # commands given a URL, which may write what it holds to a file they name
@@ -1016,6 +1017,8 @@ class _Extractor:
         finally:
             self.ctx = here
         fact.targets += [self.access(path, "write", name, False) for path in _script_writes(fact)]
+        if name == "xxd" and fact.flags & {"r", "revert"} and len(fact.positionals) >= 2:  # `xxd -r IN OUT` writes OUT
+            fact.targets.append(self.access(fact.positionals[-1], "write", name, pos_dynamic[-1]))
         if _from_url(fact):  # `w3m -dump_source URL > x`, `http -d URL -o x`: what it writes, the URL sent
             for target in fact.targets:
                 if target.access == "write":
@@ -1076,7 +1079,15 @@ class _Extractor:
         .claude/settings.json`, `cmake -E rm -rf ~`."""
         if fact.name in READS_ONLY:
             return
-        unsure = next((t for t in fact.targets if t.access == "read" and t.path.classes & _KEPT_SAFE), None)
+        unknown = fact.name not in MODELLED  # git's settings too, given to a program nothing is known of
+        unsure = next(
+            (
+                t
+                for t in fact.targets
+                if t.access == "read" and (t.path.classes & _KEPT_SAFE or (unknown and is_git_settings(t.path.path)))
+            ),
+            None,
+        )
         if unsure is not None:
             self.facts.problems.setdefault(
                 "unresolved", f"{fact.name} is given {unsure.path.raw}; whether it changes it is not known"
@@ -1737,7 +1748,7 @@ class _Extractor:
         """What git itself runs: `-c alias.x='!cmd' x`, `-c core.pager=cmd` and the like, and `git config` that makes
         later git commands run something (persistence)."""
         positionals = fact.positionals
-        given = _git_settings(argv)
+        given = [*self.git_config.items(), *_git_settings(argv)]  # set by `git config` earlier, or by `-c`
         for key, value in given:
             if key.startswith("alias.") and value.startswith("!") and positionals[:1] == [key[len("alias.") :]]:
                 self.run(value[1:], (*via, f"git {key}"), depth + 1)
@@ -1766,6 +1777,8 @@ class _Extractor:
         if positionals[:1] == ["config"]:
             settings = _git_config_words(fact.argv)
             key = settings[0].lower() if settings else ""
+            if len(settings) >= 2:  # what later git commands in this command line find set
+                self.git_config[key] = settings[1]
             if len(settings) >= 2 and (_git_command_key(key) or key in _HOOK_DIRS or settings[1].startswith("!")):
                 if _git_runs(key, settings[1]):
                     self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")

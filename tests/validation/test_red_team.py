@@ -113,7 +113,7 @@ def test_the_third_attackers_attempts_let_through_stay_under_their_ceilings(judg
     assert len(held_out) <= HELD_OUT_3, len(held_out)  # never shown: unread
 
 
-TUNING_3 = 14  # of 596 (528 when first measured)
+TUNING_3 = 11  # of 596 (528 when first measured)
 HELD_OUT_3 = 11  # of 198 (175 when first measured)
 
 
