@@ -166,7 +166,8 @@ _MACHINE = (
     r"software|engines?)|"
     r"sistemas?(?:\s+de\s+\w+)?\s+autom[aá]tic[oa]s?|automatizad[oa]s?|sistemas?\s+que|herramientas?\s+que|"
     r"(?:systèmes?|outils?|logiciels?)\s+(?:(?:d'|de\s+)\w+\s+)?(?:automatiques?|automatisés?|qui)|"
-    r"(?:tout|tous\s+les)\s+\w+\s+automatisés?|(?:generated|produced|created|written)\s+automatically|"
+    r"(?:tout|tous\s+les)\s+\w+\s+automatisés?|\w+(?:eur|euse|rice)s?\s+automati(?:que|sé)s?|"
+    r"\w+(?:ore|rice|ori|rici)\s+automatic[oaie]|(?:generated|produced|created|written)\s+automatically|"
     r"généré\w*\s+automatiquement|generad\w+\s+automáticamente|gerad\w+\s+automaticamente|"
     r"generat\w+\s+automaticamente|automatisch\s+(?:erstellt|erzeugt|gegenereerd)\w*|tooling|"
     # (not "Automatische Antwort:", as an out-of-office message is headed: written by software, not to it)
@@ -184,6 +185,21 @@ _SUMMARIES = (
     r"samenvatting\w*|резюме)\b)"
 )
 _NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
+# What a note is called and whom it is for, in each language: a heading (`## Note au relecteur automatique`,
+# `## Voor de geautomatiseerde reviewer`) or a field (`"hinweis_fuer_agent"`, `"ai_note"`).
+_NOTE_WORDS = (
+    r"(?:notes?|instructions?|guidance|guidelines|directions?|message|memo|reminders?|rules?|nota|notas|remarque|"
+    r"consignes?|hinweise?|anweisungen?|notiz|instrucciones|indicaciones|istruzioni|avviso|opmerking|instructies|"
+    r"aanwijzingen|примечание|инструкци\w*|указани\w*)"
+)
+_NOTE_FOR = r"(?:for|to|au|aux|à|pour|für|an|para|al|ao|per|voor|aan|для)"
+_HEADED = rf"(?:an?\s+)?{_NOTE_WORDS}\s+{_NOTE_FOR}\s+"
+_FIELD_NAMES = (
+    r"(?:ai|llm|agent|assistant|bot|model|copilot|gpt|claude)s?[-_]?(?:instructions?|notes?|directives?|tasks?|actions?|"
+    r"prompts?|commands?|orders?|requests?)|(?:hinweis|nota|note|consigne|anweisung|instrucci[oó]n|istruzione|"
+    r"instructie|instruction)[-_](?:(?:f(?:ue|ü)r|for|para|pour|per|voor|to|an|al|au)[-_])?(?:agente?n?|ai|ki|ia|llm|"
+    r"assistan[tc]e?|assistent|asistente|bot|model[oe]?|modell|ki-agent)"
+)
 _AI_READER = LazyPattern(rf"{_AI_NAMES}|{_MACHINE}|{_MACHINE_CJK}", _I)  # a reader named as an AI or as software
 _READERS = rf"(?:{_NAMES}|{_MACHINE}|{_MACHINE_CJK})"
 # The text itself, pointed at: "this page", "these reviews", "esta página", "cette page", "dieser Bewertungen".
@@ -322,11 +338,11 @@ _VOCATIVE = _Anchored(
     rf"(?:\w+(?:izer|iser|yzer|yser|or|er)s?|\w*(?:systeme?|tools?|werkzeuge?|programme?|automat\w*))"
     rf"(?:\s+[\w-]+){{0,3}}\s*[:：]|"
     # a heading that says whom its section is for: `## Guidance for automated review tools` `Notes for AI assistants`
-    rf"(?:(?<=#\s)|(?<=#)|(?<![^\n]))(?:an?\s+)?(?:notes?|instructions?|guidance|guidelines|directions?|message|memo|"
-    rf"reminders?|rules?)\s+(?:for|to)\s+{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_READERS}(?:\s+[\w-]+){{0,3}}?[ \t]*$|"
+    # (`For the automated reviewer` alone after a heading's mark)
+    rf"(?:(?:(?<=#\s)|(?<=#))(?:{_NOTE_FOR}\s+)|(?:(?<=#\s)|(?<=#)|(?<![^\n])){_HEADED})"
+    rf"{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_READERS}(?:\s+[\w-]+){{0,3}}?[ \t]*$|"
     # a data field named as an agent's instruction: `"x-assistant-directive": "…"` `"ai_note": …` `agentTask=`
-    rf"(?<![a-z])(?:ai|llm|agent|assistant|bot|model|copilot|gpt|claude)s?[-_]?(?:instructions?|notes?|directives?|"
-    rf"tasks?|actions?|prompts?|commands?|orders?|requests?)[\"']?\s*[:=]\s*[\"']?|"
+    rf"(?<![a-z])(?:{_FIELD_NAMES})[\"']?\s*[:=]\s*[\"']?|"
     # a handle, whatever follows it: `@ai-agent:` `@review-bot,` `@Bot wenn du das liest` `@机器人 你读到`
     # (with the condition that may follow it: `@bot когда прочитаешь это,`)
     rf"(?:@[\w-]*(?:ai|bot|agent|assistant|copilot|claude|gpt|llm)[\w-]*\b(?=\s*[,:]|\s+\w)|"
@@ -1273,7 +1289,7 @@ def _window(
         under = context.text[units[position].start : units[position].end] if headed and position == index + 1 else ""
         if under and "request" not in cues and gives_order(under):  # the line under a heading for the agent
             cues["request"] = (1.5, f"tells it what to do ({_quote(under.strip())})")
-        if opener.address >= _STRONG and "request" in cues:  # asked of the one spoken to: an order
+        if (opener.address >= _STRONG or under) and "request" in cues:  # asked of the one spoken to: an order
             cues["request"] = (max(cues["request"][0], 1.5), cues["request"][1])
         last = position
         if cues.keys() & _DEMANDS and sum(weight for weight, _ in cues.values()) >= needed:
@@ -1337,9 +1353,10 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
             spoken = None
         if spoken:
             found.address = _STRONG
-            labelled = _FIELD.fullmatch(spoken.group()) or (
-                _HEADING_FOR.match(spoken.group()) and not spoken.group().rstrip().endswith((":", "："))
+            heading = _HEADED_LINE.match(spoken.group()) or (
+                piece.lstrip().startswith("#") and _FOR_LINE.match(spoken.group())  # `## For the reviewer bot`
             )
+            labelled = _FIELD.fullmatch(spoken.group()) or (heading and spoken.end() >= len(piece.rstrip()))
             if labelled:  # a field's name or a heading is weaker than words said to the agent
                 found.address = _FIELDED
                 found.cues["address"] = (_FIELDED, f"a field or a heading for an agent ({_quote(spoken.group())})")
@@ -1362,11 +1379,7 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
 
 
 # A data field named as an agent's instruction, one of the vocative's shapes: `"x-assistant-directive": "`.
-_FIELD = re.compile(
-    r"(?:ai|llm|agent|assistant|bot|model|copilot|gpt|claude)s?[-_]?(?:instructions?|notes?|directives?|tasks?|"
-    r"actions?|prompts?|commands?|orders?|requests?)[\"']?\s*[:=]\s*[\"']?",
-    re.I,
-)
+_FIELD = re.compile(rf"(?:{_FIELD_NAMES})[\"']?\s*[:=]\s*[\"']?", re.I)
 
 
 def _object_of_verb(address: str) -> bool:
@@ -1428,11 +1441,9 @@ def _described(found: _Found, piece: str, match: re.Match[str]) -> bool:
 
 
 # A heading that says whom its section is for (`## Notes for AI assistants`), as the vocative reads it.
-_HEADING_FOR = re.compile(
-    r"\s*(?:#+\s*)?(?:an?\s+)?(?:notes?|instructions?|guidance|guidelines|directions?|message|memo|reminders?|rules?)"
-    r"\s+(?:for|to)\b",
-    re.I,
-)
+_HEADING_FOR = re.compile(rf"\s*(?:#+\s*{_NOTE_FOR}\s|(?:#+\s*)?{_HEADED})", re.I)
+_HEADED_LINE = re.compile(rf"\s*{_HEADED}", re.I)  # an address that is a heading (nothing said after it) …
+_FOR_LINE = re.compile(rf"\s*{_NOTE_FOR}\s", re.I)  # … or a bare `For …` after a heading's mark
 
 
 def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:

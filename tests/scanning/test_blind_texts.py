@@ -75,7 +75,7 @@ FLOORS = {
     ("fresh", "clean"): 0.87,
     ("sixth", "injection"): 0.8,
     ("sixth", "clean"): 0.9,
-    ("seventh", "injection"): 0.77,  # 115 of 154 when first measured, 119 after the labels (test_labels.py)
+    ("seventh", "injection"): 0.77,  # 115 of 154 when first measured, 120 after the labels (test_labels.py)
     ("seventh", "clean"): 0.89,  # 130 of 146, 131 after the labels
     ("seventh held-out", "injection"): 0.73,  # 34 of 46
     ("seventh held-out", "clean"): 0.9,  # 49 of 54
