@@ -70,16 +70,46 @@ class Revealed:
 
 
 def reveal(text: str) -> Revealed:
-    """Remove invisible characters and map look-alikes; plain ASCII text comes back untouched, cheaply. A word is
-    mapped when it mixes Latin letters with look-alikes, or is made only of look-alikes on a line that is mostly
-    Latin (`іgnоrе`, `ѕуѕtеm`); words of a text written in Cyrillic or Greek are left as they are."""
+    """Read `\\uXXXX` escapes as the letters they spell (JSON as most programs write it), remove invisible
+    characters and map look-alikes; plain ASCII text comes back untouched, cheaply. A word is mapped when it mixes
+    Latin letters with look-alikes, or is made only of look-alikes on a line that is mostly Latin (`іgnоrе`,
+    `ѕуѕtеm`); words of a text written in Cyrillic or Greek are left as they are."""
+    escaped: list[int] = []
+    if "\\u" in text:
+        text, escaped = _unescaped(text)
     if text.isascii():
-        return Revealed(text)
+        return Revealed(text, escaped)
     removed = [m.start() + i for m in INVISIBLE.finditer(text) for i in range(m.end() - m.start())]
     stripped = INVISIBLE.sub("", text) if removed else text
+    if escaped:  # the invisible ones by where they are in the text as given
+        removed = sorted([*escaped, *(Revealed(text, escaped).original(p) for p in removed)])
     if not _CONFUSABLE_CHARS.search(stripped):
         return Revealed(stripped, removed)
     return Revealed("\n".join(_mapped_line(line) for line in stripped.split("\n")), removed)
+
+
+_ESCAPE = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f]{4})", re.I)
+
+
+def _unescaped(text: str) -> tuple[str, list[int]]:
+    """`text` with each `\\uXXXX` (and each surrogate pair of them) as the character it spells, where that is a
+    character (a lone surrogate stays as written); and the positions of the escapes' other characters, removed."""
+    out: list[str] = []
+    removed: list[int] = []
+    last = 0
+    for match in _ESCAPE.finditer(text):
+        high, low, single = match.groups()
+        code = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00) if high else int(single, 16)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        out.append(text[last : match.start()])
+        out.append(chr(code))
+        removed.extend(range(match.start() + 1, match.end()))
+        last = match.end()
+    if not removed:
+        return text, []
+    out.append(text[last:])
+    return "".join(out), removed
 
 
 def _mapped_line(line: str) -> str:
