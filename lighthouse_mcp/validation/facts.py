@@ -863,10 +863,12 @@ class _Extractor:
         if _LOADS_CODE.search(text):
             self.facts.problems.setdefault("unresolved", f"{source} loads code into the program: {text[:80]}")
 
-    def env_settings(self, argv: list[str], via: tuple[str, ...], depth: int) -> None:
-        """What `env NAME=value … cmd` sets for the command (`env LD_PRELOAD=x.so make`)."""
-        for name, value in _env_assignments(argv).items():
+    def env_settings(self, argv: list[str], via: tuple[str, ...], depth: int) -> dict[str, str]:
+        """What `env NAME=value … cmd` sets for the command (`env LD_PRELOAD=x.so make`), judged and returned."""
+        settings = _env_assignments(argv)
+        for name, value in settings.items():
             self.assigned(name, value, via, depth)
+        return settings
 
     def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
@@ -895,8 +897,7 @@ class _Extractor:
             if name == "nsenter" and re.search(r"(?:^| )(?:-t ?1|--target[= ]1)(?: |$)", " ".join(argv[1:])):
                 self.facts.flow("host-namespace", "nsenter into the namespaces of process 1, the host's init")
             if name == "env":
-                self.env_settings(argv, via, depth)
-                given |= _env_assignments(argv)
+                given |= self.env_settings(argv, via, depth)
                 argv, dynamic, split = _skip_env(argv, dynamic)
                 if split is not None:
                     self.run(split, via, depth + 1)
@@ -2202,9 +2203,7 @@ def _copied_to_a_remote(fact: CommandFact) -> list[str]:
     positionals = fact.positionals[1:] if fact.name == "rclone" else fact.positionals
     if fact.name not in ("scp", "rsync", "rclone") or len(positionals) < 2:
         return []
-    destination = positionals[-1]
-    remote = ":" in destination and not destination.startswith(("/", "./", "~/", "../"))
-    return positionals[:-1] if remote else []
+    return positionals[:-1] if _REMOTE_PATH.match(positionals[-1]) else []
 
 
 def _from_url(fact: CommandFact) -> bool:
