@@ -25,6 +25,16 @@ def decide(validator: Validator, command: str, **kw: object) -> Decision:
     return decide_tool(validator, "Bash", {"command": command}, **kw)
 
 
+def allowed(validator: Validator, command: str, **kw: object) -> None:
+    got = decide(validator, command, **kw)
+    assert got.decision == "allow", (command, got.reasons)
+
+
+def never_allowed(validator: Validator, command: str, **kw: object) -> None:
+    got = decide(validator, command, **kw)
+    assert got.decision != "allow", (command, got.reasons)
+
+
 def decide_tool(validator: Validator, tool: str, tool_input: dict[str, object], **kw: object) -> Decision:
     kw.setdefault("guard", CTX.guard)
     request = make_request(tool, tool_input, cwd=CTX.cwd, project=CTX.project, home=CTX.home, **kw)

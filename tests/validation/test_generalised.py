@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lighthouse_mcp.validation.decision import Validator
-from tests.validation.conftest import decide, decide_tool
+from tests.validation.conftest import allowed, decide, decide_tool
 
 RANK = {"allow": 0, "ask": 1, "deny": 2}
 
@@ -20,11 +20,6 @@ RANK = {"allow": 0, "ask": 1, "deny": 2}
 def at_least(validator: Validator, command: str, least: str) -> None:
     got = decide(validator, command)
     assert RANK[got.decision] >= RANK[least], (command, got.decision, got.reasons)
-
-
-def allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision == "allow", (command, got.reasons)
 
 
 # -- a secret variable sent out by program code ------------------------------------------------------------------

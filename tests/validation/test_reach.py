@@ -14,7 +14,7 @@ import shlex
 import pytest
 
 from lighthouse_mcp.validation.decision import Validator
-from tests.validation.conftest import decide, decide_tool
+from tests.validation.conftest import allowed, decide, decide_tool, never_allowed
 
 RANK = {"allow": 0, "ask": 1, "deny": 2}
 URL = "https://get.example/x"
@@ -911,8 +911,7 @@ NEVER_ALLOWED_MORE = [
     ],
 )
 def test_what_reads_as_it_runs_or_is_read_only_in_part_is_never_allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision != "allow", (command, got.reasons)
+    never_allowed(validator, command)
 
 
 # -- a file a tool runs by its name (a Makefile, a manifest, a pipeline, git's settings) filled from the network ------
@@ -933,15 +932,13 @@ FILES_DOWNLOADED_AS_DATA = ["data.json", "fixtures/users.csv", "docs/logo.png", 
 @pytest.mark.parametrize("name", RUN_BY_NAME)
 def test_a_download_into_a_file_a_tool_runs_by_name_is_asked_about(validator: Validator, name: str, form: str) -> None:
     """56 cases; 52 were allowed before the change that makes them hold."""
-    got = decide(validator, form.format(f=name))
-    assert got.decision != "allow", (form.format(f=name), got.reasons)
+    never_allowed(validator, form.format(f=name))
 
 
 @pytest.mark.parametrize("form", DOWNLOAD_FORMS)
 @pytest.mark.parametrize("name", FILES_DOWNLOADED_AS_DATA)
 def test_a_download_of_data_stays_allowed(validator: Validator, name: str, form: str) -> None:
-    got = decide(validator, form.format(f=name))
-    assert got.decision == "allow", (form.format(f=name), got.reasons)
+    allowed(validator, form.format(f=name))
 
 
 # -- git's settings name programs git runs (fsmonitor, pager, aliases): written with text not seen, they are asked about
@@ -974,14 +971,12 @@ def test_gits_settings_written_with_text_not_seen_are_asked_about(
     validator: Validator, settings: str, write: str
 ) -> None:
     """24 cases; 16 were allowed before the change that makes them hold."""
-    got = decide(validator, write.format(f=settings))
-    assert got.decision != "allow", (write.format(f=settings), got.reasons)
+    never_allowed(validator, write.format(f=settings))
 
 
 @pytest.mark.parametrize("command", SEEN_OR_THROUGH_GIT)
 def test_gits_settings_written_seen_or_through_git_stay_allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision == "allow", (command, got.reasons)
+    allowed(validator, command)
 
 
 # -- a file any program writes from a URL is a download (when it runs later in the command, downloaded code runs) ------
@@ -1015,8 +1010,7 @@ def test_a_file_a_command_given_a_url_names_is_never_run_unasked(validator: Vali
 
 @pytest.mark.parametrize("command", FETCHES_OF_DATA_THAT_STAY)
 def test_a_file_written_from_a_url_and_only_read_stays_allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision == "allow", (command, got.reasons)
+    allowed(validator, command)
 
 
 # -- a program told to work in another directory reaches the paths it is given there ----------------------------------
@@ -1096,14 +1090,12 @@ def naming(paths: list[str]) -> list[str]:
 @pytest.mark.parametrize("command", naming(GUARDED_PATHS))
 def test_a_path_code_names_in_any_quoting_or_pieces_is_the_path(validator: Validator, command: str) -> None:
     """84 cases; 61 were allowed before the change that makes them hold."""
-    got = decide(validator, command)
-    assert got.decision != "allow", (command, got.reasons)
+    never_allowed(validator, command)
 
 
 @pytest.mark.parametrize("command", naming(ORDINARY_PATHS))
 def test_code_naming_ordinary_paths_in_any_quoting_stays_allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision == "allow", (command, got.reasons)
+    allowed(validator, command)
 
 
 @pytest.mark.parametrize(
@@ -1202,5 +1194,4 @@ LOOK_ALIKES = [
 
 @pytest.mark.parametrize("command", LOOK_ALIKES)
 def test_ordinary_work_near_each_property_stays_allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision == "allow", (command, got.reasons)
+    allowed(validator, command)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from lighthouse_mcp.validation.decision import Validator
-from tests.validation.conftest import decide
+from tests.validation.conftest import allowed, never_allowed
 
 WALLET = "4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge"
 
@@ -191,11 +191,9 @@ STAY_ALLOWED = [
 
 @pytest.mark.parametrize("command", [c for cases in NEVER_ALLOWED.values() for c in cases])
 def test_each_is_never_allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision != "allow", (command, got.reasons)
+    never_allowed(validator, command)
 
 
 @pytest.mark.parametrize("command", STAY_ALLOWED)
 def test_ordinary_work_near_them_stays_allowed(validator: Validator, command: str) -> None:
-    got = decide(validator, command)
-    assert got.decision == "allow", (command, got.reasons)
+    allowed(validator, command)

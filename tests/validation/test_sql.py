@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lighthouse_mcp.validation.decision import Validator
-from tests.validation.conftest import decide
+from tests.validation.conftest import allowed, decide, never_allowed
 
 CLIENTS = [
     "psql -d app -c '{sql}'",
@@ -86,22 +86,19 @@ ORDINARY_DOCUMENT_STORE = [
 def test_sql_that_empties_a_table_or_drops_an_object_is_never_allowed(
     validator: Validator, client: str, sql: str
 ) -> None:
-    got = decide(validator, client.format(sql=sql))
-    assert got.decision != "allow", (client.format(sql=sql), got.reasons)
+    never_allowed(validator, client.format(sql=sql))
 
 
 @pytest.mark.parametrize("sql", ORDINARY_SQL)
 @pytest.mark.parametrize("client", CLIENTS)
 def test_ordinary_sql_stays_allowed(validator: Validator, client: str, sql: str) -> None:
-    got = decide(validator, client.format(sql=sql))
-    assert got.decision == "allow", (client.format(sql=sql), got.reasons)
+    allowed(validator, client.format(sql=sql))
 
 
 @pytest.mark.parametrize("code", DOCUMENT_STORE)
 @pytest.mark.parametrize("client", ['mongosh app --eval "{code}"', 'mongo app --eval "{code}"'])
 def test_a_document_store_drop_in_any_spacing_is_never_allowed(validator: Validator, client: str, code: str) -> None:
-    got = decide(validator, client.format(code=code))
-    assert got.decision != "allow", (client.format(code=code), got.reasons)
+    never_allowed(validator, client.format(code=code))
 
 
 @pytest.mark.parametrize("code", ORDINARY_DOCUMENT_STORE)
