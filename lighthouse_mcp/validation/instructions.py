@@ -184,6 +184,48 @@ _SUMMARIES = (
     r"(?:\b(?:summar(?:y|ies)|résumés?(?:\s+générés?)?|resúmenes|resumen|resumos?|Zusammenfassung\w*|riassunt\w*|"
     r"samenvatting\w*|резюме)\b)"
 )
+# -- ten languages more: Polish, Czech, Ukrainian, Turkish, Arabic, Hindi, Vietnamese, Indonesian, Finnish, Greek.
+# Their words for an AI reader, with the case endings and prefixes they take (`asystencie`, `asistanına`,
+# `للمساعد`, `tekoälyavustajalle`): read only by the patterns written for these languages, so that none of the
+# eleven languages above reads differently.
+_MORE_NAMES = (
+    r"(?:\b(?:asystent\w*|asystenc\w*|asistent(?!es?\b)\w*|асистент\w*|помічник\w*|asistan\w*|asisten|avustaja\w*|"
+    r"agentti\w*|agentil\w*|tekoäly\w*|yapay\s+zek[aâ]\w*|sztuczn\w+\s+inteligencj\w*|uměl\w+\s+inteligenc\w*|"
+    r"штучн\w+\s+інтелект\w*|kecerdasan\s+buatan|trí\s+tuệ\s+nhân\s+tạo|τεχνητ\w+\s+νοημοσύν\w+|"
+    r"model\w*\s+(?:językow\w*|jazykov\w*)|(?:jazykov|językow)\w*\s+model\w*|мовн\w+\s+модел\w*|модел\w+\s+мовн\w*|"
+    r"dil\s+model\w*|model\s+bahasa|mô\s+hình\s+ngôn\s+ngữ|kielimalli\w*|γλωσσικ\w+\s+μοντέλ\w*|"
+    r"czatbot\w*|чат-?бот\w*|βοηθ(?:ός|έ|ό|ού|οί|ούς|ών)|πράκτορ\w*|trợ\s+lý|tác\s+tử|tác\s+nhân|agen|"
+    r"ajan(?:ı|a|ın|ına|lar\w*)?|(?-i:ШІ|ΤΝ)(?:-\w+)?)\b|"
+    r"(?:ال|لل|و|ل|ب|بال)?(?:مساعد|وكيل)\w*|(?:ال|لل|ل|ب|بال)?ذكاء\s+(?:ال)?اصطناعي|"
+    r"(?:ال|لل|ل|ب|بال)?نموذج\s+(?:ال)?(?:لغ|ذكاء)\w*|"
+    r"सहायक|एजेंट|कृत्रिम\s+बुद्धि\w*|भाषा\s+मॉडल|(?<![A-Za-z])(?-i:AI)\s+मॉडल|एआई)"
+)
+# … the words the patterns for them are anchored on (every name above holds one)
+_MORE_NAME_WORDS = (
+    "asystent", "asystenc", "asistent", "асистент", "помічник", "asistan", "asisten", "avustaja", "agentti",
+    "agentil", "tekoäly", "yapay zek", "sztuczn", "uměl", "штучн", "kecerdasan", "trí tuệ", "τεχνητ", "językow",
+    "jazykov", "мовн", "dil model", "model bahasa", "mô hình", "kielimalli", "γλωσσικ", "czatbot", "чат-бот", "чатбот",
+    "βοηθ", "πράκτορ", "trợ lý", "tác tử", "tác nhân", "agen", "ajan", "ші", "τν", "مساعد", "وكيل", "ذكاء", "نموذج",
+    "सहायक", "एजेंट", "कृत्रिम", "मॉडल", "एआई",
+)  # fmt: skip
+# What a note for a reader is called, or the word for "for" it starts with: `Uwaga dla`, `Poznámka pro`, `Untuk`.
+_MORE_NOTE = (
+    r"(?:\b(?:uwaga|notatka|wiadomość|informacja|instrukcja|polecenie|wskazówka|dla|poznámka|pokyny?|instrukce|"
+    r"upozornění|vzkaz|zpráva|pro|not|talimat|uyarı|mesaj|lưu\s+ý|ghi\s+chú|hướng\s+dẫn|chỉ\s+dẫn|thông\s+báo|"
+    r"dành\s+cho|catatan|instruksi|petunjuk|pesan|perhatian|untuk|kepada|huomautus|huom|ohjeet|ohje|viesti|"
+    r"muistutus|tiedoksi)\b|(?<!\w)(?:примітка|вказівка|інструкція|нотатка|повідомлення|увага|для|σημείωση|οδηγίες|"
+    r"οδηγία|μήνυμα|προσοχή|για|προς|ملاحظة|تعليمات|تنبيه|رسالة|إلى)(?!\w))"
+)
+# Conditions on who reads: "jeśli jesteś", "якщо ти", "nếu bạn là", "jos olet", "إذا كنت", "अगर आप".
+_MORE_CONDITION_WORDS = (
+    "jeśli", "jeżeli", "pokud", "jestli", "якщо", "eğer", "nếu", "jika", "kalau", "apabila", "jos", "αν", "εάν", "إذا",
+    "अगर", "यदि",
+)  # fmt: skip
+_MORE_CONDITION = r"(?:\b(?:jeśli|jeżeli|pokud|jestli|якщо|eğer|nếu|jika|kalau|apabila|jos|αν|εάν)\b|إذا|अगर|यदि)"
+# What follows a name that is not spoken to but described: a relative pronoun (`Asystent AI, który …`).
+_MORE_RELATIVE = (
+    r"(?:kt[óo]r\w*|kter\w*|як\w*|що|котр\w*|joka|jonka|joita|yang|mà|ki|الذي|التي|जो|που|ο\s+οποίος|η\s+οποία)"
+)
 _NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
 # What a note is called and whom it is for, in each language: a heading (`## Note au relecteur automatique`,
 # `## Voor de geautomatiseerde reviewer`) or a field (`"hinweis_fuer_agent"`, `"ai_note"`).
@@ -262,7 +304,7 @@ _NAME_WORDS = (
     "nell'elaborare", "nel analizzare", "bij het samenvatten", "bij het verwerken", "总结", "を要約", "를 요약",
 )  # fmt: skip
 # Where an address can begin: at such a word or a few words before it (`to the AI agent`), or at one of these.
-_ADDRESS_KEYS = frozenset(_NAME_WORDS) | frozenset((
+_ADDRESS_KEYS = frozenset(_NAME_WORDS) | frozenset(_MORE_NAME_WORDS) | frozenset(_MORE_CONDITION_WORDS) | frozenset((
     "you", "whoever", "whomever", "attention", "attn", "给", "致", "告诉", "处理", "阅读", "分析", "读取", "总结",
     "管理", "审阅", "整理", "処理", "読", "要約", "確認", "作成", "분석", "처리", "읽", "요약", "관리", "정리",
     "검토", "如果", "若", "假如", "要是", "你", "您", "あなた", "君", "당신", "네가", "when", "if", "while", "before",
@@ -363,7 +405,18 @@ _VOCATIVE = _Anchored(
     # ja / ko: the topic or the addressee marked by a particle: `アシスタントは、` `상담 봇에게:`
     r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット)[^\s、。]{0,4}(?:は|へ|さん|様|殿|(?:へ|に)の[^\s、。：:]{1,5})[、,：:]|"
     r"(?:システム|プログラム|ツール)(?:へ|に)(?:の[^\s、。：:]{1,5})?[：:]|"
-    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)\s?(?:에게|께|님)\s*[,:：]?",
+    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)\s?(?:에게|께|님)\s*[,:：]?|"
+    # the ten languages more: a label that names an AI and ends in a colon (`Uwaga dla asystenta AI:`, `Bu e-postayı
+    # özetleyen dil modeli için talimat:`), a name spoken to (`Asystencie AI,` `Trợ lý AI ơi,` `أيها المساعد،`), a
+    # condition on who reads (`Jeśli jesteś sztuczną inteligencją …,` `अगर आप … AI मॉडल हैं, तो`)
+    # (not a name alone, as a transcript's speaker is labelled: `Asistent: …`; a longer label when it says it is a
+    # note: `Примітка для ШІ-агента підтримки, який першим обробляє звернення:`)
+    rf"{_CLAUSE}(?!{_MORE_NAMES}\s*[:：])(?:[^\s.!?:;।]+\s+){{0,8}}?{_MORE_NAMES}[^.!?:;\n।]{{0,40}}?[:：]|"
+    rf"{_CLAUSE}{_MORE_NOTE}\s+(?:[^\s.!?:;।]+\s+){{0,3}}?{_MORE_NAMES}[^.!?:;\n।]{{0,80}}?[:：]|"
+    rf"{_CLAUSE}(?:(?:hej|ahoj|привіт|merhaba|hei|halo|أيها|يا)\s+)?{_MORE_NAMES}(?:\s+(?-i:AI|ШІ|ΤΝ))?(?:\s+ơi)?\s*"
+    rf"[,،](?!\s*{_MORE_RELATIVE}\b)|"
+    rf"{_MORE_CONDITION}\s[^.!?;,،\n।]{{0,80}}?(?:{_MORE_NAMES}|(?<![A-Za-z])(?-i:AI|LLM)(?![A-Za-z]))"
+    r"[^.!?;:\n।]{0,80}?[,:：،]",
     _I | re.M,
     keys=_ADDRESS_KEYS,
     back=_BACK,
@@ -503,6 +556,17 @@ _MARKER = LazyPattern(
     r"instructions?|directive|command)\s*[:：]",
     _I | re.M,
 )
+# Setting instructions aside in the ten languages more: the verbs, and the words for what is set aside.
+_MORE_OVERRIDE = (
+    r"\b(?:zignoruj\w*|ignoruj\w*|zapomnij|zapomnijcie|zapomeň\w*|ігноруй\w*|проігноруй\w*|(?<!не\s)забудь\w*|"
+    r"görmezden\s+gel\w*|yok\s+say\w*|unut(?!ma)\w*|bỏ\s+qua|phớt\s+lờ|quên\s+(?:đi|hết|mọi|tất\s+cả)|abaikan|"
+    r"lupakan|ohita|unohda|jätä\s+huomiotta|αγνόησ\w*|ξέχασ\w*)\b|(?<!\w)(?:تجاهل\w*|انس)(?!\w)|"
+    r"अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल\s+जा"
+)
+_MORE_INSTRUCTIONS = (
+    r"\b(?:instrukc\w*|polece\w*|pokyn\w*|instrukci\w*|інструкц\w*|вказів\w*|talimat\w*|komut\w*|hướng\s+dẫn|"
+    r"chỉ\s+dẫn|lệnh|instruksi|perintah|ohje\w*|käsky\w*|οδηγί\w*|εντολ\w*)\b|(?<!\w)(?:ال)?(?:تعليمات|أوامر)|निर्देश"
+)
 _OVERRIDE = _Anchored(
     # en
     r"\b(?:ignore|ignoring|disregard|forget|override|overrule|set\s+aside|put\s+aside|drop|discard|bypass|skip|"
@@ -577,8 +641,12 @@ _OVERRIDE = _Anchored(
     r"scadute)|non\s+sono\s+più\s+valide|zijn\s+(?:vervallen|ongeldig|vervangen|ingetrokken)|"
     r"(?:отменен\w*|недействительн\w*|устарел\w*|аннулирован\w*))|"
     r"(?:指令|指示|说明|规则|设定)[^。\n]{0,10}(?:作废|无效|失效|不再有效|已过期)|(?:指示|命令)[^。\n]{0,10}(?:無効|取り消|破棄)|"
-    r"(?:지시|지침|명령)[^.\n]{0,10}(?:무효|취소|폐기)",
+    r"(?:지시|지침|명령)[^.\n]{0,10}(?:무효|취소|폐기)|"
+    # the ten languages more: the verb before its object (pl, cs, uk, ar, vi, id, fi, el) or after it (tr, hi)
+    rf"(?:{_MORE_OVERRIDE})[^.!?\n।]{{0,60}}?(?:{_MORE_INSTRUCTIONS})|"
+    rf"(?:{_MORE_INSTRUCTIONS})[^.!?\n।]{{0,60}}?(?:{_MORE_OVERRIDE})",
     _I,
+    extra=("अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "भूल", "निर्देश"),
 )
 # A new role or task for the reader, without setting its instructions aside in so many words: "from now on",
 # "your real task is", "you are now DevMode", "pretend to be". Weaker than an override: people say these to people.
@@ -599,8 +667,14 @@ _RETASK = _Anchored(
     r"\bvanaf\s+nu\b|\bje\s+(?:nieuwe|echte|enige)\s+taak|\bс\s+этого\s+момента\b|\bотныне\b|(?:твоя|ваша)\s+"
     r"(?:новая|настоящая|главная)\s+задача|(?:从现在开始|从现在起|从今以后)|(?:你的|您的)(?:新|真正的|真实的|唯一的)\s*"
     r"(?:任务|使命|工作)|(?:今から|これから|今後は|以降は)[^。\n]{0,6}(?:あなた|君)|(?:本当の|新しい|真の)(?:任務|タスク|"
-    r"仕事|目的)|(?:지금부터|이제부터|앞으로는)|(?:새로운|진짜|실제)\s*(?:임무|작업|역할)",
+    r"仕事|目的)|(?:지금부터|이제부터|앞으로는)|(?:새로운|진짜|실제)\s*(?:임무|작업|역할)|"
+    # the ten languages more: "from now on"
+    r"\b(?:od\s+teraz|od\s+teď|odteď|od\s+nynějška|bundan\s+sonra|şu\s+andan\s+itibaren|từ\s+bây\s+giờ|"
+    r"từ\s+giờ\s+trở\s+đi|mulai\s+sekarang|mulai\s+saat\s+ini|tästä\s+lähtien|tästä\s+eteenpäin)\b|"
+    r"(?<!\w)(?:відтепер|з\s+цього\s+моменту|από\s+τώρα\s+και\s+στο\s+εξής|από\s+εδώ\s+και\s+πέρα|من\s+الآن"
+    r"\s+فصاعد)|अब\s+से",
     _I,
+    extra=("अब से",),
 )
 _REQUEST = _Anchored(
     r"\bplease\b|\bkindly\b|\byou\s+(?:must|should|shall|need\s+to|have\s+to|are\s+to|will\s+now|are\s+(?:required|"
@@ -635,9 +709,19 @@ _REQUEST = _Anchored(
     # "is als positief te beschrijven", "han de presentarse"
     r"\b(?:ist|sind)\s+(?:[^\s.;:!?]+\s+){0,8}?(?:nicht\s+)?(?:\w+zu\w{3,}en|zu\s+\w{3,}en)\b|"
     r"\b(?:est|sont)\s+à\s+\w+(?:er|ir|re)\b|\b(?:è|sono)\s+da\s+\w+(?:are|ere|ire)\b|"
-    r"\b(?:is|zijn)\s+(?:[^\s.;:!?]+\s+){0,6}?te\s+\w+en\b|\b(?:ha|han)\s+de\s+\w+(?:ar|er|ir)(?:se)?\b",
+    r"\b(?:is|zijn)\s+(?:[^\s.;:!?]+\s+){0,6}?te\s+\w+en\b|\b(?:ha|han)\s+de\s+\w+(?:ar|er|ir)(?:se)?\b|"
+    # the ten languages more: `proszę`, `prosím`, `будь ласка`, `lütfen`, `يرجى`, `कृपया`, `vui lòng`, `παρακαλώ`
+    r"\b(?:proszę|prosimy|musisz|należy|prosím|musíte|musíš|будь\s+ласка|прошу|мусиш|необхідно|потрібно|lütfen|"
+    r"gerekiyor|vui\s+lòng|xin\s+hãy|cần\s+phải|tolong|mohon|harap|silakan|harus|wajib|ole\s+hyvä|pyydän|"
+    r"sinun\s+(?:on|täytyy|pitää)|παρακαλώ|πρέπει\s+να)\b|(?<!\w)(?:من\s+فضلك|يرجى|الرجاء|يجب)(?!\w)|कृपया",
     _I,
+    extra=("कृपया",),
 )
+# Hindi's words are written with vowel signs that are not word characters: its anchors are listed.
+_HINDI_ACTIONS = (
+    "भेज", "फ़ॉरवर्ड", "फॉरवर्ड", "हटा", "मिटा", "बदल", "बंद", "भुगतान", "साझा", "इंस्टॉल", "चला", "डाउनलोड", "मंज़ूर",
+    "स्वीकार", "लिख", "बता", "सिफ़ारिश", "सिफारिश", "ट्रांसफ़र", "ट्रांसफर", "जोड़", "खोल", "क्लिक", "अक्षम",
+)  # fmt: skip
 _ACTION = _Anchored(
     # en: verbs an agent could carry out
     r"\b(?:send|email|e-mail|mail|forward|upload|post|publish|transfer|wire|pay|delete|remove|erase|wipe|drop|"
@@ -707,8 +791,60 @@ _ACTION = _Anchored(
     r"dichiara|sostieni|beweer|утверждай\w*|заяви\w*|"
     # Spanish imperatives with their pronouns: `dile`, `envíale`, `muéstrale`, `mándamelo`
     r"(?:di|dí|dígale|envía|mánda|manda|muestra|muéstra|da|pasa|escribe|reenvía|comparte)(?:le|les|me|nos)(?:lo|la|los|las)?|"
-    r"посоветуй\w*|порекомендуй\w*|сообщи\w*)\b|写|说|告诉|推荐|評価|書い|書き|伝え|勧め",
+    r"посоветуй\w*|порекомендуй\w*|сообщи\w*)\b|写|说|告诉|推荐|評価|書い|書き|伝え|勧め|"
+    # the ten languages more, as orders (an infinitive or a participle describes: `wysłać`, `gönderildi`)
+    # pl
+    r"\b(?:prześlij|przeslij|wyślij|wyslij|prześlijcie|wyślijcie|przekaż|przekażcie|usuń|usuńcie|skasuj|zmień|"
+    r"zmieńcie|zapłać|zapłaćcie|opłać|przelej|przelejcie|wyłącz|wyłączcie|udostępnij|dodaj|zainstaluj|uruchom|"
+    r"pobierz|zatwierdź|zaakceptuj|napisz|powiedz|poleć|odpowiedz|skopiuj|otwórz|kliknij|nadaj|przyznaj|ustaw|wpisz|"
+    r"anuluj|opublikuj|oceń|podaj|pokaż|ujawnij|wyeksportuj|przenieś)\b|"
+    # cs
+    r"\b(?:pošli|pošlete|přepošli|přepošlete|odešli|odešlete|smaž|smažte|vymaž|vymažte|odstraň|odstraňte|změň|"
+    r"změňte|zaplať|zaplaťte|proplať|proplaťte|převeď|převeďte|vypni|vypněte|sdílej|sdílejte|nainstaluj|"
+    r"nainstalujte|spusť|spusťte|stáhni|stáhněte|schval|schvalte|napiš|napište|řekni|řekněte|doporuč|doporučte|"
+    r"odpověz|odpovězte|zkopíruj|zkopírujte|otevři|otevřete|klikni|klikněte|nastav|nastavte|přidej|přidejte|zruš|"
+    r"zrušte|zveřejni|zveřejněte|ohodnoť|ohodnoťte|uveď|uveďte|sděl|sdělte|ukaž|ukažte|přesuň|přesuňte|udělte)\b|"
+    # uk
+    r"(?<![\w])(?:надішли|надішліть|перешли|перешліть|відправ|відправте|видали|видаліть|зміни|змініть|оплати|"
+    r"оплатіть|переведи|переведіть|перекажи|перекажіть|вимкни|вимкніть|поділися|поділіться|встанови|встановіть|"
+    r"запусти|запустіть|завантаж|завантажте|схвали|схваліть|підтверди|підтвердіть|напиши|напишіть|скажи|скажіть|"
+    r"порекомендуй|порекомендуйте|порадь|порадьте|скопіюй|скопіюйте|відкрий|відкрийте|натисни|натисніть|додай|"
+    r"додайте|надай|надайте|скасуй|скасуйте|опублікуй|опублікуйте|покажи|покажіть|повідом|повідомте)(?![\w])|"
+    # tr
+    r"\b(?:gönder|gönderin|gönderiniz|ilet|iletin|iletiniz|sil|silin|siliniz|değiştir|değiştirin|kapat|kapatın|öde|"
+    r"ödeyin|paylaş|paylaşın|aktar|aktarın|yükle|yükleyin|çalıştır|çalıştırın|onayla|onaylayın|kaldır|kaldırın|"
+    r"söyle|söyleyin|öner|önerin|ekle|ekleyin|tıkla|tıklayın|verin|bildir|bildirin|yazın|iptal\s+et|"
+    r"devre\s+dışı\s+bırak\w*|havale\s+et\w*|transfer\s+et\w*)\b|"
+    # ar (with the conjunction it may carry: `وادفع`)
+    r"(?<![\w])[وف]?(?:أرسل|ارسل|أرسلوا|حوّل|حوّلوا|احذف|احذفوا|امسح|شارك|غيّر|عدّل|عطّل|أوقف|ادفع|سدّد|انقل|ثبّت|شغّل|"
+    r"نفّذ|وافق|اكتب|أخبر|انصح|أوص|أضف|افتح|اضغط|امنح|ألغ|انشر|اكشف|صدّر|قم\s+ب)(?!\w)|"
+    # hi (its vowel signs are not word characters: no word boundaries)
+    # (a verb, then a polite or familiar imperative ending it within a few words: `भेज दें`, `बदलकर … कर दें`)
+    r"(?:भेज|फ़ॉरवर्ड|फॉरवर्ड|हटा|मिटा|बदल|बंद|भुगतान|साझा|इंस्टॉल|चला|डाउनलोड|मंज़ूर|स्वीकार|लिख|बता|सिफ़ारिश|सिफारिश|"
+    r"ट्रांसफ़र|ट्रांसफर|जोड़|खोल|क्लिक|अक्षम)[^।.!?,\n]{0,40}?(?:ें|एं|एँ|ीजिए|(?<!ल)िए|ो)(?=[\s।.,!?]|$)|"
+    # vi (`hãy` makes any verb an order)
+    r"\b(?:hãy\s+\w+|gửi\s+(?:toàn\s+bộ|tất\s+cả|ngay|lại|kèm|file|tệp|dữ\s+liệu|thông\s+tin|danh\s+sách)|"
+    r"chuyển\s+tiếp|chuyển\s+khoản|chuyển\s+tiền|xóa|xoá|thay\s+đổi|đổi\s+số|thanh\s+toán|tắt|vô\s+hiệu\s+hóa|"
+    r"chia\s+sẻ|cài\s+đặt|tải\s+xuống|tải\s+lên|phê\s+duyệt|chấp\s+nhận|giới\s+thiệu|khuyên|đề\s+xuất|"
+    r"trả\s+lời|sao\s+chép|nhấp|nhấn|cấp\s+quyền|hủy|tiết\s+lộ|cung\s+cấp|đánh\s+giá)\b|"
+    # id
+    r"\b(?:kirim|kirimkan|kirimi|teruskan|transferkan|hapus|hapuskan|ubah|ganti|bayar|bayarkan|nonaktifkan|matikan|"
+    r"bagikan|pasang|instal|instalkan|jalankan|unduh|unggah|setujui|terima(?!\s+kasih)|tuliskan|katakan|sampaikan|"
+    r"beri\s+tahu|beritahu|rekomendasikan|sarankan|balas|salin|klik|tambahkan|berikan|batalkan|terbitkan|"
+    r"tampilkan|ungkapkan|ekspor)\b|"
+    # fi
+    r"\b(?:lähetä|lähettäkää|välitä|välittäkää|siirrä|siirtäkää|poista|poistakaa|vaihda|vaihtakaa|maksa|maksakaa|"
+    r"jaa|jakakaa|asenna|asentakaa|suorita|suorittakaa|lataa|hyväksy|hyväksykää|kirjoita|kirjoittakaa|kerro|"
+    r"kertokaa|suosittele|suositelkaa|kopioi|avaa|napsauta|klikkaa|myönnä|peruuta|julkaise|näytä|paljasta|"
+    r"ota\s+\w+(?:\s+\w+)?\s+pois\s+käytöstä)\b|"
+    # el
+    r"(?<![\w])(?:στείλε|στείλτε|προώθησε|προωθήστε|μετέφερε|μεταφέρετε|διάγραψε|διαγράψτε|σβήσε|σβήστε|άλλαξε|"
+    r"αλλάξτε|πλήρωσε|πληρώστε|απενεργοποίησε|απενεργοποιήστε|κοινοποίησε|κοινοποιήστε|εγκατάστησε|εγκαταστήστε|"
+    r"εκτέλεσε|εκτελέστε|κατέβασε|ανέβασε|ενέκρινε|εγκρίνετε|αποδέξου|γράψε|γράψτε|πες|πείτε|σύστησε|προτείνε|"
+    r"προτείνετε|απάντησε|απαντήστε|αντίγραψε|άνοιξε|ανοίξτε|πάτησε|πατήστε|πρόσθεσε|προσθέστε|δώσε|δώστε|"
+    r"ακύρωσε|δημοσίευσε|εμφάνισε|αποκάλυψε)(?![\w])",
     _I,
+    extra=_HINDI_ACTIONS,
 )
 # Actions in the forms a statement of what the reader "will do" takes, and verb stems of the other languages
 # (`restablecerá`, `supprimera`, `dovrà cancellare`, `verwijderen`, `отключить`): tried when no listed verb is there.
@@ -802,8 +938,30 @@ _SECRECY = _Anchored(
     r"уведомлен\w+|ведома|согласования)|тайно|不要告诉|不用告诉|无需告知|不需要(?:在[^。\n]{0,8})?(?:提到|说明|告诉|通知)|"
     r"不必通知|不要提到|悄悄|(?:伝え|知らせ|言わ|報告し)なくて(?:結構|いい|よい|大丈夫)|伝えないで|言わないで|"
     r"知らせないで|内緒|こっそり|알리지\s?(?:마|말)|말하지\s?(?:마|말)|묻지\s?(?:마|말)|알릴\s?필요(?:가|는)?\s?없|"
-    r"보고하지\s?(?:마|말|않)|몰래",
+    r"보고하지\s?(?:마|말|않)|몰래|"
+    # the ten languages more
+    r"\bnie\s+(?:informuj\w*|mów\w*|wspominaj\w*|pytaj\w*|powiadamiaj\w*|zgłaszaj\w*)|\bnikomu\s+(?:o\s+tym\s+)?"
+    r"nie\s+\w+|\bbez\s+(?:pytania|informowania|wiedzy|zgody|potwierdzenia)\b|\bnie\s+trzeba\s+(?:pytać|"
+    r"informować)|\bpo\s+cichu\b|\bw\s+tajemnicy\b|"
+    r"\b(?:neinformuj\w*|neříkej\w*|nezmiňuj\w*|neptej\w*|neupozorňuj\w*)|\bnikomu\s+to\s+\w+|\bbez\s+(?:ptaní|"
+    r"vědomí|upozornění|souhlasu|potvrzení)\b|\bnení\s+třeba\s+(?:se\s+ptát|informovat)|\bpotichu\b|\btajně\b|"
+    r"(?<!\w)не\s+(?:повідомляй\w*|кажи|кажіть|згадуй\w*|питай\w*|попереджай\w*)|(?<!\w)нікому\s+не\s+\w+|"
+    r"(?<!\w)без\s+(?:підтвердження|відома|повідомлення|погодження)|(?<!\w)(?:таємно|потай)(?!\w)|"
+    r"\b(?:bahsetme|bahsetmeyin|söyleme|söylemeyin|haber\s+verme|haber\s+vermeyin|bildirme|bildirmeyin|sorma|"
+    r"sormayın)\b|\b(?:bilgilendirilmesine|sormanıza|sormana|onaya|onay\w*)\s+gerek\s+yok|\b(?:gizlice|sessizce)\b|"
+    r"(?<!\w)و?لا\s+(?:تخبر|تبلغ|تُعلم|تعلم|تذكر|تسأل|تُخبر)\w*|(?<!\w)(?:دون|بدون)\s+(?:إبلاغ|إخبار|علم|سؤال|"
+    r"الرجوع|إذن)|(?<!\w)(?:سرا|سرًا|بصمت)(?!\w)|"
+    r"(?:न|मत)\s+बता|बिना\s+(?:बताए|पूछे)|चुपचाप|(?:सूचित|सूचना)\s+न|"
+    r"\bđừng\s+(?:báo|nói|kể|hỏi|thông\s+báo|đề\s+cập|nhắc)|\bkhông\s+(?:cần|được)\s+(?:báo|nói|hỏi|thông\s+báo|"
+    r"xin|xác\s+nhận)|\b(?:âm\s+thầm|lặng\s+lẽ|bí\s+mật)\b|"
+    r"\bjangan\s+(?:beri\s+tahu|beritahu|memberi\s+tahu|kasih\s+tahu|sebutkan|menyebutkan|tanya|bertanya|laporkan|"
+    r"informasikan)|\btanpa\s+(?:bertanya|memberi\s+tahu|sepengetahuan|izin|konfirmasi)|\btidak\s+perlu\s+"
+    r"(?:bertanya|memberi\s+tahu|konfirmasi|izin)|\bdiam-diam\b|"
+    r"\b(?:älä|äläkä)\s+(?:kerro|mainitse|kysy|ilmoita)|\b(?:kertomatta|kysymättä|ilmoittamatta|salaa)\b|"
+    r"(?<!\w)μην\s+(?:ενημερώσεις|ενημερώσετε|πεις|πείτε|αναφέρεις|αναφέρετε|ρωτήσεις|ρωτήσετε|ειδοποιήσεις)|"
+    r"(?<!\w)χωρίς\s+να\s+(?:ρωτήσεις|ρωτήσετε|ενημερώσεις|ενημερώσετε|πεις)|(?<!\w)(?:κρυφά|αθόρυβα)(?!\w)",
     _I,
+    extra=("बता", "बिना", "चुपचाप", "सूचित", "सूचना"),
 )
 # What must not leave: credentials, keys, tokens, the environment, the system prompt.
 _SECRET_WORDS = (
@@ -842,7 +1000,11 @@ _SECRECY_WORDS = (
     "vermeld dit niet", "vertel", "zonder te", "не говори", "не сообща", "не упомина", "без подтвержд", "без уведомл",
     "сообщать", "уведомлять", "informiert", "mention in", "mention it in", "тайно", "不要告诉", "不用告诉",
     "无需告知", "不需要", "不必通知", "不要提到", "悄悄", "伝えな", "言わな", "知らせな", "報告しな", "内緒",
-    "こっそり", "알리지", "말하지", "묻지", "알릴", "보고하지", "몰래",
+    "こっそり", "알리지", "말하지", "묻지", "알릴", "보고하지", "몰래", "nie informuj", "nie mów", "nikomu",
+    "bez pytania", "neinformuj", "neříkej", "bez vědomí", "не повідомляй", "нікому", "bahsetme", "söyleme",
+    "gerek yok", "لا تخبر", "دون إبلاغ", "न बता", "मत बता", "बिना पूछे", "đừng báo", "đừng nói", "không cần báo",
+    "jangan beri", "jangan memberi", "tanpa bertanya", "älä kerro", "äläkä kerro", "kysymättä", "μην ενημερώσ",
+    "χωρίς να ρωτήσ",
 )  # fmt: skip
 # Authority and urgency: "the owner already agreed", "pre-approved", "immediately", "ya lo aprobó", "已批准".
 _AUTHORITY = _Anchored(
@@ -859,8 +1021,15 @@ _AUTHORITY = _Anchored(
     r"\bdringend\b|\bsofort\b|\bjá\s+(?:aprovou|autorizou|concordou)\b|\bimediatamente\b|\bha\s+già\s+(?:approvato|"
     r"autorizzato)\b|\bsubito\b|\b(?:al|reeds)\s+goedgekeurd\b|\bonmiddellijk\b|(?:уже\s+)?(?:разрешил\w*|"
     r"одобрил\w*|согласовал\w*)|срочно|немедленно|已经同意|已同意|已批准|已授权|的要求|立即|马上|承認済み|了承済み|"
-    r"既に承認|すぐに|直ちに|이미\s?(?:승인|동의|허락)|승인(?:을)?\s?받았|즉시|바로",
+    r"既に承認|すぐに|直ちに|이미\s?(?:승인|동의|허락)|승인(?:을)?\s?받았|즉시|바로|"
+    # the ten languages more
+    r"\b(?:natychmiast|pilnie|ihned|okamžitě|urgentně|hemen|acil|derhal|ngay\s+lập\s+tức|khẩn\s+cấp|segera|"
+    r"heti|välittömästi|kiireellisesti)\b|(?<!\w)(?:негайно|терміново|αμέσως|επειγόντως|فورا|فورًا|عاجل)(?!\w)|"
+    r"\b(?:już\s+(?:zatwierdzon\w*|zgodził\w*)|(?:už|již)\s+(?:schválen\w*|souhlasil\w*)|sudah\s+disetujui|"
+    r"on\s+jo\s+hyväksy\w*|đã\s+(?:được\s+)?(?:duyệt|phê\s+duyệt|đồng\s+ý))|(?<!\w)вже\s+(?:погоджено|схвалено|"
+    r"дозволено)|(?<!\w)έχει\s+ήδη\s+εγκρι\w+|तुरंत|फ़ौरन",
     _I,
+    extra=("तुरंत", "फ़ौरन"),
 )
 # Writing about attacks and detection, not carrying one (security articles, changelogs, scanner reports, docs).
 _META = _Anchored(
@@ -879,9 +1048,14 @@ _META = _Anchored(
     r"attacc\w+|iniezion\w+|esempi\w*|aanval\w*|injectie\w*|voorbeeld\w*|атак\w*|злоумышленник\w*|инъекци\w+|"
     r"пример\w*|например|фишинг\w*|мошенни\w+)\b|"
     r"攻击|攻击者|注入|例如|示例|钓鱼|诈骗|攻撃|攻撃者|インジェクション|例えば|フィッシング|詐欺|공격|공격자|인젝션|"
-    r"예를\s?들어|예시|피싱|사기",
+    r"예를\s?들어|예시|피싱|사기|"
+    # the ten languages more: attacks, attackers, examples
+    r"\b(?:atak\w*|napastni\w*|na\s+przykład|przykład\w*|útok\w*|útočník\w*|například|příklad\w*|saldır\w*|"
+    r"örneğin|örnek\w*|tấn\s+công|kẻ\s+tấn\s+công|ví\s+dụ|serangan|penyerang|misalnya|contoh\w*|hyökkä\w*|"
+    r"esimerki\w*|phishing\w*)\b|(?<!\w)(?:атак\w*|зловмисн\w*|наприклад|приклад\w*|ін'єкці\w*|επίθεσ\w*|"
+    r"επιτιθέμεν\w*|παράδειγμα|π\.χ\.|هجوم|هجمات|المهاجم\w*|مثلا|مثلًا|مثال)(?!\w)|हमल|हमलावर|उदाहरण",
     _I,
-    extra=("e.g.", "i.e.", "z.b.", "z. b."),
+    extra=("e.g.", "i.e.", "z.b.", "z. b.", "np.", "π.χ.", "हमल", "उदाहरण"),
 )
 # Reported speech: the instruction is what someone else tells a model ("an attacker may tell a model to …").
 _REPORTED = _Anchored(
@@ -925,7 +1099,9 @@ _OVERRIDE_WORDS = (
     "dimentica", "забудь", "さっき", "先ほど", "new rules", "new task", "new assignment", "unrestricted",
     "uncensored", "unfiltered", "jailbroken", "unbound", "unlimited", "amoral", "be that", "be this", "be such",
     "restricci", "restriction", "einschränkung", "beschränkung", "restriç", "restrizion", "beperking", "limites",
-    "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한",
+    "limiti", "sois", "ограничени", "действуй", "限制", "制限", "제한", "zignoruj", "ignoruj", "zapomnij",
+    "zapomeň", "ігнору", "проігнору", "görmezden", "yok say", "unut", "bỏ qua", "phớt lờ", "abaikan", "lupakan",
+    "ohita", "unohda", "huomiotta", "αγνόησ", "ξέχασ", "تجاهل", "انس", "अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "भूल जा",
 )  # fmt: skip
 _MARKER_WORDS = (
     "system", "assistant", "agent", "developer", "admin", "operator", "【", "\"role\"", "function_call", "tool_call",
@@ -948,11 +1124,13 @@ _RETASK_WORDS = (
     "désormais", "nouvelle", "véritable", "vraie", "seule", "ab jetzt", "ab sofort", "aufgabe", "nova", "verdadeira",
     "d'ora", "da ora", "compito", "vanaf nu", "taak", "с этого момента", "отныне", "задача", "从现在", "从今以后",
     "任务", "使命", "今から", "これから", "今後は", "以降は", "本当の", "新しい", "真の", "지금부터", "이제부터",
-    "앞으로는", "새로운", "진짜", "실제",
+    "앞으로는", "새로운", "진짜", "실제", "od teraz", "od teď", "odteď", "od nynějška", "bundan sonra",
+    "andan itibaren", "từ bây giờ", "từ giờ", "mulai sekarang", "mulai saat", "tästä lähtien", "tästä eteenpäin",
+    "відтепер", "з цього моменту", "από τώρα", "από εδώ και πέρα", "من الآن", "अब से",
 )  # fmt: skip
 _CUE_KINDS: dict[str, set[str]] = {}
-for _kind, _words in (("name", _NAME_WORDS), ("override", _OVERRIDE_WORDS), ("marker", _MARKER_WORDS),
-                      ("retask", _RETASK_WORDS), ("secret", _SECRET_WORDS),
+for _kind, _words in (("name", _NAME_WORDS + _MORE_NAME_WORDS), ("override", _OVERRIDE_WORDS),
+                      ("marker", _MARKER_WORDS), ("retask", _RETASK_WORDS), ("secret", _SECRET_WORDS),
                       ("secrecy", _SECRECY_WORDS)):  # fmt: skip
     for _word in _words:
         _CUE_KINDS.setdefault(_word, set()).add(_kind)
@@ -971,7 +1149,7 @@ _HIDDEN_PART = LazyPattern(
     r"\b(?:alt|title|aria-label|data-[\w-]+)\s*=\s*\"(?P<attribute>[^\"]{12,2000})\"",
     re.I | re.S,
 )
-_UNIT_SPLIT = re.compile(r"(?<=[.!?。！？])[\"')\]]*\s+|(?<=[。！？])|\n+|(?<=;)\s+(?=[A-Z])")
+_UNIT_SPLIT = re.compile(r"(?<=[.!?。！？।])[\"')\]]*\s+|(?<=[。！？])|\n+|(?<=;)\s+(?=[A-Z])")
 MAX_UNITS = 4000  # units scored per text: past that, only those near a word that could address an agent
 MAX_UNIT_CHARS = 600  # a sentence longer than this is read in pieces
 MAX_CLOSE_READS = 1500  # units read closely per text (past that the text is flagged as too dense to read)
@@ -1429,7 +1607,9 @@ _STATED_FORM = re.compile(
 # The rest of a label, up to its colon: `… questo articolo: definitelo …`
 _LABEL_END = re.compile(r"[^.!?:：\n]{0,40}[:：]")
 # An address that is a condition on its reader or a chat handle: its words say who reads, they ask nothing.
-_CONDITIONAL = re.compile(rf"(?:@|{_CONDITION}\b|.*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])", re.I | re.S)
+_CONDITIONAL = re.compile(
+    rf"(?:@|{_CONDITION}\b|{_MORE_CONDITION}|.*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])", re.I | re.S
+)
 
 
 def _described(found: _Found, piece: str, match: re.Match[str]) -> bool:
@@ -1484,7 +1664,8 @@ def _gates(piece: str, names: Hits) -> tuple[bool, bool, bool, bool]:
 
 # A name's word ends, and a comma, colon or dash follows at once (or after a short parenthesis): `Assistant,`
 _CLOSES_NAME = re.compile(
-    r"[\w-]*s?(?:\s+(?:instructions?|notes?|directives?|tasks?))?\s*(?:\([^)]{0,30}\))?\s*(?:\*\*|__)?\s*(?:[,:：、!]|\s[—–-]\s)|"
+    r"[\w-]*s?(?:\s+(?:instructions?|notes?|directives?|tasks?))?\s*(?:\([^)]{0,30}\))?\s*(?:\*\*|__)?(?:\s+ơi)?\s*"
+    r"(?:[,:：、!،]|\s[—–-]\s)|"
     r"[\w-]*\s+(?:please|pls|kindly|por\s+favor|bitte|per\s+favore|alsjeblieft|пожалуйста)\b",
     re.I,
 )
@@ -1503,7 +1684,8 @@ for _gate, _gate_words in (
         "charge", "responsible", "acting", "attention", "attn", "intention", "atención", "que", "qui", "der", "die",
         "das", "che", "dat", "котор", "если", "si", "wenn", "falls", "se", "als", "este", "esta", "estos", "estas",
         "esse", "essa", "deste", "desta", "destes", "destas", "neste", "nesta", "cette", "cet", "ces", "ce", "dies",
-        "deze", "dit", "questa", "questo", "queste", "questi", "quest'", "эт", "данн", "для",
+        "deze", "dit", "questa", "questo", "queste", "questi", "quest'", "эт", "данн", "для", *_MORE_CONDITION_WORDS,
+        "ơi", "أيها",
     )),
     ("modal", (
         "must", "should", "shall", "need", "required", "instructed", "expected", "asked", "hereby", "will now",

@@ -28,11 +28,14 @@ _FINITE = _words(
     weren't hasn't haven't hadn't won't wouldn't can't couldn't doesn't didn't there's it's that's
     ist sind war waren wird werden wurde wurden hat haben hatte hatten kann können darf dürfen will wollen bleibt
     est sont était étaient sera seront ont avait avaient été peut peuvent va vont reste c'est
-    es son era eran fue fueron está están estaba estaban será serán ha han había habían hay puede pueden
+    es era eran fue fueron está están estaba estaban será serán ha han había habían hay puede pueden
     é são eram foi foram estão estava estavam serão tem têm tinha podem há
     è sono erano fu sarà saranno hanno aveva avevano può possono c'è
     zijn werd werden wordt worden heeft hebben zal zullen blijft
     был была было были будет будут является являются есть
+    jest są był była było były będzie będą zostanie został została jsou byl byla bylo byly bude budou
+    є був була було були буде будуть है हैं था थी थे होगा là đã sẽ được đang adalah sudah telah akan sedang
+    είναι ήταν θα έχει έχουν
     """
 )
 # Words a statement starts with and an order does not: articles, determiners, pronouns, question words.
@@ -89,8 +92,8 @@ _TOKEN = re.compile(r"[^\W_][\w'’-]*")  # words and numbers
 # A sentence's or a clause's end: "… is approved, pay it", "…后，把…"
 _CLAUSE_END = re.compile(r"[.!?;,:](?:\s|$)|[。！？；，、：]")
 _INFINITIVE_LAST = re.compile(r"[a-zäöüß]+(?:en|ern|eln)$")  # de / nl: "… verschieben", "… markeren"
-_RUSSIAN_IMPERATIVE = re.compile(r"[а-яё]{2,}(?:ь|й|и|ьте|йте|ите)$")
-_CYRILLIC = re.compile(r"[а-яё]")
+_RUSSIAN_IMPERATIVE = re.compile(r"[а-яёіїєґ']{2,}(?:ь|й|и|ьте|йте|ите|іть)$")  # and Ukrainian: `перешліть`
+_CYRILLIC = re.compile(r"[а-яёіїєґ]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -147,8 +150,14 @@ _INTRODUCES = re.compile(
 )
 
 
+# Turkish, Hindi and Arabic put their verbs last or first in statements and orders alike: their mood is not told
+# by these lists (a verb last is no participle). Spanish `son` is not listed as a finite verb: it is Turkish for
+# "last", and the text read here has its dotless ı folded to i, so Turkish is not always told by its letters.
+_UNTOLD = re.compile(r"[ğışİ\u0600-\u06ff\u0900-\u097f]")
+
+
 def _clause_mood(clause: str) -> str | None:
-    if not clause:
+    if not clause or _UNTOLD.search(clause):
         return None
     if _HANGUL.search(clause[:8]):
         return "statement" if _KOREAN_STATEMENT.search(clause) else "order" if len(clause) >= 4 else None
