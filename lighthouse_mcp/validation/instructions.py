@@ -132,7 +132,9 @@ _WORD_START = re.compile(r"(?<!\S)\S|(?<![^\W\d_])[^\W\d_]|(?<=\\n)\w")
 # Names for an AI reader that are not also names for people (an "agent" or an "assistant" can be a person: those
 # count only when the text speaks to them as its reader, below).
 _AI_NAMES = (
-    r"(?:(?<![\w.])(?-i:A\.I\.|AI|KI|IA|ИИ|LLMs?)(?:[- ][A-Za-zА-Яа-я][\w-]*)?\b|\blarge\s+language\s+models?\b|"
+    r"(?:(?<![\w.])(?-i:A\.I\.|AI|KI|IA|ИИ|LLMs?)(?:[- ](?!(?:engineers?|researchers?|scientists?|specialists?|"
+    r"developers?|architects?|lead|managers?|product|ethics|act|safety|policy|research|labs?|summit|conference|"
+    r"startups?)\b)[A-Za-zА-Яа-я][\w-]*)?\b|\blarge\s+language\s+models?\b|"
     r"\blanguage\s+models?\b|"
     r"\bchat-?bots?\b|\bco-?pilot(?:s|[oae]s?|en)?\b|\bclaude\b|\bchat-?gpt\b|\bgpt(?:-?\d[\w.]*)?\b|\bgemini\b|\bcodex\b|"
     r"\binteligencia\s+artificial\b|\bintelligence\s+artificielle\b|\bkünstliche[rn]?\s+Intelligenz\b|"
@@ -195,7 +197,9 @@ _MORE_NAMES = (
     r"model\w*\s+(?:językow\w*|jazykov\w*)|(?:jazykov|językow)\w*\s+model\w*|мовн\w+\s+модел\w*|модел\w+\s+мовн\w*|"
     r"dil\s+model\w*|model\s+bahasa|mô\s+hình\s+ngôn\s+ngữ|kielimalli\w*|γλωσσικ\w+\s+μοντέλ\w*|"
     r"czatbot\w*|чат-?бот\w*|βοηθ(?:ός|έ|ό|ού|οί|ούς|ών)|πράκτορ\w*|trợ\s+lý|tác\s+tử|tác\s+nhân|agen|"
-    r"ajan(?:ı|a|ın|ına|lar\w*)?|(?-i:ШІ|ΤΝ)(?:-\w+)?)\b|"
+    r"ajan(?:ı|a|ın|ına|lar\w*)?|(?-i:ШІ|ΤΝ)(?:-\w+)?|agent(?:a|ów|owi|om|ami|ach|em|ovi|ům|ech)|agenci|агент\w*|"
+    r"model(?:e|i|u|y|ów|om|ach|ům)?\s+(?-i:AI|LLM|SI)|(?-i:AI|LLM)[- ](?:model|agent|asystent|asistent|asistan|"
+    r"asisten|avustaja|agentti|agen)\w*|модел\w*\s+(?-i:ШІ|AI))\b|"
     r"(?:ال|لل|و|ل|ب|بال)?(?:مساعد|وكيل)\w*|(?:ال|لل|ل|ب|بال)?ذكاء\s+(?:ال)?اصطناعي|"
     r"(?:ال|لل|ل|ب|بال)?نموذج\s+(?:ال)?(?:لغ|ذكاء)\w*|"
     r"सहायक|एजेंट|कृत्रिम\s+बुद्धि\w*|भाषा\s+मॉडल|(?<![A-Za-z])(?-i:AI)\s+मॉडल|एआई)"
@@ -208,6 +212,30 @@ _MORE_NAME_WORDS = (
     "βοηθ", "πράκτορ", "trợ lý", "tác tử", "tác nhân", "agen", "ajan", "ші", "τν", "مساعد", "وكيل", "ذكاء", "نموذج",
     "सहायक", "एजेंट", "कृत्रिम", "मॉडल", "एआई",
 )  # fmt: skip
+# Greetings before a name spoken to: `Drogi asystencie,` `Milý asistente,` `Sevgili asistan,` `عزيزي المساعد،`
+_MORE_GREETING = (
+    r"(?:\b(?:hej|ahoj|merhaba|hei|halo|hai|drogi|droga|szanowny|szanowna|milý|milá|vážený|vážená|sevgili|değerli|"
+    r"sayın|thân\s+gửi|kính\s+gửi|xin\s+chào|chào|gửi|yth\.?|kepada|hyvä|rakas)\b|(?<!\w)(?:привіт|шановний|"
+    r"шановна|дорогий|дорога|αγαπητέ|αγαπητή|γεια\s+σου|عزيزي|عزيزتي|أيها|يا)(?!\w)|प्रिय)"
+)
+# What a data field is named when it holds a note for the agent: `"pokyny_pro_asistenta"`, `"ohje_agentille"`.
+_MORE_FIELD_NOTE = (
+    r"(?:pokyn|instrukc|uwag|notatk|polecen|poznámk|примітк|вказівк|інструкц|talimat|ملاحظ|تعليمات|निर्देश|ghi_chu|"
+    r"ghi_chú|huong_dan|hướng_dẫn|luu_y|lưu_ý|catatan|instruksi|petunjuk|perintah|ohje|huomautus|οδηγ|σημείωσ|akce|"
+    r"akcja|tindakan|toiminto|zadani|úkol|завдан|görev|مهمة|tugas|tehtävä)"
+)
+_MORE_FIELD_NAME = (
+    r"(?:asistent|asystent|asisten|asistan|agent|agen|ajan|avustaj|агент|асистент|βοηθ|πράκτορ|trợ_lý|tro_ly|مساعد|"
+    r"وكيل|सहायक|एजेंट|ai|llm|ші)"
+)
+# What a third person must do: `musi`, `musí`, `повинен`, `zorunda`, `يجب`, `चाहिए`, `phải`, `harus`, `täytyy`.
+_MORE_MODALS = (
+    r"(?:\b(?:musi|muszą|powinien|powinna|powinno|powinny|powinni|należy|musí|mají\s+povinnost|má\s+povinnost|"
+    r"je\s+povinen|je\s+povinn\w+|zorunda\w*|gerekir|gerekiyor|gereklidir|phải|cần\s+phải|có\s+nhiệm\s+vụ|"
+    r"bắt\s+buộc|harus|wajib|diwajibkan|perlu|täytyy|pitää|on\s+velvollinen|tulee)\b|(?<!\w)(?:повинен|повинна|"
+    r"повинно|повинні|мусить|мусять|зобов'язан\w*|πρέπει|οφείλει|οφείλουν|υποχρεούται|يجب|ينبغي|يتعين|عليه\s+أن)"
+    r"(?!\w)|चाहिए|ज़रूरी|अनिवार्य)"
+)
 # What a note for a reader is called, or the word for "for" it starts with: `Uwaga dla`, `Poznámka pro`, `Untuk`.
 _MORE_NOTE = (
     r"(?:\b(?:uwaga|notatka|wiadomość|informacja|instrukcja|polecenie|wskazówka|dla|poznámka|pokyny?|instrukce|"
@@ -411,10 +439,14 @@ _VOCATIVE = _Anchored(
     # condition on who reads (`Jeśli jesteś sztuczną inteligencją …,` `अगर आप … AI मॉडल हैं, तो`)
     # (not a name alone, as a transcript's speaker is labelled: `Asistent: …`; a longer label when it says it is a
     # note: `Примітка для ШІ-агента підтримки, який першим обробляє звернення:`)
-    rf"{_CLAUSE}(?!{_MORE_NAMES}\s*[:：])(?:[^\s.!?:;।]+\s+){{0,8}}?{_MORE_NAMES}[^.!?:;\n।]{{0,40}}?[:：]|"
+    # (nor a purpose that names it as an object: `सहायक बंद करने के लिए:`, `لإيقاف المساعد:`)
+    rf"{_CLAUSE}(?!{_MORE_NAMES}\s*[:：])(?![^:\n]{{0,60}}?(?:ने\s+के\s+लिए|(?<!\w)ل[^\sل]\w+\s+(?:ال)?(?:مساعد|وكيل)))"
+    rf"(?:[^\s.!?:;।]+\s+){{0,8}}?{_MORE_NAMES}[^.!?:;\n।]{{0,40}}?[:：]|"
     rf"{_CLAUSE}{_MORE_NOTE}\s+(?:[^\s.!?:;।]+\s+){{0,3}}?{_MORE_NAMES}[^.!?:;\n।]{{0,80}}?[:：]|"
-    rf"{_CLAUSE}(?:(?:hej|ahoj|привіт|merhaba|hei|halo|أيها|يا)\s+)?{_MORE_NAMES}(?:\s+(?-i:AI|ШІ|ΤΝ))?(?:\s+ơi)?\s*"
+    rf"{_CLAUSE}(?:{_MORE_GREETING}\s+)?{_MORE_NAMES}(?:\s+(?-i:AI|ШІ|ΤΝ))?(?:\s+ơi)?\s*"
     rf"[,،](?!\s*{_MORE_RELATIVE}\b)|"
+    rf"[\"']?[\w-]*(?:{_MORE_FIELD_NOTE}[\w-]*{_MORE_FIELD_NAME}|{_MORE_FIELD_NAME}[\w-]*{_MORE_FIELD_NOTE})[\w-]*[\"']?"
+    r"\s*[:=]\s*[\"']?|"
     rf"{_MORE_CONDITION}\s[^.!?;,،\n।]{{0,80}}?(?:{_MORE_NAMES}|(?<![A-Za-z])(?-i:AI|LLM)(?![A-Za-z]))"
     r"[^.!?;:\n।]{0,80}?[,:：،]",
     _I | re.M,
@@ -512,10 +544,18 @@ _SUBJECT = _Anchored(
     # the one a passive order names: "… is to be forwarded to h.example by the mail assistant"
     rf"\b(?:to\s+be|be)\s+\w+ed\b(?:\s+\S*[^\s.!?]){{0,10}}?\s+by\s+(?:the|an?|any|our|your)\s+(?:[\w-]+\s+){{0,2}}?"
     rf"(?:{_AI_NAMES}|{_AGENT_WORDS}|{_MACHINE})|"
-    rf"{_AI_NAMES}",
+    rf"{_AI_NAMES}|"
+    # the ten languages more: `AI agent, který zpracovává tento požadavek, musí …`, `يجب على الوكيل …`
+    rf"{_MORE_NAMES}[^.!?\n।]{{0,80}}?{_MORE_MODALS}|{_MORE_MODALS}\s+(?:\S+\s+){{0,2}}?{_MORE_NAMES}",
     _I,
     keys=_ADDRESS_KEYS,
     back=_BACK,
+)
+# A system or its administrator, in the ten languages more.
+_MORE_SYSTEM = (
+    r"\b(?:systemow\w*|administratora|administratorze|systém\w*|správc\w*|sistem|yönetici\w*|hệ\s+thống|"
+    r"quản\s+trị\s+viên|järjestelmä\w*|ylläpi\w*)\b|(?<!\w)(?:системн\w*|адміністратор\w*|σύστημα\w*|συστήματος|"
+    r"διαχειριστ\w*|النظام|المسؤول|مدير\s+النظام)(?!\w)|सिस्टम|व्यवस्थापक|प्रशासक"
 )
 _MARKER = LazyPattern(
     r"^[ \t>*#=\[<(【\-]*(?:system|developer|admin(?:istrator)?|assistant|agent|ai|tool|function|bot|operator|"
@@ -553,7 +593,10 @@ _MARKER = LazyPattern(
     r"(?:[\w-]+\s+)?(?:AI|assistants?|agents?|bots?|models?|LLMs?)\s+only)\s*[)\]]|"
     r"\b(?:additional|standing|special|new|updated|important|priority|hidden|secret)\s+(?:standing\s+)?"
     r"(?:instructions?|directives?|orders?)\s*[:：]|\b[\w-]*(?:LLM|AI|agent|assistant)[\w-]*[-_](?:notice|note|"
-    r"instructions?|directive|command)\s*[:：]",
+    r"instructions?|directive|command)\s*[:：]|"
+    # the ten languages more: a system's or an administrator's message (`>>> KOMUNIKAT SYSTEMOWY <<<`, `[SİSTEM]:`)
+    rf"(?:^|[\[<>=*【(])[ \t>=*#\[<-]*[^\n\]>=:]{{0,24}}?(?:{_MORE_SYSTEM})[^\n\]<=:]{{0,30}}?[ \t]*"
+    r"(?:\]|】|<+|>+|=+|\*\*|:|：|\))",
     _I | re.M,
 )
 # Setting instructions aside in the ten languages more: the verbs, and the words for what is set aside.
@@ -672,9 +715,17 @@ _RETASK = _Anchored(
     r"\b(?:od\s+teraz|od\s+teď|odteď|od\s+nynějška|bundan\s+sonra|şu\s+andan\s+itibaren|từ\s+bây\s+giờ|"
     r"từ\s+giờ\s+trở\s+đi|mulai\s+sekarang|mulai\s+saat\s+ini|tästä\s+lähtien|tästä\s+eteenpäin)\b|"
     r"(?<!\w)(?:відтепер|з\s+цього\s+моменту|από\s+τώρα\s+και\s+στο\s+εξής|από\s+εδώ\s+και\s+πέρα|من\s+الآن"
-    r"\s+فصاعد)|अब\s+से",
+    r"\s+فصاعد)|अब\s+से|"
+    # … and a new role: `od tej chwili jesteś`, `teď jsi`, `тепер ти`, `artık sen`, `أنت الآن`, `bây giờ bạn là`
+    r"\b(?:od\s+tej\s+chwili|od\s+teraz\s+jesteś|jesteś\s+teraz|teraz\s+jesteś|twoja\s+nowa\s+rola|twoim\s+"
+    r"(?:nowym\s+)?zadaniem\s+jest|teď\s+jsi|nyní\s+jsi|jsi\s+nyní|tvá\s+nová\s+role|tvým\s+(?:novým\s+)?úkolem\s+je|"
+    r"artık\s+sen|sen\s+artık|yeni\s+rolün|yeni\s+görevin|bây\s+giờ\s+bạn\s+là|từ\s+giờ\s+bạn\s+là|vai\s+trò\s+mới|"
+    r"sekarang\s+(?:kamu|anda)\s+adalah|peran\s+barumu|peran\s+baru\s+anda|tugas\s+barumu|olet\s+nyt|nyt\s+olet|"
+    r"uusi\s+roolisi|uusi\s+tehtäväsi)\b|(?<!\w)(?:тепер\s+ти|ти\s+тепер|твоя\s+нова\s+роль|твоє\s+нове\s+завдання|"
+    r"είσαι\s+τώρα|τώρα\s+είσαι|ο\s+νέος\s+σου\s+ρόλος|أنت\s+الآن|دورك\s+الجديد|مهمتك\s+الجديدة)(?!\w)|"
+    r"अब\s+(?:तुम|आप)|(?:तुम्हारी|आपकी)\s+नई\s+भूमिका",
     _I,
-    extra=("अब से",),
+    extra=("अब से", "अब तुम", "अब आप", "नई भूमिका"),
 )
 _REQUEST = _Anchored(
     r"\bplease\b|\bkindly\b|\byou\s+(?:must|should|shall|need\s+to|have\s+to|are\s+to|will\s+now|are\s+(?:required|"
@@ -713,9 +764,13 @@ _REQUEST = _Anchored(
     # the ten languages more: `proszę`, `prosím`, `будь ласка`, `lütfen`, `يرجى`, `कृपया`, `vui lòng`, `παρακαλώ`
     r"\b(?:proszę|prosimy|musisz|należy|prosím|musíte|musíš|будь\s+ласка|прошу|мусиш|необхідно|потрібно|lütfen|"
     r"gerekiyor|vui\s+lòng|xin\s+hãy|cần\s+phải|tolong|mohon|harap|silakan|harus|wajib|ole\s+hyvä|pyydän|"
-    r"sinun\s+(?:on|täytyy|pitää)|παρακαλώ|πρέπει\s+να)\b|(?<!\w)(?:من\s+فضلك|يرجى|الرجاء|يجب)(?!\w)|कृपया",
+    r"sinun\s+(?:on|täytyy|pitää)|παρακαλώ|πρέπει\s+να|czy\s+(?:mógłbyś|mogłabyś|możesz|mógłby|mogłaby)|"
+    r"bylibyśmy\s+wdzięczni|uprzejm\w+\s+prośb\w*|mohl\s+bys|mohla\s+bys|můžeš|mohl\s+byste|mohla\s+byste|"
+    r"buď\s+tak\s+(?:hodný|laskav\w*)|rica\s+ed\w*|bạn\s+có\s+thể|làm\s+ơn|bisakah|sudikah|voisitko|voisitteko|"
+    r"olisitko\s+ystävällinen|ystävällisesti|θα\s+μπορούσες|μπορείς\s+να)\b|(?<!\w)(?:чи\s+не\s+могли\s+б\w*|"
+    r"чи\s+можеш|будь\s+ласкав\w*|هل\s+يمكنك|أرجو|لو\s+سمحت)(?!\w)|क्या\s+आप|(?<!\w)(?:من\s+فضلك|يرجى|الرجاء|يجب)(?!\w)|कृपया",
     _I,
-    extra=("कृपया",),
+    extra=("कृपया", "क्या आप"),
 )
 # Hindi's words are written with vowel signs that are not word characters: its anchors are listed.
 _HINDI_ACTIONS = (
@@ -859,7 +914,17 @@ _ACTION_FORMS = LazyPattern(
     r"\b(?:indiquer|mentionner|signaler|affirmer|déclarer|décrire|présenter|pass|passes|colar|cole|pegar|pega|"
     r"coller|collez|einfügen|incollare|plakken)\b|读取|放入|填入|附上|粘贴|読み取|読み込|添付|읽어|첨부|붙여|"
     r"貼って|貼り付け|muéstra\w*|"
-    r"enséña\w*|montre[zs]?-moi|zeig\w*\s+mir|mostre-me|mostrami|покажи\w*|告诉我|给我看|見せて|보여",
+    r"enséña\w*|montre[zs]?-moi|zeig\w*\s+mir|mostre-me|mostrami|покажи\w*|告诉我|给我看|見せて|보여|"
+    # the ten languages more, as infinitives and polite forms (`czy mógłbyś usunąć`, `musí … poslat`, `να στείλεις`)
+    r"\b(?:usunąć|wysłać|przesłać|przekazać|zapłacić|opłacić|zatwierdzić|zmienić|wyłączyć|dodać|oznaczyć|zainstalować|"
+    r"uruchomić|udostępnić|smazat|poslat|přeposlat|odeslat|zaplatit|proplatit|schválit|změnit|vypnout|přidat|"
+    r"označit|nainstalovat|spustit|sdílet|zakoupit|koupit|zrušit|silmek\w*|sile\w*|göndermek\w*|gönderme\w*|"
+    r"gönderil\w*|değiştirme\w*|kapatma\w*|ödeme\w*|onayla\w*|işaretle\w*|poistaa|poistamaan|lähettää|"
+    r"lähettämään|maksaa|maksamaan|hyväksyä|hyväksymään|muuttaa|muuttamaan|lisätä|lisäämään|peruuttaa|"
+    r"peruuttamaan|asentaa|asentamaan)\b|(?<!\w)(?:видалити|надіслати|переслати|оплатити|схвалити|змінити|"
+    r"вимкнути|додати|позначити|встановити|запустити|поділитися|να\s+(?:στείλ|διαγράψ|πληρώσ|αλλάξ|εγκρίν|"
+    r"απενεργοποιήσ|προωθήσ|σβήσ|προσθέσ|μεταφέρ|εγκαταστήσ|ακυρώσ|κρύψ)\w*|حذف|إرسال|تحويل|دفع|تغيير|تعطيل|"
+    r"الموافقة|إلغاء|أن\s+(?:ت|ي)\w+)(?!\w)",
     _I,
 )
 # A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
@@ -1114,7 +1179,11 @@ _MARKER_WORDS = (
     "_task", "_note", "_command", " only)", " only]", "(for ", "(to ", "[for ", "[to ", "<tool_use", "<invoke",
     "im_start", "im_end", "<system", "<assistant", "<important", "<instruction", "<admin", "<secret", "<hidden",
     "automa", "etapa", "paso", "étape", "passo", "stap", "schritt", "fase", "자동화", "自动化", "自動化", "전용",
-    "专用", "専用", "のみ", "uso", "interno", "uniquement", "nur)", "solo)", "alleen", "только",
+    "专用", "専用", "のみ", "uso", "interno", "uniquement", "nur)", "solo)", "alleen", "только", "systemow",
+    "administratora", "administratorze", "systém", "správc", "sistem", "yönetici", "hệ thống", "quản trị",
+    "järjestelmä", "ylläpi",
+    "системн", "адміністратор", "σύστημα", "συστήματος", "διαχειριστ", "النظام", "المسؤول", "सिस्टम",
+    "व्यवस्थापक", "प्रशासक",
 )  # fmt: skip
 _RETASK_WORDS = (
     "now on", "henceforth", "you are now", "your new", "your real", "your actual", "your true", "your updated",
@@ -1126,7 +1195,11 @@ _RETASK_WORDS = (
     "任务", "使命", "今から", "これから", "今後は", "以降は", "本当の", "新しい", "真の", "지금부터", "이제부터",
     "앞으로는", "새로운", "진짜", "실제", "od teraz", "od teď", "odteď", "od nynějška", "bundan sonra",
     "andan itibaren", "từ bây giờ", "từ giờ", "mulai sekarang", "mulai saat", "tästä lähtien", "tästä eteenpäin",
-    "відтепер", "з цього моменту", "από τώρα", "από εδώ και πέρα", "من الآن", "अब से",
+    "відтепер", "з цього моменту", "από τώρα", "από εδώ και πέρα", "من الآن", "अब से", "od tej chwili", "jesteś",
+    "teď jsi", "nyní jsi", "jsi nyní", "nová role", "úkolem", "artık", "yeni rol", "yeni görev", "bạn là",
+    "vai trò mới", "adalah", "peran baru", "tugas baru", "olet nyt", "nyt olet", "roolisi", "tehtäväsi", "тепер ти",
+    "ти тепер", "нова роль", "нове завдання", "είσαι τώρα", "τώρα είσαι", "ρόλος", "أنت الآن", "دورك", "مهمتك",
+    "अब तुम", "अब आप", "नई भूमिका", "twoja nowa", "twoim",
 )  # fmt: skip
 _CUE_KINDS: dict[str, set[str]] = {}
 for _kind, _words in (("name", _NAME_WORDS + _MORE_NAME_WORDS), ("override", _OVERRIDE_WORDS),
@@ -1691,7 +1764,10 @@ for _gate, _gate_words in (
         "must", "should", "shall", "need", "required", "instructed", "expected", "asked", "hereby", "will now",
         "is to", "are to", "has to", "have to", "doit", "doivent", "devra", "debe", "deber", "muss", "müssen", "soll",
         "deve", "dovr", "moet", "horen te", "dient", "должн", "обязан", "следует", "authori", "permitted",
-        "allowed to", "cleared to", "empowered", "to be",
+        "allowed to", "cleared to", "empowered", "to be", "musi", "muszą", "powinien", "powinna", "powinn", "należy",
+        "musí", "povinen", "povinn", "povinnost", "zorunda", "gerek", "phải", "bắt buộc", "nhiệm vụ", "harus", "wajib",
+        "perlu", "täytyy", "pitää", "velvollinen", "tulee", "повинен", "повинн", "мусить", "мусять", "зобов",
+        "πρέπει", "οφείλ", "υποχρεούται", "يجب", "ينبغي", "يتعين", "عليه أن", "चाहिए", "ज़रूरी", "अनिवार्य",
     )),
     ("ai", (
         "ai", "a.i.", "llm", "ki", "ia", "ии", "language model", "chatbot", "chat-bot", "copilot", "co-pilot",

@@ -10,6 +10,8 @@ instructions to the agent and the rest clean look-alikes, in eleven languages an
   measure how the scanner does on wording nobody here has seen.
 - `seventh_texts.jsonl` (2026-12-07, 23 languages): every fourth line is held out and never read; the others, measured
   once before any change, may be tuned on.
+- `eighth_texts.jsonl` (2026-12-07, the ten languages beyond the first eleven): the same split; written while the
+  lexicon for those languages was built, measured once before it was read, then its tuning part tuned on.
 
 Every part is checked against a floor set at its last measurement, so a change that loses ground fails."""
 
@@ -46,6 +48,8 @@ PARTS = {
     "sixth": _rows("sixth_texts.jsonl"),
     "seventh": [r for i, r in enumerate(_rows("seventh_texts.jsonl")) if i % 4 != 3],
     "seventh held-out": [r for i, r in enumerate(_rows("seventh_texts.jsonl")) if i % 4 == 3],
+    "eighth": [r for i, r in enumerate(_rows("eighth_texts.jsonl")) if i % 4 != 3],
+    "eighth held-out": [r for i, r in enumerate(_rows("eighth_texts.jsonl")) if i % 4 == 3],
 }
 
 # Tuning rows answered otherwise on purpose: line → why.
@@ -57,7 +61,7 @@ DISAGREEMENTS: dict[int, str] = {}
 FLOORS = {
     ("held-out", "injection"): 0.93,
     ("held-out", "clean"): 0.95,
-    ("dev", "injection"): 0.87,
+    ("dev", "injection"): 0.9,  # 147 of 162 after the ten languages more (the four of them in dev)
     ("dev", "clean"): 0.96,
     ("tune", "injection"): 0.97,
     ("tune", "clean"): 0.98,
@@ -75,10 +79,16 @@ FLOORS = {
     ("fresh", "clean"): 0.87,
     ("sixth", "injection"): 0.8,
     ("sixth", "clean"): 0.9,
-    ("seventh", "injection"): 0.77,  # 115 of 154 when first measured, 120 after the labels (test_labels.py)
+    ("seventh", "injection"): 0.87,  # 115 of 154 first, 120 after the labels, 135 after the ten languages more
     ("seventh", "clean"): 0.89,  # 130 of 146, 131 after the labels
-    ("seventh held-out", "injection"): 0.73,  # 34 of 46
+    ("seventh held-out", "injection"): 0.8,  # 34 of 46, 37 after the ten languages more
     ("seventh held-out", "clean"): 0.9,  # 49 of 54
+    # measured before it was read with the lexicon already built (61 of 105 and 87 of 90; 14 of 35 and 30 of 30 held
+    # out); 7 of 105 and 3 of 35 with the code before that lexicon
+    ("eighth", "injection"): 0.7,  # 74 of 105 after tuning on this part
+    ("eighth", "clean"): 0.98,  # 89 of 90
+    ("eighth held-out", "injection"): 0.51,  # 18 of 35
+    ("eighth held-out", "clean"): 0.96,  # 30 of 30
 }
 
 
