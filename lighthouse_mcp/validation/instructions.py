@@ -209,7 +209,7 @@ _MORE_NAME_WORDS = (
     "asystent", "asystenc", "asistent", "асистент", "помічник", "asistan", "asisten", "avustaja", "agentti",
     "agentil", "tekoäly", "yapay zek", "sztuczn", "uměl", "штучн", "kecerdasan", "trí tuệ", "τεχνητ", "językow",
     "jazykov", "мовн", "dil model", "model bahasa", "mô hình", "kielimalli", "γλωσσικ", "czatbot", "чат-бот", "чатбот",
-    "βοηθ", "πράκτορ", "trợ lý", "tác tử", "tác nhân", "agen", "ajan", "ші", "τν", "مساعد", "وكيل", "ذكاء", "نموذج",
+    "βοηθ", "πράκτορ", "trợ lý", "tác tử", "tác nhân", "agen ", "ajan", "ші", "τν", "مساعد", "وكيل", "ذكاء", "نموذج",
     "सहायक", "एजेंट", "कृत्रिम", "मॉडल", "एआई",
 )  # fmt: skip
 # Greetings before a name spoken to: `Drogi asystencie,` `Milý asistente,` `Sevgili asistan,` `عزيزي المساعد،`
@@ -602,7 +602,7 @@ _MARKER = LazyPattern(
 # Setting instructions aside in the ten languages more: the verbs, and the words for what is set aside.
 _MORE_OVERRIDE = (
     r"\b(?:zignoruj\w*|ignoruj\w*|zapomnij|zapomnijcie|zapomeň\w*|ігноруй\w*|проігноруй\w*|(?<!не\s)забудь\w*|"
-    r"görmezden\s+gel\w*|yok\s+say\w*|unut(?!ma)\w*|bỏ\s+qua|phớt\s+lờ|quên\s+(?:đi|hết|mọi|tất\s+cả)|abaikan|"
+    r"görmezden\s+gel\w*|unut(?!ma)\w*|bỏ\s+q[u]a|phớt\s+lờ|quên\s+(?:đi|hết|mọi|tất\s+cả)|abaikan|"
     r"lupakan|ohita|unohda|jätä\s+huomiotta|αγνόησ\w*|ξέχασ\w*)\b|(?<!\w)(?:تجاهل\w*|انس)(?!\w)|"
     r"अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल\s+जा"
 )
@@ -718,8 +718,8 @@ _RETASK = _Anchored(
     r"\s+فصاعد)|अब\s+से|"
     # … and a new role: `od tej chwili jesteś`, `teď jsi`, `тепер ти`, `artık sen`, `أنت الآن`, `bây giờ bạn là`
     r"\b(?:od\s+tej\s+chwili|od\s+teraz\s+jesteś|jesteś\s+teraz|teraz\s+jesteś|twoja\s+nowa\s+rola|twoim\s+"
-    r"(?:nowym\s+)?zadaniem\s+jest|teď\s+jsi|nyní\s+jsi|jsi\s+nyní|tvá\s+nová\s+role|tvým\s+(?:novým\s+)?úkolem\s+je|"
-    r"artık\s+sen|sen\s+artık|yeni\s+rolün|yeni\s+görevin|bây\s+giờ\s+bạn\s+là|từ\s+giờ\s+bạn\s+là|vai\s+trò\s+mới|"
+    r"(?:nowym\s+)?zadaniem\s+jest|teď\s+jsi|nyní\s+jsi|jsi\s+nyní|tvá\s+nová\s+rol[e]|tvým\s+(?:novým\s+)?úkolem\s+j[e]|"
+    r"artık\s+s[e]n|s[e]n\s+artık|yeni\s+rolün|yeni\s+görevin|bây\s+giờ\s+bạn\s+là|từ\s+giờ\s+bạn\s+là|vai\s+trò\s+mới|"
     r"sekarang\s+(?:kamu|anda)\s+adalah|peran\s+barumu|peran\s+baru\s+anda|tugas\s+barumu|olet\s+nyt|nyt\s+olet|"
     r"uusi\s+roolisi|uusi\s+tehtäväsi)\b|(?<!\w)(?:тепер\s+ти|ти\s+тепер|твоя\s+нова\s+роль|твоє\s+нове\s+завдання|"
     r"είσαι\s+τώρα|τώρα\s+είσαι|ο\s+νέος\s+σου\s+ρόλος|أنت\s+الآن|دورك\s+الجديد|مهمتك\s+الجديدة)(?!\w)|"
@@ -766,7 +766,7 @@ _REQUEST = _Anchored(
     r"gerekiyor|vui\s+lòng|xin\s+hãy|cần\s+phải|tolong|mohon|harap|silakan|harus|wajib|ole\s+hyvä|pyydän|"
     r"sinun\s+(?:on|täytyy|pitää)|παρακαλώ|πρέπει\s+να|czy\s+(?:mógłbyś|mogłabyś|możesz|mógłby|mogłaby)|"
     r"bylibyśmy\s+wdzięczni|uprzejm\w+\s+prośb\w*|mohl\s+bys|mohla\s+bys|můžeš|mohl\s+byste|mohla\s+byste|"
-    r"buď\s+tak\s+(?:hodný|laskav\w*)|rica\s+ed\w*|bạn\s+có\s+thể|làm\s+ơn|bisakah|sudikah|voisitko|voisitteko|"
+    r"rica\s+(?:ediyorum|ederim|ederiz)|bạn\s+có\s+thể|làm\s+ơn|bisakah|sudikah|voisitko|voisitteko|"
     r"olisitko\s+ystävällinen|ystävällisesti|θα\s+μπορούσες|μπορείς\s+να)\b|(?<!\w)(?:чи\s+не\s+могли\s+б\w*|"
     r"чи\s+можеш|будь\s+ласкав\w*|هل\s+يمكنك|أرجو|لو\s+سمحت)(?!\w)|क्या\s+आप|(?<!\w)(?:من\s+فضلك|يرجى|الرجاء|يجب)(?!\w)|कृपया",
     _I,
@@ -878,7 +878,7 @@ _ACTION = _Anchored(
     r"(?:भेज|फ़ॉरवर्ड|फॉरवर्ड|हटा|मिटा|बदल|बंद|भुगतान|साझा|इंस्टॉल|चला|डाउनलोड|मंज़ूर|स्वीकार|लिख|बता|सिफ़ारिश|सिफारिश|"
     r"ट्रांसफ़र|ट्रांसफर|जोड़|खोल|क्लिक|अक्षम)[^।.!?,\n]{0,40}?(?:ें|एं|एँ|ीजिए|(?<!ल)िए|ो)(?=[\s।.,!?]|$)|"
     # vi (`hãy` makes any verb an order)
-    r"\b(?:hãy\s+\w+|gửi\s+(?:toàn\s+bộ|tất\s+cả|ngay|lại|kèm|file|tệp|dữ\s+liệu|thông\s+tin|danh\s+sách)|"
+    r"\b(?:hãy\s+\w+|gửi\s+(?:\S+\s+){0,6}?(?:đến|tới|sang)|"
     r"chuyển\s+tiếp|chuyển\s+khoản|chuyển\s+tiền|xóa|xoá|thay\s+đổi|đổi\s+số|thanh\s+toán|tắt|vô\s+hiệu\s+hóa|"
     r"chia\s+sẻ|cài\s+đặt|tải\s+xuống|tải\s+lên|phê\s+duyệt|chấp\s+nhận|giới\s+thiệu|khuyên|đề\s+xuất|"
     r"trả\s+lời|sao\s+chép|nhấp|nhấn|cấp\s+quyền|hủy|tiết\s+lộ|cung\s+cấp|đánh\s+giá)\b|"
@@ -914,8 +914,13 @@ _ACTION_FORMS = LazyPattern(
     r"\b(?:indiquer|mentionner|signaler|affirmer|déclarer|décrire|présenter|pass|passes|colar|cole|pegar|pega|"
     r"coller|collez|einfügen|incollare|plakken)\b|读取|放入|填入|附上|粘贴|読み取|読み込|添付|읽어|첨부|붙여|"
     r"貼って|貼り付け|muéstra\w*|"
-    r"enséña\w*|montre[zs]?-moi|zeig\w*\s+mir|mostre-me|mostrami|покажи\w*|告诉我|给我看|見せて|보여|"
-    # the ten languages more, as infinitives and polite forms (`czy mógłbyś usunąć`, `musí … poslat`, `να στείλεις`)
+    r"enséña\w*|montre[zs]?-moi|zeig\w*\s+mir|mostre-me|mostrami|покажи\w*|告诉我|给我看|見せて|보여",
+    _I,
+)
+# A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
+# … and in the ten languages more, as infinitives and polite forms (`czy mógłbyś usunąć`, `musí … poslat`, `να
+# στείλεις`): anchored on their own words, tried after the forms above.
+_MORE_ACTION_FORMS = _Anchored(
     r"\b(?:usunąć|wysłać|przesłać|przekazać|zapłacić|opłacić|zatwierdzić|zmienić|wyłączyć|dodać|oznaczyć|zainstalować|"
     r"uruchomić|udostępnić|smazat|poslat|přeposlat|odeslat|zaplatit|proplatit|schválit|změnit|vypnout|přidat|"
     r"označit|nainstalovat|spustit|sdílet|zakoupit|koupit|zrušit|silmek\w*|sile\w*|göndermek\w*|gönderme\w*|"
@@ -927,7 +932,6 @@ _ACTION_FORMS = LazyPattern(
     r"الموافقة|إلغاء|أن\s+(?:ت|ي)\w+)(?!\w)",
     _I,
 )
-# A tool or function named to be called: `delete_repository`, `send_email(...)`, `mcp__github__merge`.
 _TOOL_CALL = LazyPattern(
     r"\b[a-z][a-z0-9]*\.[a-z_][a-z0-9_]*\s*\([^()\n]{0,80}?\w+\s*=|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\(|\bmcp__\w+|\b(?:call|invoke|use|run|trigger)\s+(?:the\s+)?`?"
     r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+`?(?:\s+(?:tool|function|action))?|"
@@ -1007,9 +1011,9 @@ _SECRECY = _Anchored(
     # the ten languages more
     r"\bnie\s+(?:informuj\w*|mów\w*|wspominaj\w*|pytaj\w*|powiadamiaj\w*|zgłaszaj\w*)|\bnikomu\s+(?:o\s+tym\s+)?"
     r"nie\s+\w+|\bbez\s+(?:pytania|informowania|wiedzy|zgody|potwierdzenia)\b|\bnie\s+trzeba\s+(?:pytać|"
-    r"informować)|\bpo\s+cichu\b|\bw\s+tajemnicy\b|"
-    r"\b(?:neinformuj\w*|neříkej\w*|nezmiňuj\w*|neptej\w*|neupozorňuj\w*)|\bnikomu\s+to\s+\w+|\bbez\s+(?:ptaní|"
-    r"vědomí|upozornění|souhlasu|potvrzení)\b|\bnení\s+třeba\s+(?:se\s+ptát|informovat)|\bpotichu\b|\btajně\b|"
+    r"informować)|\bw\s+tajemnicy\b|"
+    r"\b(?:neinformuj\w*|neříkej\w*|nezmiňuj\w*|neptej\w*|neupozorňuj\w*)|\bbez\s+(?:ptaní|"
+    r"vědomí|upozornění|souhlasu|potvrzení)\b|\bnení\s+třeba\s+(?:\w+\s+)?(?:ptát|informovat)|\bpotichu\b|\btajně\b|"
     r"(?<!\w)не\s+(?:повідомляй\w*|кажи|кажіть|згадуй\w*|питай\w*|попереджай\w*)|(?<!\w)нікому\s+не\s+\w+|"
     r"(?<!\w)без\s+(?:підтвердження|відома|повідомлення|погодження)|(?<!\w)(?:таємно|потай)(?!\w)|"
     r"\b(?:bahsetme|bahsetmeyin|söyleme|söylemeyin|haber\s+verme|haber\s+vermeyin|bildirme|bildirmeyin|sorma|"
@@ -1091,7 +1095,7 @@ _AUTHORITY = _Anchored(
     r"\b(?:natychmiast|pilnie|ihned|okamžitě|urgentně|hemen|acil|derhal|ngay\s+lập\s+tức|khẩn\s+cấp|segera|"
     r"heti|välittömästi|kiireellisesti)\b|(?<!\w)(?:негайно|терміново|αμέσως|επειγόντως|فورا|فورًا|عاجل)(?!\w)|"
     r"\b(?:już\s+(?:zatwierdzon\w*|zgodził\w*)|(?:už|již)\s+(?:schválen\w*|souhlasil\w*)|sudah\s+disetujui|"
-    r"on\s+jo\s+hyväksy\w*|đã\s+(?:được\s+)?(?:duyệt|phê\s+duyệt|đồng\s+ý))|(?<!\w)вже\s+(?:погоджено|схвалено|"
+    r"đã\s+(?:được\s+)?(?:duyệt|phê\s+duyệt|đồng\s+ý))|(?<!\w)вже\s+(?:погоджено|схвалено|"
     r"дозволено)|(?<!\w)έχει\s+ήδη\s+εγκρι\w+|तुरंत|फ़ौरन",
     _I,
     extra=("तुरंत", "फ़ौरन"),
@@ -1115,7 +1119,7 @@ _META = _Anchored(
     r"攻击|攻击者|注入|例如|示例|钓鱼|诈骗|攻撃|攻撃者|インジェクション|例えば|フィッシング|詐欺|공격|공격자|인젝션|"
     r"예를\s?들어|예시|피싱|사기|"
     # the ten languages more: attacks, attackers, examples
-    r"\b(?:atak\w*|napastni\w*|na\s+przykład|przykład\w*|útok\w*|útočník\w*|například|příklad\w*|saldır\w*|"
+    r"\b(?:atak\w*|napastni\w*|przykład\w*|útok\w*|útočník\w*|například|příklad\w*|saldır\w*|"
     r"örneğin|örnek\w*|tấn\s+công|kẻ\s+tấn\s+công|ví\s+dụ|serangan|penyerang|misalnya|contoh\w*|hyökkä\w*|"
     r"esimerki\w*|phishing\w*)\b|(?<!\w)(?:атак\w*|зловмисн\w*|наприклад|приклад\w*|ін'єкці\w*|επίθεσ\w*|"
     r"επιτιθέμεν\w*|παράδειγμα|π\.χ\.|هجوم|هجمات|المهاجم\w*|مثلا|مثلًا|مثال)(?!\w)|हमल|हमलावर|उदाहरण",
@@ -1823,6 +1827,8 @@ def _score(
             form = _ACTION_FORMS.search(piece, form.end())
         if form is None and found.condition:
             form = _ACTION_FORMS.search(piece, 0, found.spoken)
+        if form is None and not piece.isascii():  # (each of their sentences holds a letter beyond ASCII)
+            form = _MORE_ACTION_FORMS.search(piece)
         if form is not None:
             found.cues["action"] = (1.5, f"an action ({_quote(form.group())})")
     if "request" not in found.cues and _TODO_ITEM.match(piece):
