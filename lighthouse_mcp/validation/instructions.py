@@ -197,7 +197,7 @@ _MORE_NAMES = (
     r"model\w*\s+(?:językow\w*|jazykov\w*)|(?:jazykov|językow)\w*\s+model\w*|мовн\w+\s+модел\w*|модел\w+\s+мовн\w*|"
     r"dil\s+model\w*|model\s+bahasa|mô\s+hình\s+ngôn\s+ngữ|kielimalli\w*|γλωσσικ\w+\s+μοντέλ\w*|"
     r"czatbot\w*|чат-?бот\w*|βοηθ(?:ός|έ|ό|ού|οί|ούς|ών)|πράκτορ\w*|trợ\s+lý|tác\s+tử|tác\s+nhân|agen|"
-    r"ajan(?:ı|a|ın|ına|lar\w*)?|(?-i:ШІ|ΤΝ)(?:-\w+)?|agent(?:a|ów|owi|om|ami|ach|em|ovi|ům|ech)|agenci|агент\w*|"
+    r"ajan(?:[ıi]|a|[ıi]n|[ıi]na|lar\w*)?|tro_ly|(?-i:ШІ|ΤΝ)(?:-\w+)?|agent(?:a|ów|owi|om|ami|ach|em|ovi|ům|ech)|agenci|агент\w*|"
     r"model(?:e|i|u|y|ów|om|ach|ům)?\s+(?-i:AI|LLM|SI)|(?-i:AI|LLM)[- ](?:model|agent|asystent|asistent|asistan|"
     r"asisten|avustaja|agentti|agen)\w*|модел\w*\s+(?-i:ШІ|AI))\b|"
     r"(?:ال|لل|و|ل|ب|بال)?(?:مساعد|وكيل)\w*|(?:ال|لل|ل|ب|بال)?ذكاء\s+(?:ال)?اصطناعي|"
@@ -209,7 +209,7 @@ _MORE_NAME_WORDS = (
     "asystent", "asystenc", "asistent", "асистент", "помічник", "asistan", "asisten", "avustaja", "agentti",
     "agentil", "tekoäly", "yapay zek", "sztuczn", "uměl", "штучн", "kecerdasan", "trí tuệ", "τεχνητ", "językow",
     "jazykov", "мовн", "dil model", "model bahasa", "mô hình", "kielimalli", "γλωσσικ", "czatbot", "чат-бот", "чатбот",
-    "βοηθ", "πράκτορ", "trợ lý", "tác tử", "tác nhân", "agen ", "ajan", "ші", "τν", "مساعد", "وكيل", "ذكاء", "نموذج",
+    "βοηθ", "πράκτορ", "trợ lý", "tro_ly", "tác tử", "tác nhân", "agen ", "ajan", "ші", "τν", "مساعد", "وكيل", "ذكاء", "نموذج",
     "सहायक", "एजेंट", "कृत्रिम", "मॉडल", "एआई",
 )  # fmt: skip
 # Greetings before a name spoken to: `Drogi asystencie,` `Milý asistente,` `Sevgili asistan,` `عزيزي المساعد،`
@@ -234,11 +234,11 @@ _MORE_MODALS = (
     r"je\s+povinen|je\s+povinn\w+|zorunda\w*|gerekir|gerekiyor|gereklidir|phải|cần\s+phải|có\s+nhiệm\s+vụ|"
     r"bắt\s+buộc|harus|wajib|diwajibkan|perlu|täytyy|pitää|on\s+velvollinen|tulee)\b|(?<!\w)(?:повинен|повинна|"
     r"повинно|повинні|мусить|мусять|зобов'язан\w*|πρέπει|οφείλει|οφείλουν|υποχρεούται|يجب|ينبغي|يتعين|عليه\s+أن)"
-    r"(?!\w)|चाहिए|ज़रूरी|अनिवार्य)"
+    r"(?!\w)|चाहिए|ज़रूरी|अनिवार्य|\b\w{2,}m[ae]l[ıi](?:d[ıi]r)?\b)"  # (tr: `göndermelidir`, `raporlamalı`)
 )
 # What a note for a reader is called, or the word for "for" it starts with: `Uwaga dla`, `Poznámka pro`, `Untuk`.
 _MORE_NOTE = (
-    r"(?:\b(?:uwaga|notatka|wiadomość|informacja|instrukcja|polecenie|wskazówka|dla|poznámka|pokyny?|instrukce|"
+    r"(?:\b(?:uwaga|notatka|wiadomość|informacja|instrukcja|polecenie|wskazówka|dla|do|poznámka|pokyny?|instrukce|"
     r"upozornění|vzkaz|zpráva|pro|not|talimat|uyarı|mesaj|lưu\s+ý|ghi\s+chú|hướng\s+dẫn|chỉ\s+dẫn|thông\s+báo|"
     r"dành\s+cho|catatan|instruksi|petunjuk|pesan|perhatian|untuk|kepada|huomautus|huom|ohjeet|ohje|viesti|"
     r"muistutus|tiedoksi)\b|(?<!\w)(?:примітка|вказівка|інструкція|нотатка|повідомлення|увага|для|σημείωση|οδηγίες|"
@@ -252,7 +252,7 @@ _MORE_CONDITION_WORDS = (
 _MORE_CONDITION = r"(?:\b(?:jeśli|jeżeli|pokud|jestli|якщо|eğer|nếu|jika|kalau|apabila|jos|αν|εάν)\b|إذا|अगर|यदि)"
 # What follows a name that is not spoken to but described: a relative pronoun (`Asystent AI, który …`).
 _MORE_RELATIVE = (
-    r"(?:kt[óo]r\w*|kter\w*|як\w*|що|котр\w*|joka|jonka|joita|yang|mà|ki|الذي|التي|जो|που|ο\s+οποίος|η\s+οποία)"
+    r"(?:kt[óo]r\w*|kter\w*|який|яка|яке|які|якого|якої|якому|якій|яким|якими|яких|що|котр\w*|joka|jonka|joita|yang|mà|ki|الذي|التي|जो|που|ο\s+οποίος|η\s+οποία)"
 )
 _NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
 # What a note is called and whom it is for, in each language: a heading (`## Note au relecteur automatique`,
@@ -442,8 +442,9 @@ _VOCATIVE = _Anchored(
     # (nor a purpose that names it as an object: `सहायक बंद करने के लिए:`, `لإيقاف المساعد:`)
     rf"{_CLAUSE}(?!{_MORE_NAMES}\s*[:：])(?![^:\n]{{0,60}}?(?:ने\s+के\s+लिए|(?<!\w)ل[^\sل]\w+\s+(?:ال)?(?:مساعد|وكيل)))"
     rf"(?:[^\s.!?:;।]+\s+){{0,8}}?{_MORE_NAMES}[^.!?:;\n।]{{0,40}}?[:：]|"
-    rf"{_CLAUSE}{_MORE_NOTE}\s+(?:[^\s.!?:;।]+\s+){{0,3}}?{_MORE_NAMES}[^.!?:;\n।]{{0,80}}?[:：]|"
-    rf"{_CLAUSE}(?:{_MORE_GREETING}\s+)?{_MORE_NAMES}(?:\s+(?-i:AI|ШІ|ΤΝ))?(?:\s+ơi)?\s*"
+    rf"{_CLAUSE}{_MORE_NOTE}\s+(?:[^\s.!?:;।]+\s+){{0,3}}?(?:{_MORE_NAMES}|(?<![A-Za-z])(?-i:AI|LLM)(?![A-Za-z]))"
+    r"[^.!?:;\n।]{0,80}?(?:[:：]|[ \t]*$)|"
+    rf"{_CLAUSE}(?:{_MORE_GREETING}\s+)?(?:{_MORE_NAMES}|(?<=milý\s)asistente|(?<=vážený\s)asistente)(?:\s+(?-i:AI|ШІ|ΤΝ))?(?:\s+ơi)?\s*"
     rf"[,،](?!\s*{_MORE_RELATIVE}\b)|"
     rf"[\"']?[\w-]*(?:{_MORE_FIELD_NOTE}[\w-]*{_MORE_FIELD_NAME}|{_MORE_FIELD_NAME}[\w-]*{_MORE_FIELD_NOTE})[\w-]*[\"']?"
     r"\s*[:=]\s*[\"']?|"
@@ -546,7 +547,7 @@ _SUBJECT = _Anchored(
     rf"(?:{_AI_NAMES}|{_AGENT_WORDS}|{_MACHINE})|"
     rf"{_AI_NAMES}|"
     # the ten languages more: `AI agent, který zpracovává tento požadavek, musí …`, `يجب على الوكيل …`
-    rf"{_MORE_NAMES}[^.!?\n।]{{0,80}}?{_MORE_MODALS}|{_MORE_MODALS}\s+(?:\S+\s+){{0,2}}?{_MORE_NAMES}",
+    rf"{_MORE_NAMES}(?:[^.!?\n।]|\.(?=\S)){{0,160}}?{_MORE_MODALS}|{_MORE_MODALS}\s+(?:\S+\s+){{0,2}}?{_MORE_NAMES}",
     _I,
     keys=_ADDRESS_KEYS,
     back=_BACK,
@@ -554,7 +555,7 @@ _SUBJECT = _Anchored(
 # A system or its administrator, in the ten languages more.
 _MORE_SYSTEM = (
     r"\b(?:systemow\w*|administratora|administratorze|systém\w*|správc\w*|sistem|yönetici\w*|hệ\s+thống|"
-    r"quản\s+trị\s+viên|järjestelmä\w*|ylläpi\w*)\b|(?<!\w)(?:системн\w*|адміністратор\w*|σύστημα\w*|συστήματος|"
+    r"quản\s+trị\s+viên|järjestelmä\w*|ylläpi\w*)\b|(?<!\w)(?:системн\w*|адміністратор\w*|σ[υύ]στ[ηή]μα\w*|"
     r"διαχειριστ\w*|النظام|المسؤول|مدير\s+النظام)(?!\w)|सिस्टम|व्यवस्थापक|प्रशासक"
 )
 _MARKER = LazyPattern(
@@ -766,11 +767,13 @@ _REQUEST = _Anchored(
     r"gerekiyor|vui\s+lòng|xin\s+hãy|cần\s+phải|tolong|mohon|harap|silakan|harus|wajib|ole\s+hyvä|pyydän|"
     r"sinun\s+(?:on|täytyy|pitää)|παρακαλώ|πρέπει\s+να|czy\s+(?:mógłbyś|mogłabyś|możesz|mógłby|mogłaby)|"
     r"bylibyśmy\s+wdzięczni|uprzejm\w+\s+prośb\w*|mohl\s+bys|mohla\s+bys|můžeš|mohl\s+byste|mohla\s+byste|"
-    r"rica\s+(?:ediyorum|ederim|ederiz)|bạn\s+có\s+thể|làm\s+ơn|bisakah|sudikah|voisitko|voisitteko|"
+    r"rica\s+(?:ediyorum|ederim|ederiz)|laskav\w*|musi|muszą|powinien|powinna|powinni|musí|zorunda\w*|gerekir|"
+    r"\w{2,}m[ae]l[ıi]d[ıi]r|bạn\s+có\s+thể|làm\s+ơn|bisakah|sudikah|voisitko|voisitteko|"
     r"olisitko\s+ystävällinen|ystävällisesti|θα\s+μπορούσες|μπορείς\s+να)\b|(?<!\w)(?:чи\s+не\s+могли\s+б\w*|"
-    r"чи\s+можеш|будь\s+ласкав\w*|هل\s+يمكنك|أرجو|لو\s+سمحت)(?!\w)|क्या\s+आप|(?<!\w)(?:من\s+فضلك|يرجى|الرجاء|يجب)(?!\w)|कृपया",
+    r"чи\s+можеш|будь\s+ласкав\w*|هل\s+يمكنك|أرجو|لو\s+سمحت|повинен|повинна|повинні|мусить|οφείλει|ينبغي|"
+    r"يتعين)(?!\w)|क्या\s+आप|चाहिए|(?<!\w)(?:من\s+فضلك|يرجى|الرجاء|يجب)(?!\w)|कृपया",
     _I,
-    extra=("कृपया", "क्या आप"),
+    extra=("कृपया", "क्या आप", "चाहिए"),
 )
 # Hindi's words are written with vowel signs that are not word characters: its anchors are listed.
 _HINDI_ACTIONS = (
@@ -852,24 +855,27 @@ _ACTION = _Anchored(
     r"\b(?:prześlij|przeslij|wyślij|wyslij|prześlijcie|wyślijcie|przekaż|przekażcie|usuń|usuńcie|skasuj|zmień|"
     r"zmieńcie|zapłać|zapłaćcie|opłać|przelej|przelejcie|wyłącz|wyłączcie|udostępnij|dodaj|zainstaluj|uruchom|"
     r"pobierz|zatwierdź|zaakceptuj|napisz|powiedz|poleć|odpowiedz|skopiuj|otwórz|kliknij|nadaj|przyznaj|ustaw|wpisz|"
-    r"anuluj|opublikuj|oceń|podaj|pokaż|ujawnij|wyeksportuj|przenieś)\b|"
+    r"anuluj|opublikuj|oceń|podaj|pokaż|ujawnij|wyeksportuj|przenieś|zaktualizuj|zleć|zlećcie|kup|kupcie|zamów|"
+    r"zarezerwuj)\b|"
     # cs
     r"\b(?:pošli|pošlete|přepošli|přepošlete|odešli|odešlete|smaž|smažte|vymaž|vymažte|odstraň|odstraňte|změň|"
     r"změňte|zaplať|zaplaťte|proplať|proplaťte|převeď|převeďte|vypni|vypněte|sdílej|sdílejte|nainstaluj|"
     r"nainstalujte|spusť|spusťte|stáhni|stáhněte|schval|schvalte|napiš|napište|řekni|řekněte|doporuč|doporučte|"
     r"odpověz|odpovězte|zkopíruj|zkopírujte|otevři|otevřete|klikni|klikněte|nastav|nastavte|přidej|přidejte|zruš|"
-    r"zrušte|zveřejni|zveřejněte|ohodnoť|ohodnoťte|uveď|uveďte|sděl|sdělte|ukaž|ukažte|přesuň|přesuňte|udělte)\b|"
+    r"zrušte|zveřejni|zveřejněte|ohodnoť|ohodnoťte|uveď|uveďte|sděl|sdělte|ukaž|ukažte|přesuň|přesuňte|udělte|kup|"
+    r"kupte|zakup|zakupte|objednej|objednejte|rezervuj|rezervujte)\b|"
     # uk
     r"(?<![\w])(?:надішли|надішліть|перешли|перешліть|відправ|відправте|видали|видаліть|зміни|змініть|оплати|"
     r"оплатіть|переведи|переведіть|перекажи|перекажіть|вимкни|вимкніть|поділися|поділіться|встанови|встановіть|"
     r"запусти|запустіть|завантаж|завантажте|схвали|схваліть|підтверди|підтвердіть|напиши|напишіть|скажи|скажіть|"
     r"порекомендуй|порекомендуйте|порадь|порадьте|скопіюй|скопіюйте|відкрий|відкрийте|натисни|натисніть|додай|"
-    r"додайте|надай|надайте|скасуй|скасуйте|опублікуй|опублікуйте|покажи|покажіть|повідом|повідомте)(?![\w])|"
+    r"додайте|надай|надайте|скасуй|скасуйте|опублікуй|опублікуйте|покажи|покажіть|повідом|повідомте|купи|купіть|"
+    r"замов|замовте|забронюй|забронюйте)(?![\w])|"
     # tr
     r"\b(?:gönder|gönderin|gönderiniz|ilet|iletin|iletiniz|sil|silin|siliniz|değiştir|değiştirin|kapat|kapatın|öde|"
     r"ödeyin|paylaş|paylaşın|aktar|aktarın|yükle|yükleyin|çalıştır|çalıştırın|onayla|onaylayın|kaldır|kaldırın|"
     r"söyle|söyleyin|öner|önerin|ekle|ekleyin|tıkla|tıklayın|verin|bildir|bildirin|yazın|iptal\s+et|"
-    r"devre\s+dışı\s+bırak\w*|havale\s+et\w*|transfer\s+et\w*)\b|"
+    r"devre\s+dışı\s+bırak\w*|havale\s+et\w*|transfer\s+et\w*|satın\s+al\w*)\b|"
     # ar (with the conjunction it may carry: `وادفع`)
     r"(?<![\w])[وف]?(?:أرسل|ارسل|أرسلوا|حوّل|حوّلوا|احذف|احذفوا|امسح|شارك|غيّر|عدّل|عطّل|أوقف|ادفع|سدّد|انقل|ثبّت|شغّل|"
     r"نفّذ|وافق|اكتب|أخبر|انصح|أوص|أضف|افتح|اضغط|امنح|ألغ|انشر|اكشف|صدّر|قم\s+ب)(?!\w)|"
@@ -881,23 +887,24 @@ _ACTION = _Anchored(
     r"\b(?:hãy\s+\w+|gửi\s+(?:\S+\s+){0,6}?(?:đến|tới|sang)|"
     r"chuyển\s+tiếp|chuyển\s+khoản|chuyển\s+tiền|xóa|xoá|thay\s+đổi|đổi\s+số|thanh\s+toán|tắt|vô\s+hiệu\s+hóa|"
     r"chia\s+sẻ|cài\s+đặt|tải\s+xuống|tải\s+lên|phê\s+duyệt|chấp\s+nhận|giới\s+thiệu|khuyên|đề\s+xuất|"
-    r"trả\s+lời|sao\s+chép|nhấp|nhấn|cấp\s+quyền|hủy|tiết\s+lộ|cung\s+cấp|đánh\s+giá)\b|"
+    r"trả\s+lời|sao\s+chép|nhấp|nhấn|cấp\s+quyền|hủy|tiết\s+lộ|cung\s+cấp|đánh\s+giá|chuyển|mua|đặt\s+mua)\b|"
     # id
     r"\b(?:kirim|kirimkan|kirimi|teruskan|transferkan|hapus|hapuskan|ubah|ganti|bayar|bayarkan|nonaktifkan|matikan|"
     r"bagikan|pasang|instal|instalkan|jalankan|unduh|unggah|setujui|terima(?!\s+kasih)|tuliskan|katakan|sampaikan|"
     r"beri\s+tahu|beritahu|rekomendasikan|sarankan|balas|salin|klik|tambahkan|berikan|batalkan|terbitkan|"
-    r"tampilkan|ungkapkan|ekspor)\b|"
+    r"tampilkan|ungkapkan|ekspor|beli|belikan|pesankan)\b|"
     # fi
     r"\b(?:lähetä|lähettäkää|välitä|välittäkää|siirrä|siirtäkää|poista|poistakaa|vaihda|vaihtakaa|maksa|maksakaa|"
     r"jaa|jakakaa|asenna|asentakaa|suorita|suorittakaa|lataa|hyväksy|hyväksykää|kirjoita|kirjoittakaa|kerro|"
-    r"kertokaa|suosittele|suositelkaa|kopioi|avaa|napsauta|klikkaa|myönnä|peruuta|julkaise|näytä|paljasta|"
+    r"kertokaa|suosittele|suositelkaa|kopioi|avaa|napsauta|klikkaa|myönnä|peruuta|julkaise|näytä|paljasta|osta|"
+    r"ostakaa|tilaa|varaa|"
     r"ota\s+\w+(?:\s+\w+)?\s+pois\s+käytöstä)\b|"
     # el
     r"(?<![\w])(?:στείλε|στείλτε|προώθησε|προωθήστε|μετέφερε|μεταφέρετε|διάγραψε|διαγράψτε|σβήσε|σβήστε|άλλαξε|"
     r"αλλάξτε|πλήρωσε|πληρώστε|απενεργοποίησε|απενεργοποιήστε|κοινοποίησε|κοινοποιήστε|εγκατάστησε|εγκαταστήστε|"
     r"εκτέλεσε|εκτελέστε|κατέβασε|ανέβασε|ενέκρινε|εγκρίνετε|αποδέξου|γράψε|γράψτε|πες|πείτε|σύστησε|προτείνε|"
     r"προτείνετε|απάντησε|απαντήστε|αντίγραψε|άνοιξε|ανοίξτε|πάτησε|πατήστε|πρόσθεσε|προσθέστε|δώσε|δώστε|"
-    r"ακύρωσε|δημοσίευσε|εμφάνισε|αποκάλυψε)(?![\w])",
+    r"ακύρωσε|δημοσίευσε|εμφάνισε|αποκάλυψε|αγόρασε|αγοράστε|παράγγειλε|παραγγείλτε)(?![\w])",
     _I,
     extra=_HINDI_ACTIONS,
 )
@@ -926,7 +933,12 @@ _MORE_ACTION_FORMS = _Anchored(
     r"označit|nainstalovat|spustit|sdílet|zakoupit|koupit|zrušit|silmek\w*|sile\w*|göndermek\w*|gönderme\w*|"
     r"gönderil\w*|değiştirme\w*|kapatma\w*|ödeme\w*|onayla\w*|işaretle\w*|poistaa|poistamaan|lähettää|"
     r"lähettämään|maksaa|maksamaan|hyväksyä|hyväksymään|muuttaa|muuttamaan|lisätä|lisäämään|peruuttaa|"
-    r"peruuttamaan|asentaa|asentamaan)\b|(?<!\w)(?:видалити|надіслати|переслати|оплатити|схвалити|змінити|"
+    r"peruuttamaan|asentaa|asentamaan|mengirim|mengirimkan|mengganti|mengubah|menghapus|membayar|mentransfer|"
+    r"menonaktifkan|meneruskan|membagikan|memasang|menjalankan|mengunduh|mengunggah|menyetujui|memproses|memberikan|"
+    r"menambahkan|membeli|wyśle|prześle|usunie|zapłaci|zmieni|wyłączy|zatwierdzi|przekaże|oceni|odešle|"
+    r"pošle|přepošle|smaže|zaplatí|změní|vypne|schválí|vyhodnotí|ohodnotí)\b|(?<!\w)(?:надішле|перешле|видалить|"
+    r"оплатить|змінить|вимкне|схвалить|θα\s+(?:στείλει|διαγράψει|πληρώσει|αλλάξει|εγκρίνει|απενεργοποιήσει|προωθήσει))"
+    r"(?!\w)|(?<!\w)(?:видалити|надіслати|переслати|оплатити|схвалити|змінити|"
     r"вимкнути|додати|позначити|встановити|запустити|поділитися|να\s+(?:στείλ|διαγράψ|πληρώσ|αλλάξ|εγκρίν|"
     r"απενεργοποιήσ|προωθήσ|σβήσ|προσθέσ|μεταφέρ|εγκαταστήσ|ακυρώσ|κρύψ)\w*|حذف|إرسال|تحويل|دفع|تغيير|تعطيل|"
     r"الموافقة|إلغاء|أن\s+(?:ت|ي)\w+)(?!\w)",
@@ -1024,7 +1036,7 @@ _SECRECY = _Anchored(
     r"\bđừng\s+(?:báo|nói|kể|hỏi|thông\s+báo|đề\s+cập|nhắc)|\bkhông\s+(?:cần|được)\s+(?:báo|nói|hỏi|thông\s+báo|"
     r"xin|xác\s+nhận)|\b(?:âm\s+thầm|lặng\s+lẽ|bí\s+mật)\b|"
     r"\bjangan\s+(?:beri\s+tahu|beritahu|memberi\s+tahu|kasih\s+tahu|sebutkan|menyebutkan|tanya|bertanya|laporkan|"
-    r"informasikan)|\btanpa\s+(?:bertanya|memberi\s+tahu|sepengetahuan|izin|konfirmasi)|\btidak\s+perlu\s+"
+    r"informasikan)|\btanpa\s+(?:bertanya|memberi\s+tahu|sepengetahuan|izin|konfirmasi|verifikasi)|\btidak\s+perlu\s+"
     r"(?:bertanya|memberi\s+tahu|konfirmasi|izin)|\bdiam-diam\b|"
     r"\b(?:älä|äläkä)\s+(?:kerro|mainitse|kysy|ilmoita)|\b(?:kertomatta|kysymättä|ilmoittamatta|salaa)\b|"
     r"(?<!\w)μην\s+(?:ενημερώσεις|ενημερώσετε|πεις|πείτε|αναφέρεις|αναφέρετε|ρωτήσεις|ρωτήσετε|ειδοποιήσεις)|"
@@ -1092,7 +1104,7 @@ _AUTHORITY = _Anchored(
     r"одобрил\w*|согласовал\w*)|срочно|немедленно|已经同意|已同意|已批准|已授权|的要求|立即|马上|承認済み|了承済み|"
     r"既に承認|すぐに|直ちに|이미\s?(?:승인|동의|허락)|승인(?:을)?\s?받았|즉시|바로|"
     # the ten languages more
-    r"\b(?:natychmiast|pilnie|ihned|okamžitě|urgentně|hemen|acil|derhal|ngay\s+lập\s+tức|khẩn\s+cấp|segera|"
+    r"\b(?:natychmiast|pilnie|ihned|okamžitě|urgentně|hemen|acil|derhal|ngay|khẩn\s+cấp|gấp|segera|"
     r"heti|välittömästi|kiireellisesti)\b|(?<!\w)(?:негайно|терміново|αμέσως|επειγόντως|فورا|فورًا|عاجل)(?!\w)|"
     r"\b(?:już\s+(?:zatwierdzon\w*|zgodził\w*)|(?:už|již)\s+(?:schválen\w*|souhlasil\w*)|sudah\s+disetujui|"
     r"đã\s+(?:được\s+)?(?:duyệt|phê\s+duyệt|đồng\s+ý))|(?<!\w)вже\s+(?:погоджено|схвалено|"
@@ -1184,9 +1196,9 @@ _MARKER_WORDS = (
     "im_start", "im_end", "<system", "<assistant", "<important", "<instruction", "<admin", "<secret", "<hidden",
     "automa", "etapa", "paso", "étape", "passo", "stap", "schritt", "fase", "자동화", "自动化", "自動化", "전용",
     "专用", "専用", "のみ", "uso", "interno", "uniquement", "nur)", "solo)", "alleen", "только", "systemow",
-    "administratora", "administratorze", "systém", "správc", "sistem", "yönetici", "hệ thống", "quản trị",
+    "administratora", "administratorze", "systém", "správc", "sistem", "sİstem", "yönetici", "hệ thống", "quản trị",
     "järjestelmä", "ylläpi",
-    "системн", "адміністратор", "σύστημα", "συστήματος", "διαχειριστ", "النظام", "المسؤول", "सिस्टम",
+    "системн", "адміністратор", "συστημ", "σύστημ", "συστήμ", "διαχειριστ", "النظام", "المسؤول", "सिस्टम",
     "व्यवस्थापक", "प्रशासक",
 )  # fmt: skip
 _RETASK_WORDS = (
@@ -1777,7 +1789,7 @@ for _gate, _gate_words in (
         "ai", "a.i.", "llm", "ki", "ia", "ии", "language model", "chatbot", "chat-bot", "copilot", "co-pilot",
         "claude", "chatgpt", "gpt", "gemini", "codex", "künstliche", "inteligencia artificial",
         "intelligence artificielle", "inteligência", "intelligenza", "kunstmatige", "искусствен", "нейросет",
-        "sprachmodell", "-reading", "-processing", "-handling", "-powered", "-based", "-driven",
+        "sprachmodell", "-reading", "-processing", "-handling", "-powered", "-based", "-driven", *_MORE_NAME_WORDS,
     )),
 ):  # fmt: skip
     for _word in _gate_words:
