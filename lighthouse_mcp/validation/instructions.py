@@ -117,6 +117,24 @@ class _Anchored:
 _MAX_STARTS = 96  # places one pattern is tried in one unit
 
 
+class _Joined:
+    """Two anchored patterns read as one: the match that begins first, the first pattern's where both begin at one
+    place. The second is tried only where its own words are, so a unit without them pays nothing for it."""
+
+    def __init__(self, first: _Anchored, second: _Anchored) -> None:
+        self.first, self.second = first, second
+        self.keys = first.keys | second.keys
+        self.words = Keywords(self.keys)
+
+    def search(self, piece: str) -> re.Match[str] | None:
+        return self.search_at(piece, self.words.find(lowered(piece)))
+
+    def search_at(self, piece: str, hits: Hits) -> re.Match[str] | None:
+        first = self.first.search_at(piece, hits)
+        second = self.second.search_at(piece, hits)
+        return second if first is None or (second is not None and second.start() < first.start()) else first
+
+
 def _words_before(piece: str, position: int, count: int) -> list[int]:
     """Where the `count` words before `position` (and the word it is in) may begin: after a space, and where a
     letter follows a sign (`"Lieber`, `\\nReviewer`, `Taal|model`)."""
@@ -209,7 +227,8 @@ _MORE_NAME_WORDS = (
     "asystent", "asystenc", "asistent", "асистент", "помічник", "asistan", "asisten", "avustaja", "agentti",
     "agentil", "tekoäly", "yapay zek", "sztuczn", "uměl", "штучн", "kecerdasan", "trí tuệ", "τεχνητ", "językow",
     "jazykov", "мовн", "dil model", "model bahasa", "mô hình", "kielimalli", "γλωσσικ", "czatbot", "чат-бот", "чатбот",
-    "βοηθ", "πράκτορ", "trợ lý", "tro_ly", "tác tử", "tác nhân", "agen ", "ajan", "ші", "τν", "مساعد", "وكيل", "ذكاء", "نموذج",
+    "βοηθ", "πράκτορ", "trợ lý", "tro_ly", "tác tử", "tác nhân", "agen ", "ajan", "ші", "τν", "مساعد", "وكيل", "ذكاء",
+    "نموذج",
     "सहायक", "एजेंट", "कृत्रिम", "मॉडल", "एआई",
 )  # fmt: skip
 # Greetings before a name spoken to: `Drogi asystencie,` `Milý asistente,` `Sevgili asistan,` `عزيزي المساعد،`
@@ -228,6 +247,17 @@ _MORE_FIELD_NAME = (
     r"(?:asistent|asystent|asisten|asistan|agent|agen|ajan|avustaj|агент|асистент|βοηθ|πράκτορ|trợ_lý|tro_ly|مساعد|"
     r"وكيل|सहायक|एजेंट|ai|llm|ші)"
 )
+# … and the other words the patterns for these languages may be anchored on: a note's word (`Pokyn pro AI nástroj`),
+# the Slavic cases of "agent", and what a data field for the agent is named after.
+_MORE_ANCHORS = (
+    "uwaga", "notatka", "wiadomość", "instrukcja", "polecenie", "wskazówka", "poznámka", "pokyn", "instrukce",
+    "upozornění", "vzkaz", "zpráva", "talimat", "lưu ý", "ghi chú", "hướng dẫn", "chỉ dẫn", "catatan", "instruksi",
+    "petunjuk", "huomautus", "ohje", "tiedoksi", "примітка", "вказівка", "інструкція", "нотатка", "σημείωση", "οδηγί",
+    "ملاحظة", "تعليمات", "agenta", "agentów", "agentowi", "agenci", "agentem", "agentovi", "agentům", "agenty",
+    "агент", "модел", "polecen", "notatk", "poznámk", "примітк", "вказівк", "інструкц", "ghi_chu", "huong_dan",
+    "luu_y", "perintah", "σημείωσ", "akce", "akcja", "tindakan", "toiminto", "zadani", "úkol", "завдан", "görev",
+    "tugas", "tehtävä", "instrukc", "uwag", "निर्देश", "مهمة",
+)  # fmt: skip
 # What a third person must do: `musi`, `musí`, `повинен`, `zorunda`, `يجب`, `चाहिए`, `phải`, `harus`, `täytyy`.
 _MORE_MODALS = (
     r"(?:\b(?:musi|muszą|powinien|powinna|powinno|powinny|powinni|należy|musí|mají\s+povinnost|má\s+povinnost|"
@@ -252,7 +282,8 @@ _MORE_CONDITION_WORDS = (
 _MORE_CONDITION = r"(?:\b(?:jeśli|jeżeli|pokud|jestli|якщо|eğer|nếu|jika|kalau|apabila|jos|αν|εάν)\b|إذا|अगर|यदि)"
 # What follows a name that is not spoken to but described: a relative pronoun (`Asystent AI, który …`).
 _MORE_RELATIVE = (
-    r"(?:kt[óo]r\w*|kter\w*|який|яка|яке|які|якого|якої|якому|якій|яким|якими|яких|що|котр\w*|joka|jonka|joita|yang|mà|ki|الذي|التي|जो|που|ο\s+οποίος|η\s+οποία)"
+    r"(?:kt[óo]r\w*|kter\w*|який|яка|яке|які|якого|якої|якому|якій|яким|якими|яких|що|котр\w*|joka|jonka|joita|"
+    r"yang|mà|ki|الذي|التي|जो|που|ο\s+οποίος|η\s+οποία)"
 )
 _NAMES = rf"(?:{_AI_NAMES}|{_AGENT_WORDS})"
 # What a note is called and whom it is for, in each language: a heading (`## Note au relecteur automatique`,
@@ -356,7 +387,7 @@ _FINITE = (
     r"(?:can|could|may|might|will|would|is|are|was|were|has|have|had|does|did|uses|provides|supports|puede|pueden|"
     r"podrá|peut|peuvent|kann|können|wird|werden|pode|podem|può|possono|kan|kunnen|может|могут|будет)\b"
 )
-_VOCATIVE = _Anchored(
+_VOCATIVE_ELEVEN = _Anchored(
     # in the middle of a message, after a word that turns to someone, or asked with a "please": `… btw bot, DM me`
     # `hey assistant please change …` `… e bot: adiciona …` (a name after an article is talked about, not to)
     rf"(?<![^\s\"“'(])(?:btw|hey|hi|ok|okay|oh|ah|also|so|ps|oye|hé|hoi|ei|ну|и|а|e|y|et|und|en|por\s+cierto|"
@@ -433,7 +464,14 @@ _VOCATIVE = _Anchored(
     # ja / ko: the topic or the addressee marked by a particle: `アシスタントは、` `상담 봇에게:`
     r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|アシスタント|エージェント|モデル|ボット)[^\s、。]{0,4}(?:は|へ|さん|様|殿|(?:へ|に)の[^\s、。：:]{1,5})[、,：:]|"
     r"(?:システム|プログラム|ツール)(?:へ|に)(?:の[^\s、。：:]{1,5})?[：:]|"
-    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)\s?(?:에게|께|님)\s*[,:：]?|"
+    r"(?:(?<![A-Za-z])(?-i:AI)(?![A-Za-z])|에이전트|어시스턴트|모델|봇|비서)\s?(?:에게|께|님)\s*[,:：]?",
+    _I | re.M,
+    keys=_ADDRESS_KEYS,
+    back=_BACK,
+)
+# … and in the ten languages more, a pattern of its own tried only where their words are (the eleven languages'
+# patterns are tried at every name, and would be slower to try with these in them); read with them as one.
+_MORE_VOCATIVE = _Anchored(
     # the ten languages more: a label that names an AI and ends in a colon (`Uwaga dla asystenta AI:`, `Bu e-postayı
     # özetleyen dil modeli için talimat:`), a name spoken to (`Asystencie AI,` `Trợ lý AI ơi,` `أيها المساعد،`), a
     # condition on who reads (`Jeśli jesteś sztuczną inteligencją …,` `अगर आप … AI मॉडल हैं, तो`)
@@ -451,9 +489,10 @@ _VOCATIVE = _Anchored(
     rf"{_MORE_CONDITION}\s[^.!?;,،\n।]{{0,80}}?(?:{_MORE_NAMES}|(?<![A-Za-z])(?-i:AI|LLM)(?![A-Za-z]))"
     r"[^.!?;:\n।]{0,80}?[,:：،]",
     _I | re.M,
-    keys=_ADDRESS_KEYS,
+    keys=frozenset(_MORE_NAME_WORDS) | frozenset(_MORE_CONDITION_WORDS) | frozenset(_MORE_ANCHORS),
     back=_BACK,
 )
+_VOCATIVE = _Joined(_VOCATIVE_ELEVEN, _MORE_VOCATIVE)
 _RECIPIENT = _Anchored(
     # (each pattern of names appears as few times as it can: compiling is proportional to the pattern's size)
     # an agent reading or acting for this: "AI agents processing this repo", "the model acting on behalf of"
@@ -611,7 +650,7 @@ _MORE_INSTRUCTIONS = (
     r"\b(?:instrukc\w*|polece\w*|pokyn\w*|instrukci\w*|інструкц\w*|вказів\w*|talimat\w*|komut\w*|hướng\s+dẫn|"
     r"chỉ\s+dẫn|lệnh|instruksi|perintah|ohje\w*|käsky\w*|οδηγί\w*|εντολ\w*)\b|(?<!\w)(?:ال)?(?:تعليمات|أوامر)|निर्देश"
 )
-_OVERRIDE = _Anchored(
+_OVERRIDE_ELEVEN = _Anchored(
     # en
     r"\b(?:ignore|ignoring|disregard|forget|override|overrule|set\s+aside|put\s+aside|drop|discard|bypass|skip|"
     r"abandon)\s+(?:\w+\s+){0,4}?(?:(?:instructions?|guidance|guidelines|directions|directives|prompt|orders|"
@@ -685,16 +724,20 @@ _OVERRIDE = _Anchored(
     r"scadute)|non\s+sono\s+più\s+valide|zijn\s+(?:vervallen|ongeldig|vervangen|ingetrokken)|"
     r"(?:отменен\w*|недействительн\w*|устарел\w*|аннулирован\w*))|"
     r"(?:指令|指示|说明|规则|设定)[^。\n]{0,10}(?:作废|无效|失效|不再有效|已过期)|(?:指示|命令)[^。\n]{0,10}(?:無効|取り消|破棄)|"
-    r"(?:지시|지침|명령)[^.\n]{0,10}(?:무효|취소|폐기)|"
-    # the ten languages more: the verb before its object (pl, cs, uk, ar, vi, id, fi, el) or after it (tr, hi)
+    r"(?:지시|지침|명령)[^.\n]{0,10}(?:무효|취소|폐기)",
+    _I,
+)
+# the ten languages more: the verb before its object (pl, cs, uk, ar, vi, id, fi, el) or after it (tr, hi)
+_MORE_SET_ASIDE = _Anchored(
     rf"(?:{_MORE_OVERRIDE})[^.!?\n।]{{0,60}}?(?:{_MORE_INSTRUCTIONS})|"
     rf"(?:{_MORE_INSTRUCTIONS})[^.!?\n।]{{0,60}}?(?:{_MORE_OVERRIDE})",
     _I,
     extra=("अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "भूल", "निर्देश"),
 )
+_OVERRIDE = _Joined(_OVERRIDE_ELEVEN, _MORE_SET_ASIDE)
 # A new role or task for the reader, without setting its instructions aside in so many words: "from now on",
 # "your real task is", "you are now DevMode", "pretend to be". Weaker than an override: people say these to people.
-_RETASK = _Anchored(
+_RETASK_ELEVEN = _Anchored(
     r"\bfrom\s+now\s+on\b|\bhenceforth\b|\byou\s+are\s+now\s+(?:[A-Z][\w-]+|a|an|the|in|my|operating|acting|free)\b|"
     r"\byour\s+(?:new|real|actual|true|updated|primary|only|sole|revised)\s+(?:task|job|goal|instructions?|role|"
     r"mission|objective|purpose|priority|assignment|directive)s?\b|\bthe\s+(?:new|real|actual|true|updated|primary|"
@@ -711,8 +754,11 @@ _RETASK = _Anchored(
     r"\bvanaf\s+nu\b|\bje\s+(?:nieuwe|echte|enige)\s+taak|\bс\s+этого\s+момента\b|\bотныне\b|(?:твоя|ваша)\s+"
     r"(?:новая|настоящая|главная)\s+задача|(?:从现在开始|从现在起|从今以后)|(?:你的|您的)(?:新|真正的|真实的|唯一的)\s*"
     r"(?:任务|使命|工作)|(?:今から|これから|今後は|以降は)[^。\n]{0,6}(?:あなた|君)|(?:本当の|新しい|真の)(?:任務|タスク|"
-    r"仕事|目的)|(?:지금부터|이제부터|앞으로는)|(?:새로운|진짜|실제)\s*(?:임무|작업|역할)|"
-    # the ten languages more: "from now on"
+    r"仕事|目的)|(?:지금부터|이제부터|앞으로는)|(?:새로운|진짜|실제)\s*(?:임무|작업|역할)",
+    _I,
+)
+# the ten languages more: "from now on"
+_MORE_RETASK = _Anchored(
     r"\b(?:od\s+teraz|od\s+teď|odteď|od\s+nynějška|bundan\s+sonra|şu\s+andan\s+itibaren|từ\s+bây\s+giờ|"
     r"từ\s+giờ\s+trở\s+đi|mulai\s+sekarang|mulai\s+saat\s+ini|tästä\s+lähtien|tästä\s+eteenpäin)\b|"
     r"(?<!\w)(?:відтепер|з\s+цього\s+моменту|από\s+τώρα\s+και\s+στο\s+εξής|από\s+εδώ\s+και\s+πέρα|من\s+الآن"
@@ -728,7 +774,8 @@ _RETASK = _Anchored(
     _I,
     extra=("अब से", "अब तुम", "अब आप", "नई भूमिका"),
 )
-_REQUEST = _Anchored(
+_RETASK = _Joined(_RETASK_ELEVEN, _MORE_RETASK)
+_REQUEST_ELEVEN = _Anchored(
     r"\bplease\b|\bkindly\b|\byou\s+(?:must|should|shall|need\s+to|have\s+to|are\s+to|will\s+now|are\s+(?:required|"
     r"instructed|expected|asked|authori[sz]ed)\s+to)\b|\bmake\s+sure\b|\bbe\s+sure\s+to\b|\bdon'?t\s+forget\s+to\b|"
     r"\bi\s+need\s+you\s+to\b|\byour\s+(?:task|job)\s+is\b|\bproceed\s+(?:to|with)\b|\bgo\s+ahead\s+(?:and|with)\b|"
@@ -761,8 +808,11 @@ _REQUEST = _Anchored(
     # "is als positief te beschrijven", "han de presentarse"
     r"\b(?:ist|sind)\s+(?:[^\s.;:!?]+\s+){0,8}?(?:nicht\s+)?(?:\w+zu\w{3,}en|zu\s+\w{3,}en)\b|"
     r"\b(?:est|sont)\s+à\s+\w+(?:er|ir|re)\b|\b(?:è|sono)\s+da\s+\w+(?:are|ere|ire)\b|"
-    r"\b(?:is|zijn)\s+(?:[^\s.;:!?]+\s+){0,6}?te\s+\w+en\b|\b(?:ha|han)\s+de\s+\w+(?:ar|er|ir)(?:se)?\b|"
-    # the ten languages more: `proszę`, `prosím`, `будь ласка`, `lütfen`, `يرجى`, `कृपया`, `vui lòng`, `παρακαλώ`
+    r"\b(?:is|zijn)\s+(?:[^\s.;:!?]+\s+){0,6}?te\s+\w+en\b|\b(?:ha|han)\s+de\s+\w+(?:ar|er|ir)(?:se)?\b",
+    _I,
+)
+# the ten languages more: `proszę`, `prosím`, `будь ласка`, `lütfen`, `يرجى`, `कृपया`, `vui lòng`, `παρακαλώ`
+_MORE_REQUEST = _Anchored(
     r"\b(?:proszę|prosimy|musisz|należy|prosím|musíte|musíš|будь\s+ласка|прошу|мусиш|необхідно|потрібно|lütfen|"
     r"gerekiyor|vui\s+lòng|xin\s+hãy|cần\s+phải|tolong|mohon|harap|silakan|harus|wajib|ole\s+hyvä|pyydän|"
     r"sinun\s+(?:on|täytyy|pitää)|παρακαλώ|πρέπει\s+να|czy\s+(?:mógłbyś|mogłabyś|możesz|mógłby|mogłaby)|"
@@ -775,12 +825,13 @@ _REQUEST = _Anchored(
     _I,
     extra=("कृपया", "क्या आप", "चाहिए"),
 )
+_REQUEST = _Joined(_REQUEST_ELEVEN, _MORE_REQUEST)
 # Hindi's words are written with vowel signs that are not word characters: its anchors are listed.
 _HINDI_ACTIONS = (
     "भेज", "फ़ॉरवर्ड", "फॉरवर्ड", "हटा", "मिटा", "बदल", "बंद", "भुगतान", "साझा", "इंस्टॉल", "चला", "डाउनलोड", "मंज़ूर",
     "स्वीकार", "लिख", "बता", "सिफ़ारिश", "सिफारिश", "ट्रांसफ़र", "ट्रांसफर", "जोड़", "खोल", "क्लिक", "अक्षम",
 )  # fmt: skip
-_ACTION = _Anchored(
+_ACTION_ELEVEN = _Anchored(
     # en: verbs an agent could carry out
     r"\b(?:send|email|e-mail|mail|forward|upload|post|publish|transfer|wire|pay|delete|remove|erase|wipe|drop|"
     r"destroy|purge|truncate|push|merge|deploy|commit|run|execute|exec|install|download|fetch|curl|call|invoke|"
@@ -849,8 +900,12 @@ _ACTION = _Anchored(
     r"dichiara|sostieni|beweer|утверждай\w*|заяви\w*|"
     # Spanish imperatives with their pronouns: `dile`, `envíale`, `muéstrale`, `mándamelo`
     r"(?:di|dí|dígale|envía|mánda|manda|muestra|muéstra|da|pasa|escribe|reenvía|comparte)(?:le|les|me|nos)(?:lo|la|los|las)?|"
-    r"посоветуй\w*|порекомендуй\w*|сообщи\w*)\b|写|说|告诉|推荐|評価|書い|書き|伝え|勧め|"
-    # the ten languages more, as orders (an infinitive or a participle describes: `wysłać`, `gönderildi`)
+    r"посоветуй\w*|порекомендуй\w*|сообщи\w*)\b|写|说|告诉|推荐|評価|書い|書き|伝え|勧め",
+    _I,
+)
+# … in the ten languages more, as orders (an infinitive or a participle describes: `wysłać`, `gönderildi`), tried
+# only where their words are
+_MORE_ACTION = _Anchored(
     # pl
     r"\b(?:prześlij|przeslij|wyślij|wyslij|prześlijcie|wyślijcie|przekaż|przekażcie|usuń|usuńcie|skasuj|zmień|"
     r"zmieńcie|zapłać|zapłaćcie|opłać|przelej|przelejcie|wyłącz|wyłączcie|udostępnij|dodaj|zainstaluj|uruchom|"
@@ -874,8 +929,8 @@ _ACTION = _Anchored(
     # tr
     r"\b(?:gönder|gönderin|gönderiniz|ilet|iletin|iletiniz|sil|silin|siliniz|değiştir|değiştirin|kapat|kapatın|öde|"
     r"ödeyin|paylaş|paylaşın|aktar|aktarın|yükle|yükleyin|çalıştır|çalıştırın|onayla|onaylayın|kaldır|kaldırın|"
-    r"söyle|söyleyin|öner|önerin|ekle|ekleyin|tıkla|tıklayın|verin|bildir|bildirin|yazın|iptal\s+et|"
-    r"devre\s+dışı\s+bırak\w*|havale\s+et\w*|transfer\s+et\w*|satın\s+al\w*)\b|"
+    r"söyle|söyleyin|öner|önerin|ekle|ekleyin|tıkla|tıklayın|verin|bildir|bildirin|yazın|iptal\s+e[t]|"
+    r"devre\s+dışı\s+bırak\w*|havale\s+e[t]\w*|satın\s+a[l]\w*)\b|"
     # ar (with the conjunction it may carry: `وادفع`)
     r"(?<![\w])[وف]?(?:أرسل|ارسل|أرسلوا|حوّل|حوّلوا|احذف|احذفوا|امسح|شارك|غيّر|عدّل|عطّل|أوقف|ادفع|سدّد|انقل|ثبّت|شغّل|"
     r"نفّذ|وافق|اكتب|أخبر|انصح|أوص|أضف|افتح|اضغط|امنح|ألغ|انشر|اكشف|صدّر|قم\s+ب)(?!\w)|"
@@ -884,13 +939,13 @@ _ACTION = _Anchored(
     r"(?:भेज|फ़ॉरवर्ड|फॉरवर्ड|हटा|मिटा|बदल|बंद|भुगतान|साझा|इंस्टॉल|चला|डाउनलोड|मंज़ूर|स्वीकार|लिख|बता|सिफ़ारिश|सिफारिश|"
     r"ट्रांसफ़र|ट्रांसफर|जोड़|खोल|क्लिक|अक्षम)[^।.!?,\n]{0,40}?(?:ें|एं|एँ|ीजिए|(?<!ल)िए|ो)(?=[\s।.,!?]|$)|"
     # vi (`hãy` makes any verb an order)
-    r"\b(?:hãy\s+\w+|gửi\s+(?:\S+\s+){0,6}?(?:đến|tới|sang)|"
+    r"\b(?:hãy\s+\w+|gửi\s+(?:\S+\s+){0,6}?(?:đến|tới|s[a]ng)|"
     r"chuyển\s+tiếp|chuyển\s+khoản|chuyển\s+tiền|xóa|xoá|thay\s+đổi|đổi\s+số|thanh\s+toán|tắt|vô\s+hiệu\s+hóa|"
     r"chia\s+sẻ|cài\s+đặt|tải\s+xuống|tải\s+lên|phê\s+duyệt|chấp\s+nhận|giới\s+thiệu|khuyên|đề\s+xuất|"
     r"trả\s+lời|sao\s+chép|nhấp|nhấn|cấp\s+quyền|hủy|tiết\s+lộ|cung\s+cấp|đánh\s+giá|chuyển|mua|đặt\s+mua)\b|"
     # id
     r"\b(?:kirim|kirimkan|kirimi|teruskan|transferkan|hapus|hapuskan|ubah|ganti|bayar|bayarkan|nonaktifkan|matikan|"
-    r"bagikan|pasang|instal|instalkan|jalankan|unduh|unggah|setujui|terima(?!\s+kasih)|tuliskan|katakan|sampaikan|"
+    r"bagikan|pasang|instalkan|jalankan|unduh|unggah|setujui|terima(?!\s+kasih)|tuliskan|katakan|sampaikan|"
     r"beri\s+tahu|beritahu|rekomendasikan|sarankan|balas|salin|klik|tambahkan|berikan|batalkan|terbitkan|"
     r"tampilkan|ungkapkan|ekspor|beli|belikan|pesankan)\b|"
     # fi
@@ -908,6 +963,7 @@ _ACTION = _Anchored(
     _I,
     extra=_HINDI_ACTIONS,
 )
+_ACTION = _Joined(_ACTION_ELEVEN, _MORE_ACTION)
 # Actions in the forms a statement of what the reader "will do" takes, and verb stems of the other languages
 # (`restablecerá`, `supprimera`, `dovrà cancellare`, `verwijderen`, `отключить`): tried when no listed verb is there.
 _ACTION_FORMS = LazyPattern(
@@ -995,7 +1051,7 @@ _DESTINATION = LazyPattern(
     re.I,
 )
 # Keeping it from the person the agent works for: "do not tell the user", "silently", "sin avisar", "不要告诉".
-_SECRECY = _Anchored(
+_SECRECY_ELEVEN = _Anchored(
     r"\b(?:do\s+not|don'?t|never|no\s+need\s+to|without|must\s+not|mustn'?t|should\s+not|shouldn'?t)\s+"
     r"(?:\w+\s+){0,2}(?:tell(?:ing)?|inform(?:ing)?|notify(?:ing)?|mention(?:ing)?|alert(?:ing)?|ask(?:ing)?|"
     r"bother(?:ing)?|confirm(?:ing|ation)?|cc(?:ing)?|warn(?:ing)?|flag(?:ging)?|report(?:ing)?|log(?:ging)?|"
@@ -1019,8 +1075,11 @@ _SECRECY = _Anchored(
     r"уведомлен\w+|ведома|согласования)|тайно|不要告诉|不用告诉|无需告知|不需要(?:在[^。\n]{0,8})?(?:提到|说明|告诉|通知)|"
     r"不必通知|不要提到|悄悄|(?:伝え|知らせ|言わ|報告し)なくて(?:結構|いい|よい|大丈夫)|伝えないで|言わないで|"
     r"知らせないで|内緒|こっそり|알리지\s?(?:마|말)|말하지\s?(?:마|말)|묻지\s?(?:마|말)|알릴\s?필요(?:가|는)?\s?없|"
-    r"보고하지\s?(?:마|말|않)|몰래|"
-    # the ten languages more
+    r"보고하지\s?(?:마|말|않)|몰래",
+    _I,
+)
+# the ten languages more
+_MORE_SECRECY = _Anchored(
     r"\bnie\s+(?:informuj\w*|mów\w*|wspominaj\w*|pytaj\w*|powiadamiaj\w*|zgłaszaj\w*)|\bnikomu\s+(?:o\s+tym\s+)?"
     r"nie\s+\w+|\bbez\s+(?:pytania|informowania|wiedzy|zgody|potwierdzenia)\b|\bnie\s+trzeba\s+(?:pytać|"
     r"informować)|\bw\s+tajemnicy\b|"
@@ -1044,6 +1103,7 @@ _SECRECY = _Anchored(
     _I,
     extra=("बता", "बिना", "चुपचाप", "सूचित", "सूचना"),
 )
+_SECRECY = _Joined(_SECRECY_ELEVEN, _MORE_SECRECY)
 # What must not leave: credentials, keys, tokens, the environment, the system prompt.
 _SECRET_WORDS = (
     "password", "passwd", "passphrase", "credential", "secret", "token", "api key", "api_key", "api-key", "apikey",
@@ -1088,7 +1148,7 @@ _SECRECY_WORDS = (
     "χωρίς να ρωτήσ",
 )  # fmt: skip
 # Authority and urgency: "the owner already agreed", "pre-approved", "immediately", "ya lo aprobó", "已批准".
-_AUTHORITY = _Anchored(
+_AUTHORITY_ELEVEN = _Anchored(
     r"\b(?:already|pre-?)\s*(?:approved|authori[sz]ed|agreed|confirmed|cleared|signed\s+off)\b|"
     r"\balready\s+(?:said\s+yes|ok(?:ay)?'?e?d|given\s+(?:(?:the|their|his|her|its)\s+)?(?:go-?ahead|green\s+light|"
     r"ok(?:ay)?|approval|consent|blessing))\b|\b(?:has|have|had)\s+given\s+(?:the\s+)?(?:go-?ahead|green\s+light)\b|"
@@ -1102,8 +1162,11 @@ _AUTHORITY = _Anchored(
     r"\bdringend\b|\bsofort\b|\bjá\s+(?:aprovou|autorizou|concordou)\b|\bimediatamente\b|\bha\s+già\s+(?:approvato|"
     r"autorizzato)\b|\bsubito\b|\b(?:al|reeds)\s+goedgekeurd\b|\bonmiddellijk\b|(?:уже\s+)?(?:разрешил\w*|"
     r"одобрил\w*|согласовал\w*)|срочно|немедленно|已经同意|已同意|已批准|已授权|的要求|立即|马上|承認済み|了承済み|"
-    r"既に承認|すぐに|直ちに|이미\s?(?:승인|동의|허락)|승인(?:을)?\s?받았|즉시|바로|"
-    # the ten languages more
+    r"既に承認|すぐに|直ちに|이미\s?(?:승인|동의|허락)|승인(?:을)?\s?받았|즉시|바로",
+    _I,
+)
+# the ten languages more
+_MORE_AUTHORITY = _Anchored(
     r"\b(?:natychmiast|pilnie|ihned|okamžitě|urgentně|hemen|acil|derhal|ngay|khẩn\s+cấp|gấp|segera|"
     r"heti|välittömästi|kiireellisesti)\b|(?<!\w)(?:негайно|терміново|αμέσως|επειγόντως|فورا|فورًا|عاجل)(?!\w)|"
     r"\b(?:już\s+(?:zatwierdzon\w*|zgodził\w*)|(?:už|již)\s+(?:schválen\w*|souhlasil\w*)|sudah\s+disetujui|"
@@ -1112,8 +1175,9 @@ _AUTHORITY = _Anchored(
     _I,
     extra=("तुरंत", "फ़ौरन"),
 )
+_AUTHORITY = _Joined(_AUTHORITY_ELEVEN, _MORE_AUTHORITY)
 # Writing about attacks and detection, not carrying one (security articles, changelogs, scanner reports, docs).
-_META = _Anchored(
+_META_ELEVEN = _Anchored(
     r"(?<![.@\w-])examples?\b|\be\.g\.|\bi\.e\.|"
     r"\b(?:attack(?:s|ed|ing)?|attackers?|injections?|jailbreak\w*|adversar\w*|malicious|exploit\w*|payloads?|"
     r"red[- ]?team\w*|owasp|vulnerabilit\w+|researchers?|research|papers?|studies|study|"
@@ -1129,15 +1193,20 @@ _META = _Anchored(
     r"attacc\w+|iniezion\w+|esempi\w*|aanval\w*|injectie\w*|voorbeeld\w*|атак\w*|злоумышленник\w*|инъекци\w+|"
     r"пример\w*|например|фишинг\w*|мошенни\w+)\b|"
     r"攻击|攻击者|注入|例如|示例|钓鱼|诈骗|攻撃|攻撃者|インジェクション|例えば|フィッシング|詐欺|공격|공격자|인젝션|"
-    r"예를\s?들어|예시|피싱|사기|"
-    # the ten languages more: attacks, attackers, examples
+    r"예를\s?들어|예시|피싱|사기",
+    _I,
+    extra=("e.g.", "i.e.", "z.b.", "z. b."),
+)
+# the ten languages more: attacks, attackers, examples
+_MORE_META = _Anchored(
     r"\b(?:atak\w*|napastni\w*|przykład\w*|útok\w*|útočník\w*|například|příklad\w*|saldır\w*|"
     r"örneğin|örnek\w*|tấn\s+công|kẻ\s+tấn\s+công|ví\s+dụ|serangan|penyerang|misalnya|contoh\w*|hyökkä\w*|"
     r"esimerki\w*|phishing\w*)\b|(?<!\w)(?:атак\w*|зловмисн\w*|наприклад|приклад\w*|ін'єкці\w*|επίθεσ\w*|"
     r"επιτιθέμεν\w*|παράδειγμα|π\.χ\.|هجوم|هجمات|المهاجم\w*|مثلا|مثلًا|مثال)(?!\w)|हमल|हमलावर|उदाहरण",
     _I,
-    extra=("e.g.", "i.e.", "z.b.", "z. b.", "np.", "π.χ.", "हमल", "उदाहरण"),
+    extra=("np.", "π.χ.", "हमल", "उदाहरण"),
 )
+_META = _Joined(_META_ELEVEN, _MORE_META)
 # Reported speech: the instruction is what someone else tells a model ("an attacker may tell a model to …").
 _REPORTED = _Anchored(
     r"\b(?:tell|tells|told|instruct|instructs|ask|asks|asked|trick|tricks|convince|get|gets|make|makes|trying\s+to|"
@@ -1592,13 +1661,16 @@ def _seen(
     found: _Found,
     piece: str,
     kind: str,
-    regex: re.Pattern[str] | _Anchored | LazyPattern,
+    regex: re.Pattern[str] | _Anchored | _Joined | LazyPattern,
     weight: float,
     what: str,
     hits: Hits | None = None,
 ) -> re.Match[str] | None:
     """Record the pattern's first match in the unit as a cue, and return it; `hits`: its words, found already."""
-    match = regex.search_at(piece, hits) if hits is not None and isinstance(regex, _Anchored) else regex.search(piece)
+    if hits is not None and isinstance(regex, (_Anchored, _Joined)):
+        match = regex.search_at(piece, hits)
+    else:
+        match = regex.search(piece)
     if match is None:
         return None
     found.cues[kind] = (weight, f"{what} ({_quote(match.group())})")
@@ -1943,7 +2015,7 @@ class _Context:
         self._fenced: list[tuple[int, int]] | None = None
         self._first: dict[tuple[int, str], re.Match[str] | None] = {}
 
-    def first(self, pattern: _Anchored, piece: str) -> re.Match[str] | None:
+    def first(self, pattern: _Anchored | _Joined, piece: str) -> re.Match[str] | None:
         """The pattern's first match in `piece`, looked for once per text (documentation repeats its sentences)."""
         key = (id(pattern), piece)
         if key not in self._first:
