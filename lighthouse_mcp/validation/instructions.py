@@ -1911,8 +1911,8 @@ def _score(
             form = _ACTION_FORMS.search(piece, form.end())
         if form is None and found.condition:
             form = _ACTION_FORMS.search(piece, 0, found.spoken)
-        if form is None and not piece.isascii():  # (each of their sentences holds a letter beyond ASCII)
-            form = _MORE_ACTION_FORMS.search(piece)
+        if form is None:  # (its words are among those found above: no second pass over the unit)
+            form = _MORE_ACTION_FORMS.search_at(piece, hits)
         if form is not None:
             found.cues["action"] = (1.5, f"an action ({_quote(form.group())})")
     if "request" not in found.cues and _TODO_ITEM.match(piece):
@@ -1998,7 +1998,7 @@ _DETAILS = (
     ("pressure", _SECRECY, 1.5, "keeps it from the user"),
     ("pressure", _AUTHORITY, 1.5, "pressure"),
 )
-_DETAIL_WORDS = Keywords(frozenset().union(*(pattern.keys for _, pattern, _, _ in _DETAILS)))
+_DETAIL_WORDS = Keywords(frozenset().union(*(pattern.keys for _, pattern, _, _ in _DETAILS), _MORE_ACTION_FORMS.keys))
 
 
 class _Context:
