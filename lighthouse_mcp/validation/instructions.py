@@ -1381,8 +1381,8 @@ def instruction_threats(revealed: Revealed, tools: frozenset[str] = frozenset())
             or ("hidden" in cues and context.hidden_words_to_an_ai(index, opener))
             or (opener.address >= _STRONG and {"destination", "pressure"} <= cues.keys())
         )
-        if not asks or score < needed:
-            index += 1
+        if not asks or score < needed or (opener.chat and not cues.keys() & _AT_STAKE):
+            index += 1  # (a chat's turn and its answer ask for what chats ask for, unless something is at stake)
             continue
         severity = "high" if score >= _HIGH else "medium"
         start, end = revealed.span(units[index].start, units[last].end)
@@ -1467,7 +1467,8 @@ def _open_answered_turns(text: str, units: list[_Unit], openers: dict[int, _Foun
                 before = back
                 break
         if before >= 0 and before not in openers and units[before].block == units[position].block:
-            openers[before] = _Found({"marker": (2.5, f"a reply written for the agent ({_quote(turn)})")}, _STRONG)
+            cue = {"marker": (2.5, f"a reply written for the agent ({_quote(turn)})")}
+            openers[before] = _Found(cue, _STRONG, chat=True)
 
 
 _USER_TURN = re.compile(
@@ -1642,6 +1643,9 @@ _FIELDED = 2.0  # a field named as an agent's instruction (`"ai_note": …`), a 
 _HIGH = 7.0
 _WINDOW = 3  # units after an address that it still governs, in the same paragraph
 _DEMANDS = frozenset({"override", "retask", "request", "tool", "action"})
+# What a user's turn answered for the agent must also hold to be an attack rather than a chat (`move my appointment`,
+# `shall I book it?`): something to take, somewhere to send it, pressure, a tool, or instructions set aside.
+_AT_STAKE = frozenset({"target", "destination", "pressure", "tool", "override", "retask", "hidden"})
 
 
 @dataclass
@@ -1655,6 +1659,7 @@ class _Found:
     condition: bool = False  # they are a condition on its reader (`when you read this`), none of them a cue
     told: int = 0  # where what follows them begins (after the label's colon)
     stated: int = 0  # … and where it ends when it is a statement (its verbs describe, they do not demand)
+    chat: bool = False  # a user's turn answered for the agent: flagged only with something at stake
 
 
 def _seen(

@@ -82,7 +82,7 @@ FLOORS = {
     ("seventh", "injection"): 0.87,  # 115 of 154 first, 120 after the labels, 135 after the ten languages more
     ("seventh", "clean"): 0.89,  # 130 of 146, 131 after the labels
     ("seventh held-out", "injection"): 0.8,  # 34 of 46, 37 after the ten languages more
-    ("seventh held-out", "clean"): 0.9,  # 49 of 54
+    ("seventh held-out", "clean"): 0.92,  # 49 of 54, 50 with chats asking for what chats ask for
     # measured before it was read with the lexicon already built (61 of 105 and 87 of 90; 14 of 35 and 30 of 30 held
     # out); 7 of 105 and 3 of 35 with the code before that lexicon
     ("eighth", "injection"): 0.77,  # 81 of 105 after two rounds of tuning on this part
