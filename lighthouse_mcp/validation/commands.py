@@ -941,7 +941,10 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
         }
     ),
     "sed": frozenset({"e", "expression", "f", "file", "l", "line-length", "s", "separate"}),
-    "awk": frozenset({"f", "F", "v", "field-separator", "assign", "file"}),
+    **dict.fromkeys(
+        ("awk", "gawk", "mawk", "nawk"),
+        frozenset({"f", "F", "v", "field-separator", "assign", "file", "i", "include", "l", "load", "E", "exec"}),
+    ),
     "kill": frozenset({"s", "signal", "n"}),
     "pkill": frozenset(
         {

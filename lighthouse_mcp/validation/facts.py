@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from lighthouse_mcp.validation import files
+from lighthouse_mcp.validation.awk import awk_commands
 from lighthouse_mcp.validation.commands import (
     AWKS,
     CASE_INSENSITIVE,
@@ -1408,7 +1409,8 @@ class _Extractor:
         """What an awk program runs: `system("…")`, `print | "…"`, `"…" | getline` (fed what the program reads
         itself), and its sockets."""
         name = fact.name
-        awk_program = fact.positionals[0] if fact.positionals and "f" not in fact.options else ""
+        from_file = {"f", "file", "E", "exec"} & fact.options.keys()
+        awk_program = fact.positionals[0] if fact.positionals and not from_file else ""
         # what the program reads itself and may print into the commands it runs (`getline < "f"`, `ENVIRON`)
         sources = [f"cat {shlex.quote(f)}" for f in _AWK_READS.findall(awk_program)][:4]
         sources += ["env"] if "ENVIRON" in awk_program else []
@@ -1419,17 +1421,28 @@ class _Extractor:
                 self.run(f"{source} | {command}", (*via, f"{name} print |"), depth + 1)
         for match in _AWK_PRINT_TO_SHELL.finditer(awk_program):  # print "rm -rf ~" | "sh"
             self.run(match.group(1).replace('\\"', '"'), (*via, f"{name} print | sh"), depth + 1)
-        if _AWK_BUILT_COMMAND.search(awk_program):
-            fetched = [g for m in _AWK_COMMAND.finditer(awk_program) if (g := m.group(3)) and _fetches_text(g)]
-            if fetched:
-                self.facts.flow("remote-code", f"{name} runs commands built from what `{fetched[0][:60]}` prints")
-            else:
-                self.facts.problems.setdefault("unresolved", f"{name} runs a command it builds as it runs")
+        fetched = [g for m in _AWK_COMMAND.finditer(awk_program) if (g := m.group(3)) and _fetches_text(g)]
+        if fetched and _AWK_BUILT_COMMAND.search(awk_program):
+            self.facts.flow("remote-code", f"{name} runs commands built from what `{fetched[0][:60]}` prints")
         if "/inet/" in awk_program:  # gawk's sockets: "/inet/tcp/0/host/port" |& getline
             if "|&" in awk_program and re.search(r"\bsystem\s*\(|\|\s*getline|\|&\s*getline", awk_program):
                 self.facts.flow("reverse-shell", f"{name} reads commands from a socket and runs them")
             else:
                 self.facts.flow("network-redirect", f"{name} opens a network socket")
+        self.awk_built(fact, awk_program, via, depth)
+
+    def awk_built(self, fact: CommandFact, awk_program: str, via: tuple[str, ...], depth: int) -> None:
+        """The commands an awk program joins from pieces (`system("rm -rf " d)` with `-v d=.lighthouse`), judged as
+        they would run; one with a piece only known as it runs (a field, a line read) is not known."""
+        given = [value for option, value in [*fact.earlier_options, *fact.options.items()] if option == "v"]
+        variables = dict(v.split("=", 1) for v in given if "=" in v)
+        literal = {next(g for g in m.groups() if g).replace('\\"', '"') for m in _AWK_COMMAND.finditer(awk_program)}
+        commands = awk_commands(awk_program, variables)
+        if commands is None or None in commands:
+            self.facts.problems.setdefault("unresolved", f"{fact.name} runs a command it builds as it runs")
+        for command in commands or ():
+            if command is not None and command not in literal:
+                self.run(command, (*via, f"{fact.name} system()"), depth + 1)
 
     def sqlite_commands(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
         """sqlite3's dot-commands `.shell CMD` and `.system CMD` run CMD."""
