@@ -14,7 +14,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lighthouse_mcp.errors import DataError
-from lighthouse_mcp.validation.facts import Access, Facts, code_written, facts_from_command, sql_command
+from lighthouse_mcp.validation.facts import (
+    Access,
+    Facts,
+    code_written,
+    facts_from_code,
+    facts_from_command,
+    sql_command,
+)
 from lighthouse_mcp.validation.files import Context, PathFact, classify
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
@@ -324,12 +331,20 @@ _NETWORK_TOOL = LazyPattern(r"(?:^|_)(?:post|put|send|upload|request|http|fetch|
 def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_bytes: int) -> None:
     verb = request.tool.rsplit("__", 1)[-1]
     access = "read" if _READ_ONLY_TOOL.search(verb) else "write"
-    strings = _strings(request.input, "")
+    strings, beyond = _strings(request.input)
+    if beyond is not None:  # what is past the limits is not known, and may be anything
+        facts.problems.setdefault(beyond[0], f"the arguments of {request.tool} {beyond[1]}; not all were read")
+    runs_code = _RUNS_CODE.search(verb) is not None
+    said = _code_language(request) if runs_code else None  # the language an argument or the tool's name says
     sends = _NETWORK_TOOL.search(verb) is not None or any(_URL.match(v) for _, v in strings)
     for line in _argv_commands(request.input):  # {"cmd": ["rm", "-rf", "/x"]}, {"command": "rm", "args": […]}
         _merge(facts, facts_from_command(line, ctx, max_bytes=max_command_bytes), request.tool)
     for key, value in strings:
-        if _URL.match(value):
+        if runs_code and (_CODE_KEYS.search(key) or (_SHELL_KEYS.search(key) and said not in (None, "shell"))):
+            language = said or ("python" if _reads_as_python(value) else "shell")
+            inner = facts_from_code(language, value, ctx, max_bytes=max_command_bytes)
+            _merge(facts, inner, request.tool)  # the code a tool that runs code is given, judged as code
+        elif _URL.match(value):
             _judge_url(facts, value, ctx)
         elif _SHELL_KEYS.search(key):
             _merge(facts, facts_from_command(value, ctx, max_bytes=max_command_bytes), request.tool)
@@ -378,7 +393,7 @@ _PATH_KEY = LazyPattern(r"(?:^|[._])(?:path|paths|file|files|filename|file_path|
                        r"|destination|dest|dst|target|location|cwd|root)(?:$|[._\[])", re.I)  # fmt: skip
 _GUARDED_WORDS = LazyPattern(r"\.lighthouse(?:/|$)|\.claude(?:/|\.json)|\.mcp\.json|approvals/pending|secret\.key")
 _URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
-_MAX_ARGUMENTS = 200
+_MAX_ARGUMENTS = 5000  # strings of another tool's arguments read; past these, or too deep, the rest is not known
 
 
 def _argv_commands(arguments: Any) -> list[str]:
@@ -403,17 +418,71 @@ def _argv_commands(arguments: Any) -> list[str]:
 _ARGV_KEYS = ("args", "arguments", "argv", "params")
 
 
-def _strings(value: Any, key: str, depth: int = 0) -> list[tuple[str, str]]:
-    """(dotted key, string) for the string values of an argument object, the first few hundred, not too deep; of
-    any length (a long command is judged as too large to read, never skipped)."""
-    if isinstance(value, str):
-        return [(key, value)] if value else []
-    if depth > 16:
-        return []
-    items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list) else ()
+_MAX_NESTING = 32
+
+
+def _strings(arguments: Any) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """(dotted key, string) for the string values of an argument object, of any length (a long command is judged
+    as too large to read, never skipped); and, when there are more than `_MAX_ARGUMENTS` or they nest deeper than
+    `_MAX_NESTING`, the problem that makes the rest unknown (those past the limits are not read)."""
     found: list[tuple[str, str]] = []
-    for name, item in items:
-        found += _strings(item, f"{key}.{name}" if key else str(name), depth + 1)
-        if len(found) >= _MAX_ARGUMENTS:
-            break
-    return found[:_MAX_ARGUMENTS]
+    beyond: list[tuple[str, str]] = []
+
+    def walk(value: Any, key: str, depth: int) -> None:
+        if beyond:
+            return
+        if isinstance(value, str):
+            if len(found) == _MAX_ARGUMENTS:
+                beyond.append(("too-many", f"hold more than {_MAX_ARGUMENTS} strings"))
+            elif value:
+                found.append((key, value))
+            return
+        if depth > _MAX_NESTING:
+            beyond.append(("too-deep", f"nest deeper than {_MAX_NESTING} levels"))
+            return
+        items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list) else ()
+        for name, item in items:
+            walk(item, f"{key}.{name}" if key else str(name), depth + 1)
+
+    walk(arguments, "", 0)
+    return found, beyond[0] if beyond else None
+
+
+# A tool that runs code it is given (`execute_code`, `run`, `eval`): the arguments that hold the code, the one that
+# names its language, and the languages a name may say.
+_RUNS_CODE = LazyPattern(
+    r"(?:^|_)(?:execute|exec|run|eval|evaluate|interpret|repl|kernel|notebook|python|javascript|js|node)(?:_|$)", re.I
+)
+_CODE_KEYS = LazyPattern(
+    r"(?:^|[._])(?:code|source|source_code|sourcecode|cell|cells|program|snippet|python|python_code|javascript|js"
+    r"|node|ruby|perl|php|powershell|expression|expr|eval)$",
+    re.I,
+)
+_LANGUAGE_KEYS = ("language", "lang", "kernel", "kernel_name", "runtime", "interpreter")
+_LANGUAGES = {
+    "python": "python", "python3": "python", "py": "python", "ipython": "python", "ipykernel": "python",
+    "javascript": "javascript", "js": "javascript", "node": "javascript", "nodejs": "javascript",
+    "typescript": "javascript", "ts": "javascript", "deno": "javascript", "bash": "shell", "sh": "shell",
+    "shell": "shell", "zsh": "shell", "ruby": "ruby", "perl": "perl", "php": "php", "powershell": "powershell",
+    "pwsh": "powershell",
+}  # fmt: skip
+
+
+def _code_language(request: Request) -> str | None:
+    """The language the code a tool runs is in, as an argument or the tool's name says (None: not said; the code is
+    then read as Python when it reads as Python, else as the shell)."""
+    for key in _LANGUAGE_KEYS:
+        said = request.input.get(key)
+        if isinstance(said, str) and said.strip().lower() in _LANGUAGES:
+            return _LANGUAGES[said.strip().lower()]
+    return next((_LANGUAGES[w] for w in re.split(r"[_\W]+", request.tool.lower()) if w in _LANGUAGES), None)
+
+
+def _reads_as_python(code: str) -> bool:
+    import ast  # only tools that run code need it
+
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
