@@ -405,6 +405,8 @@ class _Extractor:
         self.downloaded_trees: dict[str, str] = {}  # directories filled from the network: path -> from where
         self.archives: set[str] = set()  # archives of trees an earlier command made (`tar czf /tmp/s.tgz .`)
         self.written: dict[str, str] = {}  # files written with known text in this command (`echo … > x.sh`)
+        self.modules: set[str] = set()  # the project's program files read for this command (each read once)
+        self.module_dir: str | None = None  # the directory of the program file being read (its imports' base)
         self.prefix: dict[str, str] = {}  # the assignments before the command being read (`VAR=… git …`)
         self.arrays: dict[str, list[str] | None] = {}  # arrays assigned in this command (None: items unknown)
         self.aliases: dict[str, str] = {}  # aliases defined in this command (`alias x='rm -rf'`)
@@ -1234,6 +1236,42 @@ class _Extractor:
                 self.script_on_disk(raw, path.path, path.classes, command, depth)
         return item
 
+    def interpreter(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
+        """What an interpreter runs: code given on its command line, a module (`-m`), or a program file."""
+        name = fact.name
+        code = _interpreter_code(name, argv)
+        program = _program_run(name, argv)
+        if code is not None:
+            self.code(name, code, (*via, f"{name} {INTERPRETERS[name][0]}"), depth)
+        elif program is not None and program[0] == "timeit":  # `-m timeit -s SETUP STMT`: Python it runs
+            self.code(name, _timeit_code(program[1:]), (*via, f"{name} -m timeit"), depth)
+        elif program is not None and (found := self.local_module(program[0], main=True)):
+            for module in found:  # `python -m tools.x`: the project's module, read as it is on disk
+                self.access(module, "exec", name, False, depth=depth)
+        elif program is not None:  # `python -m pip …` runs pip; `python …/lighthouse_mcp/__main__.py` Lighthouse
+            self.run(shlex.join(program), (*via, name), depth + 1)
+        elif fact.positionals and not reads_stdin(fact.positionals[0]) and "m" not in fact.flags:
+            self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
+
+    def local_module(self, module: str, *, main: bool = False) -> list[str]:
+        """The files of the project's Python module `module` that importing it runs (its packages' `__init__.py`,
+        then the module, or a package's `__main__.py` when it is run with `-m`), found where Python looks first: the
+        directory of the program being read, and the working directory. None for a module installed elsewhere."""
+        ctx = self.ctx or self.base
+        parts = module.split(".")
+        if ctx.lexical or not all(part.isidentifier() for part in parts):
+            return []
+        for base in dict.fromkeys(b for b in (self.module_dir, ctx.cwd) if b):
+            stem = posixpath.join(base, *parts)
+            ends = [stem + ".py", posixpath.join(stem, "__init__.py")]
+            if main:
+                ends.insert(1, posixpath.join(stem, "__main__.py"))
+            found = [end for end in ends if os.path.isfile(end)]
+            if found:
+                packages = [posixpath.join(base, *parts[:i], "__init__.py") for i in range(1, len(parts))]
+                return [*(p for p in packages if os.path.isfile(p)), *found][:_MAX_IMPORTS]
+        return []
+
     def script_on_disk(self, raw: str, path: str, classes: frozenset[str], runner: str, depth: int) -> None:
         """A shell script already on disk that the command runs (`bash cleanup.sh`, `./deploy.sh`, `source env.sh`,
         `sh < x.sh`) is judged by what it holds now, as if its commands were typed: a harmful script written by an
@@ -1256,13 +1294,22 @@ class _Extractor:
         if b"\x00" in data[:4096]:
             return  # a compiled program, not a script
         text = data.decode("utf-8", "replace")
-        if not _is_shell_script(runner, text):
-            return
+        interpreter = None if _is_shell_script(runner, text) else _program_language(runner, text)
+        if interpreter == "" or path in self.modules:
+            return  # a file its runner does not run as a program, or one read already for this command
         self.facts.volatile = True
+        self.modules.add(path)
         if len(data) > MAX_SCRIPT_BYTES:
             self.facts.problems.setdefault("too-large", f"{raw} is over {MAX_SCRIPT_BYTES} bytes: not read")
             return
-        self.run(text, (f"{raw} (as it is on disk)",), depth + 1)
+        if interpreter is None:
+            self.run(text, (f"{raw} (as it is on disk)",), depth + 1)
+            return
+        outer, self.module_dir = self.module_dir, posixpath.dirname(path)
+        try:  # a program of another language, and the project's modules it imports (`python3 -m tools.x`)
+            self.code(interpreter, text, (f"{raw} (as it is on disk)",), depth + 1)
+        finally:
+            self.module_dir = outer
 
     def redirected(self, fact: CommandFact, redirects: list[Redirect], stdin: str | None, depth: int) -> None:
         """The files a simple command's redirections read, run and write, with what is known of what it writes."""
@@ -1360,16 +1407,7 @@ class _Extractor:
         elif name in ("source", ".") and fact.positionals and not reads_stdin(fact.positionals[0]):
             self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
         elif name in INTERPRETERS:
-            code = _interpreter_code(name, argv)
-            program = _program_run(name, argv)
-            if code is not None:
-                self.code(name, code, (*via, f"{name} {INTERPRETERS[name][0]}"), depth)
-            elif program is not None and program[0] == "timeit":  # `-m timeit -s SETUP STMT`: Python it runs
-                self.code(name, _timeit_code(program[1:]), (*via, f"{name} -m timeit"), depth)
-            elif program is not None:  # `python -m pip …` runs pip; `python …/lighthouse_mcp/__main__.py` Lighthouse
-                self.run(shlex.join(program), (*via, name), depth + 1)
-            elif fact.positionals and not reads_stdin(fact.positionals[0]) and "m" not in fact.flags:
-                self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
+            self.interpreter(fact, argv, via, depth)
         elif name in AWKS:
             self.awk(fact, via, depth)
         elif name == "find":
@@ -1569,6 +1607,10 @@ class _Extractor:
             if _TCL_ACTS.search(source):  # files deleted or written, sockets, fetches: Tcl is not read further
                 self.facts.problems.setdefault("unresolved", f"{interpreter} code that changes files or connects")
         self.apply_actions(actions, via, depth, fetches=_URL_IN_TEXT.search(source) is not None, now=True)
+        if language == "python" and depth <= MAX_NESTING:
+            for imported in _python_imports(source)[:_MAX_IMPORTS]:  # the project's modules it imports, read too
+                for module in self.local_module(imported):
+                    self.access(module, "exec", interpreter, False, depth=depth + 1)
         if language != "python" and not any(action.kind == "shell" for action in actions):
             self.may_run(interpreter, source, via, depth)  # (Python is read whole: a string it prints is data)
         self.named_in_code(interpreter, source, actions)
@@ -3358,6 +3400,45 @@ def _is_shell_script(runner: str, text: str) -> bool:
         return False
     first = text.split("\n", 1)[0]
     return not first.startswith("#!") or _SHELL_SHEBANG.match(first) is not None
+
+
+_PROGRAM_SHEBANG = LazyPattern(r"#!\s*\S*/(?:env\s+(?:-S\s+)?)?(python[\d.]*|pypy3?|node|nodejs|ruby|perl|php)\b")
+
+
+def _program_language(runner: str, text: str) -> str:
+    """The interpreter that runs a program file that is not a shell script: its runner when that is an interpreter
+    (`python3 x.py`), else the one its `#!` line names (`./x.py`); "" when none runs it as a program."""
+    if runner in INTERPRETERS:
+        return runner
+    found = _PROGRAM_SHEBANG.match(text.split("\n", 1)[0])
+    return found.group(1) if found else ""
+
+
+_MAX_IMPORTS = 16  # modules of the project read for one program
+_IMPORTED = LazyPattern(
+    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*|\*|\()"
+    r"|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))"
+    r"|(?:__import__|import_module)\(\s*[\"']([\w.]+)[\"']",
+    re.M,
+)
+
+
+def _python_imports(source: str) -> list[str]:
+    """The modules Python code imports by name (`import a.b`, `from a import b` — both `a` and `a.b` —,
+    `__import__("a")`, `importlib.import_module("a.b")`); relative imports (`from . import x`) are read as from
+    the program's own directory."""
+    names: list[str] = []
+    for found in _IMPORTED.finditer(source[:MAX_SCRIPT_BYTES]):
+        if found.group(1):
+            base = found.group(1).lstrip(".") if found.group(1).strip(".") else ""
+            members = [] if found.group(2) in ("*", "(") else re.split(r"[ \t]*,[ \t]*", found.group(2))
+            names += [base] if base else []
+            names += [f"{base}.{m}" if base else m for m in members]
+        elif found.group(3):
+            names += [n.strip() for n in found.group(3).split(",")]
+        elif found.group(4):
+            names.append(found.group(4))
+    return list(dict.fromkeys(n for n in names if n))
 
 
 _GIT_SWITCHES = frozenset({"checkout", "switch", "reset", "stash"})  # what can swap the guard's files (git_state)

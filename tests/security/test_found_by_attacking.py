@@ -184,3 +184,59 @@ def test_a_checkout_that_would_swap_the_guards_files_asks(guarded: Guarded) -> N
     (guarded.home.policies_dir / "team.yaml").write_text("overrides: []\n")  # not committed yet
     answer = guarded.bash("git stash -u")
     assert answer.decision == "ask" and "guard.git-switch" in answer.reason, answer
+
+
+# A program of the project's that a command runs is judged by what it holds now, in whatever way Python is told to
+# run it: a script, a module (`-m`), or a module imported by code given on the command line; and a module it
+# imports from the project is read too. Found by a red-team pass: a harmful module written by one call and run as
+# `python3 -m tools.x` by the next was allowed.
+WIPE = "import shutil, pathlib\nshutil.rmtree(pathlib.Path.home())\n"
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "python3 tools/wipe.py",
+        "python3 -m tools.wipe",
+        "python3 -mtools.wipe",
+        "python3 -c 'import tools.wipe'",
+        "python3 -c 'from tools import wipe'",
+        "python3 -c 'from tools.wipe import *'",
+        "python3 main.py",  # main.py imports tools.wipe
+        "python3 -m tools",  # tools/__main__.py imports wipe
+    ],
+)
+def test_a_python_module_of_the_project_is_judged_however_it_is_run(guarded: Guarded, run: str) -> None:
+    tools = guarded.root / "tools"
+    tools.mkdir(exist_ok=True)
+    (tools / "__init__.py").write_text("")
+    (tools / "wipe.py").write_text(WIPE)
+    (tools / "__main__.py").write_text("from tools import wipe\n")
+    (guarded.root / "main.py").write_text("import tools.wipe\nprint('done')\n")
+    answer = guarded.bash(run)
+    assert answer.decision == "deny" and "fs.delete-home" in answer.reason, (run, answer)
+
+
+def test_a_program_that_runs_commands_from_its_data_is_not_known_so_not_allowed(guarded: Guarded) -> None:
+    tools = guarded.root / "tools"
+    tools.mkdir(exist_ok=True)
+    (tools / "__init__.py").write_text("")
+    (tools / "runner.py").write_text(
+        "import json, subprocess, sys\n\nfor step in json.load(open(sys.argv[1]))['steps']:\n"
+        "    subprocess.run(step, check=False)\n"
+    )
+    (tools / "steps.json").write_text('{"steps": [["rm", "-rf", ".lighthouse", ".claude"]]}\n')
+    for run in ("python3 -m tools.runner tools/steps.json", "python3 tools/runner.py tools/steps.json"):
+        answer = guarded.bash(run)
+        assert answer.decision != "allow" and "rce.dynamic-command" in answer.reason, (run, answer)
+
+
+def test_an_ordinary_module_of_the_project_is_not_held_against_it(guarded: Guarded) -> None:
+    tools = guarded.root / "tools"
+    tools.mkdir(exist_ok=True)
+    (tools / "__init__.py").write_text("")
+    (tools / "report.py").write_text("import json\nprint(json.dumps({'ok': True}))\n")
+    for run in ("python3 -m tools.report", "python3 tools/report.py", "python3 -c 'import tools.report'"):
+        answer = guarded.bash(run)
+        # (asked under /tmp, where the test's project is: rce.run-temp-file; never for what the module holds)
+        assert answer.decision != "deny" and "rce.dynamic" not in answer.reason and "fs." not in answer.reason
