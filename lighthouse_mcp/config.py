@@ -302,8 +302,11 @@ _BUILT: dict[Any, Config] = {}
 
 
 def _read_layer(path: Path) -> str | None:
-    """A config file's text; None when there is none (or it is not a regular file: a FIFO would hang)."""
+    """A config file's text; None when there is none. Something else in its place (a directory, a FIFO, a device)
+    is an error, not an absent file: settings a person wrote must not silently fall back to the defaults."""
     if not path.is_file():
+        if os.path.lexists(path):
+            raise ConfigError(f"{path}: not a regular file (a directory, a pipe or a device); cannot read config")
         return None
     try:
         return path.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -229,5 +230,20 @@ def test_a_process_that_reads_the_config_again_sees_every_change(tmp_path: Path)
     assert load_config(project, user_file=user, env={}).agent.role == "reviewer"
     project.unlink()
     assert load_config(project, user_file=user, env={}).agent.name == "agent"
-    os.mkfifo(project)  # not a regular file: skipped, never read (reading it would wait for a writer)
-    assert load_config(project, user_file=user, env={}).agent.name == "agent"
+    os.mkfifo(project)  # not a regular file: never read (reading it would wait for a writer), and an error
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(project, user_file=user, env={})
+
+
+def test_something_other_than_a_file_in_the_configs_place_is_an_error(tmp_path: Path) -> None:
+    """A directory (or a FIFO) where the config should be is not an absent config: the settings a person wrote
+    would silently fall back to the defaults."""
+    directory = tmp_path / "project.yaml"
+    directory.mkdir()
+    with pytest.raises(ConfigError, match="not a regular file") as info:
+        load_config(directory, user_file=tmp_path / "none.yaml", env={})
+    assert str(directory) in str(info.value)
+    fifo = tmp_path / "user.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(None, user_file=fifo, env={})
