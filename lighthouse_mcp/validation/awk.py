@@ -1,5 +1,6 @@
-"""The commands an awk program runs, read from its text: the string given to `system(…)`, the command a `print` pipes
-into (`print … | "…"`) and the one `getline` reads from (`"…" | getline`). Each is an awk expression, often a
+"""The commands an awk program runs and the files it writes, read from its text: the string given to `system(…)`,
+the command a `print` pipes into (`print … | "…"`), the one `getline` reads from (`"…" | getline`), and the file a
+`print` writes (`print … > f`, `>> f`). Each is an awk expression, often a
 string joined from pieces (`"rm -rf " d`): literals, variables given with `-v` or assigned before from what is
 known, and `ENVIRON["NAME"]` (what the shell gives as `$NAME`). A command whose every piece is known is returned as
 the shell would be given it; one with a piece only known as the program runs (a field, a line read, a number
@@ -79,13 +80,42 @@ def awk_commands(program: str, variables: dict[str, str]) -> list[str | None] | 
                 commands.append(_value(tokens[index + 1 : _end_of(tokens, index + 1)], known))
             index += 1
             continue
-        if kind == "name" and index + 1 < len(tokens) and tokens[index + 1] == ("op", "=") and text not in _KEYWORDS:
+        if _assigns(tokens, index):
             end = _end_of(tokens, index + 2)
             known[text] = _value(tokens[index + 2 : end], known)  # None: from what is only known as it runs
             index = end
             continue
         index += 1
     return commands
+
+
+def awk_writes(program: str, variables: dict[str, str]) -> list[str | None] | None:
+    """The files `program`'s `print` and `printf` write (`print … > f`, `>> f`), each as named or None where its
+    name is only known as the program runs; None when the program cannot be read."""
+    tokens = _tokens(program)
+    if tokens is None:
+        return None
+    known: dict[str, str | None] = dict(variables)
+    written: list[str | None] = []
+    printing = False
+    for index, (kind, text) in enumerate(tokens):
+        if _assigns(tokens, index):
+            known[text] = _value(tokens[index + 2 : _end_of(tokens, index + 2)], known)
+        elif kind == "name" and text in ("print", "printf"):
+            printing = True
+        elif kind == "op" and text in (";", "}", "{", "\n"):
+            printing = False
+        elif printing and (kind, text) == ("op", ">") and tokens[index - 1] != ("op", ">"):
+            start = index + 2 if tokens[index + 1 : index + 2] == [("op", ">")] else index + 1
+            written.append(_value(tokens[start : _end_of(tokens, start)], known))
+            printing = False
+    return written
+
+
+def _assigns(tokens: list[tuple[str, str]], index: int) -> bool:
+    """Whether the token at `index` is a variable assigned (`cmd = …`)."""
+    kind, text = tokens[index]
+    return kind == "name" and text not in _KEYWORDS and tokens[index + 1 : index + 2] == [("op", "=")]
 
 
 def _closing(tokens: list[tuple[str, str]], opening: int) -> int:

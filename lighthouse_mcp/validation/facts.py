@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from lighthouse_mcp.validation import files
-from lighthouse_mcp.validation.awk import awk_commands
+from lighthouse_mcp.validation.awk import awk_commands, awk_writes
 from lighthouse_mcp.validation.commands import (
     AWKS,
     CASE_INSENSITIVE,
@@ -1472,12 +1472,13 @@ class _Extractor:
     def awk_built(self, fact: CommandFact, awk_program: str, via: tuple[str, ...], depth: int) -> None:
         """The commands an awk program joins from pieces (`system("rm -rf " d)` with `-v d=.lighthouse`), judged as
         they would run; one with a piece only known as it runs (a field, a line read) is not known."""
-        given = [value for option, value in [*fact.earlier_options, *fact.options.items()] if option == "v"]
-        variables = dict(v.split("=", 1) for v in given if "=" in v)
+        variables = _awk_variables(fact)
         literal = {next(g for g in m.groups() if g).replace('\\"', '"') for m in _AWK_COMMAND.finditer(awk_program)}
         commands = awk_commands(awk_program, variables)
         if commands is None or None in commands:
             self.facts.problems.setdefault("unresolved", f"{fact.name} runs a command it builds as it runs")
+        if None in (awk_writes(awk_program, variables) or ()):  # `print > $1 ".csv"`: which files, not known
+            self.facts.problems.setdefault("unresolved", f"{fact.name} writes files it names as it runs")
         for command in commands or ():
             if command is not None and command not in literal:
                 self.run(command, (*via, f"{fact.name} system()"), depth + 1)
@@ -2187,9 +2188,16 @@ def _script_writes(fact: CommandFact) -> list[str]:
         return [m.group(1).strip() for t in scripts for m in _SED_WRITES.finditer(t)] + [
             m.group(2).strip() for t in scripts for m in _SED_S_WRITES.finditer(t)
         ]
-    if fact.name in AWKS and fact.positionals and "f" not in fact.options:
-        return [m.group(1) for m in _AWK_WRITES.finditer(fact.positionals[0])]
+    if fact.name in AWKS and fact.positionals and not {"f", "file", "E", "exec"} & fact.options.keys():
+        named = awk_writes(fact.positionals[0], _awk_variables(fact)) or []
+        return [m.group(1) for m in _AWK_WRITES.finditer(fact.positionals[0])] + [n for n in named if n is not None]
     return []
+
+
+def _awk_variables(fact: CommandFact) -> dict[str, str]:
+    """The variables an awk command line gives its program (`-v NAME=VALUE`)."""
+    given = [value for option, value in [*fact.earlier_options, *fact.options.items()] if option == "v"]
+    return dict(v.split("=", 1) for v in given if "=" in v)
 
 
 _TCL_RUNS = LazyPattern(r"(?:^|[;\n\[{])\s*(?:spawn|exec)\s+(?:-\S+\s+)*([^;\n\]}]+)")
