@@ -403,7 +403,9 @@ _SECRET_NAME = Globs(SECRET_NAMES)
 _SECRET_EXCEPTION = Globs(SECRET_NAME_EXCEPTIONS)
 _SECRET_ABSOLUTE = Globs(SECRET_ABSOLUTE)
 _SECRET_IN_HOME = Globs(SECRET_IN_HOME)
-_LIGHTHOUSE_HOME = re.compile(r"(?:^|/)\.lighthouse(?:/|$)")
+# (without regard to case: on a file system that ignores it, as macOS's does by default, `.CLAUDE/settings.json` is
+# the agent's settings and `.Lighthouse/` the home)
+_LIGHTHOUSE_HOME = re.compile(r"(?:^|/)\.lighthouse(?:/|$)", re.I)
 # Files that make something run at every login, boot, schedule or git command (relative to home, absolute, anywhere).
 PERSISTENCE_IN_HOME = (
     ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zprofile", ".zshenv",
@@ -422,10 +424,11 @@ PERSISTENCE_ABSOLUTE = (
 _PERSISTENCE_IN_HOME = Globs(PERSISTENCE_IN_HOME)
 _PERSISTENCE_ABSOLUTE = Globs(PERSISTENCE_ABSOLUTE)
 _GIT_HOOKS = re.compile(r"/\.git/hooks(?:/|$)|(?:^|/)authorized_keys2?$")
-_APPROVAL = re.compile(r"/approvals/pending(?:/|$)")
+_APPROVAL = re.compile(r"/approvals/pending(?:/|$)", re.I)
 _AGENT_SETTINGS = re.compile(
     r"/(?:\.claude(?:/settings(?:\.[\w-]+)?\.json)?|\.claude\.json|\.mcp\.json|\.codex(?:/.*)?"
-    r"|\.gemini(?:/settings\.json)?|\.cursor(?:/(?:hooks|mcp)\.json)?)$"
+    r"|\.gemini(?:/settings\.json)?|\.cursor(?:/(?:hooks|mcp)\.json)?)$",
+    re.I,
 )
 _SYSTEM = _prefixes(SYSTEM_PREFIXES)
 _TEMP = _prefixes(TEMP_PREFIXES)

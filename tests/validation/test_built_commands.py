@@ -168,3 +168,19 @@ def test_a_file_awk_writes_under_a_name_it_builds_is_judged_or_unknown(validator
 def test_awk_writing_a_file_it_names_plainly_stays_allowed(validator: Validator) -> None:
     allowed(validator, "awk -v out=report.txt '{ print $2 > out }' data.txt")
     allowed(validator, "awk '$3 > 100 { print $1 >> \"big.txt\" }' sizes.txt")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/home/dev/app/.CLAUDE/settings.json",
+        "/home/dev/app/.Claude/Settings.json",
+        "/home/dev/app/.MCP.json",
+        "/home/dev/app/.Gemini/settings.json",
+        "/home/dev/app/.LIGHTHOUSE/config.yaml",
+    ],
+)
+def test_the_guards_files_are_known_in_any_case(validator: Validator, path: str) -> None:
+    """On a file system that ignores case (macOS's default), these are the agent's settings and Lighthouse's home."""
+    got = decide_tool(validator, "Write", {"file_path": path, "content": "{}"})
+    assert got.decision != "allow", (path, got.reasons)
