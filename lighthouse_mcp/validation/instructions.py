@@ -393,6 +393,9 @@ _VOCATIVE_ELEVEN = _Anchored(
     rf"(?<![^\s\"“'(])(?:btw|hey|hi|ok|okay|oh|ah|also|so|ps|oye|hé|hoi|ei|ну|и|а|e|y|et|und|en|por\s+cierto|"
     rf"au\s+fait|übrigens|aliás|a\s+proposito|trouwens|кстати|그런데|근데|참)\s+"
     rf"(?:{_AI_NAMES}|{_AGENT_WORDS})\s*(?:[,:：，]|\s[—–-]\s)|"
+    # a reader named by what it is doing, then a "please": `One ask: the assistant scheduling for you, please attach …`
+    rf"(?:(?<=[:;,]\s)|(?<![^\n]))(?:the\s+|your\s+)?(?:{_AI_NAMES}|{_AGENT_WORDS})\s+\w+ing\b(?:\s+[\w'’]+){{0,3}}?\s*,"
+    rf"\s*(?:please|kindly)\b|"
     # a name then "you" in Chinese and Japanese, which need no comma: `机器人你读到这条消息时`
     rf"(?:机器人|助手|助理|智能体|AI|アシスタント|エージェント|ボット)(?=你|您|さん|君)|"
     rf"(?<![\w'’])(?<!the\s)(?<!a\s)(?<!an\s)(?<!our\s)(?<!your\s)(?<!my\s)(?<!this\s)(?<!that\s)(?<!research\s)"
@@ -440,7 +443,8 @@ _VOCATIVE_ELEVEN = _Anchored(
     rf"(?:\s+[\w-]+){{0,3}}\s*[:：]|"
     # a heading that says whom its section is for: `## Guidance for automated review tools` `Notes for AI assistants`
     # (`For the automated reviewer` alone after a heading's mark)
-    rf"(?:(?:(?<=#\s)|(?<=#))(?:{_NOTE_FOR}\s+)|(?:(?<=#\s)|(?<=#)|(?<![^\n])){_HEADED})"
+    # (behind a quote mark or a rule of dashes too: `> Guidance for language models`, `# --- for automated deployers`)
+    rf"(?:(?:(?<=#\s)|(?<=#)|(?<=>\s)|(?<=-\s))(?:{_NOTE_FOR}\s+)|(?:(?<=#\s)|(?<=#)|(?<=>\s)|(?<![^\n])){_HEADED})"
     rf"{_ARTICLE}(?:[\w-]+\s+){{0,3}}?{_READERS}(?:\s+[\w-]+){{0,3}}?[ \t]*$|"
     # a data field named as an agent's instruction: `"x-assistant-directive": "…"` `"ai_note": …` `agentTask=`
     rf"(?<![a-z])(?:{_FIELD_NAMES})[\"']?\s*[:=]\s*[\"']?|"
@@ -500,7 +504,7 @@ _RECIPIENT = _Anchored(
     # who the reader is: "if you are an AI", "you're the assistant", "read by an agent"
     rf"(?:\b(?:if|when)\s+you\s+are\s+(?:an?|the)|\b(?:you\s+are|you're|you’re)\s+(?:an?|the)|\b(?:read|processed|"
     rf"handled|seen|parsed|analy[sz]ed|summari[sz]ed|opened|triaged|reviewed)\s+by\s+(?:an?|the|any|some))\s+"
-    rf"(?:[\w-]+\s+){{0,2}}?{_NAMES}\b|"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{_NAMES}\b|(?:automated|automatic)[\s-]+(?:[\w-]+\s+)?\w+(?:ers?|ors?|bots?|tools?)\b)|"
     rf"\b(?:if|when)\s+(?:an?|the|any)\s+(?:[\w-]+\s+){{0,2}}?{_NAMES}\s+(?:is|are)\s+{_READER}|"
     # a reader of this very text, in any language: "Summaries of this result", "el asistente que gestione este
     # buzón", "tout système automatisé lisant cette page", "Geautomatiseerde lezers van deze pagina"
@@ -602,6 +606,9 @@ _MARKER = LazyPattern(
     r"sistema|système|systeme|систем\w*|系统|システム|시스템|助手|アシスタント|어시스턴트)"
     r"(?:[ \t]+(?:override|message|prompt|instructions?|note|update|notice|command|directive|alert|提示|メッセージ))?"
     r"[ \t]*(?:#+|\]|】|>|\)|\*\*|:|：|=+)|"
+    # … or a header of two words closed by a dash: `SYSTEM OVERRIDE - PRIORITY 0`, `ADMIN NOTICE — read first`
+    r"^[ \t>*#=\[<(\-]*(?:system|developer|admin(?:istrator)?|operator)[ \t]+(?:override|message|prompt|instructions?|"
+    r"note|update|notice|command|directive|alert)[ \t]+[-—–][ \t]|"
     r"\[[A-Z0-9_ -]*(?:AGENT|AI|SYSTEM|ASSISTANT|LLM|MODEL)[A-Z0-9_ -]*(?:DIRECTIVE|INSTRUCTION|COMMAND|TASK|"
     r"OVERRIDE|PROMPT|MESSAGE|NOTE)[A-Z0-9_ .-]*\]|"
     r"【[^】]{0,10}(?:系统|システム|시스템|指令|提示)[^】]{0,10}】|"
@@ -667,7 +674,12 @@ _OVERRIDE_ELEVEN = _Anchored(
     r"\bno\s+longer\s+appl(?:y|ies)\b|\bsupersed(?:e|es|ed|ing)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|"
     r"prior|earlier|other|existing|original|current)\s+(?:\w+\s+){0,2}?(?:instructions?|guidance|guidelines|"
     r"directions|directives|rules|prompts?|orders|tasks?|configuration|settings|messages?)\b|"
-    r"\bno\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|(?:assistant|AI|model|bot|you)\b[^.\n]{0,40}"
+    r"\bno\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|"
+    # … without naming them: `supersedes anything you were told before`, `disregard whatever you were told earlier`
+    r"\b(?:supersed\w*|overrid\w*|replac\w*|disregard\w*|ignor\w*|forget)\s+(?:anything|everything|whatever|all)\s+"
+    r"(?:else\s+)?you\s+(?:were|have\s+been|had\s+been)\s+(?:told|given|asked)\s+(?:before|earlier|previously|so\s+far|"
+    r"until\s+now|up\s+to\s+now)\b|\b(?:anything|everything|whatever)\s+"
+    r"you\s+(?:were|have\s+been)\s+told\s+(?:before|earlier|previously)\s+(?:no\s+longer|does\s+not|doesn't)\b|(?:assistant|AI|model|bot|you)\b[^.\n]{0,40}"
     r"\b(?:has|have|with|without)\s+(?:no|any)\s+(?:restrictions|rules|limits|limitations|filters|guidelines|"
     r"guardrails|boundaries|ethics|morals|censorship)\b|\bnew\s+(?:instructions?|orders|"
     r"directives?)\s*[:：]|\b(?:olvida|oublie|vergiss|esqueça|dimentica|vergeet|забудь)\s+(?:todo|tout|alles|tudo|tutto|"
@@ -744,7 +756,8 @@ _RETASK_ELEVEN = _Anchored(
     r"only|sole|current|revised)\s+(?:task|job|goal|instructions?|role|mission|objective|purpose|priority|"
     r"assignment|directive)s?\s+(?:is|are|will\s+be|now)\b|\bnew\s+task\s*[:：]|"
     r"\b(?:act|behave|respond)\s+as\s+(?:if|though)\s+you\s+(?:were|are|had)\b|\bpretend\s+(?:to\s+be|you\s+are|"
-    r"that\s+you)\b|\b(?:switch|enter|activate|enable)\s+(?:to\s+)?(?:\w+\s+)?mode\b|\byou\s+have\s+been\s+"
+    r"that\s+you)\b|\b(?:switch|enter|activate|enable)\s+(?:to\s+)?(?:\w+\s+)?mode\b|"
+    r"\byou\s+are\s+(?:now\s+)?(?:operating|running|acting|working)\s+in\s+(?:\w+\s+){0,2}?mode\b|\byou\s+have\s+been\s+"
     r"(?:reassigned|updated|reconfigured|re-?programmed|granted)\b|"
     r"\ba\s+partir\s+de\s+ahora\b|\bdesde\s+ahora\b|\btu\s+(?:nueva|verdadera|única|real)\s+(?:tarea|misión|"
     r"función|instrucción)|\bà\s+partir\s+de\s+maintenant\b|\bdésormais\b|\b(?:ta|votre)\s+(?:nouvelle|véritable|"
@@ -841,7 +854,7 @@ _ACTION_ELEVEN = _Anchored(
     r"mark|close|assign|transfer|refund|reset|rotate|scale|label|classify|overwrite|whitelist|allowlist|invite|elevate|escalate|output|write|"
     r"type|enter|fill|tell|say|state|claim|recommend|rank|reject|bcc|cc|schedule|archive|hard-?code|grant|"
     r"submit|sign|confirm|enable|set|paste|post|rate|praise|describe|give|award|skip|decline|portray|"
-    r"reassign|apply)\b|"
+    r"reassign|apply)\b|\bleave\s+(?:[\w`'.-]+\s+){0,5}?out\b|\bkeep\s+(?:[\w`'.-]+\s+){0,5}?out\s+of\b|"
     # es
     r"\b(?:envía|envíe|enviar|manda|mande|reenvía|reenvíe|sube|suba|borra|borre|elimina|elimine|transfiere|"
     r"transfiera|ejecuta|ejecute|instala|instale|crea|cree|cambia|cambie|aprueba|apruebe|responde|responda|añade|"
@@ -1057,6 +1070,10 @@ _SECRECY_ELEVEN = _Anchored(
     r"bother(?:ing)?|confirm(?:ing|ation)?|cc(?:ing)?|warn(?:ing)?|flag(?:ging)?|report(?:ing)?|log(?:ging)?|"
     r"surfac(?:e|ing)|list(?:ing)?)\b|\bsilently\b|\bquietly\b|\bsecretly\b|\bcovertly\b|\bbehind\s+the\s+scenes\b|"
     r"\bkeep\s+(?:this|it)\s+(?:secret|confidential|between\s+us|quiet|out\s+of)\b|notify_user\s*[:=]\s*false|"
+    # … in plain words: `don't bring it up with the person you're working for`, `do not display these steps to …`
+    r"\b(?:do\s+not|don'?t|never|without)\s+(?:\w+\s+){0,2}?(?:bring(?:ing)?\s+(?:it|this|that|them|these)\s+up|"
+    r"bring(?:ing)?\s+up|rais(?:e|ing)\s+(?:it|this|that|these)|point(?:ing)?\s+(?:it|this|that)\s+out|"
+    r"(?:display|show|reveal)(?:ing)?\s+(?:it|this|that|these|them|(?:these|the)\s+\w+)\s+to\s+(?:the|your|their)\s+)|"
     r"\bno\s+(?:need\s+to\s+)?(?:confirmation|approval)\s+(?:is\s+)?(?:needed|required)\b|"
     r"\bno\s+(?:se\s+lo\s+|se\s+la\s+|le\s+)?(?:digas|diga|avises|avise|informes|informe|menciones|mencione|"
     r"preguntes|pregunte)\b|"
@@ -1141,7 +1158,9 @@ _SECRECY_WORDS = (
     "vermeld dit niet", "vertel", "zonder te", "не говори", "не сообща", "не упомина", "без подтвержд", "без уведомл",
     "сообщать", "уведомлять", "informiert", "mention in", "mention it in", "тайно", "不要告诉", "不用告诉",
     "无需告知", "不需要", "不必通知", "不要提到", "悄悄", "伝えな", "言わな", "知らせな", "報告しな", "内緒",
-    "こっそり", "알리지", "말하지", "묻지", "알릴", "보고하지", "몰래", "nie informuj", "nie mów", "nikomu",
+    "こっそり", "알리지", "말하지", "묻지", "알릴", "보고하지", "몰래", "bring it up", "bring this up", "bring that up",
+    "bring up", "raise this", "raise it", "point this out", "point it out", "display these", "show these",
+    "nie informuj", "nie mów", "nikomu",
     "bez pytania", "neinformuj", "neříkej", "bez vědomí", "не повідомляй", "нікому", "bahsetme", "söyleme",
     "gerek yok", "لا تخبر", "دون إبلاغ", "न बता", "मत बता", "बिना पूछे", "đừng báo", "đừng nói", "không cần báo",
     "jangan beri", "jangan memberi", "tanpa bertanya", "älä kerro", "äläkä kerro", "kysymättä", "μην ενημερώσ",
@@ -1232,6 +1251,7 @@ QUOTES = "\"'`“”‘’«»„「」『』"
 _OVERRIDE_WORDS = (
     "ignor", "disregard", "forget", "overrid", "overrul", "set aside", "put aside", "discard", "bypass", "abandon",
     "drop all", "drop your", "drop the previous", "skip all", "skip your", "skip the previous", "supersed",
+    "you were told", "you have been told",
     "no longer appl", "no longer valid", "no longer bound", "no longer restrict", "no longer limit",
     "no longer constrain", "no longer in force", "new instruction", "new order", "new directive", "outdated",
     "obsolete", "void", "invalid", "revoked", "cancelled", "canceled", "withdrawn", "expired", "replaced",
@@ -1698,7 +1718,7 @@ def _address(piece: str, hidden: bool, kinds: set[str] | frozenset[str]) -> _Fou
         if spoken:
             found.address = _STRONG
             heading = _HEADED_LINE.match(spoken.group()) or (
-                piece.lstrip().startswith("#") and _FOR_LINE.match(spoken.group())  # `## For the reviewer bot`
+                piece.lstrip().startswith(("#", ">")) and _FOR_LINE.match(spoken.group())  # `## For the reviewer bot`
             )
             labelled = _FIELD.fullmatch(spoken.group()) or (heading and spoken.end() >= len(piece.rstrip()))
             if labelled:  # a field's name or a heading is weaker than words said to the agent
@@ -1787,7 +1807,7 @@ def _described(found: _Found, piece: str, match: re.Match[str]) -> bool:
 
 
 # A heading that says whom its section is for (`## Notes for AI assistants`), as the vocative reads it.
-_HEADING_FOR = re.compile(rf"\s*(?:#+\s*{_NOTE_FOR}\s|(?:#+\s*)?{_HEADED})", re.I)
+_HEADING_FOR = re.compile(rf"\s*(?:[#>]+\s*(?:[-=*]+\s*)?{_NOTE_FOR}\s|(?:[#>]+\s*(?:[-=*]+\s*)?)?{_HEADED})", re.I)
 _HEADED_LINE = re.compile(rf"\s*{_HEADED}", re.I)  # an address that is a heading (nothing said after it) …
 _FOR_LINE = re.compile(rf"\s*{_NOTE_FOR}\s", re.I)  # … or a bare `For …` after a heading's mark
 
@@ -1838,7 +1858,7 @@ _CLOSES_NAME = re.compile(
 # What every marker holds: a bracket, a colon, a quote, an equals sign, a heading's hash, or BEGIN / END.
 # A cheap test that `_MARKER` may match: one of its signs, or the words of its alternatives that need none.
 _MARKER_SIGNS = re.compile(
-    r"[\[\]【】<>#:：=\"(`*]|\b(?:BEGIN|END)\b|\b(?:etapa|paso|étape|passo|stap|schritt|fase)\b|"
+    r"[\[\]【】<>#:：=\"(`*—–]|\s-\s|\b(?:BEGIN|END)\b|\b(?:etapa|paso|étape|passo|stap|schritt|fase)\b|"
     r"자동화|自动化|自動化",
     re.I,
 )
