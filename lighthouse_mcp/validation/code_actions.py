@@ -584,6 +584,8 @@ class _PythonReader(ast.NodeVisitor):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # pathlib: Path.home() / ".ssh"
             left, right = self.fold(node.left), self.fold(node.right)
             return f"{left.rstrip('/')}/{right}" if left is not None and right is not None else None
+        if isinstance(node, ast.Attribute) and self._callee(node) == "sys.executable":
+            return "python3"  # the interpreter running the code: a program's usual way to run Python again
         if isinstance(node, ast.Subscript) and self._callee(node.value) in ("os.environ",):  # os.environ["HOME"]
             key = self.fold(node.slice)
             return _ENV_PATHS.get(key or "")

@@ -184,3 +184,13 @@ def test_the_guards_files_are_known_in_any_case(validator: Validator, path: str)
     """On a file system that ignores case (macOS's default), these are the agent's settings and Lighthouse's home."""
     got = decide_tool(validator, "Write", {"file_path": path, "content": "{}"})
     assert got.decision != "allow", (path, got.reasons)
+
+
+def test_python_run_again_by_its_own_interpreter_is_judged_as_python(validator: Validator) -> None:
+    """`sys.executable` is the interpreter running the code: a program that runs Python again is judged as that."""
+    again = "import subprocess, sys; subprocess.run([sys.executable, {}])"
+    allowed(validator, "python3 -c " + repr(again.format('"-m", "pip", "list"')))
+    never_allowed(
+        validator,
+        "python3 -c " + repr(again.format('"-c", "import shutil, pathlib; shutil.rmtree(pathlib.Path.home())"')),
+    )
