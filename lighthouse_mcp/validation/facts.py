@@ -867,10 +867,12 @@ class _Extractor:
             self.facts.problems.setdefault("unresolved", f"{source} loads code into the program: {text[:80]}")
 
     def env_settings(self, argv: list[str], via: tuple[str, ...], depth: int) -> dict[str, str]:
-        """What `env NAME=value … cmd` sets for the command (`env LD_PRELOAD=x.so make`), judged and returned."""
+        """What `env NAME=value … cmd` sets for the command (`env LD_PRELOAD=x.so make`), judged and returned; the
+        command env runs is given them, as `NAME=value cmd` would be."""
         settings = _env_assignments(argv)
         for name, value in settings.items():
             self.assigned(name, value, via, depth)
+        self.prefix.update(settings)
         return settings
 
     def unwrap(self, argv: list[str], dynamic: list[bool], via: tuple[str, ...], depth: int) -> CommandFact | None:
@@ -1256,12 +1258,15 @@ class _Extractor:
     def local_module(self, module: str, *, main: bool = False) -> list[str]:
         """The files of the project's Python module `module` that importing it runs (its packages' `__init__.py`,
         then the module, or a package's `__main__.py` when it is run with `-m`), found where Python looks first: the
-        directory of the program being read, and the working directory. None for a module installed elsewhere."""
+        directory of the program being read, the directories PYTHONPATH names, and the working directory. None for a
+        module installed elsewhere."""
         ctx = self.ctx or self.base
         parts = module.split(".")
         if ctx.lexical or not all(part.isidentifier() for part in parts):
             return []
-        for base in dict.fromkeys(b for b in (self.module_dir, ctx.cwd) if b):
+        search = self.prefix.get("PYTHONPATH") or self.env.get("PYTHONPATH") or ""  # `PYTHONPATH=tools python -m x`
+        extra = [posixpath.join(ctx.cwd, p) for p in str(search).split(":") if p]
+        for base in dict.fromkeys(b for b in (self.module_dir, *extra, ctx.cwd) if b):
             stem = posixpath.join(base, *parts)
             ends = [stem + ".py", posixpath.join(stem, "__init__.py")]
             if main:

@@ -240,3 +240,19 @@ def test_an_ordinary_module_of_the_project_is_not_held_against_it(guarded: Guard
         answer = guarded.bash(run)
         # (asked under /tmp, where the test's project is: rce.run-temp-file; never for what the module holds)
         assert answer.decision != "deny" and "rce.dynamic" not in answer.reason and "fs." not in answer.reason
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "PYTHONPATH=tools python3 -m wipe",
+        "PYTHONPATH=tools python3 -c 'import wipe'",
+        "env PYTHONPATH=tools python3 -m wipe",
+    ],
+)
+def test_a_module_found_through_pythonpath_is_judged(guarded: Guarded, run: str) -> None:
+    tools = guarded.root / "tools"
+    tools.mkdir(exist_ok=True)
+    (tools / "wipe.py").write_text(WIPE)
+    answer = guarded.bash(run)
+    assert answer.decision == "deny" and "fs.delete-home" in answer.reason, (run, answer)
