@@ -56,14 +56,17 @@ def _tokens(program: str) -> list[tuple[str, str]] | None:
     return tokens
 
 
-def awk_commands(program: str, variables: dict[str, str]) -> list[str | None] | None:
+def awk_commands(program: str, variables: dict[str, str], operands: tuple[str, ...] = ()) -> list[str | None] | None:
     """The commands `program` runs, in order, each as the shell is given it or None where a piece is only known as
-    it runs; `variables`: those given with `-v NAME=VALUE`. None when the program cannot be read (then nothing
-    about what it runs is known)."""
+    it runs; `variables`: those given with `-v NAME=VALUE`, `operands`: the command line's words after the program
+    (`NAME=VALUE` there sets a variable later). None when the program cannot be read (then nothing about what it
+    runs is known). A variable changed in a way this reader does not follow in order (assigned again, in a loop, by
+    `sub`, `gsub`, `split` or `getline`, a function's parameter, an operand) is not known; and when the text holds
+    more places that run commands than the reader found, one of them is not known."""
     tokens = _tokens(program)
     if tokens is None:
         return None
-    known: dict[str, str | None] = dict(variables)
+    known: dict[str, str | None] = {k: v for k, v in variables.items() if k not in _changed(tokens, operands)}
     commands: list[str | None] = []
     index = 0
     while index < len(tokens):
@@ -82,11 +85,42 @@ def awk_commands(program: str, variables: dict[str, str]) -> list[str | None] | 
             continue
         if _assigns(tokens, index):
             end = _end_of(tokens, index + 2)
-            known[text] = _value(tokens[index + 2 : end], known)  # None: from what is only known as it runs
+            changed = text in _changed(tokens, operands)
+            known[text] = None if changed else _value(tokens[index + 2 : end], known)  # None: only known as it runs
             index = end
             continue
         index += 1
+    if len(commands) < len(_SITES.findall(program)):
+        commands.append(None)  # a place that runs a command the reader did not find (`/#/`, `4/2 … "/"`)
     return commands
+
+
+# Where a program runs a command, counted in its raw text: checked against what the reader found.
+_SITES = re.compile(r"\bsystem\s*\(|\|\s*getline\b|\bprintf?\b[^;{}\n]*?(?<![|])\|(?![|&])")
+_CHANGERS = frozenset({"sub", "gsub", "split", "getline", "function", "for", "patsplit", "match"})
+
+
+def _changed(tokens: list[tuple[str, str]], operands: tuple[str, ...]) -> frozenset[str]:
+    """Variables whose value this reader cannot follow in order: assigned more than once, changed by `sub`, `gsub`,
+    `split`, `getline` or an operator (`+=`, `++`), a function's parameters, a loop's variable, and those set by
+    the command line's operands (`awk 'prog' c=…`)."""
+    assigned: dict[str, int] = {}
+    changed = {o.split("=", 1)[0] for o in operands if "=" in o}
+    for index, (kind, text) in enumerate(tokens):
+        if kind != "name":
+            continue
+        if _assigns(tokens, index):
+            assigned[text] = assigned.get(text, 0) + 1
+        operator = tokens[index + 1][1] if index + 1 < len(tokens) and tokens[index + 1][0] == "op" else ""
+        if operator in ("++", "--") or (
+            operator in ("+", "-", "*", "/", "%", "^") and tokens[index + 2 : index + 3] == [("op", "=")]
+        ):
+            changed.add(text)  # `c++`, `c += "x"`
+        if text in _CHANGERS:  # every name in its arguments or after it, to the statement's end
+            end = _end_of(tokens, index + 1) if text != "function" else _closing(tokens, index + 2)
+            changed |= {t for k, t in tokens[index + 1 : end + 1] if k == "name"}
+    changed |= {name for name, count in assigned.items() if count > 1}
+    return frozenset(changed)
 
 
 def awk_writes(program: str, variables: dict[str, str]) -> list[str | None] | None:

@@ -1452,8 +1452,8 @@ class _Extractor:
         """What an awk program runs: `system("…")`, `print | "…"`, `"…" | getline` (fed what the program reads
         itself), and its sockets."""
         name = fact.name
-        from_file = {"f", "file", "E", "exec"} & fact.options.keys()
-        awk_program = fact.positionals[0] if fact.positionals and not from_file else ""
+        from_file = {"f", "file", "E", "exec", "i", "include"} & fact.options.keys()
+        awk_program = fact.positionals[0] if fact.positionals and not from_file else self.awk_file(fact)
         # what the program reads itself and may print into the commands it runs (`getline < "f"`, `ENVIRON`)
         sources = [f"cat {shlex.quote(f)}" for f in _AWK_READS.findall(awk_program)][:4]
         sources += ["env"] if "ENVIRON" in awk_program else []
@@ -1474,12 +1474,41 @@ class _Extractor:
                 self.facts.flow("network-redirect", f"{name} opens a network socket")
         self.awk_built(fact, awk_program, via, depth)
 
+    def awk_file(self, fact: CommandFact) -> str:
+        """The program an awk command reads from files (`-f p.awk`, `--file`, gawk's `-E` and `-i`): their text, as it
+        is on disk; one that cannot be read (not there yet, too large, not a file) makes what it runs unknown."""
+        names = [
+            v
+            for o, v in [*fact.earlier_options, *fact.options.items()]
+            if o in ("f", "file", "E", "exec", "i", "include")
+        ]
+        texts = []
+        ctx = self.ctx or self.base
+        for name in names:
+            path = classify(name, ctx).path
+            try:
+                descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+                try:
+                    regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
+                    data = os.read(descriptor, MAX_SCRIPT_BYTES + 1) if regular else b""
+                finally:
+                    os.close(descriptor)
+            except (OSError, ValueError):
+                regular, data = False, b""
+            if not regular or len(data) > MAX_SCRIPT_BYTES:
+                self.facts.problems.setdefault("unresolved", f"{fact.name} runs the program in {name}, not read")
+                continue
+            self.facts.volatile = True
+            texts.append(data.decode("utf-8", "replace"))
+        return "\n".join(texts)
+
     def awk_built(self, fact: CommandFact, awk_program: str, via: tuple[str, ...], depth: int) -> None:
         """The commands an awk program joins from pieces (`system("rm -rf " d)` with `-v d=.lighthouse`), judged as
         they would run; one with a piece only known as it runs (a field, a line read) is not known."""
         variables = _awk_variables(fact)
         literal = {next(g for g in m.groups() if g).replace('\\"', '"') for m in _AWK_COMMAND.finditer(awk_program)}
-        commands = awk_commands(awk_program, variables)
+        operands = tuple(fact.positionals[0 if fact.options.keys() & {"f", "file", "E", "exec"} else 1 :])
+        commands = awk_commands(awk_program, variables, operands)
         if commands is None or None in commands:
             self.facts.problems.setdefault("unresolved", f"{fact.name} runs a command it builds as it runs")
         if None in (awk_writes(awk_program, variables) or ()):  # `print > $1 ".csv"`: which files, not known

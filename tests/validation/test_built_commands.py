@@ -8,10 +8,12 @@ ones were allowed)."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
 from lighthouse_mcp.validation.decision import Validator
+from lighthouse_mcp.validation.request import make_request
 from tests.validation.conftest import allowed, decide_tool, never_allowed
 
 # (what the command is, how awk is given its pieces): {target} is where the harm goes
@@ -194,3 +196,36 @@ def test_python_run_again_by_its_own_interpreter_is_judged_as_python(validator: 
         validator,
         "python3 -c " + repr(again.format('"-c", "import shutil, pathlib; shutil.rmtree(pathlib.Path.home())"')),
     )
+
+
+# A second pass by the tester: a variable changed in a way a reader in order does not follow, a program that
+# fools a tokenizer, a program in a file. Each runs `rm -rf $HOME` in the end.
+CHANGED_LATER = [
+    'awk \'BEGIN{c="echo hi"; sub(/echo hi/, "rm -rf " ENVIRON["HOME"], c); system(c)}\'',
+    'awk \'BEGIN{c="echo hi"; for(i=0;i<2;i++){system(c); c="rm -rf " ENVIRON["HOME"]}}\'',
+    'awk \'function f(c){system(c)} BEGIN{c="echo"; f("rm -rf " ENVIRON["HOME"])}\'',
+    'awk \'BEGIN{c="echo hi"} {c="rm -rf " ENVIRON["HOME"]} END{system(c)}\' /etc/hostname',
+    'awk \'BEGIN { h = ENVIRON["HOME"]; if ("a" ~ /#/ && 1) system("rm -rf " h) }\'',
+    'awk \'BEGIN { x = 4/2; system("rm -rf " ENVIRON["HOME"]); y="/;" }\'',
+    "awk 'BEGIN{getline c < \"cmd.txt\"; system(c)}'",
+    "awk -v c=echo 'BEGIN{system(c)}' c='rm -rf /home/dev'",
+    'awk \'BEGIN{c="echo"; c = c " hi"; c = "rm -rf " ENVIRON["HOME"]; system(c)}\'',
+]
+
+
+@pytest.mark.parametrize("command", CHANGED_LATER)
+def test_a_command_awk_changes_in_ways_not_followed_is_not_known(validator: Validator, command: str) -> None:
+    never_allowed(validator, command)
+
+
+def test_an_awk_program_in_a_file_is_read(validator: Validator, tmp_path: Path) -> None:
+    (tmp_path / "p.awk").write_text('BEGIN{system("rm -rf " ENVIRON["HOME"])}\n')
+    (tmp_path / "ok.awk").write_text("{ n += 1 } END { print n }\n")
+
+    def decide(command: str) -> str:
+        request = make_request("Bash", {"command": command}, cwd=str(tmp_path), project=str(tmp_path), home="/home/dev")
+        return validator.validate(request).decision
+
+    for command in ("awk -f p.awk", "awk --file=p.awk", "gawk -E p.awk", "awk -f missing.awk"):
+        assert decide(command) != "allow", command
+    assert decide("awk -f ok.awk data.txt") == "allow"
