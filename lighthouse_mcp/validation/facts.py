@@ -1255,18 +1255,40 @@ class _Extractor:
         elif fact.positionals and not reads_stdin(fact.positionals[0]) and "m" not in fact.flags:
             self.access(fact.positionals[0], "exec", name, fact.dynamic, depth=depth)
 
-    def local_module(self, module: str, *, main: bool = False) -> list[str]:
+    def python_imports(self, interpreter: str, source: str, depth: int) -> None:
+        """The project's modules Python code imports, each read as it is on disk; code that loads code by a name it
+        builds or from a place it chooses (`runpy`, `import_module(x)`, `sys.path.insert`) is not known."""
+        if _LOADS_ELSEWHERE.search(source[:MAX_SCRIPT_BYTES]):
+            self.facts.problems.setdefault("unresolved", f"{interpreter} code loads code from where it chooses")
+        read = 0
+        for name, level in _python_imports(source):
+            for module in self.local_module(name, level=level):
+                if module in self.modules:
+                    continue
+                if read == _MAX_IMPORTS:
+                    self.facts.problems.setdefault("unresolved", f"{interpreter} code imports more modules than read")
+                    return
+                read += 1
+                self.access(module, "exec", interpreter, False, depth=depth + 1)
+
+    def local_module(self, module: str, *, main: bool = False, level: int = 0) -> list[str]:
         """The files of the project's Python module `module` that importing it runs (its packages' `__init__.py`,
         then the module, or a package's `__main__.py` when it is run with `-m`), found where Python looks first: the
         directory of the program being read, the directories PYTHONPATH names, and the working directory. None for a
         module installed elsewhere."""
         ctx = self.ctx or self.base
-        parts = module.split(".")
-        if ctx.lexical or not all(part.isidentifier() for part in parts):
+        parts = module.split(".") if module else []
+        if ctx.lexical or not all(part.isidentifier() for part in parts) or not (parts or level):
             return []
         search = self.prefix.get("PYTHONPATH") or self.env.get("PYTHONPATH") or ""  # `PYTHONPATH=tools python -m x`
         extra = [posixpath.join(ctx.cwd, p) for p in str(search).split(":") if p]
-        for base in dict.fromkeys(b for b in (self.module_dir, *extra, ctx.cwd) if b):
+        bases = (self.module_dir, *extra, ctx.cwd)
+        if level:  # `from .. import x`: from the program's package, that many levels up
+            where = self.module_dir or ctx.cwd
+            for _ in range(level - 1):
+                where = posixpath.dirname(where)
+            bases = (where,)
+        for base in dict.fromkeys(b for b in bases if b):
             stem = posixpath.join(base, *parts)
             ends = [stem + ".py", posixpath.join(stem, "__init__.py")]
             if main:
@@ -1289,15 +1311,22 @@ class _Extractor:
         except (OSError, ValueError):
             return  # not there yet, not readable, or no name a file can have: judged by its name, as before
         try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                return  # a device, a pipe, a directory: not a script
-            data = os.read(descriptor, MAX_SCRIPT_BYTES + 1)
+            mode = os.fstat(descriptor).st_mode
+            data = os.read(descriptor, MAX_SCRIPT_BYTES + 1) if stat.S_ISREG(mode) else b""
         except OSError:
             return
         finally:
             os.close(descriptor)
-        if b"\x00" in data[:4096]:
-            return  # a compiled program, not a script
+        if not stat.S_ISREG(mode):  # a device, a pipe, a directory: not a script, unless Python runs a directory
+            if runner in INTERPRETERS and stat.S_ISDIR(mode) and os.path.isfile(posixpath.join(path, "__main__.py")):
+                self.script_on_disk(f"{raw}/__main__.py", posixpath.join(path, "__main__.py"), classes, runner, depth)
+            elif runner in INTERPRETERS and stat.S_ISDIR(mode):
+                self.facts.problems.setdefault("unresolved", f"{runner} runs the directory {raw}, not read")
+            return
+        if b"\x00" in data[:4096]:  # a compiled program; one an interpreter runs (a zipapp, a .pyc) is not read
+            if runner in INTERPRETERS:
+                self.facts.problems.setdefault("unresolved", f"{runner} runs {raw}, compiled or archived code")
+            return
         text = data.decode("utf-8", "replace")
         interpreter = None if _is_shell_script(runner, text) else _program_language(runner, text)
         if interpreter == "" or path in self.modules:
@@ -1643,9 +1672,7 @@ class _Extractor:
                 self.facts.problems.setdefault("unresolved", f"{interpreter} code that changes files or connects")
         self.apply_actions(actions, via, depth, fetches=_URL_IN_TEXT.search(source) is not None, now=True)
         if language == "python" and depth <= MAX_NESTING:
-            for imported in _python_imports(source)[:_MAX_IMPORTS]:  # the project's modules it imports, read too
-                for module in self.local_module(imported):
-                    self.access(module, "exec", interpreter, False, depth=depth + 1)
+            self.python_imports(interpreter, source, depth)
         if language != "python" and not any(action.kind == "shell" for action in actions):
             self.may_run(interpreter, source, via, depth)  # (Python is read whole: a string it prints is data)
         self.named_in_code(interpreter, source, actions)
@@ -3456,31 +3483,37 @@ def _program_language(runner: str, text: str) -> str:
     return found.group(1) if found else ""
 
 
-_MAX_IMPORTS = 16  # modules of the project read for one program
-_IMPORTED = LazyPattern(
-    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*|\*|\()"
-    r"|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))"
-    r"|(?:__import__|import_module)\(\s*[\"']([\w.]+)[\"']",
-    re.M,
+_MAX_IMPORTS = 16  # modules of the project read for one program (past that: not known)
+# Code that loads code by a name it builds or from a place it chooses: what it runs is not known.
+_LOADS_ELSEWHERE = LazyPattern(
+    r"\brunpy\b|\brun_(?:path|module)\s*\(|SourceFileLoader|spec_from_file_location|\bzipimport\b|"
+    r"\bsys\.path\.(?:insert|append|extend)\b|\bsys\.path\s*(?:\+=|=)|\bos\.chdir\s*\(|"
+    r"\bimport_module\s*\(\s*(?![\"'][\w.]+[\"']\s*\))|\b__import__\s*\(\s*(?![\"'][\w.]+[\"']\s*[,)])|"
+    r"\bexec\s*\(\s*(?:open|compile|pathlib|Path)\b"
+)
+_IMPORT_WORDS = LazyPattern(
+    r"\bfrom[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[\w \t,*]+)|\bimport[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)|"
+    r"(?:__import__|import_module)\(\s*[\"']([\w.]+)[\"']"
 )
 
 
-def _python_imports(source: str) -> list[str]:
-    """The modules Python code imports by name (`import a.b`, `from a import b` — both `a` and `a.b` —,
-    `__import__("a")`, `importlib.import_module("a.b")`); relative imports (`from . import x`) are read as from
-    the program's own directory."""
-    names: list[str] = []
-    for found in _IMPORTED.finditer(source[:MAX_SCRIPT_BYTES]):
-        if found.group(1):
-            base = found.group(1).lstrip(".") if found.group(1).strip(".") else ""
-            members = [] if found.group(2) in ("*", "(") else re.split(r"[ \t]*,[ \t]*", found.group(2))
-            names += [base] if base else []
-            names += [f"{base}.{m}" if base else m for m in members]
-        elif found.group(3):
-            names += [n.strip() for n in found.group(3).split(",")]
-        elif found.group(4):
-            names.append(found.group(4))
-    return list(dict.fromkeys(n for n in names if n))
+def _python_imports(source: str) -> list[tuple[str, int]]:
+    """The modules Python code imports by name, with the level of a relative import (`from .. import x`: 2):
+    `import a.b`, `from a import b` (both `a` and `a.b`), `__import__("a")`, `import_module("a.b")`, wherever they
+    stand (after `;`, in a `try:`, over continued lines, in parentheses)."""
+    text = source[:MAX_SCRIPT_BYTES].replace("\\\n", " ")
+    found: list[tuple[str, int]] = []
+    for match in _IMPORT_WORDS.finditer(text):
+        if match.group(3) is not None:  # from (dots)base import members
+            level, base = len(match.group(1)), match.group(2)
+            members = [m for m in re.split(r"[\s,()]+", match.group(3)) if m and m != "*"]
+            found += [(base, level)] if base else []
+            found += [(f"{base}.{m}" if base else m, level) for m in members if m.isidentifier()]
+        elif match.group(4):
+            found += [(name.strip(), 0) for name in match.group(4).split(",")]
+        elif match.group(5):
+            found.append((match.group(5), 0))
+    return list(dict.fromkeys(found))
 
 
 _GIT_SWITCHES = frozenset({"checkout", "switch", "reset", "stash"})  # what can swap the guard's files (git_state)

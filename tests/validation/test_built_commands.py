@@ -229,3 +229,59 @@ def test_an_awk_program_in_a_file_is_read(validator: Validator, tmp_path: Path) 
     for command in ("awk -f p.awk", "awk --file=p.awk", "gawk -E p.awk", "awk -f missing.awk"):
         assert decide(command) != "allow", command
     assert decide("awk -f ok.awk data.txt") == "allow"
+
+
+# Project programs Python runs, after a second red-team pass: an import anywhere in the code, many imports, a
+# module loaded by a name built or from a place chosen, a directory or an archive run.
+WIPE = "import shutil, pathlib\nshutil.rmtree(pathlib.Path.home())\n"
+IMPORTED_ANYHOW = [
+    "python3 -c 'x=1; import evil'",
+    "python3 -c 'if 1: import evil'",
+    "python3 -c 'import os, sys, json, re, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, evil'",
+    "python3 -c 'from pkg import (helper,\n evil)'",
+    "python3 main.py",  # imports evil after a semicolon, inside try:
+    "python3 pkg/sub/run.py",  # from .. import evil
+    "python3 app",  # a directory with __main__.py that imports evil
+]
+LOADED_ELSEWHERE = [
+    'python3 -c \'import importlib; importlib.import_module("ev" + "il")\'',
+    'python3 -c \'__import__("ev" + "il")\'',
+    "python3 -c 'import runpy; runpy.run_path(\"payload.txt\")'",
+    "python3 -c 'import sys; sys.path.insert(0, \"lib\"); import hidden'",
+    "python3 app.zip",
+]
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "evil.py").write_text(WIPE)
+    (tmp_path / "payload.txt").write_text(WIPE)
+    (tmp_path / "main.py").write_text("import os; import evil\ntry:\n    import json\nexcept ImportError:\n    pass\n")
+    for package in ("pkg", "pkg/sub", "app"):
+        (tmp_path / package).mkdir(parents=True, exist_ok=True)
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "helper.py").write_text("VALUE = 1\n")
+    (tmp_path / "pkg" / "evil.py").write_text(WIPE)
+    (tmp_path / "pkg" / "sub" / "run.py").write_text("from .. import evil\n")
+    (tmp_path / "app" / "__main__.py").write_text("import evil\n")
+    (tmp_path / "app.zip").write_bytes(b"PK\x03\x04\x00\x00" + b"\x00" * 64)
+    return tmp_path
+
+
+def _rules(validator: Validator, root: Path, command: str) -> tuple[str, list[str]]:
+    request = make_request("Bash", {"command": command}, cwd=str(root), project=str(root), home="/home/dev")
+    decision = validator.validate(request)
+    return decision.decision, [r["rule"] for r in decision.reasons]
+
+
+@pytest.mark.parametrize("command", IMPORTED_ANYHOW)
+def test_a_project_module_imported_anyhow_is_read(validator: Validator, tmp_path: Path, command: str) -> None:
+    decision, rules = _rules(validator, _project(tmp_path), command)
+    assert decision == "deny" and "fs.delete-home" in rules, (command, rules)
+
+
+@pytest.mark.parametrize("command", LOADED_ELSEWHERE)
+def test_code_loaded_by_a_built_name_or_from_a_chosen_place_is_not_known(
+    validator: Validator, tmp_path: Path, command: str
+) -> None:
+    decision, rules = _rules(validator, _project(tmp_path), command)
+    assert decision != "allow" and "input.unresolved" in rules, (command, rules)
