@@ -334,17 +334,14 @@ def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_b
     strings, beyond = _strings(request.input)
     if beyond is not None:  # what is past the limits is not known, and may be anything
         facts.problems.setdefault(beyond[0], f"the arguments of {request.tool} {beyond[1]}; not all were read")
-    runs_code = _RUNS_CODE.search(verb) is not None
-    said = _code_language(request) if runs_code else None  # the language an argument or the tool's name says
+    code_keys = _judge_code(facts, request, verb, strings, ctx, max_command_bytes)
     sends = _NETWORK_TOOL.search(verb) is not None or any(_URL.match(v) for _, v in strings)
     for line in _argv_commands(request.input):  # {"cmd": ["rm", "-rf", "/x"]}, {"command": "rm", "args": […]}
         _merge(facts, facts_from_command(line, ctx, max_bytes=max_command_bytes), request.tool)
     for key, value in strings:
-        if runs_code and (_CODE_KEYS.search(key) or (_SHELL_KEYS.search(key) and said not in (None, "shell"))):
-            language = said or ("python" if _reads_as_python(value) else "shell")
-            inner = facts_from_code(language, value, ctx, max_bytes=max_command_bytes)
-            _merge(facts, inner, request.tool)  # the code a tool that runs code is given, judged as code
-        elif _URL.match(value):
+        if key in code_keys:
+            continue  # judged as code above
+        if _URL.match(value):
             _judge_url(facts, value, ctx)
         elif _SHELL_KEYS.search(key):
             _merge(facts, facts_from_command(value, ctx, max_bytes=max_command_bytes), request.tool)
@@ -455,7 +452,7 @@ _RUNS_CODE = LazyPattern(
 )
 _CODE_KEYS = LazyPattern(
     r"(?:^|[._])(?:code|source|source_code|sourcecode|cell|cells|program|snippet|python|python_code|javascript|js"
-    r"|node|ruby|perl|php|powershell|expression|expr|eval)$",
+    r"|node|ruby|perl|php|powershell|expression|expr|eval|lines|setup|init|content|body|text|input)$",
     re.I,
 )
 _LANGUAGE_KEYS = ("language", "lang", "kernel", "kernel_name", "runtime", "interpreter")
@@ -468,14 +465,49 @@ _LANGUAGES = {
 }  # fmt: skip
 
 
-def _code_language(request: Request) -> str | None:
-    """The language the code a tool runs is in, as an argument or the tool's name says (None: not said; the code is
-    then read as Python when it reads as Python, else as the shell)."""
+def _judge_code(
+    facts: Facts, request: Request, verb: str, strings: list[tuple[str, str]], ctx: Context, max_bytes: int
+) -> frozenset[str]:
+    """The code a tool that runs code is given (`execute_code`, `runCode`, `pyExec`), judged as code: under a key
+    for code, or for a command in another language; the items of a list under one key are one program (a notebook
+    cell's lines). In the language an argument or the tool's name says; when none says, as Python when it reads as
+    Python (else the shell) and as JavaScript too; one it names that Lighthouse does not read is not known. The keys
+    judged so are returned."""
+    if not _RUNS_CODE.search(_CAMEL.sub("_", verb)):
+        return frozenset()
+    said, unread = _code_language(request)
+    if unread is not None:
+        facts.problems.setdefault("unresolved", f"{request.tool} runs code in {unread[:40]}, which is not read")
+    groups: dict[str, list[str]] = {}
+    for key, value in strings:
+        bare = _LIST_INDEX.sub("", key)
+        if _CODE_KEYS.search(bare) or (_SHELL_KEYS.search(bare) and said not in (None, "shell")):
+            groups.setdefault(bare, []).append(value)
+    for pieces in groups.values():
+        code = "\n".join(piece.rstrip("\n") for piece in pieces)
+        language = said or ("python" if _reads_as_python(code) else "shell")
+        _merge(facts, facts_from_code(language, code, ctx, max_bytes=max_bytes), request.tool)
+        if said is None:  # not said: what it would do as JavaScript counts too (not what JavaScript cannot parse)
+            other = facts_from_code("javascript", code, ctx, max_bytes=max_bytes)
+            other.problems.clear()
+            _merge(facts, other, request.tool)
+    return frozenset(key for key, _ in strings if _LIST_INDEX.sub("", key) in groups)
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # `executeCode` → `execute_Code`
+_LIST_INDEX = re.compile(r"(?:\.\d+)+$")  # `cells.0` → `cells`
+
+
+def _code_language(request: Request) -> tuple[str | None, str | None]:
+    """The language the code a tool runs is in, as an argument or the tool's name says (None: not said), and the
+    name of one an argument says that Lighthouse does not read."""
     for key in _LANGUAGE_KEYS:
         said = request.input.get(key)
-        if isinstance(said, str) and said.strip().lower() in _LANGUAGES:
-            return _LANGUAGES[said.strip().lower()]
-    return next((_LANGUAGES[w] for w in re.split(r"[_\W]+", request.tool.lower()) if w in _LANGUAGES), None)
+        if isinstance(said, str) and said.strip():
+            name = said.strip().lower()
+            return (_LANGUAGES[name], None) if name in _LANGUAGES else (None, name)
+    words = re.split(r"[_\W]+", _CAMEL.sub("_", request.tool).lower())
+    return next((_LANGUAGES[w] for w in words if w in _LANGUAGES), None), None
 
 
 def _reads_as_python(code: str) -> bool:

@@ -285,3 +285,32 @@ def test_code_loaded_by_a_built_name_or_from_a_chosen_place_is_not_known(
 ) -> None:
     decision, rules = _rules(validator, _project(tmp_path), command)
     assert decision != "allow" and "input.unresolved" in rules, (command, rules)
+
+
+# Tools that run code, after a second red-team pass: named in camelCase, given the code as a list (a notebook
+# cell's lines), under other keys, in JavaScript without saying so, or in a language Lighthouse does not read.
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("mcp__ide__executeCode", {"code": "import os; os.system('rm -rf ~')"}),
+        ("mcp__x__runCode", {"code": "import shutil, pathlib; shutil.rmtree(pathlib.Path.home())"}),
+        ("mcp__x__pyExec", {"source": "import os\nos.system('rm -rf ~')"}),
+        ("mcp__jupyter__execute_cell", {"cells": ["import os; os.system('rm -rf ~')"]}),
+        ("mcp__jupyter__execute_cell", {"source": ["import os\n", "os.system('rm -rf ~')\n"]}),
+        ("mcp__sandbox__run", {"input": "import os; os.system('rm -rf ~')"}),
+        ("mcp__x__eval", {"expression": "require('child_process').execSync('rm -rf ~')"}),
+        ("mcp__x__execute", {"language": "r", "code": "system('rm -rf ~')"}),
+    ],
+    ids=["camel-execute", "camel-run", "camel-exec", "cells", "cell-lines", "input", "js-unsaid", "language-r"],
+)
+def test_code_a_tool_runs_is_found_however_it_is_given(
+    validator: Validator, tool: str, arguments: dict[str, object]
+) -> None:
+    got = decide_tool(validator, tool, arguments)
+    assert got.decision != "allow", (tool, arguments, got.reasons)
+
+
+def test_a_notebook_cell_of_ordinary_code_given_as_lines_stays_allowed(validator: Validator) -> None:
+    lines = ["import pandas as pd\n", "df = pd.read_csv('data.csv')\n", "df.describe()\n"]
+    got = decide_tool(validator, "mcp__jupyter__execute_cell", {"source": lines})
+    assert got.decision == "allow", got.reasons

