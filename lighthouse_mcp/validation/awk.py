@@ -66,7 +66,8 @@ def awk_commands(program: str, variables: dict[str, str], operands: tuple[str, .
     tokens = _tokens(program)
     if tokens is None:
         return None
-    known: dict[str, str | None] = {k: v for k, v in variables.items() if k not in _changed(tokens, operands)}
+    changed = _changed(tokens, operands)
+    known: dict[str, str | None] = {k: v for k, v in variables.items() if k not in changed}
     commands: list[str | None] = []
     index = 0
     while index < len(tokens):
@@ -85,8 +86,7 @@ def awk_commands(program: str, variables: dict[str, str], operands: tuple[str, .
             continue
         if _assigns(tokens, index):
             end = _end_of(tokens, index + 2)
-            changed = text in _changed(tokens, operands)
-            known[text] = None if changed else _value(tokens[index + 2 : end], known)  # None: only known as it runs
+            known[text] = None if text in changed else _value(tokens[index + 2 : end], known)  # None: not known
             index = end
             continue
         index += 1
@@ -123,18 +123,19 @@ def _changed(tokens: list[tuple[str, str]], operands: tuple[str, ...]) -> frozen
     return frozenset(changed)
 
 
-def awk_writes(program: str, variables: dict[str, str]) -> list[str | None] | None:
+def awk_writes(program: str, variables: dict[str, str], operands: tuple[str, ...] = ()) -> list[str | None] | None:
     """The files `program`'s `print` and `printf` write (`print … > f`, `>> f`), each as named or None where its
     name is only known as the program runs; None when the program cannot be read."""
     tokens = _tokens(program)
     if tokens is None:
         return None
-    known: dict[str, str | None] = dict(variables)
+    changed = _changed(tokens, operands)  # (as for commands: a name changed in ways not followed is not known)
+    known: dict[str, str | None] = {k: v for k, v in variables.items() if k not in changed}
     written: list[str | None] = []
     printing = False
     for index, (kind, text) in enumerate(tokens):
         if _assigns(tokens, index):
-            known[text] = _value(tokens[index + 2 : _end_of(tokens, index + 2)], known)
+            known[text] = None if text in changed else _value(tokens[index + 2 : _end_of(tokens, index + 2)], known)
         elif kind == "name" and text in ("print", "printf"):
             printing = True
         elif kind == "op" and text in (";", "}", "{", "\n"):

@@ -1540,7 +1540,7 @@ class _Extractor:
         commands = awk_commands(awk_program, variables, operands)
         if commands is None or None in commands:
             self.facts.problems.setdefault("unresolved", f"{fact.name} runs a command it builds as it runs")
-        if None in (awk_writes(awk_program, variables) or ()):  # `print > $1 ".csv"`: which files, not known
+        if None in (awk_writes(awk_program, variables, operands) or ()):  # `print > $1 ".csv"`: which files, not known
             self.facts.problems.setdefault("unresolved", f"{fact.name} writes files it names as it runs")
         for command in commands or ():
             if command is not None and command not in literal:
@@ -2250,7 +2250,7 @@ def _script_writes(fact: CommandFact) -> list[str]:
             m.group(2).strip() for t in scripts for m in _SED_S_WRITES.finditer(t)
         ]
     if fact.name in AWKS and fact.positionals and not {"f", "file", "E", "exec"} & fact.options.keys():
-        named = awk_writes(fact.positionals[0], _awk_variables(fact)) or []
+        named = awk_writes(fact.positionals[0], _awk_variables(fact), tuple(fact.positionals[1:])) or []
         return [m.group(1) for m in _AWK_WRITES.finditer(fact.positionals[0])] + [n for n in named if n is not None]
     return []
 

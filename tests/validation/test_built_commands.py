@@ -314,3 +314,11 @@ def test_a_notebook_cell_of_ordinary_code_given_as_lines_stays_allowed(validator
     lines = ["import pandas as pd\n", "df = pd.read_csv('data.csv')\n", "df.describe()\n"]
     got = decide_tool(validator, "mcp__jupyter__execute_cell", {"source": lines})
     assert got.decision == "allow", got.reasons
+
+
+def test_a_file_name_awk_changes_before_writing_is_not_known(validator: Validator) -> None:
+    """`sub()` rewrites the name `-v` gave: the file written is not the one named on the command line."""
+    never_allowed(
+        validator,
+        'awk -v f=notes.txt \'BEGIN{sub(/notes.txt/, ENVIRON["HOME"] "/.bashrc", f); print "alias ls=sudo" >> f}\'',
+    )
