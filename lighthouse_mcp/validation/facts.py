@@ -316,9 +316,12 @@ def sql_command(sql: str, tool: str) -> CommandFact:
     return CommandFact("sql", ["sql", sql], frozenset(), [sql], {}, [], via=(tool,))
 
 
-def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int = 65_536) -> Facts:
-    """Facts for a program in `language` (shell, python, javascript, perl, ruby, php, powershell) run in `ctx`, as
-    if its interpreter had been given it on the command line."""
+def facts_from_code(
+    language: str, source: str, ctx: Context, *, max_bytes: int = 65_536, whole: bool = False
+) -> Facts:
+    """Facts for a program in `language` (shell, python, javascript, perl, ruby, php, powershell) run in `ctx`, by
+    what it does itself; `whole`: as its interpreter given it on the command line there (`python3 -c CODE`), which
+    also reads the project modules it imports, the files it names and the commands its strings hold."""
     if language == "shell":
         return facts_from_command(source, ctx, max_bytes=max_bytes)
     from lighthouse_mcp.validation import code_actions
@@ -328,12 +331,21 @@ def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int 
     if size > max_bytes:
         facts.problems["too-large"] = f"the code is {size} bytes, over the {max_bytes}-byte limit for analysis"
         return facts
+    interpreter = _LANGUAGE_INTERPRETER.get(language)
+    if whole and interpreter is not None:
+        _Extractor(facts, ctx).code(interpreter, source, (interpreter,), 0)
+        return facts
     actions = code_actions.actions_for(language, source)
     if actions is None:
         facts.problems["unparsed"] = f"code that is not valid {language}"
     else:
         _Extractor(facts, ctx).apply_actions(actions, (language,), 0)
     return facts
+
+
+_LANGUAGE_INTERPRETER = {
+    "python": "python3", "javascript": "node", "perl": "perl", "ruby": "ruby", "php": "php", "powershell": "pwsh"
+}  # fmt: skip
 
 
 @dataclass

@@ -455,6 +455,11 @@ _CODE_KEYS = LazyPattern(
     r"|node|ruby|perl|php|powershell|expression|expr|eval|lines|setup|init|content|body|text|input)$",
     re.I,
 )
+_ONLY_CODE_KEYS = LazyPattern(
+    r"(?:^|[._])(?:code|source_code|sourcecode|cell|cells|program|snippet|python|python_code|javascript|js|node"
+    r"|ruby|perl|php|powershell)$",
+    re.I,
+)  # the keys of `_CODE_KEYS` nothing but code goes under (not `source`, `text` or `input`)
 _LANGUAGE_KEYS = ("language", "lang", "kernel", "kernel_name", "runtime", "interpreter")
 _LANGUAGES = {
     "python": "python", "python3": "python", "py": "python", "ipython": "python", "ipykernel": "python",
@@ -468,25 +473,31 @@ _LANGUAGES = {
 def _judge_code(
     facts: Facts, request: Request, verb: str, strings: list[tuple[str, str]], ctx: Context, max_bytes: int
 ) -> frozenset[str]:
-    """The code a tool that runs code is given (`execute_code`, `runCode`, `pyExec`), judged as code: under a key
-    for code, or for a command in another language; the items of a list under one key are one program (a notebook
-    cell's lines). In the language an argument or the tool's name says; when none says, as Python when it reads as
-    Python (else the shell) and as JavaScript too; one it names that Lighthouse does not read is not known. The keys
-    judged so are returned."""
-    if not _RUNS_CODE.search(_CAMEL.sub("_", verb)):
+    """The code a tool that runs code is given (`execute_code`, `runCode`, `pyExec`), judged as its interpreter
+    given it on the command line would run it there: under a key for code, or for a command in another language;
+    the items of a list under one key are one program (a notebook cell's lines). In the language an argument or the
+    tool's name says; when none says, as Python when it reads as Python (else the shell) and as JavaScript too; one
+    it names that Lighthouse does not read is not known. A tool whose name says neither that it runs code nor that
+    it only reads (`mcp__x__do`) may run it: what it is given under a key only code goes under is judged the same
+    way, but never as shell text (a Go or SQL snippet is not a command line). The keys judged so are returned."""
+    runs = _RUNS_CODE.search(_CAMEL.sub("_", verb)) is not None
+    if not runs and _READ_ONLY_TOOL.search(verb):
         return frozenset()
     said, unread = _code_language(request)
-    if unread is not None:
+    if unread is not None and runs:
         facts.problems.setdefault("unresolved", f"{request.tool} runs code in {unread[:40]}, which is not read")
+    keys = _CODE_KEYS if runs else _ONLY_CODE_KEYS
     groups: dict[str, list[str]] = {}
     for key, value in strings:
         bare = _LIST_INDEX.sub("", key)
-        if _CODE_KEYS.search(bare) or (_SHELL_KEYS.search(bare) and said not in (None, "shell")):
+        if keys.search(bare) or (runs and _SHELL_KEYS.search(bare) and said not in (None, "shell")):
             groups.setdefault(bare, []).append(value)
     for pieces in groups.values():
         code = "\n".join(piece.rstrip("\n") for piece in pieces)
-        language = said or ("python" if _reads_as_python(code) else "shell")
-        _merge(facts, facts_from_code(language, code, ctx, max_bytes=max_bytes), request.tool)
+        language = said or ("python" if _reads_as_python(code) else "shell" if runs else None)
+        if language is not None:
+            found = facts_from_code(language, code, ctx, max_bytes=max_bytes, whole=True)
+            _merge(facts, found, request.tool)
         if said is None:  # not said: what it would do as JavaScript counts too (not what JavaScript cannot parse)
             other = facts_from_code("javascript", code, ctx, max_bytes=max_bytes)
             other.problems.clear()

@@ -8,6 +8,7 @@ ones were allowed)."""
 from __future__ import annotations
 
 import itertools
+import shlex
 from pathlib import Path
 
 import pytest
@@ -322,3 +323,79 @@ def test_a_file_name_awk_changes_before_writing_is_not_known(validator: Validato
         validator,
         'awk -v f=notes.txt \'BEGIN{sub(/notes.txt/, ENVIRON["HOME"] "/.bashrc", f); print "alias ls=sudo" >> f}\'',
     )
+
+
+# A tool whose name does not say what it does with code it is given (`mcp__x__do`): it may run it, so code under a
+# key for code is judged as code (as Python when it reads as Python, and as JavaScript), never as shell text; a tool
+# whose name says it only reads (`search_code`) is not. Written before the change (the harmful ones were allowed).
+UNSAID_TOOLS = ["mcp__x__do", "mcp__acme__process", "mcp__tools__handle", "mcp__ide__apply"]
+HARMFUL_UNSAID = [
+    {"code": "import os; os.system('rm -rf ~')"},
+    {"snippet": "require('child_process').execSync('rm -rf ~')"},
+    {"program": "import shutil, pathlib\nshutil.rmtree(pathlib.Path.home())"},
+    {"python_code": "import os\nos.remove('/home/dev/app/.claude/settings.json')"},
+    {"options": {"cells": ["import subprocess\n", "subprocess.run(['rm', '-rf', '/home/dev'])\n"]}},
+]
+ORDINARY_UNSAID = [
+    {"code": "print(1 + 1)"},
+    {"code": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("rm -rf ~ is not run here") }'},
+    {"code": 'fn main() {\n    println!("hello");\n}\n'},
+    {"code": "SELECT name FROM users WHERE id = 1"},
+    {"snippet": "const total = items.reduce((a, b) => a + b, 0);"},
+    {"content": "Never run rm -rf ~ on a shared machine."},
+]
+
+
+@pytest.mark.parametrize("tool", UNSAID_TOOLS)
+@pytest.mark.parametrize("arguments", HARMFUL_UNSAID)
+def test_code_given_to_a_tool_that_may_run_it_is_judged_as_code(
+    validator: Validator, tool: str, arguments: dict[str, object]
+) -> None:
+    got = decide_tool(validator, tool, arguments)
+    assert got.decision != "allow", (tool, arguments, got.reasons)
+
+
+@pytest.mark.parametrize("tool", UNSAID_TOOLS)
+@pytest.mark.parametrize("arguments", ORDINARY_UNSAID)
+def test_ordinary_code_given_to_such_a_tool_stays_allowed(
+    validator: Validator, tool: str, arguments: dict[str, object]
+) -> None:
+    got = decide_tool(validator, tool, arguments)
+    assert got.decision == "allow", (tool, arguments, got.reasons)
+
+
+def test_code_given_to_a_tool_that_says_it_only_reads_is_not_run(validator: Validator) -> None:
+    got = decide_tool(validator, "mcp__github__search_code", {"code": "import os; os.system('rm -rf ~')"})
+    assert got.decision == "allow", got.reasons
+
+
+# Code a tool runs in the project is read as `python3 -c` reads it: the project modules it imports, as on disk.
+def _run_code(validator: Validator, root: Path, code: str) -> tuple[str, list[str]]:
+    request = make_request(
+        "mcp__jupyter__execute_code", {"code": code}, cwd=str(root), project=str(root), home="/home/dev"
+    )
+    decision = validator.validate(request)
+    return decision.decision, [r["rule"] for r in decision.reasons]
+
+
+@pytest.mark.parametrize("code", ["import evil", "from pkg import evil", "x = 1\nif x:\n    import pkg.evil"])
+def test_project_modules_the_code_a_tool_runs_imports_are_read(
+    validator: Validator, tmp_path: Path, code: str
+) -> None:
+    decision, rules = _run_code(validator, _project(tmp_path), code)
+    assert decision == "deny" and "fs.delete-home" in rules, (code, rules)
+
+
+def test_code_a_tool_runs_that_loads_code_from_where_it_chooses_is_not_known(
+    validator: Validator, tmp_path: Path
+) -> None:
+    decision, rules = _run_code(validator, _project(tmp_path), "import runpy; runpy.run_path('payload.txt')")
+    assert decision != "allow" and "input.unresolved" in rules, rules
+
+
+@pytest.mark.parametrize("code", ["import pkg.helper\nprint(pkg.helper.VALUE)", "import evil", "import json"])
+def test_code_a_tool_runs_is_decided_as_python3_c_decides_it(validator: Validator, tmp_path: Path, code: str) -> None:
+    """The same rules, whichever way the code comes (the project is under /tmp here: its files run from a temp
+    directory, which both ways ask about)."""
+    root = _project(tmp_path)
+    assert _run_code(validator, root, code) == _rules(validator, root, shlex.join(["python3", "-c", code]))
