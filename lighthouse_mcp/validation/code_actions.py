@@ -734,6 +734,20 @@ def _strings(pattern: str, source: str) -> Iterable[re.Match[str]]:
     return re.finditer(pattern, source, flags=re.IGNORECASE)
 
 
+_RUNNERS = "exec|execSync|spawn|spawnSync|execFile|execFileSync|fork"
+# JavaScript that may reach child_process's runners: it names the module, loads a module by a name it builds, or
+# reaches the loader or the process's bindings another way.
+_LOADS_RUNNERS = re.compile(
+    r"child_process|\b(?:require|import)\s*\(\s*(?!(['\"`])[\w@./:-]+\1\s*\))|\bprocess\s*\.\s*(?:binding"
+    r"|_linkedBinding|dlopen)\b|\bmainModule\b|\bmodule\s*\.\s*constructor\b|\bcreateRequire\b"
+)
+# A function called by a name computed at run time (`cp[m](…)`, `cp[m].call(…)`; not an array's item by number).
+_COMPUTED_CALL = re.compile(r"\[\s*(?!\d+\s*\])[^\[\]\n]{1,200}\]\s*(?:\.\s*(?:call|apply|bind)\s*)?\(")
+# A runner taken as a value (`f = cp.execSync`, `.execSync.call(…)`, `Reflect.apply(cp.execSync, …)`) or renamed as
+# it is taken (`const {execSync: run} = …`).
+_RUNNER_AS_VALUE = re.compile(rf"\.\s*(?:{_RUNNERS})\b(?!\s*\()|\b(?:{_RUNNERS})\s*:")
+
+
 def javascript_actions(source: str) -> list[Action]:
     actions: list[Action] = []
     for m in _strings(
@@ -750,8 +764,13 @@ def javascript_actions(source: str) -> list[Action]:
             actions.append(Action("shell", extra[1], detail=m.group(1)))
         else:
             actions.append(Action("shell", shlex.join([command, *extra]) if extra else command, detail=m.group(1)))
-    if re.search(r"\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*(?![\s'\"`])[^)]", source):
-        actions.append(Action("exec-dynamic", detail="child_process with a variable"))
+    loads = _LOADS_RUNNERS.search(source) is not None
+    for m in re.finditer(rf"(\.?)\s*\b(?:{_RUNNERS})\s*\(\s*(?![\s'\"`])[^)]", source):
+        if loads or not m.group(1):  # `/v(\d+)/.exec(s)` is a regular expression's, where nothing loads a runner
+            actions.append(Action("exec-dynamic", detail="child_process with a variable"))
+            break
+    if loads and (_COMPUTED_CALL.search(source) or _RUNNER_AS_VALUE.search(source)):
+        actions.append(Action("exec-dynamic", detail="child_process reached by a computed name or passed on"))
     for m in _strings(
         r"\b(rmSync|rmdirSync|rm|rmdir|unlinkSync|unlink|rimraf|removeSync|remove|emptyDirSync)"
         r"\s*\(\s*" + _Q + r"([^)]{0,200})",
@@ -1221,6 +1240,7 @@ _UNWRAP = re.compile(
     r"""\b(?:File\.expand_path|File\.absolute_path|realpath|path\.resolve|path\.normalize|Pathname\.new|glob)"""
     r"""\(\s*((["'])[^"'\n]*\2)\s*\)"""
 )
+_LITERAL_MEMBER = re.compile(r"""\[\s*(["'`])([A-Za-z_$][\w$]*)\1\s*\]""")
 _TEMPLATE_HOLE = re.compile(r"\$\{\s*(['\"])([^'\"\n]*)\1\s*\}|#\{\s*(['\"])([^'\"\n]*)\3\s*\}")
 
 
@@ -1229,10 +1249,6 @@ def normalised(language: str, source: str) -> str:
     APIs (`os.homedir()`, `Dir.home`, `$ENV{HOME}`, `getenv("HOME")`) as `"~"`, module aliases
     (`const n = require('net')`) by the module's name, and literal strings joined (`"rm -rf " . "~"`,
     `path.join("~", ".ssh")`, `` `${"~"}/x` ``)."""
-    if language == "javascript":
-        for alias, module in _ALIAS.findall(source)[:32]:
-            if alias != module:
-                source = re.sub(rf"(?<![\w$.]){re.escape(alias)}\.", f"{module}.", source)
     home = _HOME_RE.get(language)
     if home is not None:
         source = home.sub(_home_literal(source), source)
@@ -1241,9 +1257,15 @@ def normalised(language: str, source: str) -> str:
         folded = _JOIN.sub(lambda m: _quoted(f"{m.group(2).rstrip('/')}/{m.group(4)}"), folded)
         folded = _CONCAT.sub(lambda m: _quoted(m.group(2) + m.group(4)), folded)
         folded = _UNWRAP.sub(lambda m: m.group(1), folded)
+        if language == "javascript":  # `cp["execSync"]` is `cp.execSync`
+            folded = _LITERAL_MEMBER.sub(lambda m: "." + m.group(2), folded)
         if folded == source:
             break
         source = folded
+    if language == "javascript":
+        for alias, module in _ALIAS.findall(source)[:32]:
+            if alias != module:
+                source = re.sub(rf"(?<![\w$.]){re.escape(alias)}\.", f"{module}.", source)
     return source
 
 

@@ -399,3 +399,35 @@ def test_code_a_tool_runs_is_decided_as_python3_c_decides_it(validator: Validato
     directory, which both ways ask about)."""
     root = _project(tmp_path)
     assert _run_code(validator, root, code) == _rules(validator, root, shlex.join(["python3", "-c", code]))
+
+
+# JavaScript that reaches child_process's runners by a name it builds or through a value it passes around: the
+# command is judged where the name is known, and is not known otherwise. Written before the change (all but the
+# literal-key case of a known command were allowed).
+JS_BUILT = [
+    "node -e \"const cp = require('child_process'); cp['exec' + 'Sync']('rm -rf ' + require('os').homedir())\"",
+    "node -e \"require('child_process')['execSync']('rm -rf ~')\"",
+    "node -e \"const cp = require('child_' + 'process'); const m = 'exec' + 'Sync'; cp[m](process.argv[1])\" x",
+    "node -e \"const cp = require('child_process'); const m = process.argv[1]; cp[m]('rm -rf ~/x')\" execSync",
+    "node -e \"const {execSync: run} = require('child_process'); run(process.env.CMD)\"",
+    "node -e \"const cp = require('child_process'); const f = cp.execSync; f(process.argv[1])\" x",
+    "node -e \"const cp = require('child_process'); cp.execSync.call(null, process.argv[1])\" x",
+    "node -e \"const cp = require('child_process'); Reflect.apply(cp.execSync, cp, [process.argv[1]])\" x",
+    "node -e \"const n = ['child', 'process'].join('_'); require(n).execSync(process.argv[1])\" x",
+]
+JS_ORDINARY = [
+    "node -e \"const {execSync} = require('child_process'); console.log(execSync('git rev-parse HEAD').toString())\"",
+    "node -e \"const o = {a: 1}; const k = 'a'; console.log(o[k])\"",
+    "node -e \"const fs = require('fs'); console.log(fs['readFileSync']('package.json', 'utf8').length)\"",
+    "node -e \"const m = /v(\\d+)/.exec(process.version); console.log(m[1])\"",
+]
+
+
+@pytest.mark.parametrize("command", JS_BUILT)
+def test_javascript_reaching_a_runner_by_a_built_name_is_judged_or_unknown(validator: Validator, command: str) -> None:
+    never_allowed(validator, command)
+
+
+@pytest.mark.parametrize("command", JS_ORDINARY)
+def test_ordinary_javascript_one_liners_stay_allowed(validator: Validator, command: str) -> None:
+    allowed(validator, command)
