@@ -800,7 +800,7 @@ def javascript_actions(source: str) -> list[Action]:
         actions.append(Action("network", detail="http request"))
         if re.search(r"method\s*:\s*['\"](POST|PUT)|\.post\s*\(|\.write\s*\(", source, re.IGNORECASE):
             actions.append(Action("send", detail="http request with a body"))
-    if re.search(r"\b(eval|Function|vm\.runIn\w+Context|vm\.Script)\s*\(", source):
+    if re.search(r"\b(?:eval|Function|vm\.runIn\w+Context|vm\.Script)\s*\(|\beval\b(?!\s*\()", source):
         if re.search(r"\bfetch\b|https?\.get|\.on\(\s*['\"]data|axios|request\(", source):
             actions.append(Action("eval-dynamic", detail="eval of downloaded code"))
         elif re.search(r"\batob\s*\(|Buffer\.from\([^)]*base64|fromCharCode|\\x[0-9a-f]{2}", source):
@@ -879,7 +879,36 @@ def _eval_of_runtime_value(source: str, actions: list[Action]) -> None:
         actions.append(Action("eval-dynamic", detail=detail))
 
 
+# A second string literal, after a comma (`rename "a", "b"`): its text is "t".
+_Q2 = r"""\s*,\s*(?P<q2>['"`])(?P<t>(?:\\.|(?!(?P=q2)).){0,4000})(?P=q2)"""
+# What a call that moves, copies or links a file does, as the command that does the same.
+_TWO_PATHS = {"move": ("mv", "--"), "copy": ("cp", "-r", "--"), "link": ("ln", "--"), "symlink": ("ln", "-s", "--")}
+
+
+def _two_path_calls(calls: dict[str, str], source: str) -> list[Action]:
+    """Calls that move, copy or link a file (`rename "a", "b"`, `FileUtils.mv(a, b)`, `copy($a, $b)`), by kind of
+    call (`calls`: a pattern of the calls' names per `_TWO_PATHS` kind), as the shell command that does the same,
+    which the rules for `mv`, `cp` and `ln` judge; one given anything but two literal paths moves or writes a path
+    only known when it runs."""
+    actions = []
+    for kind, names in calls.items():
+        for m in re.finditer(rf"""\b({names})\s*\(?\s*""" + _Q + _Q2, source):
+            second = _unescaped(m.group("q2"), m.group("t"))
+            command = shlex.join([*_TWO_PATHS[kind], _value(m), second])
+            actions.append(Action("shell", command, detail=m.group(1)))
+        literal = len(re.findall(rf"""\b(?:{names})\s*\(?\s*""" + _Q + _Q2, source))
+        if len(re.findall(rf"""\b(?:{names})(?:\s*\(\s*|\s+)(?=[$@'"`])""", source)) > literal:
+            actions.append(Action("delete", "", recursive=True, detail=f"{kind} of a path only known when it runs"))
+    return actions
+
+
 _QX = re.compile(r"qx\s*(?:\{(.{0,4000}?)\}|\((.{0,4000}?)\)|\[(.{0,4000}?)\]|([^\w\s{(\[])(.{0,4000}?)\4)", re.S)
+
+
+# `open F, ">>~/.bashrc"`: a two-argument open for writing (its mode before the path, in the one string).
+_PERL_OPEN_WRITE = (
+    r"""\b(open)\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?P<q>['"])\s*(?:\+?>>?|\+<)\s*(?P<s>[^'"|]{1,4000})(?P=q)"""
+)
 
 
 def perl_actions(source: str) -> list[Action]:
@@ -890,6 +919,10 @@ def perl_actions(source: str) -> list[Action]:
         path = _value(m).strip()
         if path.startswith("<") or (not path.startswith((">", "|", "+", "-")) and not path.endswith("|")):
             actions.append(Action("read", path.lstrip("<").strip(), detail="open"))
+    for m in _strings(r"""\b(open)\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*['"]\s*(\+?>>?|\+<)\s*['"]\s*,\s*""" + _Q, source):
+        actions.append(Action("write", _value(m).strip(), detail="open"))  # open F, ">", "~/.bashrc"
+    for m in _strings(_PERL_OPEN_WRITE, source):
+        actions.append(Action("write", m.group("s").strip(), detail="open"))  # open F, ">>~/.bashrc"
     actions += [  # qx{…}, qx(…), qx[…], or any other sign as both ends: qx/…/, qx!…! (each closes itself)
         Action(
             "shell", next(g for g in m.groups()[:3] if g is not None) if m.group(5) is None else m.group(5), detail="qx"
@@ -903,8 +936,13 @@ def perl_actions(source: str) -> list[Action]:
     ]
     actions += [
         Action("delete", _value(m), recursive=m.group(1) != "unlink", detail=m.group(1))
-        for m in _strings(r"\b(unlink|rmtree|remove_tree)\s*\(?\s*" + _Q, source)
+        for m in _strings(r"\b(unlink|rmtree|remove_tree)\s*\(?\s*(?:glob\s*\(?\s*)?" + _Q, source)
     ]
+    actions += _two_path_calls(
+        {"move": r"rename|move|mv|File::Copy::move", "copy": r"copy|cp|File::Copy::copy", "link": "link",
+         "symlink": "symlink"},
+        source,
+    )  # fmt: skip
     if re.search(r"IO::Socket|socket\s*\(", source):
         actions.append(Action("connect", detail="socket"))
         # a shell run in any quoting (`exec q{/bin/sh -i}`), or the socket made its input (`open(STDIN, …)`, dup2)
@@ -936,10 +974,11 @@ def ruby_actions(source: str) -> list[Action]:
             source,
         )
     ]
-    actions += [  # `File.symlink("/home/dev", "/tmp/p")`: as `ln -s`, followed later in the command
-        Action("shell", f"ln -s {shlex.quote(m.group(2))} {shlex.quote(m.group(4))}", detail="File.symlink")
-        for m in re.finditer(r"""File\.(?:symlink|link)\s*\(?\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3""", source)
-    ]
+    actions += _two_path_calls(  # `File.symlink("/home/dev", "/tmp/p")`: as `ln -s`, followed later in the command
+        {"move": r"File\.rename|FileUtils\.(?:mv|move)", "copy": r"FileUtils\.(?:cp|cp_r|copy|copy_file|copy_entry)"
+         r"|IO\.copy_stream", "link": r"File\.link|FileUtils\.ln", "symlink": r"File\.symlink|FileUtils\.ln_sf?"},
+        source,
+    )  # fmt: skip
     if re.search(r"TCPSocket|UDPSocket|Socket\.new", source):
         actions.append(Action("connect", detail="socket"))
         # a shell run in any quoting (`exec(*%w[/bin/sh -i], in: s)`), or the socket made its input (`reopen`)
@@ -973,6 +1012,7 @@ def php_actions(source: str) -> list[Action]:
     actions += [
         Action("delete", _value(m), detail=m.group(1)) for m in _strings(r"\b(unlink|rmdir)\s*\(\s*" + _Q, source)
     ]
+    actions += _two_path_calls({"move": "rename", "copy": "copy", "link": "link", "symlink": "symlink"}, source)
     if re.search(r"fsockopen|socket_create|stream_socket_client", source):
         actions.append(Action("connect", detail="socket"))
         if re.search(r"/bin/(ba)?sh|proc_open", source):
@@ -1216,8 +1256,10 @@ _HOME = {
     r"|\bprocess\.env(?:\.HOME\b|\[\s*['\"]HOME['\"]\s*\])",
     "ruby": r"\bDir\.home\b(?:\(\))?|\bENV(?:\[\s*['\"]HOME['\"]\s*\]|\.fetch\(\s*['\"]HOME['\"]\s*\))"
     r"|\bFile\.expand_path\(\s*['\"]~['\"]\s*\)|\bEtc\.getpwuid(?:\(\))?\.dir\b",
-    "perl": r"\$ENV\{\s*['\"]?HOME['\"]?\s*\}|File::HomeDir->my_home(?:\(\))?|\bglob\(\s*['\"]~['\"]\s*\)",
-    "php": r"\bgetenv\(\s*['\"]HOME['\"]\s*\)|\$_(?:SERVER|ENV)\[\s*['\"]HOME['\"]\s*\]",
+    "perl": r"\$ENV\{\s*['\"]?HOME['\"]?\s*\}|File::HomeDir->my_home(?:\(\))?|\bglob\(\s*['\"]~['\"]\s*\)"
+    r"|\(\s*getpwuid\s*\(?\s*(?:\$<|\$>|\$REAL_USER_ID|\$UID)\s*\)?\s*\)\s*\[\s*7\s*\]",
+    "php": r"\bgetenv\(\s*['\"]HOME['\"]\s*\)|\$_(?:SERVER|ENV)\[\s*['\"]HOME['\"]\s*\]"
+    r"|\bposix_getpwuid\(\s*posix_get(?:e?uid)\(\s*\)\s*\)\s*\[\s*['\"]dir['\"]\s*\]",
     "powershell": r"\$HOME\b|\$env:(?:HOME|USERPROFILE)\b"
     r"|\[Environment\]::GetFolderPath\(\s*['\"]UserProfile['\"]\s*\)",
 }
@@ -1240,6 +1282,9 @@ _UNWRAP = re.compile(
     r"""\b(?:File\.expand_path|File\.absolute_path|realpath|path\.resolve|path\.normalize|Pathname\.new|glob)"""
     r"""\(\s*((["'])[^"'\n]*\2)\s*\)"""
 )
+_CALLED_BY_NAME = re.compile(
+    r"""\b(?:call_user_func|call_user_func_array|forward_static_call)\s*\(\s*(['"])([A-Za-z_]\w*)\1\s*,?\s*"""
+)
 _LITERAL_MEMBER = re.compile(r"""\[\s*(["'`])([A-Za-z_$][\w$]*)\1\s*\]""")
 _TEMPLATE_HOLE = re.compile(r"\$\{\s*(['\"])([^'\"\n]*)\1\s*\}|#\{\s*(['\"])([^'\"\n]*)\3\s*\}")
 
@@ -1259,6 +1304,8 @@ def normalised(language: str, source: str) -> str:
         folded = _UNWRAP.sub(lambda m: m.group(1), folded)
         if language == "javascript":  # `cp["execSync"]` is `cp.execSync`
             folded = _LITERAL_MEMBER.sub(lambda m: "." + m.group(2), folded)
+        elif language == "php":  # `call_user_func("system", …)` is `system(…)`
+            folded = _CALLED_BY_NAME.sub(lambda m: m.group(2) + "(", folded)
         if folded == source:
             break
         source = folded

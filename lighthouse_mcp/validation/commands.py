@@ -608,7 +608,7 @@ def path_access(name: str, flags: frozenset[str], position: int, count: int) -> 
     away = TAKES_AWAY.get(name)
     if away is not None and away[0] & flags and away[1] <= position < count - away[2]:
         return "delete"
-    if name == "touch":
+    if name == "touch" or (name == "install" and flags & {"d", "directory"}):  # `install -d DIR…` makes each
         return "write"
     if name in STATTERS or name == "find":
         return "stat"

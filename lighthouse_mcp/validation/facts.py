@@ -316,9 +316,7 @@ def sql_command(sql: str, tool: str) -> CommandFact:
     return CommandFact("sql", ["sql", sql], frozenset(), [sql], {}, [], via=(tool,))
 
 
-def facts_from_code(
-    language: str, source: str, ctx: Context, *, max_bytes: int = 65_536, whole: bool = False
-) -> Facts:
+def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int = 65_536, whole: bool = False) -> Facts:
     """Facts for a program in `language` (shell, python, javascript, perl, ruby, php, powershell) run in `ctx`, by
     what it does itself; `whole`: as its interpreter given it on the command line there (`python3 -c CODE`), which
     also reads the project modules it imports, the files it names and the commands its strings hold."""
@@ -1364,6 +1362,8 @@ class _Extractor:
             access = self.redirect_access(redirect.op, redirect.target, fact.name, shell_like=shell_like)
             if access is not None and redirect.op == "<" and _runs_its_input(fact):
                 self.access(access.path.raw, "exec", fact.name, False, depth=depth)  # `bash < x.sh` runs x.sh
+            elif access is not None and redirect.op == "<" and redirect.fd in (None, 0):
+                self.unpacked(fact, fact.argv, depth, given=access.path.raw)  # `patch -p1 < x.patch`
             if access is not None:
                 fact.targets.append(access)
                 if access.access == "write":
@@ -1420,8 +1420,35 @@ class _Extractor:
                 self.facts.commands.append(command_fact)
         self.facts.accesses += [a for a in scratch.accesses if _under_any(a.path.path, reached)]
 
+    def unpacked(self, fact: CommandFact, argv: list[str], depth: int, *, given: str | None = None) -> None:
+        """An archive or a patch on disk that the command unpacks or applies (`given`: the file its input is
+        redirected from): each path it would write, as written there. One that is there but cannot be read whole
+        is not known; one not there yet is judged by its name, as before."""
+        from lighthouse_mcp.validation import unpacked  # only commands that unpack need it
+
+        plan = unpacked.unpack_plan(fact.name, argv, fact.flags, fact.options)
+        if plan is None or (given is not None and plan.sources):
+            return
+        ctx = self.ctx or self.base
+        there = _git_directory(argv) if fact.name == "git" else None
+        into = posixpath.join(there, plan.into) if there else plan.into
+        for source in plan.sources or ((given,) if given else ()):
+            path = classify(source, ctx).path
+            if plan.kind == "archive":
+                found = unpacked.archive_paths(path)
+            else:
+                text = self.written.get(path) or unpacked.patch_text(path)
+                found = unpacked.patch_paths(text, plan.strip) if text is not None else None
+            if found is None:
+                continue
+            if found.unknown is not None:
+                self.facts.problems.setdefault("unresolved", f"{fact.name} unpacks {source}: {found.unknown}")
+            for member in found.paths[: unpacked.MAX_ENTRIES]:
+                self.access(posixpath.join(into, member), "write", fact.name, False, depth=depth)
+
     def nested(self, fact: CommandFact, argv: list[str], via: tuple[str, ...], depth: int) -> None:
         name = fact.name
+        self.unpacked(fact, argv, depth)
         if name in DOWNLOADERS or (name == "git" and fact.positionals[:1] == ["clone"]):
             self.fetched_to(fact)
         self.given_to_run(fact, via, depth)
@@ -1687,19 +1714,29 @@ class _Extractor:
             self.python_imports(interpreter, source, depth)
         if language != "python" and not any(action.kind == "shell" for action in actions):
             self.may_run(interpreter, source, via, depth)  # (Python is read whole: a string it prints is data)
-        self.named_in_code(interpreter, source, actions)
+        self.named_in_code(interpreter, source, actions, code_actions.normalised(language, source))
 
-    def named_in_code(self, interpreter: str, source: str, actions: Sequence[Action]) -> None:
+    def named_in_code(self, interpreter: str, source: str, actions: Sequence[Action], folded: str = "") -> None:
         """Code that names a file guarding the agent, one that runs later, or the home (`shutil.copyfile(…,
         '/etc/profile.d/x.sh')`, `File.write("~/.bashrc", …)`, `file_put_contents(…)`), in a way its reader did
         not follow to a write or a delete, may change it for all Lighthouse can tell. Named in any language's
         quoting (`q{…}`, `%Q(…)`, `[[…]]`, after a mode such as `">>…"`), and as literals joined (`'/ro' + 'ot'`,
-        `"/ro" . "ot"`, `'/ro' 'ot'`)."""
+        `"/ro" . "ot"`, `'/ro' 'ot'`); and as `folded` has them, with the home from its APIs (`"$ENV{HOME}/.bashrc"`
+        as `"~/.bashrc"`; not the home alone, which code names to print it)."""
         followed = {a.value for a in actions if a.kind in ("write", "delete") and a.value}
         ctx = self.ctx or self.base
-        for found in _PATH_NAMED.finditer(_JOINED.sub("", source[:_TEXT_REACH])):
+        for found in _DOT_NAMED.finditer(source[:_TEXT_REACH]):  # `Path('.claude')`: the guard's own, by name alone
+            if found.group(2) not in followed and classify(found.group(2), ctx).classes & _GUARDS_ITSELF:
+                self.facts.problems.setdefault(
+                    "unresolved", f"{interpreter} code names {found.group(2)}; what it does with it is not known"
+                )
+                return
+        named = [(f, False) for f in _PATH_NAMED.finditer(_JOINED.sub("", source[:_TEXT_REACH]))]
+        if folded and folded != source:
+            named += [(f, True) for f in _PATH_NAMED.finditer(_JOINED.sub("", folded[:_TEXT_REACH]))]
+        for found, by_folding in named:
             raw = found.group(2) or found.group(3)
-            if raw in followed or "\n" in raw:
+            if raw in followed or "\n" in raw or (by_folding and raw.rstrip("/") == "~"):
                 continue
             if classify(raw, ctx).classes & _KEPT_SAFE:
                 self.facts.problems.setdefault(
@@ -1878,6 +1915,10 @@ class _Extractor:
         """What git itself runs: `-c alias.x='!cmd' x`, `-c core.pager=cmd` and the like, and `git config` that makes
         later git commands run something (persistence)."""
         positionals = fact.positionals
+        if positionals[:1] == ["rm"] and not fact.flags & {"cached", "n", "dry-run"}:  # deletes from the tree too
+            recursive = bool(fact.flags & {"r"})
+            for path in positionals[1:]:
+                self.synthetic_delete(path, recursive=recursive, via=(*via, "git rm"), shown=fact.text)
         given = [*self.git_config.items(), *_git_settings(argv)]  # set by `git config` earlier, or by `-c`
         for key, value in given:
             if key.startswith("alias.") and value.startswith("!") and positionals[:1] == [key[len("alias.") :]]:
@@ -3011,7 +3052,11 @@ def _found_by(args: list[str]) -> list[str]:
     """What a `find` with arguments `args` finds, as paths a command given them reads: each start, or the files
     under it that its -name pattern matches (what `{}` stands for in -exec, and what it hands `xargs`)."""
     pattern = _find_pattern(args)
-    found = [f"{start.rstrip('/')}/**/{pattern}" if pattern else start for start in _find_starts(args)]
+    found = [
+        found
+        for start in _find_starts(args)
+        for found in ((f"{start.rstrip('/')}/{pattern}", f"{start.rstrip('/')}/**/{pattern}") if pattern else (start,))
+    ]  # a name matched right under a start, and deeper
     return found + _path_patterns(args)
 
 
@@ -3133,6 +3178,8 @@ _PATH_NAMED = LazyPattern(
     r"""(['"`])((?:~|/|\$HOME|\.{1,2}/|\.[\w-]+/)[^'"`\n]{0,300})\1"""
     r"""|(?<=[{(\[>])((?:~/|/[\w.-]+/|\$HOME/|\$\{HOME\}/|\.{1,2}/|\.[\w-]+/)[^\s'"`{}()\[\]<>;,|&]{0,300})(?=['"`})\]])"""
 )
+_DOT_NAMED = LazyPattern(r"""(['"`])(\.[\w.-]{1,100})\1""")  # a hidden file or directory named alone (`'.claude'`)
+_GUARDS_ITSELF = frozenset({"lighthouse-home", "lighthouse-code", "agent-settings", "lighthouse-approval"})
 # Two literals joined into one (`'a' + 'b'`, `"a" . "b"`, `'a' 'b'`, `"a" .. "b"`): read as the one they make.
 _JOINED = LazyPattern(r"""(['"])[ \t]*(?:\+|\.{1,2})?[ \t]*\1""")
 _DATA_URL = LazyPattern(r"data:[\w/+.-]*;base64,([A-Za-z0-9+/=_-]{8,})")

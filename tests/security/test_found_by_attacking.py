@@ -256,3 +256,36 @@ def test_a_module_found_through_pythonpath_is_judged(guarded: Guarded, run: str)
     (tools / "wipe.py").write_text(WIPE)
     answer = guarded.bash(run)
     assert answer.decision == "deny" and "fs.delete-home" in answer.reason, (run, answer)
+
+
+# A third pass: the guard's own files moved away by an interpreter (and written while away), emptied through
+# `find -exec`, deleted by `git rm`, and overwritten by an archive or a patch already on disk.
+@pytest.mark.parametrize(
+    "command",
+    [
+        'perl -e \'rename ".claude", "x"\'',
+        'ruby -e \'File.rename(".lighthouse", "x")\'',
+        'php -r \'rename(".claude","t"); file_put_contents("t/settings.json","{}"); rename("t",".claude");\'',
+        "python3 -c \"import pathlib; [p.unlink() for p in pathlib.Path('.claude').iterdir()]\"",
+        "find .claude -name settings.json -exec cp /dev/null {} \\;",
+        "git rm -rf .",
+        "tar xf planted.tar",
+        "git apply planted.patch",
+    ],
+)
+def test_the_guards_files_are_not_moved_emptied_or_overwritten_another_way(guarded: Guarded, command: str) -> None:
+    import io
+    import tarfile
+
+    data = b"{}"
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        info = tarfile.TarInfo(".claude/settings.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    (guarded.root / "planted.tar").write_bytes(archive.getvalue())
+    (guarded.root / "planted.patch").write_text(
+        "--- a/.claude/settings.json\n+++ b/.claude/settings.json\n@@ -1 +1 @@\n-x\n+{}\n"
+    )
+    answer = guarded.bash(command)
+    assert answer.decision in ("deny", "ask"), (command, answer)

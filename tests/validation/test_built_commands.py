@@ -379,9 +379,7 @@ def _run_code(validator: Validator, root: Path, code: str) -> tuple[str, list[st
 
 
 @pytest.mark.parametrize("code", ["import evil", "from pkg import evil", "x = 1\nif x:\n    import pkg.evil"])
-def test_project_modules_the_code_a_tool_runs_imports_are_read(
-    validator: Validator, tmp_path: Path, code: str
-) -> None:
+def test_project_modules_the_code_a_tool_runs_imports_are_read(validator: Validator, tmp_path: Path, code: str) -> None:
     decision, rules = _run_code(validator, _project(tmp_path), code)
     assert decision == "deny" and "fs.delete-home" in rules, (code, rules)
 
@@ -419,7 +417,7 @@ JS_ORDINARY = [
     "node -e \"const {execSync} = require('child_process'); console.log(execSync('git rev-parse HEAD').toString())\"",
     "node -e \"const o = {a: 1}; const k = 'a'; console.log(o[k])\"",
     "node -e \"const fs = require('fs'); console.log(fs['readFileSync']('package.json', 'utf8').length)\"",
-    "node -e \"const m = /v(\\d+)/.exec(process.version); console.log(m[1])\"",
+    'node -e "const m = /v(\\d+)/.exec(process.version); console.log(m[1])"',
 ]
 
 

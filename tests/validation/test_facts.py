@@ -22,7 +22,7 @@ def names(command: str) -> list[str]:
         ("env", ["env"]),
         ("nohup timeout -k 5 30 nice -n 10 make", ["make"]),
         ("xargs -n 1 -P 4 gzip", ["gzip"]),
-        ("find . -name x -exec rm {} \\;", ["find", "rm"]),
+        ("find . -name x -exec rm {} \\;", ["find", "rm", "rm"]),  # for ./x and for ./**/x
         ("bash -lc 'a; b | c'", ["bash", "a", "b", "c"]),
         ("sh -c \"sh -c 'x'\"", ["sh", "sh", "x"]),
         ("eval 'a && b'", ["eval", "a", "b"]),
