@@ -889,7 +889,7 @@ class _Extractor:
         """Peel wrappers (`sudo`, `env`, `xargs`, `timeout`…) off `argv` and record the command that runs."""
         sudo = False
         extra_dynamic = False
-        replace: str | None = None
+        xargs: list[str] = []  # the words of an xargs the command runs under
         last_wrapper: str | None = None
         given = {k: v for k, v in self.env.items() if isinstance(v, str)} | self.prefix  # what the command sees
         while argv:
@@ -919,13 +919,14 @@ class _Extractor:
                     return self.emit(["env"], [False], via, sudo=sudo, any_dynamic=False)
                 continue
             rest, rest_dynamic, nested = _skip_wrapper(wrapper, argv, dynamic)
+            if name == "parallel" and self.parallel_inputs(argv, rest, nested, via, depth):
+                return self.emit(argv, dynamic, via[:-1], sudo=sudo, any_dynamic=False)
             if nested is not None:
                 return self.wrapper_with_command(name, argv, nested, via, depth, sudo=sudo)
             if name == "su":  # `su [-] [user]`: a shell as that user (its words name the user, not a command)
                 return self.emit(argv, dynamic, via[:-1], sudo=sudo, any_dynamic=any(dynamic))
             if name == "xargs":
-                extra_dynamic = True  # the command gets more arguments from stdin
-                replace = _xargs_replace(argv)
+                extra_dynamic, xargs = True, argv  # the command gets more arguments from stdin
             if not rest:  # `sudo -i`, `doas -s`: the wrapper's own options say what it does
                 return self.emit(argv, dynamic, via[:-1], sudo=sudo, any_dynamic=False)
             self.wrapper_that_prints(name, argv[: len(argv) - len(rest)], via, sudo=sudo, runs_packages=bool(runner))
@@ -938,13 +939,32 @@ class _Extractor:
             return self.emit([last_wrapper], [False], via[:-1], sudo=sudo, any_dynamic=False) if last_wrapper else None
         argv, dynamic = _with_options_from_environment(argv, dynamic, given)
         fact = self.emit(argv, dynamic, via, sudo=sudo, any_dynamic=any(dynamic) or extra_dynamic)
-        fact.replace = replace
+        fact.replace = _xargs_replace(xargs) if xargs else None
+        for source in _arg_files(xargs) if _runs_its_input(fact) else ():  # `xargs -a lines.txt -I{} sh -c {}`
+            self.access(source, "exec", fact.name, False, depth=depth)  # runs the file's lines, as `< lines.txt` does
         if "/" in argv[0]:  # ./run.sh, /tmp/x: runs a file
             self.access(argv[0], "exec", fact.name, dynamic[0], depth=depth)
         if _installs_packages(fact):
             self.installs(fact, argv[0])
         self.nested(fact, argv, via, depth)
         return fact
+
+    def parallel_inputs(
+        self, argv: list[str], rest: list[str], nested: str | None, via: tuple[str, ...], depth: int
+    ) -> bool:
+        """Whether GNU parallel is given no command (`rest`: the words after its options; `nested`: them joined,
+        as it joins them), in which case it runs each of its inputs as one: the arguments after `:::`, the lines of
+        the files after `::::` or given with `-a`."""
+        separator = (rest or (nested or "").split(" ", 1))[0]
+        if separator not in (":::", "::::", ""):
+            return False
+        for command in argv[argv.index(separator) + 1 :] if separator == ":::" else ():
+            if command in (":::", "::::", ":::+", "::::+"):
+                break
+            self.run(command, (*via, "parallel"), depth + 1)
+        for source in _arg_files(argv):
+            self.access(source, "exec", "parallel", False, depth=depth)
+        return True
 
     def wrapper_with_command(
         self, name: str, argv: list[str], command: str, via: tuple[str, ...], depth: int, *, sudo: bool
@@ -2846,9 +2866,39 @@ def _exec_command(fact: CommandFact, argv: list[str]) -> tuple[str, list[str]] |
     return found if found is not None and found[1] else None
 
 
+def _arg_files(argv: list[str]) -> list[str]:
+    """The files xargs or GNU parallel reads its input from instead of its own (`-a FILE`, `--arg-file=FILE`,
+    parallel's `:::: FILE…`)."""
+    found: list[str] = []
+    words = iter(argv[1:])
+    for word in words:
+        option, eq, value = word.partition("=")
+        if word in ("-a", "--arg-file") or (option == "--arg-file" and eq):
+            found.append(value if eq else next(words, ""))
+        elif word.startswith("-a") and len(word) > 2 and not word.startswith("--"):
+            found.append(word[2:])
+        elif word == "::::":
+            found += [w for w in words if w not in (":::", "::::", ":::+", "::::+")]
+    return [f for f in found if f]
+
+
+_XARGS_VALUES = frozenset(
+    {"-a", "--arg-file", "-d", "--delimiter", "-E", "--eof", "-L", "--max-lines", "-n", "--max-args", "-P",
+     "--max-procs", "-s", "--max-chars", "--process-slot-var"}
+)  # fmt: skip
+
+
 def _xargs_replace(argv: list[str]) -> str | None:
-    """The replace string of `xargs -I STR` (or `-i`, `--replace[=STR]`, which default to `{}`)."""
+    """The replace string of `xargs -I STR` (or `-i`, `--replace[=STR]`, which default to `{}`), among options that
+    take values (`-a FILE`, `-d '\\n'`)."""
+    skip = False
     for index, arg in enumerate(argv[1:], start=1):
+        if skip:
+            skip = False
+            continue
+        if arg in _XARGS_VALUES:
+            skip = True
+            continue
         if arg == "-I" and index + 1 < len(argv):
             return argv[index + 1]
         if arg.startswith("-I") and len(arg) > 2:

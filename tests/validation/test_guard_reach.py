@@ -148,3 +148,33 @@ def test_an_archive_or_patch_on_disk_is_judged_by_what_it_writes(
     plain, plain_rules = _decide(validator, root, command.format("plain"))
     assert evil != "allow", (command, evil_rules)
     assert plain == "allow", (command, plain_rules)
+
+
+# Lines of a data file run as commands: given to xargs or GNU parallel by `-a FILE`/`:::: FILE` rather than on the
+# input (`< FILE` was read already), and commands given to parallel as its arguments (`::: 'cmd' …`).
+@pytest.mark.parametrize(
+    "command",
+    [
+        "xargs -a data.txt -I{} sh -c {}",
+        "xargs --arg-file=data.txt sh -c",
+        "xargs -d '\\n' -I{} sh -c {} < data.txt",
+        "parallel -a data.txt",
+        "parallel :::: data.txt",
+        "parallel -j2 ::: 'rm -rf ~' 'ls'",
+    ],
+)
+def test_commands_taken_from_a_data_file_or_arguments_are_judged(
+    validator: Validator, tmp_path: Path, command: str
+) -> None:
+    (tmp_path / "data.txt").write_text("rm -rf ~\n")
+    decision, rules = _decide(validator, tmp_path, command)
+    assert decision == "deny" and "fs.delete-home" in rules, (command, rules)
+
+
+@pytest.mark.parametrize(
+    "command", ["xargs -a files.txt -n1 echo", "parallel echo ::: a b", "parallel -j4 ::: 'make test' 'make lint'"]
+)
+def test_ordinary_xargs_and_parallel_stay_allowed(validator: Validator, tmp_path: Path, command: str) -> None:
+    (tmp_path / "files.txt").write_text("a.txt\nb.txt\n")
+    decision, rules = _decide(validator, tmp_path, command)
+    assert decision == "allow", (command, rules)
