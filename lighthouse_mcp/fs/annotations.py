@@ -14,6 +14,7 @@ from typing import Any
 
 from lighthouse_mcp.errors import UsageError
 from lighthouse_mcp.events.model import Event, NewEvent
+from lighthouse_mcp.validation.secrets import mask_secrets
 
 MAX_NOTE = 10_000
 MAX_ANCHOR = 500
@@ -141,7 +142,7 @@ def make_anchor(path: str, content: str, anchor: str) -> Anchor:
         number = int(anchor[5:])
         if not 1 <= number <= len(lines) or not lines[number - 1].strip():
             raise UsageError(f"{path} has no non-empty line {number} (it has {len(lines)} lines)")
-        return Anchor("text", lines[number - 1].strip(), number)
+        return Anchor("text", mask_secrets(lines[number - 1].strip()), number)  # the log keeps no secret in clear
     for number, line in enumerate(lines, 1):
         if anchor in line:
             return Anchor("text", anchor, number)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -14,6 +16,7 @@ from lighthouse_mcp.fs.tree import relative
 from lighthouse_mcp.project import Project
 from lighthouse_mcp.tools.context import AppState, tool_errors
 from lighthouse_mcp.tools.validation import RECORDS
+from lighthouse_mcp.validation.files import readable_project_file
 
 
 class AnnotatedOut(TypedDict):
@@ -35,11 +38,15 @@ def register(server: MCPServer[AppState], project: Project) -> None:
         """Attach a note to code; it follows the code when lines move (mount: /shadows/<file>.annotations.md)."""
         app = ctx.request_context.lifespan_context
         me = app.caller(ctx.request_context)
-        rel = relative(path, str(root))
-        if rel is None or rel.split("/", 1)[0] in (".git", ".lighthouse"):
+        try:  # a file of the project once links are followed, not a secret, not one guarding the agent
+            real = readable_project_file(str(root), path).path
+        except ValueError as exc:
+            raise ToolError(str(exc)) from None
+        rel = relative(real, os.path.realpath(root))
+        if rel is None:
             raise ToolError(f"{path!r} is not a file of this project")
         try:
-            content = (root / rel).read_text(encoding="utf-8", errors="replace")
+            content = Path(real).read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             raise ToolError(f"cannot read {rel}: {exc.strerror or exc}") from None
         with tool_errors():

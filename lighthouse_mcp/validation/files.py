@@ -798,3 +798,32 @@ def _is_secret(path: str, ctx: Context) -> bool:
         return True
     home = ctx.home.rstrip("/")
     return path.startswith(home + "/") and bool(_SECRET_IN_HOME.match(path[len(home) + 1 :]))
+
+
+# What a Lighthouse tool never reads for a caller to keep or send on: secrets and the files that guard the agent.
+_NOT_MATERIAL = {
+    "secret": "looks like a secret file",
+    "lighthouse-home": "is Lighthouse's own (its store, key and settings)",
+    "lighthouse-key": "is Lighthouse's own (its store, key and settings)",
+    "agent-settings": "is one of the agents' settings that decide whether Lighthouse guards them",
+    "repository": "is inside the repository's database",
+}
+
+
+def readable_project_file(root: str, name: str) -> PathFact:
+    """The file `name` (relative to the project `root`, or absolute) as a Lighthouse tool may read it for a caller
+    to keep or send on (a note's anchor, an expert's material): inside the project once every link is followed,
+    and neither a secret nor one of the files that guard the agent. A ValueError says why not."""
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise ValueError("a file must be named by a non-empty path")
+    real_root = os.path.realpath(root)
+    where = Context(real_root, real_root, os.path.expanduser("~"))
+    fact = classify(name, where)
+    real = os.path.realpath(fact.path)
+    if real == real_root or not real.startswith(real_root.rstrip("/") + "/"):
+        raise ValueError(f"{name!r} is not a file of this project (links followed)")
+    classes = fact.classes | classify(real, where).classes
+    for kind, why in _NOT_MATERIAL.items():
+        if kind in classes:
+            raise ValueError(f"{name!r} {why}: Lighthouse does not read it for anyone")
+    return replace(fact, path=real)

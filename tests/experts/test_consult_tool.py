@@ -66,7 +66,7 @@ async def test_consult_expert_errors_are_clear(
     async with Client(build_server(_project(project))) as client:
         cases = [
             ({"question": "q", "profile": "astrology"}, "no expert profile 'astrology'"),
-            ({"question": "q", "files": ["../../etc/passwd"]}, "outside the project"),
+            ({"question": "q", "files": ["../../etc/passwd"]}, "not a file of this project"),
             ({"question": "q", "files": [".env"]}, "looks like a secret file"),
             ({"question": "q", "files": ["missing.py"]}, "cannot read 'missing.py'"),
             ({"question": "  "}, "the question is empty"),

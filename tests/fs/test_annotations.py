@@ -130,7 +130,7 @@ async def test_the_annotate_tool(project: Project) -> None:
             ({"path": "src/none.py", "anchor": "x", "note": "n"}, "cannot read src/none.py"),
             ({"path": "src/app.py", "anchor": "nowhere", "note": "n"}, "is not in src/app.py"),
             ({"path": "src/app.py", "anchor": "helper", "note": " "}, "the note must be"),
-            ({"path": ".lighthouse/secret.key", "anchor": "x", "note": "n"}, "not a file of this project"),
+            ({"path": ".lighthouse/secret.key", "anchor": "x", "note": "n"}, "Lighthouse does not read it"),
         ):
             result = await client.call_tool("annotate", args)
             assert result.is_error and message in str(result.content), (args, result.content)

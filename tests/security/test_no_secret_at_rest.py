@@ -115,3 +115,50 @@ def test_what_a_decision_keeps_to_decide_again_holds_no_secret(guarded: Guarded)
         store.close()
     assert blobs and all(AWS.encode() not in b and b"hunter2x9" not in b for b in blobs)
     assert AWS not in _all_text(guarded) and GITHUB not in _all_text(guarded) and "hunter2x9" not in _all_text(guarded)
+
+
+# A fourth red-team pass read Lighthouse's key through its own note tool: a link out of the project, then a note on
+# `line:1` of `.lighthouse/secret.key`, whose anchor the log kept in clear (and `.env` the same way without a link).
+@pytest.mark.anyio
+async def test_the_note_tool_reads_no_secret_and_no_file_of_the_guard(project: Project) -> None:
+    root = project.home.root
+    (root / ".env").write_text(f"AWS_SECRET_ACCESS_KEY={AWS}\n")
+    (root / "config.py").write_text(f"TOKEN = '{GITHUB}'\n")
+    (root / "up").symlink_to("..")
+    (root / "home").symlink_to(os.path.expanduser("~"))
+    refused = [
+        ".env",
+        ".lighthouse/secret.key",
+        f"up/{root.name}/.lighthouse/secret.key",
+        f"up/{root.name}/.env",
+        "home/.bashrc",
+        ".git/config",
+        ".claude/settings.json",
+    ]
+    async with Client(build_server(project)) as client:
+        for path in refused:
+            result = await client.call_tool("annotate", {"path": path, "anchor": "line:1", "note": "n"})
+            assert result.is_error, (path, result.content)
+        kept = await client.call_tool("annotate", {"path": "config.py", "anchor": "line:1", "note": "n"})
+        assert not kept.is_error, kept.content
+    key = (root / ".lighthouse" / "secret.key").read_text().strip()
+    store = project.open_store()
+    try:
+        text = "\n".join(e.payload_text for e in store.read_after(0, 1000))
+    finally:
+        store.close()
+    assert key not in text and AWS not in text and GITHUB not in text
+
+
+def test_an_expert_is_sent_no_secret_and_no_file_of_the_guard(project: Project) -> None:
+    from lighthouse_mcp.errors import UsageError
+    from lighthouse_mcp.experts.material import read_files
+
+    root = project.home.root
+    (root / ".env").write_text(f"AWS_SECRET_ACCESS_KEY={AWS}\n")
+    (root / "up").symlink_to("..")
+    (root / "app.py").write_text("print(1)\n")
+    for name in (".env", ".lighthouse/secret.key", ".lighthouse/lighthouse.db", f"up/{root.name}/.env", "up"):
+        with pytest.raises(UsageError):
+            read_files(root, [name])
+    assert "print(1)" in read_files(root, ["app.py"])
