@@ -1935,6 +1935,11 @@ class _Extractor:
         """What git itself runs: `-c alias.x='!cmd' x`, `-c core.pager=cmd` and the like, and `git config` that makes
         later git commands run something (persistence)."""
         positionals = fact.positionals
+        if positionals[:1] not in (["push"], ["fetch"], ["pull"], ["remote"], ["clone"]):  # (refspecs: `a:b`)
+            for word in positionals[1:]:  # `git show HEAD:.lighthouse/secret.key`: a file, as a commit holds it
+                rev, colon, path = word.partition(":")
+                if colon and path and "/" not in rev and "://" not in word:
+                    self.access(path, "read", "git", False)
         if positionals[:1] == ["rm"] and not fact.flags & {"cached", "n", "dry-run"}:  # deletes from the tree too
             recursive = bool(fact.flags & {"r"})
             for path in positionals[1:]:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 
-# The guard's files a checkout can change: the project's Lighthouse config and policies, the agents' hook settings.
+# The guard's files a checkout can change: the project's Lighthouse home, the agents' hook settings.
 GUARD_PATHS = (
-    ".lighthouse/config.yaml",
-    ".lighthouse/policies",
+    ".lighthouse",  # its config and policies, and its store, key and anchor where git was made to track them
     ".claude",
     ".mcp.json",
     ".codex",

@@ -186,6 +186,20 @@ def test_a_checkout_that_would_swap_the_guards_files_asks(guarded: Guarded) -> N
     assert answer.decision == "ask" and "guard.git-switch" in answer.reason, answer
 
 
+def test_a_store_git_was_made_to_track_is_not_rolled_back_with_the_tree(guarded: Guarded) -> None:
+    """A fourth red-team pass: with the store forced into git (by a person, as the agent is stopped doing it),
+    `git stash` rolled the audit log back to the commit and `events verify` could not tell."""
+    _git(guarded.root, "init", "-q")
+    answer = guarded.bash("git add -f .lighthouse")
+    assert answer.decision == "deny" and "guard.home-forced-into-git" in answer.reason, answer
+    _git(guarded.root, "add", "-f", ".lighthouse")
+    _git(guarded.root, "-c", "user.name=t", "-c", "user.email=t@t.example", "commit", "-q", "-m", "snapshot")
+    guarded.bash("rm -rf ~")  # recorded: the store now differs from the commit
+    for command in ("git stash", "git checkout -- .", "git reset --hard", "git stash push -- .lighthouse"):
+        answer = guarded.bash(command)
+        assert answer.decision in ("ask", "deny"), (command, answer)
+
+
 # A program of the project's that a command runs is judged by what it holds now, in whatever way Python is told to
 # run it: a script, a module (`-m`), or a module imported by code given on the command line; and a module it
 # imports from the project is read too. Found by a red-team pass: a harmful module written by one call and run as

@@ -178,3 +178,46 @@ def test_ordinary_xargs_and_parallel_stay_allowed(validator: Validator, tmp_path
     (tmp_path / "files.txt").write_text("a.txt\nb.txt\n")
     decision, rules = _decide(validator, tmp_path, command)
     assert decision == "allow", (command, rules)
+
+
+# A fourth pass, at Lighthouse's own files through git and copies of the project: the key printed by `git grep`,
+# put into git's objects (`git add -f`) and shown from there, the store rolled back with the tree, or copied with
+# the whole project into an archive it then prints.
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git grep --no-index -h . .lighthouse",
+        "git grep --no-index -h . -- .lighthouse/secret.key",
+        "git add -f .lighthouse",
+        "git add --force .lighthouse/secret.key",
+        "git show HEAD:.lighthouse/secret.key",
+        "git cat-file -p HEAD:.lighthouse/secret.key",
+        "git add -f .",
+        "zip -r /tmp/z.zip .",
+        "tar czf /tmp/p.tgz .",
+        "rsync -a . /tmp/copy",
+        "cp -r . /tmp/copy",
+        "cp -r /home/dev/app /tmp/copy",
+    ],
+)
+def test_lighthouses_key_and_store_do_not_leave_through_git_or_a_copy_of_the_project(
+    validator: Validator, command: str
+) -> None:
+    never_allowed(validator, command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git grep -n TODO",
+        "git add src/app.py",
+        "git add .",
+        "git show HEAD:README.md",
+        "zip -r /tmp/src.zip src",
+        "tar czf /tmp/p.tgz --exclude=.lighthouse .",
+        "rsync -a --exclude .lighthouse . /tmp/copy",
+        "cp -r src /tmp/src",
+    ],
+)
+def test_ordinary_git_and_copies_stay_allowed(validator: Validator, command: str) -> None:
+    allowed(validator, command)
