@@ -11,6 +11,7 @@ import json
 import time
 from typing import TYPE_CHECKING
 
+from lighthouse_mcp.cli.output import shown
 from lighthouse_mcp.errors import UsageError
 
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ def run_list(args: argparse.Namespace) -> int:
             print(json.dumps(item, ensure_ascii=False))
         else:
             reason = item["reasons"][0]["message"] if item["reasons"] else ""
-            print(f"{item['id']}  {item['agent']}  {left:>4} s left  {item['what']}\n    {reason}")
+            line = f"{item['id']}  {item['agent']}  {left:>4} s left  {item['what']}"
+            print(f"{shown(line)}\n    {shown(reason)}")  # as written, never as it would draw itself
     if not waiting and not args.json:
         print("no approvals waiting")
     return 0

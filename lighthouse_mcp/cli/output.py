@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from lighthouse_mcp.events.model import Event
+
+# Characters that move the cursor, clear, recolour or reorder what a terminal shows: C0 and C1 controls (but tab),
+# DEL, and the bidirectional overrides and isolates. Text an agent wrote (a command waiting for an answer) may hold
+# them to show a person something else than what waits.
+_DRAWS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    """`text` as a person's terminal should show it: every character that would draw rather than be seen written
+    as its escape (`\\x1b`, `\\u202e`)."""
+    return _DRAWS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def json_line(obj: Any, out: TextIO | None = None) -> None:
@@ -34,4 +46,4 @@ def human_event(event: Event, width: int = 100) -> str:
     if event.aggregate:
         parts.append(event.aggregate)
     parts.append(payload)
-    return "  ".join(parts)
+    return shown("  ".join(parts))

@@ -94,3 +94,18 @@ def test_approvals_errors(initialised: Runner, cli: Runner) -> None:
     bad = initialised("approvals", "deny", "12")
     assert bad.code == 64 and "not an approval id" in one_line_error(bad)
     assert initialised("approvals").code == 64
+
+
+def test_a_person_sees_the_command_waiting_as_it_is_not_as_it_draws_itself(initialised: Runner) -> None:
+    """A fourth red-team pass: terminal escapes in the command reached the person's terminal unchanged, so that
+    `approvals list` could show a harmless command while the harmful one waited for an answer."""
+    hidden = "npm publish \x1b[2K\r\x1b[1Agit status \u202etxt.sh\u202c \x9b2K"
+    proc = _start_hook(initialised, hidden, LIGHTHOUSE_APPROVALS__TIMEOUT_S="30")
+    [waiting] = _pending(initialised)
+    shown = initialised("approvals", "list")
+    assert shown.code == 0, shown.err
+    for control in ("\x1b", "\r", "\u202e", "\u202c", "\x9b"):
+        assert control not in shown.out, repr(shown.out)
+    assert "npm publish" in shown.out and "\\x1b[2K" in shown.out
+    initialised("approvals", "deny", waiting["id"])
+    _finish(proc)
