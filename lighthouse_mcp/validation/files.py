@@ -569,7 +569,7 @@ def _guarded(path: str, ctx: Context) -> set[str]:
         classes |= inside & {"lighthouse-home", "lighthouse-code"}
         if _AGENT_SETTINGS.search(head.rstrip("/") + "/-"):  # a directory all of whose files are settings (.codex/)
             classes.add("agent-settings")
-        if head.endswith("/approvals/pending"):
+        if head.endswith("/approvals/pending") or _may_be_approval(segments):
             classes.add("lighthouse-approval")
         return classes
     classes = set()
@@ -634,6 +634,27 @@ def _location(path: str, ctx: Context) -> set[str]:
     elif not temp:
         classes.add("outside-project")
     return classes
+
+
+_APPROVAL_TAIL = ("approvals", "pending", "apr_01m98m512rac0j2kbmycx9m81z")  # a waiting approval, as a mount names it
+
+
+def _may_be_approval(segments: list[str]) -> bool:
+    """Whether a path whose `segments` hold wildcards may stand for a waiting approval in a mount, wherever the
+    mount is (`/mnt/*/*/apr_*`, `…/approvals/*/*`); `**` stands for any number of segments (find's search), once
+    a segment after it has said something of an approval (`**/apr_*`, not `./**`)."""
+    pattern = [s.lower() for s in segments if s]
+    said = False
+    for want in reversed(_APPROVAL_TAIL):
+        if not pattern:
+            return False
+        if pattern[-1] == "**":
+            return said
+        segment = pattern.pop()
+        if not fnmatch.fnmatchcase(want, segment):
+            return False
+        said = said or segment.strip("*?") != ""
+    return True
 
 
 def _instances(path: str) -> list[str]:

@@ -221,3 +221,27 @@ def test_lighthouses_key_and_store_do_not_leave_through_git_or_a_copy_of_the_pro
 )
 def test_ordinary_git_and_copies_stay_allowed(validator: Validator, command: str) -> None:
     allowed(validator, command)
+
+
+# An approval answered through a mount by a name the shell or a program expands (a fourth pass: `tee
+# /mnt/*/*/apr_*` answered the agent's own request, where `/approvals/pending/` written plainly was denied).
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo approve | tee /tmp/mnt/*/*/apr_*",
+        "echo approve | tee /tmp/mnt/approvals/*/apr_*",
+        "echo approve > /tmp/mnt/*/pending/*",
+        'for f in /tmp/mnt/*/*/apr_*; do echo approve > "$f"; done',
+        "find /tmp/mnt -name 'apr_*' -exec sh -c 'echo approve > \"$1\"' _ {} \\;",
+        "find /tmp/mnt -path '*pending*' -type f -exec tee {} \\; <<< approve",
+    ],
+)
+def test_an_approval_answered_through_a_name_expanded_later_is_never_allowed(
+    validator: Validator, command: str
+) -> None:
+    never_allowed(validator, command)
+
+
+@pytest.mark.parametrize("command", ["echo done | tee logs/*.log", "cat /tmp/mnt/approvals/pending/*"])
+def test_ordinary_writes_through_wildcards_stay_allowed(validator: Validator, command: str) -> None:
+    allowed(validator, command)
