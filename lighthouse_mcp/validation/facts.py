@@ -294,6 +294,9 @@ def code_written(facts: Facts, written_to: PathFact, ctx: Context, pieces: Seque
     where = dataclass_replace(ctx.with_cwd(posixpath.dirname(written_to.path) or "/"), lexical=True)
     judged = 0
     for piece in pieces[:MAX_PIECES]:
+        if piece.language == "unknown":  # what the file does that its reader cannot follow
+            facts.problems.setdefault("unresolved", f"{piece.where} of {name} {piece.source}, not known here")
+            continue
         if piece.language == "python" and not python_may_act(piece.source):
             continue
         inner = facts_from_code(piece.language, piece.source, where, max_bytes=MAX_WRITTEN_BYTES)
