@@ -88,6 +88,7 @@ from lighthouse_mcp.validation.patch import CODEX_FLAG as CODEX_PATCH_FLAG
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
 from lighthouse_mcp.validation.patch import PROGRAMS as PATCH_PROGRAMS
 from lighthouse_mcp.validation.patch import read_patch
+from lighthouse_mcp.validation.run_files import derived_from
 from lighthouse_mcp.validation.secret_names import secret_name
 from lighthouse_mcp.validation.shell import (
     Command,
@@ -319,9 +320,7 @@ def sql_command(sql: str, tool: str) -> CommandFact:
     return CommandFact("sql", ["sql", sql], frozenset(), [sql], {}, [], via=(tool,))
 
 
-def facts_from_code(
-    language: str, source: str, ctx: Context, *, max_bytes: int = 65_536, whole: bool = False
-) -> Facts:
+def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int = 65_536, whole: bool = False) -> Facts:
     """Facts for a program in `language` (shell, python, javascript, perl, ruby, php, powershell) run in `ctx`, by
     what it does itself; `whole`: as its interpreter given it on the command line there (`python3 -c CODE`), which
     also reads the project modules it imports, the files it names and the commands its strings hold."""
@@ -413,6 +412,7 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.derived: dict[str, list[str]] = {}  # files written from others with nothing added that runs
         self.git_config: dict[str, str] = {}  # settings `git config KEY VALUE` made earlier in this command
         self.located: dict[str, str] = {}  # variables set from a command's output (`p=$(…)`): that command
         self.sourced_files: set[str] = set()  # files written by a command naming a URL or an IP address
@@ -578,6 +578,7 @@ class _Extractor:
         self.text_it_may_run(fact, via, depth)
         self.redirected(fact, command.redirects, stdin, depth)
         self.tree_changes(fact, command.redirects)
+        self.files_it_runs(fact, depth)
         self.feed([fact], fed, via, depth)
         for stage in outputs:
             own = self.since(mark)
@@ -749,6 +750,9 @@ class _Extractor:
         text = stdin if fact.name == "cat" and not fact.positionals else _literal_output([fact])
         if text is None:
             self.written.pop(path, None)
+            if fact.name not in DOWNLOADERS:
+                self.put_in_place(written_to, fact, fact.positionals if fact.name == "cat" else None)
+                self.derived[path] = [classify(p, self.ctx or self.base).path for p in derived_from(fact)]
             if fact.name not in DOWNLOADERS and is_git_settings(path):
                 self.unseen_settings(written_to, fact.name)
             return
@@ -1359,6 +1363,78 @@ class _Extractor:
             self.code(interpreter, text, (f"{raw} (as it is on disk)",), depth + 1)
         finally:
             self.module_dir = outer
+
+    def files_it_runs(self, fact: CommandFact, depth: int) -> None:
+        """A tool that runs a file by its name and place (`make` its Makefile, `npm test` package.json's scripts,
+        `pytest` its conftest.py files and `-p` plugins): the file as it is on disk now, judged as a write of it
+        would be, or more strictly (Python it runs is read with the project modules it imports). A file put where a
+        tool runs it (`cp notes.txt Makefile`, `mv`, `ln -s`, `install`) is judged by the file it comes from."""
+        from lighthouse_mcp.validation.run_files import files_run_by  # only such commands need it
+
+        ctx = self.ctx or self.base
+        if ctx.lexical or depth > MAX_NESTING:
+            return
+        if fact.name in ("cp", "mv", "ln", "install") and len(fact.positionals) >= 2:
+            copy = fact.positionals[-1]
+            for source in fact.positionals[:-1]:
+                into = (
+                    posixpath.join(copy, posixpath.basename(source))
+                    if os.path.isdir(classify(copy, ctx).path)
+                    else copy
+                )
+                self.put_in_place(classify(into, ctx), fact, [source] if not fact.dynamic else None)
+        runner = [fact.via[-1], "run"] if fact.via and fact.via[-1] in ("pdm", "hatch", "pipenv", "rye") else fact.argv
+        for found in files_run_by(runner[0], runner, ctx.cwd):
+            if _under_any(found.path, list(self.downloaded_trees)):  # `curl … | tar x && make`: not on disk yet
+                self.facts.problems.setdefault("unresolved", f"{found.path} comes from a download in this command")
+            modules = self.local_module(found.module) if found.module else [found.path]
+            for path in modules if found.reader in ("python", "conftest.py", "noxfile.py", "setup.py") else ():
+                self.script_on_disk(path, path, frozenset(), "python", depth)
+            if not found.module:
+                self.run_file_read(classify(found.path, ctx), found.reader, [found.path])
+
+    def put_in_place(self, placed: PathFact, fact: CommandFact, sources: list[str] | None) -> None:
+        """A file `fact` writes where a tool runs it by its name, with text not seen here: judged by the files it
+        comes from as they are on disk (`cat notes.txt > Makefile`); not known where they are not."""
+        from lighthouse_mcp.validation.content import runs_by_name
+
+        if not runs_by_name(placed.path):
+            return
+        ctx = self.ctx or self.base
+        paths = [classify(s, ctx).path for s in sources or []]
+        if fact.name == "ln" and sources:  # a link's target is found from where the link is
+            paths = [posixpath.normpath(posixpath.join(posixpath.dirname(placed.path), s)) for s in sources]
+        derived = {d for p in paths for d in self.derived.get(p, [])}  # `jq '.version=…' package.json > p`: read
+        paths = [d for p in paths for d in self.derived.get(p) or [p]]  # as the file it came from (none: empty)
+        if not paths or any(p in self.downloaded_files or not (os.path.isfile(p) or p in derived) for p in paths):
+            self.facts.problems.setdefault(
+                "unresolved", f"{fact.name} puts {placed.raw} in place, which a tool runs by its name, from unread text"
+            )
+            return
+        self.run_file_read(placed, posixpath.basename(placed.path), paths)
+
+    def run_file_read(self, placed: PathFact, reader: str, paths: list[str]) -> None:
+        """The files at `paths` as they are on disk, read as a file named `reader` (a Makefile, package.json) at
+        `placed` and judged as a write of it there would be; one too large to read is not passed unread."""
+        from lighthouse_mcp.validation.content import runnable_code
+        from lighthouse_mcp.validation.run_files import read_on_disk, with_includes
+
+        texts = []
+        for path in paths:
+            text, too_large = read_on_disk(path)
+            if too_large:
+                self.facts.problems.setdefault("too-large", f"{path} is over {MAX_SCRIPT_BYTES} bytes: not read")
+            if text is None:
+                return
+            texts.append(text)
+        self.facts.volatile = True
+        text = "\n".join(texts)
+        if reader == "Makefile" or reader.endswith(".mk"):
+            text = with_includes(text, posixpath.dirname(placed.path))
+        ctx = self.ctx or self.base
+        code_written(
+            self.facts, placed, ctx, runnable_code(posixpath.join(posixpath.dirname(placed.raw), reader), text)
+        )
 
     def redirected(self, fact: CommandFact, redirects: list[Redirect], stdin: str | None, depth: int) -> None:
         """The files a simple command's redirections read, run and write, with what is known of what it writes."""
