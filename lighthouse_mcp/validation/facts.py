@@ -413,6 +413,7 @@ class _Extractor:
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
         self.derived: dict[str, list[str]] = {}  # files written from others with nothing added that runs
+        self.placed: set[str] = set()  # files a tool runs by name, put in place here and judged by their source
         self.git_config: dict[str, str] = {}  # settings `git config KEY VALUE` made earlier in this command
         self.located: dict[str, str] = {}  # variables set from a command's output (`p=$(…)`): that command
         self.sourced_files: set[str] = set()  # files written by a command naming a URL or an IP address
@@ -1374,7 +1375,7 @@ class _Extractor:
         ctx = self.ctx or self.base
         if ctx.lexical or depth > MAX_NESTING:
             return
-        if fact.name in ("cp", "mv", "ln", "install") and len(fact.positionals) >= 2:
+        if fact.name in ("cp", "mv", "ln", "install", "rsync") and len(fact.positionals) >= 2:
             copy = fact.positionals[-1]
             for source in fact.positionals[:-1]:
                 into = (
@@ -1384,9 +1385,23 @@ class _Extractor:
                 )
                 self.put_in_place(classify(into, ctx), fact, [source] if not fact.dynamic else None)
         runner = [fact.via[-1], "run"] if fact.via and fact.via[-1] in ("pdm", "hatch", "pipenv", "rye") else fact.argv
+        if fact.name in ("pytest", "py.test"):  # options and plugins pytest takes from the environment
+            given = {**self.env, **self.prefix}
+            runner = [*runner, *str(given.get("PYTEST_ADDOPTS") or "").split()]
+            runner += [f"-p{p}" for p in str(given.get("PYTEST_PLUGINS") or "").split(",") if p.strip()]
         for found in files_run_by(runner[0], runner, ctx.cwd):
+            self.facts.volatile = True  # judged by what is on disk now, or is not there yet
+            if found.path in self.written or found.path in self.placed:
+                continue  # written or put there earlier in this command: judged as that was
             if _under_any(found.path, list(self.downloaded_trees)):  # `curl … | tar x && make`: not on disk yet
                 self.facts.problems.setdefault("unresolved", f"{found.path} comes from a download in this command")
+            if any(  # by another program (`npm pkg set …` writes package.json as npm, judged as it does that)
+                a.access == "write" and a.path.path == found.path and a.command.partition(" ")[0] != fact.name
+                for a in self.facts.accesses
+            ):
+                self.facts.problems.setdefault(  # `cat notes.txt | tee Makefile && make`: not what is on disk
+                    "unresolved", f"{found.path} is written earlier in this command with text not seen here"
+                )
             modules = self.local_module(found.module) if found.module else [found.path]
             for path in modules if found.reader in ("python", "conftest.py", "noxfile.py", "setup.py") else ():
                 self.script_on_disk(path, path, frozenset(), "python", depth)
@@ -1400,6 +1415,7 @@ class _Extractor:
 
         if not runs_by_name(placed.path):
             return
+        self.facts.volatile = True
         ctx = self.ctx or self.base
         paths = [classify(s, ctx).path for s in sources or []]
         if fact.name == "ln" and sources:  # a link's target is found from where the link is
@@ -1411,6 +1427,7 @@ class _Extractor:
                 "unresolved", f"{fact.name} puts {placed.raw} in place, which a tool runs by its name, from unread text"
             )
             return
+        self.placed.add(placed.path)
         self.run_file_read(placed, posixpath.basename(placed.path), paths)
 
     def run_file_read(self, placed: PathFact, reader: str, paths: list[str]) -> None:

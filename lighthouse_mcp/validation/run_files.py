@@ -83,9 +83,14 @@ def files_run_by(name: str, argv: list[str], cwd: str) -> list[RunFile]:
         collection = _option(words, ("-c", "--collection")) or ("fabfile" if name == "fab" else "tasks")
         root = _option(words, ("-r", "--search-root")) or "."
         return _found_upwards(_at(cwd, root), (f"{collection}.py",), "tasks.py")
-    if name in _PYPROJECT_RUNNERS and (name in ("poe", "task") or _first(words) == "run"):
+    when, named = _NAMED_FILES.get(name, (frozenset(), ()))
+    if named and (when is None or _first(words) in when):
+        return [RunFile(_at(cwd, n), n) for n in named]
+    if name == "go" and _first(words) == "generate":
+        return [RunFile(p, posixpath.basename(p)) for p in _go_files(cwd, words)]
+    if name in _PYPROJECT_RUNNERS and (name == "poe" or _first(words) == "run"):
         return [RunFile(_at(cwd, "pyproject.toml"), "pyproject.toml"), RunFile(_at(cwd, "Pipfile"), "Pipfile")]
-    if name in ("pip", "pip3") and "install" in words:
+    if (name in ("pip", "pip3") or (name == "uv" and _first(words) == "pip")) and "install" in words:
         return [RunFile(_at(cwd, d, "setup.py"), "setup.py") for d in _local_projects(words)]
     if name == "cargo" and _first(words) in _CARGO_BUILDS:
         return [RunFile(_at(cwd, "build.rs"), "build.rs")]
@@ -97,8 +102,20 @@ def files_run_by(name: str, argv: list[str], cwd: str) -> list[RunFile]:
 
 
 _BUN_SCRIPTS = frozenset({"run", "test", "install", "i", "add", "start"})
-_PYPROJECT_RUNNERS = frozenset({"poe", "pdm", "hatch", "pipenv", "rye", "task"})
+_PYPROJECT_RUNNERS = frozenset({"poe", "pdm", "hatch", "pipenv", "rye"})
+# Tools that run what files of fixed names hold: (the first words that make them run it, None for any; the files).
+_NAMED_FILES: dict[str, tuple[frozenset[str] | None, tuple[str, ...]]] = {
+    "rake": (None, ("Rakefile", "rakefile", "Rakefile.rb")),
+    "deno": (frozenset({"task"}), ("deno.json", "deno.jsonc")),
+    "direnv": (frozenset({"allow", "permit", "exec", "reload"}), (".envrc",)),
+    "task": (None, ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "pyproject.toml")),  # go-task, taskipy
+    "pre-commit": (frozenset({"run", "try-repo"}), (".pre-commit-config.yaml",)),
+    "mise": (frozenset({"run", "r", "watch"}), ("mise.toml", ".mise.toml")),
+    "lefthook": (frozenset({"run"}), ("lefthook.yml", ".lefthook.yml")),
+}
+_MAX_GO_FILES = 500  # Go files `go generate` is read for (a package tree, not a whole disk)
 _CARGO_BUILDS = frozenset({"build", "b", "test", "t", "run", "r", "check", "c", "bench", "install", "clippy", "doc"})
+_PYTEST_SETTINGS = ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 _JUSTFILES = ("justfile", "Justfile", ".justfile", "JUSTFILE")
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 
@@ -158,7 +175,23 @@ def _pytest(words: list[str], cwd: str) -> list[RunFile]:
             between = posixpath.dirname(between)
         for path in _conftests_under(directory):
             conftests[path] = None
-    return [*found, *(RunFile(p, "conftest.py") for p in conftests if os.path.isfile(p))]
+    settings = [RunFile(_at(cwd, n), n) for n in _PYTEST_SETTINGS]  # `addopts = -p payload`
+    return [*found, *(RunFile(p, "conftest.py") for p in conftests if os.path.isfile(p)), *settings]
+
+
+def _go_files(cwd: str, words: list[str]) -> list[str]:
+    """The Go files `go generate` reads: those of the packages it is given (`./...`: all under a directory), or of
+    the package in `cwd`."""
+    found: list[str] = []
+    for package in [w for w in words[1:] if not w.startswith("-")] or ["."]:
+        top = _at(cwd, package.removesuffix("...").rstrip("/") or ".")
+        walk = os.walk(top) if package.endswith("...") else [next(os.walk(top), (top, [], []))]
+        for seen, (root, dirs, names) in enumerate(walk, start=1):
+            dirs[:] = [d for d in dirs if not d.startswith((".", "_")) and d not in _SKIPPED_DIRS]
+            found += [posixpath.join(root, n) for n in names if n.endswith(".go")]
+            if seen > _MAX_CONFTEST_DIRS or len(found) > _MAX_GO_FILES:
+                return found[:_MAX_GO_FILES]
+    return found
 
 
 def _conftests_under(top: str) -> list[str]:

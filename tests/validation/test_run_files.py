@@ -297,3 +297,81 @@ def test_a_makefile_that_is_not_a_regular_file_does_not_hold_the_hook(validator:
     os.mkfifo(root / "Makefile")
     decision, _ = _decide(validator, root, "make")
     assert decision in ("allow", "ask", "deny")
+
+
+# More tools that run a file by its name, and more ways to put one in place in the same call as it runs.
+MORE_HARMFUL_FILES = {
+    "pytest.ini": "[pytest]\naddopts = -p payload\n",
+    "payload.py": WIPE_PYTHON,
+    "deno.json": json.dumps({"tasks": {"x": WIPE_SHELL}}),
+    "Rakefile": "task :default do\n  system('rm -rf ~')\nend\n",
+    "main.go": "package main\n//go:generate rm -rf ~\nfunc main(){}\n",
+    ".envrc": "rm -rf ~\n",
+    "Taskfile.yml": "version: '3'\ntasks:\n  build:\n    cmds:\n      - rm -rf ~\n",
+    ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: rm -rf ~\n"
+    "    language: system\n",
+    "setup.py": WIPE_PYTHON,
+    "mise.toml": '[tasks.x]\nrun = "rm -rf ~"\n',
+}
+MORE_RUNS = [
+    "pytest",
+    "deno task x",
+    "rake",
+    "go generate ./...",
+    "direnv allow",
+    "task build",
+    "pre-commit run --all-files",
+    "uv pip install -e .",
+    "mise run x",
+]
+MORE_ORDINARY_FILES = {
+    "pytest.ini": "[pytest]\naddopts = -ra -q -p no:cacheprovider\n",
+    "deno.json": json.dumps({"tasks": {"x": "deno test"}}),
+    "Rakefile": "task :default do\n  puts 'ok'\nend\n",
+    "main.go": "package main\n//go:generate stringer -type=Pill\nfunc main(){}\n",
+    ".envrc": "export FOO=1\n",
+    "Taskfile.yml": "version: '3'\ntasks:\n  build:\n    cmds:\n      - go build ./...\n",
+    ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: ruff check\n"
+    "    language: system\n",
+    "setup.py": "from setuptools import setup\nsetup(name='x')\n",
+    "mise.toml": '[tasks.x]\nrun = "cargo test"\n',
+}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        *MORE_RUNS,
+        "PYTEST_ADDOPTS='-p payload' pytest",
+        "PYTEST_PLUGINS=payload pytest",
+        "cat notes.txt | tee Makefile && make",
+        "cat notes.txt | tee Makefile >/dev/null; make",
+        "rsync notes.txt Makefile && make",
+        "dd if=notes.txt of=Makefile && make",
+        "make -f notes.txt",
+        "cp notes.txt GNUmakefile && make",
+    ],
+)
+def test_more_files_tools_run_by_name_are_read(validator: Validator, tmp_path: Path, command: str) -> None:
+    files = {**ORDINARY_FILES, **MORE_HARMFUL_FILES}
+    decision, rules = _decide(validator, _project(tmp_path, files), command)
+    assert decision != "allow", (command, rules)
+
+
+@pytest.mark.parametrize("command", [*MORE_RUNS, "PYTEST_ADDOPTS='-q' pytest", "make && make install"])
+def test_more_ordinary_tools_stay_allowed(validator: Validator, tmp_path: Path, command: str) -> None:
+    files = {**ORDINARY_FILES, **MORE_ORDINARY_FILES}
+    decision, rules = _decide(validator, _project(tmp_path, files), command)
+    assert decision == "allow" or set(rules) <= _TEMP_ONLY, (command, rules)
+
+
+def test_a_decision_that_read_the_disk_is_not_reused(tmp_path: Path) -> None:
+    from lighthouse_mcp.config import ValidationConfig
+    from lighthouse_mcp.policy.policyset import PolicyProvider
+
+    cached = Validator(PolicyProvider(None, None), ValidationConfig())
+    root = _project(tmp_path, {})
+    first, _ = _decide(cached, root, "make")  # no Makefile yet
+    (root / "Makefile").write_text("all:\n\trm -rf ~\n")
+    second, rules = _decide(cached, root, "make")
+    assert first == "allow" and second != "allow", rules
