@@ -1370,7 +1370,7 @@ class _Extractor:
         `pytest` its conftest.py files and `-p` plugins): the file as it is on disk now, judged as a write of it
         would be, or more strictly (Python it runs is read with the project modules it imports). A file put where a
         tool runs it (`cp notes.txt Makefile`, `mv`, `ln -s`, `install`) is judged by the file it comes from."""
-        from lighthouse_mcp.validation.run_files import files_run_by  # only such commands need it
+        from lighthouse_mcp.validation.run_files import RunFile, files_run_by  # only such commands need it
 
         ctx = self.ctx or self.base
         if ctx.lexical or depth > MAX_NESTING:
@@ -1389,7 +1389,12 @@ class _Extractor:
             given = {**self.env, **self.prefix}
             runner = [*runner, *str(given.get("PYTEST_ADDOPTS") or "").split()]
             runner += [f"-p{p}" for p in str(given.get("PYTEST_PLUGINS") or "").split(",") if p.strip()]
-        for found in files_run_by(runner[0], runner, ctx.cwd):
+        found_files = files_run_by(runner[0], runner, ctx.cwd)
+        if fact.name in ("make", "gmake"):  # `MAKEFILES=x.mk make`: read before the makefiles it reads anyway
+            given = {**self.env, **self.prefix}
+            makefiles = str(given.get("MAKEFILES") or "").split()
+            found_files += [RunFile(classify(f, ctx).path, "Makefile") for f in makefiles]
+        for found in found_files:
             self.facts.volatile = True  # judged by what is on disk now, or is not there yet
             if found.path in self.written or found.path in self.placed:
                 continue  # written or put there earlier in this command: judged as that was

@@ -37,6 +37,16 @@ _BUILT_IN = {
 _AUTOMATIC = frozenset("@<^+*?%|")
 # Functions whose result is one of their arguments, or the words of one rearranged: kept as given.
 _WORDS = frozenset({"strip", "sort", "wildcard", "abspath", "realpath", "firstword", "lastword", "dir", "notdir"})
+_SHELL_VARIABLE = LazyPattern(r"\$\{?([A-Za-z_]\w*)")
+_SHELL_PROGRAMS = {
+    **dict.fromkeys(("sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "busybox"), "shell"),
+    **dict.fromkeys(("python", "pypy"), "python"),
+    **dict.fromkeys(("node", "nodejs", "bun", "deno"), "javascript"),
+    "perl": "perl",
+    "ruby": "ruby",
+    "php": "php",
+    **dict.fromkeys(("pwsh", "powershell"), "powershell"),
+}
 _MAKEFILE_NAME = LazyPattern(r"(?:^|/)(?:GNU)?[Mm]akefile[\w.-]*$|\.(?:mk|make|d|dep|deps)$")
 
 
@@ -45,7 +55,7 @@ class _Reader:
         self.values: dict[str, list[str]] = {}
         self.found: list[tuple[str, str, str]] = []  # (where, language, source)
         self.recipes: list[tuple[int, str]] = []
-        self.shells: set[tuple[str, str]] = set()
+        self.shells: set[tuple[str, str, str]] = set()
 
     def read(self, text: str, origin: int = 0) -> None:
         prefix, in_rule, lines = "\t", False, _logical_lines(text)
@@ -81,7 +91,12 @@ class _Reader:
             elif (colon := _rule_colon(code)) is not None:
                 in_rule = True
                 rest = code[colon + 1 :]
-                if ";" in rest:
+                specific = _ASSIGN.match(rest.strip())
+                if specific and ";" not in rest:  # `all: SHELL = python3`: a target's own value, tried with the
+                    name = self.name(specific.group(1), number)  # value the other targets have
+                    self.values.setdefault(name, [_BUILT_IN.get(name, "")])
+                    self.assign(name, specific.group(2), specific.group(3), number)
+                elif ";" in rest:
                     self.recipes.append((number, rest.split(";", 1)[1]))
                 else:
                     self.expand(rest, number)  # prerequisites are expanded when read
@@ -120,13 +135,40 @@ class _Reader:
         for text in self.expand(command, number):
             self.command(f"$(shell …) on line {number}", text, number)
 
-    def command(self, where: str, text: str, number: int) -> None:
+    def command(self, where: str, text: str, number: int, language: str = "shell") -> None:
         words = text.strip().lstrip("@-+ \t").split()
-        if words and _UNKNOWN in words[0]:
+        if words and _UNKNOWN in words[0] and language == "shell":
             self.unknown(number, "runs a program make works out as it runs")
-        elif text.strip() and (where, text) not in self.shells:
-            self.shells.add((where, text))
-            self.found.append((where, "shell", text.replace(_UNKNOWN, "x").strip().lstrip("@-+ \t")))
+        elif text.strip() and (where, text, language) not in self.shells:
+            self.shells.add((where, text, language))
+            source = text.replace(_UNKNOWN, "x").strip().lstrip("@-+ \t")
+            self.found.append((where, language, self.exported(source) if language == "shell" else source))
+
+    def exported(self, command: str) -> str:
+        """`command` after the make variables it reads from its environment (`$$D`, made `$D`), set as make exports
+        them (a variable not exported reads as empty there; set is the stricter reading)."""
+        names = [n for n in dict.fromkeys(_SHELL_VARIABLE.findall(command)) if n in self.values]
+        settings = []
+        for name in names[:16]:
+            value = self.expand(self.values[name][-1], 0)[0].replace(_UNKNOWN, "x")
+            plain = re.fullmatch(r"[\w~/.:@%+=,-]*", value) is not None
+            quoted = value if plain else '"' + re.sub(r'(["\\`])', r"\\\1", value) + '"'
+            settings.append(f"{name}={quoted}")
+        return "; ".join([*settings, command])
+
+    def languages(self, number: int) -> list[str]:
+        """What runs the recipes: the program `SHELL` names, each value it is given (a shell unless it is set)."""
+        found = []
+        for value in [w for v in self.values.get("SHELL", ["/bin/sh"]) for w in self.expand(v, number)]:
+            words = [w for w in value.split() if not w.startswith("-")]
+            if words and posixpath.basename(words[0]) == "env":
+                words = words[1:]
+            program = re.sub(r"[\d.]+$", "", posixpath.basename(words[0])) if words and _UNKNOWN not in value else ""
+            language = _SHELL_PROGRAMS.get(program)
+            if language is None:
+                self.unknown(number, f"runs its recipes with {value.replace(_UNKNOWN, '…') or 'no program'}")
+            found.append(language or "shell")
+        return list(dict.fromkeys(found))
 
     def expand(self, text: str, number: int, depth: int = 0, local: dict[str, str] | None = None) -> list[str]:
         """The texts `text` expands to, one for each way its variables may be set."""
@@ -361,8 +403,10 @@ def read_makefile(text: str) -> Iterator[tuple[str, str, str]]:
     …)` as expanded, and (where, "unknown", what) for what it works out in a way not followed here."""
     reader = _Reader()
     reader.read(text)
+    languages = reader.languages(0)
     for number, recipe in reader.recipes:
         for line in reader.expand(recipe, number):
             for command in line.split("\n"):  # a `define`d variable of several lines: each a recipe line
-                reader.command(f"the recipe on line {number}", command, number)
+                for language in languages:
+                    reader.command(f"the recipe on line {number}", command, number, language)
     yield from reader.found

@@ -140,10 +140,11 @@ def _make(words: list[str], cwd: str) -> list[RunFile]:
                 files.append(value)
             if value is not None:
                 break
-    if files:
-        return [RunFile(_at(where, f), "Makefile") for f in files]
-    found = next((n for n in _MAKEFILES if os.path.isfile(posixpath.join(where, n))), "Makefile")
-    return [RunFile(posixpath.join(where, found), "Makefile")]
+    found = [RunFile(_at(where, f), "Makefile") for f in files]
+    if any(w in ("-f", "--file", "--makefile") or w.startswith(("-f", "--file=", "--makefile=")) for w in words):
+        return found
+    default = next((n for n in _MAKEFILES if os.path.isfile(posixpath.join(where, n))), "Makefile")
+    return [*found, RunFile(posixpath.join(where, default), "Makefile")]
 
 
 def _pytest(words: list[str], cwd: str) -> list[RunFile]:
@@ -161,6 +162,14 @@ def _pytest(words: list[str], cwd: str) -> list[RunFile]:
             plugin = word[2:]
         elif word.startswith("--rootdir="):
             paths.append(word.split("=", 1)[1])
+        elif word in ("-c", "--config-file") and index < len(words):  # settings of its own: read as pytest.ini
+            found.append(RunFile(_at(cwd, words[index]), "pytest.ini"))
+            index += 1
+        elif (word in ("-o", "--override-ini") and index < len(words)) or word.startswith("--override-ini="):
+            value = word.split("=", 1)[1] if word.startswith("--override-ini=") else words[index]
+            index += 0 if word.startswith("--override-ini=") else 1
+            if value.startswith("addopts="):  # `-o addopts='-p payload'`: options as if given here
+                found += [f for f in _pytest(value.split("=", 1)[1].split(), cwd) if f.module]
         elif not word.startswith("-"):
             paths.append(word.split("::", 1)[0])
         if plugin and not plugin.startswith("no:"):

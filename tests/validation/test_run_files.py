@@ -375,3 +375,53 @@ def test_a_decision_that_read_the_disk_is_not_reused(tmp_path: Path) -> None:
     (root / "Makefile").write_text("all:\n\trm -rf ~\n")
     second, rules = _decide(cached, root, "make")
     assert first == "allow" and second != "allow", rules
+
+
+# make's recipes run by another program (`SHELL = python3`), or with what a variable it exports holds; makefiles and
+# pytest settings named from the environment or the command line.
+SHELL_AND_EXPORTS = [
+    "SHELL := python3\n.ONESHELL:\nall:\n\timport os; os.system('rm -rf ~')\n",
+    "SHELL = /usr/bin/env perl\nall:\n\tsystem('rm -rf ~')\n",
+    "all: SHELL = python3\nall:\n\timport os; os.system('rm -rf ~')\n",
+    "SHELL = $(X)\nall:\n\ttrue\n",
+    "export D := $(HOME)\nall:\n\trm -rf $$D\n",
+    "D = ~\nexport D\nall:\n\trm -rf $${D}\n",
+]
+ORDINARY_SHELLS = [
+    "SHELL := /bin/bash\n.SHELLFLAGS := -eu -o pipefail -c\nall:\n\tset -x; go build ./...\n",
+    "export GOFLAGS := -mod=vendor\nall:\n\tgo build ./...\n\techo $$GOFLAGS\n",
+]
+
+
+@pytest.mark.parametrize("content", SHELL_AND_EXPORTS)
+def test_a_makefile_s_shell_and_exports_are_followed(validator: Validator, content: str) -> None:
+    assert _write(validator, "Makefile", content) != "allow", content
+
+
+@pytest.mark.parametrize("content", ORDINARY_SHELLS)
+def test_an_ordinary_makefile_s_shell_and_exports_stay_allowed(validator: Validator, content: str) -> None:
+    assert _write(validator, "Makefile", content) == "allow", content
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "MAKEFILES=notes.txt make",
+        "pytest -c notes.ini",
+        "pytest -o 'addopts=-p payload'",
+        "pytest --override-ini=addopts=-ppayload",
+    ],
+)
+def test_files_named_from_the_environment_or_options_are_read(
+    validator: Validator, tmp_path: Path, command: str
+) -> None:
+    root = _project(tmp_path, {**ORDINARY_FILES, "payload.py": WIPE_PYTHON})
+    (root / "notes.ini").write_text("[pytest]\naddopts = -p payload\n")
+    decision, rules = _decide(validator, root, command)
+    assert decision != "allow", (command, rules)
+
+
+def test_makefiles_named_from_the_environment_do_not_hide_the_makefile(validator: Validator, tmp_path: Path) -> None:
+    root = _project(tmp_path, {**ORDINARY_FILES, "Makefile": "all:\n\trm -rf ~\n", "ok.mk": "x:\n\ttrue\n"})
+    decision, rules = _decide(validator, root, "MAKEFILES=ok.mk make")
+    assert decision != "allow", rules
