@@ -112,6 +112,7 @@ MAX_COMMANDS = 500
 MAX_WRITTEN_BYTES = 256 * 1024  # code a write puts in a file, judged up to this size (larger asks)
 MAX_WRITTEN_COMMANDS = 1000  # commands judged in the code of one write (more ask): bounds the time it takes
 MAX_NESTING = 12
+_MAX_RUN_FILES_DEEP = 4  # files a tool runs, read within the pieces of others that run now (`make` → `make -C sub`)
 MAX_SCRIPT_BYTES = 256 * 1024  # a script on disk read to judge running it (past that: not passed unread)
 MAX_LOOP_ITEMS = 4
 _URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -282,9 +283,12 @@ def _url_flows(facts: Facts) -> None:
             facts.flow("secret-in-command-url", f"{carried[0]} to {urlsplit(canonical).hostname}")
 
 
-def code_written(facts: Facts, written_to: PathFact, ctx: Context, pieces: Sequence[Runnable]) -> None:
+def code_written(
+    facts: Facts, written_to: PathFact, ctx: Context, pieces: Sequence[Runnable], *, now: bool = False
+) -> None:
     """The code a write puts where something will run it (`pieces` of the file `written_to`, as the write's access
-    classified it), as the facts of running it there: by a write tool, a patch, or a shell's `> file`."""
+    classified it), as the facts of running it there: by a write tool, a patch, or a shell's `> file`; `now`: the
+    code of a file on disk a tool runs now, whose paths are those of the tree as it is (files it runs are read)."""
     from lighthouse_mcp.validation.code_actions import python_may_act  # only writes need these
     from lighthouse_mcp.validation.content import MAX_PIECES
 
@@ -292,7 +296,7 @@ def code_written(facts: Facts, written_to: PathFact, ctx: Context, pieces: Seque
         facts.flow("code-too-large", f"{written_to.raw} holds more than {MAX_PIECES} pieces of code that would run")
     name = posixpath.basename(written_to.raw)
     # It runs later, on a tree that may have changed by then: paths are judged as written, links not followed.
-    where = dataclass_replace(ctx.with_cwd(posixpath.dirname(written_to.path) or "/"), lexical=True)
+    where = dataclass_replace(ctx.with_cwd(posixpath.dirname(written_to.path) or "/"), lexical=not now)
     judged = 0
     for piece in pieces[:MAX_PIECES]:
         if piece.language == "unknown":  # what the file does that its reader cannot follow
@@ -1411,7 +1415,7 @@ class _Extractor:
             for path in modules if found.reader in ("python", "conftest.py", "noxfile.py", "setup.py") else ():
                 self.script_on_disk(path, path, frozenset(), "python", depth)
             if not found.module:
-                self.run_file_read(classify(found.path, ctx), found.reader, [found.path])
+                self.run_file_read(classify(found.path, ctx), found.reader, [found.path], now=True)
 
     def put_in_place(self, placed: PathFact, fact: CommandFact, sources: list[str] | None) -> None:
         """A file `fact` writes where a tool runs it by its name, with text not seen here: judged by the files it
@@ -1435,11 +1439,17 @@ class _Extractor:
         self.placed.add(placed.path)
         self.run_file_read(placed, posixpath.basename(placed.path), paths)
 
-    def run_file_read(self, placed: PathFact, reader: str, paths: list[str]) -> None:
+    def run_file_read(self, placed: PathFact, reader: str, paths: list[str], *, now: bool = False) -> None:
         """The files at `paths` as they are on disk, read as a file named `reader` (a Makefile, package.json) at
-        `placed` and judged as a write of it there would be; one too large to read is not passed unread."""
+        `placed` and judged as a write of it there would be; one too large to read is not passed unread. `now`: run
+        by a tool now, so what its pieces run is read as it is on disk too (once: `$(MAKE)` in a recipe of the
+        makefile being read does not read it again)."""
         from lighthouse_mcp.validation.content import runnable_code
-        from lighthouse_mcp.validation.run_files import read_on_disk, with_includes
+        from lighthouse_mcp.validation.run_files import READING, read_on_disk, with_includes
+
+        reading = READING.get()
+        if now and (placed.path in reading or len(reading) >= _MAX_RUN_FILES_DEEP):
+            return
 
         texts = []
         for path in paths:
@@ -1454,9 +1464,12 @@ class _Extractor:
         if reader == "Makefile" or reader.endswith(".mk"):
             text = with_includes(text, posixpath.dirname(placed.path))
         ctx = self.ctx or self.base
-        code_written(
-            self.facts, placed, ctx, runnable_code(posixpath.join(posixpath.dirname(placed.raw), reader), text)
-        )
+        pieces = runnable_code(posixpath.join(posixpath.dirname(placed.raw), reader), text)
+        token = READING.set((*reading, placed.path))
+        try:
+            code_written(self.facts, placed, ctx, pieces, now=now)
+        finally:
+            READING.reset(token)
 
     def redirected(self, fact: CommandFact, redirects: list[Redirect], stdin: str | None, depth: int) -> None:
         """The files a simple command's redirections read, run and write, with what is known of what it writes."""

@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 import stat
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from lighthouse_mcp.validation.lazy import LazyPattern
 if TYPE_CHECKING:
     from lighthouse_mcp.validation.facts import CommandFact
 
+# The files a tool runs being read now, outermost first: one is not read again within its own pieces.
+READING: ContextVar[tuple[str, ...]] = ContextVar("lighthouse_run_files_reading", default=())
 MAX_RUN_FILE_BYTES = 256 * 1024  # a file a tool runs, read to judge it (past that: not passed unread)
 _MAX_CONFTEST_DIRS = 2000  # directories looked through for conftest.py files (a test tree, not a whole disk)
 _MAX_INCLUDES = 16  # makefiles an include reads, in all

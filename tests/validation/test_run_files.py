@@ -425,3 +425,30 @@ def test_makefiles_named_from_the_environment_do_not_hide_the_makefile(validator
     root = _project(tmp_path, {**ORDINARY_FILES, "Makefile": "all:\n\trm -rf ~\n", "ok.mk": "x:\n\ttrue\n"})
     decision, rules = _decide(validator, root, "MAKEFILES=ok.mk make")
     assert decision != "allow", rules
+
+
+# What the pieces run when the tool runs them now: the files they name are on disk, read as typed commands read them.
+THROUGH_PIECES = {
+    "Makefile": "all:\n\tbash wipe.sh\nsub:\n\t$(MAKE) -f notes.txt\nloop:\n\t$(MAKE) loop\n",
+    "package.json": json.dumps({"scripts": {"test": "node scripts/t.js"}}),
+    "wipe.sh": "rm -rf ~\n",
+    "scripts/t.js": "require('child_process').execSync('rm -rf ' + require('os').homedir())\n",
+}
+THROUGH_ORDINARY = {
+    "Makefile": "all:\n\tbash build.sh\nloop:\n\t$(MAKE) loop\n",
+    "package.json": json.dumps({"scripts": {"test": "node scripts/t.js"}}),
+    "build.sh": "go build ./...\n",
+    "scripts/t.js": "console.log('ok')\n",
+}
+
+
+@pytest.mark.parametrize("command", ["make", "make sub", "npm test"])
+def test_what_a_piece_runs_now_is_read_as_it_is_on_disk(validator: Validator, tmp_path: Path, command: str) -> None:
+    decision, rules = _decide(validator, _project(tmp_path, THROUGH_PIECES), command)
+    assert decision != "allow", (command, rules)
+
+
+@pytest.mark.parametrize("command", ["make", "make loop", "npm test"])
+def test_ordinary_pieces_that_run_files_stay_allowed(validator: Validator, tmp_path: Path, command: str) -> None:
+    decision, rules = _decide(validator, _project(tmp_path, THROUGH_ORDINARY), command)
+    assert decision == "allow" or set(rules) <= _TEMP_ONLY, (command, rules)
