@@ -130,7 +130,7 @@ def _reader(path: str) -> Callable[[str], Iterator[Runnable]] | None:
         return _manifest
     if lower.startswith(("dockerfile", "containerfile")) or lower.endswith((".dockerfile", ".containerfile")):
         return lambda text: _elsewhere(_dockerfile(text))
-    if lower in ("makefile", "gnumakefile") or lower.endswith(".mk"):
+    if lower in ("makefile", "gnumakefile") or lower.endswith((".mk", ".mak", ".make")):
         return _makefile
     if lower in _INI_FILES:
         return _ini

@@ -47,7 +47,7 @@ _SHELL_PROGRAMS = {
     "php": "php",
     **dict.fromkeys(("pwsh", "powershell"), "powershell"),
 }
-_MAKEFILE_NAME = LazyPattern(r"(?:^|/)(?:GNU)?[Mm]akefile[\w.-]*$|\.(?:mk|make|d|dep|deps)$")
+_MAKEFILE_NAME = LazyPattern(r"mak|\.(?:mk|d|dep|deps)$", re.I)  # Makefile.inc, common.mk, config.mak, x.make, x.d
 
 
 class _Reader:
@@ -125,7 +125,7 @@ class _Reader:
     def include(self, names: str, number: int) -> None:
         for name in self.expand(names, number):
             for word in name.split():
-                if _UNKNOWN in word or not _MAKEFILE_NAME.search(posixpath.basename(word)):
+                if not _MAKEFILE_NAME.search(posixpath.basename(word.replace(_UNKNOWN, ""))):
                     self.unknown(number, f"includes {word.replace(_UNKNOWN, '…')}, not read as a makefile")
 
     def unknown(self, number: int, what: str) -> None:
@@ -197,8 +197,7 @@ class _Reader:
         for options in pieces:
             ways = list(dict.fromkeys(a + b for a, b in itertools.product(ways, options)))
             if len(ways) > _MAX_WAYS:
-                self.unknown(number, "has more ways to expand than are followed here")
-                return [_UNKNOWN]
+                return _one_at_a_time(pieces)
         return ways
 
     def variable(self, name: str, number: int, depth: int, local: dict[str, str]) -> list[str]:
@@ -227,6 +226,16 @@ class _Reader:
         return _FUNCTIONS[function](self, _split_args(args.lstrip()), number, depth, local)
 
 
+def _one_at_a_time(pieces: list[list[str]]) -> list[str]:
+    """The ways a text expands when trying them all together is too many: each value of each piece in turn, the
+    others at their first."""
+    firsts = [options[0] for options in pieces]
+    ways = ["".join(firsts)]
+    for index, options in enumerate(pieces):
+        ways += ["".join([*firsts[:index], option, *firsts[index + 1 :]]) for option in options[1:]]
+    return list(dict.fromkeys(ways))
+
+
 def _shell(reader: _Reader, args: list[str], number: int, depth: int, local: dict[str, str]) -> list[str]:
     for text in reader.expand(",".join(args), number, depth + 1, local):
         reader.command(f"$(shell …) on line {number}", text, number)
@@ -235,11 +244,24 @@ def _shell(reader: _Reader, args: list[str], number: int, depth: int, local: dic
 
 def _eval(reader: _Reader, args: list[str], number: int, depth: int, local: dict[str, str]) -> list[str]:
     for text in reader.expand(",".join(args), number, depth + 1, local):
-        if _UNKNOWN in text:
+        if any(_UNKNOWN in line and not _value_only(line) for line in text.split("\n")):
             reader.unknown(number, "evaluates as make text what is only known as it runs")
-        else:
+        else:  # `$(eval X := $(shell …))`: a variable given a value only known as it runs, as `X != …` is
             reader.read(text, number - 1)
     return [""]
+
+
+def _value_only(line: str) -> bool:
+    """Whether what is only known as make runs is only the value of an assignment on `line`, not its name, a rule
+    or a recipe."""
+    if _CONDITIONAL.match(line.strip()):  # both branches of a conditional are read, whatever it tests
+        return True
+    assignment = _ASSIGN.match(line.strip())
+    return (
+        assignment is not None
+        and _UNKNOWN not in assignment.group(1)
+        and _rule_colon(line[: assignment.start(2)]) is None
+    )
 
 
 def _call(reader: _Reader, args: list[str], number: int, depth: int, local: dict[str, str]) -> list[str]:
@@ -247,6 +269,21 @@ def _call(reader: _Reader, args: list[str], number: int, depth: int, local: dict
     for name in reader.expand(args[0], number, depth + 1, local) if args else []:
         given = {str(i): " ".join(reader.expand(a, number, depth + 1, local)[:1]) for i, a in enumerate(args[1:], 1)}
         found += reader.variable(name.strip(), number, depth, {**local, **given})
+    return found or [""]
+
+
+def _foreach(reader: _Reader, args: list[str], number: int, depth: int, local: dict[str, str]) -> list[str]:
+    """`$(foreach VAR,LIST,TEXT)`: TEXT expanded with VAR each word of LIST, joined."""
+    if len(args) != 3:
+        return [_UNKNOWN]
+    found = []
+    for name, words in itertools.product(*(reader.expand(a, number, depth + 1, local) for a in args[:2])):
+        if _UNKNOWN in name + words:
+            found.append(_UNKNOWN)
+            continue
+        parts = [reader.expand(args[2], number, depth + 1, {**local, name.strip(): w}) for w in words.split()[:64]]
+        found.append(" ".join(p[0] for p in parts))
+        found += [" ".join(p[-1] for p in parts)] if any(len(p) > 1 for p in parts) else []
     return found or [""]
 
 
@@ -335,7 +372,8 @@ _FUNCTIONS = {
     "if": _if, "or": _either, "and": _either, "addprefix": _prefix, "addsuffix": _suffix,
     "info": _printed, "warning": _printed, "error": _printed, "file": _file,
     **dict.fromkeys(_WORDS, _words),
-    **dict.fromkeys(("foreach", "filter", "filter-out", "findstring", "word", "words", "wordlist", "join",
+    "foreach": _foreach,
+    **dict.fromkeys(("filter", "filter-out", "findstring", "word", "words", "wordlist", "join",
                      "basename", "suffix", "origin", "flavor", "guile", "let", "intcmp"), _worked_out),
 }  # fmt: skip
 
@@ -409,4 +447,11 @@ def read_makefile(text: str) -> Iterator[tuple[str, str, str]]:
             for command in line.split("\n"):  # a `define`d variable of several lines: each a recipe line
                 for language in languages:
                     reader.command(f"the recipe on line {number}", command, number, language)
-    yield from reader.found
+    grouped: dict[tuple[str, str], list[str]] = {}  # the ways one line expands, judged as one piece
+    for where, language, source in reader.found:
+        grouped.setdefault((where, language), []).append(source)
+    for (where, language), sources in grouped.items():
+        if language == "unknown":
+            yield from ((where, language, source) for source in sources)
+        else:
+            yield where, language, "\n".join(sources)

@@ -452,3 +452,27 @@ def test_what_a_piece_runs_now_is_read_as_it_is_on_disk(validator: Validator, tm
 def test_ordinary_pieces_that_run_files_stay_allowed(validator: Validator, tmp_path: Path, command: str) -> None:
     decision, rules = _decide(validator, _project(tmp_path, THROUGH_ORDINARY), command)
     assert decision == "allow" or set(rules) <= _TEMP_ONLY, (command, rules)
+
+
+# Forms of ordinary makefiles (dpkg's, pgxs's, pyenv's): a loop of `$(eval $(call …))`, a variable given its value by
+# a command through `$(eval X := $(shell …))`, target-specific variables with many values, an include of config.mak.
+ORDINARY_MAKE_FORMS = [
+    "define setvar\n$(1) := $$(shell echo $(2))\nendef\nLIST = A B\n"
+    "$(foreach v,$(LIST),$(eval $(call setvar,$(v),x)))\nall:\n\t@echo $(A)\n",
+    "define f\nifeq ($$(origin $(1)),default)\n$(1) = $(2)\nendif\nendef\n"
+    "$(eval $(call f,CC,gcc))\nall:\n\t$(CC) -c x.c\n",
+    "T = a b c\n$(T): X = $(if $(findstring a,$@),1,2)\n$(T): Y = $(if $(findstring b,$@),1,2)\n"
+    "$(T): Z = $(if $(findstring c,$@),1,2)\n$(T): W = $(X)-$(Y)-$(Z)\n$(T):\n\techo $(X) $(Y) $(Z) $(W) $(X)$(Y)\n",
+    "-include ../../config.mak.autogen\ninclude common.mk\nall:\n\tgo build ./...\n",
+    "MODULES = a b\ninstall:\n\t$(foreach mod, $(MODULES), install -m 644 $(mod).so /usr/lib/x/;)\n",
+]
+
+
+@pytest.mark.parametrize("content", ORDINARY_MAKE_FORMS)
+def test_ordinary_makefile_forms_stay_allowed(validator: Validator, content: str) -> None:
+    assert _write(validator, "Makefile", content) == "allow", content
+
+
+def test_a_foreach_loop_is_followed(validator: Validator) -> None:
+    content = "D = .lighthouse .claude\nclean:\n\t$(foreach d,$(D),rm -rf $(d);)\n"
+    assert _write(validator, "Makefile", content) != "allow"
