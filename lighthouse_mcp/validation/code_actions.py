@@ -628,12 +628,17 @@ class _PythonReader(ast.NodeVisitor):
                 if sep is not None and isinstance(items, (ast.List, ast.Tuple)):
                     parts = [self.fold(e) for e in items.elts]
                     return sep.join(p for p in parts if p is not None) if all(p is not None for p in parts) else None
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _SAME_PATH and not node.args:
+                return self.fold(node.func.value)  # Path('~').expanduser(), p.resolve(): the path it names
             if isinstance(node.func, ast.Attribute) and node.func.attr == "decode":
                 inner = node.func.value
                 if isinstance(inner, ast.Call) and self._callee(inner.func) in _DECODERS and inner.args:
                     encoded = self.fold(inner.args[0])
                     return _decode(self._callee(inner.func) or "", encoded) if encoded else None
         return None
+
+
+_SAME_PATH = frozenset({"expanduser", "resolve", "absolute"})  # a Path's methods that return the path it names
 
 
 # Node type → the reader's handler of it (`visit_Call` for `ast.Call`, …); other nodes are walked through.

@@ -15,6 +15,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from typing import Any
 
 from lighthouse_mcp.validation.files import is_git_settings
@@ -129,14 +130,30 @@ def _reader(path: str) -> Callable[[str], Iterator[Runnable]] | None:
         return _manifest
     if lower.startswith(("dockerfile", "containerfile")) or lower.endswith((".dockerfile", ".containerfile")):
         return lambda text: _elsewhere(_dockerfile(text))
-    if lower in ("makefile", "gnumakefile") or lower.endswith(".mk"):
+    if lower in ("makefile", "gnumakefile") or lower.endswith((".mk", ".mak", ".make")):
         return _makefile
+    if lower in _INI_FILES:
+        return _ini
+    if lower in ("pyproject.toml", "pipfile"):
+        return _toml_tasks
+    if lower == "procfile" or lower.startswith("procfile."):
+        return _procfile
+    if lower.endswith(".nix"):
+        return _nix
+    if lower.endswith(".go"):
+        return _go_generate
+    if lower in ("tasks.py", "fabfile.py"):
+        return _invoke
+    if lower == "build.rs":
+        return _rust_build
     if lower in ("justfile", ".justfile") or lower.endswith(".just"):
         return _justfile
     if lower == "cmakelists.txt" or lower.endswith(".cmake"):
         return _cmake
     if lower in _MISE_NAMES or slashed.endswith("/mise/config.toml"):
         return _mise
+    if "/.github/workflows/" in slashed or "/.gitea/workflows/" in slashed:
+        return _workflow
     if _compose(lower) or (lower in _CI_NAMES and lower not in _LOCAL_TASKS) or any(d in slashed for d in _CI_DIRS):
         return lambda text: _elsewhere(_pipeline(text))
     if lower in _LOCAL_TASKS:
@@ -257,6 +274,56 @@ def _elsewhere(pieces: Iterator[Runnable]) -> Iterator[Runnable]:
         yield Runnable(piece.where, piece.language, source, isolated=True)
 
 
+def _workflow(text: str) -> Iterator[Runnable]:
+    """A GitHub (or Gitea) workflow: each step's `run`, with the variables its `env:` (the step's, the job's, the
+    workflow's) sets to a secret read as that secret; a job `runs-on: self-hosted` runs on a machine of the
+    person's, its paths judged as this machine's; other jobs run on an isolated runner. Other commands in it are
+    read as in any pipeline."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = None
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    if not isinstance(jobs, dict):
+        yield from _elsewhere(_pipeline(text))
+        return
+    outer = _env(data)
+    yield from _elsewhere(_yaml_commands({k: v for k, v in data.items() if k != "jobs"}, "", 0))
+    for name, job in jobs.items():
+        if not isinstance(job, dict):
+            continue
+        local = "self-hosted" in str(job.get("runs-on", "")).lower()
+        env = {**outer, **_env(job)}
+        pieces = list(_yaml_commands({k: v for k, v in job.items() if k != "steps"}, f"jobs.{name}", 0))
+        for index, step in enumerate(job.get("steps") or [] if isinstance(job.get("steps"), list) else []):
+            if not isinstance(step, dict):
+                continue
+            given = {**env, **_env(step)}
+            where = f"jobs.{name}.steps[{index}]"
+            if isinstance(step.get("run"), str):
+                pieces.append(Runnable(f"{where}.run", "shell", _with_env(step["run"], given)))
+            pieces += _yaml_commands({k: v for k, v in step.items() if k != "run"}, where, 0)
+        for piece in _elsewhere(iter(pieces)):
+            yield dataclass_replace(piece, isolated=not local)
+
+
+def _env(node: dict[Any, Any]) -> dict[str, str]:
+    env = node.get("env")
+    return {str(k): str(v) for k, v in env.items()} if isinstance(env, dict) else {}
+
+
+def _with_env(command: str, env: dict[str, str]) -> str:
+    """`command` with each variable `env:` sets to a secret (`S: ${{ secrets.X }}`) written as that secret."""
+    for name, value in env.items():
+        secret = _CI_SECRET.search(value)
+        if secret is not None and re.fullmatch(r"\w+", name):
+            pattern = rf"\$\{{?{name}\b\}}?|\$\{{\{{\s*env\.{name}\s*\}}\}}"
+            command = re.sub(pattern, secret.group(0).replace("\\", "\\\\"), command)
+    return command
+
+
 def _dockerfile(text: str) -> Iterator[Runnable]:
     """`RUN`, `CMD` and `ENTRYPOINT` lines, continuation lines joined, in shell or exec (JSON) form."""
     lines = text.splitlines()
@@ -283,13 +350,194 @@ def _dockerfile(text: str) -> Iterator[Runnable]:
 
 
 def _makefile(text: str) -> Iterator[Runnable]:
-    """Recipe lines (a tab first) and `$(shell …)`, with make's own syntax taken off."""
+    """What make runs from a makefile: its recipes and `$(shell …)`, with make's variables expanded as make does;
+    what it works out in ways not followed here (`$(eval …)` of computed text, an `include` of a file not named as
+    a makefile) is not known."""
+    from lighthouse_mcp.validation.makefiles import read_makefile
+
+    for where, language, source in read_makefile(text):
+        yield Runnable(where, language, source)
+
+
+_INI_FILES = frozenset({"tox.ini", "setup.cfg", "pytest.ini", ".pytest.ini"})
+_INI_SECTION = LazyPattern(r"^\s*\[\s*([^\]]+?)\s*\]\s*$")
+_INI_KEY = LazyPattern(r"^([\w.-]+)\s*[=:]\s*(.*)$")
+_TOX_COMMANDS = frozenset({"commands", "commands_pre", "commands_post"})
+_TOX_SUBSTITUTION = LazyPattern(r"\{(?:env:(\w+)(?::[^{}]*)?|([^{}]*))\}")
+
+
+def _ini(text: str) -> Iterator[Runnable]:
+    """tox's `commands` (each line one command, `{env:X}` the environment's X, other `{…}` what tox fills in) and
+    pytest's `addopts` (`-p NAME` loads the module NAME as a plugin), in tox.ini, setup.cfg and pytest.ini."""
+    section, key, number = "", "", 0
+    for index, line in enumerate(text.splitlines(), start=1):
+        header = _INI_SECTION.match(line)
+        if header:
+            section, key = header.group(1).strip().lower(), ""
+            continue
+        pair = _INI_KEY.match(line)
+        if pair is not None:
+            key, value, number = pair.group(1).lower(), pair.group(2), index
+        elif line[:1] in (" ", "\t") and key:
+            value = line.strip()
+        else:
+            key = "" if line.strip() and not line.lstrip().startswith(("#", ";")) else key
+            continue
+        if key in _TOX_COMMANDS and section.startswith(("testenv", "tox:")) and value.strip():
+            command = _TOX_SUBSTITUTION.sub(lambda m: f"${m.group(1)}" if m.group(1) else "x", value.strip())
+            yield Runnable(f"{section} {key} on line {index}", "shell", command.lstrip("-! "))
+        elif key == "addopts" and section in ("pytest", "tool:pytest"):
+            yield from _plugins(value.split(), number)
+
+
+def _plugins(options: list[str], number: int) -> Iterator[Runnable]:
+    """pytest's `-p NAME` among `options`: a module loaded as a plugin, named here but not read (`-p no:NAME` turns
+    one off)."""
+    words = [o.strip("'\"") for o in options]
+    for index, option in enumerate(words):
+        name = words[index + 1] if option == "-p" and index + 1 < len(words) else option[2:]
+        if option.startswith("-p") and name and not name.startswith("no:"):
+            yield Runnable(f"addopts on line {number}", "unknown", f"loads the module {name} as a pytest plugin")
+
+
+def _toml_tasks(text: str) -> Iterator[Runnable]:
+    """The tasks a pyproject.toml or Pipfile names, which a task runner runs (`poe x`, `pdm run x`, `hatch run x`,
+    `pipenv run x`): every table named `scripts` or `tasks`, and what each task holds (a command, a list of them,
+    or a table whose `cmd`, `shell`… hold them); pytest's `addopts`, and tox's `legacy_tox_ini`."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        yield from _toml_lines(text)  # a fragment: `key = "value"` lines under a task table's header
+        return
+    yield from _task_tables({"": data}, 0)
+    addopts = _table(data, "tool", "pytest", "ini_options").get("addopts")
+    if isinstance(addopts, (str, list)):
+        yield from _plugins(addopts.split() if isinstance(addopts, str) else [str(a) for a in addopts], 0)
+    legacy = _table(data, "tool", "tox").get("legacy_tox_ini")
+    if isinstance(legacy, str):
+        yield from _ini(legacy)
+
+
+def _table(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The table `names` lead to in parsed TOML, or an empty one."""
+    for name in names:
+        data = data.get(name) if isinstance(data.get(name), dict) else {}  # type: ignore[assignment]
+    return data
+
+
+_TASK_TABLES = frozenset({"scripts", "tasks"})
+_TASK_COMMANDS = frozenset({"cmd", "shell", "run", "script", "composite", "sequence", "cmds"})
+
+
+def _task_tables(tables: dict[str, Any], depth: int) -> Iterator[Runnable]:
+    for where, table in tables.items():
+        if not isinstance(table, dict) or depth > 8:
+            continue
+        for key, value in table.items():
+            if key in _TASK_TABLES and isinstance(value, dict):
+                for task, body in value.items():
+                    yield from _task_commands(body, f"{where}.{key}.{task}".lstrip("."), 0)
+            elif isinstance(value, dict):
+                yield from _task_tables({f"{where}.{key}".lstrip("."): value}, depth + 1)
+
+
+def _task_commands(body: Any, where: str, depth: int) -> Iterator[Runnable]:
+    """A task's commands: a string, a list of them, or a table whose `cmd`, `shell`, `composite`… hold them."""
+    if isinstance(body, str):
+        yield Runnable(where, "shell", body)
+    elif isinstance(body, list) and depth < 8:
+        for item in body[:MAX_PIECES]:
+            yield from _task_commands(item, where, depth + 1)
+    elif isinstance(body, dict) and depth < 8:
+        for key in sorted(_TASK_COMMANDS & body.keys()):
+            yield from _task_commands(body[key], f"{where}.{key}", depth + 1)
+
+
+def _toml_lines(text: str) -> Iterator[Runnable]:
+    """A fragment of TOML, line by line: each `key = "value"` under a task table (or at the top) as a command."""
+    section = ""
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("\t"):
-            command = line[1:].lstrip("@-+ \t")
-            yield Runnable(f"the recipe on line {number}", "shell", command.replace("$$", "$"))
-        for match in re.finditer(r"\$\(shell\s+([^()]*(?:\([^()]*\)[^()]*)*)\)", line):
-            yield Runnable(f"$(shell …) on line {number}", "shell", match.group(1).replace("$$", "$"))
+        header = _TOML_SECTION.match(line)
+        if header:
+            section = header.group(1).strip().strip('"')
+            continue
+        pair = _TOML_STRING.match(line)
+        if pair is not None and pair.group(1) == "addopts":
+            yield from _plugins(pair.group(2).strip("'\"[] ").split(), number)
+        elif pair is not None and (not section or _TASK_TABLES & set(section.split("."))):
+            for value in _TOML_VALUE.finditer(pair.group(2)):
+                command = value.group(1) if value.group(1) is not None else value.group(2)
+                yield Runnable(f"{section}.{pair.group(1)} on line {number}", "shell", command.replace('\\"', '"'))
+
+
+def _procfile(text: str) -> Iterator[Runnable]:
+    """A Procfile's processes (`web: gunicorn app:app`), which honcho, foreman and `heroku local` start."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        name, colon, command = line.partition(":")
+        if colon and re.fullmatch(r"\s*[\w-]+\s*", name) and command.strip():
+            yield Runnable(f"{name.strip()} on line {number}", "shell", command.strip())
+
+
+_NIX_HOOK = LazyPattern(r"\b(shellHook|preShellHook|postShellHook)\s*=\s*")
+_NIX_STRING = LazyPattern(r"''(.*?)(?<!')''(?!['$\\])|\"((?:[^\"\\]|\\.)*)\"", re.S)
+_NIX_INTERPOLATION = LazyPattern(r"\$\{[^{}]*\}")
+
+
+def _nix(text: str) -> Iterator[Runnable]:
+    """The `shellHook` a Nix shell runs on this machine as it starts (`nix-shell`, `nix develop`): a string, with
+    each `${…}` a store path Nix fills in; one that is not a string here is not known."""
+    for match in _NIX_HOOK.finditer(text):
+        quoted = _NIX_STRING.match(text, match.end())
+        where = f"{match.group(1)} on line {text.count(chr(10), 0, match.start()) + 1}"
+        if quoted is None:
+            yield Runnable(where, "unknown", "a value Nix works out")
+            continue
+        body = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+        yield Runnable(where, "shell", _NIX_INTERPOLATION.sub("/nix/store/x", body.replace("''$", "$")))
+
+
+def _go_generate(text: str) -> Iterator[Runnable]:
+    """The commands `//go:generate` lines name, which `go generate` runs."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("//go:generate"):
+            yield Runnable(f"//go:generate on line {number}", "shell", line[len("//go:generate") :].strip())
+
+
+_TASK_RUN = LazyPattern(
+    r"""\b\w+\.(?:run|sudo|local)\(\s*[rbuf]{0,2}(?:'''(.*?)'''|\"\"\"(.*?)\"\"\"|'([^'\n]*)'|"([^"\n]*)")""", re.S
+)
+
+
+def _invoke(text: str) -> Iterator[Runnable]:
+    """invoke's tasks.py and fabric's fabfile.py: Python, and the shell commands its `c.run("…")`, `c.sudo("…")`
+    and `c.local("…")` run (an f-string's `{…}` a word filled in as it runs)."""
+    yield Runnable("the file", "python", text)
+    for match in _TASK_RUN.finditer(text):
+        command = next(g for g in match.groups() if g is not None)
+        number = text.count("\n", 0, match.start()) + 1
+        yield Runnable(f"the command on line {number}", "shell", re.sub(r"\{[^{}]*\}", "x", command))
+
+
+_RUST_COMMAND = LazyPattern(r"Command::new\(\s*(\"(?:[^\"\\]|\\.)*\"|[^)]*)\)((?:\s*\.\s*args?\s*\([^;]*?\))*)")
+_RUST_STRING = LazyPattern(r'"((?:[^"\\]|\\.)*)"')
+_RUST_REMOVE = LazyPattern(r"\bremove_(dir_all|dir|file)\s*\(\s*\"((?:[^\"\\]|\\.)*)\"")
+
+
+def _rust_build(text: str) -> Iterator[Runnable]:
+    """A build script (`build.rs`), which cargo builds and runs before the crate: the programs it runs through
+    `Command::new("x").arg(…)` (one named by a value it works out is not known) and the files it removes."""
+    for match in _RUST_COMMAND.finditer(text):
+        where = f"Command::new on line {text.count(chr(10), 0, match.start()) + 1}"
+        if not match.group(1).startswith('"'):
+            yield Runnable(where, "unknown", "runs a program named by a value worked out as it runs")
+            continue
+        words = [m.group(1) for m in _RUST_STRING.finditer(match.group(1) + match.group(2))]
+        yield Runnable(where, "shell", shlex.join(words))
+    for match in _RUST_REMOVE.finditer(text):
+        flags = "-rf " if match.group(1) == "dir_all" else "-f "
+        yield Runnable(f"remove_{match.group(1)}", "shell", f"rm {flags}{shlex.quote(match.group(2))}")
 
 
 def _justfile(text: str) -> Iterator[Runnable]:

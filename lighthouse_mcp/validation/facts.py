@@ -88,6 +88,7 @@ from lighthouse_mcp.validation.patch import CODEX_FLAG as CODEX_PATCH_FLAG
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
 from lighthouse_mcp.validation.patch import PROGRAMS as PATCH_PROGRAMS
 from lighthouse_mcp.validation.patch import read_patch
+from lighthouse_mcp.validation.run_files import derived_from
 from lighthouse_mcp.validation.secret_names import secret_name
 from lighthouse_mcp.validation.shell import (
     Command,
@@ -111,6 +112,7 @@ MAX_COMMANDS = 500
 MAX_WRITTEN_BYTES = 256 * 1024  # code a write puts in a file, judged up to this size (larger asks)
 MAX_WRITTEN_COMMANDS = 1000  # commands judged in the code of one write (more ask): bounds the time it takes
 MAX_NESTING = 12
+_MAX_RUN_FILES_DEEP = 4  # files a tool runs, read within the pieces of others that run now (`make` → `make -C sub`)
 MAX_SCRIPT_BYTES = 256 * 1024  # a script on disk read to judge running it (past that: not passed unread)
 MAX_LOOP_ITEMS = 4
 _URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -281,9 +283,12 @@ def _url_flows(facts: Facts) -> None:
             facts.flow("secret-in-command-url", f"{carried[0]} to {urlsplit(canonical).hostname}")
 
 
-def code_written(facts: Facts, written_to: PathFact, ctx: Context, pieces: Sequence[Runnable]) -> None:
+def code_written(
+    facts: Facts, written_to: PathFact, ctx: Context, pieces: Sequence[Runnable], *, now: bool = False
+) -> None:
     """The code a write puts where something will run it (`pieces` of the file `written_to`, as the write's access
-    classified it), as the facts of running it there: by a write tool, a patch, or a shell's `> file`."""
+    classified it), as the facts of running it there: by a write tool, a patch, or a shell's `> file`; `now`: the
+    code of a file on disk a tool runs now, whose paths are those of the tree as it is (files it runs are read)."""
     from lighthouse_mcp.validation.code_actions import python_may_act  # only writes need these
     from lighthouse_mcp.validation.content import MAX_PIECES
 
@@ -291,9 +296,12 @@ def code_written(facts: Facts, written_to: PathFact, ctx: Context, pieces: Seque
         facts.flow("code-too-large", f"{written_to.raw} holds more than {MAX_PIECES} pieces of code that would run")
     name = posixpath.basename(written_to.raw)
     # It runs later, on a tree that may have changed by then: paths are judged as written, links not followed.
-    where = dataclass_replace(ctx.with_cwd(posixpath.dirname(written_to.path) or "/"), lexical=True)
+    where = dataclass_replace(ctx.with_cwd(posixpath.dirname(written_to.path) or "/"), lexical=not now)
     judged = 0
     for piece in pieces[:MAX_PIECES]:
+        if piece.language == "unknown":  # what the file does that its reader cannot follow
+            facts.problems.setdefault("unresolved", f"{piece.where} of {name} {piece.source}, not known here")
+            continue
         if piece.language == "python" and not python_may_act(piece.source):
             continue
         inner = facts_from_code(piece.language, piece.source, where, max_bytes=MAX_WRITTEN_BYTES)
@@ -408,6 +416,8 @@ class _Extractor:
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
+        self.derived: dict[str, list[str]] = {}  # files written from others with nothing added that runs
+        self.placed: set[str] = set()  # files a tool runs by name, put in place here and judged by their source
         self.git_config: dict[str, str] = {}  # settings `git config KEY VALUE` made earlier in this command
         self.located: dict[str, str] = {}  # variables set from a command's output (`p=$(…)`): that command
         self.sourced_files: set[str] = set()  # files written by a command naming a URL or an IP address
@@ -573,6 +583,7 @@ class _Extractor:
         self.text_it_may_run(fact, via, depth)
         self.redirected(fact, command.redirects, stdin, depth)
         self.tree_changes(fact, command.redirects)
+        self.files_it_runs(fact, depth)
         self.feed([fact], fed, via, depth)
         for stage in outputs:
             own = self.since(mark)
@@ -744,6 +755,9 @@ class _Extractor:
         text = stdin if fact.name == "cat" and not fact.positionals else _literal_output([fact])
         if text is None:
             self.written.pop(path, None)
+            if fact.name not in DOWNLOADERS:
+                self.put_in_place(written_to, fact, fact.positionals if fact.name == "cat" else None)
+                self.derived[path] = [classify(p, self.ctx or self.base).path for p in derived_from(fact)]
             if fact.name not in DOWNLOADERS and is_git_settings(path):
                 self.unseen_settings(written_to, fact.name)
             return
@@ -1374,6 +1388,108 @@ class _Extractor:
             self.code(interpreter, text, (f"{raw} (as it is on disk)",), depth + 1)
         finally:
             self.module_dir = outer
+
+    def files_it_runs(self, fact: CommandFact, depth: int) -> None:
+        """A tool that runs a file by its name and place (`make` its Makefile, `npm test` package.json's scripts,
+        `pytest` its conftest.py files and `-p` plugins): the file as it is on disk now, judged as a write of it
+        would be, or more strictly (Python it runs is read with the project modules it imports). A file put where a
+        tool runs it (`cp notes.txt Makefile`, `mv`, `ln -s`, `install`) is judged by the file it comes from."""
+        from lighthouse_mcp.validation.run_files import RunFile, files_run_by  # only such commands need it
+
+        ctx = self.ctx or self.base
+        if ctx.lexical or depth > MAX_NESTING:
+            return
+        if fact.name in ("cp", "mv", "ln", "install", "rsync") and len(fact.positionals) >= 2:
+            copy = fact.positionals[-1]
+            for source in fact.positionals[:-1]:
+                into = (
+                    posixpath.join(copy, posixpath.basename(source))
+                    if os.path.isdir(classify(copy, ctx).path)
+                    else copy
+                )
+                self.put_in_place(classify(into, ctx), fact, [source] if not fact.dynamic else None)
+        runner = [fact.via[-1], "run"] if fact.via and fact.via[-1] in ("pdm", "hatch", "pipenv", "rye") else fact.argv
+        if fact.name in ("pytest", "py.test"):  # options and plugins pytest takes from the environment
+            given = {**self.env, **self.prefix}
+            runner = [*runner, *str(given.get("PYTEST_ADDOPTS") or "").split()]
+            runner += [f"-p{p}" for p in str(given.get("PYTEST_PLUGINS") or "").split(",") if p.strip()]
+        found_files = files_run_by(runner[0], runner, ctx.cwd)
+        if fact.name in ("make", "gmake"):  # `MAKEFILES=x.mk make`: read before the makefiles it reads anyway
+            given = {**self.env, **self.prefix}
+            makefiles = str(given.get("MAKEFILES") or "").split()
+            found_files += [RunFile(classify(f, ctx).path, "Makefile") for f in makefiles]
+        for found in found_files:
+            self.facts.volatile = True  # judged by what is on disk now, or is not there yet
+            if found.path in self.written or found.path in self.placed:
+                continue  # written or put there earlier in this command: judged as that was
+            if _under_any(found.path, list(self.downloaded_trees)):  # `curl … | tar x && make`: not on disk yet
+                self.facts.problems.setdefault("unresolved", f"{found.path} comes from a download in this command")
+            if any(  # by another program (`npm pkg set …` writes package.json as npm, judged as it does that)
+                a.access == "write" and a.path.path == found.path and a.command.partition(" ")[0] != fact.name
+                for a in self.facts.accesses
+            ):
+                self.facts.problems.setdefault(  # `cat notes.txt | tee Makefile && make`: not what is on disk
+                    "unresolved", f"{found.path} is written earlier in this command with text not seen here"
+                )
+            modules = self.local_module(found.module) if found.module else [found.path]
+            for path in modules if found.reader in ("python", "conftest.py", "noxfile.py", "setup.py") else ():
+                self.script_on_disk(path, path, frozenset(), "python", depth)
+            if not found.module:
+                self.run_file_read(classify(found.path, ctx), found.reader, [found.path], now=True)
+
+    def put_in_place(self, placed: PathFact, fact: CommandFact, sources: list[str] | None) -> None:
+        """A file `fact` writes where a tool runs it by its name, with text not seen here: judged by the files it
+        comes from as they are on disk (`cat notes.txt > Makefile`); not known where they are not."""
+        from lighthouse_mcp.validation.content import runs_by_name
+
+        if not runs_by_name(placed.path):
+            return
+        self.facts.volatile = True
+        ctx = self.ctx or self.base
+        paths = [classify(s, ctx).path for s in sources or []]
+        if fact.name == "ln" and sources:  # a link's target is found from where the link is
+            paths = [posixpath.normpath(posixpath.join(posixpath.dirname(placed.path), s)) for s in sources]
+        derived = {d for p in paths for d in self.derived.get(p, [])}  # `jq '.version=…' package.json > p`: read
+        paths = [d for p in paths for d in self.derived.get(p) or [p]]  # as the file it came from (none: empty)
+        if not paths or any(p in self.downloaded_files or not (os.path.isfile(p) or p in derived) for p in paths):
+            self.facts.problems.setdefault(
+                "unresolved", f"{fact.name} puts {placed.raw} in place, which a tool runs by its name, from unread text"
+            )
+            return
+        self.placed.add(placed.path)
+        self.run_file_read(placed, posixpath.basename(placed.path), paths)
+
+    def run_file_read(self, placed: PathFact, reader: str, paths: list[str], *, now: bool = False) -> None:
+        """The files at `paths` as they are on disk, read as a file named `reader` (a Makefile, package.json) at
+        `placed` and judged as a write of it there would be; one too large to read is not passed unread. `now`: run
+        by a tool now, so what its pieces run is read as it is on disk too (once: `$(MAKE)` in a recipe of the
+        makefile being read does not read it again)."""
+        from lighthouse_mcp.validation.content import runnable_code
+        from lighthouse_mcp.validation.run_files import READING, read_on_disk, with_includes
+
+        reading = READING.get()
+        if now and (placed.path in reading or len(reading) >= _MAX_RUN_FILES_DEEP):
+            return
+
+        texts = []
+        for path in paths:
+            text, too_large = read_on_disk(path)
+            if too_large:
+                self.facts.problems.setdefault("too-large", f"{path} is over {MAX_SCRIPT_BYTES} bytes: not read")
+            if text is None:
+                return
+            texts.append(text)
+        self.facts.volatile = True
+        text = "\n".join(texts)
+        if reader == "Makefile" or reader.endswith(".mk"):
+            text = with_includes(text, posixpath.dirname(placed.path))
+        ctx = self.ctx or self.base
+        pieces = runnable_code(posixpath.join(posixpath.dirname(placed.raw), reader), text)
+        token = READING.set((*reading, placed.path))
+        try:
+            code_written(self.facts, placed, ctx, pieces, now=now)
+        finally:
+            READING.reset(token)
 
     def redirected(self, fact: CommandFact, redirects: list[Redirect], stdin: str | None, depth: int) -> None:
         """The files a simple command's redirections read, run and write, with what is known of what it writes."""

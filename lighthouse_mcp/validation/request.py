@@ -359,11 +359,25 @@ def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_b
             facts.flow("secret-to-network", f"{request.tool} sends {value} ({key})")
         if sends and holds_credentials(value):
             facts.flow("secret-to-network", f"an argument of {request.tool} ({key}) holds a secret")
+    if access == "write":
+        _written_by_tool(facts, request, ctx, strings)
     if _MOVE_TOOL.search(verb):
         source = next((v for k, v in strings if _SOURCE_KEY.search(k) and not _URL.match(v)), None)
         target = next((v for k, v in strings if _DEST_KEY.search(k) and not _URL.match(v)), None)
         if source is not None and target is not None:
             _merge(facts, facts_from_command(shlex.join(["mv", "--", source, target]), ctx), request.tool)
+
+
+_CONTENT_KEYS = ("content", "contents", "text", "data", "body")
+
+
+def _written_by_tool(facts: Facts, request: Request, ctx: Context, strings: list[tuple[str, str]]) -> None:
+    """A file another tool writes with the text it is given (`write_file {path, content}`): its code judged as a
+    write tool's would be (a Makefile's recipes, a package's scripts)."""
+    path = next((v for k, v in strings if _PATH_KEY.search(k) and not _URL.match(v)), None)
+    text = next((request.input[k] for k in _CONTENT_KEYS if isinstance(request.input.get(k), str)), None)
+    if path is not None and text is not None:
+        _judge_written(facts, request, classify(path, ctx), ctx, text)
 
 
 def _merge(facts: Facts, inner: Facts, tool: str) -> None:
