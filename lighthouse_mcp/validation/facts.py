@@ -318,6 +318,21 @@ def sql_command(sql: str, tool: str) -> CommandFact:
     return CommandFact("sql", ["sql", sql], frozenset(), [sql], {}, [], via=(tool,))
 
 
+def facts_from_sql(sql: str, ctx: Context, *, max_bytes: int = 65_536) -> Facts:
+    """What SQL another tool runs does besides its statements (which `sql_command` gives the database rules), as
+    `psql -c SQL` is judged: what a client's meta-commands in it run (`\\! cmd`, `.shell cmd`), what a command line
+    in it may run, and what its statements do beyond the database (the programs the server runs, its files)."""
+    facts = Facts("Bash")
+    size = len(sql.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        facts.problems["too-large"] = f"the SQL is {size} bytes, over the {max_bytes}-byte limit for analysis"
+        return facts
+    extractor = _Extractor(facts, ctx)
+    extractor.executed_text("sql", sql, (), 0)
+    extractor.may_run("sql", sql, (), 0)
+    return facts
+
+
 def facts_from_code(
     language: str, source: str, ctx: Context, *, max_bytes: int = 65_536, whole: bool = False
 ) -> Facts:
@@ -1496,6 +1511,8 @@ class _Extractor:
         name = fact.name
         if name == "sqlite3":
             self.sqlite_commands(fact, via, depth)
+        for sql in _sql_given(fact):
+            self.sql_statements(name, sql, via, depth)
         if fact.dynamic and any("$(" in sql or "`" in sql for sql in _sql_given(fact)):
             self.facts.problems.setdefault(
                 "unresolved", f"{name} runs SQL that a command prints when it runs, unread ({_sql_given(fact)[0][:80]})"
@@ -1577,6 +1594,26 @@ class _Extractor:
         for text in fact.positionals[1:]:
             for found in _SQLITE_SHELL.finditer(text):
                 self.run(found.group(1), (*via, "sqlite3 .shell"), depth + 1)
+
+    def sql_statements(self, client: str, sql: str, via: tuple[str, ...], depth: int) -> None:
+        """What SQL a client runs does beyond the database (`sql.sql_effects`): a program the server runs is judged
+        as a shell command run here (the server is most often this machine, or one as dear), and flagged however
+        harmless; the server's files it reads and writes are accesses of those paths (and flagged, but for a
+        database SQLite attaches or vacuums into); what is only known when it runs is not known."""
+        from lighthouse_mcp.validation.sql import sql_effects  # only database clients need it
+
+        effects = sql_effects(sql)
+        for how, command in effects.programs:
+            self.facts.flow("sql-runs-program", f"{client} has the database server run `{command[:80]}` ({how})")
+            self.run(command, (*via, f"{client} {how}"), depth + 1)
+        for how, path in effects.loads:
+            self.facts.flow("sql-runs-program", f"{client} has the database server load {path[:80]} as code ({how})")
+        for (how, path), access in [*((r, "read") for r in effects.reads), *((w, "write") for w in effects.writes)]:
+            self.access(path, access, client, False, depth=depth)
+            if how not in ("ATTACH", "VACUUM INTO"):
+                self.facts.flow("sql-server-file", f"{client} has the database server {access} {path[:80]} ({how})")
+        for unknown in effects.unknown[:1]:
+            self.facts.problems.setdefault("unresolved", f"{client} runs SQL that holds {unknown}")
 
     def substituted_program(self, name: str, text: str, via: tuple[str, ...], depth: int) -> None:
         """`bash <(…)`, `source <(…)`: the shell runs what the inner commands print."""
@@ -1950,9 +1987,10 @@ class _Extractor:
         elif executor in ("make", "gmake", "bmake"):
             for recipe in _recipes(text):
                 self.run(recipe, via, depth + 1)
-        elif executor in DATABASE_FILE_FIRST or executor in ("psql", "mysql", "mariadb"):  # `.shell CMD`, `\! CMD`
+        elif executor in DATABASE_FILE_FIRST or executor in ("psql", "mysql", "mariadb", "sql"):  # `\! CMD`
             for found in [*_SQLITE_SHELL.finditer(text), *_PSQL_SHELL.finditer(text)]:
                 self.run(found.group(1), via, depth + 1)
+            self.sql_statements(executor, text, via, depth)
         elif executor in ("ed", "ex"):  # `!cmd`, `r !cmd`, `w !cmd` run a shell command; Vim script is not read
             for line in text.splitlines():
                 command = _unsilenced(re.sub(r"^[\d,.$%;+-]*", "", line.strip()))
