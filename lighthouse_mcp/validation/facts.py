@@ -155,6 +155,7 @@ _PSQL_SHELL = LazyPattern(r"(?m)^\s*(?:\\!|system\s)\s*(.+)$")  # psql's and mys
 _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
 _REMOTE_URL_KEY = LazyPattern(r"remote\.(.+)\.(?:url|pushurl)", re.I)  # where `git push NAME` sends
+_SETS_URL = LazyPattern(r"(?im)^\s*(?:push)?url\s*=\s*(\S+)|^\s*(?:push)?insteadof\s*=\s*(\S+)")  # in git's settings
 _URL_REWRITE_KEY = LazyPattern(r"url\..+\.(?:insteadof|pushinsteadof)", re.I)  # rewrites every remote's URL
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 
@@ -1818,6 +1819,9 @@ class _Extractor:
                     self.filled_from_network(item.path, program)
                 if action.kind == "read" and "secret" in item.path.classes and kinds & {"send", "network", "connect"}:
                     self.facts.flow("secret-to-network", f"{action.detail} of {action.value} and a network call")
+                tainted = self.secret_files.get(item.path.path) if action.kind == "read" else None
+                if tainted is not None and kinds & {"send", "network", "connect"}:  # written from a secret before
+                    self.facts.flow(tainted[0], f"{action.detail} of {action.value} ({tainted[1]}) and a network call")
         for action in actions:
             if action.kind == "send-secret":
                 self.facts.flow("secret-variable-to-network", f"{action.detail} sends ${action.value}")
@@ -2015,6 +2019,18 @@ class _Extractor:
             elif _URL_REWRITE_KEY.fullmatch(key):
                 self.remotes["*"] = key.split(".", 1)[1].rsplit(".", 1)[0]
                 self.repointed.add("*")
+        words = [w for w in positionals[1:] if w not in ("set", "--add")] if positionals[:1] == ["config"] else []
+        named = _REMOTE_URL_KEY.fullmatch(words[0]) if len(words) >= 2 else None
+        if named is not None:  # `git config set remote.origin.url URL`
+            self.remotes[named.group(1)] = words[1]
+            self.repointed.add(named.group(1))
+        sets = (_SETS_URL.search(t) for p, t in self.written.items() if is_git_settings(p))
+        found = next((m for m in sets if m is not None), None)
+        if found is not None:  # `printf '[remote "origin"]\n\turl = …' >> .git/config`
+            self.remotes["*"] = found.group(1) or found.group(2)
+            self.repointed.add("*")
+        if positionals[:3] == ["remote", "add", "origin"] and len(positionals) >= 4:  # the default remote, anew
+            self.repointed.add("origin")
         if positionals[:2] == ["remote", "set-url"] and len(positionals) >= 4:
             self.remotes[positionals[2]] = positionals[3]
             self.repointed.add(positionals[2])
@@ -2046,6 +2062,11 @@ class _Extractor:
         if secret is None and any(w in self.secret_words for w in words):
             secret = ("secret-to-network", "the output of a secret read")
         written = [t.path for t in fact.targets if t.access == "write"]
+        made = [made] if (made := _archive_written(fact)) else []  # `tar czf x.tgz e.txt`, `zip x.zip e.txt`
+        suffix = _COMPRESSED.get(fact.name)
+        if suffix and not fact.flags & {"c", "stdout", "d", "decompress"}:  # `gzip e.txt` leaves e.txt.gz
+            made += [p + suffix for p in fact.positionals]
+        written += [classify(p, self.ctx or self.base) for p in made]
         self.taint_written(written, secret)
         if _archives_tree(fact):
             self.archives.update(path.path for path in written)
@@ -3352,6 +3373,9 @@ def _archives_tree(fact: CommandFact) -> bool:
     return False
 
 
+# The file each compressor leaves beside or for its input (`gzip e.txt` makes e.txt.gz).
+_COMPRESSED = {"gzip": ".gz", "pigz": ".gz", "bzip2": ".bz2", "xz": ".xz", "lzma": ".lzma", "zstd": ".zst",
+               "lz4": ".lz4", "compress": ".Z", "brotli": ".br"}  # fmt: skip
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: a diff against it is every file
 _NOT_CONTENT = frozenset({"s", "no-patch", "stat", "shortstat", "numstat", "name-only", "name-status", "quiet"})
 

@@ -415,15 +415,21 @@ def _argv_commands(mappings: list[Mapping[Any, Any]], spawns: bool) -> list[str]
     it runs or starts something (`spawns`); a word under a program key must be one word (code is not a command)."""
     found = []
     for arguments in mappings:
+        keys = [k for k in arguments if isinstance(k, str)]
         extra: Any = next((arguments[k] for k in _ARGV_KEYS if isinstance(arguments.get(k), (list, str))), None)
         for key, value in list(arguments.items())[:_MAX_ARGUMENTS]:
             if not isinstance(key, str):
+                continue
+            if _SHELL_KEYS.search(key) and isinstance(value, str) and isinstance(extra, str):
+                found.append(f"{value} {extra}")  # `{"cmd": "rm", "args": "-rf /x"}`
                 continue
             if _SHELL_KEYS.search(key):
                 words = value if isinstance(value, list) else [value] if isinstance(value, str) else None
                 if words is None or (isinstance(value, str) and not isinstance(extra, list)):
                     continue  # a plain command string is judged as one, with the other strings
-                argv = [*words, *extra]
+                argv = [*words, *(extra or [])]
+            elif key == "argv" and spawns and isinstance(value, list) and not any(map(_PROGRAM_KEYS.fullmatch, keys)):
+                argv = value  # a whole argument vector, its program first
             elif (_PROGRAM_KEYS.fullmatch(key) or (spawns and _FILE_PROGRAM_KEYS.fullmatch(key))) and extra is not None:
                 if not isinstance(value, str) or not _COMMAND_WORD.fullmatch(value):
                     continue
