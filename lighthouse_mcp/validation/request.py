@@ -314,8 +314,13 @@ def _judge_written(facts: Facts, request: Request, written_to: PathFact, ctx: Co
 
 # Another MCP server's tool: arguments that hold a shell command or SQL are judged as such.
 _SHELL_KEYS = LazyPattern(
-    r"(?:^|[._])(?:command|commands|cmd|cmdline|command_line|commandline|script|shell|bash|sh|shell_command)$", re.I
+    r"(?:^|[._])(?:command|commands|cmd|cmdline|command_line|commandline|script|shell|bash|sh|shell_command|run|exec"
+    r"|entrypoint)$",
+    re.I,
 )
+# A list of command lines, one an item (`{"commands": ["make", "make test"]}`); a list under a singular key is one
+# command's words (`_argv_commands`).
+_COMMAND_LINES = LazyPattern(r"(?:^|[._])(?:commands|cmds|scripts|shell_commands|steps|run)(?:\.\d+)+$", re.I)
 _SQL_KEYS = LazyPattern(r"(?:^|[._])(?:sql|query|queries|statement|statements|stmt)$", re.I)
 _ONLY_SQL_KEYS = LazyPattern(r"(?:^|[._])(?:sql|sql_query|statement|statements|stmt)$", re.I)  # nothing but SQL
 _SQL = LazyPattern(
@@ -359,7 +364,7 @@ def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_b
             continue  # judged as code above
         if _URL.match(value):
             _judge_url(facts, value, ctx)
-        elif _SHELL_KEYS.search(key):
+        elif _SHELL_KEYS.search(key) or _COMMAND_LINES.search(key):
             _merge(facts, facts_from_command(value, ctx, max_bytes=max_command_bytes), request.tool)
         elif _PATH_KEY.search(key) or _GUARDED_WORDS.search(value):
             if _DELETE_TOOL.search(verb):  # judged as the command that would do the same

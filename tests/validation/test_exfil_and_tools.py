@@ -152,6 +152,8 @@ ARGV_TOOLS = [
     ("mcp__proc__start", {"program": "rm", "args": "-rf /home/dev"}),
     ("mcp__shell__run", {"cmd": "rm", "args": "-rf /home/dev"}),
     ("mcp__proc__spawn", {"argv": ["rm", "-rf", "/home/dev"]}),
+    ("mcp__x__batch", {"commands": ["ls", "rm -rf /home/dev"]}),
+    ("mcp__x__batch", {"steps": [{"run": "rm -rf /home/dev"}]}),
 ]
 JSON_TEXT_TOOLS = [
     ("mcp__shell__run", {"args": json.dumps({"command": "rm -rf ~"})}),
@@ -207,6 +209,7 @@ ORDINARY_TOOLS = [
     ("mcp__shell__run", {"executable": "git", "args": ["status"]}),
     ("mcp__proc__spawn", {"argv": ["pytest", "-q"]}),
     ("mcp__tests__run", {"args": ["-q"]}),
+    ("mcp__x__batch", {"commands": ["ls", "git status"], "steps": [{"run": "pytest -q"}]}),
     ("mcp__ide__executeCode", {"program": "print(1)"}),
     ("mcp__shell__run", {"args": json.dumps({"command": "ls -la"})}),
     ("mcp__x__note", {"text": "[1, 2, 3]", "meta": "{\"a\": {\"b\": \"c\"}}"}),
