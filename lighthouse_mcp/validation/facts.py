@@ -156,6 +156,9 @@ _ELISP_SHELL = LazyPattern(
 _PSQL_SHELL = LazyPattern(r"(?m)^\s*(?:\\!|system\s)\s*(.+)$")  # psql's and mysql's `\! CMD`, mysql's `system CMD`
 _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
+_REMOTE_URL_KEY = LazyPattern(r"remote\.(.+)\.(?:url|pushurl)", re.I)  # where `git push NAME` sends
+_SETS_URL = LazyPattern(r"(?im)^\s*(?:push)?url\s*=\s*(\S+)|^\s*(?:push)?insteadof\s*=\s*(\S+)")  # in git's settings
+_URL_REWRITE_KEY = LazyPattern(r"url\..+\.(?:insteadof|pushinsteadof)", re.I)  # rewrites every remote's URL
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 
 
@@ -324,6 +327,21 @@ def sql_command(sql: str, tool: str) -> CommandFact:
     return CommandFact("sql", ["sql", sql], frozenset(), [sql], {}, [], via=(tool,))
 
 
+def facts_from_sql(sql: str, ctx: Context, *, max_bytes: int = 65_536) -> Facts:
+    """What SQL another tool runs does besides its statements (which `sql_command` gives the database rules), as
+    `psql -c SQL` is judged: what a client's meta-commands in it run (`\\! cmd`, `.shell cmd`), what a command line
+    in it may run, and what its statements do beyond the database (the programs the server runs, its files)."""
+    facts = Facts("Bash")
+    size = len(sql.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        facts.problems["too-large"] = f"the SQL is {size} bytes, over the {max_bytes}-byte limit for analysis"
+        return facts
+    extractor = _Extractor(facts, ctx)
+    extractor.executed_text("sql", sql, (), 0)
+    extractor.may_run("sql", sql, (), 0)
+    return facts
+
+
 def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int = 65_536, whole: bool = False) -> Facts:
     """Facts for a program in `language` (shell, python, javascript, perl, ruby, php, powershell) run in `ctx`, by
     what it does itself; `whole`: as its interpreter given it on the command line there (`python3 -c CODE`), which
@@ -380,6 +398,9 @@ class _Stage:
         variable's value (by a printer's arguments or by program code); None when it prints none."""
         if any(a.access == "read" and "secret" in a.path.classes for a in self.accesses):
             return "secret-to-network", "a secret file"
+        tainted = next(((kind, what) for kind, what in self.carried if kind.endswith("-to-network")), None)
+        if tainted is not None:  # a file written from a secret earlier in the command (`_Extractor.secret_files`)
+            return tainted
         config = next((a for a in self.accesses if a.access == "read" and "config" in a.path.classes), None)
         if config is not None:
             return "config-to-network", f"{config.path.raw}, a configuration file"
@@ -413,6 +434,8 @@ class _Extractor:
         if ctx.tmpdir:
             self.env["TMPDIR"] = ctx.tmpdir
         self.remotes: dict[str, str] = {}  # git remotes added in this script
+        self.repointed: set[str] = set()  # existing remotes pointed elsewhere in it (`*`: every URL rewritten)
+        self.secret_files: dict[str, tuple[str, str]] = {}  # files written from a secret in it: (flow, what)
         self.downloaded: list[Word] = []  # words whose value comes from a download (`$(curl …)`, `<(wget …)`)
         self.secret_words: list[Word] = []  # words whose value comes from reading a secret (`$(cat ~/.ssh/id)`)
         self.downloaded_files: set[str] = set()  # files a downloader wrote (`curl -o x.sh`)
@@ -519,6 +542,7 @@ class _Extractor:
         fed, _ = self.redirected_input(command.redirects, via, depth)  # `while …; done < <(grep -r … ~)` first
         looped_secret = command.kind == "for" and any(w in self.secret_words for w in command.words)
         before = len(self.facts.commands)
+        mark = self.mark()
         if command.kind == "subshell":  # changes of directory and variables stay inside
             saved = (self.ctx, dict(self.env))
             self.script(command.body, via, depth)
@@ -542,6 +566,8 @@ class _Extractor:
                     if _runs_its_input(reader):
                         self.access(access.path.raw, "exec", reader.name, False, depth=depth)
                 fed.append((_Stage([], [access], [], label=access.path.raw), True))
+            elif access is not None and access.access == "write":  # `{ env; } > e.txt`: written from what ran
+                self.taint_written([access.path], self.since(mark).secret())
         self.feed(inside, fed, via, depth)  # every command in the body reads the input the whole command is given
 
     # -- simple commands -------------------------------------------------------------------------------------
@@ -590,6 +616,7 @@ class _Extractor:
             for reader in stage.commands:
                 self.piped_into(reader, own, [fact], _literal_output([fact]), fact.name, via, depth)
         self.command_flows(fact)
+        self.written_from_secret(fact, self.since(mark), command.words)
         if _from_url(fact):  # for the commands after it (what runs inside it names what it reads from its own text)
             self.url_commands.append(fact.text)
         if any(w in self.downloaded for w in command.words) and (
@@ -1253,6 +1280,9 @@ class _Extractor:
             path = PathFact(path.raw, path.path, path.classes | {"secret", "holds-secrets"})
         item = Access(path, access, command)
         self.facts.accesses.append(item)
+        if access == "read" and path.path in self.secret_files:
+            kind, what = self.secret_files[path.path]
+            self.carried.append((kind, f"{raw}, written from {what} earlier in this command"))
         if dynamic and access in ("write", "delete") and "$" in raw:
             self.where_it_says(raw)
         if access == "write" and command in DOWNLOADERS:
@@ -1645,6 +1675,8 @@ class _Extractor:
         name = fact.name
         if name == "sqlite3":
             self.sqlite_commands(fact, via, depth)
+        for sql in _sql_given(fact):
+            self.sql_statements(name, sql, via, depth)
         if fact.dynamic and any("$(" in sql or "`" in sql for sql in _sql_given(fact)):
             self.facts.problems.setdefault(
                 "unresolved", f"{name} runs SQL that a command prints when it runs, unread ({_sql_given(fact)[0][:80]})"
@@ -1726,6 +1758,26 @@ class _Extractor:
         for text in fact.positionals[1:]:
             for found in _SQLITE_SHELL.finditer(text):
                 self.run(found.group(1), (*via, "sqlite3 .shell"), depth + 1)
+
+    def sql_statements(self, client: str, sql: str, via: tuple[str, ...], depth: int) -> None:
+        """What SQL a client runs does beyond the database (`sql.sql_effects`): a program the server runs is judged
+        as a shell command run here (the server is most often this machine, or one as dear), and flagged however
+        harmless; the server's files it reads and writes are accesses of those paths (and flagged, but for a
+        database SQLite attaches or vacuums into); what is only known when it runs is not known."""
+        from lighthouse_mcp.validation.sql import sql_effects  # only database clients need it
+
+        effects = sql_effects(sql)
+        for how, command in effects.programs:
+            self.facts.flow("sql-runs-program", f"{client} has the database server run `{command[:80]}` ({how})")
+            self.run(command, (*via, f"{client} {how}"), depth + 1)
+        for how, path in effects.loads:
+            self.facts.flow("sql-runs-program", f"{client} has the database server load {path[:80]} as code ({how})")
+        for (how, path), access in [*((r, "read") for r in effects.reads), *((w, "write") for w in effects.writes)]:
+            self.access(path, access, client, False, depth=depth)
+            if how not in ("ATTACH", "VACUUM INTO"):
+                self.facts.flow("sql-server-file", f"{client} has the database server {access} {path[:80]} ({how})")
+        for unknown in effects.unknown[:1]:
+            self.facts.problems.setdefault("unresolved", f"{client} runs SQL that holds {unknown}")
 
     def substituted_program(self, name: str, text: str, via: tuple[str, ...], depth: int) -> None:
         """`bash <(…)`, `source <(…)`: the shell runs what the inner commands print."""
@@ -1940,6 +1992,9 @@ class _Extractor:
                     self.filled_from_network(item.path, program)
                 if action.kind == "read" and "secret" in item.path.classes and kinds & {"send", "network", "connect"}:
                     self.facts.flow("secret-to-network", f"{action.detail} of {action.value} and a network call")
+                tainted = self.secret_files.get(item.path.path) if action.kind == "read" else None
+                if tainted is not None and kinds & {"send", "network", "connect"}:  # written from a secret before
+                    self.facts.flow(tainted[0], f"{action.detail} of {action.value} ({tainted[1]}) and a network call")
         for action in actions:
             if action.kind == "send-secret":
                 self.facts.flow("secret-variable-to-network", f"{action.detail} sends ${action.value}")
@@ -2097,6 +2152,7 @@ class _Extractor:
                 self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
         for command in _git_commands(fact):  # `submodule foreach CMD`, `bisect run CMD`, `rebase -x CMD`, …
             self.run(command, (*via, f"git {positionals[0]}"), depth + 1)
+        self.remote_changes(positionals, given)
         if positionals[:2] == ["remote", "add"] and len(positionals) >= 4:
             self.remotes[positionals[2]] = positionals[3]
         elif positionals[:1] == ["push"] and len(positionals) >= 2:
@@ -2117,9 +2173,10 @@ class _Extractor:
         elif executor in ("make", "gmake", "bmake"):
             for recipe in _recipes(text):
                 self.run(recipe, via, depth + 1)
-        elif executor in DATABASE_FILE_FIRST or executor in ("psql", "mysql", "mariadb"):  # `.shell CMD`, `\! CMD`
+        elif executor in DATABASE_FILE_FIRST or executor in ("psql", "mysql", "mariadb", "sql"):  # `\! CMD`
             for found in [*_SQLITE_SHELL.finditer(text), *_PSQL_SHELL.finditer(text)]:
                 self.run(found.group(1), via, depth + 1)
+            self.sql_statements(executor, text, via, depth)
         elif executor in ("ed", "ex"):  # `!cmd`, `r !cmd`, `w !cmd` run a shell command; Vim script is not read
             for line in text.splitlines():
                 command = _unsilenced(re.sub(r"^[\d,.$%;+-]*", "", line.strip()))
@@ -2130,6 +2187,83 @@ class _Extractor:
                     self.facts.problems.setdefault("unresolved", f"ex is told to run `{command[:60]}`, not read")
         elif executor in INTERPRETERS or executor in STDIN_EXECUTORS:  # `echo 'exec rm -rf ~' | tclsh` too
             self.code(executor, text, via, depth)
+
+    def remote_changes(self, positionals: list[str], given: list[tuple[str, str]]) -> None:
+        """An existing remote pointed elsewhere in this command counts as one added in it (`git remote set-url`,
+        `git config remote.NAME.url` or `.pushurl`, `-c remote.NAME.url=…` on the push itself, `git remote rename`
+        of one added, `url.BASE.insteadOf` or `.pushInsteadOf`, which rewrite every remote's URL); a push to it, or
+        a push naming no remote (which goes to one of them), is a push to a new remote."""
+        for key, value in given:
+            named = _REMOTE_URL_KEY.fullmatch(key)
+            if named is not None:
+                self.remotes[named.group(1)] = value
+                self.repointed.add(named.group(1))
+            elif _URL_REWRITE_KEY.fullmatch(key):
+                self.remotes["*"] = key.split(".", 1)[1].rsplit(".", 1)[0]
+                self.repointed.add("*")
+        words = [w for w in positionals[1:] if w not in ("set", "--add")] if positionals[:1] == ["config"] else []
+        named = _REMOTE_URL_KEY.fullmatch(words[0]) if len(words) >= 2 else None
+        if named is not None:  # `git config set remote.origin.url URL`
+            self.remotes[named.group(1)] = words[1]
+            self.repointed.add(named.group(1))
+        sets = (_SETS_URL.search(t) for p, t in self.written.items() if is_git_settings(p))
+        found = next((m for m in sets if m is not None), None)
+        if found is not None:  # `printf '[remote "origin"]\n\turl = …' >> .git/config`
+            self.remotes["*"] = found.group(1) or found.group(2)
+            self.repointed.add("*")
+        if positionals[:3] == ["remote", "add", "origin"] and len(positionals) >= 4:  # the default remote, anew
+            self.repointed.add("origin")
+        if positionals[:2] == ["remote", "set-url"] and len(positionals) >= 4:
+            self.remotes[positionals[2]] = positionals[3]
+            self.repointed.add(positionals[2])
+        elif positionals[:2] == ["remote", "rename"] and len(positionals) >= 4 and positionals[2] in self.remotes:
+            self.remotes[positionals[3]] = self.remotes[positionals[2]]
+            self.repointed.add(positionals[3])
+        if positionals[:1] != ["push"] or not self.repointed:
+            return
+        remote = positionals[1] if len(positionals) >= 2 else None
+        if remote is None or "*" in self.repointed or remote in self.repointed:
+            changed = "*" if "*" in self.repointed else remote if remote is not None else sorted(self.repointed)[0]
+            self.facts.flow(
+                "push-to-new-remote",
+                f"git push to {remote or 'its default remote'}, pointed at {self.remotes[changed]} in the same command",
+            )
+
+    def written_from_secret(self, fact: CommandFact, stage: _Stage, words: list[Word]) -> None:
+        """What `fact` writes, when what ran in it printed or read a secret (`env > e.txt`, `cp ~/.aws/credentials
+        c`, `echo "$(cat ~/.ssh/id)" > k`), is secret for the rest of the command; what it writes that holds the
+        repository's content (`git log -p > h.txt`, `git archive -o x.zip`) is an archive of it. A command that sends
+        such a file (`curl -d @e.txt`, `nc host < e.txt`, `scp e.txt host:`) sends the secret."""
+        if _sends(fact) or any("network-device" in a.path.classes for a in fact.targets):
+            for access in fact.targets:
+                tainted = self.secret_files.get(access.path.path) if access.access == "read" else None
+                if tainted is not None:
+                    what = f"{access.path.raw}, written from {tainted[1]} earlier in this command"
+                    self.facts.flow(tainted[0], f"{fact.name} sends {what}")
+        secret = stage.secret()
+        if secret is None and any(w in self.secret_words for w in words):
+            secret = ("secret-to-network", "the output of a secret read")
+        written = [t.path for t in fact.targets if t.access == "write"]
+        made = [made] if (made := _archive_written(fact)) else []  # `tar czf x.tgz e.txt`, `zip x.zip e.txt`
+        suffix = _COMPRESSED.get(fact.name)
+        if suffix and not fact.flags & {"c", "stdout", "d", "decompress"}:  # `gzip e.txt` leaves e.txt.gz
+            made += [p + suffix for p in fact.positionals]
+        written += [classify(p, self.ctx or self.base) for p in made]
+        self.taint_written(written, secret)
+        if _archives_tree(fact):
+            self.archives.update(path.path for path in written)
+            output = _option_after(fact.argv, ("-o", "--output")) if fact.subcommand == "archive" else None
+            if fact.positionals[:2] == ["bundle", "create"] and len(fact.positionals) > 2:
+                output = fact.positionals[2]
+            if output and output != "-":  # `git archive -o x.zip HEAD`, `git bundle create x.bundle --all`
+                self.archives.add(classify(output, self.ctx or self.base).path)
+
+    def taint_written(self, written: list[PathFact], secret: tuple[str, str] | None) -> None:
+        """The files in `written` hold `secret` (a flow and what it is), for the commands after that send them."""
+        if secret is not None:
+            for path in written:
+                if "network-device" not in path.classes and path.path not in ("/dev/null", "/dev/stdout"):
+                    self.secret_files.setdefault(path.path, secret)
 
     # -- data flows ------------------------------------------------------------------------------------------
 
@@ -2231,6 +2365,7 @@ class _Extractor:
         name = reader.name
         runs_input = _runs_its_input(reader)
         download = earlier.download()
+        self.taint_written([t.path for t in reader.targets if t.access == "write"], earlier.secret())
         if download is not None:  # `curl … | tee x.sh`, `curl … | cat > x.sh`: what it writes holds the download
             for target in reader.targets:
                 if target.access == "write":
@@ -3448,12 +3583,37 @@ def _archives_tree(fact: CommandFact) -> bool:
     if fact.name == "zip":
         return fact.positionals[:1] == ["-"]
     if fact.name == "git":
-        return fact.subcommand in ("bundle", "archive")
+        return fact.subcommand in ("bundle", "archive") or _prints_repository(fact)
     if fact.name == "cpio":
         return bool(fact.flags & {"o", "create"})
     if fact.name in ("7z", "7za"):
         return "so" in fact.flags or "-so" in fact.argv
     return False
+
+
+# The file each compressor leaves beside or for its input (`gzip e.txt` makes e.txt.gz).
+_COMPRESSED = {"gzip": ".gz", "pigz": ".gz", "bzip2": ".bz2", "xz": ".xz", "lzma": ".lzma", "zstd": ".zst",
+               "lz4": ".lz4", "compress": ".Z", "brotli": ".br"}  # fmt: skip
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: a diff against it is every file
+_NOT_CONTENT = frozenset({"s", "no-patch", "stat", "shortstat", "numstat", "name-only", "name-status", "quiet"})
+
+
+def _prints_repository(fact: CommandFact) -> bool:
+    """Whether a git command prints the repository's content, not only its names (`format-patch --stdout`, `log
+    -p`, `show`, a diff against the empty tree or from the root, `cat-file -p`, `fast-export`)."""
+    sub = fact.subcommand
+    if sub == "format-patch":
+        return "stdout" in fact.flags
+    if sub in ("log", "whatchanged"):
+        patch = {"p", "u", "patch", "patch-with-stat", "patch-with-raw", "unified", "U"}
+        return bool(fact.flags & patch) or any(re.match(r"-U\d|--unified=", a) for a in fact.argv)
+    if sub == "show":
+        return not fact.flags & _NOT_CONTENT
+    if sub in ("diff", "diff-tree"):
+        return _EMPTY_TREE in fact.positionals or "root" in fact.flags
+    if sub == "cat-file":
+        return not fact.flags & {"t", "s", "e"}
+    return sub == "fast-export"
 
 
 # Programs that send the names they are given to the network (a DNS query carries `$TOKEN.evil.example` out).

@@ -20,6 +20,7 @@ from lighthouse_mcp.validation.facts import (
     code_written,
     facts_from_code,
     facts_from_command,
+    facts_from_sql,
     sql_command,
 )
 from lighthouse_mcp.validation.files import Context, PathFact, classify
@@ -313,13 +314,26 @@ def _judge_written(facts: Facts, request: Request, written_to: PathFact, ctx: Co
 
 # Another MCP server's tool: arguments that hold a shell command or SQL are judged as such.
 _SHELL_KEYS = LazyPattern(
-    r"(?:^|[._])(?:command|commands|cmd|cmdline|command_line|commandline|script|shell|bash|sh|shell_command)$", re.I
+    r"(?:^|[._])(?:command|commands|cmd|cmdline|command_line|commandline|script|shell|bash|sh|shell_command|run|exec"
+    r"|entrypoint)$",
+    re.I,
 )
+# A list of command lines, one an item (`{"commands": ["make", "make test"]}`); a list under a singular key is one
+# command's words (`_argv_commands`).
+_COMMAND_LINES = LazyPattern(r"(?:^|[._])(?:commands|cmds|scripts|shell_commands|steps|run)(?:\.\d+)+$", re.I)
 _SQL_KEYS = LazyPattern(r"(?:^|[._])(?:sql|query|queries|statement|statements|stmt)$", re.I)
+_ONLY_SQL_KEYS = LazyPattern(r"(?:^|[._])(?:sql|sql_query|statement|statements|stmt)$", re.I)  # nothing but SQL
 _SQL = LazyPattern(
-    r"(?is)(?:^|;)\s*(?:select|insert|update|delete|drop|truncate|alter|create|grant|revoke|with|merge|replace|copy"
-    r"|vacuum|attach|pragma|rename|comment|call|exec|execute|begin|commit)\b"
-)
+    r"(?is)(?:^|;)(?:\s|/\*.*?\*/|--[^\n]*(?:\n|$)|\()*(?:select|insert|update|delete|drop|truncate|alter|create"
+    r"|grant|revoke|with|merge|replace|copy|vacuum|attach|detach|pragma|rename|comment|call|exec|execute|begin"
+    r"|commit|do|load|set|show|explain|lock|prepare|declare|install|refresh|reindex|cluster|checkpoint|discard|reset"
+    r"|listen|notify|deallocate|rollback|savepoint|release|unload|import|export|use|analyze|analyse|handler)\b"
+)  # a statement's first word, after any comments
+_DATABASE_TOOL = LazyPattern(
+    r"sql|postgres|(?:^|_)(?:pg|db|database|databases|duckdb|clickhouse|snowflake|bigquery|supabase|neon|cockroach"
+    r"|cockroachdb|redshift|oracle|turso|libsql|mariadb)(?:_|$)",
+    re.I,
+)  # a tool of a database server (its server's name or its own): any argument of it that reads as SQL is SQL
 _DELETE_TOOL = LazyPattern(r"(?:^|_)(?:delete|remove|rm|rmdir|unlink|purge|wipe|destroy|erase|trash)(?:_|$)", re.I)
 _MOVE_TOOL = LazyPattern(r"(?:^|_)(?:move|mv|rename)(?:_|$)", re.I)
 _SOURCE_KEY = LazyPattern(r"(?:^|[._])(?:source|src|from|old_path|path|source_path)$", re.I)
@@ -331,22 +345,27 @@ _NETWORK_TOOL = LazyPattern(r"(?:^|_)(?:post|put|send|upload|request|http|fetch|
 def _judge_arguments(facts: Facts, request: Request, ctx: Context, max_command_bytes: int) -> None:
     verb = request.tool.rsplit("__", 1)[-1]
     access = "read" if _READ_ONLY_TOOL.search(verb) else "write"
-    strings, beyond = _strings(request.input)
+    strings, mappings, beyond = _strings(request.input)
     if beyond is not None:  # what is past the limits is not known, and may be anything
         facts.problems.setdefault(beyond[0], f"the arguments of {request.tool} {beyond[1]}; not all were read")
     code_keys = _judge_code(facts, request, verb, strings, ctx, max_command_bytes)
     sends = _NETWORK_TOOL.search(verb) is not None or any(_URL.match(v) for _, v in strings)
-    for line in _argv_commands(request.input):  # {"cmd": ["rm", "-rf", "/x"]}, {"command": "rm", "args": […]}
+    spawns = _SPAWNS.search(_CAMEL.sub("_", verb)) is not None
+    for line in _argv_commands(mappings, spawns):  # {"cmd": ["rm", "-rf", "/x"]}, {"program": "rm", "args": […]}
         _merge(facts, facts_from_command(line, ctx, max_bytes=max_command_bytes), request.tool)
+    if not _READ_ONLY_TOOL.search(verb):
+        _judge_files_written(facts, request, ctx, mappings)
+    database = _DATABASE_TOOL.search(request.tool.removeprefix("mcp__")) is not None
     for key, value in strings:
+        if _ONLY_SQL_KEYS.search(key) or ((database or _SQL_KEYS.search(key)) and _SQL.search(value)):
+            facts.commands.append(sql_command(value, request.tool))  # judged as `psql -c` judges it
+            _merge(facts, facts_from_sql(value, ctx, max_bytes=max_command_bytes), request.tool)
         if key in code_keys:
             continue  # judged as code above
         if _URL.match(value):
             _judge_url(facts, value, ctx)
-        elif _SHELL_KEYS.search(key):
+        elif _SHELL_KEYS.search(key) or _COMMAND_LINES.search(key):
             _merge(facts, facts_from_command(value, ctx, max_bytes=max_command_bytes), request.tool)
-        elif _SQL_KEYS.search(key) and _SQL.search(value):
-            facts.commands.append(sql_command(value, request.tool))
         elif _PATH_KEY.search(key) or _GUARDED_WORDS.search(value):
             if _DELETE_TOOL.search(verb):  # judged as the command that would do the same
                 recursive = _RECURSIVE.search(verb) or request.input.get("recursive") is True
@@ -407,39 +426,78 @@ _URL = LazyPattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
 _MAX_ARGUMENTS = 5000  # strings of another tool's arguments read; past these, or too deep, the rest is not known
 
 
-def _argv_commands(arguments: Any) -> list[str]:
+def _argv_commands(mappings: list[Mapping[Any, Any]], spawns: bool) -> list[str]:
     """Commands another tool is given as a list of words, under a command key (`{"cmd": ["rm", "-rf", "/x"]}`), or
-    as a command word with a list of arguments beside it (`{"command": "rm", "args": ["-rf", "/x"]}`)."""
-    if not isinstance(arguments, Mapping):
-        return []
+    as a command word with its arguments beside it, a list or a string (`{"command": "rm", "args": ["-rf", "/x"]}`,
+    `{"program": "rm", "arguments": […]}`, `{"exe": "/bin/rm", "params": "-rf /x"}`), in any object of its
+    arguments. A key that names a file as often as a program (`file`, `path`) counts only for a tool whose name says
+    it runs or starts something (`spawns`); a word under a program key must be one word (code is not a command)."""
     found = []
-    for key, value in list(arguments.items())[:_MAX_ARGUMENTS]:
-        if not isinstance(key, str) or not _SHELL_KEYS.search(key):
-            continue
-        words = value if isinstance(value, list) else [value] if isinstance(value, str) else None
-        extra: list[Any] = next((arguments[k] for k in _ARGV_KEYS if isinstance(arguments.get(k), list)), [])
-        if words is None or (isinstance(value, str) and not extra):
-            continue  # a plain command string is judged as one, with the other strings
-        argv = [*words, *extra]
-        if argv and all(isinstance(w, (str, int, float)) for w in argv):
-            found.append(shlex.join(str(w) for w in argv))
+    for arguments in mappings:
+        keys = [k for k in arguments if isinstance(k, str)]
+        extra: Any = next((arguments[k] for k in _ARGV_KEYS if isinstance(arguments.get(k), (list, str))), None)
+        for key, value in list(arguments.items())[:_MAX_ARGUMENTS]:
+            if not isinstance(key, str):
+                continue
+            if _SHELL_KEYS.search(key) and isinstance(value, str) and isinstance(extra, str):
+                found.append(f"{value} {extra}")  # `{"cmd": "rm", "args": "-rf /x"}`
+                continue
+            if _SHELL_KEYS.search(key):
+                words = value if isinstance(value, list) else [value] if isinstance(value, str) else None
+                if words is None or (isinstance(value, str) and not isinstance(extra, list)):
+                    continue  # a plain command string is judged as one, with the other strings
+                argv = [*words, *(extra or [])]
+            elif key == "argv" and spawns and isinstance(value, list) and not any(map(_PROGRAM_KEYS.fullmatch, keys)):
+                argv = value  # a whole argument vector, its program first
+            elif (_PROGRAM_KEYS.fullmatch(key) or (spawns and _FILE_PROGRAM_KEYS.fullmatch(key))) and extra is not None:
+                if not isinstance(value, str) or not _COMMAND_WORD.fullmatch(value):
+                    continue
+                if isinstance(extra, str):
+                    found.append(f"{shlex.quote(value)} {extra}")
+                    continue
+                argv = [value, *extra]
+            else:
+                continue
+            if argv and all(isinstance(w, (str, int, float)) for w in argv):
+                found.append(shlex.join(str(w) for w in argv))
     return found
 
 
-_ARGV_KEYS = ("args", "arguments", "argv", "params")
+_ARGV_KEYS = (
+    "args", "arguments", "argv", "params", "parameters", "options", "command_args", "cmd_args", "arg_list",
+    "arglist", "argument_list", "program_args", "program_arguments", "commandArgs", "argList",
+)  # fmt: skip
+_PROGRAM_KEYS = LazyPattern(
+    r"program|prog|program_name|programName|exe|executable|executable_path|executablePath|binary|binary_path|bin"
+    r"|command_name|commandName|cmd_name|cmdName",
+    re.I,
+)
+_FILE_PROGRAM_KEYS = LazyPattern(r"file|file_path|filePath|path|script|target", re.I)
+_SPAWNS = LazyPattern(
+    r"(?:^|_)(?:run|exec|execute|spawn|start|launch|invoke|process|shell|cmd|command|popen|fork|system)(?:_|$)", re.I
+)
+_COMMAND_WORD = LazyPattern(r"[\w./+~-][\w./+:~@=-]*")
 
 
 _MAX_NESTING = 32
 
 
-def _strings(arguments: Any) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+_MAX_JSON_NESTING = 4  # JSON text inside JSON text inside an argument, read this deep; deeper is not known
+
+
+def _strings(
+    arguments: Any,
+) -> tuple[list[tuple[str, str]], list[Mapping[Any, Any]], tuple[str, str] | None]:
     """(dotted key, string) for the string values of an argument object, of any length (a long command is judged
-    as too large to read, never skipped); and, when there are more than `_MAX_ARGUMENTS` or they nest deeper than
-    `_MAX_NESTING`, the problem that makes the rest unknown (those past the limits are not read)."""
+    as too large to read, never skipped); the objects in it, itself first; and, when there are more than
+    `_MAX_ARGUMENTS` or they nest deeper than `_MAX_NESTING`, the problem that makes the rest unknown (those past
+    the limits are not read). A string that is JSON text of an object or a list (`"{\\"command\\": …}"`) is read as
+    well, as if its value stood there (to `_MAX_JSON_NESTING` levels of JSON in JSON)."""
     found: list[tuple[str, str]] = []
+    mappings: list[Mapping[Any, Any]] = []
     beyond: list[tuple[str, str]] = []
 
-    def walk(value: Any, key: str, depth: int) -> None:
+    def walk(value: Any, key: str, depth: int, texts: int) -> None:
         if beyond:
             return
         if isinstance(value, str):
@@ -447,16 +505,68 @@ def _strings(arguments: Any) -> tuple[list[tuple[str, str]], tuple[str, str] | N
                 beyond.append(("too-many", f"hold more than {_MAX_ARGUMENTS} strings"))
             elif value:
                 found.append((key, value))
+                parsed = _json_text(value)
+                if parsed is not None and texts >= _MAX_JSON_NESTING:
+                    beyond.append(("too-deep", f"hold JSON text in JSON text deeper than {_MAX_JSON_NESTING} levels"))
+                elif parsed is not None:
+                    walk(parsed, key, depth + 1, texts + 1)
             return
         if depth > _MAX_NESTING:
             beyond.append(("too-deep", f"nest deeper than {_MAX_NESTING} levels"))
             return
+        if isinstance(value, Mapping) and len(mappings) < _MAX_ARGUMENTS:
+            mappings.append(value)
         items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list) else ()
         for name, item in items:
-            walk(item, f"{key}.{name}" if key else str(name), depth + 1)
+            walk(item, f"{key}.{name}" if key else str(name), depth + 1, texts)
 
-    walk(arguments, "", 0)
-    return found, beyond[0] if beyond else None
+    walk(arguments, "", 0, 0)
+    return found, mappings, beyond[0] if beyond else None
+
+
+def _json_text(value: str) -> Any:
+    """The object or list a string holds as JSON text, or None."""
+    text = value.strip()
+    if len(text) < 2 or (text[0], text[-1]) not in (("{", "}"), ("[", "]")):
+        return None
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, (dict, list)) and parsed else None
+
+
+# Files another tool writes: an object with a path and the text put there (`{"path", "content"}`, a list of them
+# under `files`, an edit's new text), judged as the Write tool's writes are. A tool given a repository of a forge
+# (`owner`/`repo`) writes there: its paths are the repository's, judged by what the code would run, not as local.
+_WRITTEN_PATH_KEYS = ("path", "file_path", "filepath", "filePath", "filename", "file_name", "file")
+_WRITTEN_TEXT_KEYS = ("content", "contents", "file_content", "fileContent", "new_content", "newContent", "text",
+                      "body", "data", "new_string", "newText", "new_text", "newString", "replacement")  # fmt: skip
+_REMOTE_KEYS = ("owner", "repo", "repository", "repo_name", "repo_url", "project_id", "full_name")
+_FORGE_TOOL = LazyPattern(r"^mcp__[^_]*(?:github|gitlab|bitbucket|gitea|forgejo|codeberg)", re.I)
+
+
+def _judge_files_written(facts: Facts, request: Request, ctx: Context, mappings: list[Mapping[Any, Any]]) -> None:
+    remote = _FORGE_TOOL.search(request.tool) is not None or any(
+        isinstance(request.input.get(k), (str, int)) for k in _REMOTE_KEYS
+    )
+    for mapping in mappings:
+        path = next((v for k in _WRITTEN_PATH_KEYS if isinstance(v := mapping.get(k), str) and v.strip()), None)
+        if path is None:
+            continue
+        texts = [v for k in _WRITTEN_TEXT_KEYS if isinstance(v := mapping.get(k), str)]
+        for value in mapping.values():  # `{"path": …, "edits": [{"oldText": …, "newText": …}]}`
+            for item in value if isinstance(value, list) else []:
+                if isinstance(item, Mapping):
+                    texts += [v for k in _WRITTEN_TEXT_KEYS if isinstance(v := item.get(k), str)]
+        if not texts:
+            continue
+        if remote:  # where it would run: a checkout of the repository, as this project is one
+            where = posixpath.normpath(posixpath.join(ctx.project, path.lstrip("/")))
+            written_to = PathFact(path, where)
+        else:
+            written_to = classify(path, ctx)
+        _judge_written(facts, request, written_to, ctx, "\n".join(texts))
 
 
 # A tool that runs code it is given (`execute_code`, `run`, `eval`): the arguments that hold the code, the one that
