@@ -329,6 +329,7 @@ MODULES = (
     "lighthouse_mcp.validation.content",
     "lighthouse_mcp.validation.code_actions",
     "lighthouse_mcp.validation.links",
+    "lighthouse_mcp.validation.unpacked",
     "lighthouse_mcp.agents.approvals",
     "lighthouse_mcp.agents.claims",
     "lighthouse_mcp.agents.rates",

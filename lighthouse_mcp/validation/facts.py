@@ -367,6 +367,7 @@ def facts_from_code(language: str, source: str, ctx: Context, *, max_bytes: int 
     return facts
 
 
+_UNPACKERS = frozenset({"tar", "bsdtar", "unzip", "zipfile", "patch", "git"})  # what `unpacked.unpack_plan` reads
 _LANGUAGE_INTERPRETER = {
     "python": "python3", "javascript": "node", "perl": "perl", "ruby": "ruby", "php": "php", "powershell": "pwsh"
 }  # fmt: skip
@@ -1590,6 +1591,8 @@ class _Extractor:
         """An archive or a patch on disk that the command unpacks or applies (`given`: the file its input is
         redirected from): each path it would write, as written there. One that is there but cannot be read whole
         is not known; one not there yet is judged by its name, as before."""
+        if fact.name not in _UNPACKERS or (fact.name == "git" and "apply" not in fact.positionals[:1]):
+            return
         from lighthouse_mcp.validation import unpacked  # only commands that unpack need it
 
         plan = unpacked.unpack_plan(fact.name, argv, fact.flags, fact.options)
