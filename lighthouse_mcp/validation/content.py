@@ -457,19 +457,11 @@ def _task_commands(body: Any, where: str, depth: int) -> Iterator[Runnable]:
 
 def _toml_lines(text: str) -> Iterator[Runnable]:
     """A fragment of TOML, line by line: each `key = "value"` under a task table (or at the top) as a command."""
-    section = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _TOML_SECTION.match(line)
-        if header:
-            section = header.group(1).strip().strip('"')
-            continue
-        pair = _TOML_STRING.match(line)
-        if pair is not None and pair.group(1) == "addopts":
-            yield from _plugins(pair.group(2).strip("'\"[] ").split(), number)
-        elif pair is not None and (not section or _TASK_TABLES & set(section.split("."))):
-            for value in _TOML_VALUE.finditer(pair.group(2)):
-                command = value.group(1) if value.group(1) is not None else value.group(2)
-                yield Runnable(f"{section}.{pair.group(1)} on line {number}", "shell", command.replace('\\"', '"'))
+    for number, section, key, value in _toml_pairs(text):
+        if key == "addopts":
+            yield from _plugins(value.strip("'\"[] ").split(), number)
+        elif not section or _TASK_TABLES & set(section.split(".")):
+            yield from _toml_commands(f"{section}.{key} on line {number}", value)
 
 
 def _procfile(text: str) -> Iterator[Runnable]:
@@ -589,21 +581,27 @@ _TOML_VALUE = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
 def _mise(text: str) -> Iterator[Runnable]:
     """What mise runs from its settings: the hooks it runs on entering or leaving the directory (`[hooks] enter =
     "…"`) and its tasks (`[tasks.x] run = "…"`, `[tasks] x = "…"`)."""
+    for number, section, key, value in _toml_pairs(text):
+        if section in ("hooks", "tasks") or (section.startswith("tasks.") and key in ("run", "script")):
+            yield from _toml_commands(f"{section}.{key} on line {number}", value)
+
+
+def _toml_pairs(text: str) -> Iterator[tuple[int, str, str, str]]:
+    """TOML read line by line: (line number, the table it is under, key, the value's text) of each `key = …`."""
     section = ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = _TOML_SECTION.match(line)
         if header:
             section = header.group(1).strip().strip('"')
-            continue
-        pair = _TOML_STRING.match(line)
-        if pair is None:
-            continue
-        key = pair.group(1)
-        runs = section in ("hooks", "tasks") or (section.startswith("tasks.") and key in ("run", "script"))
-        if runs:
-            for value in _TOML_VALUE.finditer(pair.group(2)):
-                command = value.group(1) if value.group(1) is not None else value.group(2)
-                yield Runnable(f"{section}.{key} on line {number}", "shell", command.replace('\\"', '"'))
+        elif (pair := _TOML_STRING.match(line)) is not None:
+            yield number, section, pair.group(1), pair.group(2)
+
+
+def _toml_commands(where: str, value: str) -> Iterator[Runnable]:
+    """Each string of a TOML value (one, or an array's) as a shell command."""
+    for string in _TOML_VALUE.finditer(value):
+        command = string.group(1) if string.group(1) is not None else string.group(2)
+        yield Runnable(where, "shell", command.replace('\\"', '"'))
 
 
 def _compose(lower: str) -> bool:
