@@ -19,6 +19,7 @@ from dataclasses import replace as dataclass_replace
 from typing import Any
 
 from lighthouse_mcp.validation.files import is_git_settings
+from lighthouse_mcp.validation.git_settings import git_settings
 from lighthouse_mcp.validation.lazy import LazyPattern
 
 MAX_PIECES = 200  # pieces of one write that are judged; more make the write too complex to judge
@@ -84,8 +85,6 @@ _CI_DIRS = (".github/workflows/", ".github/actions/", ".circleci/", ".buildkite/
 _JSON_PAIR = LazyPattern(r'"((?:[^"\\\n]|\\.){1,200})"\s*:\s*"((?:[^"\\\n]|\\.){1,20000})"')
 _YAML_RUN_LINE = LazyPattern(r"^\s*(?:-\s+)?(?:([\w-]+)\s*:\s*)?(.*)$")
 _RUN_INSTRUCTION = LazyPattern(r"^\s*(RUN|CMD|ENTRYPOINT|ONBUILD\s+RUN|HEALTHCHECK\s+.*?CMD)\s+(.*)$", re.I)
-_GIT_SECTION = LazyPattern(r'^\s*\[\s*([\w.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*$')
-_GIT_KEY = LazyPattern(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.*)$")
 
 
 def runnable_code(path: str, text: str) -> list[Runnable]:
@@ -676,19 +675,7 @@ def _indent(line: str) -> int:
 def _git_config(text: str) -> Iterator[Runnable]:
     """Each setting as the `git config key value` that would give it: git runs some of them (pagers, aliases with
     `!`, `core.fsmonitor`, `core.sshCommand`, credential helpers, `core.hooksPath`)."""
-    section = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _GIT_SECTION.match(line)
-        if header:
-            section = header.group(1) + (f".{header.group(2)}" if header.group(2) is not None else "")
-            continue
-        setting = _GIT_KEY.match(line)
-        if setting is None:
-            continue
-        value = setting.group(2).strip()
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-        key = f"{section}.{setting.group(1)}" if section else setting.group(1)
+    for number, key, value in git_settings(text):
         yield Runnable(f"{key} on line {number}", "shell", shlex.join(["git", "config", key, value]))
 
 

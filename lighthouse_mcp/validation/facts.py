@@ -82,7 +82,8 @@ from lighthouse_mcp.validation.files import (
     holds_secrets,
     is_git_settings,
 )
-from lighthouse_mcp.validation.git_state import guard_changes
+from lighthouse_mcp.validation.git_settings import git_settings
+from lighthouse_mcp.validation.git_state import global_options, guard_changes
 from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.patch import CODEX_FLAG as CODEX_PATCH_FLAG
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
@@ -157,8 +158,9 @@ _PSQL_SHELL = LazyPattern(r"(?m)^\s*(?:\\!|system\s)\s*(.+)$")  # psql's and mys
 _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
 _REMOTE_URL_KEY = LazyPattern(r"remote\.(.+)\.(?:url|pushurl)", re.I)  # where `git push NAME` sends
-_SETS_URL = LazyPattern(r"(?im)^\s*(?:push)?url\s*=\s*(\S+)|^\s*(?:push)?insteadof\s*=\s*(\S+)")  # in git's settings
 _URL_REWRITE_KEY = LazyPattern(r"url\..+\.(?:insteadof|pushinsteadof)", re.I)  # rewrites every remote's URL
+# settings whose value is where pushes go: a remote's URL, or a URL as the remote of a branch or of every push
+_POINTS_AT = LazyPattern(r"remote\..+\.(?:url|pushurl)|branch\..+\.(?:remote|pushremote)|remote\.pushdefault")
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
 
 
@@ -2155,7 +2157,8 @@ class _Extractor:
                 self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
         for command in _git_commands(fact):  # `submodule foreach CMD`, `bisect run CMD`, `rebase -x CMD`, …
             self.run(command, (*via, f"git {positionals[0]}"), depth + 1)
-        self.remote_changes(positionals, given)
+        self.remote_changes(fact.argv, positionals, given)
+        self.new_destinations(fact)
         if positionals[:2] == ["remote", "add"] and len(positionals) >= 4:
             self.remotes[positionals[2]] = positionals[3]
         elif positionals[:1] == ["push"] and len(positionals) >= 2:
@@ -2191,7 +2194,29 @@ class _Extractor:
         elif executor in INTERPRETERS or executor in STDIN_EXECUTORS:  # `echo 'exec rm -rf ~' | tclsh` too
             self.code(executor, text, via, depth)
 
-    def remote_changes(self, positionals: list[str], given: list[tuple[str, str]]) -> None:
+    def new_destinations(self, fact: CommandFact) -> None:
+        """A remote pointed at a place the repository does not send its code to yet (`git remote add`, `set-url`,
+        `git config remote.NAME.url`, URL rewriting, a branch pushing to a URL): every later push goes there."""
+        from lighthouse_mcp.validation.remotes import new_place, new_rewrite
+
+        positionals = fact.positionals
+        where, _ = global_options(fact.argv[1:], (self.ctx or self.base).cwd)
+        urls: list[str] = []
+        if positionals[:2] in (["remote", "add"], ["remote", "set-url"]) and "delete" not in fact.flags:
+            urls = positionals[3:]
+        settings = _git_config_words(fact.argv) if positionals[:1] == ["config"] else []
+        key = settings[0].lower() if settings else ""
+        if len(settings) >= 2 and _POINTS_AT.fullmatch(key) is not None:
+            urls = [settings[1]]
+        for url in urls:
+            found = new_place(url, where)
+            if found is not None:
+                self.facts.flow("remote-repointed", f"git {positionals[0]} sends the repository to {found}")
+        rewrite = _URL_REWRITE_KEY.fullmatch(key) if len(settings) >= 2 else None
+        if rewrite is not None and (found := new_rewrite(key.split(".", 1)[1].rsplit(".", 1)[0], settings[1], where)):
+            self.facts.flow("remote-repointed", f"git config {key} sends what goes to {settings[1]} to {found}")
+
+    def remote_changes(self, argv: list[str], positionals: list[str], given: list[tuple[str, str]]) -> None:
         """An existing remote pointed elsewhere in this command counts as one added in it (`git remote set-url`,
         `git config remote.NAME.url` or `.pushurl`, `-c remote.NAME.url=…` on the push itself, `git remote rename`
         of one added, `url.BASE.insteadOf` or `.pushInsteadOf`, which rewrite every remote's URL); a push to it, or
@@ -2204,16 +2229,18 @@ class _Extractor:
             elif _URL_REWRITE_KEY.fullmatch(key):
                 self.remotes["*"] = key.split(".", 1)[1].rsplit(".", 1)[0]
                 self.repointed.add("*")
-        words = [w for w in positionals[1:] if w not in ("set", "--add")] if positionals[:1] == ["config"] else []
+        words = _git_config_words(argv) if positionals[:1] == ["config"] else []
         named = _REMOTE_URL_KEY.fullmatch(words[0]) if len(words) >= 2 else None
         if named is not None:  # `git config set remote.origin.url URL`
             self.remotes[named.group(1)] = words[1]
             self.repointed.add(named.group(1))
-        sets = (_SETS_URL.search(t) for p, t in self.written.items() if is_git_settings(p))
-        found = next((m for m in sets if m is not None), None)
-        if found is not None:  # `printf '[remote "origin"]\n\turl = …' >> .git/config`
-            self.remotes["*"] = found.group(1) or found.group(2)
-            self.repointed.add("*")
+        for path, text in self.written.items():  # `printf '[remote "origin"]\n\turl = …' >> .git/config`
+            written = git_settings(text) if is_git_settings(path) else ()
+            url = next((v for _, k, v in written if _REMOTE_URL_KEY.fullmatch(k) or _URL_REWRITE_KEY.fullmatch(k)), "")
+            if url:
+                self.remotes["*"] = url
+                self.repointed.add("*")
+                break
         if positionals[:3] == ["remote", "add", "origin"] and len(positionals) >= 4:  # the default remote, anew
             self.repointed.add("origin")
         if positionals[:2] == ["remote", "set-url"] and len(positionals) >= 4:
@@ -2823,10 +2850,12 @@ _GIT_COMMAND_KEYS = LazyPattern(
 # repository it creates or clones (`init.templateDir`).
 _HOOK_DIRS = frozenset({"core.hookspath", "init.templatedir"})
 _GIT_CONFIG_VALUES = frozenset({"-f", "--file", "--blob", "--type", "--default", "--comment", "--value"})
+_GIT_CONFIG_READERS = frozenset({"get", "list", "unset", "rename-section", "remove-section", "edit"})
 
 
 def _git_config_words(argv: list[str]) -> list[str]:
-    """The key and value `git config` sets, without its options and their values (`-f FILE`, `--file=FILE`)."""
+    """The key and value `git config` sets, without its options and their values (`-f FILE`, `--file=FILE`), and
+    without the `set` of `git config set KEY VALUE`; nothing for the subcommands that set nothing (`get`, `list`)."""
     words = iter(argv[argv.index("config") + 1 :] if "config" in argv else [])
     found = []
     for word in words:
@@ -2834,7 +2863,9 @@ def _git_config_words(argv: list[str]) -> list[str]:
             next(words, None)
         elif not word.startswith("-"):
             found.append(word)
-    return found
+    if found[:1] == ["set"]:
+        return found[1:]
+    return [] if found[:1] and found[0] in _GIT_CONFIG_READERS else found
 
 
 def _git_command_key(key: str) -> bool:

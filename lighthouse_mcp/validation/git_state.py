@@ -24,7 +24,7 @@ _HARD = frozenset({"--hard", "--merge", "--keep"})
 def guard_changes(args: list[str], cwd: str) -> list[str]:
     """The guard's files that `git ARGS` (the words after `git`, global options included) run in `cwd` would change
     or remove; empty when none would, or when it cannot be told."""
-    where, rest = _global_options(args, cwd)
+    where, rest = global_options(args, cwd)
     if not rest:
         return []
     subcommand, words = rest[0], rest[1:]
@@ -49,7 +49,7 @@ def guard_changes(args: list[str], cwd: str) -> list[str]:
     return []
 
 
-def _global_options(args: list[str], cwd: str) -> tuple[str, list[str]]:
+def global_options(args: list[str], cwd: str) -> tuple[str, list[str]]:
     """The directory git runs in (`-C DIR` moves it) and the words from the subcommand on."""
     where = cwd
     index = 0

@@ -70,9 +70,7 @@ REMOTE_CHANGED = [
     f"printf '[remote \"origin\"]\\n\\turl = {SITE}/x.git\\n' >> .git/config && git push",
 ]
 ORDINARY_REMOTES = [
-    # Alone it sends nothing: a later push is a call of its own (as `git remote add` alone is allowed).
-    "git remote set-url origin git@github.com:me/repo.git",
-    "git remote add upstream https://github.com/org/repo.git",
+    # (a remote pointed at a new place asks by itself: tests/validation/test_git_remotes.py)
     "git push origin main",
     "git config remote.origin.prune true && git fetch",
     "git remote -v && git push",

@@ -957,7 +957,7 @@ UNSEEN_WRITES = [
 SEEN_OR_THROUGH_GIT = [
     "printf '[user]\\n\\tname = Dev\\n' >> .git/config",
     "git config user.email dev@example.com",
-    "git remote add upstream https://github.com/example/app.git",
+    "git remote add backup /srv/backup/app.git",  # (an outside place asks: test_git_remotes.py)
     "cat .git/config",
     "cp .git/config /tmp/config.bak",
     "git config --get remote.origin.url",
