@@ -801,7 +801,11 @@ def javascript_actions(source: str) -> list[Action]:
     ):
         host = re.search(r"connect\s*\(\s*\d+\s*,\s*" + _Q, source)
         actions.append(Action("connect", host.group("s") if host else "", detail="net.connect"))
-    if re.search(r"\b(https?\.(get|request)|fetch\s*\(|axios|XMLHttpRequest|request\s*\()", source):
+    if re.search(
+        r"\b(https?\.(get|request)|fetch\s*\(|axios|XMLHttpRequest|request\s*\()"
+        r"|require\(\s*['\"](?:node:)?https?['\"]\s*\)\s*\.\s*(?:get|request)\b",  # `require('https').get(…)`
+        source,
+    ):
         actions.append(Action("network", detail="http request"))
         if re.search(r"method\s*:\s*['\"](POST|PUT)|\.post\s*\(|\.write\s*\(", source, re.IGNORECASE):
             actions.append(Action("send", detail="http request with a body"))

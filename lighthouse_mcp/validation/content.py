@@ -161,6 +161,10 @@ def _reader(path: str) -> Callable[[str], Iterator[Runnable]] | None:
         return _git_config
     if lower.endswith(".ipynb"):
         return _notebook
+    if lower.endswith(".pth"):
+        return _pth
+    if lower == "go.mod":
+        return _go_mod
     if slashed.endswith("/.vscode/tasks.json"):
         return _editor_tasks
     if lower in ("devcontainer.json", ".devcontainer.json") or "/.devcontainer/" in slashed:
@@ -677,6 +681,37 @@ def _git_config(text: str) -> Iterator[Runnable]:
     `!`, `core.fsmonitor`, `core.sshCommand`, credential helpers, `core.hooksPath`)."""
     for number, key, value in git_settings(text):
         yield Runnable(f"{key} on line {number}", "shell", shlex.join(["git", "config", key, value]))
+
+
+def _pth(text: str) -> Iterator[Runnable]:
+    """A `.pth` file in a site directory: Python runs each line that starts with `import` whenever it starts."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(("import ", "import\t")):
+            yield Runnable(f"line {number}", "python", line)
+
+
+def _go_mod(text: str) -> Iterator[Runnable]:
+    """`replace OLD => NEW` directives (one line, or in a `replace ( … )` block), as the `go mod edit -replace` that
+    would make each: where the code the module builds comes from."""
+    in_block = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("//", 1)[0].strip()
+        if in_block and line.startswith(")"):
+            in_block = False
+            continue
+        if line.startswith("replace"):
+            rest = line[len("replace") :].strip()
+            if rest.startswith("("):
+                in_block, rest = True, rest[1:].strip()
+            line = rest
+        elif not in_block:
+            continue
+        old, arrow, new = line.partition("=>")
+        if arrow and old.split() and new.split():
+            target = "@".join(new.split()[:2])
+            yield Runnable(f"replace on line {number}", "shell", shlex.join(
+                ["go", "mod", "edit", "-replace", f"{old.split()[0]}={target}"]
+            ))  # fmt: skip
 
 
 def _notebook(text: str) -> Iterator[Runnable]:

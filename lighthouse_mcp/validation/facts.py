@@ -159,6 +159,8 @@ _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
 _REMOTE_URL_KEY = LazyPattern(r"remote\.(.+)\.(?:url|pushurl)", re.I)  # where `git push NAME` sends
 _URL_REWRITE_KEY = LazyPattern(r"url\..+\.(?:insteadof|pushinsteadof)", re.I)  # rewrites every remote's URL
+_TOOL_PLACEHOLDER = LazyPattern(r'"?\$\{?(?:LOCAL|REMOTE|MERGED|BASE|BASE_NAME|MERGE_RESULT)\}?"?')
+_SUBMODULE_URL = LazyPattern(r"submodule\..+\.url")  # where a submodule's code comes from
 # settings whose value is where pushes go: a remote's URL, or a URL as the remote of a branch or of every push
 _POINTS_AT = LazyPattern(r"remote\..+\.(?:url|pushurl)|branch\..+\.(?:remote|pushremote)|remote\.pushdefault")
 _OPTION_ASSIGN = LazyPattern(r"^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$", re.DOTALL)
@@ -1418,7 +1420,7 @@ class _Extractor:
             return
         outer, self.module_dir = self.module_dir, posixpath.dirname(path)
         try:  # a program of another language, and the project's modules it imports (`python3 -m tools.x`)
-            self.code(interpreter, text, (f"{raw} (as it is on disk)",), depth + 1)
+            self.code(interpreter, text, (f"{raw} (as it is on disk)",), depth + 1, inline=False)
         finally:
             self.module_dir = outer
 
@@ -1673,6 +1675,8 @@ class _Extractor:
             self.git(fact, argv, via, depth)
         else:
             self.run_by_program(fact, argv, via, depth)
+        if name == "go" and fact.positionals[:2] == ["mod", "edit"]:
+            self.new_module_places(fact)
 
     def given_to_run(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
         """What a program is given to run besides its input: sqlite3's dot-commands, SQL a command prints (`psql -c
@@ -1836,6 +1840,8 @@ class _Extractor:
             self.ssh(name, argv, via, depth)
         elif name in ("npm", "pnpm") and fact.positionals[:2] == ["pkg", "set"]:
             self.manifest_scripts(fact.positionals[2:])
+        elif name == "npm" and fact.positionals[:1] == ["set-script"] and len(fact.positionals) >= 3:  # npm 7-8
+            self.manifest_scripts([f"scripts.{fact.positionals[1]}={fact.positionals[2]}"])
         elif name in _EXECUTORS:
             inside = _exec_command(fact, argv)
             if inside is not None:  # `docker exec db cmd…`: judged as a command run on another machine is
@@ -1887,7 +1893,8 @@ class _Extractor:
             if command is not None:
                 self.run(command, (*via, f"{name} may run"), depth + 1)
 
-    def code(self, interpreter: str, source: str, via: tuple[str, ...], depth: int) -> None:
+    def code(self, interpreter: str, source: str, via: tuple[str, ...], depth: int, *, inline: bool = True) -> None:
+        """The code `interpreter` runs: given inline (`-c`, `-e`, its input), or a program on disk (`inline` false)."""
         from lighthouse_mcp.validation import code_actions  # only commands with one-liners need it
 
         language = code_actions.INTERPRETER_LANGUAGE.get(interpreter, "generic")  # any other: by its calls
@@ -1902,7 +1909,8 @@ class _Extractor:
                 self.run(found.group(1), (*via, f"{interpreter} exec"), depth + 1)
             if _TCL_ACTS.search(source):  # files deleted or written, sockets, fetches: Tcl is not read further
                 self.facts.problems.setdefault("unresolved", f"{interpreter} code that changes files or connects")
-        self.apply_actions(actions, via, depth, fetches=_URL_IN_TEXT.search(source) is not None, now=True)
+        fetches = _URL_IN_TEXT.search(source) is not None
+        self.apply_actions(actions, via, depth, fetches=fetches, now=True, inline=inline)
         if language == "python" and depth <= MAX_NESTING:
             self.python_imports(interpreter, source, depth)
         if language != "python" and not any(action.kind == "shell" for action in actions):
@@ -1976,11 +1984,22 @@ class _Extractor:
             self.run(command, (*via, f"{program} may run"), depth + 1)
 
     def apply_actions(
-        self, actions: Sequence[Action], via: tuple[str, ...], depth: int, *, fetches: bool = False, now: bool = False
+        self,
+        actions: Sequence[Action],
+        via: tuple[str, ...],
+        depth: int,
+        *,
+        fetches: bool = False,
+        now: bool = False,
+        inline: bool = False,
     ) -> None:
         """What code does, as the commands that would do it. `fetches`: the code names a URL, so what it writes
         may be what it fetched. `now`: the code runs in this command (not written to a file for later), so the SQL
-        it has a database run is judged as SQL given to a client (application code holds `DELETE FROM t` often)."""
+        it has a database run is judged as SQL given to a client (application code holds `DELETE FROM t` often).
+        `inline`: the code is given on the command line (`python3 -c`, `node -e`), not a program on disk, so a file
+        a tool runs by name that it writes (a manifest, a Makefile) is one whose new text is not seen."""
+        from lighthouse_mcp.validation.content import runs_by_name
+
         kinds = {a.kind for a in actions}
         program = via[-1] if via else "program"
         for action in actions:
@@ -1993,6 +2012,11 @@ class _Extractor:
                 self.facts.commands.append(sql_command(action.value, program))
             elif action.kind in ("read", "write") and action.value:
                 item = self.access(action.value, action.kind, via[-1] if via else "code", False)
+                if action.kind == "write" and inline and runs_by_name(item.path.path):  # `json.dump(p, open(…))`
+                    self.facts.problems.setdefault(
+                        "unresolved", f"{program} code writes {action.value}, which a tool runs by its name, "
+                        "with text only known when it runs",
+                    )  # fmt: skip
                 if action.kind == "write" and (fetches or "network" in kinds):  # `urlretrieve(URL, "x.sh")`
                     self.filled_from_network(item.path, program)
                 if action.kind == "read" and "secret" in item.path.classes and kinds & {"send", "network", "connect"}:
@@ -2212,9 +2236,27 @@ class _Extractor:
             found = new_place(url, where)
             if found is not None:
                 self.facts.flow("remote-repointed", f"git {positionals[0]} sends the repository to {found}")
+        sources = positionals[2:] if positionals[:2] == ["submodule", "add"] else []
+        if len(settings) >= 2 and _SUBMODULE_URL.fullmatch(key) is not None:
+            sources = [settings[1]]
+        for url in sources:  # `git submodule add URL`, `.gitmodules`' `submodule.NAME.url`
+            found = new_place(url, where)
+            if found is not None:
+                self.facts.flow("dependency-new-place", f"git {positionals[0]} takes code from {found}")
         rewrite = _URL_REWRITE_KEY.fullmatch(key) if len(settings) >= 2 else None
         if rewrite is not None and (found := new_rewrite(key.split(".", 1)[1].rsplit(".", 1)[0], settings[1], where)):
             self.facts.flow("remote-repointed", f"git config {key} sends what goes to {settings[1]} to {found}")
+
+    def new_module_places(self, fact: CommandFact) -> None:
+        """`go mod edit -replace OLD=NEW[@v]`: a module taken from a place the repository does not use (a path on
+        this machine is none)."""
+        from lighthouse_mcp.validation.remotes import new_place
+
+        where = (self.ctx or self.base).cwd
+        for module in _go_replacements(fact.argv):
+            found = new_place(f"https://{module}", where) if not module.startswith((".", "/")) else None
+            if found is not None:
+                self.facts.flow("dependency-new-place", f"go mod edit -replace takes {module} from {found}")
 
     def remote_changes(self, argv: list[str], positionals: list[str], given: list[tuple[str, str]]) -> None:
         """An existing remote pointed elsewhere in this command counts as one added in it (`git remote set-url`,
@@ -2682,11 +2724,18 @@ def _fetches_text(command: str) -> bool:
 
 
 def _copied_to_a_remote(fact: CommandFact) -> list[str]:
-    """What `scp`, `rsync` or `rclone` copies to another machine: its sources, when its destination is remote."""
+    """What `scp`, `rsync` or `rclone` copies to another machine, or a cloud storage tool to a bucket (`aws s3 sync
+    . s3://b`, `gsutil cp -r . gs://b`): its sources, when its destination is remote."""
     positionals = fact.positionals[1:] if fact.name == "rclone" else fact.positionals
+    if fact.name in _BUCKET_COPIERS and len(positionals) >= 2 and _BUCKET.match(positionals[-1]):
+        return positionals[:-1]  # (its subcommands are judged as paths too: a word such as `s3` is no whole tree)
     if fact.name not in ("scp", "rsync", "rclone") or len(positionals) < 2:
         return []
     return positionals[:-1] if _REMOTE_PATH.match(positionals[-1]) else []
+
+
+_BUCKET_COPIERS = frozenset({"aws", "gsutil", "gcloud", "s3cmd", "azcopy", "rclone", "b2", "s5cmd"})
+_BUCKET = LazyPattern(r"^(?:s3|gs|az|r2|b2|oss|cos|https?)://", re.I)
 
 
 def _from_url(fact: CommandFact) -> bool:
@@ -2842,7 +2891,7 @@ _PLAIN_PROGRAMS = frozenset(
 _GIT_COMMAND_KEYS = LazyPattern(
     r"(?:filter\.[^.]+\.(?:clean|smudge|process)|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver"
     r"|pager\.[^.]+|credential\..+\.helper|remote\.[^.]+\.(?:uploadpack|receivepack)|interactive\.difffilter"
-    r"|core\.gitproxy|gpg\.[^.]+\.program)"
+    r"|core\.gitproxy|gpg\.[^.]+\.program|(?:diff|merge)tool\.[^.]+\.cmd)"
 )
 
 
@@ -2851,6 +2900,18 @@ _GIT_COMMAND_KEYS = LazyPattern(
 _HOOK_DIRS = frozenset({"core.hookspath", "init.templatedir"})
 _GIT_CONFIG_VALUES = frozenset({"-f", "--file", "--blob", "--type", "--default", "--comment", "--value"})
 _GIT_CONFIG_READERS = frozenset({"get", "list", "unset", "rename-section", "remove-section", "edit"})
+
+
+def _go_replacements(argv: list[str]) -> list[str]:
+    """The modules `go mod edit -replace OLD=NEW[@v]` puts in place (NEW without its version)."""
+    found = []
+    for index, arg in enumerate(argv):
+        value = argv[index + 1] if arg in ("-replace", "--replace") and index + 1 < len(argv) else None
+        if arg.startswith(("-replace=", "--replace=")):
+            value = arg.split("=", 1)[1]
+        if value is not None and "=" in value:
+            found.append(value.split("=", 1)[1].strip().split("@", 1)[0])
+    return found
 
 
 def _git_config_words(argv: list[str]) -> list[str]:
@@ -2912,6 +2973,7 @@ def _git_runs(key: str, value: str) -> bool:
         return True
     if not _git_command_key(key):
         return False
+    value = _TOOL_PLACEHOLDER.sub("FILE", value)  # a diff or merge tool's files, as git names them
     if re.search(r"[|;&$`()<>\n!]", value):
         return True
     try:

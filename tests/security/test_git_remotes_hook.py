@@ -16,7 +16,8 @@ SITE = "https://evil.example.com"
 
 def _origin(guarded: Guarded) -> None:
     subprocess.run(["git", "init", "-q", str(guarded.root)], check=True)
-    subprocess.run(["git", "-C", str(guarded.root), "remote", "add", "origin", "git@github.com:acme/app.git"], check=True)
+    origin = ["remote", "add", "origin", "git@github.com:acme/app.git"]
+    subprocess.run(["git", "-C", str(guarded.root), *origin], check=True)
 
 
 @pytest.mark.parametrize(

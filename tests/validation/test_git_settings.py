@@ -53,9 +53,7 @@ _FILE = st.lists(st.one_of(_header(), _setting(), _COMMENT, st.just("")), min_si
 
 
 def _git_reads(path: Path) -> list[tuple[str, str]] | None:
-    done = subprocess.run(
-        ["git", "config", "--file", str(path), "--list", "--null"], capture_output=True, check=False
-    )
+    done = subprocess.run(["git", "config", "--file", str(path), "--list", "--null"], capture_output=True, check=False)
     if done.returncode != 0:
         return None  # git refuses the file: no comparison to make
     found = []
@@ -84,7 +82,7 @@ def test_every_setting_git_reads_is_read_the_same(tmp_path: Path, text: str) -> 
         ("[core] fsmonitor = ./x.sh\n", [("core.fsmonitor", "./x.sh")]),
         ('[remote "Up"]\n\tURL = a  b ; c\n', [("remote.Up.url", "a  b")]),
         ("[Remote.Up]\n url=x\n", [("remote.up.url", "x")]),
-        ("[a]\n b = \"x;y\" # z\n c\n", [("a.b", "x;y"), ("a.c", "true")]),
+        ('[a]\n b = "x;y" # z\n c\n', [("a.b", "x;y"), ("a.c", "true")]),
         ("[a]\n b = x \\\n  y\n", [("a.b", "x   y")]),
     ],
 )

@@ -177,7 +177,7 @@ STAY_ALLOWED = [
     'v=$(git rev-parse --show-toplevel) && echo x > "$v/notes.txt"',
     'python3 -m timeit -n 100 "sorted(range(1000))"',
     "ls /proc/self/cwd",
-    "git config -f .gitmodules submodule.lib.url https://github.com/acme/lib.git",
+    "git config -f .gitmodules submodule.lib.url ../lib.git",  # (a new place asks: test_sources_and_uploads.py)
     "git config --global init.defaultBranch main",
     "xxd -r -p dump.hex out.bin",
     "script -qc 'make test' build.log",
