@@ -36,6 +36,15 @@ class ProjectHome:
         return self.path / KEY_FILE
 
     @property
+    def witness_path(self) -> Path:
+        """The second anchor of this home's audit log, outside the project: in the user's state directory, named by
+        the home's real path (see `events.anchor`)."""
+        import hashlib  # not on the import path of every command
+
+        named = hashlib.sha256(os.path.realpath(self.path).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return state_dir() / "anchors" / f"{named}.json"
+
+    @property
     def config_path(self) -> Path:
         return self.path / CONFIG_FILE
 
@@ -55,6 +64,15 @@ class ProjectHome:
         """The database file: `store.path` from the config, relative to the home unless absolute."""
         path = Path(configured)
         return path if path.is_absolute() else self.path / path
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Lighthouse's directory outside every project, which the agent must not touch: `$XDG_STATE_HOME/lighthouse`,
+    or `~/.local/state/lighthouse`."""
+    env = os.environ if env is None else env
+    xdg = env.get("XDG_STATE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path(env.get("HOME") or os.path.expanduser("~")) / ".local" / "state"
+    return base / "lighthouse"
 
 
 def find_home(start: Path | None = None, env: Mapping[str, str] | None = None) -> ProjectHome | None:

@@ -71,10 +71,12 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(home.config_path)
     db_path = home.db_path(config.store.path)
     new_db = not db_path.exists()
-    if new_db and not config.store.url and (home.path / ANCHOR_FILE).exists():
+    anchored = [p for p in (home.path / ANCHOR_FILE, home.witness_path) if p.exists() and p.stat().st_size]
+    if new_db and not config.store.url and anchored:
         raise StoreMissing(
-            f"the event store {db_path} is missing, but this project's audit log was anchored: nothing was created. "
-            "If it was deleted on purpose, start a new audit log with `lighthouse store reset --reason …`"
+            f"the event store {db_path} is missing, but this project's audit log was anchored ({anchored[0]}): "
+            "no store was created. If it was deleted on purpose, start a new audit log with "
+            "`lighthouse store reset --reason …` (recorded)"
         )
     store = open_store(home, config, create=True)
     try:

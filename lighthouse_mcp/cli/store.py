@@ -67,7 +67,7 @@ def run_reset(args: argparse.Namespace) -> int:
                 os.replace(source, kept.with_name(kept.name + suffix))
     store = open_store(project.home, project.config, create=True)
     with contextlib.closing(store):
-        before = store.anchor.read() if store.anchor is not None else None
+        before, unreadable = store.anchor.read() if store.anchor is not None else (None, None)
         store.append(
             NewEvent(
                 "store.reset",
@@ -75,6 +75,7 @@ def run_reset(args: argparse.Namespace) -> int:
                     "lighthouse": __version__,
                     "reason": args.reason.strip()[:1000],
                     "previous_anchor": before.to_json() if before else None,
+                    "previous_anchor_problem": unreadable,
                     "previous_store": str(kept) if kept else None,
                     "by": _person(),
                 },

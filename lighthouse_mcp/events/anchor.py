@@ -11,6 +11,13 @@ The anchor only ever moves forward, except through the person-only commands that
 (`lighthouse store reset`, `lighthouse restore`), which record what the anchor said before. If the file is replaced
 by another (deleted and written anew), a process that keeps the old one open goes on writing there; the anchor it
 then leaves is read by nobody, which errs on the side of a stale anchor, never a wrong one.
+
+The same anchor is kept twice (`Anchors`): in the project home, and outside the project, in the user's state
+directory (`~/.local/state/lighthouse/anchors/`, named by the home's real path). A copy of the whole home put back
+(store and anchor together, from a backup or a copy taken earlier) agrees with the anchor inside it, but not with
+the one outside; a home deleted and made anew meets the one outside at `lighthouse init`. A store is behind when it
+is behind either. Where the second cannot be written (no writable home directory), appends go on and say so in the
+log, as for the first.
 """
 
 from __future__ import annotations
@@ -76,8 +83,8 @@ class AnchorFile:
         """The anchor, or None when there is none yet; AnchorError when it is unreadable or forged."""
         try:
             data = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # none yet (or nowhere it could be kept: then appends log that they cannot keep it)
         except OSError as exc:
             raise AnchorError(f"the audit log's anchor {self.path} cannot be used: {exc}") from exc
         return self._newest(data)
@@ -177,12 +184,64 @@ class AnchorFile:
     def _locked(self) -> Iterator[int]:
         with self._mu:
             if self._fd is None:
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(self._fd, fcntl.LOCK_EX)
             try:
                 yield self._fd
             finally:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+class Anchors:
+    """The anchor in each of its places (the project home first), moved, reset and closed together."""
+
+    def __init__(self, files: tuple[AnchorFile, ...], places: tuple[str, ...]) -> None:
+        self.files = files
+        self.places = places  # how each is named in a problem ("in the project home", "outside the project")
+
+    def read(self) -> tuple[Anchor | None, str | None]:
+        """The furthest anchor any place records, and why one could not be read (the first such reason)."""
+        found: list[Anchor] = []
+        problem = None
+        for file in self.files:
+            try:
+                anchor = file.read()
+            except AnchorError as exc:
+                problem = problem or str(exc)
+                continue
+            if anchor is not None:
+                found.append(anchor)
+        return (max(found, key=lambda a: a.seq) if found else None), problem
+
+    def advance(
+        self, anchor: Anchor, mac_at: Callable[[int], str | None], after: tuple[int, str] | None = None
+    ) -> None:
+        """Each place's `AnchorFile.advance`; a place that cannot be written does not keep the others behind."""
+        failure: OSError | None = None
+        for file in self.files:
+            try:
+                file.advance(anchor, mac_at, after)
+            except OSError as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+
+    def reset(self, anchor: Anchor) -> Anchor | None:
+        """Each place's `AnchorFile.reset`; returns the furthest of what they said before."""
+        before = [found for file in self.files if (found := _reset(file, anchor)) is not None]
+        return max(before, key=lambda a: a.seq) if before else None
+
+    def close(self) -> None:
+        for file in self.files:
+            file.close()
+
+
+def _reset(file: AnchorFile, anchor: Anchor) -> Anchor | None:
+    try:
+        return file.reset(anchor)
+    except OSError:
+        return None  # (a place that cannot be written is reported by verify and health)
 
 
 def behind(anchor: Anchor, store_id: str | None, mac_at: str | None, head_seq: int) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lighthouse_mcp.errors import DataError, StoreError
-from lighthouse_mcp.events.anchor import Anchor, AnchorError, AnchorFile, behind
+from lighthouse_mcp.events.anchor import Anchor, AnchorError, Anchors, behind
 from lighthouse_mcp.events.chain import ChainRow, ChainVerifier, Linker, VerifyReport, body, head
 from lighthouse_mcp.events.model import Event, NewEvent, canonical_payload, check_event_fields
 from lighthouse_mcp.events.query import EventFilter, encode_cursor, type_family
@@ -163,7 +163,7 @@ class SQLStore(ABC):
     DIALECT: Dialect
     _key: bytes
     store_id: str | None = None  # read from the store's meta table when it is opened
-    anchor: AnchorFile | None = None  # where appends anchor the chain, outside the database (set by open_store)
+    anchor: Anchors | None = None  # where appends anchor the chain, outside the database (set by open_store)
 
     @abstractmethod
     def _fetch(self, text: str, params: Sequence[Any]) -> list[Any]: ...
@@ -328,13 +328,16 @@ class SQLStore(ABC):
         all is well or there is no anchor yet."""
         if self.anchor is None:
             return None
-        try:
-            anchor = self.anchor.read()
-        except AnchorError as exc:
-            return self.last_seq() + 1, str(exc)
-        if anchor is None:
-            return None
-        found = self.get(anchor.seq) if anchor.seq else None
-        mac_at = found.mac if found is not None else (bytes(32).hex() if anchor.seq == 0 else None)
-        problem = behind(anchor, self.store_id, mac_at, self.last_seq())
-        return (anchor.seq, problem) if problem else None
+        for file, place in zip(self.anchor.files, self.anchor.places, strict=True):
+            try:
+                anchor = file.read()
+            except AnchorError as exc:
+                return self.last_seq() + 1, f"{exc} ({place})"
+            if anchor is None:
+                continue
+            found = self.get(anchor.seq) if anchor.seq else None
+            mac_at = found.mac if found is not None else (bytes(32).hex() if anchor.seq == 0 else None)
+            problem = behind(anchor, self.store_id, mac_at, self.last_seq())
+            if problem:
+                return anchor.seq, f"{problem} (by the anchor {place})"
+        return None

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from lighthouse_mcp.config import Config
 from lighthouse_mcp.errors import StoreError, StoreMissing, UsageError
-from lighthouse_mcp.events.anchor import ANCHOR_FILE, Anchor, AnchorFile
+from lighthouse_mcp.events.anchor import ANCHOR_FILE, Anchor, AnchorFile, Anchors
 from lighthouse_mcp.events.chain import ChainRow, VerifyReport
 from lighthouse_mcp.events.model import Event, NewEvent
 from lighthouse_mcp.events.query import EventFilter
@@ -45,7 +45,7 @@ class EventStore(Protocol):
         ...
 
     store_id: str | None  # chosen when the store was created; another store in its place has another
-    anchor: AnchorFile | None  # moved forward by every append (see events.anchor)
+    anchor: Anchors | None  # moved forward by every append (see events.anchor)
 
     def anchor_problem(self) -> tuple[int, str] | None:
         """(anchored sequence, why) when the store is behind its anchor or the anchor is unusable, else None."""
@@ -140,8 +140,8 @@ def open_store(
     home: ProjectHome, config: Config, *, busy_timeout_ms: int | None = None, create: bool = False
 ) -> EventStore:
     """Open the project's configured store: PostgreSQL when `store.url` is set, else SQLite in the home. Appends
-    move the anchor in the home forward. A store that is missing is an error (StoreMissing) unless `create`: only
-    `lighthouse init` and `lighthouse store reset` make one."""
+    move the anchor forward, in the home and outside the project. A store that is missing is an error (StoreMissing)
+    unless `create`: only `lighthouse init` and `lighthouse store reset` make one."""
     key = read_key(home.key_path)
     store: EventStore
     if config.store.url:
@@ -164,7 +164,10 @@ def open_store(
             poll_interval_ms=config.store.poll_interval_ms,
             create=create,
         )
-    store.anchor = AnchorFile(home.path / ANCHOR_FILE, key)
+    store.anchor = Anchors(
+        (AnchorFile(home.path / ANCHOR_FILE, key), AnchorFile(home.witness_path, key)),
+        ("in the project home", f"outside the project, {home.witness_path}"),
+    )
     return store
 
 

@@ -154,7 +154,10 @@ class ValidationService:
 
     @functools.cached_property
     def guard(self) -> tuple[str, ...]:
-        """What the agent must not touch: this project's Lighthouse home and, if it lives elsewhere, its store."""
+        """What the agent must not touch: this project's Lighthouse home, its store if it lives elsewhere, and
+        Lighthouse's state directory outside the project (the audit log's second anchor)."""
+        from lighthouse_mcp.home import state_dir
+
         if self.home is None:
             return ()
         paths = [os.path.realpath(self.home.path)]
@@ -162,7 +165,7 @@ class ValidationService:
             store = os.path.realpath(self.home.db_path(self.config.store.path))
             if not store.startswith(paths[0] + "/"):
                 paths.append(store)
-        return tuple(paths)
+        return (*paths, os.path.realpath(state_dir()))
 
     @functools.cached_property
     def scanner(self) -> Scanner:

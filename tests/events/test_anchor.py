@@ -65,3 +65,52 @@ def test_behind_names_each_way_a_store_falls_behind() -> None:
     )
     assert "cut from its end" in (behind(anchored, "st_1", None, 3) or "")
     assert "older or other copy" in (behind(anchored, "st_1", "cd" * 32, 7) or "")
+
+
+def test_the_anchor_is_kept_inside_the_home_and_outside_the_project(tmp_path: Path) -> None:
+    from lighthouse_mcp.config import load_config
+    from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.events.store import open_store
+    from lighthouse_mcp.home import ProjectHome, create_home
+
+    home = ProjectHome(tmp_path / "app" / ".lighthouse")
+    create_home(home)
+    store = open_store(home, load_config(home.config_path), create=True)
+    try:
+        store.append(NewEvent("test.one", {}))
+        head = store.last_seq()
+    finally:
+        store.close()
+    witness = home.witness_path
+    assert not witness.is_relative_to(home.root)
+    assert witness.stat().st_mode & 0o777 == 0o600 and witness.parent.stat().st_mode & 0o777 == 0o700
+    key = (home.path / "secret.key").read_text().strip()
+    for path in (home.path / "anchor.json", witness):
+        found = AnchorFile(path, bytes.fromhex(key)).read()
+        assert found is not None and found.seq == head
+
+
+def test_appends_go_on_where_the_anchor_outside_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A home directory that is not one (here a file): the event stands, the anchor in the home moves, and the
+    failure is logged."""
+    from lighthouse_mcp.config import load_config
+    from lighthouse_mcp.events.model import NewEvent
+    from lighthouse_mcp.events.store import open_store
+    from lighthouse_mcp.home import ProjectHome, create_home
+
+    home = ProjectHome(tmp_path / "app" / ".lighthouse")
+    create_home(home)
+    (tmp_path / "not-a-dir").write_text("x")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "not-a-dir"))
+    store = open_store(home, load_config(home.config_path), create=True)
+    try:
+        store.append(NewEvent("test.one", {}))
+        assert store.last_seq() >= 1 and store.anchor_problem() is None
+        assert "cannot move the audit log's anchor" in caplog.text
+    finally:
+        store.close()
+    key = bytes.fromhex((home.path / "secret.key").read_text().strip())
+    inner = AnchorFile(home.path / "anchor.json", key).read()
+    assert inner is not None and inner.seq >= 1

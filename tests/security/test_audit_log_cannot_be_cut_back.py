@@ -166,3 +166,46 @@ def test_a_cut_back_log_that_grows_again_does_not_carry_the_anchor_along(guarded
     for i in range(8):  # more than were cut: the fork is now longer than the anchored chain
         guarded.bash(f"echo again {i}")
     _missing(guarded)
+
+
+def test_the_whole_home_put_back_from_a_copy_is_seen(guarded: Guarded) -> None:
+    """The store and the anchor beside it put back together (a copy of `.lighthouse` taken earlier): the second
+    anchor, kept outside the project in the user's state directory, is ahead of both."""
+    _some_history(guarded, 2)
+    saved = guarded.root.parent / "saved-home"
+    shutil.copytree(guarded.home.path, saved, ignore=shutil.ignore_patterns("hook.sock"))
+    _some_history(guarded, 3)
+    shutil.rmtree(guarded.home.path)
+    shutil.copytree(saved, guarded.home.path)
+    _missing(guarded)
+    assert "outside the project" in guarded.cli("events", "verify").err
+
+
+def test_a_home_deleted_and_made_anew_is_seen(guarded: Guarded) -> None:
+    """The whole home deleted (store, key and anchor) and `init` run again: the anchor outside the project says an
+    audit log was kept here, so only a person's `store reset` starts anew, and it records what that anchor said."""
+    _some_history(guarded, 2)
+    shutil.rmtree(guarded.home.path)
+    init = guarded.cli("init")
+    assert init.code != 0 and "store reset" in init.err, init
+    assert not (guarded.home.path / "lighthouse.db").exists()
+    reset = guarded.cli("store", "reset", "--reason", "the home was deleted")
+    assert reset.code == 0, reset.err
+    first = guarded.events("store.reset")[0]
+    assert first.payload["previous_anchor"] is None and "this project's key" in first.payload["previous_anchor_problem"]
+    assert guarded.cli("events", "verify").code == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rm -rf ~/.local/state/lighthouse",
+        "rm -f ~/.local/state/lighthouse/anchors/*.json",
+        "find ~/.local/state -name '*.json' -delete",
+        "echo '' > ~/.local/state/lighthouse/anchors/a.json",
+        "mv ~/.local/state/lighthouse /tmp/elsewhere",
+    ],
+)
+def test_the_anchor_outside_the_project_is_out_of_the_agent_s_reach(guarded: Guarded, command: str) -> None:
+    _some_history(guarded, 1)
+    assert guarded.bash(command).decision == "deny", command
