@@ -191,7 +191,10 @@ def test_a_person_can_unlock_a_critical_rule_in_their_own_config_only(guarded: G
     user_config.parent.mkdir(parents=True, exist_ok=True)
     user_config.write_text("policy:\n  unlock: [fs.delete-home]\n")
     unlocked = guarded.bash("rm -rf ~")
-    assert unlocked.decision == "ask"  # a person unlocked fs.delete-home, and the project lowered it to ask
+    # A person unlocked fs.delete-home and the project lowered it to ask; the home also holds Lighthouse's state
+    # directory (the audit log's second anchor), so the guard's own locked rule still denies it.
+    assert unlocked.decision == "deny" and "guard.lighthouse-ancestor" in unlocked.reason
+    assert "fs.delete-home:" not in unlocked.reason
     decided = guarded.events("validation.decided")[-1]
     lowered = [e for e in decided.payload["exceptions"] if e["rule"] == "fs.delete-home"]
     assert lowered and lowered[0]["unlocked"] is True and lowered[0]["reason"] == "sandbox homes are throwaway"
