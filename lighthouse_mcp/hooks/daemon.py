@@ -25,9 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.hooks.answer import Channel, respond
+from lighthouse_mcp.hooks.answer import Channel, end_by, respond
 from lighthouse_mcp.hooks.client import (
     ACK_S,
+    FIRST_LIMIT_S,
     MAGIC,
     MAX_HOOK_INPUT,
     Lines,
@@ -164,6 +165,7 @@ class _Client(Channel):
     def limit(self, seconds: float) -> None:
         with contextlib.suppress(OSError):  # a client that went away is not waiting for it
             self._conn.sendall(limit_frame(self._key, self._nonce, self._req, seconds))
+        end_by(seconds)
 
 
 def handle(conn: socket.socket, key: bytes, standby: Standby | None = None) -> None:
@@ -194,6 +196,7 @@ def handle(conn: socket.socket, key: bytes, standby: Standby | None = None) -> N
     if lines.next(time.monotonic() + ACK_S) != b"go":
         return
     conn.settimeout(None)
+    end_by(FIRST_LIMIT_S)  # until the configuration says otherwise
     respond(data, _Client(conn, key, nonce, request_digest(body)), started, standby)
 
 

@@ -61,7 +61,7 @@ class Guarded:
         self.hook_command = hook_commands(root)[-1]
         self.env = lighthouse_env()
 
-    def hook(self, event: str, tool: str, tool_input: dict[str, Any], **extra: Any) -> Answer:
+    def hook(self, event: str, tool: str, tool_input: dict[str, Any], *, timeout: float = 60, **extra: Any) -> Answer:
         data = {
             "session_id": "ses-attacker",
             "transcript_path": str(self.root / "t.jsonl"),
@@ -73,7 +73,7 @@ class Guarded:
             "tool_use_id": extra.pop("tool_use_id", "toolu_attack"),
             **extra,
         }
-        return self.raw(json.dumps(data))
+        return self.raw(json.dumps(data), timeout)
 
     def bash(self, command: str) -> Answer:
         return self.hook("PreToolUse", "Bash", {"command": command})
