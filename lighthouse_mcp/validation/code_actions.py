@@ -803,7 +803,8 @@ def javascript_actions(source: str) -> list[Action]:
         actions.append(Action("connect", host.group("s") if host else "", detail="net.connect"))
     if re.search(
         r"\b(https?\.(get|request)|fetch\s*\(|axios|XMLHttpRequest|request\s*\()"
-        r"|require\(\s*['\"](?:node:)?https?['\"]\s*\)\s*\.\s*(?:get|request)\b",  # `require('https').get(…)`
+        r"|require\s*\(\s*['\"](?:node:)?https?['\"]\s*\)\s*\.\s*(?:get|request)\b"  # `require('https').get(…)`
+        r"|\bimport\b[^;]*?\bfrom\s*['\"](?:node:)?https?['\"]",  # `import {get} from 'https'`
         source,
     ):
         actions.append(Action("network", detail="http request"))

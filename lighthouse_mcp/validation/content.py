@@ -89,6 +89,7 @@ _RUN_INSTRUCTION = LazyPattern(r"^\s*(RUN|CMD|ENTRYPOINT|ONBUILD\s+RUN|HEALTHCHE
 
 def runnable_code(path: str, text: str) -> list[Runnable]:
     """The pieces of `text`, written to `path`, that something will run; [] for files nothing runs."""
+    text = text.removeprefix("\ufeff")  # a byte order mark: git, Python (3.13: `.pth` files) and most tools skip it
     if not text.strip():
         return []
     reader = _reader(path)
@@ -118,6 +119,11 @@ def runs_by_name(path: str) -> bool:
     """Whether a tool runs what the file at `path` holds because of its name and place alone, without being told to
     run it (a Makefile, a package manifest, a pipeline, git's settings, a build script, a notebook)."""
     return _reader(path) is not None or posixpath.basename(path).lower() in _BUILD_SCRIPTS
+
+
+def read_in_pieces(path: str) -> bool:
+    """Whether a file at `path` is read piece by piece (each recipe, script, step or setting on its own)."""
+    return _reader(path) is not None
 
 
 def _reader(path: str) -> Callable[[str], Iterator[Runnable]] | None:
@@ -159,6 +165,8 @@ def _reader(path: str) -> Callable[[str], Iterator[Runnable]] | None:
         return _pipeline
     if is_git_settings(path):
         return _git_config
+    if "/.git/remotes/" in slashed or "/.git/branches/" in slashed:  # git's older files for a remote, still read
+        return lambda text: _legacy_remote(posixpath.basename(path), text)
     if lower.endswith(".ipynb"):
         return _notebook
     if lower.endswith(".pth"):
@@ -681,6 +689,16 @@ def _git_config(text: str) -> Iterator[Runnable]:
     `!`, `core.fsmonitor`, `core.sshCommand`, credential helpers, `core.hooksPath`)."""
     for number, key, value in git_settings(text):
         yield Runnable(f"{key} on line {number}", "shell", shlex.join(["git", "config", key, value]))
+
+
+def _legacy_remote(name: str, text: str) -> Iterator[Runnable]:
+    """`.git/remotes/NAME` (`URL: …` lines) and `.git/branches/NAME` (a URL, `#branch` after it): where `git push NAME`
+    goes, as the setting that would say so."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        url = line[4:].strip() if line.startswith("URL:") else line.strip().split("#", 1)[0]
+        if url and (line.startswith("URL:") or ":" in url or url.startswith("/")):
+            setting = shlex.join(["git", "config", f"remote.{name}.url", url])
+            yield Runnable(f"the URL on line {number}", "shell", setting)
 
 
 def _pth(text: str) -> Iterator[Runnable]:

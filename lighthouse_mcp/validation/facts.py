@@ -89,7 +89,7 @@ from lighthouse_mcp.validation.patch import CODEX_FLAG as CODEX_PATCH_FLAG
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
 from lighthouse_mcp.validation.patch import PROGRAMS as PATCH_PROGRAMS
 from lighthouse_mcp.validation.patch import read_patch
-from lighthouse_mcp.validation.run_files import derived_from
+from lighthouse_mcp.validation.run_files import derived_from, read_on_disk
 from lighthouse_mcp.validation.secret_names import secret_name
 from lighthouse_mcp.validation.shell import (
     Command,
@@ -2160,7 +2160,7 @@ class _Extractor:
                 self.facts.problems.setdefault(
                     "unresolved", f"git --config-env {key} takes a setting known when git runs"
                 )
-        for key, value in given:  # `-c include.path=FILE`: settings from a file, which may run commands
+        for key, value in _git_settings(argv):  # `-c include.path=FILE`: settings from a file, which may run commands
             if key == "include.path" or (key.startswith("includeif.") and key.endswith(".path")):
                 written = self.written.get(files.resolve(value, self.ctx or self.base))
                 if written is not None:
@@ -2171,21 +2171,17 @@ class _Extractor:
         for spelled in _git_spelled_out(dict(given), positionals):  # `-c remote.origin.push=+x:main`
             self.run(spelled, (*via, "git -c"), depth + 1)
         if positionals[:1] == ["config"]:
-            settings = _git_config_words(fact.argv)
-            key = settings[0].lower() if settings else ""
-            if len(settings) >= 2:  # what later git commands in this command line find set
-                self.git_config[key] = settings[1]
-            if len(settings) >= 2 and (_git_command_key(key) or key in _HOOK_DIRS or settings[1].startswith("!")):
-                if _git_runs(key, settings[1]):
-                    self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")
-                self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
+            self.git_settings_set(fact, via, depth)
         for command in _git_commands(fact):  # `submodule foreach CMD`, `bisect run CMD`, `rebase -x CMD`, …
             self.run(command, (*via, f"git {positionals[0]}"), depth + 1)
         self.remote_changes(fact.argv, positionals, given)
         self.new_destinations(fact)
         if positionals[:2] == ["remote", "add"] and len(positionals) >= 4:
             self.remotes[positionals[2]] = positionals[3]
-        elif positionals[:1] == ["push"] and len(positionals) >= 2:
+        for repo in _option_values(fact.argv, "--repo") if positionals[:1] == ["push"] else []:
+            if _URL.match(repo) or _REMOTE_PATH.match(repo):  # `git push --repo=URL`
+                self.facts.flow("push-to-url", f"git push straight to {repo}")
+        if positionals[:1] == ["push"] and len(positionals) >= 2:
             remote = positionals[1]
             if remote in self.remotes:
                 self.facts.flow(
@@ -2218,13 +2214,52 @@ class _Extractor:
         elif executor in INTERPRETERS or executor in STDIN_EXECUTORS:  # `echo 'exec rm -rf ~' | tclsh` too
             self.code(executor, text, via, depth)
 
+    def git_settings_set(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
+        """`git config KEY VALUE`: what later git commands find set, and run; settings moved or written where they
+        are not seen here (a section renamed, the file opened in an editor, another file included) are not known."""
+        settings = _git_config_words(fact.argv)
+        key = settings[0].lower() if settings else ""
+        if len(settings) >= 2:  # what later git commands in this command line find set
+            self.git_config[key] = settings[1]
+        if len(settings) >= 2 and (_git_command_key(key) or key in _HOOK_DIRS or settings[1].startswith("!")):
+            if _git_runs(key, settings[1]):
+                self.facts.flow("persistence", f"git config {key} makes later git commands run {settings[1][:60]}")
+            self.run(settings[1].removeprefix("!"), (*via, f"git config {key}"), depth + 1)
+        _, rest = global_options(fact.argv[1:], "/")
+        unseen = _GIT_CONFIG_UNSEEN & set(rest[1:2] + [w.split("=", 1)[0] for w in rest if w.startswith("-")])
+        if unseen:
+            self.facts.problems.setdefault("unresolved", f"git config {sorted(unseen)[0]} changes settings not shown")
+        if len(settings) >= 2 and _GIT_INCLUDE.fullmatch(key) is not None:
+            self.included_settings(key, settings[1], via, depth)
+
+    def included_settings(self, key: str, value: str, via: tuple[str, ...], depth: int) -> None:
+        """`git config include.path FILE`: FILE's settings are git's from now on. Written in this command or on disk,
+        each is judged as set; a file not there yet is not known unless it is one the agent cannot write unseen (in
+        the home, outside the project and temporary directories: a write there asks)."""
+        from lighthouse_mcp.validation.content import runnable_code
+
+        where = classify(value, self.ctx or self.base)
+        text = self.written.get(where.path)
+        if text is None:
+            text, too_large = read_on_disk(where.path)
+            if too_large:
+                text = None
+        if text is not None:
+            for piece in runnable_code("included/.gitconfig", text):
+                self.run(piece.source, (*via, f"git config {key}"), depth + 1)
+        elif where.classes & {"temp", "project"} or "in-home" not in where.classes:
+            self.facts.problems.setdefault("unresolved", f"git config {key} reads settings from {value[:80]}")
+
     def new_destinations(self, fact: CommandFact) -> None:
         """A remote pointed at a place the repository does not send its code to yet (`git remote add`, `set-url`,
         `git config remote.NAME.url`, URL rewriting, a branch pushing to a URL): every later push goes there."""
         from lighthouse_mcp.validation.remotes import new_place, new_rewrite
 
         positionals = fact.positionals
+        where: str | None
         where, _ = global_options(fact.argv[1:], (self.ctx or self.base).cwd)
+        if any(a.startswith("--git-dir") for a in fact.argv[1:]) or "GIT_DIR" in self.prefix or "GIT_DIR" in self.env:
+            where = None  # another repository's settings: which remotes it has is not read here
         urls: list[str] = []
         if positionals[:2] in (["remote", "add"], ["remote", "set-url"]) and "delete" not in fact.flags:
             urls = positionals[3:]
@@ -2236,11 +2271,11 @@ class _Extractor:
             found = new_place(url, where)
             if found is not None:
                 self.facts.flow("remote-repointed", f"git {positionals[0]} sends the repository to {found}")
-        sources = positionals[2:] if positionals[:2] == ["submodule", "add"] else []
+        sources = positionals[2:] if positionals[:2] in (["submodule", "add"], ["submodule", "set-url"]) else []
         if len(settings) >= 2 and _SUBMODULE_URL.fullmatch(key) is not None:
             sources = [settings[1]]
         for url in sources:  # `git submodule add URL`, `.gitmodules`' `submodule.NAME.url`
-            found = new_place(url, where)
+            found = new_place(url, where, submodule=True)
             if found is not None:
                 self.facts.flow("dependency-new-place", f"git {positionals[0]} takes code from {found}")
         rewrite = _URL_REWRITE_KEY.fullmatch(key) if len(settings) >= 2 else None
@@ -2727,8 +2762,10 @@ def _copied_to_a_remote(fact: CommandFact) -> list[str]:
     """What `scp`, `rsync` or `rclone` copies to another machine, or a cloud storage tool to a bucket (`aws s3 sync
     . s3://b`, `gsutil cp -r . gs://b`): its sources, when its destination is remote."""
     positionals = fact.positionals[1:] if fact.name == "rclone" else fact.positionals
-    if fact.name in _BUCKET_COPIERS and len(positionals) >= 2 and _BUCKET.match(positionals[-1]):
-        return positionals[:-1]  # (its subcommands are judged as paths too: a word such as `s3` is no whole tree)
+    if fact.name in _BUCKET_COPIERS:  # what comes before the first bucket (after it: options' values, `--exclude X`)
+        bucket = next((i for i, p in enumerate(positionals) if _BUCKET.match(p) or p.startswith(":")), None)
+        if bucket:  # (its subcommands are judged as paths too: a word such as `s3` is no whole tree)
+            return positionals[:bucket]
     if fact.name not in ("scp", "rsync", "rclone") or len(positionals) < 2:
         return []
     return positionals[:-1] if _REMOTE_PATH.match(positionals[-1]) else []
@@ -2900,6 +2937,13 @@ _GIT_COMMAND_KEYS = LazyPattern(
 _HOOK_DIRS = frozenset({"core.hookspath", "init.templatedir"})
 _GIT_CONFIG_VALUES = frozenset({"-f", "--file", "--blob", "--type", "--default", "--comment", "--value"})
 _GIT_CONFIG_READERS = frozenset({"get", "list", "unset", "rename-section", "remove-section", "edit"})
+# `git config` forms that set no KEY VALUE: reading, unsetting, and moving or editing settings unseen
+_GIT_CONFIG_NOT_SET = frozenset(
+    {"--get", "--get-all", "--get-regexp", "--get-urlmatch", "--list", "-l", "--unset", "--unset-all",
+     "--rename-section", "--remove-section", "--edit", "-e"}
+)  # fmt: skip
+_GIT_CONFIG_UNSEEN = frozenset({"--rename-section", "rename-section", "--edit", "-e", "edit"})
+_GIT_INCLUDE = LazyPattern(r"include\.path|includeif\..+\.path")  # settings read from another file
 
 
 def _go_replacements(argv: list[str]) -> list[str]:
@@ -2916,10 +2960,14 @@ def _go_replacements(argv: list[str]) -> list[str]:
 
 def _git_config_words(argv: list[str]) -> list[str]:
     """The key and value `git config` sets, without its options and their values (`-f FILE`, `--file=FILE`), and
-    without the `set` of `git config set KEY VALUE`; nothing for the subcommands that set nothing (`get`, `list`)."""
-    words = iter(argv[argv.index("config") + 1 :] if "config" in argv else [])
+    without the `set` of `git config set KEY VALUE`; nothing for the subcommands that set nothing (`get`, `list`).
+    `config` is the subcommand, after git's own options (`git -C config config …` runs in a directory `config`)."""
+    _, rest = global_options(argv[1:], "/")
+    words = iter(rest[1:] if rest[:1] == ["config"] else [])
     found = []
     for word in words:
+        if word.split("=", 1)[0] in _GIT_CONFIG_NOT_SET:
+            return []
         if word in _GIT_CONFIG_VALUES:
             next(words, None)
         elif not word.startswith("-"):
@@ -2983,8 +3031,9 @@ def _git_runs(key: str, value: str) -> bool:
     if not words:
         return False
     name = posixpath.basename(words[0])
-    if name == "ssh":
-        return any(re.search(r"(?i)proxycommand|localcommand|permitlocalcommand", w) for w in words)
+    if name == "ssh":  # what it runs, and where it connects instead of the remote's host
+        runs_or_elsewhere = r"(?i)proxycommand|localcommand|permitlocalcommand|hostname|proxyjump"
+        return any(re.search(runs_or_elsewhere, w) for w in words) or any(w.startswith(("-F", "-J")) for w in words[1:])
     return not (name in _PLAIN_PROGRAMS or name.startswith("git-credential-"))
 
 

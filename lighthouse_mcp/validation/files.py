@@ -800,12 +800,13 @@ def _is_config(path: str, ctx: Context) -> bool:
 
 
 def is_git_settings(path: str) -> bool:
-    """Whether `path` is one of git's settings files (a repository's `.git/config`, a submodule's, `~/.gitconfig`,
-    `.gitmodules`), which name programs git runs (`core.fsmonitor`, `core.pager`, `alias.x = !…`)."""
+    """Whether `path` is one of git's settings files (a repository's `.git/config` and a worktree's
+    `config.worktree`, a submodule's, `~/.gitconfig`, `.gitmodules`), which name programs git runs (`core.fsmonitor`,
+    `core.pager`, `alias.x = !…`)."""
     lower = posixpath.basename(path).lower()
     slashed = "/" + path.lstrip("/")
     return (
-        slashed.endswith(("/.git/config", "/.config/git/config"))
+        slashed.endswith(("/.git/config", "/.config/git/config", "/config.worktree"))
         or lower in (".gitconfig", ".gitmodules")
         or "/.git/modules/" in slashed
     )

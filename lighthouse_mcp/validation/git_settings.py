@@ -16,6 +16,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "\\": "\\", '"': '"'}
 def git_settings(text: str) -> Iterator[tuple[int, str, str]]:
     """Each setting as (line number, `section[.subsection].name`, value); section and name lower-cased."""
     section = ""
+    text = text.removeprefix("\ufeff")  # git skips a byte order mark at the start
     index, line = 0, 1
     size = len(text)
     while index < size:

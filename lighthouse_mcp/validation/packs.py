@@ -54,7 +54,6 @@ MATCH_KEYS = frozenset(
         "command",
         "tool",
         "subcommand",
-        "subcommand_none",
         "args_prefix",
         "flags_any",
         "flags_all",
@@ -157,7 +156,6 @@ class Rule:
     commands: tuple[str, ...] = ()
     tools: tuple[str, ...] = ()
     subcommand: frozenset[str] = frozenset()
-    subcommand_none: frozenset[str] = frozenset()
     args_prefix: tuple[str, ...] = ()
     flags_any: frozenset[str] = frozenset()
     flags_all: frozenset[str] = frozenset()
@@ -183,7 +181,7 @@ class Rule:
         return not self.commands
 
     def matches_command(self, fact: CommandFact) -> bool:
-        if (self.subcommand and fact.subcommand not in self.subcommand) or fact.subcommand in self.subcommand_none:
+        if self.subcommand and fact.subcommand not in self.subcommand:
             return False
         if self.args_prefix and tuple(fact.positionals[: len(self.args_prefix)]) != self.args_prefix:
             return False
@@ -656,8 +654,7 @@ def _match_fields(where: str, match: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("command", "tool", "args_prefix"):
         if key in match:
             fields[{"command": "commands", "tool": "tools"}.get(key, key)] = tuple(_strings(where, key, match[key]))
-    for key in ("subcommand", "subcommand_none", "flags_any", "flags_all", "flags_none", "flow", "problem", "via_any",
-                "options_none"):  # fmt: skip
+    for key in ("subcommand", "flags_any", "flags_all", "flags_none", "flow", "problem", "via_any", "options_none"):
         if key in match:
             fields[{"flow": "flows", "problem": "problems"}.get(key, key)] = frozenset(_strings(where, key, match[key]))
     for key in ("args_regex", "text_regex", "url_regex"):

@@ -57,17 +57,19 @@ def _owner(path: str) -> str:
     return normal.lstrip("/").split("/", 1)[0].lower().removesuffix(".git")
 
 
-def remote_places(cwd: str) -> frozenset[Place]:
-    """The places the remotes of the repository at `cwd` point at (URLs and push URLs), read from its settings."""
-    config = _settings_file(cwd)
+def remote_places(cwd: str | None) -> frozenset[Place]:
+    """The places the remotes of the repository at `cwd` point at (URLs and push URLs), read from its settings;
+    none where it cannot be told (`cwd` None: git is pointed at another repository's settings)."""
+    return frozenset(w for url in _remote_urls(cwd).values() for w in [place(url)] if w is not None)
+
+
+def _remote_urls(cwd: str | None) -> dict[str, str]:
+    """Each `remote.NAME.url`/`.pushurl` of the repository at `cwd`, by key (the last one given wins)."""
+    config = _settings_file(cwd) if cwd is not None else None
     text = read_on_disk(config)[0] if config is not None else None
     if text is None:
-        return frozenset()
-    found = set()
-    for _, key, value in git_settings(text):
-        if _REMOTE_KEY.fullmatch(key) is not None and (where := place(value)) is not None:
-            found.add(where)
-    return frozenset(found)
+        return {}
+    return {key: value for _, key, value in git_settings(text) if _REMOTE_KEY.fullmatch(key) is not None}
 
 
 def _settings_file(cwd: str) -> str | None:
@@ -92,9 +94,13 @@ def _settings_file(cwd: str) -> str | None:
     return None
 
 
-def new_place(url: str, cwd: str) -> str | None:
+def new_place(url: str, cwd: str | None, *, submodule: bool = False) -> str | None:
     """How `url` is a place the repository at `cwd` does not send to yet, or None when it is one it does (or a path
-    on this machine)."""
+    on this machine). A submodule's `./` or `../` URL is relative to the repository's own origin, as git reads it
+    (`../../other/x.git` beside `git@github.com:acme/app.git` is `git@github.com:other/x.git`)."""
+    if submodule and url.startswith(("./", "../")):
+        origin = _remote_urls(cwd).get("remote.origin.url")
+        url = _relative_to(origin, url) if origin else url
     where = place(url)
     if where is None or where in remote_places(cwd):
         return None
@@ -102,11 +108,23 @@ def new_place(url: str, cwd: str) -> str | None:
     return f"{host}/{owner}" if owner else host
 
 
-def new_rewrite(base: str, prefix: str, cwd: str) -> str | None:
+def new_rewrite(base: str, prefix: str, cwd: str | None) -> str | None:
     """How rewriting URLs that start with `prefix` to start with `base` (`url.BASE.insteadOf PREFIX`) sends them to a
-    new place, or None when it stays on the same host (`git@github.com:` for `https://github.com/`) or on this
-    machine."""
+    new place, or None when it keeps them where they were (`git@github.com:` for `https://github.com/`,
+    `git@github.com:acme/` for `https://github.com/acme/`), sends them to a remote's place, or to this machine."""
     to, was = place(base), place(prefix)
-    if to is None or (was is not None and was[0] == to[0]) or to in remote_places(cwd):
+    if to is None or to == was or (was is not None and to == (was[0], "")) or to in remote_places(cwd):
         return None
-    return to[0]
+    return f"{to[0]}/{to[1]}" if to[1] else to[0]
+
+
+def _relative_to(origin: str, relative: str) -> str:
+    """`relative` (`../x.git`) resolved against the URL `origin`, taken as a directory, as git resolves a
+    submodule's URL."""
+    scheme = _SCHEME.match(origin)
+    if scheme is None and (scp := _SCP.match(origin)) is not None:
+        head = origin[: len(origin) - len(scp.group(2))]
+        return head + posixpath.normpath(posixpath.join(scp.group(2) or ".", relative)).lstrip("/")
+    parts = urlsplit(origin)
+    path = posixpath.normpath(posixpath.join(parts.path or "/", relative))
+    return parts._replace(path=path).geturl()

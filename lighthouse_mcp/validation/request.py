@@ -10,7 +10,7 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from lighthouse_mcp.errors import DataError
@@ -28,6 +28,9 @@ from lighthouse_mcp.validation.lazy import LazyPattern
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
 from lighthouse_mcp.validation.patch import read_patch
 from lighthouse_mcp.validation.secrets import holds_credentials, mask_secrets, mask_value
+
+if TYPE_CHECKING:
+    from lighthouse_mcp.validation.content import Runnable
 
 # Claude Code's tool names, matched case-insensitively.
 KNOWN_TOOLS = {
@@ -309,7 +312,38 @@ def _judge_written(facts: Facts, request: Request, written_to: PathFact, ctx: Co
         pieces = notebook_cell(request.input.get("cell_type"), source) if isinstance(source, str) else []
     else:
         pieces = runnable_code(written_to.raw, text) if text is not None else []
+        pieces += _edited_pieces(request, written_to)
     code_written(facts, written_to, ctx, pieces)
+
+
+def _edited_pieces(request: Request, written_to: PathFact) -> list[Runnable]:
+    """For an edit of a file read piece by piece (git's settings, a Makefile, a manifest, a pipeline), the pieces
+    the file will hold that it does not hold now, read in the whole file as it will be: a new line alone has no
+    section, target or job around it (`\tfsmonitor = …` under `[core]`)."""
+    from lighthouse_mcp.validation.content import read_in_pieces, runnable_code
+    from lighthouse_mcp.validation.run_files import read_on_disk
+
+    if request.tool not in ("Edit", "MultiEdit") or not read_in_pieces(written_to.path):
+        return []
+    before, _ = read_on_disk(written_to.path)
+    after = _edited(before, request.input) if before is not None else None
+    if after is None:
+        return []
+    kept = {p.source for p in runnable_code(written_to.raw, before or "")}
+    return [p for p in runnable_code(written_to.raw, after) if p.source not in kept]
+
+
+def _edited(text: str, tool_input: Mapping[str, object]) -> str | None:
+    """`text` after an Edit's or a MultiEdit's replacements, in order; None when one does not apply."""
+    edits = tool_input.get("edits") if "edits" in tool_input else [tool_input]
+    for edit in edits if isinstance(edits, list) else []:
+        if not isinstance(edit, Mapping):
+            return None
+        old, new = edit.get("old_string"), edit.get("new_string")
+        if not isinstance(old, str) or not isinstance(new, str) or not old or old not in text:
+            return None
+        text = text.replace(old, new) if edit.get("replace_all") is True else text.replace(old, new, 1)
+    return text
 
 
 # Another MCP server's tool: arguments that hold a shell command or SQL are judged as such.
