@@ -413,9 +413,9 @@ def _relayed(lines: "Lines", pid: int, started: float, kind: "str | None") -> Re
                 raise ValueError(f"not an answer: {line[:80]!r}")
         while True:  # the child's end: the connection closes
             lines.next(until)
-    except ConnectionError:
+    except ConnectionError:  # the child closed its end: it is ending (its descriptors close as it exits)
         if reply is not None:
-            _reap(pid, until)
+            _reap(pid, until, ending=True)
             return reply
         _reap(pid, 0.0)
         return blocked(kind, "Lighthouse blocked this call: its hook ended without an answer [validation.on_error]")
@@ -430,8 +430,15 @@ def _relayed(lines: "Lines", pid: int, started: float, kind: "str | None") -> Re
         )
 
 
-def _reap(pid: int, until: float) -> None:
-    """Wait for the child until `until` (monotonic), then end it."""
+def _reap(pid: int, until: float, *, ending: bool = False) -> None:
+    """Wait for the child until `until` (monotonic), then end it; `ending`: it closed its end of the connection,
+    which it only does as it exits, so waiting for it takes no time."""
+    if ending:
+        try:
+            os.waitpid(pid, 0)
+            return
+        except OSError:
+            return
     while time.monotonic() < until:
         done, _ = os.waitpid(pid, os.WNOHANG)
         if done:
