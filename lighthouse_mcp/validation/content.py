@@ -171,7 +171,7 @@ def _reader(path: str) -> Callable[[str], Iterator[Runnable]] | None:
         return _notebook
     if lower.endswith(".pth"):
         return _pth
-    if lower == "go.mod":
+    if lower in ("go.mod", "go.work"):
         return _go_mod
     if slashed.endswith("/.vscode/tasks.json"):
         return _editor_tasks
@@ -709,8 +709,8 @@ def _pth(text: str) -> Iterator[Runnable]:
 
 
 def _go_mod(text: str) -> Iterator[Runnable]:
-    """`replace OLD => NEW` directives (one line, or in a `replace ( … )` block), as the `go mod edit -replace` that
-    would make each: where the code the module builds comes from."""
+    """`replace OLD => NEW` directives of `go.mod` or `go.work` (one line, or in a `replace ( … )` block), as the
+    `go mod edit -replace` that would make each: where the code the module builds comes from."""
     in_block = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("//", 1)[0].strip()

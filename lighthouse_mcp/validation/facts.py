@@ -1675,7 +1675,7 @@ class _Extractor:
             self.git(fact, argv, via, depth)
         else:
             self.run_by_program(fact, argv, via, depth)
-        if name == "go" and fact.positionals[:2] == ["mod", "edit"]:
+        if name == "go" and fact.positionals[:2] in (["mod", "edit"], ["work", "edit"]):
             self.new_module_places(fact)
 
     def given_to_run(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
@@ -2283,8 +2283,8 @@ class _Extractor:
             self.facts.flow("remote-repointed", f"git config {key} sends what goes to {settings[1]} to {found}")
 
     def new_module_places(self, fact: CommandFact) -> None:
-        """`go mod edit -replace OLD=NEW[@v]`: a module taken from a place the repository does not use (a path on
-        this machine is none)."""
+        """`go mod edit -replace OLD=NEW[@v]` (and `go work edit`): a module taken from a place the repository does
+        not use (a path on this machine is none)."""
         from lighthouse_mcp.validation.remotes import new_place
 
         where = (self.ctx or self.base).cwd

