@@ -101,35 +101,13 @@ class Channel:
 
 
 def end_by(seconds: float) -> None:
-    """For a process that answers for another (a hook server's child, the hook's own child): the kernel ends it a
-    little after `seconds` from now, stuck or not. The one waiting blocks the call when no answer came by then; this
-    only makes sure a process stuck in native code (which no thread of its own can end) does not run on."""
+    """For a process that answers for another (a hook server's child): the kernel ends it a little after `seconds`
+    from now, stuck or not. The one waiting blocks the call when no answer came by then; this only makes sure a
+    process stuck in native code (which no thread of its own can end) does not run on."""
     import math
     import signal
 
     signal.alarm(max(1, math.ceil(seconds) + 3))  # SIGALRM's default action ends the process
-
-
-class FramedChannel(Channel):
-    """The answer framed on a descriptor, for the hook's own process, which waits for it while it keeps the deadline
-    (`hooks/client.py`, `decide_in_a_child`); the lines for the person watching still go to stderr."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-
-    def answer(self, out: str | None, err: str | None, code: int) -> None:
-        body_out = (out + "\n").encode("utf-8", "replace") if out else b""
-        body_err = (err + "\n").encode("utf-8", "replace") if err else b""
-        self._send(f"answer {code} {len(body_out)} {len(body_err)}\n".encode() + body_out + body_err)
-
-    def limit(self, seconds: float) -> None:
-        self._send(f"limit {seconds:.3f}\n".encode())
-        end_by(seconds)
-
-    def _send(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view) :]
 
 
 class Answer:

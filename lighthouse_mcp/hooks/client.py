@@ -341,118 +341,6 @@ class Lines:
         return data
 
 
-def decide_here(data: bytes, started: float, fd: "int | None" = None) -> int:
-    """The in-process hook: its answer on standard output and error, or, with `fd`, framed on that descriptor for
-    the process that waits for it (`decide_in_a_child`)."""
-    from lighthouse_mcp import kept_code
-
-    kept_code.install()  # before the validator's classes and patterns are made: their code is kept, not compiled
-    from lighthouse_mcp.hooks.answer import Channel, FramedChannel, respond
-
-    try:
-        return respond(data, Channel() if fd is None else FramedChannel(fd), started)
-    finally:
-        kept_code.save()  # the answer is out; a class compiled anew is kept for the next call (never raises)
-
-
-def decide_in_a_child(data: bytes, started: float, kind: "str | None") -> "Reply | None":
-    """The in-process hook's answer, worked out by a child process while this one keeps its deadline. The child's
-    own deadline thread answers in time while the interpreter lets it run; work stuck in native code (a regular
-    expression backtracking for minutes holds the interpreter's lock, so no other thread of that process runs) does
-    not, and then this process, which does nothing else, blocks the call at the deadline and ends the child. The
-    child speaks as the hook server does, unsigned (the connection is private to the two): `limit SECONDS` lines,
-    then `answer CODE OUT_LEN ERR_LEN` and the bytes. None when no child can be made: decide in this process."""
-    import _socket
-
-    try:
-        mine, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        mine.close()
-        theirs.close()
-        return None
-    if pid == 0:  # the child: its answer goes to the parent only; what else it prints must not reach Claude Code
-        code = 2
-        try:
-            mine.close()
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, 1)
-            signal_alarm = __import__("_signal").alarm  # (built in) ended by the kernel if stuck past any deadline
-            signal_alarm(int(FIRST_LIMIT_S) + 3)
-            code = decide_here(data, started, theirs.detach())
-        finally:
-            os._exit(code)
-    theirs.close()
-    try:
-        return _relayed(Lines(mine), pid, started, kind)
-    finally:
-        mine.close()
-
-
-def _relayed(lines: "Lines", pid: int, started: float, kind: "str | None") -> Reply:
-    """The child's answer, once it has ended (it leaves its trace after answering; the call is not over before); a
-    block when it says nothing by its deadline, says something else, or ends without answering."""
-    until = started + FIRST_LIMIT_S + GRACE_S
-    reply: Reply | None = None
-    try:
-        while reply is None:
-            line = lines.next(until)
-            kind_of, _, rest = line.partition(b" ")
-            if kind_of == b"limit":
-                until = started + float(rest) + GRACE_S
-            elif kind_of == b"answer":
-                code, out_len, err_len = (int(x) for x in rest.split(b" "))
-                if code not in (0, 2) or out_len < 0 or err_len < 0 or out_len + err_len > MAX_ANSWER:
-                    raise ValueError("an answer out of bounds")
-                body = lines.take(out_len + err_len, until)
-                reply = body[:out_len], body[out_len:], code
-            else:
-                raise ValueError(f"not an answer: {line[:80]!r}")
-        while True:  # the child's end: the connection closes
-            lines.next(until)
-    except ConnectionError:  # the child closed its end: it is ending (its descriptors close as it exits)
-        if reply is not None:
-            _reap(pid, until, ending=True)
-            return reply
-        _reap(pid, 0.0)
-        return blocked(kind, "Lighthouse blocked this call: its hook ended without an answer [validation.on_error]")
-    except (TimeoutError, OSError, ValueError) as exc:
-        _reap(pid, 0.0)
-        if reply is not None:
-            return reply
-        return blocked(
-            kind,
-            "Lighthouse blocked this call: it did not finish within its deadline (hook.deadline_s), stuck where no "
-            f"other work could run ({type(exc).__name__}) [validation.deadline]",
-        )
-
-
-def _reap(pid: int, until: float, *, ending: bool = False) -> None:
-    """Wait for the child until `until` (monotonic), then end it; `ending`: it closed its end of the connection,
-    which it only does as it exits, so waiting for it takes no time."""
-    if ending:
-        try:
-            os.waitpid(pid, 0)
-            return
-        except OSError:
-            return
-    while time.monotonic() < until:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return
-        time.sleep(0.005)
-    try:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-    except OSError:
-        pass
-
-
 def main(
     home_arg: str | None, agent_kind: str | None = None, *, agent: str | None = None, role: str | None = None
 ) -> int:
@@ -491,9 +379,15 @@ def main(
         except (Untrusted, ValueError) as exc:  # it took the call and did not answer as it must
             reply = blocked(agent_kind, f"Lighthouse blocked this call: {exc}"[:1000])
     if reply is None:
-        reply = decide_in_a_child(data, started, agent_kind)
-    if reply is None:  # no child could be made: decided here, with the deadline the work's own thread keeps
-        return decide_here(data, started)
+        from lighthouse_mcp import kept_code
+
+        kept_code.install()  # before the validator's classes and patterns are made: their code is kept, not compiled
+        from lighthouse_mcp.hooks.answer import Channel, respond
+
+        try:
+            return respond(data, Channel(), started)
+        finally:
+            kept_code.save()  # the answer is out; a class compiled anew is kept for the next call (never raises)
     out, err, code = reply
     if out:
         os.write(1, out)

@@ -1,9 +1,13 @@
-"""The hook's deadline holds even when its work is stuck in native code that never lets another thread run (a
-regular expression that backtracks for minutes holds the interpreter's lock): past the deadline the call is blocked,
-never left to Claude Code's own timeout, which lets the call run. Here a project rule with such a pattern, matched
-against a command it backtracks on, stands for any rule that turns out slow."""
+"""With the project's hook server running, the hook's deadline holds even when the work is stuck in native code
+that never lets another thread run (a regular expression that backtracks for minutes holds the interpreter's lock):
+past the deadline the client blocks the call, never leaving it to Claude Code's own timeout, which lets the call run,
+and the server's child is ended by the kernel. Here a project rule with such a pattern, matched against a command it
+backtracks on, stands for any rule that turns out slow. The in-process hook (no server) has no such guard yet: its
+deadline is a thread of the same process (docs/SECURITY.md)."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.security.conftest import Guarded
 
@@ -19,6 +23,7 @@ rules:
 """
 
 
+@pytest.mark.parametrize("guarded", ["hook-server"], indirect=True)
 def test_a_hook_stuck_in_native_code_is_blocked_at_its_deadline(guarded: Guarded) -> None:
     guarded.home.policies_dir.mkdir(exist_ok=True)
     (guarded.home.policies_dir / "slow.yaml").write_text(SLOW_RULE)
