@@ -164,9 +164,10 @@ def open_store(
             poll_interval_ms=config.store.poll_interval_ms,
             create=create,
         )
+    witness = home.witness_path
     store.anchor = Anchors(
-        (AnchorFile(home.path / ANCHOR_FILE, key), AnchorFile(home.witness_path, key)),
-        ("in the project home", f"outside the project, {home.witness_path}"),
+        (AnchorFile(home.path / ANCHOR_FILE, key), AnchorFile(witness, key)),
+        ("in the project home", f"outside the project, {witness}"),
     )
     return store
 

@@ -100,16 +100,6 @@ class Channel:
         """The hook will have answered within `seconds` of its start (its deadline moved)."""
 
 
-def end_by(seconds: float) -> None:
-    """For a process that answers for another (a hook server's child): the kernel ends it a little after `seconds`
-    from now, stuck or not. The one waiting blocks the call when no answer came by then; this only makes sure a
-    process stuck in native code (which no thread of its own can end) does not run on."""
-    import math
-    import signal
-
-    signal.alarm(max(1, math.ceil(seconds) + 3))  # SIGALRM's default action ends the process
-
-
 class Answer:
     """The hook's one answer: whoever gives it first (the work or the deadline) writes it; the other stays quiet."""
 

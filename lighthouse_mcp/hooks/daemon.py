@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import os
 import selectors
 import signal
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lighthouse_mcp.hooks.answer import Channel, end_by, respond
+from lighthouse_mcp.hooks.answer import Channel, respond
 from lighthouse_mcp.hooks.client import (
     ACK_S,
     FIRST_LIMIT_S,
@@ -166,6 +167,13 @@ class _Client(Channel):
         with contextlib.suppress(OSError):  # a client that went away is not waiting for it
             self._conn.sendall(limit_frame(self._key, self._nonce, self._req, seconds))
         end_by(seconds)
+
+
+def end_by(seconds: float) -> None:
+    """For a child answering a request: the kernel ends it a little after `seconds` from now, stuck or not. The
+    client blocks the call when no answer came by then; this only makes sure a process stuck in native code (which
+    no thread of its own can end) does not run on."""
+    signal.alarm(max(1, math.ceil(seconds) + 3))  # SIGALRM's default action ends the process
 
 
 def handle(conn: socket.socket, key: bytes, standby: Standby | None = None) -> None:

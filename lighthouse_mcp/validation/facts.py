@@ -89,6 +89,7 @@ from lighthouse_mcp.validation.patch import CODEX_FLAG as CODEX_PATCH_FLAG
 from lighthouse_mcp.validation.patch import MAX_OPERATIONS as MAX_PATCH_FILES
 from lighthouse_mcp.validation.patch import PROGRAMS as PATCH_PROGRAMS
 from lighthouse_mcp.validation.patch import read_patch
+from lighthouse_mcp.validation.remotes import REMOTE_URL_KEY, new_place, new_rewrite
 from lighthouse_mcp.validation.run_files import derived_from, read_on_disk
 from lighthouse_mcp.validation.secret_names import secret_name
 from lighthouse_mcp.validation.shell import (
@@ -157,7 +158,6 @@ _ELISP_SHELL = LazyPattern(
 _PSQL_SHELL = LazyPattern(r"(?m)^\s*(?:\\!|system\s)\s*(.+)$")  # psql's and mysql's `\! CMD`, mysql's `system CMD`
 _SQLITE_SHELL = LazyPattern(r"(?m)^\s*\.(?:shell|system)\s+(.+)$")
 _TAR_BUNDLE = LazyPattern(r"[bCfgGhiIjJkKlLmMnNoOpPRsSTvVwWXzZ]*[Acdrtux][AbcCdfgGhiIjJkKlLmMnNoOpPrRsStTuvVwWxXzZ]*")
-_REMOTE_URL_KEY = LazyPattern(r"remote\.(.+)\.(?:url|pushurl)", re.I)  # where `git push NAME` sends
 _URL_REWRITE_KEY = LazyPattern(r"url\..+\.(?:insteadof|pushinsteadof)", re.I)  # rewrites every remote's URL
 _TOOL_PLACEHOLDER = LazyPattern(r'"?\$\{?(?:LOCAL|REMOTE|MERGED|BASE|BASE_NAME|MERGE_RESULT)\}?"?')
 _SUBMODULE_URL = LazyPattern(r"submodule\..+\.url")  # where a submodule's code comes from
@@ -2161,7 +2161,7 @@ class _Extractor:
                     "unresolved", f"git --config-env {key} takes a setting known when git runs"
                 )
         for key, value in _git_settings(argv):  # `-c include.path=FILE`: settings from a file, which may run commands
-            if key == "include.path" or (key.startswith("includeif.") and key.endswith(".path")):
+            if _GIT_INCLUDE.fullmatch(key):
                 written = self.written.get(files.resolve(value, self.ctx or self.base))
                 if written is not None:
                     self.may_run("git", written, (*via, f"git -c {key}"), depth)
@@ -2170,12 +2170,13 @@ class _Extractor:
             self.run(_ext_command(url), (*via, "git ext::"), depth + 1)
         for spelled in _git_spelled_out(dict(given), positionals):  # `-c remote.origin.push=+x:main`
             self.run(spelled, (*via, "git -c"), depth + 1)
+        settings = _git_config_words(fact.argv) if positionals[:1] == ["config"] else []  # `git config KEY VALUE`
         if positionals[:1] == ["config"]:
-            self.git_settings_set(fact, via, depth)
+            self.git_settings_set(fact, settings, via, depth)
         for command in _git_commands(fact):  # `submodule foreach CMD`, `bisect run CMD`, `rebase -x CMD`, …
             self.run(command, (*via, f"git {positionals[0]}"), depth + 1)
-        self.remote_changes(fact.argv, positionals, given)
-        self.new_destinations(fact)
+        self.remote_changes(settings, positionals, given)
+        self.new_destinations(fact, settings)
         if positionals[:2] == ["remote", "add"] and len(positionals) >= 4:
             self.remotes[positionals[2]] = positionals[3]
         for repo in _option_values(fact.argv, "--repo") if positionals[:1] == ["push"] else []:
@@ -2214,10 +2215,10 @@ class _Extractor:
         elif executor in INTERPRETERS or executor in STDIN_EXECUTORS:  # `echo 'exec rm -rf ~' | tclsh` too
             self.code(executor, text, via, depth)
 
-    def git_settings_set(self, fact: CommandFact, via: tuple[str, ...], depth: int) -> None:
-        """`git config KEY VALUE`: what later git commands find set, and run; settings moved or written where they
-        are not seen here (a section renamed, the file opened in an editor, another file included) are not known."""
-        settings = _git_config_words(fact.argv)
+    def git_settings_set(self, fact: CommandFact, settings: list[str], via: tuple[str, ...], depth: int) -> None:
+        """`git config KEY VALUE` (`settings`: its words): what later git commands find set, and run; settings moved
+        or written where they are not seen here (a section renamed, the file opened in an editor, another file
+        included) are not known."""
         key = settings[0].lower() if settings else ""
         if len(settings) >= 2:  # what later git commands in this command line find set
             self.git_config[key] = settings[1]
@@ -2250,11 +2251,9 @@ class _Extractor:
         elif where.classes & {"temp", "project"} or "in-home" not in where.classes:
             self.facts.problems.setdefault("unresolved", f"git config {key} reads settings from {value[:80]}")
 
-    def new_destinations(self, fact: CommandFact) -> None:
+    def new_destinations(self, fact: CommandFact, settings: list[str]) -> None:
         """A remote pointed at a place the repository does not send its code to yet (`git remote add`, `set-url`,
         `git config remote.NAME.url`, URL rewriting, a branch pushing to a URL): every later push goes there."""
-        from lighthouse_mcp.validation.remotes import new_place, new_rewrite
-
         positionals = fact.positionals
         where: str | None
         where, _ = global_options(fact.argv[1:], (self.ctx or self.base).cwd)
@@ -2263,7 +2262,6 @@ class _Extractor:
         urls: list[str] = []
         if positionals[:2] in (["remote", "add"], ["remote", "set-url"]) and "delete" not in fact.flags:
             urls = positionals[3:]
-        settings = _git_config_words(fact.argv) if positionals[:1] == ["config"] else []
         key = settings[0].lower() if settings else ""
         if len(settings) >= 2 and _POINTS_AT.fullmatch(key) is not None:
             urls = [settings[1]]
@@ -2285,35 +2283,32 @@ class _Extractor:
     def new_module_places(self, fact: CommandFact) -> None:
         """`go mod edit -replace OLD=NEW[@v]` (and `go work edit`): a module taken from a place the repository does
         not use (a path on this machine is none)."""
-        from lighthouse_mcp.validation.remotes import new_place
-
         where = (self.ctx or self.base).cwd
         for module in _go_replacements(fact.argv):
             found = new_place(f"https://{module}", where) if not module.startswith((".", "/")) else None
             if found is not None:
                 self.facts.flow("dependency-new-place", f"go mod edit -replace takes {module} from {found}")
 
-    def remote_changes(self, argv: list[str], positionals: list[str], given: list[tuple[str, str]]) -> None:
+    def remote_changes(self, settings: list[str], positionals: list[str], given: list[tuple[str, str]]) -> None:
         """An existing remote pointed elsewhere in this command counts as one added in it (`git remote set-url`,
         `git config remote.NAME.url` or `.pushurl`, `-c remote.NAME.url=…` on the push itself, `git remote rename`
         of one added, `url.BASE.insteadOf` or `.pushInsteadOf`, which rewrite every remote's URL); a push to it, or
         a push naming no remote (which goes to one of them), is a push to a new remote."""
         for key, value in given:
-            named = _REMOTE_URL_KEY.fullmatch(key)
+            named = REMOTE_URL_KEY.fullmatch(key)
             if named is not None:
                 self.remotes[named.group(1)] = value
                 self.repointed.add(named.group(1))
             elif _URL_REWRITE_KEY.fullmatch(key):
                 self.remotes["*"] = key.split(".", 1)[1].rsplit(".", 1)[0]
                 self.repointed.add("*")
-        words = _git_config_words(argv) if positionals[:1] == ["config"] else []
-        named = _REMOTE_URL_KEY.fullmatch(words[0]) if len(words) >= 2 else None
+        named = REMOTE_URL_KEY.fullmatch(settings[0]) if len(settings) >= 2 else None
         if named is not None:  # `git config set remote.origin.url URL`
-            self.remotes[named.group(1)] = words[1]
+            self.remotes[named.group(1)] = settings[1]
             self.repointed.add(named.group(1))
         for path, text in self.written.items():  # `printf '[remote "origin"]\n\turl = …' >> .git/config`
             written = git_settings(text) if is_git_settings(path) else ()
-            url = next((v for _, k, v in written if _REMOTE_URL_KEY.fullmatch(k) or _URL_REWRITE_KEY.fullmatch(k)), "")
+            url = next((v for _, k, v in written if REMOTE_URL_KEY.fullmatch(k) or _URL_REWRITE_KEY.fullmatch(k)), "")
             if url:
                 self.remotes["*"] = url
                 self.repointed.add("*")
@@ -2943,7 +2938,7 @@ _GIT_CONFIG_NOT_SET = frozenset(
      "--rename-section", "--remove-section", "--edit", "-e"}
 )  # fmt: skip
 _GIT_CONFIG_UNSEEN = frozenset({"--rename-section", "rename-section", "--edit", "-e", "edit"})
-_GIT_INCLUDE = LazyPattern(r"include\.path|includeif\..+\.path")  # settings read from another file
+_GIT_INCLUDE = LazyPattern(r"include\.path|includeif\.(?:.+\.)?path")  # settings read from another file
 
 
 def _go_replacements(argv: list[str]) -> list[str]:

@@ -24,7 +24,7 @@ Place = tuple[str, str]  # (host, owner), both lower-cased
 
 _SCHEME = LazyPattern(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 _SCP = LazyPattern(r"^(?:[^@/]*@)?(\[[^\]/]*\]|[^:/\[\]]+):(?!//)(.*)$", re.S)  # `git@host:owner/repo`
-_REMOTE_KEY = LazyPattern(r"remote\..+\.(?:url|pushurl)")
+REMOTE_URL_KEY = LazyPattern(r"remote\.(.+)\.(?:url|pushurl)", re.I)  # where `git push NAME` sends (NAME)
 _MAX_LEVELS = 64  # directories walked up looking for the repository
 
 
@@ -69,7 +69,7 @@ def _remote_urls(cwd: str | None) -> dict[str, str]:
     text = read_on_disk(config)[0] if config is not None else None
     if text is None:
         return {}
-    return {key: value for _, key, value in git_settings(text) if _REMOTE_KEY.fullmatch(key) is not None}
+    return {key: value for _, key, value in git_settings(text) if REMOTE_URL_KEY.fullmatch(key) is not None}
 
 
 def _settings_file(cwd: str) -> str | None:
