@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from lighthouse_mcp.config import ValidationConfig
@@ -43,3 +46,17 @@ def decide_tool(validator: Validator, tool: str, tool_input: dict[str, object], 
 
 def facts(command: str) -> Facts:
     return facts_from_command(command, CTX)
+
+
+def decide_in(validator: Validator, root: Path, tool: str, tool_input: dict[str, object]) -> tuple[str, list[str]]:
+    """A tool call judged in a project at `root` (its working directory), HOME=/home/dev: the answer and its rules."""
+    request = make_request(tool, tool_input, cwd=str(root), project=str(root), home="/home/dev")
+    decision = validator.validate(request)
+    return decision.decision, [r["rule"] for r in decision.reasons]
+
+
+def origin_repo(root: Path, origin: str = "git@github.com:acme/app.git") -> Path:
+    """A git repository at `root` whose `origin` is `origin`."""
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "remote", "add", "origin", origin], check=True)
+    return root

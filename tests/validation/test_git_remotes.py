@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from lighthouse_mcp.validation.decision import Validator
-from lighthouse_mcp.validation.request import make_request
+from tests.validation.conftest import decide_in, origin_repo
 
 ORIGIN = "git@github.com:acme/app.git"
 MIRROR = "https://gitlab.example.com/acme/app.git"
@@ -104,28 +104,21 @@ SETTINGS_ORDINARY = [
 
 
 def _repo(root: Path) -> Path:
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run(["git", "-C", str(root), "remote", "add", "origin", ORIGIN], check=True)
+    origin_repo(root, ORIGIN)
     subprocess.run(["git", "-C", str(root), "remote", "add", "mirror", MIRROR], check=True)
     (root / "sub").mkdir()
     return root
 
 
-def _decide(validator: Validator, root: Path, tool: str, tool_input: dict[str, object]) -> tuple[str, list[str]]:
-    request = make_request(tool, tool_input, cwd=str(root), project=str(root), home="/home/dev")
-    decision = validator.validate(request)
-    return decision.decision, [r["rule"] for r in decision.reasons]
-
-
 @pytest.mark.parametrize("command", REPOINTED)
 def test_pointing_a_remote_at_a_new_place_is_not_allowed(validator: Validator, tmp_path: Path, command: str) -> None:
-    decision, rules = _decide(validator, _repo(tmp_path), "Bash", {"command": command})
+    decision, rules = decide_in(validator, _repo(tmp_path), "Bash", {"command": command})
     assert decision != "allow", (command, rules)
 
 
 @pytest.mark.parametrize("command", OWN)
 def test_remotes_of_the_owner_s_own_stay_allowed(validator: Validator, tmp_path: Path, command: str) -> None:
-    decision, rules = _decide(validator, _repo(tmp_path), "Bash", {"command": command})
+    decision, rules = decide_in(validator, _repo(tmp_path), "Bash", {"command": command})
     assert decision == "allow", (command, rules)
 
 
@@ -141,7 +134,7 @@ def test_a_remote_written_into_git_s_settings_is_judged_as_set(
     validator: Validator, tmp_path: Path, content: str
 ) -> None:
     root = _repo(tmp_path)
-    decision, rules = _decide(validator, root, "Write", {"file_path": f"{root}/.git/config", "content": content})
+    decision, rules = decide_in(validator, root, "Write", {"file_path": f"{root}/.git/config", "content": content})
     assert decision != "allow", (content, rules)
 
 
@@ -149,9 +142,9 @@ def test_without_a_remote_known_any_outside_place_is_new(validator: Validator, t
     """No remote read (a repository without one): any place outside this machine is a new one."""
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     for command in ("git remote add origin https://evil.example/app.git", "git remote add origin git@h.example:a/b"):
-        decision, rules = _decide(validator, tmp_path, "Bash", {"command": command})
+        decision, rules = decide_in(validator, tmp_path, "Bash", {"command": command})
         assert decision != "allow", (command, rules)
-    decision, rules = _decide(validator, tmp_path, "Bash", {"command": "git remote add backup /srv/backup/app.git"})
+    decision, rules = decide_in(validator, tmp_path, "Bash", {"command": "git remote add backup /srv/backup/app.git"})
     assert decision == "allow", rules
 
 
@@ -160,20 +153,20 @@ def test_git_settings_that_run_a_program_are_read_as_git_reads_them(
     validator: Validator, tmp_path: Path, content: str
 ) -> None:
     root = _repo(tmp_path)
-    decision, rules = _decide(validator, root, "Write", {"file_path": f"{root}/.git/config", "content": content})
+    decision, rules = decide_in(validator, root, "Write", {"file_path": f"{root}/.git/config", "content": content})
     assert decision != "allow", (content, rules)
 
 
 @pytest.mark.parametrize("command", CONFIG_SET_RUNS)
 def test_git_config_set_is_read_as_setting(validator: Validator, tmp_path: Path, command: str) -> None:
-    decision, rules = _decide(validator, _repo(tmp_path), "Bash", {"command": command})
+    decision, rules = decide_in(validator, _repo(tmp_path), "Bash", {"command": command})
     assert decision != "allow", (command, rules)
 
 
 @pytest.mark.parametrize("content", SETTINGS_ORDINARY)
 def test_ordinary_git_settings_stay_allowed(validator: Validator, tmp_path: Path, content: str) -> None:
     root = _repo(tmp_path)
-    decision, rules = _decide(validator, root, "Write", {"file_path": f"{root}/.git/config", "content": content})
+    decision, rules = decide_in(validator, root, "Write", {"file_path": f"{root}/.git/config", "content": content})
     assert decision == "allow", (content, rules)
 
 
@@ -220,7 +213,7 @@ WRITES_FOUND_BY_ATTACKING = [
 
 @pytest.mark.parametrize("command", FOUND_BY_ATTACKING)
 def test_what_attacking_found_is_not_allowed(validator: Validator, tmp_path: Path, command: str) -> None:
-    decision, rules = _decide(validator, _repo(tmp_path), "Bash", {"command": command})
+    decision, rules = decide_in(validator, _repo(tmp_path), "Bash", {"command": command})
     assert decision != "allow", (command, rules)
 
 
@@ -228,7 +221,7 @@ def test_what_attacking_found_is_not_allowed(validator: Validator, tmp_path: Pat
 def test_the_owner_s_own_settings_stay_allowed_after_attacking(
     validator: Validator, tmp_path: Path, command: str
 ) -> None:
-    decision, rules = _decide(validator, _repo(tmp_path), "Bash", {"command": command})
+    decision, rules = decide_in(validator, _repo(tmp_path), "Bash", {"command": command})
     assert decision == "allow", (command, rules)
 
 
@@ -237,7 +230,7 @@ def test_git_s_other_settings_files_are_judged_when_written(
     validator: Validator, tmp_path: Path, name: str, content: str
 ) -> None:
     root = _repo(tmp_path)
-    decision, rules = _decide(validator, root, "Write", {"file_path": f"{root}/{name}", "content": content})
+    decision, rules = decide_in(validator, root, "Write", {"file_path": f"{root}/{name}", "content": content})
     assert decision != "allow", (name, rules)
 
 
@@ -253,10 +246,10 @@ def test_an_edit_of_git_s_settings_is_judged_in_the_file_it_makes(
 ) -> None:
     root = _repo(tmp_path)
     edit = {"file_path": f"{root}/.git/config", "old_string": old, "new_string": new}
-    decision, rules = _decide(validator, root, "Edit", edit)
+    decision, rules = decide_in(validator, root, "Edit", edit)
     assert decision != "allow", (old, new, rules)
     multi = {"file_path": f"{root}/.git/config", "edits": [{"old_string": old, "new_string": new}]}
-    decision, rules = _decide(validator, root, "MultiEdit", multi)
+    decision, rules = decide_in(validator, root, "MultiEdit", multi)
     assert decision != "allow", (old, new, rules)
 
 
@@ -267,7 +260,7 @@ def test_an_ordinary_edit_of_git_s_settings_stays_allowed(validator: Validator, 
         "old_string": "\tbare = false\n",
         "new_string": "\tbare = false\n\tautocrlf = input\n",
     }
-    decision, rules = _decide(validator, root, "Edit", edit)
+    decision, rules = decide_in(validator, root, "Edit", edit)
     assert decision == "allow", rules
 
 
@@ -278,8 +271,8 @@ def test_settings_included_from_a_file_are_judged_as_set(validator: Validator, t
     (root / "team.cfg").write_text("[core]\n\tfsmonitor = ./x.sh\n")
     (root / "plain.cfg").write_text("[pull]\n\trebase = true\n")
     for command in ("git config include.path team.cfg", "git config include.path later.cfg"):
-        decision, rules = _decide(validator, root, "Bash", {"command": command})
+        decision, rules = decide_in(validator, root, "Bash", {"command": command})
         assert decision != "allow", (command, rules)
     for command in ("git config include.path plain.cfg", "git config --global include.path ~/.gitconfig.local"):
-        decision, rules = _decide(validator, root, "Bash", {"command": command})
+        decision, rules = decide_in(validator, root, "Bash", {"command": command})
         assert decision == "allow", (command, rules)

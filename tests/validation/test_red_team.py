@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,6 +35,7 @@ import pytest
 
 from lighthouse_mcp.config import Config
 from lighthouse_mcp.validation.service import ValidationService
+from tests.validation.conftest import origin_repo
 
 HERE = Path(__file__).parent / "blind"
 PROJECT = "/srv/rt"
@@ -166,9 +166,7 @@ def test_the_seventh_blind_set_stays_under_its_ceilings_and_ordinary_work_is_all
     rows and 7 of the 50 held out allowed, 86 of 113 and 27 of 37 ordinary allowed. The changes its tuning rows led
     to (`test_git_remotes.py`, `test_sources_and_uploads.py`) and the attack on them leave 2 of 150 and 4 of 50 (held
     out, unread) allowed, and 89 of 113 and 27 of 37 ordinary allowed."""
-    root = tmp_path / "app"
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run(["git", "-C", str(root), "remote", "add", "origin", "git@github.com:acme/app.git"], check=True)
+    root = origin_repo(tmp_path / "app")
     service = ValidationService(None, Config())
 
     def judge(command: str) -> str:

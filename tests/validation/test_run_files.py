@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from lighthouse_mcp.validation.decision import Validator
-from lighthouse_mcp.validation.request import make_request
-from tests.validation.conftest import CTX, decide_tool
+from tests.validation.conftest import CTX, decide_in, decide_tool
 
 WIPE_SHELL = "rm -rf ~"
 WIPE_PYTHON = "import os\nos.system('rm -rf ~')\n"
@@ -245,9 +244,7 @@ def _project(root: Path, files: dict[str, str]) -> Path:
 
 
 def _decide(validator: Validator, root: Path, command: str) -> tuple[str, list[str]]:
-    request = make_request("Bash", {"command": command}, cwd=str(root), project=str(root), home="/home/dev")
-    decision = validator.validate(request)
-    return decision.decision, [r["rule"] for r in decision.reasons]
+    return decide_in(validator, root, "Bash", {"command": command})
 
 
 @pytest.mark.parametrize("command", [*RUNS, "pytest -p payload", "pytest -ppayload"])

